@@ -1,0 +1,533 @@
+//! The sovstack plugin ABI: what crosses the boundary between the host (`sovstack-host`) and a
+//! WebAssembly plugin, message by message. The host and every plugin compile this same crate, so
+//! the two sides cannot drift apart.
+//!
+//! This crate owns the wire types and [`ABI_VERSION`]. It deliberately knows nothing about how
+//! facts are collected (`sovstack-scan`), how rulesets are written in YAML (`sovstack-ruleset`) or
+//! how a plugin is run (`sovstack-host`).
+//!
+//! # Transport (ABI version 1)
+//!
+//! A plugin is a core WebAssembly module with **no imports** (the host links none: no WASI, no
+//! clock, no filesystem, no network). It exports:
+//!
+//! | export | signature | meaning |
+//! |---|---|---|
+//! | `memory` | memory | the linear memory the host reads and writes |
+//! | `sovstack_abi_version` | `() -> i32` | the ABI version the plugin was built for; must equal [`ABI_VERSION`] |
+//! | `sovstack_alloc` | `(len: i32) -> i32` | reserve `len` bytes for the host to write input into; returns the pointer |
+//! | `sovstack_info` | `() -> i64` | a [`PluginInfo`] as JSON; returns `(ptr << 32) \| len` |
+//! | `sovstack_evaluate` | `(ptr: i32, len: i32) -> i64` | reads an [`EvaluateRequest`] as JSON at `ptr..ptr+len`, returns an [`EvaluateResponse`] as JSON packed as `(ptr << 32) \| len` |
+//!
+//! Every call runs in a fresh instance: a plugin keeps no state from one evaluation to the next.
+//! JSON is UTF-8, with snake_case keys. The host caps the output size, fuel, memory and wall time
+//! of every call; a plugin that exceeds them is stopped and reported, and the other plugins still
+//! run.
+//!
+//! # Messages
+//!
+//! 1. `sovstack_info` → [`PluginInfo`]: name, version, ABI version, layers read, criteria judged.
+//! 2. `sovstack_evaluate` ← [`EvaluateRequest`]: one layer's [`AttributedItem`]s and one ruleset's
+//!    settings and rules for that layer ([`RulesetView`]).
+//! 3. `sovstack_evaluate` → [`EvaluateResponse`]: [`Finding`]s and the layer's [`LayerScore`], or
+//!    an `error` the host reports as a plugin failure.
+//!
+//! # Criteria (what a rule asks; see [`Criterion`])
+//!
+//! A rule's criterion is judged on each item, through the item's actors whose role the rule names.
+//! * `jurisdiction`: where the actors are headquartered. An actor whose country belongs to one of
+//!   the ruleset's `home_blocs` (or is listed in `home_countries`) is `home`; otherwise an actor
+//!   reached by an extraterritorial law (its [`Actor::laws`] is not empty) is `extraterritorial`;
+//!   any other known country is `foreign`; an actor without a country that is part of the commons
+//!   ([`Governance::is_commons`]: an international community or open standard, which sits in no
+//!   single jurisdiction) is `commons`; any other actor without a country is `unknown`. The
+//!   item's level is the lowest level among its actors of the named roles, taken from the
+//!   criterion's [`JurisdictionLevels`]; an item with no actor of those roles is not judged.
+//! * `openness`: how the actors are governed ([`Governance`]); the level is the lowest among them.
+//! * `known_attribution`: one finding per actor of the named roles whose identity is unknown.
+//! * `concentration` (layer-wide): each item's control is split evenly among its actors of the
+//!   named roles, and each actor's share goes to the ruleset's [`Pole`] that holds its country, or
+//!   to `commons` when it is an open standard or a community project (whatever its country), or
+//!   to `other` (a known country no pole holds) or `unknown` (no country). Shares are fractions
+//!   of the whole layer and sum to 1. The concentration index is the Herfindahl-Hirschman index
+//!   `Σ share²` over the named poles only (commons, other and unknown are no single controller).
+//!   A pole whose share exceeds `max_share`, or an index above `max_index`, gives a finding.
+//!
+//! # Scoring
+//! * [`ScoringMethod::SealWeakestLink`] (EU Cloud Sovereignty Framework): each rule gives each item
+//!   a level 0-4; an objective's level on the layer is the lowest level any of its rules gave any
+//!   item (weakest link); its score is the rule-weighted mean of the items' levels, as a percentage
+//!   of level 4. The layer's level is the lowest objective level, its score the objective-weighted
+//!   mean of the objective scores.
+//! * [`ScoringMethod::BlocBalance`] (non-aligned): the layer's score is `100 × (1 − dominance)`
+//!   where dominance is the largest share any single pole holds, plus `commons_credit × commons
+//!   share × 100`, capped to 100; the level comes from the ruleset's `level_thresholds`. The
+//!   shares and the index are those of the layer's `concentration` rules (averaged over them
+//!   when there are several); a layer without one, or without items, has no score (`None`).
+//! * With either method, a layer whose rules give no level to any item has no score (`None`).
+//! * Scores are rounded to two decimals, shares and the index to four, so that the JSON is the
+//!   same on every platform.
+
+#![forbid(unsafe_code)]
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The version of this ABI. A plugin exporting another version is refused.
+pub const ABI_VERSION: u32 = 1;
+
+/// Names of the exports a plugin must provide.
+pub mod exports {
+    /// Linear memory.
+    pub const MEMORY: &str = "memory";
+    /// `() -> i32`.
+    pub const ABI_VERSION: &str = "sovstack_abi_version";
+    /// `(len: i32) -> i32`.
+    pub const ALLOC: &str = "sovstack_alloc";
+    /// `() -> i64`, packed pointer and length.
+    pub const INFO: &str = "sovstack_info";
+    /// `(ptr: i32, len: i32) -> i64`, packed pointer and length.
+    pub const EVALUATE: &str = "sovstack_evaluate";
+}
+
+/// Packs a pointer and a length into the `i64` the exports return.
+pub fn pack(ptr: u32, len: u32) -> i64 {
+    (((ptr as u64) << 32) | len as u64) as i64
+}
+
+/// Splits an `i64` returned by an export into pointer and length.
+pub fn unpack(packed: i64) -> (u32, u32) {
+    let v = packed as u64;
+    ((v >> 32) as u32, v as u32)
+}
+
+/// What a plugin says about itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PluginInfo {
+    /// Short name, e.g. `processor`.
+    pub name: String,
+    /// The plugin's own version (semver).
+    pub version: String,
+    /// Must equal [`ABI_VERSION`].
+    pub abi_version: u32,
+    /// Layers the plugin evaluates (`processor`, `os`, ...).
+    pub layers: Vec<String>,
+    /// Criteria the plugin judges (`jurisdiction`, `openness`, ...).
+    pub criteria: Vec<String>,
+    /// One sentence for `sovstack plugin list`.
+    pub description: String,
+}
+
+/// Input of `sovstack_evaluate`: one layer, one ruleset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EvaluateRequest {
+    /// The host's [`ABI_VERSION`].
+    pub abi_version: u32,
+    /// The layer being evaluated.
+    pub layer: String,
+    /// The ruleset's settings and its rules for this layer.
+    pub ruleset: RulesetView,
+    /// The layer's items, attributed.
+    pub items: Vec<AttributedItem>,
+}
+
+/// One thing found in a layer (a processor, an operating system, ...) with the actors behind it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributedItem {
+    /// Identifier, unique within the layer (`cpu0`, `os`).
+    pub id: String,
+    /// What a person calls it (`AMD EPYC 7B13`, `Debian GNU/Linux 12`).
+    pub label: String,
+    /// Who stands behind it, one entry per role.
+    pub actors: Vec<Actor>,
+}
+
+/// An organisation that holds part of an item, in one role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Actor {
+    /// The role (`isa_owner`, `core_designer`, `soc_vendor`, `foundry`, `steward`, `lineage`,
+    /// `kernel`).
+    pub role: String,
+    /// The organisation, `None` when it could not be established (never guessed).
+    pub name: Option<String>,
+    /// Headquarters country, ISO 3166-1 alpha-2.
+    pub country: Option<String>,
+    /// Blocs the country belongs to (`EU`, `NATO`, `BRICS`, ...).
+    #[serde(default)]
+    pub blocs: Vec<String>,
+    /// Identifiers of the extraterritorial laws that reach an organisation headquartered there
+    /// (`us-cloud-act`, `cn-nil-art7`, ...).
+    #[serde(default)]
+    pub laws: Vec<String>,
+    /// How the actor is governed.
+    pub governance: Governance,
+}
+
+/// How an actor is governed: the non-aligned view gives credit to the commons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Governance {
+    /// An open standard anyone may implement without a licence (RISC-V).
+    OpenStandard,
+    /// A community-governed project (Debian, the Linux kernel community).
+    Community,
+    /// A non-profit foundation.
+    Foundation,
+    /// A company.
+    Company,
+    /// A state or state-owned body.
+    State,
+    /// Not established.
+    Unknown,
+}
+
+impl Governance {
+    /// Whether the actor is part of the commons (no single controller).
+    pub fn is_commons(self) -> bool {
+        matches!(self, Governance::OpenStandard | Governance::Community)
+    }
+}
+
+/// A ruleset as a plugin sees it: its scoring settings and the rules for one layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RulesetView {
+    /// Ruleset name (`eu-sovereignty`).
+    pub name: String,
+    /// Ruleset version.
+    pub version: String,
+    /// How scores are computed.
+    pub scoring: Scoring,
+    /// Rules whose `layer` is the request's layer.
+    pub rules: Vec<Rule>,
+}
+
+/// How a ruleset scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scoring {
+    /// The aggregation method.
+    pub method: ScoringMethod,
+    /// `seal_weakest_link`: blocs whose member countries count as home.
+    #[serde(default)]
+    pub home_blocs: Vec<String>,
+    /// `seal_weakest_link`: countries that count as home besides the blocs' members.
+    #[serde(default)]
+    pub home_countries: Vec<String>,
+    /// `seal_weakest_link`: the objectives and their weights.
+    #[serde(default)]
+    pub objectives: Vec<Objective>,
+    /// `bloc_balance`: the poles of power whose shares are measured.
+    #[serde(default)]
+    pub poles: Vec<Pole>,
+    /// `bloc_balance`: credit per unit of commons share (0..1).
+    #[serde(default)]
+    pub commons_credit: f64,
+    /// Score thresholds giving the level: the first entry whose `min_score` the score reaches.
+    #[serde(default)]
+    pub level_thresholds: Vec<LevelThreshold>,
+}
+
+/// The two aggregation methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScoringMethod {
+    /// EU Cloud Sovereignty Framework: SEAL levels per objective, weakest link decides.
+    SealWeakestLink,
+    /// Non-aligned: no single pole of power should control a layer.
+    BlocBalance,
+}
+
+/// A sovereignty objective (SOV-1 ... SOV-8) and its weight.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Objective {
+    /// `SOV-5`.
+    pub id: String,
+    /// `Supply chain`.
+    pub name: String,
+    /// Weight in percent.
+    pub weight: f64,
+}
+
+/// A pole of power for the non-aligned view.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pole {
+    /// `US`, `CN`, `EU`, ...
+    pub id: String,
+    /// `United States`.
+    pub name: String,
+    /// Countries the pole holds.
+    #[serde(default)]
+    pub countries: Vec<String>,
+    /// Blocs whose members the pole holds (`EU`).
+    #[serde(default)]
+    pub blocs: Vec<String>,
+}
+
+/// A score threshold and the level it gives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LevelThreshold {
+    /// Lowest score (0-100) that reaches the level.
+    pub min_score: f64,
+    /// Level 0-4.
+    pub level: u8,
+}
+
+/// One rule of a ruleset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable identifier (`eu.processor.designer-jurisdiction`).
+    pub id: String,
+    /// The layer it judges.
+    pub layer: String,
+    /// One line saying what the rule asks.
+    pub title: String,
+    /// Objective it contributes to (`SOV-5`), for `seal_weakest_link`.
+    #[serde(default)]
+    pub objective: Option<String>,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// Weight within its objective.
+    pub weight: f64,
+    /// What is judged.
+    pub criterion: Criterion,
+}
+
+/// Severity of a finding, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// For information.
+    Info,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Critical.
+    Critical,
+}
+
+impl Severity {
+    /// All severities, lowest first.
+    pub const ALL: [Severity; 5] = [
+        Severity::Info,
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ];
+
+    /// The snake_case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// What a rule judges. Externally tagged: `criterion: {jurisdiction: {...}}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum Criterion {
+    /// Where the actors are headquartered, and which laws reach them.
+    Jurisdiction {
+        /// Roles whose actors are judged.
+        roles: Vec<String>,
+        /// Level for each class of actor.
+        levels: JurisdictionLevels,
+        /// Items below this level give a finding.
+        pass_level: u8,
+    },
+    /// How the actors are governed.
+    Openness {
+        /// Roles whose actors are judged.
+        roles: Vec<String>,
+        /// Level for each kind of governance.
+        levels: OpennessLevels,
+        /// Items below this level give a finding.
+        pass_level: u8,
+    },
+    /// Actors whose identity could not be established.
+    KnownAttribution {
+        /// Roles whose actors must be known.
+        roles: Vec<String>,
+    },
+    /// How much of the layer each pole of power controls.
+    Concentration {
+        /// Roles whose actors share control of an item.
+        roles: Vec<String>,
+        /// A single pole holding more than this share gives a finding.
+        max_share: f64,
+        /// A concentration index (HHI, 0..1) above this gives a finding.
+        max_index: f64,
+    },
+}
+
+impl Criterion {
+    /// The snake_case name of the criterion.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Criterion::Jurisdiction { .. } => "jurisdiction",
+            Criterion::Openness { .. } => "openness",
+            Criterion::KnownAttribution { .. } => "known_attribution",
+            Criterion::Concentration { .. } => "concentration",
+        }
+    }
+
+    /// The roles the criterion looks at.
+    pub fn roles(&self) -> &[String] {
+        match self {
+            Criterion::Jurisdiction { roles, .. }
+            | Criterion::Openness { roles, .. }
+            | Criterion::KnownAttribution { roles }
+            | Criterion::Concentration { roles, .. } => roles,
+        }
+    }
+}
+
+/// Levels (0-4) for the classes of the `jurisdiction` criterion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JurisdictionLevels {
+    /// Headquartered at home.
+    pub home: u8,
+    /// Headquartered abroad, no extraterritorial law known to reach it.
+    pub foreign: u8,
+    /// Reached by an extraterritorial law.
+    pub extraterritorial: u8,
+    /// No country, but part of the commons (an international community, an open standard).
+    pub commons: u8,
+    /// Country not established.
+    pub unknown: u8,
+}
+
+/// Levels (0-4) for each [`Governance`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpennessLevels {
+    /// Open standard.
+    pub open_standard: u8,
+    /// Community project.
+    pub community: u8,
+    /// Foundation.
+    pub foundation: u8,
+    /// Company.
+    pub company: u8,
+    /// State body.
+    pub state: u8,
+    /// Unknown.
+    pub unknown: u8,
+}
+
+impl OpennessLevels {
+    /// The level for a governance.
+    pub fn level(&self, g: Governance) -> u8 {
+        match g {
+            Governance::OpenStandard => self.open_standard,
+            Governance::Community => self.community,
+            Governance::Foundation => self.foundation,
+            Governance::Company => self.company,
+            Governance::State => self.state,
+            Governance::Unknown => self.unknown,
+        }
+    }
+}
+
+/// Output of `sovstack_evaluate`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct EvaluateResponse {
+    /// What the rules found, in rule order then item order.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    /// The layer's score under the ruleset.
+    #[serde(default)]
+    pub score: Option<LayerScore>,
+    /// Set when the plugin could not evaluate the request (an unsupported criterion, ...).
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// One thing a rule found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The rule's id.
+    pub rule: String,
+    /// The item's id; `None` for a layer-wide finding.
+    pub item: Option<String>,
+    /// Severity, from the rule.
+    pub severity: Severity,
+    /// Objective, from the rule.
+    #[serde(default)]
+    pub objective: Option<String>,
+    /// Level 0-4 the rule gave the item, where it gives one.
+    #[serde(default)]
+    pub level: Option<u8>,
+    /// One sentence for a person.
+    pub message: String,
+}
+
+/// A layer's score under one ruleset.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct LayerScore {
+    /// 0-100, higher is more sovereign.
+    pub score: f64,
+    /// 0-4 (SEAL level, or the level from the thresholds).
+    pub level: u8,
+    /// `seal_weakest_link`: level and score per objective the layer's rules touch.
+    #[serde(default)]
+    pub objectives: BTreeMap<String, ObjectiveScore>,
+    /// `bloc_balance`: share of the layer held by each pole, plus `commons`, `other`, `unknown`.
+    #[serde(default)]
+    pub shares: BTreeMap<String, f64>,
+    /// `bloc_balance`: Herfindahl-Hirschman index over the poles (0..1).
+    #[serde(default)]
+    pub concentration_index: Option<f64>,
+}
+
+/// Level and score of one objective.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ObjectiveScore {
+    /// 0-4.
+    pub level: u8,
+    /// 0-100.
+    pub score: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pack_round_trips() {
+        for (p, l) in [(0u32, 0u32), (1, 2), (u32::MAX, u32::MAX), (0x1000, 77)] {
+            assert_eq!(unpack(pack(p, l)), (p, l));
+        }
+    }
+
+    #[test]
+    fn criterion_is_externally_tagged() {
+        let c: Criterion =
+            serde_json::from_str(r#"{"known_attribution":{"roles":["isa_owner"]}}"#).unwrap();
+        assert_eq!(c.name(), "known_attribution");
+        assert_eq!(c.roles(), ["isa_owner".to_string()]);
+        assert!(serde_json::from_str::<Criterion>(r#"{"bogus":{}}"#).is_err());
+    }
+
+    #[test]
+    fn commons_are_open_standards_and_communities() {
+        assert!(Governance::OpenStandard.is_commons());
+        assert!(Governance::Community.is_commons());
+        assert!(!Governance::Foundation.is_commons());
+        assert!(!Governance::Company.is_commons());
+    }
+}

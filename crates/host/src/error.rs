@@ -1,0 +1,290 @@
+//! Errors of the plugin host, each with a stable kebab-case code.
+//!
+//! [`PluginError`] is what one plugin did wrong (or could not do); the caller records it as a
+//! `plugin/…` diagnostic and goes on with the other plugins. [`HostError`] means the host itself
+//! could not start.
+
+use std::time::Duration;
+
+/// A plugin could not be loaded, or one of its calls failed. Every message names the plugin's
+/// origin (`builtin:processor`, a file path).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PluginError {
+    /// The bytes are not a WebAssembly module this host accepts.
+    #[error("plugin {origin}: cannot compile the WebAssembly module: {message}")]
+    CompileFailed {
+        /// Where the plugin came from.
+        origin: String,
+        /// Why compilation failed.
+        message: String,
+    },
+    /// The module imports something; plugins may import nothing.
+    #[error(
+        "plugin {origin}: imports `{module}::{name}`, but plugins may import nothing \
+         (the host offers no WASI, clock, filesystem, network or environment)"
+    )]
+    ImportNotAllowed {
+        /// Where the plugin came from.
+        origin: String,
+        /// The import's module (`wasi_snapshot_preview1`).
+        module: String,
+        /// The import's name (`fd_write`).
+        name: String,
+    },
+    /// A required export is absent.
+    #[error("plugin {origin}: does not export `{name}` (expected {expected})")]
+    MissingExport {
+        /// Where the plugin came from.
+        origin: String,
+        /// The export's name.
+        name: &'static str,
+        /// What the export should be.
+        expected: &'static str,
+    },
+    /// A required export has the wrong kind or signature.
+    #[error("plugin {origin}: export `{name}` is {found}, expected {expected}")]
+    BadExportSignature {
+        /// Where the plugin came from.
+        origin: String,
+        /// The export's name.
+        name: &'static str,
+        /// What the module exports under that name.
+        found: String,
+        /// What the export should be.
+        expected: &'static str,
+    },
+    /// The plugin was built for another ABI version.
+    #[error(
+        "plugin {origin}: {source_of_version} ABI version {found}, but this sovstack speaks \
+         version {expected}; rebuild the plugin against sovstack-abi {expected}"
+    )]
+    AbiMismatch {
+        /// Where the plugin came from.
+        origin: String,
+        /// Which part of the plugin gave the version (`sovstack_abi_version returns`).
+        source_of_version: &'static str,
+        /// The version the plugin gave.
+        found: i64,
+        /// The host's [`sovstack_abi::ABI_VERSION`].
+        expected: u32,
+    },
+    /// The call used up its fuel.
+    #[error(
+        "plugin {origin}: ran out of fuel after {fuel} units (about as many instructions); \
+         it may loop forever, or needs a larger fuel budget"
+    )]
+    OutOfFuel {
+        /// Where the plugin came from.
+        origin: String,
+        /// The budget it was given.
+        fuel: u64,
+    },
+    /// The call ran past its wall-clock deadline.
+    #[error("plugin {origin}: did not finish within {timeout:?} and was stopped")]
+    Timeout {
+        /// Where the plugin came from.
+        origin: String,
+        /// The deadline it was given.
+        timeout: Duration,
+    },
+    /// The plugin tried to grow its memory past the cap.
+    #[error(
+        "plugin {origin}: tried to grow its memory to {desired} bytes, over the cap of {limit} \
+         bytes"
+    )]
+    MemoryLimit {
+        /// Where the plugin came from.
+        origin: String,
+        /// The size it asked for.
+        desired: u64,
+        /// The cap.
+        limit: u64,
+    },
+    /// The plugin trapped (`unreachable`, out-of-bounds access, stack overflow, ...).
+    #[error("plugin {origin}: trapped: {message}")]
+    Trap {
+        /// Where the plugin came from.
+        origin: String,
+        /// The trap, and the function it happened in when known.
+        message: String,
+    },
+    /// The plugin returned more bytes than the output cap.
+    #[error("plugin {origin}: {export} returned {len} bytes, over the cap of {limit} bytes")]
+    OutputTooLarge {
+        /// Where the plugin came from.
+        origin: String,
+        /// The export that returned it.
+        export: &'static str,
+        /// The length it returned.
+        len: u32,
+        /// The cap.
+        limit: usize,
+    },
+    /// The plugin returned a region outside its memory.
+    #[error(
+        "plugin {origin}: {export} returned bytes {ptr:#x}..{end:#x}, outside its memory of \
+         {memory} bytes"
+    )]
+    BadPointer {
+        /// Where the plugin came from.
+        origin: String,
+        /// The export that returned it.
+        export: &'static str,
+        /// Start of the region.
+        ptr: u32,
+        /// End of the region (exclusive).
+        end: u64,
+        /// Size of the plugin's memory.
+        memory: usize,
+    },
+    /// `sovstack_evaluate` returned something that is not an `EvaluateResponse` in JSON.
+    #[error("plugin {origin}: sovstack_evaluate returned malformed output: {message}")]
+    MalformedOutput {
+        /// Where the plugin came from.
+        origin: String,
+        /// The parse error.
+        message: String,
+    },
+    /// `sovstack_info` returned something that is not a `PluginInfo` in JSON.
+    #[error("plugin {origin}: sovstack_info returned an unusable description: {message}")]
+    BadInfo {
+        /// Where the plugin came from.
+        origin: String,
+        /// The parse error.
+        message: String,
+    },
+    /// The host could not instantiate the plugin (it was loaded by another host, or the
+    /// instance could not be set up).
+    #[error("plugin {origin}: cannot instantiate: {message}")]
+    InstantiateFailed {
+        /// Where the plugin came from.
+        origin: String,
+        /// Why.
+        message: String,
+    },
+}
+
+impl PluginError {
+    /// Every code [`PluginError::code`] can return.
+    pub const CODES: &'static [&'static str] = &[
+        "plugin/compile-failed",
+        "plugin/import-not-allowed",
+        "plugin/missing-export",
+        "plugin/bad-export-signature",
+        "plugin/abi-mismatch",
+        "plugin/out-of-fuel",
+        "plugin/timeout",
+        "plugin/memory-limit",
+        "plugin/trap",
+        "plugin/output-too-large",
+        "plugin/bad-pointer",
+        "plugin/malformed-output",
+        "plugin/bad-info",
+        "plugin/instantiate-failed",
+    ];
+
+    /// The stable diagnostic code, e.g. `plugin/out-of-fuel`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PluginError::CompileFailed { .. } => "plugin/compile-failed",
+            PluginError::ImportNotAllowed { .. } => "plugin/import-not-allowed",
+            PluginError::MissingExport { .. } => "plugin/missing-export",
+            PluginError::BadExportSignature { .. } => "plugin/bad-export-signature",
+            PluginError::AbiMismatch { .. } => "plugin/abi-mismatch",
+            PluginError::OutOfFuel { .. } => "plugin/out-of-fuel",
+            PluginError::Timeout { .. } => "plugin/timeout",
+            PluginError::MemoryLimit { .. } => "plugin/memory-limit",
+            PluginError::Trap { .. } => "plugin/trap",
+            PluginError::OutputTooLarge { .. } => "plugin/output-too-large",
+            PluginError::BadPointer { .. } => "plugin/bad-pointer",
+            PluginError::MalformedOutput { .. } => "plugin/malformed-output",
+            PluginError::BadInfo { .. } => "plugin/bad-info",
+            PluginError::InstantiateFailed { .. } => "plugin/instantiate-failed",
+        }
+    }
+
+    /// Where the plugin came from, as given to [`crate::Host::load`].
+    pub fn origin(&self) -> &str {
+        match self {
+            PluginError::CompileFailed { origin, .. }
+            | PluginError::ImportNotAllowed { origin, .. }
+            | PluginError::MissingExport { origin, .. }
+            | PluginError::BadExportSignature { origin, .. }
+            | PluginError::AbiMismatch { origin, .. }
+            | PluginError::OutOfFuel { origin, .. }
+            | PluginError::Timeout { origin, .. }
+            | PluginError::MemoryLimit { origin, .. }
+            | PluginError::Trap { origin, .. }
+            | PluginError::OutputTooLarge { origin, .. }
+            | PluginError::BadPointer { origin, .. }
+            | PluginError::MalformedOutput { origin, .. }
+            | PluginError::BadInfo { origin, .. }
+            | PluginError::InstantiateFailed { origin, .. } => origin,
+        }
+    }
+}
+
+/// The host itself could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum HostError {
+    /// A limit in [`crate::HostConfig`] cannot be enforced.
+    #[error("invalid plugin host configuration: {message}")]
+    InvalidConfig {
+        /// Which limit, and why.
+        message: String,
+    },
+    /// The WebAssembly engine, its instance pool or its epoch ticker could not be set up.
+    #[error("cannot start the plugin engine: {message}")]
+    EngineFailed {
+        /// Why.
+        message: String,
+    },
+}
+
+impl HostError {
+    /// Every code [`HostError::code`] can return.
+    pub const CODES: &'static [&'static str] = &["host/invalid-config", "host/engine-failed"];
+
+    /// The stable diagnostic code, e.g. `host/invalid-config`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            HostError::InvalidConfig { .. } => "host/invalid-config",
+            HostError::EngineFailed { .. } => "host/engine-failed",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn codes_are_unique_and_kebab_case() {
+        let all: Vec<&str> = PluginError::CODES.iter().chain(HostError::CODES).copied().collect();
+        let unique: BTreeSet<&str> = all.iter().copied().collect();
+        assert_eq!(unique.len(), all.len(), "duplicate code in {all:?}");
+        for code in all {
+            let (area, name) = code.split_once('/').expect("area/name");
+            assert!(area == "plugin" || area == "host", "{code}");
+            assert!(
+                !name.is_empty()
+                    && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                    && !name.starts_with('-')
+                    && !name.ends_with('-'),
+                "{code} is not kebab-case"
+            );
+        }
+    }
+
+    #[test]
+    fn messages_name_the_origin() {
+        let e = PluginError::OutOfFuel { origin: "builtin:processor".into(), fuel: 10 };
+        assert_eq!(e.code(), "plugin/out-of-fuel");
+        assert_eq!(e.origin(), "builtin:processor");
+        assert!(e.to_string().starts_with("plugin builtin:processor: ran out of fuel"));
+        assert!(PluginError::CODES.contains(&e.code()));
+    }
+}

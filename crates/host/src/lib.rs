@@ -1,0 +1,292 @@
+//! Runs sovstack's WebAssembly plugins in a sandbox.
+//!
+//! Plugins judge inventory items against rulesets, and they are untrusted code: a plugin file may
+//! come from anyone. This crate owns the wasmtime engine, the checks a module passes before it
+//! runs, the limits every call runs under, and the translation of whatever goes wrong into a
+//! [`PluginError`] with a stable code. The wire format (exports, JSON messages, `ABI_VERSION`)
+//! belongs to `sovstack-abi`; what to do with a failed plugin (a `plugin/…` diagnostic while the
+//! other plugins still run) belongs to the caller. This crate never prints.
+//!
+//! # What a plugin is denied
+//!
+//! Everything outside its own memory. The [`Host`]'s linker holds **no host functions**: no WASI,
+//! no clock, no randomness, no filesystem, no network, no environment. A module that imports
+//! anything at all is refused at load time with `plugin/import-not-allowed`, naming the import. A
+//! plugin can only compute on the request the host writes into its memory and hand back bytes.
+//!
+//! # Limits
+//!
+//! Every call (`sovstack_abi_version` and `sovstack_info` once at load, `sovstack_evaluate` per
+//! evaluation) runs under the limits of [`HostConfig`], each with its own error code:
+//!
+//! * **fuel**, roughly one unit per instruction: `plugin/out-of-fuel`. Deterministic, so a plugin
+//!   that fits on one machine fits on all.
+//! * **wall time**, through epoch interruption, advanced by a ticker thread the [`Host`] owns and
+//!   stops when dropped: `plugin/timeout`. The backstop for what fuel does not bound.
+//! * **memory**: the linear memory may not grow past the cap (`plugin/memory-limit`); the
+//!   instance pool cannot hand out more either.
+//! * **output**: a returned length over the cap gives `plugin/output-too-large`, a region outside
+//!   the memory `plugin/bad-pointer`; neither is read.
+//!
+//! # Lifetimes
+//!
+//! One wasmtime `Engine` per [`Host`], with fuel, epoch interruption and a pooling allocator of a
+//! few instances (concurrent callers wait for a free one). [`Host::load`] compiles a module once
+//! (cached by SHA-256), checks its imports and exports, calls `sovstack_abi_version` and
+//! `sovstack_info`, refuses an ABI mismatch, and keeps an `InstancePre`. [`Host::evaluate`] then
+//! creates a **fresh `Store` and instance per call** and drops them afterwards. Instantiating from
+//! the pool takes microseconds, and it means no state (globals, memory, a half-finished
+//! allocation after a trap) survives from one evaluation to the next: a plugin cannot remember a
+//! previous request, and a plugin that failed cannot poison the next call.
+//!
+//! ```no_run
+//! use sovstack_host::{Host, HostConfig};
+//! # fn run(wasm: &[u8], request: &sovstack_abi::EvaluateRequest) -> Result<(), Box<dyn std::error::Error>> {
+//! let host = Host::new(HostConfig::default())?;
+//! let plugin = host.load("builtin:processor", wasm)?;
+//! match host.evaluate(&plugin, request) {
+//!     Ok(response) => { /* findings and score */ }
+//!     Err(e) => { /* record e.code() and e.to_string() as a diagnostic, go on */ }
+//! }
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod config;
+mod error;
+mod plugin;
+mod sandbox;
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Mutex, PoisonError};
+
+use sha2::{Digest, Sha256};
+use sovstack_abi::{exports, EvaluateRequest, EvaluateResponse, PluginInfo, ABI_VERSION};
+use wasmtime::{
+    Engine, Extern, InstancePre, Linker, Memory, Module, ModuleExport, Store, TypedFunc,
+    WasmParams, WasmResults,
+};
+
+pub use config::HostConfig;
+pub use error::{HostError, PluginError};
+pub use plugin::Plugin;
+
+use plugin::Exports;
+use sandbox::{CallState, Slot, Slots, Ticker};
+
+/// Loads and runs plugins. Create one per run and share it: it is `Send + Sync`, and evaluations
+/// from several threads run side by side, up to the size of the instance pool.
+pub struct Host {
+    config: HostConfig,
+    engine: Engine,
+    linker: Linker<CallState>,
+    deadline_ticks: u64,
+    slots: Slots,
+    modules: Mutex<HashMap<String, Module>>,
+    _ticker: Ticker,
+}
+
+impl Host {
+    /// Starts an engine enforcing `config`, and its epoch ticker thread.
+    pub fn new(config: HostConfig) -> Result<Host, HostError> {
+        config.validate()?;
+        let engine = sandbox::engine(&config)?;
+        let (tick, deadline_ticks) = sandbox::epoch_plan(config.timeout);
+        let ticker = Ticker::start(engine.clone(), tick)?;
+        Ok(Host {
+            // Deliberately empty: whatever a plugin imports is refused.
+            linker: Linker::new(&engine),
+            config,
+            engine,
+            deadline_ticks,
+            slots: Slots::new(sandbox::POOL_INSTANCES),
+            modules: Mutex::new(HashMap::new()),
+            _ticker: ticker,
+        })
+    }
+
+    /// The limits this host enforces.
+    pub fn config(&self) -> &HostConfig {
+        &self.config
+    }
+
+    /// Compiles and checks a plugin: no imports, the ABI's exports with their signatures, the
+    /// ABI version from `sovstack_abi_version` and from `sovstack_info`, and a [`PluginInfo`] that
+    /// parses. `origin` names the plugin in every error (`builtin:processor`, a file path).
+    pub fn load(&self, origin: &str, wasm: &[u8]) -> Result<Plugin, PluginError> {
+        let sha256 = hex::encode(Sha256::digest(wasm));
+        let module = self.compile(origin, &sha256, wasm)?;
+        plugin::check_imports(origin, &module)?;
+        let exports = plugin::check_exports(origin, &module)?;
+        let pre = self.linker.instantiate_pre(&module).map_err(|e| {
+            PluginError::InstantiateFailed { origin: origin.into(), message: format!("{e:#}") }
+        })?;
+
+        let mut call = Call::start(self, origin, &pre, exports)?;
+        let found = call.call::<(), i32>(exports.abi_version, ())?;
+        if i64::from(found) != i64::from(ABI_VERSION) {
+            return Err(PluginError::AbiMismatch {
+                origin: origin.into(),
+                source_of_version: "its sovstack_abi_version export returns",
+                found: found.into(),
+                expected: ABI_VERSION,
+            });
+        }
+        let packed = call.call::<(), i64>(exports.info, ())?;
+        let bytes = call.output(packed, exports::INFO)?;
+        drop(call);
+        let info: PluginInfo = serde_json::from_slice(&bytes)
+            .map_err(|e| PluginError::BadInfo { origin: origin.into(), message: e.to_string() })?;
+        if info.abi_version != ABI_VERSION {
+            return Err(PluginError::AbiMismatch {
+                origin: origin.into(),
+                source_of_version: "its sovstack_info declares",
+                found: info.abi_version.into(),
+                expected: ABI_VERSION,
+            });
+        }
+
+        self.modules.lock().unwrap_or_else(PoisonError::into_inner).insert(sha256.clone(), module);
+        Ok(Plugin { info, sha256, origin: origin.into(), size: wasm.len(), pre, exports })
+    }
+
+    /// Evaluates `request` with `plugin` in a fresh instance, under every limit.
+    ///
+    /// A response whose `error` is set is returned as it is: the plugin ran, and said it could
+    /// not judge the request.
+    pub fn evaluate(
+        &self,
+        plugin: &Plugin,
+        request: &EvaluateRequest,
+    ) -> Result<EvaluateResponse, PluginError> {
+        // The request types have string keys and no fallible Serialize impl.
+        let input = serde_json::to_vec(request).expect("an EvaluateRequest always serialises");
+        let output = self.evaluate_raw(plugin, &input)?;
+        serde_json::from_slice(&output).map_err(|e| PluginError::MalformedOutput {
+            origin: plugin.origin.clone(),
+            message: e.to_string(),
+        })
+    }
+
+    /// Like [`Host::evaluate`], with the request and the response as raw bytes (for tests and
+    /// benchmarks): `input` is written through `sovstack_alloc`, and the bytes
+    /// `sovstack_evaluate` returns are copied out, unparsed.
+    pub fn evaluate_raw(&self, plugin: &Plugin, input: &[u8]) -> Result<Vec<u8>, PluginError> {
+        let origin = plugin.origin.as_str();
+        let cap = self.config.memory_cap();
+        let len = u32::try_from(input.len()).ok().filter(|&len| len as usize <= cap).ok_or(
+            PluginError::MemoryLimit {
+                origin: origin.into(),
+                desired: input.len() as u64,
+                limit: cap as u64,
+            },
+        )?;
+        let mut call = Call::start(self, origin, &plugin.pre, plugin.exports)?;
+        let ptr = call.call::<i32, i32>(plugin.exports.alloc, len as i32)? as u32;
+        call.write(ptr, input)?;
+        let packed = call.call::<(i32, i32), i64>(plugin.exports.evaluate, (ptr as i32, len as i32))?;
+        call.output(packed, exports::EVALUATE)
+    }
+
+    /// The module for these bytes, compiled now or earlier.
+    fn compile(&self, origin: &str, sha256: &str, wasm: &[u8]) -> Result<Module, PluginError> {
+        let cached = self.modules.lock().unwrap_or_else(PoisonError::into_inner).get(sha256).cloned();
+        match cached {
+            Some(module) => Ok(module),
+            None => Module::from_binary(&self.engine, wasm).map_err(|e| {
+                PluginError::CompileFailed { origin: origin.into(), message: format!("{e:#}") }
+            }),
+        }
+    }
+}
+
+impl fmt::Debug for Host {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Host").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+/// One instance of a plugin in its own store, alive for one load or one evaluation.
+struct Call<'h> {
+    host: &'h Host,
+    origin: &'h str,
+    // Dropped before the slot, so the pool has the instance back when the slot is released.
+    store: Store<CallState>,
+    memory: Memory,
+    instance: wasmtime::Instance,
+    _slot: Slot<'h>,
+}
+
+impl<'h> Call<'h> {
+    fn start(
+        host: &'h Host,
+        origin: &'h str,
+        pre: &InstancePre<CallState>,
+        exports: Exports,
+    ) -> Result<Call<'h>, PluginError> {
+        let failed = |message: String| PluginError::InstantiateFailed {
+            origin: origin.into(),
+            message,
+        };
+        if !Engine::same(pre.module().engine(), &host.engine) {
+            return Err(failed("the plugin was loaded by another sovstack host".into()));
+        }
+        let slot = host.slots.acquire();
+        let mut store = sandbox::store(&host.engine, &host.config, host.deadline_ticks)
+            .map_err(failed)?;
+        let instance = pre.instantiate(&mut store).map_err(|e| {
+            sandbox::classify(e, &store, origin, &host.config, |origin, message| {
+                PluginError::InstantiateFailed { origin, message }
+            })
+        })?;
+        let memory = instance
+            .get_module_export(&mut store, &exports.memory)
+            .and_then(Extern::into_memory)
+            .ok_or_else(|| failed("the `memory` export is not a memory".into()))?;
+        Ok(Call { host, origin, store, memory, instance, _slot: slot })
+    }
+
+    /// Calls an export checked at load time.
+    fn call<P: WasmParams, R: WasmResults>(
+        &mut self,
+        export: ModuleExport,
+        params: P,
+    ) -> Result<R, PluginError> {
+        let func: TypedFunc<P, R> = self
+            .instance
+            .get_module_export(&mut self.store, &export)
+            .and_then(Extern::into_func)
+            .and_then(|f| f.typed(&self.store).ok())
+            .ok_or_else(|| PluginError::InstantiateFailed {
+                origin: self.origin.into(),
+                message: "an export checked at load time is missing from the instance".into(),
+            })?;
+        func.call(&mut self.store, params).map_err(|e| {
+            sandbox::classify(e, &self.store, self.origin, &self.host.config, |origin, message| {
+                PluginError::Trap { origin, message }
+            })
+        })
+    }
+
+    /// Writes the request where `sovstack_alloc` said.
+    fn write(&mut self, ptr: u32, input: &[u8]) -> Result<(), PluginError> {
+        self.memory.write(&mut self.store, ptr as usize, input).map_err(|_| {
+            PluginError::BadPointer {
+                origin: self.origin.into(),
+                export: exports::ALLOC,
+                ptr,
+                end: u64::from(ptr) + input.len() as u64,
+                memory: self.memory.data_size(&self.store),
+            }
+        })
+    }
+
+    /// Copies out what an export returned.
+    fn output(&self, packed: i64, export: &'static str) -> Result<Vec<u8>, PluginError> {
+        let limit = self.host.config.max_output_bytes;
+        sandbox::read_output(&self.store, self.memory, packed, export, self.origin, limit)
+    }
+}

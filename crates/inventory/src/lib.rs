@@ -1,0 +1,425 @@
+//! The sovstack inventory: the versioned JSON document a scan produces and an evaluation reads.
+//!
+//! An inventory can be produced on one host and evaluated on another, so it carries every fact
+//! the evaluation needs, each with its [`Evidence`]: where it was read, how it was derived and how
+//! sure we are. Unknown stays unknown: an actor whose identity could not be established has no
+//! name, and no country is ever guessed.
+//!
+//! This crate owns the document's types, [`SCHEMA_VERSION`] and the JSON Schema generated from
+//! the types ([`json_schema`]); the published copy lives in `schema/`. It does not collect
+//! facts (`sovstack-scan`), hold the knowledge base (`sovstack-kb`) or judge anything.
+//!
+//! # Versioning
+//! [`SCHEMA_VERSION`] is `MODEL.REVISION.ADDITION` (SchemaVer, as syft does): an ADDITION adds
+//! optional fields and older readers ignore them; a MODEL change breaks readers. [`Inventory::from_json`]
+//! accepts any document of the same MODEL number.
+
+#![deny(missing_docs)]
+
+mod layers;
+
+pub use layers::{OperatingSystem, Processor};
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Version of the inventory document (`MODEL.REVISION.ADDITION`).
+pub const SCHEMA_VERSION: &str = "1.0.0";
+
+/// The layer identifiers, in report order. Used verbatim in `--layers`, as section keys, in
+/// rulesets and in plugin manifests.
+pub const LAYER_IDS: &[&str] = &["processor", "os"];
+
+/// The roles an item of a layer can have actors in, in report order.
+pub fn layer_roles(layer: &str) -> &'static [Role] {
+    match layer {
+        "processor" => &[Role::IsaOwner, Role::CoreDesigner, Role::SocVendor, Role::Foundry],
+        "os" => &[Role::Steward, Role::Lineage, Role::Kernel],
+        _ => &[],
+    }
+}
+
+/// A scan's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Inventory {
+    /// [`SCHEMA_VERSION`] of the writer.
+    pub schema_version: String,
+    /// The program that wrote it.
+    pub generator: Generator,
+    /// RFC 3339 UTC time, only when `SOURCE_DATE_EPOCH` was set (reproducible output).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<String>,
+    /// The root that was scanned, as given (`/` for the live host).
+    pub root: String,
+    /// Whether the live host's own interfaces (sysinfo, uname) were consulted, which happens only
+    /// when the root is `/`.
+    pub live_host: bool,
+    /// The knowledge base used to attribute the facts.
+    pub knowledge_base: DataRef,
+    /// One section per scanned layer.
+    pub layers: Layers,
+    /// Problems met while scanning (unreadable or malformed files); they never stop a scan.
+    #[serde(default)]
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The program that wrote a document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Generator {
+    /// `sovstack`.
+    pub name: String,
+    /// Its version.
+    pub version: String,
+}
+
+/// A versioned, hashed piece of data (the knowledge base, a ruleset, a plugin).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct DataRef {
+    /// Name.
+    pub name: String,
+    /// Version.
+    pub version: String,
+    /// sha256 of its bytes, lowercase hex.
+    pub sha256: String,
+}
+
+/// The layer sections. A layer that was not scanned is absent.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+pub struct Layers {
+    /// Distinct processors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub processor: Option<Vec<Processor>>,
+    /// Operating systems (one for a host or an image).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<Vec<OperatingSystem>>,
+}
+
+impl Layers {
+    /// The ids of the layers present, in [`LAYER_IDS`] order.
+    pub fn present(&self) -> Vec<&'static str> {
+        let mut v = Vec::new();
+        if self.processor.is_some() {
+            v.push("processor");
+        }
+        if self.os.is_some() {
+            v.push("os");
+        }
+        v
+    }
+
+    /// The items of a layer, seen through what every item has.
+    pub fn items(&self, layer: &str) -> Vec<&dyn Item> {
+        match layer {
+            "processor" => self.processor.iter().flatten().map(|p| p as &dyn Item).collect(),
+            "os" => self.os.iter().flatten().map(|o| o as &dyn Item).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// What every item of every layer has: an id, a label and its actors.
+pub trait Item {
+    /// Identifier, unique within the layer.
+    fn id(&self) -> &str;
+    /// What a person calls it.
+    fn label(&self) -> String;
+    /// The actors behind it.
+    fn actors(&self) -> &[Actor];
+}
+
+/// A fact and the evidence for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Fact<T> {
+    /// The value.
+    pub value: T,
+    /// Where and how it was established.
+    pub evidence: Vec<Evidence>,
+}
+
+impl<T> Fact<T> {
+    /// A fact with one piece of evidence.
+    pub fn new(value: T, evidence: Evidence) -> Self {
+        Fact { value, evidence: vec![evidence] }
+    }
+}
+
+/// Where a fact was read, how it was derived, how sure we are.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct Evidence {
+    /// The file read (as seen inside the scanned root, e.g. `/proc/cpuinfo`), or the knowledge
+    /// base table (`kb:processors/x86-cpuid-vendors.csv`), or `sysinfo`.
+    pub source: String,
+    /// The field or key within the source (`vendor_id`, `ID_LIKE`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// 1-based line within the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// The raw value found there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// How the fact was derived.
+    pub method: Method,
+    /// How sure we are.
+    pub confidence: Confidence,
+}
+
+/// How a fact was derived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Read verbatim from a field of a file.
+    FileField,
+    /// Looked up by exact key in a knowledge-base table.
+    KbLookup,
+    /// Matched by a name pattern in a knowledge-base table.
+    KbPattern,
+    /// Asked the live host through the `sysinfo` crate.
+    Sysinfo,
+    /// Follows from another fact by definition (x86-64 → its licensors).
+    Derived,
+}
+
+/// How sure we are of a fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Confidence {
+    /// Could be wrong.
+    Low,
+    /// Probably right.
+    Medium,
+    /// Read or looked up exactly.
+    High,
+}
+
+/// The role an organisation plays for an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Owns or licenses the instruction set.
+    IsaOwner,
+    /// Designed the core.
+    CoreDesigner,
+    /// Sells the system on chip that carries the core.
+    SocVendor,
+    /// Fabricated the chip.
+    Foundry,
+    /// Stewards the operating-system distribution.
+    Steward,
+    /// Stewards a distribution it derives from (`ID_LIKE`).
+    Lineage,
+    /// Stewards the kernel.
+    Kernel,
+}
+
+impl Role {
+    /// The snake_case name, as used in rulesets.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::IsaOwner => "isa_owner",
+            Role::CoreDesigner => "core_designer",
+            Role::SocVendor => "soc_vendor",
+            Role::Foundry => "foundry",
+            Role::Steward => "steward",
+            Role::Lineage => "lineage",
+            Role::Kernel => "kernel",
+        }
+    }
+
+    /// Every role.
+    pub const ALL: [Role; 7] = [
+        Role::IsaOwner,
+        Role::CoreDesigner,
+        Role::SocVendor,
+        Role::Foundry,
+        Role::Steward,
+        Role::Lineage,
+        Role::Kernel,
+    ];
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How an organisation is governed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Governance {
+    /// An open standard anyone may implement without a licence.
+    OpenStandard,
+    /// A community-governed project.
+    Community,
+    /// A non-profit foundation.
+    Foundation,
+    /// A company.
+    Company,
+    /// A state or state-owned body.
+    State,
+    /// Not established.
+    Unknown,
+}
+
+/// An organisation behind an item, in one role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Actor {
+    /// The role.
+    pub role: Role,
+    /// The organisation; absent when it could not be established.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Headquarters country.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<CountryCode>,
+    /// How it is governed.
+    pub governance: Governance,
+    /// Where the attribution comes from.
+    pub evidence: Vec<Evidence>,
+}
+
+impl Actor {
+    /// An actor whose identity could not be established, with the evidence of why.
+    pub fn unknown(role: Role, evidence: Vec<Evidence>) -> Self {
+        Actor { role, name: None, country: None, governance: Governance::Unknown, evidence }
+    }
+}
+
+/// An ISO 3166-1 alpha-2 country code (`DE`, `US`, `CN`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(try_from = "String", into = "String")]
+#[schemars(with = "CountryCodeSchema")]
+pub struct CountryCode(String);
+
+/// Schema stand-in for [`CountryCode`]: two upper-case letters.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+struct CountryCodeSchema(#[schemars(regex(pattern = r"^[A-Z]{2}$"))] String);
+
+impl CountryCode {
+    /// Parses a code: exactly two ASCII upper-case letters.
+    pub fn new(code: &str) -> Result<Self, Error> {
+        if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+            Ok(CountryCode(code.to_string()))
+        } else {
+            Err(Error::CountryCode(code.to_string()))
+        }
+    }
+
+    /// The code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for CountryCode {
+    type Error = Error;
+    fn try_from(s: String) -> Result<Self, Error> {
+        CountryCode::new(&s)
+    }
+}
+
+impl From<CountryCode> for String {
+    fn from(c: CountryCode) -> String {
+        c.0
+    }
+}
+
+impl fmt::Display for CountryCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A problem met while scanning. Recorded, never fatal.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct Diagnostic {
+    /// Stable kebab-case code qualified by area (`scan/unreadable-file`).
+    pub code: String,
+    /// `warning` or `error`.
+    pub severity: DiagnosticSeverity,
+    /// What happened, for a person.
+    pub message: String,
+    /// The file involved, as seen inside the scanned root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// Severity of a [`Diagnostic`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DiagnosticSeverity {
+    /// Something could not be read or understood; the scan went on.
+    Warning,
+    /// A whole layer could not be collected.
+    Error,
+}
+
+/// Errors of this crate.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Not a two-letter upper-case code.
+    #[error("`{0}` is not an ISO 3166-1 alpha-2 country code")]
+    CountryCode(String),
+    /// The document is not valid JSON for this model.
+    #[error("line {line}, column {column}: {message}")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What serde said.
+        message: String,
+    },
+    /// The document's MODEL version differs from ours.
+    #[error("schema_version {found} is not readable by this sovstack (reads {SCHEMA_VERSION} and other {major}.x.y)", major = SCHEMA_VERSION.split('.').next().unwrap_or("?"))]
+    Version {
+        /// The version found.
+        found: String,
+    },
+}
+
+impl Inventory {
+    /// Parses an inventory, checking that its MODEL version is ours.
+    pub fn from_json(text: &str) -> Result<Self, Error> {
+        // Look at the version first, so a document from an incompatible future model gets a
+        // version message rather than a confusing field error.
+        #[derive(Deserialize)]
+        struct VersionOnly {
+            schema_version: String,
+        }
+        let json_err = |e: serde_json::Error| Error::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+        };
+        let v: VersionOnly = serde_json::from_str(text).map_err(json_err)?;
+        if major(&v.schema_version) != major(SCHEMA_VERSION) {
+            return Err(Error::Version { found: v.schema_version });
+        }
+        serde_json::from_str(text).map_err(json_err)
+    }
+
+    /// Serialises the inventory as pretty JSON with a final newline. Field order is fixed by the
+    /// types and every map is ordered, so equal inventories give equal bytes.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("an inventory always serialises");
+        s.push('\n');
+        s
+    }
+}
+
+fn major(v: &str) -> &str {
+    v.split('.').next().unwrap_or(v)
+}
+
+/// The JSON Schema of the inventory document, generated from the types.
+pub fn json_schema() -> serde_json::Value {
+    let schema = schemars::schema_for!(Inventory);
+    serde_json::to_value(schema).expect("a schema always serialises")
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,68 @@
+//! The built-in rulesets, compiled in from the repository's `rulesets/` directory so the binary
+//! works on its own.
+
+use crate::{RulesetError, ValidRuleset, Vocabulary};
+
+/// Names of the built-in rulesets, in the order they are evaluated by default.
+pub const BUILTIN_NAMES: &[&str] = &["eu-sovereignty", "non-aligned"];
+
+const SOURCES: &[(&str, &str)] = &[
+    ("eu-sovereignty", include_str!("../../../rulesets/eu-sovereignty.yaml")),
+    ("non-aligned", include_str!("../../../rulesets/non-aligned.yaml")),
+];
+
+/// Every built-in ruleset, validated against the given vocabulary.
+pub fn builtin_with(vocabulary: &Vocabulary) -> Result<Vec<ValidRuleset>, RulesetError> {
+    SOURCES
+        .iter()
+        .map(|(name, text)| ValidRuleset::from_yaml(&format!("builtin:{name}"), text, vocabulary))
+        .collect()
+}
+
+/// Every built-in ruleset, validated without a bloc and country vocabulary.
+pub fn builtin() -> Result<Vec<ValidRuleset>, RulesetError> {
+    builtin_with(&Vocabulary::default())
+}
+
+/// One built-in ruleset by name.
+pub fn builtin_named(name: &str, vocabulary: &Vocabulary) -> Result<ValidRuleset, RulesetError> {
+    let (_, text) = SOURCES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .ok_or_else(|| RulesetError::UnknownBuiltin { name: name.to_string() })?;
+    ValidRuleset::from_yaml(&format!("builtin:{name}"), text, vocabulary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_validate_and_keep_their_names() {
+        let all = builtin().unwrap();
+        let names: Vec<_> = all.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, BUILTIN_NAMES);
+        for r in &all {
+            assert!(r.layers().contains(&"processor") && r.layers().contains(&"os"), "{}", r.name);
+        }
+    }
+
+    #[test]
+    fn eu_objectives_carry_the_csf_weights() {
+        let eu = builtin_named("eu-sovereignty", &Vocabulary::default()).unwrap();
+        let weights: Vec<(String, f64)> =
+            eu.scoring.objectives.iter().map(|o| (o.id.clone(), o.weight)).collect();
+        let expected = [15.0, 10.0, 10.0, 15.0, 20.0, 15.0, 10.0, 5.0];
+        for (i, (id, w)) in weights.iter().enumerate() {
+            assert_eq!(id, &format!("SOV-{}", i + 1));
+            assert_eq!(*w, expected[i]);
+        }
+        assert_eq!(weights.iter().map(|(_, w)| w).sum::<f64>(), 100.0);
+    }
+
+    #[test]
+    fn unknown_builtin_names_the_known_ones() {
+        let e = builtin_named("nope", &Vocabulary::default()).unwrap_err().to_string();
+        assert!(e.contains("eu-sovereignty") && e.contains("non-aligned"), "{e}");
+    }
+}

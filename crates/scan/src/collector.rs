@@ -1,0 +1,143 @@
+//! The [`Collector`] trait every layer implements, and [`ScanOut`], where collectors put their
+//! items and diagnostics.
+//!
+//! A collector reads only through the [`Root`] it is given and consults the live host only
+//! through the [`LiveHost`] it is given (present exactly when the root is the host's `/`). It
+//! never fails: a file that is missing, unreadable or malformed becomes a diagnostic and the
+//! collector reports what it could still establish, so one bad file never hides the rest of
+//! a scan. The list of collectors lives in `registry.rs`.
+
+use crate::codes;
+use crate::live::LiveHost;
+use crate::root::{warning, ReadError, Root, RootFile};
+use sovstack_inventory::{Diagnostic, Layers};
+use sovstack_kb::Kb;
+
+/// One layer's collector.
+pub trait Collector: Sync {
+    /// The layer id, one of [`sovstack_inventory::LAYER_IDS`].
+    fn layer(&self) -> &'static str;
+
+    /// Collects the layer into `out.layers`. `live` is `Some` only when scanning the live host.
+    fn collect(&self, root: &Root, kb: &Kb, live: Option<&LiveHost>, out: &mut ScanOut);
+}
+
+/// What collectors produce.
+#[derive(Debug, Default)]
+pub struct ScanOut {
+    /// Layer sections; each collector fills its own.
+    pub layers: Layers,
+    /// Problems met, in the order they were met.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ScanOut {
+    /// Records a warning about a file inside the root.
+    pub fn warn(&mut self, code: &str, path: &str, message: String) {
+        self.diagnostics.push(warning(code, message, path));
+    }
+
+    /// Records a failed read. `missing_code` is the code for an absent file, or `None` when
+    /// absence is normal for this file and deserves no diagnostic.
+    pub fn read_failed(&mut self, err: &ReadError, missing_code: Option<&str>) {
+        if let ReadError::NotFound { clamped: true, path } = err {
+            self.escaped(path);
+        }
+        match (err.is_not_found(), missing_code) {
+            (true, None) => {}
+            (_, code) => self.diagnostics.push(err.to_diagnostic(code.unwrap_or(codes::UNREADABLE_FILE))),
+        }
+    }
+
+    /// The text of a file read through the root, recording what was odd about the read: a
+    /// clamped `..`, truncation at the size cap (the cut last line is dropped, so a parser
+    /// never sees half a line), bytes that are not UTF-8 (replaced, so parsers still see the
+    /// readable lines).
+    pub fn text(&mut self, file: &RootFile) -> String {
+        if file.clamped {
+            self.escaped(&file.path);
+        }
+        let mut bytes = file.bytes.as_slice();
+        if file.truncated {
+            self.warn(
+                codes::FILE_TOO_LARGE,
+                &file.path,
+                format!("{}: larger than {} bytes; only the lines before that were read", file.path, bytes.len()),
+            );
+            let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+            bytes = &bytes[..end];
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => text.to_string(),
+            Err(e) => {
+                let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+                self.warn(
+                    codes::INVALID_UTF8,
+                    &file.path,
+                    format!("{}:{line}: bytes that are not UTF-8 were replaced", file.path),
+                );
+                String::from_utf8_lossy(bytes).into_owned()
+            }
+        }
+    }
+
+    fn escaped(&mut self, path: &str) {
+        self.warn(
+            codes::PATH_ESCAPES_ROOT,
+            path,
+            format!("{path}: a `..` or symbolic link led above the root; it was held at the root"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(bytes: &[u8], truncated: bool, clamped: bool) -> RootFile {
+        RootFile { path: "/f".into(), bytes: bytes.to_vec(), truncated, clamped }
+    }
+
+    #[test]
+    fn text_records_what_was_odd() {
+        // (bytes, truncated, clamped, expected text, expected codes)
+        let table: &[(&[u8], bool, bool, &str, &[&str])] = &[
+            (b"a\nb\n", false, false, "a\nb\n", &[]),
+            (b"a\nb\nhalf a li", true, false, "a\nb\n", &[codes::FILE_TOO_LARGE]),
+            (b"no newline at all", true, false, "", &[codes::FILE_TOO_LARGE]),
+            (b"ok\n\xff\xfe\n", false, false, "ok\n\u{fffd}\u{fffd}\n", &[codes::INVALID_UTF8]),
+            (b"x", false, true, "x", &[codes::PATH_ESCAPES_ROOT]),
+            // A multi-byte character cut by the cap is dropped with its line, not reported.
+            (b"a\n\xe4\xb8", true, false, "a\n", &[codes::FILE_TOO_LARGE]),
+        ];
+        for (bytes, truncated, clamped, text, want) in table {
+            let mut out = ScanOut::default();
+            assert_eq!(out.text(&file(bytes, *truncated, *clamped)), *text);
+            let got: Vec<_> = out.diagnostics.iter().map(|d| d.code.as_str()).collect();
+            assert_eq!(got, *want, "{bytes:?}");
+        }
+        let mut out = ScanOut::default();
+        out.text(&file(b"1\n2\n\xff", false, false));
+        assert_eq!(out.diagnostics[0].message, "/f:3: bytes that are not UTF-8 were replaced");
+    }
+
+    #[test]
+    fn read_failures() {
+        let missing = |clamped| ReadError::NotFound { path: "/p".into(), clamped };
+        let loop_ = ReadError::SymlinkLoop { path: "/p".into() };
+        // (error, missing code, expected codes)
+        let table: Vec<(ReadError, Option<&str>, Vec<&str>)> = vec![
+            (missing(false), None, vec![]),
+            (missing(false), Some(codes::MISSING_CPUINFO), vec![codes::MISSING_CPUINFO]),
+            (missing(true), None, vec![codes::PATH_ESCAPES_ROOT]),
+            (missing(true), Some(codes::MISSING_OS_RELEASE), vec![codes::PATH_ESCAPES_ROOT, codes::MISSING_OS_RELEASE]),
+            (loop_, None, vec![codes::SYMLINK_LOOP]),
+        ];
+        for (err, missing_code, want) in table {
+            let mut out = ScanOut::default();
+            out.read_failed(&err, missing_code);
+            let got: Vec<_> = out.diagnostics.iter().map(|d| d.code.as_str()).collect();
+            assert_eq!(got, want, "{err:?}");
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per layer, named by the layer id (`processor`, `os`). Each holds its collector
+//! in `mod.rs` and one `parse_<input>.rs` per input format.
+
+pub mod os;
+pub mod processor;

@@ -1,0 +1,327 @@
+//! The `processor` layer: the distinct processors of the root's `/proc/cpuinfo` and the
+//! organisations behind each (instruction-set owner, core designer, SoC vendor, foundry).
+//!
+//! Reading the file's syntax is `parse_cpuinfo.rs`'s job and telling processors apart is
+//! `identify.rs`'s; this module attributes them through the knowledge base and, on the live
+//! host only, corroborates them with `sysinfo` (or falls back to it when `/proc/cpuinfo` can't
+//! be read or recognised).
+//!
+//! Which actors an item gets, and why:
+//! - `isa_owner`: one per owner the knowledge base lists for the architecture; unknown when
+//!   the architecture is.
+//! - `core_designer`: always; from the exact identifier (x86 CPUID vendor, Arm implementer,
+//!   RISC-V `mvendorid`) first, then a model-name pattern; unknown otherwise, never guessed.
+//! - `soc_vendor`: only when the file names an SoC (the Arm/RISC-V `Hardware` line); unknown
+//!   when the knowledge base doesn't know that SoC. Without a `Hardware` line there may be no
+//!   separate SoC vendor at all (an x86 package, a server CPU), so none is invented.
+//! - `foundry`: always, because every chip was fabricated somewhere; unknown unless the
+//!   knowledge base knows the designer's (or SoC vendor's) foundry for this model.
+
+pub mod identify;
+pub mod parse_cpuinfo;
+
+use self::identify::{Distinct, Family};
+use self::parse_cpuinfo::Field;
+use crate::codes;
+use crate::collector::{Collector, ScanOut};
+use crate::live::LiveHost;
+use crate::root::Root;
+use sovstack_inventory::{Actor, Confidence, Evidence, Fact, Method, Processor, Role};
+use sovstack_kb::{Attribution, Kb};
+use std::collections::BTreeMap;
+
+/// Where the kernel publishes its processor table.
+const CPUINFO: &str = "/proc/cpuinfo";
+
+/// Collects the `processor` layer.
+pub(crate) struct ProcessorCollector;
+
+impl Collector for ProcessorCollector {
+    fn layer(&self) -> &'static str {
+        "processor"
+    }
+
+    fn collect(&self, root: &Root, kb: &Kb, live: Option<&LiveHost>, out: &mut ScanOut) {
+        let items = match root.read(CPUINFO) {
+            Ok(file) => {
+                let text = out.text(&file);
+                let info = parse_cpuinfo::cpuinfo(&text);
+                if let Some(first) = info.malformed_lines.first() {
+                    let n = info.malformed_lines.len();
+                    out.warn(
+                        codes::MALFORMED_CPUINFO,
+                        &file.path,
+                        format!("{}:{first}: {n} line(s) are not `key : value` (this is the first); they were skipped", file.path),
+                    );
+                }
+                let groups = identify::distinct(&info);
+                if groups.is_empty() {
+                    out.warn(
+                        codes::UNRECOGNISED_CPUINFO,
+                        &file.path,
+                        format!("{}: no x86, Arm, RISC-V or LoongArch processor found", file.path),
+                    );
+                    live.map(|l| from_live(l, kb)).unwrap_or_default()
+                } else {
+                    groups.iter().enumerate().map(|(i, d)| from_cpuinfo(i, d, &file.path, kb, live, out)).collect()
+                }
+            }
+            Err(err) => {
+                out.read_failed(&err, Some(codes::MISSING_CPUINFO));
+                live.map(|l| from_live(l, kb)).unwrap_or_default()
+            }
+        };
+        out.layers.processor = Some(items);
+    }
+}
+
+/// A knowledge-base attribution with the evidence that led to it, or, when none was found,
+/// the evidence of what was read.
+type Attributed = Result<(Attribution, Vec<Evidence>), Vec<Evidence>>;
+
+fn file_evidence(source: &str, f: &Field) -> Evidence {
+    Evidence {
+        source: source.to_string(),
+        field: Some(f.key.clone()),
+        line: Some(f.line),
+        value: Some(f.raw.clone()),
+        method: Method::FileField,
+        confidence: Confidence::High,
+    }
+}
+
+fn sysinfo_evidence(field: &str, value: &str) -> Evidence {
+    Evidence {
+        source: "sysinfo".to_string(),
+        field: Some(field.to_string()),
+        line: None,
+        value: Some(value.to_string()),
+        method: Method::Sysinfo,
+        confidence: Confidence::High,
+    }
+}
+
+fn actor(role: Role, a: Attribution, mut evidence: Vec<Evidence>) -> Actor {
+    evidence.extend(a.evidence);
+    Actor { role, name: Some(a.name), country: a.country, governance: a.governance, evidence }
+}
+
+fn number_u32(f: &Field) -> Option<u32> {
+    identify::parse_number(&f.value).and_then(|n| u32::try_from(n).ok())
+}
+
+/// One processor item from a group of identical logical CPUs.
+fn from_cpuinfo(index: usize, d: &Distinct, source: &str, kb: &Kb, live: Option<&LiveHost>, out: &mut ScanOut) -> Processor {
+    let ev = |f: &Field| file_evidence(source, f);
+    let mut architecture = match &d.architecture {
+        Some(a) => Fact::new(
+            a.name.to_string(),
+            Evidence {
+                source: source.to_string(),
+                field: Some(a.field.key.clone()),
+                line: Some(a.field.line),
+                value: (!a.token.is_empty()).then(|| a.token.clone()),
+                method: Method::Derived,
+                confidence: Confidence::High,
+            },
+        ),
+        None => Fact { value: "unknown".to_string(), evidence: Vec::new() },
+    };
+    let mut identifiers: BTreeMap<String, Fact<String>> = d
+        .identifiers
+        .iter()
+        .map(|(name, f)| {
+            // vendor_id is a byte string whose padding matters ("  Shanghai  ").
+            let value = if *name == "vendor_id" { f.raw.clone() } else { f.value.clone() };
+            (name.to_string(), Fact::new(value, ev(f)))
+        })
+        .collect();
+
+    let mut model = match (d.family, d.get("implementer").and_then(number_u32), d.get("part")) {
+        (Family::Arm, Some(implementer), Some(part)) => number_u32(part)
+            .and_then(|p| kb.arm_part_name(implementer, p))
+            .map(|(name, kb_ev)| Fact { value: name, evidence: vec![ev(part), kb_ev] }),
+        _ => None,
+    };
+    if model.is_none() {
+        let names: &[&str] = if d.family == Family::RiscV { &["model_name", "uarch"] } else { &["model_name"] };
+        model = names.iter().find_map(|n| d.get(n)).map(|f| Fact::new(f.value.clone(), ev(f)));
+    }
+
+    if let Some(live) = live {
+        corroborate(live, d, &mut architecture, &mut model, &mut identifiers, source, out);
+    }
+
+    let designer = core_designer(d, kb, &ev);
+    let hardware = d.get("hardware").filter(|_| matches!(d.family, Family::Arm | Family::RiscV));
+    let soc = hardware.map(|hw| kb.soc_vendor(&hw.value).map(|a| (a, vec![ev(hw)])).ok_or_else(|| vec![ev(hw)]));
+    let foundry_of_soc = hardware.map(|hw| (hw.value.clone(), ev(hw)));
+    let actors = actors(kb, &architecture, designer, soc, model.as_ref(), foundry_of_soc);
+    let logical_cpus = d.logical_cpus.clone();
+    Processor { id: format!("cpu{index}"), architecture, model, logical_cpus, identifiers, actors }
+}
+
+/// Adds the live host's word to facts it confirms; fills the architecture when the file
+/// could not establish it; flags a disagreement rather than silently picking a side.
+fn corroborate(
+    live: &LiveHost,
+    d: &Distinct,
+    architecture: &mut Fact<String>,
+    model: &mut Option<Fact<String>>,
+    identifiers: &mut BTreeMap<String, Fact<String>>,
+    source: &str,
+    out: &mut ScanOut,
+) {
+    if let (Some(arch), Some(machine)) = (live.architecture(), live.machine.as_deref()) {
+        if architecture.value == "unknown" {
+            *architecture = Fact::new(arch.to_string(), sysinfo_evidence("cpu_arch", machine));
+        } else if architecture.value == arch {
+            architecture.evidence.push(sysinfo_evidence("cpu_arch", machine));
+        } else {
+            out.warn(
+                codes::ARCHITECTURE_MISMATCH,
+                source,
+                format!("{source} describes {} but the running kernel reports {machine}", architecture.value),
+            );
+        }
+    }
+    let live_cpus: Vec<_> = d.logical_cpus.iter().filter_map(|&n| live.cpus.get(n as usize)).collect();
+    if let Some(m) = model {
+        if let Some(c) = live_cpus.iter().find(|c| c.brand == m.value) {
+            m.evidence.push(sysinfo_evidence("brand", &c.brand));
+        }
+    }
+    if let Some(v) = identifiers.get_mut("vendor_id") {
+        if let Some(c) = live_cpus.iter().find(|c| c.vendor_id == v.value.trim_end()) {
+            v.evidence.push(sysinfo_evidence("vendor_id", &c.vendor_id));
+        }
+    }
+}
+
+/// The core designer: the exact identifier first, then name patterns, most specific first.
+fn core_designer(d: &Distinct, kb: &Kb, ev: &dyn Fn(&Field) -> Evidence) -> Attributed {
+    let mut read = Vec::new();
+    let exact: Option<(&Field, Option<Attribution>)> = match d.family {
+        Family::X86 => d.get("vendor_id").map(|f| (f, kb.x86_vendor(&f.raw).or_else(|| kb.x86_vendor(&f.value)))),
+        Family::Arm => d.get("implementer").map(|f| (f, number_u32(f).and_then(|n| kb.arm_implementer(n)))),
+        Family::RiscV => {
+            d.get("mvendorid").map(|f| (f, identify::parse_number(&f.value).and_then(|n| kb.riscv_vendor(n))))
+        }
+        Family::LoongArch => None,
+    };
+    if let Some((f, found)) = exact {
+        if let Some(a) = found {
+            return Ok((a, vec![ev(f)]));
+        }
+        read.push(ev(f));
+    }
+    let patterns: &[&str] = match d.family {
+        Family::X86 | Family::Arm => &["model_name"],
+        Family::RiscV => &["uarch", "model_name"],
+        Family::LoongArch => &["model_name", "cpu_family"],
+    };
+    for f in patterns.iter().filter_map(|n| d.get(n)) {
+        if let Some(a) = kb.model_designer(&f.value) {
+            return Ok((a, vec![ev(f)]));
+        }
+        read.push(ev(f));
+    }
+    Err(read)
+}
+
+/// The actors of one processor, in role order.
+fn actors(
+    kb: &Kb,
+    architecture: &Fact<String>,
+    designer: Attributed,
+    soc: Option<Attributed>,
+    model: Option<&Fact<String>>,
+    soc_hardware: Option<(String, Evidence)>,
+) -> Vec<Actor> {
+    let mut actors = Vec::new();
+    let owners = if architecture.value == "unknown" { Vec::new() } else { kb.isa_owners(&architecture.value) };
+    if owners.is_empty() {
+        actors.push(Actor::unknown(Role::IsaOwner, architecture.evidence.clone()));
+    }
+    for owner in owners {
+        actors.push(actor(Role::IsaOwner, owner, architecture.evidence.clone()));
+    }
+
+    // The foundry is asked about the SoC when the SoC vendor is known (it had the die made),
+    // else about the core designer's model.
+    let model_evidence = model.map(|m| m.evidence.clone()).unwrap_or_default();
+    let mut foundry_query: Option<(String, String, Vec<Evidence>)> = None;
+    match designer {
+        Ok((a, evidence)) => {
+            let model_name = model.map(|m| m.value.clone()).unwrap_or_default();
+            foundry_query = Some((a.name.clone(), model_name, model_evidence.clone()));
+            actors.push(actor(Role::CoreDesigner, a, evidence));
+        }
+        Err(read) => actors.push(Actor::unknown(Role::CoreDesigner, read)),
+    }
+    match soc {
+        Some(Ok((a, evidence))) => {
+            if let Some((hardware, hw_ev)) = soc_hardware {
+                foundry_query = Some((a.name.clone(), hardware, vec![hw_ev]));
+            }
+            actors.push(actor(Role::SocVendor, a, evidence));
+        }
+        Some(Err(read)) => actors.push(Actor::unknown(Role::SocVendor, read)),
+        None => {}
+    }
+    match foundry_query {
+        Some((who, what, evidence)) => match kb.foundry(&who, &what) {
+            Some(a) => actors.push(actor(Role::Foundry, a, evidence)),
+            None => actors.push(Actor::unknown(Role::Foundry, evidence)),
+        },
+        None => actors.push(Actor::unknown(Role::Foundry, model_evidence)),
+    }
+    actors
+}
+
+/// Processors from `sysinfo` alone, for a live host whose `/proc/cpuinfo` could not be used.
+fn from_live(live: &LiveHost, kb: &Kb) -> Vec<Processor> {
+    let mut groups: Vec<(&str, &str, Vec<u32>)> = Vec::new();
+    for (n, cpu) in live.cpus.iter().enumerate() {
+        let n = u32::try_from(n).unwrap_or(u32::MAX);
+        match groups.iter_mut().find(|(v, b, _)| *v == cpu.vendor_id && *b == cpu.brand) {
+            Some(g) => g.2.push(n),
+            None => groups.push((&cpu.vendor_id, &cpu.brand, vec![n])),
+        }
+    }
+    let architecture = match (live.architecture(), live.machine.as_deref()) {
+        (Some(arch), Some(machine)) => Fact::new(arch.to_string(), sysinfo_evidence("cpu_arch", machine)),
+        _ => Fact { value: "unknown".to_string(), evidence: Vec::new() },
+    };
+    let x86 = matches!(architecture.value.as_str(), "x86_64" | "i686");
+    groups
+        .into_iter()
+        .enumerate()
+        .map(|(i, (vendor_id, brand, logical_cpus))| {
+            let mut identifiers = BTreeMap::new();
+            let model = (!brand.is_empty()).then(|| Fact::new(brand.to_string(), sysinfo_evidence("brand", brand)));
+            if let Some(m) = &model {
+                identifiers.insert("model_name".to_string(), m.clone());
+            }
+            let mut read = Vec::new();
+            let mut designer = None;
+            if !vendor_id.is_empty() {
+                let e = sysinfo_evidence("vendor_id", vendor_id);
+                identifiers.insert("vendor_id".to_string(), Fact::new(vendor_id.to_string(), e.clone()));
+                designer = x86.then(|| kb.x86_vendor(vendor_id)).flatten().map(|a| (a, vec![e.clone()]));
+                read.push(e);
+            }
+            if designer.is_none() && !brand.is_empty() {
+                let e = sysinfo_evidence("brand", brand);
+                designer = kb.model_designer(brand).map(|a| (a, vec![e.clone()]));
+                read.push(e);
+            }
+            let designer = designer.ok_or(read);
+            let actors = actors(kb, &architecture, designer, None, model.as_ref(), None);
+            Processor { id: format!("cpu{i}"), architecture: architecture.clone(), model, logical_cpus, identifiers, actors }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

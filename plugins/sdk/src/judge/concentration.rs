@@ -1,0 +1,327 @@
+//! `concentration`: how much of a layer each pole of power controls, and the Herfindahl-Hirschman
+//! index over the poles. The same [`Shares`] feed the `bloc_balance` score in
+//! [`super::scoring`]; what counts as a pole, the commons, other or unknown is decided in
+//! [`super::actors::bucket`].
+
+use std::collections::BTreeMap;
+
+use super::actors::{bucket, held, Bucket};
+use super::criteria::finding;
+use super::round;
+use crate::abi::{AttributedItem, Finding, Pole, Rule};
+
+/// The keys of [`Shares::to_map`] besides the pole ids; a pole may not take one of them.
+pub(crate) const RESERVED_SHARES: [&str; 3] = ["commons", "other", "unknown"];
+
+/// Shares of a layer's control, each 0..1, summing to 1, as measured (not rounded).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Shares {
+    /// One per ruleset pole, in the ruleset's order.
+    pub poles: Vec<f64>,
+    pub commons: f64,
+    pub other: f64,
+    pub unknown: f64,
+    /// How many items were judged (had an actor in the roles).
+    pub items: usize,
+}
+
+impl Shares {
+    /// Every judged item weighs the same, and its control is split evenly among its actors in
+    /// `roles`. Items without such an actor are not judged; `None` when no item is.
+    pub fn measure(items: &[AttributedItem], roles: &[String], poles: &[Pole]) -> Option<Shares> {
+        let judged: Vec<_> = items
+            .iter()
+            .map(|item| held(item, roles))
+            .filter(|actors| !actors.is_empty())
+            .collect();
+        if judged.is_empty() {
+            return None;
+        }
+        let mut shares = Shares {
+            poles: vec![0.0; poles.len()],
+            commons: 0.0,
+            other: 0.0,
+            unknown: 0.0,
+            items: judged.len(),
+        };
+        let per_item = 1.0 / judged.len() as f64;
+        for actors in &judged {
+            let each = per_item / actors.len() as f64;
+            for h in actors {
+                let slot = match bucket(h, poles) {
+                    Bucket::Pole(i) => match shares.poles.get_mut(i) {
+                        Some(slot) => slot,
+                        None => continue,
+                    },
+                    Bucket::Commons => &mut shares.commons,
+                    Bucket::Other => &mut shares.other,
+                    Bucket::Unknown => &mut shares.unknown,
+                };
+                *slot += each;
+            }
+        }
+        Some(shares)
+    }
+
+    /// Every share rounded to four decimals, as reported.
+    pub fn rounded(&self) -> Shares {
+        Shares {
+            poles: self.poles.iter().map(|s| round(*s, 4)).collect(),
+            commons: round(self.commons, 4),
+            other: round(self.other, 4),
+            unknown: round(self.unknown, 4),
+            items: self.items,
+        }
+    }
+
+    /// The largest share a single pole holds (0 without poles).
+    pub fn dominance(&self) -> f64 {
+        self.poles.iter().copied().fold(0.0, f64::max)
+    }
+
+    /// Herfindahl-Hirschman index over the poles: the sum of their squared shares. The commons,
+    /// other and unknown are not single controllers and do not count.
+    pub fn index(&self) -> f64 {
+        self.poles.iter().map(|s| s * s).sum()
+    }
+
+    /// Pole ids plus `commons`, `other`, `unknown`, each with its share.
+    pub fn to_map(&self, poles: &[Pole]) -> BTreeMap<String, f64> {
+        let mut map: BTreeMap<String, f64> = poles
+            .iter()
+            .zip(&self.poles)
+            .map(|(p, s)| (p.id.clone(), *s))
+            .collect();
+        for (key, value) in RESERVED_SHARES.iter().zip([self.commons, self.other, self.unknown]) {
+            map.insert(key.to_string(), value);
+        }
+        map
+    }
+}
+
+/// `12.5%`, `50%`: one decimal, none when it is zero. Rounding happens before formatting, half
+/// away from zero: rustc 1.67 changed how `{:.1}` breaks exact ties, and the plugins (built by
+/// 1.63) and their tests (run by any toolchain) must print the same text.
+pub(crate) fn percent(share: f64) -> String {
+    let s = format!("{:.1}", round(share * 100.0, 1));
+    match s.strip_suffix(".0") {
+        Some(whole) => format!("{whole}%"),
+        None => format!("{s}%"),
+    }
+}
+
+/// `0.625`: up to four decimals (as reported), trailing zeros dropped.
+fn decimal(x: f64) -> String {
+    let s = format!("{:.4}", round(x, 4));
+    let s = s.trim_end_matches('0');
+    s.strip_suffix('.').unwrap_or(s).to_string()
+}
+
+/// One layer-wide finding per pole holding more than `max_share` (in pole order), then one if the
+/// index exceeds `max_index`. Shares and index are compared as reported, rounded to four
+/// decimals; equal to the limit passes.
+pub(crate) fn concentration(
+    rule: &Rule,
+    roles: &[String],
+    max_share: f64,
+    max_index: f64,
+    poles: &[Pole],
+    items: &[AttributedItem],
+) -> Vec<Finding> {
+    let measured = match Shares::measure(items, roles, poles) {
+        Some(s) => s,
+        None => return Vec::new(),
+    };
+    let shares = measured.rounded();
+    let over = roles
+        .iter()
+        .map(|r| r.replace('_', " "))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut findings = Vec::new();
+    for (pole, share) in poles.iter().zip(&shares.poles) {
+        if *share > max_share {
+            let message = format!(
+                "{} ({}) holds {} of the control over {} across {} item(s): more than {}",
+                pole.id,
+                pole.name,
+                percent(*share),
+                over,
+                shares.items,
+                percent(max_share)
+            );
+            findings.push(finding(rule, None, None, message));
+        }
+    }
+    let index = round(measured.index(), 4);
+    if index > max_index {
+        let held: Vec<String> = poles
+            .iter()
+            .zip(&shares.poles)
+            .filter(|(_, s)| **s > 0.0)
+            .map(|(p, s)| format!("{} {}", p.id, percent(*s)))
+            .collect();
+        let message = format!(
+            "concentration index {} over the poles ({}) across {} item(s): more than {}",
+            decimal(index),
+            held.join(", "),
+            shares.items,
+            decimal(max_index)
+        );
+        findings.push(finding(rule, None, None, message));
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::actors::tests::{actor, item, pole, strings};
+    use super::*;
+    use crate::abi::{Actor, Criterion, Governance::*, Severity};
+
+    fn poles() -> Vec<Pole> {
+        vec![pole("US", &["US"], &[]), pole("CN", &["CN"], &[]), pole("EU", &[], &["EU"])]
+    }
+
+    fn rule() -> Rule {
+        Rule {
+            id: "c".into(),
+            layer: "processor".into(),
+            title: "t".into(),
+            objective: None,
+            severity: Severity::Medium,
+            weight: 1.0,
+            criterion: Criterion::KnownAttribution { roles: vec![] },
+        }
+    }
+
+    fn us(role: &str) -> Actor {
+        actor(role, Some("AMD"), Some("US"), &[], &["us-cloud-act"], Company)
+    }
+
+    fn cn(role: &str) -> Actor {
+        actor(role, Some("Loongson"), Some("CN"), &[], &[], State)
+    }
+
+    fn approx(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-12
+    }
+
+    #[test]
+    fn shares_split_judged_items_evenly_among_their_actors() {
+        let roles = strings(&["isa_owner", "foundry"]);
+        // (name, items, [US, CN, EU, commons, other, unknown], judged items)
+        let cases: Vec<(&str, Vec<AttributedItem>, [f64; 6], usize)> = vec![
+            ("one US item", vec![item("a", vec![us("isa_owner"), us("foundry")])], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0], 1),
+            ("a missing role is not counted", vec![item("a", vec![us("isa_owner")])], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0], 1),
+            ("other roles ignored", vec![item("a", vec![cn("kernel"), us("isa_owner"), us("foundry")])], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0], 1),
+            ("unjudged items do not dilute", vec![item("a", vec![us("isa_owner")]), item("b", vec![]), item("c", vec![cn("kernel")])],
+             [1.0, 0.0, 0.0, 0.0, 0.0, 0.0], 1),
+            ("three ways", vec![item("a", vec![
+                actor("isa_owner", Some("RISC-V"), Some("CH"), &[], &[], OpenStandard),
+                actor("foundry", Some("TSMC"), Some("TW"), &[], &[], Company),
+                cn("foundry"),
+            ])], [0.0, 1.0 / 3.0, 0.0, 1.0 / 3.0, 1.0 / 3.0, 0.0], 1),
+            ("items weigh the same", vec![
+                item("a", vec![us("isa_owner"), us("foundry")]),
+                item("b", vec![
+                    actor("isa_owner", Some("X"), Some("FR"), &["EU"], &[], Company),
+                    actor("foundry", None, None, &[], &[], Unknown),
+                ]),
+            ], [0.5, 0.0, 0.25, 0.0, 0.0, 0.25], 2),
+        ];
+        for (name, items, want, judged) in cases {
+            let s = Shares::measure(&items, &roles, &poles()).unwrap();
+            let got = [s.poles[0], s.poles[1], s.poles[2], s.commons, s.other, s.unknown];
+            for (g, w) in got.iter().zip(want) {
+                assert!(approx(*g, w), "{name}: {got:?} != {want:?}");
+            }
+            assert!(approx(got.iter().sum::<f64>(), 1.0), "{name}");
+            assert_eq!(s.items, judged, "{name}");
+        }
+        assert_eq!(Shares::measure(&[], &roles, &poles()), None, "empty layer");
+        assert_eq!(Shares::measure(&[item("a", vec![cn("kernel")])], &roles, &poles()), None, "nothing judged");
+    }
+
+    #[test]
+    fn dominance_index_rounding_and_map() {
+        let s = Shares { poles: vec![0.5, 0.25, 0.0], commons: 0.125, other: 0.0, unknown: 0.125, items: 4 };
+        assert!(approx(s.dominance(), 0.5));
+        assert!(approx(s.index(), 0.3125));
+        let map = s.to_map(&poles());
+        let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["CN", "EU", "US", "commons", "other", "unknown"]);
+        assert_eq!(map["commons"], 0.125);
+        let none = Shares { poles: vec![], commons: 1.0, other: 0.0, unknown: 0.0, items: 1 };
+        assert_eq!((none.dominance(), none.index()), (0.0, 0.0));
+        let thirds = Shares { poles: vec![2.0 / 3.0], commons: 1.0 / 3.0, other: 0.0, unknown: 0.0, items: 3 };
+        let r = thirds.rounded();
+        assert_eq!((r.poles[0], r.commons, r.items), (0.6667, 0.3333, 3));
+    }
+
+    #[test]
+    fn formats_numbers_for_people() {
+        // 6.25% and 18.75% are exact ties at one decimal: half away from zero on every toolchain.
+        let cases = [(0.5, "50%"), (1.0 / 3.0, "33.3%"), (0.125, "12.5%"), (0.0, "0%"), (1.0, "100%"), (0.0625, "6.3%"), (0.1875, "18.8%")];
+        for (x, want) in cases {
+            assert_eq!(percent(x), want);
+        }
+        let cases = [(0.625, "0.625"), (0.5, "0.5"), (1.0, "1"), (0.0, "0"), (1.0 / 3.0, "0.3333"), (0.5625, "0.5625"), (0.40000000000000002, "0.4")];
+        for (x, want) in cases {
+            assert_eq!(decimal(x), want);
+        }
+    }
+
+    #[test]
+    fn findings_over_the_limits_only() {
+        let roles = strings(&["isa_owner", "core_designer"]);
+        let three_quarters_us = vec![
+            item("a", vec![us("isa_owner"), us("core_designer")]),
+            item("b", vec![us("isa_owner"), cn("core_designer")]),
+            item("not judged", vec![cn("foundry")]),
+        ];
+        let messages = |items: &[AttributedItem], max_share, max_index| -> Vec<String> {
+            concentration(&rule(), &roles, max_share, max_index, &poles(), items)
+                .into_iter()
+                .map(|f| {
+                    assert_eq!((f.rule.as_str(), f.item.as_ref(), f.level), ("c", None, None));
+                    assert_eq!(f.severity, Severity::Medium);
+                    f.message
+                })
+                .collect()
+        };
+        assert_eq!(
+            messages(&three_quarters_us, 0.5, 0.4),
+            [
+                "US (US name) holds 75% of the control over isa owner, core designer across 2 item(s): more than 50%",
+                "concentration index 0.625 over the poles (US 75%, CN 25%) across 2 item(s): more than 0.4",
+            ]
+        );
+        assert_eq!(messages(&three_quarters_us, 0.75, 0.625), Vec::<String>::new(), "equal passes");
+        assert_eq!(messages(&three_quarters_us, 0.8, 1.0), Vec::<String>::new());
+        // A tie: both poles at 50% are each over 40%, reported in pole order.
+        let tie = vec![
+            item("a", vec![us("isa_owner"), us("core_designer")]),
+            item("b", vec![cn("isa_owner"), cn("core_designer")]),
+        ];
+        let got = messages(&tie, 0.4, 1.0);
+        assert_eq!(got.len(), 2);
+        assert!(got[0].starts_with("US (US name) holds 50%"), "{got:?}");
+        assert!(got[1].starts_with("CN (CN name) holds 50%"), "{got:?}");
+        // Two thirds, reported as 0.6667, equal a limit written as 0.6667.
+        let thirds = vec![
+            item("a", vec![us("isa_owner"), us("core_designer")]),
+            item("b", vec![us("isa_owner"), us("core_designer")]),
+            item("c", vec![cn("isa_owner"), cn("core_designer")]),
+        ];
+        assert_eq!(messages(&thirds, 0.6667, 1.0), Vec::<String>::new());
+        assert_eq!(messages(&thirds, 0.6666, 1.0).len(), 1);
+        assert_eq!(messages(&[], 0.0, 0.0), Vec::<String>::new(), "empty layer");
+        assert_eq!(messages(&[item("a", vec![])], 0.0, 0.0), Vec::<String>::new(), "nothing judged");
+        let commons_only = vec![item("a", vec![
+            actor("isa_owner", Some("RISC-V"), Some("CH"), &[], &[], OpenStandard),
+            actor("core_designer", Some("Debian"), None, &[], &[], Community),
+        ])];
+        assert_eq!(messages(&commons_only, 0.0, 0.0), Vec::<String>::new(), "commons control nothing");
+    }
+}

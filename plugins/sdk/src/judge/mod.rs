@@ -1,0 +1,324 @@
+//! Judging an [`EvaluateRequest`]: the criteria and scoring methods exactly as `sovstack-abi`'s
+//! documentation ("Criteria", "Scoring") specifies them, shared by every built-in plugin.
+//!
+//! [`evaluate`] first refuses what the plugin cannot do (`validate`), then runs the rules in
+//! order, each over the items in order, so findings come out in rule order then item order; the
+//! layer's score follows the ruleset's method. Maps are `BTreeMap`s and sums run in input order,
+//! so the same request always gives the same bytes. Nothing here panics or does I/O: problems are
+//! `Err(String)` naming the rule, objective, pole or item involved.
+
+mod actors;
+mod concentration;
+mod criteria;
+mod scoring;
+mod validate;
+
+use crate::abi::{Criterion, EvaluateRequest, EvaluateResponse, ScoringMethod};
+use crate::Plugin;
+
+/// The criteria the SDK implements, by their snake_case names.
+pub const CRITERIA: [&str; 4] = ["jurisdiction", "openness", "known_attribution", "concentration"];
+
+/// Slack for comparing computed shares and scores with the ruleset's limits: a share of exactly
+/// the limit, reached through float sums such as 1/3 + 1/3, must compare as equal.
+pub(crate) const EPSILON: f64 = 1e-9;
+
+/// Judges one layer under one ruleset for `plugin`.
+pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateResponse, String> {
+    validate::request(plugin, req)?;
+    let scoring = &req.ruleset.scoring;
+    let items = &req.items;
+    let mut findings = Vec::new();
+    let mut graded = Vec::new();
+    for rule in &req.ruleset.rules {
+        match &rule.criterion {
+            Criterion::Jurisdiction { roles, levels, pass_level } => {
+                let g = criteria::jurisdiction(rule, roles, levels, *pass_level, scoring, items);
+                findings.extend(g.findings);
+                graded.push((rule, g.levels));
+            }
+            Criterion::Openness { roles, levels, pass_level } => {
+                let g = criteria::openness(rule, roles, levels, *pass_level, items);
+                findings.extend(g.findings);
+                graded.push((rule, g.levels));
+            }
+            Criterion::KnownAttribution { roles } => {
+                findings.extend(criteria::known_attribution(rule, roles, items));
+            }
+            Criterion::Concentration { roles, max_share, max_index } => {
+                findings.extend(concentration::concentration(
+                    rule,
+                    roles,
+                    *max_share,
+                    *max_index,
+                    &scoring.poles,
+                    items,
+                ));
+            }
+        }
+    }
+    let score = match scoring.method {
+        ScoringMethod::SealWeakestLink => {
+            let graded: Vec<_> = graded.iter().map(|(r, l)| (*r, l.as_slice())).collect();
+            scoring::seal_weakest_link(scoring, &graded)
+        }
+        ScoringMethod::BlocBalance => scoring::bloc_balance(scoring, &req.ruleset.rules, items),
+    };
+    Ok(EvaluateResponse {
+        findings,
+        score,
+        error: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::abi::{EvaluateResponse, ABI_VERSION};
+    use serde_json::{json, Value};
+
+    const PROCESSOR: Plugin = Plugin {
+        name: "processor",
+        version: "0.1.0",
+        description: "d",
+        layers: &["processor"],
+        roles: &["isa_owner", "core_designer", "soc_vendor", "foundry"],
+        criteria: &CRITERIA,
+    };
+
+    const NARROW: Plugin = Plugin {
+        name: "narrow",
+        version: "0.1.0",
+        description: "d",
+        layers: &["processor"],
+        roles: &["isa_owner"],
+        criteria: &["known_attribution"],
+    };
+
+    fn amd_epyc() -> Value {
+        json!({"id": "cpu0", "label": "AMD EPYC 7B13", "actors": [
+            {"role": "isa_owner", "name": "Advanced Micro Devices, Inc.", "country": "US", "blocs": ["NATO"],
+             "laws": ["us-cloud-act", "us-fisa-702"], "governance": "company"},
+            {"role": "core_designer", "name": "Advanced Micro Devices, Inc.", "country": "US", "blocs": ["NATO"],
+             "laws": ["us-cloud-act", "us-fisa-702"], "governance": "company"},
+            {"role": "foundry", "name": "Taiwan Semiconductor Manufacturing Company", "country": "TW",
+             "governance": "company"}
+        ]})
+    }
+
+    fn riscv_board() -> Value {
+        json!({"id": "cpu1", "label": "SiFive U74", "actors": [
+            {"role": "isa_owner", "name": "RISC-V International", "country": "CH", "governance": "open_standard"},
+            {"role": "core_designer", "name": "SiFive, Inc.", "country": "US", "blocs": ["NATO"],
+             "laws": ["us-cloud-act"], "governance": "company"},
+            {"role": "soc_vendor", "name": null, "country": null, "governance": "unknown"}
+        ]})
+    }
+
+    fn eu_ruleset(rules: Value) -> Value {
+        json!({"name": "eu-sovereignty", "version": "1", "scoring": {
+            "method": "seal_weakest_link", "home_blocs": ["EU"], "home_countries": [],
+            "objectives": [{"id": "SOV-1", "name": "Strategic", "weight": 15.0},
+                           {"id": "SOV-5", "name": "Supply chain", "weight": 20.0}]
+        }, "rules": rules})
+    }
+
+    fn jurisdiction_rule() -> Value {
+        json!({"id": "eu.processor.designer-jurisdiction", "layer": "processor", "title": "t",
+               "objective": "SOV-5", "severity": "high", "weight": 2.0,
+               "criterion": {"jurisdiction": {"roles": ["core_designer"], "pass_level": 3,
+                   "levels": {"home": 4, "foreign": 2, "extraterritorial": 1, "unknown": 0}}}})
+    }
+
+    fn openness_rule() -> Value {
+        json!({"id": "eu.processor.isa-openness", "layer": "processor", "title": "t",
+               "objective": "SOV-1", "severity": "medium", "weight": 1.0,
+               "criterion": {"openness": {"roles": ["isa_owner"], "pass_level": 3, "levels": {
+                   "open_standard": 4, "community": 4, "foundation": 3, "company": 1, "state": 1, "unknown": 0}}}})
+    }
+
+    fn attribution_rule() -> Value {
+        json!({"id": "eu.processor.known", "layer": "processor", "title": "t", "objective": "SOV-5",
+               "severity": "low", "weight": 1.0,
+               "criterion": {"known_attribution": {"roles": ["soc_vendor"]}}})
+    }
+
+    fn concentration_rule() -> Value {
+        json!({"id": "na.processor.concentration", "layer": "processor", "title": "t",
+               "severity": "high", "weight": 1.0,
+               "criterion": {"concentration": {"roles": ["isa_owner", "core_designer"],
+                   "max_share": 0.5, "max_index": 0.4}}})
+    }
+
+    fn request(ruleset: Value, items: Value) -> EvaluateRequest {
+        serde_json::from_value(json!({"abi_version": ABI_VERSION, "layer": "processor",
+                                      "ruleset": ruleset, "items": items}))
+        .unwrap()
+    }
+
+    fn eu_request() -> EvaluateRequest {
+        let rules = json!([jurisdiction_rule(), openness_rule(), attribution_rule()]);
+        request(eu_ruleset(rules), json!([amd_epyc(), riscv_board()]))
+    }
+
+    #[test]
+    fn seal_weakest_link_end_to_end() {
+        let got = evaluate(&PROCESSOR, &eu_request()).unwrap();
+        let findings: Vec<(&str, Option<&str>, Option<u8>, &str)> = got
+            .findings
+            .iter()
+            .map(|f| (f.rule.as_str(), f.item.as_deref(), f.level, f.message.as_str()))
+            .collect();
+        assert_eq!(findings, [
+            ("eu.processor.designer-jurisdiction", Some("cpu0"), Some(1),
+             "core designer Advanced Micro Devices, Inc. is headquartered in US, reached by us-cloud-act, us-fisa-702: level 1 < 3"),
+            ("eu.processor.designer-jurisdiction", Some("cpu1"), Some(1),
+             "core designer SiFive, Inc. is headquartered in US, reached by us-cloud-act: level 1 < 3"),
+            ("eu.processor.isa-openness", Some("cpu0"), Some(1),
+             "isa owner Advanced Micro Devices, Inc. is a company: level 1 < 3"),
+            ("eu.processor.known", Some("cpu0"), None, "no soc vendor is recorded for AMD EPYC 7B13"),
+            ("eu.processor.known", Some("cpu1"), None, "the soc vendor of SiFive U74 is not identified"),
+        ]);
+        let score = got.score.unwrap();
+        // SOV-5: jurisdiction levels [1, 1] → 25%; SOV-1: openness [1, 4] → 62.5%.
+        assert_eq!(score.level, 1);
+        assert_eq!(score.objectives["SOV-5"].score, 25.0);
+        assert_eq!(score.objectives["SOV-1"].score, 62.5);
+        assert_eq!(score.objectives["SOV-1"].level, 1);
+        assert!((score.score - (25.0 * 20.0 + 62.5 * 15.0) / 35.0).abs() < 1e-9);
+        assert_eq!(got.error, None);
+    }
+
+    #[test]
+    fn bloc_balance_end_to_end() {
+        let ruleset = json!({"name": "non-aligned", "version": "1", "scoring": {
+            "method": "bloc_balance", "commons_credit": 0.5,
+            "poles": [{"id": "US", "name": "United States", "countries": ["US"]},
+                      {"id": "CN", "name": "China", "countries": ["CN"]},
+                      {"id": "EU", "name": "European Union", "blocs": ["EU"]}],
+            "level_thresholds": [{"min_score": 75.0, "level": 4}, {"min_score": 50.0, "level": 3},
+                                 {"min_score": 25.0, "level": 2}, {"min_score": 10.0, "level": 1}]
+        }, "rules": [concentration_rule()]});
+        let got = evaluate(&PROCESSOR, &request(ruleset, json!([amd_epyc(), riscv_board()]))).unwrap();
+        // isa_owner + core_designer: cpu0 US/US, cpu1 commons/US → US 75%, commons 25%.
+        let messages: Vec<&str> = got.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages, [
+            "US (United States) holds 75% of the control over isa owner, core designer across 2 item(s): more than 50%",
+            "concentration index 0.563 over the poles (US 75%) across 2 item(s): more than 0.4",
+        ]);
+        let score = got.score.unwrap();
+        assert_eq!(score.score, 100.0 * 0.25 + 0.5 * 0.25 * 100.0);
+        assert_eq!(score.level, 2);
+        assert_eq!(score.concentration_index, Some(0.5625));
+        assert_eq!(score.shares["US"], 0.75);
+        assert_eq!(score.shares["commons"], 0.25);
+        assert_eq!(score.shares["CN"], 0.0);
+    }
+
+    #[test]
+    fn empty_layer_gives_no_findings_and_no_score() {
+        let rules = json!([jurisdiction_rule(), openness_rule(), attribution_rule(), concentration_rule()]);
+        let got = evaluate(&PROCESSOR, &request(eu_ruleset(rules), json!([]))).unwrap();
+        assert_eq!(got, EvaluateResponse::default());
+    }
+
+    #[test]
+    fn same_request_same_bytes() {
+        let a = serde_json::to_vec(&evaluate(&PROCESSOR, &eu_request()).unwrap()).unwrap();
+        let b = serde_json::to_vec(&evaluate(&PROCESSOR, &eu_request()).unwrap()).unwrap();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn refusals_name_what_is_wrong() {
+        let with = |rule: Value| request(eu_ruleset(json!([rule])), json!([amd_epyc()]));
+        let patch = |mut rule: Value, pointer: &str, value: Value| {
+            *rule.pointer_mut(pointer).unwrap() = value;
+            rule
+        };
+        let jr = jurisdiction_rule;
+        let lv = "/criterion/jurisdiction/levels";
+        let cases: Vec<(&str, &Plugin, EvaluateRequest, &str)> = vec![
+            ("unsupported criterion", &NARROW, with(jr()),
+             "rule eu.processor.designer-jurisdiction: criterion `jurisdiction` is not supported by the narrow plugin (it supports: known_attribution)"),
+            ("unknown role", &PROCESSOR, with(patch(jr(), "/criterion/jurisdiction/roles", json!(["core_designer", "kernel"]))),
+             "rule eu.processor.designer-jurisdiction: role `kernel` is unknown to the processor plugin (it knows: isa_owner, core_designer, soc_vendor, foundry)"),
+            ("no role", &PROCESSOR, with(patch(jr(), "/criterion/jurisdiction/roles", json!([]))),
+             "rule eu.processor.designer-jurisdiction: names no role"),
+            ("role twice", &PROCESSOR, with(patch(jr(), "/criterion/jurisdiction/roles", json!(["foundry", "foundry"]))),
+             "rule eu.processor.designer-jurisdiction: role `foundry` is named twice"),
+            ("other layer", &PROCESSOR, with(patch(jr(), "/layer", json!("os"))),
+             "rule eu.processor.designer-jurisdiction: is for layer `os`, not `processor`"),
+            ("level above 4", &PROCESSOR, with(patch(jr(), &format!("{lv}/home"), json!(5))),
+             "rule eu.processor.designer-jurisdiction: the home level is 5, but levels run from 0 to 4"),
+            ("pass level above 4", &PROCESSOR, with(patch(jr(), "/criterion/jurisdiction/pass_level", json!(9))),
+             "rule eu.processor.designer-jurisdiction: pass_level is 9, but levels run from 0 to 4"),
+            ("openness level above 4", &PROCESSOR, with(patch(openness_rule(), "/criterion/openness/levels/state", json!(7))),
+             "rule eu.processor.isa-openness: the state level is 7, but levels run from 0 to 4"),
+            ("negative weight", &PROCESSOR, with(patch(jr(), "/weight", json!(-1.0))),
+             "rule eu.processor.designer-jurisdiction: the weight is -1; weights are finite and not negative"),
+            ("share above 1", &PROCESSOR, with(patch(concentration_rule(), "/criterion/concentration/max_share", json!(1.5))),
+             "rule na.processor.concentration: max_share is 1.5, outside 0..1"),
+            ("index below 0", &PROCESSOR, with(patch(concentration_rule(), "/criterion/concentration/max_index", json!(-0.1))),
+             "rule na.processor.concentration: max_index is -0.1, outside 0..1"),
+            ("no objective", &PROCESSOR, with(patch(jr(), "/objective", Value::Null)),
+             "rule eu.processor.designer-jurisdiction: gives levels under seal_weakest_link but names no objective"),
+            ("undeclared objective", &PROCESSOR, with(patch(attribution_rule(), "/objective", json!("SOV-9"))),
+             "rule eu.processor.known: names objective SOV-9, which the ruleset's scoring does not declare"),
+            ("rule twice", &PROCESSOR, request(eu_ruleset(json!([jr(), jr()])), json!([])),
+             "rule eu.processor.designer-jurisdiction appears twice"),
+            ("item twice", &PROCESSOR, request(eu_ruleset(json!([])), json!([amd_epyc(), amd_epyc()])),
+             "item cpu0 appears twice in layer processor"),
+        ];
+        for (name, plugin, req, want) in cases {
+            assert_eq!(evaluate(plugin, &req), Err(want.to_string()), "{name}");
+        }
+    }
+
+    #[test]
+    fn refusals_of_scoring_and_layer() {
+        let base = || json!({"method": "bloc_balance", "poles": [], "commons_credit": 0.5,
+                             "objectives": [], "level_thresholds": []});
+        let with = |key: &str, value: Value| {
+            let mut scoring = base();
+            scoring[key] = value;
+            request(json!({"name": "na", "version": "1", "scoring": scoring, "rules": []}), json!([]))
+        };
+        let cases: Vec<(&str, EvaluateRequest, &str)> = vec![
+            ("reserved pole", with("poles", json!([{"id": "commons", "name": "c"}])),
+             "ruleset na: pole id `commons` is reserved for a share of its own"),
+            ("pole twice", with("poles", json!([{"id": "US", "name": "u"}, {"id": "US", "name": "u"}])),
+             "ruleset na: pole US is declared twice"),
+            ("credit above 1", with("commons_credit", json!(2.0)), "ruleset na: commons_credit is 2, outside 0..1"),
+            ("threshold level", with("level_thresholds", json!([{"min_score": 10.0, "level": 6}])),
+             "ruleset na: a level threshold's level is 6, but levels run from 0 to 4"),
+            ("objective twice", with("objectives", json!([{"id": "S", "name": "s", "weight": 1.0}, {"id": "S", "name": "s", "weight": 1.0}])),
+             "ruleset na: objective S is declared twice"),
+            ("objective weight", with("objectives", json!([{"id": "S", "name": "s", "weight": -2.0}])),
+             "ruleset na: the weight of objective S is -2; weights are finite and not negative"),
+        ];
+        for (name, req, want) in cases {
+            assert_eq!(evaluate(&PROCESSOR, &req), Err(want.to_string()), "{name}");
+        }
+        let mut os = eu_request();
+        os.layer = "os".into();
+        assert_eq!(
+            evaluate(&PROCESSOR, &os),
+            Err("the processor plugin does not evaluate layer `os` (it evaluates: processor)".to_string())
+        );
+    }
+
+    #[test]
+    fn items_with_unknown_roles_or_no_actors_are_judged_not_refused() {
+        let items = json!([
+            {"id": "a", "label": "A", "actors": []},
+            {"id": "b", "label": "B", "actors": [{"role": "mystery", "name": "M", "country": "FR",
+                                                   "blocs": ["EU"], "governance": "company"}]}
+        ]);
+        let got = evaluate(&PROCESSOR, &request(eu_ruleset(json!([jurisdiction_rule()])), items)).unwrap();
+        let messages: Vec<&str> = got.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages, ["no core designer is recorded: level 0 < 3"; 2]);
+        let score = got.score.unwrap();
+        assert_eq!((score.level, score.score), (0, 0.0));
+    }
+}

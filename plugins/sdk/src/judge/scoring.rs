@@ -1,0 +1,274 @@
+//! The two scoring methods (`sovstack-abi`, "Scoring"): `seal_weakest_link` aggregates the levels
+//! the rules gave the items; `bloc_balance` measures the shares the poles hold. Both return `None`
+//! when there is nothing to score (no items, or no rule the method reads).
+
+use std::collections::BTreeMap;
+
+use super::concentration::Shares;
+use super::EPSILON;
+use crate::abi::{AttributedItem, Criterion, LayerScore, ObjectiveScore, Rule, Scoring};
+
+/// The weighted mean of `values`; the plain mean when the weights sum to zero. `None` if empty.
+fn weighted_mean(values: &[(f64, f64)]) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let total: f64 = values.iter().map(|(_, w)| w).sum();
+    if total > 0.0 {
+        Some(values.iter().map(|(v, w)| v * w).sum::<f64>() / total)
+    } else {
+        Some(values.iter().map(|(v, _)| v).sum::<f64>() / values.len() as f64)
+    }
+}
+
+/// `seal_weakest_link`. `graded` holds each level-giving rule with its item levels (one per item,
+/// item order). Per objective, in the ruleset's order: the level is the lowest any of its rules
+/// gave any item; the score is the rule-weighted mean of the rules' mean item levels, as a
+/// percentage of level 4. The layer takes the lowest objective level and the objective-weighted
+/// mean of the objective scores.
+pub(crate) fn seal_weakest_link(scoring: &Scoring, graded: &[(&Rule, &[u8])]) -> Option<LayerScore> {
+    let mut objectives = BTreeMap::new();
+    let mut layer: Vec<(f64, f64)> = Vec::new();
+    let mut layer_level = u8::MAX;
+    for objective in &scoring.objectives {
+        let mut level = u8::MAX;
+        let mut means: Vec<(f64, f64)> = Vec::new();
+        for (rule, levels) in graded {
+            if rule.objective.as_deref() != Some(objective.id.as_str()) || levels.is_empty() {
+                continue;
+            }
+            level = level.min(levels.iter().copied().min().unwrap_or(level));
+            let sum: f64 = levels.iter().map(|l| f64::from(*l)).sum();
+            means.push((sum / levels.len() as f64, rule.weight));
+        }
+        let mean = match weighted_mean(&means) {
+            Some(m) => m,
+            None => continue,
+        };
+        let score = mean / 4.0 * 100.0;
+        objectives.insert(objective.id.clone(), ObjectiveScore { level, score });
+        layer.push((score, objective.weight));
+        layer_level = layer_level.min(level);
+    }
+    let score = weighted_mean(&layer)?;
+    Some(LayerScore {
+        score,
+        level: layer_level,
+        objectives,
+        shares: BTreeMap::new(),
+        concentration_index: None,
+    })
+}
+
+/// The roles the `bloc_balance` score measures: those of every `concentration` rule of the layer,
+/// first appearance first.
+pub(crate) fn balance_roles(rules: &[Rule]) -> Vec<String> {
+    let mut roles: Vec<String> = Vec::new();
+    for rule in rules {
+        if let Criterion::Concentration { roles: r, .. } = &rule.criterion {
+            for role in r {
+                if !roles.contains(role) {
+                    roles.push(role.clone());
+                }
+            }
+        }
+    }
+    roles
+}
+
+/// The level of `score`: the first threshold, in the ruleset's order, whose `min_score` it
+/// reaches; 0 when none.
+pub(crate) fn threshold_level(scoring: &Scoring, score: f64) -> u8 {
+    scoring
+        .level_thresholds
+        .iter()
+        .find(|t| score + EPSILON >= t.min_score)
+        .map_or(0, |t| t.level)
+}
+
+/// `bloc_balance`: `100 × (1 − dominance) + commons_credit × commons share × 100`, capped to
+/// 100, over the shares of the roles named by the layer's `concentration` rules.
+pub(crate) fn bloc_balance(scoring: &Scoring, rules: &[Rule], items: &[AttributedItem]) -> Option<LayerScore> {
+    let roles = balance_roles(rules);
+    if roles.is_empty() {
+        return None;
+    }
+    let shares = Shares::measure(items, &roles, &scoring.poles)?;
+    let raw = 100.0 * (1.0 - shares.dominance()) + scoring.commons_credit * shares.commons * 100.0;
+    let score = raw.max(0.0).min(100.0);
+    Some(LayerScore {
+        score,
+        level: threshold_level(scoring, score),
+        objectives: BTreeMap::new(),
+        shares: shares.to_map(&scoring.poles),
+        concentration_index: Some(shares.index()),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::actors::tests::{actor, item, pole, strings};
+    use super::*;
+    use crate::abi::{Governance::*, LevelThreshold, Objective, ScoringMethod, Severity};
+
+    fn rule(id: &str, objective: &str, weight: f64, criterion: Criterion) -> Rule {
+        Rule {
+            id: id.into(),
+            layer: "processor".into(),
+            title: "t".into(),
+            objective: Some(objective.into()),
+            severity: Severity::High,
+            weight,
+            criterion,
+        }
+    }
+
+    fn ka() -> Criterion {
+        Criterion::KnownAttribution { roles: vec![] }
+    }
+
+    fn conc(roles: &[&str]) -> Criterion {
+        Criterion::Concentration { roles: strings(roles), max_share: 1.0, max_index: 1.0 }
+    }
+
+    fn seal(objectives: &[(&str, f64)]) -> Scoring {
+        Scoring {
+            method: ScoringMethod::SealWeakestLink,
+            home_blocs: strings(&["EU"]),
+            home_countries: vec![],
+            objectives: objectives
+                .iter()
+                .map(|(id, w)| Objective { id: id.to_string(), name: format!("{id} name"), weight: *w })
+                .collect(),
+            poles: vec![],
+            commons_credit: 0.0,
+            level_thresholds: vec![],
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn weighted_mean_cases() {
+        let cases: Vec<(Vec<(f64, f64)>, Option<f64>)> = vec![
+            (vec![], None),
+            (vec![(10.0, 1.0)], Some(10.0)),
+            (vec![(10.0, 1.0), (40.0, 2.0)], Some(30.0)),
+            (vec![(10.0, 0.0), (40.0, 0.0)], Some(25.0)),
+            (vec![(10.0, 0.0), (40.0, 1.0)], Some(40.0)),
+        ];
+        for (values, want) in cases {
+            assert_eq!(weighted_mean(&values), want, "{values:?}");
+        }
+    }
+
+    #[test]
+    fn seal_weakest_link_aggregates_levels() {
+        let s = seal(&[("SOV-1", 10.0), ("SOV-5", 30.0), ("SOV-7", 60.0)]);
+        let r1 = rule("r1", "SOV-5", 1.0, ka());
+        let r2 = rule("r2", "SOV-5", 3.0, ka());
+        let r3 = rule("r3", "SOV-1", 1.0, ka());
+        // SOV-5: r1 mean 2 (w1), r2 mean 3 (w3) → 2.75 → 68.75%, level min(1, 2) = 1.
+        // SOV-1: mean 4 → 100%, level 4. SOV-7 untouched: absent, not weighed.
+        let graded: Vec<(&Rule, &[u8])> = vec![(&r1, &[1, 3]), (&r2, &[2, 4]), (&r3, &[4, 4])];
+        let got = seal_weakest_link(&s, &graded).unwrap();
+        assert_eq!(got.level, 1);
+        assert_eq!(got.objectives.keys().collect::<Vec<_>>(), ["SOV-1", "SOV-5"]);
+        assert_eq!(got.objectives["SOV-5"], ObjectiveScore { level: 1, score: 68.75 });
+        assert_eq!(got.objectives["SOV-1"], ObjectiveScore { level: 4, score: 100.0 });
+        assert!(close(got.score, (68.75 * 30.0 + 100.0 * 10.0) / 40.0), "{}", got.score);
+        assert!(got.shares.is_empty() && got.concentration_index.is_none());
+    }
+
+    #[test]
+    fn seal_weakest_link_edge_cases() {
+        let s = seal(&[("SOV-5", 0.0), ("SOV-6", 0.0)]);
+        let a = rule("a", "SOV-5", 0.0, ka());
+        let b = rule("b", "SOV-6", 0.0, ka());
+        let undeclared = rule("u", "SOV-9", 1.0, ka());
+        // Zero weights everywhere: plain means.
+        let got = seal_weakest_link(&s, &[(&a, &[0, 4]), (&b, &[4])]).unwrap();
+        assert_eq!((got.level, got.score), (0, 75.0));
+        // No items, no level-giving rules, or only rules of undeclared objectives: nothing to score.
+        assert_eq!(seal_weakest_link(&s, &[(&a, &[])]), None);
+        assert_eq!(seal_weakest_link(&s, &[]), None);
+        assert_eq!(seal_weakest_link(&s, &[(&undeclared, &[3])]), None);
+        // Everything at level 0 scores 0, at level 4 scores 100.
+        let one = seal(&[("SOV-5", 1.0)]);
+        assert_eq!(seal_weakest_link(&one, &[(&a, &[0, 0])]).unwrap().score, 0.0);
+        assert_eq!(seal_weakest_link(&one, &[(&a, &[4])]).unwrap().score, 100.0);
+    }
+
+    fn balance(commons_credit: f64) -> Scoring {
+        Scoring {
+            method: ScoringMethod::BlocBalance,
+            home_blocs: vec![],
+            home_countries: vec![],
+            objectives: vec![],
+            poles: vec![pole("US", &["US"], &[]), pole("CN", &["CN"], &[])],
+            commons_credit,
+            level_thresholds: vec![
+                LevelThreshold { min_score: 80.0, level: 4 },
+                LevelThreshold { min_score: 60.0, level: 3 },
+                LevelThreshold { min_score: 40.0, level: 2 },
+                LevelThreshold { min_score: 20.0, level: 1 },
+            ],
+        }
+    }
+
+    #[test]
+    fn balance_roles_union_in_order() {
+        let rules = vec![
+            rule("a", "x", 1.0, conc(&["isa_owner", "foundry"])),
+            rule("b", "x", 1.0, ka()),
+            rule("c", "x", 1.0, conc(&["foundry", "core_designer"])),
+        ];
+        assert_eq!(balance_roles(&rules), ["isa_owner", "foundry", "core_designer"]);
+        assert!(balance_roles(&rules[1..2]).is_empty());
+    }
+
+    #[test]
+    fn threshold_levels() {
+        let s = balance(0.0);
+        let cases = [(100.0, 4), (80.0, 4), (79.99999999999999, 4), (79.9, 3), (60.0, 3), (20.0, 1), (19.9, 0), (0.0, 0)];
+        for (score, want) in cases {
+            assert_eq!(threshold_level(&s, score), want, "{score}");
+        }
+        let mut none = balance(0.0);
+        none.level_thresholds.clear();
+        assert_eq!(threshold_level(&none, 100.0), 0);
+    }
+
+    #[test]
+    fn bloc_balance_scores_dominance_and_commons() {
+        let rules = vec![rule("c", "x", 1.0, conc(&["isa_owner", "core_designer"]))];
+        let us = |role: &str| actor(role, Some("AMD"), Some("US"), &[], &["us-cloud-act"], Company);
+        let riscv = actor("isa_owner", Some("RISC-V International"), Some("CH"), &[], &[], OpenStandard);
+        let cases: Vec<(&str, f64, Vec<AttributedItem>, f64, u8, f64)> = vec![
+            // (name, commons_credit, items, score, level, index)
+            ("all US", 0.5, vec![item("a", vec![us("isa_owner"), us("core_designer")])], 0.0, 0, 1.0),
+            ("half commons", 0.5, vec![item("a", vec![riscv.clone(), us("core_designer")])], 75.0, 3, 0.25),
+            ("half commons, no credit", 0.0, vec![item("a", vec![riscv.clone(), us("core_designer")])], 50.0, 2, 0.25),
+            ("capped", 1.0, vec![item("a", vec![riscv.clone(), actor("core_designer", Some("Debian"), None, &[], &[], Community)])], 100.0, 4, 0.0),
+            ("unknown holds no pole", 0.5, vec![item("a", vec![])], 100.0, 4, 0.0),
+            ("tie", 0.0, vec![
+                item("a", vec![us("isa_owner"), us("core_designer")]),
+                item("b", vec![actor("isa_owner", Some("X"), Some("CN"), &[], &[], State), actor("core_designer", Some("Y"), Some("CN"), &[], &[], State)]),
+            ], 50.0, 2, 0.5),
+        ];
+        for (name, credit, items, score, level, index) in cases {
+            let got = bloc_balance(&balance(credit), &rules, &items).unwrap();
+            assert!(close(got.score, score), "{name}: {}", got.score);
+            assert_eq!(got.level, level, "{name}");
+            assert!(close(got.concentration_index.unwrap(), index), "{name}");
+            assert_eq!(got.shares.keys().collect::<Vec<_>>(), ["CN", "US", "commons", "other", "unknown"], "{name}");
+            assert!(close(got.shares.values().sum::<f64>(), 1.0), "{name}");
+            assert!(got.objectives.is_empty(), "{name}");
+        }
+        let items = vec![item("a", vec![us("isa_owner")])];
+        assert_eq!(bloc_balance(&balance(0.0), &rules, &[]), None, "empty layer");
+        assert_eq!(bloc_balance(&balance(0.0), &[rule("k", "x", 1.0, ka())], &items), None, "no concentration rule");
+    }
+}
