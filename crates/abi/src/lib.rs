@@ -35,6 +35,9 @@
 //! # Criteria (what a rule asks; see [`Criterion`])
 //!
 //! A rule's criterion is judged on each item, through the item's actors whose role the rule names.
+//! Actors in other roles are ignored, and an item with no actor in the named roles is not judged
+//! by the rule (no level, no finding, no share). Country and bloc codes compare ignoring ASCII
+//! case; a blank name or country counts as not established.
 //! * `jurisdiction`: where the actors are headquartered. An actor whose country belongs to one of
 //!   the ruleset's `home_blocs` (or is listed in `home_countries`) is `home`; otherwise an actor
 //!   reached by an extraterritorial law (its [`Actor::laws`] is not empty) is `extraterritorial`;
@@ -43,30 +46,52 @@
 //!   single jurisdiction) is `commons`; any other actor without a country is `unknown`. The
 //!   item's level is the lowest level among its actors of the named roles, taken from the
 //!   criterion's [`JurisdictionLevels`]; an item with no actor of those roles is not judged.
-//! * `openness`: how the actors are governed ([`Governance`]); the level is the lowest among them.
-//! * `known_attribution`: one finding per actor of the named roles whose identity is unknown.
-//! * `concentration` (layer-wide): each item's control is split evenly among its actors of the
-//!   named roles, and each actor's share goes to the ruleset's [`Pole`] that holds its country, or
-//!   to `commons` when it is an open standard or a community project (whatever its country), or
-//!   to `other` (a known country no pole holds) or `unknown` (no country). Shares are fractions
-//!   of the whole layer and sum to 1. The concentration index is the Herfindahl-Hirschman index
-//!   `Σ share²` over the named poles only (commons, other and unknown are no single controller).
-//!   A pole whose share exceeds `max_share`, or an index above `max_index`, gives a finding.
+//! * `openness`: how the actors are governed ([`Governance`]); the level is the lowest among them,
+//!   taken from the criterion's [`OpennessLevels`].
+//! * For both, an item whose level is below `pass_level` gives one finding carrying the level,
+//!   whose message names each of its actors below `pass_level`.
+//! * `known_attribution`: one finding per actor of the named roles whose identity is unknown (no
+//!   name); it gives no level.
+//! * `concentration` (layer-wide): every judged item weighs the same, and its control is split
+//!   evenly among its actors of the named roles. Each actor's share goes, first match winning, to
+//!   `commons` when it is an open standard or a community project (whatever its country), to
+//!   `unknown` when it has no country, to the first [`Pole`] in the ruleset's order that lists its
+//!   country or one of its blocs, or else to `other` (a known country no pole holds). Shares are
+//!   fractions of the judged items and sum to 1. The concentration index is the
+//!   Herfindahl-Hirschman index `Σ share²` over the named poles only (commons, other and unknown
+//!   are no single controller). A pole whose share exceeds `max_share`, or an index above
+//!   `max_index`, gives a layer-wide finding; values are compared as reported (rounded, see
+//!   below), so a share equal to the limit passes. It gives no level.
 //!
 //! # Scoring
-//! * [`ScoringMethod::SealWeakestLink`] (EU Cloud Sovereignty Framework): each rule gives each item
-//!   a level 0-4; an objective's level on the layer is the lowest level any of its rules gave any
-//!   item (weakest link); its score is the rule-weighted mean of the items' levels, as a percentage
-//!   of level 4. The layer's level is the lowest objective level, its score the objective-weighted
-//!   mean of the objective scores.
+//! * [`ScoringMethod::SealWeakestLink`] (EU Cloud Sovereignty Framework): each `jurisdiction` or
+//!   `openness` rule gives each item it judges a level 0-4; an objective's level on the layer is
+//!   the lowest level any of its rules gave any item (weakest link); its score is the rule-weighted
+//!   mean of its rules' mean item levels, as a percentage of level 4. The layer's level is the
+//!   lowest objective level, its score the objective-weighted mean of the (rounded) objective
+//!   scores. Weights that sum to zero give plain means. An objective none of whose rules judged an
+//!   item is absent from [`LayerScore::objectives`] and not weighed.
 //! * [`ScoringMethod::BlocBalance`] (non-aligned): the layer's score is `100 × (1 − dominance)`
 //!   where dominance is the largest share any single pole holds, plus `commons_credit × commons
 //!   share × 100`, capped to 100; the level comes from the ruleset's `level_thresholds`. The
-//!   shares and the index are those of the layer's `concentration` rules (averaged over them
-//!   when there are several); a layer without one, or without items, has no score (`None`).
-//! * With either method, a layer whose rules give no level to any item has no score (`None`).
-//! * Scores are rounded to two decimals, shares and the index to four, so that the JSON is the
-//!   same on every platform.
+//!   shares and the index are those of the layer's `concentration` rules, each over its own roles
+//!   (averaged over the rules that judged an item when there are several); dominance and commons
+//!   share are read from the rounded shares. No threshold reached gives level 0.
+//! * A layer where nothing is judged has no score (`None`): under `seal_weakest_link`, no rule gave
+//!   a level to any item; under `bloc_balance`, there is no `concentration` rule or none judged an
+//!   item (an empty layer included).
+//! * Scores are rounded to two decimals, shares and the index to four (half away from zero), so
+//!   that the JSON is the same on every platform.
+//!
+//! # Refusals
+//!
+//! A plugin answers with [`EvaluateResponse::error`], naming the rule, objective, pole or item,
+//! rather than judge a request it cannot: another ABI version or layer, a criterion it does not
+//! support, a role it does not know, a rule naming no role or a role twice, a level above 4, a
+//! negative weight, `max_share`, `max_index` or `commons_credit` outside 0..1, a pole named
+//! `commons`, `other` or `unknown`, a rule, objective, pole or item id given twice, or, under
+//! `seal_weakest_link`, a `jurisdiction` or `openness` rule without an objective or any rule naming
+//! an objective the scoring does not declare.
 
 #![forbid(unsafe_code)]
 
@@ -449,7 +474,7 @@ pub struct EvaluateResponse {
     /// What the rules found, in rule order then item order.
     #[serde(default)]
     pub findings: Vec<Finding>,
-    /// The layer's score under the ruleset.
+    /// The layer's score under the ruleset; `None` when nothing was judged (see "Scoring").
     #[serde(default)]
     pub score: Option<LayerScore>,
     /// Set when the plugin could not evaluate the request (an unsupported criterion, ...).

@@ -1,1 +1,70 @@
-fn main(){}
+//! The `sovstack` command line: clap definitions, one file per subcommand, exit codes, terminal
+//! handling. Everything else lives in the library crates; nothing depends on this one.
+
+mod builtin_plugins;
+mod commands;
+mod common;
+mod exit;
+mod output;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Audit the digital sovereignty of a technology stack: who designed, licensed, fabricated and
+/// stewards each layer, where those organisations sit, and how that scores against sovereignty
+/// rulesets.
+#[derive(Parser)]
+#[command(name = "sovstack", version, about, long_about = None, propagate_version = true)]
+#[command(after_help = "\
+Examples:
+  sovstack audit                               audit this host with the built-in rulesets
+  sovstack audit --format json -o report.json  the same, as a JSON document
+  sovstack scan --root /mnt/image -o inv.json  inventory a mounted disk image
+  sovstack evaluate inv.json --ruleset non-aligned --fail-under 50
+
+Exit codes: 0 success, 1 the policy gate failed (--fail-under, --fail-on),
+2 usage or input error (including a plugin that failed).")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Scan(commands::scan::Args),
+    Evaluate(commands::evaluate::Args),
+    Audit(commands::audit::Args),
+    #[command(subcommand)]
+    Ruleset(commands::ruleset::Command),
+    #[command(subcommand)]
+    Plugin(commands::plugin::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version itself; those are successes, the rest usage errors.
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::from(exit::SUCCESS),
+                _ => ExitCode::from(exit::USAGE_OR_INPUT),
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Scan(a) => a.execute(),
+        Command::Evaluate(a) => a.execute(),
+        Command::Audit(a) => a.execute(),
+        Command::Ruleset(c) => c.execute(),
+        Command::Plugin(c) => c.execute(),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) if output::is_broken_pipe(&e) => ExitCode::from(exit::SUCCESS),
+        Err(e) => {
+            eprintln!("sovstack: error: {e:#}");
+            ExitCode::from(exit::USAGE_OR_INPUT)
+        }
+    }
+}

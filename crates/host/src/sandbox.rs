@@ -24,14 +24,13 @@ pub(crate) fn engine(config: &HostConfig) -> Result<Engine, HostError> {
     let mut pool = PoolingAllocationConfig::new();
     pool.total_core_instances(POOL_INSTANCES)
         .total_memories(POOL_INSTANCES)
-        .total_tables(POOL_INSTANCES)
-        .max_memory_size(config.memory_cap());
+        .total_tables(POOL_INSTANCES);
     let mut wasm = Config::new();
     wasm.consume_fuel(true)
         .epoch_interruption(true)
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
-        // Function names in trap messages, without reading WASMTIME_BACKTRACE_DETAILS.
-        .wasm_backtrace(true)
+        // Backtraces (on by default) give trap messages a function name; file and line details
+        // would need DWARF and read WASMTIME_BACKTRACE_DETAILS from the environment.
         .wasm_backtrace_details(WasmBacktraceDetails::Disable);
     Engine::new(&wasm).map_err(|e| HostError::EngineFailed { message: format!("{e:#}") })
 }

@@ -40,6 +40,9 @@ impl Item for Processor {
     fn actors(&self) -> &[Actor] {
         &self.actors
     }
+    fn as_processor(&self) -> Option<&Processor> {
+        Some(self)
+    }
 }
 
 /// An operating system, from `os-release` and the kernel.
@@ -85,5 +88,8 @@ impl Item for OperatingSystem {
     }
     fn actors(&self) -> &[Actor] {
         &self.actors
+    }
+    fn as_operating_system(&self) -> Option<&OperatingSystem> {
+        Some(self)
     }
 }

@@ -126,6 +126,14 @@ pub trait Item {
     fn label(&self) -> String;
     /// The actors behind it.
     fn actors(&self) -> &[Actor];
+    /// The item as a processor, when it is one.
+    fn as_processor(&self) -> Option<&Processor> {
+        None
+    }
+    /// The item as an operating system, when it is one.
+    fn as_operating_system(&self) -> Option<&OperatingSystem> {
+        None
+    }
 }
 
 /// A fact and the evidence for it.
@@ -294,6 +302,7 @@ impl Actor {
 pub struct CountryCode(String);
 
 /// Schema stand-in for [`CountryCode`]: two upper-case letters.
+#[allow(dead_code)] // read by schemars only
 #[derive(JsonSchema)]
 #[schemars(transparent)]
 struct CountryCodeSchema(#[schemars(regex(pattern = r"^[A-Z]{2}$"))] String);

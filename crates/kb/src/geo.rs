@@ -112,11 +112,19 @@ impl Geo {
             let (line, r) = (row.line, row.rec);
             required(COUNTRIES, line, "name", &r.name)?;
             required(COUNTRIES, line, "source", &r.source)?;
-            let code = CountryCode::new(&r.code)
-                .map_err(|e| row_err(COUNTRIES, line, e.to_string()))?;
-            let country = Country { code, name: r.name, blocs: Vec::new() };
+            let code =
+                CountryCode::new(&r.code).map_err(|e| row_err(COUNTRIES, line, e.to_string()))?;
+            let country = Country {
+                code,
+                name: r.name,
+                blocs: Vec::new(),
+            };
             if countries.insert(r.code.clone(), country).is_some() {
-                return Err(row_err(COUNTRIES, line, format!("duplicate country `{}`", r.code)));
+                return Err(row_err(
+                    COUNTRIES,
+                    line,
+                    format!("duplicate country `{}`", r.code),
+                ));
             }
         }
 
@@ -126,13 +134,26 @@ impl Geo {
             for (field, value) in [("name", &r.name), ("kind", &r.kind), ("source", &r.source)] {
                 required(BLOCS, line, field, value)?;
             }
-            if r.id.is_empty() || !r.id.bytes().all(|b| b.is_ascii_uppercase() || b == b'_') {
-                return Err(row_err(BLOCS, line, format!("bloc id `{}` is not UPPER_SNAKE", r.id)));
+            let upper_snake = r.id.starts_with(|c: char| c.is_ascii_uppercase())
+                && r.id
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+            if !upper_snake {
+                return Err(row_err(
+                    BLOCS,
+                    line,
+                    format!("bloc id `{}` is not UPPER_SNAKE", r.id),
+                ));
             }
             if blocs.iter().any(|b| b.id == r.id) {
                 return Err(row_err(BLOCS, line, format!("duplicate bloc `{}`", r.id)));
             }
-            blocs.push(Bloc { id: r.id, name: r.name, kind: r.kind, source: r.source });
+            blocs.push(Bloc {
+                id: r.id,
+                name: r.name,
+                kind: r.kind,
+                source: r.source,
+            });
         }
 
         let mut seen = BTreeSet::new();
@@ -142,9 +163,9 @@ impl Geo {
             if !blocs.iter().any(|b| b.id == r.bloc) {
                 return Err(row_err(MEMBERS, line, format!("unknown bloc `{}`", r.bloc)));
             }
-            let country = countries
-                .get_mut(&r.country)
-                .ok_or_else(|| row_err(MEMBERS, line, format!("unknown country `{}`", r.country)))?;
+            let country = countries.get_mut(&r.country).ok_or_else(|| {
+                row_err(MEMBERS, line, format!("unknown country `{}`", r.country))
+            })?;
             if !seen.insert((r.bloc.clone(), r.country.clone())) {
                 return Err(row_err(
                     MEMBERS,
@@ -161,16 +182,25 @@ impl Geo {
         let mut laws: Vec<Law> = Vec::new();
         for row in tables::read::<LawRow>(LAWS, tables::text_of(sources, LAWS)?)? {
             let (line, r) = (row.line, row.rec);
-            for (field, value) in [("name", &r.name), ("summary", &r.summary), ("source", &r.source)]
-            {
+            for (field, value) in [
+                ("name", &r.name),
+                ("summary", &r.summary),
+                ("source", &r.source),
+            ] {
                 required(LAWS, line, field, value)?;
             }
             let kebab = !r.id.is_empty()
-                && r.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                && r.id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
                 && !r.id.starts_with('-')
                 && !r.id.ends_with('-');
             if !kebab {
-                return Err(row_err(LAWS, line, format!("law id `{}` is not kebab-case", r.id)));
+                return Err(row_err(
+                    LAWS,
+                    line,
+                    format!("law id `{}` is not kebab-case", r.id),
+                ));
             }
             if laws.iter().any(|l| l.id == r.id) {
                 return Err(row_err(LAWS, line, format!("duplicate law `{}`", r.id)));
@@ -187,7 +217,11 @@ impl Geo {
             });
         }
 
-        Ok(Geo { countries, blocs, laws })
+        Ok(Geo {
+            countries,
+            blocs,
+            laws,
+        })
     }
 
     /// Checks that `code` is a country of `countries.csv`; for other tables' validation.
@@ -213,7 +247,10 @@ impl Geo {
 
     /// The extraterritorial laws of the country a company is headquartered in.
     pub fn laws_reaching(&self, code: &str) -> Vec<&Law> {
-        self.laws.iter().filter(|l| l.extraterritorial && l.country.as_str() == code).collect()
+        self.laws
+            .iter()
+            .filter(|l| l.extraterritorial && l.country.as_str() == code)
+            .collect()
     }
 
     /// Members of a bloc, sorted by code.
@@ -277,24 +314,44 @@ mod tests {
     fn memberships() {
         let g = geo();
         assert_eq!(g.members("FIVE_EYES"), vec!["AU", "CA", "GB", "NZ", "US"]);
-        assert_eq!(g.members("BRICS"), vec!["AE", "BR", "CN", "EG", "ET", "ID", "IN", "IR", "RU", "ZA"]);
-        assert_eq!(g.members("SCO"), vec!["BY", "CN", "IN", "IR", "KG", "KZ", "PK", "RU", "TJ", "UZ"]);
+        assert_eq!(
+            g.members("BRICS"),
+            vec!["AE", "BR", "CN", "EG", "ET", "ID", "IN", "IR", "RU", "ZA"]
+        );
+        assert_eq!(
+            g.members("SCO"),
+            vec!["BY", "CN", "IN", "IR", "KG", "KZ", "PK", "RU", "TJ", "UZ"]
+        );
         for eu in g.members("EU") {
-            assert!(g.country(eu).unwrap().blocs.contains(&"EEA".to_string()), "{eu} not in EEA");
+            assert!(
+                g.country(eu).unwrap().blocs.contains(&"EEA".to_string()),
+                "{eu} not in EEA"
+            );
         }
-        let eea_only: Vec<&str> =
-            g.members("EEA").into_iter().filter(|c| !g.members("EU").contains(c)).collect();
+        let eea_only: Vec<&str> = g
+            .members("EEA")
+            .into_iter()
+            .filter(|c| !g.members("EU").contains(c))
+            .collect();
         assert_eq!(eea_only, vec!["IS", "LI", "NO"]);
         // NAM: every African state except South Sudan; no EU member (Cyprus and Malta left).
         let nam = g.members("NAM");
-        for c in ["IN", "ID", "ZA", "CU", "VE", "AZ", "BY", "PS", "FJ", "EG", "SA"] {
+        for c in [
+            "IN", "ID", "ZA", "CU", "VE", "AZ", "BY", "PS", "FJ", "EG", "SA",
+        ] {
             assert!(nam.contains(&c), "{c} should be in NAM");
         }
         for c in ["SS", "CN", "BR", "MX", "AR", "CY", "MT", "RS", "US", "RU"] {
             assert!(!nam.contains(&c), "{c} should not be in NAM");
         }
-        assert_eq!(g.country("DE").unwrap().blocs, vec!["EEA", "EU", "G7", "NATO"]);
-        assert_eq!(g.country("IN").unwrap().blocs, vec!["BRICS", "NAM", "QUAD", "SCO"]);
+        assert_eq!(
+            g.country("DE").unwrap().blocs,
+            vec!["EEA", "EU", "G7", "NATO"]
+        );
+        assert_eq!(
+            g.country("IN").unwrap().blocs,
+            vec!["BRICS", "NAM", "QUAD", "SCO"]
+        );
         assert_eq!(g.country("CH").unwrap().blocs, Vec::<String>::new());
         assert!(g.country("XX").is_none());
         assert!(g.country("de").is_none());
@@ -305,20 +362,42 @@ mod tests {
     fn laws() {
         let g = geo();
         let ids = |code: &str| -> Vec<&str> {
-            g.laws_reaching(code).iter().map(|l| l.id.as_str()).collect()
+            g.laws_reaching(code)
+                .iter()
+                .map(|l| l.id.as_str())
+                .collect()
         };
         assert_eq!(ids("US"), vec!["us-cloud-act", "us-fisa-702"]);
-        assert_eq!(ids("CN"), vec!["cn-national-intelligence-law-art7", "cn-counter-espionage-law"]);
+        assert_eq!(
+            ids("CN"),
+            vec![
+                "cn-national-intelligence-law-art7",
+                "cn-counter-espionage-law"
+            ]
+        );
         assert_eq!(ids("GB"), vec!["gb-investigatory-powers-act"]);
         for none in ["RU", "IN", "DE", "XX", ""] {
             assert!(ids(none).is_empty(), "{none}");
         }
         // Listed but not extraterritorial.
-        for id in ["us-eo-12333", "cn-data-security-law", "ru-yarovaya", "ru-sorm", "in-it-act-69"] {
+        for id in [
+            "us-eo-12333",
+            "cn-data-security-law",
+            "ru-yarovaya",
+            "ru-sorm",
+            "in-it-act-69",
+        ] {
             let law = g.laws().iter().find(|l| l.id == id).expect(id);
             assert!(!law.extraterritorial, "{id}");
         }
-        assert_eq!(g.laws().iter().find(|l| l.id == "us-cloud-act").unwrap().year, Some(2018));
+        assert_eq!(
+            g.laws()
+                .iter()
+                .find(|l| l.id == "us-cloud-act")
+                .unwrap()
+                .year,
+            Some(2018)
+        );
     }
 
     #[test]
@@ -335,19 +414,59 @@ mod tests {
     #[test]
     fn bad_rows_are_reported_with_table_and_line() {
         let cases = [
-            (MEMBERS, "bloc,country,source\nEU,DE,x\nXX,FR,x\n", "kb: geo/bloc-members.csv:3: unknown bloc `XX`"),
-            (MEMBERS, "bloc,country,source\nEU,ZZ,x\n", "kb: geo/bloc-members.csv:2: unknown country `ZZ`"),
-            (MEMBERS, "bloc,country,source\nEU,DE,x\nEU,DE,x\n", "kb: geo/bloc-members.csv:3: duplicate membership `DE` in `EU`"),
-            (COUNTRIES, "code,name,source\nDE,Germany,x\nde,Germany,x\n", "kb: geo/countries.csv:3: `de` is not an ISO 3166-1 alpha-2 country code"),
-            (COUNTRIES, "code,name,source\nDE,Germany,x\nDE,Deutschland,x\n", "kb: geo/countries.csv:3: duplicate country `DE`"),
-            (COUNTRIES, "code,name,source\nDE,,x\n", "kb: geo/countries.csv:2: missing `name`"),
-            (BLOCS, "id,name,kind,source\nEu,x,y,z\n", "kb: geo/blocs.csv:2: bloc id `Eu` is not UPPER_SNAKE"),
-            (LAWS, "id,country,name,year,extraterritorial,summary,source\nus-x,US,n,2001,maybe,s,u\n", "kb: geo/laws.csv:2: field 5"),
-            (LAWS, "id,country,name,year,extraterritorial,summary,source\nUS_X,US,n,2001,true,s,u\n", "kb: geo/laws.csv:2: law id `US_X` is not kebab-case"),
-            (LAWS, "id,country,name,year,extraterritorial,summary,source\nus-x,QQ,n,,true,s,u\n", "kb: geo/laws.csv:2: unknown country `QQ`"),
+            (
+                MEMBERS,
+                "bloc,country,source\nEU,DE,x\nXX,FR,x\n",
+                "kb: geo/bloc-members.csv:3: unknown bloc `XX`",
+            ),
+            (
+                MEMBERS,
+                "bloc,country,source\nEU,ZZ,x\n",
+                "kb: geo/bloc-members.csv:2: unknown country `ZZ`",
+            ),
+            (
+                MEMBERS,
+                "bloc,country,source\nEU,DE,x\nEU,DE,x\n",
+                "kb: geo/bloc-members.csv:3: duplicate membership `DE` in `EU`",
+            ),
+            (
+                COUNTRIES,
+                "code,name,source\nDE,Germany,x\nde,Germany,x\n",
+                "kb: geo/countries.csv:3: `de` is not an ISO 3166-1 alpha-2 country code",
+            ),
+            (
+                COUNTRIES,
+                "code,name,source\nDE,Germany,x\nDE,Deutschland,x\n",
+                "kb: geo/countries.csv:3: duplicate country `DE`",
+            ),
+            (
+                COUNTRIES,
+                "code,name,source\nDE,,x\n",
+                "kb: geo/countries.csv:2: missing `name`",
+            ),
+            (
+                BLOCS,
+                "id,name,kind,source\nEu,x,y,z\n",
+                "kb: geo/blocs.csv:2: bloc id `Eu` is not UPPER_SNAKE",
+            ),
+            (
+                LAWS,
+                "id,country,name,year,extraterritorial,summary,source\nus-x,US,n,2001,maybe,s,u\n",
+                "kb: geo/laws.csv:2: field 5",
+            ),
+            (
+                LAWS,
+                "id,country,name,year,extraterritorial,summary,source\nUS_X,US,n,2001,true,s,u\n",
+                "kb: geo/laws.csv:2: law id `US_X` is not kebab-case",
+            ),
+            (
+                LAWS,
+                "id,country,name,year,extraterritorial,summary,source\nus-x,QQ,n,,true,s,u\n",
+                "kb: geo/laws.csv:2: unknown country `QQ`",
+            ),
         ];
         for (path, text, want) in cases {
-            let err = with(path, text).err().expect(want).to_string();
+            let err = with(path, text).expect_err(want).to_string();
             assert!(err.starts_with(want), "want {want}\n got {err}");
         }
     }

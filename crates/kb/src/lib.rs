@@ -1,1 +1,512 @@
-pub fn placeholder_for_build() {}
+//! sovstack's knowledge base: who designs, licenses, fabricates and stewards what, where those
+//! organisations are headquartered, which blocs those countries belong to and which laws reach
+//! companies there.
+//!
+//! Every fact is a row of a CSV table under `crates/kb/data/<area>/`, with a source for the row;
+//! `crates/kb/data/README.md` describes each table, its columns, origin and licence. The tables
+//! are embedded in the binary with `include_str!`, loaded and validated by [`Kb::builtin`] (keys
+//! unique, every country an ISO code listed in `countries.csv`, every bloc and organisation
+//! known, every pattern compiling and matching its own examples), and hashed into
+//! [`Kb::data_ref`] so an inventory records exactly which knowledge produced it.
+//!
+//! Look-ups return an [`Attribution`]: the organisation's canonical name, country and
+//! governance, and [`Evidence`] pointing at the rows used (the matching row first, then the
+//! organisation's row in `orgs/organisations.csv`). Nothing is guessed: an unknown key gives
+//! `None`.
+//!
+//! This crate does not read the scanned system (`sovstack-scan` does) and does not judge
+//! anything (rulesets and plugins do).
+//!
+//! ```
+//! let kb = sovstack_kb::Kb::builtin().expect("the embedded tables are valid");
+//! let intel = kb.x86_vendor("GenuineIntel").unwrap();
+//! assert_eq!(intel.name, "Intel Corporation");
+//! assert_eq!(intel.country.as_ref().unwrap().as_str(), "US");
+//! let us = kb.country("US").unwrap();
+//! assert!(us.blocs.contains(&"NATO".to_string()));
+//! let laws: Vec<&str> = kb.laws_reaching("US").iter().map(|l| l.id.as_str()).collect();
+//! assert!(laws.contains(&"us-cloud-act"));
+//! ```
+
+#![deny(missing_docs)]
+
+mod geo;
+mod orgs;
+mod os;
+mod patterns;
+mod processors;
+mod tables;
+
+pub use geo::{Bloc, Country, Law};
+pub use processors::FabCountries;
+pub use tables::{KbError, TableInfo};
+
+use sovstack_inventory::{CountryCode, DataRef, Evidence, Governance};
+use tables::Source;
+
+/// An organisation found for a role, ready to become an inventory `Actor` (the caller adds the
+/// role).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribution {
+    /// Canonical organisation name, as in `orgs/organisations.csv`.
+    pub name: String,
+    /// Headquarters, ISO 3166-1 alpha-2; `None` for international community projects.
+    pub country: Option<CountryCode>,
+    /// How the organisation is governed.
+    pub governance: Governance,
+    /// The KB rows used: the matching row first (`kb:<table>`, line, field, the key or pattern
+    /// matched, `KbLookup` or `KbPattern`, confidence), then the organisation's row.
+    pub evidence: Vec<Evidence>,
+}
+
+/// The loaded and validated knowledge base.
+#[derive(Debug)]
+pub struct Kb {
+    tables: Vec<TableInfo>,
+    sha256: String,
+    geo: geo::Geo,
+    orgs: orgs::Orgs,
+    processors: processors::Processors,
+    soc_vendors: patterns::PatternTable,
+    model_designers: patterns::PatternTable,
+    os: os::Os,
+}
+
+impl Kb {
+    /// Loads and validates the embedded tables. Errors name the table and line, e.g.
+    /// `kb: geo/bloc-members.csv:12: unknown bloc `XX``.
+    pub fn builtin() -> Result<Kb, KbError> {
+        Kb::from_sources(Source::builtin())
+    }
+
+    fn from_sources(sources: Vec<Source>) -> Result<Kb, KbError> {
+        let geo = geo::Geo::load(&sources)?;
+        let orgs = orgs::Orgs::load(&sources, &geo)?;
+        let processors = processors::Processors::load(&sources, &orgs, &geo)?;
+        let soc_vendors =
+            patterns::PatternTable::load(&sources, "processors/soc-vendors.csv", &orgs)?;
+        let model_designers =
+            patterns::PatternTable::load(&sources, "processors/model-designers.csv", &orgs)?;
+        let os = os::Os::load(&sources, &orgs)?;
+        let tables = sources
+            .iter()
+            .map(|s| {
+                Ok(TableInfo {
+                    path: s.path,
+                    rows: tables::count_rows(s.path, &s.text)?,
+                    sha256: tables::sha256_hex(s.text.as_bytes()),
+                    licence: s.licence,
+                })
+            })
+            .collect::<Result<Vec<_>, KbError>>()?;
+        let sha256 = tables::combined_sha256(&sources);
+        Ok(Kb {
+            tables,
+            sha256,
+            geo,
+            orgs,
+            processors,
+            soc_vendors,
+            model_designers,
+            os,
+        })
+    }
+
+    /// Name `sovstack-kb`, the crate version, and a sha256 over every table: for each table in
+    /// [`Kb::tables`] order, its path, a NUL byte, its bytes and a NUL byte.
+    pub fn data_ref(&self) -> DataRef {
+        DataRef {
+            name: "sovstack-kb".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            sha256: self.sha256.clone(),
+        }
+    }
+
+    /// The embedded tables, in a fixed order.
+    pub fn tables(&self) -> Vec<TableInfo> {
+        self.tables.clone()
+    }
+
+    /// The designer behind an x86 CPUID vendor string, as in `/proc/cpuinfo` `vendor_id`. The
+    /// exact 12-character string is preferred (`"  Shanghai  "` has two spaces each side); a
+    /// value the caller trimmed still matches, because no two ids are equal once trimmed.
+    pub fn x86_vendor(&self, vendor_id: &str) -> Option<Attribution> {
+        self.processors.x86_vendor(&self.orgs, vendor_id)
+    }
+
+    /// The designer behind an Arm MIDR implementer code (`0x41` is Arm Ltd).
+    pub fn arm_implementer(&self, implementer: u32) -> Option<Attribution> {
+        self.processors.arm_implementer(&self.orgs, implementer)
+    }
+
+    /// The core name for an Arm MIDR implementer and part (`0x41`, `0xd0c` → `Neoverse-N1`),
+    /// as util-linux's lscpu decodes it.
+    pub fn arm_part_name(&self, implementer: u32, part: u32) -> Option<(String, Evidence)> {
+        self.processors.arm_part_name(implementer, part)
+    }
+
+    /// The vendor behind a RISC-V `mvendorid` (`0x489` is SiFive). `0` means "not implemented"
+    /// and gives `None`.
+    pub fn riscv_vendor(&self, mvendorid: u64) -> Option<Attribution> {
+        self.processors.riscv_vendor(&self.orgs, mvendorid)
+    }
+
+    /// The designer named by a processor model name (`Loongson-3A5000` → Loongson), for
+    /// processors without a vendor id. See `processors/model-designers.csv`.
+    pub fn model_designer(&self, model_name: &str) -> Option<Attribution> {
+        self.model_designers.attribute(model_name, &self.orgs)
+    }
+
+    /// The owners or licensors of an architecture as `uname -m` prints it (`x86_64` → Intel and
+    /// AMD; `riscv64` → RISC-V International). Empty when the architecture is unknown.
+    pub fn isa_owners(&self, architecture: &str) -> Vec<Attribution> {
+        self.processors.isa_owners(&self.orgs, architecture)
+    }
+
+    /// The SoC vendor named by an Arm `/proc/cpuinfo` `Hardware` value (with or without the
+    /// `Hardware :` label) or a device-tree model string. See `processors/soc-vendors.csv`.
+    pub fn soc_vendor(&self, hardware: &str) -> Option<Attribution> {
+        self.soc_vendors.attribute(hardware, &self.orgs)
+    }
+
+    /// The foundry that made a processor, when `model_name` matches a family of
+    /// `processors/processor-foundry.csv` designed by `designer` (canonical name or alias) and
+    /// that family has one known foundry for its compute die. `None` otherwise: dual-sourced or
+    /// undisclosed families are never guessed. The confidence is the row's.
+    pub fn foundry(&self, designer: &str, model_name: &str) -> Option<Attribution> {
+        self.processors.foundry(&self.orgs, designer, model_name)
+    }
+
+    /// The countries where a foundry (canonical name or alias) has fabs.
+    pub fn fab_countries(&self, foundry: &str) -> Option<&FabCountries> {
+        self.processors.fab_countries(&self.orgs, foundry)
+    }
+
+    /// The steward of a distribution, by exact `os-release` `ID` (case matters: `openEuler`).
+    pub fn os_steward(&self, release_id: &str) -> Option<Attribution> {
+        self.os.steward(&self.orgs, release_id)
+    }
+
+    /// The steward of a kernel, by `uname -s` name (`Linux`, `FreeBSD`, `Darwin`), ignoring case.
+    pub fn kernel_steward(&self, kernel_name: &str) -> Option<Attribution> {
+        self.os.kernel_steward(&self.orgs, kernel_name)
+    }
+
+    /// An organisation by canonical name or alias, ignoring case (`AMD` → Advanced Micro
+    /// Devices).
+    pub fn organisation(&self, name: &str) -> Option<Attribution> {
+        let id = self.orgs.find(name)?;
+        Some(self.orgs.attribute(id, Vec::new()))
+    }
+
+    /// The organisation that owns or controls `name` (Red Hat → IBM, Arm Ltd → SoftBank Group),
+    /// when the KB records one.
+    pub fn parent(&self, name: &str) -> Option<Attribution> {
+        let org = self.orgs.get(self.orgs.find(name)?);
+        self.organisation(org.parent.as_deref()?)
+    }
+
+    /// A country by ISO 3166-1 alpha-2 code (upper case).
+    pub fn country(&self, code: &str) -> Option<&Country> {
+        self.geo.country(code)
+    }
+
+    /// The extraterritorial laws that reach a company headquartered in `code`.
+    pub fn laws_reaching(&self, code: &str) -> Vec<&Law> {
+        self.geo.laws_reaching(code)
+    }
+
+    /// Every law in the KB, extraterritorial or not.
+    pub fn laws(&self) -> &[Law] {
+        self.geo.laws()
+    }
+
+    /// Every bloc.
+    pub fn blocs(&self) -> &[Bloc] {
+        self.geo.blocs()
+    }
+
+    /// The members of a bloc, as ISO codes sorted; empty for an unknown bloc.
+    pub fn bloc_members(&self, bloc: &str) -> Vec<&str> {
+        self.geo.members(bloc)
+    }
+
+    /// Every country of ISO 3166-1, by code.
+    pub fn countries(&self) -> impl Iterator<Item = &Country> {
+        self.geo.countries()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sovstack_inventory::{Confidence, Method};
+    use std::borrow::Cow;
+
+    fn kb() -> Kb {
+        Kb::builtin().expect("builtin KB loads")
+    }
+
+    #[test]
+    fn builtin_loads_and_describes_its_tables() {
+        let kb = kb();
+        let tables = kb.tables();
+        assert_eq!(tables.len(), tables::BUILTIN.len());
+        for t in &tables {
+            assert!(t.rows > 0, "{} is empty", t.path);
+            assert_eq!(t.sha256.len(), 64);
+            assert!(!t.licence.is_empty());
+        }
+        let countries = tables
+            .iter()
+            .find(|t| t.path == "geo/countries.csv")
+            .unwrap();
+        assert_eq!(countries.rows, 249);
+        let parts = tables
+            .iter()
+            .find(|t| t.path == "processors/arm-midr-parts.csv")
+            .unwrap();
+        assert!(parts.licence.contains("util-linux"));
+    }
+
+    #[test]
+    fn data_ref_is_stable_and_covers_every_table() {
+        let a = kb().data_ref();
+        assert_eq!(a, kb().data_ref());
+        assert_eq!(a.name, "sovstack-kb");
+        assert_eq!(a.version, env!("CARGO_PKG_VERSION"));
+        assert_eq!(a.sha256.len(), 64);
+        // Changing any table's bytes changes the hash.
+        let mut sources = Source::builtin();
+        let laws = sources
+            .iter_mut()
+            .find(|s| s.path == "geo/laws.csv")
+            .unwrap();
+        laws.text = Cow::Owned(format!("{}", laws.text).replace("2018", "2019"));
+        let b = Kb::from_sources(sources).unwrap().data_ref();
+        assert_ne!(a.sha256, b.sha256);
+    }
+
+    #[test]
+    fn known_real_inputs() {
+        let kb = kb();
+        let name = |a: Option<Attribution>| a.map(|a| a.name);
+        assert_eq!(
+            name(kb.x86_vendor("GenuineIntel")).as_deref(),
+            Some("Intel Corporation")
+        );
+        assert_eq!(
+            name(kb.x86_vendor("AuthenticAMD")).as_deref(),
+            Some("Advanced Micro Devices")
+        );
+        assert_eq!(
+            name(kb.x86_vendor("HygonGenuine")).as_deref(),
+            Some("Hygon Information Technology")
+        );
+        assert_eq!(name(kb.arm_implementer(0x41)).as_deref(), Some("Arm Ltd"));
+        assert_eq!(name(kb.arm_implementer(0x48)).as_deref(), Some("HiSilicon"));
+        assert_eq!(kb.arm_part_name(0x41, 0xd0c).unwrap().0, "Neoverse-N1");
+        assert_eq!(name(kb.riscv_vendor(0x489)).as_deref(), Some("SiFive"));
+        assert_eq!(
+            name(kb.soc_vendor("Qualcomm Technologies, Inc SDM845")).as_deref(),
+            Some("Qualcomm")
+        );
+        assert_eq!(name(kb.soc_vendor("MT6765")).as_deref(), Some("MediaTek"));
+        assert_eq!(
+            name(kb.soc_vendor("Hardware : BCM2835")).as_deref(),
+            Some("Broadcom Inc.")
+        );
+        assert_eq!(
+            name(kb.model_designer("Loongson-3A5000")).as_deref(),
+            Some("Loongson Technology")
+        );
+        let isa: Vec<String> = kb
+            .isa_owners("x86_64")
+            .into_iter()
+            .map(|a| a.name)
+            .collect();
+        assert_eq!(isa, vec!["Intel Corporation", "Advanced Micro Devices"]);
+        for (id, steward) in [
+            ("debian", "Debian Project"),
+            ("ubuntu", "Canonical Ltd"),
+            ("openEuler", "OpenAtom Foundation"),
+            ("kylin", "Kylinsoft"),
+            ("rhel", "Red Hat"),
+            ("alpine", "Alpine Linux project"),
+        ] {
+            assert_eq!(name(kb.os_steward(id)).as_deref(), Some(steward), "{id}");
+        }
+        assert_eq!(
+            name(kb.kernel_steward("Linux")).as_deref(),
+            Some("Linux kernel community")
+        );
+        assert_eq!(
+            name(kb.foundry("Apple", "Apple M2")).as_deref(),
+            Some("TSMC")
+        );
+    }
+
+    #[test]
+    fn negative_inputs() {
+        let kb = kb();
+        assert!(kb.x86_vendor("NotAVendorId").is_none());
+        assert!(kb.arm_implementer(0x00).is_none());
+        assert!(kb.arm_part_name(0x41, 0x000).is_none());
+        assert!(kb.riscv_vendor(0).is_none());
+        assert!(kb.model_designer("Unknown CPU").is_none());
+        assert!(kb.isa_owners("vax").is_empty());
+        assert!(kb.soc_vendor("").is_none());
+        assert!(kb.foundry("Loongson", "Loongson-3A6000").is_none());
+        assert!(kb.os_steward("nonexistent").is_none());
+        assert!(kb.kernel_steward("TempleOS").is_none());
+        assert!(kb.organisation("Initech").is_none());
+        assert!(kb.parent("Canonical Ltd").is_none());
+        assert!(kb.country("ZZ").is_none());
+        assert!(kb.laws_reaching("ZZ").is_empty());
+    }
+
+    #[test]
+    fn attribution_evidence_points_at_rows() {
+        let kb = kb();
+        let a = kb.x86_vendor("AuthenticAMD").unwrap();
+        assert_eq!(a.evidence.len(), 2);
+        let row = &a.evidence[0];
+        assert_eq!(row.source, "kb:processors/x86-cpuid-vendors.csv");
+        assert_eq!(row.line, Some(3));
+        assert_eq!(row.field.as_deref(), Some("vendor_id"));
+        assert_eq!(row.value.as_deref(), Some("AuthenticAMD"));
+        assert_eq!(
+            (row.method, row.confidence),
+            (Method::KbLookup, Confidence::High)
+        );
+        let org = &a.evidence[1];
+        assert_eq!(org.source, "kb:orgs/organisations.csv");
+        assert_eq!(org.value.as_deref(), Some("Advanced Micro Devices"));
+        // The line really is that organisation's row.
+        let text = tables::BUILTIN
+            .iter()
+            .find(|t| t.0 == "orgs/organisations.csv")
+            .unwrap()
+            .1;
+        let line = text.lines().nth(org.line.unwrap() as usize - 1).unwrap();
+        assert!(line.starts_with("Advanced Micro Devices,"), "{line}");
+    }
+
+    #[test]
+    fn organisations_and_parents() {
+        let kb = kb();
+        let amd = kb.organisation("amd").unwrap();
+        assert_eq!(amd.name, "Advanced Micro Devices");
+        assert_eq!(amd.evidence.len(), 1);
+        assert_eq!(kb.parent("Red Hat").unwrap().name, "IBM");
+        assert_eq!(kb.parent("Arm").unwrap().country.unwrap().as_str(), "JP");
+        assert_eq!(kb.parent("HiSilicon").unwrap().name, "Huawei Technologies");
+        assert_eq!(
+            kb.fab_countries("Samsung Foundry").unwrap().leading_edge[0].as_str(),
+            "KR"
+        );
+    }
+
+    #[test]
+    fn every_hq_country_is_listed_and_every_organisation_is_used_or_a_parent() {
+        let kb = kb();
+        let mut used: std::collections::BTreeSet<usize> =
+            kb.processors.referenced_orgs().into_iter().collect();
+        used.extend(kb.os.referenced_orgs());
+        for org in kb.orgs.all() {
+            if let Some(c) = &org.country {
+                assert!(kb.country(c.as_str()).is_some(), "{}", org.name);
+            }
+            if let Some(p) = &org.parent {
+                used.insert(kb.orgs.find(p).unwrap());
+            }
+        }
+        // Organisations reached only through the pattern tables.
+        for probe in [
+            "MediaTek",
+            "Unisoc",
+            "Rockchip",
+            "sun8i",
+            "Amlogic",
+            "Tegra",
+            "TI AM625 SK",
+            "armada",
+            "Realtek RTD1295",
+            "StarFive",
+            "Sophgo",
+            "thead,th1520",
+        ] {
+            let a = kb.soc_vendor(probe).unwrap_or_else(|| panic!("{probe}"));
+            used.insert(kb.orgs.find(&a.name).unwrap());
+        }
+        for probe in [
+            "Baikal-M",
+            "Ingenic Xburst",
+            "E8C2",
+            "Graviton3",
+            "Cobalt-100",
+            "Kunpeng",
+            "Hygon",
+        ] {
+            let a = kb
+                .model_designer(probe)
+                .unwrap_or_else(|| panic!("{probe}"));
+            used.insert(kb.orgs.find(&a.name).unwrap());
+        }
+        let unused: Vec<&str> = kb
+            .orgs
+            .all()
+            .enumerate()
+            .filter(|(i, _)| !used.contains(i))
+            .map(|(_, o)| o.name.as_str())
+            .collect();
+        // Kept on purpose: parents of no row yet, or organisations named in notes.
+        let allowed = ["Linux Foundation"];
+        for name in unused {
+            assert!(
+                allowed.contains(&name),
+                "organisation `{name}` is referenced by no table"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bad_table_fails_the_whole_load_with_table_and_line() {
+        let cases = [
+            (
+                "geo/bloc-members.csv",
+                "bloc,country,source\nEU,DE,s\nXX,FR,s\n",
+                "kb: geo/bloc-members.csv:3: unknown bloc `XX`",
+            ),
+            (
+                "orgs/organisations.csv",
+                "name,aliases,country,governance,parent,notes,source\n\"unterminated,x\n",
+                "kb: orgs/organisations.csv:",
+            ),
+            (
+                "os/kernels.csv",
+                "kernel,steward,notes,source\nLinux,Linus,,s\n",
+                "kb: os/kernels.csv:2: unknown organisation `Linus`",
+            ),
+            (
+                "processors/isa.csv",
+                "architecture,isa,organisation,notes\nx86_64,x,Intel Corporation,n\n",
+                "kb: processors/isa.csv:2: ",
+            ),
+        ];
+        for (path, text, want) in cases {
+            let mut sources = Source::builtin();
+            sources.iter_mut().find(|s| s.path == path).unwrap().text = Cow::Borrowed(text);
+            let err = Kb::from_sources(sources).expect_err(want).to_string();
+            assert!(err.starts_with(want), "want {want}\n got {err}");
+        }
+        let missing: Vec<Source> = Source::builtin()
+            .into_iter()
+            .filter(|s| s.path != "os/kernels.csv")
+            .collect();
+        assert_eq!(
+            Kb::from_sources(missing).unwrap_err().to_string(),
+            "kb: os/kernels.csv: table is missing"
+        );
+    }
+}

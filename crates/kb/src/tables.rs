@@ -13,15 +13,28 @@ use std::borrow::Cow;
 /// The licence of the tables compiled by this project.
 const OWN: &str = "Apache-2.0 OR MIT";
 /// The licence note of the tables whose ids and names come from util-linux.
-const UTIL_LINUX: &str = "Apache-2.0 OR MIT; ids and names from util-linux lscpu-arm.c (see NOTICE)";
+const UTIL_LINUX: &str =
+    "Apache-2.0 OR MIT; ids and names from util-linux lscpu-arm.c (see NOTICE)";
 
 /// Every embedded table, in the fixed order used for hashing and for [`crate::Kb::tables`].
 pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
-    ("geo/countries.csv", include_str!("../data/geo/countries.csv"), OWN),
+    (
+        "geo/countries.csv",
+        include_str!("../data/geo/countries.csv"),
+        OWN,
+    ),
     ("geo/blocs.csv", include_str!("../data/geo/blocs.csv"), OWN),
-    ("geo/bloc-members.csv", include_str!("../data/geo/bloc-members.csv"), OWN),
+    (
+        "geo/bloc-members.csv",
+        include_str!("../data/geo/bloc-members.csv"),
+        OWN,
+    ),
     ("geo/laws.csv", include_str!("../data/geo/laws.csv"), OWN),
-    ("orgs/organisations.csv", include_str!("../data/orgs/organisations.csv"), OWN),
+    (
+        "orgs/organisations.csv",
+        include_str!("../data/orgs/organisations.csv"),
+        OWN,
+    ),
     (
         "processors/x86-cpuid-vendors.csv",
         include_str!("../data/processors/x86-cpuid-vendors.csv"),
@@ -42,7 +55,11 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         include_str!("../data/processors/riscv-mvendorid.csv"),
         OWN,
     ),
-    ("processors/isa.csv", include_str!("../data/processors/isa.csv"), OWN),
+    (
+        "processors/isa.csv",
+        include_str!("../data/processors/isa.csv"),
+        OWN,
+    ),
     (
         "processors/soc-vendors.csv",
         include_str!("../data/processors/soc-vendors.csv"),
@@ -53,14 +70,26 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         include_str!("../data/processors/model-designers.csv"),
         OWN,
     ),
-    ("processors/foundries.csv", include_str!("../data/processors/foundries.csv"), OWN),
+    (
+        "processors/foundries.csv",
+        include_str!("../data/processors/foundries.csv"),
+        OWN,
+    ),
     (
         "processors/processor-foundry.csv",
         include_str!("../data/processors/processor-foundry.csv"),
         OWN,
     ),
-    ("os/os-release-ids.csv", include_str!("../data/os/os-release-ids.csv"), OWN),
-    ("os/kernels.csv", include_str!("../data/os/kernels.csv"), OWN),
+    (
+        "os/os-release-ids.csv",
+        include_str!("../data/os/os-release-ids.csv"),
+        OWN,
+    ),
+    (
+        "os/kernels.csv",
+        include_str!("../data/os/kernels.csv"),
+        OWN,
+    ),
 ];
 
 /// A problem with an embedded table. The message names the table and, for a row, its 1-based
@@ -89,7 +118,11 @@ pub enum KbError {
 
 /// Shorthand for a row error.
 pub(crate) fn row_err(table: &str, line: u64, message: impl Into<String>) -> KbError {
-    KbError::Row { table: table.to_string(), line, message: message.into() }
+    KbError::Row {
+        table: table.to_string(),
+        line,
+        message: message.into(),
+    }
 }
 
 /// One embedded table, as handed to the loader. Tests swap the text of one table to check
@@ -106,16 +139,25 @@ impl Source {
     pub fn builtin() -> Vec<Source> {
         BUILTIN
             .iter()
-            .map(|&(path, text, licence)| Source { path, text: Cow::Borrowed(text), licence })
+            .map(|&(path, text, licence)| Source {
+                path,
+                text: Cow::Borrowed(text),
+                licence,
+            })
             .collect()
     }
 }
 
 /// Finds a table's text among the sources.
 pub(crate) fn text_of<'a>(sources: &'a [Source], path: &str) -> Result<&'a str, KbError> {
-    sources.iter().find(|s| s.path == path).map(|s| s.text.as_ref()).ok_or_else(|| {
-        KbError::Table { table: path.to_string(), message: "table is missing".to_string() }
-    })
+    sources
+        .iter()
+        .find(|s| s.path == path)
+        .map(|s| s.text.as_ref())
+        .ok_or_else(|| KbError::Table {
+            table: path.to_string(),
+            message: "table is missing".to_string(),
+        })
 }
 
 /// Summary of one embedded table, for `sovstack kb` listings and provenance.
@@ -132,6 +174,7 @@ pub struct TableInfo {
 }
 
 /// A deserialised row and the line it starts on.
+#[derive(Debug)]
 pub(crate) struct Row<T> {
     pub line: u64,
     pub rec: T,
@@ -140,7 +183,9 @@ pub(crate) struct Row<T> {
 /// Reads a CSV table with a header into rows. Unknown or missing columns are errors (the
 /// record types use `deny_unknown_fields`), as is a record with the wrong number of fields.
 pub(crate) fn read<T: DeserializeOwned>(table: &str, text: &str) -> Result<Vec<Row<T>>, KbError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     let headers = reader.headers().map_err(|e| csv_err(table, e))?.clone();
@@ -162,7 +207,9 @@ pub(crate) fn read<T: DeserializeOwned>(table: &str, text: &str) -> Result<Vec<R
 
 /// Counts a table's data rows.
 pub(crate) fn count_rows(table: &str, text: &str) -> Result<usize, KbError> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(text.as_bytes());
     let mut n = 0;
     for r in reader.records() {
         r.map_err(|e| csv_err(table, e))?;
@@ -174,7 +221,10 @@ pub(crate) fn count_rows(table: &str, text: &str) -> Result<usize, KbError> {
 fn csv_err(table: &str, e: csv::Error) -> KbError {
     match e.position() {
         Some(p) => row_err(table, p.line(), deser_message(&e)),
-        None => KbError::Table { table: table.to_string(), message: e.to_string() },
+        None => KbError::Table {
+            table: table.to_string(),
+            message: e.to_string(),
+        },
     }
 }
 
@@ -185,7 +235,9 @@ fn deser_message(e: &csv::Error) -> String {
             Some(i) => format!("field {}: {}", i + 1, err.kind()),
             None => err.kind().to_string(),
         },
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("{len} fields, expected {expected_len}")
         }
         other => format!("{other:?}"),
@@ -225,7 +277,11 @@ pub(crate) fn confidence(table: &str, line: u64, value: &str) -> Result<Confiden
         "high" => Ok(Confidence::High),
         "medium" => Ok(Confidence::Medium),
         "low" => Ok(Confidence::Low),
-        _ => Err(row_err(table, line, format!("unknown confidence `{value}` (high, medium, low)"))),
+        _ => Err(row_err(
+            table,
+            line,
+            format!("unknown confidence `{value}` (high, medium, low)"),
+        )),
     }
 }
 
@@ -256,7 +312,13 @@ pub(crate) fn hex_id(table: &str, line: u64, field: &str, value: &str) -> Result
     value
         .strip_prefix("0x")
         .and_then(|h| u64::from_str_radix(h, 16).ok())
-        .ok_or_else(|| row_err(table, line, format!("`{field}` `{value}` is not a 0x-prefixed hex id")))
+        .ok_or_else(|| {
+            row_err(
+                table,
+                line,
+                format!("`{field}` `{value}` is not a 0x-prefixed hex id"),
+            )
+        })
 }
 
 /// Compiles a pattern of the KB pattern language: a `regex` crate regular expression, matched
@@ -266,12 +328,22 @@ pub(crate) fn pattern(table: &str, line: u64, value: &str) -> Result<regex::Rege
     regex::RegexBuilder::new(value)
         .case_insensitive(true)
         .build()
-        .map_err(|e| row_err(table, line, format!("pattern `{value}` does not compile: {e}")))
+        .map_err(|e| {
+            row_err(
+                table,
+                line,
+                format!("pattern `{value}` does not compile: {e}"),
+            )
+        })
 }
 
 /// Splits a `;`-separated list, dropping empty items.
 pub(crate) fn list(value: &str) -> Vec<&str> {
-    value.split(';').map(str::trim).filter(|s| !s.is_empty()).collect()
+    value
+        .split(';')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 /// Evidence pointing at a KB row.
@@ -297,7 +369,7 @@ pub(crate) fn evidence(
 mod tests {
     use super::*;
 
-    #[derive(serde::Deserialize)]
+    #[derive(Debug, serde::Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Two {
         a: String,
@@ -307,8 +379,10 @@ mod tests {
     #[test]
     fn reads_rows_with_their_lines() {
         let rows: Vec<Row<Two>> = read("t.csv", "a,b\nx,1\n\"multi\nline\",2\ny,3\n").unwrap();
-        let got: Vec<(u64, &str, u16)> =
-            rows.iter().map(|r| (r.line, r.rec.a.as_str(), r.rec.b)).collect();
+        let got: Vec<(u64, &str, u16)> = rows
+            .iter()
+            .map(|r| (r.line, r.rec.a.as_str(), r.rec.b))
+            .collect();
         assert_eq!(got, vec![(2, "x", 1), (3, "multi\nline", 2), (5, "y", 3)]);
     }
 
@@ -321,7 +395,7 @@ mod tests {
             ("a\nx\n", "kb: t.csv:2: "),
         ];
         for (text, want) in cases {
-            let err = read::<Two>("t.csv", text).err().expect(text).to_string();
+            let err = read::<Two>("t.csv", text).expect_err(text).to_string();
             assert!(err.starts_with(want), "{text:?}: {err}");
         }
     }
@@ -329,16 +403,26 @@ mod tests {
     #[test]
     fn field_parsers() {
         assert_eq!(confidence("t", 2, "medium").unwrap(), Confidence::Medium);
-        assert!(confidence("t", 2, "sure").unwrap_err().to_string().contains("t:2: unknown confidence"));
-        assert_eq!(governance("t", 2, "open_standard").unwrap(), Governance::OpenStandard);
+        assert!(confidence("t", 2, "sure")
+            .unwrap_err()
+            .to_string()
+            .contains("t:2: unknown confidence"));
+        assert_eq!(
+            governance("t", 2, "open_standard").unwrap(),
+            Governance::OpenStandard
+        );
         assert!(governance("t", 2, "cooperative").is_err());
         assert_eq!(hex_id("t", 2, "part", "0xd0c").unwrap(), 0xd0c);
         for bad in ["d0c", "0x", "0xzz", ""] {
             assert!(hex_id("t", 2, "part", bad).is_err(), "{bad}");
         }
-        assert!(required("t", 4, "name", " ").unwrap_err().to_string() == "kb: t:4: missing `name`");
+        assert!(
+            required("t", 4, "name", " ").unwrap_err().to_string() == "kb: t:4: missing `name`"
+        );
         assert!(pattern("t", 2, "(unclosed").is_err());
-        assert!(pattern("t", 2, r"\bBCM\d{4}").unwrap().is_match("Hardware : bcm2835"));
+        assert!(pattern("t", 2, r"\bBCM\d{4}")
+            .unwrap()
+            .is_match("Hardware : bcm2835"));
         assert_eq!(list(" a; b;;c "), vec!["a", "b", "c"]);
     }
 

@@ -1,1 +1,239 @@
+//! sovstack reports: the [`Report`] model and its renderings for people and machines.
+//!
+//! The evaluation fills a [`Report`]; each output format turns it into bytes through [`Format`]
+//! (`formats/table.rs`, `formats/json.rs`). This crate knows nothing of how the facts were
+//! collected or how the plugins ran: it never depends on the scanner or on wasmtime.
+//!
+//! Reports are deterministic: the same inventory, rulesets, plugins and knowledge base give the
+//! same bytes. The only time a report carries comes from `SOURCE_DATE_EPOCH`, and every list is in
+//! a fixed order.
 
+#![deny(missing_docs)]
+
+pub mod formats;
+mod gate;
+
+pub use formats::{Format, FormatKind};
+pub use gate::{Gate, GateOutcome};
+
+use serde::Serialize;
+use sovstack_abi::{Finding, Governance, LayerScore, ScoringMethod};
+use sovstack_inventory::{Confidence, DataRef, Diagnostic, Generator};
+use sovstack_ruleset::Overall;
+use std::collections::BTreeMap;
+
+/// Version of the report document (`MODEL.REVISION.ADDITION`).
+pub const REPORT_VERSION: &str = "1.0.0";
+
+/// The result of evaluating an inventory.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// [`REPORT_VERSION`].
+    pub report_version: String,
+    /// The program that wrote it.
+    pub generator: Generator,
+    /// RFC 3339 UTC, only when `SOURCE_DATE_EPOCH` is set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generated_at: Option<String>,
+    /// What was scanned.
+    pub scan: ScanSummary,
+    /// Versions and sha256 of everything the result depends on.
+    pub inputs: Inputs,
+    /// Each layer's items with their attribution and findings.
+    pub layers: Vec<LayerReport>,
+    /// Each ruleset's scores, per layer and overall.
+    pub rulesets: Vec<RulesetResult>,
+    /// Problems met while scanning or evaluating (a plugin that failed, a layer no plugin reads).
+    pub diagnostics: Vec<Diagnostic>,
+    /// The policy gate, when one was asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gate: Option<GateOutcome>,
+}
+
+/// What was scanned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScanSummary {
+    /// The root, as given to the scan.
+    pub root: String,
+    /// Whether the live host was consulted.
+    pub live_host: bool,
+    /// The inventory's schema version.
+    pub inventory_schema_version: String,
+}
+
+/// Everything the result depends on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Inputs {
+    /// The knowledge base the inventory was attributed with.
+    pub scan_knowledge_base: DataRef,
+    /// The knowledge base used for blocs and laws at evaluation.
+    pub knowledge_base: DataRef,
+    /// The rulesets, in evaluation order.
+    pub rulesets: Vec<InputRef>,
+    /// The plugins that ran.
+    pub plugins: Vec<PluginRef>,
+}
+
+/// A ruleset (or other input) and where it came from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InputRef {
+    /// Name, version, sha256.
+    #[serde(flatten)]
+    pub data: DataRef,
+    /// `builtin:NAME` or a path.
+    pub origin: String,
+}
+
+/// A plugin that ran.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PluginRef {
+    /// Name, version, sha256 of the module.
+    #[serde(flatten)]
+    pub data: DataRef,
+    /// ABI version it exports.
+    pub abi_version: u32,
+    /// Layers it reads.
+    pub layers: Vec<String>,
+    /// `builtin:NAME` or a path.
+    pub origin: String,
+}
+
+/// One layer of the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerReport {
+    /// Layer id (`processor`).
+    pub id: String,
+    /// The items, in inventory order.
+    pub items: Vec<ItemReport>,
+}
+
+/// One item with its attribution and what the rulesets found.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemReport {
+    /// Item id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Extra facts worth showing (`logical_cpus`, `kernel`, ...), ordered.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub facts: BTreeMap<String, String>,
+    /// The actors behind it.
+    pub actors: Vec<ActorReport>,
+    /// Findings on this item, ruleset by ruleset.
+    pub findings: Vec<ItemFinding>,
+}
+
+/// An actor as reported.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ActorReport {
+    /// Role.
+    pub role: String,
+    /// Organisation; absent when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Headquarters country.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    /// Blocs of that country.
+    pub blocs: Vec<String>,
+    /// Extraterritorial laws reaching it.
+    pub laws: Vec<String>,
+    /// Governance.
+    pub governance: Governance,
+    /// The lowest confidence among the attribution's evidence.
+    pub confidence: Confidence,
+}
+
+/// A finding on an item, with the ruleset that made it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemFinding {
+    /// Ruleset name.
+    pub ruleset: String,
+    /// The finding.
+    #[serde(flatten)]
+    pub finding: Finding,
+}
+
+/// One ruleset's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RulesetResult {
+    /// Name.
+    pub name: String,
+    /// Version.
+    pub version: String,
+    /// Title.
+    pub title: String,
+    /// Scoring method.
+    pub method: ScoringMethod,
+    /// Per layer: the plugin that judged it, its score and its findings.
+    pub layers: BTreeMap<String, LayerResult>,
+    /// Over all layers.
+    pub overall: Overall,
+}
+
+/// A layer's result under one ruleset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LayerResult {
+    /// The plugin that judged it.
+    pub plugin: String,
+    /// Its score; absent when the plugin failed or nothing could be scored.
+    pub score: Option<LayerScore>,
+    /// Every finding, layer-wide ones included.
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    /// Every finding of every ruleset, with its ruleset name.
+    pub fn findings(&self) -> impl Iterator<Item = (&str, &Finding)> {
+        self.rulesets
+            .iter()
+            .flat_map(|r| r.layers.values().flat_map(move |l| l.findings.iter().map(move |f| (r.name.as_str(), f))))
+    }
+}
+
+/// Parses the JSON a [`Report`] serialises to back into a generic value (for tests and tools).
+pub fn to_value(report: &Report) -> serde_json::Value {
+    serde_json::to_value(report).expect("a report always serialises")
+}
+
+/// Reads `SOURCE_DATE_EPOCH` (the reproducible-builds convention) as an RFC 3339 UTC time.
+/// `None` when unset; an error when set but not a whole number of seconds.
+pub fn source_date_epoch() -> Result<Option<String>, String> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Err(_) => Ok(None),
+        Ok(s) => {
+            let secs: i64 = s.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH=`{s}` is not a whole number of seconds"))?;
+            Ok(Some(rfc3339(secs)))
+        }
+    }
+}
+
+/// Formats seconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SSZ` (civil-from-days, Howard
+/// Hinnant's algorithm), to avoid a date crate for one conversion.
+pub fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc3339_matches_known_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(-1), "1969-12-31T23:59:59Z");
+    }
+}

@@ -101,7 +101,8 @@ mod tests {
     #[test]
     fn text_records_what_was_odd() {
         // (bytes, truncated, clamped, expected text, expected codes)
-        let table: &[(&[u8], bool, bool, &str, &[&str])] = &[
+        type Row<'a> = (&'a [u8], bool, bool, &'a str, &'a [&'a str]);
+        let table: &[Row] = &[
             (b"a\nb\n", false, false, "a\nb\n", &[]),
             (b"a\nb\nhalf a li", true, false, "a\nb\n", &[codes::FILE_TOO_LARGE]),
             (b"no newline at all", true, false, "", &[codes::FILE_TOO_LARGE]),

@@ -155,10 +155,30 @@ mod tests {
         let cases: Vec<(&str, Vec<u8>, EvaluateFn, &str)> = vec![
             ("valid", request(ABI_VERSION), ok, ""),
             ("refused", request(ABI_VERSION), refuse, "rule r: nope"),
-            ("empty", Vec::new(), ok, "invalid request: EOF while parsing"),
-            ("not json", b"\xff\x00".to_vec(), ok, "invalid request: expected value"),
-            ("wrong shape", br#"{"abi_version":1}"#.to_vec(), ok, "invalid request: missing field"),
-            ("other abi", request(ABI_VERSION + 1), ok, "request speaks ABI version 2"),
+            (
+                "empty",
+                Vec::new(),
+                ok,
+                "invalid request: EOF while parsing",
+            ),
+            (
+                "not json",
+                b"\xff\x00".to_vec(),
+                ok,
+                "invalid request: expected value",
+            ),
+            (
+                "wrong shape",
+                br#"{"abi_version":1}"#.to_vec(),
+                ok,
+                "invalid request: missing field",
+            ),
+            (
+                "other abi",
+                request(ABI_VERSION + 1),
+                ok,
+                "request speaks ABI version 2",
+            ),
         ];
         for (name, input, f, error) in cases {
             let v = call(&input, f);

@@ -101,7 +101,9 @@ macro_rules! export_plugin {
         #[doc(hidden)]
         pub const __SOVSTACK_PLUGIN: (
             fn() -> $crate::abi::PluginInfo,
-            fn(&$crate::abi::EvaluateRequest) -> ::core::result::Result<$crate::abi::EvaluateResponse, ::std::string::String>,
+            fn(
+                &$crate::abi::EvaluateRequest,
+            ) -> ::core::result::Result<$crate::abi::EvaluateResponse, ::std::string::String>,
         ) = ($info, $evaluate);
 
         /// `() -> i32`: the ABI version the plugin was built for.

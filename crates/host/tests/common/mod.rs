@@ -47,7 +47,13 @@ pub fn request() -> EvaluateRequest {
                 weight: 1.0,
                 criterion: Criterion::Jurisdiction {
                     roles: vec!["core_designer".into()],
-                    levels: JurisdictionLevels { home: 4, foreign: 2, extraterritorial: 1, unknown: 0 },
+                    levels: JurisdictionLevels {
+                        home: 4,
+                        foreign: 2,
+                        extraterritorial: 1,
+                        commons: 3,
+                        unknown: 0,
+                    },
                     pass_level: 3,
                 },
             }],

@@ -186,10 +186,38 @@ pub(crate) mod tests {
         let it = item(
             "cpu0",
             vec![
-                actor("foundry", Some("TSMC"), Some("TW"), &[], &[], Governance::Company),
-                actor("isa_owner", Some("AMD"), Some("US"), &[], &[], Governance::Company),
-                actor("bogus_role", Some("X"), Some("FR"), &[], &[], Governance::Company),
-                actor("foundry", Some("Samsung"), Some("KR"), &[], &[], Governance::Company),
+                actor(
+                    "foundry",
+                    Some("TSMC"),
+                    Some("TW"),
+                    &[],
+                    &[],
+                    Governance::Company,
+                ),
+                actor(
+                    "isa_owner",
+                    Some("AMD"),
+                    Some("US"),
+                    &[],
+                    &[],
+                    Governance::Company,
+                ),
+                actor(
+                    "bogus_role",
+                    Some("X"),
+                    Some("FR"),
+                    &[],
+                    &[],
+                    Governance::Company,
+                ),
+                actor(
+                    "foundry",
+                    Some("Samsung"),
+                    Some("KR"),
+                    &[],
+                    &[],
+                    Governance::Company,
+                ),
             ],
         );
         let cases: Vec<(&[&str], Vec<&str>)> = vec![
@@ -207,7 +235,14 @@ pub(crate) mod tests {
 
     #[test]
     fn blank_names_and_countries_are_unknown() {
-        let a = actor("soc_vendor", Some("  "), Some(""), &[], &[], Governance::Company);
+        let a = actor(
+            "soc_vendor",
+            Some("  "),
+            Some(""),
+            &[],
+            &[],
+            Governance::Company,
+        );
         let h = Held { actor: &a };
         assert_eq!(h.name(), None);
         assert_eq!(h.country(), None);
@@ -219,21 +254,95 @@ pub(crate) mod tests {
         use Governance::*;
         let eu = scoring(&["EU"], &["CH"]);
         let cases: Vec<(&str, Actor, Seat)> = vec![
-            ("home bloc", actor("r", Some("A"), Some("FR"), &["EU", "NATO"], &[], Company), Seat::Home),
-            ("home bloc any case", actor("r", Some("A"), Some("DE"), &["eu"], &[], Company), Seat::Home),
-            ("home country", actor("r", Some("A"), Some("ch"), &[], &[], Company), Seat::Home),
-            ("home beats laws", actor("r", Some("A"), Some("CH"), &[], &["ch-law"], Company), Seat::Home),
-            ("extraterritorial", actor("r", Some("A"), Some("US"), &["NATO"], &["us-cloud-act"], Company), Seat::Extraterritorial),
-            ("laws without country", actor("r", Some("A"), None, &[], &["us-cloud-act"], Company), Seat::Extraterritorial),
-            ("extraterritorial commons", actor("r", Some("A"), Some("US"), &[], &["us-cloud-act"], Community), Seat::Extraterritorial),
-            ("foreign", actor("r", Some("A"), Some("TW"), &[], &[], Company), Seat::Foreign),
-            ("commons at home", actor("r", Some("RISC-V"), Some("CH"), &[], &[], OpenStandard), Seat::Home),
-            ("unknown country code", actor("r", Some("A"), Some("ZZ"), &[], &[], Company), Seat::Foreign),
-            ("commons without country", actor("r", Some("Debian"), None, &[], &[], Community), Seat::Commons),
-            ("open standard without country", actor("r", Some("X"), Some(" "), &[], &[], OpenStandard), Seat::Commons),
-            ("no country", actor("r", Some("A"), None, &[], &[], Company), Seat::Unknown),
-            ("foundation without country", actor("r", Some("A"), None, &[], &[], Foundation), Seat::Unknown),
-            ("nothing known", actor("r", None, None, &[], &[], Unknown), Seat::Unknown),
+            (
+                "home bloc",
+                actor("r", Some("A"), Some("FR"), &["EU", "NATO"], &[], Company),
+                Seat::Home,
+            ),
+            (
+                "home bloc any case",
+                actor("r", Some("A"), Some("DE"), &["eu"], &[], Company),
+                Seat::Home,
+            ),
+            (
+                "home country",
+                actor("r", Some("A"), Some("ch"), &[], &[], Company),
+                Seat::Home,
+            ),
+            (
+                "home beats laws",
+                actor("r", Some("A"), Some("CH"), &[], &["ch-law"], Company),
+                Seat::Home,
+            ),
+            (
+                "extraterritorial",
+                actor(
+                    "r",
+                    Some("A"),
+                    Some("US"),
+                    &["NATO"],
+                    &["us-cloud-act"],
+                    Company,
+                ),
+                Seat::Extraterritorial,
+            ),
+            (
+                "laws without country",
+                actor("r", Some("A"), None, &[], &["us-cloud-act"], Company),
+                Seat::Extraterritorial,
+            ),
+            (
+                "extraterritorial commons",
+                actor(
+                    "r",
+                    Some("A"),
+                    Some("US"),
+                    &[],
+                    &["us-cloud-act"],
+                    Community,
+                ),
+                Seat::Extraterritorial,
+            ),
+            (
+                "foreign",
+                actor("r", Some("A"), Some("TW"), &[], &[], Company),
+                Seat::Foreign,
+            ),
+            (
+                "commons at home",
+                actor("r", Some("RISC-V"), Some("CH"), &[], &[], OpenStandard),
+                Seat::Home,
+            ),
+            (
+                "unknown country code",
+                actor("r", Some("A"), Some("ZZ"), &[], &[], Company),
+                Seat::Foreign,
+            ),
+            (
+                "commons without country",
+                actor("r", Some("Debian"), None, &[], &[], Community),
+                Seat::Commons,
+            ),
+            (
+                "open standard without country",
+                actor("r", Some("X"), Some(" "), &[], &[], OpenStandard),
+                Seat::Commons,
+            ),
+            (
+                "no country",
+                actor("r", Some("A"), None, &[], &[], Company),
+                Seat::Unknown,
+            ),
+            (
+                "foundation without country",
+                actor("r", Some("A"), None, &[], &[], Foundation),
+                Seat::Unknown,
+            ),
+            (
+                "nothing known",
+                actor("r", None, None, &[], &[], Unknown),
+                Seat::Unknown,
+            ),
         ];
         for (name, a, want) in cases {
             assert_eq!(seat(&Held { actor: &a }, &eu), want, "{name}");
@@ -252,15 +361,51 @@ pub(crate) mod tests {
             pole("WEST", &["US", "FR"], &["NATO"]),
         ];
         let cases: Vec<(&str, Actor, Bucket)> = vec![
-            ("open standard anywhere", actor("r", Some("RISC-V"), Some("US"), &[], &[], OpenStandard), Bucket::Commons),
-            ("community without country", actor("r", Some("Debian"), None, &[], &[], Community), Bucket::Commons),
-            ("foundation is no commons", actor("r", Some("LF"), Some("US"), &[], &[], Foundation), Bucket::Pole(0)),
-            ("no country", actor("r", Some("A"), None, &[], &[], Company), Bucket::Unknown),
-            ("country listed", actor("r", Some("A"), Some("us"), &["NATO"], &[], Company), Bucket::Pole(0)),
-            ("bloc listed", actor("r", Some("A"), Some("FR"), &["NATO", "EU"], &[], Company), Bucket::Pole(1)),
-            ("later pole", actor("r", Some("A"), Some("GB"), &["NATO"], &[], Company), Bucket::Pole(2)),
-            ("no pole", actor("r", Some("A"), Some("IN"), &["BRICS"], &[], State), Bucket::Other),
-            ("unknown country code", actor("r", Some("A"), Some("ZZ"), &[], &[], Company), Bucket::Other),
+            (
+                "open standard anywhere",
+                actor("r", Some("RISC-V"), Some("US"), &[], &[], OpenStandard),
+                Bucket::Commons,
+            ),
+            (
+                "community without country",
+                actor("r", Some("Debian"), None, &[], &[], Community),
+                Bucket::Commons,
+            ),
+            (
+                "foundation is no commons",
+                actor("r", Some("LF"), Some("US"), &[], &[], Foundation),
+                Bucket::Pole(0),
+            ),
+            (
+                "no country",
+                actor("r", Some("A"), None, &[], &[], Company),
+                Bucket::Unknown,
+            ),
+            (
+                "country listed",
+                actor("r", Some("A"), Some("us"), &["NATO"], &[], Company),
+                Bucket::Pole(0),
+            ),
+            (
+                "bloc listed",
+                actor("r", Some("A"), Some("FR"), &["NATO", "EU"], &[], Company),
+                Bucket::Pole(1),
+            ),
+            (
+                "later pole",
+                actor("r", Some("A"), Some("GB"), &["NATO"], &[], Company),
+                Bucket::Pole(2),
+            ),
+            (
+                "no pole",
+                actor("r", Some("A"), Some("IN"), &["BRICS"], &[], State),
+                Bucket::Other,
+            ),
+            (
+                "unknown country code",
+                actor("r", Some("A"), Some("ZZ"), &[], &[], Company),
+                Bucket::Other,
+            ),
         ];
         for (name, a, want) in cases {
             assert_eq!(bucket(&Held { actor: &a }, &poles), want, "{name}");

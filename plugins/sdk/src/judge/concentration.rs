@@ -92,7 +92,10 @@ impl Shares {
             .zip(&self.poles)
             .map(|(p, s)| (p.id.clone(), *s))
             .collect();
-        for (key, value) in RESERVED_SHARES.iter().zip([self.commons, self.other, self.unknown]) {
+        for (key, value) in RESERVED_SHARES
+            .iter()
+            .zip([self.commons, self.other, self.unknown])
+        {
             map.insert(key.to_string(), value);
         }
         map
@@ -180,7 +183,11 @@ mod tests {
     use crate::abi::{Actor, Criterion, Governance::*, Severity};
 
     fn poles() -> Vec<Pole> {
-        vec![pole("US", &["US"], &[]), pole("CN", &["CN"], &[]), pole("EU", &[], &["EU"])]
+        vec![
+            pole("US", &["US"], &[]),
+            pole("CN", &["CN"], &[]),
+            pole("EU", &[], &["EU"]),
+        ]
     }
 
     fn rule() -> Rule {
@@ -196,7 +203,14 @@ mod tests {
     }
 
     fn us(role: &str) -> Actor {
-        actor(role, Some("AMD"), Some("US"), &[], &["us-cloud-act"], Company)
+        actor(
+            role,
+            Some("AMD"),
+            Some("US"),
+            &[],
+            &["us-cloud-act"],
+            Company,
+        )
     }
 
     fn cn(role: &str) -> Actor {
@@ -212,27 +226,78 @@ mod tests {
         let roles = strings(&["isa_owner", "foundry"]);
         // (name, items, [US, CN, EU, commons, other, unknown], judged items)
         let cases: Vec<(&str, Vec<AttributedItem>, [f64; 6], usize)> = vec![
-            ("one US item", vec![item("a", vec![us("isa_owner"), us("foundry")])], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0], 1),
-            ("a missing role is not counted", vec![item("a", vec![us("isa_owner")])], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0], 1),
-            ("other roles ignored", vec![item("a", vec![cn("kernel"), us("isa_owner"), us("foundry")])], [1.0, 0.0, 0.0, 0.0, 0.0, 0.0], 1),
-            ("unjudged items do not dilute", vec![item("a", vec![us("isa_owner")]), item("b", vec![]), item("c", vec![cn("kernel")])],
-             [1.0, 0.0, 0.0, 0.0, 0.0, 0.0], 1),
-            ("three ways", vec![item("a", vec![
-                actor("isa_owner", Some("RISC-V"), Some("CH"), &[], &[], OpenStandard),
-                actor("foundry", Some("TSMC"), Some("TW"), &[], &[], Company),
-                cn("foundry"),
-            ])], [0.0, 1.0 / 3.0, 0.0, 1.0 / 3.0, 1.0 / 3.0, 0.0], 1),
-            ("items weigh the same", vec![
-                item("a", vec![us("isa_owner"), us("foundry")]),
-                item("b", vec![
-                    actor("isa_owner", Some("X"), Some("FR"), &["EU"], &[], Company),
-                    actor("foundry", None, None, &[], &[], Unknown),
-                ]),
-            ], [0.5, 0.0, 0.25, 0.0, 0.0, 0.25], 2),
+            (
+                "one US item",
+                vec![item("a", vec![us("isa_owner"), us("foundry")])],
+                [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                1,
+            ),
+            (
+                "a missing role is not counted",
+                vec![item("a", vec![us("isa_owner")])],
+                [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                1,
+            ),
+            (
+                "other roles ignored",
+                vec![item(
+                    "a",
+                    vec![cn("kernel"), us("isa_owner"), us("foundry")],
+                )],
+                [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                1,
+            ),
+            (
+                "unjudged items do not dilute",
+                vec![
+                    item("a", vec![us("isa_owner")]),
+                    item("b", vec![]),
+                    item("c", vec![cn("kernel")]),
+                ],
+                [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+                1,
+            ),
+            (
+                "three ways",
+                vec![item(
+                    "a",
+                    vec![
+                        actor(
+                            "isa_owner",
+                            Some("RISC-V"),
+                            Some("CH"),
+                            &[],
+                            &[],
+                            OpenStandard,
+                        ),
+                        actor("foundry", Some("TSMC"), Some("TW"), &[], &[], Company),
+                        cn("foundry"),
+                    ],
+                )],
+                [0.0, 1.0 / 3.0, 0.0, 1.0 / 3.0, 1.0 / 3.0, 0.0],
+                1,
+            ),
+            (
+                "items weigh the same",
+                vec![
+                    item("a", vec![us("isa_owner"), us("foundry")]),
+                    item(
+                        "b",
+                        vec![
+                            actor("isa_owner", Some("X"), Some("FR"), &["EU"], &[], Company),
+                            actor("foundry", None, None, &[], &[], Unknown),
+                        ],
+                    ),
+                ],
+                [0.5, 0.0, 0.25, 0.0, 0.0, 0.25],
+                2,
+            ),
         ];
         for (name, items, want, judged) in cases {
             let s = Shares::measure(&items, &roles, &poles()).unwrap();
-            let got = [s.poles[0], s.poles[1], s.poles[2], s.commons, s.other, s.unknown];
+            let got = [
+                s.poles[0], s.poles[1], s.poles[2], s.commons, s.other, s.unknown,
+            ];
             for (g, w) in got.iter().zip(want) {
                 assert!(approx(*g, w), "{name}: {got:?} != {want:?}");
             }
@@ -240,21 +305,43 @@ mod tests {
             assert_eq!(s.items, judged, "{name}");
         }
         assert_eq!(Shares::measure(&[], &roles, &poles()), None, "empty layer");
-        assert_eq!(Shares::measure(&[item("a", vec![cn("kernel")])], &roles, &poles()), None, "nothing judged");
+        assert_eq!(
+            Shares::measure(&[item("a", vec![cn("kernel")])], &roles, &poles()),
+            None,
+            "nothing judged"
+        );
     }
 
     #[test]
     fn dominance_index_rounding_and_map() {
-        let s = Shares { poles: vec![0.5, 0.25, 0.0], commons: 0.125, other: 0.0, unknown: 0.125, items: 4 };
+        let s = Shares {
+            poles: vec![0.5, 0.25, 0.0],
+            commons: 0.125,
+            other: 0.0,
+            unknown: 0.125,
+            items: 4,
+        };
         assert!(approx(s.dominance(), 0.5));
         assert!(approx(s.index(), 0.3125));
         let map = s.to_map(&poles());
         let keys: Vec<&str> = map.keys().map(String::as_str).collect();
         assert_eq!(keys, ["CN", "EU", "US", "commons", "other", "unknown"]);
         assert_eq!(map["commons"], 0.125);
-        let none = Shares { poles: vec![], commons: 1.0, other: 0.0, unknown: 0.0, items: 1 };
+        let none = Shares {
+            poles: vec![],
+            commons: 1.0,
+            other: 0.0,
+            unknown: 0.0,
+            items: 1,
+        };
         assert_eq!((none.dominance(), none.index()), (0.0, 0.0));
-        let thirds = Shares { poles: vec![2.0 / 3.0], commons: 1.0 / 3.0, other: 0.0, unknown: 0.0, items: 3 };
+        let thirds = Shares {
+            poles: vec![2.0 / 3.0],
+            commons: 1.0 / 3.0,
+            other: 0.0,
+            unknown: 0.0,
+            items: 3,
+        };
         let r = thirds.rounded();
         assert_eq!((r.poles[0], r.commons, r.items), (0.6667, 0.3333, 3));
     }
@@ -262,11 +349,27 @@ mod tests {
     #[test]
     fn formats_numbers_for_people() {
         // 6.25% and 18.75% are exact ties at one decimal: half away from zero on every toolchain.
-        let cases = [(0.5, "50%"), (1.0 / 3.0, "33.3%"), (0.125, "12.5%"), (0.0, "0%"), (1.0, "100%"), (0.0625, "6.3%"), (0.1875, "18.8%")];
+        let cases = [
+            (0.5, "50%"),
+            (1.0 / 3.0, "33.3%"),
+            (0.125, "12.5%"),
+            (0.0, "0%"),
+            (1.0, "100%"),
+            (0.0625, "6.3%"),
+            (0.1875, "18.8%"),
+        ];
         for (x, want) in cases {
             assert_eq!(percent(x), want);
         }
-        let cases = [(0.625, "0.625"), (0.5, "0.5"), (1.0, "1"), (0.0, "0"), (1.0 / 3.0, "0.3333"), (0.5625, "0.5625"), (0.40000000000000002, "0.4")];
+        let cases = [
+            (0.625, "0.625"),
+            (0.5, "0.5"),
+            (1.0, "1"),
+            (0.0, "0"),
+            (1.0 / 3.0, "0.3333"),
+            (0.5625, "0.5625"),
+            (0.1 * 3.0, "0.3"),
+        ];
         for (x, want) in cases {
             assert_eq!(decimal(x), want);
         }
@@ -284,7 +387,10 @@ mod tests {
             concentration(&rule(), &roles, max_share, max_index, &poles(), items)
                 .into_iter()
                 .map(|f| {
-                    assert_eq!((f.rule.as_str(), f.item.as_ref(), f.level), ("c", None, None));
+                    assert_eq!(
+                        (f.rule.as_str(), f.item.as_ref(), f.level),
+                        ("c", None, None)
+                    );
                     assert_eq!(f.severity, Severity::Medium);
                     f.message
                 })
@@ -297,7 +403,11 @@ mod tests {
                 "concentration index 0.625 over the poles (US 75%, CN 25%) across 2 item(s): more than 0.4",
             ]
         );
-        assert_eq!(messages(&three_quarters_us, 0.75, 0.625), Vec::<String>::new(), "equal passes");
+        assert_eq!(
+            messages(&three_quarters_us, 0.75, 0.625),
+            Vec::<String>::new(),
+            "equal passes"
+        );
         assert_eq!(messages(&three_quarters_us, 0.8, 1.0), Vec::<String>::new());
         // A tie: both poles at 50% are each over 40%, reported in pole order.
         let tie = vec![
@@ -317,11 +427,29 @@ mod tests {
         assert_eq!(messages(&thirds, 0.6667, 1.0), Vec::<String>::new());
         assert_eq!(messages(&thirds, 0.6666, 1.0).len(), 1);
         assert_eq!(messages(&[], 0.0, 0.0), Vec::<String>::new(), "empty layer");
-        assert_eq!(messages(&[item("a", vec![])], 0.0, 0.0), Vec::<String>::new(), "nothing judged");
-        let commons_only = vec![item("a", vec![
-            actor("isa_owner", Some("RISC-V"), Some("CH"), &[], &[], OpenStandard),
-            actor("core_designer", Some("Debian"), None, &[], &[], Community),
-        ])];
-        assert_eq!(messages(&commons_only, 0.0, 0.0), Vec::<String>::new(), "commons control nothing");
+        assert_eq!(
+            messages(&[item("a", vec![])], 0.0, 0.0),
+            Vec::<String>::new(),
+            "nothing judged"
+        );
+        let commons_only = vec![item(
+            "a",
+            vec![
+                actor(
+                    "isa_owner",
+                    Some("RISC-V"),
+                    Some("CH"),
+                    &[],
+                    &[],
+                    OpenStandard,
+                ),
+                actor("core_designer", Some("Debian"), None, &[], &[], Community),
+            ],
+        )];
+        assert_eq!(
+            messages(&commons_only, 0.0, 0.0),
+            Vec::<String>::new(),
+            "commons control nothing"
+        );
     }
 }

@@ -16,7 +16,12 @@ pub(crate) struct Graded {
     pub levels: Vec<u8>,
 }
 
-pub(crate) fn finding(rule: &Rule, item: Option<&str>, level: Option<u8>, message: String) -> Finding {
+pub(crate) fn finding(
+    rule: &Rule,
+    item: Option<&str>,
+    level: Option<u8>,
+    message: String,
+) -> Finding {
     Finding {
         rule: rule.id.clone(),
         item: item.map(str::to_string),
@@ -113,13 +118,20 @@ pub(crate) fn openness(
 ) -> Graded {
     grade(rule, roles, pass, items, |h| {
         let g = h.governance();
-        (levels.level(g), format!("{} {}", h.who(), governance_words(g)))
+        (
+            levels.level(g),
+            format!("{} {}", h.who(), governance_words(g)),
+        )
     })
 }
 
 /// `known_attribution`: one finding per actor in `roles` whose organisation is not established.
 /// Gives no level.
-pub(crate) fn known_attribution(rule: &Rule, roles: &[String], items: &[AttributedItem]) -> Vec<Finding> {
+pub(crate) fn known_attribution(
+    rule: &Rule,
+    roles: &[String],
+    items: &[AttributedItem],
+) -> Vec<Finding> {
     let mut findings = Vec::new();
     for item in items {
         for h in held(item, roles) {
@@ -207,7 +219,14 @@ mod tests {
             actor("core_designer", name, country, blocs, &[], g)
         };
         // (name, roles, actors, level or None when not judged, message)
-        let cases: Vec<(&str, &[String], Vec<Actor>, Option<u8>, Option<&str>)> = vec![
+        type Case<'a> = (
+            &'a str,
+            &'a [String],
+            Vec<Actor>,
+            Option<u8>,
+            Option<&'a str>,
+        );
+        let cases: Vec<Case> = vec![
             ("extraterritorial", &roles, vec![amd()], Some(1),
              Some("core designer Advanced Micro Devices, Inc. is headquartered in US, reached by us-cloud-act, us-fisa-702: level 1 < 3")),
             ("home passes", &roles, vec![cd(Some("SiPearl"), Some("FR"), &["EU"], Company)], Some(4), None),
@@ -237,8 +256,14 @@ mod tests {
             let got: Vec<&str> = g.findings.iter().map(|f| f.message.as_str()).collect();
             assert_eq!(got, message.into_iter().collect::<Vec<_>>(), "{name}");
             for f in &g.findings {
-                assert_eq!((f.rule.as_str(), f.item.as_deref(), f.level), ("j", Some("cpu0"), level));
-                assert_eq!((f.severity, f.objective.as_deref()), (Severity::High, Some("SOV-5")));
+                assert_eq!(
+                    (f.rule.as_str(), f.item.as_deref(), f.level),
+                    ("j", Some("cpu0"), level)
+                );
+                assert_eq!(
+                    (f.severity, f.objective.as_deref()),
+                    (Severity::High, Some("SOV-5"))
+                );
             }
         }
     }
@@ -249,37 +274,104 @@ mod tests {
         let items = vec![
             item("b", vec![amd()]),
             item("skipped", vec![]),
-            item("a", vec![actor("core_designer", Some("Arm"), Some("GB"), &[], &[], Company)]),
-            item("c", vec![actor("core_designer", None, None, &[], &[], Unknown)]),
+            item(
+                "a",
+                vec![actor(
+                    "core_designer",
+                    Some("Arm"),
+                    Some("GB"),
+                    &[],
+                    &[],
+                    Company,
+                )],
+            ),
+            item(
+                "c",
+                vec![actor("core_designer", None, None, &[], &[], Unknown)],
+            ),
         ];
         let at = |pass| jurisdiction(&rule("j"), &roles, &JL, pass, &eu(), &items);
-        let ids = |g: &Graded| g.findings.iter().map(|f| f.item.clone().unwrap()).collect::<Vec<_>>();
+        let ids = |g: &Graded| {
+            g.findings
+                .iter()
+                .map(|f| f.item.clone().unwrap())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(at(2).levels, [1, 2, 0]);
         assert_eq!(ids(&at(2)), ["b", "c"]);
         assert_eq!(ids(&at(1)), ["c"]);
         assert_eq!(ids(&at(0)), Vec::<String>::new());
         assert_eq!(ids(&at(4)), ["b", "a", "c"]);
         let none = jurisdiction(&rule("j"), &roles, &JL, 4, &eu(), &[]);
-        assert_eq!(none, Graded { findings: vec![], levels: vec![] });
+        assert_eq!(
+            none,
+            Graded {
+                findings: vec![],
+                levels: vec![]
+            }
+        );
     }
 
     #[test]
     fn openness_levels_and_messages() {
         let roles = strings(&["steward"]);
-        let st = |name: Option<&str>, country: Option<&str>, g: Governance| actor("steward", name, country, &[], &[], g);
-        let cases: Vec<(&str, Vec<Actor>, Option<u8>, Option<&str>)> = vec![
-            ("community", vec![st(Some("Debian"), None, Community)], Some(4), None),
-            ("open standard", vec![st(Some("RISC-V"), Some("CH"), OpenStandard)], Some(4), None),
-            ("foundation", vec![st(Some("LF"), Some("US"), Foundation)], Some(3), None),
-            ("company", vec![st(Some("Canonical Ltd"), Some("GB"), Company)], Some(1),
-             Some("steward Canonical Ltd is a company: level 1 < 3")),
-            ("state", vec![st(Some("Kylin"), Some("CN"), State)], Some(1),
-             Some("steward Kylin is a state body: level 1 < 3")),
-            ("unknown", vec![st(None, None, Unknown)], Some(0),
-             Some("steward (unidentified) has unknown governance: level 0 < 3")),
-            ("not judged", vec![actor("kernel", Some("Linux"), None, &[], &[], Community)], None, None),
-            ("lowest of two", vec![st(Some("Debian"), None, Community), st(Some("Canonical Ltd"), Some("GB"), Company)], Some(1),
-             Some("steward Canonical Ltd is a company: level 1 < 3")),
+        let st = |name: Option<&str>, country: Option<&str>, g: Governance| {
+            actor("steward", name, country, &[], &[], g)
+        };
+        // (name, actors, level or None when not judged, message)
+        type Case<'a> = (&'a str, Vec<Actor>, Option<u8>, Option<&'a str>);
+        let cases: Vec<Case> = vec![
+            (
+                "community",
+                vec![st(Some("Debian"), None, Community)],
+                Some(4),
+                None,
+            ),
+            (
+                "open standard",
+                vec![st(Some("RISC-V"), Some("CH"), OpenStandard)],
+                Some(4),
+                None,
+            ),
+            (
+                "foundation",
+                vec![st(Some("LF"), Some("US"), Foundation)],
+                Some(3),
+                None,
+            ),
+            (
+                "company",
+                vec![st(Some("Canonical Ltd"), Some("GB"), Company)],
+                Some(1),
+                Some("steward Canonical Ltd is a company: level 1 < 3"),
+            ),
+            (
+                "state",
+                vec![st(Some("Kylin"), Some("CN"), State)],
+                Some(1),
+                Some("steward Kylin is a state body: level 1 < 3"),
+            ),
+            (
+                "unknown",
+                vec![st(None, None, Unknown)],
+                Some(0),
+                Some("steward (unidentified) has unknown governance: level 0 < 3"),
+            ),
+            (
+                "not judged",
+                vec![actor("kernel", Some("Linux"), None, &[], &[], Community)],
+                None,
+                None,
+            ),
+            (
+                "lowest of two",
+                vec![
+                    st(Some("Debian"), None, Community),
+                    st(Some("Canonical Ltd"), Some("GB"), Company),
+                ],
+                Some(1),
+                Some("steward Canonical Ltd is a company: level 1 < 3"),
+            ),
         ];
         for (name, actors, level, message) in cases {
             let items = vec![item("os", actors)];
@@ -294,30 +386,41 @@ mod tests {
     fn known_attribution_reports_each_unidentified_actor() {
         let roles = strings(&["isa_owner", "foundry"]);
         let items = vec![
-            item("cpu0", vec![
-                actor("isa_owner", Some("Arm Ltd"), Some("GB"), &[], &[], Company),
-                actor("foundry", None, Some("TW"), &[], &[], Unknown),
-                actor("soc_vendor", None, None, &[], &[], Unknown),
-                actor("foundry", None, None, &[], &[], Unknown),
-                actor("foundry", Some(" "), None, &[], &[], Unknown),
-            ]),
+            item(
+                "cpu0",
+                vec![
+                    actor("isa_owner", Some("Arm Ltd"), Some("GB"), &[], &[], Company),
+                    actor("foundry", None, Some("TW"), &[], &[], Unknown),
+                    actor("soc_vendor", None, None, &[], &[], Unknown),
+                    actor("foundry", None, None, &[], &[], Unknown),
+                    actor("foundry", Some(" "), None, &[], &[], Unknown),
+                ],
+            ),
             item("cpu1", vec![]),
-            item("cpu2", vec![
-                actor("isa_owner", Some("Arm Ltd"), Some("GB"), &[], &[], Company),
-                actor("foundry", Some("TSMC"), Some("TW"), &[], &[], Company),
-            ]),
+            item(
+                "cpu2",
+                vec![
+                    actor("isa_owner", Some("Arm Ltd"), Some("GB"), &[], &[], Company),
+                    actor("foundry", Some("TSMC"), Some("TW"), &[], &[], Company),
+                ],
+            ),
         ];
         let got: Vec<(String, Option<u8>, String)> = known_attribution(&rule("k"), &roles, &items)
             .into_iter()
             .map(|f| (f.item.unwrap(), f.level, f.message))
             .collect();
         let want = [
-            ("cpu0", "the foundry of cpu0 label is not identified (headquarters TW)"),
+            (
+                "cpu0",
+                "the foundry of cpu0 label is not identified (headquarters TW)",
+            ),
             ("cpu0", "the foundry of cpu0 label is not identified"),
             ("cpu0", "the foundry of cpu0 label is not identified"),
         ];
-        let want: Vec<(String, Option<u8>, String)> =
-            want.iter().map(|(i, m)| (i.to_string(), None, m.to_string())).collect();
+        let want: Vec<(String, Option<u8>, String)> = want
+            .iter()
+            .map(|(i, m)| (i.to_string(), None, m.to_string()))
+            .collect();
         assert_eq!(got, want);
         assert!(known_attribution(&rule("k"), &roles, &[]).is_empty());
     }

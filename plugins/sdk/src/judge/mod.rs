@@ -17,11 +17,20 @@ use crate::abi::{Criterion, EvaluateRequest, EvaluateResponse, ScoringMethod};
 use crate::Plugin;
 
 /// The criteria the SDK implements, by their snake_case names.
-pub const CRITERIA: [&str; 4] = ["jurisdiction", "openness", "known_attribution", "concentration"];
+pub const CRITERIA: [&str; 4] = [
+    "jurisdiction",
+    "openness",
+    "known_attribution",
+    "concentration",
+];
 
-/// Slack for comparing computed shares and scores with the ruleset's limits: a share of exactly
-/// the limit, reached through float sums such as 1/3 + 1/3, must compare as equal.
-pub(crate) const EPSILON: f64 = 1e-9;
+/// `x` rounded to `decimals` places, half away from zero. Scores are reported to two decimals,
+/// shares and the index to four (`sovstack-abi`, "Scoring"), and limits are compared with the
+/// reported values, so a share of exactly two thirds equals a limit written `0.6667`.
+pub(crate) fn round(x: f64, decimals: i32) -> f64 {
+    let scale = 10f64.powi(decimals);
+    (x * scale).round() / scale
+}
 
 /// Judges one layer under one ruleset for `plugin`.
 pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateResponse, String> {
@@ -32,12 +41,20 @@ pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateRespon
     let mut graded = Vec::new();
     for rule in &req.ruleset.rules {
         match &rule.criterion {
-            Criterion::Jurisdiction { roles, levels, pass_level } => {
+            Criterion::Jurisdiction {
+                roles,
+                levels,
+                pass_level,
+            } => {
                 let g = criteria::jurisdiction(rule, roles, levels, *pass_level, scoring, items);
                 findings.extend(g.findings);
                 graded.push((rule, g.levels));
             }
-            Criterion::Openness { roles, levels, pass_level } => {
+            Criterion::Openness {
+                roles,
+                levels,
+                pass_level,
+            } => {
                 let g = criteria::openness(rule, roles, levels, *pass_level, items);
                 findings.extend(g.findings);
                 graded.push((rule, g.levels));
@@ -45,7 +62,11 @@ pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateRespon
             Criterion::KnownAttribution { roles } => {
                 findings.extend(criteria::known_attribution(rule, roles, items));
             }
-            Criterion::Concentration { roles, max_share, max_index } => {
+            Criterion::Concentration {
+                roles,
+                max_share,
+                max_index,
+            } => {
                 findings.extend(concentration::concentration(
                     rule,
                     roles,
@@ -127,7 +148,7 @@ mod tests {
         json!({"id": "eu.processor.designer-jurisdiction", "layer": "processor", "title": "t",
                "objective": "SOV-5", "severity": "high", "weight": 2.0,
                "criterion": {"jurisdiction": {"roles": ["core_designer"], "pass_level": 3,
-                   "levels": {"home": 4, "foreign": 2, "extraterritorial": 1, "unknown": 0}}}})
+                   "levels": {"home": 4, "foreign": 2, "extraterritorial": 1, "commons": 3, "unknown": 0}}}})
     }
 
     fn openness_rule() -> Value {
@@ -167,7 +188,14 @@ mod tests {
         let findings: Vec<(&str, Option<&str>, Option<u8>, &str)> = got
             .findings
             .iter()
-            .map(|f| (f.rule.as_str(), f.item.as_deref(), f.level, f.message.as_str()))
+            .map(|f| {
+                (
+                    f.rule.as_str(),
+                    f.item.as_deref(),
+                    f.level,
+                    f.message.as_str(),
+                )
+            })
             .collect();
         assert_eq!(findings, [
             ("eu.processor.designer-jurisdiction", Some("cpu0"), Some(1),
@@ -176,7 +204,6 @@ mod tests {
              "core designer SiFive, Inc. is headquartered in US, reached by us-cloud-act: level 1 < 3"),
             ("eu.processor.isa-openness", Some("cpu0"), Some(1),
              "isa owner Advanced Micro Devices, Inc. is a company: level 1 < 3"),
-            ("eu.processor.known", Some("cpu0"), None, "no soc vendor is recorded for AMD EPYC 7B13"),
             ("eu.processor.known", Some("cpu1"), None, "the soc vendor of SiFive U74 is not identified"),
         ]);
         let score = got.score.unwrap();
@@ -185,7 +212,8 @@ mod tests {
         assert_eq!(score.objectives["SOV-5"].score, 25.0);
         assert_eq!(score.objectives["SOV-1"].score, 62.5);
         assert_eq!(score.objectives["SOV-1"].level, 1);
-        assert!((score.score - (25.0 * 20.0 + 62.5 * 15.0) / 35.0).abs() < 1e-9);
+        // (25 × 20 + 62.5 × 15) / 35 = 41.0714… → 41.07.
+        assert_eq!(score.score, 41.07);
         assert_eq!(got.error, None);
     }
 
@@ -199,12 +227,16 @@ mod tests {
             "level_thresholds": [{"min_score": 75.0, "level": 4}, {"min_score": 50.0, "level": 3},
                                  {"min_score": 25.0, "level": 2}, {"min_score": 10.0, "level": 1}]
         }, "rules": [concentration_rule()]});
-        let got = evaluate(&PROCESSOR, &request(ruleset, json!([amd_epyc(), riscv_board()]))).unwrap();
+        let got = evaluate(
+            &PROCESSOR,
+            &request(ruleset, json!([amd_epyc(), riscv_board()])),
+        )
+        .unwrap();
         // isa_owner + core_designer: cpu0 US/US, cpu1 commons/US → US 75%, commons 25%.
         let messages: Vec<&str> = got.findings.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(messages, [
             "US (United States) holds 75% of the control over isa owner, core designer across 2 item(s): more than 50%",
-            "concentration index 0.563 over the poles (US 75%) across 2 item(s): more than 0.4",
+            "concentration index 0.5625 over the poles (US 75%) across 2 item(s): more than 0.4",
         ]);
         let score = got.score.unwrap();
         assert_eq!(score.score, 100.0 * 0.25 + 0.5 * 0.25 * 100.0);
@@ -217,7 +249,12 @@ mod tests {
 
     #[test]
     fn empty_layer_gives_no_findings_and_no_score() {
-        let rules = json!([jurisdiction_rule(), openness_rule(), attribution_rule(), concentration_rule()]);
+        let rules = json!([
+            jurisdiction_rule(),
+            openness_rule(),
+            attribution_rule(),
+            concentration_rule()
+        ]);
         let got = evaluate(&PROCESSOR, &request(eu_ruleset(rules), json!([]))).unwrap();
         assert_eq!(got, EvaluateResponse::default());
     }
@@ -277,25 +314,58 @@ mod tests {
 
     #[test]
     fn refusals_of_scoring_and_layer() {
-        let base = || json!({"method": "bloc_balance", "poles": [], "commons_credit": 0.5,
-                             "objectives": [], "level_thresholds": []});
+        let base = || {
+            json!({"method": "bloc_balance", "poles": [], "commons_credit": 0.5,
+                             "objectives": [], "level_thresholds": []})
+        };
         let with = |key: &str, value: Value| {
             let mut scoring = base();
             scoring[key] = value;
-            request(json!({"name": "na", "version": "1", "scoring": scoring, "rules": []}), json!([]))
+            request(
+                json!({"name": "na", "version": "1", "scoring": scoring, "rules": []}),
+                json!([]),
+            )
         };
         let cases: Vec<(&str, EvaluateRequest, &str)> = vec![
-            ("reserved pole", with("poles", json!([{"id": "commons", "name": "c"}])),
-             "ruleset na: pole id `commons` is reserved for a share of its own"),
-            ("pole twice", with("poles", json!([{"id": "US", "name": "u"}, {"id": "US", "name": "u"}])),
-             "ruleset na: pole US is declared twice"),
-            ("credit above 1", with("commons_credit", json!(2.0)), "ruleset na: commons_credit is 2, outside 0..1"),
-            ("threshold level", with("level_thresholds", json!([{"min_score": 10.0, "level": 6}])),
-             "ruleset na: a level threshold's level is 6, but levels run from 0 to 4"),
-            ("objective twice", with("objectives", json!([{"id": "S", "name": "s", "weight": 1.0}, {"id": "S", "name": "s", "weight": 1.0}])),
-             "ruleset na: objective S is declared twice"),
-            ("objective weight", with("objectives", json!([{"id": "S", "name": "s", "weight": -2.0}])),
-             "ruleset na: the weight of objective S is -2; weights are finite and not negative"),
+            (
+                "reserved pole",
+                with("poles", json!([{"id": "commons", "name": "c"}])),
+                "ruleset na: pole id `commons` is reserved for a share of its own",
+            ),
+            (
+                "pole twice",
+                with(
+                    "poles",
+                    json!([{"id": "US", "name": "u"}, {"id": "US", "name": "u"}]),
+                ),
+                "ruleset na: pole US is declared twice",
+            ),
+            (
+                "credit above 1",
+                with("commons_credit", json!(2.0)),
+                "ruleset na: commons_credit is 2, outside 0..1",
+            ),
+            (
+                "threshold level",
+                with("level_thresholds", json!([{"min_score": 10.0, "level": 6}])),
+                "ruleset na: a level threshold's level is 6, but levels run from 0 to 4",
+            ),
+            (
+                "objective twice",
+                with(
+                    "objectives",
+                    json!([{"id": "S", "name": "s", "weight": 1.0}, {"id": "S", "name": "s", "weight": 1.0}]),
+                ),
+                "ruleset na: objective S is declared twice",
+            ),
+            (
+                "objective weight",
+                with(
+                    "objectives",
+                    json!([{"id": "S", "name": "s", "weight": -2.0}]),
+                ),
+                "ruleset na: the weight of objective S is -2; weights are finite and not negative",
+            ),
         ];
         for (name, req, want) in cases {
             assert_eq!(evaluate(&PROCESSOR, &req), Err(want.to_string()), "{name}");
@@ -304,21 +374,31 @@ mod tests {
         os.layer = "os".into();
         assert_eq!(
             evaluate(&PROCESSOR, &os),
-            Err("the processor plugin does not evaluate layer `os` (it evaluates: processor)".to_string())
+            Err(
+                "the processor plugin does not evaluate layer `os` (it evaluates: processor)"
+                    .to_string()
+            )
         );
     }
 
     #[test]
-    fn items_with_unknown_roles_or_no_actors_are_judged_not_refused() {
+    fn items_without_actors_of_the_named_roles_are_not_judged() {
         let items = json!([
             {"id": "a", "label": "A", "actors": []},
-            {"id": "b", "label": "B", "actors": [{"role": "mystery", "name": "M", "country": "FR",
-                                                   "blocs": ["EU"], "governance": "company"}]}
+            {"id": "b", "label": "B", "actors": [{"role": "mystery", "name": null, "country": "FR",
+                                                   "blocs": ["EU"], "governance": "unknown"}]}
         ]);
-        let got = evaluate(&PROCESSOR, &request(eu_ruleset(json!([jurisdiction_rule()])), items)).unwrap();
-        let messages: Vec<&str> = got.findings.iter().map(|f| f.message.as_str()).collect();
-        assert_eq!(messages, ["no core designer is recorded: level 0 < 3"; 2]);
-        let score = got.score.unwrap();
-        assert_eq!((score.level, score.score), (0, 0.0));
+        let rules = json!([jurisdiction_rule(), openness_rule(), attribution_rule()]);
+        let got = evaluate(&PROCESSOR, &request(eu_ruleset(rules), items)).unwrap();
+        assert_eq!(got, EvaluateResponse::default());
+        let items = json!([{"id": "a", "label": "A", "actors": []}, amd_epyc()]);
+        let got = evaluate(
+            &PROCESSOR,
+            &request(eu_ruleset(json!([jurisdiction_rule()])), items),
+        )
+        .unwrap();
+        let judged: Vec<Option<&str>> = got.findings.iter().map(|f| f.item.as_deref()).collect();
+        assert_eq!(judged, [Some("cpu0")]);
+        assert_eq!(got.score.unwrap().objectives["SOV-5"].score, 25.0);
     }
 }

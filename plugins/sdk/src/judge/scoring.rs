@@ -1,14 +1,15 @@
 //! The two scoring methods (`sovstack-abi`, "Scoring"): `seal_weakest_link` aggregates the levels
 //! the rules gave the items; `bloc_balance` measures the shares the poles hold. Both return `None`
-//! when there is nothing to score (no items, or no rule the method reads).
+//! when nothing was judged. Scores are rounded to two decimals, shares and the index to four.
 
 use std::collections::BTreeMap;
 
 use super::concentration::Shares;
-use super::EPSILON;
+use super::round;
 use crate::abi::{AttributedItem, Criterion, LayerScore, ObjectiveScore, Rule, Scoring};
 
-/// The weighted mean of `values`; the plain mean when the weights sum to zero. `None` if empty.
+/// The weighted mean of `(value, weight)` pairs; the plain mean when the weights sum to zero.
+/// `None` if empty.
 fn weighted_mean(values: &[(f64, f64)]) -> Option<f64> {
     if values.is_empty() {
         return None;
@@ -21,12 +22,16 @@ fn weighted_mean(values: &[(f64, f64)]) -> Option<f64> {
     }
 }
 
-/// `seal_weakest_link`. `graded` holds each level-giving rule with its item levels (one per item,
-/// item order). Per objective, in the ruleset's order: the level is the lowest any of its rules
-/// gave any item; the score is the rule-weighted mean of the rules' mean item levels, as a
-/// percentage of level 4. The layer takes the lowest objective level and the objective-weighted
-/// mean of the objective scores.
-pub(crate) fn seal_weakest_link(scoring: &Scoring, graded: &[(&Rule, &[u8])]) -> Option<LayerScore> {
+/// `seal_weakest_link`. `graded` holds each level-giving rule with the levels of the items it
+/// judged. Per objective, in the ruleset's order: the level is the lowest any of its rules gave
+/// any item; the score is the rule-weighted mean of the rules' mean item levels, as a percentage
+/// of level 4. The layer takes the lowest objective level and the objective-weighted mean of the
+/// (rounded) objective scores. Rules that judged no item, and objectives without such a rule,
+/// are left out.
+pub(crate) fn seal_weakest_link(
+    scoring: &Scoring,
+    graded: &[(&Rule, &[u8])],
+) -> Option<LayerScore> {
     let mut objectives = BTreeMap::new();
     let mut layer: Vec<(f64, f64)> = Vec::new();
     let mut layer_level = u8::MAX;
@@ -34,10 +39,14 @@ pub(crate) fn seal_weakest_link(scoring: &Scoring, graded: &[(&Rule, &[u8])]) ->
         let mut level = u8::MAX;
         let mut means: Vec<(f64, f64)> = Vec::new();
         for (rule, levels) in graded {
-            if rule.objective.as_deref() != Some(objective.id.as_str()) || levels.is_empty() {
+            if rule.objective.as_deref() != Some(objective.id.as_str()) {
                 continue;
             }
-            level = level.min(levels.iter().copied().min().unwrap_or(level));
+            let lowest = match levels.iter().copied().min() {
+                Some(l) => l,
+                None => continue,
+            };
+            level = level.min(lowest);
             let sum: f64 = levels.iter().map(|l| f64::from(*l)).sum();
             means.push((sum / levels.len() as f64, rule.weight));
         }
@@ -45,14 +54,14 @@ pub(crate) fn seal_weakest_link(scoring: &Scoring, graded: &[(&Rule, &[u8])]) ->
             Some(m) => m,
             None => continue,
         };
-        let score = mean / 4.0 * 100.0;
+        let score = round(mean / 4.0 * 100.0, 2);
         objectives.insert(objective.id.clone(), ObjectiveScore { level, score });
         layer.push((score, objective.weight));
         layer_level = layer_level.min(level);
     }
     let score = weighted_mean(&layer)?;
     Some(LayerScore {
-        score,
+        score: round(score, 2),
         level: layer_level,
         objectives,
         shares: BTreeMap::new(),
@@ -60,48 +69,56 @@ pub(crate) fn seal_weakest_link(scoring: &Scoring, graded: &[(&Rule, &[u8])]) ->
     })
 }
 
-/// The roles the `bloc_balance` score measures: those of every `concentration` rule of the layer,
-/// first appearance first.
-pub(crate) fn balance_roles(rules: &[Rule]) -> Vec<String> {
-    let mut roles: Vec<String> = Vec::new();
-    for rule in rules {
-        if let Criterion::Concentration { roles: r, .. } = &rule.criterion {
-            for role in r {
-                if !roles.contains(role) {
-                    roles.push(role.clone());
-                }
-            }
-        }
-    }
-    roles
-}
-
 /// The level of `score`: the first threshold, in the ruleset's order, whose `min_score` it
-/// reaches; 0 when none.
+/// reaches; 0 when none does.
 pub(crate) fn threshold_level(scoring: &Scoring, score: f64) -> u8 {
     scoring
         .level_thresholds
         .iter()
-        .find(|t| score + EPSILON >= t.min_score)
+        .find(|t| score >= t.min_score)
         .map_or(0, |t| t.level)
 }
 
-/// `bloc_balance`: `100 × (1 − dominance) + commons_credit × commons share × 100`, capped to
-/// 100, over the shares of the roles named by the layer's `concentration` rules.
-pub(crate) fn bloc_balance(scoring: &Scoring, rules: &[Rule], items: &[AttributedItem]) -> Option<LayerScore> {
-    let roles = balance_roles(rules);
-    if roles.is_empty() {
+/// `bloc_balance`: the shares and index of the layer's `concentration` rules (each over its own
+/// roles, averaged over the rules that judged an item), then `100 × (1 − dominance) +
+/// commons_credit × commons share × 100`, capped to 100, from the rounded shares.
+pub(crate) fn bloc_balance(
+    scoring: &Scoring,
+    rules: &[Rule],
+    items: &[AttributedItem],
+) -> Option<LayerScore> {
+    let poles = &scoring.poles;
+    let measured: Vec<Shares> = rules
+        .iter()
+        .filter_map(|rule| match &rule.criterion {
+            Criterion::Concentration { roles, .. } => Shares::measure(items, roles, poles),
+            _ => None,
+        })
+        .collect();
+    if measured.is_empty() {
         return None;
     }
-    let shares = Shares::measure(items, &roles, &scoring.poles)?;
+    let n = measured.len() as f64;
+    let mean = |f: &dyn Fn(&Shares) -> f64| measured.iter().map(f).sum::<f64>() / n;
+    let shares = Shares {
+        poles: (0..poles.len())
+            .map(|i| mean(&|s: &Shares| s.poles.get(i).copied().unwrap_or(0.0)))
+            .collect(),
+        commons: mean(&|s: &Shares| s.commons),
+        other: mean(&|s: &Shares| s.other),
+        unknown: mean(&|s: &Shares| s.unknown),
+        items: measured.iter().map(|s| s.items).max().unwrap_or(0),
+    }
+    .rounded();
+    let index = round(mean(&|s: &Shares| s.index()), 4);
     let raw = 100.0 * (1.0 - shares.dominance()) + scoring.commons_credit * shares.commons * 100.0;
-    let score = raw.max(0.0).min(100.0);
+    let score = round(raw.clamp(0.0, 100.0), 2);
     Some(LayerScore {
         score,
         level: threshold_level(scoring, score),
         objectives: BTreeMap::new(),
-        shares: shares.to_map(&scoring.poles),
-        concentration_index: Some(shares.index()),
+        shares: shares.to_map(poles),
+        concentration_index: Some(index),
     })
 }
 
@@ -109,7 +126,7 @@ pub(crate) fn bloc_balance(scoring: &Scoring, rules: &[Rule], items: &[Attribute
 mod tests {
     use super::super::actors::tests::{actor, item, pole, strings};
     use super::*;
-    use crate::abi::{Governance::*, LevelThreshold, Objective, ScoringMethod, Severity};
+    use crate::abi::{Actor, Governance::*, LevelThreshold, Objective, ScoringMethod, Severity};
 
     fn rule(id: &str, objective: &str, weight: f64, criterion: Criterion) -> Rule {
         Rule {
@@ -128,7 +145,11 @@ mod tests {
     }
 
     fn conc(roles: &[&str]) -> Criterion {
-        Criterion::Concentration { roles: strings(roles), max_share: 1.0, max_index: 1.0 }
+        Criterion::Concentration {
+            roles: strings(roles),
+            max_share: 1.0,
+            max_index: 1.0,
+        }
     }
 
     fn seal(objectives: &[(&str, f64)]) -> Scoring {
@@ -138,7 +159,11 @@ mod tests {
             home_countries: vec![],
             objectives: objectives
                 .iter()
-                .map(|(id, w)| Objective { id: id.to_string(), name: format!("{id} name"), weight: *w })
+                .map(|(id, w)| Objective {
+                    id: id.to_string(),
+                    name: format!("{id} name"),
+                    weight: *w,
+                })
                 .collect(),
             poles: vec![],
             commons_credit: 0.0,
@@ -146,13 +171,11 @@ mod tests {
         }
     }
 
-    fn close(a: f64, b: f64) -> bool {
-        (a - b).abs() < 1e-9
-    }
-
     #[test]
     fn weighted_mean_cases() {
-        let cases: Vec<(Vec<(f64, f64)>, Option<f64>)> = vec![
+        // ((value, weight) pairs, mean)
+        type Case = (Vec<(f64, f64)>, Option<f64>);
+        let cases: Vec<Case> = vec![
             (vec![], None),
             (vec![(10.0, 1.0)], Some(10.0)),
             (vec![(10.0, 1.0), (40.0, 2.0)], Some(30.0)),
@@ -170,15 +193,33 @@ mod tests {
         let r1 = rule("r1", "SOV-5", 1.0, ka());
         let r2 = rule("r2", "SOV-5", 3.0, ka());
         let r3 = rule("r3", "SOV-1", 1.0, ka());
+        let idle = rule("idle", "SOV-7", 1.0, ka());
         // SOV-5: r1 mean 2 (w1), r2 mean 3 (w3) → 2.75 → 68.75%, level min(1, 2) = 1.
-        // SOV-1: mean 4 → 100%, level 4. SOV-7 untouched: absent, not weighed.
-        let graded: Vec<(&Rule, &[u8])> = vec![(&r1, &[1, 3]), (&r2, &[2, 4]), (&r3, &[4, 4])];
+        // SOV-1: mean 4 → 100%, level 4. SOV-7: its rule judged no item, so absent and not weighed.
+        let graded: Vec<(&Rule, &[u8])> =
+            vec![(&r1, &[1, 3]), (&r2, &[2, 4]), (&r3, &[4, 4]), (&idle, &[])];
         let got = seal_weakest_link(&s, &graded).unwrap();
         assert_eq!(got.level, 1);
-        assert_eq!(got.objectives.keys().collect::<Vec<_>>(), ["SOV-1", "SOV-5"]);
-        assert_eq!(got.objectives["SOV-5"], ObjectiveScore { level: 1, score: 68.75 });
-        assert_eq!(got.objectives["SOV-1"], ObjectiveScore { level: 4, score: 100.0 });
-        assert!(close(got.score, (68.75 * 30.0 + 100.0 * 10.0) / 40.0), "{}", got.score);
+        assert_eq!(
+            got.objectives.keys().collect::<Vec<_>>(),
+            ["SOV-1", "SOV-5"]
+        );
+        assert_eq!(
+            got.objectives["SOV-5"],
+            ObjectiveScore {
+                level: 1,
+                score: 68.75
+            }
+        );
+        assert_eq!(
+            got.objectives["SOV-1"],
+            ObjectiveScore {
+                level: 4,
+                score: 100.0
+            }
+        );
+        // (68.75 × 30 + 100 × 10) / 40 = 76.5625 → 76.56.
+        assert_eq!(got.score, 76.56);
         assert!(got.shares.is_empty() && got.concentration_index.is_none());
     }
 
@@ -191,13 +232,18 @@ mod tests {
         // Zero weights everywhere: plain means.
         let got = seal_weakest_link(&s, &[(&a, &[0, 4]), (&b, &[4])]).unwrap();
         assert_eq!((got.level, got.score), (0, 75.0));
-        // No items, no level-giving rules, or only rules of undeclared objectives: nothing to score.
+        // Thirds are rounded to two decimals: levels 1, 2, 2 → 41.666… → 41.67.
+        let got = seal_weakest_link(&s, &[(&a, &[1, 2, 2])]).unwrap();
+        assert_eq!((got.objectives["SOV-5"].score, got.score), (41.67, 41.67));
+        // Nothing judged, no level-giving rules, or only undeclared objectives: no score.
         assert_eq!(seal_weakest_link(&s, &[(&a, &[])]), None);
         assert_eq!(seal_weakest_link(&s, &[]), None);
         assert_eq!(seal_weakest_link(&s, &[(&undeclared, &[3])]), None);
-        // Everything at level 0 scores 0, at level 4 scores 100.
         let one = seal(&[("SOV-5", 1.0)]);
-        assert_eq!(seal_weakest_link(&one, &[(&a, &[0, 0])]).unwrap().score, 0.0);
+        assert_eq!(
+            seal_weakest_link(&one, &[(&a, &[0, 0])]).unwrap().score,
+            0.0
+        );
         assert_eq!(seal_weakest_link(&one, &[(&a, &[4])]).unwrap().score, 100.0);
     }
 
@@ -210,29 +256,39 @@ mod tests {
             poles: vec![pole("US", &["US"], &[]), pole("CN", &["CN"], &[])],
             commons_credit,
             level_thresholds: vec![
-                LevelThreshold { min_score: 80.0, level: 4 },
-                LevelThreshold { min_score: 60.0, level: 3 },
-                LevelThreshold { min_score: 40.0, level: 2 },
-                LevelThreshold { min_score: 20.0, level: 1 },
+                LevelThreshold {
+                    min_score: 80.0,
+                    level: 4,
+                },
+                LevelThreshold {
+                    min_score: 60.0,
+                    level: 3,
+                },
+                LevelThreshold {
+                    min_score: 40.0,
+                    level: 2,
+                },
+                LevelThreshold {
+                    min_score: 20.0,
+                    level: 1,
+                },
             ],
         }
     }
 
     #[test]
-    fn balance_roles_union_in_order() {
-        let rules = vec![
-            rule("a", "x", 1.0, conc(&["isa_owner", "foundry"])),
-            rule("b", "x", 1.0, ka()),
-            rule("c", "x", 1.0, conc(&["foundry", "core_designer"])),
-        ];
-        assert_eq!(balance_roles(&rules), ["isa_owner", "foundry", "core_designer"]);
-        assert!(balance_roles(&rules[1..2]).is_empty());
-    }
-
-    #[test]
     fn threshold_levels() {
         let s = balance(0.0);
-        let cases = [(100.0, 4), (80.0, 4), (79.99999999999999, 4), (79.9, 3), (60.0, 3), (20.0, 1), (19.9, 0), (0.0, 0)];
+        let cases = [
+            (100.0, 4),
+            (80.0, 4),
+            (79.99, 3),
+            (60.0, 3),
+            (40.0, 2),
+            (20.0, 1),
+            (19.99, 0),
+            (0.0, 0),
+        ];
         for (score, want) in cases {
             assert_eq!(threshold_level(&s, score), want, "{score}");
         }
@@ -241,34 +297,157 @@ mod tests {
         assert_eq!(threshold_level(&none, 100.0), 0);
     }
 
+    fn us(role: &str) -> Actor {
+        actor(
+            role,
+            Some("AMD"),
+            Some("US"),
+            &[],
+            &["us-cloud-act"],
+            Company,
+        )
+    }
+
+    fn cn(role: &str) -> Actor {
+        actor(role, Some("X"), Some("CN"), &[], &[], State)
+    }
+
     #[test]
     fn bloc_balance_scores_dominance_and_commons() {
         let rules = vec![rule("c", "x", 1.0, conc(&["isa_owner", "core_designer"]))];
-        let us = |role: &str| actor(role, Some("AMD"), Some("US"), &[], &["us-cloud-act"], Company);
-        let riscv = actor("isa_owner", Some("RISC-V International"), Some("CH"), &[], &[], OpenStandard);
-        let cases: Vec<(&str, f64, Vec<AttributedItem>, f64, u8, f64)> = vec![
-            // (name, commons_credit, items, score, level, index)
-            ("all US", 0.5, vec![item("a", vec![us("isa_owner"), us("core_designer")])], 0.0, 0, 1.0),
-            ("half commons", 0.5, vec![item("a", vec![riscv.clone(), us("core_designer")])], 75.0, 3, 0.25),
-            ("half commons, no credit", 0.0, vec![item("a", vec![riscv.clone(), us("core_designer")])], 50.0, 2, 0.25),
-            ("capped", 1.0, vec![item("a", vec![riscv.clone(), actor("core_designer", Some("Debian"), None, &[], &[], Community)])], 100.0, 4, 0.0),
-            ("unknown holds no pole", 0.5, vec![item("a", vec![])], 100.0, 4, 0.0),
-            ("tie", 0.0, vec![
-                item("a", vec![us("isa_owner"), us("core_designer")]),
-                item("b", vec![actor("isa_owner", Some("X"), Some("CN"), &[], &[], State), actor("core_designer", Some("Y"), Some("CN"), &[], &[], State)]),
-            ], 50.0, 2, 0.5),
+        let riscv = || {
+            actor(
+                "isa_owner",
+                Some("RISC-V International"),
+                Some("CH"),
+                &[],
+                &[],
+                OpenStandard,
+            )
+        };
+        // (name, commons_credit, items, score, level, index)
+        type Case<'a> = (&'a str, f64, Vec<AttributedItem>, f64, u8, f64);
+        let cases: Vec<Case> = vec![
+            (
+                "all US",
+                0.5,
+                vec![item("a", vec![us("isa_owner"), us("core_designer")])],
+                0.0,
+                0,
+                1.0,
+            ),
+            (
+                "half commons",
+                0.5,
+                vec![item("a", vec![riscv(), us("core_designer")])],
+                75.0,
+                3,
+                0.25,
+            ),
+            (
+                "half commons, no credit",
+                0.0,
+                vec![item("a", vec![riscv(), us("core_designer")])],
+                50.0,
+                2,
+                0.25,
+            ),
+            (
+                "capped",
+                1.0,
+                vec![item(
+                    "a",
+                    vec![
+                        riscv(),
+                        actor("core_designer", Some("Debian"), None, &[], &[], Community),
+                    ],
+                )],
+                100.0,
+                4,
+                0.0,
+            ),
+            (
+                "unknown holds no pole",
+                0.5,
+                vec![item(
+                    "a",
+                    vec![actor("isa_owner", None, None, &[], &[], Unknown)],
+                )],
+                100.0,
+                4,
+                0.0,
+            ),
+            (
+                "tie",
+                0.0,
+                vec![
+                    item("a", vec![us("isa_owner"), us("core_designer")]),
+                    item("b", vec![cn("isa_owner"), cn("core_designer")]),
+                ],
+                50.0,
+                2,
+                0.5,
+            ),
+            (
+                "thirds",
+                0.0,
+                vec![
+                    item("a", vec![us("isa_owner")]),
+                    item("b", vec![us("isa_owner")]),
+                    item("c", vec![cn("isa_owner")]),
+                ],
+                33.33,
+                1,
+                0.5556,
+            ),
         ];
         for (name, credit, items, score, level, index) in cases {
             let got = bloc_balance(&balance(credit), &rules, &items).unwrap();
-            assert!(close(got.score, score), "{name}: {}", got.score);
+            assert_eq!(got.score, score, "{name}");
             assert_eq!(got.level, level, "{name}");
-            assert!(close(got.concentration_index.unwrap(), index), "{name}");
-            assert_eq!(got.shares.keys().collect::<Vec<_>>(), ["CN", "US", "commons", "other", "unknown"], "{name}");
-            assert!(close(got.shares.values().sum::<f64>(), 1.0), "{name}");
+            assert_eq!(got.concentration_index, Some(index), "{name}");
+            assert_eq!(
+                got.shares.keys().collect::<Vec<_>>(),
+                ["CN", "US", "commons", "other", "unknown"],
+                "{name}"
+            );
+            assert!(
+                (got.shares.values().sum::<f64>() - 1.0).abs() < 1e-3,
+                "{name}"
+            );
             assert!(got.objectives.is_empty(), "{name}");
         }
         let items = vec![item("a", vec![us("isa_owner")])];
-        assert_eq!(bloc_balance(&balance(0.0), &rules, &[]), None, "empty layer");
-        assert_eq!(bloc_balance(&balance(0.0), &[rule("k", "x", 1.0, ka())], &items), None, "no concentration rule");
+        assert_eq!(
+            bloc_balance(&balance(0.0), &rules, &[]),
+            None,
+            "empty layer"
+        );
+        assert_eq!(
+            bloc_balance(&balance(0.0), &rules, &[item("a", vec![us("foundry")])]),
+            None,
+            "nothing judged"
+        );
+        assert_eq!(
+            bloc_balance(&balance(0.0), &[rule("k", "x", 1.0, ka())], &items),
+            None,
+            "no concentration rule"
+        );
+    }
+
+    #[test]
+    fn bloc_balance_averages_over_concentration_rules() {
+        let items = vec![item("a", vec![us("isa_owner"), cn("foundry")])];
+        let rules = vec![
+            rule("isa", "x", 1.0, conc(&["isa_owner"])),
+            rule("k", "x", 1.0, ka()),
+            rule("fab", "x", 1.0, conc(&["foundry"])),
+            rule("judges nothing", "x", 1.0, conc(&["soc_vendor"])),
+        ];
+        // isa: US 1 (index 1); fab: CN 1 (index 1). Mean shares US 0.5, CN 0.5; mean index 1.
+        let got = bloc_balance(&balance(0.0), &rules, &items).unwrap();
+        assert_eq!((got.shares["US"], got.shares["CN"]), (0.5, 0.5));
+        assert_eq!(got.concentration_index, Some(1.0));
+        assert_eq!((got.score, got.level), (50.0, 2));
     }
 }

@@ -30,7 +30,9 @@ fn weight(what: &str, value: f64) -> Result<(), String> {
     if value.is_finite() && value >= 0.0 {
         Ok(())
     } else {
-        Err(format!("{what} is {value}; weights are finite and not negative"))
+        Err(format!(
+            "{what} is {value}; weights are finite and not negative"
+        ))
     }
 }
 
@@ -55,7 +57,10 @@ pub(crate) fn request(plugin: &Plugin, req: &EvaluateRequest) -> Result<(), Stri
     let mut item_ids = BTreeSet::new();
     for item in &req.items {
         if !item_ids.insert(item.id.as_str()) {
-            return Err(format!("item {} appears twice in layer {}", item.id, req.layer));
+            return Err(format!(
+                "item {} appears twice in layer {}",
+                item.id, req.layer
+            ));
         }
     }
     Ok(())
@@ -72,7 +77,10 @@ fn scoring(s: &Scoring) -> Result<(), String> {
     let mut ids = BTreeSet::new();
     for p in &s.poles {
         if RESERVED_SHARES.contains(&p.id.as_str()) {
-            return Err(format!("pole id `{}` is reserved for a share of its own", p.id));
+            return Err(format!(
+                "pole id `{}` is reserved for a share of its own",
+                p.id
+            ));
         }
         if !ids.insert(p.id.as_str()) {
             return Err(format!("pole {} is declared twice", p.id));
@@ -118,18 +126,23 @@ fn rule(plugin: &Plugin, req: &EvaluateRequest, r: &Rule) -> Result<(), String> 
     }
     weight("the weight", r.weight)?;
     match &r.criterion {
-        Criterion::Jurisdiction { levels, pass_level, .. } => {
+        Criterion::Jurisdiction {
+            levels, pass_level, ..
+        } => {
             level("pass_level", *pass_level)?;
             for (what, v) in [
                 ("home", levels.home),
                 ("foreign", levels.foreign),
                 ("extraterritorial", levels.extraterritorial),
+                ("commons", levels.commons),
                 ("unknown", levels.unknown),
             ] {
                 level(&format!("the {what} level"), v)?;
             }
         }
-        Criterion::Openness { levels, pass_level, .. } => {
+        Criterion::Openness {
+            levels, pass_level, ..
+        } => {
             level("pass_level", *pass_level)?;
             for (what, v) in [
                 ("open_standard", levels.open_standard),
@@ -143,20 +156,31 @@ fn rule(plugin: &Plugin, req: &EvaluateRequest, r: &Rule) -> Result<(), String> 
             }
         }
         Criterion::KnownAttribution { .. } => {}
-        Criterion::Concentration { max_share, max_index, .. } => {
+        Criterion::Concentration {
+            max_share,
+            max_index,
+            ..
+        } => {
             fraction("max_share", *max_share)?;
             fraction("max_index", *max_index)?;
         }
     }
     let scoring = &req.ruleset.scoring;
     if scoring.method == ScoringMethod::SealWeakestLink {
-        let gives_levels = matches!(r.criterion, Criterion::Jurisdiction { .. } | Criterion::Openness { .. });
+        let gives_levels = matches!(
+            r.criterion,
+            Criterion::Jurisdiction { .. } | Criterion::Openness { .. }
+        );
         match &r.objective {
             None if gives_levels => {
-                return Err("gives levels under seal_weakest_link but names no objective".to_string())
+                return Err(
+                    "gives levels under seal_weakest_link but names no objective".to_string(),
+                )
             }
             Some(o) if !scoring.objectives.iter().any(|d| d.id == *o) => {
-                return Err(format!("names objective {o}, which the ruleset's scoring does not declare"))
+                return Err(format!(
+                    "names objective {o}, which the ruleset's scoring does not declare"
+                ))
             }
             _ => {}
         }

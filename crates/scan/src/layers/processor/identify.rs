@@ -189,6 +189,13 @@ pub fn distinct(info: &CpuInfo) -> Vec<Distinct> {
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, group)) => group.logical_cpus.extend(number),
             None => {
+                // Old-world LoongArch kernels print `system type` right above `processor : 0`,
+                // with no blank line, so a "global" key can sit in the first CPU's block.
+                for (name, key) in GLOBAL_KEYS {
+                    if let Some(field) = cpu.get(key) {
+                        identifiers.insert(name, field.clone());
+                    }
+                }
                 let d = Distinct { family, architecture, identifiers, logical_cpus: number.into_iter().collect() };
                 groups.push((key, d));
             }

@@ -44,7 +44,12 @@ impl Collector for ProcessorCollector {
     fn collect(&self, root: &Root, kb: &Kb, live: Option<&LiveHost>, out: &mut ScanOut) {
         let items = match root.read(CPUINFO) {
             Ok(file) => {
-                let text = out.text(&file);
+                let mut text = out.text(&file);
+                if file.truncated {
+                    // The cap cut a CPU's block short; a half block would look like another
+                    // processor (one without `flags`, say), so it goes too.
+                    text.truncate(text.rfind("\n\n").map_or(0, |i| i + 1));
+                }
                 let info = parse_cpuinfo::cpuinfo(&text);
                 if let Some(first) = info.malformed_lines.first() {
                     let n = info.malformed_lines.len();
@@ -198,9 +203,14 @@ fn corroborate(
     }
 }
 
-/// The core designer: the exact identifier first, then name patterns, most specific first.
+/// The core designer, from the exact identifier (CPUID vendor, Arm implementer, RISC-V
+/// `mvendorid`) and name patterns (model name, `uarch`).
+///
+/// The exact identifier is set by the designer, but some are shared: `CentaurHauls` is
+/// reported by VIA parts and by Zhaoxin's, whose brand string says `ZHAOXIN`. So when a name
+/// pattern names a different organisation than the identifier, the name, being about this
+/// very product, wins; the evidence keeps both fields.
 fn core_designer(d: &Distinct, kb: &Kb, ev: &dyn Fn(&Field) -> Evidence) -> Attributed {
-    let mut read = Vec::new();
     let exact: Option<(&Field, Option<Attribution>)> = match d.family {
         Family::X86 => d.get("vendor_id").map(|f| (f, kb.x86_vendor(&f.raw).or_else(|| kb.x86_vendor(&f.value)))),
         Family::Arm => d.get("implementer").map(|f| (f, number_u32(f).and_then(|n| kb.arm_implementer(n)))),
@@ -209,24 +219,27 @@ fn core_designer(d: &Distinct, kb: &Kb, ev: &dyn Fn(&Field) -> Evidence) -> Attr
         }
         Family::LoongArch => None,
     };
-    if let Some((f, found)) = exact {
-        if let Some(a) = found {
-            return Ok((a, vec![ev(f)]));
-        }
-        read.push(ev(f));
-    }
-    let patterns: &[&str] = match d.family {
+    let names: &[&str] = match d.family {
         Family::X86 | Family::Arm => &["model_name"],
         Family::RiscV => &["uarch", "model_name"],
         Family::LoongArch => &["model_name", "cpu_family"],
     };
-    for f in patterns.iter().filter_map(|n| d.get(n)) {
-        if let Some(a) = kb.model_designer(&f.value) {
-            return Ok((a, vec![ev(f)]));
-        }
+    let mut read: Vec<Evidence> = exact.iter().map(|(f, _)| ev(f)).collect();
+    let mut by_name = None;
+    for f in names.iter().filter_map(|n| d.get(n)) {
         read.push(ev(f));
+        if let Some(a) = kb.model_designer(&f.value) {
+            by_name = Some((f, a));
+            break;
+        }
     }
-    Err(read)
+    match (exact, by_name) {
+        (Some((f, Some(a))), Some((nf, na))) if na.name != a.name => Ok((na, vec![ev(f), ev(nf)])),
+        (Some((f, Some(a))), _) => Ok((a, vec![ev(f)])),
+        (Some((f, None)), Some((nf, na))) => Ok((na, vec![ev(f), ev(nf)])),
+        (None, Some((nf, na))) => Ok((na, vec![ev(nf)])),
+        (_, None) => Err(read),
+    }
 }
 
 /// The actors of one processor, in role order.

@@ -1,0 +1,9 @@
+//! The built-in plugins, embedded as the bytes checked in under `plugins/dist/` (rebuilt and
+//! compared byte for byte by `plugins/check-reproducible.sh` in CI). They are ordinary plugins:
+//! the host loads them exactly as it loads a file given with `--plugin`.
+
+/// `(name, wasm bytes)` of each built-in plugin.
+pub const BUILTIN_PLUGINS: &[(&str, &[u8])] = &[
+    ("processor", include_bytes!("../../../plugins/dist/processor.wasm")),
+    ("os", include_bytes!("../../../plugins/dist/os.wasm")),
+];

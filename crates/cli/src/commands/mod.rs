@@ -1,0 +1,7 @@
+//! One module per subcommand, each with its clap arguments, usage examples and `execute`.
+
+pub mod audit;
+pub mod evaluate;
+pub mod plugin;
+pub mod ruleset;
+pub mod scan;

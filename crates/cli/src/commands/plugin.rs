@@ -1,0 +1,64 @@
+//! `sovstack plugin list`: the built-in plugins, as the host loads them.
+
+use crate::common::{load_plugins, new_host, OutputFormat};
+use crate::{exit, output};
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use comfy_table::{presets, Table};
+use sovstack_evaluate::plugin_ref;
+use std::path::PathBuf;
+
+/// Work with plugins.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the built-in plugins (and any given with --plugin): name, version, ABI version,
+    /// layers, sha256.
+    List(ListArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Also load and describe this plugin file. Repeat for several.
+    #[arg(long = "plugin", value_name = "FILE.wasm")]
+    pub plugins: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+impl Command {
+    pub fn execute(self) -> Result<u8> {
+        let Command::List(a) = self;
+        let host = new_host()?;
+        let (plugins, diags) = load_plugins(&host, &a.plugins)?;
+        let refs: Vec<_> = plugins.iter().map(plugin_ref).collect();
+        let text = match a.format {
+            OutputFormat::Json => {
+                let v: Vec<_> = plugins
+                    .iter()
+                    .zip(&refs)
+                    .map(|(p, r)| serde_json::json!({
+                        "name": r.data.name, "version": r.data.version, "abi_version": r.abi_version,
+                        "layers": r.layers, "criteria": p.info.criteria, "sha256": r.data.sha256,
+                        "size": p.size, "origin": r.origin, "description": p.info.description,
+                    }))
+                    .collect();
+                serde_json::to_string_pretty(&serde_json::json!({"plugins": v, "diagnostics": diags}))? + "\n"
+            }
+            OutputFormat::Table => {
+                let mut t = Table::new();
+                t.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
+                t.set_header(vec!["Name", "Version", "ABI", "Layers", "sha256", "Origin"]);
+                for r in &refs {
+                    t.add_row(vec![r.data.name.clone(), r.data.version.clone(), r.abi_version.to_string(), r.layers.join(", "), r.data.sha256.clone(), r.origin.clone()]);
+                }
+                format!("{t}\n")
+            }
+        };
+        output::emit(None, text.as_bytes())?;
+        for d in &diags {
+            eprintln!("sovstack: {}: {}", d.code, d.message);
+        }
+        Ok(if diags.is_empty() { exit::SUCCESS } else { exit::USAGE_OR_INPUT })
+    }
+}

@@ -1,0 +1,110 @@
+//! `sovstack ruleset list|validate`.
+
+use crate::common::{load_kb, load_ruleset_file, vocabulary, OutputFormat};
+use crate::{exit, output};
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use comfy_table::{presets, Table};
+use serde_json::json;
+use sovstack_ruleset::{builtin_named, RulesetError, BUILTIN_NAMES};
+use std::path::PathBuf;
+
+/// Work with rulesets.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List the built-in rulesets.
+    List(ListArgs),
+    /// Check a ruleset file strictly; errors give file, line and column.
+    #[command(after_help = "Example:\n  sovstack ruleset validate my-rules.yaml\n\nExit code 0 when valid, 2 when not.")]
+    Validate(ValidateArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+#[derive(Args, Debug)]
+pub struct ValidateArgs {
+    /// The ruleset file (YAML).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+}
+
+impl Command {
+    pub fn execute(self) -> Result<u8> {
+        match self {
+            Command::List(a) => list(a),
+            Command::Validate(a) => validate(a),
+        }
+    }
+}
+
+fn list(a: ListArgs) -> Result<u8> {
+    let kb = load_kb()?;
+    let vocabulary = vocabulary(&kb);
+    let rulesets = BUILTIN_NAMES.iter().map(|n| builtin_named(n, &vocabulary)).collect::<Result<Vec<_>, _>>()?;
+    let text = match a.format {
+        OutputFormat::Json => {
+            let v: Vec<_> = rulesets
+                .iter()
+                .map(|r| json!({
+                    "name": r.name, "version": r.version, "title": r.title, "method": r.scoring.method,
+                    "rules": r.rules.len(), "layers": r.layers(), "sha256": r.sha256, "origin": r.origin,
+                }))
+                .collect();
+            serde_json::to_string_pretty(&v)? + "\n"
+        }
+        OutputFormat::Table => {
+            let mut t = Table::new();
+            t.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
+            t.set_header(vec!["Name", "Version", "Method", "Rules", "Layers", "Title", "sha256"]);
+            for r in &rulesets {
+                let method = serde_json::to_value(r.scoring.method)?.as_str().unwrap_or_default().to_string();
+                t.add_row(vec![r.name.clone(), r.version.clone(), method, r.rules.len().to_string(), r.layers().join(", "), r.title.clone(), r.sha256[..16].to_string()]);
+            }
+            format!("{t}\n")
+        }
+    };
+    output::emit(None, text.as_bytes())?;
+    Ok(exit::SUCCESS)
+}
+
+fn validate(a: ValidateArgs) -> Result<u8> {
+    let kb = load_kb()?;
+    let file = a.file.display().to_string();
+    match load_ruleset_file(&a.file, &vocabulary(&kb)) {
+        Ok(r) => {
+            let text = match a.format {
+                OutputFormat::Json => serde_json::to_string_pretty(&json!({
+                    "file": file, "valid": true, "name": r.name, "version": r.version,
+                    "rules": r.rules.len(), "sha256": r.sha256, "problems": [],
+                }))? + "\n",
+                OutputFormat::Table => format!("{file}: valid ({} {}, {} rules)\n", r.name, r.version, r.rules.len()),
+            };
+            output::emit(None, text.as_bytes())?;
+            Ok(exit::SUCCESS)
+        }
+        Err(e) => {
+            let Some(ruleset_error) = e.downcast_ref::<RulesetError>() else { return Err(e) };
+            match a.format {
+                OutputFormat::Json => {
+                    let problems: Vec<_> = ruleset_error
+                        .problems()
+                        .into_iter()
+                        .map(|p| json!({"file": file, "line": p.line, "column": p.column, "code": p.code, "message": p.message}))
+                        .collect();
+                    let text = serde_json::to_string_pretty(&json!({"file": file, "valid": false, "problems": problems}))? + "\n";
+                    output::emit(None, text.as_bytes())?;
+                }
+                OutputFormat::Table => eprintln!("{ruleset_error}"),
+            }
+            Ok(exit::USAGE_OR_INPUT)
+        }
+    }
+}

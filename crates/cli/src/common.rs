@@ -1,0 +1,201 @@
+//! What several subcommands share: loading the knowledge base, rulesets and plugins, and the
+//! evaluate-and-report step that `evaluate` and `audit` both end with.
+
+use crate::builtin_plugins::BUILTIN_PLUGINS;
+use crate::{exit, output};
+use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
+use sovstack_abi::Severity;
+use sovstack_evaluate::Evaluator;
+use sovstack_host::{Host, HostConfig, Plugin};
+use sovstack_inventory::{Diagnostic, DiagnosticSeverity, Inventory};
+use sovstack_kb::Kb;
+use sovstack_report::{source_date_epoch, FormatKind, Gate};
+use sovstack_ruleset::{builtin_named, ValidRuleset, Vocabulary, BUILTIN_NAMES};
+use std::path::{Path, PathBuf};
+
+/// Output format of reports and listings.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Tables for people.
+    Table,
+    /// A JSON document for machines.
+    Json,
+}
+
+impl From<OutputFormat> for FormatKind {
+    fn from(f: OutputFormat) -> Self {
+        match f {
+            OutputFormat::Table => FormatKind::Table,
+            OutputFormat::Json => FormatKind::Json,
+        }
+    }
+}
+
+/// Severities as command-line values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Self {
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Low => Severity::Low,
+            SeverityArg::Medium => Severity::Medium,
+            SeverityArg::High => Severity::High,
+            SeverityArg::Critical => Severity::Critical,
+        }
+    }
+}
+
+/// Options of the evaluate step, shared by `evaluate` and `audit`.
+#[derive(Args, Debug)]
+pub struct EvalOptions {
+    /// Ruleset to apply: a built-in name (eu-sovereignty, non-aligned) or a YAML file.
+    /// Repeat for several; default: every built-in ruleset.
+    #[arg(long = "ruleset", value_name = "NAME|FILE")]
+    pub rulesets: Vec<String>,
+
+    /// Extra plugin (a .wasm file). It replaces the built-in plugin for the layers it reads.
+    /// Repeat for several.
+    #[arg(long = "plugin", value_name = "FILE.wasm")]
+    pub plugins: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+
+    /// Write the report to FILE (atomically) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit 1 when any ruleset's overall score (0-100) is below SCORE.
+    #[arg(long, value_name = "SCORE", value_parser = parse_score)]
+    pub fail_under: Option<f64>,
+
+    /// Exit 1 when any finding is at least this severe.
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
+}
+
+fn parse_score(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if (0.0..=100.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is outside 0..100"))
+    }
+}
+
+/// The built-in knowledge base; a failure here is a bug in the embedded data, reported as such.
+pub fn load_kb() -> Result<Kb> {
+    Kb::builtin().context("the built-in knowledge base is invalid (a bug: please report it)")
+}
+
+/// The blocs and countries rulesets may name.
+pub fn vocabulary(kb: &Kb) -> Vocabulary {
+    Vocabulary {
+        blocs: kb.blocs().iter().map(|b| b.id.clone()).collect(),
+        countries: kb.countries().map(|c| c.code.as_str().to_string()).collect(),
+    }
+}
+
+/// Loads rulesets by built-in name or path; with none named, every built-in one.
+pub fn load_rulesets(specs: &[String], kb: &Kb) -> Result<Vec<ValidRuleset>> {
+    let vocabulary = vocabulary(kb);
+    let specs: Vec<String> =
+        if specs.is_empty() { BUILTIN_NAMES.iter().map(|s| s.to_string()).collect() } else { specs.to_vec() };
+    let mut out: Vec<ValidRuleset> = Vec::new();
+    for spec in specs {
+        let ruleset = if BUILTIN_NAMES.contains(&spec.as_str()) && !Path::new(&spec).exists() {
+            builtin_named(&spec, &vocabulary)?
+        } else {
+            load_ruleset_file(Path::new(&spec), &vocabulary)?
+        };
+        if out.iter().any(|r| r.name == ruleset.name) {
+            anyhow::bail!("ruleset `{}` is given twice", ruleset.name);
+        }
+        out.push(ruleset);
+    }
+    Ok(out)
+}
+
+/// Reads and validates one ruleset file.
+pub fn load_ruleset_file(path: &Path, vocabulary: &Vocabulary) -> Result<ValidRuleset> {
+    let text = std::fs::read_to_string(path).with_context(|| {
+        format!("cannot read ruleset {} (built-in rulesets: {})", path.display(), BUILTIN_NAMES.join(", "))
+    })?;
+    Ok(ValidRuleset::from_yaml(&path.display().to_string(), &text, vocabulary)?)
+}
+
+/// The host with its default limits.
+pub fn new_host() -> Result<Host> {
+    Host::new(HostConfig::default()).context("starting the WebAssembly engine")
+}
+
+/// Loads the built-in plugins, then the user's. A plugin that fails to load is reported as a
+/// diagnostic and left out; the others still run.
+pub fn load_plugins(host: &Host, user: &[PathBuf]) -> Result<(Vec<Plugin>, Vec<Diagnostic>)> {
+    let mut plugins = Vec::new();
+    let mut diags = Vec::new();
+    let mut record = |r: Result<Plugin, sovstack_host::PluginError>| match r {
+        Ok(p) => plugins.push(p),
+        Err(e) => diags.push(Diagnostic {
+            code: e.code().to_string(),
+            severity: DiagnosticSeverity::Error,
+            message: e.to_string(),
+            path: None,
+        }),
+    };
+    for (name, wasm) in BUILTIN_PLUGINS {
+        record(host.load(&format!("builtin:{name}"), wasm));
+    }
+    for path in user {
+        let wasm = std::fs::read(path).with_context(|| format!("cannot read plugin {}", path.display()))?;
+        record(host.load(&path.display().to_string(), &wasm));
+    }
+    Ok((plugins, diags))
+}
+
+/// Evaluates an inventory, renders the report, applies the gate, and returns the exit code.
+pub fn evaluate_and_report(inventory: &Inventory, opts: &EvalOptions, inputs: &[&Path]) -> Result<u8> {
+    output::refuse_overwriting_input(opts.output.as_deref(), inputs)?;
+    let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
+    let kb = load_kb()?;
+    let rulesets = load_rulesets(&opts.rulesets, &kb)?;
+    let host = new_host()?;
+    let (plugins, load_diags) = load_plugins(&host, &opts.plugins)?;
+    output::progress(&format!("evaluating with {} plugin(s) and {} ruleset(s)", plugins.len(), rulesets.len()));
+    let evaluator = Evaluator { kb: &kb, host: &host, plugins: &plugins, rulesets: &rulesets };
+    let mut report = evaluator.evaluate(inventory, load_diags, generated_at);
+
+    let gate = Gate { fail_under: opts.fail_under, fail_on: opts.fail_on.map(Into::into) };
+    if gate.is_set() {
+        report.gate = Some(gate.check(&report));
+    }
+    let mut bytes = Vec::new();
+    let kind: FormatKind = opts.format.into();
+    kind.renderer(output::color_wanted(opts.output.is_some())).write(&report, &mut bytes)?;
+    output::emit(opts.output.as_deref(), &bytes)?;
+
+    let plugin_failed = report.diagnostics.iter().any(|d| d.code.starts_with("plugin/"));
+    for d in report.diagnostics.iter().filter(|d| d.code.starts_with("plugin/")) {
+        eprintln!("sovstack: {}: {}", d.code, d.message);
+    }
+    Ok(if plugin_failed {
+        exit::USAGE_OR_INPUT
+    } else if report.gate.as_ref().is_some_and(|g| !g.passed) {
+        for reason in &report.gate.as_ref().expect("checked").reasons {
+            eprintln!("sovstack: policy gate failed: {reason}");
+        }
+        exit::POLICY_FAILED
+    } else {
+        exit::SUCCESS
+    })
+}

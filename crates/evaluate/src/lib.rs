@@ -1,0 +1,145 @@
+//! The evaluate step: inventory + knowledge base + rulesets + plugins → [`Report`].
+//!
+//! For every ruleset and every layer the inventory holds, the items are attributed (each actor's
+//! country gets its blocs and the extraterritorial laws that reach it, from the knowledge base),
+//! handed to the plugin that reads the layer together with the ruleset's rules for that layer,
+//! and the plugin's findings and score are collected. A plugin that fails is recorded as a
+//! diagnostic and the others still run. Cross-layer scores come from
+//! [`sovstack_ruleset::aggregate`].
+//!
+//! This crate decides nothing itself: facts come from the inventory and the knowledge base,
+//! judgements from the plugins, aggregation from the ruleset's declared method.
+
+#![deny(missing_docs)]
+
+mod attribute;
+
+pub use attribute::{attribute_item, attributed_items};
+
+use sovstack_abi::{EvaluateRequest, ABI_VERSION};
+use sovstack_host::{Host, Plugin};
+use sovstack_inventory::{Diagnostic, DiagnosticSeverity, Generator, Inventory, DataRef};
+use sovstack_kb::Kb;
+use sovstack_report::{
+    InputRef, Inputs, ItemFinding, LayerReport, LayerResult, PluginRef, Report, RulesetResult,
+    ScanSummary, REPORT_VERSION,
+};
+use sovstack_ruleset::{aggregate, ValidRuleset};
+use std::collections::BTreeMap;
+
+/// What an evaluation needs besides the inventory.
+pub struct Evaluator<'a> {
+    /// Blocs and laws by country.
+    pub kb: &'a Kb,
+    /// Runs the plugins.
+    pub host: &'a Host,
+    /// Loaded plugins, built-in ones first: for a layer, the last plugin that reads it is used,
+    /// so a plugin given on the command line replaces the built-in one.
+    pub plugins: &'a [Plugin],
+    /// The rulesets, in report order.
+    pub rulesets: &'a [ValidRuleset],
+}
+
+impl Evaluator<'_> {
+    /// Evaluates an inventory. `diagnostics` are problems met before (plugins that failed to
+    /// load); they are reported after the inventory's own.
+    pub fn evaluate(&self, inventory: &Inventory, diagnostics: Vec<Diagnostic>, generated_at: Option<String>) -> Report {
+        let mut diags: Vec<Diagnostic> = inventory.diagnostics.clone();
+        diags.extend(diagnostics);
+        let layers = inventory.layers.present();
+        let items: BTreeMap<&str, _> =
+            layers.iter().map(|l| (*l, attributed_items(self.kb, inventory, l))).collect();
+
+        let mut results = Vec::new();
+        for ruleset in self.rulesets {
+            let mut layer_results = BTreeMap::new();
+            for layer in &layers {
+                let view = ruleset.view_for(layer);
+                if view.rules.is_empty() {
+                    continue;
+                }
+                let Some(plugin) = self.plugins.iter().rev().find(|p| p.info.layers.iter().any(|l| l == layer)) else {
+                    diags.push(diag(DiagnosticSeverity::Warning, "evaluate/no-plugin", format!("no plugin reads layer `{layer}`: ruleset {} could not judge it", ruleset.name)));
+                    continue;
+                };
+                let request = EvaluateRequest { abi_version: ABI_VERSION, layer: layer.to_string(), ruleset: view, items: items[layer].clone() };
+                let mut result = LayerResult { plugin: plugin.info.name.clone(), score: None, findings: Vec::new() };
+                match self.host.evaluate(plugin, &request) {
+                    Ok(response) => match response.error {
+                        Some(error) => diags.push(diag(DiagnosticSeverity::Error, "plugin/refused-request", format!("plugin {} ({}) could not evaluate layer `{layer}` with ruleset {}: {error}", plugin.info.name, plugin.origin, ruleset.name))),
+                        None => {
+                            result.score = response.score;
+                            result.findings = response.findings;
+                        }
+                    },
+                    Err(e) => diags.push(diag(DiagnosticSeverity::Error, e.code(), format!("{e} (layer `{layer}`, ruleset {})", ruleset.name))),
+                }
+                layer_results.insert(layer.to_string(), result);
+            }
+            let scores = layer_results.iter().filter_map(|(l, r)| r.score.clone().map(|s| (l.clone(), s))).collect();
+            results.push(RulesetResult {
+                name: ruleset.name.clone(),
+                version: ruleset.version.clone(),
+                title: ruleset.title.clone(),
+                method: ruleset.scoring.method,
+                overall: aggregate(&ruleset.scoring, &scores),
+                layers: layer_results,
+            });
+        }
+
+        let layer_reports = layers
+            .iter()
+            .map(|layer| LayerReport {
+                id: layer.to_string(),
+                items: inventory
+                    .layers
+                    .items(layer)
+                    .into_iter()
+                    .map(|item| {
+                        let mut report = attribute::item_report(self.kb, item);
+                        report.findings = results
+                            .iter()
+                            .flat_map(|r| {
+                                r.layers.get(*layer).into_iter().flat_map(move |l| {
+                                    l.findings.iter().filter(|f| f.item.as_deref() == Some(item.id())).map(move |f| ItemFinding { ruleset: r.name.clone(), finding: f.clone() })
+                                })
+                            })
+                            .collect();
+                        report
+                    })
+                    .collect(),
+            })
+            .collect();
+
+        Report {
+            report_version: REPORT_VERSION.to_string(),
+            generator: Generator { name: "sovstack".into(), version: env!("CARGO_PKG_VERSION").into() },
+            generated_at,
+            scan: ScanSummary { root: inventory.root.clone(), live_host: inventory.live_host, inventory_schema_version: inventory.schema_version.clone() },
+            inputs: Inputs {
+                scan_knowledge_base: inventory.knowledge_base.clone(),
+                knowledge_base: self.kb.data_ref(),
+                rulesets: self.rulesets.iter().map(|r| InputRef { data: r.data_ref(), origin: r.origin.clone() }).collect(),
+                plugins: self.plugins.iter().map(plugin_ref).collect(),
+            },
+            layers: layer_reports,
+            rulesets: results,
+            diagnostics: diags,
+            gate: None,
+        }
+    }
+}
+
+/// How a plugin is listed among the report's inputs and by `sovstack plugin list`.
+pub fn plugin_ref(p: &Plugin) -> PluginRef {
+    PluginRef {
+        data: DataRef { name: p.info.name.clone(), version: p.info.version.clone(), sha256: p.sha256.clone() },
+        abi_version: p.info.abi_version,
+        layers: p.info.layers.clone(),
+        origin: p.origin.clone(),
+    }
+}
+
+fn diag(severity: DiagnosticSeverity, code: &str, message: String) -> Diagnostic {
+    Diagnostic { code: code.to_string(), severity, message, path: None }
+}

@@ -1,0 +1,254 @@
+//! Operating-system stewards (`data/os/`): `os-release-ids.csv` maps an exact `/etc/os-release`
+//! `ID` to the organisation that stewards the distribution, and `kernels.csv` maps a kernel name
+//! (`uname -s`) to the kernel's steward.
+//!
+//! Reading `os-release` and `uname` is the scanner's business; this module only looks ids up.
+
+use crate::orgs::{OrgId, Orgs};
+use crate::tables::{self, required, row_err, KbError, Source};
+use crate::Attribution;
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+use sovstack_inventory::{Confidence, Method};
+use std::collections::HashMap;
+
+const RELEASES: &str = "os/os-release-ids.csv";
+const KERNELS: &str = "os/kernels.csv";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReleaseRow {
+    id: String,
+    name: String,
+    #[serde(rename = "typical_id_like")]
+    _typical_id_like: IgnoredAny,
+    steward: String,
+    #[serde(rename = "notes")]
+    _notes: IgnoredAny,
+    id_evidence: String,
+    reference: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KernelRow {
+    kernel: String,
+    steward: String,
+    #[serde(rename = "notes")]
+    _notes: IgnoredAny,
+    source: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct Os {
+    releases: HashMap<String, (u64, OrgId)>,
+    /// Keyed by the lower-cased kernel name; the value keeps the spelling of the table.
+    kernels: HashMap<String, (u64, String, OrgId)>,
+}
+
+/// The os-release `ID` grammar (lower-case letters, digits, `._-`), relaxed for the mixed-case
+/// ids that real distributions ship (`openEuler`, `Deepin`, `XCP-ng`).
+fn valid_release_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+}
+
+impl Os {
+    pub fn load(sources: &[Source], orgs: &Orgs) -> Result<Os, KbError> {
+        let mut releases = HashMap::new();
+        for row in tables::read::<ReleaseRow>(RELEASES, tables::text_of(sources, RELEASES)?)? {
+            let (line, r) = (row.line, row.rec);
+            required(RELEASES, line, "name", &r.name)?;
+            required(RELEASES, line, "id_evidence", &r.id_evidence)?;
+            required(RELEASES, line, "reference", &r.reference)?;
+            if !valid_release_id(&r.id) {
+                return Err(row_err(
+                    RELEASES,
+                    line,
+                    format!("`{}` is not an os-release ID", r.id),
+                ));
+            }
+            let org = orgs.require(RELEASES, line, &r.steward)?;
+            if releases.insert(r.id.clone(), (line, org)).is_some() {
+                return Err(row_err(RELEASES, line, format!("duplicate ID `{}`", r.id)));
+            }
+        }
+        let mut kernels = HashMap::new();
+        for row in tables::read::<KernelRow>(KERNELS, tables::text_of(sources, KERNELS)?)? {
+            let (line, r) = (row.line, row.rec);
+            required(KERNELS, line, "kernel", &r.kernel)?;
+            required(KERNELS, line, "source", &r.source)?;
+            let org = orgs.require(KERNELS, line, &r.steward)?;
+            if kernels
+                .insert(r.kernel.to_lowercase(), (line, r.kernel.clone(), org))
+                .is_some()
+            {
+                return Err(row_err(
+                    KERNELS,
+                    line,
+                    format!("duplicate kernel `{}`", r.kernel),
+                ));
+            }
+        }
+        Ok(Os { releases, kernels })
+    }
+
+    /// Exact, case-sensitive `ID` (`openEuler` and `Deepin` are spelled that way in the wild).
+    pub fn steward(&self, orgs: &Orgs, release_id: &str) -> Option<Attribution> {
+        let &(line, org) = self.releases.get(release_id)?;
+        let ev = tables::evidence(
+            RELEASES,
+            line,
+            "id",
+            release_id,
+            Method::KbLookup,
+            Confidence::High,
+        );
+        Some(orgs.attribute(org, vec![ev]))
+    }
+
+    /// Kernel names are matched ignoring ASCII case (`uname -s` prints `Linux`, other tools
+    /// `linux`); no two kernels differ only in case.
+    pub fn kernel_steward(&self, orgs: &Orgs, kernel_name: &str) -> Option<Attribution> {
+        let (line, name, org) = self.kernels.get(&kernel_name.trim().to_lowercase())?;
+        let ev = tables::evidence(
+            KERNELS,
+            *line,
+            "kernel",
+            name,
+            Method::KbLookup,
+            Confidence::High,
+        );
+        Some(orgs.attribute(*org, vec![ev]))
+    }
+
+    /// Every organisation these tables name, for consistency checks.
+    #[cfg(test)]
+    pub fn referenced_orgs(&self) -> Vec<OrgId> {
+        self.releases
+            .values()
+            .map(|r| r.1)
+            .chain(self.kernels.values().map(|k| k.2))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geo::Geo;
+    use sovstack_inventory::Governance;
+    use std::borrow::Cow;
+
+    fn load(path: Option<(&'static str, &'static str)>) -> Result<(Os, Orgs), KbError> {
+        let mut sources = Source::builtin();
+        if let Some((path, text)) = path {
+            sources.iter_mut().find(|s| s.path == path).unwrap().text = Cow::Borrowed(text);
+        }
+        let geo = Geo::load(&sources).unwrap();
+        let orgs = Orgs::load(&sources, &geo).unwrap();
+        Ok((Os::load(&sources, &orgs)?, orgs))
+    }
+
+    #[test]
+    fn release_ids() {
+        let (os, orgs) = load(None).unwrap();
+        let cases = [
+            (
+                "debian",
+                Some(("Debian Project", None, Governance::Community)),
+            ),
+            (
+                "ubuntu",
+                Some(("Canonical Ltd", Some("GB"), Governance::Company)),
+            ),
+            (
+                "openEuler",
+                Some(("OpenAtom Foundation", Some("CN"), Governance::Foundation)),
+            ),
+            (
+                "kylin",
+                Some(("Kylinsoft", Some("CN"), Governance::Company)),
+            ),
+            ("rhel", Some(("Red Hat", Some("US"), Governance::Company))),
+            (
+                "alpine",
+                Some(("Alpine Linux project", None, Governance::Community)),
+            ),
+            ("sles", Some(("SUSE", Some("DE"), Governance::Company))),
+            (
+                "astra",
+                Some(("Astra Group", Some("RU"), Governance::Company)),
+            ),
+            (
+                "Deepin",
+                Some(("Deepin Technology", Some("CN"), Governance::Company)),
+            ),
+            ("openeuler", None),
+            ("Debian", None),
+            ("xenenterprise", None),
+            ("windows", None),
+            ("", None),
+        ];
+        for (id, want) in cases {
+            let got = os.steward(&orgs, id);
+            let got = got.as_ref().map(|a| {
+                (
+                    a.name.as_str(),
+                    a.country.as_ref().map(|c| c.as_str()),
+                    a.governance,
+                )
+            });
+            assert_eq!(got, want, "{id:?}");
+        }
+        let a = os.steward(&orgs, "debian").unwrap();
+        assert_eq!(a.evidence[0].source, "kb:os/os-release-ids.csv");
+        assert_eq!(
+            (a.evidence[0].line, a.evidence[0].field.as_deref()),
+            (Some(2), Some("id"))
+        );
+    }
+
+    #[test]
+    fn kernels() {
+        let (os, orgs) = load(None).unwrap();
+        let cases = [
+            ("Linux", Some(("Linux kernel community", None))),
+            ("linux", Some(("Linux kernel community", None))),
+            ("FreeBSD", Some(("FreeBSD Project", None))),
+            ("Darwin", Some(("Apple Inc.", Some("US")))),
+            ("NetBSD", Some(("The NetBSD Foundation", Some("US")))),
+            ("Hurd", None),
+            ("", None),
+        ];
+        for (k, want) in cases {
+            let got = os.kernel_steward(&orgs, k);
+            let got = got
+                .as_ref()
+                .map(|a| (a.name.as_str(), a.country.as_ref().map(|c| c.as_str())));
+            assert_eq!(got, want, "{k:?}");
+        }
+        let linux = os.kernel_steward(&orgs, "linux").unwrap();
+        assert_eq!(linux.evidence[0].value.as_deref(), Some("Linux"));
+        assert_eq!(linux.governance, Governance::Community);
+    }
+
+    #[test]
+    fn bad_rows() {
+        let rh = "id,name,typical_id_like,steward,notes,id_evidence,reference\n";
+        let cases = [
+            (RELEASES, format!("{rh}debian,D,,Debian Project,,e,r\ndebian,D,,Debian Project,,e,r\n"), "kb: os/os-release-ids.csv:3: duplicate ID `debian`"),
+            (RELEASES, format!("{rh}deb ian,D,,Debian Project,,e,r\n"), "kb: os/os-release-ids.csv:2: `deb ian` is not an os-release ID"),
+            (RELEASES, format!("{rh}debian,D,,Debian,,e,r\n"), "kb: os/os-release-ids.csv:2: `Debian` is not canonical; write `Debian Project`"),
+            (RELEASES, format!("{rh}debian,D,,Debian Project,,,r\n"), "kb: os/os-release-ids.csv:2: missing `id_evidence`"),
+            (KERNELS, "kernel,steward,notes,source\nLinux,Linux kernel community,,s\nLINUX,Linux kernel community,,s\n".to_string(), "kb: os/kernels.csv:3: duplicate kernel `LINUX`"),
+        ];
+        for (path, text, want) in cases {
+            let text: &'static str = Box::leak(text.into_boxed_str());
+            let err = load(Some((path, text))).expect_err(want).to_string();
+            assert_eq!(err, want);
+        }
+    }
+}

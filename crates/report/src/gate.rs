@@ -1,0 +1,63 @@
+//! The policy gate a procurement pipeline scripts against: `--fail-under SCORE` and
+//! `--fail-on SEVERITY`. The CLI turns a failed gate into exit code 1.
+
+use crate::Report;
+use serde::Serialize;
+use sovstack_abi::Severity;
+
+/// The thresholds asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Gate {
+    /// Fail when any ruleset's overall score is below this (or could not be computed).
+    pub fail_under: Option<f64>,
+    /// Fail when any finding is at least this severe.
+    pub fail_on: Option<Severity>,
+}
+
+/// What the gate decided, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GateOutcome {
+    /// Whether every threshold held.
+    pub passed: bool,
+    /// The score threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fail_under: Option<f64>,
+    /// The severity threshold.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fail_on: Option<Severity>,
+    /// One sentence per threshold crossed.
+    pub reasons: Vec<String>,
+}
+
+impl Gate {
+    /// Whether any threshold is set.
+    pub fn is_set(&self) -> bool {
+        self.fail_under.is_some() || self.fail_on.is_some()
+    }
+
+    /// Applies the gate to a report.
+    pub fn check(&self, report: &Report) -> GateOutcome {
+        let mut reasons = Vec::new();
+        if let Some(min) = self.fail_under {
+            for r in &report.rulesets {
+                match r.overall.score {
+                    Some(s) if s < min => reasons.push(format!("{}: overall score {s} is under {min}", r.name)),
+                    Some(_) => {}
+                    None => reasons.push(format!("{}: no overall score could be computed", r.name)),
+                }
+            }
+        }
+        if let Some(sev) = self.fail_on {
+            let mut counts = std::collections::BTreeMap::new();
+            for (ruleset, f) in report.findings() {
+                if f.severity >= sev {
+                    *counts.entry((ruleset, f.severity)).or_insert(0usize) += 1;
+                }
+            }
+            for ((ruleset, severity), n) in counts.into_iter().rev() {
+                reasons.push(format!("{ruleset}: {n} finding(s) of severity {}", severity.as_str()));
+            }
+        }
+        GateOutcome { passed: reasons.is_empty(), fail_under: self.fail_under, fail_on: self.fail_on, reasons }
+    }
+}

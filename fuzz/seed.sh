@@ -1,0 +1,14 @@
+#!/bin/sh
+# Seeds each target's corpus from the real files under crates/scan/testdata (regular files
+# only: the hostile fixtures are symlinks, some of them loops).
+set -eu
+cd "$(dirname "$0")"
+testdata=../crates/scan/testdata
+mkdir -p corpus/parse_cpuinfo corpus/parse_os_release
+for f in $(find "$testdata" -type f -path '*/proc/cpuinfo'); do
+    cp "$f" "corpus/parse_cpuinfo/$(basename "$(dirname "$(dirname "$f")")")"
+done
+for f in $(find "$testdata" -type f \( -name os-release -o -path '*/proc/version' \)); do
+    case_dir=$(echo "$f" | sed "s|^$testdata/||; s|/|_|g")
+    cp "$f" "corpus/parse_os_release/$case_dir"
+done
