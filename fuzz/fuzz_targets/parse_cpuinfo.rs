@@ -14,8 +14,16 @@ fuzz_target!(|data: &[u8]| {
     let info = parse::cpuinfo(&text);
     // Line numbers point into the input, in order.
     assert!(info.malformed_lines.windows(2).all(|w| w[0] < w[1]));
-    assert!(info.malformed_lines.iter().all(|&l| l >= 1 && l as usize <= lines));
-    for field in info.cpus.iter().flat_map(|c| &c.fields).chain(&info.globals) {
+    assert!(info
+        .malformed_lines
+        .iter()
+        .all(|&l| l >= 1 && l as usize <= lines));
+    for field in info
+        .cpus
+        .iter()
+        .flat_map(|c| &c.fields)
+        .chain(&info.globals)
+    {
         assert!(field.line >= 1 && field.line as usize <= lines);
         assert!(!field.key.is_empty());
         assert_eq!(field.value, field.raw.trim());
@@ -27,7 +35,10 @@ fuzz_target!(|data: &[u8]| {
         assert!(g.logical_cpus.windows(2).all(|w| w[0] < w[1]));
         if groups.len() > 1 {
             for n in &g.logical_cpus {
-                assert!(seen.insert(*n) || info.cpus.iter().filter(|c| c.number == Some(*n)).count() > 1);
+                assert!(
+                    seen.insert(*n)
+                        || info.cpus.iter().filter(|c| c.number == Some(*n)).count() > 1
+                );
             }
         }
         for f in g.identifiers.values() {

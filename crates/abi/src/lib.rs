@@ -71,9 +71,10 @@
 //!   lowest objective level, its score the objective-weighted mean of the (rounded) objective
 //!   scores. Weights that sum to zero give plain means. An objective none of whose rules judged an
 //!   item is absent from [`LayerScore::objectives`] and not weighed.
-//! * [`ScoringMethod::BlocBalance`] (non-aligned): the layer's score is `100 × (1 − dominance)`
-//!   where dominance is the largest share any single pole holds, plus `commons_credit × commons
-//!   share × 100`, capped to 100; the level comes from the ruleset's `level_thresholds`. The
+//! * [`ScoringMethod::BlocBalance`] (non-aligned): the layer's score is `100 × (1 − dominance −
+//!   unknown share)` where dominance is the largest share any single pole holds, plus
+//!   `commons_credit × commons share × 100`, clamped to 0..100. Control nobody could attribute
+//!   counts against the layer: it cannot be shown to be balanced. The level comes from the ruleset's `level_thresholds`. The
 //!   shares and the index are those of the layer's `concentration` rules, each over its own roles
 //!   (averaged over the rules that judged an item when there are several); dominance and commons
 //!   share are read from the rounded shares. No threshold reached gives level 0.

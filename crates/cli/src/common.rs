@@ -164,15 +164,14 @@ pub fn load_plugins(host: &Host, user: &[PathBuf]) -> Result<(Vec<Plugin>, Vec<D
 }
 
 /// Evaluates an inventory, renders the report, applies the gate, and returns the exit code.
-pub fn evaluate_and_report(inventory: &Inventory, opts: &EvalOptions, inputs: &[&Path]) -> Result<u8> {
+pub fn evaluate_and_report(kb: &Kb, inventory: &Inventory, opts: &EvalOptions, inputs: &[&Path]) -> Result<u8> {
     output::refuse_overwriting_input(opts.output.as_deref(), inputs)?;
     let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
-    let kb = load_kb()?;
-    let rulesets = load_rulesets(&opts.rulesets, &kb)?;
+    let rulesets = load_rulesets(&opts.rulesets, kb)?;
     let host = new_host()?;
     let (plugins, load_diags) = load_plugins(&host, &opts.plugins)?;
     output::progress(&format!("evaluating with {} plugin(s) and {} ruleset(s)", plugins.len(), rulesets.len()));
-    let evaluator = Evaluator { kb: &kb, host: &host, plugins: &plugins, rulesets: &rulesets };
+    let evaluator = Evaluator { kb, host: &host, plugins: &plugins, rulesets: &rulesets };
     let mut report = evaluator.evaluate(inventory, load_diags, generated_at);
 
     let gate = Gate { fail_under: opts.fail_under, fail_on: opts.fail_on.map(Into::into) };

@@ -15,7 +15,9 @@ fn main() {
 
 fn setup() -> (Host, Plugin, sovstack_abi::EvaluateRequest) {
     let host = Host::new(HostConfig::default()).expect("host");
-    let plugin = host.load("bench:well_behaved", &common::wasm("well_behaved")).expect("load");
+    let plugin = host
+        .load("bench:well_behaved", &common::wasm("well_behaved"))
+        .expect("load");
     (host, plugin, common::request())
 }
 

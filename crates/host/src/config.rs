@@ -7,18 +7,19 @@ use crate::error::HostError;
 /// Size of a WebAssembly page: memory caps are checked against whole pages.
 pub(crate) const WASM_PAGE: usize = 64 * 1024;
 
-/// Limits applied to every call into a plugin (`sovstack_abi_version` and `sovstack_info` at load
-/// time, `sovstack_evaluate` afterwards). Each call gets the whole budget afresh.
+/// Limits applied to a plugin's calls. Each load (`sovstack_abi_version`, then `sovstack_info`)
+/// and each evaluation (`sovstack_alloc`, then `sovstack_evaluate`) runs in a fresh store that
+/// gets every budget afresh.
 ///
-/// The defaults are sized for the built-in plugins on a layer of a few thousand items, with room to
-/// spare, while a plugin that loops forever is stopped in well under a second:
+/// The defaults are sized so that the built-in plugins judge a layer of a few thousand items with
+/// room to spare, while a plugin that loops forever is stopped in about a second:
 ///
 /// | field | default | why |
 /// |---|---|---|
-/// | `fuel` | 500 000 000 | about one unit per WebAssembly instruction: parsing, judging and serialising a few thousand items takes tens of millions; an endless loop burns the budget in roughly 0.3-0.5 s |
-/// | `memory_bytes` | 64 MiB | a few thousand items as JSON, parsed, plus the response, fit in a few MiB |
-/// | `timeout` | 2 s | wall clock, a backstop for what fuel does not bound (a slow machine, a huge `fuel` setting) |
-/// | `max_output_bytes` | 4 MiB | a response is findings and scores: thousands of findings stay well below |
+/// | `fuel` | 1 000 000 000 | about one unit per WebAssembly instruction. The built-in `processor` plugin needs about 100 000 per item under five rules (3 000 items: 0.3 × 10⁹, in 50 ms), so the default covers about 10 000 items; a tight endless loop burns it in about 1 s |
+/// | `memory_bytes` | 64 MiB | a layer's request and response as JSON, plus their parsed forms: 3 000 items make a 0.8 MiB request |
+/// | `timeout` | 2 s | wall clock, the backstop for what fuel does not bound (a slow or busy machine, a raised `fuel`) |
+/// | `max_output_bytes` | 4 MiB | findings and scores: 3 000 items under five rules give about 1 MiB |
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostConfig {
     /// Fuel for one call: WebAssembly instructions, roughly. Running out gives
@@ -36,7 +37,7 @@ pub struct HostConfig {
 
 impl HostConfig {
     /// Default fuel per call.
-    pub const DEFAULT_FUEL: u64 = 500_000_000;
+    pub const DEFAULT_FUEL: u64 = 1_000_000_000;
     /// Default memory cap: 64 MiB.
     pub const DEFAULT_MEMORY_BYTES: usize = 64 * 1024 * 1024;
     /// Default wall-clock timeout per call.
@@ -57,7 +58,10 @@ impl HostConfig {
             ));
         }
         if self.timeout < Duration::from_millis(1) {
-            return invalid(format!("timeout must be at least 1 ms, got {:?}", self.timeout));
+            return invalid(format!(
+                "timeout must be at least 1 ms, got {:?}",
+                self.timeout
+            ));
         }
         if self.max_output_bytes == 0 || self.max_output_bytes > u32::MAX as usize {
             return invalid(format!(
@@ -99,10 +103,22 @@ mod tests {
     fn unenforceable_limits_are_refused() {
         let base = HostConfig::default();
         for bad in [
-            HostConfig { fuel: 0, ..base.clone() },
-            HostConfig { memory_bytes: 1000, ..base.clone() },
-            HostConfig { timeout: Duration::ZERO, ..base.clone() },
-            HostConfig { max_output_bytes: 0, ..base.clone() },
+            HostConfig {
+                fuel: 0,
+                ..base.clone()
+            },
+            HostConfig {
+                memory_bytes: 1000,
+                ..base.clone()
+            },
+            HostConfig {
+                timeout: Duration::ZERO,
+                ..base.clone()
+            },
+            HostConfig {
+                max_output_bytes: 0,
+                ..base.clone()
+            },
         ] {
             let err = bad.validate().unwrap_err();
             assert_eq!(err.code(), "host/invalid-config", "{bad:?}");
@@ -111,7 +127,10 @@ mod tests {
 
     #[test]
     fn memory_cap_is_whole_pages() {
-        let c = HostConfig { memory_bytes: WASM_PAGE * 3 + 5, ..HostConfig::default() };
+        let c = HostConfig {
+            memory_bytes: WASM_PAGE * 3 + 5,
+            ..HostConfig::default()
+        };
         assert_eq!(c.memory_cap(), WASM_PAGE * 3);
     }
 }

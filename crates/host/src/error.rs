@@ -263,7 +263,11 @@ mod tests {
 
     #[test]
     fn codes_are_unique_and_kebab_case() {
-        let all: Vec<&str> = PluginError::CODES.iter().chain(HostError::CODES).copied().collect();
+        let all: Vec<&str> = PluginError::CODES
+            .iter()
+            .chain(HostError::CODES)
+            .copied()
+            .collect();
         let unique: BTreeSet<&str> = all.iter().copied().collect();
         assert_eq!(unique.len(), all.len(), "duplicate code in {all:?}");
         for code in all {
@@ -281,10 +285,15 @@ mod tests {
 
     #[test]
     fn messages_name_the_origin() {
-        let e = PluginError::OutOfFuel { origin: "builtin:processor".into(), fuel: 10 };
+        let e = PluginError::OutOfFuel {
+            origin: "builtin:processor".into(),
+            fuel: 10,
+        };
         assert_eq!(e.code(), "plugin/out-of-fuel");
         assert_eq!(e.origin(), "builtin:processor");
-        assert!(e.to_string().starts_with("plugin builtin:processor: ran out of fuel"));
+        assert!(e
+            .to_string()
+            .starts_with("plugin builtin:processor: ran out of fuel"));
         assert!(PluginError::CODES.contains(&e.code()));
     }
 }

@@ -16,15 +16,16 @@
 //!
 //! # Limits
 //!
-//! Every call (`sovstack_abi_version` and `sovstack_info` once at load, `sovstack_evaluate` per
-//! evaluation) runs under the limits of [`HostConfig`], each with its own error code:
+//! Every load (`sovstack_abi_version`, `sovstack_info`) and every evaluation (`sovstack_alloc`,
+//! `sovstack_evaluate`) runs in its own store under the limits of [`HostConfig`], each with its own
+//! error code:
 //!
 //! * **fuel**, roughly one unit per instruction: `plugin/out-of-fuel`. Deterministic, so a plugin
 //!   that fits on one machine fits on all.
 //! * **wall time**, through epoch interruption, advanced by a ticker thread the [`Host`] owns and
 //!   stops when dropped: `plugin/timeout`. The backstop for what fuel does not bound.
-//! * **memory**: the linear memory may not grow past the cap (`plugin/memory-limit`); the
-//!   instance pool cannot hand out more either.
+//! * **memory**: the linear memory may not start or grow past the cap (`plugin/memory-limit`);
+//!   the plugin is stopped at the first growth over it rather than handed a failed `memory.grow`.
 //! * **output**: a returned length over the cap gives `plugin/output-too-large`, a region outside
 //!   the memory `plugin/bad-pointer`; neither is read.
 //!
@@ -93,7 +94,7 @@ impl Host {
     /// Starts an engine enforcing `config`, and its epoch ticker thread.
     pub fn new(config: HostConfig) -> Result<Host, HostError> {
         config.validate()?;
-        let engine = sandbox::engine(&config)?;
+        let engine = sandbox::engine()?;
         let (tick, deadline_ticks) = sandbox::epoch_plan(config.timeout);
         let ticker = Ticker::start(engine.clone(), tick)?;
         Ok(Host {
@@ -121,9 +122,13 @@ impl Host {
         let module = self.compile(origin, &sha256, wasm)?;
         plugin::check_imports(origin, &module)?;
         let exports = plugin::check_exports(origin, &module)?;
-        let pre = self.linker.instantiate_pre(&module).map_err(|e| {
-            PluginError::InstantiateFailed { origin: origin.into(), message: format!("{e:#}") }
-        })?;
+        let pre =
+            self.linker
+                .instantiate_pre(&module)
+                .map_err(|e| PluginError::InstantiateFailed {
+                    origin: origin.into(),
+                    message: format!("{e:#}"),
+                })?;
 
         let mut call = Call::start(self, origin, &pre, exports)?;
         let found = call.call::<(), i32>(exports.abi_version, ())?;
@@ -138,8 +143,11 @@ impl Host {
         let packed = call.call::<(), i64>(exports.info, ())?;
         let bytes = call.output(packed, exports::INFO)?;
         drop(call);
-        let info: PluginInfo = serde_json::from_slice(&bytes)
-            .map_err(|e| PluginError::BadInfo { origin: origin.into(), message: e.to_string() })?;
+        let info: PluginInfo =
+            serde_json::from_slice(&bytes).map_err(|e| PluginError::BadInfo {
+                origin: origin.into(),
+                message: e.to_string(),
+            })?;
         if info.abi_version != ABI_VERSION {
             return Err(PluginError::AbiMismatch {
                 origin: origin.into(),
@@ -149,8 +157,18 @@ impl Host {
             });
         }
 
-        self.modules.lock().unwrap_or_else(PoisonError::into_inner).insert(sha256.clone(), module);
-        Ok(Plugin { info, sha256, origin: origin.into(), size: wasm.len(), pre, exports })
+        self.modules
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(sha256.clone(), module);
+        Ok(Plugin {
+            info,
+            sha256,
+            origin: origin.into(),
+            size: wasm.len(),
+            pre,
+            exports,
+        })
     }
 
     /// Evaluates `request` with `plugin` in a fresh instance, under every limit.
@@ -177,35 +195,47 @@ impl Host {
     pub fn evaluate_raw(&self, plugin: &Plugin, input: &[u8]) -> Result<Vec<u8>, PluginError> {
         let origin = plugin.origin.as_str();
         let cap = self.config.memory_cap();
-        let len = u32::try_from(input.len()).ok().filter(|&len| len as usize <= cap).ok_or(
-            PluginError::MemoryLimit {
+        let len = u32::try_from(input.len())
+            .ok()
+            .filter(|&len| len as usize <= cap)
+            .ok_or(PluginError::MemoryLimit {
                 origin: origin.into(),
                 desired: input.len() as u64,
                 limit: cap as u64,
-            },
-        )?;
+            })?;
         let mut call = Call::start(self, origin, &plugin.pre, plugin.exports)?;
         let ptr = call.call::<i32, i32>(plugin.exports.alloc, len as i32)? as u32;
         call.write(ptr, input)?;
-        let packed = call.call::<(i32, i32), i64>(plugin.exports.evaluate, (ptr as i32, len as i32))?;
+        let packed =
+            call.call::<(i32, i32), i64>(plugin.exports.evaluate, (ptr as i32, len as i32))?;
         call.output(packed, exports::EVALUATE)
     }
 
     /// The module for these bytes, compiled now or earlier.
     fn compile(&self, origin: &str, sha256: &str, wasm: &[u8]) -> Result<Module, PluginError> {
-        let cached = self.modules.lock().unwrap_or_else(PoisonError::into_inner).get(sha256).cloned();
+        let cached = self
+            .modules
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(sha256)
+            .cloned();
         match cached {
             Some(module) => Ok(module),
-            None => Module::from_binary(&self.engine, wasm).map_err(|e| {
-                PluginError::CompileFailed { origin: origin.into(), message: format!("{e:#}") }
-            }),
+            None => {
+                Module::from_binary(&self.engine, wasm).map_err(|e| PluginError::CompileFailed {
+                    origin: origin.into(),
+                    message: format!("{e:#}"),
+                })
+            }
         }
     }
 }
 
 impl fmt::Debug for Host {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Host").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("Host")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -232,11 +262,13 @@ impl<'h> Call<'h> {
             message,
         };
         if !Engine::same(pre.module().engine(), &host.engine) {
-            return Err(failed("the plugin was loaded by another sovstack host".into()));
+            return Err(failed(
+                "the plugin was loaded by another sovstack host".into(),
+            ));
         }
         let slot = host.slots.acquire();
-        let mut store = sandbox::store(&host.engine, &host.config, host.deadline_ticks)
-            .map_err(failed)?;
+        let mut store =
+            sandbox::store(&host.engine, &host.config, host.deadline_ticks).map_err(failed)?;
         let instance = pre.instantiate(&mut store).map_err(|e| {
             sandbox::classify(e, &store, origin, &host.config, |origin, message| {
                 PluginError::InstantiateFailed { origin, message }
@@ -246,7 +278,14 @@ impl<'h> Call<'h> {
             .get_module_export(&mut store, &exports.memory)
             .and_then(Extern::into_memory)
             .ok_or_else(|| failed("the `memory` export is not a memory".into()))?;
-        Ok(Call { host, origin, store, memory, instance, _slot: slot })
+        Ok(Call {
+            host,
+            origin,
+            store,
+            memory,
+            instance,
+            _slot: slot,
+        })
     }
 
     /// Calls an export checked at load time.
@@ -265,23 +304,27 @@ impl<'h> Call<'h> {
                 message: "an export checked at load time is missing from the instance".into(),
             })?;
         func.call(&mut self.store, params).map_err(|e| {
-            sandbox::classify(e, &self.store, self.origin, &self.host.config, |origin, message| {
-                PluginError::Trap { origin, message }
-            })
+            sandbox::classify(
+                e,
+                &self.store,
+                self.origin,
+                &self.host.config,
+                |origin, message| PluginError::Trap { origin, message },
+            )
         })
     }
 
     /// Writes the request where `sovstack_alloc` said.
     fn write(&mut self, ptr: u32, input: &[u8]) -> Result<(), PluginError> {
-        self.memory.write(&mut self.store, ptr as usize, input).map_err(|_| {
-            PluginError::BadPointer {
+        self.memory
+            .write(&mut self.store, ptr as usize, input)
+            .map_err(|_| PluginError::BadPointer {
                 origin: self.origin.into(),
                 export: exports::ALLOC,
                 ptr,
                 end: u64::from(ptr) + input.len() as u64,
                 memory: self.memory.data_size(&self.store),
-            }
-        })
+            })
     }
 
     /// Copies out what an export returned.

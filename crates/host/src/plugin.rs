@@ -64,13 +64,22 @@ pub(crate) fn check_imports(origin: &str, module: &Module) -> Result<(), PluginE
 pub(crate) fn check_exports(origin: &str, module: &Module) -> Result<Exports, PluginError> {
     use ValType::{I32, I64};
     let find = |name: &'static str, expected: &'static str| {
-        let missing = || PluginError::MissingExport { origin: origin.into(), name, expected };
+        let missing = || PluginError::MissingExport {
+            origin: origin.into(),
+            name,
+            expected,
+        };
         let ty = module.get_export(name).ok_or_else(missing)?;
         let index = module.get_export_index(name).ok_or_else(missing)?;
         Ok::<_, PluginError>((ty, index))
     };
     let mismatch = |name: &'static str, expected: &'static str, ty: &ExternType| {
-        PluginError::BadExportSignature { origin: origin.into(), name, found: describe(ty), expected }
+        PluginError::BadExportSignature {
+            origin: origin.into(),
+            name,
+            found: describe(ty),
+            expected,
+        }
     };
     let func = |name: &'static str, expected, params: &[ValType], results: &[ValType]| {
         let (ty, index) = find(name, expected)?;
@@ -91,7 +100,12 @@ pub(crate) fn check_exports(origin: &str, module: &Module) -> Result<Exports, Pl
         abi_version: func(exports::ABI_VERSION, "a function () -> i32", &[], &[I32])?,
         alloc: func(exports::ALLOC, "a function (i32) -> i32", &[I32], &[I32])?,
         info: func(exports::INFO, "a function () -> i64", &[], &[I64])?,
-        evaluate: func(exports::EVALUATE, "a function (i32, i32) -> i64", &[I32, I32], &[I64])?,
+        evaluate: func(
+            exports::EVALUATE,
+            "a function (i32, i32) -> i64",
+            &[I32, I32],
+            &[I64],
+        )?,
     })
 }
 

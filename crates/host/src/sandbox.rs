@@ -18,9 +18,13 @@ use crate::error::{HostError, PluginError};
 /// free slot.
 pub(crate) const POOL_INSTANCES: u32 = 8;
 
-/// Builds the engine: fuel, epoch interruption, and a pool of [`POOL_INSTANCES`] instances whose
-/// memories cannot exceed the configured cap.
-pub(crate) fn engine(config: &HostConfig) -> Result<Engine, HostError> {
+/// Builds the engine: fuel, epoch interruption, and a pool of [`POOL_INSTANCES`] instances.
+///
+/// The memory cap is enforced by each store's limiter ([`CallState`]) rather than by the pool's
+/// `max_memory_size`: the pool would refuse a module whose initial memory is over the cap at
+/// compile time, with a message about pool requirements, where the limiter stops it at
+/// instantiation as `plugin/memory-limit`.
+pub(crate) fn engine() -> Result<Engine, HostError> {
     let mut pool = PoolingAllocationConfig::new();
     pool.total_core_instances(POOL_INSTANCES)
         .total_memories(POOL_INSTANCES)
@@ -32,11 +36,14 @@ pub(crate) fn engine(config: &HostConfig) -> Result<Engine, HostError> {
         // Backtraces (on by default) give trap messages a function name; file and line details
         // would need DWARF and read WASMTIME_BACKTRACE_DETAILS from the environment.
         .wasm_backtrace_details(WasmBacktraceDetails::Disable);
-    Engine::new(&wasm).map_err(|e| HostError::EngineFailed { message: format!("{e:#}") })
+    Engine::new(&wasm).map_err(|e| HostError::EngineFailed {
+        message: format!("{e:#}"),
+    })
 }
 
 /// The interval of the epoch ticker for a timeout, and the number of ticks that make the
-/// deadline. A call is stopped between `timeout - tick` and `timeout` after it starts.
+/// deadline. The ticker's phase is arbitrary, so a call is stopped within a tick (at most 50 ms)
+/// of the timeout.
 pub(crate) fn epoch_plan(timeout: Duration) -> (Duration, u64) {
     let tick = (timeout / 20).clamp(Duration::from_millis(1), Duration::from_millis(50));
     let ticks = timeout.as_nanos().div_ceil(tick.as_nanos()).max(1);
@@ -71,7 +78,10 @@ impl Ticker {
             .map_err(|e| HostError::EngineFailed {
                 message: format!("cannot start the epoch ticker thread: {e}"),
             })?;
-        Ok(Ticker { stop, thread: Some(thread) })
+        Ok(Ticker {
+            stop,
+            thread: Some(thread),
+        })
     }
 }
 
@@ -98,13 +108,19 @@ pub(crate) struct Slot<'a>(&'a Slots);
 
 impl Slots {
     pub(crate) fn new(count: u32) -> Slots {
-        Slots { free: Mutex::new(count), freed: Condvar::new() }
+        Slots {
+            free: Mutex::new(count),
+            freed: Condvar::new(),
+        }
     }
 
     pub(crate) fn acquire(&self) -> Slot<'_> {
         let mut free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
         while *free == 0 {
-            free = self.freed.wait(free).unwrap_or_else(PoisonError::into_inner);
+            free = self
+                .freed
+                .wait(free)
+                .unwrap_or_else(PoisonError::into_inner);
         }
         *free -= 1;
         Slot(self)
@@ -159,7 +175,10 @@ pub(crate) fn store(
     config: &HostConfig,
     deadline_ticks: u64,
 ) -> Result<Store<CallState>, String> {
-    let state = CallState { memory_cap: config.memory_cap(), memory_refused: None };
+    let state = CallState {
+        memory_cap: config.memory_cap(),
+        memory_refused: None,
+    };
     let mut store = Store::new(engine, state);
     store.limiter(|state| state);
     store.set_fuel(config.fuel).map_err(|e| format!("{e:#}"))?;
@@ -187,8 +206,14 @@ pub(crate) fn classify(
         };
     }
     match err.downcast_ref::<Trap>() {
-        Some(Trap::OutOfFuel) => PluginError::OutOfFuel { origin, fuel: config.fuel },
-        Some(Trap::Interrupt) => PluginError::Timeout { origin, timeout: config.timeout },
+        Some(Trap::OutOfFuel) => PluginError::OutOfFuel {
+            origin,
+            fuel: config.fuel,
+        },
+        Some(Trap::Interrupt) => PluginError::Timeout {
+            origin,
+            timeout: config.timeout,
+        },
         Some(trap) => {
             let place = err
                 .downcast_ref::<WasmBacktrace>()
@@ -196,7 +221,10 @@ pub(crate) fn classify(
                 .and_then(|frame| frame.func_name())
                 .map(|name| format!(" (in function `{name}`)"))
                 .unwrap_or_default();
-            PluginError::Trap { origin, message: format!("{trap}{place}") }
+            PluginError::Trap {
+                origin,
+                message: format!("{trap}{place}"),
+            }
         }
         None => other(origin, format!("{err:#}")),
     }
@@ -214,7 +242,12 @@ pub(crate) fn read_output(
 ) -> Result<Vec<u8>, PluginError> {
     let (ptr, len) = sovstack_abi::unpack(packed);
     if len as usize > limit {
-        return Err(PluginError::OutputTooLarge { origin: origin.into(), export, len, limit });
+        return Err(PluginError::OutputTooLarge {
+            origin: origin.into(),
+            export,
+            len,
+            limit,
+        });
     }
     let data = memory.data(store);
     let end = u64::from(ptr) + u64::from(len);

@@ -19,6 +19,8 @@ pub const MISSING_CPUINFO: &str = "scan/missing-cpuinfo";
 pub const MALFORMED_CPUINFO: &str = "scan/malformed-cpuinfo";
 /// `/proc/cpuinfo` was read but no processor in it could be recognised.
 pub const UNRECOGNISED_CPUINFO: &str = "scan/unrecognised-cpuinfo";
+/// More distinct processors than are reported; the first ones were kept.
+pub const TOO_MANY_PROCESSORS: &str = "scan/too-many-processors";
 /// `/proc/cpuinfo` and the live host's kernel disagree on the architecture.
 pub const ARCHITECTURE_MISMATCH: &str = "scan/architecture-mismatch";
 /// Neither `/etc/os-release` nor `/usr/lib/os-release` under the root.
@@ -39,6 +41,7 @@ pub const ALL: &[&str] = &[
     MISSING_CPUINFO,
     MALFORMED_CPUINFO,
     UNRECOGNISED_CPUINFO,
+    TOO_MANY_PROCESSORS,
     ARCHITECTURE_MISMATCH,
     MISSING_OS_RELEASE,
     MALFORMED_OS_RELEASE,
@@ -54,8 +57,16 @@ mod tests {
         let mut seen = std::collections::BTreeSet::new();
         for code in ALL {
             assert!(seen.insert(code), "duplicate {code}");
-            let rest = code.strip_prefix("scan/").unwrap_or_else(|| panic!("{code} lacks scan/"));
-            assert!(!rest.is_empty() && rest.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())), "{code}");
+            let rest = code
+                .strip_prefix("scan/")
+                .unwrap_or_else(|| panic!("{code} lacks scan/"));
+            assert!(
+                !rest.is_empty()
+                    && rest.split('-').all(|w| !w.is_empty()
+                        && w.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
+                "{code}"
+            );
         }
     }
 
@@ -65,7 +76,7 @@ mod tests {
         // on purpose.
         assert_eq!(
             ALL.join("\n"),
-            "scan/unreadable-file\nscan/file-too-large\nscan/path-escapes-root\nscan/symlink-loop\nscan/not-a-regular-file\nscan/invalid-utf8\nscan/missing-cpuinfo\nscan/malformed-cpuinfo\nscan/unrecognised-cpuinfo\nscan/architecture-mismatch\nscan/missing-os-release\nscan/malformed-os-release\nscan/malformed-proc-version"
+            "scan/unreadable-file\nscan/file-too-large\nscan/path-escapes-root\nscan/symlink-loop\nscan/not-a-regular-file\nscan/invalid-utf8\nscan/missing-cpuinfo\nscan/malformed-cpuinfo\nscan/unrecognised-cpuinfo\nscan/too-many-processors\nscan/architecture-mismatch\nscan/missing-os-release\nscan/malformed-os-release\nscan/malformed-proc-version"
         );
     }
 }

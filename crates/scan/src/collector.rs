@@ -40,12 +40,18 @@ impl ScanOut {
     /// Records a failed read. `missing_code` is the code for an absent file, or `None` when
     /// absence is normal for this file and deserves no diagnostic.
     pub fn read_failed(&mut self, err: &ReadError, missing_code: Option<&str>) {
-        if let ReadError::NotFound { clamped: true, path } = err {
+        if let ReadError::NotFound {
+            clamped: true,
+            path,
+        } = err
+        {
             self.escaped(path);
         }
         match (err.is_not_found(), missing_code) {
             (true, None) => {}
-            (_, code) => self.diagnostics.push(err.to_diagnostic(code.unwrap_or(codes::UNREADABLE_FILE))),
+            (_, code) => self
+                .diagnostics
+                .push(err.to_diagnostic(code.unwrap_or(codes::UNREADABLE_FILE))),
         }
     }
 
@@ -62,7 +68,11 @@ impl ScanOut {
             self.warn(
                 codes::FILE_TOO_LARGE,
                 &file.path,
-                format!("{}: larger than {} bytes; only the lines before that were read", file.path, bytes.len()),
+                format!(
+                    "{}: larger than {} bytes; only the lines before that were read",
+                    file.path,
+                    bytes.len()
+                ),
             );
             let end = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
             bytes = &bytes[..end];
@@ -70,11 +80,18 @@ impl ScanOut {
         match std::str::from_utf8(bytes) {
             Ok(text) => text.to_string(),
             Err(e) => {
-                let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+                let line = bytes[..e.valid_up_to()]
+                    .iter()
+                    .filter(|&&b| b == b'\n')
+                    .count()
+                    + 1;
                 self.warn(
                     codes::INVALID_UTF8,
                     &file.path,
-                    format!("{}:{line}: bytes that are not UTF-8 were replaced", file.path),
+                    format!(
+                        "{}:{line}: bytes that are not UTF-8 were replaced",
+                        file.path
+                    ),
                 );
                 String::from_utf8_lossy(bytes).into_owned()
             }
@@ -95,7 +112,12 @@ mod tests {
     use super::*;
 
     fn file(bytes: &[u8], truncated: bool, clamped: bool) -> RootFile {
-        RootFile { path: "/f".into(), bytes: bytes.to_vec(), truncated, clamped }
+        RootFile {
+            path: "/f".into(),
+            bytes: bytes.to_vec(),
+            truncated,
+            clamped,
+        }
     }
 
     #[test]
@@ -104,9 +126,27 @@ mod tests {
         type Row<'a> = (&'a [u8], bool, bool, &'a str, &'a [&'a str]);
         let table: &[Row] = &[
             (b"a\nb\n", false, false, "a\nb\n", &[]),
-            (b"a\nb\nhalf a li", true, false, "a\nb\n", &[codes::FILE_TOO_LARGE]),
-            (b"no newline at all", true, false, "", &[codes::FILE_TOO_LARGE]),
-            (b"ok\n\xff\xfe\n", false, false, "ok\n\u{fffd}\u{fffd}\n", &[codes::INVALID_UTF8]),
+            (
+                b"a\nb\nhalf a li",
+                true,
+                false,
+                "a\nb\n",
+                &[codes::FILE_TOO_LARGE],
+            ),
+            (
+                b"no newline at all",
+                true,
+                false,
+                "",
+                &[codes::FILE_TOO_LARGE],
+            ),
+            (
+                b"ok\n\xff\xfe\n",
+                false,
+                false,
+                "ok\n\u{fffd}\u{fffd}\n",
+                &[codes::INVALID_UTF8],
+            ),
             (b"x", false, true, "x", &[codes::PATH_ESCAPES_ROOT]),
             // A multi-byte character cut by the cap is dropped with its line, not reported.
             (b"a\n\xe4\xb8", true, false, "a\n", &[codes::FILE_TOO_LARGE]),
@@ -119,19 +159,33 @@ mod tests {
         }
         let mut out = ScanOut::default();
         out.text(&file(b"1\n2\n\xff", false, false));
-        assert_eq!(out.diagnostics[0].message, "/f:3: bytes that are not UTF-8 were replaced");
+        assert_eq!(
+            out.diagnostics[0].message,
+            "/f:3: bytes that are not UTF-8 were replaced"
+        );
     }
 
     #[test]
     fn read_failures() {
-        let missing = |clamped| ReadError::NotFound { path: "/p".into(), clamped };
+        let missing = |clamped| ReadError::NotFound {
+            path: "/p".into(),
+            clamped,
+        };
         let loop_ = ReadError::SymlinkLoop { path: "/p".into() };
         // (error, missing code, expected codes)
         let table: Vec<(ReadError, Option<&str>, Vec<&str>)> = vec![
             (missing(false), None, vec![]),
-            (missing(false), Some(codes::MISSING_CPUINFO), vec![codes::MISSING_CPUINFO]),
+            (
+                missing(false),
+                Some(codes::MISSING_CPUINFO),
+                vec![codes::MISSING_CPUINFO],
+            ),
             (missing(true), None, vec![codes::PATH_ESCAPES_ROOT]),
-            (missing(true), Some(codes::MISSING_OS_RELEASE), vec![codes::PATH_ESCAPES_ROOT, codes::MISSING_OS_RELEASE]),
+            (
+                missing(true),
+                Some(codes::MISSING_OS_RELEASE),
+                vec![codes::PATH_ESCAPES_ROOT, codes::MISSING_OS_RELEASE],
+            ),
             (loop_, None, vec![codes::SYMLINK_LOOP]),
         ];
         for (err, missing_code, want) in table {

@@ -51,7 +51,9 @@ use std::path::{Path, PathBuf};
 pub mod parse {
     pub use crate::layers::os::parse_os_release::{os_release, Entry, LineError, OsRelease};
     pub use crate::layers::os::parse_proc_version::{proc_version, ProcVersion};
-    pub use crate::layers::processor::identify::{distinct, parse_number, Architecture, Distinct, Family};
+    pub use crate::layers::processor::identify::{
+        distinct, parse_number, Architecture, Distinct, Family,
+    };
     pub use crate::layers::processor::parse_cpuinfo::{cpuinfo, CpuInfo, Field, LogicalCpu};
 }
 
@@ -97,18 +99,36 @@ pub fn scan(opts: &ScanOptions, kb: &Kb) -> Result<Inventory, ScanError> {
     let layers = requested_layers(&opts.layers)?;
     let dir = canonical_root(&opts.root)?;
     let live = (dir == Path::new("/")).then(LiveHost::probe);
-    Ok(scan_root(&opts.root, &Root::new(dir), &layers, kb, live.as_ref()))
+    Ok(scan_root(
+        &opts.root,
+        &Root::new(dir),
+        &layers,
+        kb,
+        live.as_ref(),
+    ))
 }
 
 /// Runs the collectors of `layers` over `root`. `given` is the root as the user wrote it.
-pub(crate) fn scan_root(given: &Path, root: &Root, layers: &[&str], kb: &Kb, live: Option<&LiveHost>) -> Inventory {
+pub(crate) fn scan_root(
+    given: &Path,
+    root: &Root,
+    layers: &[&str],
+    kb: &Kb,
+    live: Option<&LiveHost>,
+) -> Inventory {
     let mut out = ScanOut::default();
-    for collector in registry::COLLECTORS.iter().filter(|c| layers.contains(&c.layer())) {
+    for collector in registry::COLLECTORS
+        .iter()
+        .filter(|c| layers.contains(&c.layer()))
+    {
         collector.collect(root, kb, live, &mut out);
     }
     Inventory {
         schema_version: SCHEMA_VERSION.to_string(),
-        generator: Generator { name: "sovstack".to_string(), version: env!("CARGO_PKG_VERSION").to_string() },
+        generator: Generator {
+            name: "sovstack".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
         generated_at: None,
         root: given.display().to_string(),
         live_host: live.is_some(),
@@ -123,14 +143,21 @@ fn requested_layers(requested: &[String]) -> Result<Vec<&'static str>, ScanError
     if let Some(unknown) = requested.iter().find(|l| !LAYER_IDS.contains(&l.as_str())) {
         return Err(ScanError::UnknownLayer(unknown.clone()));
     }
-    Ok(LAYER_IDS.iter().copied().filter(|id| requested.is_empty() || requested.iter().any(|r| r == id)).collect())
+    Ok(LAYER_IDS
+        .iter()
+        .copied()
+        .filter(|id| requested.is_empty() || requested.iter().any(|r| r == id))
+        .collect())
 }
 
 fn canonical_root(root: &Path) -> Result<PathBuf, ScanError> {
     let dir = std::fs::canonicalize(root).map_err(|e| match e.kind() {
         io::ErrorKind::NotFound => ScanError::RootNotFound(root.to_path_buf()),
         io::ErrorKind::NotADirectory => ScanError::RootNotDirectory(root.to_path_buf()),
-        _ => ScanError::RootUnreadable { path: root.to_path_buf(), source: e },
+        _ => ScanError::RootUnreadable {
+            path: root.to_path_buf(),
+            source: e,
+        },
     })?;
     if !dir.is_dir() {
         return Err(ScanError::RootNotDirectory(root.to_path_buf()));

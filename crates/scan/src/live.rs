@@ -42,7 +42,9 @@ impl LiveHost {
         // `kernel_long_version` is "<kernel name> <release>" on Unix.
         let (kernel_name, kernel_release) = match System::kernel_long_version() {
             Ok(long) => match long.split_once(' ') {
-                Some((name, release)) => (nonempty(name.to_string()), nonempty(release.to_string())),
+                Some((name, release)) => {
+                    (nonempty(name.to_string()), nonempty(release.to_string()))
+                }
                 None => (nonempty(long), None),
             },
             Err(_) => (None, System::kernel_version().ok().and_then(nonempty)),
@@ -54,7 +56,10 @@ impl LiveHost {
                 sys.refresh_cpu_list(CpuRefreshKind::nothing());
                 sys.cpus()
                     .iter()
-                    .map(|c| LiveCpu { vendor_id: c.vendor_id().trim_end().to_string(), brand: c.brand().trim().to_string() })
+                    .map(|c| LiveCpu {
+                        vendor_id: c.vendor_id().trim_end().to_string(),
+                        brand: c.brand().trim().to_string(),
+                    })
                     .collect()
             }
             Err(_) => Vec::new(),

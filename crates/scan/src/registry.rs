@@ -4,10 +4,7 @@ use crate::collector::Collector;
 use crate::layers::{os::OsCollector, processor::ProcessorCollector};
 
 /// Every collector, in [`sovstack_inventory::LAYER_IDS`] order.
-pub(crate) static COLLECTORS: &[&dyn Collector] = &[
-    &ProcessorCollector,
-    &OsCollector,
-];
+pub(crate) static COLLECTORS: &[&dyn Collector] = &[&ProcessorCollector, &OsCollector];
 
 #[cfg(test)]
 mod tests {

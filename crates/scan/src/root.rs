@@ -14,7 +14,9 @@
 //!   otherwise block the scan or stream forever;
 //! - at most [`MAX_FILE_BYTES`] are read from one file, and the read says when it stopped.
 //!
-//! What this module does not defend against: someone swapping a component for a symlink
+//! What this module cannot defend against: a hard link inside the root to a file outside it
+//! is, to every reader, just a file of the root (it needs write access to the root's own
+//! filesystem to plant, and cannot cross filesystems). Nor does it defend against someone swapping a component for a symlink
 //! *while* the scan runs (between resolution and open). Roots are expected to be at rest
 //! (mounted images, the host's own `/`), and the cost of closing that race portably (an
 //! `openat2(RESOLVE_IN_ROOT)` dance per component) is not worth it for an audit tool.
@@ -143,7 +145,10 @@ impl Root {
     /// A root at `dir`, which must be a canonical directory path (see [`crate::scan`], which
     /// canonicalises and checks it).
     pub fn new(dir: impl Into<PathBuf>) -> Root {
-        Root { dir: dir.into(), max_bytes: MAX_FILE_BYTES }
+        Root {
+            dir: dir.into(),
+            max_bytes: MAX_FILE_BYTES,
+        }
     }
 
     /// The same root with another per-file cap (tests use small caps).
@@ -160,32 +165,47 @@ impl Root {
     /// Reads the file at `path` (absolute or relative, always taken from the root).
     pub fn read(&self, path: &str) -> Result<RootFile, ReadError> {
         let resolved = self.resolve(path)?;
-        let io_err = |source: io::Error| ReadError::Io { path: path.to_string(), source };
+        let io_err = |source: io::Error| ReadError::Io {
+            path: path.to_string(),
+            source,
+        };
         // symlink_metadata, not metadata: resolution left no symlink in the final component,
         // and if one appeared since, refusing it is right.
         let meta = fs::symlink_metadata(&resolved.host).map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => {
-                ReadError::NotFound { path: path.to_string(), clamped: resolved.clamped }
-            }
+            io::ErrorKind::NotFound => ReadError::NotFound {
+                path: path.to_string(),
+                clamped: resolved.clamped,
+            },
             _ => io_err(e),
         })?;
         if !meta.file_type().is_file() {
-            return Err(ReadError::NotARegularFile { path: path.to_string() });
+            return Err(ReadError::NotARegularFile {
+                path: path.to_string(),
+            });
         }
         let file = fs::File::open(&resolved.host).map_err(io_err)?;
         // Read one byte past the cap to learn whether there was more; file sizes can't be
         // trusted for this (every /proc file says 0).
         let mut bytes = Vec::new();
-        file.take(self.max_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(io_err)?;
+        file.take(self.max_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io_err)?;
         let truncated = bytes.len() as u64 > self.max_bytes;
         bytes.truncate(self.max_bytes as usize);
-        Ok(RootFile { path: resolved.in_root, bytes, truncated, clamped: resolved.clamped })
+        Ok(RootFile {
+            path: resolved.in_root,
+            bytes,
+            truncated,
+            clamped: resolved.clamped,
+        })
     }
 
     /// Follows `path` component by component inside the root, symlinks included.
     fn resolve(&self, path: &str) -> Result<Resolved, ReadError> {
-        let not_found =
-            |clamped| ReadError::NotFound { path: path.to_string(), clamped };
+        let not_found = |clamped| ReadError::NotFound {
+            path: path.to_string(),
+            clamped,
+        };
         let mut pending: VecDeque<OsString> = components(Path::new(path)).into();
         // Components already known to be real directories (or the final file) inside the root.
         let mut done: Vec<OsString> = Vec::new();
@@ -206,11 +226,19 @@ impl Root {
                 Ok(meta) => meta,
                 // ENOTDIR (a file used as a directory) is "no such file" for our purposes.
                 Err(e)
-                    if matches!(e.kind(), io::ErrorKind::NotFound | io::ErrorKind::NotADirectory) =>
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+                    ) =>
                 {
                     return Err(not_found(clamped));
                 }
-                Err(e) => return Err(ReadError::Io { path: path.to_string(), source: e }),
+                Err(e) => {
+                    return Err(ReadError::Io {
+                        path: path.to_string(),
+                        source: e,
+                    })
+                }
             };
             if !meta.file_type().is_symlink() {
                 done.push(part);
@@ -218,10 +246,14 @@ impl Root {
             }
             hops += 1;
             if hops > MAX_SYMLINK_HOPS {
-                return Err(ReadError::SymlinkLoop { path: path.to_string() });
+                return Err(ReadError::SymlinkLoop {
+                    path: path.to_string(),
+                });
             }
-            let target = fs::read_link(&host)
-                .map_err(|e| ReadError::Io { path: path.to_string(), source: e })?;
+            let target = fs::read_link(&host).map_err(|e| ReadError::Io {
+                path: path.to_string(),
+                source: e,
+            })?;
             if target.has_root() {
                 done.clear();
             }
@@ -233,9 +265,16 @@ impl Root {
         host.extend(&done);
         let in_root = format!(
             "/{}",
-            done.iter().map(|c| c.to_string_lossy()).collect::<Vec<_>>().join("/")
+            done.iter()
+                .map(|c| c.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
         );
-        Ok(Resolved { host, in_root, clamped })
+        Ok(Resolved {
+            host,
+            in_root,
+            clamped,
+        })
     }
 }
 
@@ -273,19 +312,32 @@ mod tests {
         fs::create_dir_all(root_dir.join("usr/lib")).unwrap();
         fs::write(root_dir.join("usr/lib/os-release"), "ID=inside\n").unwrap();
         fs::write(root_dir.join("secret"), "the root's own file named secret").unwrap();
-        Fixture { root: Root::new(&root_dir), root_dir, _tmp: tmp }
+        Fixture {
+            root: Root::new(&root_dir),
+            root_dir,
+            _tmp: tmp,
+        }
     }
 
     fn read_str(root: &Root, path: &str) -> Result<(String, String, bool), ReadError> {
-        root.read(path).map(|f| (f.path, String::from_utf8(f.bytes).unwrap(), f.clamped))
+        root.read(path)
+            .map(|f| (f.path, String::from_utf8(f.bytes).unwrap(), f.clamped))
     }
 
     #[test]
     fn plain_and_relative_paths_read_inside_the_root() {
         let fx = fixture();
-        for p in ["/usr/lib/os-release", "usr/lib/os-release", "/usr/./lib//os-release"] {
+        for p in [
+            "/usr/lib/os-release",
+            "usr/lib/os-release",
+            "/usr/./lib//os-release",
+        ] {
             let (path, text, clamped) = read_str(&fx.root, p).unwrap();
-            assert_eq!((path.as_str(), text.as_str(), clamped), ("/usr/lib/os-release", "ID=inside\n", false), "{p}");
+            assert_eq!(
+                (path.as_str(), text.as_str(), clamped),
+                ("/usr/lib/os-release", "ID=inside\n", false),
+                "{p}"
+            );
         }
     }
 
@@ -295,7 +347,10 @@ mod tests {
         // Debian's own layout: a relative link.
         symlink("../usr/lib/os-release", fx.root_dir.join("etc/os-release")).unwrap();
         let (path, text, _) = read_str(&fx.root, "/etc/os-release").unwrap();
-        assert_eq!((path.as_str(), text.as_str()), ("/usr/lib/os-release", "ID=inside\n"));
+        assert_eq!(
+            (path.as_str(), text.as_str()),
+            ("/usr/lib/os-release", "ID=inside\n")
+        );
         // An absolute link is re-rooted, as a chrooted process would see it.
         symlink("/usr/lib", fx.root_dir.join("lib")).unwrap();
         let (path, _, _) = read_str(&fx.root, "/lib/os-release").unwrap();
@@ -322,7 +377,10 @@ mod tests {
         }
         // `..` above the root is clamped and reported.
         let (path, text, clamped) = read_str(&fx.root, "deep-dotdot").unwrap();
-        assert_eq!((path.as_str(), text.as_str(), clamped), ("/secret", "the root's own file named secret", true));
+        assert_eq!(
+            (path.as_str(), text.as_str(), clamped),
+            ("/secret", "the root's own file named secret", true)
+        );
         // A direct `..` path is clamped the same way.
         assert!(read_str(&fx.root, "/../../secret").unwrap().2);
         // A directory symlink pointing outside is re-rooted too.
@@ -338,12 +396,22 @@ mod tests {
         let fx = fixture();
         symlink("loop-b", fx.root_dir.join("loop-a")).unwrap();
         symlink("/loop-a", fx.root_dir.join("loop-b")).unwrap();
-        assert!(matches!(fx.root.read("loop-a"), Err(ReadError::SymlinkLoop { .. })));
+        assert!(matches!(
+            fx.root.read("loop-a"),
+            Err(ReadError::SymlinkLoop { .. })
+        ));
         symlink("self", fx.root_dir.join("self")).unwrap();
-        assert!(matches!(fx.root.read("self"), Err(ReadError::SymlinkLoop { .. })));
+        assert!(matches!(
+            fx.root.read("self"),
+            Err(ReadError::SymlinkLoop { .. })
+        ));
         // A chain of exactly MAX_SYMLINK_HOPS links still resolves.
         for i in 0..MAX_SYMLINK_HOPS {
-            let next = if i + 1 == MAX_SYMLINK_HOPS { "usr/lib/os-release".to_string() } else { format!("c{}", i + 1) };
+            let next = if i + 1 == MAX_SYMLINK_HOPS {
+                "usr/lib/os-release".to_string()
+            } else {
+                format!("c{}", i + 1)
+            };
             symlink(next, fx.root_dir.join(format!("c{i}"))).unwrap();
         }
         assert_eq!(read_str(&fx.root, "c0").unwrap().1, "ID=inside\n");
@@ -352,15 +420,25 @@ mod tests {
     #[test]
     fn only_regular_files_are_opened() {
         let fx = fixture();
-        assert!(matches!(fx.root.read("/etc"), Err(ReadError::NotARegularFile { .. })));
+        assert!(matches!(
+            fx.root.read("/etc"),
+            Err(ReadError::NotARegularFile { .. })
+        ));
         // A FIFO would block a plain open() forever.
         let fifo = fx.root_dir.join("etc/fifo");
         let status = std::process::Command::new("mkfifo").arg(&fifo).status();
         if matches!(status, Ok(s) if s.success()) {
-            assert!(matches!(fx.root.read("/etc/fifo"), Err(ReadError::NotARegularFile { .. })));
+            assert!(matches!(
+                fx.root.read("/etc/fifo"),
+                Err(ReadError::NotARegularFile { .. })
+            ));
         }
         // A file used as a directory is simply absent.
-        assert!(fx.root.read("/usr/lib/os-release/x").unwrap_err().is_not_found());
+        assert!(fx
+            .root
+            .read("/usr/lib/os-release/x")
+            .unwrap_err()
+            .is_not_found());
         assert!(fx.root.read("/nope/x").unwrap_err().is_not_found());
     }
 
@@ -381,9 +459,18 @@ mod tests {
         let fx = fixture();
         let missing = fx.root.read("/etc/os-release").unwrap_err();
         let d = missing.to_diagnostic(codes::MISSING_OS_RELEASE);
-        assert_eq!((d.code.as_str(), d.path.as_deref()), (codes::MISSING_OS_RELEASE, Some("/etc/os-release")));
+        assert_eq!(
+            (d.code.as_str(), d.path.as_deref()),
+            (codes::MISSING_OS_RELEASE, Some("/etc/os-release"))
+        );
         symlink("self", fx.root_dir.join("self")).unwrap();
-        assert_eq!(fx.root.read("self").unwrap_err().to_diagnostic("x").code, codes::SYMLINK_LOOP);
-        assert_eq!(fx.root.read("etc").unwrap_err().to_diagnostic("x").code, codes::NOT_A_REGULAR_FILE);
+        assert_eq!(
+            fx.root.read("self").unwrap_err().to_diagnostic("x").code,
+            codes::SYMLINK_LOOP
+        );
+        assert_eq!(
+            fx.root.read("etc").unwrap_err().to_diagnostic("x").code,
+            codes::NOT_A_REGULAR_FILE
+        );
     }
 }

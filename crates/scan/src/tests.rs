@@ -7,7 +7,10 @@ use sovstack_inventory::{Inventory, LAYER_IDS, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
 
 fn opts(root: impl Into<PathBuf>, layers: &[&str]) -> ScanOptions {
-    ScanOptions { root: root.into(), layers: layers.iter().map(|s| s.to_string()).collect() }
+    ScanOptions {
+        root: root.into(),
+        layers: layers.iter().map(|s| s.to_string()).collect(),
+    }
 }
 
 #[test]
@@ -38,7 +41,11 @@ fn input_errors() {
                 "RootNotDirectory"
             }
             ScanError::UnknownLayer(l) => {
-                assert!(err.to_string().contains(l.as_str()) && err.to_string().contains("processor, os"), "{err}");
+                assert!(
+                    err.to_string().contains(l.as_str())
+                        && err.to_string().contains("processor, os"),
+                    "{err}"
+                );
                 "UnknownLayer"
             }
             other => panic!("{other}"),
@@ -55,7 +62,11 @@ fn layer_selection() {
     let inv = scan(&opts(&root, &["os", "processor", "os"]), kb()).unwrap();
     assert_eq!(inv.layers.present(), LAYER_IDS);
     let inv = scan(&opts(&root, &[]), kb()).unwrap();
-    assert_eq!(inv.layers.present(), LAYER_IDS, "no layer given means every layer");
+    assert_eq!(
+        inv.layers.present(),
+        LAYER_IDS,
+        "no layer given means every layer"
+    );
 }
 
 #[test]
@@ -63,7 +74,10 @@ fn envelope() {
     let root = fixture_dir("riscv-lpi4a-thead-c910");
     let inv = scan(&opts(&root, &[]), kb()).unwrap();
     assert_eq!(inv.schema_version, SCHEMA_VERSION);
-    assert_eq!((inv.generator.name.as_str(), inv.generator.version.as_str()), ("sovstack", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        (inv.generator.name.as_str(), inv.generator.version.as_str()),
+        ("sovstack", env!("CARGO_PKG_VERSION"))
+    );
     assert_eq!(inv.generated_at, None, "the CLI sets it");
     assert_eq!(inv.root, root.display().to_string(), "the root as given");
     assert!(!inv.live_host);
@@ -73,7 +87,12 @@ fn envelope() {
 
 #[test]
 fn output_is_deterministic_and_round_trips() {
-    for case in ["x86-amd-epyc-debian12", "arm-rk3588-biglittle", "hostile-symlinks", "corrupt-binary-cpuinfo"] {
+    for case in [
+        "x86-amd-epyc-debian12",
+        "arm-rk3588-biglittle",
+        "hostile-symlinks",
+        "corrupt-binary-cpuinfo",
+    ] {
         let o = opts(fixture_dir(case), &[]);
         let a = scan(&o, kb()).unwrap().to_json();
         let b = scan(&o, kb()).unwrap().to_json();
@@ -91,7 +110,10 @@ fn a_relative_or_indirect_root_is_not_the_live_host() {
     std::os::unix::fs::symlink(fixture_dir("os-alpine-3.23"), &link).unwrap();
     let inv = scan(&opts(&link, &["os"]), kb()).unwrap();
     assert!(!inv.live_host);
-    assert_eq!(inv.layers.os.unwrap()[0].release_id.as_ref().unwrap().value, "alpine");
+    assert_eq!(
+        inv.layers.os.unwrap()[0].release_id.as_ref().unwrap().value,
+        "alpine"
+    );
 }
 
 #[test]
@@ -100,7 +122,11 @@ fn the_live_host_is_consulted_exactly_for_slash() {
     let dir = tempfile::tempdir().unwrap();
     let link = dir.path().join("slash");
     std::os::unix::fs::symlink("/", &link).unwrap();
-    for root in [Path::new("/").to_path_buf(), link, PathBuf::from("/proc/..")] {
+    for root in [
+        Path::new("/").to_path_buf(),
+        link,
+        PathBuf::from("/proc/.."),
+    ] {
         let inv = scan(&opts(&root, &[]), kb()).unwrap();
         assert!(inv.live_host, "{}", root.display());
         if cfg!(target_os = "linux") {

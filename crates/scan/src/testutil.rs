@@ -15,7 +15,9 @@ pub(crate) fn kb() -> &'static Kb {
 
 /// `testdata/<case>`.
 pub(crate) fn fixture_dir(case: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(case)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(case)
 }
 
 /// Scans a directory as a root, for `layers`, pretending `live` is the host's word.
@@ -36,5 +38,9 @@ pub(crate) fn codes(inv: &Inventory) -> Vec<&str> {
 
 /// The names of the actors in `role` (`None` for an unknown one).
 pub(crate) fn names(actors: &[Actor], role: Role) -> Vec<Option<&str>> {
-    actors.iter().filter(|a| a.role == role).map(|a| a.name.as_deref()).collect()
+    actors
+        .iter()
+        .filter(|a| a.role == role)
+        .map(|a| a.name.as_deref())
+        .collect()
 }

@@ -1,7 +1,7 @@
 //! `sovstack audit`: scan, evaluate and report in one run.
 
 use super::scan::ScanOptions;
-use crate::common::{evaluate_and_report, EvalOptions};
+use crate::common::{evaluate_and_report, load_kb, EvalOptions};
 use anyhow::Result;
 use clap::Args as ClapArgs;
 
@@ -23,7 +23,10 @@ pub struct Args {
 
 impl Args {
     pub fn execute(self) -> Result<u8> {
-        let inventory = self.scan.run()?;
-        evaluate_and_report(&inventory, &self.eval, &[])
+        // One knowledge base for both steps: it is validated once, and the report's inputs
+        // name the same version for the scan and the evaluation.
+        let kb = load_kb()?;
+        let inventory = self.scan.run(&kb)?;
+        evaluate_and_report(&kb, &inventory, &self.eval, &[])
     }
 }

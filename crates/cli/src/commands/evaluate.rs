@@ -1,6 +1,6 @@
 //! `sovstack evaluate`: judge an inventory (made here or elsewhere) with rulesets and plugins.
 
-use crate::common::{evaluate_and_report, EvalOptions};
+use crate::common::{evaluate_and_report, load_kb, EvalOptions};
 use anyhow::{Context, Result};
 use clap::Args as ClapArgs;
 use sovstack_inventory::Inventory;
@@ -35,6 +35,6 @@ impl Args {
             sovstack_inventory::Error::Json { line, column, message } => anyhow::anyhow!("{name}:{line}:{column}: {message}"),
             other => anyhow::anyhow!("{name}: {other}"),
         })?;
-        evaluate_and_report(&inventory, &self.eval, &[&self.inventory])
+        evaluate_and_report(&load_kb()?, &inventory, &self.eval, &[&self.inventory])
     }
 }

@@ -5,6 +5,7 @@ use crate::{exit, output};
 use anyhow::Result;
 use clap::Args as ClapArgs;
 use sovstack_inventory::{Inventory, LAYER_IDS};
+use sovstack_kb::Kb;
 use sovstack_report::source_date_epoch;
 use std::path::PathBuf;
 
@@ -41,17 +42,16 @@ pub struct ScanOptions {
 
 impl ScanOptions {
     /// Runs the scan.
-    pub fn run(&self) -> Result<Inventory> {
+    pub fn run(&self, kb: &Kb) -> Result<Inventory> {
         for l in &self.layers {
             if !LAYER_IDS.contains(&l.as_str()) {
                 anyhow::bail!("unknown layer `{l}` (layers: {})", LAYER_IDS.join(", "));
             }
         }
         let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
-        let kb = load_kb()?;
         output::progress(&format!("scanning {} ({})", self.root.display(), self.layers.join(", ")));
         let opts = sovstack_scan::ScanOptions { root: self.root.clone(), layers: self.layers.clone() };
-        let mut inventory = sovstack_scan::scan(&opts, &kb)?;
+        let mut inventory = sovstack_scan::scan(&opts, kb)?;
         inventory.generated_at = generated_at;
         Ok(inventory)
     }
@@ -59,7 +59,7 @@ impl ScanOptions {
 
 impl Args {
     pub fn execute(self) -> Result<u8> {
-        let inventory = self.scan.run()?;
+        let inventory = self.scan.run(&load_kb()?)?;
         output::emit(self.output.as_deref(), inventory.to_json().as_bytes())?;
         Ok(exit::SUCCESS)
     }

@@ -71,7 +71,12 @@ pub fn request() -> EvaluateRequest {
                 id: "cpu1".into(),
                 label: "SiFive P550".into(),
                 actors: vec![
-                    actor("isa_owner", "RISC-V International", "CH", Governance::OpenStandard),
+                    actor(
+                        "isa_owner",
+                        "RISC-V International",
+                        "CH",
+                        Governance::OpenStandard,
+                    ),
                     actor("core_designer", "SiFive", "US", Governance::Company),
                 ],
             },

@@ -103,10 +103,14 @@ impl Table {
         writeln!(out, "\nRuleset {} {} — {}", r.name, r.version, r.title)?;
         let mut t = self.grid(["Layer", "Score", "Level", "Detail"]);
         for (layer, result) in &r.layers {
-            let (score, level, detail) = match &result.score {
+            let (score, level, mut detail) = match &result.score {
                 Some(s) => (format!("{:.1}", s.score), Some(s.level), detail(r.method, &s.objectives, &s.shares, s.concentration_index)),
                 None => ("—".to_string(), None, format!("not scored (plugin {})", result.plugin)),
             };
+            // Layer-wide findings (concentration) belong to no item, so they are shown here.
+            for f in result.findings.iter().filter(|f| f.item.is_none()) {
+                detail.push_str(&format!("\n{}: {}", f.severity.as_str(), f.message));
+            }
             t.add_row(vec![Cell::new(layer), Cell::new(score), self.level_cell(level_name(r.method, level), level), Cell::new(detail)]);
         }
         let o = &r.overall;
@@ -147,7 +151,9 @@ fn detail(
             .collect::<Vec<_>>()
             .join("\n"),
         ScoringMethod::BlocBalance => {
-            let mut parts: Vec<(String, f64)> = shares.iter().map(|(k, v)| (k.clone(), *v)).collect();
+            // Poles holding nothing are left out: the JSON report keeps every pole.
+            let mut parts: Vec<(String, f64)> =
+                shares.iter().filter(|(_, v)| **v > 0.0).map(|(k, v)| (k.clone(), *v)).collect();
             // Largest share first; ties by name so the order is stable.
             parts.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
             let mut s = parts.iter().map(|(k, v)| format!("{k} {:.0}%", v * 100.0)).collect::<Vec<_>>().join(", ");

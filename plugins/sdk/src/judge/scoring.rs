@@ -80,8 +80,10 @@ pub(crate) fn threshold_level(scoring: &Scoring, score: f64) -> u8 {
 }
 
 /// `bloc_balance`: the shares and index of the layer's `concentration` rules (each over its own
-/// roles, averaged over the rules that judged an item), then `100 × (1 − dominance) +
-/// commons_credit × commons share × 100`, capped to 100, from the rounded shares.
+/// roles, averaged over the rules that judged an item), then `100 × (1 − dominance − unknown
+/// share) + commons_credit × commons share × 100`, clamped to 0..100, from the rounded shares.
+/// Control nobody could attribute counts against the layer: it cannot be shown to be balanced,
+/// and an all-unknown layer must not score as a perfectly balanced one.
 pub(crate) fn bloc_balance(
     scoring: &Scoring,
     rules: &[Rule],
@@ -111,7 +113,8 @@ pub(crate) fn bloc_balance(
     }
     .rounded();
     let index = round(mean(&|s: &Shares| s.index()), 4);
-    let raw = 100.0 * (1.0 - shares.dominance()) + scoring.commons_credit * shares.commons * 100.0;
+    let raw = 100.0 * (1.0 - shares.dominance() - shares.unknown)
+        + scoring.commons_credit * shares.commons * 100.0;
     let score = round(raw.clamp(0.0, 100.0), 2);
     Some(LayerScore {
         score,
@@ -367,15 +370,28 @@ mod tests {
                 0.0,
             ),
             (
-                "unknown holds no pole",
+                "unknown holds no pole but counts against the layer",
                 0.5,
                 vec![item(
                     "a",
                     vec![actor("isa_owner", None, None, &[], &[], Unknown)],
                 )],
-                100.0,
-                4,
                 0.0,
+                0,
+                0.0,
+            ),
+            (
+                "a quarter unknown",
+                0.0,
+                vec![
+                    item("a", vec![us("isa_owner")]),
+                    item("b", vec![cn("isa_owner")]),
+                    item("c", vec![cn("isa_owner")]),
+                    item("d", vec![actor("isa_owner", None, None, &[], &[], Unknown)]),
+                ],
+                25.0,
+                1,
+                0.3125,
             ),
             (
                 "tie",

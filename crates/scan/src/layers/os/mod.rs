@@ -49,7 +49,9 @@ impl Collector for OsCollector {
             actors: Vec::new(),
         };
         let release = read_os_release(root, out);
-        let (source, entries) = release.as_ref().map_or(("", &[][..]), |(s, e)| (s.as_str(), e.as_slice()));
+        let (source, entries) = release
+            .as_ref()
+            .map_or(("", &[][..]), |(s, e)| (s.as_str(), e.as_slice()));
         let get = |key: &str| entries.iter().rev().find(|e| e.key == key);
         let ev = |e: &Entry| Evidence {
             source: source.to_string(),
@@ -59,13 +61,21 @@ impl Collector for OsCollector {
             method: Method::FileField,
             confidence: Confidence::High,
         };
-        let fact = |key: &str| get(key).filter(|e| !e.value.is_empty()).map(|e| Fact::new(e.value.clone(), ev(e)));
+        let fact = |key: &str| {
+            get(key)
+                .filter(|e| !e.value.is_empty())
+                .map(|e| Fact::new(e.value.clone(), ev(e)))
+        };
         os.release_id = fact("ID");
         os.name = fact("NAME");
         os.version_id = fact("VERSION_ID");
         os.pretty_name = fact("PRETTY_NAME");
         if let Some(e) = get("ID_LIKE") {
-            os.id_like = e.value.split_whitespace().map(|id| Fact::new(id.to_string(), ev(e))).collect();
+            os.id_like = e
+                .value
+                .split_whitespace()
+                .map(|id| Fact::new(id.to_string(), ev(e)))
+                .collect();
         }
 
         match &os.release_id {
@@ -77,24 +87,41 @@ impl Collector for OsCollector {
         }
         for like in &os.id_like {
             if let Some(a) = kb.os_steward(&like.value) {
-                os.actors.push(actor(Role::Lineage, a, like.evidence.clone()));
+                os.actors
+                    .push(actor(Role::Lineage, a, like.evidence.clone()));
             }
         }
 
-        os.kernel = live.and_then(live_kernel).or_else(|| root_kernel(root, out));
-        let kernel_name = os.kernel.as_ref().and_then(|k| k.value.split_whitespace().next().map(str::to_string));
-        let kernel_evidence = os.kernel.as_ref().map(|k| k.evidence.clone()).unwrap_or_default();
-        os.actors.push(match kernel_name.and_then(|n| kb.kernel_steward(&n)) {
-            Some(a) => actor(Role::Kernel, a, kernel_evidence),
-            None => Actor::unknown(Role::Kernel, kernel_evidence),
-        });
+        os.kernel = live
+            .and_then(live_kernel)
+            .or_else(|| root_kernel(root, out));
+        let kernel_name = os
+            .kernel
+            .as_ref()
+            .and_then(|k| k.value.split_whitespace().next().map(str::to_string));
+        let kernel_evidence = os
+            .kernel
+            .as_ref()
+            .map(|k| k.evidence.clone())
+            .unwrap_or_default();
+        os.actors
+            .push(match kernel_name.and_then(|n| kb.kernel_steward(&n)) {
+                Some(a) => actor(Role::Kernel, a, kernel_evidence),
+                None => Actor::unknown(Role::Kernel, kernel_evidence),
+            });
         out.layers.os = Some(vec![os]);
     }
 }
 
 fn actor(role: Role, a: Attribution, mut evidence: Vec<Evidence>) -> Actor {
     evidence.extend(a.evidence);
-    Actor { role, name: Some(a.name), country: a.country, governance: a.governance, evidence }
+    Actor {
+        role,
+        name: Some(a.name),
+        country: a.country,
+        governance: a.governance,
+        evidence,
+    }
 }
 
 /// The first readable `os-release`, as (in-root path, assignments). Each failed candidate
@@ -109,7 +136,10 @@ fn read_os_release(root: &Root, out: &mut ScanOut) -> Option<(String, Vec<Entry>
                     out.warn(
                         codes::MALFORMED_OS_RELEASE,
                         &file.path,
-                        format!("{}:{}: {}; the line was ignored", file.path, err.line, err.message),
+                        format!(
+                            "{}:{}: {}; the line was ignored",
+                            file.path, err.line, err.message
+                        ),
                     );
                 }
                 return Some((file.path, parsed.entries));
@@ -120,14 +150,20 @@ fn read_os_release(root: &Root, out: &mut ScanOut) -> Option<(String, Vec<Entry>
     out.warn(
         codes::MISSING_OS_RELEASE,
         OS_RELEASE[0],
-        format!("no readable {} or {}: the distribution is unknown", OS_RELEASE[0], OS_RELEASE[1]),
+        format!(
+            "no readable {} or {}: the distribution is unknown",
+            OS_RELEASE[0], OS_RELEASE[1]
+        ),
     );
     None
 }
 
 /// The running kernel, as the live host's `uname` reports it.
 fn live_kernel(live: &LiveHost) -> Option<Fact<String>> {
-    let (name, release) = (live.kernel_name.as_deref()?, live.kernel_release.as_deref()?);
+    let (name, release) = (
+        live.kernel_name.as_deref()?,
+        live.kernel_release.as_deref()?,
+    );
     let value = format!("{name} {release}");
     Some(Fact::new(
         value.clone(),
@@ -164,7 +200,11 @@ fn root_kernel(root: &Root, out: &mut ScanOut) -> Option<Fact<String>> {
     let first_line = text.lines().next().unwrap_or_default();
     // The evidence keeps the words that were read, not the whole line: the rest is build
     // metadata (compiler, date) that identifies nothing.
-    let read: String = first_line.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    let read: String = first_line
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
     Some(Fact::new(
         format!("{} {}", v.kernel_name, v.release),
         Evidence {

@@ -62,8 +62,15 @@ pub fn os_release(text: &str) -> OsRelease {
             continue;
         }
         match assignment(trimmed) {
-            Ok((key, value)) => out.entries.push(Entry { key: key.to_string(), value, line: line_no }),
-            Err(message) => out.errors.push(LineError { line: line_no, message }),
+            Ok((key, value)) => out.entries.push(Entry {
+                key: key.to_string(),
+                value,
+                line: line_no,
+            }),
+            Err(message) => out.errors.push(LineError {
+                line: line_no,
+                message,
+            }),
         }
     }
     out
@@ -73,7 +80,10 @@ fn assignment(line: &str) -> Result<(&str, String), String> {
     let Some((key, rest)) = line.split_once('=') else {
         return Err("not a KEY=value assignment".to_string());
     };
-    let valid_key = key.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+    let valid_key = key
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !valid_key {
         return Err(format!("`{}` is not a valid key", key.escape_debug()));
@@ -141,9 +151,17 @@ mod tests {
             ("ID=\"\"", "ID", ""),
             ("VERSION_ID=3.23.2", "VERSION_ID", "3.23.2"),
             ("X=\"a \\\"quoted\\\" word\"", "X", "a \"quoted\" word"),
-            ("X=\"back\\\\slash \\$HOME \\`cmd\\`\"", "X", "back\\slash $HOME `cmd`"),
+            (
+                "X=\"back\\\\slash \\$HOME \\`cmd\\`\"",
+                "X",
+                "back\\slash $HOME `cmd`",
+            ),
             ("X=\"keeps \\n as is\"", "X", "keeps \\n as is"),
-            ("X='no \\\"escapes\\\" here'", "X", "no \\\"escapes\\\" here"),
+            (
+                "X='no \\\"escapes\\\" here'",
+                "X",
+                "no \\\"escapes\\\" here",
+            ),
             ("X=con\"cat\"'enated'", "X", "concatenated"),
             ("X=with\\ space", "X", "with space"),
             ("X=value   ", "X", "value"),
@@ -156,7 +174,9 @@ mod tests {
         for (line, key, value) in good {
             let parsed = os_release(line);
             assert_eq!(parsed.errors, vec![], "{line}");
-            let e = parsed.get(key).unwrap_or_else(|| panic!("{line}: no {key}"));
+            let e = parsed
+                .get(key)
+                .unwrap_or_else(|| panic!("{line}: no {key}"));
             assert_eq!(e.value, value, "{line}");
         }
     }
@@ -180,7 +200,14 @@ mod tests {
         for (line, message) in bad {
             let parsed = os_release(line);
             assert_eq!(parsed.entries, vec![], "{line}");
-            assert_eq!(parsed.errors, vec![LineError { line: 1, message: message.to_string() }], "{line}");
+            assert_eq!(
+                parsed.errors,
+                vec![LineError {
+                    line: 1,
+                    message: message.to_string()
+                }],
+                "{line}"
+            );
         }
     }
 
@@ -188,10 +215,16 @@ mod tests {
     fn files() {
         let text = "# comment\n\nID=first\n  # indented comment\nNAME=\"Broken\nID=second\r\nVERSION_ID=1\n";
         let parsed = os_release(text);
-        assert_eq!(parsed.get("ID").map(|e| (e.value.as_str(), e.line)), Some(("second", 6)));
+        assert_eq!(
+            parsed.get("ID").map(|e| (e.value.as_str(), e.line)),
+            Some(("second", 6))
+        );
         assert_eq!(parsed.get("VERSION_ID").map(|e| e.line), Some(7));
         assert_eq!(parsed.get("NAME"), None);
-        assert_eq!(parsed.errors.iter().map(|e| e.line).collect::<Vec<_>>(), vec![5]);
+        assert_eq!(
+            parsed.errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+            vec![5]
+        );
         assert_eq!(os_release(""), OsRelease::default());
     }
 
@@ -199,30 +232,101 @@ mod tests {
     fn real_fixtures() {
         // (case, path, ID, ID_LIKE, VERSION_ID, PRETTY_NAME)
         let table = [
-            ("x86-amd-epyc-debian12", "usr/lib/os-release", "debian", None, Some("12"), Some("Debian GNU/Linux 12 (bookworm)")),
-            ("os-ubuntu-24.04", "etc/os-release", "ubuntu", Some("debian"), Some("24.04"), Some("Ubuntu 24.04.3 LTS")),
-            ("os-rocky-9.3-usr-lib-only", "usr/lib/os-release", "rocky", Some("rhel centos fedora"), Some("9.3"), Some("Rocky Linux 9.3 (Blue Onyx)")),
-            ("os-alpine-3.23", "etc/os-release", "alpine", None, Some("3.23.2"), Some("Alpine Linux v3.23")),
-            ("os-kylin-v10-aarch64", "etc/os-release", "kylin", None, Some("V10"), Some("Kylin Linux Advanced Server V10 (Tercel)")),
-            ("riscv-lpi4a-thead-c910", "etc/os-release", "openEuler", None, Some("25.03"), Some("openEuler 25.03")),
-            ("riscv-visionfive2-jh7110", "etc/os-release", "arch", None, None, Some("Arch Linux")),
+            (
+                "x86-amd-epyc-debian12",
+                "usr/lib/os-release",
+                "debian",
+                None,
+                Some("12"),
+                Some("Debian GNU/Linux 12 (bookworm)"),
+            ),
+            (
+                "os-ubuntu-24.04",
+                "etc/os-release",
+                "ubuntu",
+                Some("debian"),
+                Some("24.04"),
+                Some("Ubuntu 24.04.3 LTS"),
+            ),
+            (
+                "os-rocky-9.3-usr-lib-only",
+                "usr/lib/os-release",
+                "rocky",
+                Some("rhel centos fedora"),
+                Some("9.3"),
+                Some("Rocky Linux 9.3 (Blue Onyx)"),
+            ),
+            (
+                "os-alpine-3.23",
+                "etc/os-release",
+                "alpine",
+                None,
+                Some("3.23.2"),
+                Some("Alpine Linux v3.23"),
+            ),
+            (
+                "os-kylin-v10-aarch64",
+                "etc/os-release",
+                "kylin",
+                None,
+                Some("V10"),
+                Some("Kylin Linux Advanced Server V10 (Tercel)"),
+            ),
+            (
+                "riscv-lpi4a-thead-c910",
+                "etc/os-release",
+                "openEuler",
+                None,
+                Some("25.03"),
+                Some("openEuler 25.03"),
+            ),
+            (
+                "riscv-visionfive2-jh7110",
+                "etc/os-release",
+                "arch",
+                None,
+                None,
+                Some("Arch Linux"),
+            ),
         ];
         for (case, path, id, id_like, version_id, pretty) in table {
             let full = format!("{}/testdata/{case}/{path}", env!("CARGO_MANIFEST_DIR"));
             let parsed = os_release(&std::fs::read_to_string(&full).unwrap());
             assert_eq!(parsed.errors, vec![], "{case}");
             let get = |k| parsed.get(k).map(|e| e.value.as_str());
-            assert_eq!((get("ID"), get("ID_LIKE"), get("VERSION_ID"), get("PRETTY_NAME")), (Some(id), id_like, version_id, pretty), "{case}");
+            assert_eq!(
+                (
+                    get("ID"),
+                    get("ID_LIKE"),
+                    get("VERSION_ID"),
+                    get("PRETTY_NAME")
+                ),
+                (Some(id), id_like, version_id, pretty),
+                "{case}"
+            );
         }
     }
 
     #[test]
     fn corrupt_fixture_keeps_the_good_lines() {
-        let full = format!("{}/testdata/corrupt-os-release/etc/os-release", env!("CARGO_MANIFEST_DIR"));
+        let full = format!(
+            "{}/testdata/corrupt-os-release/etc/os-release",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let parsed = os_release(&std::fs::read_to_string(&full).unwrap());
         assert_eq!(parsed.get("ID").map(|e| e.value.as_str()), Some("ubuntu"));
         assert_eq!(parsed.get("PRETTY_NAME"), None);
-        let lines: Vec<_> = parsed.errors.iter().map(|e| (e.line, e.message.as_str())).collect();
-        assert_eq!(lines, vec![(1, "unterminated double quote"), (4, "unquoted whitespace in value")]);
+        let lines: Vec<_> = parsed
+            .errors
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                (1, "unterminated double quote"),
+                (4, "unquoted whitespace in value")
+            ]
+        );
     }
 }

@@ -19,9 +19,12 @@ pub fn proc_version(text: &str) -> Option<ProcVersion> {
     let first = text.lines().next()?;
     let mut words = first.split_whitespace();
     let (name, version, release) = (words.next()?, words.next()?, words.next()?);
-    let plausible = |s: &str| !s.is_empty() && !s.starts_with('(') && s.chars().all(|c| !c.is_control());
-    (version == "version" && plausible(name) && plausible(release))
-        .then(|| ProcVersion { kernel_name: name.to_string(), release: release.to_string() })
+    let plausible =
+        |s: &str| !s.is_empty() && !s.starts_with('(') && s.chars().all(|c| !c.is_control());
+    (version == "version" && plausible(name) && plausible(release)).then(|| ProcVersion {
+        kernel_name: name.to_string(),
+        release: release.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -49,15 +52,26 @@ mod tests {
         ];
         for (input, want) in table {
             let got = proc_version(input);
-            let got = got.as_ref().map(|v| (v.kernel_name.as_str(), v.release.as_str()));
+            let got = got
+                .as_ref()
+                .map(|v| (v.kernel_name.as_str(), v.release.as_str()));
             assert_eq!(got, *want, "{input:?}");
         }
     }
 
     #[test]
     fn real_fixtures() {
-        for (case, want) in [("x86-amd-epyc-debian12", ("Linux", "6.18.44-fc-v657")), ("os-kylin-v10-aarch64", ("Linux", "4.19.90-23.6.v2101.ky10.aarch64"))] {
-            let path = format!("{}/testdata/{case}/proc/version", env!("CARGO_MANIFEST_DIR"));
+        for (case, want) in [
+            ("x86-amd-epyc-debian12", ("Linux", "6.18.44-fc-v657")),
+            (
+                "os-kylin-v10-aarch64",
+                ("Linux", "4.19.90-23.6.v2101.ky10.aarch64"),
+            ),
+        ] {
+            let path = format!(
+                "{}/testdata/{case}/proc/version",
+                env!("CARGO_MANIFEST_DIR")
+            );
             let v = proc_version(&std::fs::read_to_string(path).unwrap()).unwrap();
             assert_eq!((v.kernel_name.as_str(), v.release.as_str()), want, "{case}");
         }

@@ -9,7 +9,10 @@ use sovstack_inventory::{Method, OperatingSystem, Role};
 fn scan_os(case: &str, live: Option<&LiveHost>) -> (OperatingSystem, Vec<String>) {
     let inv = scan_fixture(case, &["os"], live);
     let codes = diag_codes(&inv).into_iter().map(String::from).collect();
-    let mut items = inv.layers.os.expect("the os layer is always present when requested");
+    let mut items = inv
+        .layers
+        .os
+        .expect("the os layer is always present when requested");
     assert_eq!(items.len(), 1, "{case}");
     (items.remove(0), codes)
 }
@@ -21,17 +24,81 @@ fn value(f: &Option<sovstack_inventory::Fact<String>>) -> Option<&str> {
 #[test]
 fn real_fixtures_are_attributed() {
     // (case, source read, ID, ID_LIKE, steward, lineage, kernel)
-    type Row = (&'static str, &'static str, &'static str, &'static [&'static str], &'static str, &'static [&'static str], Option<&'static str>);
+    type Row = (
+        &'static str,
+        &'static str,
+        &'static str,
+        &'static [&'static str],
+        &'static str,
+        &'static [&'static str],
+        Option<&'static str>,
+    );
     let table: &[Row] = &[
         // Debian's /etc/os-release is a relative link to /usr/lib/os-release.
-        ("x86-amd-epyc-debian12", "/usr/lib/os-release", "debian", &[], "Debian Project", &[], Some("Linux 6.18.44-fc-v657")),
-        ("os-ubuntu-24.04", "/etc/os-release", "ubuntu", &["debian"], "Canonical Ltd", &["Debian Project"], None),
+        (
+            "x86-amd-epyc-debian12",
+            "/usr/lib/os-release",
+            "debian",
+            &[],
+            "Debian Project",
+            &[],
+            Some("Linux 6.18.44-fc-v657"),
+        ),
+        (
+            "os-ubuntu-24.04",
+            "/etc/os-release",
+            "ubuntu",
+            &["debian"],
+            "Canonical Ltd",
+            &["Debian Project"],
+            None,
+        ),
         // Only /usr/lib/os-release: the specification's fallback.
-        ("os-rocky-9.3-usr-lib-only", "/usr/lib/os-release", "rocky", &["rhel", "centos", "fedora"], "Rocky Enterprise Software Foundation", &["Red Hat", "CentOS Project", "Fedora Project"], None),
-        ("os-alpine-3.23", "/etc/os-release", "alpine", &[], "Alpine Linux project", &[], None),
-        ("os-kylin-v10-aarch64", "/etc/os-release", "kylin", &[], "Kylinsoft", &[], Some("Linux 4.19.90-23.6.v2101.ky10.aarch64")),
-        ("riscv-lpi4a-thead-c910", "/etc/os-release", "openEuler", &[], "OpenAtom Foundation", &[], None),
-        ("riscv-visionfive2-jh7110", "/etc/os-release", "arch", &[], "Arch Linux project", &[], None),
+        (
+            "os-rocky-9.3-usr-lib-only",
+            "/usr/lib/os-release",
+            "rocky",
+            &["rhel", "centos", "fedora"],
+            "Rocky Enterprise Software Foundation",
+            &["Red Hat", "CentOS Project", "Fedora Project"],
+            None,
+        ),
+        (
+            "os-alpine-3.23",
+            "/etc/os-release",
+            "alpine",
+            &[],
+            "Alpine Linux project",
+            &[],
+            None,
+        ),
+        (
+            "os-kylin-v10-aarch64",
+            "/etc/os-release",
+            "kylin",
+            &[],
+            "Kylinsoft",
+            &[],
+            Some("Linux 4.19.90-23.6.v2101.ky10.aarch64"),
+        ),
+        (
+            "riscv-lpi4a-thead-c910",
+            "/etc/os-release",
+            "openEuler",
+            &[],
+            "OpenAtom Foundation",
+            &[],
+            None,
+        ),
+        (
+            "riscv-visionfive2-jh7110",
+            "/etc/os-release",
+            "arch",
+            &[],
+            "Arch Linux project",
+            &[],
+            None,
+        ),
     ];
     for (case, source, id, id_like, steward, lineage, kernel) in table {
         let (os, codes) = scan_os(case, None);
@@ -39,15 +106,34 @@ fn real_fixtures_are_attributed() {
         assert_eq!(os.id, "os");
         assert_eq!(value(&os.release_id), Some(*id), "{case}");
         let e = &os.release_id.as_ref().unwrap().evidence[0];
-        assert_eq!((e.source.as_str(), e.field.as_deref(), e.method), (*source, Some("ID"), Method::FileField), "{case}");
+        assert_eq!(
+            (e.source.as_str(), e.field.as_deref(), e.method),
+            (*source, Some("ID"), Method::FileField),
+            "{case}"
+        );
         let likes: Vec<_> = os.id_like.iter().map(|f| f.value.as_str()).collect();
         assert_eq!(likes, *id_like, "{case}");
-        assert_eq!(names(&os.actors, Role::Steward), vec![Some(*steward)], "{case}");
-        let got: Vec<_> = names(&os.actors, Role::Lineage).into_iter().flatten().collect();
+        assert_eq!(
+            names(&os.actors, Role::Steward),
+            vec![Some(*steward)],
+            "{case}"
+        );
+        let got: Vec<_> = names(&os.actors, Role::Lineage)
+            .into_iter()
+            .flatten()
+            .collect();
         assert_eq!(got, *lineage, "{case}");
         assert_eq!(value(&os.kernel), *kernel, "{case}");
-        let k = if kernel.is_some() { Some("Linux kernel community") } else { None };
-        assert_eq!(names(&os.actors, Role::Kernel), vec![k], "{case}: one kernel actor, unknown without a kernel");
+        let k = if kernel.is_some() {
+            Some("Linux kernel community")
+        } else {
+            None
+        };
+        assert_eq!(
+            names(&os.actors, Role::Kernel),
+            vec![k],
+            "{case}: one kernel actor, unknown without a kernel"
+        );
     }
 }
 
@@ -55,13 +141,28 @@ fn real_fixtures_are_attributed() {
 fn facts_carry_line_numbers() {
     let (os, _) = scan_os("os-ubuntu-24.04", None);
     let line = |f: &Option<sovstack_inventory::Fact<String>>| f.as_ref().unwrap().evidence[0].line;
-    assert_eq!((line(&os.pretty_name), line(&os.name), line(&os.version_id), line(&os.release_id)), (Some(1), Some(2), Some(3), Some(6)));
+    assert_eq!(
+        (
+            line(&os.pretty_name),
+            line(&os.name),
+            line(&os.version_id),
+            line(&os.release_id)
+        ),
+        (Some(1), Some(2), Some(3), Some(6))
+    );
     assert_eq!(os.id_like[0].evidence[0].line, Some(7));
     assert_eq!(value(&os.pretty_name), Some("Ubuntu 24.04.3 LTS"));
     // The kernel evidence keeps the words read, not the build metadata.
     let (os, _) = scan_os("os-kylin-v10-aarch64", None);
     let e = &os.kernel.unwrap().evidence[0];
-    assert_eq!((e.source.as_str(), e.line, e.value.as_deref()), ("/proc/version", Some(1), Some("Linux version 4.19.90-23.6.v2101.ky10.aarch64")));
+    assert_eq!(
+        (e.source.as_str(), e.line, e.value.as_deref()),
+        (
+            "/proc/version",
+            Some(1),
+            Some("Linux version 4.19.90-23.6.v2101.ky10.aarch64")
+        )
+    );
 }
 
 #[test]
@@ -69,13 +170,22 @@ fn missing_corrupt_and_hostile() {
     // (case, ID read, diagnostics)
     let table: &[(&str, Option<&str>, &[&str])] = &[
         ("arm-rk3588-biglittle", None, &[codes::MISSING_OS_RELEASE]),
-        ("corrupt-os-release", Some("ubuntu"), &[codes::MALFORMED_OS_RELEASE, codes::MALFORMED_OS_RELEASE]),
+        (
+            "corrupt-os-release",
+            Some("ubuntu"),
+            &[codes::MALFORMED_OS_RELEASE, codes::MALFORMED_OS_RELEASE],
+        ),
         // etc/os-release climbs out with `..` (held at the root, lands on a missing file);
         // usr/lib/os-release is an absolute link back to it; proc/version links to itself.
         (
             "hostile-symlinks",
             None,
-            &[codes::PATH_ESCAPES_ROOT, codes::PATH_ESCAPES_ROOT, codes::MISSING_OS_RELEASE, codes::SYMLINK_LOOP],
+            &[
+                codes::PATH_ESCAPES_ROOT,
+                codes::PATH_ESCAPES_ROOT,
+                codes::MISSING_OS_RELEASE,
+                codes::SYMLINK_LOOP,
+            ],
         ),
     ];
     for (case, id, want) in table {
@@ -83,7 +193,11 @@ fn missing_corrupt_and_hostile() {
         assert_eq!(codes, *want, "{case}");
         assert_eq!(value(&os.release_id), *id, "{case}");
         if id.is_none() {
-            assert_eq!((&os.name, &os.pretty_name, &os.version_id, os.id_like.len()), (&None, &None, &None, 0), "{case}");
+            assert_eq!(
+                (&os.name, &os.pretty_name, &os.version_id, os.id_like.len()),
+                (&None, &None, &None, 0),
+                "{case}"
+            );
             assert_eq!(names(&os.actors, Role::Steward), vec![None], "{case}");
         }
     }
@@ -96,7 +210,10 @@ fn missing_corrupt_and_hostile() {
             "/etc/os-release:4: unquoted whitespace in value; the line was ignored",
         ]
     );
-    assert!(inv.diagnostics.iter().all(|d| d.path.as_deref() == Some("/etc/os-release")));
+    assert!(inv
+        .diagnostics
+        .iter()
+        .all(|d| d.path.as_deref() == Some("/etc/os-release")));
 }
 
 #[test]
@@ -104,16 +221,31 @@ fn unknown_ids_stay_unknown() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(dir.path().join("etc")).unwrap();
     std::fs::create_dir_all(dir.path().join("proc")).unwrap();
-    std::fs::write(dir.path().join("etc/os-release"), "ID=nonesuch\nID_LIKE=\"alsonot debian\"\nVERSION_ID=\n").unwrap();
-    std::fs::write(dir.path().join("proc/version"), "Plan9 version 4 (glenda)\n").unwrap();
+    std::fs::write(
+        dir.path().join("etc/os-release"),
+        "ID=nonesuch\nID_LIKE=\"alsonot debian\"\nVERSION_ID=\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("proc/version"),
+        "Plan9 version 4 (glenda)\n",
+    )
+    .unwrap();
     let inv = scan_dir(dir.path(), &["os"], None);
     let os = &inv.layers.os.as_ref().unwrap()[0];
     let steward = os.actors.iter().find(|a| a.role == Role::Steward).unwrap();
     assert_eq!(steward.name, None);
-    assert_eq!(steward.evidence[0].value.as_deref(), Some("nonesuch"), "the unknown steward says what was read");
+    assert_eq!(
+        steward.evidence[0].value.as_deref(),
+        Some("nonesuch"),
+        "the unknown steward says what was read"
+    );
     // Only the known ancestor becomes a lineage actor; both stay facts.
     assert_eq!(os.id_like.len(), 2);
-    assert_eq!(names(&os.actors, Role::Lineage), vec![Some("Debian Project")]);
+    assert_eq!(
+        names(&os.actors, Role::Lineage),
+        vec![Some("Debian Project")]
+    );
     assert_eq!(os.version_id, None, "an empty value is no fact");
     // A kernel the table doesn't know: the fact stays, the steward is unknown.
     assert_eq!(value(&os.kernel), Some("Plan9 4"));
@@ -127,18 +259,28 @@ fn malformed_proc_version_is_reported() {
     std::fs::create_dir_all(dir.path().join("proc")).unwrap();
     std::fs::write(dir.path().join("proc/version"), "\u{0}\u{1}garbage").unwrap();
     let inv = scan_dir(dir.path(), &["os"], None);
-    assert_eq!(diag_codes(&inv), vec![codes::MISSING_OS_RELEASE, codes::MALFORMED_PROC_VERSION]);
+    assert_eq!(
+        diag_codes(&inv),
+        vec![codes::MISSING_OS_RELEASE, codes::MALFORMED_PROC_VERSION]
+    );
     assert_eq!(inv.layers.os.unwrap()[0].kernel, None);
 }
 
 #[test]
 fn live_kernel_comes_from_the_host_not_the_file() {
-    let live = LiveHost { kernel_name: Some("Linux".into()), kernel_release: Some("6.1.0-18-amd64".into()), ..LiveHost::default() };
+    let live = LiveHost {
+        kernel_name: Some("Linux".into()),
+        kernel_release: Some("6.1.0-18-amd64".into()),
+        ..LiveHost::default()
+    };
     let (os, _) = scan_os("os-kylin-v10-aarch64", Some(&live));
     let k = os.kernel.unwrap();
     assert_eq!(k.value, "Linux 6.1.0-18-amd64");
     assert_eq!(k.evidence[0].method, Method::Sysinfo);
     // A live host that can't say falls back on /proc/version.
     let (os, _) = scan_os("os-kylin-v10-aarch64", Some(&LiveHost::default()));
-    assert_eq!(value(&os.kernel), Some("Linux 4.19.90-23.6.v2101.ky10.aarch64"));
+    assert_eq!(
+        value(&os.kernel),
+        Some("Linux 4.19.90-23.6.v2101.ky10.aarch64")
+    );
 }

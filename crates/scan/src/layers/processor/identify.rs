@@ -80,23 +80,36 @@ const RISCV_KEYS: &[(&str, &[&str])] = &[
     ("isa", &["isa"]),
     ("model_name", &["model name"]),
 ];
-const LOONGARCH_KEYS: &[(&str, &[&str])] =
-    &[("cpu_family", &["cpu family"]), ("model_name", &["model name"]), ("isa", &["isa"])];
+const LOONGARCH_KEYS: &[(&str, &[&str])] = &[
+    ("cpu_family", &["cpu family"]),
+    ("model_name", &["model name"]),
+    ("isa", &["isa"]),
+];
 
 /// Global fields (outside any CPU block) that belong to every processor of the file.
 const GLOBAL_KEYS: &[(&str, &str)] = &[("hardware", "Hardware"), ("system_type", "system type")];
 
 /// The family a logical CPU's fields are written for, if any.
 pub fn family_of(cpu: &LogicalCpu) -> Option<Family> {
-    let isa = cpu.get("isa").map(|f| f.value.to_ascii_lowercase()).unwrap_or_default();
-    let loongson = |key| cpu.get(key).is_some_and(|f| f.value.starts_with("Loongson"));
+    let isa = cpu
+        .get("isa")
+        .map(|f| f.value.to_ascii_lowercase())
+        .unwrap_or_default();
+    let loongson = |key| {
+        cpu.get(key)
+            .is_some_and(|f| f.value.starts_with("Loongson"))
+    };
     if cpu.get("vendor_id").is_some() {
         Some(Family::X86)
     } else if cpu.get("CPU implementer").is_some() {
         Some(Family::Arm)
     } else if isa.contains("loongarch") || loongson("cpu family") || loongson("model name") {
         Some(Family::LoongArch)
-    } else if isa.starts_with("rv") || ["mvendorid", "hart", "uarch"].iter().any(|k| cpu.get(k).is_some()) {
+    } else if isa.starts_with("rv")
+        || ["mvendorid", "hart", "uarch"]
+            .iter()
+            .any(|k| cpu.get(k).is_some())
+    {
         Some(Family::RiscV)
     } else {
         None
@@ -105,7 +118,13 @@ pub fn family_of(cpu: &LogicalCpu) -> Option<Family> {
 
 /// The architecture a logical CPU's fields establish.
 pub fn architecture_of(family: Family, cpu: &LogicalCpu) -> Option<Architecture> {
-    let arch = |name, field: &Field, token: &str| Some(Architecture { name, field: field.clone(), token: token.to_string() });
+    let arch = |name, field: &Field, token: &str| {
+        Some(Architecture {
+            name,
+            field: field.clone(),
+            token: token.to_string(),
+        })
+    };
     match family {
         Family::X86 => {
             // `lm` (long mode) is the CPUID bit for x86-64; a 32-bit-only part lacks it.
@@ -142,7 +161,10 @@ pub fn architecture_of(family: Family, cpu: &LogicalCpu) -> Option<Architecture>
         }
         Family::LoongArch => {
             let field = cpu.get("isa")?;
-            let token = field.value.split_whitespace().find(|t| t.eq_ignore_ascii_case("loongarch64"))?;
+            let token = field
+                .value
+                .split_whitespace()
+                .find(|t| t.eq_ignore_ascii_case("loongarch64"))?;
             arch("loongarch64", field, token)
         }
     }
@@ -157,10 +179,18 @@ pub fn architecture_of(family: Family, cpu: &LogicalCpu) -> Option<Architecture>
 /// numbered in file order.
 pub fn distinct(info: &CpuInfo) -> Vec<Distinct> {
     let numbered = info.cpus.iter().any(|c| c.number.is_some());
-    let mut groups: Vec<(Vec<(&'static str, String)>, Distinct)> = Vec::new();
+    // Groups in order of first appearance, and an index by identity: a hostile file can hold
+    // a hundred thousand blocks that all differ, and a linear search per block would make
+    // that quadratic.
+    let mut groups: Vec<Distinct> = Vec::new();
+    let mut index_of: BTreeMap<Vec<(&'static str, String)>, usize> = BTreeMap::new();
     let mut anonymous: Vec<u32> = Vec::new();
     for (index, cpu) in info.cpus.iter().enumerate() {
-        let number = if numbered { cpu.number } else { u32::try_from(index).ok() };
+        let number = if numbered {
+            cpu.number
+        } else {
+            u32::try_from(index).ok()
+        };
         let Some(family) = family_of(cpu) else {
             anonymous.extend(number);
             continue;
@@ -182,12 +212,24 @@ pub fn distinct(info: &CpuInfo) -> Vec<Distinct> {
         // compared raw because its spacing is part of the CPUID string.
         let mut key: Vec<(&'static str, String)> = identifiers
             .iter()
-            .map(|(name, f)| (*name, if *name == "vendor_id" { f.raw.clone() } else { f.value.clone() }))
+            .map(|(name, f)| {
+                (
+                    *name,
+                    if *name == "vendor_id" {
+                        f.raw.clone()
+                    } else {
+                        f.value.clone()
+                    },
+                )
+            })
             .collect();
         key.push(("family", format!("{family:?}")));
-        key.push(("architecture", architecture.as_ref().map_or("", |a| a.name).to_string()));
-        match groups.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, group)) => group.logical_cpus.extend(number),
+        key.push((
+            "architecture",
+            architecture.as_ref().map_or("", |a| a.name).to_string(),
+        ));
+        match index_of.get(&key) {
+            Some(&i) => groups[i].logical_cpus.extend(number),
             None => {
                 // Old-world LoongArch kernels print `system type` right above `processor : 0`,
                 // with no blank line, so a "global" key can sit in the first CPU's block.
@@ -196,12 +238,18 @@ pub fn distinct(info: &CpuInfo) -> Vec<Distinct> {
                         identifiers.insert(name, field.clone());
                     }
                 }
-                let d = Distinct { family, architecture, identifiers, logical_cpus: number.into_iter().collect() };
-                groups.push((key, d));
+                let d = Distinct {
+                    family,
+                    architecture,
+                    identifiers,
+                    logical_cpus: number.into_iter().collect(),
+                };
+                index_of.insert(key, groups.len());
+                groups.push(d);
             }
         }
     }
-    let mut out: Vec<Distinct> = groups.into_iter().map(|(_, d)| d).collect();
+    let mut out = groups;
     if let [only] = out.as_mut_slice() {
         only.logical_cpus.extend(anonymous);
     }
@@ -233,12 +281,20 @@ mod tests {
     use crate::layers::processor::parse_cpuinfo::cpuinfo;
 
     fn fixture(case: &str) -> String {
-        let path = format!("{}/testdata/{case}/proc/cpuinfo", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/testdata/{case}/proc/cpuinfo",
+            env!("CARGO_MANIFEST_DIR")
+        );
         std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
     }
 
     /// One expected distinct processor: family, architecture, identifiers (name=value), CPUs.
-    type Want = (Family, Option<&'static str>, Vec<(&'static str, &'static str)>, Vec<u32>);
+    type Want = (
+        Family,
+        Option<&'static str>,
+        Vec<(&'static str, &'static str)>,
+        Vec<u32>,
+    );
 
     fn check(name: &str, text: &str, want: Vec<Want>) {
         let got = distinct(&cpuinfo(text));
@@ -247,7 +303,9 @@ mod tests {
             assert_eq!(d.family, family, "{name}");
             assert_eq!(d.architecture.as_ref().map(|a| a.name), arch, "{name}");
             for (id, value) in ids {
-                let f = d.get(id).unwrap_or_else(|| panic!("{name}: no {id} in {:?}", d.identifiers.keys()));
+                let f = d
+                    .get(id)
+                    .unwrap_or_else(|| panic!("{name}: no {id} in {:?}", d.identifiers.keys()));
                 let v = if id == "vendor_id" { &f.raw } else { &f.value };
                 assert_eq!(v, value, "{name}: {id}");
             }
@@ -259,23 +317,171 @@ mod tests {
     fn real_fixtures() {
         use Family::*;
         let table: Vec<(&str, Vec<Want>)> = vec![
-            ("x86-amd-epyc-debian12", vec![(X86, Some("x86_64"), vec![("vendor_id", "AuthenticAMD"), ("model_name", "AMD EPYC"), ("cpu_family", "26"), ("cpu_model", "2")], vec![0, 1])]),
-            ("x86-hygon-c86", vec![(X86, Some("x86_64"), vec![("vendor_id", "HygonGenuine"), ("model_name", "Hygon C86 3250  8-core Processor")], vec![0])]),
-            ("x86-zhaoxin-kx-u6780a", vec![(X86, Some("x86_64"), vec![("vendor_id", "CentaurHauls"), ("cpu_family", "7")], vec![0])]),
-            ("arm-rpi1-bcm2835", vec![(Arm, Some("arm"), vec![("implementer", "0x41"), ("part", "0xb76"), ("hardware", "BCM2835"), ("model_name", "ARMv6-compatible processor rev 7 (v6l)")], vec![0])]),
-            ("arm-rpi3-bcm2835-aarch64", vec![(Arm, Some("aarch64"), vec![("implementer", "0x41"), ("part", "0xd03"), ("hardware", "BCM2835")], vec![0, 1, 2, 3])]),
-            ("arm-qualcomm-sdm450", vec![(Arm, Some("aarch64"), vec![("part", "0xd03"), ("hardware", "Qualcomm Technologies, Inc SDM450")], (0..8).collect())]),
-            ("arm-rk3588-biglittle", vec![
-                (Arm, Some("aarch64"), vec![("implementer", "0x41"), ("part", "0xd05")], vec![0, 1, 2, 3]),
-                (Arm, Some("aarch64"), vec![("implementer", "0x41"), ("part", "0xd0b")], vec![4, 5, 6, 7]),
-            ]),
-            ("arm-server-phytium-ft2000plus", vec![(Arm, Some("aarch64"), vec![("implementer", "0x70"), ("part", "0x662")], (0..64).collect())]),
-            ("arm-server-graviton3", vec![(Arm, Some("aarch64"), vec![("implementer", "0x41"), ("part", "0xd40")], vec![0])]),
-            ("riscv-visionfive2-jh7110", vec![(RiscV, Some("riscv64"), vec![("mvendorid", "0x489"), ("uarch", "sifive,u74-mc"), ("marchid", "0x8000000000000007")], vec![0, 1, 2, 3])]),
-            ("riscv-lpi4a-thead-c910", vec![(RiscV, Some("riscv64"), vec![("mvendorid", "0x5b7"), ("uarch", "thead,c910")], vec![0, 1, 2, 3])]),
-            ("riscv-jh7100-no-mvendorid", vec![(RiscV, Some("riscv64"), vec![("uarch", "sifive,u74-mc"), ("isa", "rv64imafdc")], vec![0, 1])]),
-            ("loongarch-3a5000", vec![(LoongArch, Some("loongarch64"), vec![("model_name", "Loongson-3A5000-HV"), ("cpu_family", "Loongson-64bit"), ("system_type", "generic-loongson-machine")], vec![0, 1, 2, 3])]),
-            ("loongarch-3a5000-oldworld", vec![(LoongArch, Some("loongarch64"), vec![("model_name", "Loongson-3A5000-H"), ("system_type", "generic-loongson-machine")], vec![0, 1, 2, 3])]),
+            (
+                "x86-amd-epyc-debian12",
+                vec![(
+                    X86,
+                    Some("x86_64"),
+                    vec![
+                        ("vendor_id", "AuthenticAMD"),
+                        ("model_name", "AMD EPYC"),
+                        ("cpu_family", "26"),
+                        ("cpu_model", "2"),
+                    ],
+                    vec![0, 1],
+                )],
+            ),
+            (
+                "x86-hygon-c86",
+                vec![(
+                    X86,
+                    Some("x86_64"),
+                    vec![
+                        ("vendor_id", "HygonGenuine"),
+                        ("model_name", "Hygon C86 3250  8-core Processor"),
+                    ],
+                    vec![0],
+                )],
+            ),
+            (
+                "x86-zhaoxin-kx-u6780a",
+                vec![(
+                    X86,
+                    Some("x86_64"),
+                    vec![("vendor_id", "CentaurHauls"), ("cpu_family", "7")],
+                    vec![0],
+                )],
+            ),
+            (
+                "arm-rpi1-bcm2835",
+                vec![(
+                    Arm,
+                    Some("arm"),
+                    vec![
+                        ("implementer", "0x41"),
+                        ("part", "0xb76"),
+                        ("hardware", "BCM2835"),
+                        ("model_name", "ARMv6-compatible processor rev 7 (v6l)"),
+                    ],
+                    vec![0],
+                )],
+            ),
+            (
+                "arm-rpi3-bcm2835-aarch64",
+                vec![(
+                    Arm,
+                    Some("aarch64"),
+                    vec![
+                        ("implementer", "0x41"),
+                        ("part", "0xd03"),
+                        ("hardware", "BCM2835"),
+                    ],
+                    vec![0, 1, 2, 3],
+                )],
+            ),
+            (
+                "arm-qualcomm-sdm450",
+                vec![(
+                    Arm,
+                    Some("aarch64"),
+                    vec![
+                        ("part", "0xd03"),
+                        ("hardware", "Qualcomm Technologies, Inc SDM450"),
+                    ],
+                    (0..8).collect(),
+                )],
+            ),
+            (
+                "arm-rk3588-biglittle",
+                vec![
+                    (
+                        Arm,
+                        Some("aarch64"),
+                        vec![("implementer", "0x41"), ("part", "0xd05")],
+                        vec![0, 1, 2, 3],
+                    ),
+                    (
+                        Arm,
+                        Some("aarch64"),
+                        vec![("implementer", "0x41"), ("part", "0xd0b")],
+                        vec![4, 5, 6, 7],
+                    ),
+                ],
+            ),
+            (
+                "arm-server-phytium-ft2000plus",
+                vec![(
+                    Arm,
+                    Some("aarch64"),
+                    vec![("implementer", "0x70"), ("part", "0x662")],
+                    (0..64).collect(),
+                )],
+            ),
+            (
+                "arm-server-graviton3",
+                vec![(
+                    Arm,
+                    Some("aarch64"),
+                    vec![("implementer", "0x41"), ("part", "0xd40")],
+                    vec![0],
+                )],
+            ),
+            (
+                "riscv-visionfive2-jh7110",
+                vec![(
+                    RiscV,
+                    Some("riscv64"),
+                    vec![
+                        ("mvendorid", "0x489"),
+                        ("uarch", "sifive,u74-mc"),
+                        ("marchid", "0x8000000000000007"),
+                    ],
+                    vec![0, 1, 2, 3],
+                )],
+            ),
+            (
+                "riscv-lpi4a-thead-c910",
+                vec![(
+                    RiscV,
+                    Some("riscv64"),
+                    vec![("mvendorid", "0x5b7"), ("uarch", "thead,c910")],
+                    vec![0, 1, 2, 3],
+                )],
+            ),
+            (
+                "riscv-jh7100-no-mvendorid",
+                vec![(
+                    RiscV,
+                    Some("riscv64"),
+                    vec![("uarch", "sifive,u74-mc"), ("isa", "rv64imafdc")],
+                    vec![0, 1],
+                )],
+            ),
+            (
+                "loongarch-3a5000",
+                vec![(
+                    LoongArch,
+                    Some("loongarch64"),
+                    vec![
+                        ("model_name", "Loongson-3A5000-HV"),
+                        ("cpu_family", "Loongson-64bit"),
+                        ("system_type", "generic-loongson-machine"),
+                    ],
+                    vec![0, 1, 2, 3],
+                )],
+            ),
+            (
+                "loongarch-3a5000-oldworld",
+                vec![(
+                    LoongArch,
+                    Some("loongarch64"),
+                    vec![
+                        ("model_name", "Loongson-3A5000-H"),
+                        ("system_type", "generic-loongson-machine"),
+                    ],
+                    vec![0, 1, 2, 3],
+                )],
+            ),
         ];
         for (case, want) in table {
             check(case, &fixture(case), want);
@@ -313,7 +519,18 @@ mod tests {
 
     #[test]
     fn numbers() {
-        let table = [("0x41", Some(0x41)), ("0X5b7", Some(0x5b7)), ("0x8000000000000007", Some(0x8000_0000_0000_0007)), ("8", Some(8)), (" 0x48 ", Some(0x48)), ("0x", None), ("", None), ("0xzz", None), ("-1", None), ("0x1ffffffffffffffff", None)];
+        let table = [
+            ("0x41", Some(0x41)),
+            ("0X5b7", Some(0x5b7)),
+            ("0x8000000000000007", Some(0x8000_0000_0000_0007)),
+            ("8", Some(8)),
+            (" 0x48 ", Some(0x48)),
+            ("0x", None),
+            ("", None),
+            ("0xzz", None),
+            ("-1", None),
+            ("0x1ffffffffffffffff", None),
+        ];
         for (input, want) in table {
             assert_eq!(parse_number(input), want, "{input:?}");
         }

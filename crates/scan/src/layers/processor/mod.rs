@@ -33,6 +33,11 @@ use std::collections::BTreeMap;
 /// Where the kernel publishes its processor table.
 const CPUINFO: &str = "/proc/cpuinfo";
 
+/// Distinct processors reported at most. Real machines have one to four (big.LITTLE phones
+/// have three clusters); a file with thousands of different identities is hostile or broken,
+/// and reporting each would make the inventory grow without bound.
+pub const MAX_DISTINCT_PROCESSORS: usize = 64;
+
 /// Collects the `processor` layer.
 pub(crate) struct ProcessorCollector;
 
@@ -59,16 +64,35 @@ impl Collector for ProcessorCollector {
                         format!("{}:{first}: {n} line(s) are not `key : value` (this is the first); they were skipped", file.path),
                     );
                 }
-                let groups = identify::distinct(&info);
+                let mut groups = identify::distinct(&info);
+                if groups.len() > MAX_DISTINCT_PROCESSORS {
+                    out.warn(
+                        codes::TOO_MANY_PROCESSORS,
+                        &file.path,
+                        format!(
+                            "{}: {} distinct processors; only the first {MAX_DISTINCT_PROCESSORS} are reported",
+                            file.path,
+                            groups.len()
+                        ),
+                    );
+                    groups.truncate(MAX_DISTINCT_PROCESSORS);
+                }
                 if groups.is_empty() {
                     out.warn(
                         codes::UNRECOGNISED_CPUINFO,
                         &file.path,
-                        format!("{}: no x86, Arm, RISC-V or LoongArch processor found", file.path),
+                        format!(
+                            "{}: no x86, Arm, RISC-V or LoongArch processor found",
+                            file.path
+                        ),
                     );
                     live.map(|l| from_live(l, kb)).unwrap_or_default()
                 } else {
-                    groups.iter().enumerate().map(|(i, d)| from_cpuinfo(i, d, &file.path, kb, live, out)).collect()
+                    groups
+                        .iter()
+                        .enumerate()
+                        .map(|(i, d)| from_cpuinfo(i, d, &file.path, kb, live, out))
+                        .collect()
                 }
             }
             Err(err) => {
@@ -108,7 +132,13 @@ fn sysinfo_evidence(field: &str, value: &str) -> Evidence {
 
 fn actor(role: Role, a: Attribution, mut evidence: Vec<Evidence>) -> Actor {
     evidence.extend(a.evidence);
-    Actor { role, name: Some(a.name), country: a.country, governance: a.governance, evidence }
+    Actor {
+        role,
+        name: Some(a.name),
+        country: a.country,
+        governance: a.governance,
+        evidence,
+    }
 }
 
 fn number_u32(f: &Field) -> Option<u32> {
@@ -116,7 +146,14 @@ fn number_u32(f: &Field) -> Option<u32> {
 }
 
 /// One processor item from a group of identical logical CPUs.
-fn from_cpuinfo(index: usize, d: &Distinct, source: &str, kb: &Kb, live: Option<&LiveHost>, out: &mut ScanOut) -> Processor {
+fn from_cpuinfo(
+    index: usize,
+    d: &Distinct,
+    source: &str,
+    kb: &Kb,
+    live: Option<&LiveHost>,
+    out: &mut ScanOut,
+) -> Processor {
     let ev = |f: &Field| file_evidence(source, f);
     let mut architecture = match &d.architecture {
         Some(a) => Fact::new(
@@ -130,40 +167,89 @@ fn from_cpuinfo(index: usize, d: &Distinct, source: &str, kb: &Kb, live: Option<
                 confidence: Confidence::High,
             },
         ),
-        None => Fact { value: "unknown".to_string(), evidence: Vec::new() },
+        None => Fact {
+            value: "unknown".to_string(),
+            evidence: Vec::new(),
+        },
     };
     let mut identifiers: BTreeMap<String, Fact<String>> = d
         .identifiers
         .iter()
         .map(|(name, f)| {
             // vendor_id is a byte string whose padding matters ("  Shanghai  ").
-            let value = if *name == "vendor_id" { f.raw.clone() } else { f.value.clone() };
+            let value = if *name == "vendor_id" {
+                f.raw.clone()
+            } else {
+                f.value.clone()
+            };
             (name.to_string(), Fact::new(value, ev(f)))
         })
         .collect();
 
-    let mut model = match (d.family, d.get("implementer").and_then(number_u32), d.get("part")) {
+    let mut model = match (
+        d.family,
+        d.get("implementer").and_then(number_u32),
+        d.get("part"),
+    ) {
         (Family::Arm, Some(implementer), Some(part)) => number_u32(part)
             .and_then(|p| kb.arm_part_name(implementer, p))
-            .map(|(name, kb_ev)| Fact { value: name, evidence: vec![ev(part), kb_ev] }),
+            .map(|(name, kb_ev)| Fact {
+                value: name,
+                evidence: vec![ev(part), kb_ev],
+            }),
         _ => None,
     };
     if model.is_none() {
-        let names: &[&str] = if d.family == Family::RiscV { &["model_name", "uarch"] } else { &["model_name"] };
-        model = names.iter().find_map(|n| d.get(n)).map(|f| Fact::new(f.value.clone(), ev(f)));
+        let names: &[&str] = if d.family == Family::RiscV {
+            &["model_name", "uarch"]
+        } else {
+            &["model_name"]
+        };
+        model = names
+            .iter()
+            .find_map(|n| d.get(n))
+            .map(|f| Fact::new(f.value.clone(), ev(f)));
     }
 
     if let Some(live) = live {
-        corroborate(live, d, &mut architecture, &mut model, &mut identifiers, source, out);
+        corroborate(
+            live,
+            d,
+            &mut architecture,
+            &mut model,
+            &mut identifiers,
+            source,
+            out,
+        );
     }
 
     let designer = core_designer(d, kb, &ev);
-    let hardware = d.get("hardware").filter(|_| matches!(d.family, Family::Arm | Family::RiscV));
-    let soc = hardware.map(|hw| kb.soc_vendor(&hw.value).map(|a| (a, vec![ev(hw)])).ok_or_else(|| vec![ev(hw)]));
+    let hardware = d
+        .get("hardware")
+        .filter(|_| matches!(d.family, Family::Arm | Family::RiscV));
+    let soc = hardware.map(|hw| {
+        kb.soc_vendor(&hw.value)
+            .map(|a| (a, vec![ev(hw)]))
+            .ok_or_else(|| vec![ev(hw)])
+    });
     let foundry_of_soc = hardware.map(|hw| (hw.value.clone(), ev(hw)));
-    let actors = actors(kb, &architecture, designer, soc, model.as_ref(), foundry_of_soc);
+    let actors = actors(
+        kb,
+        &architecture,
+        designer,
+        soc,
+        model.as_ref(),
+        foundry_of_soc,
+    );
     let logical_cpus = d.logical_cpus.clone();
-    Processor { id: format!("cpu{index}"), architecture, model, logical_cpus, identifiers, actors }
+    Processor {
+        id: format!("cpu{index}"),
+        architecture,
+        model,
+        logical_cpus,
+        identifiers,
+        actors,
+    }
 }
 
 /// Adds the live host's word to facts it confirms; fills the architecture when the file
@@ -181,16 +267,25 @@ fn corroborate(
         if architecture.value == "unknown" {
             *architecture = Fact::new(arch.to_string(), sysinfo_evidence("cpu_arch", machine));
         } else if architecture.value == arch {
-            architecture.evidence.push(sysinfo_evidence("cpu_arch", machine));
+            architecture
+                .evidence
+                .push(sysinfo_evidence("cpu_arch", machine));
         } else {
             out.warn(
                 codes::ARCHITECTURE_MISMATCH,
                 source,
-                format!("{source} describes {} but the running kernel reports {machine}", architecture.value),
+                format!(
+                    "{source} describes {} but the running kernel reports {machine}",
+                    architecture.value
+                ),
             );
         }
     }
-    let live_cpus: Vec<_> = d.logical_cpus.iter().filter_map(|&n| live.cpus.get(n as usize)).collect();
+    let live_cpus: Vec<_> = d
+        .logical_cpus
+        .iter()
+        .filter_map(|&n| live.cpus.get(n as usize))
+        .collect();
     if let Some(m) = model {
         if let Some(c) = live_cpus.iter().find(|c| c.brand == m.value) {
             m.evidence.push(sysinfo_evidence("brand", &c.brand));
@@ -212,11 +307,18 @@ fn corroborate(
 /// very product, wins; the evidence keeps both fields.
 fn core_designer(d: &Distinct, kb: &Kb, ev: &dyn Fn(&Field) -> Evidence) -> Attributed {
     let exact: Option<(&Field, Option<Attribution>)> = match d.family {
-        Family::X86 => d.get("vendor_id").map(|f| (f, kb.x86_vendor(&f.raw).or_else(|| kb.x86_vendor(&f.value)))),
-        Family::Arm => d.get("implementer").map(|f| (f, number_u32(f).and_then(|n| kb.arm_implementer(n)))),
-        Family::RiscV => {
-            d.get("mvendorid").map(|f| (f, identify::parse_number(&f.value).and_then(|n| kb.riscv_vendor(n))))
-        }
+        Family::X86 => d
+            .get("vendor_id")
+            .map(|f| (f, kb.x86_vendor(&f.raw).or_else(|| kb.x86_vendor(&f.value)))),
+        Family::Arm => d
+            .get("implementer")
+            .map(|f| (f, number_u32(f).and_then(|n| kb.arm_implementer(n)))),
+        Family::RiscV => d.get("mvendorid").map(|f| {
+            (
+                f,
+                identify::parse_number(&f.value).and_then(|n| kb.riscv_vendor(n)),
+            )
+        }),
         Family::LoongArch => None,
     };
     let names: &[&str] = match d.family {
@@ -252,9 +354,16 @@ fn actors(
     soc_hardware: Option<(String, Evidence)>,
 ) -> Vec<Actor> {
     let mut actors = Vec::new();
-    let owners = if architecture.value == "unknown" { Vec::new() } else { kb.isa_owners(&architecture.value) };
+    let owners = if architecture.value == "unknown" {
+        Vec::new()
+    } else {
+        kb.isa_owners(&architecture.value)
+    };
     if owners.is_empty() {
-        actors.push(Actor::unknown(Role::IsaOwner, architecture.evidence.clone()));
+        actors.push(Actor::unknown(
+            Role::IsaOwner,
+            architecture.evidence.clone(),
+        ));
     }
     for owner in owners {
         actors.push(actor(Role::IsaOwner, owner, architecture.evidence.clone()));
@@ -297,14 +406,22 @@ fn from_live(live: &LiveHost, kb: &Kb) -> Vec<Processor> {
     let mut groups: Vec<(&str, &str, Vec<u32>)> = Vec::new();
     for (n, cpu) in live.cpus.iter().enumerate() {
         let n = u32::try_from(n).unwrap_or(u32::MAX);
-        match groups.iter_mut().find(|(v, b, _)| *v == cpu.vendor_id && *b == cpu.brand) {
+        match groups
+            .iter_mut()
+            .find(|(v, b, _)| *v == cpu.vendor_id && *b == cpu.brand)
+        {
             Some(g) => g.2.push(n),
             None => groups.push((&cpu.vendor_id, &cpu.brand, vec![n])),
         }
     }
     let architecture = match (live.architecture(), live.machine.as_deref()) {
-        (Some(arch), Some(machine)) => Fact::new(arch.to_string(), sysinfo_evidence("cpu_arch", machine)),
-        _ => Fact { value: "unknown".to_string(), evidence: Vec::new() },
+        (Some(arch), Some(machine)) => {
+            Fact::new(arch.to_string(), sysinfo_evidence("cpu_arch", machine))
+        }
+        _ => Fact {
+            value: "unknown".to_string(),
+            evidence: Vec::new(),
+        },
     };
     let x86 = matches!(architecture.value.as_str(), "x86_64" | "i686");
     groups
@@ -312,7 +429,8 @@ fn from_live(live: &LiveHost, kb: &Kb) -> Vec<Processor> {
         .enumerate()
         .map(|(i, (vendor_id, brand, logical_cpus))| {
             let mut identifiers = BTreeMap::new();
-            let model = (!brand.is_empty()).then(|| Fact::new(brand.to_string(), sysinfo_evidence("brand", brand)));
+            let model = (!brand.is_empty())
+                .then(|| Fact::new(brand.to_string(), sysinfo_evidence("brand", brand)));
             if let Some(m) = &model {
                 identifiers.insert("model_name".to_string(), m.clone());
             }
@@ -320,8 +438,14 @@ fn from_live(live: &LiveHost, kb: &Kb) -> Vec<Processor> {
             let mut designer = None;
             if !vendor_id.is_empty() {
                 let e = sysinfo_evidence("vendor_id", vendor_id);
-                identifiers.insert("vendor_id".to_string(), Fact::new(vendor_id.to_string(), e.clone()));
-                designer = x86.then(|| kb.x86_vendor(vendor_id)).flatten().map(|a| (a, vec![e.clone()]));
+                identifiers.insert(
+                    "vendor_id".to_string(),
+                    Fact::new(vendor_id.to_string(), e.clone()),
+                );
+                designer = x86
+                    .then(|| kb.x86_vendor(vendor_id))
+                    .flatten()
+                    .map(|a| (a, vec![e.clone()]));
                 read.push(e);
             }
             if designer.is_none() && !brand.is_empty() {
@@ -331,7 +455,14 @@ fn from_live(live: &LiveHost, kb: &Kb) -> Vec<Processor> {
             }
             let designer = designer.ok_or(read);
             let actors = actors(kb, &architecture, designer, None, model.as_ref(), None);
-            Processor { id: format!("cpu{i}"), architecture: architecture.clone(), model, logical_cpus, identifiers, actors }
+            Processor {
+                id: format!("cpu{i}"),
+                architecture: architecture.clone(),
+                model,
+                logical_cpus,
+                identifiers,
+                actors,
+            }
         })
         .collect()
 }

@@ -75,7 +75,10 @@ impl LogicalCpu {
 
     fn is_cpu(&self) -> bool {
         self.number.is_some()
-            || self.fields.iter().any(|f| IDENTIFYING_KEYS.contains(&f.key.to_ascii_lowercase().as_str()))
+            || self
+                .fields
+                .iter()
+                .any(|f| IDENTIFYING_KEYS.contains(&f.key.to_ascii_lowercase().as_str()))
     }
 }
 
@@ -113,11 +116,23 @@ pub fn cpuinfo(text: &str) -> CpuInfo {
             continue;
         }
         let raw = rest.strip_prefix(' ').unwrap_or(rest);
-        let field = Field { key: key.to_string(), value: raw.trim().to_string(), raw: raw.to_string(), line: line_no };
-        let number = if key.eq_ignore_ascii_case("processor") { field.value.parse::<u32>().ok() } else { None };
+        let field = Field {
+            key: key.to_string(),
+            value: raw.trim().to_string(),
+            raw: raw.to_string(),
+            line: line_no,
+        };
+        let number = if key.eq_ignore_ascii_case("processor") {
+            field.value.parse::<u32>().ok()
+        } else {
+            None
+        };
         let current = block.last_mut().expect("a block always has a current CPU");
         if number.is_some() && current.number.is_some() {
-            block.push(LogicalCpu { number, fields: vec![field] });
+            block.push(LogicalCpu {
+                number,
+                fields: vec![field],
+            });
         } else {
             if number.is_some() {
                 current.number = number;
@@ -145,7 +160,13 @@ mod tests {
     use super::*;
 
     /// (name, input, logical CPU numbers, global keys, malformed lines)
-    type Case = (&'static str, &'static str, Vec<Option<u32>>, Vec<&'static str>, Vec<u32>);
+    type Case = (
+        &'static str,
+        &'static str,
+        Vec<Option<u32>>,
+        Vec<&'static str>,
+        Vec<u32>,
+    );
 
     #[test]
     fn blocks_cpus_and_globals() {
@@ -227,7 +248,10 @@ mod tests {
         let info = cpuinfo("processor\t: 0\nvendor_id\t:   Shanghai  \nCPU architecture: 8\nFeatures\t: half thumb tls \nmodel name      : ZHAOXIN KaiXian\npower management:\nflags\t\t:\n");
         let cpu = &info.cpus[0];
         let f = cpu.get("vendor_id").unwrap();
-        assert_eq!((f.value.as_str(), f.raw.as_str(), f.line), ("Shanghai", "  Shanghai  ", 2));
+        assert_eq!(
+            (f.value.as_str(), f.raw.as_str(), f.line),
+            ("Shanghai", "  Shanghai  ", 2)
+        );
         assert_eq!(cpu.get("cpu architecture").unwrap().value, "8");
         assert_eq!(cpu.get("CPU ARCHITECTURE").unwrap().key, "CPU architecture");
         assert_eq!(cpu.get("features").unwrap().raw, "half thumb tls ");
@@ -236,7 +260,10 @@ mod tests {
         assert_eq!(cpu.get("flags").unwrap().value, "");
         // A value may itself contain colons; only the first one separates.
         let info = cpuinfo("processor : 0\nHardware Watchpoint\t: yes, iwatch count: 8\n");
-        assert_eq!(info.cpus[0].get("hardware watchpoint").unwrap().value, "yes, iwatch count: 8");
+        assert_eq!(
+            info.cpus[0].get("hardware watchpoint").unwrap().value,
+            "yes, iwatch count: 8"
+        );
     }
 
     #[test]

@@ -9,7 +9,12 @@ use sovstack_inventory::{Confidence, Governance, Method, Processor, Role};
 fn processors(case: &str, live: Option<&LiveHost>) -> (Vec<Processor>, Vec<String>) {
     let inv = scan_fixture(case, &["processor"], live);
     let codes = diag_codes(&inv).into_iter().map(String::from).collect();
-    (inv.layers.processor.expect("the processor layer is always present when requested"), codes)
+    (
+        inv.layers
+            .processor
+            .expect("the processor layer is always present when requested"),
+        codes,
+    )
 }
 
 /// One expected processor: architecture, ISA owners, core designer, SoC vendor (outer `None`:
@@ -28,41 +33,164 @@ fn real_fixtures_are_attributed() {
     const ARM: &[&str] = &["Arm Ltd"];
     const RV: &[&str] = &["RISC-V International"];
     const LA: &[&str] = &["Loongson Technology"];
-    let w = |arch, isa, designer, soc, cpus: Vec<u32>| Want { arch, isa, designer, soc, cpus };
+    let w = |arch, isa, designer, soc, cpus: Vec<u32>| Want {
+        arch,
+        isa,
+        designer,
+        soc,
+        cpus,
+    };
     let table: Vec<(&str, Vec<Want>)> = vec![
-        ("x86-amd-epyc-debian12", vec![w("x86_64", X86, Some("Advanced Micro Devices"), None, vec![0, 1])]),
-        ("x86-hygon-c86", vec![w("x86_64", X86, Some("Hygon Information Technology"), None, vec![0])]),
+        (
+            "x86-amd-epyc-debian12",
+            vec![w(
+                "x86_64",
+                X86,
+                Some("Advanced Micro Devices"),
+                None,
+                vec![0, 1],
+            )],
+        ),
+        (
+            "x86-hygon-c86",
+            vec![w(
+                "x86_64",
+                X86,
+                Some("Hygon Information Technology"),
+                None,
+                vec![0],
+            )],
+        ),
         // CentaurHauls alone would say VIA; the brand string says Zhaoxin, and wins.
-        ("x86-zhaoxin-kx-u6780a", vec![w("x86_64", X86, Some("Shanghai Zhaoxin Semiconductor"), None, vec![0])]),
-        ("arm-rpi1-bcm2835", vec![w("arm", ARM, Some("Arm Ltd"), Some(Some("Broadcom Inc.")), vec![0])]),
-        ("arm-rpi3-bcm2835-aarch64", vec![w("aarch64", ARM, Some("Arm Ltd"), Some(Some("Broadcom Inc.")), vec![0, 1, 2, 3])]),
-        ("arm-qualcomm-sdm450", vec![w("aarch64", ARM, Some("Arm Ltd"), Some(Some("Qualcomm")), (0..8).collect())]),
+        (
+            "x86-zhaoxin-kx-u6780a",
+            vec![w(
+                "x86_64",
+                X86,
+                Some("Shanghai Zhaoxin Semiconductor"),
+                None,
+                vec![0],
+            )],
+        ),
+        (
+            "arm-rpi1-bcm2835",
+            vec![w(
+                "arm",
+                ARM,
+                Some("Arm Ltd"),
+                Some(Some("Broadcom Inc.")),
+                vec![0],
+            )],
+        ),
+        (
+            "arm-rpi3-bcm2835-aarch64",
+            vec![w(
+                "aarch64",
+                ARM,
+                Some("Arm Ltd"),
+                Some(Some("Broadcom Inc.")),
+                vec![0, 1, 2, 3],
+            )],
+        ),
+        (
+            "arm-qualcomm-sdm450",
+            vec![w(
+                "aarch64",
+                ARM,
+                Some("Arm Ltd"),
+                Some(Some("Qualcomm")),
+                (0..8).collect(),
+            )],
+        ),
         (
             "arm-rk3588-biglittle",
-            vec![w("aarch64", ARM, Some("Arm Ltd"), None, vec![0, 1, 2, 3]), w("aarch64", ARM, Some("Arm Ltd"), None, vec![4, 5, 6, 7])],
+            vec![
+                w("aarch64", ARM, Some("Arm Ltd"), None, vec![0, 1, 2, 3]),
+                w("aarch64", ARM, Some("Arm Ltd"), None, vec![4, 5, 6, 7]),
+            ],
         ),
-        ("arm-server-phytium-ft2000plus", vec![w("aarch64", ARM, Some("Phytium Technology"), None, (0..64).collect())]),
-        ("arm-server-graviton3", vec![w("aarch64", ARM, Some("Arm Ltd"), None, vec![0])]),
-        ("riscv-visionfive2-jh7110", vec![w("riscv64", RV, Some("SiFive"), None, vec![0, 1, 2, 3])]),
-        ("riscv-lpi4a-thead-c910", vec![w("riscv64", RV, Some("T-Head Semiconductor"), None, vec![0, 1, 2, 3])]),
+        (
+            "arm-server-phytium-ft2000plus",
+            vec![w(
+                "aarch64",
+                ARM,
+                Some("Phytium Technology"),
+                None,
+                (0..64).collect(),
+            )],
+        ),
+        (
+            "arm-server-graviton3",
+            vec![w("aarch64", ARM, Some("Arm Ltd"), None, vec![0])],
+        ),
+        (
+            "riscv-visionfive2-jh7110",
+            vec![w("riscv64", RV, Some("SiFive"), None, vec![0, 1, 2, 3])],
+        ),
+        (
+            "riscv-lpi4a-thead-c910",
+            vec![w(
+                "riscv64",
+                RV,
+                Some("T-Head Semiconductor"),
+                None,
+                vec![0, 1, 2, 3],
+            )],
+        ),
         // No mvendorid on this 5.18 kernel: the `uarch` name pattern still finds SiFive.
-        ("riscv-jh7100-no-mvendorid", vec![w("riscv64", RV, Some("SiFive"), None, vec![0, 1])]),
-        ("loongarch-3a5000", vec![w("loongarch64", LA, Some("Loongson Technology"), None, vec![0, 1, 2, 3])]),
-        ("loongarch-3a5000-oldworld", vec![w("loongarch64", LA, Some("Loongson Technology"), None, vec![0, 1, 2, 3])]),
+        (
+            "riscv-jh7100-no-mvendorid",
+            vec![w("riscv64", RV, Some("SiFive"), None, vec![0, 1])],
+        ),
+        (
+            "loongarch-3a5000",
+            vec![w(
+                "loongarch64",
+                LA,
+                Some("Loongson Technology"),
+                None,
+                vec![0, 1, 2, 3],
+            )],
+        ),
+        (
+            "loongarch-3a5000-oldworld",
+            vec![w(
+                "loongarch64",
+                LA,
+                Some("Loongson Technology"),
+                None,
+                vec![0, 1, 2, 3],
+            )],
+        ),
     ];
     for (case, want) in table {
         let (got, codes) = processors(case, None);
-        assert_eq!(codes, Vec::<String>::new(), "{case}: a real file gives no diagnostic");
+        assert_eq!(
+            codes,
+            Vec::<String>::new(),
+            "{case}: a real file gives no diagnostic"
+        );
         assert_eq!(got.len(), want.len(), "{case}");
         for (i, (p, w)) in got.iter().zip(&want).enumerate() {
             assert_eq!(p.id, format!("cpu{i}"), "{case}");
             assert_eq!(p.architecture.value, w.arch, "{case}");
-            let isa: Vec<_> = names(&p.actors, Role::IsaOwner).into_iter().flatten().collect();
+            let isa: Vec<_> = names(&p.actors, Role::IsaOwner)
+                .into_iter()
+                .flatten()
+                .collect();
             assert_eq!(isa, w.isa, "{case}");
-            assert_eq!(names(&p.actors, Role::CoreDesigner), vec![w.designer], "{case}");
+            assert_eq!(
+                names(&p.actors, Role::CoreDesigner),
+                vec![w.designer],
+                "{case}"
+            );
             let soc = names(&p.actors, Role::SocVendor);
             assert_eq!(soc, w.soc.into_iter().collect::<Vec<_>>(), "{case}");
-            assert_eq!(names(&p.actors, Role::Foundry).len(), 1, "{case}: always one foundry actor");
+            assert_eq!(
+                names(&p.actors, Role::Foundry).len(),
+                1,
+                "{case}: always one foundry actor"
+            );
             assert_eq!(p.logical_cpus, w.cpus, "{case}");
             // Actors come in role order.
             let roles: Vec<_> = p.actors.iter().map(|a| a.role).collect();
@@ -72,7 +200,11 @@ fn real_fixtures_are_attributed() {
             // Every file fact points at a line of the file it came from.
             for fact in p.identifiers.values() {
                 for e in &fact.evidence {
-                    assert_eq!((e.source.as_str(), e.method, e.confidence), ("/proc/cpuinfo", Method::FileField, Confidence::High), "{case}");
+                    assert_eq!(
+                        (e.source.as_str(), e.method, e.confidence),
+                        ("/proc/cpuinfo", Method::FileField, Confidence::High),
+                        "{case}"
+                    );
                     assert!(e.line.is_some_and(|l| l >= 1), "{case}");
                 }
             }
@@ -91,12 +223,19 @@ fn models_come_from_the_part_table_or_the_file() {
     ];
     for (case, model) in table {
         let (got, _) = processors(case, None);
-        assert_eq!(got[0].model.as_ref().map(|m| m.value.as_str()), Some(model), "{case}");
+        assert_eq!(
+            got[0].model.as_ref().map(|m| m.value.as_str()),
+            Some(model),
+            "{case}"
+        );
     }
     // An Arm part the table knows gets its name, with the part field and the table as evidence.
     let (got, _) = processors("arm-rk3588-biglittle", None);
     for p in &got {
-        let m = p.model.as_ref().expect("RK3588 parts are in the part table");
+        let m = p
+            .model
+            .as_ref()
+            .expect("RK3588 parts are in the part table");
         assert_eq!(m.evidence[0].field.as_deref(), Some("CPU part"));
         assert!(m.evidence[1].source.starts_with("kb:"), "{:?}", m.evidence);
     }
@@ -109,17 +248,55 @@ fn evidence_names_file_field_line_and_raw_value() {
     let v = &got[0].identifiers["vendor_id"];
     assert_eq!(v.value, "AuthenticAMD");
     let e = &v.evidence[0];
-    assert_eq!((e.source.as_str(), e.field.as_deref(), e.line, e.value.as_deref()), ("/proc/cpuinfo", Some("vendor_id"), Some(2), Some("AuthenticAMD")));
+    assert_eq!(
+        (
+            e.source.as_str(),
+            e.field.as_deref(),
+            e.line,
+            e.value.as_deref()
+        ),
+        (
+            "/proc/cpuinfo",
+            Some("vendor_id"),
+            Some(2),
+            Some("AuthenticAMD")
+        )
+    );
     let arch = &got[0].architecture.evidence[0];
-    assert_eq!((arch.field.as_deref(), arch.value.as_deref(), arch.method), (Some("flags"), Some("lm"), Method::Derived));
-    let designer = got[0].actors.iter().find(|a| a.role == Role::CoreDesigner).unwrap();
+    assert_eq!(
+        (arch.field.as_deref(), arch.value.as_deref(), arch.method),
+        (Some("flags"), Some("lm"), Method::Derived)
+    );
+    let designer = got[0]
+        .actors
+        .iter()
+        .find(|a| a.role == Role::CoreDesigner)
+        .unwrap();
     assert_eq!(designer.evidence[0].field.as_deref(), Some("vendor_id"));
-    assert!(designer.evidence.iter().any(|e| e.source.starts_with("kb:")), "{:?}", designer.evidence);
+    assert!(
+        designer
+            .evidence
+            .iter()
+            .any(|e| e.source.starts_with("kb:")),
+        "{:?}",
+        designer.evidence
+    );
     // Zhaoxin: both the vendor id and the brand string that decided are kept.
     let (got, _) = processors("x86-zhaoxin-kx-u6780a", None);
-    let designer = got[0].actors.iter().find(|a| a.role == Role::CoreDesigner).unwrap();
-    let fields: Vec<_> = designer.evidence.iter().filter_map(|e| e.field.as_deref()).collect();
-    assert!(fields.starts_with(&["vendor_id", "model name"]), "{fields:?}");
+    let designer = got[0]
+        .actors
+        .iter()
+        .find(|a| a.role == Role::CoreDesigner)
+        .unwrap();
+    let fields: Vec<_> = designer
+        .evidence
+        .iter()
+        .filter_map(|e| e.field.as_deref())
+        .collect();
+    assert!(
+        fields.starts_with(&["vendor_id", "model name"]),
+        "{fields:?}"
+    );
 }
 
 #[test]
@@ -130,7 +307,10 @@ fn zhaoxin_shanghai_vendor_string_keeps_its_spacing() {
     let inv = scan_dir(dir.path(), &["processor"], None);
     let p = &inv.layers.processor.unwrap()[0];
     assert_eq!(p.identifiers["vendor_id"].value, "  Shanghai  ");
-    assert_eq!(names(&p.actors, Role::CoreDesigner), vec![Some("Shanghai Zhaoxin Semiconductor")]);
+    assert_eq!(
+        names(&p.actors, Role::CoreDesigner),
+        vec![Some("Shanghai Zhaoxin Semiconductor")]
+    );
 }
 
 #[test]
@@ -146,11 +326,27 @@ fn what_cannot_be_established_stays_unknown() {
     let inv = scan_dir(dir.path(), &["processor"], None);
     let p = &inv.layers.processor.unwrap()[0];
     for role in [Role::CoreDesigner, Role::SocVendor, Role::Foundry] {
-        let a = p.actors.iter().find(|a| a.role == role).unwrap_or_else(|| panic!("no {role}"));
-        assert_eq!((a.name.as_deref(), a.country.as_ref(), a.governance), (None, None, Governance::Unknown), "{role}");
+        let a = p
+            .actors
+            .iter()
+            .find(|a| a.role == role)
+            .unwrap_or_else(|| panic!("no {role}"));
+        assert_eq!(
+            (a.name.as_deref(), a.country.as_ref(), a.governance),
+            (None, None, Governance::Unknown),
+            "{role}"
+        );
     }
-    let designer = p.actors.iter().find(|a| a.role == Role::CoreDesigner).unwrap();
-    assert_eq!(designer.evidence[0].line, Some(2), "the unknown designer says what was read");
+    let designer = p
+        .actors
+        .iter()
+        .find(|a| a.role == Role::CoreDesigner)
+        .unwrap();
+    assert_eq!(
+        designer.evidence[0].line,
+        Some(2),
+        "the unknown designer says what was read"
+    );
     let soc = p.actors.iter().find(|a| a.role == Role::SocVendor).unwrap();
     assert_eq!(soc.evidence[0].value.as_deref(), Some("Nonesuch NS-1"));
     // The ISA is still known: the architecture was read.
@@ -161,7 +357,14 @@ fn what_cannot_be_established_stays_unknown() {
 #[test]
 fn corrupt_and_hostile_roots_give_diagnostics_not_items() {
     let table: &[(&str, &[&str])] = &[
-        ("corrupt-binary-cpuinfo", &[codes::INVALID_UTF8, codes::MALFORMED_CPUINFO, codes::UNRECOGNISED_CPUINFO]),
+        (
+            "corrupt-binary-cpuinfo",
+            &[
+                codes::INVALID_UTF8,
+                codes::MALFORMED_CPUINFO,
+                codes::UNRECOGNISED_CPUINFO,
+            ],
+        ),
         ("hostile-symlinks", &[codes::SYMLINK_LOOP]),
         ("os-ubuntu-24.04", &[codes::MISSING_CPUINFO]),
     ];
@@ -174,7 +377,10 @@ fn corrupt_and_hostile_roots_give_diagnostics_not_items() {
 
 #[test]
 fn huge_cpuinfo_is_read_up_to_the_cap() {
-    let block = std::fs::read_to_string(crate::testutil::fixture_dir("x86-amd-epyc-debian12").join("proc/cpuinfo")).unwrap();
+    let block = std::fs::read_to_string(
+        crate::testutil::fixture_dir("x86-amd-epyc-debian12").join("proc/cpuinfo"),
+    )
+    .unwrap();
     let block = block.split("\n\n").next().unwrap().to_string();
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("proc")).unwrap();
@@ -191,12 +397,24 @@ fn huge_cpuinfo_is_read_up_to_the_cap() {
     let got = inv.layers.processor.unwrap();
     assert_eq!(got.len(), 1);
     let cpus = &got[0].logical_cpus;
-    assert!(cpus.len() > 1000 && (cpus.len() as u32) < n, "{} of {n}", cpus.len());
+    assert!(
+        cpus.len() > 1000 && (cpus.len() as u32) < n,
+        "{} of {n}",
+        cpus.len()
+    );
 }
 
 fn epyc_host(machine: &str) -> LiveHost {
-    let cpu = LiveCpu { vendor_id: "AuthenticAMD".into(), brand: "AMD EPYC".into() };
-    LiveHost { machine: Some(machine.into()), kernel_name: Some("Linux".into()), kernel_release: Some("6.1.0".into()), cpus: vec![cpu.clone(), cpu] }
+    let cpu = LiveCpu {
+        vendor_id: "AuthenticAMD".into(),
+        brand: "AMD EPYC".into(),
+    };
+    LiveHost {
+        machine: Some(machine.into()),
+        kernel_name: Some("Linux".into()),
+        kernel_release: Some("6.1.0".into()),
+        cpus: vec![cpu.clone(), cpu],
+    }
 }
 
 #[test]
@@ -205,17 +423,30 @@ fn live_host_corroborates_file_facts() {
     let (got, codes) = processors("x86-amd-epyc-debian12", Some(&live));
     assert_eq!(codes, Vec::<String>::new());
     let p = &got[0];
-    let methods = |ev: &[sovstack_inventory::Evidence]| ev.iter().map(|e| e.method).collect::<Vec<_>>();
-    assert_eq!(methods(&p.architecture.evidence), vec![Method::Derived, Method::Sysinfo]);
-    assert_eq!(methods(&p.model.as_ref().unwrap().evidence), vec![Method::FileField, Method::Sysinfo]);
-    assert_eq!(methods(&p.identifiers["vendor_id"].evidence), vec![Method::FileField, Method::Sysinfo]);
+    let methods =
+        |ev: &[sovstack_inventory::Evidence]| ev.iter().map(|e| e.method).collect::<Vec<_>>();
+    assert_eq!(
+        methods(&p.architecture.evidence),
+        vec![Method::Derived, Method::Sysinfo]
+    );
+    assert_eq!(
+        methods(&p.model.as_ref().unwrap().evidence),
+        vec![Method::FileField, Method::Sysinfo]
+    );
+    assert_eq!(
+        methods(&p.identifiers["vendor_id"].evidence),
+        vec![Method::FileField, Method::Sysinfo]
+    );
 }
 
 #[test]
 fn live_host_disagreement_is_a_diagnostic() {
     let (got, codes) = processors("x86-amd-epyc-debian12", Some(&epyc_host("aarch64")));
     assert_eq!(codes, vec![codes::ARCHITECTURE_MISMATCH.to_string()]);
-    assert_eq!(got[0].architecture.value, "x86_64", "the file's word is kept");
+    assert_eq!(
+        got[0].architecture.value, "x86_64",
+        "the file's word is kept"
+    );
     assert_eq!(got[0].architecture.evidence.len(), 1);
 }
 
@@ -227,13 +458,50 @@ fn live_host_fills_in_when_cpuinfo_is_unusable() {
     assert_eq!(codes, vec![codes::MISSING_CPUINFO.to_string()]);
     assert_eq!(got.len(), 1);
     let p = &got[0];
-    assert_eq!((p.architecture.value.as_str(), p.logical_cpus.clone()), ("x86_64", vec![0, 1]));
-    assert!(p.architecture.evidence.iter().all(|e| e.method == Method::Sysinfo));
-    assert_eq!(names(&p.actors, Role::CoreDesigner), vec![Some("Advanced Micro Devices")]);
+    assert_eq!(
+        (p.architecture.value.as_str(), p.logical_cpus.clone()),
+        ("x86_64", vec![0, 1])
+    );
+    assert!(p
+        .architecture
+        .evidence
+        .iter()
+        .all(|e| e.method == Method::Sysinfo));
+    assert_eq!(
+        names(&p.actors, Role::CoreDesigner),
+        vec![Some("Advanced Micro Devices")]
+    );
     // An unrecognisable cpuinfo falls back the same way.
     let (got, codes) = processors("corrupt-binary-cpuinfo", Some(&live));
     assert_eq!(got.len(), 1);
     assert!(codes.contains(&codes::UNRECOGNISED_CPUINFO.to_string()));
     // Without a live host there is nothing to fall back on.
     assert_eq!(processors("os-alpine-3.23", None).0, vec![]);
+}
+
+#[test]
+fn distinct_processors_are_capped() {
+    // A hostile file: every block a different identity, up to the size cap. Grouping is by
+    // index, not by linear search, so this stays fast; the report keeps the first 64.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("proc")).unwrap();
+    let mut text = String::new();
+    let mut n = 0u32;
+    while (text.len() as u64) < crate::MAX_FILE_BYTES - 64 {
+        text.push_str(&format!("processor : {n}\nvendor_id : V{n}\n\n"));
+        n += 1;
+    }
+    std::fs::write(dir.path().join("proc/cpuinfo"), &text).unwrap();
+    let inv = scan_dir(dir.path(), &["processor"], None);
+    assert_eq!(diag_codes(&inv), vec![codes::TOO_MANY_PROCESSORS]);
+    assert!(
+        inv.diagnostics[0]
+            .message
+            .contains(&format!("{n} distinct processors")),
+        "{}",
+        inv.diagnostics[0].message
+    );
+    let got = inv.layers.processor.unwrap();
+    assert_eq!(got.len(), super::MAX_DISTINCT_PROCESSORS);
+    assert_eq!(got[63].identifiers["vendor_id"].value, "V63");
 }

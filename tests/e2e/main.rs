@@ -1,0 +1,12 @@
+//! End-to-end tests: the real `sovstack` binary on real inputs (fixture roots captured from real
+//! machines, this machine's own root, the built-in plugins and rulesets, hand-written hostile
+//! plugins). One test binary, modules by theme.
+
+mod util;
+
+mod audit;
+mod cli_contract;
+mod determinism;
+mod gate;
+mod plugins;
+mod schema;

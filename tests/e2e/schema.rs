@@ -1,0 +1,50 @@
+//! Real inventories validate against the published JSON Schema, and keep the naming convention.
+
+use crate::util::*;
+
+fn validator() -> jsonschema::Validator {
+    let path = repo().join("schema/inventory-1.0.0.schema.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn assert_snake_case_keys(v: &serde_json::Value, path: &str) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, child) in map {
+                // Maps keyed by data (identifiers) are values, not field names.
+                let is_data_key = path.ends_with(".identifiers");
+                if !is_data_key {
+                    assert!(k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{path}.{k}");
+                }
+                assert_snake_case_keys(child, &format!("{path}.{k}"));
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|i| assert_snake_case_keys(i, path)),
+        _ => {}
+    }
+}
+
+#[test]
+fn inventories_of_real_machines_validate_against_the_schema() {
+    let validator = validator();
+    let mut roots: Vec<Option<std::path::PathBuf>> = vec![None];
+    for entry in std::fs::read_dir(repo().join("crates/scan/testdata")).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_dir() {
+            roots.push(Some(p));
+        }
+    }
+    assert!(roots.len() > 10);
+    for root in roots {
+        let mut cmd = sovstack();
+        cmd.arg("scan");
+        if let Some(r) = &root {
+            cmd.arg("--root").arg(r);
+        }
+        let inv = run_json(&mut cmd);
+        let errors: Vec<String> = validator.iter_errors(&inv).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+        assert!(errors.is_empty(), "{root:?}: {errors:?}");
+        assert_snake_case_keys(&inv, "");
+    }
+}

@@ -1,0 +1,89 @@
+//! The harness: a command for the built binary with a fixed environment, temporary directories,
+//! and paths to the repository's fixtures.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fixture root captured from a real machine (see crates/scan/testdata/README.md).
+pub fn fixture(name: &str) -> PathBuf {
+    let p = repo().join("crates/scan/testdata").join(name);
+    assert!(p.is_dir(), "missing fixture {}", p.display());
+    p
+}
+
+/// `sovstack` with `SOURCE_DATE_EPOCH` unset, `NO_COLOR` set, and nothing else from the caller's
+/// environment that could change the output.
+pub fn sovstack() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_sovstack"));
+    c.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1").current_dir(repo());
+    c
+}
+
+/// Runs and returns (exit code, stdout, stderr).
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let Output { status, stdout, stderr } = cmd.output().expect("sovstack runs");
+    (
+        status.code().expect("exited"),
+        String::from_utf8(stdout).expect("utf-8 stdout"),
+        String::from_utf8(stderr).expect("utf-8 stderr"),
+    )
+}
+
+/// Runs, expects exit 0, parses stdout as JSON.
+pub fn run_json(cmd: &mut Command) -> serde_json::Value {
+    let (code, out, err) = run(cmd);
+    assert_eq!(code, 0, "stderr: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+/// A fresh temporary directory.
+pub fn tempdir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("tempdir")
+}
+
+/// A hand-written WAT module from the host's sandbox tests, compiled to a .wasm file in `dir`.
+pub fn wat_plugin(dir: &Path, name: &str) -> PathBuf {
+    let src = repo().join("crates/host/tests/wat").join(format!("{name}.wat"));
+    let wasm = wat::parse_file(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
+    let out = dir.join(format!("{name}.wasm"));
+    std::fs::write(&out, wasm).unwrap();
+    out
+}
+
+/// The actors of an item in a report, as (role, name, country).
+pub fn actors(item: &serde_json::Value) -> Vec<(String, Option<String>, Option<String>)> {
+    item["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["role"].as_str().unwrap().to_string(),
+                a["name"].as_str().map(str::to_string),
+                a["country"].as_str().map(str::to_string),
+            )
+        })
+        .collect()
+}
+
+/// The items of a layer in a report.
+pub fn layer_items<'a>(report: &'a serde_json::Value, layer: &str) -> &'a Vec<serde_json::Value> {
+    report["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == layer)
+        .unwrap_or_else(|| panic!("no layer {layer}"))["items"]
+        .as_array()
+        .unwrap()
+}
+
+/// A ruleset's result in a report.
+pub fn ruleset<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    report["rulesets"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()
+}
