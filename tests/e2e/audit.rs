@@ -75,7 +75,7 @@ fn a_big_little_soc_yields_one_item_per_core_type() {
 fn the_operating_system_names_its_steward_and_lineage() {
     let r = audit_json("os-ubuntu-24.04");
     let os = &layer_items(&r, "os")[0];
-    assert_eq!(os["label"], "Ubuntu 24.04 LTS");
+    assert_eq!(os["label"], "Ubuntu 24.04.3 LTS");
     let actors = actors(os);
     assert!(actors.contains(&("steward".into(), Some("Canonical Ltd".into()), Some("GB".into()))), "{actors:?}");
     assert!(actors.iter().any(|(role, name, _)| role == "lineage" && name.as_deref() == Some("Debian Project")), "{actors:?}");

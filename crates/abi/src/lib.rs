@@ -469,11 +469,12 @@ impl OpennessLevels {
     }
 }
 
-/// Output of `sovstack_evaluate`.
+/// Output of `sovstack_evaluate`. Read strictly: a misspelled key or a missing `findings` is a
+/// malformed response, not an empty one.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct EvaluateResponse {
     /// What the rules found, in rule order then item order.
-    #[serde(default)]
     pub findings: Vec<Finding>,
     /// The layer's score under the ruleset; `None` when nothing was judged (see "Scoring").
     #[serde(default)]
@@ -485,6 +486,7 @@ pub struct EvaluateResponse {
 
 /// One thing a rule found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Finding {
     /// The rule's id.
     pub rule: String,
@@ -504,6 +506,7 @@ pub struct Finding {
 
 /// A layer's score under one ruleset.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LayerScore {
     /// 0-100, higher is more sovereign.
     pub score: f64,
@@ -547,6 +550,14 @@ mod tests {
         assert_eq!(c.name(), "known_attribution");
         assert_eq!(c.roles(), ["isa_owner".to_string()]);
         assert!(serde_json::from_str::<Criterion>(r#"{"bogus":{}}"#).is_err());
+    }
+
+    #[test]
+    fn responses_are_read_strictly() {
+        assert!(serde_json::from_str::<EvaluateResponse>(r#"{"findings":[]}"#).is_ok());
+        for bad in [r#"{}"#, r#"{"finding":[]}"#, r#"{"findings":[],"scores":null}"#] {
+            assert!(serde_json::from_str::<EvaluateResponse>(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -15,11 +15,12 @@
 //! - at most [`MAX_FILE_BYTES`] are read from one file, and the read says when it stopped.
 //!
 //! What this module cannot defend against: a hard link inside the root to a file outside it
-//! is, to every reader, just a file of the root (it needs write access to the root's own
-//! filesystem to plant, and cannot cross filesystems). Nor does it defend against someone swapping a component for a symlink
-//! *while* the scan runs (between resolution and open). Roots are expected to be at rest
-//! (mounted images, the host's own `/`), and the cost of closing that race portably (an
-//! `openat2(RESOLVE_IN_ROOT)` dance per component) is not worth it for an audit tool.
+//! is, to every reader, just a file of the root (planting one needs write access to the
+//! root's own filesystem, and it cannot cross filesystems). Nor does it defend against someone
+//! swapping a component for a symlink *while* the scan runs (between resolution and open).
+//! Roots are expected to be at rest (mounted images, the host's own `/`), and the cost of
+//! closing that race portably (an `openat2(RESOLVE_IN_ROOT)` dance per component) is not worth
+//! it for an audit tool.
 //!
 //! Interpreting contents is left to the parsers; turning failures into diagnostics is left to
 //! the collectors, through [`ReadError::to_diagnostic`].

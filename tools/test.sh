@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The project's test command (the README names it; .ci/run calls it):
+#   1. installs the system packages the tests need, if missing (tools/install-deps.sh);
+#   2. runs the plugins' native tests with Debian's toolchain (plugins/test.sh);
+#   3. rebuilds the plugins and fails if plugins/dist/*.wasm differ (plugins/check-reproducible.sh);
+#   4. runs every test of the workspace, the end-to-end tests of the real binary included.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+tools/install-deps.sh
+echo "== plugins: native tests (Debian rustc 1.63)"
+plugins/test.sh
+echo "== plugins: reproducible build check"
+plugins/check-reproducible.sh
+echo "== workspace tests"
+cargo test --workspace --locked
