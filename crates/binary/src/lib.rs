@@ -1,1 +1,271 @@
-//! Being written (issue 3).
+//! Which compilers, linkers and C libraries built an executable or library, told from the file
+//! itself, with the evidence for each answer.
+//!
+//! [`detect_file`] reads an ELF, PE or Mach-O file (fat/universal included) sparsely: the headers,
+//! then only the sections that carry toolchain marks (`.comment`, `.go.buildinfo`, `.dep-v0`, the
+//! dynamic table, the Rich header, `LC_BUILD_VERSION`...), never more than a per-file cap. Each
+//! [`Detection`] names a toolchain from the knowledge tables embedded from
+//! `crates/kb/data/toolchain/` ([`toolchain`] gives its steward, country, licence and governance)
+//! and carries [`Evidence`]: the section or header, the string read and its file offset, how it
+//! was interpreted and how sure we are. A stripped or unknown binary yields no compiler detection:
+//! it is reported as unknown, never guessed.
+//!
+//! [`walk`] walks a tree in parallel and [`Tally`] aggregates the reports ("61% GCC 12").
+//!
+//! This crate does not build inventory items, load rulesets or print anything: the scan layer
+//! and the CLI do that with what it returns.
+//!
+//! ```
+//! use sovstack_binary::{detect_bytes, detect_file, Component, Format};
+//!
+//! // Text is not a binary.
+//! assert!(detect_bytes(b"#!/bin/sh", "/demo").unwrap().is_none());
+//!
+//! // This doctest's own executable was linked by the Rust toolchain.
+//! let me = std::env::current_exe().unwrap();
+//! let report = detect_file(&me, "/self", &Default::default()).unwrap().unwrap();
+//! assert_eq!(report.format, Format::Elf);
+//! for d in &report.detections {
+//!     // Each detection says where it was read: `.comment @ 0x…`, `PT_INTERP @ 0x…`...
+//!     assert!(!d.evidence.is_empty());
+//! }
+//! let _compiler = report.primary_compiler(); // None would mean "unknown"
+//! let _ = Component::Compiler;
+//! ```
+
+#![deny(missing_docs)]
+
+mod detections;
+mod idents;
+mod parse_dep_v0;
+mod parse_dotnet;
+mod parse_elf;
+mod parse_elf_dynamic;
+mod parse_go_buildinfo;
+mod parse_macho;
+mod parse_pe;
+mod parse_rich_header;
+mod report;
+mod scan_rodata;
+mod source;
+mod tables;
+mod tally;
+pub mod walk;
+
+pub use report::{BinaryReport, Component, Detection, Format, Platform, RichEntry};
+pub use sovstack_inventory::{Confidence, Evidence, Method};
+pub use tables::{toolchain, toolchains, Licence, Toolchain};
+pub use tally::{Share, Tally};
+pub use walk::{walk, WalkOptions, WalkOutcome};
+
+use source::Source;
+use std::fs::File;
+use std::path::Path;
+
+/// The default cap on bytes read from one file: 256 MiB.
+pub const DEFAULT_MAX_BYTES: u64 = 256 << 20;
+
+/// How much [`detect_file`] may read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DetectOptions {
+    /// Bytes read from one file at most, all reads together. Reading past it makes the file
+    /// [`Error::OverCap`] rather than a partial answer.
+    pub max_bytes: u64,
+    /// Also search read-only data (`.rodata`, `.rdata`, `__TEXT,__const`) for marks that survive
+    /// stripping (rustc's `/rustc/<commit>/` panic paths, the Free Pascal banner). It is the one
+    /// read that grows with the program's size.
+    pub scan_rodata: bool,
+}
+
+impl Default for DetectOptions {
+    fn default() -> Self {
+        DetectOptions { max_bytes: DEFAULT_MAX_BYTES, scan_rodata: true }
+    }
+}
+
+/// Errors met reading one file. [`Error::code`] gives the diagnostic code a scan records.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file, as shown to the user.
+        path: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A header points past the end of the file.
+    #[error("{path}: {what} at offset {offset:#x} (+{len} bytes) lies beyond the end of the file ({file_len} bytes)")]
+    Truncated {
+        /// The file.
+        path: String,
+        /// What was being read.
+        what: &'static str,
+        /// Its offset.
+        offset: u64,
+        /// Its length.
+        len: u64,
+        /// The file's length.
+        file_len: u64,
+    },
+    /// Reading what the headers point to would pass [`DetectOptions::max_bytes`].
+    #[error("{path}: reading {what} ({len} bytes) would pass the cap of {cap} bytes per file")]
+    OverCap {
+        /// The file.
+        path: String,
+        /// What was being read.
+        what: &'static str,
+        /// Its length.
+        len: u64,
+        /// The cap.
+        cap: u64,
+    },
+    /// The structure is inconsistent.
+    #[error("{path}: malformed {format}: {message}")]
+    Malformed {
+        /// The file.
+        path: String,
+        /// Its format.
+        format: Format,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The stable diagnostic code for this error: `scan/unreadable-file` when the file could
+    /// not be read, `toolchain/over-cap` when it is too large to read within the cap, and
+    /// `toolchain/malformed-binary` when its structure is broken.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "scan/unreadable-file",
+            Error::OverCap { .. } => "toolchain/over-cap",
+            Error::Truncated { .. } | Error::Malformed { .. } => "toolchain/malformed-binary",
+        }
+    }
+
+    /// The file the error is about.
+    pub fn path(&self) -> &str {
+        match self {
+            Error::Io { path, .. }
+            | Error::Truncated { path, .. }
+            | Error::OverCap { path, .. }
+            | Error::Malformed { path, .. } => path,
+        }
+    }
+}
+
+/// The format the first bytes of a file announce, if any. Cheap: a walk calls it before
+/// reading anything else. Java class files share Mach-O fat's `CAFEBABE` magic; they are told
+/// apart by the architecture count, which a class file's version makes implausibly large.
+pub fn sniff(magic: &[u8]) -> Option<Format> {
+    let m4 = magic.get(..4)?;
+    match m4 {
+        [0x7f, b'E', b'L', b'F'] => Some(Format::Elf),
+        [0xfe, 0xed, 0xfa, 0xce] | [0xce, 0xfa, 0xed, 0xfe] | [0xfe, 0xed, 0xfa, 0xcf] | [0xcf, 0xfa, 0xed, 0xfe] => {
+            Some(Format::MachO)
+        }
+        [0xca, 0xfe, 0xba, 0xbe] | [0xca, 0xfe, 0xba, 0xbf] => {
+            let n = u32::from_be_bytes(magic.get(4..8)?.try_into().ok()?);
+            // A class file has its minor and major version here (major ≥ 45); a fat header has
+            // the number of architectures, a handful.
+            (n > 0 && n < 45).then_some(Format::MachOFat)
+        }
+        [b'M', b'Z', ..] => Some(Format::Pe),
+        _ => None,
+    }
+}
+
+/// Detects the toolchains of a file held in memory. `shown_as` is the path used in evidence and
+/// errors. Returns `Ok(None)` when the bytes are not ELF, PE or Mach-O.
+pub fn detect_bytes(bytes: &[u8], shown_as: &str) -> Result<Option<BinaryReport>, Error> {
+    let src = Source::bytes(bytes, shown_as, DEFAULT_MAX_BYTES);
+    detect_source(&src, &DetectOptions::default())
+}
+
+/// Detects the toolchains of the file at `path`, reading at most `options.max_bytes` of it.
+/// `shown_as` is the path used in evidence and errors (the path inside a scanned root). Returns
+/// `Ok(None)` when the file is not ELF, PE or Mach-O.
+pub fn detect_file(path: &Path, shown_as: &str, options: &DetectOptions) -> Result<Option<BinaryReport>, Error> {
+    let io = |source| Error::Io { path: shown_as.to_string(), source };
+    let file = File::open(path).map_err(io)?;
+    // Sniff before anything else: most files in a tree are not binaries, and for them this
+    // costs one read and no stat.
+    let mut magic = [0u8; 8];
+    let n = read_up_to(&file, &mut magic).map_err(io)?;
+    if sniff(&magic[..n]).is_none() {
+        return Ok(None);
+    }
+    let len = file.metadata().map_err(io)?.len();
+    let src = Source::file(&file, len, shown_as, options.max_bytes);
+    detect_source(&src, options)
+}
+
+fn read_up_to(mut file: &File, buf: &mut [u8]) -> std::io::Result<usize> {
+    use std::io::Read;
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(n)
+}
+
+fn detect_source(src: &Source<'_>, options: &DetectOptions) -> Result<Option<BinaryReport>, Error> {
+    let magic = src.read_prefix(0, 8, "magic bytes")?;
+    let Some(format) = sniff(&magic) else { return Ok(None) };
+    let report = match format {
+        Format::Elf => parse_elf::detect(src, options)?,
+        Format::Pe => match parse_pe::detect(src, options)? {
+            Some(r) => r,
+            // "MZ" alone is a DOS program or a text file that happens to start so.
+            None => return Ok(None),
+        },
+        Format::MachO | Format::MachOFat => parse_macho::detect(src, format, options)?,
+    };
+    Ok(Some(report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniff_table() {
+        let cases: &[(&[u8], Option<Format>)] = &[
+            (b"\x7fELF\x02\x01\x01\x00", Some(Format::Elf)),
+            (b"MZ\x90\x00\x03\x00\x00\x00", Some(Format::Pe)),
+            (b"\xcf\xfa\xed\xfe\x0c\x00\x00\x01", Some(Format::MachO)),
+            (b"\xce\xfa\xed\xfe\x07\x00\x00\x00", Some(Format::MachO)),
+            (b"\xca\xfe\xba\xbe\x00\x00\x00\x02", Some(Format::MachOFat)),
+            // A Java class file, version 52 (Java 8).
+            (b"\xca\xfe\xba\xbe\x00\x00\x00\x34", None),
+            (b"#!/bin/sh\n", None),
+            (b"\x7fEL", None),
+            (b"", None),
+        ];
+        for (magic, want) in cases {
+            assert_eq!(sniff(magic), *want, "{magic:?}");
+        }
+    }
+
+    #[test]
+    fn text_is_not_a_binary() {
+        assert!(detect_bytes(b"MZ is how this text starts", "/t").unwrap().is_none());
+        assert!(detect_bytes(b"", "/t").unwrap().is_none());
+    }
+
+    #[test]
+    fn error_codes() {
+        let e = Error::Malformed { path: "/x".into(), format: Format::Elf, message: "m".into() };
+        assert_eq!(e.code(), "toolchain/malformed-binary");
+        assert_eq!(e.path(), "/x");
+        let e = Error::Io { path: "/y".into(), source: std::io::Error::other("denied") };
+        assert_eq!(e.code(), "scan/unreadable-file");
+    }
+}

@@ -1,0 +1,52 @@
+//! Walks a tree, detects the toolchain of every binary and prints the aggregate and the rate:
+//! the benchmark subject of `bench/usr.sh`.
+//!
+//! ```sh
+//! cargo run --release -p sovstack-binary --example walk -- /usr [--one-file-system] [--no-rodata] [--list]
+//! ```
+
+use sovstack_binary::{walk, Component, WalkOptions};
+use std::path::PathBuf;
+use std::time::Instant;
+
+fn main() {
+    let mut root = PathBuf::from("/usr");
+    let mut options = WalkOptions::default();
+    let mut list = false;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--one-file-system" => options.one_filesystem = true,
+            "--no-rodata" => options.detect.scan_rodata = false,
+            "--list" => list = true,
+            _ => root = PathBuf::from(arg),
+        }
+    }
+    let start = Instant::now();
+    let out = match walk(&root, &options, &|_| {}) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let secs = start.elapsed().as_secs_f64();
+    if list {
+        for (path, r) in &out.binaries {
+            let labels: Vec<String> = r.detections.iter().map(|d| format!("{}:{}", d.component, d.label())).collect();
+            println!("{path}\t{}\t{}", r.format, labels.join(" "));
+        }
+    }
+    println!(
+        "{} files, {} binaries, {} diagnostics in {secs:.2}s: {:.0} files/s",
+        out.files,
+        out.binaries.len(),
+        out.diagnostics.len(),
+        out.files as f64 / secs
+    );
+    for component in [Component::Compiler, Component::Linker, Component::Libc, Component::Runtime] {
+        println!("{component}:");
+        for share in out.tally.shares(component).iter().take(8) {
+            println!("  {share}");
+        }
+    }
+}

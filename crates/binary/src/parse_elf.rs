@@ -1,0 +1,326 @@
+//! ELF: reads the header, the program and section header tables and the section-name table,
+//! then only the sections that carry toolchain marks:
+//!
+//! - `.comment`: compiler and linker idents (GCC, clang, rustc, LLD, mold), see [`crate::idents`];
+//! - `.note.gnu.gold-version`: GNU gold; GNU ld (bfd) leaves no mark and is never inferred;
+//! - `.go.buildinfo` and `.note.go.buildid`: Go, with its version and main module;
+//! - `.dep-v0`: cargo-auditable's crate list (Rust);
+//! - `PT_INTERP`, `DT_NEEDED` and `.gnu.version_r`: glibc or musl;
+//! - `.rodata` / `.fpc` (optional): marks that survive stripping, see [`crate::scan_rodata`].
+//!
+//! Debian strips `.comment` from its packages, so for most of `/usr/bin` this yields the C
+//! library and no compiler: the compiler is then unknown, as it should be.
+
+use crate::detections::{detection, file_evidence, Found};
+use crate::report::{BinaryReport, Component, Format};
+use crate::scan_rodata::{self, Marks};
+use crate::source::Source;
+use crate::tables::tables;
+use crate::{idents, parse_dep_v0, parse_elf_dynamic, parse_go_buildinfo, DetectOptions, Error};
+use goblin::container::Ctx;
+use goblin::elf::header::{machine_to_str, Header};
+use goblin::elf::program_header::{ProgramHeader, PT_INTERP};
+use goblin::elf::section_header::{SectionHeader, SHN_XINDEX, SHT_GNU_VERNEED, SHT_NOBITS};
+use goblin::elf::Elf;
+use sovstack_inventory::{Confidence, Method};
+
+/// Caps per section: marks sit near the start of `.rodata` or nowhere we would look.
+const MAX_COMMENT: u64 = 1 << 20;
+const MAX_SHSTRTAB: u64 = 1 << 20;
+const MAX_SMALL: u64 = 8 << 20;
+const MAX_RODATA: u64 = 64 << 20;
+
+struct Section {
+    name: String,
+    sh: SectionHeader,
+}
+
+pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<BinaryReport, Error> {
+    let path = src.path();
+    let bad = |e: goblin::error::Error| src.malformed(Format::Elf, e.to_string());
+    let head = src.read_prefix(0, 64, "ELF header")?;
+    let header: Header = Elf::parse_header(&head).map_err(bad)?;
+    let ctx = Ctx::new(header.container().map_err(bad)?, header.endianness().map_err(bad)?);
+    let mut found = Found::default();
+
+    // Program headers: only PT_INTERP is wanted.
+    if header.e_phnum > 0 && header.e_phoff > 0 {
+        let size = ProgramHeader::size(ctx);
+        if usize::from(header.e_phentsize) != size {
+            return Err(src.malformed(Format::Elf, format!("program header size {}", header.e_phentsize)));
+        }
+        let table = src.read(header.e_phoff, (size * usize::from(header.e_phnum)) as u64, "program headers")?;
+        let phdrs = ProgramHeader::parse(&table, 0, usize::from(header.e_phnum), ctx).map_err(bad)?;
+        if let Some(ph) = phdrs.iter().find(|p| p.p_type == PT_INTERP) {
+            let interp = src.read(ph.p_offset, ph.p_filesz.min(4096), "PT_INTERP")?;
+            let interp = String::from_utf8_lossy(interp.split(|&b| b == 0).next().unwrap_or_default()).into_owned();
+            libc_from_interp(&interp, ph.p_offset, path, &mut found);
+        }
+    }
+
+    let sections = section_headers(src, &header, ctx)?;
+    let find = |name: &str| sections.iter().find(|s| s.name == name && s.sh.sh_type != SHT_NOBITS);
+    let field = |s: &Section, at: u64| format!("{} @ {at:#x}", s.name);
+
+    if let Some(s) = find(".comment") {
+        let data = src.read(s.sh.sh_offset, s.sh.sh_size.min(MAX_COMMENT), ".comment")?;
+        for (off, ident) in idents::split(&data) {
+            idents::classify(&ident, path, field(s, s.sh.sh_offset + off as u64), &mut found);
+        }
+    }
+    if let Some(s) = find(".note.gnu.gold-version") {
+        let data = src.read(s.sh.sh_offset, s.sh.sh_size.min(4096), ".note.gnu.gold-version")?;
+        if let Some((off, desc)) = note(&data, ctx, b"GNU", 4) {
+            let text = String::from_utf8_lossy(desc.split(|&b| b == 0).next().unwrap_or_default()).into_owned();
+            idents::classify_with(&text, "gold-note", path, field(s, s.sh.sh_offset + off as u64), &mut found);
+        }
+    }
+    if let Some(s) = find(".go.buildinfo") {
+        let data = src.read(s.sh.sh_offset, s.sh.sh_size.min(MAX_SMALL), ".go.buildinfo")?;
+        if let Some(i) = parse_go_buildinfo::find(&data) {
+            go(&data[i..], path, field(s, s.sh.sh_offset + i as u64), &mut found);
+        }
+    }
+    if let Some(s) = find(".note.go.buildid") {
+        let sig = tables().signature("go-buildid-note");
+        let ev = vec![file_evidence(path, field(s, s.sh.sh_offset), "Go build ID note", Method::KbLookup, sig.confidence), sig.evidence()];
+        found.add(detection(Component::Compiler, "go", None, ev));
+    }
+    if let Some(s) = find(".dep-v0") {
+        let data = src.read(s.sh.sh_offset, s.sh.sh_size.min(MAX_SMALL), ".dep-v0")?;
+        auditable(&data, path, field(s, s.sh.sh_offset), &mut found);
+    }
+
+    // The C library, from the dynamic section and the version needs, through `sh_link`.
+    let strtab_of = |s: &SectionHeader| sections.get(s.sh_link as usize).map(|t| &t.sh);
+    if let Some(d) = find(".dynamic") {
+        if let Some(strtab) = strtab_of(&d.sh) {
+            for (at, lib) in parse_elf_dynamic::needed(src, &d.sh, strtab, ctx)? {
+                libc_from_needed(&lib, at, path, &mut found);
+            }
+        }
+    }
+    if let Some(v) = sections.iter().find(|s| s.sh.sh_type == SHT_GNU_VERNEED) {
+        if let Some(strtab) = strtab_of(&v.sh) {
+            let needs = parse_elf_dynamic::version_needs(src, &v.sh, strtab, ctx)?;
+            glibc_floor(&needs, path, &mut found);
+        }
+    }
+
+    if options.scan_rodata {
+        let comment_has_rustc = found.has(Component::Compiler, "rustc");
+        for name in [".rodata", ".fpc"] {
+            if let Some(s) = find(name) {
+                let data = src.read(s.sh.sh_offset, s.sh.sh_size.min(MAX_RODATA), "read-only data")?;
+                let marks = Marks { rust: !comment_has_rustc, fpc: true, mingw: false, idents: false };
+                scan_rodata::scan(&data, s.sh.sh_offset, name, path, marks, &mut found);
+            }
+        }
+    }
+
+    let (detections, unattributed) = found.finish();
+    Ok(BinaryReport {
+        format: Format::Elf,
+        arches: vec![machine_to_str(header.e_machine).to_string()],
+        detections,
+        platforms: vec![],
+        rich: vec![],
+        unattributed,
+    })
+}
+
+fn section_headers(src: &Source<'_>, header: &Header, ctx: Ctx) -> Result<Vec<Section>, Error> {
+    if header.e_shoff == 0 {
+        return Ok(vec![]);
+    }
+    let bad = |e: goblin::error::Error| src.malformed(Format::Elf, e.to_string());
+    let size = SectionHeader::size(ctx);
+    if usize::from(header.e_shentsize) != size {
+        return Err(src.malformed(Format::Elf, format!("section header size {}", header.e_shentsize)));
+    }
+    // With 0xff00 sections or more, the count lives in the first header's sh_size.
+    let first = src.read(header.e_shoff, size as u64, "section headers")?;
+    let first = SectionHeader::parse_from(&first, 0, 1, ctx).map_err(bad)?.remove(0);
+    let count = if header.e_shnum == 0 { first.sh_size } else { u64::from(header.e_shnum) };
+    if count == 0 {
+        return Ok(vec![]);
+    }
+    let bytes = count.checked_mul(size as u64).ok_or_else(|| src.malformed(Format::Elf, "section count overflows"))?;
+    let table = src.read(header.e_shoff, bytes, "section headers")?;
+    let shdrs = SectionHeader::parse_from(&table, 0, count as usize, ctx).map_err(bad)?;
+    let strndx = if u32::from(header.e_shstrndx) == SHN_XINDEX { first.sh_link as usize } else { usize::from(header.e_shstrndx) };
+    let names = match shdrs.get(strndx) {
+        Some(sh) if sh.sh_type != SHT_NOBITS && sh.sh_size <= MAX_SHSTRTAB => {
+            src.read(sh.sh_offset, sh.sh_size, "section names")?.into_owned()
+        }
+        Some(_) => return Err(src.malformed(Format::Elf, "section-name table too large or empty")),
+        None => Vec::new(),
+    };
+    Ok(shdrs
+        .into_iter()
+        .map(|sh| {
+            let name = names.get(sh.sh_name..).and_then(|n| n.split(|&b| b == 0).next()).unwrap_or_default();
+            Section { name: String::from_utf8_lossy(name).into_owned(), sh }
+        })
+        .collect())
+}
+
+/// The descriptor of the first note named `name` with type `ty`, and its offset in `data`.
+fn note<'d>(data: &'d [u8], ctx: Ctx, name: &[u8], ty: u32) -> Option<(usize, &'d [u8])> {
+    use scroll::Pread;
+    let align4 = |n: usize| n.checked_add(3).map(|n| n & !3);
+    let mut off = 0usize;
+    while off + 12 <= data.len() {
+        let namesz = data.pread_with::<u32>(off, ctx.le).ok()? as usize;
+        let descsz = data.pread_with::<u32>(off + 4, ctx.le).ok()? as usize;
+        let ntype = data.pread_with::<u32>(off + 8, ctx.le).ok()?;
+        let name_at = off + 12;
+        let desc_at = name_at.checked_add(align4(namesz)?)?;
+        let desc = data.get(desc_at..desc_at.checked_add(descsz)?)?;
+        let n = data.get(name_at..name_at + namesz)?;
+        if ntype == ty && n.strip_suffix(&[0]).unwrap_or(n) == name {
+            return Some((desc_at, desc));
+        }
+        off = desc_at.checked_add(align4(descsz)?)?;
+    }
+    None
+}
+
+pub(crate) fn go(data: &[u8], path: &str, field: String, found: &mut Found) {
+    let sig = tables().signature("go-buildinfo");
+    match parse_go_buildinfo::parse(data) {
+        Ok(info) => {
+            let value = info.version.clone().unwrap_or_else(|| "build info (pre-Go 1.18 pointer layout)".into());
+            let mut d = detection(
+                Component::Compiler,
+                "go",
+                info.version.clone(),
+                vec![file_evidence(path, field, value, Method::KbLookup, sig.confidence), sig.evidence()],
+            );
+            d.detail = info.detail();
+            found.add(d);
+        }
+        Err(why) => found.unattributed.push(file_evidence(path, field, format!("unreadable Go build info: {why}"), Method::FileField, Confidence::Low)),
+    }
+}
+
+pub(crate) fn auditable(data: &[u8], path: &str, field: String, found: &mut Found) {
+    let sig = tables().signature("cargo-auditable");
+    match parse_dep_v0::parse(data) {
+        Ok(a) => {
+            let value = match &a.root {
+                Some((n, v)) => format!("root package {n} {v}, {} packages", a.packages),
+                None => format!("{} packages", a.packages),
+            };
+            let mut d = detection(Component::Compiler, "rustc", None, vec![file_evidence(path, field, value.clone(), Method::KbLookup, sig.confidence), sig.evidence()]);
+            d.detail = Some(format!("cargo-auditable: {value}"));
+            found.add(d);
+        }
+        Err(why) => found.unattributed.push(file_evidence(path, field, why, Method::FileField, Confidence::Low)),
+    }
+}
+
+fn libc_from_interp(interp: &str, at: u64, path: &str, found: &mut Found) {
+    let t = tables();
+    for id in ["glibc-interp", "musl-interp"] {
+        let sig = t.signature(id);
+        if sig.regex.as_ref().is_some_and(|re| re.is_match(interp)) {
+            let ev = vec![file_evidence(path, format!("PT_INTERP @ {at:#x}"), interp, Method::KbPattern, sig.confidence), sig.evidence()];
+            found.add(detection(Component::Libc, &sig.toolchain, None, ev));
+        }
+    }
+}
+
+fn libc_from_needed(lib: &str, at: u64, path: &str, found: &mut Found) {
+    let t = tables();
+    let field = format!("DT_NEEDED @ {at:#x}");
+    let glibc = t.signature("glibc-needed");
+    let musl = t.signature("musl-needed");
+    let sig = if lib == "libc.so.6" {
+        glibc
+    } else if musl.regex.as_ref().is_some_and(|re| re.is_match(lib)) {
+        musl
+    } else {
+        return;
+    };
+    let ev = vec![file_evidence(path, field, lib, Method::KbLookup, sig.confidence), sig.evidence()];
+    found.add(detection(Component::Libc, &sig.toolchain, None, ev));
+}
+
+/// The newest `GLIBC_x.y` version needed from `libc.so.6`: a floor for the glibc the file runs
+/// on, recorded as a detail, not as the version it was built with.
+fn glibc_floor(needs: &[(String, Vec<(u64, String)>)], path: &str, found: &mut Found) {
+    let sig = tables().signature("glibc-verneed");
+    let Some(re) = &sig.regex else { return };
+    let newest = needs
+        .iter()
+        .filter(|(file, _)| file == "libc.so.6")
+        .flat_map(|(_, names)| names)
+        .filter_map(|(at, n)| re.captures(n).and_then(|c| c.get(1)).map(|v| (*at, n, v.as_str())))
+        .max_by(|a, b| crate::report::version_cmp(Some(a.2), Some(b.2)));
+    if let Some((at, name, _)) = newest {
+        let mut d = detection(
+            Component::Libc,
+            "glibc",
+            None,
+            vec![file_evidence(path, format!(".gnu.version_r @ {at:#x}"), name.as_str(), Method::KbPattern, sig.confidence), sig.evidence()],
+        );
+        d.detail = Some(format!("requires {name}"));
+        found.add(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use goblin::container::Container;
+
+    #[test]
+    fn notes_are_found_and_bounded() {
+        let ctx = Ctx::new(Container::Big, scroll::LE);
+        let mut n = Vec::new();
+        for (name, ty, desc) in [(&b"XYZ\0"[..], 4u32, &b"nope"[..]), (b"GNU\0", 4, b"gold 1.16\0\0\0")] {
+            n.extend((name.len() as u32).to_le_bytes());
+            n.extend((desc.len() as u32).to_le_bytes());
+            n.extend(ty.to_le_bytes());
+            n.extend(name);
+            n.extend(desc);
+        }
+        let (off, desc) = note(&n, ctx, b"GNU", 4).unwrap();
+        assert_eq!(off, 36);
+        assert_eq!(desc, b"gold 1.16\0\0\0");
+        assert!(note(&n[..30], ctx, b"GNU", 4).is_none());
+        let mut huge = n.clone();
+        huge[0..4].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(note(&huge, ctx, b"GNU", 4).is_none());
+    }
+
+    #[test]
+    fn interp_and_needed_name_the_libc() {
+        let mut f = Found::default();
+        libc_from_interp("/lib/ld-musl-x86_64.so.1", 0x2a8, "/f", &mut f);
+        libc_from_needed("libc.musl-x86_64.so.1", 0x400, "/f", &mut f);
+        libc_from_needed("libm.so.6", 0x410, "/f", &mut f);
+        let (d, _) = f.finish();
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].toolchain, "musl");
+        assert_eq!(d[0].evidence.len(), 4);
+        let mut f = Found::default();
+        libc_from_interp("/lib64/ld-linux-x86-64.so.2", 0x2a8, "/f", &mut f);
+        libc_from_interp("/lib/ld-uClibc.so.0", 0x2a8, "/f", &mut f);
+        assert_eq!(f.finish().0[0].toolchain, "glibc");
+    }
+
+    #[test]
+    fn glibc_floor_is_the_newest_version() {
+        let needs = vec![
+            ("libm.so.6".to_string(), vec![(1, "GLIBC_2.38".to_string())]),
+            ("libc.so.6".to_string(), vec![(2, "GLIBC_2.9".into()), (3, "GLIBC_2.34".into()), (4, "GLIBC_PRIVATE".into()), (5, "GLIBC_2.2.5".into())]),
+        ];
+        let mut f = Found::default();
+        glibc_floor(&needs, "/f", &mut f);
+        let (d, _) = f.finish();
+        assert_eq!(d[0].detail.as_deref(), Some("requires GLIBC_2.34"));
+        assert_eq!(d[0].version, None);
+    }
+}

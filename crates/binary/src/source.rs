@@ -1,0 +1,106 @@
+//! Bounded random access to one file's bytes, in memory or on disk.
+//!
+//! Every parser reads through [`Source`], so the per-file cap is enforced in one place: a read
+//! past the end of the file is [`Error::Truncated`] (the headers lied) and a read that would
+//! pass the cap is [`Error::OverCap`]. Hostile headers can therefore never make a parser
+//! allocate more than the cap. Reads use `pread` (`FileExt::read_exact_at`), not a memory map:
+//! a file truncated while mapped would kill the process with SIGBUS.
+
+use crate::{Error, Format};
+use std::borrow::Cow;
+use std::cell::Cell;
+use std::fs::File;
+use std::os::unix::fs::FileExt;
+
+enum Kind<'a> {
+    Bytes(&'a [u8]),
+    File(&'a File),
+}
+
+/// One file's bytes, read on demand within a budget.
+pub(crate) struct Source<'a> {
+    kind: Kind<'a>,
+    len: u64,
+    path: &'a str,
+    cap: u64,
+    spent: Cell<u64>,
+}
+
+impl<'a> Source<'a> {
+    pub(crate) fn bytes(bytes: &'a [u8], path: &'a str, cap: u64) -> Self {
+        Source { kind: Kind::Bytes(bytes), len: bytes.len() as u64, path, cap, spent: Cell::new(0) }
+    }
+
+    pub(crate) fn file(file: &'a File, len: u64, path: &'a str, cap: u64) -> Self {
+        Source { kind: Kind::File(file), len, path, cap, spent: Cell::new(0) }
+    }
+
+    pub(crate) fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub(crate) fn path(&self) -> &'a str {
+        self.path
+    }
+
+    /// Exactly `len` bytes at `offset`, or an error saying why not.
+    pub(crate) fn read(&self, offset: u64, len: u64, what: &'static str) -> Result<Cow<'a, [u8]>, Error> {
+        let end = offset.checked_add(len).filter(|&e| e <= self.len);
+        let Some(end) = end else {
+            return Err(Error::Truncated { path: self.path.to_string(), what, offset, len, file_len: self.len });
+        };
+        let spent = self.spent.get().saturating_add(len);
+        if spent > self.cap {
+            return Err(Error::OverCap { path: self.path.to_string(), what, len, cap: self.cap });
+        }
+        self.spent.set(spent);
+        match self.kind {
+            Kind::Bytes(b) => Ok(Cow::Borrowed(&b[offset as usize..end as usize])),
+            Kind::File(f) => {
+                let mut buf = vec![0u8; len as usize];
+                f.read_exact_at(&mut buf, offset)
+                    .map_err(|source| Error::Io { path: self.path.to_string(), source })?;
+                Ok(Cow::Owned(buf))
+            }
+        }
+    }
+
+    /// Up to `max` bytes at `offset`: fewer when the file ends sooner, none past its end.
+    pub(crate) fn read_prefix(&self, offset: u64, max: u64, what: &'static str) -> Result<Cow<'a, [u8]>, Error> {
+        let len = self.len.saturating_sub(offset).min(max);
+        self.read(offset.min(self.len), len, what)
+    }
+
+    /// An error for a structural problem in this file.
+    pub(crate) fn malformed(&self, format: Format, message: impl Into<String>) -> Error {
+        Error::Malformed { path: self.path.to_string(), format, message: message.into() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_within_bounds_and_cap() {
+        let data = b"0123456789";
+        let s = Source::bytes(data, "/d", 6);
+        assert_eq!(&*s.read(2, 3, "x").unwrap(), b"234");
+        assert!(matches!(s.read(8, 3, "x"), Err(Error::Truncated { offset: 8, len: 3, file_len: 10, .. })));
+        assert!(matches!(s.read(u64::MAX, 2, "x"), Err(Error::Truncated { .. })));
+        // 3 already spent; 4 more would pass the cap of 6.
+        assert!(matches!(s.read(0, 4, "x"), Err(Error::OverCap { cap: 6, .. })));
+        assert_eq!(&*s.read_prefix(7, 100, "x").unwrap(), b"789");
+        assert_eq!(&*s.read_prefix(70, 100, "x").unwrap(), b"");
+    }
+
+    #[test]
+    fn file_reads_match_bytes() {
+        let mut tmp = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut tmp, b"hello world").unwrap();
+        let f = File::open(tmp.path()).unwrap();
+        let s = Source::file(&f, 11, "/h", 100);
+        assert_eq!(&*s.read(6, 5, "x").unwrap(), b"world");
+        assert!(matches!(s.read(6, 6, "x"), Err(Error::Truncated { .. })));
+    }
+}

@@ -1,0 +1,161 @@
+//! Resolving one name for one record type, following its CNAME chain.
+//!
+//! The common case costs one query: hickory asks for the type, follows the chain itself and,
+//! with `preserve_intermediates`, returns every CNAME record, from which the chain is read and
+//! checked against the hop limit. When hickory instead reports "no records" (NXDOMAIN or
+//! NODATA), it has dropped any CNAMEs it saw, and it reports a loop or a chain deeper than its
+//! fixed limit the same way; so the chain is then walked here one CNAME query at a time, which
+//! tells a missing name from a dangling alias, a loop, or an over-long chain, and keeps the
+//! hops for the record.
+
+use std::collections::HashSet;
+
+use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::op::ResponseCode;
+use hickory_resolver::proto::rr::{Name, RData, Record, RecordType as H};
+use hickory_resolver::TokioResolver;
+
+use super::name::{key, CheckedName};
+use super::{Answer, CnameHop, LookupError, RecordType};
+
+/// The outcome of one resolution.
+pub(crate) struct Walk {
+    pub chain: Vec<CnameHop>,
+    pub answers: Vec<Answer>,
+    pub error: Option<LookupError>,
+}
+
+impl Walk {
+    fn new() -> Self {
+        Walk { chain: Vec::new(), answers: Vec::new(), error: None }
+    }
+
+    fn fail(mut self, error: LookupError) -> Self {
+        self.error = Some(error);
+        self
+    }
+}
+
+/// Tracks the chain's names for loop detection and the hop limit.
+struct Hops {
+    seen: HashSet<String>,
+    limit: usize,
+}
+
+impl Hops {
+    /// Records `name → target`; the error if that closes a loop or passes the limit.
+    fn push(&mut self, walk: &mut Walk, name: String, target: String, ttl: u32) -> Result<(), LookupError> {
+        if walk.chain.len() == self.limit {
+            return Err(LookupError::ChainTooLong { limit: self.limit });
+        }
+        walk.chain.push(CnameHop { name, target: target.clone(), ttl });
+        if !self.seen.insert(target.clone()) {
+            return Err(LookupError::CnameLoop { name: target });
+        }
+        Ok(())
+    }
+}
+
+pub(crate) async fn resolve(resolver: &TokioResolver, query: &CheckedName, rt: RecordType, limit: usize) -> Walk {
+    let mut hops = Hops { seen: HashSet::from([query.text.clone()]), limit };
+    match resolver.lookup(query.name.clone(), rt.to_hickory()).await {
+        Ok(lookup) => {
+            let mut walk = Walk::new();
+            let records = lookup.answers();
+            let mut current = query.text.clone();
+            while let Some(r) = records.iter().find(|r| matches!(r.data, RData::CNAME(_)) && key(&r.name) == current) {
+                let RData::CNAME(target) = &r.data else { unreachable!() };
+                let target = key(&target.0);
+                if let Err(e) = hops.push(&mut walk, current, target.clone(), r.ttl) {
+                    return walk.fail(e);
+                }
+                current = target;
+            }
+            walk.answers = answers_for(records, &current, rt);
+            if !walk.answers.is_empty() || !records.iter().any(|r| r.record_type() == rt.to_hickory()) {
+                return walk;
+            }
+            // Answers exist but not at the end of the chain as read: the response was not in
+            // chain order. Walk it explicitly rather than guess.
+            walk_chain(resolver, query, rt, Hops { seen: HashSet::from([query.text.clone()]), limit }).await
+        }
+        Err(NetError::Dns(DnsError::NoRecordsFound(_))) => walk_chain(resolver, query, rt, hops).await,
+        Err(e) => Walk::new().fail(classify(&query.text, &e)),
+    }
+}
+
+/// Follows the chain with CNAME queries, then asks for `rt` at its end.
+async fn walk_chain(resolver: &TokioResolver, query: &CheckedName, rt: RecordType, mut hops: Hops) -> Walk {
+    let mut walk = Walk::new();
+    let mut current = query.text.clone();
+    let mut current_name = query.name.clone();
+    loop {
+        match resolver.lookup(current_name.clone(), H::CNAME).await {
+            Ok(lookup) => {
+                let Some((target, ttl)) = lookup.answers().iter().find_map(|r| match &r.data {
+                    RData::CNAME(t) if key(&r.name) == current => Some((t.0.clone(), r.ttl)),
+                    _ => None,
+                }) else {
+                    break;
+                };
+                let text = key(&target);
+                if let Err(e) = hops.push(&mut walk, current, text.clone(), ttl) {
+                    return walk.fail(e);
+                }
+                current = text;
+                current_name = absolute(target);
+            }
+            // No CNAME here: `current` is the end of the chain (or does not exist).
+            Err(NetError::Dns(DnsError::NoRecordsFound(nr))) if nr.response_code == ResponseCode::NoError => break,
+            Err(NetError::Dns(DnsError::NoRecordsFound(_))) => {
+                return walk.fail(LookupError::NxDomain { name: current });
+            }
+            Err(e) => return walk.fail(classify(&current, &e)),
+        }
+    }
+    match resolver.lookup(current_name, rt.to_hickory()).await {
+        Ok(lookup) => walk.answers = answers_for(lookup.answers(), &current, rt),
+        Err(NetError::Dns(DnsError::NoRecordsFound(nr))) if nr.response_code == ResponseCode::NXDomain => {
+            return walk.fail(LookupError::NxDomain { name: current });
+        }
+        // NODATA: the name exists without records of this type; not an error.
+        Err(NetError::Dns(DnsError::NoRecordsFound(_))) => {}
+        Err(e) => return walk.fail(classify(&current, &e)),
+    }
+    walk
+}
+
+fn absolute(mut name: Name) -> Name {
+    name.set_fqdn(true);
+    name
+}
+
+fn answers_for(records: &[Record], owner: &str, rt: RecordType) -> Vec<Answer> {
+    records
+        .iter()
+        .filter(|r| key(&r.name) == owner)
+        .filter_map(|r| match (&r.data, rt) {
+            (RData::A(a), RecordType::A) => Some(Answer::A(a.0)),
+            (RData::AAAA(a), RecordType::Aaaa) => Some(Answer::Aaaa(a.0)),
+            (RData::MX(mx), RecordType::Mx) => Some(Answer::Mx { preference: mx.preference, exchange: key(&mx.exchange) }),
+            (RData::NS(ns), RecordType::Ns) => Some(Answer::Ns(key(&ns.0))),
+            (RData::TXT(txt), RecordType::Txt) => {
+                Some(Answer::Txt(txt.txt_data.iter().map(|s| String::from_utf8_lossy(s)).collect()))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn classify(name: &str, err: &NetError) -> LookupError {
+    let name = name.to_owned();
+    match err {
+        NetError::Timeout => LookupError::Timeout { name },
+        NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail)) => LookupError::ServFail { name },
+        NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)) => LookupError::Refused { name },
+        NetError::Dns(DnsError::NoRecordsFound(nr)) if nr.response_code == ResponseCode::NXDomain => {
+            LookupError::NxDomain { name }
+        }
+        other => LookupError::Other { name, message: other.to_string() },
+    }
+}

@@ -1,0 +1,106 @@
+//! Reading the data directory's own CSV tables (`asn/major-asns.csv`, `providers.csv`,
+//! `cname-suffixes.csv`, `MANIFEST.csv`) into typed rows with their line numbers.
+//!
+//! The header must be exactly the expected columns, in order: a renamed or extra column is an
+//! error rather than a silently empty field, as in the knowledge base's tables. Provider feeds
+//! in CSV (RFC 8805 geofeeds) have no header and are read by `cloud::parse_feeds` instead.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+
+use crate::Error;
+
+/// Parses `bytes` (the content of `path`) into rows, each with its 1-based line number.
+pub(crate) fn read_table<T: DeserializeOwned>(
+    path: &Path,
+    bytes: &[u8],
+    columns: &[&str],
+) -> Result<Vec<(u64, T)>, Error> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
+    let header = reader.headers().map_err(|e| csv_error(path, 1, &e))?.clone();
+    let found: Vec<&str> = header.iter().collect();
+    if found != columns {
+        return Err(Error::line(
+            path,
+            1,
+            format!("expected columns {} but found {}", columns.join(","), found.join(",")),
+        ));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            csv_error(path, line, &e)
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let row: T = record
+            .deserialize(Some(&header))
+            .map_err(|e| csv_error(path, line, &e))?;
+        rows.push((line, row));
+    }
+    Ok(rows)
+}
+
+fn csv_error(path: &Path, line: u64, err: &csv::Error) -> Error {
+    // csv's own message repeats the position; keep only the kind of fault.
+    let message = match err.kind() {
+        csv::ErrorKind::Deserialize { err, .. } => match err.field() {
+            Some(field) => format!("field {}: {}", field + 1, err.kind()),
+            None => err.kind().to_string(),
+        },
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("expected {expected_len} fields, found {len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_owned(),
+        _ => err.to_string(),
+    };
+    Error::line(path, line, message)
+}
+
+/// True for an ISO 3166-1 alpha-2 shape (two ASCII capitals). Which codes exist is the
+/// knowledge base's business; here it only catches a swapped column or a lower-case slip.
+pub(crate) fn is_alpha2(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct Row {
+        a: u32,
+        b: String,
+    }
+
+    #[test]
+    fn reads_rows_with_line_numbers() {
+        let rows: Vec<(u64, Row)> =
+            read_table(Path::new("t.csv"), b"a,b\n1,x\n2,\"y,z\"\n", &["a", "b"]).unwrap();
+        assert_eq!(rows[0], (2, Row { a: 1, b: "x".into() }));
+        assert_eq!(rows[1], (3, Row { a: 2, b: "y,z".into() }));
+    }
+
+    #[test]
+    fn errors_name_file_and_line() {
+        let cases: &[(&[u8], &str)] = &[
+            (b"a,c\n1,x\n", "t.csv:1: expected columns a,b but found a,c"),
+            (b"a,b\n1,x\nnope,y\n", "t.csv:3: field 1: invalid digit found in string"),
+            (b"a,b\n1,x\n2\n", "t.csv:3: expected 2 fields, found 1"),
+            (b"a,b\n1,\xff\n", "t.csv:2: not valid UTF-8"),
+        ];
+        for (input, want) in cases {
+            let err = read_table::<Row>(Path::new("t.csv"), input, &["a", "b"]).unwrap_err();
+            assert_eq!(err.to_string(), *want);
+        }
+    }
+
+    #[test]
+    fn alpha2() {
+        assert!(is_alpha2("DE"));
+        for bad in ["de", "D", "DEU", "", "D1"] {
+            assert!(!is_alpha2(bad), "{bad}");
+        }
+    }
+}
