@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Resolves 10,000 names against a local dnsmasq three ways and reports names per second:
+#   1. sovstack's resolver (crates/netdata/examples/resolve.rs, release build),
+#   2. the best a user does with shell tools: `xargs -P4 -n50 dig +short`,
+#   in the same hyperfine run; then dnsperf's maximum queries per second against the same
+#   dnsmasq, the ceiling of what any client can reach on this machine.
+#
+# Needs (Debian): dnsmasq-base dnsutils dnsperf hyperfine. Everything stays on 127.0.0.1:
+# dnsmasq runs with --no-resolv and answers bench.test itself, so no query leaves loopback.
+# Usage: crates/netdata/bench/dns.sh [NAMES]   (default 10000)
+set -euo pipefail
+
+names=${1:-10000}
+repo=$(cd "$(dirname "$0")/../../.." && pwd)
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+pid=""
+cleanup() {
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+for tool in dnsmasq dig dnsperf hyperfine; do
+    command -v "$tool" >/dev/null || { echo "dns.sh: $tool not found (apt install dnsmasq-base dnsutils dnsperf hyperfine)" >&2; exit 2; }
+done
+
+# One name in ten is a CNAME to another name, as web front ends often are.
+python3 - "$work" "$names" <<'PY'
+import sys
+work, n = sys.argv[1], int(sys.argv[2])
+with open(f"{work}/hosts", "w") as hosts, open(f"{work}/cnames.conf", "w") as conf, \
+     open(f"{work}/names.txt", "w") as names, open(f"{work}/dnsperf.txt", "w") as perf:
+    for i in range(n):
+        hosts.write(f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255} h{i}.bench.test\n")
+        name = f"c{i}.bench.test" if i % 10 == 0 else f"h{i}.bench.test"
+        if i % 10 == 0:
+            conf.write(f"cname=c{i}.bench.test,h{i}.bench.test\n")
+        names.write(name + "\n")
+        perf.write(f"{name} A\n")
+PY
+
+dnsmasq --keep-in-foreground --port="$port" --listen-address=127.0.0.1 --bind-interfaces \
+    --no-resolv --no-hosts --addn-hosts="$work/hosts" --conf-file="$work/cnames.conf" \
+    --local=/bench.test/ --cache-size=10000 --dns-forward-max=1000 --pid-file="$work/pid" \
+    --user="$(id -un)" --log-facility=/dev/null &
+pid=$!
+for _ in $(seq 50); do dig +short +tries=1 +time=1 -p "$port" @127.0.0.1 h1.bench.test >/dev/null 2>&1 && break; sleep 0.1; done
+[ "$(dig +short -p "$port" @127.0.0.1 c0.bench.test | tail -1)" = "10.0.0.0" ] || { echo "dns.sh: dnsmasq did not come up" >&2; exit 1; }
+
+(cd "$repo" && cargo build --quiet --release -p sovstack-netdata --example resolve)
+resolve="$repo/target/release/examples/resolve"
+# Check the example resolves everything before timing it.
+errors=$("$resolve" --resolver "127.0.0.1:$port" "$work/names.txt" | awk -F'\t' '$4 != "" || $3 == ""' | wc -l)
+[ "$errors" -eq 0 ] || { echo "dns.sh: $errors names failed to resolve" >&2; exit 1; }
+
+hyperfine --warmup 1 --runs 5 --export-json "$work/hyperfine.json" \
+    -n sovstack "$resolve --resolver 127.0.0.1:$port $work/names.txt" \
+    -n 'xargs -P4 -n50 dig' "xargs -P4 -n50 dig +short -p $port @127.0.0.1 < $work/names.txt"
+
+dnsperf -s 127.0.0.1 -p "$port" -d "$work/dnsperf.txt" -l 10 -c 4 -q 500 > "$work/dnsperf.out"
+grep -E 'Queries (sent|completed|lost)|Queries per second' "$work/dnsperf.out"
+
+python3 - "$work" "$names" <<'PY'
+import json, re, sys
+work, n = sys.argv[1], int(sys.argv[2])
+runs = {r["command"]: r["mean"] for r in json.load(open(f"{work}/hyperfine.json"))["results"]}
+qps = float(re.search(r"Queries per second:\s+([\d.]+)", open(f"{work}/dnsperf.out").read()).group(1))
+ours, dig = n / runs["sovstack"], n / runs["xargs -P4 -n50 dig"]
+print(f"sovstack resolve: {ours:,.0f} names/s")
+print(f"xargs -P4 -n50 dig +short: {dig:,.0f} names/s")
+print(f"ratio: {ours / dig:.1f}x (target >= 5x)")
+print(f"dnsperf max: {qps:,.0f} queries/s; sovstack reaches {ours / qps:.0%} of it")
+PY
