@@ -19,21 +19,7 @@ pub fn attribute_item(kb: &Kb, item: &dyn Item) -> AttributedItem {
     AttributedItem {
         id: item.id().to_string(),
         label: item.label(),
-        actors: item
-            .actors()
-            .iter()
-            .map(|a| {
-                let (blocs, laws) = geo(kb, a);
-                AbiActor {
-                    role: a.role.as_str().to_string(),
-                    name: a.name.clone(),
-                    country: a.country.as_ref().map(|c| c.as_str().to_string()),
-                    blocs,
-                    laws,
-                    governance: governance(a.governance),
-                }
-            })
-            .collect(),
+        actors: item.actors().iter().map(|a| actor(kb, a)).collect(),
     }
 }
 
@@ -47,28 +33,34 @@ pub(crate) fn item_report(kb: &Kb, item: &dyn Item) -> ItemReport {
             .actors()
             .iter()
             .map(|a| {
-                let (blocs, laws) = geo(kb, a);
-                ActorReport {
-                    role: a.role.as_str().to_string(),
-                    name: a.name.clone(),
-                    country: a.country.as_ref().map(|c| c.as_str().to_string()),
-                    blocs,
-                    laws,
-                    governance: governance(a.governance),
-                    confidence: a.evidence.iter().map(|e| e.confidence).min().unwrap_or(Confidence::Low),
-                }
+                let AbiActor { role, name, country, blocs, laws, governance } = actor(kb, a);
+                let confidence = a.evidence.iter().map(|e| e.confidence).min().unwrap_or(Confidence::Low);
+                ActorReport { role, name, country, blocs, laws, governance, confidence }
             })
             .collect(),
         findings: Vec::new(),
     }
 }
 
-fn geo(kb: &Kb, actor: &Actor) -> (Vec<String>, Vec<String>) {
-    let Some(code) = &actor.country else { return (Vec::new(), Vec::new()) };
-    let blocs = kb.country(code.as_str()).map(|c| c.blocs.clone()).unwrap_or_default();
-    let mut laws: Vec<String> = kb.laws_reaching(code.as_str()).iter().map(|l| l.id.clone()).collect();
-    laws.sort();
-    (blocs, laws)
+/// An inventory actor with its country's blocs and the laws that reach it.
+fn actor(kb: &Kb, a: &Actor) -> AbiActor {
+    let (blocs, laws) = match &a.country {
+        Some(code) => {
+            let blocs = kb.country(code.as_str()).map(|c| c.blocs.clone()).unwrap_or_default();
+            let mut laws: Vec<String> = kb.laws_reaching(code.as_str()).iter().map(|l| l.id.clone()).collect();
+            laws.sort();
+            (blocs, laws)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    AbiActor {
+        role: a.role.as_str().to_string(),
+        name: a.name.clone(),
+        country: a.country.as_ref().map(|c| c.as_str().to_string()),
+        blocs,
+        laws,
+        governance: governance(a.governance),
+    }
 }
 
 /// A few facts beside the label, so a person can tell two items apart.
