@@ -82,6 +82,8 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Binary
         }
     }
     if let Some(s) = find(".note.go.buildid") {
+        // Only its presence is used, but evidence must not cite bytes the file does not have.
+        src.read(s.sh.sh_offset, s.sh.sh_size.min(64), ".note.go.buildid")?;
         let sig = tables().signature("go-buildid-note");
         let ev = vec![file_evidence(path, field(s, s.sh.sh_offset), "Go build ID note", Method::KbLookup, sig.confidence), sig.evidence()];
         found.add(detection(Component::Compiler, "go", None, ev));
@@ -111,9 +113,8 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Binary
         let comment_has_rustc = found.has(Component::Compiler, "rustc");
         for name in [".rodata", ".fpc"] {
             if let Some(s) = find(name) {
-                let data = src.read(s.sh.sh_offset, s.sh.sh_size.min(MAX_RODATA), "read-only data")?;
                 let marks = Marks { rust: !comment_has_rustc, fpc: true, mingw: false, idents: false };
-                scan_rodata::scan(&data, s.sh.sh_offset, name, path, marks, &mut found);
+                scan_rodata::scan_section(src, s.sh.sh_offset, s.sh.sh_size.min(MAX_RODATA), name, marks, &mut found)?;
             }
         }
     }

@@ -152,6 +152,10 @@ fn sections(src: &Source<'_>, base: u64, arch: &str, sects: &[Sect], options: &D
         }
     }
     if let Some(s) = sects.iter().filter(in_file).find(|s| s.name.starts_with("__swift5_")) {
+        // Only the name is used, but evidence must not cite bytes the file does not have.
+        if (base + s.offset).saturating_add(s.size) > src.len() {
+            return Err(src.malformed(Format::MachO, format!("section {} lies beyond the end of the file", s.name)));
+        }
         let sig = tables().signature("swift-sections");
         let ev = vec![file_evidence(path, field(s, base + s.offset), s.name.as_str(), Method::KbPattern, sig.confidence), sig.evidence()];
         found.add(detection(Component::Compiler, "swift", None, ev));
@@ -163,9 +167,8 @@ fn sections(src: &Source<'_>, base: u64, arch: &str, sects: &[Sect], options: &D
     if options.scan_rodata && !found.has(Component::Compiler, "rustc") {
         for s in sects.iter().filter(in_file).filter(|s| s.seg == "__TEXT" && (s.name == "__const" || s.name == "__cstring")) {
             let at = base + s.offset;
-            let data = src.read(at, s.size.min(MAX_RODATA), "read-only data")?;
             let marks = Marks { rust: true, fpc: false, mingw: false, idents: false };
-            scan_rodata::scan(&data, at, &format!("{arch}: {},{}", s.seg, s.name), path, marks, found);
+            scan_rodata::scan_section(src, at, s.size.min(MAX_RODATA), &format!("{arch}: {},{}", s.seg, s.name), marks, found)?;
         }
     }
     Ok(())

@@ -233,3 +233,99 @@ fn dotnet(src: &Source<'_>, sections: &[Section], cli_rva: u32, found: &mut Foun
     found.add(detection(Component::Runtime, "dotnet", Some(version), ev));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse_dotnet::tests::root;
+    use crate::parse_rich_header::tests::dos_with_rich;
+
+    /// A minimal PE32 image: a Rich header (VS2010 linker and C compiler), one section holding a
+    /// CLI header and a .NET metadata root, and MinGW-style idents in `.rdata`.
+    fn pe(with_cli: bool) -> Vec<u8> {
+        let mut b = dos_with_rich(0x1234_5678, &[(0x009d_9d1b, 1), (0x00aa_9d1b, 12)]);
+        b.resize(0x100, 0);
+        b[0x3c..0x40].copy_from_slice(&0x100u32.to_le_bytes());
+        b.extend(b"PE\0\0");
+        let mut coff = vec![0u8; 20];
+        coff[0..2].copy_from_slice(&0x14cu16.to_le_bytes());
+        coff[2..4].copy_from_slice(&2u16.to_le_bytes());
+        coff[16..18].copy_from_slice(&0xe0u16.to_le_bytes());
+        b.extend(coff);
+        let mut opt = vec![0u8; 0xe0];
+        opt[0..2].copy_from_slice(&0x10bu16.to_le_bytes());
+        (opt[2], opt[3]) = (10, 0);
+        opt[92..96].copy_from_slice(&16u32.to_le_bytes());
+        if with_cli {
+            opt[96 + 14 * 8..96 + 14 * 8 + 4].copy_from_slice(&0x2000u32.to_le_bytes());
+            opt[96 + 14 * 8 + 4..96 + 15 * 8].copy_from_slice(&72u32.to_le_bytes());
+        }
+        b.extend(opt);
+        for (name, va, ptr) in [(b".text\0\0\0", 0x2000u32, 0x400u32), (b".rdata\0\0", 0x3000, 0x600)] {
+            let mut s = vec![0u8; 40];
+            s[..8].copy_from_slice(name);
+            s[8..12].copy_from_slice(&0x200u32.to_le_bytes());
+            s[12..16].copy_from_slice(&va.to_le_bytes());
+            s[16..20].copy_from_slice(&0x200u32.to_le_bytes());
+            s[20..24].copy_from_slice(&ptr.to_le_bytes());
+            b.extend(s);
+        }
+        b.resize(0x800, 0);
+        let mut cli = vec![0u8; 72];
+        cli[0..4].copy_from_slice(&72u32.to_le_bytes());
+        cli[8..12].copy_from_slice(&0x2050u32.to_le_bytes());
+        cli[12..16].copy_from_slice(&0x100u32.to_le_bytes());
+        b[0x400..0x448].copy_from_slice(&cli);
+        let r = root("v4.0.30319");
+        b[0x450..0x450 + r.len()].copy_from_slice(&r);
+        let idents = b"\0GCC: (GNU) 13.2.0\0\0\0Mingw-w64 runtime failure:\n\0";
+        b[0x610..0x610 + idents.len()].copy_from_slice(idents);
+        b
+    }
+
+    #[test]
+    fn synthetic_pe_with_rich_dotnet_and_mingw_marks() {
+        let b = pe(true);
+        let r = crate::detect_bytes(&b, "/a.exe").unwrap().unwrap();
+        assert_eq!(r.format, Format::Pe);
+        assert_eq!(r.arches, vec!["X86"]);
+        let got: Vec<_> = r.detections.iter().map(|d| (d.component, d.toolchain.as_str(), d.version.as_deref())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Component::Compiler, "gcc", Some("13.2.0")),
+                (Component::Compiler, "msvc", Some("VS2010 (10.0)")),
+                (Component::Linker, "msvc", Some("VS2010 (10.0)")),
+                (Component::Runtime, "dotnet", Some("v4.0.30319")),
+                (Component::Runtime, "mingw-w64", None),
+            ]
+        );
+        let linker = &r.detections[2];
+        assert_eq!(linker.detail.as_deref(), Some("VS2010 SP1 build 40219"));
+        assert!(linker.evidence.iter().any(|e| e.value.as_deref() == Some("10.0")));
+        assert_eq!(r.rich.len(), 2);
+        assert_eq!(r.rich[1].tool.as_deref(), Some("Utc1600_C"));
+    }
+
+    #[test]
+    fn broken_pe_structures_are_errors_or_not_pe() {
+        let b = pe(true);
+        // CLI header pointing outside every section.
+        let mut bad = b.clone();
+        let dd = 0x118 + 96 + 14 * 8;
+        bad[dd..dd + 4].copy_from_slice(&0x9000u32.to_le_bytes());
+        assert!(matches!(crate::detect_bytes(&bad, "/a.exe"), Err(Error::Malformed { .. })));
+        // Section table cut off by the end of the file.
+        assert!(matches!(crate::detect_bytes(&b[..0x180], "/a.exe"), Err(Error::Truncated { .. })));
+        // No PE signature: a DOS program.
+        let mut dos = b.clone();
+        dos[0x100] = b'X';
+        assert!(crate::detect_bytes(&dos, "/a.exe").unwrap().is_none());
+        // Without a Rich header the linker version is kept, unattributed.
+        let mut plain = pe(false);
+        plain[0x80..0x100].fill(0);
+        let r = crate::detect_bytes(&plain, "/a.exe").unwrap().unwrap();
+        assert!(r.of(Component::Linker).next().is_none());
+        assert!(r.unattributed.iter().any(|e| e.value.as_deref() == Some("10.0")));
+    }
+}

@@ -8,7 +8,9 @@
 use crate::detections::{detection, file_evidence, Found};
 use crate::idents;
 use crate::report::Component;
+use crate::source::Source;
 use crate::tables::tables;
+use crate::Error;
 use memchr::memmem;
 use sovstack_inventory::Method;
 use std::collections::HashSet;
@@ -25,6 +27,38 @@ pub(crate) struct Marks {
     pub fpc: bool,
     pub mingw: bool,
     pub idents: bool,
+}
+
+/// Bytes read at a time by [`scan_section`]: big enough for memmem to run at full speed, small
+/// enough that the buffer is recycled by the allocator instead of faulted in afresh.
+const CHUNK: u64 = 1 << 20;
+/// Overlap between chunks, so a mark straddling a boundary is still seen whole.
+const OVERLAP: u64 = 256;
+
+/// Searches `size` bytes of `section` at file offset `at` in chunks, stopping as soon as every
+/// mark asked for has been found. Used for ELF and Mach-O read-only data, which runs to tens of
+/// megabytes in large libraries; ident strings are not searched this way.
+pub(crate) fn scan_section(src: &Source<'_>, at: u64, size: u64, section: &str, marks: Marks, found: &mut Found) -> Result<(), Error> {
+    let mut start = 0;
+    while start < size {
+        let marks = Marks {
+            rust: marks.rust && !found.has(Component::Compiler, "rustc"),
+            fpc: marks.fpc && !found.has(Component::Compiler, "fpc"),
+            mingw: marks.mingw && !found.has(Component::Runtime, "mingw-w64"),
+            idents: false,
+        };
+        if !(marks.rust || marks.fpc || marks.mingw) {
+            break;
+        }
+        let len = CHUNK.min(size - start);
+        let data = src.read(at + start, len, "read-only data")?;
+        scan(&data, at + start, section, src.path(), marks, found);
+        if len < CHUNK {
+            break;
+        }
+        start += len - OVERLAP;
+    }
+    Ok(())
 }
 
 /// Searches `data`, which was read from `section` at file offset `base`.
@@ -118,6 +152,26 @@ FPC 3.2.2 [2021/05/16] for x86_64 - Linux\0Mingw-w64 runtime failure:\n\0xxGCC: 
         // The string is bounded by NULs, not by the needle: "xxGCC: ..." is not an ident and is
         // kept unattributed rather than read as GCC.
         assert_eq!(unattributed[0].value.as_deref(), Some("xxGCC: (GNU) 13.2.0"));
+    }
+
+    #[test]
+    fn chunks_overlap_and_stop_early() {
+        // A mark straddling the first chunk boundary, then another that must not be read.
+        let mut data = vec![0u8; (CHUNK * 3) as usize];
+        let mark = b"/rustc/82e1608dfa6e0b5569232559e3d385fea5a93112/";
+        let at = CHUNK as usize - 20;
+        data[at..at + mark.len()].copy_from_slice(mark);
+        let src = Source::bytes(&data, "/f", u64::MAX);
+        let mut f = Found::default();
+        let marks = Marks { rust: true, fpc: false, mingw: false, idents: false };
+        scan_section(&src, 0, data.len() as u64, ".rodata", marks, &mut f).unwrap();
+        let (d, _) = f.finish();
+        assert_eq!(d[0].evidence[0].field.as_deref(), Some(&*format!(".rodata @ {at:#x}")));
+        // Found in the second chunk; the third was never needed.
+        let src = Source::bytes(&data, "/f", 2 * CHUNK);
+        let mut f = Found::default();
+        scan_section(&src, 0, data.len() as u64, ".rodata", marks, &mut f).unwrap();
+        assert!(f.has(Component::Compiler, "rustc"));
     }
 
     #[test]

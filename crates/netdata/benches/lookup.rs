@@ -17,7 +17,9 @@ fn main() {
 fn data() -> &'static NetData {
     static DATA: OnceLock<NetData> = OnceLock::new();
     DATA.get_or_init(|| {
-        DataDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/network")).load().unwrap()
+        DataDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/network"))
+            .load()
+            .unwrap()
     })
 }
 
@@ -64,7 +66,10 @@ fn asn_mmdb(bencher: Bencher) {
     let data = data();
     let addrs = addresses();
     bencher.counter(ItemsCount::new(addrs.len())).bench(|| {
-        addrs.iter().filter(|ip| matches!(data.asn(black_box(**ip)), Ok(Some(_)))).count()
+        addrs
+            .iter()
+            .filter(|ip| matches!(data.asn(black_box(**ip)), Ok(Some(_))))
+            .count()
     });
 }
 
@@ -73,11 +78,16 @@ fn attribute(bencher: Bencher) {
     let data = data();
     let addrs = addresses();
     bencher.counter(ItemsCount::new(addrs.len())).bench(|| {
-        addrs.iter().map(|ip| data.attribute(black_box(*ip)).errors.len()).sum::<usize>()
+        addrs
+            .iter()
+            .map(|ip| data.attribute(black_box(*ip)).errors.len())
+            .sum::<usize>()
     });
 }
 
 #[divan::bench]
 fn load_data_dir() -> NetData {
-    DataDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/network")).load().unwrap()
+    DataDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/network"))
+        .load()
+        .unwrap()
 }

@@ -30,10 +30,23 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--resolver" => builder = builder.nameserver(args.next().ok_or("--resolver needs IP:PORT")?.parse::<SocketAddr>()?),
-            "--concurrency" => builder = builder.concurrency(args.next().ok_or("--concurrency needs N")?.parse()?),
+            "--resolver" => {
+                builder = builder.nameserver(
+                    args.next()
+                        .ok_or("--resolver needs IP:PORT")?
+                        .parse::<SocketAddr>()?,
+                )
+            }
+            "--concurrency" => {
+                builder = builder.concurrency(args.next().ok_or("--concurrency needs N")?.parse()?)
+            }
             "--type" => {
-                record_type = match args.next().ok_or("--type needs a type")?.to_ascii_uppercase().as_str() {
+                record_type = match args
+                    .next()
+                    .ok_or("--type needs a type")?
+                    .to_ascii_uppercase()
+                    .as_str()
+                {
                     "A" => RecordType::A,
                     "AAAA" => RecordType::Aaaa,
                     "MX" => RecordType::Mx,
@@ -48,10 +61,16 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let text = std::fs::read_to_string(file.ok_or("missing NAMES_FILE")?)?;
-    let queries: Vec<(&str, RecordType)> =
-        text.lines().map(str::trim).filter(|l| !l.is_empty()).map(|l| (l, record_type)).collect();
+    let queries: Vec<(&str, RecordType)> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| (l, record_type))
+        .collect();
 
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let lookups = runtime.block_on(async {
         let resolver = builder.build()?;
         Ok::<_, Box<dyn std::error::Error>>(resolver.resolve_all(&queries).await)
@@ -65,14 +84,32 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             continue;
         }
         let chain: Vec<&str> = l.chain.iter().map(|h| h.target.as_str()).collect();
-        let answers: Vec<String> = l.answers.iter().map(|a| match a {
-            Answer::A(ip) => ip.to_string(),
-            Answer::Aaaa(ip) => ip.to_string(),
-            Answer::Mx { preference, exchange } => format!("{preference} {exchange}"),
-            Answer::Ns(n) | Answer::Txt(n) => n.clone(),
-        }).collect();
-        let error = l.error.as_ref().map(ToString::to_string).unwrap_or_default();
-        writeln!(out, "{}\t{}\t{}\t{}", l.query, chain.join(" > "), answers.join(" "), error)?;
+        let answers: Vec<String> = l
+            .answers
+            .iter()
+            .map(|a| match a {
+                Answer::A(ip) => ip.to_string(),
+                Answer::Aaaa(ip) => ip.to_string(),
+                Answer::Mx {
+                    preference,
+                    exchange,
+                } => format!("{preference} {exchange}"),
+                Answer::Ns(n) | Answer::Txt(n) => n.clone(),
+            })
+            .collect();
+        let error = l
+            .error
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{}",
+            l.query,
+            chain.join(" > "),
+            answers.join(" "),
+            error
+        )?;
     }
     out.flush()?;
     Ok(())

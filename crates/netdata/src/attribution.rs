@@ -96,8 +96,18 @@ impl NetData {
             Some(op) => Some(op.clone()),
             None => r.org.as_deref().map(|name| name_only(r.asn, name)),
         });
-        let cloud = self.cloud(ip).map(|m| CloudAttribution { prefix: m.prefix, entries: m.entries.to_vec() });
-        Attribution { ip, asn, operator, location, cloud, errors }
+        let cloud = self.cloud(ip).map(|m| CloudAttribution {
+            prefix: m.prefix,
+            entries: m.entries.to_vec(),
+        });
+        Attribution {
+            ip,
+            asn,
+            operator,
+            location,
+            cloud,
+            errors,
+        }
     }
 }
 

@@ -53,13 +53,19 @@ impl CnameSuffixes {
             let suffix = row.suffix.to_ascii_lowercase();
             let labels_ok = suffix.contains('.')
                 && suffix.split('.').all(|l| {
-                    !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    !l.is_empty()
+                        && l.len() <= 63
+                        && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 });
             if !labels_ok || suffix != row.suffix {
                 return Err(Error::line(path, line, format!("suffix {:?} must be a lower-case name of two or more labels, without a trailing dot", row.suffix)));
             }
             let Some(provider) = providers.get(&row.provider) else {
-                return Err(Error::line(path, line, format!("provider {:?} is not in providers.csv", row.provider)));
+                return Err(Error::line(
+                    path,
+                    line,
+                    format!("provider {:?} is not in providers.csv", row.provider),
+                ));
             };
             if row.source.is_empty() {
                 return Err(Error::line(path, line, "source is required"));
@@ -71,7 +77,11 @@ impl CnameSuffixes {
                 line,
             };
             if by_suffix.insert(suffix, m).is_some() {
-                return Err(Error::line(path, line, format!("suffix {:?} is listed twice", row.suffix)));
+                return Err(Error::line(
+                    path,
+                    line,
+                    format!("suffix {:?} is listed twice", row.suffix),
+                ));
             }
         }
         Ok(CnameSuffixes { by_suffix })
@@ -108,21 +118,46 @@ mod tests {
 
     fn shipped() -> CnameSuffixes {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/network");
-        let providers = ProviderTable::parse(Path::new("providers.csv"), &std::fs::read(root.join("providers.csv")).unwrap()).unwrap();
-        CnameSuffixes::parse(Path::new("cname-suffixes.csv"), &std::fs::read(root.join("cname-suffixes.csv")).unwrap(), &providers).unwrap()
+        let providers = ProviderTable::parse(
+            Path::new("providers.csv"),
+            &std::fs::read(root.join("providers.csv")).unwrap(),
+        )
+        .unwrap();
+        CnameSuffixes::parse(
+            Path::new("cname-suffixes.csv"),
+            &std::fs::read(root.join("cname-suffixes.csv")).unwrap(),
+            &providers,
+        )
+        .unwrap()
     }
 
     #[test]
+    #[allow(clippy::type_complexity)] // a table of expected rows reads best inline
     fn longest_whole_label_suffix_wins() {
         let t = shipped();
         let cases: &[(&str, Option<(&str, Option<&str>)>)] = &[
-            ("d111111abcdef8.cloudfront.net.", Some(("aws", Some("CloudFront")))),
-            ("WWW.EXAMPLE.COM.EDGEKEY.NET", Some(("akamai", Some("CDN (Enhanced TLS)")))),
-            ("example-com.mail.protection.outlook.com", Some(("microsoft365", Some("Exchange Online")))),
+            (
+                "d111111abcdef8.cloudfront.net.",
+                Some(("aws", Some("CloudFront"))),
+            ),
+            (
+                "WWW.EXAMPLE.COM.EDGEKEY.NET",
+                Some(("akamai", Some("CDN (Enhanced TLS)"))),
+            ),
+            (
+                "example-com.mail.protection.outlook.com",
+                Some(("microsoft365", Some("Exchange Online"))),
+            ),
             ("autodiscover.outlook.com", Some(("microsoft365", None))),
-            ("my-lb-1234.eu-west-1.elb.amazonaws.com", Some(("aws", Some("Elastic Load Balancing")))),
+            (
+                "my-lb-1234.eu-west-1.elb.amazonaws.com",
+                Some(("aws", Some("Elastic Load Balancing"))),
+            ),
             ("bucket.s3.eu-central-1.amazonaws.com", Some(("aws", None))),
-            ("ghs.googlehosted.com", Some(("google", Some("Workspace custom domains")))),
+            (
+                "ghs.googlehosted.com",
+                Some(("google", Some("Workspace custom domains"))),
+            ),
             ("alt1.aspmx.l.google.com", Some(("google", Some("Gmail")))),
             ("notcloudfront.net", None),
             ("cloudfront.net.example.org", None),
@@ -130,14 +165,20 @@ mod tests {
             ("", None),
         ];
         for (name, want) in cases {
-            let got = t.lookup(name).map(|m| (m.provider.id.as_str(), m.service.as_deref()));
+            let got = t
+                .lookup(name)
+                .map(|m| (m.provider.id.as_str(), m.service.as_deref()));
             assert_eq!(got, *want, "{name}");
         }
     }
 
     #[test]
     fn rejects_bad_rows() {
-        let providers = ProviderTable::parse(Path::new("p.csv"), b"id,name,parent_company,parent_hq_country,source\naws,A,B,US,s\n").unwrap();
+        let providers = ProviderTable::parse(
+            Path::new("p.csv"),
+            b"id,name,parent_company,parent_hq_country,source\naws,A,B,US,s\n",
+        )
+        .unwrap();
         let h = "suffix,provider,service,source\n";
         let cases = [
             ("cloudfront.net,gcp,,s\n", "c.csv:2: provider \"gcp\" is not in providers.csv"),
@@ -148,7 +189,12 @@ mod tests {
             ("a.net,aws,,s\na.net,aws,,s\n", "c.csv:3: suffix \"a.net\" is listed twice"),
         ];
         for (rows, want) in cases {
-            let err = CnameSuffixes::parse(Path::new("c.csv"), format!("{h}{rows}").as_bytes(), &providers).unwrap_err();
+            let err = CnameSuffixes::parse(
+                Path::new("c.csv"),
+                format!("{h}{rows}").as_bytes(),
+                &providers,
+            )
+            .unwrap_err();
             assert_eq!(err.to_string(), want);
         }
     }

@@ -51,8 +51,10 @@ impl DataDir {
     /// or parsed; each other failure is recorded on its [`Dataset`] and in
     /// [`NetData::errors`].
     pub fn load(&self) -> Result<NetData, Error> {
-        let manifest = std::fs::read(self.root.join(MANIFEST))
-            .map_err(|source| Error::Io { path: PathBuf::from(MANIFEST), source })?;
+        let manifest = std::fs::read(self.root.join(MANIFEST)).map_err(|source| Error::Io {
+            path: PathBuf::from(MANIFEST),
+            source,
+        })?;
         let rows = parse_manifest(&manifest)?;
 
         let mut data = NetData {
@@ -73,8 +75,9 @@ impl DataDir {
         data.datasets.push(me);
 
         // Providers first: the suffix table and every range feed refer to them.
-        let (first, rest): (Vec<_>, Vec<_>) =
-            rows.into_iter().partition(|(_, r)| r.kind == DatasetKind::Providers);
+        let (first, rest): (Vec<_>, Vec<_>) = rows
+            .into_iter()
+            .partition(|(_, r)| r.kind == DatasetKind::Providers);
         let mut cloud = CloudRangesBuilder::default();
         for (_, row) in first.into_iter().chain(rest) {
             let mut ds = Dataset {
@@ -109,8 +112,10 @@ impl DataDir {
         cloud: &mut CloudRangesBuilder,
     ) -> Result<(), Error> {
         let rel = Path::new(&row.path);
-        let bytes = std::fs::read(self.root.join(rel))
-            .map_err(|source| Error::Io { path: rel.to_owned(), source })?;
+        let bytes = std::fs::read(self.root.join(rel)).map_err(|source| Error::Io {
+            path: rel.to_owned(),
+            source,
+        })?;
         ds.sha256 = Some(hex::encode(Sha256::digest(&bytes)));
         ds.bytes = Some(bytes.len() as u64);
         match row.kind {
@@ -142,14 +147,24 @@ impl DataDir {
             DatasetKind::CloudRanges => {
                 let manifest = Path::new(MANIFEST);
                 let provider = data.providers.get(&row.provider).ok_or_else(|| {
-                    Error::value(manifest, &row.path, format!("provider {:?} is not in providers.csv", row.provider))
+                    Error::value(
+                        manifest,
+                        &row.path,
+                        format!("provider {:?} is not in providers.csv", row.provider),
+                    )
                 })?;
                 let feed = parse_feeds::parse(&row.format, rel, &bytes).ok_or_else(|| {
-                    Error::value(manifest, &row.path, format!("unknown range format {:?}", row.format))
+                    Error::value(
+                        manifest,
+                        &row.path,
+                        format!("unknown range format {:?}", row.format),
+                    )
                 })??;
                 ds.version = feed.version.clone();
                 ds.entries = Some(feed.ranges.len());
-                let basis = row.basis.expect("parse_manifest requires a basis for cloud-ranges");
+                let basis = row
+                    .basis
+                    .expect("parse_manifest requires a basis for cloud-ranges");
                 cloud.add_feed(provider, &row.path, basis, feed);
             }
         }
@@ -159,7 +174,11 @@ impl DataDir {
 
 fn once<T>(slot: &mut Option<T>, value: T, path: &Path) -> Result<(), Error> {
     if slot.is_some() {
-        return Err(Error::value(Path::new(MANIFEST), path.display().to_string(), "a second database of this kind; only the first is used"));
+        return Err(Error::value(
+            Path::new(MANIFEST),
+            path.display().to_string(),
+            "a second database of this kind; only the first is used",
+        ));
     }
     *slot = Some(value);
     Ok(())

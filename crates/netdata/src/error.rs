@@ -74,7 +74,11 @@ impl Error {
     }
 
     pub(crate) fn line(path: &std::path::Path, line: u64, message: impl Into<String>) -> Self {
-        Error::Line { path: path.to_owned(), line, message: message.into() }
+        Error::Line {
+            path: path.to_owned(),
+            line,
+            message: message.into(),
+        }
     }
 
     pub(crate) fn json(path: &std::path::Path, err: &serde_json::Error) -> Self {
@@ -86,7 +90,15 @@ impl Error {
         }
     }
 
-    pub(crate) fn value(path: &std::path::Path, at: impl Into<String>, message: impl Into<String>) -> Self {
-        Error::Value { path: path.to_owned(), at: at.into(), message: message.into() }
+    pub(crate) fn value(
+        path: &std::path::Path,
+        at: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Error::Value {
+            path: path.to_owned(),
+            at: at.into(),
+            message: message.into(),
+        }
     }
 }

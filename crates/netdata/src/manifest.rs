@@ -17,8 +17,9 @@ use crate::Error;
 /// The manifest's file name, at the root of the data directory.
 pub const MANIFEST: &str = "MANIFEST.csv";
 
-const COLUMNS: &[&str] =
-    &["path", "kind", "format", "provider", "basis", "date", "licence", "origin"];
+const COLUMNS: &[&str] = &[
+    "path", "kind", "format", "provider", "basis", "date", "licence", "origin",
+];
 
 /// What a dataset is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -101,15 +102,32 @@ pub(crate) fn parse_manifest(bytes: &[u8]) -> Result<Vec<(u64, ManifestRow)>, Er
         let p = Path::new(&row.path);
         if row.path.is_empty()
             || p.is_absolute()
-            || p.components().any(|c| !matches!(c, std::path::Component::Normal(_)))
+            || p.components()
+                .any(|c| !matches!(c, std::path::Component::Normal(_)))
         {
-            return Err(Error::line(path, *line, format!("path {:?} must be relative and stay inside the data directory", row.path)));
+            return Err(Error::line(
+                path,
+                *line,
+                format!(
+                    "path {:?} must be relative and stay inside the data directory",
+                    row.path
+                ),
+            ));
         }
         if row.kind == DatasetKind::Manifest {
-            return Err(Error::line(path, *line, "the manifest does not list itself"));
+            return Err(Error::line(
+                path,
+                *line,
+                "the manifest does not list itself",
+            ));
         }
-        if row.kind == DatasetKind::CloudRanges && (row.provider.is_empty() || row.basis.is_none()) {
-            return Err(Error::line(path, *line, "cloud-ranges rows need a provider and a basis"));
+        if row.kind == DatasetKind::CloudRanges && (row.provider.is_empty() || row.basis.is_none())
+        {
+            return Err(Error::line(
+                path,
+                *line,
+                "cloud-ranges rows need a provider and a basis",
+            ));
         }
     }
     Ok(rows)

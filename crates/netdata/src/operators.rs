@@ -18,11 +18,27 @@ use crate::parse_csv::{is_alpha2, read_table};
 use crate::Error;
 
 const ASN_COLUMNS: &[&str] = &[
-    "asn", "operator", "parent_company", "parent_hq_country", "category", "as_name_in_kb",
-    "kb_rir_country_majority", "notes", "asn_reference", "hq_reference",
+    "asn",
+    "operator",
+    "parent_company",
+    "parent_hq_country",
+    "category",
+    "as_name_in_kb",
+    "kb_rir_country_majority",
+    "notes",
+    "asn_reference",
+    "hq_reference",
 ];
-const CATEGORIES: &[&str] = &["cloud", "cdn", "hosting", "telco", "transit", "content", "security"];
-const PROVIDER_COLUMNS: &[&str] = &["id", "name", "parent_company", "parent_hq_country", "source"];
+const CATEGORIES: &[&str] = &[
+    "cloud", "cdn", "hosting", "telco", "transit", "content", "security",
+];
+const PROVIDER_COLUMNS: &[&str] = &[
+    "id",
+    "name",
+    "parent_company",
+    "parent_hq_country",
+    "source",
+];
 
 #[derive(Deserialize)]
 struct AsnRow {
@@ -80,13 +96,32 @@ impl OperatorTable {
         let mut by_asn = HashMap::new();
         for (line, row) in read_table::<AsnRow>(path, bytes, ASN_COLUMNS)? {
             if row.asn == 0 || row.operator.is_empty() || row.parent_company.is_empty() {
-                return Err(Error::line(path, line, "asn, operator and parent_company are required"));
+                return Err(Error::line(
+                    path,
+                    line,
+                    "asn, operator and parent_company are required",
+                ));
             }
             if !is_alpha2(&row.parent_hq_country) {
-                return Err(Error::line(path, line, format!("parent_hq_country {:?} is not an ISO 3166-1 alpha-2 code", row.parent_hq_country)));
+                return Err(Error::line(
+                    path,
+                    line,
+                    format!(
+                        "parent_hq_country {:?} is not an ISO 3166-1 alpha-2 code",
+                        row.parent_hq_country
+                    ),
+                ));
             }
             if !CATEGORIES.contains(&row.category.as_str()) {
-                return Err(Error::line(path, line, format!("category {:?} is not one of {}", row.category, CATEGORIES.join(", "))));
+                return Err(Error::line(
+                    path,
+                    line,
+                    format!(
+                        "category {:?} is not one of {}",
+                        row.category,
+                        CATEGORIES.join(", ")
+                    ),
+                ));
             }
             let op = Operator {
                 asn: row.asn,
@@ -98,7 +133,11 @@ impl OperatorTable {
                 basis: OperatorBasis::Table { line },
             };
             if by_asn.insert(row.asn, op).is_some() {
-                return Err(Error::line(path, line, format!("AS{} is listed twice", row.asn)));
+                return Err(Error::line(
+                    path,
+                    line,
+                    format!("AS{} is listed twice", row.asn),
+                ));
             }
         }
         Ok(OperatorTable { by_asn })
@@ -147,19 +186,41 @@ impl ProviderTable {
         let mut by_id = HashMap::new();
         for (line, row) in read_table::<Provider>(path, bytes, PROVIDER_COLUMNS)? {
             let id_ok = !row.id.is_empty()
-                && row.id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                && row
+                    .id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
             if !id_ok {
-                return Err(Error::line(path, line, format!("id {:?} must be lower-case letters, digits and '-'", row.id)));
+                return Err(Error::line(
+                    path,
+                    line,
+                    format!("id {:?} must be lower-case letters, digits and '-'", row.id),
+                ));
             }
             if row.name.is_empty() || row.parent_company.is_empty() || row.source.is_empty() {
-                return Err(Error::line(path, line, "name, parent_company and source are required"));
+                return Err(Error::line(
+                    path,
+                    line,
+                    "name, parent_company and source are required",
+                ));
             }
             if !is_alpha2(&row.parent_hq_country) {
-                return Err(Error::line(path, line, format!("parent_hq_country {:?} is not an ISO 3166-1 alpha-2 code", row.parent_hq_country)));
+                return Err(Error::line(
+                    path,
+                    line,
+                    format!(
+                        "parent_hq_country {:?} is not an ISO 3166-1 alpha-2 code",
+                        row.parent_hq_country
+                    ),
+                ));
             }
             let id = row.id.clone();
             if by_id.insert(id.clone(), Arc::new(row)).is_some() {
-                return Err(Error::line(path, line, format!("provider {id:?} is listed twice")));
+                return Err(Error::line(
+                    path,
+                    line,
+                    format!("provider {id:?} is listed twice"),
+                ));
             }
         }
         Ok(ProviderTable { by_id })
@@ -190,13 +251,27 @@ mod tests {
     #[test]
     fn shipped_tables_load() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/network");
-        let ops = OperatorTable::parse(Path::new("asn/major-asns.csv"), &std::fs::read(root.join("asn/major-asns.csv")).unwrap()).unwrap();
+        let ops = OperatorTable::parse(
+            Path::new("asn/major-asns.csv"),
+            &std::fs::read(root.join("asn/major-asns.csv")).unwrap(),
+        )
+        .unwrap();
         let hetzner = ops.get(24940).unwrap();
-        assert_eq!(hetzner.parent_company.as_deref(), Some("Hetzner Online GmbH"));
+        assert_eq!(
+            hetzner.parent_company.as_deref(),
+            Some("Hetzner Online GmbH")
+        );
         assert_eq!(hetzner.parent_hq_country.as_deref(), Some("DE"));
         // A subsidiary in Ireland still answers to a US parent.
-        assert_eq!(ops.get(8987).unwrap().parent_hq_country.as_deref(), Some("US"));
-        let providers = ProviderTable::parse(Path::new("providers.csv"), &std::fs::read(root.join("providers.csv")).unwrap()).unwrap();
+        assert_eq!(
+            ops.get(8987).unwrap().parent_hq_country.as_deref(),
+            Some("US")
+        );
+        let providers = ProviderTable::parse(
+            Path::new("providers.csv"),
+            &std::fs::read(root.join("providers.csv")).unwrap(),
+        )
+        .unwrap();
         assert_eq!(providers.get("ovh").unwrap().parent_hq_country, "FR");
         assert!(providers.get("nope").is_none());
     }
@@ -211,7 +286,9 @@ mod tests {
             ("AS1,Op,Parent,DE,cloud,,,,,\n", "t.csv:2: field 1: invalid digit found in string"),
         ];
         for (rows, want) in cases {
-            let err = OperatorTable::parse(Path::new("t.csv"), format!("{ASN_HEADER}{rows}").as_bytes()).unwrap_err();
+            let err =
+                OperatorTable::parse(Path::new("t.csv"), format!("{ASN_HEADER}{rows}").as_bytes())
+                    .unwrap_err();
             assert_eq!(err.to_string(), want);
         }
     }
@@ -220,13 +297,26 @@ mod tests {
     fn provider_table_rejects_bad_rows() {
         let h = "id,name,parent_company,parent_hq_country,source\n";
         let cases = [
-            ("AWS,A,B,US,s\n", "p.csv:2: id \"AWS\" must be lower-case letters, digits and '-'"),
-            ("a,A,B,USA,s\n", "p.csv:2: parent_hq_country \"USA\" is not an ISO 3166-1 alpha-2 code"),
-            ("a,A,B,US,\n", "p.csv:2: name, parent_company and source are required"),
-            ("a,A,B,US,s\na,A,B,US,s\n", "p.csv:3: provider \"a\" is listed twice"),
+            (
+                "AWS,A,B,US,s\n",
+                "p.csv:2: id \"AWS\" must be lower-case letters, digits and '-'",
+            ),
+            (
+                "a,A,B,USA,s\n",
+                "p.csv:2: parent_hq_country \"USA\" is not an ISO 3166-1 alpha-2 code",
+            ),
+            (
+                "a,A,B,US,\n",
+                "p.csv:2: name, parent_company and source are required",
+            ),
+            (
+                "a,A,B,US,s\na,A,B,US,s\n",
+                "p.csv:3: provider \"a\" is listed twice",
+            ),
         ];
         for (rows, want) in cases {
-            let err = ProviderTable::parse(Path::new("p.csv"), format!("{h}{rows}").as_bytes()).unwrap_err();
+            let err = ProviderTable::parse(Path::new("p.csv"), format!("{h}{rows}").as_bytes())
+                .unwrap_err();
             assert_eq!(err.to_string(), want);
         }
     }

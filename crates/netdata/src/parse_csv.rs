@@ -17,14 +17,23 @@ pub(crate) fn read_table<T: DeserializeOwned>(
     bytes: &[u8],
     columns: &[&str],
 ) -> Result<Vec<(u64, T)>, Error> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(bytes);
-    let header = reader.headers().map_err(|e| csv_error(path, 1, &e))?.clone();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(bytes);
+    let header = reader
+        .headers()
+        .map_err(|e| csv_error(path, 1, &e))?
+        .clone();
     let found: Vec<&str> = header.iter().collect();
     if found != columns {
         return Err(Error::line(
             path,
             1,
-            format!("expected columns {} but found {}", columns.join(","), found.join(",")),
+            format!(
+                "expected columns {} but found {}",
+                columns.join(","),
+                found.join(",")
+            ),
         ));
     }
     let mut rows = Vec::new();
@@ -49,7 +58,9 @@ fn csv_error(path: &Path, line: u64, err: &csv::Error) -> Error {
             Some(field) => format!("field {}: {}", field + 1, err.kind()),
             None => err.kind().to_string(),
         },
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("expected {expected_len} fields, found {len}")
         }
         csv::ErrorKind::Utf8 { .. } => "not valid UTF-8".to_owned(),
@@ -78,15 +89,36 @@ mod tests {
     fn reads_rows_with_line_numbers() {
         let rows: Vec<(u64, Row)> =
             read_table(Path::new("t.csv"), b"a,b\n1,x\n2,\"y,z\"\n", &["a", "b"]).unwrap();
-        assert_eq!(rows[0], (2, Row { a: 1, b: "x".into() }));
-        assert_eq!(rows[1], (3, Row { a: 2, b: "y,z".into() }));
+        assert_eq!(
+            rows[0],
+            (
+                2,
+                Row {
+                    a: 1,
+                    b: "x".into()
+                }
+            )
+        );
+        assert_eq!(
+            rows[1],
+            (
+                3,
+                Row {
+                    a: 2,
+                    b: "y,z".into()
+                }
+            )
+        );
     }
 
     #[test]
     fn errors_name_file_and_line() {
         let cases: &[(&[u8], &str)] = &[
             (b"a,c\n1,x\n", "t.csv:1: expected columns a,b but found a,c"),
-            (b"a,b\n1,x\nnope,y\n", "t.csv:3: field 1: invalid digit found in string"),
+            (
+                b"a,b\n1,x\nnope,y\n",
+                "t.csv:3: field 1: invalid digit found in string",
+            ),
             (b"a,b\n1,x\n2\n", "t.csv:3: expected 2 fields, found 1"),
             (b"a,b\n1,\xff\n", "t.csv:2: not valid UTF-8"),
         ];

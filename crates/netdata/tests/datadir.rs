@@ -25,10 +25,20 @@ fn shipped_data_loads_with_hashes_and_versions() {
         assert_eq!(sha.len(), 64, "{}", d.path);
         assert!(d.entries.unwrap() > 0, "{} has no entries", d.path);
     }
-    let aws = ds.iter().find(|d| d.path == "cloud/aws-ip-ranges.json").unwrap();
-    assert_eq!(aws.version.as_deref(), Some("syncToken 1769714285 (2026-01-29-19-18-05)"));
+    let aws = ds
+        .iter()
+        .find(|d| d.path == "cloud/aws-ip-ranges.json")
+        .unwrap();
+    assert_eq!(
+        aws.version.as_deref(),
+        Some("syncToken 1769714285 (2026-01-29-19-18-05)")
+    );
     let asn = ds.iter().find(|d| d.kind == DatasetKind::AsnMmdb).unwrap();
-    assert!(asn.version.as_deref().unwrap().starts_with("GeoLite2-ASN built "));
+    assert!(asn
+        .version
+        .as_deref()
+        .unwrap()
+        .starts_with("GeoLite2-ASN built "));
     assert_eq!(asn.licence, "CC-BY-4.0");
 }
 
@@ -40,28 +50,55 @@ fn attribution_of_real_addresses() {
     // resolver, is announced by AS13335 but is not in the published proxy list.)
     let a = data.attribute(ip("104.16.1.1"));
     assert_eq!(a.asn.as_ref().unwrap().asn, 13335);
-    assert_eq!(a.operator.as_ref().unwrap().parent_hq_country.as_deref(), Some("US"));
-    assert_eq!(a.cloud.as_ref().unwrap().entries[0].provider.id, "cloudflare");
+    assert_eq!(
+        a.operator.as_ref().unwrap().parent_hq_country.as_deref(),
+        Some("US")
+    );
+    assert_eq!(
+        a.cloud.as_ref().unwrap().entries[0].provider.id,
+        "cloudflare"
+    );
     assert!(a.errors.is_empty());
 
     // Hetzner: German parent, ASN-derived range.
     let a = data.attribute(ip("5.9.0.1"));
     let op = a.operator.unwrap();
-    assert_eq!((op.asn, op.parent_company.as_deref(), op.parent_hq_country.as_deref()), (24940, Some("Hetzner Online GmbH"), Some("DE")));
+    assert_eq!(
+        (
+            op.asn,
+            op.parent_company.as_deref(),
+            op.parent_hq_country.as_deref()
+        ),
+        (24940, Some("Hetzner Online GmbH"), Some("DE"))
+    );
     assert!(matches!(op.basis, OperatorBasis::Table { .. }));
     assert_eq!(a.location.unwrap().country, "DE");
 
     // An AWS Frankfurt address: provider, service and region from ip-ranges.json.
     let m = data.cloud(ip("3.5.136.1")).unwrap();
     let best = m.best();
-    assert_eq!((best.provider.id.as_str(), best.region.as_deref(), best.basis), ("aws", Some("eu-central-1"), Basis::Published));
+    assert_eq!(
+        (
+            best.provider.id.as_str(),
+            best.region.as_deref(),
+            best.basis
+        ),
+        ("aws", Some("eu-central-1"), Basis::Published)
+    );
     assert_eq!(best.provider.parent_hq_country, "US");
 
     // IPv6: Google Cloud's published range, and a geofeed with a country and city.
     let g = data.cloud(ip("2600:1900:4000::1")).unwrap();
     assert_eq!(g.best().provider.id, "gcp");
     let l = data.cloud(ip("2600:3c00::1")).unwrap();
-    assert_eq!((l.best().provider.id.as_str(), l.best().country.as_deref(), l.best().city.as_deref()), ("linode", Some("US"), Some("Richardson")));
+    assert_eq!(
+        (
+            l.best().provider.id.as_str(),
+            l.best().country.as_deref(),
+            l.best().city.as_deref()
+        ),
+        ("linode", Some("US"), Some("Richardson"))
+    );
 
     // Private space: nothing anywhere, and that is not an error.
     let a = data.attribute(ip("10.1.2.3"));
@@ -76,7 +113,10 @@ fn unknown_asn_falls_back_to_the_registered_name_without_a_country() {
     assert_eq!(op.basis, OperatorBasis::AsName);
     assert!(op.parent_company.is_none() && op.parent_hq_country.is_none());
     assert!(!op.operator.is_empty());
-    assert_eq!(data.operator(16509).unwrap().parent_company.as_deref(), Some("Amazon.com, Inc."));
+    assert_eq!(
+        data.operator(16509).unwrap().parent_company.as_deref(),
+        Some("Amazon.com, Inc.")
+    );
 }
 
 #[test]
@@ -85,10 +125,24 @@ fn a_broken_dataset_is_recorded_and_the_rest_loads() {
     let root = dir.path();
     copy_tree(&shipped(), root);
     // A truncated feed, a corrupt MaxMind DB, a bad CSV line, and a missing file.
-    std::fs::write(root.join("cloud/aws-ip-ranges.json"), br#"{"syncToken":"1","#).unwrap();
+    std::fs::write(
+        root.join("cloud/aws-ip-ranges.json"),
+        br#"{"syncToken":"1","#,
+    )
+    .unwrap();
     std::fs::write(root.join("mmdb/ip-country.mmdb"), b"not a database").unwrap();
     let ops = std::fs::read_to_string(root.join("asn/major-asns.csv")).unwrap();
-    let broken: String = ops.lines().enumerate().map(|(i, l)| if i == 3 { "x,y\n".to_owned() } else { format!("{l}\n") }).collect();
+    let broken: String = ops
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == 3 {
+                "x,y\n".to_owned()
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
     std::fs::write(root.join("asn/major-asns.csv"), broken).unwrap();
     std::fs::remove_file(root.join("cloud/fastly-public-ip-list.json")).unwrap();
 
@@ -96,11 +150,31 @@ fn a_broken_dataset_is_recorded_and_the_rest_loads() {
     let mut errors: Vec<String> = data.errors().iter().map(|e| e.to_string()).collect();
     errors.sort();
     assert_eq!(errors.len(), 4, "{errors:#?}");
-    assert!(errors[0].starts_with("asn/major-asns.csv:4: expected 10 fields, found 2"), "{}", errors[0]);
-    assert!(errors[1].starts_with("cloud/aws-ip-ranges.json:1:17: EOF while parsing"), "{}", errors[1]);
-    assert!(errors[2].starts_with("cloud/fastly-public-ip-list.json: cannot read: "), "{}", errors[2]);
-    assert!(errors[3].starts_with("mmdb/ip-country.mmdb: bad MaxMind DB: "), "{}", errors[3]);
-    let aws = data.datasets().iter().find(|d| d.path == "cloud/aws-ip-ranges.json").unwrap();
+    assert!(
+        errors[0].starts_with("asn/major-asns.csv:4: expected 10 fields, found 2"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].starts_with("cloud/aws-ip-ranges.json:1:17: EOF while parsing"),
+        "{}",
+        errors[1]
+    );
+    assert!(
+        errors[2].starts_with("cloud/fastly-public-ip-list.json: cannot read: "),
+        "{}",
+        errors[2]
+    );
+    assert!(
+        errors[3].starts_with("mmdb/ip-country.mmdb: bad MaxMind DB: "),
+        "{}",
+        errors[3]
+    );
+    let aws = data
+        .datasets()
+        .iter()
+        .find(|d| d.path == "cloud/aws-ip-ranges.json")
+        .unwrap();
     assert!(aws.sha256.is_some() && aws.error.is_some());
 
     // Everything else still answers.
@@ -110,14 +184,20 @@ fn a_broken_dataset_is_recorded_and_the_rest_loads() {
     assert_eq!(a.cloud.unwrap().entries[0].provider.id, "cloudflare");
     // No AWS feed now, and no operator table: the AS name is all that is left.
     assert!(data.cloud(ip("3.5.136.1")).is_none());
-    assert_eq!(data.attribute(ip("5.9.0.1")).operator.unwrap().basis, OperatorBasis::AsName);
+    assert_eq!(
+        data.attribute(ip("5.9.0.1")).operator.unwrap().basis,
+        OperatorBasis::AsName
+    );
 }
 
 #[test]
 fn a_missing_or_broken_manifest_fails_the_load() {
     let dir = tempfile::tempdir().unwrap();
     let err = DataDir::new(dir.path()).load().err().unwrap();
-    assert!(err.to_string().starts_with("MANIFEST.csv: cannot read: "), "{err}");
+    assert!(
+        err.to_string().starts_with("MANIFEST.csv: cannot read: "),
+        "{err}"
+    );
     std::fs::write(dir.path().join("MANIFEST.csv"), "path,kind\nx,y\n").unwrap();
     let err = DataDir::new(dir.path()).load().err().unwrap();
     assert_eq!(err.to_string(), "MANIFEST.csv:1: expected columns path,kind,format,provider,basis,date,licence,origin but found path,kind");

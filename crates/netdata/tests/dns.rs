@@ -12,11 +12,19 @@ use sovstack_netdata::dns::{Answer, LookupError, RecordType, Resolver, ResolverB
 use sovstack_netdata::DataDir;
 
 fn resolver(addr: std::net::SocketAddr) -> Resolver {
-    ResolverBuilder::new().nameserver(addr).timeout(Duration::from_secs(2)).attempts(1).build().unwrap()
+    ResolverBuilder::new()
+        .nameserver(addr)
+        .timeout(Duration::from_secs(2))
+        .attempts(1)
+        .build()
+        .unwrap()
 }
 
 fn hops(l: &sovstack_netdata::dns::Lookup) -> Vec<(&str, &str)> {
-    l.chain.iter().map(|h| (h.name.as_str(), h.target.as_str())).collect()
+    l.chain
+        .iter()
+        .map(|h| (h.name.as_str(), h.target.as_str()))
+        .collect()
 }
 
 fn ips(l: &sovstack_netdata::dns::Lookup) -> Vec<IpAddr> {
@@ -27,42 +35,83 @@ fn ips(l: &sovstack_netdata::dns::Lookup) -> Vec<IpAddr> {
 async fn cdn_chains_are_recorded_hop_by_hop_and_attributed() {
     let server = support::start().await;
     let r = resolver(server.addr);
-    let data = DataDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/network")).load().unwrap();
+    let data = DataDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/network"))
+        .load()
+        .unwrap();
 
     let www = r.resolve("www.example.org", RecordType::A).await;
     assert_eq!(www.error, None);
-    assert_eq!(hops(&www), [("www.example.org", "www.example.org.edgekey.net"), ("www.example.org.edgekey.net", "e1234.a.akamaiedge.net")]);
+    assert_eq!(
+        hops(&www),
+        [
+            ("www.example.org", "www.example.org.edgekey.net"),
+            ("www.example.org.edgekey.net", "e1234.a.akamaiedge.net")
+        ]
+    );
     assert_eq!(ips(&www), ["23.32.0.10".parse::<IpAddr>().unwrap()]);
     assert_eq!(www.canonical_name(), Some("e1234.a.akamaiedge.net"));
     // Every hop after the first names Akamai; so does the published range of the address.
     for hop in &www.chain {
-        assert_eq!(data.cname_provider(&hop.target).unwrap().provider.id, "akamai");
+        assert_eq!(
+            data.cname_provider(&hop.target).unwrap().provider.id,
+            "akamai"
+        );
     }
-    assert_eq!(data.cloud(ips(&www)[0]).unwrap().best().provider.id, "akamai");
+    assert_eq!(
+        data.cloud(ips(&www)[0]).unwrap().best().provider.id,
+        "akamai"
+    );
 
     let www6 = r.resolve("www.example.org.", RecordType::Aaaa).await;
     assert_eq!(ips(&www6), ["2a02:26f0::10".parse::<IpAddr>().unwrap()]);
 
     let cf = r.resolve("static.example.org", RecordType::A).await;
-    assert_eq!(data.cname_provider(cf.canonical_name().unwrap()).unwrap().service.as_deref(), Some("CloudFront"));
+    assert_eq!(
+        data.cname_provider(cf.canonical_name().unwrap())
+            .unwrap()
+            .service
+            .as_deref(),
+        Some("CloudFront")
+    );
     let m = data.cloud(ips(&cf)[0]).unwrap();
-    assert!(m.entries.iter().any(|e| e.service.as_deref() == Some("CLOUDFRONT")));
+    assert!(m
+        .entries
+        .iter()
+        .any(|e| e.service.as_deref() == Some("CLOUDFRONT")));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn mail_dns_and_spf_at_large_providers() {
     let server = support::start().await;
     let r = resolver(server.addr);
-    let data = DataDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/network")).load().unwrap();
+    let data = DataDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/network"))
+        .load()
+        .unwrap();
 
     let mx = r.resolve("example.org", RecordType::Mx).await;
-    let mut exchanges: Vec<(u16, String)> = mx.answers.iter().map(|a| match a {
-        Answer::Mx { preference, exchange } => (*preference, exchange.clone()),
-        other => panic!("{other:?}"),
-    }).collect();
+    let mut exchanges: Vec<(u16, String)> = mx
+        .answers
+        .iter()
+        .map(|a| match a {
+            Answer::Mx {
+                preference,
+                exchange,
+            } => (*preference, exchange.clone()),
+            other => panic!("{other:?}"),
+        })
+        .collect();
     exchanges.sort();
-    assert_eq!(exchanges, [(0, "example-org.mail.protection.outlook.com".to_owned()), (10, "alt1.aspmx.l.google.com".to_owned())]);
-    let providers: Vec<&str> = exchanges.iter().map(|(_, x)| data.cname_provider(x).unwrap().provider.id.as_str()).collect();
+    assert_eq!(
+        exchanges,
+        [
+            (0, "example-org.mail.protection.outlook.com".to_owned()),
+            (10, "alt1.aspmx.l.google.com".to_owned())
+        ]
+    );
+    let providers: Vec<&str> = exchanges
+        .iter()
+        .map(|(_, x)| data.cname_provider(x).unwrap().provider.id.as_str())
+        .collect();
     assert_eq!(providers, ["microsoft365", "google"]);
 
     let a = r.resolve(&exchanges[0].1, RecordType::A).await;
@@ -70,7 +119,12 @@ async fn mail_dns_and_spf_at_large_providers() {
     assert_eq!(m.best().provider.id, "azure");
 
     let txt = r.resolve("example.org", RecordType::Txt).await;
-    assert_eq!(txt.answers, [Answer::Txt("v=spf1 include:spf.protection.outlook.com include:_spf.google.com -all".into())]);
+    assert_eq!(
+        txt.answers,
+        [Answer::Txt(
+            "v=spf1 include:spf.protection.outlook.com include:_spf.google.com -all".into()
+        )]
+    );
     let ns = r.resolve("example.org", RecordType::Ns).await;
     assert_eq!(ns.answers, [Answer::Ns("ns1.example.org".into())]);
 }
@@ -79,17 +133,32 @@ async fn mail_dns_and_spf_at_large_providers() {
 async fn ipv6_cloud_addresses_and_nodata() {
     let server = support::start().await;
     let r = resolver(server.addr);
-    let data = DataDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/network")).load().unwrap();
+    let data = DataDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/network"))
+        .load()
+        .unwrap();
 
     let app4 = r.resolve("app.example.org", RecordType::A).await;
     let aws = data.cloud(ips(&app4)[0]).unwrap();
-    assert_eq!((aws.best().provider.id.as_str(), aws.best().region.as_deref()), ("aws", Some("eu-central-1")));
+    assert_eq!(
+        (
+            aws.best().provider.id.as_str(),
+            aws.best().region.as_deref()
+        ),
+        ("aws", Some("eu-central-1"))
+    );
     let app6 = r.resolve("app.example.org", RecordType::Aaaa).await;
     assert_eq!(data.cloud(ips(&app6)[0]).unwrap().best().provider.id, "gcp");
 
     // NODATA: the name exists, without A records. Empty, and not an error.
     let v6only = r.resolve("v6only.example.org", RecordType::A).await;
-    assert_eq!((v6only.error.clone(), v6only.answers.len(), v6only.chain.len()), (None, 0, 0));
+    assert_eq!(
+        (
+            v6only.error.clone(),
+            v6only.answers.len(),
+            v6only.chain.len()
+        ),
+        (None, 0, 0)
+    );
     let v6 = r.resolve("v6only.example.org", RecordType::Aaaa).await;
     let a = data.attribute(ips(&v6)[0]);
     assert_eq!(a.operator.unwrap().parent_hq_country.as_deref(), Some("DE"));
@@ -123,39 +192,99 @@ async fn every_failure_is_recorded_on_its_name_and_the_batch_finishes() {
     }
     let err = |i: usize| out[i].error.clone();
     assert_eq!(err(0), None);
-    assert_eq!(err(1), Some(LookupError::NxDomain { name: "nonexistent.example.org".into() }));
-    assert_eq!(err(2), Some(LookupError::ServFail { name: "db.servfail.example.org".into() }));
-    assert_eq!(err(3), Some(LookupError::CnameLoop { name: "loop1.example.org".into() }));
-    assert_eq!(hops(&out[3]), [("loop1.example.org", "loop2.example.org"), ("loop2.example.org", "loop1.example.org")]);
-    assert_eq!(err(4), Some(LookupError::CnameLoop { name: "self.example.org".into() }));
+    assert_eq!(
+        err(1),
+        Some(LookupError::NxDomain {
+            name: "nonexistent.example.org".into()
+        })
+    );
+    assert_eq!(
+        err(2),
+        Some(LookupError::ServFail {
+            name: "db.servfail.example.org".into()
+        })
+    );
+    assert_eq!(
+        err(3),
+        Some(LookupError::CnameLoop {
+            name: "loop1.example.org".into()
+        })
+    );
+    assert_eq!(
+        hops(&out[3]),
+        [
+            ("loop1.example.org", "loop2.example.org"),
+            ("loop2.example.org", "loop1.example.org")
+        ]
+    );
+    assert_eq!(
+        err(4),
+        Some(LookupError::CnameLoop {
+            name: "self.example.org".into()
+        })
+    );
     assert_eq!(err(5), Some(LookupError::ChainTooLong { limit: 12 }));
     assert_eq!(out[5].chain.len(), 12, "hops up to the limit are kept");
     // A dangling alias: the chain is kept and the missing name is the one reported.
-    assert_eq!(err(6), Some(LookupError::NxDomain { name: "deleted-app.herokuapp.com".into() }));
-    assert_eq!(hops(&out[6]), [("gone.example.org", "deleted-app.herokuapp.com")]);
-    for i in 7..=11 {
-        assert!(matches!(err(i), Some(LookupError::MalformedName { .. })), "{:?}", out[i]);
+    assert_eq!(
+        err(6),
+        Some(LookupError::NxDomain {
+            name: "deleted-app.herokuapp.com".into()
+        })
+    );
+    assert_eq!(
+        hops(&out[6]),
+        [("gone.example.org", "deleted-app.herokuapp.com")]
+    );
+    for l in &out[7..=11] {
+        assert!(
+            matches!(l.error, Some(LookupError::MalformedName { .. })),
+            "{l:?}"
+        );
     }
     // Ten hops: past hickory's own depth of 8, within the limit of 12.
-    assert_eq!((err(12), out[12].chain.len(), ips(&out[12])), (None, 10, vec!["192.0.2.10".parse::<IpAddr>().unwrap()]));
+    assert_eq!(
+        (err(12), out[12].chain.len(), ips(&out[12])),
+        (None, 10, vec!["192.0.2.10".parse::<IpAddr>().unwrap()])
+    );
     assert_eq!(ips(&out[13]), ["3.5.136.10".parse::<IpAddr>().unwrap()]);
 
     // A lower hop limit turns the ten-hop chain into an error too.
-    let short = ResolverBuilder::new().nameserver(server.addr).max_cname_hops(4).build().unwrap();
+    let short = ResolverBuilder::new()
+        .nameserver(server.addr)
+        .max_cname_hops(4)
+        .build()
+        .unwrap();
     let l = short.resolve("deep0.example.org", a).await;
-    assert_eq!((l.error, l.chain.len()), (Some(LookupError::ChainTooLong { limit: 4 }), 4));
+    assert_eq!(
+        (l.error, l.chain.len()),
+        (Some(LookupError::ChainTooLong { limit: 4 }), 4)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_that_never_answers_times_out_every_name_in_parallel() {
     let hole = support::black_hole().await;
-    let r = ResolverBuilder::new().nameserver(hole).timeout(Duration::from_millis(300)).attempts(1).build().unwrap();
-    let names: Vec<(String, RecordType)> = (0..40).map(|i| (format!("host{i}.example.org"), RecordType::A)).collect();
+    let r = ResolverBuilder::new()
+        .nameserver(hole)
+        .timeout(Duration::from_millis(300))
+        .attempts(1)
+        .build()
+        .unwrap();
+    let names: Vec<(String, RecordType)> = (0..40)
+        .map(|i| (format!("host{i}.example.org"), RecordType::A))
+        .collect();
     let start = Instant::now();
     let out = r.resolve_all(&names).await;
     let elapsed = start.elapsed();
     for l in &out {
-        assert_eq!(l.error, Some(LookupError::Timeout { name: l.query.clone() }), "{l:?}");
+        assert_eq!(
+            l.error,
+            Some(LookupError::Timeout {
+                name: l.query.clone()
+            }),
+            "{l:?}"
+        );
     }
     // 40 names × 300 ms × 2 tries would take 24 s one after another.
     assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
@@ -164,10 +293,18 @@ async fn a_server_that_never_answers_times_out_every_name_in_parallel() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn queries_in_flight_are_bounded_and_results_cached() {
     let server = support::start().await;
-    let r = ResolverBuilder::new().nameserver(server.addr).concurrency(4).build().unwrap();
-    let names: Vec<(String, RecordType)> = (0..24).map(|i| (format!("h{i}.slow.example.org"), RecordType::A)).collect();
+    let r = ResolverBuilder::new()
+        .nameserver(server.addr)
+        .concurrency(4)
+        .build()
+        .unwrap();
+    let names: Vec<(String, RecordType)> = (0..24)
+        .map(|i| (format!("h{i}.slow.example.org"), RecordType::A))
+        .collect();
     let out = r.resolve_all(&names).await;
-    assert!(out.iter().all(|l| l.error.is_none() && l.answers.len() == 1));
+    assert!(out
+        .iter()
+        .all(|l| l.error.is_none() && l.answers.len() == 1));
     let max = server.stats.max_in_flight.load(Ordering::SeqCst);
     assert!((2..=4).contains(&max), "max in flight {max}");
 

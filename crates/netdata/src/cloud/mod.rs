@@ -76,7 +76,13 @@ pub struct CloudRangesBuilder {
 }
 
 impl CloudRangesBuilder {
-    pub(crate) fn add_feed(&mut self, provider: &Arc<Provider>, dataset: &str, basis: Basis, feed: Feed) {
+    pub(crate) fn add_feed(
+        &mut self,
+        provider: &Arc<Provider>,
+        dataset: &str,
+        basis: Basis,
+        feed: Feed,
+    ) {
         let dataset: Arc<str> = Arc::from(dataset);
         self.feeds += 1;
         for r in feed.ranges {
@@ -158,7 +164,10 @@ impl CloudRanges {
                 (IpNet::V6(p), v)
             }
         };
-        Some(CloudMatch { prefix, entries: &self.entries[start as usize..end as usize] })
+        Some(CloudMatch {
+            prefix,
+            entries: &self.entries[start as usize..end as usize],
+        })
     }
 
     /// Number of distinct prefixes (IPv4 and IPv6).
@@ -202,22 +211,36 @@ mod tests {
         let mut b = CloudRangesBuilder::default();
         let aws = provider("aws");
         let ovh = provider("ovh");
-        b.add_feed(&ovh, "ovh.json", Basis::AsnDerived, Feed { ranges: vec![raw("10.1.0.0/16", None, None, false)], version: None });
-        b.add_feed(&aws, "aws.json", Basis::Published, Feed {
-            ranges: vec![
-                raw("10.0.0.0/8", Some("AMAZON"), Some("eu-west-1"), true),
-                raw("10.0.0.0/8", Some("EC2"), Some("eu-west-1"), false),
-                raw("10.0.0.0/8", Some("EC2"), Some("eu-west-1"), false),
-                raw("10.1.2.0/24", Some("S3"), None, false),
-                raw("2600:1f00::/24", Some("CLOUDFRONT"), None, false),
-                raw("10.1.0.0/16", Some("AMAZON"), None, true),
-            ],
-            version: None,
-        });
+        b.add_feed(
+            &ovh,
+            "ovh.json",
+            Basis::AsnDerived,
+            Feed {
+                ranges: vec![raw("10.1.0.0/16", None, None, false)],
+                version: None,
+            },
+        );
+        b.add_feed(
+            &aws,
+            "aws.json",
+            Basis::Published,
+            Feed {
+                ranges: vec![
+                    raw("10.0.0.0/8", Some("AMAZON"), Some("eu-west-1"), true),
+                    raw("10.0.0.0/8", Some("EC2"), Some("eu-west-1"), false),
+                    raw("10.0.0.0/8", Some("EC2"), Some("eu-west-1"), false),
+                    raw("10.1.2.0/24", Some("S3"), None, false),
+                    raw("2600:1f00::/24", Some("CLOUDFRONT"), None, false),
+                    raw("10.1.0.0/16", Some("AMAZON"), None, true),
+                ],
+                version: None,
+            },
+        );
         b.build()
     }
 
     #[test]
+    #[allow(clippy::type_complexity)] // a table of expected rows reads best inline
     fn longest_prefix_and_ranking() {
         let t = table();
         let cases: &[(&str, Option<(&str, &str, Option<&str>, usize)>)] = &[
@@ -225,15 +248,29 @@ mod tests {
             ("10.1.2.3", Some(("10.1.2.0/24", "aws", Some("S3"), 1))),
             // Published AMAZON outranks the derived OVH entry at the same prefix.
             ("10.1.9.9", Some(("10.1.0.0/16", "aws", Some("AMAZON"), 2))),
-            ("2600:1f00::1", Some(("2600:1f00::/24", "aws", Some("CLOUDFRONT"), 1))),
-            ("::ffff:10.1.2.3", Some(("10.1.2.0/24", "aws", Some("S3"), 1))),
+            (
+                "2600:1f00::1",
+                Some(("2600:1f00::/24", "aws", Some("CLOUDFRONT"), 1)),
+            ),
+            (
+                "::ffff:10.1.2.3",
+                Some(("10.1.2.0/24", "aws", Some("S3"), 1)),
+            ),
             ("192.0.2.1", None),
             ("2001:db8::1", None),
         ];
         for (ip, want) in cases {
             let got = t.lookup(ip.parse().unwrap());
-            let got = got.map(|m| (m.prefix.to_string(), m.best().provider.id.clone(), m.best().service.clone(), m.entries.len()));
-            let want = want.map(|(p, id, s, n)| (p.to_owned(), id.to_owned(), s.map(str::to_owned), n));
+            let got = got.map(|m| {
+                (
+                    m.prefix.to_string(),
+                    m.best().provider.id.clone(),
+                    m.best().service.clone(),
+                    m.entries.len(),
+                )
+            });
+            let want =
+                want.map(|(p, id, s, n)| (p.to_owned(), id.to_owned(), s.map(str::to_owned), n));
             assert_eq!(got, want, "{ip}");
         }
         assert_eq!(t.prefixes(), 4);

@@ -66,7 +66,14 @@ fn prefix(path: &Path, at: impl FnOnce() -> String, text: &str) -> Result<IpNet,
 }
 
 fn plain(prefix: IpNet) -> RawRange {
-    RawRange { prefix, service: None, region: None, country: None, city: None, generic: false }
+    RawRange {
+        prefix,
+        service: None,
+        region: None,
+        country: None,
+        city: None,
+        generic: false,
+    }
 }
 
 fn non_empty(s: String) -> Option<String> {
@@ -109,10 +116,20 @@ fn aws(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
         ranges.push(entry(p, e.region, e.service));
     }
     for (i, e) in doc.ipv6_prefixes.into_iter().enumerate() {
-        let p = prefix(path, || format!("ipv6_prefixes[{i}].ipv6_prefix"), &e.ipv6_prefix)?;
+        let p = prefix(
+            path,
+            || format!("ipv6_prefixes[{i}].ipv6_prefix"),
+            &e.ipv6_prefix,
+        )?;
         ranges.push(entry(p, e.region, e.service));
     }
-    Ok(Feed { ranges, version: Some(format!("syncToken {} ({})", doc.sync_token, doc.create_date)) })
+    Ok(Feed {
+        ranges,
+        version: Some(format!(
+            "syncToken {} ({})",
+            doc.sync_token, doc.create_date
+        )),
+    })
 }
 
 fn azure(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
@@ -145,11 +162,23 @@ fn azure(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
         let generic = tag.name.starts_with("AzureCloud");
         let region = non_empty(tag.properties.region);
         for (i, p) in tag.properties.address_prefixes.iter().enumerate() {
-            let p = prefix(path, || format!("values[{t}].properties.addressPrefixes[{i}]"), p)?;
-            ranges.push(RawRange { service: Some(service.clone()), region: region.clone(), generic, ..plain(p) });
+            let p = prefix(
+                path,
+                || format!("values[{t}].properties.addressPrefixes[{i}]"),
+                p,
+            )?;
+            ranges.push(RawRange {
+                service: Some(service.clone()),
+                region: region.clone(),
+                generic,
+                ..plain(p)
+            });
         }
     }
-    Ok(Feed { ranges, version: Some(format!("changeNumber {}", doc.change_number)) })
+    Ok(Feed {
+        ranges,
+        version: Some(format!("changeNumber {}", doc.change_number)),
+    })
 }
 
 fn google(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
@@ -174,12 +203,26 @@ fn google(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
     let mut ranges = Vec::with_capacity(doc.prefixes.len());
     for (i, e) in doc.prefixes.into_iter().enumerate() {
         let Some(text) = e.v4.or(e.v6) else {
-            return Err(Error::value(path, format!("prefixes[{i}]"), "has neither ipv4Prefix nor ipv6Prefix"));
+            return Err(Error::value(
+                path,
+                format!("prefixes[{i}]"),
+                "has neither ipv4Prefix nor ipv6Prefix",
+            ));
         };
         let p = prefix(path, || format!("prefixes[{i}]"), &text)?;
-        ranges.push(RawRange { service: e.service, region: e.scope.filter(|s| s != "global"), ..plain(p) });
+        ranges.push(RawRange {
+            service: e.service,
+            region: e.scope.filter(|s| s != "global"),
+            ..plain(p)
+        });
     }
-    Ok(Feed { ranges, version: Some(format!("syncToken {} ({})", doc.sync_token, doc.creation_time)) })
+    Ok(Feed {
+        ranges,
+        version: Some(format!(
+            "syncToken {} ({})",
+            doc.sync_token, doc.creation_time
+        )),
+    })
 }
 
 fn oracle(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
@@ -204,26 +247,37 @@ fn oracle(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
     for (r, region) in doc.regions.into_iter().enumerate() {
         for (i, c) in region.cidrs.into_iter().enumerate() {
             let p = prefix(path, || format!("regions[{r}].cidrs[{i}].cidr"), &c.cidr)?;
-            ranges.push(RawRange { service: non_empty(c.tags.join(",")), region: Some(region.region.clone()), ..plain(p) });
+            ranges.push(RawRange {
+                service: non_empty(c.tags.join(",")),
+                region: Some(region.region.clone()),
+                ..plain(p)
+            });
         }
     }
-    Ok(Feed { ranges, version: Some(doc.last_updated_timestamp) })
+    Ok(Feed {
+        ranges,
+        version: Some(doc.last_updated_timestamp),
+    })
 }
 
 fn cidr_list(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
-    let text = std::str::from_utf8(bytes).map_err(|e| Error::value(path, format!("byte {}", e.valid_up_to()), "not valid UTF-8"))?;
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| Error::value(path, format!("byte {}", e.valid_up_to()), "not valid UTF-8"))?;
     let mut ranges = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let p = line
-            .parse::<IpNet>()
-            .map_err(|_| Error::line(path, n as u64 + 1, format!("{line:?} is not a CIDR prefix")))?;
+        let p = line.parse::<IpNet>().map_err(|_| {
+            Error::line(path, n as u64 + 1, format!("{line:?} is not a CIDR prefix"))
+        })?;
         ranges.push(plain(p.trunc()));
     }
-    Ok(Feed { ranges, version: None })
+    Ok(Feed {
+        ranges,
+        version: None,
+    })
 }
 
 fn fastly(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
@@ -240,7 +294,10 @@ fn fastly(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
     for (i, p) in doc.ipv6_addresses.iter().enumerate() {
         ranges.push(plain(prefix(path, || format!("ipv6_addresses[{i}]"), p)?));
     }
-    Ok(Feed { ranges, version: None })
+    Ok(Feed {
+        ranges,
+        version: None,
+    })
 }
 
 fn exoscale(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
@@ -262,11 +319,21 @@ fn exoscale(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
     let mut ranges = Vec::new();
     for (i, e) in doc.prefixes.into_iter().enumerate() {
         let Some(text) = e.v4.or(e.v6) else {
-            return Err(Error::value(path, format!("prefixes[{i}]"), "has neither IPv4Prefix nor IPv6Prefix"));
+            return Err(Error::value(
+                path,
+                format!("prefixes[{i}]"),
+                "has neither IPv4Prefix nor IPv6Prefix",
+            ));
         };
-        ranges.push(RawRange { region: e.zone, ..plain(prefix(path, || format!("prefixes[{i}]"), &text)?) });
+        ranges.push(RawRange {
+            region: e.zone,
+            ..plain(prefix(path, || format!("prefixes[{i}]"), &text)?)
+        });
     }
-    Ok(Feed { ranges, version: Some(doc.creation_time) })
+    Ok(Feed {
+        ranges,
+        version: Some(doc.creation_time),
+    })
 }
 
 fn geofeed(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
@@ -278,24 +345,43 @@ fn geofeed(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
         .from_reader(bytes);
     let mut ranges = Vec::new();
     for record in reader.records() {
-        let record = record.map_err(|e| Error::line(path, e.position().map_or(0, |p| p.line()), e.to_string()))?;
+        let record = record
+            .map_err(|e| Error::line(path, e.position().map_or(0, |p| p.line()), e.to_string()))?;
         let line = record.position().map_or(0, |p| p.line());
         // DigitalOcean's feed writes a missing country as the literal `None` (a Python null
         // printed as text); RFC 8805 means an empty field, so read it as one.
         let field = |i: usize| {
-            record.get(i).map(str::trim).filter(|s| !s.is_empty() && *s != "None").map(str::to_owned)
+            record
+                .get(i)
+                .map(str::trim)
+                .filter(|s| !s.is_empty() && *s != "None")
+                .map(str::to_owned)
         };
         let text = field(0).unwrap_or_default();
-        let p = text.parse::<IpNet>().map_err(|_| Error::line(path, line, format!("{text:?} is not a CIDR prefix")))?;
+        let p = text
+            .parse::<IpNet>()
+            .map_err(|_| Error::line(path, line, format!("{text:?} is not a CIDR prefix")))?;
         let country = field(1);
         if let Some(c) = &country {
             if !is_alpha2(c) {
-                return Err(Error::line(path, line, format!("country {c:?} is not an ISO 3166-1 alpha-2 code")));
+                return Err(Error::line(
+                    path,
+                    line,
+                    format!("country {c:?} is not an ISO 3166-1 alpha-2 code"),
+                ));
             }
         }
-        ranges.push(RawRange { country, region: field(2), city: field(3), ..plain(p.trunc()) });
+        ranges.push(RawRange {
+            country,
+            region: field(2),
+            city: field(3),
+            ..plain(p.trunc())
+        });
     }
-    Ok(Feed { ranges, version: None })
+    Ok(Feed {
+        ranges,
+        version: None,
+    })
 }
 
 fn vultr(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
@@ -318,12 +404,24 @@ fn vultr(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
         let country = s.alpha2code.and_then(non_empty);
         if let Some(c) = &country {
             if !is_alpha2(c) {
-                return Err(Error::value(path, format!("subnets[{i}].alpha2code"), format!("{c:?} is not an ISO 3166-1 alpha-2 code")));
+                return Err(Error::value(
+                    path,
+                    format!("subnets[{i}].alpha2code"),
+                    format!("{c:?} is not an ISO 3166-1 alpha-2 code"),
+                ));
             }
         }
-        ranges.push(RawRange { country, region: s.region.and_then(non_empty), city: s.city.and_then(non_empty), ..plain(p) });
+        ranges.push(RawRange {
+            country,
+            region: s.region.and_then(non_empty),
+            city: s.city.and_then(non_empty),
+            ..plain(p)
+        });
     }
-    Ok(Feed { ranges, version: Some(doc.updated) })
+    Ok(Feed {
+        ranges,
+        version: Some(doc.updated),
+    })
 }
 
 fn disposable(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
@@ -342,7 +440,10 @@ fn disposable(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
     for (i, p) in doc.ipv6.iter().enumerate() {
         ranges.push(plain(prefix(path, || format!("ipv6[{i}]"), p)?));
     }
-    Ok(Feed { ranges, version: Some(format!("{} (from {})", doc.last_update, doc.source)) })
+    Ok(Feed {
+        ranges,
+        version: Some(format!("{} (from {})", doc.last_update, doc.source)),
+    })
 }
 
 fn cloudaddr(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
@@ -357,7 +458,10 @@ fn cloudaddr(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
     for (i, p) in doc.prefixes.iter().enumerate() {
         ranges.push(plain(prefix(path, || format!("prefixes[{i}]"), p)?));
     }
-    Ok(Feed { ranges, version: Some(civil_date(doc.creation_date_ms / 1000)) })
+    Ok(Feed {
+        ranges,
+        version: Some(civil_date(doc.creation_date_ms / 1000)),
+    })
 }
 
 #[cfg(test)]
@@ -365,50 +469,112 @@ mod tests {
     use super::*;
 
     fn ok(format: &str, text: &str) -> Feed {
-        parse(format, Path::new("f"), text.as_bytes()).unwrap().unwrap()
+        parse(format, Path::new("f"), text.as_bytes())
+            .unwrap()
+            .unwrap()
     }
 
     fn err(format: &str, text: &str) -> String {
-        parse(format, Path::new("f"), text.as_bytes()).unwrap().err().unwrap().to_string()
+        parse(format, Path::new("f"), text.as_bytes())
+            .unwrap()
+            .err()
+            .unwrap()
+            .to_string()
     }
 
     #[test]
     fn formats_parse() {
-        let f = ok("aws-json", r#"{"syncToken":"1","createDate":"d","prefixes":[{"ip_prefix":"3.4.12.4/30","region":"eu-west-1","service":"AMAZON","network_border_group":"x"}],"ipv6_prefixes":[{"ipv6_prefix":"2600:1f00::/24","region":"GLOBAL","service":"CLOUDFRONT"}]}"#);
+        let f = ok(
+            "aws-json",
+            r#"{"syncToken":"1","createDate":"d","prefixes":[{"ip_prefix":"3.4.12.4/30","region":"eu-west-1","service":"AMAZON","network_border_group":"x"}],"ipv6_prefixes":[{"ipv6_prefix":"2600:1f00::/24","region":"GLOBAL","service":"CLOUDFRONT"}]}"#,
+        );
         assert_eq!(f.version.as_deref(), Some("syncToken 1 (d)"));
         assert_eq!(f.ranges[0].prefix.to_string(), "3.4.12.4/30");
         assert!(f.ranges[0].generic);
         assert_eq!(f.ranges[1].region, None);
         assert_eq!(f.ranges[1].service.as_deref(), Some("CLOUDFRONT"));
 
-        let f = ok("azure-service-tags", r#"{"changeNumber":3,"values":[{"name":"Storage.WestEurope","properties":{"region":"westeurope","systemService":"AzureStorage","addressPrefixes":["20.38.108.0/23"]}},{"name":"AzureCloud","properties":{"region":"","systemService":"","addressPrefixes":["20.38.108.0/23"]}}]}"#);
+        let f = ok(
+            "azure-service-tags",
+            r#"{"changeNumber":3,"values":[{"name":"Storage.WestEurope","properties":{"region":"westeurope","systemService":"AzureStorage","addressPrefixes":["20.38.108.0/23"]}},{"name":"AzureCloud","properties":{"region":"","systemService":"","addressPrefixes":["20.38.108.0/23"]}}]}"#,
+        );
         assert_eq!(f.version.as_deref(), Some("changeNumber 3"));
-        assert_eq!((f.ranges[0].service.as_deref(), f.ranges[0].region.as_deref(), f.ranges[0].generic), (Some("AzureStorage"), Some("westeurope"), false));
-        assert_eq!((f.ranges[1].service.as_deref(), f.ranges[1].region.as_deref(), f.ranges[1].generic), (Some("AzureCloud"), None, true));
+        assert_eq!(
+            (
+                f.ranges[0].service.as_deref(),
+                f.ranges[0].region.as_deref(),
+                f.ranges[0].generic
+            ),
+            (Some("AzureStorage"), Some("westeurope"), false)
+        );
+        assert_eq!(
+            (
+                f.ranges[1].service.as_deref(),
+                f.ranges[1].region.as_deref(),
+                f.ranges[1].generic
+            ),
+            (Some("AzureCloud"), None, true)
+        );
 
         let f = ok("geofeed-csv", "# comment\n5.101.96.0/21,NL,NL-NH,Amsterdam,1098 XH\n2600:3c00::/32,US,,,\n192.0.2.0/24\n165.245.148.0/22,None\n");
         assert_eq!(f.ranges.len(), 4);
         assert_eq!(f.ranges[3].country, None);
-        assert_eq!((f.ranges[0].country.as_deref(), f.ranges[0].city.as_deref()), (Some("NL"), Some("Amsterdam")));
+        assert_eq!(
+            (f.ranges[0].country.as_deref(), f.ranges[0].city.as_deref()),
+            (Some("NL"), Some("Amsterdam"))
+        );
         assert_eq!(f.ranges[1].region, None);
 
         let f = ok("cidr-list", "173.245.48.0/20\n\n2400:cb00::/32");
         assert_eq!(f.ranges.len(), 2);
-        let f = ok("cloudaddr-json", r#"{"cloudProvider":"OVH","creationDate":1784898937081,"prefixes":["2.26.132.0/24"]}"#);
+        let f = ok(
+            "cloudaddr-json",
+            r#"{"cloudProvider":"OVH","creationDate":1784898937081,"prefixes":["2.26.132.0/24"]}"#,
+        );
         assert_eq!(f.version.as_deref(), Some("2026-07-24"));
-        let f = ok("exoscale-json", r#"{"creationTime":"t","prefixes":[{"IPv6Prefix":"2a04:c40::/29","zone":"ch-gva-2"}]}"#);
+        let f = ok(
+            "exoscale-json",
+            r#"{"creationTime":"t","prefixes":[{"IPv6Prefix":"2a04:c40::/29","zone":"ch-gva-2"}]}"#,
+        );
         assert_eq!(f.ranges[0].region.as_deref(), Some("ch-gva-2"));
     }
 
     #[test]
     fn errors_say_where() {
-        assert_eq!(err("cidr-list", "1.1.1.0/24\nnot-a-prefix\n"), "f:2: \"not-a-prefix\" is not a CIDR prefix");
-        assert_eq!(err("geofeed-csv", "# c\n1.1.1.0/24,DE\n1.1.1.0/33,DE\n"), "f:3: \"1.1.1.0/33\" is not a CIDR prefix");
-        assert_eq!(err("geofeed-csv", "1.1.1.0/24,Germany\n"), "f:1: country \"Germany\" is not an ISO 3166-1 alpha-2 code");
-        assert_eq!(err("fastly-json", r#"{"addresses":["1.1.1.0/24","x"],"ipv6_addresses":[]}"#), "f: addresses[1]: \"x\" is not a CIDR prefix");
-        assert_eq!(err("google-json", r#"{"syncToken":"1","creationTime":"t","prefixes":[{"service":"x"}]}"#), "f: prefixes[0]: has neither ipv4Prefix nor ipv6Prefix");
-        assert_eq!(err("aws-json", "{\n  \"syncToken\": 1\n}"), "f:2:16: invalid type: integer `1`, expected a string at line 2 column 16");
-        assert_eq!(err("aws-json", "{\"syncToken\":\"1\""), "f:1:16: EOF while parsing an object at line 1 column 16");
+        assert_eq!(
+            err("cidr-list", "1.1.1.0/24\nnot-a-prefix\n"),
+            "f:2: \"not-a-prefix\" is not a CIDR prefix"
+        );
+        assert_eq!(
+            err("geofeed-csv", "# c\n1.1.1.0/24,DE\n1.1.1.0/33,DE\n"),
+            "f:3: \"1.1.1.0/33\" is not a CIDR prefix"
+        );
+        assert_eq!(
+            err("geofeed-csv", "1.1.1.0/24,Germany\n"),
+            "f:1: country \"Germany\" is not an ISO 3166-1 alpha-2 code"
+        );
+        assert_eq!(
+            err(
+                "fastly-json",
+                r#"{"addresses":["1.1.1.0/24","x"],"ipv6_addresses":[]}"#
+            ),
+            "f: addresses[1]: \"x\" is not a CIDR prefix"
+        );
+        assert_eq!(
+            err(
+                "google-json",
+                r#"{"syncToken":"1","creationTime":"t","prefixes":[{"service":"x"}]}"#
+            ),
+            "f: prefixes[0]: has neither ipv4Prefix nor ipv6Prefix"
+        );
+        assert_eq!(
+            err("aws-json", "{\n  \"syncToken\": 1\n}"),
+            "f:2:16: invalid type: integer `1`, expected a string at line 2 column 16"
+        );
+        assert_eq!(
+            err("aws-json", "{\"syncToken\":\"1\""),
+            "f:1:16: EOF while parsing an object at line 1 column 16"
+        );
         assert!(parse("carrier-pigeon", Path::new("f"), b"").is_none());
     }
 }

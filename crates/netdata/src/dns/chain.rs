@@ -27,7 +27,11 @@ pub(crate) struct Walk {
 
 impl Walk {
     fn new() -> Self {
-        Walk { chain: Vec::new(), answers: Vec::new(), error: None }
+        Walk {
+            chain: Vec::new(),
+            answers: Vec::new(),
+            error: None,
+        }
     }
 
     fn fail(mut self, error: LookupError) -> Self {
@@ -44,11 +48,21 @@ struct Hops {
 
 impl Hops {
     /// Records `name → target`; the error if that closes a loop or passes the limit.
-    fn push(&mut self, walk: &mut Walk, name: String, target: String, ttl: u32) -> Result<(), LookupError> {
+    fn push(
+        &mut self,
+        walk: &mut Walk,
+        name: String,
+        target: String,
+        ttl: u32,
+    ) -> Result<(), LookupError> {
         if walk.chain.len() == self.limit {
             return Err(LookupError::ChainTooLong { limit: self.limit });
         }
-        walk.chain.push(CnameHop { name, target: target.clone(), ttl });
+        walk.chain.push(CnameHop {
+            name,
+            target: target.clone(),
+            ttl,
+        });
         if !self.seen.insert(target.clone()) {
             return Err(LookupError::CnameLoop { name: target });
         }
@@ -56,15 +70,28 @@ impl Hops {
     }
 }
 
-pub(crate) async fn resolve(resolver: &TokioResolver, query: &CheckedName, rt: RecordType, limit: usize) -> Walk {
-    let mut hops = Hops { seen: HashSet::from([query.text.clone()]), limit };
+pub(crate) async fn resolve(
+    resolver: &TokioResolver,
+    query: &CheckedName,
+    rt: RecordType,
+    limit: usize,
+) -> Walk {
+    let mut hops = Hops {
+        seen: HashSet::from([query.text.clone()]),
+        limit,
+    };
     match resolver.lookup(query.name.clone(), rt.to_hickory()).await {
         Ok(lookup) => {
             let mut walk = Walk::new();
             let records = lookup.answers();
             let mut current = query.text.clone();
-            while let Some(r) = records.iter().find(|r| matches!(r.data, RData::CNAME(_)) && key(&r.name) == current) {
-                let RData::CNAME(target) = &r.data else { unreachable!() };
+            while let Some(r) = records
+                .iter()
+                .find(|r| matches!(r.data, RData::CNAME(_)) && key(&r.name) == current)
+            {
+                let RData::CNAME(target) = &r.data else {
+                    unreachable!()
+                };
                 let target = key(&target.0);
                 if let Err(e) = hops.push(&mut walk, current, target.clone(), r.ttl) {
                     return walk.fail(e);
@@ -72,20 +99,38 @@ pub(crate) async fn resolve(resolver: &TokioResolver, query: &CheckedName, rt: R
                 current = target;
             }
             walk.answers = answers_for(records, &current, rt);
-            if !walk.answers.is_empty() || !records.iter().any(|r| r.record_type() == rt.to_hickory()) {
+            if !walk.answers.is_empty()
+                || !records.iter().any(|r| r.record_type() == rt.to_hickory())
+            {
                 return walk;
             }
             // Answers exist but not at the end of the chain as read: the response was not in
             // chain order. Walk it explicitly rather than guess.
-            walk_chain(resolver, query, rt, Hops { seen: HashSet::from([query.text.clone()]), limit }).await
+            walk_chain(
+                resolver,
+                query,
+                rt,
+                Hops {
+                    seen: HashSet::from([query.text.clone()]),
+                    limit,
+                },
+            )
+            .await
         }
-        Err(NetError::Dns(DnsError::NoRecordsFound(_))) => walk_chain(resolver, query, rt, hops).await,
+        Err(NetError::Dns(DnsError::NoRecordsFound(_))) => {
+            walk_chain(resolver, query, rt, hops).await
+        }
         Err(e) => Walk::new().fail(classify(&query.text, &e)),
     }
 }
 
 /// Follows the chain with CNAME queries, then asks for `rt` at its end.
-async fn walk_chain(resolver: &TokioResolver, query: &CheckedName, rt: RecordType, mut hops: Hops) -> Walk {
+async fn walk_chain(
+    resolver: &TokioResolver,
+    query: &CheckedName,
+    rt: RecordType,
+    mut hops: Hops,
+) -> Walk {
     let mut walk = Walk::new();
     let mut current = query.text.clone();
     let mut current_name = query.name.clone();
@@ -106,7 +151,11 @@ async fn walk_chain(resolver: &TokioResolver, query: &CheckedName, rt: RecordTyp
                 current_name = absolute(target);
             }
             // No CNAME here: `current` is the end of the chain (or does not exist).
-            Err(NetError::Dns(DnsError::NoRecordsFound(nr))) if nr.response_code == ResponseCode::NoError => break,
+            Err(NetError::Dns(DnsError::NoRecordsFound(nr)))
+                if nr.response_code == ResponseCode::NoError =>
+            {
+                break
+            }
             Err(NetError::Dns(DnsError::NoRecordsFound(_))) => {
                 return walk.fail(LookupError::NxDomain { name: current });
             }
@@ -115,7 +164,9 @@ async fn walk_chain(resolver: &TokioResolver, query: &CheckedName, rt: RecordTyp
     }
     match resolver.lookup(current_name, rt.to_hickory()).await {
         Ok(lookup) => walk.answers = answers_for(lookup.answers(), &current, rt),
-        Err(NetError::Dns(DnsError::NoRecordsFound(nr))) if nr.response_code == ResponseCode::NXDomain => {
+        Err(NetError::Dns(DnsError::NoRecordsFound(nr)))
+            if nr.response_code == ResponseCode::NXDomain =>
+        {
             return walk.fail(LookupError::NxDomain { name: current });
         }
         // NODATA: the name exists without records of this type; not an error.
@@ -137,11 +188,17 @@ fn answers_for(records: &[Record], owner: &str, rt: RecordType) -> Vec<Answer> {
         .filter_map(|r| match (&r.data, rt) {
             (RData::A(a), RecordType::A) => Some(Answer::A(a.0)),
             (RData::AAAA(a), RecordType::Aaaa) => Some(Answer::Aaaa(a.0)),
-            (RData::MX(mx), RecordType::Mx) => Some(Answer::Mx { preference: mx.preference, exchange: key(&mx.exchange) }),
+            (RData::MX(mx), RecordType::Mx) => Some(Answer::Mx {
+                preference: mx.preference,
+                exchange: key(&mx.exchange),
+            }),
             (RData::NS(ns), RecordType::Ns) => Some(Answer::Ns(key(&ns.0))),
-            (RData::TXT(txt), RecordType::Txt) => {
-                Some(Answer::Txt(txt.txt_data.iter().map(|s| String::from_utf8_lossy(s)).collect()))
-            }
+            (RData::TXT(txt), RecordType::Txt) => Some(Answer::Txt(
+                txt.txt_data
+                    .iter()
+                    .map(|s| String::from_utf8_lossy(s))
+                    .collect(),
+            )),
             _ => None,
         })
         .collect()
@@ -151,11 +208,20 @@ fn classify(name: &str, err: &NetError) -> LookupError {
     let name = name.to_owned();
     match err {
         NetError::Timeout => LookupError::Timeout { name },
-        NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail)) => LookupError::ServFail { name },
-        NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)) => LookupError::Refused { name },
-        NetError::Dns(DnsError::NoRecordsFound(nr)) if nr.response_code == ResponseCode::NXDomain => {
+        NetError::Dns(DnsError::ResponseCode(ResponseCode::ServFail)) => {
+            LookupError::ServFail { name }
+        }
+        NetError::Dns(DnsError::ResponseCode(ResponseCode::Refused)) => {
+            LookupError::Refused { name }
+        }
+        NetError::Dns(DnsError::NoRecordsFound(nr))
+            if nr.response_code == ResponseCode::NXDomain =>
+        {
             LookupError::NxDomain { name }
         }
-        other => LookupError::Other { name, message: other.to_string() },
+        other => LookupError::Other {
+            name,
+            message: other.to_string(),
+        },
     }
 }

@@ -253,7 +253,10 @@ impl ResolverBuilder {
                 for c in &mut ns.connections {
                     c.port = addr.port();
                 }
-                let mut b = TokioResolver::builder_with_config(ResolverConfig::from_name_servers(vec![ns]), provider);
+                let mut b = TokioResolver::builder_with_config(
+                    ResolverConfig::from_name_servers(vec![ns]),
+                    provider,
+                );
                 // An explicit server is the only source of truth: no /etc/hosts answers.
                 b.options_mut().use_hosts_file = ResolveHosts::Never;
                 b
@@ -273,7 +276,10 @@ impl ResolverBuilder {
             inner,
             concurrency: self.concurrency,
             max_hops: self.max_cname_hops,
-            cache: Arc::new(Cache { map: Mutex::new(HashMap::new()), capacity: self.cache_size }),
+            cache: Arc::new(Cache {
+                map: Mutex::new(HashMap::new()),
+                capacity: self.cache_size,
+            }),
         })
     }
 }
@@ -297,11 +303,16 @@ impl Resolver {
     pub async fn resolve(&self, query: &str, record_type: RecordType) -> Lookup {
         let checked = match name::check(query) {
             Ok(n) => n,
-            Err(reason) => return failed(query, record_type, LookupError::MalformedName { reason }),
+            Err(reason) => {
+                return failed(query, record_type, LookupError::MalformedName { reason })
+            }
         };
         let key = (checked.text.clone(), record_type);
         if let Some(hit) = self.cache.map.lock().expect("cache lock").get(&key) {
-            return Lookup { query: query.to_owned(), ..hit.clone() };
+            return Lookup {
+                query: query.to_owned(),
+                ..hit.clone()
+            };
         }
         let walk = chain::resolve(&self.inner, &checked, record_type, self.max_hops).await;
         let lookup = Lookup {
@@ -324,14 +335,27 @@ impl Resolver {
     /// Resolves every `(name, type)` pair with at most `concurrency` in flight, returning
     /// the lookups in input order. One name's failure does not affect the others.
     pub async fn resolve_all<S: AsRef<str>>(&self, queries: &[(S, RecordType)]) -> Vec<Lookup> {
+        // Each name is its own task, so a multi-threaded runtime spreads the work of building
+        // and parsing messages over its cores; `buffered` starts a task only when one of the
+        // `concurrency` slots is free, and yields results in input order.
         stream::iter(queries)
-            .map(|(name, rt)| self.resolve(name.as_ref(), *rt))
+            .map(|(name, rt)| {
+                let (me, name, rt) = (self.clone(), name.as_ref().to_owned(), *rt);
+                tokio::spawn(async move { me.resolve(&name, rt).await })
+            })
             .buffered(self.concurrency)
+            .map(|joined| joined.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())))
             .collect()
             .await
     }
 }
 
 fn failed(query: &str, record_type: RecordType, error: LookupError) -> Lookup {
-    Lookup { query: query.to_owned(), record_type, chain: Vec::new(), answers: Vec::new(), error: Some(error) }
+    Lookup {
+        query: query.to_owned(),
+        record_type,
+        chain: Vec::new(),
+        answers: Vec::new(),
+        error: Some(error),
+    }
 }

@@ -39,24 +39,34 @@ pub(crate) fn check(input: &str) -> Result<CheckedName, String> {
     let ascii = if bare.is_ascii() {
         bare.to_ascii_lowercase()
     } else {
-        let name = Name::from_utf8(bare).map_err(|e| format!("not a valid internationalised name: {e}"))?;
+        let name = Name::from_utf8(bare)
+            .map_err(|e| format!("not a valid internationalised name: {e}"))?;
         let mut text = name.to_ascii();
         text.make_ascii_lowercase();
         text.strip_suffix('.').map(str::to_owned).unwrap_or(text)
     };
     if ascii.len() > MAX_NAME {
-        return Err(format!("{} characters long, over the limit of {MAX_NAME}", ascii.len()));
+        return Err(format!(
+            "{} characters long, over the limit of {MAX_NAME}",
+            ascii.len()
+        ));
     }
     for label in ascii.split('.') {
         if label.is_empty() {
             return Err("has an empty label".into());
         }
         if label.len() > MAX_LABEL {
-            return Err(format!("label of {} characters, over the limit of {MAX_LABEL}", label.len()));
+            return Err(format!(
+                "label of {} characters, over the limit of {MAX_LABEL}",
+                label.len()
+            ));
         }
         // Letters, digits and hyphens (RFC 952/1123), plus `_` for service labels such as
         // `_dmarc` and `_spf` that sovstack's domain discovery queries.
-        if let Some(c) = label.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
             return Err(format!("label {label:?} contains {c:?}"));
         }
         if label.starts_with('-') || label.ends_with('-') {
@@ -109,7 +119,10 @@ mod tests {
             ("exa mple.org", "contains ' '"),
             ("bad\u{7}.org", "contains '\\u{7}'"),
             ("ex!ample.org", "label \"ex!ample\" contains '!'"),
-            ("-bad.example", "label \"-bad\" starts or ends with a hyphen"),
+            (
+                "-bad.example",
+                "label \"-bad\" starts or ends with a hyphen",
+            ),
             ("192.0.2.1", "is an IP address, not a name"),
             ("2001:db8::1", "is an IP address, not a name"),
             (&long_label, "label of 64 characters, over the limit of 63"),

@@ -36,14 +36,24 @@ struct Handler {
 
 #[async_trait::async_trait]
 impl RequestHandler for Handler {
-    async fn handle_request<R: ResponseHandler, T: Time>(&self, request: &Request, mut response: R) -> ResponseInfo {
+    async fn handle_request<R: ResponseHandler, T: Time>(
+        &self,
+        request: &Request,
+        mut response: R,
+    ) -> ResponseInfo {
         self.stats.queries.fetch_add(1, Ordering::SeqCst);
         let now = self.stats.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.stats.max_in_flight.fetch_max(now, Ordering::SeqCst);
-        let name = request.queries.queries().first().map(|q| q.name().to_string()).unwrap_or_default();
+        let name = request
+            .queries
+            .queries()
+            .first()
+            .map(|q| q.name().to_string())
+            .unwrap_or_default();
         let info = if name.ends_with("servfail.example.org.") {
             // An authoritative server that cannot load its zone answers like this.
-            let msg = MessageResponseBuilder::new(&request.queries, None).error_msg(&request.metadata, ResponseCode::ServFail);
+            let msg = MessageResponseBuilder::new(&request.queries, None)
+                .error_msg(&request.metadata, ResponseCode::ServFail);
             response.send_response(msg).await.expect("send SERVFAIL")
         } else {
             if name.ends_with(".slow.example.org.") {
@@ -70,17 +80,32 @@ pub async fn start() -> TestServer {
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
         let text = std::fs::read_to_string(&path).unwrap();
-        let (origin, records) = Parser::new(text, Some(path.clone()), None).parse().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let zone = InMemoryZoneHandler::<TokioRuntimeProvider>::new(origin.clone(), records, ZoneType::Primary, AxfrPolicy::Deny).unwrap();
+        let (origin, records) = Parser::new(text, Some(path.clone()), None)
+            .parse()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let zone = InMemoryZoneHandler::<TokioRuntimeProvider>::new(
+            origin.clone(),
+            records,
+            ZoneType::Primary,
+            AxfrPolicy::Deny,
+        )
+        .unwrap();
         catalog.upsert(LowerName::new(&origin), vec![Arc::new(zone)]);
     }
     let stats = Arc::new(Stats::default());
-    let mut server = Server::new(Handler { catalog, stats: Arc::clone(&stats) });
+    let mut server = Server::new(Handler {
+        catalog,
+        stats: Arc::clone(&stats),
+    });
     let (udp, tcp) = bind_pair().await;
     let addr = udp.local_addr().unwrap();
     server.register_socket(udp);
     server.register_listener(tcp, Duration::from_secs(5), 64);
-    TestServer { addr, stats, _server: server }
+    TestServer {
+        addr,
+        stats,
+        _server: server,
+    }
 }
 
 /// A UDP socket that reads queries and drops them: a server that never answers. TCP on the
