@@ -2,16 +2,23 @@
 # Installs the system packages the tests need, when they are missing (Debian/Ubuntu, apt):
 #   rustc cargo libstd-rust-dev-wasm32 lld  Debian's rustc 1.63 and wasm-ld, which build the plugins
 #                                           reproducibly (see DEVELOPERS.md)
-#   binutils                                readelf, the independent reader some tests compare with
-#   python3                                 plugins/check-wasm.py
+#   binutils                                readelf, the independent reader the toolchain tests compare with
+#   clang golang-go                         build the clang- and Go-built binaries the toolchain tests read
+#   python3, and from PyPI pefile and lief  plugins/check-wasm.py; independent PE (Rich header) and
+#                                           Mach-O readers the toolchain tests compare with
 # The CLI itself needs none of them: `cargo run --release -- audit` works with rustup's cargo alone.
 set -euo pipefail
 
-packages=(rustc cargo libstd-rust-dev-wasm32 lld binutils python3)
+packages=(rustc cargo libstd-rust-dev-wasm32 lld binutils clang golang-go python3)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+python_packages=(pefile lief)
+python3 -c "import pefile, lief" 2>/dev/null || {
+    echo "install-deps: installing ${python_packages[*]} (pip)" >&2
+    python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
+}
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null; then

@@ -7,7 +7,17 @@
 
 use sovstack_binary::{walk, Component, WalkOptions};
 use std::path::PathBuf;
+use std::io::Write;
 use std::time::Instant;
+
+// Output may go to a closed pipe (`| head`): stop quietly then.
+macro_rules! out {
+    ($($t:tt)*) => {
+        if writeln!(std::io::stdout(), $($t)*).is_err() {
+            std::process::exit(0);
+        }
+    };
+}
 
 fn main() {
     let mut root = PathBuf::from("/usr");
@@ -33,10 +43,10 @@ fn main() {
     if list {
         for (path, r) in &out.binaries {
             let labels: Vec<String> = r.detections.iter().map(|d| format!("{}:{}", d.component, d.label())).collect();
-            println!("{path}\t{}\t{}", r.format, labels.join(" "));
+            out!("{path}\t{}\t{}", r.format, labels.join(" "));
         }
     }
-    println!(
+    out!(
         "{} files, {} binaries, {} diagnostics in {secs:.2}s: {:.0} files/s",
         out.files,
         out.binaries.len(),
@@ -44,9 +54,9 @@ fn main() {
         out.files as f64 / secs
     );
     for component in [Component::Compiler, Component::Linker, Component::Libc, Component::Runtime] {
-        println!("{component}:");
+        out!("{component}:");
         for share in out.tally.shares(component).iter().take(8) {
-            println!("  {share}");
+            out!("  {share}");
         }
     }
 }

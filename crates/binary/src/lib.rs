@@ -188,17 +188,23 @@ pub fn detect_bytes(bytes: &[u8], shown_as: &str) -> Result<Option<BinaryReport>
 /// `shown_as` is the path used in evidence and errors (the path inside a scanned root). Returns
 /// `Ok(None)` when the file is not ELF, PE or Mach-O.
 pub fn detect_file(path: &Path, shown_as: &str, options: &DetectOptions) -> Result<Option<BinaryReport>, Error> {
+    let file = File::open(path).map_err(|source| Error::Io { path: shown_as.to_string(), source })?;
+    detect_open_file(&file, shown_as, options)
+}
+
+/// [`detect_file`] on a file already open (the walk opens files relative to their directory,
+/// without following links).
+pub fn detect_open_file(file: &File, shown_as: &str, options: &DetectOptions) -> Result<Option<BinaryReport>, Error> {
     let io = |source| Error::Io { path: shown_as.to_string(), source };
-    let file = File::open(path).map_err(io)?;
     // Sniff before anything else: most files in a tree are not binaries, and for them this
     // costs one read and no stat.
     let mut magic = [0u8; 8];
-    let n = read_up_to(&file, &mut magic).map_err(io)?;
+    let n = read_up_to(file, &mut magic).map_err(io)?;
     if sniff(&magic[..n]).is_none() {
         return Ok(None);
     }
     let len = file.metadata().map_err(io)?.len();
-    let src = Source::file(&file, len, shown_as, options.max_bytes);
+    let src = Source::file(file, len, shown_as, options.max_bytes);
     detect_source(&src, options)
 }
 

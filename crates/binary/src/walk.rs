@@ -16,9 +16,12 @@
 
 use crate::report::BinaryReport;
 use crate::tally::Tally;
-use crate::{detect_file, DetectOptions, Error};
+use crate::{detect_open_file, DetectOptions, Error};
+use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags};
 use sovstack_inventory::{Diagnostic, DiagnosticSeverity};
-use std::fs;
+use std::ffi::OsStr;
+use std::fs::{self, File};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -128,16 +131,25 @@ fn diagnostic(code: &str, message: String, path: &str) -> Diagnostic {
     Diagnostic { code: code.to_string(), severity: DiagnosticSeverity::Warning, message, path: Some(path.to_string()) }
 }
 
-/// Reads one directory: files are examined here, subdirectories become new tasks.
+/// Reads one directory: files are examined here, subdirectories become new tasks. Files are
+/// opened relative to the directory (`openat`, no path walk from the root for each) with
+/// `O_NOFOLLOW` (a file swapped for a link meanwhile is not followed out of the root) and
+/// `O_NONBLOCK` (nor does one swapped for a FIFO hang the walk).
 fn visit<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared<'s>, dir: PathBuf, shown: String, is_root: bool) {
     let shown_dir = if shown.is_empty() { "/".to_string() } else { shown.clone() };
-    let entries = match fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) => {
-            let d = diagnostic("scan/unreadable-file", format!("cannot read directory: {e}"), &shown_dir);
-            shared.diagnostics.lock().unwrap_or_else(|e| e.into_inner()).push(d);
-            return;
-        }
+    let unreadable = |e: std::io::Error| {
+        let d = diagnostic("scan/unreadable-file", format!("cannot read directory: {e}"), &shown_dir);
+        shared.diagnostics.lock().unwrap_or_else(|e| e.into_inner()).push(d);
+    };
+    // The root may be given through a link; below it nothing is followed.
+    let nofollow = if is_root { OFlags::empty() } else { OFlags::NOFOLLOW };
+    let dirfd = match rustix::fs::open(&dir, OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | nofollow, Mode::empty()) {
+        Ok(fd) => fd,
+        Err(e) => return unreadable(e.into()),
+    };
+    let entries = match Dir::read_from(&dirfd) {
+        Ok(d) => d,
+        Err(e) => return unreadable(e.into()),
     };
     let mut found = Vec::new();
     let mut diags = Vec::new();
@@ -146,36 +158,58 @@ fn visit<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared<'s>, dir: PathBuf, sho
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                diags.push(diagnostic("scan/unreadable-file", format!("cannot list directory: {e}"), &shown_dir));
+                diags.push(diagnostic("scan/unreadable-file", format!("cannot list directory: {}", std::io::Error::from(e)), &shown_dir));
                 break;
             }
         };
-        let name = entry.file_name();
-        let shown_path = format!("{shown}/{}", name.to_string_lossy());
-        // The entry's own type: a symbolic link is a link, never its target.
-        let Ok(ft) = entry.file_type() else {
-            diags.push(diagnostic("scan/unreadable-file", "cannot tell the entry's type".into(), &shown_path));
+        let cname = entry.file_name();
+        let bytes = cname.to_bytes();
+        if bytes == b"." || bytes == b".." {
             continue;
-        };
-        if ft.is_dir() {
+        }
+        let name = OsStr::from_bytes(bytes);
+        let shown_path = format!("{shown}/{}", name.to_string_lossy());
+        // The entry's own type: a symbolic link is a link, never its target. Some filesystems
+        // do not fill it in; ask without following then.
+        let mut ft = entry.file_type();
+        if ft == FileType::Unknown {
+            match rustix::fs::statat(&dirfd, cname, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(st) => ft = FileType::from_raw_mode(st.st_mode),
+                Err(e) => {
+                    diags.push(diagnostic("scan/unreadable-file", format!("cannot stat: {}", std::io::Error::from(e)), &shown_path));
+                    continue;
+                }
+            }
+        }
+        if ft == FileType::Directory {
             if is_root && shared.options.skip_at_root.iter().any(|s| name == s.as_str()) {
                 continue;
             }
-            let path = entry.path();
+            let path = dir.join(name);
             if shared.options.one_filesystem {
-                match fs::symlink_metadata(&path) {
-                    Ok(m) if m.dev() != shared.root_dev => continue,
+                // dev_t is not u64 on every target.
+                #[allow(clippy::unnecessary_cast)]
+                match rustix::fs::statat(&dirfd, cname, AtFlags::SYMLINK_NOFOLLOW) {
+                    Ok(st) if st.st_dev as u64 != shared.root_dev => continue,
                     Ok(_) => {}
                     Err(e) => {
-                        diags.push(diagnostic("scan/unreadable-file", format!("cannot stat directory: {e}"), &shown_path));
+                        diags.push(diagnostic("scan/unreadable-file", format!("cannot stat directory: {}", std::io::Error::from(e)), &shown_path));
                         continue;
                     }
                 }
             }
             scope.spawn(move |s| visit(s, shared, path, shown_path, false));
-        } else if ft.is_file() {
+        } else if ft == FileType::RegularFile {
             files += 1;
-            match detect_file(&entry.path(), &shown_path, &shared.options.detect) {
+            let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+            let file = match rustix::fs::openat(&dirfd, cname, flags, Mode::empty()) {
+                Ok(fd) => File::from(fd),
+                Err(e) => {
+                    diags.push(diagnostic("scan/unreadable-file", format!("cannot open: {}", std::io::Error::from(e)), &shown_path));
+                    continue;
+                }
+            };
+            match detect_open_file(&file, &shown_path, &shared.options.detect) {
                 Ok(Some(report)) => {
                     binaries += 1;
                     found.push((shown_path, report));
