@@ -6,7 +6,9 @@ mod util;
 
 mod audit;
 mod cli_contract;
+mod dns;
 mod determinism;
 mod gate;
+mod network;
 mod plugins;
 mod schema;

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 fn plugin_list_shows_the_checked_in_plugins() {
     let v = run_json(sovstack().args(["plugin", "list", "--format", "json"]));
     let plugins = v["plugins"].as_array().unwrap();
-    assert_eq!(plugins.len(), 2);
+    assert_eq!(plugins.len(), 3);
     for p in plugins {
         let name = p["name"].as_str().unwrap();
         let bytes = std::fs::read(repo().join(format!("plugins/dist/{name}.wasm"))).unwrap();
@@ -18,7 +18,7 @@ fn plugin_list_shows_the_checked_in_plugins() {
     }
     let (code, out, _) = run(sovstack().args(["plugin", "list"]));
     assert_eq!(code, 0);
-    assert!(out.contains("processor") && out.contains("builtin:os"));
+    assert!(out.contains("processor") && out.contains("builtin:os") && out.contains("builtin:network"));
 }
 
 #[test]

@@ -6,4 +6,5 @@
 pub const BUILTIN_PLUGINS: &[(&str, &[u8])] = &[
     ("processor", include_bytes!("../../../plugins/dist/processor.wasm")),
     ("os", include_bytes!("../../../plugins/dist/os.wasm")),
+    ("network", include_bytes!("../../../plugins/dist/network.wasm")),
 ];

@@ -4,7 +4,7 @@
 //! knowledge base (whose version the report records).
 
 use sovstack_abi::{Actor as AbiActor, AttributedItem, Governance as AbiGovernance};
-use sovstack_inventory::{Actor, Confidence, Governance, Inventory, Item};
+use sovstack_inventory::{Actor, Confidence, Governance, Inventory, Item, NetworkEndpoint};
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};
 use std::collections::BTreeMap;
@@ -28,7 +28,7 @@ pub(crate) fn item_report(kb: &Kb, item: &dyn Item) -> ItemReport {
     ItemReport {
         id: item.id().to_string(),
         label: item.label(),
-        facts: facts(item),
+        facts: facts(kb, item),
         actors: item
             .actors()
             .iter()
@@ -64,7 +64,7 @@ fn actor(kb: &Kb, a: &Actor) -> AbiActor {
 }
 
 /// A few facts beside the label, so a person can tell two items apart.
-fn facts(item: &dyn Item) -> BTreeMap<String, String> {
+fn facts(kb: &Kb, item: &dyn Item) -> BTreeMap<String, String> {
     let mut f = BTreeMap::new();
     if let Some(any) = item.as_processor() {
         f.insert("architecture".into(), any.architecture.value.clone());
@@ -78,7 +78,88 @@ fn facts(item: &dyn Item) -> BTreeMap<String, String> {
             f.insert("id_like".into(), os.id_like.iter().map(|x| x.value.as_str()).collect::<Vec<_>>().join(" "));
         }
     }
+    if let Some(ep) = item.as_network_endpoint() {
+        network_facts(kb, ep, &mut f);
+    }
     f
+}
+
+/// An endpoint in a few lines: how DNS led to its addresses, who holds each address and where
+/// it stands, and whose law reaches it ("via CNAME e1234.a.akamaiedge.net (akamai)", "23.32.0.10
+/// AS20940 Akamai (US), located NL", "reachable by: EU law (location), US law (network_operator)").
+fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>) {
+    f.insert("resolution".into(), format!("{:?}", ep.resolution).to_lowercase());
+    let hops: Vec<String> = ep
+        .lookups
+        .iter()
+        .flat_map(|l| &l.chain)
+        .map(|h| match &h.provider {
+            Some(p) => format!("{} → {} ({p})", h.name, h.target),
+            None => format!("{} → {}", h.name, h.target),
+        })
+        .collect();
+    let mut hops_unique: Vec<String> = Vec::new();
+    for h in hops {
+        if !hops_unique.contains(&h) {
+            hops_unique.push(h);
+        }
+    }
+    if !hops_unique.is_empty() {
+        f.insert("cname_chain".into(), hops_unique.join("; "));
+    }
+    for (rt, key) in [("MX", "mx"), ("NS", "ns")] {
+        let targets: Vec<&str> = ep.lookups.iter().filter(|l| l.record_type == rt).flat_map(|l| &l.answers).map(String::as_str).collect();
+        if !targets.is_empty() {
+            f.insert(key.into(), targets.join(", "));
+        }
+    }
+    if !ep.addresses.is_empty() {
+        let lines: Vec<String> = ep
+            .addresses
+            .iter()
+            .map(|a| {
+                let mut s = a.ip.clone();
+                if let Some(asn) = &a.asn {
+                    s.push_str(&format!(" AS{}", asn.value));
+                }
+                let holder = a.parent.as_ref().or(a.operator.as_ref()).or(a.as_name.as_ref());
+                if let Some(h) = holder {
+                    s.push_str(&format!(" {}", h.value));
+                }
+                if let Some(c) = &a.parent_hq_country {
+                    s.push_str(&format!(" ({})", c.value));
+                }
+                if let Some(c) = &a.cloud {
+                    let detail: Vec<&str> = [c.service.as_deref(), c.region.as_deref()].into_iter().flatten().collect();
+                    s.push_str(format!(", {} {}", c.provider.value, detail.join(" ")).trim_end());
+                }
+                if let Some(l) = &a.location {
+                    s.push_str(&format!(", located {}", l.value));
+                }
+                s
+            })
+            .collect();
+        f.insert("addresses".into(), lines.join("; "));
+    }
+    if !ep.errors.is_empty() {
+        f.insert("errors".into(), ep.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "));
+    }
+    // Whose law reaches the endpoint: the EU as one jurisdiction for its members, any other
+    // country by itself; with the roles that bring it in.
+    let mut reach: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for a in &ep.actors {
+        let Some(code) = &a.country else { continue };
+        let in_eu = kb.country(code.as_str()).is_some_and(|c| c.blocs.iter().any(|b| b == "EU"));
+        let who = if in_eu { "EU".to_string() } else { code.to_string() };
+        let roles = reach.entry(who).or_default();
+        if !roles.contains(&a.role.as_str()) {
+            roles.push(a.role.as_str());
+        }
+    }
+    if !reach.is_empty() {
+        let parts: Vec<String> = reach.iter().map(|(j, roles)| format!("{j} law ({})", roles.join(", "))).collect();
+        f.insert("reachable_by".into(), parts.join(", "));
+    }
 }
 
 fn governance(g: Governance) -> AbiGovernance {

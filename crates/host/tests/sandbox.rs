@@ -125,7 +125,12 @@ fn endless_loop_with_unbounded_fuel_times_out() {
 
 #[test]
 fn endless_start_function_is_stopped_at_load() {
-    let err = load_error(&host(), "start_loop");
+    // A deadline far enough not to race the fuel on a machine busy with parallel tests.
+    let host = host_with(HostConfig {
+        timeout: Duration::from_secs(60),
+        ..HostConfig::default()
+    });
+    let err = load_error(&host, "start_loop");
     assert_eq!(err.code(), "plugin/out-of-fuel", "{err}");
 }
 
@@ -297,6 +302,7 @@ fn bytes_that_are_not_wasm_are_refused() {
 fn failing_plugins_do_not_disturb_the_host() {
     let host = host_with(HostConfig {
         fuel: 50_000_000,
+        timeout: Duration::from_secs(60),
         ..HostConfig::default()
     });
     let good = load(&host, "well_behaved");

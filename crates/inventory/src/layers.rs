@@ -1,6 +1,8 @@
 //! The item types of each layer. Adding a layer means one type here, a field on
 //! [`crate::Layers`], a `SCHEMA_VERSION` ADDITION and a newly generated schema file.
 
+pub mod network;
+
 use crate::{Actor, Fact, Item};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

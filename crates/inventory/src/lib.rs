@@ -18,6 +18,10 @@
 
 mod layers;
 
+pub use layers::network::{
+    Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
+    NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
+};
 pub use layers::{OperatingSystem, Processor};
 
 use schemars::JsonSchema;
@@ -25,17 +29,18 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.0.0";
+pub const SCHEMA_VERSION: &str = "1.1.0";
 
 /// The layer identifiers, in report order. Used verbatim in `--layers`, as section keys, in
 /// rulesets and in plugin manifests.
-pub const LAYER_IDS: &[&str] = &["processor", "os"];
+pub const LAYER_IDS: &[&str] = &["processor", "os", "network"];
 
 /// The roles an item of a layer can have actors in, in report order.
 pub fn layer_roles(layer: &str) -> &'static [Role] {
     match layer {
         "processor" => &[Role::IsaOwner, Role::CoreDesigner, Role::SocVendor, Role::Foundry],
         "os" => &[Role::Steward, Role::Lineage, Role::Kernel],
+        "network" => &[Role::NetworkOperator, Role::CloudProvider, Role::DnsProvider, Role::Location],
         _ => &[],
     }
 }
@@ -93,6 +98,10 @@ pub struct Layers {
     /// Operating systems (one for a host or an image).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Option<Vec<OperatingSystem>>,
+    /// Endpoints the organisation depends on, and the data they were attributed with (schema
+    /// 1.1.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkLayer>,
 }
 
 impl Layers {
@@ -105,6 +114,9 @@ impl Layers {
         if self.os.is_some() {
             v.push("os");
         }
+        if self.network.is_some() {
+            v.push("network");
+        }
         v
     }
 
@@ -113,6 +125,7 @@ impl Layers {
         match layer {
             "processor" => self.processor.iter().flatten().map(|p| p as &dyn Item).collect(),
             "os" => self.os.iter().flatten().map(|o| o as &dyn Item).collect(),
+            "network" => self.network.iter().flat_map(|n| &n.endpoints).map(|e| e as &dyn Item).collect(),
             _ => Vec::new(),
         }
     }
@@ -132,6 +145,10 @@ pub trait Item {
     }
     /// The item as an operating system, when it is one.
     fn as_operating_system(&self) -> Option<&OperatingSystem> {
+        None
+    }
+    /// The item as a network endpoint, when it is one.
+    fn as_network_endpoint(&self) -> Option<&NetworkEndpoint> {
         None
     }
 }
@@ -187,6 +204,10 @@ pub enum Method {
     Sysinfo,
     /// Follows from another fact by definition (x86-64 → its licensors).
     Derived,
+    /// Answered by DNS (schema 1.1.0).
+    Dns,
+    /// Looked up in a dataset of the network data directory (schema 1.1.0).
+    DatasetLookup,
 }
 
 /// How sure we are of a fact.
@@ -219,6 +240,16 @@ pub enum Role {
     Lineage,
     /// Stewards the kernel.
     Kernel,
+    /// Operates the autonomous system announcing an address (its ultimate parent).
+    NetworkOperator,
+    /// The cloud or CDN provider whose published range holds an address, or whose name a CNAME
+    /// or MX target carries.
+    CloudProvider,
+    /// Hosts a domain's name servers.
+    DnsProvider,
+    /// The country where an address is located, as a state actor: the jurisdiction the data
+    /// sits in, whoever operates it.
+    Location,
 }
 
 impl Role {
@@ -232,11 +263,15 @@ impl Role {
             Role::Steward => "steward",
             Role::Lineage => "lineage",
             Role::Kernel => "kernel",
+            Role::NetworkOperator => "network_operator",
+            Role::CloudProvider => "cloud_provider",
+            Role::DnsProvider => "dns_provider",
+            Role::Location => "location",
         }
     }
 
     /// Every role.
-    pub const ALL: [Role; 7] = [
+    pub const ALL: [Role; 11] = [
         Role::IsaOwner,
         Role::CoreDesigner,
         Role::SocVendor,
@@ -244,6 +279,10 @@ impl Role {
         Role::Steward,
         Role::Lineage,
         Role::Kernel,
+        Role::NetworkOperator,
+        Role::CloudProvider,
+        Role::DnsProvider,
+        Role::Location,
     ];
 }
 

@@ -35,6 +35,7 @@ fn sample() -> Inventory {
                 }],
             }]),
             os: None,
+            network: None,
         },
         diagnostics: vec![],
     }

@@ -37,18 +37,49 @@ pub(crate) fn read_table<T: DeserializeOwned>(
         ));
     }
     let mut rows = Vec::new();
+    let mut lines = LineOf::new(bytes);
     for record in reader.records() {
         let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
+            let line = e.position().map_or(0, |p| lines.at(p.byte()));
             csv_error(path, line, &e)
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| lines.at(p.byte()));
         let row: T = record
             .deserialize(Some(&header))
             .map_err(|e| csv_error(path, line, &e))?;
         rows.push((line, row));
     }
     Ok(rows)
+}
+
+/// The 1-based line where a record starts, from its byte offset. csv's own `Position::line` is
+/// one short on files with CRLF endings: it ends a record at the `\r` and places the next one at
+/// the `\n`. So the line terminators at the offset are skipped (a record never starts with one:
+/// csv skips empty lines) and the `\n`s before it counted. Offsets come in increasing order, so
+/// counting resumes where the last call stopped.
+struct LineOf<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+    line: u64,
+}
+
+impl<'a> LineOf<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        LineOf { bytes, offset: 0, line: 1 }
+    }
+
+    fn at(&mut self, byte: u64) -> u64 {
+        let mut byte = (byte as usize).min(self.bytes.len());
+        while matches!(self.bytes.get(byte), Some(b'\r' | b'\n')) {
+            byte += 1;
+        }
+        if byte < self.offset {
+            *self = LineOf::new(self.bytes);
+        }
+        self.line += self.bytes[self.offset..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.offset = byte;
+        self.line
+    }
 }
 
 fn csv_error(path: &Path, line: u64, err: &csv::Error) -> Error {
@@ -109,6 +140,14 @@ mod tests {
                 }
             )
         );
+    }
+
+    #[test]
+    fn crlf_files_give_the_same_line_numbers() {
+        // asn/major-asns.csv has CRLF endings; its first row is on line 2, not 1.
+        let rows: Vec<(u64, Row)> =
+            read_table(Path::new("t.csv"), b"a,b\r\n1,x\r\n2,y\r\n", &["a", "b"]).unwrap();
+        assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 3]);
     }
 
     #[test]

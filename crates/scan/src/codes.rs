@@ -29,6 +29,9 @@ pub const MISSING_OS_RELEASE: &str = "scan/missing-os-release";
 pub const MALFORMED_OS_RELEASE: &str = "scan/malformed-os-release";
 /// `/proc/version` does not read `<name> version <release>`.
 pub const MALFORMED_PROC_VERSION: &str = "scan/malformed-proc-version";
+/// The DNS resolver could not be set up (no usable system configuration); the network layer's
+/// endpoints were recorded as unresolved.
+pub const DNS_UNAVAILABLE: &str = "scan/dns-unavailable";
 
 /// Every code, in the order above.
 pub const ALL: &[&str] = &[
@@ -46,6 +49,7 @@ pub const ALL: &[&str] = &[
     MISSING_OS_RELEASE,
     MALFORMED_OS_RELEASE,
     MALFORMED_PROC_VERSION,
+    DNS_UNAVAILABLE,
 ];
 
 #[cfg(test)]
@@ -76,7 +80,7 @@ mod tests {
         // on purpose.
         assert_eq!(
             ALL.join("\n"),
-            "scan/unreadable-file\nscan/file-too-large\nscan/path-escapes-root\nscan/symlink-loop\nscan/not-a-regular-file\nscan/invalid-utf8\nscan/missing-cpuinfo\nscan/malformed-cpuinfo\nscan/unrecognised-cpuinfo\nscan/too-many-processors\nscan/architecture-mismatch\nscan/missing-os-release\nscan/malformed-os-release\nscan/malformed-proc-version"
+            "scan/unreadable-file\nscan/file-too-large\nscan/path-escapes-root\nscan/symlink-loop\nscan/not-a-regular-file\nscan/invalid-utf8\nscan/missing-cpuinfo\nscan/malformed-cpuinfo\nscan/unrecognised-cpuinfo\nscan/too-many-processors\nscan/architecture-mismatch\nscan/missing-os-release\nscan/malformed-os-release\nscan/malformed-proc-version\nscan/dns-unavailable"
         );
     }
 }

@@ -8,6 +8,7 @@
 //! a scan. The list of collectors lives in `registry.rs`.
 
 use crate::codes;
+use crate::layers::network::NetworkPlan;
 use crate::live::LiveHost;
 use crate::root::{warning, ReadError, Root, RootFile};
 use sovstack_inventory::{Diagnostic, Layers};
@@ -18,8 +19,21 @@ pub trait Collector: Sync {
     /// The layer id, one of [`sovstack_inventory::LAYER_IDS`].
     fn layer(&self) -> &'static str;
 
-    /// Collects the layer into `out.layers`. `live` is `Some` only when scanning the live host.
-    fn collect(&self, root: &Root, kb: &Kb, live: Option<&LiveHost>, out: &mut ScanOut);
+    /// Collects the layer into `out.layers`.
+    fn collect(&self, cx: &Context<'_>, out: &mut ScanOut);
+}
+
+/// What a collector may read.
+pub struct Context<'a> {
+    /// The scanned tree, the only way to read its files.
+    pub root: &'a Root,
+    /// The knowledge base.
+    pub kb: &'a Kb,
+    /// The live host's own interfaces, `Some` only when scanning the live host.
+    pub live: Option<&'a LiveHost>,
+    /// What the `network` layer should resolve and the data it attributes with; `None` when
+    /// the layer was not asked for.
+    pub network: Option<&'a NetworkPlan>,
 }
 
 /// What collectors produce.

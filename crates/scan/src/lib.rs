@@ -17,7 +17,7 @@
 //!
 //! let kb = sovstack_kb::Kb::builtin().unwrap();
 //! let root = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/arm-rk3588-biglittle");
-//! let opts = ScanOptions { root: root.into(), layers: vec!["processor".to_string()] };
+//! let opts = ScanOptions { root: root.into(), layers: vec!["processor".to_string()], ..Default::default() };
 //! let inventory = scan(&opts, &kb).unwrap();
 //! let processors = inventory.layers.processor.unwrap();
 //! // A big.LITTLE SoC: two distinct processors, four cores each.
@@ -37,18 +37,22 @@ mod root;
 #[cfg(test)]
 mod testutil;
 
-pub use collector::{Collector, ScanOut};
+pub use collector::{Collector, Context, ScanOut};
+pub use layers::network::{discover, NetworkPlan};
 pub use live::{normalise_architecture, LiveCpu, LiveHost};
 pub use root::{ReadError, Root, RootFile, MAX_FILE_BYTES, MAX_SYMLINK_HOPS};
 
 use sovstack_inventory::{Generator, Inventory, LAYER_IDS, SCHEMA_VERSION};
 use sovstack_kb::Kb;
 use std::io;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// The parsers of each input format, public for fuzzing and reuse. They never fail and never
 /// panic: what they cannot read they report in their result.
 pub mod parse {
+    pub use crate::layers::network::parse_endpoints::{endpoints, EndpointSpec, ParseError};
     pub use crate::layers::os::parse_os_release::{os_release, Entry, LineError, OsRelease};
     pub use crate::layers::os::parse_proc_version::{proc_version, ProcVersion};
     pub use crate::layers::processor::identify::{
@@ -57,13 +61,46 @@ pub mod parse {
     pub use crate::layers::processor::parse_cpuinfo::{cpuinfo, CpuInfo, Field, LogicalCpu};
 }
 
+/// The layers scanned when none is named: the ones that need no input besides the root.
+/// `network` joins them when endpoints or domains are given.
+pub const DEFAULT_LAYERS: &[&str] = &["processor", "os"];
+
 /// What to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanOptions {
     /// The directory to scan as a root filesystem; `/` scans the live host.
     pub root: PathBuf,
-    /// Layer ids from [`LAYER_IDS`] to scan; empty means all of them.
+    /// Layer ids from [`LAYER_IDS`] to scan; empty means [`DEFAULT_LAYERS`], plus `network`
+    /// when `endpoints` or `domains` are given.
     pub layers: Vec<String>,
+    /// `network`: the endpoints file (YAML when it ends in `.yaml`/`.yml`, else text).
+    pub endpoints: Option<PathBuf>,
+    /// `network`: domains whose usual records (MX, NS, SPF, `www`, `autodiscover`) are
+    /// discovered.
+    pub domains: Vec<String>,
+    /// `network`: the DNS server to ask instead of the system's resolver.
+    pub resolver: Option<SocketAddr>,
+    /// `network`: ask no DNS; endpoints are recorded as unresolved.
+    pub offline: bool,
+    /// `network`: the data directory (holding `network/MANIFEST.csv`, or the manifest itself).
+    pub data_dir: Option<PathBuf>,
+    /// `network`: how long to wait for one DNS answer before retrying.
+    pub dns_timeout: Duration,
+}
+
+impl Default for ScanOptions {
+    fn default() -> Self {
+        ScanOptions {
+            root: PathBuf::from("/"),
+            layers: Vec::new(),
+            endpoints: None,
+            domains: Vec::new(),
+            resolver: None,
+            offline: false,
+            data_dir: None,
+            dns_timeout: Duration::from_secs(2),
+        }
+    }
 }
 
 /// Bad input to [`scan`]. Problems met inside the root are diagnostics, not errors.
@@ -87,6 +124,28 @@ pub enum ScanError {
     /// A layer id that is not in [`LAYER_IDS`].
     #[error("unknown layer `{0}` (known layers: {known})", known = LAYER_IDS.join(", "))]
     UnknownLayer(String),
+    /// The endpoints file cannot be read.
+    #[error("cannot read endpoints file {}: {source}", path.display())]
+    EndpointsUnreadable {
+        /// The file as given.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// The endpoints file is malformed.
+    #[error("{}:{}:{}: {}", path.display(), error.line, error.column, error.message)]
+    Endpoints {
+        /// The file as given.
+        path: PathBuf,
+        /// Where and what.
+        error: parse::ParseError,
+    },
+    /// A `--domain` is not a domain name.
+    #[error("{0}")]
+    Domain(String),
+    /// The network layer needs the data directory and none was given or it cannot be loaded.
+    #[error("network data: {0}")]
+    NetworkData(String),
 }
 
 /// Scans `opts.root` for the requested layers.
@@ -96,32 +155,71 @@ pub enum ScanError {
 /// sets it) and is otherwise a function of the root's contents and the knowledge base, so
 /// two scans of the same root give byte-identical JSON.
 pub fn scan(opts: &ScanOptions, kb: &Kb) -> Result<Inventory, ScanError> {
-    let layers = requested_layers(&opts.layers)?;
+    let wants_network = opts.endpoints.is_some() || !opts.domains.is_empty();
+    let mut layers = requested_layers(&opts.layers)?;
+    if opts.layers.is_empty() && wants_network {
+        layers.push("network");
+    }
+    // Input errors (a bad endpoints file, a missing data directory) surface before any
+    // collector runs.
+    let plan = match layers.contains(&"network") {
+        true => Some(network_plan(opts)?),
+        false => None,
+    };
     let dir = canonical_root(&opts.root)?;
     let live = (dir == Path::new("/")).then(LiveHost::probe);
-    Ok(scan_root(
-        &opts.root,
-        &Root::new(dir),
-        &layers,
-        kb,
-        live.as_ref(),
-    ))
+    let root = Root::new(dir);
+    let cx = Context { root: &root, kb, live: live.as_ref(), network: plan.as_ref() };
+    Ok(scan_root(&opts.root, &cx, &layers))
 }
 
-/// Runs the collectors of `layers` over `root`. `given` is the root as the user wrote it.
-pub(crate) fn scan_root(
-    given: &Path,
-    root: &Root,
-    layers: &[&str],
-    kb: &Kb,
-    live: Option<&LiveHost>,
-) -> Inventory {
+/// Reads the endpoints file, expands the domains and loads the data directory.
+fn network_plan(opts: &ScanOptions) -> Result<NetworkPlan, ScanError> {
+    let mut endpoints = Vec::new();
+    if let Some(path) = &opts.endpoints {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ScanError::EndpointsUnreadable { path: path.clone(), source })?;
+        let yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+        endpoints = parse::endpoints(&text, yaml)
+            .map_err(|error| ScanError::Endpoints { path: path.clone(), error })?;
+    }
+    for d in &opts.domains {
+        endpoints.extend(discover(d).map_err(ScanError::Domain)?);
+    }
+    let data = match endpoints.is_empty() {
+        true => None,
+        false => {
+            let dir = opts.data_dir.as_ref().ok_or_else(|| {
+                ScanError::NetworkData("no data directory given (--data-dir or SOVSTACK_DATA_DIR)".into())
+            })?;
+            let net = match dir.join(sovstack_netdata::MANIFEST).is_file() {
+                true => dir.clone(),
+                false => dir.join("network"),
+            };
+            let loaded = sovstack_netdata::DataDir::new(&net).load().map_err(|e| {
+                ScanError::NetworkData(format!("{}: {e}", net.display()))
+            })?;
+            Some(std::sync::Arc::new(loaded))
+        }
+    };
+    Ok(NetworkPlan {
+        endpoints,
+        endpoints_file: opts.endpoints.as_ref().map(|p| p.display().to_string()),
+        resolver: opts.resolver,
+        offline: opts.offline,
+        timeout: opts.dns_timeout,
+        data,
+    })
+}
+
+/// Runs the collectors of `layers` in `cx`. `given` is the root as the user wrote it.
+pub(crate) fn scan_root(given: &Path, cx: &Context<'_>, layers: &[&str]) -> Inventory {
     let mut out = ScanOut::default();
     for collector in registry::COLLECTORS
         .iter()
         .filter(|c| layers.contains(&c.layer()))
     {
-        collector.collect(root, kb, live, &mut out);
+        collector.collect(cx, &mut out);
     }
     Inventory {
         schema_version: SCHEMA_VERSION.to_string(),
@@ -131,14 +229,15 @@ pub(crate) fn scan_root(
         },
         generated_at: None,
         root: given.display().to_string(),
-        live_host: live.is_some(),
-        knowledge_base: kb.data_ref(),
+        live_host: cx.live.is_some(),
+        knowledge_base: cx.kb.data_ref(),
         layers: out.layers,
         diagnostics: out.diagnostics,
     }
 }
 
-/// The requested layer ids, checked, in [`LAYER_IDS`] order; all of them when none is given.
+/// The requested layer ids, checked, in [`LAYER_IDS`] order; [`DEFAULT_LAYERS`] when none is
+/// given.
 fn requested_layers(requested: &[String]) -> Result<Vec<&'static str>, ScanError> {
     if let Some(unknown) = requested.iter().find(|l| !LAYER_IDS.contains(&l.as_str())) {
         return Err(ScanError::UnknownLayer(unknown.clone()));
@@ -146,7 +245,10 @@ fn requested_layers(requested: &[String]) -> Result<Vec<&'static str>, ScanError
     Ok(LAYER_IDS
         .iter()
         .copied()
-        .filter(|id| requested.is_empty() || requested.iter().any(|r| r == id))
+        .filter(|id| match requested.is_empty() {
+            true => DEFAULT_LAYERS.contains(id),
+            false => requested.iter().any(|r| r == id),
+        })
         .collect())
 }
 

@@ -1,10 +1,10 @@
 //! The list of collectors: adding a layer means one line here (and its module in `layers/`).
 
 use crate::collector::Collector;
-use crate::layers::{os::OsCollector, processor::ProcessorCollector};
+use crate::layers::{network::NetworkCollector, os::OsCollector, processor::ProcessorCollector};
 
 /// Every collector, in [`sovstack_inventory::LAYER_IDS`] order.
-pub(crate) static COLLECTORS: &[&dyn Collector] = &[&ProcessorCollector, &OsCollector];
+pub(crate) static COLLECTORS: &[&dyn Collector] = &[&ProcessorCollector, &OsCollector, &NetworkCollector];
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 //! envelope, determinism, and the live host.
 
 use crate::testutil::{fixture_dir, kb};
-use crate::{scan, ScanError, ScanOptions};
+use crate::{scan, ScanError, ScanOptions, DEFAULT_LAYERS};
 use sovstack_inventory::{Inventory, LAYER_IDS, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
 
@@ -10,6 +10,7 @@ fn opts(root: impl Into<PathBuf>, layers: &[&str]) -> ScanOptions {
     ScanOptions {
         root: root.into(),
         layers: layers.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
     }
 }
 
@@ -60,13 +61,18 @@ fn layer_selection() {
     let inv = scan(&opts(&root, &["os"]), kb()).unwrap();
     assert_eq!(inv.layers.present(), vec!["os"]);
     let inv = scan(&opts(&root, &["os", "processor", "os"]), kb()).unwrap();
-    assert_eq!(inv.layers.present(), LAYER_IDS);
+    assert_eq!(inv.layers.present(), DEFAULT_LAYERS);
     let inv = scan(&opts(&root, &[]), kb()).unwrap();
     assert_eq!(
         inv.layers.present(),
-        LAYER_IDS,
-        "no layer given means every layer"
+        DEFAULT_LAYERS,
+        "no layer given means the layers that need no other input"
     );
+    // The network layer asked for with nothing to resolve is present and empty.
+    let inv = scan(&opts(&root, &["network"]), kb()).unwrap();
+    assert_eq!(inv.layers.present(), ["network"]);
+    assert!(inv.layers.network.unwrap().endpoints.is_empty());
+    assert_eq!(LAYER_IDS, ["processor", "os", "network"]);
 }
 
 #[test]

@@ -23,7 +23,9 @@ pub(crate) fn fixture_dir(case: &str) -> PathBuf {
 /// Scans a directory as a root, for `layers`, pretending `live` is the host's word.
 pub(crate) fn scan_dir(dir: &Path, layers: &[&str], live: Option<&LiveHost>) -> Inventory {
     let canonical = std::fs::canonicalize(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-    crate::scan_root(dir, &Root::new(canonical), layers, kb(), live)
+    let root = Root::new(canonical);
+    let cx = crate::Context { root: &root, kb: kb(), live, network: None };
+    crate::scan_root(dir, &cx, layers)
 }
 
 /// Scans `testdata/<case>`.

@@ -12,7 +12,9 @@ Examples:
   sovstack audit                                   this host, built-in rulesets, tables
   sovstack audit --format json -o report.json      the JSON report
   sovstack audit --root /mnt/image --ruleset non-aligned
-  sovstack audit --fail-under 50 --fail-on critical   exit 1 when the gate fails")]
+  sovstack audit --fail-under 50 --fail-on critical   exit 1 when the gate fails
+  sovstack audit --endpoints services.yaml         add the network layer for the listed services
+  sovstack audit --layers network --domain example.org --format json")]
 pub struct Args {
     #[command(flatten)]
     pub scan: ScanOptions,

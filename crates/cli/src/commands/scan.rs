@@ -7,18 +7,28 @@ use clap::Args as ClapArgs;
 use sovstack_inventory::{Inventory, LAYER_IDS};
 use sovstack_kb::Kb;
 use sovstack_report::source_date_epoch;
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
-/// Collect facts about processors and operating system into an inventory (JSON).
+/// Collect facts about processors, operating system and network endpoints into an inventory (JSON).
 #[derive(ClapArgs, Debug)]
 #[command(after_help = "\
 Examples:
-  sovstack scan                                  this host, every layer, to stdout
+  sovstack scan                                  this host (processor, os), to stdout
   sovstack scan --root /mnt/image -o inv.json    a mounted disk image or container root
   sovstack scan --layers processor               one layer
+  sovstack scan --endpoints services.yaml        the network layer for the listed services
+  sovstack scan --domain example.org --resolver 192.0.2.53:53
+                                                 a domain's mail, DNS and web hosting
+  sovstack scan --layers network --endpoints services.txt --offline
 
 With a --root other than /, only files under it are read (DIR/proc/cpuinfo, DIR/etc/os-release,
-...), never the live host; links are followed only inside the root.")]
+...), never the live host; links are followed only inside the root.
+
+Endpoints file: YAML (.yaml, .yml) or text, one entry per line: a host name, a URL, a mail
+domain (mail:example.org or @example.org, resolved through its MX), or an IP address. In text,
+labels follow the entry as label=NAME criticality=low|medium|high|critical; in YAML an entry is
+a string or a map {endpoint, label, criticality}. Errors name the file, line and column.")]
 pub struct Args {
     #[command(flatten)]
     pub scan: ScanOptions,
@@ -35,22 +45,75 @@ pub struct ScanOptions {
     #[arg(long, value_name = "DIR", default_value = "/")]
     pub root: PathBuf,
 
-    /// Layers to scan, comma-separated.
-    #[arg(long, value_name = "LAYER,...", value_delimiter = ',', default_values_t = LAYER_IDS.iter().map(|s| s.to_string()))]
-    pub layers: Vec<String>,
+    /// Layers to scan, comma-separated [default: processor,os, plus network when --endpoints
+    /// or --domain is given].
+    #[arg(long, value_name = "LAYER,...", value_delimiter = ',')]
+    pub layers: Option<Vec<String>>,
+
+    /// The endpoints (services, mail domains, addresses) to resolve and attribute.
+    #[arg(long, value_name = "FILE", help_heading = "Network layer")]
+    pub endpoints: Option<PathBuf>,
+
+    /// Discover a domain's mail (MX), DNS hosting (NS), SPF senders, www and
+    /// autodiscover; repeatable.
+    #[arg(long = "domain", value_name = "DOMAIN", help_heading = "Network layer")]
+    pub domains: Vec<String>,
+
+    /// Ask this DNS server instead of the system's resolver.
+    #[arg(long, value_name = "IP:PORT", help_heading = "Network layer")]
+    pub resolver: Option<SocketAddr>,
+
+    /// Ask no DNS; endpoints are recorded as unresolved (addresses are still
+    /// attributed).
+    #[arg(long, help_heading = "Network layer")]
+    pub offline: bool,
+
+    /// The data directory (ASN, country and cloud-range datasets) [default:
+    /// $SOVSTACK_DATA_DIR, else data/ of the source checkout].
+    #[arg(long, value_name = "DIR", env = "SOVSTACK_DATA_DIR", help_heading = "Network layer")]
+    pub data_dir: Option<PathBuf>,
 }
+
+/// The data directory of the source checkout this binary was built from.
+const CHECKOUT_DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
 
 impl ScanOptions {
     /// Runs the scan.
     pub fn run(&self, kb: &Kb) -> Result<Inventory> {
-        for l in &self.layers {
+        let layers = self.layers.clone().unwrap_or_default();
+        for l in &layers {
             if !LAYER_IDS.contains(&l.as_str()) {
                 anyhow::bail!("unknown layer `{l}` (layers: {})", LAYER_IDS.join(", "));
             }
         }
+        let network = layers.iter().any(|l| l == "network")
+            || (layers.is_empty() && (self.endpoints.is_some() || !self.domains.is_empty()));
+        let data_dir = match (network, &self.data_dir) {
+            (false, _) => None,
+            (true, Some(dir)) if dir.is_dir() => Some(dir.clone()),
+            (true, Some(dir)) => anyhow::bail!("network data directory {} does not exist (from --data-dir or SOVSTACK_DATA_DIR)", dir.display()),
+            (true, None) if Path::new(CHECKOUT_DATA_DIR).is_dir() => Some(PathBuf::from(CHECKOUT_DATA_DIR)),
+            // Needed only when there is something to attribute; the scan says so if there is.
+            (true, None) => None,
+        };
+        if network && data_dir.is_none() && (self.endpoints.is_some() || !self.domains.is_empty()) {
+            anyhow::bail!(
+                "no network data directory: give --data-dir DIR or set SOVSTACK_DATA_DIR (looked for the source checkout's {CHECKOUT_DATA_DIR})"
+            );
+        }
         let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
-        output::progress(&format!("scanning {} ({})", self.root.display(), self.layers.join(", ")));
-        let opts = sovstack_scan::ScanOptions { root: self.root.clone(), layers: self.layers.clone() };
+        let shown = if layers.is_empty() { "default layers".to_string() } else { layers.join(", ") };
+        output::progress(&format!("scanning {} ({shown})", self.root.display()));
+        let opts = sovstack_scan::ScanOptions {
+            root: self.root.clone(),
+            layers,
+            endpoints: self.endpoints.clone(),
+            domains: self.domains.clone(),
+            resolver: self.resolver,
+            offline: self.offline,
+            data_dir,
+            ..Default::default()
+        };
         let mut inventory = sovstack_scan::scan(&opts, kb)?;
         inventory.generated_at = generated_at;
         Ok(inventory)

@@ -17,12 +17,12 @@ pub mod parse_os_release;
 pub mod parse_proc_version;
 
 use crate::codes;
-use crate::collector::{Collector, ScanOut};
+use crate::collector::{Context, Collector, ScanOut};
 use crate::live::LiveHost;
 use crate::root::Root;
 use parse_os_release::Entry;
 use sovstack_inventory::{Actor, Confidence, Evidence, Fact, Method, OperatingSystem, Role};
-use sovstack_kb::{Attribution, Kb};
+use sovstack_kb::Attribution;
 
 /// Where `os-release` may live, in the specification's order.
 const OS_RELEASE: &[&str] = &["/etc/os-release", "/usr/lib/os-release"];
@@ -37,7 +37,8 @@ impl Collector for OsCollector {
         "os"
     }
 
-    fn collect(&self, root: &Root, kb: &Kb, live: Option<&LiveHost>, out: &mut ScanOut) {
+    fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
+        let (root, kb, live) = (cx.root, cx.kb, cx.live);
         let mut os = OperatingSystem {
             id: "os".to_string(),
             release_id: None,

@@ -23,9 +23,8 @@ pub mod parse_cpuinfo;
 use self::identify::{Distinct, Family};
 use self::parse_cpuinfo::Field;
 use crate::codes;
-use crate::collector::{Collector, ScanOut};
+use crate::collector::{Context, Collector, ScanOut};
 use crate::live::LiveHost;
-use crate::root::Root;
 use sovstack_inventory::{Actor, Confidence, Evidence, Fact, Method, Processor, Role};
 use sovstack_kb::{Attribution, Kb};
 use std::collections::BTreeMap;
@@ -46,7 +45,8 @@ impl Collector for ProcessorCollector {
         "processor"
     }
 
-    fn collect(&self, root: &Root, kb: &Kb, live: Option<&LiveHost>, out: &mut ScanOut) {
+    fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
+        let (root, kb, live) = (cx.root, cx.kb, cx.live);
         let items = match root.read(CPUINFO) {
             Ok(file) => {
                 let mut text = out.text(&file);

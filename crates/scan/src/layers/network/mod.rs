@@ -1,0 +1,431 @@
+//! The `network` layer: the endpoints an organisation depends on (its services, mail and DNS
+//! hosting), how DNS leads from each to its addresses, and who operates, hosts and locates each
+//! address.
+//!
+//! Unlike the other layers it reads nothing under the scanned root: its input is the endpoints
+//! file and the `--domain`s ([`NetworkPlan`], checked before any collector runs, so a typo in the
+//! file fails the scan at once with its line and column), DNS (hickory, through
+//! `sovstack-netdata`'s bounded resolver) and the network data directory. Resolution failures
+//! are recorded on their endpoint and the scan finishes; `--offline` records every endpoint as
+//! unresolved without asking DNS. Which laws follow from the countries is left to the
+//! evaluation, as for every layer.
+
+pub mod parse_endpoints;
+mod attribute;
+mod resolve;
+
+use crate::collector::{Collector, Context, ScanOut};
+use parse_endpoints::EndpointSpec;
+use sovstack_inventory::{
+    Actor, CnameHop, Confidence, DnsLookup, EndpointError, EndpointKind, Evidence, Method, NetworkDataset,
+    NetworkEndpoint, NetworkLayer, Resolution, Role,
+};
+use sovstack_netdata::dns::{Lookup, LookupError, ResolverBuilder};
+use sovstack_netdata::NetData;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Endpoints resolved at once; the resolver bounds the queries in flight as well.
+const CONCURRENT_ENDPOINTS: usize = 64;
+
+/// What the network layer resolves and attributes with, prepared by [`crate::scan`].
+pub struct NetworkPlan {
+    /// The endpoints, from the file then from `--domain` discovery.
+    pub endpoints: Vec<EndpointSpec>,
+    /// The endpoints file as given, for the endpoints' evidence.
+    pub endpoints_file: Option<String>,
+    /// The DNS server to ask; `None` for the system's resolver.
+    pub resolver: Option<SocketAddr>,
+    /// Ask no DNS at all.
+    pub offline: bool,
+    /// How long to wait for one DNS answer before retrying.
+    pub timeout: Duration,
+    /// The loaded network data; `None` when there is nothing to attribute.
+    pub data: Option<Arc<NetData>>,
+}
+
+/// The endpoints `--domain D` discovers: the domain's mail (MX), DNS hosting (NS) and SPF
+/// record, and the usual service names under it.
+pub fn discover(domain: &str) -> Result<Vec<EndpointSpec>, String> {
+    let d = parse_endpoints::host_name(domain).map_err(|e| format!("--domain {domain}: {e}"))?;
+    let spec = |kind, name: String, label: &str| EndpointSpec {
+        endpoint: match kind {
+            EndpointKind::Mail => format!("mail:{name}"),
+            EndpointKind::NameServers => format!("ns:{name}"),
+            EndpointKind::Spf => format!("spf:{name}"),
+            _ => name.clone(),
+        },
+        kind,
+        name: Some(name),
+        ip: None,
+        label: Some(label.to_string()),
+        criticality: None,
+        line: 0,
+    };
+    Ok(vec![
+        spec(EndpointKind::Mail, d.clone(), "mail"),
+        spec(EndpointKind::NameServers, d.clone(), "dns hosting"),
+        spec(EndpointKind::Spf, d.clone(), "mail senders (SPF)"),
+        spec(EndpointKind::Host, format!("www.{d}"), "website"),
+        spec(EndpointKind::Host, format!("autodiscover.{d}"), "mail autodiscovery"),
+    ])
+}
+
+/// Collects the `network` layer.
+pub(crate) struct NetworkCollector;
+
+impl Collector for NetworkCollector {
+    fn layer(&self) -> &'static str {
+        "network"
+    }
+
+    fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
+        let Some(plan) = cx.network else {
+            out.layers.network = Some(NetworkLayer::default());
+            return;
+        };
+        let mut layer = NetworkLayer {
+            resolver: (!plan.offline).then(|| plan.resolver.map_or_else(|| "system".to_string(), |a| a.to_string())),
+            datasets: plan.data.as_deref().map(datasets).unwrap_or_default(),
+            endpoints: Vec::new(),
+        };
+        let resolved = if plan.offline || plan.endpoints.iter().all(|s| s.name.is_none()) {
+            plan.endpoints.iter().map(|_| None).collect()
+        } else {
+            match resolve_all(plan) {
+                Ok(r) => r.into_iter().map(Some).collect(),
+                Err(e) => {
+                    out.diagnostics.push(sovstack_inventory::Diagnostic {
+                        code: crate::codes::DNS_UNAVAILABLE.to_string(),
+                        severity: sovstack_inventory::DiagnosticSeverity::Error,
+                        message: format!("{e}; endpoints were recorded as unresolved"),
+                        path: None,
+                    });
+                    plan.endpoints.iter().map(|_| None).collect::<Vec<_>>()
+                }
+            }
+        };
+        for (i, (spec, r)) in plan.endpoints.iter().zip(resolved).enumerate() {
+            layer.endpoints.push(endpoint(i, spec, r, plan));
+        }
+        out.layers.network = Some(layer);
+    }
+}
+
+fn datasets(data: &NetData) -> Vec<NetworkDataset> {
+    data.datasets()
+        .iter()
+        .map(|d| NetworkDataset {
+            path: d.path.clone(),
+            kind: serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            version: d.version.clone(),
+            date: d.date.clone(),
+            sha256: d.sha256.clone(),
+            licence: d.licence.clone(),
+            error: d.error.clone(),
+        })
+        .collect()
+}
+
+/// Resolves every endpoint on a runtime of its own (the scan is otherwise synchronous).
+fn resolve_all(plan: &NetworkPlan) -> Result<Vec<resolve::Resolved>, String> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the DNS runtime: {e}"))?;
+    rt.block_on(async {
+        let mut builder = ResolverBuilder::new().timeout(plan.timeout);
+        if let Some(addr) = plan.resolver {
+            builder = builder.nameserver(addr);
+        }
+        let resolver = builder.build().map_err(|e| e.to_string())?;
+        let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_ENDPOINTS));
+        let tasks: Vec<_> = plan
+            .endpoints
+            .iter()
+            .map(|spec| {
+                let (resolver, spec, permits) = (resolver.clone(), spec.clone(), Arc::clone(&permits));
+                tokio::spawn(async move {
+                    let _permit = permits.acquire_owned().await.expect("the semaphore is never closed");
+                    resolve::endpoint(&resolver, &spec).await
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(tasks.len());
+        for t in tasks {
+            out.push(t.await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())));
+        }
+        Ok(out)
+    })
+}
+
+/// One endpoint's inventory item from its spec and what DNS said (`None`: not asked).
+fn endpoint(i: usize, spec: &EndpointSpec, resolved: Option<resolve::Resolved>, plan: &NetworkPlan) -> NetworkEndpoint {
+    let data = plan.data.as_deref();
+    let mut e = NetworkEndpoint {
+        id: format!("ep{i}"),
+        endpoint: spec.endpoint.clone(),
+        label: spec.label.clone(),
+        criticality: spec.criticality,
+        given: given(spec, plan.endpoints_file.as_deref()),
+        kind: spec.kind,
+        name: spec.name.clone(),
+        resolution: Resolution::Resolved,
+        lookups: Vec::new(),
+        addresses: Vec::new(),
+        errors: Vec::new(),
+        actors: Vec::new(),
+    };
+    let mut ips: Vec<(std::net::IpAddr, Option<String>)> = spec.ip.map(|ip| (ip, None)).into_iter().collect();
+    match resolved {
+        None if spec.name.is_some() => {
+            e.resolution = Resolution::Unresolved;
+            e.errors.push(EndpointError { kind: "offline".into(), message: "not resolved: DNS was not asked (--offline)".into() });
+        }
+        None => {}
+        Some(r) => {
+            let failed = r.lookups.iter().filter(|l| l.error.is_some()).count();
+            e.resolution = match failed {
+                0 => Resolution::Resolved,
+                n if n == r.lookups.len() => Resolution::Failed,
+                _ => Resolution::Partial,
+            };
+            for l in &r.lookups {
+                e.lookups.push(lookup(l, data));
+                if let Some(err) = &l.error {
+                    e.errors.push(error(err));
+                }
+            }
+            ips.extend(r.addresses);
+        }
+    }
+    let mut actors: Vec<Actor> = Vec::new();
+    if let Some(data) = data {
+        // Providers named by the chain's CNAME targets and by MX or NS targets.
+        for l in &e.lookups {
+            // An SPF include's name says who sends the domain's mail.
+            if spec.kind == EndpointKind::Spf && l.name != e.name.as_deref().unwrap_or_default() {
+                if let Some((_, a)) = attribute::name_provider(data, &l.name, Role::CloudProvider) {
+                    actors.push(a);
+                }
+            }
+            for hop in &l.chain {
+                if let Some((_, a)) = attribute::name_provider(data, &hop.target, Role::CloudProvider) {
+                    actors.push(a);
+                }
+            }
+            for ans in &l.answers {
+                let target = match (l.record_type.as_str(), ans.split_once(' ')) {
+                    ("MX", Some((_, host))) => Some((host, Role::CloudProvider)),
+                    ("NS", _) => Some((ans.as_str(), Role::DnsProvider)),
+                    _ => None,
+                };
+                if let Some((name, role)) = target {
+                    if let Some((_, a)) = attribute::name_provider(data, name, role) {
+                        actors.push(a);
+                    }
+                }
+            }
+        }
+        for (ip, via) in ips {
+            let (address, mut found) = attribute::address(data, ip, via);
+            if spec.kind == EndpointKind::NameServers && !actors.iter().any(|a| a.role == Role::DnsProvider) {
+                // No provider name in the NS targets: whoever runs the servers hosts the DNS.
+                if let Some(op) = found.iter().find(|a| a.role == Role::NetworkOperator && a.name.is_some()) {
+                    found.push(Actor { role: Role::DnsProvider, ..op.clone() });
+                }
+            }
+            actors.extend(found);
+            e.addresses.push(address);
+        }
+    }
+    e.actors = dedup(actors);
+    e
+}
+
+/// Where an endpoint came from: a line of the endpoints file, or discovery under a `--domain`.
+fn given(spec: &EndpointSpec, file: Option<&str>) -> Evidence {
+    match (spec.line, file) {
+        (line, Some(file)) if line > 0 => Evidence {
+            source: file.to_string(),
+            field: None,
+            line: Some(line),
+            value: Some(spec.endpoint.clone()),
+            method: Method::FileField,
+            confidence: Confidence::High,
+        },
+        _ => Evidence {
+            source: "--domain".to_string(),
+            field: None,
+            line: None,
+            value: Some(spec.endpoint.clone()),
+            method: Method::Derived,
+            confidence: Confidence::High,
+        },
+    }
+}
+
+/// One actor per role, name and country, its evidence merged, in role order.
+fn dedup(actors: Vec<Actor>) -> Vec<Actor> {
+    let mut out: Vec<Actor> = Vec::new();
+    for a in actors {
+        match out.iter_mut().find(|o| o.role == a.role && o.name == a.name && o.country == a.country) {
+            Some(o) => {
+                for ev in a.evidence {
+                    if !o.evidence.contains(&ev) {
+                        o.evidence.push(ev);
+                    }
+                }
+            }
+            None => out.push(a),
+        }
+    }
+    out.sort_by_key(|a| a.role);
+    out
+}
+
+fn lookup(l: &Lookup, data: Option<&NetData>) -> DnsLookup {
+    DnsLookup {
+        name: l.query.clone(),
+        record_type: format!("{:?}", l.record_type).to_ascii_uppercase(),
+        chain: l
+            .chain
+            .iter()
+            .map(|h| CnameHop {
+                name: h.name.clone(),
+                target: h.target.clone(),
+                provider: data.and_then(|d| d.cname_provider(&h.target)).map(|m| m.provider.id.clone()),
+            })
+            .collect(),
+        answers: l.answers.iter().map(answer).collect(),
+        error: l.error.as_ref().map(error),
+    }
+}
+
+fn answer(a: &sovstack_netdata::dns::Answer) -> String {
+    use sovstack_netdata::dns::Answer;
+    match a {
+        Answer::A(ip) => ip.to_string(),
+        Answer::Aaaa(ip) => ip.to_string(),
+        Answer::Mx { preference, exchange } => format!("{preference} {exchange}"),
+        Answer::Ns(n) => n.clone(),
+        Answer::Txt(t) => t.clone(),
+    }
+}
+
+fn error(e: &LookupError) -> EndpointError {
+    let kind = match e {
+        LookupError::MalformedName { .. } => "malformed_name",
+        LookupError::NxDomain { .. } => "nx_domain",
+        LookupError::ServFail { .. } => "serv_fail",
+        LookupError::Refused { .. } => "refused",
+        LookupError::Timeout { .. } => "timeout",
+        LookupError::CnameLoop { .. } => "cname_loop",
+        LookupError::ChainTooLong { .. } => "chain_too_long",
+        LookupError::Other { .. } => "other",
+    };
+    EndpointError { kind: kind.into(), message: e.to_string() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sovstack_inventory::Governance;
+
+    fn data() -> Arc<NetData> {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/network");
+        Arc::new(sovstack_netdata::DataDir::new(dir).load().unwrap())
+    }
+
+    fn plan(entries: &[&str], offline: bool) -> NetworkPlan {
+        NetworkPlan {
+            endpoints: entries.iter().map(|e| parse_endpoints::classify(e).unwrap()).collect(),
+            endpoints_file: Some("services.txt".into()),
+            resolver: None,
+            offline,
+            timeout: Duration::from_secs(1),
+            data: Some(data()),
+        }
+    }
+
+    #[test]
+    fn a_domain_discovers_mail_dns_spf_and_the_usual_hosts() {
+        let specs = discover("Example.org.").unwrap();
+        let got: Vec<(&str, EndpointKind)> = specs.iter().map(|s| (s.endpoint.as_str(), s.kind)).collect();
+        assert_eq!(
+            got,
+            [
+                ("mail:example.org", EndpointKind::Mail),
+                ("ns:example.org", EndpointKind::NameServers),
+                ("spf:example.org", EndpointKind::Spf),
+                ("www.example.org", EndpointKind::Host),
+                ("autodiscover.example.org", EndpointKind::Host),
+            ]
+        );
+        assert!(discover("not a domain").unwrap_err().contains("--domain not a domain"));
+    }
+
+    #[test]
+    fn offline_names_are_unresolved_and_addresses_still_attributed() {
+        let p = plan(&["www.example.org", "5.9.0.1"], true);
+        let name = endpoint(0, &p.endpoints[0], None, &p);
+        assert_eq!((name.id.as_str(), name.resolution), ("ep0", Resolution::Unresolved));
+        assert_eq!(name.errors[0].kind, "offline");
+        assert!(name.actors.is_empty());
+        let ip = endpoint(1, &p.endpoints[1], None, &p);
+        assert_eq!(ip.resolution, Resolution::Resolved);
+        let roles: Vec<(Role, Option<&str>, Option<&str>)> =
+            ip.actors.iter().map(|a| (a.role, a.name.as_deref(), a.country.as_ref().map(|c| c.as_str()))).collect();
+        assert_eq!(
+            roles,
+            [
+                (Role::NetworkOperator, Some("Hetzner Online GmbH"), Some("DE")),
+                (Role::CloudProvider, Some("Hetzner"), Some("DE")),
+                (Role::Location, Some("DE"), Some("DE")),
+            ]
+        );
+        // The operator comes from its row of the table, which the evidence points at.
+        let ev = &ip.addresses[0].operator.as_ref().unwrap().evidence[0];
+        assert_eq!((ev.source.as_str(), ev.line), ("data:network/asn/major-asns.csv", Some(41)));
+    }
+
+    #[test]
+    fn special_purpose_addresses_are_not_attributed() {
+        // A documentation range, even though a published geofeed lists it.
+        let p = plan(&["192.0.2.1"], false);
+        let e = endpoint(0, &p.endpoints[0], None, &p);
+        let a = &e.addresses[0];
+        assert!(a.asn.is_none() && a.location.is_none() && a.cloud.is_none());
+        assert!(a.errors[0].contains("special-purpose"), "{:?}", a.errors);
+        assert!(e.actors.is_empty());
+    }
+
+    #[test]
+    fn an_unplaced_address_gives_unknown_actors_not_guesses() {
+        // A data directory whose manifest lists no dataset: nothing places any address.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("MANIFEST.csv"), "path,kind,format,provider,basis,date,licence,origin\n").unwrap();
+        let mut p = plan(&["3.5.136.10"], false);
+        p.data = Some(Arc::new(sovstack_netdata::DataDir::new(dir.path()).load().unwrap()));
+        let e = endpoint(0, &p.endpoints[0], None, &p);
+        let a = &e.addresses[0];
+        assert!(a.asn.is_none() && a.location.is_none() && a.cloud.is_none(), "{a:?}");
+        assert!(e.actors.iter().all(|a| a.name.is_none() && a.governance == Governance::Unknown));
+        assert_eq!(e.actors.iter().map(|a| a.role).collect::<Vec<_>>(), [Role::NetworkOperator, Role::Location]);
+    }
+
+    #[test]
+    fn duplicate_actors_merge_their_evidence() {
+        let p = plan(&["3.5.136.10", "3.5.136.11"], true);
+        let mut actors = endpoint(0, &p.endpoints[0], None, &p).actors;
+        actors.extend(endpoint(1, &p.endpoints[1], None, &p).actors);
+        let merged = dedup(actors);
+        assert_eq!(merged.len(), 3);
+        assert_eq!(merged[0].role, Role::NetworkOperator);
+        assert_eq!(merged[0].evidence.len(), 1, "the same table row is one piece of evidence");
+        let location = merged.iter().find(|a| a.role == Role::Location).unwrap();
+        assert_eq!(location.evidence.len(), 2, "{:?}", location.evidence);
+    }
+}

@@ -1,0 +1,232 @@
+//! The network layer end to end: the real binary resolving an endpoints file and a domain
+//! against a real DNS server on 127.0.0.1 (`dns.rs`), attributing the addresses with the data
+//! directory of the checkout, and the built-in network plugin judging them.
+
+use crate::dns;
+use crate::util::*;
+use serde_json::Value;
+use std::path::Path;
+
+const ENDPOINTS: &str = "\
+# The services of example.org (zones in crates/netdata/testdata/zones).
+- endpoint: www.example.org
+  label: website
+  criticality: high
+- endpoint: mail:example.org
+  label: mail
+  criticality: critical
+- https://app.example.org/login
+- static.example.org
+- missing.example.org
+- gone.example.org
+- slow.timeout.example.org
+- 5.9.0.1
+";
+
+fn endpoints_file(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
+fn network_endpoints(inv: &Value) -> &Vec<Value> {
+    inv["layers"]["network"]["endpoints"].as_array().unwrap()
+}
+
+fn by_endpoint<'a>(eps: &'a [Value], endpoint: &str) -> &'a Value {
+    eps.iter().find(|e| e["endpoint"] == endpoint).unwrap_or_else(|| panic!("no endpoint {endpoint}"))
+}
+
+fn roles(ep: &Value) -> Vec<(String, Option<String>, Option<String>)> {
+    actors(ep)
+}
+
+fn hops(ep: &Value) -> Vec<(String, String)> {
+    ep["lookups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["record_type"] == "A")
+        .flat_map(|l| l["chain"].as_array().unwrap().iter())
+        .map(|h| (h["target"].as_str().unwrap().to_string(), h["provider"].as_str().unwrap_or("").to_string()))
+        .collect()
+}
+
+#[test]
+fn endpoints_are_resolved_attributed_and_failures_recorded() {
+    let server = dns::start();
+    let dir = tempdir();
+    let file = endpoints_file(dir.path(), "services.yaml", ENDPOINTS);
+    let resolver = server.addr.to_string();
+    let inv = run_json(sovstack().args(["scan", "--layers", "network", "--resolver", &resolver]).arg("--endpoints").arg(&file));
+    let eps = network_endpoints(&inv);
+    assert_eq!(eps.len(), 8);
+    assert_eq!(inv["layers"]["network"]["resolver"], resolver);
+    assert!(inv["layers"].get("processor").is_none(), "only the layer asked for");
+    // Every dataset is listed with its sha256.
+    let datasets = inv["layers"]["network"]["datasets"].as_array().unwrap();
+    assert!(datasets.iter().any(|d| d["path"] == "mmdb/ip-asn.mmdb" && d["sha256"].as_str().unwrap().len() == 64));
+
+    // The website: two CNAME hops into Akamai's CDN, an address in Akamai's published range.
+    let www = by_endpoint(eps, "www.example.org");
+    assert_eq!((&www["id"], &www["label"], &www["criticality"], &www["resolution"]), (&"ep0".into(), &"website".into(), &"high".into(), &"resolved".into()));
+    assert_eq!(
+        hops(www),
+        [("www.example.org.edgekey.net".to_string(), "akamai".to_string()), ("e1234.a.akamaiedge.net".to_string(), "akamai".to_string())]
+    );
+    let a = &www["addresses"][0];
+    assert_eq!(a["ip"], "23.32.0.10");
+    assert_eq!(a["via"], "e1234.a.akamaiedge.net");
+    assert_eq!(a["cloud"]["provider"]["value"], "akamai");
+    assert!(roles(www).iter().any(|(r, n, _)| r == "cloud_provider" && n.as_deref().unwrap_or("").contains("Akamai")), "{:?}", roles(www));
+
+    // Mail: MX at Microsoft 365 (and Google as backup); both exchangers attributed.
+    let mail = by_endpoint(eps, "mail:example.org");
+    assert_eq!(mail["kind"], "mail");
+    assert_eq!((&mail["given"]["source"], &mail["given"]["line"]), (&file.display().to_string().into(), &5.into()));
+    let mx = mail["lookups"].as_array().unwrap().iter().find(|l| l["record_type"] == "MX").unwrap();
+    assert_eq!(mx["answers"][0], "0 example-org.mail.protection.outlook.com");
+    let ips: Vec<&str> = mail["addresses"].as_array().unwrap().iter().map(|a| a["ip"].as_str().unwrap()).collect();
+    assert_eq!(ips, ["52.101.0.10", "142.250.0.27"]);
+    let mail_roles = roles(mail);
+    assert!(mail_roles.iter().any(|(r, n, c)| r == "network_operator" && n.as_deref() == Some("Microsoft Corporation") && c.as_deref() == Some("US")), "{mail_roles:?}");
+    assert!(mail_roles.iter().any(|(r, n, _)| r == "cloud_provider" && n.as_deref() == Some("Microsoft 365")), "{mail_roles:?}");
+
+    // The application: an address inside AWS's published eu-central-1 range, located in Germany.
+    let app = by_endpoint(eps, "https://app.example.org/login");
+    assert_eq!((&app["kind"], &app["name"]), (&"url".into(), &"app.example.org".into()));
+    let v4 = app["addresses"].as_array().unwrap().iter().find(|a| a["ip"] == "3.5.136.10").unwrap();
+    assert_eq!((&v4["cloud"]["provider"]["value"], &v4["cloud"]["region"]), (&"aws".into(), &"eu-central-1".into()));
+    assert_eq!(v4["cloud"]["provider"]["evidence"][0]["source"], "data:network/cloud/aws-ip-ranges.json");
+    assert_eq!(v4["location"]["value"], "DE");
+    assert_eq!(v4["asn"]["value"], 16509);
+    assert_eq!(v4["parent_hq_country"]["value"], "US");
+    assert!(app["addresses"].as_array().unwrap().iter().any(|a| a["ip"] == "2600:1900:4000::10"), "IPv6 too");
+    let app_roles = roles(app);
+    assert!(app_roles.contains(&("location".into(), Some("DE".into()), Some("DE".into()))), "{app_roles:?}");
+
+    // Static files on CloudFront, named by the CNAME's suffix.
+    let cf = by_endpoint(eps, "static.example.org");
+    assert_eq!(hops(cf), [("d111111abcdef8.cloudfront.net".to_string(), "aws".to_string())]);
+
+    // Failures are recorded on their endpoint; the scan finished.
+    let kinds = |ep: &Value| -> Vec<String> { ep["errors"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect() };
+    let missing = by_endpoint(eps, "missing.example.org");
+    assert_eq!((missing["resolution"].as_str(), kinds(missing)), (Some("failed"), vec!["nx_domain".to_string(), "nx_domain".to_string()]));
+    let gone = by_endpoint(eps, "gone.example.org");
+    assert_eq!(kinds(gone)[0], "nx_domain");
+    assert_eq!(hops(gone)[0].0, "deleted-app.herokuapp.com", "the dangling alias is kept");
+    let slow = by_endpoint(eps, "slow.timeout.example.org");
+    assert_eq!((slow["resolution"].as_str(), kinds(slow)[0].as_str()), (Some("failed"), "timeout"));
+
+    // An address given as such needs no DNS: Hetzner, in Germany.
+    let ip = by_endpoint(eps, "5.9.0.1");
+    assert_eq!((&ip["kind"], &ip["addresses"][0]["parent_hq_country"]["value"]), (&"ip".into(), &"DE".into()));
+
+    // The inventory validates against the published schema.
+    let schema: Value = serde_json::from_slice(&std::fs::read(repo().join("schema/inventory-1.1.0.schema.json")).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&inv).map(|e| format!("{e} at {}", e.instance_path)).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn audit_judges_the_network_layer_with_both_rulesets() {
+    let server = dns::start();
+    let dir = tempdir();
+    let file = endpoints_file(dir.path(), "services.txt", "mail:example.org label=mail criticality=critical\nhttps://app.example.org/\n");
+    let resolver = server.addr.to_string();
+    let audit_json = || run(sovstack().args(["audit", "--layers", "network", "--resolver", &resolver, "--format", "json"]).arg("--endpoints").arg(&file));
+    let (code, first, err) = audit_json();
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&first).unwrap();
+    let items = layer_items(&report, "network");
+    assert_eq!(items.len(), 2);
+    let mail = &items[0];
+    assert_eq!(mail["label"], "mail (mail:example.org)");
+    let facts = &mail["facts"];
+    assert!(facts["mx"].as_str().unwrap().contains("outlook.com"), "{facts}");
+    assert!(facts["addresses"].as_str().unwrap().contains("52.101.0.10 AS8075 Microsoft Corporation (US)"), "{facts}");
+    assert!(facts["reachable_by"].as_str().unwrap().contains("US law"), "{facts}");
+    // The laws reaching the US operator are attached for the rulesets.
+    let op = mail["actors"].as_array().unwrap().iter().find(|a| a["role"] == "network_operator").unwrap();
+    assert!(op["laws"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().starts_with("us-")), "{op}");
+
+    // The app's data sits in Germany (home for the EU view) but its operator is reachable by US law.
+    let app = &items[1];
+    assert!(app["facts"]["reachable_by"].as_str().unwrap().contains("EU law (location)"), "{}", app["facts"]);
+    let eu = ruleset(&report, "eu-sovereignty");
+    let net = &eu["layers"]["network"];
+    assert_eq!(net["plugin"], "network");
+    let findings = net["findings"].as_array().unwrap();
+    assert!(findings.iter().any(|f| f["rule"] == "eu.network.extraterritorial-reach" && f["item"] == "ep1"), "{findings:?}");
+    // Its IPv4 address is located in Germany, home for the EU view; the finding names only the
+    // IPv6 address's country.
+    let located = findings.iter().find(|f| f["rule"] == "eu.network.data-location" && f["item"] == "ep1").unwrap();
+    assert!(!located["message"].as_str().unwrap().contains("DE"), "{located}");
+    assert!(net["score"]["objectives"]["SOV-3"].is_object(), "{}", net["score"]);
+    let na = ruleset(&report, "non-aligned");
+    assert!(na["layers"]["network"]["score"]["shares"]["US"].as_f64().unwrap() > 0.5, "{}", na["layers"]["network"]);
+    assert!(report["diagnostics"].as_array().unwrap().is_empty(), "{}", report["diagnostics"]);
+
+    // Same zone, same data: the same report, byte for byte.
+    assert!(audit_json().1 == first, "a second run differs");
+
+    // The table tells the same story.
+    let (code, out, err) = run(sovstack().args(["audit", "--layers", "network", "--resolver", &resolver]).arg("--endpoints").arg(&file));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Network layer") && out.contains("AS8075"), "{out}");
+}
+
+#[test]
+fn domain_discovery_follows_mx_ns_and_spf() {
+    let server = dns::start();
+    let resolver = server.addr.to_string();
+    let inv = run_json(sovstack().args(["scan", "--domain", "example.org", "--resolver", &resolver]));
+    // With a domain and no --layers, the default layers are scanned as well.
+    assert!(inv["layers"]["os"].is_array());
+    let eps = network_endpoints(&inv);
+    let kinds: Vec<&str> = eps.iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["mail", "name_servers", "spf", "host", "host"]);
+    let ns = by_endpoint(eps, "ns:example.org");
+    assert_eq!(ns["addresses"][0]["ip"], "127.0.0.1");
+    let spf = by_endpoint(eps, "spf:example.org");
+    let asked: Vec<&str> = spf["lookups"].as_array().unwrap().iter().map(|l| l["name"].as_str().unwrap()).collect();
+    assert_eq!(asked, ["example.org", "spf.protection.outlook.com", "_spf.google.com"]);
+    // The includes' names reveal the mail senders even though their records are not served.
+    let providers: Vec<String> = roles(spf).into_iter().filter(|(r, _, _)| r == "cloud_provider").filter_map(|(_, n, _)| n).collect();
+    assert!(providers.iter().any(|p| p.contains("Microsoft")), "{providers:?}");
+}
+
+#[test]
+fn offline_records_names_as_unresolved() {
+    let dir = tempdir();
+    let file = endpoints_file(dir.path(), "services.txt", "www.example.org\n3.5.136.10\n");
+    let inv = run_json(sovstack().args(["scan", "--offline"]).arg("--endpoints").arg(&file));
+    let eps = network_endpoints(&inv);
+    assert!(inv["layers"]["network"].get("resolver").is_none());
+    assert_eq!(eps[0]["resolution"], "unresolved");
+    assert_eq!(eps[0]["errors"][0]["kind"], "offline");
+    assert!(eps[0]["lookups"].as_array().unwrap().is_empty());
+    // An address needs no DNS and is still attributed.
+    assert_eq!(eps[1]["addresses"][0]["cloud"]["provider"]["value"], "aws");
+}
+
+#[test]
+fn a_bad_endpoints_file_is_an_input_error_with_line_and_column() {
+    let dir = tempdir();
+    for (name, text, at) in [
+        ("bad.txt", "www.example.org\n  bad_host!\n", ":2:3:"),
+        ("bad.yaml", "- www.example.org\n- endpoint: x.example.org\n  colour: blue\n", ":3:"),
+        ("bad2.txt", "www.example.org criticality=urgent\n", ":1:17:"),
+    ] {
+        let file = endpoints_file(dir.path(), name, text);
+        let (code, out, err) = run(sovstack().args(["audit", "--offline"]).arg("--endpoints").arg(&file));
+        assert_eq!(code, 2, "{name}: {err}");
+        assert!(out.is_empty());
+        assert!(err.contains(&format!("{name}{at}")), "{name}: {err}");
+    }
+    let (code, _, err) = run(sovstack().args(["scan", "--offline", "--data-dir", "/nonexistent", "--domain", "example.org"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent"), "{err}");
+}
