@@ -139,9 +139,9 @@ pub fn new_host() -> Result<Host> {
     Host::new(HostConfig::default()).context("starting the WebAssembly engine")
 }
 
-/// Loads the built-in plugins, then the user's. A plugin that fails to load is reported as a
-/// diagnostic and left out; the others still run.
-pub fn load_plugins(host: &Host, user: &[PathBuf]) -> Result<(Vec<Plugin>, Vec<Diagnostic>)> {
+/// Loads the built-in plugins (those of `layers`, or all with `None`), then the user's. A plugin
+/// that fails to load is reported as a diagnostic and left out; the others still run.
+pub fn load_plugins(host: &Host, layers: Option<&[&str]>, user: &[PathBuf]) -> Result<(Vec<Plugin>, Vec<Diagnostic>)> {
     let mut plugins = Vec::new();
     let mut diags = Vec::new();
     let mut record = |r: Result<Plugin, sovstack_host::PluginError>| match r {
@@ -154,7 +154,12 @@ pub fn load_plugins(host: &Host, user: &[PathBuf]) -> Result<(Vec<Plugin>, Vec<D
         }),
     };
     let mut modules: Vec<(String, Vec<u8>)> =
-        BUILTIN_PLUGINS.iter().map(|(name, wasm)| (format!("builtin:{name}"), wasm.to_vec())).collect();
+        BUILTIN_PLUGINS
+            .iter()
+            // Compiling a plugin is most of a run's time: skip those no layer of this run needs.
+            .filter(|(name, _)| layers.is_none_or(|l| l.contains(name)))
+            .map(|(name, wasm)| (format!("builtin:{name}"), wasm.to_vec()))
+            .collect();
     for path in user {
         let wasm = std::fs::read(path).with_context(|| format!("cannot read plugin {}", path.display()))?;
         modules.push((path.display().to_string(), wasm));
@@ -176,7 +181,7 @@ pub fn evaluate_and_report(kb: &Kb, inventory: &Inventory, opts: &EvalOptions, i
     let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
     let rulesets = load_rulesets(&opts.rulesets, kb)?;
     let host = new_host()?;
-    let (plugins, load_diags) = load_plugins(&host, &opts.plugins)?;
+    let (plugins, load_diags) = load_plugins(&host, Some(&inventory.layers.present()), &opts.plugins)?;
     output::progress(&format!("evaluating with {} plugin(s) and {} ruleset(s)", plugins.len(), rulesets.len()));
     let evaluator = Evaluator { kb, host: &host, plugins: &plugins, rulesets: &rulesets };
     let mut report = evaluator.evaluate(inventory, load_diags, generated_at);

@@ -7,8 +7,8 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, Memory, PoolingAllocationConfig, ResourceLimiter,
-    Store, Trap, WasmBacktrace, WasmBacktraceDetails,
+    Config, Engine, InstanceAllocationStrategy, Memory, OptLevel, PoolingAllocationConfig,
+    ResourceLimiter, Store, Trap, WasmBacktrace, WasmBacktraceDetails,
 };
 
 use crate::config::HostConfig;
@@ -35,7 +35,10 @@ pub(crate) fn engine() -> Result<Engine, HostError> {
         .allocation_strategy(InstanceAllocationStrategy::Pooling(pool))
         // Backtraces (on by default) give trap messages a function name; file and line details
         // would need DWARF and read WASMTIME_BACKTRACE_DETAILS from the environment.
-        .wasm_backtrace_details(WasmBacktraceDetails::Disable);
+        .wasm_backtrace_details(WasmBacktraceDetails::Disable)
+        // Plugins run for microseconds but compile for hundreds of milliseconds: a run of
+        // `sovstack audit` is dominated by compilation, so trade code quality for compile time.
+        .cranelift_opt_level(OptLevel::None);
     Engine::new(&wasm).map_err(|e| HostError::EngineFailed {
         message: format!("{e:#}"),
     })

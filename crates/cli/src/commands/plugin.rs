@@ -30,7 +30,7 @@ impl Command {
     pub fn execute(self) -> Result<u8> {
         let Command::List(a) = self;
         let host = new_host()?;
-        let (plugins, diags) = load_plugins(&host, &a.plugins)?;
+        let (plugins, diags) = load_plugins(&host, None, &a.plugins)?;
         let refs: Vec<_> = plugins.iter().map(plugin_ref).collect();
         let text = match a.format {
             OutputFormat::Json => {
