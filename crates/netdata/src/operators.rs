@@ -102,16 +102,7 @@ impl OperatorTable {
                     "asn, operator and parent_company are required",
                 ));
             }
-            if !is_alpha2(&row.parent_hq_country) {
-                return Err(Error::line(
-                    path,
-                    line,
-                    format!(
-                        "parent_hq_country {:?} is not an ISO 3166-1 alpha-2 code",
-                        row.parent_hq_country
-                    ),
-                ));
-            }
+            check_hq_country(path, line, &row.parent_hq_country)?;
             if !CATEGORIES.contains(&row.category.as_str()) {
                 return Err(Error::line(
                     path,
@@ -204,16 +195,7 @@ impl ProviderTable {
                     "name, parent_company and source are required",
                 ));
             }
-            if !is_alpha2(&row.parent_hq_country) {
-                return Err(Error::line(
-                    path,
-                    line,
-                    format!(
-                        "parent_hq_country {:?} is not an ISO 3166-1 alpha-2 code",
-                        row.parent_hq_country
-                    ),
-                ));
-            }
+            check_hq_country(path, line, &row.parent_hq_country)?;
             let id = row.id.clone();
             if by_id.insert(id.clone(), Arc::new(row)).is_some() {
                 return Err(Error::line(
@@ -239,6 +221,19 @@ impl ProviderTable {
     /// True when the table has no rows (not loaded, or empty).
     pub fn is_empty(&self) -> bool {
         self.by_id.is_empty()
+    }
+}
+
+/// Both tables name the parent's headquarters the same way: an ISO 3166-1 alpha-2 code.
+fn check_hq_country(path: &Path, line: u64, code: &str) -> Result<(), Error> {
+    if is_alpha2(code) {
+        Ok(())
+    } else {
+        Err(Error::line(
+            path,
+            line,
+            format!("parent_hq_country {code:?} is not an ISO 3166-1 alpha-2 code"),
+        ))
     }
 }
 

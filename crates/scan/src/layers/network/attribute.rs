@@ -8,12 +8,20 @@
 //! address is located (`location`, a state). A fact the data cannot give becomes an unknown
 //! actor, never a guess.
 
-use sovstack_inventory::{Actor, Address, CloudRange, Confidence, CountryCode, Evidence, Fact, Governance, Method, Role};
+use sovstack_inventory::{
+    Actor, Address, CloudRange, Confidence, CountryCode, Evidence, Fact, Governance, Method, Role,
+};
 use sovstack_netdata::{Basis, DatasetKind, NetData, OperatorBasis, Provider};
 use std::net::IpAddr;
 
 /// Evidence for a fact looked up in a dataset.
-pub(crate) fn data_evidence(path: &str, field: &str, value: String, line: Option<u64>, confidence: Confidence) -> Evidence {
+pub(crate) fn data_evidence(
+    path: &str,
+    field: &str,
+    value: String,
+    line: Option<u64>,
+    confidence: Confidence,
+) -> Evidence {
     Evidence {
         source: format!("data:network/{path}"),
         field: Some(field.to_string()),
@@ -26,7 +34,10 @@ pub(crate) fn data_evidence(path: &str, field: &str, value: String, line: Option
 
 /// The path of the first dataset of `kind`, for evidence.
 fn dataset_path(data: &NetData, kind: DatasetKind) -> String {
-    data.datasets().iter().find(|d| d.kind == kind).map_or_else(|| format!("({kind:?})"), |d| d.path.clone())
+    data.datasets()
+        .iter()
+        .find(|d| d.kind == kind)
+        .map_or_else(|| format!("({kind:?})"), |d| d.path.clone())
 }
 
 fn country(code: &str) -> Option<CountryCode> {
@@ -57,34 +68,17 @@ pub(crate) fn special_purpose(ip: IpAddr) -> bool {
                 || (s[0] & 0xfe00) == 0xfc00
                 || (s[0] & 0xffc0) == 0xfe80
                 || (s[0] == 0x2001 && s[1] == 0x0db8)
-                || v6.to_ipv4_mapped().is_some_and(|m| special_purpose(IpAddr::V4(m)))
+                || v6
+                    .to_ipv4_mapped()
+                    .is_some_and(|m| special_purpose(IpAddr::V4(m)))
         }
     }
 }
 
-/// Everything the data says about `ip`, and the actors it gives.
-pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Address, Vec<Actor>) {
-    if special_purpose(ip) {
-        let address = Address {
-            ip: ip.to_string(),
-            via,
-            asn: None,
-            as_name: None,
-            operator: None,
-            parent: None,
-            parent_hq_country: None,
-            cloud: None,
-            location: None,
-            errors: vec![format!("{ip} is a special-purpose address (RFC 6890): not attributed")],
-        };
-        return (address, Vec::new());
-    }
-    let a = data.attribute(ip);
-    let asn_path = dataset_path(data, DatasetKind::AsnMmdb);
-    let ops_path = dataset_path(data, DatasetKind::AsnOperators);
-    let ipv = ip.to_string();
-    let mut out = Address {
-        ip: ipv.clone(),
+/// An address with no facts yet, only the lookup errors met so far.
+fn unattributed(ip: IpAddr, via: Option<String>, errors: Vec<String>) -> Address {
+    Address {
+        ip: ip.to_string(),
         via,
         asn: None,
         as_name: None,
@@ -93,20 +87,62 @@ pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Addre
         parent_hq_country: None,
         cloud: None,
         location: None,
-        errors: a.errors.clone(),
-    };
+        errors,
+    }
+}
+
+/// Everything the data says about `ip`, and the actors it gives.
+pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Address, Vec<Actor>) {
+    if special_purpose(ip) {
+        let error = format!("{ip} is a special-purpose address (RFC 6890): not attributed");
+        return (unattributed(ip, via, vec![error]), Vec::new());
+    }
+    let a = data.attribute(ip);
+    let asn_path = dataset_path(data, DatasetKind::AsnMmdb);
+    let ops_path = dataset_path(data, DatasetKind::AsnOperators);
+    let ipv = ip.to_string();
+    let mut out = unattributed(ip, via, a.errors.clone());
     let mut actors = Vec::new();
 
     if let Some(rec) = &a.asn {
-        let ev = |field| data_evidence(&asn_path, field, format!("{ipv} in {}", rec.network), None, Confidence::High);
+        let ev = |field| {
+            data_evidence(
+                &asn_path,
+                field,
+                format!("{ipv} in {}", rec.network),
+                None,
+                Confidence::High,
+            )
+        };
         out.asn = Some(Fact::new(rec.asn, ev("autonomous_system_number")));
-        out.as_name = rec.org.clone().map(|o| Fact::new(o, ev("autonomous_system_organization")));
+        out.as_name = rec
+            .org
+            .clone()
+            .map(|o| Fact::new(o, ev("autonomous_system_organization")));
     }
     match &a.operator {
         Some(op) => {
             let (ev, confidence) = match op.basis {
-                OperatorBasis::Table { line } => (data_evidence(&ops_path, "asn", op.asn.to_string(), Some(line), Confidence::High), Confidence::High),
-                OperatorBasis::AsName => (data_evidence(&asn_path, "autonomous_system_organization", op.operator.clone(), None, Confidence::Low), Confidence::Low),
+                OperatorBasis::Table { line } => (
+                    data_evidence(
+                        &ops_path,
+                        "asn",
+                        op.asn.to_string(),
+                        Some(line),
+                        Confidence::High,
+                    ),
+                    Confidence::High,
+                ),
+                OperatorBasis::AsName => (
+                    data_evidence(
+                        &asn_path,
+                        "autonomous_system_organization",
+                        op.operator.clone(),
+                        None,
+                        Confidence::Low,
+                    ),
+                    Confidence::Low,
+                ),
             };
             let hq = op.parent_hq_country.as_deref().and_then(country);
             out.operator = Some(Fact::new(op.operator.clone(), ev.clone()));
@@ -115,15 +151,29 @@ pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Addre
             actors.push(Actor {
                 role: Role::NetworkOperator,
                 // The parent decides whose law reaches the network; the AS name is the fallback.
-                name: Some(op.parent_company.clone().unwrap_or_else(|| op.operator.clone())),
+                name: Some(
+                    op.parent_company
+                        .clone()
+                        .unwrap_or_else(|| op.operator.clone()),
+                ),
                 country: hq,
-                governance: if confidence == Confidence::High { Governance::Company } else { Governance::Unknown },
+                governance: if confidence == Confidence::High {
+                    Governance::Company
+                } else {
+                    Governance::Unknown
+                },
                 evidence: vec![ev],
             });
         }
         None => actors.push(Actor::unknown(
             Role::NetworkOperator,
-            vec![data_evidence(&asn_path, "autonomous_system_number", format!("{ipv}: no autonomous system"), None, Confidence::Medium)],
+            vec![data_evidence(
+                &asn_path,
+                "autonomous_system_number",
+                format!("{ipv}: no autonomous system"),
+                None,
+                Confidence::Medium,
+            )],
         )),
     }
     if let Some(cloud) = &a.cloud {
@@ -132,13 +182,22 @@ pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Addre
             Basis::Published => Confidence::High,
             Basis::AsnDerived => Confidence::Medium,
         };
-        let ev = data_evidence(&best.dataset, "prefix", format!("{ipv} in {}", cloud.prefix), None, confidence);
+        let ev = data_evidence(
+            &best.dataset,
+            "prefix",
+            format!("{ipv} in {}", cloud.prefix),
+            None,
+            confidence,
+        );
         out.cloud = Some(CloudRange {
             provider: Fact::new(best.provider.id.clone(), ev.clone()),
             prefix: cloud.prefix.to_string(),
             service: cloud.entries.iter().find_map(|e| e.service.clone()),
             region: cloud.entries.iter().find_map(|e| e.region.clone()),
-            country: cloud.entries.iter().find_map(|e| e.country.as_deref().and_then(country)),
+            country: cloud
+                .entries
+                .iter()
+                .find_map(|e| e.country.as_deref().and_then(country)),
             basis: match best.basis {
                 Basis::Published => "published".into(),
                 Basis::AsnDerived => "asn_derived".into(),
@@ -150,7 +209,13 @@ pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Addre
         Some(loc) => {
             let path = dataset_path(data, DatasetKind::CountryMmdb);
             // Geolocation databases are right about the country most of the time, not always.
-            let ev = data_evidence(&path, "country", format!("{ipv} in {}", loc.network), None, Confidence::Medium);
+            let ev = data_evidence(
+                &path,
+                "country",
+                format!("{ipv} in {}", loc.network),
+                None,
+                Confidence::Medium,
+            );
             let code = country(&loc.country);
             out.location = code.clone().map(|c| Fact::new(c, ev.clone()));
             actors.push(Actor {
@@ -163,7 +228,13 @@ pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Addre
         }
         None => actors.push(Actor::unknown(
             Role::Location,
-            vec![data_evidence(&dataset_path(data, DatasetKind::CountryMmdb), "country", format!("{ipv}: not located"), None, Confidence::Medium)],
+            vec![data_evidence(
+                &dataset_path(data, DatasetKind::CountryMmdb),
+                "country",
+                format!("{ipv}: not located"),
+                None,
+                Confidence::Medium,
+            )],
         )),
     }
     (out, actors)
@@ -171,14 +242,26 @@ pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Addre
 
 /// The actor for a provider (named by a range, or by a DNS name's suffix).
 pub(crate) fn provider_actor(role: Role, p: &Provider, ev: Evidence) -> Actor {
-    Actor { role, name: Some(p.name.clone()), country: country(&p.parent_hq_country), governance: Governance::Company, evidence: vec![ev] }
+    Actor {
+        role,
+        name: Some(p.name.clone()),
+        country: country(&p.parent_hq_country),
+        governance: Governance::Company,
+        evidence: vec![ev],
+    }
 }
 
 /// The provider a DNS name reveals by its suffix, as an actor in `role`, and the provider's id.
 pub(crate) fn name_provider(data: &NetData, name: &str, role: Role) -> Option<(String, Actor)> {
     let m = data.cname_provider(name)?;
     let path = dataset_path(data, DatasetKind::CnameSuffixes);
-    let ev = data_evidence(&path, "suffix", format!("{name} ends in {}", m.suffix), Some(m.line), Confidence::High);
+    let ev = data_evidence(
+        &path,
+        "suffix",
+        format!("{name} ends in {}", m.suffix),
+        Some(m.line),
+        Confidence::High,
+    );
     Some((m.provider.id.clone(), provider_actor(role, &m.provider, ev)))
 }
 
@@ -188,10 +271,33 @@ mod tests {
 
     #[test]
     fn special_purpose_addresses() {
-        for ip in ["10.1.2.3", "192.168.0.1", "127.0.0.1", "169.254.1.1", "100.64.0.1", "192.0.2.1", "198.51.100.7", "203.0.113.9", "0.0.0.0", "0.255.255.1", "240.0.0.1", "255.255.255.255", "::1", "fd00::1", "fe80::1", "2001:db8::1", "::ffff:10.0.0.1"] {
+        for ip in [
+            "10.1.2.3",
+            "192.168.0.1",
+            "127.0.0.1",
+            "169.254.1.1",
+            "100.64.0.1",
+            "192.0.2.1",
+            "198.51.100.7",
+            "203.0.113.9",
+            "0.0.0.0",
+            "0.255.255.1",
+            "240.0.0.1",
+            "255.255.255.255",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "2001:db8::1",
+            "::ffff:10.0.0.1",
+        ] {
             assert!(special_purpose(ip.parse().unwrap()), "{ip}");
         }
-        for ip in ["3.5.136.10", "100.128.0.1", "2600:1900:4000::10", "::ffff:3.5.136.10"] {
+        for ip in [
+            "3.5.136.10",
+            "100.128.0.1",
+            "2600:1900:4000::10",
+            "::ffff:3.5.136.10",
+        ] {
             assert!(!special_purpose(ip.parse().unwrap()), "{ip}");
         }
     }
