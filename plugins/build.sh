@@ -12,7 +12,7 @@ repo="$(dirname "$here")"
 rustc="${RUSTC:-/usr/bin/rustc}"
 cargo="${CARGO:-/usr/bin/cargo}"
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
-plugins=(processor os network)
+plugins=(processor os network toolchain)
 
 want="rustc 1.63.0"
 got="$("$rustc" -V)"

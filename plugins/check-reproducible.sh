@@ -10,7 +10,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 repo="$(dirname "$here")"
-plugins=(processor os network)
+plugins=(processor os network toolchain)
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/sovstack-repro.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT

@@ -117,6 +117,19 @@ fn output_files_are_written_atomically_and_inputs_are_never_overwritten() {
     assert_eq!(v["report_version"], "1.0.0");
 }
 
+/// An output file gets the permissions any file the user creates gets (0666 less the umask),
+/// not the private 0600 of a temporary file.
+#[test]
+fn output_files_follow_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    let inv = dir.path().join("inv.json");
+    let script = format!("umask 027; exec '{}' scan --layers os -o '{}'", env!("CARGO_BIN_EXE_sovstack"), inv.display());
+    let status = std::process::Command::new("sh").arg("-c").arg(script).status().unwrap();
+    assert!(status.success());
+    assert_eq!(std::fs::metadata(&inv).unwrap().permissions().mode() & 0o777, 0o640);
+}
+
 /// scan on one machine, evaluate on another: the same report as audit in one go.
 #[test]
 fn scan_then_evaluate_equals_audit() {

@@ -12,3 +12,4 @@ mod gate;
 mod network;
 mod plugins;
 mod schema;
+mod toolchain;

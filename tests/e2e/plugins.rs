@@ -8,7 +8,10 @@ use sha2::{Digest, Sha256};
 fn plugin_list_shows_the_checked_in_plugins() {
     let v = run_json(sovstack().args(["plugin", "list", "--format", "json"]));
     let plugins = v["plugins"].as_array().unwrap();
-    assert_eq!(plugins.len(), 3);
+    // One per plugins/dist/*.wasm, none missing, none extra.
+    let dist = std::fs::read_dir(repo().join("plugins/dist")).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "wasm")).count();
+    assert_eq!(plugins.len(), dist);
+    assert_eq!(plugins.len(), 4);
     for p in plugins {
         let name = p["name"].as_str().unwrap();
         let bytes = std::fs::read(repo().join(format!("plugins/dist/{name}.wasm"))).unwrap();
@@ -18,7 +21,7 @@ fn plugin_list_shows_the_checked_in_plugins() {
     }
     let (code, out, _) = run(sovstack().args(["plugin", "list"]));
     assert_eq!(code, 0);
-    assert!(out.contains("processor") && out.contains("builtin:os") && out.contains("builtin:network"));
+    assert!(out.contains("processor") && out.contains("builtin:os") && out.contains("builtin:network") && out.contains("builtin:toolchain"));
 }
 
 #[test]

@@ -52,25 +52,35 @@
 //!   whose message names each of its actors below `pass_level`.
 //! * `known_attribution`: one finding per actor of the named roles whose identity is unknown (no
 //!   name); it gives no level.
-//! * `concentration` (layer-wide): every judged item weighs the same, and its control is split
-//!   evenly among its actors of the named roles. Each actor's share goes, first match winning, to
+//! * `concentration` (layer-wide): each judged item weighs its [`AttributedItem::weight`] (1 when
+//!   absent, so that without weights every item weighs the same), and its control is split evenly
+//!   among its actors of the named roles. Each actor's share goes, first match winning, to
 //!   `commons` when it is an open standard or a community project (whatever its country), to
 //!   `unknown` when it has no country, to the first [`Pole`] in the ruleset's order that lists its
 //!   country or one of its blocs, or else to `other` (a known country no pole holds). Shares are
-//!   fractions of the judged items and sum to 1. The concentration index is the
-//!   Herfindahl-Hirschman index `Σ share²` over the named poles only (commons, other and unknown
-//!   are no single controller). A pole whose share exceeds `max_share`, or an index above
-//!   `max_index`, gives a layer-wide finding; values are compared as reported (rounded, see
-//!   below), so a share equal to the limit passes. It gives no level.
+//!   fractions of the total weight of the judged items and sum to 1: items of weights 3 and 1,
+//!   held by the US and by China, give the US 0.75 and China 0.25. An item of weight 0 holds no
+//!   control: the rule does not judge it (no share, and it is not counted among the items a
+//!   finding mentions), so a rule whose items all weigh 0 judges nothing, as on an empty layer.
+//!   The concentration index is the Herfindahl-Hirschman index `Σ share²` over the named poles
+//!   only (commons, other and unknown are no single controller). A pole whose share exceeds
+//!   `max_share`, or an index above `max_index`, gives a layer-wide finding; values are compared
+//!   as reported (rounded, see below), so a share equal to the limit passes. It gives no level.
+//! * An item's weight counts nowhere else: `jurisdiction`, `openness` and `known_attribution` judge
+//!   every item alike, whatever its weight (0 included), and their findings do not mention it.
 //!
 //! # Scoring
 //! * [`ScoringMethod::SealWeakestLink`] (EU Cloud Sovereignty Framework): each `jurisdiction` or
 //!   `openness` rule gives each item it judges a level 0-4; an objective's level on the layer is
-//!   the lowest level any of its rules gave any item (weakest link); its score is the rule-weighted
-//!   mean of its rules' mean item levels, as a percentage of level 4. The layer's level is the
-//!   lowest objective level, its score the objective-weighted mean of the (rounded) objective
-//!   scores. Weights that sum to zero give plain means. An objective none of whose rules judged an
-//!   item is absent from [`LayerScore::objectives`] and not weighed.
+//!   the lowest level any of its rules gave any item (weakest link: any item below sets it,
+//!   whatever its weight, 0 included); its score is the rule-weighted mean of its rules' mean item
+//!   levels, as a percentage of level 4. A rule's mean item level is the mean of the levels it
+//!   gave, each item weighing its [`AttributedItem::weight`] (1 when absent); when the weights of
+//!   the items it judged sum to 0, their plain mean. Levels 4 and 0 on items of weights 3 and 1
+//!   give a mean item level of 3 (75%) and the level 0. The layer's level is the lowest
+//!   objective level, its score the objective-weighted mean of the (rounded) objective scores.
+//!   Rule or objective weights that sum to zero give plain means. An objective none of whose rules
+//!   judged an item is absent from [`LayerScore::objectives`] and not weighed.
 //! * [`ScoringMethod::BlocBalance`] (non-aligned): the layer's score is `100 × (1 − dominance −
 //!   unknown share)` where dominance is the largest share any single pole holds, plus
 //!   `commons_credit × commons share × 100`, clamped to 0..100. Control nobody could attribute
@@ -89,10 +99,12 @@
 //! A plugin answers with [`EvaluateResponse::error`], naming the rule, objective, pole or item,
 //! rather than judge a request it cannot: another ABI version or layer, a criterion it does not
 //! support, a role it does not know, a rule naming no role or a role twice, a level above 4, a
-//! negative weight, `max_share`, `max_index` or `commons_credit` outside 0..1, a pole named
-//! `commons`, `other` or `unknown`, a rule, objective, pole or item id given twice, or, under
-//! `seal_weakest_link`, a `jurisdiction` or `openness` rule without an objective or any rule naming
-//! an objective the scoring does not declare.
+//! rule or objective weight that is negative or not finite, an item weight that is negative, NaN
+//! or infinite, item weights whose sum overflows (is infinite), `max_share`, `max_index` or
+//! `commons_credit` outside 0..1, a pole named `commons`, `other` or `unknown`, a rule,
+//! objective, pole or item id given twice, or, under `seal_weakest_link`, a `jurisdiction` or
+//! `openness` rule without an objective or any rule naming an objective the scoring does not
+//! declare.
 
 #![forbid(unsafe_code)]
 
@@ -167,6 +179,21 @@ pub struct AttributedItem {
     pub label: String,
     /// Who stands behind it, one entry per role.
     pub actors: Vec<Actor>,
+    /// How much the item counts in the layer, when its items do not all count the same (a
+    /// toolchain item weighs the number of binaries it built). Absent means 1. It weighs the item
+    /// in `concentration` shares and in `seal_weakest_link`'s mean item levels, never in levels or
+    /// findings (see "Criteria" and "Scoring"). Finite and not negative, or the request is refused.
+    /// Added within ABI version 1: omitted when absent, so requests without weights are byte for
+    /// byte what they were, and a plugin built before it ignores it (every item then weighs 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+}
+
+impl AttributedItem {
+    /// The weight the item counts with: [`AttributedItem::weight`], or 1 when absent.
+    pub fn effective_weight(&self) -> f64 {
+        self.weight.unwrap_or(1.0)
+    }
 }
 
 /// An organisation that holds part of an item, in one role.
@@ -558,6 +585,27 @@ mod tests {
         for bad in [r#"{}"#, r#"{"finding":[]}"#, r#"{"findings":[],"scores":null}"#] {
             assert!(serde_json::from_str::<EvaluateResponse>(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn item_weight_is_optional_and_omitted_when_absent() {
+        let item: AttributedItem =
+            serde_json::from_str(r#"{"id":"a","label":"A","actors":[]}"#).unwrap();
+        assert_eq!((item.weight, item.effective_weight()), (None, 1.0));
+        assert_eq!(
+            serde_json::to_string(&item).unwrap(),
+            r#"{"id":"a","label":"A","actors":[]}"#
+        );
+        let item: AttributedItem =
+            serde_json::from_str(r#"{"id":"a","label":"A","actors":[],"weight":61}"#).unwrap();
+        assert_eq!((item.weight, item.effective_weight()), (Some(61.0), 61.0));
+        assert_eq!(
+            serde_json::to_string(&item).unwrap(),
+            r#"{"id":"a","label":"A","actors":[],"weight":61.0}"#
+        );
+        let zero: AttributedItem =
+            serde_json::from_str(r#"{"id":"a","label":"A","actors":[],"weight":0}"#).unwrap();
+        assert_eq!(zero.effective_weight(), 0.0);
     }
 
     #[test]

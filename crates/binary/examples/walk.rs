@@ -2,8 +2,11 @@
 //! the benchmark subject of `bench/usr.sh`.
 //!
 //! ```sh
-//! cargo run --release -p sovstack-binary --example walk -- /usr [--one-file-system] [--no-rodata] [--list]
+//! cargo run --release -p sovstack-binary --example walk -- /usr [--one-file-system] [--no-rodata] [--all-files] [--list]
 //! ```
+//!
+//! `--all-files` opens every regular file, even those the walk skips by name
+//! (`WalkOptions::open_every_file`).
 
 use sovstack_binary::{walk, Component, WalkOptions};
 use std::path::PathBuf;
@@ -27,6 +30,7 @@ fn main() {
         match arg.as_str() {
             "--one-file-system" => options.one_filesystem = true,
             "--no-rodata" => options.detect.scan_rodata = false,
+            "--all-files" => options.open_every_file = true,
             "--list" => list = true,
             _ => root = PathBuf::from(arg),
         }
@@ -47,8 +51,9 @@ fn main() {
         }
     }
     out!(
-        "{} files, {} binaries, {} diagnostics in {secs:.2}s: {:.0} files/s",
+        "{} files ({} skipped by name), {} binaries, {} diagnostics in {secs:.3}s: {:.0} files/s",
         out.files,
+        out.skipped_by_name,
         out.binaries.len(),
         out.diagnostics.len(),
         out.files as f64 / secs

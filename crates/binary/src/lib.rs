@@ -56,7 +56,7 @@ pub use report::{BinaryReport, Component, Detection, Format, Platform, RichEntry
 pub use sovstack_inventory::{Confidence, Evidence, Method};
 pub use tables::{toolchain, toolchains, Licence, Toolchain};
 pub use tally::{Share, Tally};
-pub use walk::{walk, WalkOptions, WalkOutcome};
+pub use walk::{walk, Progress, WalkOptions, WalkOutcome, NEVER_BINARY_EXTENSIONS};
 
 use source::Source;
 use std::fs::File;
@@ -203,7 +203,13 @@ pub fn detect_open_file(file: &File, shown_as: &str, options: &DetectOptions) ->
     if sniff(&magic[..n]).is_none() {
         return Ok(None);
     }
-    let len = file.metadata().map_err(io)?.len();
+    detect_sniffed_file(file, shown_as, options)
+}
+
+/// The rest of [`detect_open_file`] once the caller has sniffed the magic bytes itself (the
+/// walk does, with one `pread` into a stack buffer): `fstat` for the length, then the parsers.
+pub(crate) fn detect_sniffed_file(file: &File, shown_as: &str, options: &DetectOptions) -> Result<Option<BinaryReport>, Error> {
+    let len = file.metadata().map_err(|source| Error::Io { path: shown_as.to_string(), source })?.len();
     let src = Source::file(file, len, shown_as, options.max_bytes);
     detect_source(&src, options)
 }

@@ -176,6 +176,15 @@ impl BinaryReport {
         self.detections.iter().filter(move |d| d.component == component)
     }
 
+    /// The detection a binary counts under for one component when aggregating: its primary
+    /// compiler, or the first linker, C library or runtime found. `None` means none was found.
+    pub fn primary(&self, component: Component) -> Option<&Detection> {
+        match component {
+            Component::Compiler => self.primary_compiler(),
+            other => self.of(other).next(),
+        }
+    }
+
     /// The compiler of the program's own code, for aggregation. A language toolchain that
     /// links a C runtime in (Go, Rust, Swift, Free Pascal) comes before the C compilers whose
     /// `.comment` lines arrive with the C runtime objects; among equals the newest version

@@ -13,6 +13,7 @@ use crate::tables::tables;
 use crate::Error;
 use memchr::memmem;
 use sovstack_inventory::Method;
+use std::cell::RefCell;
 use std::collections::HashSet;
 
 /// Needles that start an ident string.
@@ -30,8 +31,9 @@ pub(crate) struct Marks {
 }
 
 /// Bytes read at a time by [`scan_section`]: big enough for memmem to run at full speed, small
-/// enough that the buffer is recycled by the allocator instead of faulted in afresh.
-const CHUNK: u64 = 1 << 20;
+/// enough to stay in a core's L2 cache between the copy from the page cache and the searches
+/// (each mark is its own pass). The buffer is kept per thread, not allocated per chunk.
+const CHUNK: u64 = 256 << 10;
 /// Overlap between chunks, so a mark straddling a boundary is still seen whole.
 const OVERLAP: u64 = 256;
 
@@ -39,6 +41,19 @@ const OVERLAP: u64 = 256;
 /// mark asked for has been found. Used for ELF and Mach-O read-only data, which runs to tens of
 /// megabytes in large libraries; ident strings are not searched this way.
 pub(crate) fn scan_section(src: &Source<'_>, at: u64, size: u64, section: &str, marks: Marks, found: &mut Found) -> Result<(), Error> {
+    thread_local! {
+        /// One chunk buffer per thread, kept from file to file: a walk reads hundreds of
+        /// megabytes of read-only data, and a fresh buffer per chunk cost as much again in
+        /// zeroing and page faults.
+        static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    BUF.with(|buf| match buf.try_borrow_mut() {
+        Ok(mut buf) => scan_chunks(src, at, size, section, marks, found, &mut buf),
+        Err(_) => scan_chunks(src, at, size, section, marks, found, &mut Vec::new()),
+    })
+}
+
+fn scan_chunks(src: &Source<'_>, at: u64, size: u64, section: &str, marks: Marks, found: &mut Found, buf: &mut Vec<u8>) -> Result<(), Error> {
     let mut start = 0;
     while start < size {
         let marks = Marks {
@@ -51,8 +66,8 @@ pub(crate) fn scan_section(src: &Source<'_>, at: u64, size: u64, section: &str, 
             break;
         }
         let len = CHUNK.min(size - start);
-        let data = src.read(at + start, len, "read-only data")?;
-        scan(&data, at + start, section, src.path(), marks, found);
+        let data = src.read_reusing(at + start, len, "read-only data", buf)?;
+        scan(data, at + start, section, src.path(), marks, found);
         if len < CHUNK {
             break;
         }

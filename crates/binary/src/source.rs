@@ -8,7 +8,7 @@
 
 use crate::{Error, Format};
 use std::borrow::Cow;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::fs::File;
 use std::os::unix::fs::FileExt;
 
@@ -24,15 +24,24 @@ pub(crate) struct Source<'a> {
     path: &'a str,
     cap: u64,
     spent: Cell<u64>,
+    /// The last [`BLOCK`] read for small reads of a file, and its offset: headers, string
+    /// tables and notes are read a few dozen bytes at a time, mostly close together.
+    block: RefCell<(u64, Vec<u8>)>,
 }
+
+/// Reads of a file up to this size go through [`Source::block`].
+const SMALL: u64 = 4096;
+/// The block read for small reads. It starts at the read's offset rounded down to [`SMALL`],
+/// and is at least twice [`SMALL`] long, so the read fits in it.
+const BLOCK: u64 = 16384;
 
 impl<'a> Source<'a> {
     pub(crate) fn bytes(bytes: &'a [u8], path: &'a str, cap: u64) -> Self {
-        Source { kind: Kind::Bytes(bytes), len: bytes.len() as u64, path, cap, spent: Cell::new(0) }
+        Source { kind: Kind::Bytes(bytes), len: bytes.len() as u64, path, cap, spent: Cell::new(0), block: RefCell::default() }
     }
 
     pub(crate) fn file(file: &'a File, len: u64, path: &'a str, cap: u64) -> Self {
-        Source { kind: Kind::File(file), len, path, cap, spent: Cell::new(0) }
+        Source { kind: Kind::File(file), len, path, cap, spent: Cell::new(0), block: RefCell::default() }
     }
 
     pub(crate) fn len(&self) -> u64 {
@@ -43,8 +52,9 @@ impl<'a> Source<'a> {
         self.path
     }
 
-    /// Exactly `len` bytes at `offset`, or an error saying why not.
-    pub(crate) fn read(&self, offset: u64, len: u64, what: &'static str) -> Result<Cow<'a, [u8]>, Error> {
+    /// Checks a read of `len` bytes at `offset` against the file's length and the cap, and
+    /// counts it; returns where it ends.
+    fn spend(&self, offset: u64, len: u64, what: &'static str) -> Result<u64, Error> {
         let end = offset.checked_add(len).filter(|&e| e <= self.len);
         let Some(end) = end else {
             return Err(Error::Truncated { path: self.path.to_string(), what, offset, len, file_len: self.len });
@@ -54,8 +64,46 @@ impl<'a> Source<'a> {
             return Err(Error::OverCap { path: self.path.to_string(), what, len, cap: self.cap });
         }
         self.spent.set(spent);
+        Ok(end)
+    }
+
+    /// [`Source::read`] into `buf`, which the caller keeps from read to read: it grows and
+    /// never shrinks, so reading a large section chunk by chunk neither zeroes nor faults in a
+    /// fresh buffer each time. Bytes in memory are borrowed, not copied.
+    pub(crate) fn read_reusing<'s>(&'s self, offset: u64, len: u64, what: &'static str, buf: &'s mut Vec<u8>) -> Result<&'s [u8], Error> {
+        let end = self.spend(offset, len, what)?;
+        match self.kind {
+            Kind::Bytes(b) => Ok(&b[offset as usize..end as usize]),
+            Kind::File(f) => {
+                let len = len as usize;
+                if buf.len() < len {
+                    buf.resize(len, 0);
+                }
+                f.read_exact_at(&mut buf[..len], offset)
+                    .map_err(|source| Error::Io { path: self.path.to_string(), source })?;
+                Ok(&buf[..len])
+            }
+        }
+    }
+
+    /// Exactly `len` bytes at `offset`, or an error saying why not.
+    pub(crate) fn read(&self, offset: u64, len: u64, what: &'static str) -> Result<Cow<'a, [u8]>, Error> {
+        let end = self.spend(offset, len, what)?;
         match self.kind {
             Kind::Bytes(b) => Ok(Cow::Borrowed(&b[offset as usize..end as usize])),
+            Kind::File(f) if len <= SMALL => {
+                let io = |source| Error::Io { path: self.path.to_string(), source };
+                let mut block = self.block.borrow_mut();
+                let (start, data) = &mut *block;
+                if offset < *start || end > *start + data.len() as u64 {
+                    // The cap counts the bytes asked for; the block adds at most BLOCK per read.
+                    *start = offset - offset % SMALL;
+                    let block_len = BLOCK.min(self.len - *start) as usize;
+                    data.resize(block_len, 0);
+                    f.read_exact_at(data, *start).map_err(io)?;
+                }
+                Ok(Cow::Owned(data[(offset - *start) as usize..(end - *start) as usize].to_vec()))
+            }
             Kind::File(f) => {
                 let mut buf = vec![0u8; len as usize];
                 f.read_exact_at(&mut buf, offset)
@@ -95,6 +143,20 @@ mod tests {
     }
 
     #[test]
+    fn small_reads_through_the_block_match_the_file() {
+        let data: Vec<u8> = (0..40_000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let mut tmp = tempfile::NamedTempFile::new().unwrap();
+        std::io::Write::write_all(&mut tmp, &data).unwrap();
+        let f = File::open(tmp.path()).unwrap();
+        let s = Source::file(&f, data.len() as u64, "/b", u64::MAX);
+        // Near block and page edges, backwards and forwards, up to the end of the file.
+        for (off, len) in [(0, 8), (12_280, 4096), (16_380, 10), (4095, 2), (39_990, 10), (8192, 4096), (100, 4096), (36_000, 4000)] {
+            assert_eq!(&*s.read(off, len, "x").unwrap(), &data[off as usize..(off + len) as usize], "{off}+{len}");
+        }
+        assert!(matches!(s.read(39_995, 10, "x"), Err(Error::Truncated { .. })));
+    }
+
+    #[test]
     fn file_reads_match_bytes() {
         let mut tmp = tempfile::NamedTempFile::new().unwrap();
         std::io::Write::write_all(&mut tmp, b"hello world").unwrap();
@@ -102,5 +164,13 @@ mod tests {
         let s = Source::file(&f, 11, "/h", 100);
         assert_eq!(&*s.read(6, 5, "x").unwrap(), b"world");
         assert!(matches!(s.read(6, 6, "x"), Err(Error::Truncated { .. })));
+        let mut buf = vec![b'#'; 8];
+        assert_eq!(s.read_reusing(0, 5, "x", &mut buf).unwrap(), b"hello");
+        assert_eq!(s.read_reusing(6, 5, "x", &mut buf).unwrap(), b"world");
+        assert_eq!(buf.len(), 8, "kept, not shrunk");
+        assert!(matches!(s.read_reusing(6, 6, "x", &mut buf), Err(Error::Truncated { .. })));
+        let b = Source::bytes(b"0123456789", "/d", 6);
+        assert_eq!(b.read_reusing(2, 3, "x", &mut Vec::new()).unwrap(), b"234");
+        assert!(matches!(b.read_reusing(0, 4, "x", &mut Vec::new()), Err(Error::OverCap { .. })));
     }
 }

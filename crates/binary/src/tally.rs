@@ -34,12 +34,8 @@ impl Tally {
     /// Counts one binary.
     pub fn add(&mut self, report: &BinaryReport) {
         self.binaries += 1;
-        let primary: [(Component, Option<&Detection>); 4] = [
-            (Component::Compiler, report.primary_compiler()),
-            (Component::Linker, report.of(Component::Linker).next()),
-            (Component::Libc, report.of(Component::Libc).next()),
-            (Component::Runtime, report.of(Component::Runtime).next()),
-        ];
+        let primary = [Component::Compiler, Component::Linker, Component::Libc, Component::Runtime]
+            .map(|c| (c, report.primary(c)));
         for (component, d) in primary {
             let key = (component, d.map(|d| d.toolchain.clone()), d.and_then(Detection::version_key));
             *self.counts.entry(key).or_default() += 1;

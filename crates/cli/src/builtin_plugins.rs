@@ -7,5 +7,6 @@
 pub const BUILTIN_PLUGINS: &[(&str, &[u8])] = &[
     ("processor", include_bytes!("../../../plugins/dist/processor.wasm")),
     ("os", include_bytes!("../../../plugins/dist/os.wasm")),
+    ("toolchain", include_bytes!("../../../plugins/dist/toolchain.wasm")),
     ("network", include_bytes!("../../../plugins/dist/network.wasm")),
 ];

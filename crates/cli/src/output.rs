@@ -27,8 +27,12 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    // 0666 before the umask, as any file the user creates: tempfile's own default is 0600,
+    // which would leave a report unreadable to the colleagues it is written for.
+    use std::os::unix::fs::PermissionsExt;
     let mut tmp = tempfile::Builder::new()
         .prefix(".sovstack-")
+        .permissions(std::fs::Permissions::from_mode(0o666))
         .tempfile_in(&dir)
         .with_context(|| format!("cannot write to directory {}", dir.display()))?;
     tmp.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
@@ -63,5 +67,33 @@ pub fn color_wanted(to_file: bool) -> bool {
 pub fn progress(message: &str) {
     if io::stderr().is_terminal() {
         eprintln!("{message}");
+    }
+}
+
+/// The toolchain walk's progress: a spinner with counts on stderr, drawn only when stderr is a
+/// terminal (indicatif hides it otherwise), in plain text (no colour, so `NO_COLOR` holds).
+pub struct WalkProgress {
+    bar: indicatif::ProgressBar,
+}
+
+impl WalkProgress {
+    /// A hidden bar until the first update, so layers without a walk print nothing.
+    pub fn start() -> WalkProgress {
+        let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        let style = indicatif::ProgressStyle::with_template("{spinner} walking: {msg} ({elapsed})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+        bar.set_style(style);
+        WalkProgress { bar }
+    }
+
+    /// Shows the walk's counts (called from the walk's threads).
+    pub fn update(&self, p: sovstack_scan::WalkProgress) {
+        self.bar.set_message(format!("{} files, {} binaries, {} directories", p.files, p.binaries, p.directories));
+        self.bar.tick();
+    }
+
+    /// Removes the bar.
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
     }
 }

@@ -40,6 +40,7 @@ fn request(items: usize) -> EvaluateRequest {
                     actor("core_designer", "Advanced Micro Devices", "US", &us_laws, Governance::Company),
                     actor("foundry", "TSMC", "TW", &[], Governance::Company),
                 ],
+                weight: None,
             })
             .collect(),
     }

@@ -4,7 +4,7 @@
 //! knowledge base (whose version the report records).
 
 use sovstack_abi::{Actor as AbiActor, AttributedItem, Governance as AbiGovernance};
-use sovstack_inventory::{Actor, Confidence, Governance, Inventory, Item, NetworkEndpoint};
+use sovstack_inventory::{Actor, Confidence, Governance, Inventory, Item, NetworkEndpoint, ToolchainUse};
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};
 use std::collections::BTreeMap;
@@ -20,15 +20,16 @@ pub fn attribute_item(kb: &Kb, item: &dyn Item) -> AttributedItem {
         id: item.id().to_string(),
         label: item.label(),
         actors: item.actors().iter().map(|a| actor(kb, a)).collect(),
+        weight: item.weight(),
     }
 }
 
 /// The report's view of an item (findings are added by the caller).
-pub(crate) fn item_report(kb: &Kb, item: &dyn Item) -> ItemReport {
+pub(crate) fn item_report(kb: &Kb, inventory: &Inventory, item: &dyn Item) -> ItemReport {
     ItemReport {
         id: item.id().to_string(),
         label: item.label(),
-        facts: facts(kb, item),
+        facts: facts(kb, inventory, item),
         actors: item
             .actors()
             .iter()
@@ -64,7 +65,7 @@ fn actor(kb: &Kb, a: &Actor) -> AbiActor {
 }
 
 /// A few facts beside the label, so a person can tell two items apart.
-fn facts(kb: &Kb, item: &dyn Item) -> BTreeMap<String, String> {
+fn facts(kb: &Kb, inventory: &Inventory, item: &dyn Item) -> BTreeMap<String, String> {
     let mut f = BTreeMap::new();
     if let Some(any) = item.as_processor() {
         f.insert("architecture".into(), any.architecture.value.clone());
@@ -81,7 +82,27 @@ fn facts(kb: &Kb, item: &dyn Item) -> BTreeMap<String, String> {
     if let Some(ep) = item.as_network_endpoint() {
         network_facts(kb, ep, &mut f);
     }
+    if let Some(t) = item.as_toolchain_use() {
+        toolchain_facts(inventory, t, &mut f);
+    }
     f
+}
+
+/// A toolchain in a few words: its name and licence, and its share of the binaries found
+/// ("1840 of 3007 binaries (61.2%)"), with a few of them.
+fn toolchain_facts(inventory: &Inventory, t: &ToolchainUse, f: &mut BTreeMap<String, String>) {
+    let total = inventory.layers.toolchain.as_ref().map_or(0, |l| l.binaries);
+    let share = if total == 0 { 0.0 } else { t.binaries as f64 * 100.0 / total as f64 };
+    f.insert("binaries".into(), format!("{} of {total} ({share:.1}%)", t.binaries));
+    if let Some(name) = &t.name {
+        f.insert("toolchain".into(), name.clone());
+    }
+    if let Some(l) = t.licence {
+        f.insert("licence".into(), format!("{l:?}").to_lowercase());
+    }
+    if !t.examples.is_empty() {
+        f.insert("examples".into(), t.examples.join(", "));
+    }
 }
 
 /// An endpoint in a few lines: how DNS led to its addresses, who holds each address and where

@@ -96,7 +96,7 @@ impl Evaluator<'_> {
                     .items(layer)
                     .into_iter()
                     .map(|item| {
-                        let mut report = attribute::item_report(self.kb, item);
+                        let mut report = attribute::item_report(self.kb, inventory, item);
                         report.findings = results
                             .iter()
                             .flat_map(|r| {

@@ -2,6 +2,7 @@
 //! [`crate::Layers`], a `SCHEMA_VERSION` ADDITION and a newly generated schema file.
 
 pub mod network;
+pub mod toolchain;
 
 use crate::{Actor, Fact, Item};
 use schemars::JsonSchema;

@@ -22,6 +22,9 @@ pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
 };
+pub use layers::toolchain::{
+    BinaryFile, BinaryFormat, ToolchainComponent, ToolchainDetection, ToolchainLayer, ToolchainLicence, ToolchainUse,
+};
 pub use layers::{OperatingSystem, Processor};
 
 use schemars::JsonSchema;
@@ -29,17 +32,18 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.1.0";
+pub const SCHEMA_VERSION: &str = "1.2.0";
 
 /// The layer identifiers, in report order. Used verbatim in `--layers`, as section keys, in
 /// rulesets and in plugin manifests.
-pub const LAYER_IDS: &[&str] = &["processor", "os", "network"];
+pub const LAYER_IDS: &[&str] = &["processor", "os", "toolchain", "network"];
 
 /// The roles an item of a layer can have actors in, in report order.
 pub fn layer_roles(layer: &str) -> &'static [Role] {
     match layer {
         "processor" => &[Role::IsaOwner, Role::CoreDesigner, Role::SocVendor, Role::Foundry],
         "os" => &[Role::Steward, Role::Lineage, Role::Kernel],
+        "toolchain" => &[Role::Compiler, Role::Linker, Role::Libc, Role::Runtime],
         "network" => &[Role::NetworkOperator, Role::CloudProvider, Role::DnsProvider, Role::Location],
         _ => &[],
     }
@@ -98,6 +102,9 @@ pub struct Layers {
     /// Operating systems (one for a host or an image).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Option<Vec<OperatingSystem>>,
+    /// The toolchains that built the binaries found, and those binaries (schema 1.2.0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub toolchain: Option<ToolchainLayer>,
     /// Endpoints the organisation depends on, and the data they were attributed with (schema
     /// 1.1.0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -114,6 +121,9 @@ impl Layers {
         if self.os.is_some() {
             v.push("os");
         }
+        if self.toolchain.is_some() {
+            v.push("toolchain");
+        }
         if self.network.is_some() {
             v.push("network");
         }
@@ -125,6 +135,7 @@ impl Layers {
         match layer {
             "processor" => self.processor.iter().flatten().map(|p| p as &dyn Item).collect(),
             "os" => self.os.iter().flatten().map(|o| o as &dyn Item).collect(),
+            "toolchain" => self.toolchain.iter().flat_map(|t| &t.toolchains).map(|t| t as &dyn Item).collect(),
             "network" => self.network.iter().flat_map(|n| &n.endpoints).map(|e| e as &dyn Item).collect(),
             _ => Vec::new(),
         }
@@ -139,12 +150,21 @@ pub trait Item {
     fn label(&self) -> String;
     /// The actors behind it.
     fn actors(&self) -> &[Actor];
+    /// How much the item counts when judged (a toolchain weighs the binaries it built); `None`
+    /// is the default weight of one.
+    fn weight(&self) -> Option<f64> {
+        None
+    }
     /// The item as a processor, when it is one.
     fn as_processor(&self) -> Option<&Processor> {
         None
     }
     /// The item as an operating system, when it is one.
     fn as_operating_system(&self) -> Option<&OperatingSystem> {
+        None
+    }
+    /// The item as a toolchain use, when it is one.
+    fn as_toolchain_use(&self) -> Option<&ToolchainUse> {
         None
     }
     /// The item as a network endpoint, when it is one.
@@ -250,6 +270,14 @@ pub enum Role {
     /// The country where an address is located, as a state actor: the jurisdiction the data
     /// sits in, whoever operates it.
     Location,
+    /// Stewards the compiler that built a binary's code (schema 1.2.0).
+    Compiler,
+    /// Stewards the linker that produced a binary (schema 1.2.0).
+    Linker,
+    /// Stewards the C library a binary links (schema 1.2.0).
+    Libc,
+    /// Stewards the runtime a binary targets (schema 1.2.0).
+    Runtime,
 }
 
 impl Role {
@@ -267,11 +295,15 @@ impl Role {
             Role::CloudProvider => "cloud_provider",
             Role::DnsProvider => "dns_provider",
             Role::Location => "location",
+            Role::Compiler => "compiler",
+            Role::Linker => "linker",
+            Role::Libc => "libc",
+            Role::Runtime => "runtime",
         }
     }
 
     /// Every role.
-    pub const ALL: [Role; 11] = [
+    pub const ALL: [Role; 15] = [
         Role::IsaOwner,
         Role::CoreDesigner,
         Role::SocVendor,
@@ -283,6 +315,10 @@ impl Role {
         Role::CloudProvider,
         Role::DnsProvider,
         Role::Location,
+        Role::Compiler,
+        Role::Linker,
+        Role::Libc,
+        Role::Runtime,
     ];
 }
 

@@ -35,6 +35,7 @@ fn sample() -> Inventory {
                 }],
             }]),
             os: None,
+            toolchain: None,
             network: None,
         },
         diagnostics: vec![],
@@ -103,4 +104,78 @@ fn published_schema_is_current() {
     let published = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (run with SOVSTACK_BLESS=1)", path.display()));
     assert_eq!(published, generated, "schema/ is stale: run with SOVSTACK_BLESS=1");
+}
+
+/// A toolchain section: its items weigh the binaries they built, and an unknown compiler
+/// stays nameless.
+fn toolchain_sample() -> Inventory {
+    let mut inv = sample();
+    let gcc = ToolchainUse {
+        id: "compiler/gcc/12".into(),
+        component: ToolchainComponent::Compiler,
+        toolchain: Some("gcc".into()),
+        name: Some("GNU Compiler Collection (GCC)".into()),
+        version: Some("12".into()),
+        licence: Some(ToolchainLicence::Free),
+        binaries: 61,
+        examples: vec!["/usr/bin/python3.11".into()],
+        actors: vec![Actor {
+            role: Role::Compiler,
+            name: Some("GNU Project / Free Software Foundation".into()),
+            country: Some(CountryCode::new("US").unwrap()),
+            governance: Governance::Foundation,
+            evidence: vec![ev("kb:toolchain/toolchains.csv", "gcc")],
+        }],
+    };
+    let unknown = ToolchainUse {
+        id: "compiler/unknown".into(),
+        toolchain: None,
+        name: None,
+        version: None,
+        licence: None,
+        binaries: 39,
+        examples: vec![],
+        actors: vec![Actor::unknown(Role::Compiler, vec![])],
+        ..gcc.clone()
+    };
+    inv.layers.toolchain = Some(ToolchainLayer {
+        paths: vec!["/usr".into()],
+        files: 1000,
+        skipped_by_name: 0,
+        binaries: 100,
+        toolchains: vec![gcc, unknown],
+        binary_files: vec![BinaryFile {
+            path: "/usr/bin/python3.11".into(),
+            format: BinaryFormat::Elf,
+            arches: vec!["x86_64".into()],
+            detections: vec![ToolchainDetection {
+                component: ToolchainComponent::Compiler,
+                toolchain: "gcc".into(),
+                version: Some("12.2.0".into()),
+                vendor: Some("Debian 12.2.0-14".into()),
+                detail: None,
+                evidence: vec![ev("/usr/bin/python3.11", ".comment @ 0x1000")],
+            }],
+        }],
+    });
+    inv
+}
+
+#[test]
+fn toolchain_items_weigh_their_binaries() {
+    let inv = toolchain_sample();
+    let back = Inventory::from_json(&inv.to_json()).unwrap();
+    assert_eq!(back, inv);
+    assert_eq!(inv.layers.present(), vec!["processor", "toolchain"]);
+    let items = inv.layers.items("toolchain");
+    let got: Vec<_> = items.iter().map(|i| (i.label(), i.weight())).collect();
+    assert_eq!(got, vec![("compiler: gcc 12".to_string(), Some(61.0)), ("compiler: unknown".to_string(), Some(39.0))]);
+    assert!(items[1].actors()[0].name.is_none());
+    let schema = json_schema();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&inv.to_json()).unwrap();
+    assert!(validator.is_valid(&doc));
+    let mut bad = doc.clone();
+    bad["layers"]["toolchain"]["toolchains"][0]["component"] = "assembler".into();
+    assert!(!validator.is_valid(&bad), "the schema must reject an unknown component");
 }

@@ -144,7 +144,8 @@ fn check_scoring(cx: &mut Ctx, raw: &RawRuleset) {
         if !seen.insert(o.id.as_str()) {
             cx.push(at, "ruleset/duplicate-objective", format!("objective `{}` is declared twice", o.id));
         }
-        if !(o.weight > 0.0) {
+        // Written so that NaN fails too (NaN > 0.0 is false).
+        if !o.weight.is_finite() || o.weight <= 0.0 {
             cx.push(at, "ruleset/bad-weight", format!("objective `{}` has weight {}; weights must be positive", o.id, o.weight));
         }
     }
@@ -192,7 +193,7 @@ fn check_rules(cx: &mut Ctx, raw: &RawRuleset) {
                 }
             }
         }
-        if !(r.weight > 0.0) {
+        if !r.weight.is_finite() || r.weight <= 0.0 {
             cx.push(at, "ruleset/bad-weight", format!("{what} has weight {}; weights must be positive", r.weight));
         }
         match (method, &r.objective) {

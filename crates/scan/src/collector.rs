@@ -9,6 +9,7 @@
 
 use crate::codes;
 use crate::layers::network::NetworkPlan;
+use crate::layers::toolchain::ToolchainPlan;
 use crate::live::LiveHost;
 use crate::root::{warning, ReadError, Root, RootFile};
 use sovstack_inventory::{Diagnostic, Layers};
@@ -34,6 +35,8 @@ pub struct Context<'a> {
     /// What the `network` layer should resolve and the data it attributes with; `None` when
     /// the layer was not asked for.
     pub network: Option<&'a NetworkPlan>,
+    /// What the `toolchain` layer walks; `None` walks the whole root with the defaults.
+    pub toolchain: Option<&'a ToolchainPlan<'a>>,
 }
 
 /// What collectors produce.

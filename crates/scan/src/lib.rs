@@ -39,6 +39,8 @@ mod testutil;
 
 pub use collector::{Collector, Context, ScanOut};
 pub use layers::network::{discover, NetworkPlan};
+pub use layers::toolchain::ToolchainPlan;
+pub use sovstack_binary::walk::Progress as WalkProgress;
 pub use live::{normalise_architecture, LiveCpu, LiveHost};
 pub use root::{ReadError, Root, RootFile, MAX_FILE_BYTES, MAX_SYMLINK_HOPS};
 
@@ -61,8 +63,9 @@ pub mod parse {
     pub use crate::layers::processor::parse_cpuinfo::{cpuinfo, CpuInfo, Field, LogicalCpu};
 }
 
-/// The layers scanned when none is named: the ones that need no input besides the root.
-/// `network` joins them when endpoints or domains are given.
+/// The layers scanned when none is named: the ones that need no input besides the root and
+/// read a few files only. `network` joins them when endpoints or domains are given;
+/// `toolchain` (a walk of the whole tree) when paths are given.
 pub const DEFAULT_LAYERS: &[&str] = &["processor", "os"];
 
 /// What to scan.
@@ -86,6 +89,14 @@ pub struct ScanOptions {
     pub data_dir: Option<PathBuf>,
     /// `network`: how long to wait for one DNS answer before retrying.
     pub dns_timeout: Duration,
+    /// `toolchain`: the trees or files to walk, as paths inside the root; empty walks the
+    /// whole root.
+    pub paths: Vec<String>,
+    /// `toolchain`: open every regular file, even those whose name marks a format that is
+    /// never an executable (`.py`, `.gz`, ...).
+    pub open_every_file: bool,
+    /// `toolchain`: do not cross into other filesystems.
+    pub one_filesystem: bool,
 }
 
 impl Default for ScanOptions {
@@ -99,6 +110,9 @@ impl Default for ScanOptions {
             offline: false,
             data_dir: None,
             dns_timeout: Duration::from_secs(2),
+            paths: Vec::new(),
+            open_every_file: false,
+            one_filesystem: false,
         }
     }
 }
@@ -155,11 +169,26 @@ pub enum ScanError {
 /// sets it) and is otherwise a function of the root's contents and the knowledge base, so
 /// two scans of the same root give byte-identical JSON.
 pub fn scan(opts: &ScanOptions, kb: &Kb) -> Result<Inventory, ScanError> {
+    scan_with_progress(opts, kb, &|_| {})
+}
+
+/// [`scan`], calling `progress` as the `toolchain` walk goes (from several threads; the
+/// counts are for the path being walked).
+pub fn scan_with_progress(
+    opts: &ScanOptions,
+    kb: &Kb,
+    progress: &(dyn Fn(WalkProgress) + Sync),
+) -> Result<Inventory, ScanError> {
     let wants_network = opts.endpoints.is_some() || !opts.domains.is_empty();
     let mut layers = requested_layers(&opts.layers)?;
     if opts.layers.is_empty() && wants_network {
         layers.push("network");
     }
+    if opts.layers.is_empty() && !opts.paths.is_empty() {
+        layers.push("toolchain");
+    }
+    // Layers in report order whatever was added.
+    layers.sort_by_key(|l| LAYER_IDS.iter().position(|id| id == l));
     // Input errors (a bad endpoints file, a missing data directory) surface before any
     // collector runs.
     let plan = match layers.contains(&"network") {
@@ -169,7 +198,13 @@ pub fn scan(opts: &ScanOptions, kb: &Kb) -> Result<Inventory, ScanError> {
     let dir = canonical_root(&opts.root)?;
     let live = (dir == Path::new("/")).then(LiveHost::probe);
     let root = Root::new(dir);
-    let cx = Context { root: &root, kb, live: live.as_ref(), network: plan.as_ref() };
+    let toolchain = ToolchainPlan {
+        paths: opts.paths.clone(),
+        open_every_file: opts.open_every_file,
+        one_filesystem: opts.one_filesystem,
+        progress,
+    };
+    let cx = Context { root: &root, kb, live: live.as_ref(), network: plan.as_ref(), toolchain: Some(&toolchain) };
     Ok(scan_root(&opts.root, &cx, &layers))
 }
 

@@ -1,10 +1,12 @@
 //! The list of collectors: adding a layer means one line here (and its module in `layers/`).
 
 use crate::collector::Collector;
-use crate::layers::{network::NetworkCollector, os::OsCollector, processor::ProcessorCollector};
+use crate::layers::{
+    network::NetworkCollector, os::OsCollector, processor::ProcessorCollector, toolchain::ToolchainCollector,
+};
 
 /// Every collector, in [`sovstack_inventory::LAYER_IDS`] order.
-pub(crate) static COLLECTORS: &[&dyn Collector] = &[&ProcessorCollector, &OsCollector, &NetworkCollector];
+pub(crate) static COLLECTORS: &[&dyn Collector] = &[&ProcessorCollector, &OsCollector, &ToolchainCollector, &NetworkCollector];
 
 #[cfg(test)]
 mod tests {

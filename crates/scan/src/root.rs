@@ -201,6 +201,14 @@ impl Root {
         })
     }
 
+    /// Where `path` leads inside the root, symlinks followed as in [`Root::read`], without
+    /// opening anything: the host path to hand to a walk and the path as seen inside the root.
+    /// The bool is true when a `..` tried to climb above the root.
+    pub fn locate(&self, path: &str) -> Result<(PathBuf, String, bool), ReadError> {
+        let r = self.resolve(path)?;
+        Ok((r.host, r.in_root, r.clamped))
+    }
+
     /// Follows `path` component by component inside the root, symlinks included.
     fn resolve(&self, path: &str) -> Result<Resolved, ReadError> {
         let not_found = |clamped| ReadError::NotFound {

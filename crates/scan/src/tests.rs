@@ -72,7 +72,11 @@ fn layer_selection() {
     let inv = scan(&opts(&root, &["network"]), kb()).unwrap();
     assert_eq!(inv.layers.present(), ["network"]);
     assert!(inv.layers.network.unwrap().endpoints.is_empty());
-    assert_eq!(LAYER_IDS, ["processor", "os", "network"]);
+    // Paths given with no layer named add the toolchain layer to the defaults.
+    let inv = scan(&ScanOptions { paths: vec!["/etc".into()], ..opts(&root, &[]) }, kb()).unwrap();
+    assert_eq!(inv.layers.present(), ["processor", "os", "toolchain"]);
+    assert_eq!(inv.layers.toolchain.unwrap().paths, ["/etc"]);
+    assert_eq!(LAYER_IDS, ["processor", "os", "toolchain", "network"]);
 }
 
 #[test]

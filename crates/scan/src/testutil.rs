@@ -24,7 +24,7 @@ pub(crate) fn fixture_dir(case: &str) -> PathBuf {
 pub(crate) fn scan_dir(dir: &Path, layers: &[&str], live: Option<&LiveHost>) -> Inventory {
     let canonical = std::fs::canonicalize(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let root = Root::new(canonical);
-    let cx = crate::Context { root: &root, kb: kb(), live, network: None };
+    let cx = crate::Context { root: &root, kb: kb(), live, network: None, toolchain: None };
     crate::scan_root(dir, &cx, layers)
 }
 

@@ -10,7 +10,7 @@ use sovstack_report::source_date_epoch;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
-/// Collect facts about processors, operating system and network endpoints into an inventory (JSON).
+/// Collect facts about processors, operating system, toolchains and network endpoints into an inventory (JSON).
 #[derive(ClapArgs, Debug)]
 #[command(after_help = "\
 Examples:
@@ -21,6 +21,9 @@ Examples:
   sovstack scan --domain example.org --resolver 192.0.2.53:53
                                                  a domain's mail, DNS and web hosting
   sovstack scan --layers network --endpoints services.txt --offline
+  sovstack scan --root /mnt/image --layers toolchain
+                                                 which compilers built the image's binaries
+  sovstack scan --paths /usr --paths /opt        the toolchain layer for two trees
 
 With a --root other than /, only files under it are read (DIR/proc/cpuinfo, DIR/etc/os-release,
 ...), never the live host; links are followed only inside the root.
@@ -28,7 +31,12 @@ With a --root other than /, only files under it are read (DIR/proc/cpuinfo, DIR/
 Endpoints file: YAML (.yaml, .yml) or text, one entry per line: a host name, a URL, a mail
 domain (mail:example.org or @example.org, resolved through its MX), or an IP address. In text,
 labels follow the entry as label=NAME criticality=low|medium|high|critical; in YAML an entry is
-a string or a map {endpoint, label, criticality}. Errors name the file, line and column.")]
+a string or a map {endpoint, label, criticality}. Errors name the file, line and column.
+
+Toolchain layer: every ELF, PE and Mach-O file under the paths (inside the root; default the
+whole root, without proc, sys and dev) is read for compiler, linker and C library marks. Files
+whose name marks a format that is never executable (.py, .gz, .png, ...) are counted but not
+opened unless --all-files is given.")]
 pub struct Args {
     #[command(flatten)]
     pub scan: ScanOptions,
@@ -46,7 +54,7 @@ pub struct ScanOptions {
     pub root: PathBuf,
 
     /// Layers to scan, comma-separated [default: processor,os, plus network when --endpoints
-    /// or --domain is given].
+    /// or --domain is given, plus toolchain when --paths is given].
     #[arg(long, value_name = "LAYER,...", value_delimiter = ',')]
     pub layers: Option<Vec<String>>,
 
@@ -72,6 +80,19 @@ pub struct ScanOptions {
     /// $SOVSTACK_DATA_DIR, else data/ of the source checkout].
     #[arg(long, value_name = "DIR", env = "SOVSTACK_DATA_DIR", help_heading = "Network layer")]
     pub data_dir: Option<PathBuf>,
+
+    /// A tree or file to walk for binaries, as a path inside the root; repeatable
+    /// [default: the whole root].
+    #[arg(long = "paths", value_name = "PATH", num_args = 1.., help_heading = "Toolchain layer")]
+    pub paths: Vec<String>,
+
+    /// Open every file, also those whose name marks a non-executable format (.py, .gz, ...).
+    #[arg(long, help_heading = "Toolchain layer")]
+    pub all_files: bool,
+
+    /// Do not cross into other filesystems while walking.
+    #[arg(long, help_heading = "Toolchain layer")]
+    pub one_file_system: bool,
 }
 
 /// The data directory of the source checkout this binary was built from.
@@ -112,9 +133,15 @@ impl ScanOptions {
             resolver: self.resolver,
             offline: self.offline,
             data_dir,
+            paths: self.paths.clone(),
+            open_every_file: self.all_files,
+            one_filesystem: self.one_file_system,
             ..Default::default()
         };
-        let mut inventory = sovstack_scan::scan(&opts, kb)?;
+        let bar = output::WalkProgress::start();
+        let inventory = sovstack_scan::scan_with_progress(&opts, kb, &|p| bar.update(p));
+        bar.finish();
+        let mut inventory = inventory?;
         inventory.generated_at = generated_at;
         Ok(inventory)
     }

@@ -66,6 +66,7 @@ pub fn request() -> EvaluateRequest {
                     actor("isa_owner", "Intel", "US", Governance::Company),
                     actor("core_designer", "AMD", "US", Governance::Company),
                 ],
+                weight: None,
             },
             AttributedItem {
                 id: "cpu1".into(),
@@ -79,6 +80,7 @@ pub fn request() -> EvaluateRequest {
                     ),
                     actor("core_designer", "SiFive", "US", Governance::Company),
                 ],
+                weight: None,
             },
         ],
     }

@@ -153,6 +153,15 @@ pub(crate) mod tests {
             id: id.into(),
             label: format!("{id} label"),
             actors,
+            weight: None,
+        }
+    }
+
+    /// [`item`] with a weight.
+    pub(crate) fn weighed(id: &str, weight: f64, actors: Vec<Actor>) -> AttributedItem {
+        AttributedItem {
+            weight: Some(weight),
+            ..item(id, actors)
         }
     }
 

@@ -21,20 +21,24 @@ pub(crate) struct Shares {
     pub commons: f64,
     pub other: f64,
     pub unknown: f64,
-    /// How many items were judged (had an actor in the roles).
+    /// How many items were judged (had an actor in the roles and a weight above 0).
     pub items: usize,
 }
 
 impl Shares {
-    /// Every judged item weighs the same, and its control is split evenly among its actors in
-    /// `roles`. Items without such an actor are not judged; `None` when no item is.
+    /// Every judged item weighs its weight (1 when absent), and its control is split evenly
+    /// among its actors in `roles`; shares are fractions of the judged items' total weight. Items
+    /// without such an actor, or of weight 0, are not judged; `None` when no item is. Weights are
+    /// finite and not negative, and so is their sum (`validate` refuses any other).
     pub fn measure(items: &[AttributedItem], roles: &[String], poles: &[Pole]) -> Option<Shares> {
         let judged: Vec<_> = items
             .iter()
-            .map(|item| held(item, roles))
-            .filter(|actors| !actors.is_empty())
+            .map(|item| (item.effective_weight(), held(item, roles)))
+            .filter(|(weight, actors)| *weight > 0.0 && !actors.is_empty())
             .collect();
-        if judged.is_empty() {
+        // Summed in item order, so the same request always gives the same bits.
+        let total: f64 = judged.iter().map(|(weight, _)| weight).sum();
+        if judged.is_empty() || !total.is_finite() {
             return None;
         }
         let mut shares = Shares {
@@ -44,9 +48,9 @@ impl Shares {
             unknown: 0.0,
             items: judged.len(),
         };
-        let per_item = 1.0 / judged.len() as f64;
-        for actors in &judged {
-            let each = per_item / actors.len() as f64;
+        for (weight, actors) in &judged {
+            // Without weights, 1 / n: the very bits of the time every item weighed the same.
+            let each = weight / total / actors.len() as f64;
             for h in actors {
                 let slot = match bucket(h, poles) {
                     Bucket::Pole(i) => match shares.poles.get_mut(i) {
@@ -178,7 +182,7 @@ pub(crate) fn concentration(
 
 #[cfg(test)]
 mod tests {
-    use super::super::actors::tests::{actor, item, pole, strings};
+    use super::super::actors::tests::{actor, item, pole, strings, weighed};
     use super::*;
     use crate::abi::{Actor, Criterion, Governance::*, Severity};
 
@@ -310,6 +314,104 @@ mod tests {
             None,
             "nothing judged"
         );
+    }
+
+    #[test]
+    fn items_weigh_their_weight() {
+        let roles = strings(&["isa_owner", "foundry"]);
+        let measure = |items: &[AttributedItem]| Shares::measure(items, &roles, &poles());
+        let us_cn = |wa: f64, wb: f64| {
+            vec![
+                weighed("a", wa, vec![us("isa_owner")]),
+                weighed("b", wb, vec![cn("isa_owner")]),
+            ]
+        };
+        // Weights 3 and 1: US 0.75, CN 0.25 (unweighted it would be 0.5 each).
+        let s = measure(&us_cn(3.0, 1.0)).unwrap();
+        assert_eq!((s.poles[0], s.poles[1], s.items), (0.75, 0.25, 2));
+        assert_eq!(s.rounded().index(), 0.625);
+        // Only ratios matter.
+        assert_eq!(measure(&us_cn(300.0, 100.0)), Some(s.clone()));
+        assert_eq!(measure(&us_cn(0.75, 0.25)), Some(s));
+        // An explicit weight of 1 is the absent weight, to the bit.
+        let plain = vec![
+            item("a", vec![us("isa_owner")]),
+            item("b", vec![cn("isa_owner")]),
+            item("c", vec![cn("isa_owner"), us("foundry")]),
+        ];
+        let ones: Vec<AttributedItem> = plain
+            .iter()
+            .map(|i| AttributedItem {
+                weight: Some(1.0),
+                ..i.clone()
+            })
+            .collect();
+        assert_eq!(measure(&plain), measure(&ones));
+        // A weighed item is still split evenly among its actors: 4 × (US ½, CN ½) + 4 × commons.
+        let s = measure(&[
+            weighed("a", 4.0, vec![us("isa_owner"), cn("foundry")]),
+            weighed(
+                "b",
+                4.0,
+                vec![actor(
+                    "isa_owner",
+                    Some("RISC-V"),
+                    Some("CH"),
+                    &[],
+                    &[],
+                    OpenStandard,
+                )],
+            ),
+        ])
+        .unwrap();
+        assert_eq!((s.poles[0], s.poles[1], s.commons), (0.25, 0.25, 0.5));
+        // A weight-0 item holds no control and is not counted; all-zero judges nothing.
+        let s = measure(&[
+            weighed("a", 61.0, vec![us("isa_owner")]),
+            weighed("zero", 0.0, vec![cn("isa_owner")]),
+            weighed(
+                "b",
+                39.0,
+                vec![actor("isa_owner", None, None, &[], &[], Unknown)],
+            ),
+        ])
+        .unwrap();
+        assert_eq!(
+            (s.poles[0], s.poles[1], s.unknown, s.items),
+            (0.61, 0.0, 0.39, 2)
+        );
+        assert_eq!(measure(&us_cn(0.0, 0.0)), None, "all weights 0");
+        // Weights of items the rule does not judge do not dilute.
+        let s = measure(&[
+            weighed("a", 1.0, vec![us("isa_owner")]),
+            weighed("other role", 99.0, vec![cn("kernel")]),
+        ])
+        .unwrap();
+        assert_eq!((s.poles[0], s.items), (1.0, 1));
+    }
+
+    #[test]
+    fn weighted_findings_count_the_items_that_weigh() {
+        let roles = strings(&["isa_owner"]);
+        let items = vec![
+            weighed("gcc", 61.0, vec![us("isa_owner")]),
+            weighed("rustc", 30.0, vec![cn("isa_owner")]),
+            weighed("msvc", 9.0, vec![us("isa_owner")]),
+            weighed("idle", 0.0, vec![cn("isa_owner")]),
+        ];
+        let got: Vec<String> = concentration(&rule(), &roles, 0.5, 0.5, &poles(), &items)
+            .into_iter()
+            .map(|f| f.message)
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "US (US name) holds 70% of the control over isa owner across 3 item(s): more than 50%",
+                "concentration index 0.58 over the poles (US 70%, CN 30%) across 3 item(s): more than 0.5",
+            ]
+        );
+        let all_zero = vec![weighed("idle", 0.0, vec![cn("isa_owner")])];
+        assert!(concentration(&rule(), &roles, 0.0, 0.0, &poles(), &all_zero).is_empty());
     }
 
     #[test]

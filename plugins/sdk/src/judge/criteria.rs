@@ -8,12 +8,13 @@ use crate::abi::{
     AttributedItem, Finding, Governance, JurisdictionLevels, OpennessLevels, Rule, Scoring,
 };
 
-/// What a level-giving rule produced: its findings, and the level of each item it judged (item
-/// order; unjudged items have none).
+/// What a level-giving rule produced: its findings, and the level of each item it judged with
+/// the item's weight (item order; unjudged items have none). The weight only weighs the rule's
+/// mean item level in [`super::scoring`]: levels and findings ignore it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Graded {
     pub findings: Vec<Finding>,
-    pub levels: Vec<u8>,
+    pub levels: Vec<(u8, f64)>,
 }
 
 pub(crate) fn finding(
@@ -48,7 +49,7 @@ where
             Some(level) => level,
             None => continue,
         };
-        graded.levels.push(level);
+        graded.levels.push((level, item.effective_weight()));
         if level < pass {
             let why: Vec<&str> = judged
                 .iter()
@@ -154,7 +155,7 @@ pub(crate) fn known_attribution(
 
 #[cfg(test)]
 mod tests {
-    use super::super::actors::tests::{actor, item, strings};
+    use super::super::actors::tests::{actor, item, strings, weighed};
     use super::*;
     use crate::abi::{Actor, Criterion, ScoringMethod, Severity};
     use Governance::*;
@@ -252,7 +253,8 @@ mod tests {
         for (name, roles, actors, level, message) in cases {
             let items = vec![item("cpu0", actors)];
             let g = jurisdiction(&rule("j"), roles, &JL, 3, &eu(), &items);
-            assert_eq!(g.levels, level.into_iter().collect::<Vec<_>>(), "{name}");
+            let unweighed: Vec<(u8, f64)> = level.into_iter().map(|l| (l, 1.0)).collect();
+            assert_eq!(g.levels, unweighed, "{name}");
             let got: Vec<&str> = g.findings.iter().map(|f| f.message.as_str()).collect();
             assert_eq!(got, message.into_iter().collect::<Vec<_>>(), "{name}");
             for f in &g.findings {
@@ -297,7 +299,7 @@ mod tests {
                 .map(|f| f.item.clone().unwrap())
                 .collect::<Vec<_>>()
         };
-        assert_eq!(at(2).levels, [1, 2, 0]);
+        assert_eq!(at(2).levels, [(1, 1.0), (2, 1.0), (0, 1.0)]);
         assert_eq!(ids(&at(2)), ["b", "c"]);
         assert_eq!(ids(&at(1)), ["c"]);
         assert_eq!(ids(&at(0)), Vec::<String>::new());
@@ -309,6 +311,34 @@ mod tests {
                 findings: vec![],
                 levels: vec![]
             }
+        );
+    }
+
+    #[test]
+    fn weights_are_carried_but_change_no_level_or_finding() {
+        let roles = strings(&["core_designer"]);
+        let items = vec![
+            weighed("heavy", 61.0, vec![amd()]),
+            weighed("weightless", 0.0, vec![amd()]),
+            item("plain", vec![amd()]),
+        ];
+        let g = jurisdiction(&rule("j"), &roles, &JL, 3, &eu(), &items);
+        assert_eq!(g.levels, [(1, 61.0), (1, 0.0), (1, 1.0)]);
+        let unweighed: Vec<AttributedItem> = items
+            .iter()
+            .map(|i| AttributedItem {
+                weight: None,
+                ..i.clone()
+            })
+            .collect();
+        let plain = jurisdiction(&rule("j"), &roles, &JL, 3, &eu(), &unweighed);
+        assert_eq!(g.findings, plain.findings);
+        assert_eq!(g.findings.len(), 3);
+        let o = openness(&rule("o"), &roles, &OL, 3, &items);
+        assert_eq!(o.levels, [(1, 61.0), (1, 0.0), (1, 1.0)]);
+        assert_eq!(
+            o.findings,
+            openness(&rule("o"), &roles, &OL, 3, &unweighed).findings
         );
     }
 
@@ -376,7 +406,8 @@ mod tests {
         for (name, actors, level, message) in cases {
             let items = vec![item("os", actors)];
             let g = openness(&rule("o"), &roles, &OL, 3, &items);
-            assert_eq!(g.levels, level.into_iter().collect::<Vec<_>>(), "{name}");
+            let unweighed: Vec<(u8, f64)> = level.into_iter().map(|l| (l, 1.0)).collect();
+            assert_eq!(g.levels, unweighed, "{name}");
             let got: Vec<&str> = g.findings.iter().map(|f| f.message.as_str()).collect();
             assert_eq!(got, message.into_iter().collect::<Vec<_>>(), "{name}");
         }

@@ -247,6 +247,124 @@ mod tests {
         assert_eq!(score.shares["CN"], 0.0);
     }
 
+    fn weighed(mut item: Value, weight: f64) -> Value {
+        item["weight"] = json!(weight);
+        item
+    }
+
+    fn us_cn_items(us_weight: f64, cn_weight: f64) -> Value {
+        let us = json!({"id": "us", "label": "US chip", "actors": [
+            {"role": "isa_owner", "name": "Intel Corporation", "country": "US", "laws": ["us-cloud-act"],
+             "governance": "company"}]});
+        let cn = json!({"id": "cn", "label": "CN chip", "actors": [
+            {"role": "isa_owner", "name": "Loongson Technology", "country": "CN", "governance": "state"}]});
+        json!([weighed(us, us_weight), weighed(cn, cn_weight)])
+    }
+
+    #[test]
+    fn bloc_balance_weighs_items() {
+        let ruleset = json!({"name": "non-aligned", "version": "1", "scoring": {
+            "method": "bloc_balance", "commons_credit": 0.5,
+            "poles": [{"id": "US", "name": "United States", "countries": ["US"]},
+                      {"id": "CN", "name": "China", "countries": ["CN"]}],
+            "level_thresholds": [{"min_score": 50.0, "level": 3}, {"min_score": 20.0, "level": 1}]
+        }, "rules": [concentration_rule()]});
+        let weighed_request = request(ruleset.clone(), us_cn_items(3.0, 1.0));
+        let got = evaluate(&PROCESSOR, &weighed_request).unwrap();
+        let score = got.score.unwrap();
+        assert_eq!((score.shares["US"], score.shares["CN"]), (0.75, 0.25));
+        assert_eq!(score.concentration_index, Some(0.625));
+        assert_eq!((score.score, score.level), (25.0, 1));
+        let messages: Vec<&str> = got.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages, [
+            "US (United States) holds 75% of the control over isa owner, core designer across 2 item(s): more than 50%",
+            "concentration index 0.625 over the poles (US 75%, CN 25%) across 2 item(s): more than 0.4",
+        ]);
+        // Equal weights are no weights.
+        let equal = request(ruleset.clone(), us_cn_items(1.0, 1.0));
+        let got = evaluate(&PROCESSOR, &equal).unwrap();
+        assert_eq!(got.score.unwrap().shares["US"], 0.5);
+        // Every item weighing 0: nothing judged, no finding, no score.
+        let got = evaluate(&PROCESSOR, &request(ruleset, us_cn_items(0.0, 0.0))).unwrap();
+        assert_eq!(got, EvaluateResponse::default());
+    }
+
+    #[test]
+    fn seal_weakest_link_weighs_the_mean_not_the_level() {
+        // Jurisdiction with home EU: US item level 1 (weight 3), CN item level 2 (weight 1).
+        let rules = json!([patch_roles(jurisdiction_rule(), json!(["isa_owner"]))]);
+        let got = evaluate(
+            &PROCESSOR,
+            &request(eu_ruleset(rules.clone()), us_cn_items(3.0, 1.0)),
+        )
+        .unwrap();
+        let score = got.score.unwrap();
+        // (1 × 3 + 2 × 1) / 4 = 1.25 → 31.25%; unweighted it would be 1.5 → 37.5%.
+        assert_eq!(score.objectives["SOV-5"].score, 31.25);
+        assert_eq!((score.level, score.score), (1, 31.25));
+        assert_eq!(got.findings.len(), 2, "findings do not depend on weights");
+        let got = evaluate(
+            &PROCESSOR,
+            &request(eu_ruleset(rules.clone()), us_cn_items(1.0, 1.0)),
+        )
+        .unwrap();
+        assert_eq!(got.score.unwrap().score, 37.5);
+        // A weight-0 item still sets the level: the US item at weight 0 leaves the mean to the CN
+        // item (level 2, 50%), but its level 1 stays the weakest link, and its finding stays.
+        let got = evaluate(
+            &PROCESSOR,
+            &request(eu_ruleset(rules), us_cn_items(0.0, 1.0)),
+        )
+        .unwrap();
+        let score = got.score.unwrap();
+        assert_eq!((score.level, score.score), (1, 50.0));
+        assert_eq!(got.findings.len(), 2);
+    }
+
+    fn patch_roles(mut rule: Value, roles: Value) -> Value {
+        *rule.pointer_mut("/criterion/jurisdiction/roles").unwrap() = roles;
+        rule
+    }
+
+    #[test]
+    fn refuses_item_weights_that_are_not_finite_or_negative() {
+        let with = |weights: &[f64]| {
+            let mut req = request(eu_ruleset(json!([])), us_cn_items(1.0, 1.0));
+            for (item, w) in req.items.iter_mut().zip(weights) {
+                item.weight = Some(*w);
+            }
+            evaluate(&PROCESSOR, &req)
+        };
+        let cases: Vec<(&[f64], &str)> = vec![
+            (
+                &[1.0, -1.0],
+                "item cn: the weight is -1; weights are finite and not negative",
+            ),
+            (
+                &[f64::NAN, 1.0],
+                "item us: the weight is NaN; weights are finite and not negative",
+            ),
+            (
+                &[1.0, f64::INFINITY],
+                "item cn: the weight is inf; weights are finite and not negative",
+            ),
+            (
+                &[f64::MAX, f64::MAX],
+                "the item weights of layer processor add up to infinity; their sum must be finite",
+            ),
+        ];
+        for (weights, want) in cases {
+            assert_eq!(with(weights), Err(want.to_string()), "{weights:?}");
+        }
+        assert!(with(&[0.0, f64::MAX]).is_ok());
+        // From JSON too: a negative weight is refused, not read as absent.
+        let req = request(eu_ruleset(json!([])), json!([weighed(amd_epyc(), -0.5)]));
+        assert_eq!(
+            evaluate(&PROCESSOR, &req),
+            Err("item cpu0: the weight is -0.5; weights are finite and not negative".to_string())
+        );
+    }
+
     #[test]
     fn empty_layer_gives_no_findings_and_no_score() {
         let rules = json!([

@@ -22,15 +22,16 @@ fn weighted_mean(values: &[(f64, f64)]) -> Option<f64> {
     }
 }
 
-/// `seal_weakest_link`. `graded` holds each level-giving rule with the levels of the items it
-/// judged. Per objective, in the ruleset's order: the level is the lowest any of its rules gave
-/// any item; the score is the rule-weighted mean of the rules' mean item levels, as a percentage
-/// of level 4. The layer takes the lowest objective level and the objective-weighted mean of the
+/// `seal_weakest_link`. `graded` holds each level-giving rule with the level and weight of each
+/// item it judged. Per objective, in the ruleset's order: the level is the lowest any of its rules
+/// gave any item, whatever the item's weight; the score is the rule-weighted mean of the rules'
+/// item-weighted mean item levels (plain means when the weights sum to zero), as a percentage of
+/// level 4. The layer takes the lowest objective level and the objective-weighted mean of the
 /// (rounded) objective scores. Rules that judged no item, and objectives without such a rule,
 /// are left out.
 pub(crate) fn seal_weakest_link(
     scoring: &Scoring,
-    graded: &[(&Rule, &[u8])],
+    graded: &[(&Rule, &[(u8, f64)])],
 ) -> Option<LayerScore> {
     let mut objectives = BTreeMap::new();
     let mut layer: Vec<(f64, f64)> = Vec::new();
@@ -42,13 +43,16 @@ pub(crate) fn seal_weakest_link(
             if rule.objective.as_deref() != Some(objective.id.as_str()) {
                 continue;
             }
-            let lowest = match levels.iter().copied().min() {
+            let lowest = match levels.iter().map(|(l, _)| *l).min() {
                 Some(l) => l,
                 None => continue,
             };
             level = level.min(lowest);
-            let sum: f64 = levels.iter().map(|l| f64::from(*l)).sum();
-            means.push((sum / levels.len() as f64, rule.weight));
+            // Without item weights (all 1) this is the plain mean, to the bit.
+            let items: Vec<(f64, f64)> = levels.iter().map(|(l, w)| (f64::from(*l), *w)).collect();
+            if let Some(mean) = weighted_mean(&items) {
+                means.push((mean, rule.weight));
+            }
         }
         let mean = match weighted_mean(&means) {
             Some(m) => m,
@@ -174,6 +178,49 @@ mod tests {
         }
     }
 
+    /// Levels of items without a weight (each weighs 1).
+    fn unit(levels: &[u8]) -> Vec<(u8, f64)> {
+        levels.iter().map(|l| (*l, 1.0)).collect()
+    }
+
+    #[test]
+    fn seal_weakest_link_weighs_items_but_not_the_level() {
+        let s = seal(&[("SOV-5", 1.0), ("SOV-1", 1.0)]);
+        let a = rule("a", "SOV-5", 1.0, ka());
+        let b = rule("b", "SOV-1", 1.0, ka());
+        // Levels 4 and 0 on items of weights 3 and 1: mean 3 → 75%; the weight-1 item still sets
+        // the level to 0. Unweighted, the same levels would give 50%.
+        let got = seal_weakest_link(&s, &[(&a, &[(4, 3.0), (0, 1.0)])]).unwrap();
+        assert_eq!(
+            got.objectives["SOV-5"],
+            ObjectiveScore {
+                level: 0,
+                score: 75.0
+            }
+        );
+        assert_eq!((got.level, got.score), (0, 75.0));
+        assert_eq!(
+            seal_weakest_link(&s, &[(&a, &unit(&[4, 0]))])
+                .unwrap()
+                .score,
+            50.0
+        );
+        // A weight-0 item counts in no mean but still sets the level (weakest link).
+        let got = seal_weakest_link(&s, &[(&a, &[(4, 2.0), (1, 0.0)])]).unwrap();
+        assert_eq!((got.level, got.score), (1, 100.0));
+        // All weights 0: the plain mean of the levels.
+        let got = seal_weakest_link(&s, &[(&a, &[(4, 0.0), (1, 0.0)])]).unwrap();
+        assert_eq!((got.level, got.score), (1, 62.5));
+        // Toolchain-like: levels 3, 4, 1, 0 weighing 61, 30, 8, 1 → 3.11 → 77.75%; with a second
+        // objective at 100%, the layer is (77.75 + 100) / 2 = 88.875 → 88.88.
+        let toolchain = [(3, 61.0), (4, 30.0), (1, 8.0), (0, 1.0)];
+        let got =
+            seal_weakest_link(&s, &[(&a, &toolchain), (&b, &[(4, 61.0), (4, 39.0)])]).unwrap();
+        assert_eq!(got.objectives["SOV-5"].score, 77.75);
+        assert_eq!(got.objectives["SOV-1"].score, 100.0);
+        assert_eq!((got.level, got.score), (0, 88.88));
+    }
+
     #[test]
     fn weighted_mean_cases() {
         // ((value, weight) pairs, mean)
@@ -199,8 +246,9 @@ mod tests {
         let idle = rule("idle", "SOV-7", 1.0, ka());
         // SOV-5: r1 mean 2 (w1), r2 mean 3 (w3) → 2.75 → 68.75%, level min(1, 2) = 1.
         // SOV-1: mean 4 → 100%, level 4. SOV-7: its rule judged no item, so absent and not weighed.
-        let graded: Vec<(&Rule, &[u8])> =
-            vec![(&r1, &[1, 3]), (&r2, &[2, 4]), (&r3, &[4, 4]), (&idle, &[])];
+        let (l1, l2, l3) = (unit(&[1, 3]), unit(&[2, 4]), unit(&[4, 4]));
+        let graded: Vec<(&Rule, &[(u8, f64)])> =
+            vec![(&r1, &l1), (&r2, &l2), (&r3, &l3), (&idle, &[])];
         let got = seal_weakest_link(&s, &graded).unwrap();
         assert_eq!(got.level, 1);
         assert_eq!(
@@ -233,21 +281,26 @@ mod tests {
         let b = rule("b", "SOV-6", 0.0, ka());
         let undeclared = rule("u", "SOV-9", 1.0, ka());
         // Zero weights everywhere: plain means.
-        let got = seal_weakest_link(&s, &[(&a, &[0, 4]), (&b, &[4])]).unwrap();
+        let got = seal_weakest_link(&s, &[(&a, &unit(&[0, 4])), (&b, &unit(&[4]))]).unwrap();
         assert_eq!((got.level, got.score), (0, 75.0));
         // Thirds are rounded to two decimals: levels 1, 2, 2 → 41.666… → 41.67.
-        let got = seal_weakest_link(&s, &[(&a, &[1, 2, 2])]).unwrap();
+        let got = seal_weakest_link(&s, &[(&a, &unit(&[1, 2, 2]))]).unwrap();
         assert_eq!((got.objectives["SOV-5"].score, got.score), (41.67, 41.67));
         // Nothing judged, no level-giving rules, or only undeclared objectives: no score.
         assert_eq!(seal_weakest_link(&s, &[(&a, &[])]), None);
         assert_eq!(seal_weakest_link(&s, &[]), None);
-        assert_eq!(seal_weakest_link(&s, &[(&undeclared, &[3])]), None);
+        assert_eq!(seal_weakest_link(&s, &[(&undeclared, &unit(&[3]))]), None);
         let one = seal(&[("SOV-5", 1.0)]);
         assert_eq!(
-            seal_weakest_link(&one, &[(&a, &[0, 0])]).unwrap().score,
+            seal_weakest_link(&one, &[(&a, &unit(&[0, 0]))])
+                .unwrap()
+                .score,
             0.0
         );
-        assert_eq!(seal_weakest_link(&one, &[(&a, &[4])]).unwrap().score, 100.0);
+        assert_eq!(
+            seal_weakest_link(&one, &[(&a, &unit(&[4]))]).unwrap().score,
+            100.0
+        );
     }
 
     fn balance(commons_credit: f64) -> Scoring {

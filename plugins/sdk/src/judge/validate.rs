@@ -1,8 +1,9 @@
 //! What a plugin refuses before judging anything: a layer it does not evaluate, a criterion it
 //! does not judge, a role it does not know, and settings no computation can use (levels above 4,
-//! negative weights, shares outside 0..1, undeclared objectives). The first problem found is
-//! returned, naming the rule, objective, pole or item involved, and becomes the response's
-//! `error`. The ruleset crate validates the YAML for people; this is the plugin's own guard.
+//! negative or non-finite weights of rules, objectives or items, item weights whose sum overflows,
+//! shares outside 0..1, undeclared objectives). The first problem found is returned, naming the
+//! rule, objective, pole or item involved, and becomes the response's `error`. The ruleset crate
+//! validates the YAML for people; this is the plugin's own guard.
 
 use std::collections::BTreeSet;
 
@@ -55,6 +56,7 @@ pub(crate) fn request(plugin: &Plugin, req: &EvaluateRequest) -> Result<(), Stri
         rule(plugin, req, r).map_err(|e| format!("rule {}: {e}", r.id))?;
     }
     let mut item_ids = BTreeSet::new();
+    let mut total = 0.0;
     for item in &req.items {
         if !item_ids.insert(item.id.as_str()) {
             return Err(format!(
@@ -62,6 +64,16 @@ pub(crate) fn request(plugin: &Plugin, req: &EvaluateRequest) -> Result<(), Stri
                 item.id, req.layer
             ));
         }
+        if let Some(w) = item.weight {
+            weight("the weight", w).map_err(|e| format!("item {}: {e}", item.id))?;
+        }
+        total += item.effective_weight();
+    }
+    if !total.is_finite() {
+        return Err(format!(
+            "the item weights of layer {} add up to infinity; their sum must be finite",
+            req.layer
+        ));
     }
     Ok(())
 }

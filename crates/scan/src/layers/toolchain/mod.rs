@@ -1,0 +1,289 @@
+//! The `toolchain` layer: walks the requested trees inside the root, detects the compilers,
+//! linkers, C libraries and runtimes of every ELF, PE and Mach-O file (`sovstack-binary` does
+//! the reading), and groups the binaries into one item per component, toolchain and version
+//! group, each attributed to the toolchain's steward from `kb:toolchain/toolchains.csv`.
+//!
+//! Paths are taken inside the root, as every path of a scan is: `--paths /usr` on a mounted
+//! image walks the image's `/usr`, and a symlink on the way (`/lib -> usr/lib`) is followed
+//! inside the root, never out of it. Below the start of a walk nothing is followed at all.
+//! Overlapping paths (`/usr` and `/usr/bin`) are walked once.
+//!
+//! A compiler or linker that left no mark counts as unknown (an item without a steward); a
+//! binary without a C library or runtime mark is not counted for that component, because
+//! "none" (a static Go program) and "unknown" cannot be told apart there.
+
+use crate::collector::{Context, Collector, ScanOut};
+use crate::root::ReadError;
+use sovstack_binary::walk::{Progress, WalkOptions};
+use sovstack_binary::{BinaryReport, Component, DetectOptions, Format, Licence};
+use sovstack_inventory::{
+    Actor, BinaryFile, BinaryFormat, Confidence, Evidence, Method, Role, ToolchainComponent,
+    ToolchainDetection, ToolchainLayer, ToolchainLicence, ToolchainUse,
+};
+use std::collections::BTreeMap;
+
+/// How many binaries an item names as examples.
+const EXAMPLES: usize = 5;
+
+/// What the `toolchain` layer walks and how.
+pub struct ToolchainPlan<'a> {
+    /// Paths inside the root; empty means the whole root.
+    pub paths: Vec<String>,
+    /// Open every regular file, even those whose name marks a non-executable format.
+    pub open_every_file: bool,
+    /// Stay on the filesystem each path starts on.
+    pub one_filesystem: bool,
+    /// Called as the walk goes, from several threads.
+    pub progress: &'a (dyn Fn(Progress) + Sync),
+}
+
+/// Collects the `toolchain` layer.
+pub(crate) struct ToolchainCollector;
+
+impl Collector for ToolchainCollector {
+    fn layer(&self) -> &'static str {
+        "toolchain"
+    }
+
+    fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
+        let no_progress = |_: Progress| {};
+        let default_plan =
+            ToolchainPlan { paths: Vec::new(), open_every_file: false, one_filesystem: false, progress: &no_progress };
+        let plan = cx.toolchain.unwrap_or(&default_plan);
+        let mut layer = ToolchainLayer::default();
+        let mut found: Vec<(String, BinaryReport)> = Vec::new();
+        for path in start_paths(cx, plan, out) {
+            layer.paths.push(path.in_root.clone());
+            walk_one(&path, plan, &mut layer, &mut found, out);
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found.dedup_by(|a, b| a.0 == b.0);
+        layer.binaries = found.len() as u64;
+        layer.toolchains = uses(&found);
+        layer.binary_files = found.iter().map(|(p, r)| binary_file(p, r)).collect();
+        out.layers.toolchain = Some(layer);
+    }
+}
+
+/// A requested path, located inside the root.
+struct Start {
+    host: std::path::PathBuf,
+    in_root: String,
+}
+
+/// The requested paths located inside the root, those under another one dropped, in the order
+/// given. A path that does not exist is a diagnostic.
+fn start_paths(cx: &Context<'_>, plan: &ToolchainPlan<'_>, out: &mut ScanOut) -> Vec<Start> {
+    let requested = if plan.paths.is_empty() { vec!["/".to_string()] } else { plan.paths.clone() };
+    let mut located: Vec<Start> = Vec::new();
+    for p in &requested {
+        match cx.root.locate(p) {
+            Ok((host, in_root, clamped)) => {
+                if clamped {
+                    out.read_failed(&ReadError::NotFound { path: p.clone(), clamped: true }, None);
+                }
+                if !host.exists() {
+                    out.read_failed(&ReadError::NotFound { path: p.clone(), clamped: false }, Some(crate::codes::UNREADABLE_FILE));
+                    continue;
+                }
+                located.push(Start { host, in_root });
+            }
+            Err(e) => out.read_failed(&e, Some(crate::codes::UNREADABLE_FILE)),
+        }
+    }
+    let within = |inner: &str, outer: &str| {
+        inner == outer || outer == "/" || inner.strip_prefix(outer).is_some_and(|rest| rest.starts_with('/'))
+    };
+    let all: Vec<String> = located.iter().map(|s| s.in_root.clone()).collect();
+    let mut kept: Vec<Start> = Vec::new();
+    for (i, s) in located.into_iter().enumerate() {
+        // Under another path (the first of two equal ones wins).
+        let covered = all.iter().enumerate().any(|(j, o)| j != i && within(&s.in_root, o) && (s.in_root != *o || j < i));
+        if !covered {
+            kept.push(s);
+        }
+    }
+    kept
+}
+
+/// Walks one located path (or detects one file) into `layer` and `found`.
+fn walk_one(
+    start: &Start,
+    plan: &ToolchainPlan<'_>,
+    layer: &mut ToolchainLayer,
+    found: &mut Vec<(String, BinaryReport)>,
+    out: &mut ScanOut,
+) {
+    // Walk output is relative to the walk's start: prefix what the root calls it.
+    let prefix = if start.in_root == "/" { String::new() } else { start.in_root.clone() };
+    let detect = DetectOptions::default();
+    let is_dir = std::fs::symlink_metadata(&start.host).map(|m| m.is_dir()).unwrap_or(false);
+    if !is_dir {
+        layer.files += 1;
+        match sovstack_binary::detect_file(&start.host, &start.in_root, &detect) {
+            Ok(Some(r)) => found.push((start.in_root.clone(), r)),
+            Ok(None) => {}
+            Err(e) => out.warn(e.code(), &start.in_root, e.to_string()),
+        }
+        return;
+    }
+    let options = WalkOptions {
+        detect,
+        one_filesystem: plan.one_filesystem,
+        // Kernel views exist only at the root's top.
+        skip_at_root: if prefix.is_empty() { WalkOptions::default().skip_at_root } else { Vec::new() },
+        open_every_file: plan.open_every_file,
+    };
+    match sovstack_binary::walk(&start.host, &options, plan.progress) {
+        Ok(outcome) => {
+            layer.files += outcome.files;
+            layer.skipped_by_name += outcome.skipped_by_name;
+            for (p, mut r) in outcome.binaries {
+                let shown = format!("{prefix}{p}");
+                rebase_evidence(&mut r, &p, &shown);
+                found.push((shown, r));
+            }
+            for mut d in outcome.diagnostics {
+                d.path = d.path.map(|p| format!("{prefix}{p}"));
+                d.message = d.message.replace(&start.host.display().to_string(), &start.in_root);
+                out.diagnostics.push(d);
+            }
+        }
+        Err(e) => out.warn(crate::codes::UNREADABLE_FILE, &start.in_root, e.to_string()),
+    }
+}
+
+/// The detector names the file as the walk saw it; the inventory names it as the root does.
+fn rebase_evidence(r: &mut BinaryReport, walked: &str, shown: &str) {
+    let evidence = r
+        .detections
+        .iter_mut()
+        .flat_map(|d| d.evidence.iter_mut())
+        .chain(r.platforms.iter_mut().map(|p| &mut p.evidence))
+        .chain(r.unattributed.iter_mut());
+    for e in evidence {
+        if e.source == walked {
+            e.source = shown.to_string();
+        }
+    }
+}
+
+fn component(c: Component) -> ToolchainComponent {
+    match c {
+        Component::Compiler => ToolchainComponent::Compiler,
+        Component::Linker => ToolchainComponent::Linker,
+        Component::Libc => ToolchainComponent::Libc,
+        Component::Runtime => ToolchainComponent::Runtime,
+    }
+}
+
+fn role(c: Component) -> Role {
+    match c {
+        Component::Compiler => Role::Compiler,
+        Component::Linker => Role::Linker,
+        Component::Libc => Role::Libc,
+        Component::Runtime => Role::Runtime,
+    }
+}
+
+/// The layer's items: per component, each toolchain and version group with the binaries it
+/// built, largest first; unknown compilers and linkers included.
+fn uses(found: &[(String, BinaryReport)]) -> Vec<ToolchainUse> {
+    let mut items = Vec::new();
+    for c in [Component::Compiler, Component::Linker, Component::Libc, Component::Runtime] {
+        // (toolchain, version group) -> binaries, in path order.
+        let mut groups: BTreeMap<(Option<String>, Option<String>), Vec<&str>> = BTreeMap::new();
+        for (path, report) in found {
+            let d = report.primary(c);
+            if d.is_none() && matches!(c, Component::Libc | Component::Runtime) {
+                continue;
+            }
+            let key = (d.map(|d| d.toolchain.clone()), d.and_then(|d| d.version_key()));
+            groups.entry(key).or_default().push(path);
+        }
+        let mut group_items: Vec<ToolchainUse> = groups.into_iter().map(|((t, v), paths)| item(c, t, v, &paths)).collect();
+        group_items.sort_by(|a, b| {
+            b.binaries.cmp(&a.binaries).then_with(|| a.toolchain.cmp(&b.toolchain)).then_with(|| a.version.cmp(&b.version))
+        });
+        items.extend(group_items);
+    }
+    items
+}
+
+fn item(c: Component, toolchain: Option<String>, version: Option<String>, paths: &[&str]) -> ToolchainUse {
+    let comp = component(c);
+    let id = match (&toolchain, &version) {
+        (Some(t), Some(v)) => format!("{}/{t}/{v}", comp.as_str()),
+        (Some(t), None) => format!("{}/{t}", comp.as_str()),
+        (None, _) => format!("{}/unknown", comp.as_str()),
+    };
+    let known = toolchain.as_deref().and_then(sovstack_binary::toolchain);
+    let actor = match (known, &toolchain) {
+        (Some(t), _) => Actor {
+            role: role(c),
+            name: Some(t.steward.clone()),
+            country: t.steward_hq_country.clone(),
+            governance: t.governance,
+            evidence: vec![t.evidence()],
+        },
+        // Detected, but the table lacks the row: the code and the table disagree; stay honest.
+        (None, Some(t)) => Actor::unknown(role(c), vec![derived(format!("toolchain `{t}` has no row in kb:toolchain/toolchains.csv"))]),
+        (None, None) => Actor::unknown(
+            role(c),
+            vec![derived(format!("no {} mark in {} binaries (stripped, or a toolchain the signatures do not know)", comp.as_str(), paths.len()))],
+        ),
+    };
+    ToolchainUse {
+        id,
+        component: comp,
+        name: known.map(|t| t.name.clone()),
+        licence: known.map(|t| match t.licence {
+            Licence::Free => ToolchainLicence::Free,
+            Licence::Proprietary => ToolchainLicence::Proprietary,
+        }),
+        toolchain,
+        version,
+        binaries: paths.len() as u64,
+        examples: paths.iter().take(EXAMPLES).map(|p| p.to_string()).collect(),
+        actors: vec![actor],
+    }
+}
+
+fn derived(value: String) -> Evidence {
+    Evidence {
+        source: "kb:toolchain/binary-signatures.csv".to_string(),
+        field: None,
+        line: None,
+        value: Some(value),
+        method: Method::Derived,
+        confidence: Confidence::High,
+    }
+}
+
+fn binary_file(path: &str, r: &BinaryReport) -> BinaryFile {
+    BinaryFile {
+        path: path.to_string(),
+        format: match r.format {
+            Format::Elf => BinaryFormat::Elf,
+            Format::Pe => BinaryFormat::Pe,
+            Format::MachO => BinaryFormat::MachO,
+            Format::MachOFat => BinaryFormat::MachOFat,
+        },
+        arches: r.arches.clone(),
+        detections: r
+            .detections
+            .iter()
+            .map(|d| ToolchainDetection {
+                component: component(d.component),
+                toolchain: d.toolchain.clone(),
+                version: d.version.clone(),
+                vendor: d.vendor.clone(),
+                detail: d.detail.clone(),
+                evidence: d.evidence.clone(),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests;
