@@ -145,6 +145,7 @@ fn audit_weighs_each_toolchain_by_the_binaries_it_built() {
     let (code, table, err) = run(sovstack().args(["audit", "--layers", "toolchain", "--root"]).arg(root.path()));
     assert_eq!(code, 0, "{err}");
     assert!(table.contains("compiler: msvc"), "{table}");
+    assert_eq!(err, "", "the walk's progress is drawn only on a terminal");
 }
 
 #[test]

@@ -13,10 +13,9 @@ use std::collections::HashSet;
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{Name, RData, Record, RecordType as H};
-use hickory_resolver::TokioResolver;
 
 use super::name::{key, CheckedName};
-use super::{Answer, CnameHop, LookupError, RecordType};
+use super::{Answer, CnameHop, HickoryResolver, LookupError, RecordType};
 
 /// The outcome of one resolution.
 pub(crate) struct Walk {
@@ -71,7 +70,7 @@ impl Hops {
 }
 
 pub(crate) async fn resolve(
-    resolver: &TokioResolver,
+    resolver: &HickoryResolver,
     query: &CheckedName,
     rt: RecordType,
     limit: usize,
@@ -126,7 +125,7 @@ pub(crate) async fn resolve(
 
 /// Follows the chain with CNAME queries, then asks for `rt` at its end.
 async fn walk_chain(
-    resolver: &TokioResolver,
+    resolver: &HickoryResolver,
     query: &CheckedName,
     rt: RecordType,
     mut hops: Hops,
