@@ -43,6 +43,11 @@ impl Found {
         }
     }
 
+    /// Whether anything was found for `component`.
+    pub fn has_any(&self, component: Component) -> bool {
+        self.dets.iter().any(|d| d.component == component)
+    }
+
     pub fn has(&self, component: Component, toolchain: &str) -> bool {
         self.dets.iter().any(|d| d.component == component && d.toolchain == toolchain)
     }

@@ -85,6 +85,7 @@ mod tests {
             ("rustc version 1.95.0 (59807616e 2026-04-14)", Some((c, s("rustc"), s("1.95.0"), None))),
             ("rustc version 1.80.0-nightly (abc123def 2024-05-01)", Some((c, s("rustc"), s("1.80.0-nightly"), None))),
             ("Linker: LLD 22.1.2 (/checkout/src/llvm-project/llvm 1cb4e38)", Some((Component::Linker, s("lld"), s("22.1.2"), None))),
+            ("Linker: Debian LLD 14.0.6", Some((Component::Linker, s("lld"), s("14.0.6"), s("Debian")))),
             ("mold 2.4.0 (compatible with GNU ld)", Some((Component::Linker, s("mold"), s("2.4.0"), None))),
             (
                 "Intel(R) oneAPI DPC++/C++ Compiler 2024.0.0 (2024.0.0.20231017)",

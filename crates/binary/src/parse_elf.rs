@@ -2,7 +2,10 @@
 //! then only the sections that carry toolchain marks:
 //!
 //! - `.comment`: compiler and linker idents (GCC, clang, rustc, LLD, mold), see [`crate::idents`];
-//! - `.note.gnu.gold-version`: GNU gold; GNU ld (bfd) leaves no mark and is never inferred;
+//! - `.note.gnu.gold-version`: GNU gold;
+//! - the section layout, when no linker marked the file: GNU ld (bfd) writes no mark of its own,
+//!   but its default script orders sections in a way LLD, gold and mold do not (see
+//!   [`gnu_ld_layout`]), and that survives stripping. Medium confidence, never from absence alone;
 //! - `.go.buildinfo` and `.note.go.buildid`: Go, with its version and main module;
 //! - `.dep-v0`: cargo-auditable's crate list (Rust);
 //! - `PT_INTERP`, `DT_NEEDED` and `.gnu.version_r`: glibc or musl;
@@ -29,6 +32,28 @@ const MAX_COMMENT: u64 = 1 << 20;
 const MAX_SHSTRTAB: u64 = 1 << 20;
 const MAX_SMALL: u64 = 8 << 20;
 const MAX_RODATA: u64 = 64 << 20;
+
+/// GNU ld's default layout, told by the addresses of sections every C or C++ program has:
+/// `.text` before `.rodata` (LLD and mold put read-only data first, in its own segment),
+/// `.eh_frame_hdr` before `.eh_frame` (gold and mold put `.eh_frame` first), and, when both
+/// exist, `.init_array` before `.fini_array` (gold, LLD and mold reverse them). A file missing
+/// any of the first four sections (Go's own linker writes no `.eh_frame`) says nothing.
+fn gnu_ld_layout(sections: &[Section], path: &str) -> Option<Vec<sovstack_inventory::Evidence>> {
+    let addr = |name: &str| sections.iter().find(|s| s.name == name && s.sh.sh_addr != 0).map(|s| s.sh.sh_addr);
+    let (text, rodata) = (addr(".text")?, addr(".rodata")?);
+    let (hdr, eh) = (addr(".eh_frame_hdr")?, addr(".eh_frame")?);
+    if text > rodata || hdr > eh {
+        return None;
+    }
+    let arrays = match (addr(".init_array"), addr(".fini_array")) {
+        (Some(i), Some(f)) if i > f => return None,
+        (Some(i), Some(f)) => format!("; .init_array {i:#x} < .fini_array {f:#x}"),
+        _ => String::new(),
+    };
+    let sig = tables().signature("gnu-ld-layout");
+    let value = format!(".text {text:#x} < .rodata {rodata:#x}; .eh_frame_hdr {hdr:#x} < .eh_frame {eh:#x}{arrays}");
+    Some(vec![file_evidence(path, "section headers (addresses)".into(), value, Method::KbPattern, sig.confidence), sig.evidence()])
+}
 
 struct Section {
     name: String,
@@ -116,6 +141,12 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Binary
                 let marks = Marks { rust: !comment_has_rustc, fpc: true, mingw: false, idents: false };
                 scan_rodata::scan_section(src, s.sh.sh_offset, s.sh.sh_size.min(MAX_RODATA), name, marks, &mut found)?;
             }
+        }
+    }
+
+    if !found.has_any(Component::Linker) {
+        if let Some(evidence) = gnu_ld_layout(&sections, path) {
+            found.add(detection(Component::Linker, "gnu-ld", None, evidence));
         }
     }
 

@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 
 /// Needles that start an ident string.
-const IDENT_NEEDLES: &[&[u8]] = &[b"GCC: (", b"clang version ", b"Linker: LLD ", b"rustc version "];
+const IDENT_NEEDLES: &[&[u8]] = &[b"GCC: (", b"clang version ", b"Linker: ", b"rustc version "];
 /// Distinct ident strings kept per section; a MinGW `.rdata` repeats one per object file.
 const MAX_IDENTS: usize = 64;
 

@@ -346,7 +346,7 @@ mod tests {
     #[test]
     fn tables_load() {
         let t = load().unwrap();
-        assert_eq!(t.toolchains.len(), 17);
+        assert_eq!(t.toolchains.len(), 18);
         assert!(t.compids.len() > 3000);
         assert_eq!(t.prodids[&0x0102].tool, "Linker1400");
         assert_eq!(t.macho_tools[&3].0, "ld (ld64 / Apple linker)");
@@ -357,7 +357,7 @@ mod tests {
     fn signature_ids_used_by_the_code_exist() {
         let t = tables();
         for id in [
-            "gcc-comment", "rustc-comment", "lld-comment", "gold-note", "go-buildinfo", "go-buildid-note",
+            "gcc-comment", "rustc-comment", "lld-comment", "gold-note", "gnu-ld-layout", "go-buildinfo", "go-buildid-note",
             "rust-panic-path", "cargo-auditable", "glibc-needed", "glibc-verneed", "glibc-interp", "musl-interp",
             "musl-needed", "msvc-rich", "pe-linker-version", "mingw-runtime", "dotnet-clr", "macho-build-version",
             "swift-sections", "fpc-banner",

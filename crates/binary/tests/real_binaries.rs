@@ -133,8 +133,10 @@ fn debian_binaries_are_stripped_so_the_compiler_stays_unknown() {
         let r = report(path);
         assert!(readelf_comment(path).is_empty(), "{} has no .comment on Debian", path.display());
         assert!(r.primary_compiler().is_none(), "{}: compiler must be unknown, got {:?}", path.display(), r.primary_compiler());
-        // GNU ld leaves no mark, so the linker is unknown too rather than guessed.
-        assert_eq!(r.of(Component::Linker).count(), 0, "{}", path.display());
+        // GNU ld leaves no mark; its section layout still tells it, with medium confidence.
+        let linkers: Vec<&str> = r.of(Component::Linker).map(|d| d.toolchain.as_str()).collect();
+        assert_eq!(linkers, ["gnu-ld"], "{}", path.display());
+        assert_eq!(find(&r, Component::Linker, "gnu-ld").unwrap().confidence(), sovstack_binary::Confidence::Medium);
         let glibc = find(&r, Component::Libc, "glibc").expect("glibc");
         assert_eq!(glibc.version, None);
         let floor = readelf_glibc_floor(path).unwrap();
@@ -351,4 +353,36 @@ fn go_built_macho_matches_lief_and_go_version_m() {
     assert_eq!(go.toolchain, "go");
     assert_eq!(go.version.as_deref(), Some(version));
     assert!(go.detail.as_deref().unwrap().starts_with("module example.org/hello (devel)"), "{:?}", go.detail);
+}
+
+/// One program linked by each of the four ELF linkers of Debian 12 (GNU ld, gold, LLD, mold),
+/// then stripped of every mark a linker writes (`.comment`, gold's note): only GNU ld's output is
+/// attributed to GNU ld, from its layout, and the others stay unknown. Unstripped, each names
+/// itself. The answer is known by construction: we chose the linker.
+#[test]
+fn the_gnu_linker_is_told_by_its_layout_and_no_other_linker_is_taken_for_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("hello.c");
+    std::fs::write(&src, "#include <stdio.h>\nint main(void) { puts(\"hi\"); return 0; }\n").unwrap();
+    for (linker, marked_as) in [("bfd", None), ("gold", Some("gold")), ("lld", Some("lld")), ("mold", Some("mold"))] {
+        for shared in [false, true] {
+            let out = dir.path().join(format!("hello-{linker}-{shared}"));
+            let mut args = vec![format!("-fuse-ld={linker}"), "-O1".into(), "-o".into(), out.display().to_string(), src.display().to_string()];
+            if shared {
+                args.splice(0..0, ["-shared".to_string(), "-fPIC".to_string()]);
+            }
+            run("gcc", &args.iter().map(String::as_str).collect::<Vec<_>>());
+            let what = format!("{linker} (shared: {shared})");
+            let linkers = |r: &BinaryReport| r.of(Component::Linker).map(|d| d.toolchain.clone()).collect::<Vec<_>>();
+            let unstripped = report(&out);
+            match marked_as {
+                Some(t) => assert_eq!(linkers(&unstripped), [t], "{what}"),
+                None => assert_eq!(linkers(&unstripped), ["gnu-ld"], "{what}"),
+            }
+            run("strip", &["--remove-section=.comment", "--remove-section=.note.gnu.gold-version", out.to_str().unwrap()]);
+            let stripped = report(&out);
+            let want: Vec<String> = if linker == "bfd" { vec!["gnu-ld".into()] } else { vec![] };
+            assert_eq!(linkers(&stripped), want, "{what}, stripped");
+        }
+    }
 }
