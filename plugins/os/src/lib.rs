@@ -6,7 +6,6 @@
 //! built for `wasm32-unknown-unknown` by `plugins/build.sh` into `plugins/dist/os.wasm`, which the
 //! CLI embeds.
 
-use sovstack_plugin_sdk::abi::{EvaluateRequest, EvaluateResponse, PluginInfo};
 use sovstack_plugin_sdk::Plugin;
 
 /// The plugin's identity and what it can judge.
@@ -19,15 +18,7 @@ pub const PLUGIN: Plugin = Plugin {
     criteria: &sovstack_plugin_sdk::judge::CRITERIA,
 };
 
-fn info() -> PluginInfo {
-    PLUGIN.info()
-}
-
-fn evaluate(request: &EvaluateRequest) -> Result<EvaluateResponse, String> {
-    PLUGIN.evaluate(request)
-}
-
-sovstack_plugin_sdk::export_plugin!(info, evaluate);
+sovstack_plugin_sdk::export_sdk_plugin!(PLUGIN);
 
 #[cfg(test)]
 mod tests {

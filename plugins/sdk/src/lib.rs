@@ -13,7 +13,6 @@
 //! A plugin is a few lines:
 //!
 //! ```
-//! use sovstack_plugin_sdk::abi::{EvaluateRequest, EvaluateResponse, PluginInfo};
 //! use sovstack_plugin_sdk::Plugin;
 //!
 //! const PLUGIN: Plugin = Plugin {
@@ -25,15 +24,8 @@
 //!     criteria: &["jurisdiction", "openness", "known_attribution", "concentration"],
 //! };
 //!
-//! fn info() -> PluginInfo {
-//!     PLUGIN.info()
-//! }
-//!
-//! fn evaluate(request: &EvaluateRequest) -> Result<EvaluateResponse, String> {
-//!     PLUGIN.evaluate(request)
-//! }
-//!
-//! sovstack_plugin_sdk::export_plugin!(info, evaluate);
+//! // Defines `info()` and `evaluate()`, judged by the SDK, and exports them.
+//! sovstack_plugin_sdk::export_sdk_plugin!(PLUGIN);
 //!
 //! assert_eq!(info().layers, ["processor"]);
 //! ```
@@ -189,4 +181,27 @@ mod tests {
         let err = (__SOVSTACK_PLUGIN.1)(&request).unwrap_err();
         assert!(err.contains("does not evaluate layer `os`"), "{err}");
     }
+}
+
+/// Writes the exports of a plugin whose judging is entirely the SDK's, from its [`Plugin`]
+/// constant: defines `fn info()` and `fn evaluate(&EvaluateRequest)` at the call site (the crate's
+/// tests can call them) and hands them to [`export_plugin!`]. A plugin that judges by itself
+/// writes its own two functions and calls [`export_plugin!`] directly.
+#[macro_export]
+macro_rules! export_sdk_plugin {
+    ($plugin:path) => {
+        /// What the plugin says about itself.
+        fn info() -> $crate::abi::PluginInfo {
+            $plugin.info()
+        }
+
+        /// Judges one request with the SDK's criteria and scoring.
+        fn evaluate(
+            request: &$crate::abi::EvaluateRequest,
+        ) -> ::core::result::Result<$crate::abi::EvaluateResponse, ::std::string::String> {
+            $plugin.evaluate(request)
+        }
+
+        $crate::export_plugin!(info, evaluate);
+    };
 }

@@ -18,7 +18,6 @@
 //!
 //! [`AttributedItem::weight`]: sovstack_plugin_sdk::abi::AttributedItem::weight
 
-use sovstack_plugin_sdk::abi::{EvaluateRequest, EvaluateResponse, PluginInfo};
 use sovstack_plugin_sdk::Plugin;
 
 /// The plugin's identity and what it can judge.
@@ -31,15 +30,7 @@ pub const PLUGIN: Plugin = Plugin {
     criteria: &sovstack_plugin_sdk::judge::CRITERIA,
 };
 
-fn info() -> PluginInfo {
-    PLUGIN.info()
-}
-
-fn evaluate(request: &EvaluateRequest) -> Result<EvaluateResponse, String> {
-    PLUGIN.evaluate(request)
-}
-
-sovstack_plugin_sdk::export_plugin!(info, evaluate);
+sovstack_plugin_sdk::export_sdk_plugin!(PLUGIN);
 
 #[cfg(test)]
 mod tests {
