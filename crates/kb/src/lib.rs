@@ -41,7 +41,7 @@ pub use geo::{Bloc, Country, Law};
 pub use processors::FabCountries;
 pub use tables::{KbError, TableInfo};
 
-use sovstack_inventory::{CountryCode, DataRef, Evidence, Governance};
+use sovstack_inventory::{Actor, CountryCode, DataRef, Evidence, Governance, Role};
 use tables::Source;
 
 /// An organisation found for a role, ready to become an inventory `Actor` (the caller adds the
@@ -57,6 +57,15 @@ pub struct Attribution {
     /// The KB rows used: the matching row first (`kb:<table>`, line, field, the key or pattern
     /// matched, `KbLookup` or `KbPattern`, confidence), then the organisation's row.
     pub evidence: Vec<Evidence>,
+}
+
+impl Attribution {
+    /// The inventory actor in `role`: its evidence is `evidence` (the fact the organisation was
+    /// attributed from, e.g. the `vendor_id` read) followed by the knowledge-base rows used.
+    pub fn into_actor(self, role: Role, mut evidence: Vec<Evidence>) -> Actor {
+        evidence.extend(self.evidence);
+        Actor { role, name: Some(self.name), country: self.country, governance: self.governance, evidence }
+    }
 }
 
 /// The loaded and validated knowledge base.

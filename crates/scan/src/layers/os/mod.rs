@@ -22,7 +22,6 @@ use crate::live::LiveHost;
 use crate::root::Root;
 use parse_os_release::Entry;
 use sovstack_inventory::{Actor, Confidence, Evidence, Fact, Method, OperatingSystem, Role};
-use sovstack_kb::Attribution;
 
 /// Where `os-release` may live, in the specification's order.
 const OS_RELEASE: &[&str] = &["/etc/os-release", "/usr/lib/os-release"];
@@ -81,7 +80,7 @@ impl Collector for OsCollector {
 
         match &os.release_id {
             Some(id) => os.actors.push(match kb.os_steward(&id.value) {
-                Some(a) => actor(Role::Steward, a, id.evidence.clone()),
+                Some(a) => a.into_actor(Role::Steward, id.evidence.clone()),
                 None => Actor::unknown(Role::Steward, id.evidence.clone()),
             }),
             None => os.actors.push(Actor::unknown(Role::Steward, Vec::new())),
@@ -89,7 +88,7 @@ impl Collector for OsCollector {
         for like in &os.id_like {
             if let Some(a) = kb.os_steward(&like.value) {
                 os.actors
-                    .push(actor(Role::Lineage, a, like.evidence.clone()));
+                    .push(a.into_actor(Role::Lineage, like.evidence.clone()));
             }
         }
 
@@ -107,23 +106,13 @@ impl Collector for OsCollector {
             .unwrap_or_default();
         os.actors
             .push(match kernel_name.and_then(|n| kb.kernel_steward(&n)) {
-                Some(a) => actor(Role::Kernel, a, kernel_evidence),
+                Some(a) => a.into_actor(Role::Kernel, kernel_evidence),
                 None => Actor::unknown(Role::Kernel, kernel_evidence),
             });
         out.layers.os = Some(vec![os]);
     }
 }
 
-fn actor(role: Role, a: Attribution, mut evidence: Vec<Evidence>) -> Actor {
-    evidence.extend(a.evidence);
-    Actor {
-        role,
-        name: Some(a.name),
-        country: a.country,
-        governance: a.governance,
-        evidence,
-    }
-}
 
 /// The first readable `os-release`, as (in-root path, assignments). Each failed candidate
 /// leaves a diagnostic unless it is merely absent; both absent is `scan/missing-os-release`.

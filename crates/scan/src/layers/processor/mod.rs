@@ -130,16 +130,6 @@ fn sysinfo_evidence(field: &str, value: &str) -> Evidence {
     }
 }
 
-fn actor(role: Role, a: Attribution, mut evidence: Vec<Evidence>) -> Actor {
-    evidence.extend(a.evidence);
-    Actor {
-        role,
-        name: Some(a.name),
-        country: a.country,
-        governance: a.governance,
-        evidence,
-    }
-}
 
 fn number_u32(f: &Field) -> Option<u32> {
     identify::parse_number(&f.value).and_then(|n| u32::try_from(n).ok())
@@ -366,7 +356,7 @@ fn actors(
         ));
     }
     for owner in owners {
-        actors.push(actor(Role::IsaOwner, owner, architecture.evidence.clone()));
+        actors.push(owner.into_actor(Role::IsaOwner, architecture.evidence.clone()));
     }
 
     // The foundry is asked about the SoC when the SoC vendor is known (it had the die made),
@@ -377,7 +367,7 @@ fn actors(
         Ok((a, evidence)) => {
             let model_name = model.map(|m| m.value.clone()).unwrap_or_default();
             foundry_query = Some((a.name.clone(), model_name, model_evidence.clone()));
-            actors.push(actor(Role::CoreDesigner, a, evidence));
+            actors.push(a.into_actor(Role::CoreDesigner, evidence));
         }
         Err(read) => actors.push(Actor::unknown(Role::CoreDesigner, read)),
     }
@@ -386,14 +376,14 @@ fn actors(
             if let Some((hardware, hw_ev)) = soc_hardware {
                 foundry_query = Some((a.name.clone(), hardware, vec![hw_ev]));
             }
-            actors.push(actor(Role::SocVendor, a, evidence));
+            actors.push(a.into_actor(Role::SocVendor, evidence));
         }
         Some(Err(read)) => actors.push(Actor::unknown(Role::SocVendor, read)),
         None => {}
     }
     match foundry_query {
         Some((who, what, evidence)) => match kb.foundry(&who, &what) {
-            Some(a) => actors.push(actor(Role::Foundry, a, evidence)),
+            Some(a) => actors.push(a.into_actor(Role::Foundry, evidence)),
             None => actors.push(Actor::unknown(Role::Foundry, evidence)),
         },
         None => actors.push(Actor::unknown(Role::Foundry, model_evidence)),
