@@ -1,12 +1,17 @@
 //! A real DNS server on 127.0.0.1, in the test process: hickory-server's authoritative
-//! catalog loaded from `testdata/zones/*.zone`, wrapped in a handler that adds the faults a
-//! zone file cannot express (SERVFAIL, slow answers) and counts queries. Also a "black hole"
-//! that reads UDP queries and never answers. Nothing here sends traffic off loopback.
+//! catalog loaded from `crates/netdata/testdata/zones/*.zone`, wrapped in a handler that adds the
+//! faults a zone file cannot express (SERVFAIL under `servfail.example.org`, 50 ms answers under
+//! `slow.example.org`, no answer in time under `timeout.example.org`) and counts queries. Also a
+//! "black hole" that reads UDP queries and never answers. Nothing here sends traffic off loopback.
+//!
+//! Shared by this crate's tests and the end-to-end tests at the repository root
+//! (`tests/e2e/dns.rs` includes this file), which run it on a runtime of its own
+//! ([`start_threaded`]) while the `sovstack` binary under test queries it.
 
 #![allow(dead_code)] // each test binary uses a different part
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,6 +64,10 @@ impl RequestHandler for Handler {
             if name.ends_with(".slow.example.org.") {
                 tokio::time::sleep(Duration::from_millis(50)).await;
             }
+            if name.ends_with(".timeout.example.org.") {
+                // Longer than a client's timeout and retries: the client gives up first.
+                tokio::time::sleep(Duration::from_secs(30)).await;
+            }
             self.catalog.handle_request::<R, T>(request, response).await
         };
         self.stats.in_flight.fetch_sub(1, Ordering::SeqCst);
@@ -73,9 +82,22 @@ pub struct TestServer {
     _server: Server<Handler>,
 }
 
-/// Starts the zone server on a free port of 127.0.0.1 (UDP and TCP on the same port).
+/// `crates/netdata/testdata/zones`, from whichever package's tests include this file: this
+/// crate's own, or the end-to-end tests at the repository root.
+fn zones_dir() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let own = manifest.join("testdata/zones");
+    if own.is_dir() {
+        own
+    } else {
+        manifest.join("crates/netdata/testdata/zones")
+    }
+}
+
+/// Starts the zone server on a free port of 127.0.0.1 (UDP and TCP on the same port), on the
+/// caller's runtime.
 pub async fn start() -> TestServer {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/zones");
+    let dir = zones_dir();
     let mut catalog = Catalog::new();
     for entry in std::fs::read_dir(&dir).unwrap() {
         let path = entry.unwrap().path();
@@ -105,6 +127,38 @@ pub async fn start() -> TestServer {
         addr,
         stats,
         _server: server,
+    }
+}
+
+/// The zone server on a runtime of its own, for tests that are not async; it stops when dropped.
+pub struct ThreadedServer {
+    /// Where it listens (UDP and TCP).
+    pub addr: SocketAddr,
+    // Dropping the server aborts its tasks; the runtime runs them meanwhile.
+    _server: TestServer,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for ThreadedServer {
+    fn drop(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+/// [`start`] on a two-thread runtime owned by the returned server.
+pub fn start_threaded() -> ThreadedServer {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = runtime.block_on(start());
+    ThreadedServer {
+        addr: server.addr,
+        _server: server,
+        runtime: Some(runtime),
     }
 }
 
