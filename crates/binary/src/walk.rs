@@ -107,6 +107,10 @@ pub struct WalkOptions {
     /// binary ([`NEVER_BINARY_EXTENSIONS`]). Off by default: such files are counted in
     /// [`WalkOutcome::skipped_by_name`] instead.
     pub open_every_file: bool,
+    /// What the walked directory is called in the paths, evidence and messages of the outcome
+    /// (`/usr` when a scan walks its root's `/usr`). Empty, or `/`, shows paths from the walked
+    /// directory itself: `/bin/ls`.
+    pub shown_as: String,
 }
 
 impl Default for WalkOptions {
@@ -116,6 +120,7 @@ impl Default for WalkOptions {
             one_filesystem: false,
             skip_at_root: ["proc", "sys", "dev"].map(String::from).to_vec(),
             open_every_file: false,
+            shown_as: String::new(),
         }
     }
 }
@@ -203,7 +208,8 @@ pub fn walk(root: &Path, options: &WalkOptions, progress: &(dyn Fn(Progress) + S
         found: Mutex::new(Vec::new()),
         diagnostics: Mutex::new(Vec::new()),
     };
-    rayon::scope(|s| visit(s, &shared, DirAt::Root(root.to_path_buf()), String::new()));
+    let shown_root = options.shown_as.trim_end_matches('/').to_string();
+    rayon::scope(|s| visit(s, &shared, DirAt::Root(root.to_path_buf()), shown_root));
     let mut binaries = shared.found.into_inner().unwrap_or_else(|e| e.into_inner());
     binaries.sort_by(|a, b| a.0.cmp(&b.0));
     let mut diagnostics = shared.diagnostics.into_inner().unwrap_or_else(|e| e.into_inner());

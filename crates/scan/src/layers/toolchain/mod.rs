@@ -114,8 +114,6 @@ fn walk_one(
     found: &mut Vec<(String, BinaryReport)>,
     out: &mut ScanOut,
 ) {
-    // Walk output is relative to the walk's start: prefix what the root calls it.
-    let prefix = if start.in_root == "/" { String::new() } else { start.in_root.clone() };
     let detect = DetectOptions::default();
     let is_dir = std::fs::symlink_metadata(&start.host).map(|m| m.is_dir()).unwrap_or(false);
     if !is_dir {
@@ -131,40 +129,19 @@ fn walk_one(
         detect,
         one_filesystem: plan.one_filesystem,
         // Kernel views exist only at the root's top.
-        skip_at_root: if prefix.is_empty() { WalkOptions::default().skip_at_root } else { Vec::new() },
+        skip_at_root: if start.in_root == "/" { WalkOptions::default().skip_at_root } else { Vec::new() },
         open_every_file: plan.open_every_file,
+        // Paths, evidence and messages name files as the root does.
+        shown_as: start.in_root.clone(),
     };
     match sovstack_binary::walk(&start.host, &options, plan.progress) {
         Ok(outcome) => {
             layer.files += outcome.files;
             layer.skipped_by_name += outcome.skipped_by_name;
-            for (p, mut r) in outcome.binaries {
-                let shown = format!("{prefix}{p}");
-                rebase_evidence(&mut r, &p, &shown);
-                found.push((shown, r));
-            }
-            for mut d in outcome.diagnostics {
-                d.path = d.path.map(|p| format!("{prefix}{p}"));
-                d.message = d.message.replace(&start.host.display().to_string(), &start.in_root);
-                out.diagnostics.push(d);
-            }
+            found.extend(outcome.binaries);
+            out.diagnostics.extend(outcome.diagnostics);
         }
         Err(e) => out.warn(crate::codes::UNREADABLE_FILE, &start.in_root, e.to_string()),
-    }
-}
-
-/// The detector names the file as the walk saw it; the inventory names it as the root does.
-fn rebase_evidence(r: &mut BinaryReport, walked: &str, shown: &str) {
-    let evidence = r
-        .detections
-        .iter_mut()
-        .flat_map(|d| d.evidence.iter_mut())
-        .chain(r.platforms.iter_mut().map(|p| &mut p.evidence))
-        .chain(r.unattributed.iter_mut());
-    for e in evidence {
-        if e.source == walked {
-            e.source = shown.to_string();
-        }
     }
 }
 

@@ -108,7 +108,16 @@ fn paths_resolve_inside_the_root_and_overlaps_are_walked_once() {
     assert_eq!(paths, vec!["/opt/app/tool"]);
     let codes: Vec<_> = inv.diagnostics.iter().map(|d| (d.code.as_str(), d.path.as_deref())).collect();
     assert!(codes.contains(&("toolchain/malformed-binary", Some("/usr/lib/broken.so"))), "{codes:?}");
+    // The message names the file as the root does too, not as the walk of /usr/lib saw it.
+    let broken = inv.diagnostics.iter().find(|d| d.code == "toolchain/malformed-binary").unwrap();
+    assert!(broken.message.starts_with("/usr/lib/broken.so: "), "{}", broken.message);
     assert!(codes.contains(&("scan/unreadable-file", Some("/nonexistent"))), "{codes:?}");
+    // A walk that starts below the root names files, in paths and evidence, as the root does.
+    let inv = scan(t.root.path(), &["/usr/bin"]);
+    let ls = &layer(&inv).binary_files[0];
+    assert_eq!(ls.path, "/usr/bin/ls");
+    let sources: Vec<&str> = ls.detections.iter().flat_map(|d| &d.evidence).map(|e| e.source.as_str()).filter(|s| !s.starts_with("kb:")).collect();
+    assert!(!sources.is_empty() && sources.iter().all(|s| *s == "/usr/bin/ls"), "{sources:?}");
     // A single file may be named.
     let inv = scan(t.root.path(), &["/usr/bin/ls"]);
     assert_eq!(layer(&inv).binary_files.len(), 1);
