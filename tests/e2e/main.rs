@@ -10,6 +10,7 @@ mod dns;
 mod determinism;
 mod gate;
 mod network;
+mod output;
 mod plugins;
 mod schema;
 mod toolchain;

@@ -1,17 +1,31 @@
-//! Where results go: stdout, or a file written atomically (a temporary file in the same
-//! directory, then renamed), so a reader never sees half a report and an interrupted run leaves
-//! the old file intact.
+//! Where results go: stdout (`-o -` or no `-o`), or the path given to `-o`, written the way its
+//! kind of file asks for, and never by replacing what is not a regular file:
+//!
+//! - a regular file (also one reached through symlinks, whose final target is written) is
+//!   replaced atomically: a temporary file in the final target's directory, with the old file's
+//!   mode (and owner, when allowed), synced, then renamed over it. A reader never sees half a
+//!   report, and an interrupted run leaves the old file intact;
+//! - a new file is created the same way, 0666 less the umask, as any file the user creates;
+//! - when the directory cannot take the temporary file but the file itself is writable (a
+//!   writable file in a read-only directory), the file is truncated and written in place, and a
+//!   notice on stderr says the write was not atomic;
+//! - character devices (`/dev/null`, a terminal), FIFOs and Unix sockets are written directly;
+//!   `/dev/fd/N`, `/proc/self/fd/N`, `/dev/stdout` and `/dev/stderr` write to that descriptor
+//!   (process substitution, `-o >(gzip > r.gz)`, gives such a path);
+//! - directories and block devices are refused.
 
 use anyhow::{bail, Context, Result};
+use std::fs::{File, OpenOptions};
 use std::io::{self, IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Component, Path, PathBuf};
 
-/// Writes `bytes` to `path` atomically, or to stdout when `path` is `None` or `-`.
+/// Writes `bytes` to `path` as the module describes, or to stdout when `path` is `None` or `-`.
 pub fn emit(path: Option<&Path>, bytes: &[u8]) -> Result<()> {
     match path {
         None => write_stdout(bytes),
         Some(p) if p == Path::new("-") => write_stdout(bytes),
-        Some(p) => write_atomically(p, bytes),
+        Some(p) => write_path(p, bytes),
     }
 }
 
@@ -22,23 +36,201 @@ fn write_stdout(bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = match path.parent() {
+/// How many symlinks are followed before giving up (Linux's own limit).
+const MAX_SYMLINKS: usize = 40;
+
+/// Where a path leads once its symlinks are followed.
+#[derive(Debug, PartialEq)]
+enum Target {
+    /// An open file descriptor of this process (`/dev/fd/N` and its aliases).
+    Descriptor(i32),
+    /// A path that is not a symlink (it may not exist yet).
+    Path(PathBuf),
+}
+
+/// The descriptor a path names, for the paths that name one: `/dev/fd/N`, `/proc/self/fd/N`,
+/// `/proc/PID/fd/N` of this process, `/dev/stdout` and `/dev/stderr`.
+fn descriptor_path(p: &Path) -> Option<i32> {
+    let s = p.to_str()?;
+    match s {
+        "/dev/stdout" => return Some(1),
+        "/dev/stderr" => return Some(2),
+        _ => {}
+    }
+    let pid = std::process::id().to_string();
+    let rest = s
+        .strip_prefix("/dev/fd/")
+        .or_else(|| s.strip_prefix("/proc/self/fd/"))
+        .or_else(|| s.strip_prefix("/proc/thread-self/fd/"))
+        .or_else(|| s.strip_prefix("/proc/").and_then(|r| r.strip_prefix(pid.as_str())).and_then(|r| r.strip_prefix("/fd/")))?;
+    if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    rest.parse().ok()
+}
+
+/// Follows the symlinks of `path` (its last component, then again for each link's target) until
+/// a path that is not a symlink, or a descriptor path.
+fn resolve(path: &Path) -> Result<Target> {
+    let mut current = path.to_path_buf();
+    for _ in 0..MAX_SYMLINKS {
+        if let Some(fd) = descriptor_path(&current) {
+            return Ok(Target::Descriptor(fd));
+        }
+        match std::fs::symlink_metadata(&current) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = std::fs::read_link(&current).with_context(|| format!("cannot read the link {}", current.display()))?;
+                current = if link.is_absolute() { link } else { parent_dir(&current).join(link) };
+                current = normalize(&current);
+            }
+            _ => return Ok(Target::Path(current)),
+        }
+    }
+    bail!("{}: too many levels of symbolic links", path.display())
+}
+
+/// The directory a path is in (`.` for a bare file name).
+fn parent_dir(p: &Path) -> PathBuf {
+    match p.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
+    }
+}
+
+/// Removes `.` components (a link target `./x` would otherwise never match a descriptor path).
+/// `..` is left as it is: it means the parent of what the kernel finds, which is not lexical.
+fn normalize(p: &Path) -> PathBuf {
+    p.components().filter(|c| !matches!(c, Component::CurDir)).collect()
+}
+
+fn write_path(path: &Path, bytes: &[u8]) -> Result<()> {
+    let target = match resolve(path)? {
+        Target::Descriptor(fd) => return write_descriptor(path, fd, bytes),
+        Target::Path(p) => p,
     };
-    // 0666 before the umask, as any file the user creates: tempfile's own default is 0600,
-    // which would leave a report unreadable to the colleagues it is written for.
-    use std::os::unix::fs::PermissionsExt;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".sovstack-")
-        .permissions(std::fs::Permissions::from_mode(0o666))
-        .tempfile_in(&dir)
-        .with_context(|| format!("cannot write to directory {}", dir.display()))?;
-    tmp.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
-    tmp.as_file().sync_all().with_context(|| format!("writing {}", path.display()))?;
-    tmp.persist(path).with_context(|| format!("replacing {}", path.display()))?;
+    let shown = if target == path { path.display().to_string() } else { format!("{} (through the link {})", target.display(), path.display()) };
+    let meta = match std::fs::metadata(&target) {
+        Ok(m) => Some(m),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(plain_io(e)).with_context(|| format!("cannot write {shown}")),
+    };
+    let Some(meta) = meta else { return replace_atomically(&target, None, bytes, &shown) };
+    let kind = meta.file_type();
+    if kind.is_file() {
+        replace_atomically(&target, Some(&meta), bytes, &shown)
+    } else if kind.is_char_device() || kind.is_fifo() {
+        let mut f = OpenOptions::new()
+            .write(true)
+            .custom_flags(libc_o_noctty())
+            .open(&target)
+            .map_err(plain_io)
+            .with_context(|| format!("cannot open {shown}"))?;
+        f.write_all(bytes).map_err(plain_io).with_context(|| format!("cannot write {shown}"))?;
+        Ok(())
+    } else if kind.is_socket() {
+        let mut s = std::os::unix::net::UnixStream::connect(&target)
+            .map_err(plain_io)
+            .with_context(|| format!("cannot connect to the socket {shown}"))?;
+        s.write_all(bytes).map_err(plain_io).with_context(|| format!("cannot write to the socket {shown}"))?;
+        s.shutdown(std::net::Shutdown::Write).ok();
+        Ok(())
+    } else if kind.is_dir() {
+        bail!("cannot write {shown}: it is a directory; give a file name")
+    } else {
+        bail!("cannot write {shown}: it is a block device; reports go to files, character devices, FIFOs and sockets")
+    }
+}
+
+/// `O_NOCTTY`: opening a terminal to write a report must not make it our controlling terminal.
+fn libc_o_noctty() -> i32 {
+    0o400 // O_NOCTTY on Linux (all architectures sovstack builds for)
+}
+
+/// Writes to an open descriptor of this process (`/dev/fd/N`).
+fn write_descriptor(path: &Path, fd: i32, bytes: &[u8]) -> Result<()> {
+    if fd == 1 {
+        return write_stdout(bytes).with_context(|| format!("cannot write {}", path.display()));
+    }
+    // The descriptor must exist before it is borrowed: /proc/self/fd lists this process's.
+    if std::fs::symlink_metadata(format!("/proc/self/fd/{fd}")).is_err() {
+        bail!("cannot write {}: descriptor {fd} is not open in this process", path.display());
+    }
+    // SAFETY: descriptor `fd` is open (checked just above, and nothing in this single-threaded
+    // step closes it); it is only borrowed to be duplicated, and the duplicate is owned.
+    let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+    let owned = borrowed.try_clone_to_owned().map_err(plain_io).with_context(|| format!("cannot write {}", path.display()))?;
+    let mut f = File::from(owned);
+    f.write_all(bytes).map_err(plain_io).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
+}
+
+/// Replaces (or creates) the regular file `target` atomically in its own directory, keeping the
+/// old file's mode and owner. When the directory cannot take a temporary file but the old file is
+/// writable, writes it in place and says so.
+fn replace_atomically(target: &Path, old: Option<&std::fs::Metadata>, bytes: &[u8], shown: &str) -> Result<()> {
+    let dir = parent_dir(target);
+    // A new file: 0666 before the umask, as any file the user creates (tempfile's own 0600 would
+    // leave a report unreadable to the colleagues it is written for). An old one keeps its mode.
+    let mode = old.map_or(0o666, |m| m.permissions().mode() & 0o7777);
+    let tmp = tempfile::Builder::new().prefix(".sovstack-").permissions(std::fs::Permissions::from_mode(mode)).tempfile_in(&dir);
+    let mut tmp = match tmp {
+        Ok(t) => t,
+        Err(e) if old.is_some() && is_permission(&e) => return write_in_place(target, &dir, bytes, shown, e),
+        Err(e) => {
+            return Err(plain_io(e)).with_context(|| format!("cannot write {shown}: cannot create a file in {}", dir.display()))
+        }
+    };
+    if let Some(m) = old {
+        // The new file is created with the umask applied; the old mode is what the user chose.
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).ok();
+        // Keep the owner where we may (root writing a user's file); elsewhere it is ours anyway.
+        if m.uid() != tmp.as_file().metadata().map(|t| t.uid()).unwrap_or(m.uid()) || m.gid() != tmp.as_file().metadata().map(|t| t.gid()).unwrap_or(m.gid()) {
+            std::os::unix::fs::fchown(tmp.as_file(), Some(m.uid()), Some(m.gid())).ok();
+            // chown clears set-user-id bits; put the mode back.
+            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).ok();
+        }
+    }
+    tmp.write_all(bytes).map_err(plain_io).with_context(|| format!("cannot write {shown}"))?;
+    tmp.as_file().sync_all().map_err(plain_io).with_context(|| format!("cannot write {shown}"))?;
+    tmp.persist(target).map_err(|e| plain_io(e.error)).with_context(|| format!("cannot replace {shown}"))?;
+    // The rename is durable once the directory is synced; a failure here loses nothing written.
+    if let Ok(d) = File::open(&dir) {
+        d.sync_all().ok();
+    }
+    Ok(())
+}
+
+fn is_permission(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::PermissionDenied || e.kind() == io::ErrorKind::ReadOnlyFilesystem
+}
+
+/// The fallback for a writable file in a directory that is not: truncate and write in place.
+fn write_in_place(target: &Path, dir: &Path, bytes: &[u8], shown: &str, dir_error: io::Error) -> Result<()> {
+    let mut f = match OpenOptions::new().write(true).truncate(true).open(target) {
+        Ok(f) => f,
+        Err(_) => {
+            return Err(plain_io(dir_error))
+                .with_context(|| format!("cannot write {shown}: neither the file nor its directory {} is writable", dir.display()))
+        }
+    };
+    eprintln!(
+        "sovstack: notice: {shown} was written in place, not atomically: its directory {} is not writable, so no temporary file could be renamed over it",
+        dir.display()
+    );
+    f.write_all(bytes).map_err(plain_io).with_context(|| format!("cannot write {shown}"))?;
+    f.sync_all().map_err(plain_io).with_context(|| format!("cannot write {shown}"))?;
+    Ok(())
+}
+
+/// An I/O error reduced to its own words ("Permission denied"), without the `(os error 13)`
+/// suffix, so that each message says the cause once.
+fn plain_io(e: io::Error) -> anyhow::Error {
+    let text = e.to_string();
+    let text = match text.find(" (os error ") {
+        Some(i) => text[..i].to_string(),
+        None => text,
+    };
+    anyhow::Error::msg(text)
 }
 
 /// Refuses an output path that is one of the inputs: nothing the user gave is modified.
