@@ -12,5 +12,6 @@ mod gate;
 mod network;
 mod output;
 mod plugins;
+mod ruleset_cmd;
 mod schema;
 mod toolchain;

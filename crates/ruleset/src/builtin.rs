@@ -24,6 +24,11 @@ pub fn builtin() -> Result<Vec<ValidRuleset>, RulesetError> {
     builtin_with(&Vocabulary::default())
 }
 
+/// The YAML text of a built-in ruleset, comments included (a starting point for a custom one).
+pub fn builtin_source(name: &str) -> Option<&'static str> {
+    SOURCES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+}
+
 /// One built-in ruleset by name.
 pub fn builtin_named(name: &str, vocabulary: &Vocabulary) -> Result<ValidRuleset, RulesetError> {
     let (_, text) = SOURCES
@@ -58,6 +63,15 @@ mod tests {
             assert_eq!(*w, expected[i]);
         }
         assert_eq!(weights.iter().map(|(_, w)| w).sum::<f64>(), 100.0);
+    }
+
+    #[test]
+    fn builtin_sources_are_the_rulesets_files() {
+        for name in BUILTIN_NAMES {
+            let file = std::fs::read_to_string(format!("{}/../../rulesets/{name}.yaml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            assert_eq!(builtin_source(name), Some(file.as_str()), "{name}");
+        }
+        assert_eq!(builtin_source("nope"), None);
     }
 
     #[test]

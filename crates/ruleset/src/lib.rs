@@ -22,7 +22,7 @@ mod parse;
 mod validate;
 
 pub use aggregate::{aggregate, Overall};
-pub use builtin::{builtin, builtin_named, BUILTIN_NAMES};
+pub use builtin::{builtin, builtin_named, builtin_source, BUILTIN_NAMES};
 pub use validate::Vocabulary;
 
 use sovstack_abi::{Rule, RulesetView, Scoring};
