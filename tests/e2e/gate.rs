@@ -29,3 +29,28 @@ fn fail_on_counts_findings_at_or_above_the_severity() {
     let (code, _, err) = audit(&["--fail-on", "critical"]);
     assert_eq!(code, 0, "{err}");
 }
+
+/// The reasons come ruleset by ruleset in the order the rulesets were given, each with its score
+/// first and then its severities from the most severe down, on stderr and in the JSON alike.
+#[test]
+fn gate_reasons_come_in_a_stable_order() {
+    for order in [["eu-sovereignty", "non-aligned"], ["non-aligned", "eu-sovereignty"]] {
+        let (code, out, err) = audit(&["--fail-under", "99", "--fail-on", "low", "--ruleset", order[0], "--ruleset", order[1]]);
+        assert_eq!(code, 1, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let reasons: Vec<&str> = v["gate"]["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+        let rank = |r: &str| {
+            let ruleset = order.iter().position(|n| r.starts_with(&format!("{n}:"))).expect("names its ruleset");
+            let what = ["overall score", "critical", "high", "medium", "low"].iter().position(|w| r.contains(w)).expect("a known reason");
+            (ruleset, what)
+        };
+        let ranks: Vec<_> = reasons.iter().map(|r| rank(r)).collect();
+        let mut sorted = ranks.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(ranks, sorted, "{order:?}: {reasons:#?}");
+        assert!(ranks.iter().any(|r| r.0 == 0) && ranks.iter().any(|r| r.0 == 1), "{reasons:#?}");
+        let printed: Vec<&str> = err.lines().filter_map(|l| l.strip_prefix("sovstack: policy gate failed: ")).collect();
+        assert_eq!(printed, reasons);
+    }
+}

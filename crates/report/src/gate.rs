@@ -35,27 +35,29 @@ impl Gate {
         self.fail_under.is_some() || self.fail_on.is_some()
     }
 
-    /// Applies the gate to a report.
+    /// Applies the gate to a report. The reasons come ruleset by ruleset, in the report's order
+    /// (the order the rulesets were given in); within a ruleset, the score first, then the
+    /// findings' severities from the most severe down.
     pub fn check(&self, report: &Report) -> GateOutcome {
         let mut reasons = Vec::new();
-        if let Some(min) = self.fail_under {
-            for r in &report.rulesets {
+        for r in &report.rulesets {
+            if let Some(min) = self.fail_under {
                 match r.overall.score {
                     Some(s) if s < min => reasons.push(format!("{}: overall score {s} is under {min}", r.name)),
                     Some(_) => {}
                     None => reasons.push(format!("{}: no overall score could be computed", r.name)),
                 }
             }
-        }
-        if let Some(sev) = self.fail_on {
-            let mut counts = std::collections::BTreeMap::new();
-            for (ruleset, f) in report.findings() {
-                if f.severity >= sev {
-                    *counts.entry((ruleset, f.severity)).or_insert(0usize) += 1;
+            if let Some(sev) = self.fail_on {
+                let mut counts = std::collections::BTreeMap::new();
+                for f in r.layers.values().flat_map(|l| l.findings.iter()) {
+                    if f.severity >= sev {
+                        *counts.entry(f.severity).or_insert(0usize) += 1;
+                    }
                 }
-            }
-            for ((ruleset, severity), n) in counts.into_iter().rev() {
-                reasons.push(format!("{ruleset}: {n} finding(s) of severity {}", severity.as_str()));
+                for (severity, n) in counts.into_iter().rev() {
+                    reasons.push(format!("{}: {n} finding(s) of severity {}", r.name, severity.as_str()));
+                }
             }
         }
         GateOutcome { passed: reasons.is_empty(), fail_under: self.fail_under, fail_on: self.fail_on, reasons }
