@@ -48,3 +48,28 @@ fn inventories_of_real_machines_validate_against_the_schema() {
         assert_snake_case_keys(&inv, "");
     }
 }
+
+/// Real reports (the live host, fixtures of other machines, with a gate, with the toolchain and
+/// network layers) validate against the published report schema.
+#[test]
+fn reports_validate_against_the_report_schema() {
+    let path = repo().join("schema/report-1.0.0.schema.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let dir = tempdir();
+    let endpoints = dir.path().join("endpoints.txt");
+    std::fs::write(&endpoints, "192.0.2.1 label=doc\n8.8.8.8\n").unwrap();
+    let runs: Vec<Vec<std::ffi::OsString>> = vec![
+        vec!["audit".into(), "--fail-under".into(), "50".into(), "--fail-on".into(), "high".into()],
+        vec!["audit".into(), "--root".into(), fixture("arm-qualcomm-sdm450").into()],
+        vec!["audit".into(), "--layers".into(), "toolchain".into(), "--paths".into(), "/usr/bin/ls".into()],
+        vec!["audit".into(), "--offline".into(), "--endpoints".into(), endpoints.into()],
+    ];
+    for args in runs {
+        let (code, out, err) = run(sovstack().args(&args).args(["--format", "json"]));
+        assert!(code == 0 || code == 1, "{args:?}: {err}");
+        let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&report).map(|e| format!("{e} at {}", e.instance_path)).collect();
+        assert!(errors.is_empty(), "{args:?}: {errors:#?}");
+    }
+}

@@ -141,6 +141,7 @@ pub fn unpack(packed: i64) -> (u32, u32) {
 
 /// What a plugin says about itself.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PluginInfo {
     /// Short name, e.g. `processor`.
@@ -159,6 +160,7 @@ pub struct PluginInfo {
 
 /// Input of `sovstack_evaluate`: one layer, one ruleset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct EvaluateRequest {
     /// The host's [`ABI_VERSION`].
     pub abi_version: u32,
@@ -172,6 +174,7 @@ pub struct EvaluateRequest {
 
 /// One thing found in a layer (a processor, an operating system, ...) with the actors behind it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AttributedItem {
     /// Identifier, unique within the layer (`cpu0`, `os`).
     pub id: String,
@@ -198,6 +201,7 @@ impl AttributedItem {
 
 /// An organisation that holds part of an item, in one role.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Actor {
     /// The role (`isa_owner`, `core_designer`, `soc_vendor`, `foundry`, `steward`, `lineage`,
     /// `kernel`).
@@ -219,6 +223,7 @@ pub struct Actor {
 
 /// How an actor is governed: the non-aligned view gives credit to the commons.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Governance {
     /// An open standard anyone may implement without a licence (RISC-V).
@@ -244,6 +249,7 @@ impl Governance {
 
 /// A ruleset as a plugin sees it: its scoring settings and the rules for one layer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RulesetView {
     /// Ruleset name (`eu-sovereignty`).
     pub name: String,
@@ -257,6 +263,7 @@ pub struct RulesetView {
 
 /// How a ruleset scores.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Scoring {
     /// The aggregation method.
@@ -283,6 +290,7 @@ pub struct Scoring {
 
 /// The two aggregation methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ScoringMethod {
     /// EU Cloud Sovereignty Framework: SEAL levels per objective, weakest link decides.
@@ -293,6 +301,7 @@ pub enum ScoringMethod {
 
 /// A sovereignty objective (SOV-1 ... SOV-8) and its weight.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Objective {
     /// `SOV-5`.
@@ -305,6 +314,7 @@ pub struct Objective {
 
 /// A pole of power for the non-aligned view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Pole {
     /// `US`, `CN`, `EU`, ...
@@ -321,6 +331,7 @@ pub struct Pole {
 
 /// A score threshold and the level it gives.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LevelThreshold {
     /// Lowest score (0-100) that reaches the level.
@@ -331,6 +342,7 @@ pub struct LevelThreshold {
 
 /// One rule of a ruleset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     /// Stable identifier (`eu.processor.designer-jurisdiction`).
@@ -352,6 +364,7 @@ pub struct Rule {
 
 /// Severity of a finding, lowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// For information.
@@ -390,6 +403,7 @@ impl Severity {
 
 /// What a rule judges. Externally tagged: `criterion: {jurisdiction: {...}}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Criterion {
     /// Where the actors are headquartered, and which laws reach them.
@@ -450,6 +464,7 @@ impl Criterion {
 
 /// Levels (0-4) for the classes of the `jurisdiction` criterion.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct JurisdictionLevels {
     /// Headquartered at home.
@@ -466,6 +481,7 @@ pub struct JurisdictionLevels {
 
 /// Levels (0-4) for each [`Governance`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OpennessLevels {
     /// Open standard.
@@ -499,6 +515,7 @@ impl OpennessLevels {
 /// Output of `sovstack_evaluate`. Read strictly: a misspelled key or a missing `findings` is a
 /// malformed response, not an empty one.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct EvaluateResponse {
     /// What the rules found, in rule order then item order.
@@ -513,6 +530,7 @@ pub struct EvaluateResponse {
 
 /// One thing a rule found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
     /// The rule's id.
@@ -533,6 +551,7 @@ pub struct Finding {
 
 /// A layer's score under one ruleset.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LayerScore {
     /// 0-100, higher is more sovereign.
@@ -552,6 +571,7 @@ pub struct LayerScore {
 
 /// Level and score of one objective.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ObjectiveScore {
     /// 0-4.
     pub level: u8,

@@ -15,7 +15,7 @@ pub struct Gate {
 }
 
 /// What the gate decided, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct GateOutcome {
     /// Whether every threshold held.
     pub passed: bool,

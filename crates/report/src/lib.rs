@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 pub const REPORT_VERSION: &str = "1.0.0";
 
 /// The result of evaluating an inventory.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Report {
     /// [`REPORT_VERSION`].
     pub report_version: String,
@@ -51,7 +51,7 @@ pub struct Report {
 }
 
 /// What was scanned.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ScanSummary {
     /// The root, as given to the scan.
     pub root: String,
@@ -62,7 +62,7 @@ pub struct ScanSummary {
 }
 
 /// Everything the result depends on.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Inputs {
     /// The knowledge base the inventory was attributed with.
     pub scan_knowledge_base: DataRef,
@@ -75,7 +75,7 @@ pub struct Inputs {
 }
 
 /// A ruleset (or other input) and where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct InputRef {
     /// Name, version, sha256.
     #[serde(flatten)]
@@ -85,7 +85,7 @@ pub struct InputRef {
 }
 
 /// A plugin that ran.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PluginRef {
     /// Name, version, sha256 of the module.
     #[serde(flatten)]
@@ -99,7 +99,7 @@ pub struct PluginRef {
 }
 
 /// One layer of the report.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LayerReport {
     /// Layer id (`processor`).
     pub id: String,
@@ -108,7 +108,7 @@ pub struct LayerReport {
 }
 
 /// One item with its attribution and what the rulesets found.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ItemReport {
     /// Item id.
     pub id: String,
@@ -124,7 +124,7 @@ pub struct ItemReport {
 }
 
 /// An actor as reported.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ActorReport {
     /// Role.
     pub role: String,
@@ -145,7 +145,7 @@ pub struct ActorReport {
 }
 
 /// A finding on an item, with the ruleset that made it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ItemFinding {
     /// Ruleset name.
     pub ruleset: String,
@@ -155,7 +155,7 @@ pub struct ItemFinding {
 }
 
 /// One ruleset's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct RulesetResult {
     /// Name.
     pub name: String,
@@ -172,7 +172,7 @@ pub struct RulesetResult {
 }
 
 /// A layer's result under one ruleset.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct LayerResult {
     /// The plugin that judged it.
     pub plugin: String,
@@ -189,6 +189,15 @@ impl Report {
             .iter()
             .flat_map(|r| r.layers.values().flat_map(move |l| l.findings.iter().map(move |f| (r.name.as_str(), f))))
     }
+}
+
+/// The JSON Schema of the report document, generated from the types; the published copy is
+/// `schema/report-REPORT_VERSION.schema.json`, checked current by a test.
+pub fn json_schema() -> serde_json::Value {
+    // The report is only ever written: its schema is the serialisation contract (a field skipped
+    // when empty is optional).
+    let schema = schemars::generate::SchemaSettings::default().for_serialize().into_generator().into_root_schema_for::<Report>();
+    serde_json::to_value(schema).expect("a schema always serialises")
 }
 
 /// Parses the JSON a [`Report`] serialises to back into a generic value (for tests and tools).
@@ -228,6 +237,24 @@ pub fn rfc3339(secs: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The published schema file must be what the types generate: regenerate it with
+    /// `SOVSTACK_BLESS=1 cargo test -p sovstack-report` and review the diff. A published schema
+    /// is never edited: a change of the report's shape gets a new REPORT_VERSION.
+    #[test]
+    fn published_schema_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("../../schema/report-{REPORT_VERSION}.schema.json"));
+        let generated = serde_json::to_string_pretty(&json_schema()).unwrap() + "\n";
+        if std::env::var_os("SOVSTACK_BLESS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let published = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (run with SOVSTACK_BLESS=1)", path.display()));
+        assert_eq!(published, generated, "schema/ is stale: run with SOVSTACK_BLESS=1");
+        // It is a schema a validator accepts.
+        jsonschema::validator_for(&json_schema()).unwrap();
+    }
 
     #[test]
     fn rfc3339_matches_known_dates() {
