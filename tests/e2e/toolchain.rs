@@ -156,3 +156,42 @@ fn a_missing_path_is_recorded_and_the_scan_goes_on() {
     let diags: Vec<(&str, &str)> = inv["diagnostics"].as_array().unwrap().iter().map(|d| (d["code"].as_str().unwrap(), d["path"].as_str().unwrap_or(""))).collect();
     assert!(diags.contains(&("scan/unreadable-file", "/nonexistent")), "{diags:?}");
 }
+
+/// The packager a GCC ident names is shown beside the toolchain, also when it is Red Hat's
+/// `GCC: (GNU) VERSION DATE (Red Hat VERSION-RELEASE)` form: Node.js's official Linux build (the
+/// `node` this machine has) was built so, and readelf, the independent reader, says by whom.
+#[test]
+fn the_packager_of_a_red_hat_built_gcc_is_shown() {
+    let node = match which_node() {
+        Some(p) => p,
+        None => {
+            eprintln!("skipped: no node binary on this machine");
+            return;
+        }
+    };
+    let comment = stdout_of("readelf", &["-p", ".comment", node.to_str().unwrap()]);
+    let packagers: Vec<&str> = comment
+        .lines()
+        .filter_map(|l| l.split_once("GCC: (GNU) ").map(|(_, rest)| rest))
+        .filter_map(|rest| rest.split_once(" (").map(|(_, p)| p.trim_end_matches(')')))
+        .filter(|p| p.starts_with("Red Hat"))
+        .collect();
+    if packagers.is_empty() {
+        eprintln!("skipped: {} names no Red Hat packager:\n{comment}", node.display());
+        return;
+    }
+    let report = run_json(sovstack().args(["audit", "--format", "json", "--ruleset", "non-aligned", "--layers", "toolchain", "--paths"]).arg(&node));
+    let gcc: Vec<&Value> = layer_items(&report, "toolchain").iter().filter(|i| i["id"].as_str().unwrap().starts_with("compiler/gcc/")).collect();
+    assert!(!gcc.is_empty(), "{report:#}");
+    for item in gcc {
+        let shown = item["facts"]["packaged by"].as_str().unwrap_or_else(|| panic!("no packager: {item:#}"));
+        assert!(packagers.iter().any(|p| shown.contains(p)), "{shown} vs readelf's {packagers:?}");
+        assert!(!shown.contains("GNU"), "{shown}");
+    }
+}
+
+fn which_node() -> Option<PathBuf> {
+    let out = Command::new("sh").args(["-c", "command -v node"]).output().ok()?;
+    let p = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
+    fs::canonicalize(p).ok().filter(|p| p.is_file())
+}

@@ -74,7 +74,11 @@ mod tests {
         let s = |x: &str| Some(x.to_string());
         let cases = [
             ("GCC: (Debian 12.2.0-14) 12.2.0", Some((c, s("gcc"), s("12.2.0"), s("Debian 12.2.0-14")))),
-            ("GCC: (GNU) 11.4.1 20231218 (Red Hat 11.4.1-3)", Some((c, s("gcc"), s("11.4.1"), s("GNU")))),
+            ("GCC: (GNU) 11.4.1 20231218 (Red Hat 11.4.1-3)", Some((c, s("gcc"), s("11.4.1"), s("Red Hat 11.4.1-3")))),
+            // Node.js's official Linux build (/usr/bin/node of the nodejs package), built on RHEL.
+            ("GCC: (GNU) 8.5.0 20210514 (Red Hat 8.5.0-28)", Some((c, s("gcc"), s("8.5.0"), s("Red Hat 8.5.0-28")))),
+            // An upstream snapshot's DEV-PHASE is not a packager.
+            ("GCC: (GNU) 14.0.1 20240411 (experimental)", Some((c, s("gcc"), s("14.0.1"), s("GNU")))),
             ("clang version 17.0.6", Some((c, s("clang"), s("17.0.6"), None))),
             ("Ubuntu clang version 14.0.0-1ubuntu1.1", Some((c, s("clang"), s("14.0.0"), s("Ubuntu")))),
             (
