@@ -317,3 +317,17 @@ fn programs_not_written_in_go_are_not_called_go() {
         assert!(go(&r).is_none(), "{} without section headers: {:?}", program.display(), go(&r));
     }
 }
+
+/// Debian's age-keygen, linked by Go's linker as a position-independent executable, has an
+/// empty `.gnu.version_r`; it was once reported as a malformed file. With its build info it
+/// is read as `go version -m` reads it.
+#[test]
+fn an_empty_version_needs_section_is_not_malformed() {
+    let program = Path::new("/usr/bin/age-keygen");
+    let (version, path, module) = go_version_m(program);
+    let r = report(program, &DetectOptions::default());
+    let d = go(&r).unwrap();
+    assert_eq!(d.version.as_deref(), Some(&*version));
+    assert_eq!(d.detail.as_deref(), Some(&*detail(&path, &module)));
+    assert!(d.evidence.iter().any(|e| e.field.as_deref().is_some_and(|f| f.starts_with(".go.buildinfo @"))));
+}
