@@ -189,7 +189,10 @@ fn word(data: &[u8], at: usize, size: u8, big_endian: bool) -> Option<u64> {
 /// section's size, when known).
 pub(crate) fn parse_header(data: &[u8], bound: Option<u64>) -> Option<Header> {
     let m: [u8; 4] = data.get(..4)?.try_into().ok()?;
-    let (generation, big_endian) = match (Generation::from_magic(u32::from_le_bytes(m)), Generation::from_magic(u32::from_be_bytes(m))) {
+    let (generation, big_endian) = match (
+        Generation::from_magic(u32::from_le_bytes(m)),
+        Generation::from_magic(u32::from_be_bytes(m)),
+    ) {
         (Some(g), _) => (g, false),
         (None, Some(g)) => (g, true),
         (None, None) => return None,
@@ -221,15 +224,31 @@ pub(crate) fn parse_header(data: &[u8], bound: Option<u64>) -> Option<Header> {
             if !(1..=MAX_COUNT).contains(&nfiles) {
                 return None;
             }
-            let first = if generation == Generation::Go116 { 2 } else { 3 };
+            let first = if generation == Generation::Go116 {
+                2
+            } else {
+                3
+            };
             let header_len = 8 + ptr * (first as u64 + 5);
-            let offs = [w(first)?, w(first + 1)?, w(first + 2)?, w(first + 3)?, w(first + 4)?];
+            let offs = [
+                w(first)?,
+                w(first + 1)?,
+                w(first + 2)?,
+                w(first + 3)?,
+                w(first + 4)?,
+            ];
             if offs[0] < header_len || offs.windows(2).any(|p| p[0] > p[1]) || offs[4] >= bound {
                 return None;
             }
         }
     }
-    Some(Header { generation, big_endian, quantum, ptr_size, nfunc })
+    Some(Header {
+        generation,
+        big_endian,
+        quantum,
+        ptr_size,
+        nfunc,
+    })
 }
 
 /// Offsets in `data` where a pclntab magic, its two zero bytes, a quantum and a pointer size
@@ -246,7 +265,12 @@ fn magic_candidates(data: &[u8]) -> impl Iterator<Item = usize> + '_ {
 
 /// Calls `f(file offset, bytes)` for successive chunks of `region`, overlapping by
 /// [`OVERLAP`], within `budget` bytes (decremented) and the file, until `f` returns false.
-fn chunks(src: &Source<'_>, region: &Region<'_>, budget: &mut u64, mut f: impl FnMut(u64, &[u8]) -> bool) -> Result<(), Error> {
+fn chunks(
+    src: &Source<'_>,
+    region: &Region<'_>,
+    budget: &mut u64,
+    mut f: impl FnMut(u64, &[u8]) -> bool,
+) -> Result<(), Error> {
     thread_local! {
         static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     }
@@ -290,7 +314,11 @@ fn find_table(src: &Source<'_>, layout: &Layout<'_>) -> Result<Option<Found1>, E
         if r.offset < src.len() && src.remaining() >= HEADER_MAX {
             let head = src.read_prefix(r.offset, HEADER_MAX.min(r.size), "Go pclntab header")?;
             if let Some(header) = parse_header(&head, Some(r.size)) {
-                return Ok(Some(Found1 { region: r.name.clone(), at: r.offset, header }));
+                return Ok(Some(Found1 {
+                    region: r.name.clone(),
+                    at: r.offset,
+                    header,
+                }));
             }
         }
     }
@@ -308,7 +336,11 @@ fn find_table(src: &Source<'_>, layout: &Layout<'_>) -> Result<Option<Found1>, E
                 let end = data.len().min(i + HEADER_MAX as usize);
                 if end - i == HEADER_MAX as usize {
                     if let Some(h) = parse_header(&data[i..end], Some(r.offset + r.size - at)) {
-                        hit = Some(Found1 { region: r.name.clone(), at, header: h });
+                        hit = Some(Found1 {
+                            region: r.name.clone(),
+                            at,
+                            header: h,
+                        });
                         return false;
                     }
                 } else {
@@ -327,7 +359,11 @@ fn find_table(src: &Source<'_>, layout: &Layout<'_>) -> Result<Option<Found1>, E
             }
             let head = src.read_prefix(at, HEADER_MAX, "Go pclntab header")?;
             if let Some(h) = parse_header(&head, Some(r.offset + r.size - at)) {
-                return Ok(Some(Found1 { region: r.name.clone(), at, header: h }));
+                return Ok(Some(Found1 {
+                    region: r.name.clone(),
+                    at,
+                    header: h,
+                }));
             }
         }
     }
@@ -354,7 +390,11 @@ struct Version {
 }
 
 fn version_regex() -> &'static regex::Regex {
-    tables().signature("go-runtime-version").regex.as_ref().expect("go-runtime-version is a regex row")
+    tables()
+        .signature("go-runtime-version")
+        .regex
+        .as_ref()
+        .expect("go-runtime-version is a regex row")
 }
 
 /// The minor release of `go1.N...`.
@@ -366,34 +406,67 @@ fn minor(v: &str) -> Option<u32> {
 
 /// Detects Go from the pclntab, then its version and module text. Adds nothing when no table
 /// is found.
-pub(crate) fn detect(src: &Source<'_>, layout: &Layout<'_>, options: &DetectOptions, found: &mut Found) -> Result<(), Error> {
-    let Some(table) = find_table(src, layout)? else { return Ok(()) };
+pub(crate) fn detect(
+    src: &Source<'_>,
+    layout: &Layout<'_>,
+    options: &DetectOptions,
+    found: &mut Found,
+) -> Result<(), Error> {
+    let Some(table) = find_table(src, layout)? else {
+        return Ok(());
+    };
     let path = src.path();
     let t = tables();
     let sig = t.signature("go-pclntab");
     let range = table.header.generation.range();
     let mut evidence = vec![
-        file_evidence(path, format!("{} @ {:#x}", table.region, table.at), table.header.describe(), Method::FileField, sig.confidence),
+        file_evidence(
+            path,
+            format!("{} @ {:#x}", table.region, table.at),
+            table.header.describe(),
+            Method::FileField,
+            sig.confidence,
+        ),
         sig.evidence(),
     ];
     let mut version = None;
     let mut notes = Vec::new();
-    let mut info = GoBuildInfo { version: None, path: None, module: None };
+    let mut info = GoBuildInfo {
+        version: None,
+        path: None,
+        module: None,
+    };
     if options.scan_rodata {
         let (candidates, modinfo_at) = scan_rodata(src, layout)?;
         let versions = versions(src, layout, &candidates, table.header)?;
         let vsig = t.signature("go-runtime-version");
         let field = |v: &Version| {
-            format!("runtime.buildVersion: string header in {} @ {:#x} -> {} @ {:#x}", v.header_region, v.header_at, v.string_region, v.string_at)
+            format!(
+                "runtime.buildVersion: string header in {} @ {:#x} -> {} @ {:#x}",
+                v.header_region, v.header_at, v.string_region, v.string_at
+            )
         };
-        let (fits, misfits): (Vec<&Version>, Vec<&Version>) =
-            versions.iter().partition(|v| minor(&v.text).is_some_and(|m| table.header.generation.admits(m)));
+        let (fits, misfits): (Vec<&Version>, Vec<&Version>) = versions
+            .iter()
+            .partition(|v| minor(&v.text).is_some_and(|m| table.header.generation.admits(m)));
         for v in &misfits {
-            let value = format!("{} (disagrees with the pclntab magic, {range}: not used)", v.text);
-            evidence.push(file_evidence(path, field(v), value, Method::FileField, Confidence::Low));
+            let value = format!(
+                "{} (disagrees with the pclntab magic, {range}: not used)",
+                v.text
+            );
+            evidence.push(file_evidence(
+                path,
+                field(v),
+                value,
+                Method::FileField,
+                Confidence::Low,
+            ));
         }
         if !misfits.is_empty() && fits.is_empty() {
-            notes.push(format!("runtime version string {} disagrees with the pclntab magic and is not used", misfits[0].text));
+            notes.push(format!(
+                "runtime version string {} disagrees with the pclntab magic and is not used",
+                misfits[0].text
+            ));
         }
         let mut texts: Vec<&str> = fits.iter().map(|v| v.text.as_str()).collect();
         texts.sort_unstable();
@@ -403,21 +476,42 @@ pub(crate) fn detect(src: &Source<'_>, layout: &Layout<'_>, options: &DetectOpti
             [one] => {
                 version = Some(one.to_string());
                 for v in &fits {
-                    evidence.push(file_evidence(path, field(v), v.text.as_str(), Method::KbPattern, vsig.confidence));
+                    evidence.push(file_evidence(
+                        path,
+                        field(v),
+                        v.text.as_str(),
+                        Method::KbPattern,
+                        vsig.confidence,
+                    ));
                 }
                 evidence.push(vsig.evidence());
             }
             several => {
-                notes.push(format!("several runtime version strings ({}): version unknown", several.join(", ")));
+                notes.push(format!(
+                    "several runtime version strings ({}): version unknown",
+                    several.join(", ")
+                ));
                 for v in &fits {
-                    evidence.push(file_evidence(path, field(v), v.text.as_str(), Method::FileField, Confidence::Low));
+                    evidence.push(file_evidence(
+                        path,
+                        field(v),
+                        v.text.as_str(),
+                        Method::FileField,
+                        Confidence::Low,
+                    ));
                 }
             }
         }
         if let Some((region, at)) = modinfo_at {
             if let Some((text, parsed)) = modinfo(src, layout, region, at)? {
                 let msig = t.signature("go-modinfo");
-                evidence.push(file_evidence(path, format!("{} @ {at:#x}", layout.rodata[region].name), text, Method::FileField, msig.confidence));
+                evidence.push(file_evidence(
+                    path,
+                    format!("{} @ {at:#x}", layout.rodata[region].name),
+                    text,
+                    Method::FileField,
+                    msig.confidence,
+                ));
                 evidence.push(msig.evidence());
                 info.path = parsed.path;
                 info.module = parsed.module;
@@ -452,10 +546,18 @@ fn scan_rodata(src: &Source<'_>, layout: &Layout<'_>) -> Result<RodataScan, Erro
                     continue;
                 }
                 let at = base + i as u64;
-                if candidates.last().is_some_and(|c| c.region == ri && c.at >= at) {
+                if candidates
+                    .last()
+                    .is_some_and(|c| c.region == ri && c.at >= at)
+                {
                     continue; // seen in the previous chunk's overlap
                 }
-                candidates.push(Candidate { vaddr: r.vaddr + (at - r.offset), at, room: r.offset + r.size - at, region: ri });
+                candidates.push(Candidate {
+                    vaddr: r.vaddr + (at - r.offset),
+                    at,
+                    room: r.offset + r.size - at,
+                    region: ri,
+                });
             }
             if modinfo_at.is_none() {
                 if let Some(i) = memmem::find(data, MODINFO_START) {
@@ -471,9 +573,17 @@ fn scan_rodata(src: &Source<'_>, layout: &Layout<'_>) -> Result<RodataScan, Erro
 
 /// The strings whose (pointer, length) header in the data regions points at a candidate and
 /// whose bytes are a Go version.
-fn versions(src: &Source<'_>, layout: &Layout<'_>, candidates: &[Candidate], h: Header) -> Result<Vec<Version>, Error> {
+fn versions(
+    src: &Source<'_>,
+    layout: &Layout<'_>,
+    candidates: &[Candidate],
+    h: Header,
+) -> Result<Vec<Version>, Error> {
     let mut out: Vec<Version> = Vec::new();
-    let (Some(lo), Some(hi)) = (candidates.first().map(|c| c.vaddr), candidates.last().map(|c| c.vaddr)) else {
+    let (Some(lo), Some(hi)) = (
+        candidates.first().map(|c| c.vaddr),
+        candidates.last().map(|c| c.vaddr),
+    ) else {
         return Ok(out);
     };
     let ptr = u64::from(h.ptr_size);
@@ -488,10 +598,14 @@ fn versions(src: &Source<'_>, layout: &Layout<'_>, candidates: &[Candidate], h: 
                 let p = word(data, i, h.ptr_size, h.big_endian).unwrap_or(0);
                 if (lo..=hi).contains(&p) {
                     if let Ok(k) = candidates.binary_search_by_key(&p, |c| c.vaddr) {
-                        let len = word(data, i + ptr as usize, h.ptr_size, h.big_endian).unwrap_or(0);
+                        let len =
+                            word(data, i + ptr as usize, h.ptr_size, h.big_endian).unwrap_or(0);
                         let at = base + i as u64;
                         let c = candidates[k];
-                        if (5..=MAX_VERSION).contains(&len) && len <= c.room && !hits.iter().any(|x| x.1 == at) {
+                        if (5..=MAX_VERSION).contains(&len)
+                            && len <= c.room
+                            && !hits.iter().any(|x| x.1 == at)
+                        {
                             hits.push((ri, at, c, len));
                         }
                     }
@@ -507,7 +621,9 @@ fn versions(src: &Source<'_>, layout: &Layout<'_>, candidates: &[Candidate], h: 
             break;
         }
         let bytes = src.read(c.at, len, "Go version string")?;
-        let Ok(text) = std::str::from_utf8(&bytes) else { continue };
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            continue;
+        };
         if re.is_match(text) {
             out.push(Version {
                 text: text.to_string(),
@@ -523,15 +639,29 @@ fn versions(src: &Source<'_>, layout: &Layout<'_>, candidates: &[Candidate], h: 
 
 /// The module text that starts with the sentinel at `at`: its `path` and `mod` lines as read,
 /// and what they say. `None` when the end sentinel is not within reach.
-fn modinfo(src: &Source<'_>, layout: &Layout<'_>, region: usize, at: u64) -> Result<Option<(String, GoBuildInfo)>, Error> {
+fn modinfo(
+    src: &Source<'_>,
+    layout: &Layout<'_>,
+    region: usize,
+    at: u64,
+) -> Result<Option<(String, GoBuildInfo)>, Error> {
     let r = &layout.rodata[region];
     let start = at + MODINFO_START.len() as u64;
-    let len = (r.offset + r.size).min(src.len()).saturating_sub(start).min(MAX_MODINFO).min(src.remaining());
+    let len = (r.offset + r.size)
+        .min(src.len())
+        .saturating_sub(start)
+        .min(MAX_MODINFO)
+        .min(src.remaining());
     let data = src.read(start, len, "Go module information")?;
-    let Some(end) = memmem::find(&data, MODINFO_END) else { return Ok(None) };
+    let Some(end) = memmem::find(&data, MODINFO_END) else {
+        return Ok(None);
+    };
     let text = String::from_utf8_lossy(&data[..end]);
     let parsed = parse_go_buildinfo::module_lines(&text);
-    let shown: Vec<&str> = text.lines().filter(|l| l.starts_with("path\t") || l.starts_with("mod\t")).collect();
+    let shown: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("path\t") || l.starts_with("mod\t"))
+        .collect();
     if shown.is_empty() {
         return Ok(None);
     }
@@ -554,9 +684,16 @@ mod tests {
 
     #[test]
     fn header_fields_are_checked() {
-        let good = header(0xffff_fff1, 3212, [0x60, 0x1d840, 0x1f880, 0x22540, 0x8eae0]);
+        let good = header(
+            0xffff_fff1,
+            3212,
+            [0x60, 0x1d840, 0x1f880, 0x22540, 0x8eae0],
+        );
         let h = parse_header(&good, Some(0x9_0000)).unwrap();
-        assert_eq!((h.generation, h.big_endian, h.quantum, h.ptr_size, h.nfunc), (Generation::Go120, false, 1, 8, 3212));
+        assert_eq!(
+            (h.generation, h.big_endian, h.quantum, h.ptr_size, h.nfunc),
+            (Generation::Go120, false, 1, 8, 3212)
+        );
         assert!(h.describe().contains("Go 1.20 or later"));
         // The table ends past the section.
         assert!(parse_header(&good, Some(0x8_0000)).is_none());
@@ -568,12 +705,28 @@ mod tests {
         }
         let no_functions = header(0xffff_fff1, 0, [0x60, 0x1d840, 0x1f880, 0x22540, 0x8eae0]);
         assert!(parse_header(&no_functions, None).is_none());
-        let shuffled = header(0xffff_fff1, 3212, [0x60, 0x1f880, 0x1d840, 0x22540, 0x8eae0]);
+        let shuffled = header(
+            0xffff_fff1,
+            3212,
+            [0x60, 0x1f880, 0x1d840, 0x22540, 0x8eae0],
+        );
         assert!(parse_header(&shuffled, None).is_none());
-        let inside_header = header(0xffff_fff1, 3212, [0x10, 0x1d840, 0x1f880, 0x22540, 0x8eae0]);
+        let inside_header = header(
+            0xffff_fff1,
+            3212,
+            [0x10, 0x1d840, 0x1f880, 0x22540, 0x8eae0],
+        );
         assert!(parse_header(&inside_header, None).is_none());
         // Not a magic; cut short.
-        assert!(parse_header(&header(0xffff_fff2, 3212, [0x60, 1 << 10, 1 << 11, 1 << 12, 1 << 13]), None).is_none());
+        assert!(parse_header(
+            &header(
+                0xffff_fff2,
+                3212,
+                [0x60, 1 << 10, 1 << 11, 1 << 12, 1 << 13]
+            ),
+            None
+        )
+        .is_none());
         assert!(parse_header(&good[..40], None).is_none());
     }
 
@@ -586,7 +739,10 @@ mod tests {
             b.extend(w.to_be_bytes());
         }
         let h = parse_header(&b, None).unwrap();
-        assert_eq!((h.generation, h.big_endian, h.quantum, h.ptr_size), (Generation::Go116, true, 4, 4));
+        assert_eq!(
+            (h.generation, h.big_endian, h.quantum, h.ptr_size),
+            (Generation::Go116, true, 4, 4)
+        );
         // Go 1.2-1.15: nfunctab, then (pc, funcoff) pairs in pc order, past the table.
         let mut old = 0xffff_fffbu32.to_le_bytes().to_vec();
         old.extend([0, 0, 1, 8]);
@@ -595,7 +751,10 @@ mod tests {
         for w in [n, 0x401000, after, 0x401040, after + 0x50] {
             old.extend(w.to_le_bytes());
         }
-        assert_eq!(parse_header(&old, None).unwrap().generation, Generation::Go12);
+        assert_eq!(
+            parse_header(&old, None).unwrap().generation,
+            Generation::Go12
+        );
         let mut unordered = old.clone();
         unordered[24..32].copy_from_slice(&0x402000u64.to_le_bytes());
         assert!(parse_header(&unordered, None).is_none());
@@ -610,7 +769,13 @@ mod tests {
         assert_eq!(minor("go1.9.7"), Some(9));
         assert_eq!(minor("devel go1.23"), None);
         let re = version_regex();
-        for ok in ["go1.19.8", "go1.22", "go1.22rc1", "go1.21.0 X:loopvar", "go1.23.1 X:loopvar,rangefunc"] {
+        for ok in [
+            "go1.19.8",
+            "go1.22",
+            "go1.22rc1",
+            "go1.21.0 X:loopvar",
+            "go1.23.1 X:loopvar,rangefunc",
+        ] {
             assert!(re.is_match(ok), "{ok}");
         }
         for bad in ["go1.19.8gofmt", "go1.", "go1.19.8 ", "go1.19\n", "go2.0"] {
