@@ -78,6 +78,18 @@ pub(crate) struct Region<'a> {
     pub bytes: Option<&'a [u8]>,
 }
 
+impl Region<'_> {
+    /// Where it ends in the file (headers may claim any size).
+    fn end(&self) -> u64 {
+        self.offset.saturating_add(self.size)
+    }
+
+    /// The address of file offset `at` inside it.
+    fn addr_of(&self, at: u64) -> u64 {
+        self.vaddr.wrapping_add(at.wrapping_sub(self.offset))
+    }
+}
+
 /// Where a format keeps what this module reads.
 #[derive(Debug, Default)]
 pub(crate) struct Layout<'a> {
@@ -303,18 +315,18 @@ fn chunks(
 }
 
 /// Where the pclntab was found and what its header says.
-struct Found1 {
+struct Table {
     region: String,
     at: u64,
     header: Header,
 }
 
-fn find_table(src: &Source<'_>, layout: &Layout<'_>) -> Result<Option<Found1>, Error> {
+fn find_table(src: &Source<'_>, layout: &Layout<'_>) -> Result<Option<Table>, Error> {
     if let Some(r) = &layout.named {
         if r.offset < src.len() && src.remaining() >= HEADER_MAX {
             let head = src.read_prefix(r.offset, HEADER_MAX.min(r.size), "Go pclntab header")?;
             if let Some(header) = parse_header(&head, Some(r.size)) {
-                return Ok(Some(Found1 {
+                return Ok(Some(Table {
                     region: r.name.clone(),
                     at: r.offset,
                     header,
@@ -330,13 +342,13 @@ fn find_table(src: &Source<'_>, layout: &Layout<'_>) -> Result<Option<Found1>, E
             for i in magic_candidates(data) {
                 // Alignment is the table's, which follows the address.
                 let at = base + i as u64;
-                if !(r.vaddr + (at - r.offset)).is_multiple_of(4) {
+                if !r.addr_of(at).is_multiple_of(4) {
                     continue;
                 }
                 let end = data.len().min(i + HEADER_MAX as usize);
                 if end - i == HEADER_MAX as usize {
-                    if let Some(h) = parse_header(&data[i..end], Some(r.offset + r.size - at)) {
-                        hit = Some(Found1 {
+                    if let Some(h) = parse_header(&data[i..end], Some(r.end().saturating_sub(at))) {
+                        hit = Some(Table {
                             region: r.name.clone(),
                             at,
                             header: h,
@@ -358,8 +370,8 @@ fn find_table(src: &Source<'_>, layout: &Layout<'_>) -> Result<Option<Found1>, E
                 break;
             }
             let head = src.read_prefix(at, HEADER_MAX, "Go pclntab header")?;
-            if let Some(h) = parse_header(&head, Some(r.offset + r.size - at)) {
-                return Ok(Some(Found1 {
+            if let Some(h) = parse_header(&head, Some(r.end().saturating_sub(at))) {
+                return Ok(Some(Table {
                     region: r.name.clone(),
                     at,
                     header: h,
@@ -553,9 +565,9 @@ fn scan_rodata(src: &Source<'_>, layout: &Layout<'_>) -> Result<RodataScan, Erro
                     continue; // seen in the previous chunk's overlap
                 }
                 candidates.push(Candidate {
-                    vaddr: r.vaddr + (at - r.offset),
+                    vaddr: r.addr_of(at),
                     at,
-                    room: r.offset + r.size - at,
+                    room: r.end().saturating_sub(at),
                     region: ri,
                 });
             }
@@ -592,7 +604,7 @@ fn versions(
     for (ri, r) in layout.data.iter().enumerate() {
         chunks(src, r, &mut budget, |base, data| {
             // Words aligned as the address says.
-            let skew = ((ptr - (r.vaddr + (base - r.offset)) % ptr) % ptr) as usize;
+            let skew = ((ptr - r.addr_of(base) % ptr) % ptr) as usize;
             let mut i = skew;
             while i + 2 * ptr as usize <= data.len() {
                 let p = word(data, i, h.ptr_size, h.big_endian).unwrap_or(0);
@@ -647,7 +659,8 @@ fn modinfo(
 ) -> Result<Option<(String, GoBuildInfo)>, Error> {
     let r = &layout.rodata[region];
     let start = at + MODINFO_START.len() as u64;
-    let len = (r.offset + r.size)
+    let len = r
+        .end()
         .min(src.len())
         .saturating_sub(start)
         .min(MAX_MODINFO)

@@ -136,7 +136,7 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Option
         let region = |s: &Section, bytes| Region {
             name: s.name.clone(),
             offset: u64::from(s.raw_ptr),
-            vaddr: image_base + u64::from(s.virtual_address),
+            vaddr: image_base.wrapping_add(u64::from(s.virtual_address)),
             size: u64::from(s.raw_size),
             bytes,
         };
