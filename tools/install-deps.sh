@@ -4,6 +4,8 @@
 #                                           reproducibly (see DEVELOPERS.md)
 #   binutils                                readelf, the independent reader the toolchain tests compare with
 #   clang golang-go                         build the clang- and Go-built binaries the toolchain tests read
+#   age                                     Go programs built by Debian (one linked by the system linker),
+#                                           read without their build info by the toolchain tests
 #   gcc mold                                link one program with GNU ld, gold, LLD and mold, to check
 #                                           the linker-layout inference against known answers
 #   python3, and from PyPI pefile and lief  plugins/check-wasm.py; independent PE (Rich header) and
@@ -11,7 +13,7 @@
 # The CLI itself needs none of them: `cargo run --release -- audit` works with rustup's cargo alone.
 set -euo pipefail
 
-packages=(rustc cargo libstd-rust-dev-wasm32 lld binutils clang golang-go gcc mold python3)
+packages=(rustc cargo libstd-rust-dev-wasm32 lld binutils clang golang-go age gcc mold python3)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,5 +1,6 @@
 //! Fuzzes the binary toolchain detector (`sovstack_binary::detect_bytes`): ELF, PE and Mach-O
-//! headers, the Rich header, Go build info, cargo-auditable sections, notes and dynamic tables.
+//! headers, the Rich header, Go build info, Go's pclntab and runtime version string (Go without
+//! build info), cargo-auditable sections, notes and dynamic tables.
 
 #![no_main]
 

@@ -52,6 +52,11 @@ impl Found {
         self.dets.iter().any(|d| d.component == component && d.toolchain == toolchain)
     }
 
+    /// Whether `toolchain` was found with a version.
+    pub fn has_version(&self, component: Component, toolchain: &str) -> bool {
+        self.dets.iter().any(|d| d.component == component && d.toolchain == toolchain && d.version.is_some())
+    }
+
     /// The merged detections: compilers, linkers, C libraries, runtimes; within each, by
     /// toolchain and then newest version first.
     pub fn finish(mut self) -> (Vec<Detection>, Vec<Evidence>) {

@@ -42,6 +42,7 @@ mod parse_dotnet;
 mod parse_elf;
 mod parse_elf_dynamic;
 mod parse_go_buildinfo;
+mod parse_go_pclntab;
 mod parse_macho;
 mod parse_pe;
 mod parse_rich_header;

@@ -6,7 +6,9 @@
 //! - the section layout, when no linker marked the file: GNU ld (bfd) writes no mark of its own,
 //!   but its default script orders sections in a way LLD, gold and mold do not (see
 //!   [`gnu_ld_layout`]), and that survives stripping. Medium confidence, never from absence alone;
-//! - `.go.buildinfo` and `.note.go.buildid`: Go, with its version and main module;
+//! - `.go.buildinfo` and `.note.go.buildid`: Go, with its version and main module; without a
+//!   version from them, Go's pclntab, runtime version string and module text
+//!   ([`crate::parse_go_pclntab`]);
 //! - `.dep-v0`: cargo-auditable's crate list (Rust);
 //! - `PT_INTERP`, `DT_NEEDED` and `.gnu.version_r`: glibc or musl;
 //! - `.rodata` / `.fpc` (optional): marks that survive stripping, see [`crate::scan_rodata`].
@@ -19,10 +21,11 @@ use crate::report::{BinaryReport, Component, Format};
 use crate::scan_rodata::{self, Marks};
 use crate::source::Source;
 use crate::tables::tables;
+use crate::parse_go_pclntab::{self, Layout, Region};
 use crate::{idents, parse_dep_v0, parse_elf_dynamic, parse_go_buildinfo, DetectOptions, Error};
 use goblin::container::Ctx;
 use goblin::elf::header::{machine_to_str, Header};
-use goblin::elf::program_header::{ProgramHeader, PT_INTERP};
+use goblin::elf::program_header::{ProgramHeader, PF_W, PT_INTERP, PT_LOAD};
 use goblin::elf::section_header::{SectionHeader, SHN_XINDEX, SHT_GNU_VERNEED, SHT_NOBITS};
 use goblin::elf::Elf;
 use sovstack_inventory::{Confidence, Method};
@@ -60,6 +63,48 @@ struct Section {
     sh: SectionHeader,
 }
 
+/// Sections only Go's linker writes (`.noptrdata` also in Go programs the system linker linked).
+const GO_SECTIONS: &[&str] = &[".note.go.buildid", ".go.buildinfo", ".gopclntab", ".data.rel.ro.gopclntab", ".gosymtab", ".noptrdata", ".typelink", ".itablink"];
+
+/// Where a Go program keeps its pclntab, strings and string headers; `None` for a file with
+/// section headers none of which is Go's, so other programs cost nothing. With no section
+/// headers at all (removed by a stripping tool) the loadable segments stand in for them.
+fn go_layout<'a>(sections: &[Section], phdrs: &[ProgramHeader]) -> Option<Layout<'a>> {
+    let region = |s: &Section| Region { name: s.name.clone(), offset: s.sh.sh_offset, vaddr: s.sh.sh_addr, size: s.sh.sh_size, bytes: None };
+    let in_file = |s: &&Section| s.sh.sh_type != SHT_NOBITS && s.sh.sh_size > 0;
+    let named = |names: &[&str]| -> Vec<Region<'a>> {
+        names.iter().filter_map(|n| sections.iter().filter(in_file).find(|s| s.name == *n)).map(region).collect()
+    };
+    if sections.is_empty() {
+        let loads: Vec<(usize, &ProgramHeader)> =
+            phdrs.iter().enumerate().filter(|(_, p)| p.p_type == PT_LOAD && p.p_filesz > 0).collect();
+        let seg = |(i, p): &(usize, &ProgramHeader)| Region {
+            name: format!("PT_LOAD #{i}"),
+            offset: p.p_offset,
+            vaddr: p.p_vaddr,
+            size: p.p_filesz,
+            bytes: None,
+        };
+        let writable = |p: &ProgramHeader| p.p_flags & PF_W != 0;
+        return Some(Layout {
+            named: None,
+            search: loads.iter().map(seg).collect(),
+            rodata: loads.iter().filter(|(_, p)| !writable(p)).map(seg).collect(),
+            data: loads.iter().filter(|(_, p)| writable(p)).map(seg).collect(),
+        });
+    }
+    if !sections.iter().any(|s| GO_SECTIONS.contains(&s.name.as_str())) {
+        return None;
+    }
+    let table = named(&[".gopclntab", ".data.rel.ro.gopclntab"]).into_iter().next();
+    Some(Layout {
+        search: if table.is_some() { vec![] } else { named(&[".data.rel.ro", ".rodata"]) },
+        named: table,
+        rodata: named(&[".rodata"]),
+        data: named(&[".data", ".noptrdata"]),
+    })
+}
+
 pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<BinaryReport, Error> {
     let path = src.path();
     let bad = |e: goblin::error::Error| src.malformed(Format::Elf, e.to_string());
@@ -68,14 +113,15 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Binary
     let ctx = Ctx::new(header.container().map_err(bad)?, header.endianness().map_err(bad)?);
     let mut found = Found::default();
 
-    // Program headers: only PT_INTERP is wanted.
+    // Program headers: PT_INTERP, and the segments when there are no section headers.
+    let mut phdrs = Vec::new();
     if header.e_phnum > 0 && header.e_phoff > 0 {
         let size = ProgramHeader::size(ctx);
         if usize::from(header.e_phentsize) != size {
             return Err(src.malformed(Format::Elf, format!("program header size {}", header.e_phentsize)));
         }
         let table = src.read(header.e_phoff, (size * usize::from(header.e_phnum)) as u64, "program headers")?;
-        let phdrs = ProgramHeader::parse(&table, 0, usize::from(header.e_phnum), ctx).map_err(bad)?;
+        phdrs = ProgramHeader::parse(&table, 0, usize::from(header.e_phnum), ctx).map_err(bad)?;
         if let Some(ph) = phdrs.iter().find(|p| p.p_type == PT_INTERP) {
             let interp = src.read(ph.p_offset, ph.p_filesz.min(4096), "PT_INTERP")?;
             let interp = String::from_utf8_lossy(interp.split(|&b| b == 0).next().unwrap_or_default()).into_owned();
@@ -116,6 +162,13 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Binary
     if let Some(s) = find(".dep-v0") {
         let data = src.read(s.sh.sh_offset, s.sh.sh_size.min(MAX_SMALL), ".dep-v0")?;
         auditable(&data, path, field(s, s.sh.sh_offset), &mut found);
+    }
+
+    // Go without a build-info version: the pclntab, the runtime version string, the modules.
+    if !found.has_version(Component::Compiler, "go") {
+        if let Some(layout) = go_layout(&sections, &phdrs) {
+            parse_go_pclntab::detect(src, &layout, options, &mut found)?;
+        }
     }
 
     // The C library, from the dynamic section and the version needs, through `sh_link`.

@@ -64,6 +64,10 @@ pub(crate) fn version_needs(src: &Source<'_>, verneed: &SectionHeader, strtab: &
     let e = ctx.le;
     let bad = |m: &str| src.malformed(Format::Elf, format!(".gnu.version_r: {m}"));
     let mut out = Vec::new();
+    if data.is_empty() {
+        // Go's linker writes an empty table into static programs (Debian's age-keygen).
+        return Ok(out);
+    }
     let mut off = 0usize;
     // Elf32_Verneed and Elf64_Verneed have the same 16-byte layout, as do their Vernaux.
     for _ in 0..MAX_ENTRIES {

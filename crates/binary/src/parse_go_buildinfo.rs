@@ -76,7 +76,12 @@ pub(crate) fn parse(data: &[u8]) -> Result<GoBuildInfo, &'static str> {
     } else {
         String::new()
     };
-    let mut info = GoBuildInfo { version: Some(version.to_string()), path: None, module: None };
+    Ok(GoBuildInfo { version: Some(version.to_string()), ..module_lines(&modinfo) })
+}
+
+/// The `path` and `mod` lines of module information text (without its sentinels).
+pub(crate) fn module_lines(modinfo: &str) -> GoBuildInfo {
+    let mut info = GoBuildInfo { version: None, path: None, module: None };
     for line in modinfo.lines() {
         let mut f = line.split('\t');
         match (f.next(), f.next(), f.next()) {
@@ -85,7 +90,7 @@ pub(crate) fn parse(data: &[u8]) -> Result<GoBuildInfo, &'static str> {
             _ => {}
         }
     }
-    Ok(info)
+    info
 }
 
 impl GoBuildInfo {

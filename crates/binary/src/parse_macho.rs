@@ -4,7 +4,8 @@
 //! - `LC_BUILD_VERSION`: the platform, minimum OS and SDK, and the tools that built the slice
 //!   (clang, swift, ld, lld; ids in `kb:toolchain/macho-build-tools.csv`), or the older
 //!   `LC_VERSION_MIN_*` (platform only);
-//! - `__go_buildinfo` (or the start of `__DATA,__data`): Go;
+//! - `__go_buildinfo` (or the start of `__DATA,__data`): Go; without a version from it, Go's
+//!   `__gopclntab`, runtime version string and module text ([`crate::parse_go_pclntab`]);
 //! - `__swift5_*` sections: Swift; `.dep-v0`: cargo-auditable;
 //! - `__TEXT,__const` / `__cstring` (optional): rustc panic paths.
 //!
@@ -18,6 +19,7 @@ use crate::report::{BinaryReport, Component, Format, Platform};
 use crate::scan_rodata::{self, Marks};
 use crate::source::Source;
 use crate::tables::{kb_evidence, tables};
+use crate::parse_go_pclntab::{self, Layout, Region};
 use crate::{parse_go_buildinfo, DetectOptions, Error};
 use goblin::mach::constants::cputype::get_arch_name_from_types;
 use goblin::mach::header::Header;
@@ -64,7 +66,26 @@ struct Sect {
     seg: String,
     name: String,
     offset: u64,
+    addr: u64,
     size: u64,
+}
+
+/// Sections only Go's linker writes.
+const GO_SECTIONS: &[&str] = &["__gopclntab", "__go_buildinfo", "__gosymtab", "__noptrdata", "__typelink", "__itablink"];
+
+/// Where a Go slice keeps its pclntab (`__gopclntab`, or found by its magic in `__rodata`),
+/// strings (`__rodata`, in `__TEXT` and in `__DATA_CONST`) and string headers (`__data`,
+/// `__noptrdata`); `None` for a slice with no Go section.
+fn go_layout<'a>(base: u64, arch: &str, sects: &[Sect]) -> Option<Layout<'a>> {
+    let in_file = |s: &&Sect| s.offset != 0 && s.size != 0;
+    if !sects.iter().any(|s| GO_SECTIONS.contains(&s.name.as_str())) {
+        return None;
+    }
+    let region = |s: &Sect| Region { name: format!("{arch}: {},{}", s.seg, s.name), offset: base + s.offset, vaddr: s.addr, size: s.size, bytes: None };
+    let of = |names: &[&str]| -> Vec<Region<'a>> { sects.iter().filter(in_file).filter(|s| names.contains(&s.name.as_str())).map(region).collect() };
+    let named = of(&["__gopclntab"]).into_iter().next();
+    let rodata = of(&["__rodata"]);
+    Some(Layout { search: if named.is_some() { vec![] } else { rodata.clone() }, named, rodata, data: of(&["__data", "__noptrdata"]) })
 }
 
 fn slice(
@@ -120,13 +141,19 @@ fn slice(
             CommandVariant::Segment64(s) => {
                 for raw in body.get(72..).unwrap_or_default().chunks_exact(80).take(s.nsects as usize) {
                     let s: Section64 = raw.pread_with(0, ctx.le).map_err(|e: scroll::Error| bad(e.into()))?;
-                    sects.push(Sect { seg: name16(&s.segname), name: name16(&s.sectname), offset: u64::from(s.offset), size: s.size });
+                    sects.push(Sect { seg: name16(&s.segname), name: name16(&s.sectname), offset: u64::from(s.offset), addr: s.addr, size: s.size });
                 }
             }
             CommandVariant::Segment32(s) => {
                 for raw in body.get(56..).unwrap_or_default().chunks_exact(68).take(s.nsects as usize) {
                     let s: Section32 = raw.pread_with(0, ctx.le).map_err(|e: scroll::Error| bad(e.into()))?;
-                    sects.push(Sect { seg: name16(&s.segname), name: name16(&s.sectname), offset: u64::from(s.offset), size: u64::from(s.size) });
+                    sects.push(Sect {
+                        seg: name16(&s.segname),
+                        name: name16(&s.sectname),
+                        offset: u64::from(s.offset),
+                        addr: u64::from(s.addr),
+                        size: u64::from(s.size),
+                    });
                 }
             }
             _ => {}
@@ -149,6 +176,11 @@ fn sections(src: &Source<'_>, base: u64, arch: &str, sects: &[Sect], options: &D
         let data = src.read(at, s.size.min(limit), "Go build info")?;
         if let Some(i) = parse_go_buildinfo::find(&data) {
             go(&data[i..], path, field(s, at + i as u64), found);
+        }
+    }
+    if !found.has_version(Component::Compiler, "go") {
+        if let Some(layout) = go_layout(base, arch, sects) {
+            parse_go_pclntab::detect(src, &layout, options, found)?;
         }
     }
     if let Some(s) = sects.iter().filter(in_file).find(|s| s.name.starts_with("__swift5_")) {

@@ -5,7 +5,9 @@
 //! - the CLI header and metadata root (.NET assemblies);
 //! - `.rdata` and `.comment`: GCC/clang/LLD/rustc idents as MinGW and LLVM toolchains leave them,
 //!   the MinGW-w64 runtime's message, rustc panic paths;
-//! - the first 64 KiB of `.data` for Go's build info (where `go version` looks too);
+//! - the first 64 KiB of `.data` for Go's build info (where `go version` looks too); without a
+//!   version from it, Go's pclntab, found by its magic in `.rdata`, the runtime version string
+//!   and the module text ([`crate::parse_go_pclntab`]);
 //! - `.dep-v0` (cargo-auditable).
 //!
 //! The linker version alone (`2.x` from GNU ld, `14.0` from link.exe or lld-link) is never
@@ -19,6 +21,7 @@ use crate::report::{BinaryReport, Component, Format, RichEntry};
 use crate::scan_rodata::{self, Marks};
 use crate::source::Source;
 use crate::tables::{kb_evidence, tables};
+use crate::parse_go_pclntab::{self, Layout, Region};
 use crate::{parse_dotnet, parse_go_buildinfo, DetectOptions, Error};
 use goblin::pe::header::{machine_to_str, CoffHeader};
 use goblin::pe::optional_header::OptionalHeader;
@@ -41,7 +44,7 @@ struct Section {
 /// Detects a PE file's toolchains; `None` when the `MZ` file has no PE header (a DOS
 /// program, or text that starts with "MZ").
 pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Option<BinaryReport>, Error> {
-    let _ = options; // .rdata is always read: it is where PE toolchains keep their idents.
+    // .rdata is always read: it is where PE toolchains keep their idents.
     let path = src.path();
     let bad = |e: goblin::error::Error| src.malformed(Format::Pe, e.to_string());
     let mut head = src.read_prefix(0, 4096, "PE headers")?.into_owned();
@@ -99,6 +102,7 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Option
         }
     }
 
+    let mut rdata = None;
     for s in &sections {
         let (at, size) = (u64::from(s.raw_ptr), u64::from(s.raw_size));
         let field_base = s.name.as_str();
@@ -107,6 +111,9 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Option
                 let data = src.read(at, size.min(MAX_RDATA), "read-only data")?;
                 let marks = Marks { rust: true, fpc: true, mingw: true, idents: true };
                 scan_rodata::scan(&data, at, field_base, path, marks, &mut found);
+                if s.name == ".rdata" && rdata.is_none() {
+                    rdata = Some((s, data));
+                }
             }
             ".data" => {
                 let data = src.read(at, size.min(GO_DATA_PREFIX), ".data")?;
@@ -120,6 +127,27 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Option
             }
             _ => {}
         }
+    }
+
+    // Go without a build-info version: its pclntab lies inside `.rdata`, found by its magic
+    // in the bytes already read; the version string's header is in `.data`.
+    if let (Some((s, data)), false) = (&rdata, found.has_version(Component::Compiler, "go")) {
+        let image_base = opt.as_ref().map_or(0, |o| o.windows_fields.image_base);
+        let region = |s: &Section, bytes| Region {
+            name: s.name.clone(),
+            offset: u64::from(s.raw_ptr),
+            vaddr: image_base.wrapping_add(u64::from(s.virtual_address)),
+            size: u64::from(s.raw_size),
+            bytes,
+        };
+        let rdata = region(s, Some(&data[..]));
+        let layout = Layout {
+            named: None,
+            search: vec![rdata.clone()],
+            rodata: vec![rdata],
+            data: sections.iter().filter(|s| s.name == ".data").map(|s| region(s, None)).collect(),
+        };
+        parse_go_pclntab::detect(src, &layout, options, &mut found)?;
     }
 
     let (detections, unattributed) = found.finish();

@@ -52,6 +52,11 @@ impl<'a> Source<'a> {
         self.path
     }
 
+    /// Bytes that may still be read before the cap.
+    pub(crate) fn remaining(&self) -> u64 {
+        self.cap.saturating_sub(self.spent.get())
+    }
+
     /// Checks a read of `len` bytes at `offset` against the file's length and the cap, and
     /// counts it; returns where it ends.
     fn spend(&self, offset: u64, len: u64, what: &'static str) -> Result<u64, Error> {

@@ -135,3 +135,33 @@ fn same_tree_same_bytes() {
     let b = scan(t.root.path(), &[]).to_json();
     assert_eq!(a, b);
 }
+
+/// Debian's gofmt as shipped, and a copy whose build info a release pipeline removed
+/// (`objcopy --remove-section .go.buildinfo`): both count under one item, the Go release that
+/// `go version` names, the second read from its pclntab and runtime version string.
+#[test]
+fn go_binaries_with_and_without_build_info_share_one_item() {
+    let out = Command::new("go").args(["env", "GOROOT"]).output().expect("go (Debian's golang-go)");
+    let gofmt = Path::new(String::from_utf8(out.stdout).unwrap().trim()).join("bin/gofmt");
+    let out = Command::new("go").arg("version").output().unwrap();
+    // `go version go1.19.8 linux/amd64` -> go1.19
+    let text = String::from_utf8(out.stdout).unwrap();
+    let minor = text.split_whitespace().nth(2).unwrap().split('.').take(2).collect::<Vec<_>>().join(".");
+    let root = tempfile::tempdir().unwrap();
+    fs::create_dir_all(root.path().join("usr/bin")).unwrap();
+    fs::copy(&gofmt, root.path().join("usr/bin/gofmt")).unwrap();
+    let stripped = root.path().join("usr/bin/gofmt-stripped");
+    let status = Command::new("objcopy").args(["--remove-section", ".go.buildinfo"]).arg(&gofmt).arg(&stripped).status().unwrap();
+    assert!(status.success());
+    let inv = scan(root.path(), &[]);
+    let l = layer(&inv);
+    let go: Vec<_> = l.toolchains.iter().filter(|u| u.component == ToolchainComponent::Compiler && u.toolchain.as_deref() == Some("go")).collect();
+    assert_eq!(go.len(), 1, "{go:#?}");
+    assert_eq!(go[0].id, format!("compiler/go/{minor}"));
+    assert_eq!(go[0].examples, vec!["/usr/bin/gofmt", "/usr/bin/gofmt-stripped"]);
+    let confidence = |path: &str| {
+        let b = l.binary_files.iter().find(|b| b.path == path).unwrap();
+        b.detections.iter().find(|d| d.toolchain == "go").unwrap().evidence.iter().filter(|e| !e.source.starts_with("kb:")).map(|e| e.confidence).collect::<Vec<_>>()
+    };
+    assert!(confidence("/usr/bin/gofmt-stripped").contains(&sovstack_inventory::Confidence::Medium));
+}
