@@ -118,6 +118,10 @@ impl Default for ScanOptions {
 }
 
 /// Bad input to [`scan`]. Problems met inside the root are diagnostics, not errors.
+///
+/// A variant that wraps an I/O error gives it as its [`std::error::Error::source`] and does not
+/// repeat it in its own message: the CLI prints the chain (`cannot read endpoints file x: No
+/// such file or directory`), which would otherwise say the cause twice.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScanError {
@@ -128,7 +132,7 @@ pub enum ScanError {
     #[error("root {} is not a directory", .0.display())]
     RootNotDirectory(PathBuf),
     /// The root could not be opened (permissions, I/O).
-    #[error("cannot open root {}: {source}", path.display())]
+    #[error("cannot open root {}", path.display())]
     RootUnreadable {
         /// The root as given.
         path: PathBuf,
@@ -139,7 +143,7 @@ pub enum ScanError {
     #[error("unknown layer `{0}` (known layers: {known})", known = LAYER_IDS.join(", "))]
     UnknownLayer(String),
     /// The endpoints file cannot be read.
-    #[error("cannot read endpoints file {}: {source}", path.display())]
+    #[error("cannot read endpoints file {}", path.display())]
     EndpointsUnreadable {
         /// The file as given.
         path: PathBuf,
