@@ -95,3 +95,50 @@ fn every_bad_line_of_an_endpoints_file_is_reported_up_to_a_cap() {
     assert!(err.contains(&format!("{p}:20:1: ")) && !err.contains(&format!("{p}:21:1: ")), "{err}");
     assert_eq!(err.lines().last().unwrap(), format!("and 5 more problems in {p}"));
 }
+
+#[test]
+fn a_wrong_typed_ruleset_field_is_named_in_plain_words_at_its_place_once() {
+    let dir = tempdir();
+    let path = dir.path().join("rules.yaml");
+    let text = std::fs::read_to_string(repo().join("rulesets/non-aligned.yaml")).unwrap();
+    let line = text.lines().position(|l| l.trim_start().starts_with("weight:") && l.starts_with("    ")).unwrap();
+    let id = text.lines().take(line).filter_map(|l| l.trim_start().strip_prefix("- id: ")).last().unwrap().to_string();
+    let column = text.lines().nth(line).unwrap().find("weight:").unwrap() + "weight: ".len() + 1;
+    let text: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| if i == line { format!("{}weight: \"abc\"\n", &l[..l.find("weight:").unwrap()]) } else { format!("{l}\n") })
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let err = fails(sovstack().args(["ruleset", "validate"]).arg(&path));
+    assert_eq!(
+        err.trim_end(),
+        format!("{}:{}:{column}: ruleset/syntax: rule `{id}`, field `weight`: expected a number, found the string \"abc\"", path.display(), line + 1)
+    );
+}
+
+#[test]
+fn an_unclosed_quote_is_reported_on_the_line_where_it_opens() {
+    let dir = tempdir();
+    let path = dir.path().join("rules.yaml");
+    let text = std::fs::read_to_string(repo().join("rulesets/non-aligned.yaml")).unwrap();
+    // Open a quote in the first rule's title and do not close it; quote the next rule's title
+    // properly. The parser then gives up on that next title, lines later.
+    let titles: Vec<usize> =
+        text.lines().enumerate().filter(|(_, l)| l.starts_with("    title: ")).map(|(i, _)| i).take(2).collect();
+    let (line, next) = (titles[0], titles[1]);
+    let text: String = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| match i {
+            _ if i == line => "    title: \"unclosed\n".to_string(),
+            _ if i == next => format!("    title: \"{}\"\n", &l["    title: ".len()..]),
+            _ => format!("{l}\n"),
+        })
+        .collect();
+    std::fs::write(&path, text).unwrap();
+    let err = fails(sovstack().args(["ruleset", "validate"]).arg(&path));
+    let column = "    title: ".len() + 1;
+    assert!(err.starts_with(&format!("{}:{}:{column}: ruleset/syntax: the double quote opened here is not closed on this line", path.display(), line + 1)), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
