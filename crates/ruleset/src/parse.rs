@@ -38,6 +38,12 @@ pub(crate) fn parse(origin: &str, text: &str) -> Result<RawRuleset, RulesetError
                     path.steps.pop();
                 }
                 let message = describe(e, at.as_ref().map(|(_, n)| *n), text);
+                // serde-saphyr reports a value of the wrong shape (a text where a mapping belongs)
+                // where it gave up, which can be the end of the file: point at the value itself.
+                let (line, column) = match (&at, e) {
+                    (Some((_, node)), serde_saphyr::Error::Unexpected { .. }) => (node.referenced.line(), node.referenced.column()),
+                    _ => (line, column),
+                };
                 match at {
                     Some((path, _)) if !path.is_empty() => (line, column, format!("{}: {message}", path.name())),
                     _ => (line, column, message),
@@ -477,8 +483,12 @@ mod tests {
             let (l, c, m) = syntax_error(&text);
             assert_eq!((l, c, m.as_str()), (line, column, message), "{text}");
         }
-        let (_, _, m) = syntax_error(&rule_with("1", " known_attribution"));
-        assert!(m.starts_with("rule `eu.os.x`, field `criterion`: expected "), "{m}");
+        // serde-saphyr gives up at the end of the file here; the value is on line 12.
+        let (l, c, m) = syntax_error(&rule_with("1", " known_attribution"));
+        assert_eq!(
+            (l, c, m.as_str()),
+            (12, 16, "rule `eu.os.x`, field `criterion`: expected a mapping (`key: value` lines), found the string \"known_attribution\"")
+        );
         let (_, _, m) = syntax_error(&format!("{HEAD}rules:\n  - id: a\n    colour: red\n"));
         assert!(m.starts_with("rule `a`: unknown field `colour`; the fields here are `id`, "), "{m}");
     }
