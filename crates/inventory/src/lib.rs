@@ -476,6 +476,40 @@ pub enum Error {
     },
 }
 
+/// serde's "invalid type: integer `3`, expected a string" as "expected a text value, found the
+/// number 3"; other messages as they are.
+fn plain_json_message(message: &str) -> String {
+    let Some((unexpected, expected)) =
+        message.strip_prefix("invalid type: ").or_else(|| message.strip_prefix("invalid value: ")).and_then(|m| m.split_once(", expected "))
+    else {
+        return message.to_string();
+    };
+    let found = match unexpected {
+        "sequence" => "a list".to_string(),
+        "map" => "an object".to_string(),
+        "null" => "null".to_string(),
+        u => {
+            let u = u.replace('`', "");
+            match u.split_once(' ') {
+                Some(("integer" | "floating", rest)) => format!("the number {}", rest.trim_start_matches("point ")),
+                Some(("string", rest)) => format!("the string {rest}"),
+                Some(("boolean", rest)) => rest.to_string(),
+                _ => u,
+            }
+        }
+    };
+    let expected = match expected {
+        "a string" => "a text value",
+        "a sequence" => "a list",
+        "a boolean" => "true or false",
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i64" => "a whole number",
+        "f32" | "f64" => "a number",
+        e if e.starts_with("struct ") || e.starts_with("a map") => "an object",
+        e => e,
+    };
+    format!("expected {expected}, found {found}")
+}
+
 /// `MODEL.REVISION.ADDITION`, each a number without leading zeros.
 fn schema_ver(v: &str) -> Option<[u64; 3]> {
     let mut parts = v.split('.').map(|p| {
@@ -574,7 +608,17 @@ impl Inventory {
         if theirs[0] != ours[0] || theirs[1] > ours[1] {
             return Err(Error::Version { found });
         }
-        let mut inventory: Inventory = serde_json::from_str(text).map_err(json_err)?;
+        // serde_path_to_error names the field a type error is in (`layers.os[0].name`).
+        let mut de = serde_json::Deserializer::from_str(text);
+        let mut inventory: Inventory = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let Error::Json { line, column, message } = json_err(inner) else { unreachable!("json_err makes Json") };
+            let message = plain_json_message(&message);
+            let message = if path == "." || path.is_empty() { message } else { format!("field `{path}`: {message}") };
+            Error::Json { line, column, message }
+        })?;
+        de.end().map_err(json_err)?;
         if theirs[1] == ours[1] && theirs[2] > ours[2] {
             inventory.diagnostics.push(Diagnostic {
                 code: "inventory/newer-addition".into(),

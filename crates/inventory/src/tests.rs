@@ -113,6 +113,20 @@ fn the_schema_accepts_exactly_the_versions_this_version_reads() {
 }
 
 #[test]
+fn field_errors_name_the_field_in_plain_words() {
+    let err = Inventory::from_json("{\n  \"schema_version\": \"1.0.0\",\n  \"root\": 3\n}").unwrap_err();
+    match err {
+        Error::Json { line, message, .. } => {
+            assert_eq!((line, message.as_str()), (3, "field `root`: expected a text value, found the number 3"))
+        }
+        other => panic!("{other}"),
+    }
+    let json = sample().to_json().replacen("\"live_host\": false", "\"live_host\": \"no\"", 1);
+    let err = Inventory::from_json(&json).unwrap_err().to_string();
+    assert!(err.ends_with("field `live_host`: expected true or false, found the string \"no\""), "{err}");
+}
+
+#[test]
 fn json_errors_carry_line_and_column() {
     let err = Inventory::from_json("{\n  \"schema_version\": \"1.0.0\",\n  \"root\": 3\n}").unwrap_err();
     match err {
