@@ -169,7 +169,12 @@ fn parse_yaml(text: &str, errors: &mut Vec<ParseError>) -> Vec<EndpointSpec> {
         Err(e) => {
             let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
             // The message without serde-saphyr's own location prefix (given separately).
-            let message = serde_saphyr::MessageFormatter::format_message(&serde_saphyr::UserMessageFormatter, e.without_snippet()).into_owned();
+            let message = match e.without_snippet() {
+                serde_saphyr::Error::Unexpected { expected: "string scalar", .. } => {
+                    "expected a single value (text), found a list or a mapping".to_string()
+                }
+                other => serde_saphyr::MessageFormatter::format_message(&serde_saphyr::UserMessageFormatter, other).into_owned(),
+            };
             errors.push(ParseError { line, column, message });
             return Vec::new();
         }
@@ -447,5 +452,7 @@ mod tests {
             assert!(e.line >= line && e.column >= 1, "{text:?}: {e:?}");
             assert!(!e.message.contains("line "), "the location is given once: {e:?}");
         }
+        let errors = endpoints("- ok.example\n- endpoint: [unclosed\n", true).unwrap_err();
+        assert_eq!(errors[0].message, "expected a single value (text), found a list or a mapping");
     }
 }
