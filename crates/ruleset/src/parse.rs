@@ -33,9 +33,18 @@ pub(crate) fn parse(origin: &str, text: &str) -> Result<RawRuleset, RulesetError
             None => {
                 let tree = serde_saphyr::from_str::<Spanned<Node>>(text).ok();
                 let mut at = tree.as_ref().and_then(|t| Path::to(t, line, column));
-                if let (Some((path, _)), serde_saphyr::Error::SerdeUnknownField { .. } | serde_saphyr::Error::DuplicateMappingKey { .. }) = (&mut at, e) {
-                    // The error points at the key: name what holds it, the key is in the message.
-                    path.steps.pop();
+                match (&mut at, e) {
+                    (Some((path, _)), serde_saphyr::Error::SerdeUnknownField { .. } | serde_saphyr::Error::DuplicateMappingKey { .. }) => {
+                        // The error points at the key: name what holds it, the key is in the message.
+                        path.steps.pop();
+                    }
+                    (Some((path, _)), serde_saphyr::Error::SerdeMissingField { .. }) => {
+                        // The error points somewhere in the mapping that lacks the field: name
+                        // the innermost mapping that starts at or before it.
+                        let keep = tree.as_ref().map_or(0, |t| path.mapping_holding(t, (line, column)));
+                        path.steps.truncate(keep);
+                    }
+                    _ => {}
                 }
                 let message = describe(e, at.as_ref().map(|(_, n)| *n), text);
                 // serde-saphyr reports a value of the wrong shape (a text where a mapping belongs)
@@ -256,6 +265,28 @@ impl Path {
         let mut best = None;
         walk(root, (line, column), &mut Vec::new(), &mut best);
         best.map(|(steps, node)| (Path { steps }, node))
+    }
+
+    /// How many steps lead to the innermost mapping on this path that starts at or before `at`.
+    fn mapping_holding(&self, root: &Spanned<Node>, at: (u64, u64)) -> usize {
+        let starts_before = |n: &Spanned<Node>| (n.referenced.line(), n.referenced.column()) <= at;
+        let mut keep = 0;
+        let mut node = root;
+        for (i, step) in self.steps.iter().enumerate() {
+            let next = match (&node.value, step) {
+                (Node::Map(pairs), Step::Key(k)) => pairs.iter().find(|(key, _)| &key.value == k).map(|(_, v)| v),
+                (Node::Seq(items), Step::Index(n, _)) => items.get(*n),
+                _ => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+            if matches!(node.value, Node::Map(_)) && starts_before(node) {
+                keep = i + 1;
+            }
+        }
+        keep
     }
 
     fn is_empty(&self) -> bool {
@@ -489,6 +520,8 @@ mod tests {
             (l, c, m.as_str()),
             (12, 16, "rule `eu.os.x`, field `criterion`: expected a mapping (`key: value` lines), found the string \"known_attribution\"")
         );
+        let (_, _, m) = syntax_error(&format!("{HEAD}rules:\n  - id: a\n    title: x\n    severity: low\n    weight: 1\n    criterion:\n      known_attribution: {{roles: [steward]}}\n"));
+        assert_eq!(m, "rule `a`: missing field `layer`");
         let (_, _, m) = syntax_error(&format!("{HEAD}rules:\n  - id: a\n    colour: red\n"));
         assert!(m.starts_with("rule `a`: unknown field `colour`; the fields here are `id`, "), "{m}");
     }
