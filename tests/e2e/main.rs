@@ -8,6 +8,7 @@ mod audit;
 mod cli_contract;
 mod dns;
 mod determinism;
+mod errors;
 mod gate;
 mod network;
 mod output;

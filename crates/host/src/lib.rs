@@ -222,13 +222,48 @@ impl Host {
         match cached {
             Some(module) => Ok(module),
             None => {
+                if !wasm.starts_with(WASM_MAGIC) {
+                    return Err(PluginError::CompileFailed {
+                        origin: origin.into(),
+                        message: format!(
+                            "the file is not WebAssembly (a .wasm module starts with the bytes \
+                             00 61 73 6d, \"\\0asm\"; this one starts with {})",
+                            hex_prefix(wasm)
+                        ),
+                    });
+                }
                 Module::from_binary(&self.engine, wasm).map_err(|e| PluginError::CompileFailed {
                     origin: origin.into(),
-                    message: format!("{e:#}"),
+                    message: one_line(&format!("{e:#}")),
                 })
             }
         }
     }
+}
+
+/// The first four bytes of every WebAssembly binary module.
+const WASM_MAGIC: &[u8] = b"\0asm";
+
+/// Up to the first four bytes, in hex (`68 65 6c 6c`), or "nothing" for an empty file.
+fn hex_prefix(bytes: &[u8]) -> String {
+    if bytes.is_empty() {
+        return "nothing (the file is empty)".to_string();
+    }
+    let hex: Vec<String> = bytes.iter().take(WASM_MAGIC.len()).map(|b| format!("{b:02x}")).collect();
+    hex.join(" ")
+}
+
+/// wasmtime's messages can embed a `{:#?}` of byte arrays over many lines; a diagnostic is one
+/// line, so runs of white space that hold a line break become one space (and `[ ` / ` ]` lose it).
+fn one_line(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    for (i, line) in message.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+        if i > 0 && !out.ends_with('[') && !line.starts_with(']') {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 impl fmt::Debug for Host {

@@ -296,6 +296,21 @@ fn bytes_that_are_not_wasm_are_refused() {
         .unwrap_err();
     assert_eq!(err.code(), "plugin/compile-failed", "{err}");
     assert_eq!(err.origin(), "test:garbage");
+    assert!(!err.to_string().contains('\n'), "one line: {err}");
+}
+
+#[test]
+fn a_file_that_is_not_wasm_is_said_so_in_one_line() {
+    let err = host().load("notes.txt", b"hello, world\n").unwrap_err();
+    assert_eq!(err.code(), "plugin/compile-failed", "{err}");
+    assert_eq!(
+        err.to_string(),
+        "plugin notes.txt: cannot compile the WebAssembly module: the file is not WebAssembly \
+         (a .wasm module starts with the bytes 00 61 73 6d, \"\\0asm\"; this one starts with \
+         68 65 6c 6c)"
+    );
+    let err = host().load("empty.wasm", b"").unwrap_err();
+    assert!(err.to_string().ends_with("this one starts with nothing (the file is empty))"), "{err}");
 }
 
 #[test]

@@ -11,8 +11,11 @@
 //!
 //! # Versioning
 //! [`SCHEMA_VERSION`] is `MODEL.REVISION.ADDITION` (SchemaVer, as syft does): an ADDITION adds
-//! optional fields and older readers ignore them; a MODEL change breaks readers. [`Inventory::from_json`]
-//! accepts any document of the same MODEL number.
+//! optional fields and older readers ignore them; a REVISION may change what existing fields
+//! mean; a MODEL change breaks readers. [`Inventory::from_json`] reads a document of our MODEL
+//! and of our REVISION or an older one; a newer ADDITION of our MODEL.REVISION is read with an
+//! `inventory/newer-addition` warning among its diagnostics (what it added is ignored); a newer
+//! REVISION or another MODEL is refused.
 
 #![deny(missing_docs)]
 
@@ -32,7 +35,11 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.0";
+pub const SCHEMA_VERSION: &str = "1.2.1";
+
+/// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
+/// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
+pub const SCHEMA_VERSION_PATTERN: &str = r"^1\.[0-2]\.(0|[1-9][0-9]*)$";
 
 /// The layer identifiers, in report order. Used verbatim in `--layers`, as section keys, in
 /// rulesets and in plugin manifests.
@@ -53,6 +60,7 @@ pub fn layer_roles(layer: &str) -> &'static [Role] {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Inventory {
     /// [`SCHEMA_VERSION`] of the writer.
+    #[schemars(regex(pattern = SCHEMA_VERSION_PATTERN))]
     pub schema_version: String,
     /// The program that wrote it.
     pub generator: Generator,
@@ -457,33 +465,172 @@ pub enum Error {
         /// What serde said.
         message: String,
     },
-    /// The document's MODEL version differs from ours.
-    #[error("schema_version {found} is not readable by this sovstack (reads {SCHEMA_VERSION} and other {major}.x.y)", major = SCHEMA_VERSION.split('.').next().unwrap_or("?"))]
+    /// The document's version is another MODEL, or a newer REVISION of ours.
+    #[error(
+        "schema_version {found} is newer than this sovstack reads (up to {SCHEMA_VERSION} and its later \
+         additions); evaluate it with a newer sovstack, or scan again with this one"
+    )]
     Version {
         /// The version found.
         found: String,
     },
 }
 
-impl Inventory {
-    /// Parses an inventory, checking that its MODEL version is ours.
-    pub fn from_json(text: &str) -> Result<Self, Error> {
-        // Look at the version first, so a document from an incompatible future model gets a
-        // version message rather than a confusing field error.
-        #[derive(Deserialize)]
-        struct VersionOnly {
-            schema_version: String,
+/// serde's "invalid type: integer `3`, expected a string" as "expected a text value, found the
+/// number 3"; other messages as they are.
+fn plain_json_message(message: &str) -> String {
+    let Some((unexpected, expected)) =
+        message.strip_prefix("invalid type: ").or_else(|| message.strip_prefix("invalid value: ")).and_then(|m| m.split_once(", expected "))
+    else {
+        return message.to_string();
+    };
+    let found = match unexpected {
+        "sequence" => "a list".to_string(),
+        "map" => "an object".to_string(),
+        "null" => "null".to_string(),
+        u => {
+            let u = u.replace('`', "");
+            match u.split_once(' ') {
+                Some(("integer" | "floating", rest)) => format!("the number {}", rest.trim_start_matches("point ")),
+                Some(("string", rest)) => format!("the string {rest}"),
+                Some(("boolean", rest)) => rest.to_string(),
+                _ => u,
+            }
         }
+    };
+    let expected = match expected {
+        "a string" => "a text value",
+        "a sequence" => "a list",
+        "a boolean" => "true or false",
+        "u8" | "u16" | "u32" | "u64" | "usize" | "i64" => "a whole number",
+        "f32" | "f64" => "a number",
+        e if e.starts_with("struct ") || e.starts_with("a map") => "an object",
+        e => e,
+    };
+    format!("expected {expected}, found {found}")
+}
+
+/// `MODEL.REVISION.ADDITION`, each a number without leading zeros.
+fn schema_ver(v: &str) -> Option<[u64; 3]> {
+    let mut parts = v.split('.').map(|p| {
+        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p == "0" || !p.starts_with('0')))
+            .then(|| p.parse::<u64>().ok())
+            .flatten()
+    });
+    let out = [parts.next()??, parts.next()??, parts.next()??];
+    parts.next().is_none().then_some(out)
+}
+
+/// Reads the top of a document: it must be a JSON object, and its `schema_version` (if any).
+struct Head(Option<serde_json::Value>);
+
+impl<'de> Deserialize<'de> for Head {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        fn not_an_object<E: serde::de::Error>(found: &str) -> E {
+            E::custom(format!("an inventory is a JSON object `{{ \"schema_version\": ... }}` (from `sovstack scan`), but this document is {found}"))
+        }
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Head;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an inventory: a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Head, A::Error> {
+                let mut version = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "schema_version" {
+                        version = Some(map.next_value::<serde_json::Value>()?);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Head(version))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Head, A::Error> {
+                Err(not_an_object("an array"))
+            }
+            fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<Head, E> {
+                Err(not_an_object("a string"))
+            }
+            fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Head, E> {
+                Err(not_an_object("a boolean"))
+            }
+            fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<Head, E> {
+                Err(not_an_object("a number"))
+            }
+            fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<Head, E> {
+                Err(not_an_object("a number"))
+            }
+            fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<Head, E> {
+                Err(not_an_object("a number"))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Head, E> {
+                Err(not_an_object("null"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl Inventory {
+    /// Parses an inventory, checking that this version can read its `schema_version` (see the
+    /// crate's Versioning). A newer ADDITION is read with an `inventory/newer-addition` warning
+    /// appended to its diagnostics.
+    pub fn from_json(text: &str) -> Result<Self, Error> {
         let json_err = |e: serde_json::Error| Error::Json {
             line: e.line(),
             column: e.column(),
             message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
         };
-        let v: VersionOnly = serde_json::from_str(text).map_err(json_err)?;
-        if major(&v.schema_version) != major(SCHEMA_VERSION) {
-            return Err(Error::Version { found: v.schema_version });
+        // Look at the version first, so a document from an incompatible future model gets a
+        // version message rather than a confusing field error.
+        let Head(version) = serde_json::from_str(text).map_err(json_err)?;
+        let at_version = |message: String| {
+            // The line of `"schema_version"`, for the message (the key is unique in the document's
+            // top level, and a nested one would be a later line).
+            let line = text.lines().position(|l| l.contains("\"schema_version\"")).map_or(1, |i| i + 1);
+            let column = text.lines().nth(line - 1).and_then(|l| l.find("\"schema_version\"")).map_or(1, |c| c + 1);
+            Error::Json { line, column, message }
+        };
+        let found = match version {
+            None => return Err(at_version("there is no `schema_version`: is this an inventory from `sovstack scan`?".into())),
+            Some(serde_json::Value::String(s)) => s,
+            Some(other) => {
+                return Err(at_version(format!("field `schema_version`: expected a string such as \"{SCHEMA_VERSION}\", found {other}")))
+            }
+        };
+        let Some(theirs) = schema_ver(&found) else {
+            return Err(at_version(format!(
+                "field `schema_version`: `{found}` is not MODEL.REVISION.ADDITION (three numbers, such as {SCHEMA_VERSION})"
+            )));
+        };
+        let ours = schema_ver(SCHEMA_VERSION).expect("SCHEMA_VERSION is MODEL.REVISION.ADDITION");
+        if theirs[0] != ours[0] || theirs[1] > ours[1] {
+            return Err(Error::Version { found });
         }
-        serde_json::from_str(text).map_err(json_err)
+        // serde_path_to_error names the field a type error is in (`layers.os[0].name`).
+        let mut de = serde_json::Deserializer::from_str(text);
+        let mut inventory: Inventory = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            let Error::Json { line, column, message } = json_err(inner) else { unreachable!("json_err makes Json") };
+            let message = plain_json_message(&message);
+            let message = if path == "." || path.is_empty() { message } else { format!("field `{path}`: {message}") };
+            Error::Json { line, column, message }
+        })?;
+        de.end().map_err(json_err)?;
+        if theirs[1] == ours[1] && theirs[2] > ours[2] {
+            inventory.diagnostics.push(Diagnostic {
+                code: "inventory/newer-addition".into(),
+                severity: DiagnosticSeverity::Warning,
+                message: format!(
+                    "the inventory's schema_version {found} is a newer addition than this sovstack's \
+                     {SCHEMA_VERSION}: it is read, but what the addition brought is ignored"
+                ),
+                path: None,
+            });
+        }
+        Ok(inventory)
     }
 
     /// Serialises the inventory as pretty JSON with a final newline. Field order is fixed by the
@@ -493,10 +640,6 @@ impl Inventory {
         s.push('\n');
         s
     }
-}
-
-fn major(v: &str) -> &str {
-    v.split('.').next().unwrap_or(v)
 }
 
 /// The JSON Schema of the inventory document, generated from the types.

@@ -65,9 +65,65 @@ fn another_model_version_is_refused_with_a_version_message() {
     let json = sample().to_json().replace(SCHEMA_VERSION, "2.0.0");
     let err = Inventory::from_json(&json).unwrap_err().to_string();
     assert!(err.contains("2.0.0"), "{err}");
-    // An ADDITION of the same model is read.
-    let json = sample().to_json().replace(SCHEMA_VERSION, "1.9.0");
-    assert!(Inventory::from_json(&json).is_ok());
+    // A newer REVISION of the same model may mean something else by the same fields.
+    let json = sample().to_json().replace(SCHEMA_VERSION, "1.3.0");
+    let err = Inventory::from_json(&json).unwrap_err().to_string();
+    assert!(err.starts_with("schema_version 1.3.0 is newer than this sovstack reads"), "{err}");
+}
+
+#[test]
+fn a_newer_addition_is_read_with_a_warning_and_older_versions_silently() {
+    let json = sample().to_json().replace(SCHEMA_VERSION, "1.2.7");
+    let inv = Inventory::from_json(&json).unwrap();
+    let last = inv.diagnostics.last().expect("a diagnostic");
+    assert_eq!((last.code.as_str(), last.severity), ("inventory/newer-addition", DiagnosticSeverity::Warning));
+    assert!(last.message.contains("1.2.7") && last.message.contains(SCHEMA_VERSION), "{}", last.message);
+    for older in ["1.0.0", "1.1.0", "1.2.0", SCHEMA_VERSION] {
+        let inv = Inventory::from_json(&sample().to_json().replace(SCHEMA_VERSION, older)).unwrap();
+        assert_eq!(inv.diagnostics, sample().diagnostics, "{older}");
+    }
+}
+
+#[test]
+fn a_document_that_is_not_an_object_or_lacks_a_good_version_is_named_plainly() {
+    // (document, line, message)
+    let table = [
+        ("[1,2,3]", 1, "an inventory is a JSON object `{ \"schema_version\": ... }` (from `sovstack scan`), but this document is an array"),
+        ("\"x\"", 1, "an inventory is a JSON object `{ \"schema_version\": ... }` (from `sovstack scan`), but this document is a string"),
+        ("{\n  \"root\": \"/\"\n}", 1, "there is no `schema_version`: is this an inventory from `sovstack scan`?"),
+        ("{\n  \"schema_version\": 1\n}", 2, "field `schema_version`: expected a string such as \"1.2.1\", found 1"),
+        ("{\n  \"schema_version\": \"1.2\"\n}", 2, "field `schema_version`: `1.2` is not MODEL.REVISION.ADDITION (three numbers, such as 1.2.1)"),
+    ];
+    for (text, want_line, want) in table {
+        match Inventory::from_json(text).unwrap_err() {
+            Error::Json { line, message, .. } => assert_eq!((line, message.as_str()), (want_line, want), "{text}"),
+            other => panic!("{text}: {other}"),
+        }
+    }
+}
+
+#[test]
+fn the_schema_accepts_exactly_the_versions_this_version_reads() {
+    let validator = jsonschema::validator_for(&json_schema()).unwrap();
+    for v in ["1.0.0", "1.1.0", "1.2.0", "1.2.1", "1.2.9", "1.2.10", "1.3.0", "2.0.0", "0.9.0", "1.2", "1.02.0", "1.2.0-rc1", "v1.2.0"] {
+        let json = sample().to_json().replace(SCHEMA_VERSION, v);
+        let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(validator.is_valid(&doc), Inventory::from_json(&json).is_ok(), "{v}");
+    }
+}
+
+#[test]
+fn field_errors_name_the_field_in_plain_words() {
+    let err = Inventory::from_json("{\n  \"schema_version\": \"1.0.0\",\n  \"root\": 3\n}").unwrap_err();
+    match err {
+        Error::Json { line, message, .. } => {
+            assert_eq!((line, message.as_str()), (3, "field `root`: expected a text value, found the number 3"))
+        }
+        other => panic!("{other}"),
+    }
+    let json = sample().to_json().replacen("\"live_host\": false", "\"live_host\": \"no\"", 1);
+    let err = Inventory::from_json(&json).unwrap_err().to_string();
+    assert!(err.ends_with("field `live_host`: expected true or false, found the string \"no\""), "{err}");
 }
 
 #[test]

@@ -54,7 +54,7 @@ use std::time::Duration;
 /// The parsers of each input format, public for fuzzing and reuse. They never fail and never
 /// panic: what they cannot read they report in their result.
 pub mod parse {
-    pub use crate::layers::network::parse_endpoints::{endpoints, EndpointSpec, ParseError};
+    pub use crate::layers::network::parse_endpoints::{endpoints, EndpointSpec, ParseError, MAX_LISTED_PROBLEMS};
     pub use crate::layers::os::parse_os_release::{os_release, Entry, LineError, OsRelease};
     pub use crate::layers::os::parse_proc_version::{proc_version, ProcVersion};
     pub use crate::layers::processor::identify::{
@@ -118,6 +118,10 @@ impl Default for ScanOptions {
 }
 
 /// Bad input to [`scan`]. Problems met inside the root are diagnostics, not errors.
+///
+/// A variant that wraps an I/O error gives it as its [`std::error::Error::source`] and does not
+/// repeat it in its own message: the CLI prints the chain (`cannot read endpoints file x: No
+/// such file or directory`), which would otherwise say the cause twice.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ScanError {
@@ -128,7 +132,7 @@ pub enum ScanError {
     #[error("root {} is not a directory", .0.display())]
     RootNotDirectory(PathBuf),
     /// The root could not be opened (permissions, I/O).
-    #[error("cannot open root {}: {source}", path.display())]
+    #[error("cannot open root {}", path.display())]
     RootUnreadable {
         /// The root as given.
         path: PathBuf,
@@ -139,20 +143,21 @@ pub enum ScanError {
     #[error("unknown layer `{0}` (known layers: {known})", known = LAYER_IDS.join(", "))]
     UnknownLayer(String),
     /// The endpoints file cannot be read.
-    #[error("cannot read endpoints file {}: {source}", path.display())]
+    #[error("cannot read endpoints file {}", path.display())]
     EndpointsUnreadable {
         /// The file as given.
         path: PathBuf,
         /// What the operating system said.
         source: io::Error,
     },
-    /// The endpoints file is malformed.
-    #[error("{}:{}:{}: {}", path.display(), error.line, error.column, error.message)]
+    /// The endpoints file is malformed. The message has one line per problem,
+    /// `FILE:LINE:COLUMN: what`, up to [`parse::MAX_LISTED_PROBLEMS`], then how many more.
+    #[error("{}", render_endpoint_errors(path, errors))]
     Endpoints {
         /// The file as given.
         path: PathBuf,
-        /// Where and what.
-        error: parse::ParseError,
+        /// Every problem, in file order (never empty).
+        errors: Vec<parse::ParseError>,
     },
     /// A `--domain` is not a domain name.
     #[error("{0}")]
@@ -160,6 +165,18 @@ pub enum ScanError {
     /// The network layer needs the data directory and none was given or it cannot be loaded.
     #[error("network data: {0}")]
     NetworkData(String),
+}
+
+fn render_endpoint_errors(path: &Path, errors: &[parse::ParseError]) -> String {
+    let mut lines: Vec<String> = errors
+        .iter()
+        .take(parse::MAX_LISTED_PROBLEMS)
+        .map(|e| format!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message))
+        .collect();
+    if let Some(more) = errors.len().checked_sub(parse::MAX_LISTED_PROBLEMS).filter(|&n| n > 0) {
+        lines.push(format!("and {more} more problem{} in {}", if more == 1 { "" } else { "s" }, path.display()));
+    }
+    lines.join("\n")
 }
 
 /// Scans `opts.root` for the requested layers.
@@ -216,7 +233,7 @@ fn network_plan(opts: &ScanOptions) -> Result<NetworkPlan, ScanError> {
             .map_err(|source| ScanError::EndpointsUnreadable { path: path.clone(), source })?;
         let yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
         endpoints = parse::endpoints(&text, yaml)
-            .map_err(|error| ScanError::Endpoints { path: path.clone(), error })?;
+            .map_err(|errors| ScanError::Endpoints { path: path.clone(), errors })?;
     }
     for d in &opts.domains {
         endpoints.extend(discover(d).map_err(ScanError::Domain)?);

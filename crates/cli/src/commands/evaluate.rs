@@ -35,6 +35,9 @@ impl Args {
             sovstack_inventory::Error::Json { line, column, message } => anyhow::anyhow!("{name}:{line}:{column}: {message}"),
             other => anyhow::anyhow!("{name}: {other}"),
         })?;
+        for d in inventory.diagnostics.iter().filter(|d| d.code == "inventory/newer-addition") {
+            eprintln!("sovstack: warning: {name}: {}", d.message);
+        }
         evaluate_and_report(&load_kb()?, &inventory, &self.eval, &[&self.inventory])
     }
 }
