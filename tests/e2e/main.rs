@@ -12,4 +12,5 @@ mod gate;
 mod network;
 mod plugins;
 mod schema;
+mod table;
 mod toolchain;
