@@ -55,7 +55,7 @@ const SEAL_NAMES: [&str; 5] = [
 ];
 
 /// Facts shown only with `wide`: long lists that repeat what the actors already say.
-const DETAIL_FACTS: [&str; 6] = ["addresses", "cname_chain", "examples", "mx", "ns", "errors"];
+const DETAIL_FACTS: [&str; 5] = ["addresses", "cname_chain", "examples", "mx", "ns"];
 
 impl Format for Table {
     fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
@@ -285,7 +285,8 @@ impl Table {
         let o = &r.overall;
         let mut overall_detail = detail(r.method, &o.objectives, &o.shares, o.concentration_index);
         if !o.not_assessed.is_empty() {
-            overall_detail.push_str(&format!("\nnot assessed: {}", o.not_assessed.join(", ")));
+            let sep = if overall_detail.is_empty() { "" } else { "\n" };
+            overall_detail.push_str(&format!("{sep}not assessed: {}", o.not_assessed.join(", ")));
         }
         t.add_row(vec![
             Cell::new("overall"),
