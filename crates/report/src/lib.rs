@@ -59,7 +59,7 @@ pub struct ScanSummary {
     pub live_host: bool,
     /// What was actually audited, in words, in order: `root DIR` (with `(live host)`) when a
     /// layer read the root (processor, os, toolchain), `endpoints file FILE` and `domain D` for
-    /// the network layer. Added in report 1.0.1.
+    /// the network layer (`no network endpoints` when it had none). Added in report 1.0.1.
     pub audited: Vec<String>,
     /// The inventory's schema version.
     pub inventory_schema_version: String,
