@@ -15,4 +15,5 @@ mod output;
 mod plugins;
 mod ruleset_cmd;
 mod schema;
+mod table;
 mod toolchain;

@@ -147,14 +147,17 @@ fn audit_judges_the_network_layer_with_both_rulesets() {
     let facts = &mail["facts"];
     assert!(facts["mx"].as_str().unwrap().contains("outlook.com"), "{facts}");
     assert!(facts["addresses"].as_str().unwrap().contains("52.101.0.10 AS8075 Microsoft Corporation (US)"), "{facts}");
-    assert!(facts["reachable_by"].as_str().unwrap().contains("US law"), "{facts}");
+    assert!(facts["jurisdiction"].as_str().unwrap().contains("reachable by US law through Microsoft Corporation (network operator)"), "{facts}");
     // The laws reaching the US operator are attached for the rulesets.
     let op = mail["actors"].as_array().unwrap().iter().find(|a| a["role"] == "network_operator").unwrap();
     assert!(op["laws"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().starts_with("us-")), "{op}");
 
     // The app's data sits in Germany (home for the EU view) but its operator is reachable by US law.
     let app = &items[1];
-    assert!(app["facts"]["reachable_by"].as_str().unwrap().contains("EU law (location)"), "{}", app["facts"]);
+    // The headline contrast, as such.
+    let jurisdiction = app["facts"]["jurisdiction"].as_str().unwrap();
+    assert!(jurisdiction.starts_with("located in the EU (Germany)"), "{jurisdiction}");
+    assert!(jurisdiction.contains(", reachable by US law through "), "{jurisdiction}");
     let eu = ruleset(&report, "eu-sovereignty");
     let net = &eu["layers"]["network"];
     assert_eq!(net["plugin"], "network");
@@ -175,7 +178,12 @@ fn audit_judges_the_network_layer_with_both_rulesets() {
     // The table tells the same story.
     let (code, out, err) = run(sovstack().args(["audit", "--layers", "network", "--resolver", &resolver]).arg("--endpoints").arg(&file));
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("Network layer") && out.contains("AS8075"), "{out}");
+    assert!(out.contains("Network layer") && out.contains("Microsoft Corporation"), "{out}");
+    // The addresses are a detail the default table leaves to --wide.
+    assert!(!out.contains("AS8075"), "{out}");
+    let (code, out, err) = run(sovstack().args(["audit", "--layers", "network", "--wide", "--resolver", &resolver]).arg("--endpoints").arg(&file));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("52.101.0.10 AS8075 Microsoft Corporation (US)"), "{out}");
 }
 
 #[test]

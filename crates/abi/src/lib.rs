@@ -49,7 +49,8 @@
 //! * `openness`: how the actors are governed ([`Governance`]); the level is the lowest among them,
 //!   taken from the criterion's [`OpennessLevels`].
 //! * For both, an item whose level is below `pass_level` gives one finding carrying the level,
-//!   whose message names each of its actors below `pass_level`.
+//!   whose message names each of its actors below `pass_level` (and whose [`Finding::actors`]
+//!   points at them).
 //! * `known_attribution`: one finding per actor of the named roles whose identity is unknown (no
 //!   name); it gives no level.
 //! * `concentration` (layer-wide): each judged item weighs its [`AttributedItem::weight`] (1 when
@@ -219,6 +220,25 @@ pub struct Actor {
     pub laws: Vec<String>,
     /// How the actor is governed.
     pub governance: Governance,
+    /// The country's name in words (`United States`), for messages; absent when the country is
+    /// unknown or the knowledge base has no name for it. Added within ABI version 1: omitted
+    /// when absent, and a plugin built before it ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_name: Option<String>,
+    /// The readable names of [`Actor::laws`], in the same order (`US CLOUD Act`), for
+    /// messages. Added within ABI version 1: omitted when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub law_names: Vec<String>,
+}
+
+impl Actor {
+    /// The readable name of the `i`-th law, or its id when the request carries no name for it.
+    pub fn law_name(&self, i: usize) -> Option<&str> {
+        match self.law_names.get(i) {
+            Some(n) if !n.trim().is_empty() => Some(n.as_str()),
+            _ => self.laws.get(i).map(String::as_str),
+        }
+    }
 }
 
 /// How an actor is governed: the non-aligned view gives credit to the commons.
@@ -545,8 +565,14 @@ pub struct Finding {
     /// Level 0-4 the rule gave the item, where it gives one.
     #[serde(default)]
     pub level: Option<u8>,
-    /// One sentence for a person.
+    /// A sentence or two for a person: who, in what role, where, which law, and what it means.
     pub message: String,
+    /// The evidence: indexes (from 0) into the item's [`AttributedItem::actors`] of the actors
+    /// the finding is about, in the item's order; empty for a layer-wide finding. The report
+    /// keeps the item's actors in the same order, each with its confidence. Added within ABI
+    /// version 1: omitted when empty, absent from the responses of plugins built before it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub actors: Vec<usize>,
 }
 
 /// A layer's score under one ruleset.

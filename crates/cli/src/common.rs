@@ -82,6 +82,21 @@ pub struct EvalOptions {
     /// Exit 1 when any finding is at least this severe.
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
+
+    /// Tables no wider than N columns. Default: the terminal's width on a terminal, 100 in a
+    /// pipe or a file (so the bytes do not depend on the terminal).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(40..=1000))]
+    pub width: Option<u16>,
+
+    /// Tables with everything: every fact, each organisation's blocs, laws and evidence, all of
+    /// a finding's evidence; no width limit.
+    #[arg(long, conflicts_with = "width")]
+    pub wide: bool,
+
+    /// Table borders in ASCII. Default: ASCII on a terminal whose locale (LC_ALL, LC_CTYPE,
+    /// LANG) is not UTF-8, box-drawing characters otherwise.
+    #[arg(long)]
+    pub ascii: bool,
 }
 
 fn parse_score(s: &str) -> Result<f64, String> {
@@ -192,7 +207,8 @@ pub fn evaluate_and_report(kb: &Kb, inventory: &Inventory, opts: &EvalOptions, i
     }
     let mut bytes = Vec::new();
     let kind: FormatKind = opts.format.into();
-    kind.renderer(output::color_wanted(opts.output.is_some())).write(&report, &mut bytes)?;
+    let table = output::table_options(opts.output.is_some(), opts.width, opts.wide, opts.ascii);
+    kind.renderer(table).write(&report, &mut bytes)?;
     output::emit(opts.output.as_deref(), &bytes)?;
 
     let plugin_failed = report.diagnostics.iter().any(|d| d.code.starts_with("plugin/"));

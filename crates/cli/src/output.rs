@@ -15,6 +15,7 @@
 //! - directories and block devices are refused.
 
 use anyhow::{bail, Context, Result};
+use sovstack_report::{TableOptions, DEFAULT_WIDTH};
 use std::fs::{File, OpenOptions};
 use std::io::{self, IsTerminal, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, OpenOptionsExt, PermissionsExt};
@@ -253,6 +254,30 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
 /// Colours only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
 pub fn color_wanted(to_file: bool) -> bool {
     !to_file && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// How tables are drawn. The terminal is consulted only when stdout is one and no file is
+/// written: a pipe or a file gets [`DEFAULT_WIDTH`] and box-drawing borders unless the options
+/// say otherwise, so the same inputs give the same bytes.
+pub fn table_options(to_file: bool, width: Option<u16>, wide: bool, ascii: bool) -> TableOptions {
+    let terminal = !to_file && io::stdout().is_terminal();
+    let width = width.unwrap_or_else(|| match terminal.then(terminal_size::terminal_size).flatten() {
+        Some((terminal_size::Width(w), _)) if w > 0 => w,
+        _ => DEFAULT_WIDTH,
+    });
+    TableOptions { color: color_wanted(to_file), width, ascii: ascii || (terminal && !utf8_locale()), wide }
+}
+
+/// Whether the locale's character set is UTF-8: the first of `LC_ALL`, `LC_CTYPE`, `LANG` that
+/// is set and not empty decides, as for any C program; none set is the C locale (ASCII).
+fn utf8_locale() -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("utf-8") || v.contains("utf8")
+        })
 }
 
 /// Progress goes to stderr, and only when stderr is a terminal.

@@ -20,6 +20,8 @@ fn actor(role: &str, name: &str, country: &str, laws: &[&str], governance: Gover
         blocs: vec!["NATO".into(), "G7".into()],
         laws: laws.iter().map(|l| l.to_string()).collect(),
         governance,
+        country_name: None,
+        law_names: vec![],
     }
 }
 

@@ -34,34 +34,72 @@ pub(crate) fn item_report(kb: &Kb, inventory: &Inventory, item: &dyn Item) -> It
             .actors()
             .iter()
             .map(|a| {
-                let AbiActor { role, name, country, blocs, laws, governance } = actor(kb, a);
+                let AbiActor { role, name, country, blocs, laws, governance, country_name, law_names } = actor(kb, a);
                 let confidence = a.evidence.iter().map(|e| e.confidence).min().unwrap_or(Confidence::Low);
-                ActorReport { role, name, country, blocs, laws, governance, confidence }
+                let evidence = a.evidence.iter().map(evidence_words).collect();
+                ActorReport { role, name, country, country_name, blocs, laws, law_names, governance, confidence, evidence }
             })
             .collect(),
         findings: Vec::new(),
     }
 }
 
-/// An inventory actor with its country's blocs and the laws that reach it.
+/// An inventory actor with its country's name and blocs, and the laws that reach it (ids and
+/// readable names, in the same order).
 fn actor(kb: &Kb, a: &Actor) -> AbiActor {
-    let (blocs, laws) = match &a.country {
+    let (blocs, laws, country_name) = match &a.country {
         Some(code) => {
-            let blocs = kb.country(code.as_str()).map(|c| c.blocs.clone()).unwrap_or_default();
-            let mut laws: Vec<String> = kb.laws_reaching(code.as_str()).iter().map(|l| l.id.clone()).collect();
+            let country = kb.country(code.as_str());
+            let blocs = country.map(|c| c.blocs.clone()).unwrap_or_default();
+            let mut laws: Vec<(String, String)> =
+                kb.laws_reaching(code.as_str()).iter().map(|l| (l.id.clone(), l.short_name.clone())).collect();
             laws.sort();
-            (blocs, laws)
+            (blocs, laws, country.map(|c| c.name.clone()))
         }
-        None => (Vec::new(), Vec::new()),
+        None => (Vec::new(), Vec::new(), None),
     };
     AbiActor {
         role: a.role.as_str().to_string(),
         name: a.name.clone(),
         country: a.country.as_ref().map(|c| c.as_str().to_string()),
         blocs,
-        laws,
+        law_names: laws.iter().map(|(_, n)| n.clone()).collect(),
+        laws: laws.into_iter().map(|(id, _)| id).collect(),
         governance: governance(a.governance),
+        country_name,
     }
+}
+
+/// One piece of evidence in a line: `proc/cpuinfo:5 vendor_id = AuthenticAMD (read from the file,
+/// high confidence)`.
+fn evidence_words(e: &sovstack_inventory::Evidence) -> String {
+    let mut s = e.source.clone();
+    if let Some(line) = e.line {
+        s.push_str(&format!(":{line}"));
+    }
+    match (&e.field, &e.value) {
+        (Some(f), Some(v)) => s.push_str(&format!(" {f} = {v}")),
+        (Some(f), None) => s.push_str(&format!(" {f}")),
+        (None, Some(v)) => s.push_str(&format!(" {v}")),
+        (None, None) => {}
+    }
+    use sovstack_inventory::Method;
+    let method = match e.method {
+        Method::FileField => "read from the file",
+        Method::KbLookup => "knowledge base",
+        Method::KbPattern => "knowledge-base pattern",
+        Method::Sysinfo => "asked the live host",
+        Method::Derived => "derived",
+        Method::Dns => "DNS answer",
+        Method::DatasetLookup => "network dataset",
+    };
+    let confidence = match e.confidence {
+        Confidence::Low => "low",
+        Confidence::Medium => "medium",
+        Confidence::High => "high",
+    };
+    s.push_str(&format!(" ({method}, {confidence} confidence)"));
+    s
 }
 
 /// A few facts beside the label, so a person can tell two items apart.
@@ -132,7 +170,8 @@ fn packagers<'a>(inventory: &'a Inventory, t: &ToolchainUse) -> std::collections
 
 /// An endpoint in a few lines: how DNS led to its addresses, who holds each address and where
 /// it stands, and whose law reaches it ("via CNAME e1234.a.akamaiedge.net (akamai)", "23.32.0.10
-/// AS20940 Akamai (US), located NL", "reachable by: EU law (location), US law (network_operator)").
+/// AS20940 Akamai (US), located NL", "jurisdiction: located in the EU (Netherlands), reachable by
+/// US law through Akamai Technologies (network operator)").
 fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>) {
     f.insert("resolution".into(), format!("{:?}", ep.resolution).to_lowercase());
     let hops: Vec<String> = ep
@@ -190,21 +229,55 @@ fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>
     if !ep.errors.is_empty() {
         f.insert("errors".into(), ep.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "));
     }
-    // Whose law reaches the endpoint: the EU as one jurisdiction for its members, any other
-    // country by itself; with the roles that bring it in.
-    let mut reach: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    // The network layer's headline: where the data sits against whose law reaches the
+    // organisations that hold it ("located in the EU (Germany), reachable by US law through
+    // Amazon.com, Inc. (network operator)"). The EU counts as one jurisdiction for its members.
+    let in_eu = |code: &str| kb.country(code).is_some_and(|c| c.blocs.iter().any(|b| b == "EU"));
+    let country_name = |code: &str| kb.country(code).map_or(code.to_string(), |c| c.name.clone());
+    let jurisdiction = |code: &str| if in_eu(code) { "EU".to_string() } else { code.to_string() };
+    let mut located: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut reach: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for a in &ep.actors {
         let Some(code) = &a.country else { continue };
-        let in_eu = kb.country(code.as_str()).is_some_and(|c| c.blocs.iter().any(|b| b == "EU"));
-        let who = if in_eu { "EU".to_string() } else { code.to_string() };
-        let roles = reach.entry(who).or_default();
-        if !roles.contains(&a.role.as_str()) {
-            roles.push(a.role.as_str());
+        let code = code.as_str();
+        if a.role == sovstack_inventory::Role::Location {
+            let names = located.entry(jurisdiction(code)).or_default();
+            let name = country_name(code);
+            if !names.contains(&name) {
+                names.push(name);
+            }
+            continue;
+        }
+        let who = format!("{} ({})", a.name.as_deref().unwrap_or("an unidentified organisation"), role_words(a.role.as_str()));
+        let holders = reach.entry(jurisdiction(code)).or_default();
+        if !holders.contains(&who) {
+            holders.push(who);
         }
     }
-    if !reach.is_empty() {
-        let parts: Vec<String> = reach.iter().map(|(j, roles)| format!("{j} law ({})", roles.join(", "))).collect();
-        f.insert("reachable_by".into(), parts.join(", "));
+    let mut parts: Vec<String> = Vec::new();
+    if !located.is_empty() {
+        let places: Vec<String> = located
+            .iter()
+            .map(|(j, names)| if j == "EU" { format!("the EU ({})", names.join(", ")) } else { names.join(", ") })
+            .collect();
+        parts.push(format!("located in {}", places.join(" and ")));
+    }
+    for (j, holders) in &reach {
+        parts.push(format!("reachable by {j} law through {}", holders.join(", ")));
+    }
+    if !parts.is_empty() {
+        f.insert("jurisdiction".into(), parts.join(", "));
+    }
+}
+
+/// A role in a person's words (`network operator`, `DNS host`).
+fn role_words(role: &str) -> String {
+    match role {
+        "dns_provider" => "DNS host".to_string(),
+        "libc" => "C library".to_string(),
+        "isa_owner" => "instruction-set owner".to_string(),
+        "soc_vendor" => "chip vendor".to_string(),
+        other => other.replace('_', " "),
     }
 }
 

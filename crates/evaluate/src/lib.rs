@@ -18,7 +18,7 @@ pub use attribute::{attribute_item, attributed_items};
 
 use sovstack_abi::{EvaluateRequest, ABI_VERSION};
 use sovstack_host::{Host, Plugin};
-use sovstack_inventory::{Diagnostic, DiagnosticSeverity, Generator, Inventory, DataRef};
+use sovstack_inventory::{DataRef, Diagnostic, DiagnosticSeverity, EndpointKind, Generator, Inventory};
 use sovstack_kb::Kb;
 use sovstack_report::{
     InputRef, Inputs, ItemFinding, LayerReport, LayerResult, PluginRef, Report, RulesetResult,
@@ -115,7 +115,12 @@ impl Evaluator<'_> {
             report_version: REPORT_VERSION.to_string(),
             generator: Generator { name: "sovstack".into(), version: env!("CARGO_PKG_VERSION").into() },
             generated_at,
-            scan: ScanSummary { root: inventory.root.clone(), live_host: inventory.live_host, inventory_schema_version: inventory.schema_version.clone() },
+            scan: ScanSummary {
+                root: inventory.root.clone(),
+                live_host: inventory.live_host,
+                audited: audited(inventory),
+                inventory_schema_version: inventory.schema_version.clone(),
+            },
             inputs: Inputs {
                 scan_knowledge_base: inventory.knowledge_base.clone(),
                 knowledge_base: self.kb.data_ref(),
@@ -128,6 +133,37 @@ impl Evaluator<'_> {
             gate: None,
         }
     }
+}
+
+/// What was audited, in words: the root when a layer read it (processor, os, toolchain), the
+/// endpoints files and domains the network layer was given. A network-only audit read no root.
+fn audited(inventory: &Inventory) -> Vec<String> {
+    let mut out = Vec::new();
+    let layers = inventory.layers.present();
+    if layers.iter().any(|l| *l != "network") {
+        out.push(format!("root {}{}", inventory.root, if inventory.live_host { " (live host)" } else { "" }));
+    }
+    if let Some(net) = &inventory.layers.network {
+        for ep in &net.endpoints {
+            let what = if ep.given.source == "--domain" {
+                // `--domain D` makes D's mail, name-server and SPF endpoints (named D) and hosts
+                // under D (www.D, ...): the first say which domain it was.
+                match (ep.kind, &ep.name) {
+                    (EndpointKind::Mail | EndpointKind::NameServers | EndpointKind::Spf, Some(d)) => format!("domain {d}"),
+                    _ => continue,
+                }
+            } else {
+                format!("endpoints file {}", ep.given.source)
+            };
+            if !out.contains(&what) {
+                out.push(what);
+            }
+        }
+        if net.endpoints.is_empty() {
+            out.push("no network endpoints".to_string());
+        }
+    }
+    out
 }
 
 /// How a plugin is listed among the report's inputs and by `sovstack plugin list`.

@@ -44,6 +44,8 @@ pub struct Law {
     pub country: CountryCode,
     /// Name.
     pub name: String,
+    /// The name a reader knows it by, with its country (`US CLOUD Act`), for messages.
+    pub short_name: String,
     /// Year enacted (or last substantially revised, as the summary says).
     pub year: Option<u16>,
     /// Whether it compels a company headquartered in `country` to hand over data it holds
@@ -86,6 +88,7 @@ struct LawRow {
     id: String,
     country: String,
     name: String,
+    short_name: String,
     year: Option<u16>,
     extraterritorial: bool,
     summary: String,
@@ -184,6 +187,7 @@ impl Geo {
             let (line, r) = (row.line, row.rec);
             for (field, value) in [
                 ("name", &r.name),
+                ("short_name", &r.short_name),
                 ("summary", &r.summary),
                 ("source", &r.source),
             ] {
@@ -210,6 +214,7 @@ impl Geo {
                 id: r.id,
                 country,
                 name: r.name,
+                short_name: r.short_name,
                 year: r.year,
                 extraterritorial: r.extraterritorial,
                 summary: r.summary,
@@ -398,6 +403,9 @@ mod tests {
                 .year,
             Some(2018)
         );
+        let short = |id: &str| g.laws().iter().find(|l| l.id == id).unwrap().short_name.clone();
+        assert_eq!(short("us-cloud-act"), "US CLOUD Act");
+        assert_eq!(short("us-fisa-702"), "US FISA Section 702");
     }
 
     #[test]
@@ -451,17 +459,17 @@ mod tests {
             ),
             (
                 LAWS,
-                "id,country,name,year,extraterritorial,summary,source\nus-x,US,n,2001,maybe,s,u\n",
-                "kb: geo/laws.csv:2: field 5",
+                "id,country,name,short_name,year,extraterritorial,summary,source\nus-x,US,n,x,2001,maybe,s,u\n",
+                "kb: geo/laws.csv:2: field 6",
             ),
             (
                 LAWS,
-                "id,country,name,year,extraterritorial,summary,source\nUS_X,US,n,2001,true,s,u\n",
+                "id,country,name,short_name,year,extraterritorial,summary,source\nUS_X,US,n,x,2001,true,s,u\n",
                 "kb: geo/laws.csv:2: law id `US_X` is not kebab-case",
             ),
             (
                 LAWS,
-                "id,country,name,year,extraterritorial,summary,source\nus-x,QQ,n,,true,s,u\n",
+                "id,country,name,short_name,year,extraterritorial,summary,source\nus-x,QQ,n,x,,true,s,u\n",
                 "kb: geo/laws.csv:2: unknown country `QQ`",
             ),
         ];

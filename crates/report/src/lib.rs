@@ -13,7 +13,7 @@
 pub mod formats;
 mod gate;
 
-pub use formats::{Format, FormatKind};
+pub use formats::{Format, FormatKind, TableOptions, DEFAULT_WIDTH};
 pub use gate::{Gate, GateOutcome};
 
 use serde::Serialize;
@@ -23,7 +23,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.0";
+pub const REPORT_VERSION: &str = "1.0.1";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -57,6 +57,10 @@ pub struct ScanSummary {
     pub root: String,
     /// Whether the live host was consulted.
     pub live_host: bool,
+    /// What was actually audited, in words, in order: `root DIR` (with `(live host)`) when a
+    /// layer read the root (processor, os, toolchain), `endpoints file FILE` and `domain D` for
+    /// the network layer (`no network endpoints` when it had none). Added in report 1.0.1.
+    pub audited: Vec<String>,
     /// The inventory's schema version.
     pub inventory_schema_version: String,
 }
@@ -134,14 +138,23 @@ pub struct ActorReport {
     /// Headquarters country.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The country's name (`United States`), when known. Added in report 1.0.1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country_name: Option<String>,
     /// Blocs of that country.
     pub blocs: Vec<String>,
     /// Extraterritorial laws reaching it.
     pub laws: Vec<String>,
+    /// The readable names of `laws`, in the same order (`US CLOUD Act`). Added in report 1.0.1.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub law_names: Vec<String>,
     /// Governance.
     pub governance: Governance,
     /// The lowest confidence among the attribution's evidence.
     pub confidence: Confidence,
+    /// The attribution's evidence, one line each (`proc/cpuinfo:5 vendor_id = AuthenticAMD
+    /// (read from the file, high confidence)`). Added in report 1.0.1.
+    pub evidence: Vec<String>,
 }
 
 /// A finding on an item, with the ruleset that made it.

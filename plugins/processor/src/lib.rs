@@ -43,7 +43,8 @@ mod tests {
                     {"role": "isa_owner", "name": "Advanced Micro Devices, Inc.", "country": "US",
                      "blocs": ["NATO", "G7"], "laws": ["us-cloud-act", "us-fisa-702"], "governance": "company"},
                     {"role": "core_designer", "name": "Advanced Micro Devices, Inc.", "country": "US",
-                     "blocs": ["NATO", "G7"], "laws": ["us-cloud-act", "us-fisa-702"], "governance": "company"},
+                     "blocs": ["NATO", "G7"], "laws": ["us-cloud-act", "us-fisa-702"], "governance": "company",
+                     "country_name": "United States", "law_names": ["US CLOUD Act", "US FISA Section 702"]},
                     {"role": "soc_vendor", "name": "Advanced Micro Devices, Inc.", "country": "US",
                      "blocs": ["NATO", "G7"], "laws": ["us-cloud-act", "us-fisa-702"], "governance": "company"},
                     {"role": "foundry", "name": null, "country": null, "governance": "unknown"}
@@ -96,11 +97,16 @@ mod tests {
         let v = call(request(seal(), rules));
         assert_eq!(v["error"], Value::Null);
         assert_eq!(v["findings"][0]["message"],
-            "core designer Advanced Micro Devices, Inc. is headquartered in US, reached by us-cloud-act, us-fisa-702: level 1 < 3");
+            "Advanced Micro Devices, Inc., headquartered in the United States (US), designed the processor core: \
+             US CLOUD Act and US FISA Section 702 can compel it to hand over data it holds or controls, \
+             wherever the data is stored. Level 1 of 4; the rule asks for 3 or more.");
         assert_eq!(
             v["findings"][1]["message"],
-            "the foundry of AMD EPYC 7B13 is not identified"
+            "For AMD EPYC 7B13, the foundry that fabricated the chip is not identified."
         );
+        // Each finding points at the actors it is about: the evidence in the report.
+        assert_eq!(v["findings"][0]["actors"], json!([1]));
+        assert_eq!(v["findings"][1]["actors"], json!([3]));
         assert_eq!(v["score"]["level"], 1);
         assert_eq!(v["score"]["score"], 25.0);
         assert_eq!(

@@ -123,6 +123,7 @@ mod tests {
                 objective: None,
                 level: Some(2),
                 message: "m".into(),
+                actors: vec![],
             }],
             score: None,
             error: None,

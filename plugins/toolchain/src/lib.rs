@@ -190,11 +190,11 @@ mod tests {
         assert_eq!(score["level"], 2);
         assert_eq!(messages(&v), [
             ("na.toolchain.concentration", None,
-             "US (United States) holds 69% of the control over compiler, linker, libc, runtime across 4 item(s): more than 50%"),
+             "Organisations headquartered in the United States (US) hold 69% of the control over the compilers, the linkers, the C libraries and the runtimes (4 items): more than the 50% one pole may hold."),
             ("na.toolchain.concentration", None,
-             "concentration index 0.4761 over the poles (US 69%) across 4 item(s): more than 0.25"),
+             "Control over the compilers, the linkers, the C libraries and the runtimes is concentrated in few poles (US 69%; 4 items): the concentration index (HHI) is 0.4761, above the 0.25 the rule allows (1 means a single pole holds everything)."),
             ("na.toolchain.compiler-known", Some("compiler/unknown"),
-             "the compiler of compiler: unknown is not identified"),
+             "For compiler: unknown, the steward of the compiler is not identified."),
         ]);
     }
 
@@ -255,13 +255,13 @@ mod tests {
         let o = "eu.toolchain.compiler-openness";
         assert_eq!(messages(&v), [
             (j, Some("compiler/gcc/12"),
-             "compiler Free Software Foundation (GNU Project) is headquartered in US, reached by us-cloud-act, us-fisa-702: level 1 < 3"),
+             "Free Software Foundation (GNU Project), headquartered in US, stewards the compiler: us-cloud-act and us-fisa-702 can compel it to hand over data it holds or controls, wherever the data is stored. Level 1 of 4; the rule asks for 3 or more."),
             (j, Some("compiler/msvc/19"),
-             "compiler Microsoft Corporation is headquartered in US, reached by us-cloud-act, us-fisa-702: level 1 < 3"),
+             "Microsoft Corporation, headquartered in US, stewards the compiler: us-cloud-act and us-fisa-702 can compel it to hand over data it holds or controls, wherever the data is stored. Level 1 of 4; the rule asks for 3 or more."),
             (j, Some("compiler/unknown"),
-             "compiler (unidentified) is without a known headquarters: level 0 < 3"),
-            (o, Some("compiler/msvc/19"), "compiler Microsoft Corporation is a company: level 1 < 3"),
-            (o, Some("compiler/unknown"), "compiler (unidentified) has unknown governance: level 0 < 3"),
+             "The steward of the compiler is not identified, nor where it is headquartered. Level 0 of 4; the rule asks for 3 or more."),
+            (o, Some("compiler/msvc/19"), "Microsoft Corporation, a company, stewards the compiler: a single organisation decides, not an open community or an open standard. Level 1 of 4; the rule asks for 3 or more."),
+            (o, Some("compiler/unknown"), "The steward of the compiler is not identified, so how it is governed is not known. Level 0 of 4; the rule asks for 3 or more."),
         ]);
     }
 

@@ -22,6 +22,8 @@ pub fn request() -> EvaluateRequest {
         blocs: vec![],
         laws: vec![],
         governance,
+        country_name: None,
+        law_names: vec![],
     };
     EvaluateRequest {
         abi_version: ABI_VERSION,

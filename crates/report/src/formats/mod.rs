@@ -5,7 +5,7 @@ mod json;
 mod table;
 
 pub use json::Json;
-pub use table::Table;
+pub use table::{Table, TableOptions, DEFAULT_WIDTH};
 
 use crate::Report;
 use std::io;
@@ -26,10 +26,10 @@ pub enum FormatKind {
 }
 
 impl FormatKind {
-    /// The renderer. `color` asks the table for terminal colours.
-    pub fn renderer(self, color: bool) -> Box<dyn Format> {
+    /// The renderer; `table` says how tables are drawn (JSON ignores it).
+    pub fn renderer(self, table: TableOptions) -> Box<dyn Format> {
         match self {
-            FormatKind::Table => Box::new(Table { color }),
+            FormatKind::Table => Box::new(Table { options: table }),
             FormatKind::Json => Box::new(Json),
         }
     }

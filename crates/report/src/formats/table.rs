@@ -1,16 +1,48 @@
-//! Tables for people: one per layer (item, attribution chain, countries and blocs, findings),
-//! then the scores per ruleset, layer by layer and overall.
+//! Tables for people. Per layer: one line per actor (its role, its organisation, its country
+//! beside it), then the layer's findings, each a sentence with its severity, rule id and
+//! evidence. Then the scores per ruleset, layer by layer and overall, with a legend saying how a
+//! level relates to a score.
+//!
+//! The width is the caller's choice ([`TableOptions::width`]): the CLI passes the terminal's
+//! width on a terminal and 100 in a pipe or file, so that files stay byte-identical whatever
+//! terminal ran the command. No line is longer than the width; `wide` lifts the limit and shows
+//! every fact, every actor's blocs, laws and evidence.
 
 use super::Format;
-use crate::{ActorReport, Report, RulesetResult};
+use crate::{ActorReport, ItemReport, LayerReport, Report, RulesetResult};
 use comfy_table::{presets, Cell, Color, ContentArrangement, Table as Grid};
 use sovstack_abi::{ScoringMethod, Severity};
 use std::io;
+use unicode_width::UnicodeWidthStr;
+
+/// The width of tables in a pipe or a file, unless the caller says otherwise.
+pub const DEFAULT_WIDTH: u16 = 100;
+
+/// How tables are drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableOptions {
+    /// Colour severities and levels (only on a terminal, never with `NO_COLOR`).
+    pub color: bool,
+    /// The longest line, in columns; ignored when `wide`.
+    pub width: u16,
+    /// Borders in ASCII (`+`, `-`, `|`) instead of box-drawing characters, and ASCII for the few
+    /// symbols the tables add (`-` for "unknown", `->` for a CNAME hop).
+    pub ascii: bool,
+    /// Everything: every fact, each actor's blocs, laws and evidence, every piece of a finding's
+    /// evidence; no width limit.
+    pub wide: bool,
+}
+
+impl Default for TableOptions {
+    fn default() -> Self {
+        TableOptions { color: false, width: DEFAULT_WIDTH, ascii: false, wide: false }
+    }
+}
 
 /// Table renderer.
 pub struct Table {
-    /// Colour severities and levels (only on a terminal, never with `NO_COLOR`).
-    pub color: bool,
+    /// How to draw.
+    pub options: TableOptions,
 }
 
 /// The SEAL names of the EU Cloud Sovereignty Framework.
@@ -22,28 +54,20 @@ const SEAL_NAMES: [&str; 5] = [
     "Full digital sovereignty",
 ];
 
+/// Facts shown only with `wide`: long lists that repeat what the actors already say.
+const DETAIL_FACTS: [&str; 5] = ["addresses", "cname_chain", "examples", "mx", "ns"];
+
 impl Format for Table {
     fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
-        writeln!(out, "sovstack {} — root {}{}", report.generator.version, report.scan.root, if report.scan.live_host { " (live host)" } else { "" })?;
+        let audited = if report.scan.audited.is_empty() {
+            format!("root {}", report.scan.root)
+        } else {
+            report.scan.audited.join("; ")
+        };
+        self.para(out, &format!("sovstack {} {} audited: {audited}", report.generator.version, self.dash()), "")?;
         for layer in &report.layers {
             writeln!(out, "\n{} layer", title_case(&layer.id))?;
-            let mut t = self.grid(["Item", "Attribution chain", "Countries and blocs", "Findings"]);
-            for item in &layer.items {
-                let mut head = format!("{}\n{}", item.id, item.label);
-                for (k, v) in &item.facts {
-                    head.push_str(&format!("\n{k}: {v}"));
-                }
-                let chain: Vec<String> = item.actors.iter().map(actor_line).collect();
-                let geo: Vec<String> = item.actors.iter().map(geo_line).collect();
-                let findings: Vec<String> = item
-                    .findings
-                    .iter()
-                    .map(|f| format!("[{}] {}: {}", f.ruleset, f.finding.severity.as_str(), f.finding.message))
-                    .collect();
-                let findings_cell = if findings.is_empty() { Cell::new("none") } else { self.severity_cell(findings.join("\n"), item.findings.iter().map(|f| f.finding.severity).max()) };
-                t.add_row(vec![Cell::new(head), Cell::new(chain.join("\n")), Cell::new(geo.join("\n")), findings_cell]);
-            }
-            writeln!(out, "{t}")?;
+            self.write_layer(layer, out)?;
         }
         for r in &report.rulesets {
             self.write_scores(r, out)?;
@@ -52,13 +76,13 @@ impl Format for Table {
             writeln!(out, "\nDiagnostics")?;
             for d in &report.diagnostics {
                 let path = d.path.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
-                writeln!(out, "  {:?} {}: {}{path}", d.severity, d.code, d.message)?;
+                self.para(out, &format!("  {:?} {}: {}{path}", d.severity, d.code, d.message), "    ")?;
             }
         }
         if let Some(g) = &report.gate {
             writeln!(out, "\nPolicy gate: {}", if g.passed { "passed" } else { "FAILED" })?;
             for reason in &g.reasons {
-                writeln!(out, "  {reason}")?;
+                self.para(out, &format!("  {reason}"), "    ")?;
             }
         }
         Ok(())
@@ -68,10 +92,14 @@ impl Format for Table {
 impl Table {
     fn grid<const N: usize>(&self, header: [&str; N]) -> Grid {
         let mut t = Grid::new();
-        t.load_style(presets::UTF8_FULL_CONDENSED);
-        // A fixed width keeps files and pipes byte-identical whatever terminal ran the command.
-        t.set_content_arrangement(ContentArrangement::Dynamic).set_width(160);
-        if !self.color {
+        t.load_style(if self.options.ascii { presets::ASCII_FULL_CONDENSED } else { presets::UTF8_FULL_CONDENSED });
+        if self.options.wide {
+            t.set_content_arrangement(ContentArrangement::Disabled);
+        } else {
+            // The width is given, never detected here: files and pipes stay byte-identical.
+            t.set_content_arrangement(ContentArrangement::Dynamic).set_width(self.options.width);
+        }
+        if !self.options.color {
             t.force_no_tty();
         } else {
             t.enforce_styling();
@@ -80,9 +108,149 @@ impl Table {
         t
     }
 
+    fn dash(&self) -> &'static str {
+        if self.options.ascii {
+            "-"
+        } else {
+            "—"
+        }
+    }
+
+    /// Text the table adds, in ASCII when asked.
+    fn text(&self, s: &str) -> String {
+        if self.options.ascii {
+            s.replace('—', "-").replace('→', "->").replace('×', "x").replace('≥', ">=")
+        } else {
+            s.to_string()
+        }
+    }
+
+    /// Writes a paragraph wrapped at the width (never with `wide`), continuation lines indented.
+    fn para(&self, out: &mut dyn io::Write, text: &str, indent: &str) -> io::Result<()> {
+        let text = self.text(text);
+        if self.options.wide {
+            return writeln!(out, "{text}");
+        }
+        for line in wrap(&text, self.options.width as usize, indent) {
+            writeln!(out, "{line}")?;
+        }
+        Ok(())
+    }
+
+    fn write_layer(&self, layer: &LayerReport, out: &mut dyn io::Write) -> io::Result<()> {
+        let mut t = if self.options.wide {
+            self.grid(["Item", "Role", "Organisation", "Country", "Blocs and laws", "Evidence"])
+        } else {
+            self.grid(["Item", "Role", "Organisation", "Country"])
+        };
+        for item in &layer.items {
+            let mut left: Vec<String> = vec![format!("{} {}", item.id, item.label)];
+            let mut hidden = 0;
+            for (k, v) in &item.facts {
+                if !self.options.wide && DETAIL_FACTS.contains(&k.as_str()) {
+                    hidden += 1;
+                    continue;
+                }
+                left.push(self.text(&format!("{}: {v}", k.replace('_', " "))));
+            }
+            if hidden > 0 {
+                left.push(format!("(--wide: {hidden} more fact{})", if hidden == 1 { "" } else { "s" }));
+            }
+            let rows = left.len().max(item.actors.len()).max(1);
+            for i in 0..rows {
+                let mut row = vec![Cell::new(left.get(i).cloned().unwrap_or_default())];
+                match item.actors.get(i) {
+                    Some(a) => {
+                        row.push(Cell::new(role_words(&a.role)));
+                        row.push(Cell::new(self.organisation(a)));
+                        row.push(Cell::new(self.country(a)));
+                        if self.options.wide {
+                            row.push(Cell::new(blocs_and_laws(a)));
+                            row.push(Cell::new(a.evidence.join("\n")));
+                        }
+                    }
+                    None if i == 0 => {
+                        row.push(Cell::new("(no actor recorded)"));
+                    }
+                    None => {}
+                }
+                t.add_row(row);
+            }
+        }
+        writeln!(out, "{t}")?;
+        self.write_findings(layer, out)
+    }
+
+    fn organisation(&self, a: &ActorReport) -> String {
+        let governance = serde_json::to_value(a.governance)
+            .ok()
+            .and_then(|v| v.as_str().map(|g| g.replace('_', " ")))
+            .unwrap_or_default();
+        match (&a.name, a.role.as_str()) {
+            // A location is a country, not an organisation: its "name" is the country code.
+            (_, "location") => "(a country)".to_string(),
+            (Some(n), _) => format!("{n} ({governance})"),
+            (None, _) => "not identified".to_string(),
+        }
+    }
+
+    fn country(&self, a: &ActorReport) -> String {
+        match (&a.country, &a.country_name) {
+            (Some(c), Some(n)) => format!("{n} ({c})"),
+            (Some(c), None) => c.clone(),
+            (None, _) if a.governance == sovstack_abi::Governance::Community || a.governance == sovstack_abi::Governance::OpenStandard => {
+                "none (international)".to_string()
+            }
+            (None, _) => "not known".to_string(),
+        }
+    }
+
+    /// The layer's item findings: severity, the sentence, the rule and the evidence.
+    fn write_findings(&self, layer: &LayerReport, out: &mut dyn io::Write) -> io::Result<()> {
+        let findings: Vec<(&ItemReport, &crate::ItemFinding)> =
+            layer.items.iter().flat_map(|i| i.findings.iter().map(move |f| (i, f))).collect();
+        if findings.is_empty() {
+            return writeln!(out, "No findings on the {} layer's items.", layer.id);
+        }
+        let mut t = self.grid(["Item", "Severity", "Finding"]);
+        for (item, f) in findings {
+            let mut text = f.finding.message.clone();
+            text.push_str(&format!("\nrule: {} ({})", f.finding.rule, f.ruleset));
+            for line in self.evidence(item, &f.finding.actors) {
+                text.push_str(&format!("\n{line}"));
+            }
+            t.add_row(vec![
+                Cell::new(&item.id),
+                self.severity_cell(f.finding.severity.as_str().to_string(), Some(f.finding.severity)),
+                Cell::new(self.text(&text)),
+            ]);
+        }
+        writeln!(out, "{t}")
+    }
+
+    /// What a finding rests on: the actors it is about, each with its confidence and its first
+    /// piece of evidence (all of it with `wide`).
+    fn evidence(&self, item: &ItemReport, actors: &[usize]) -> Vec<String> {
+        let mut lines = Vec::new();
+        for a in actors.iter().filter_map(|i| item.actors.get(*i)) {
+            let who = a.name.as_deref().unwrap_or("not identified");
+            let confidence = serde_json::to_value(a.confidence).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+            let mut line = format!("evidence: {} {who} ({confidence} confidence)", role_words(&a.role));
+            let shown = if self.options.wide { a.evidence.len() } else { a.evidence.len().min(1) };
+            if shown > 0 {
+                line.push_str(&format!(": {}", a.evidence[..shown].join("; ")));
+            }
+            if a.evidence.len() > shown {
+                line.push_str(&format!("; {} more with --wide", a.evidence.len() - shown));
+            }
+            lines.push(line);
+        }
+        lines
+    }
+
     fn severity_cell(&self, text: String, severity: Option<Severity>) -> Cell {
         let cell = Cell::new(text);
-        match (self.color, severity) {
+        match (self.options.color, severity) {
             (true, Some(Severity::Critical | Severity::High)) => cell.fg(Color::Red),
             (true, Some(Severity::Medium)) => cell.fg(Color::Yellow),
             _ => cell,
@@ -91,7 +259,7 @@ impl Table {
 
     fn level_cell(&self, text: String, level: Option<u8>) -> Cell {
         let cell = Cell::new(text);
-        match (self.color, level) {
+        match (self.options.color, level) {
             (true, Some(0 | 1)) => cell.fg(Color::Red),
             (true, Some(2)) => cell.fg(Color::Yellow),
             (true, Some(_)) => cell.fg(Color::Green),
@@ -100,41 +268,61 @@ impl Table {
     }
 
     fn write_scores(&self, r: &RulesetResult, out: &mut dyn io::Write) -> io::Result<()> {
-        writeln!(out, "\nRuleset {} {} — {}", r.name, r.version, r.title)?;
+        writeln!(out)?;
+        self.para(out, &format!("Ruleset {} {} {} {}", r.name, r.version, self.dash(), r.title), "  ")?;
         let mut t = self.grid(["Layer", "Score", "Level", "Detail"]);
         for (layer, result) in &r.layers {
             let (score, level, mut detail) = match &result.score {
                 Some(s) => (format!("{:.1}", s.score), Some(s.level), detail(r.method, &s.objectives, &s.shares, s.concentration_index)),
-                None => ("—".to_string(), None, format!("not scored (plugin {})", result.plugin)),
+                None => (self.dash().to_string(), None, format!("not scored (plugin {})", result.plugin)),
             };
             // Layer-wide findings (concentration) belong to no item, so they are shown here.
             for f in result.findings.iter().filter(|f| f.item.is_none()) {
-                detail.push_str(&format!("\n{}: {}", f.severity.as_str(), f.message));
+                detail.push_str(&format!("\n{}: {}\nrule: {}", f.severity.as_str(), f.message, f.rule));
             }
-            t.add_row(vec![Cell::new(layer), Cell::new(score), self.level_cell(level_name(r.method, level), level), Cell::new(detail)]);
+            t.add_row(vec![Cell::new(layer), Cell::new(score), self.level_cell(self.level_name(r.method, level), level), Cell::new(detail)]);
         }
         let o = &r.overall;
         let mut overall_detail = detail(r.method, &o.objectives, &o.shares, o.concentration_index);
         if !o.not_assessed.is_empty() {
-            overall_detail.push_str(&format!("\nnot assessed: {}", o.not_assessed.join(", ")));
+            let sep = if overall_detail.is_empty() { "" } else { "\n" };
+            overall_detail.push_str(&format!("{sep}not assessed: {}", o.not_assessed.join(", ")));
         }
         t.add_row(vec![
             Cell::new("overall"),
-            Cell::new(o.score.map_or("—".to_string(), |s| format!("{s:.1}"))),
-            self.level_cell(level_name(r.method, o.level), o.level),
+            Cell::new(o.score.map_or(self.dash().to_string(), |s| format!("{s:.1}"))),
+            self.level_cell(self.level_name(r.method, o.level), o.level),
             Cell::new(overall_detail),
         ]);
-        writeln!(out, "{t}")
+        writeln!(out, "{t}")?;
+        self.para(out, legend(r.method), "  ")
+    }
+
+    fn level_name(&self, method: ScoringMethod, level: Option<u8>) -> String {
+        match (method, level) {
+            (_, None) => self.dash().to_string(),
+            (ScoringMethod::SealWeakestLink, Some(l)) => {
+                format!("SEAL-{l} {}", SEAL_NAMES.get(l as usize).copied().unwrap_or(""))
+            }
+            (ScoringMethod::BlocBalance, Some(l)) => format!("level {l}"),
+        }
     }
 }
 
-fn level_name(method: ScoringMethod, level: Option<u8>) -> String {
-    match (method, level) {
-        (_, None) => "—".to_string(),
-        (ScoringMethod::SealWeakestLink, Some(l)) => {
-            format!("SEAL-{l} {}", SEAL_NAMES.get(l as usize).copied().unwrap_or(""))
+/// How a level relates to a score, under the scores table.
+fn legend(method: ScoringMethod) -> &'static str {
+    match method {
+        ScoringMethod::SealWeakestLink => {
+            "Level: the weakest link, the lowest SEAL level (0-4) any rule gave any item; overall, the lowest \
+             objective level. Score (0-100): the mean of all the items' levels, weighted by rule and objective, \
+             as a percentage of SEAL-4. A high score beside a low level means most items do well but at least \
+             one is weak: the findings above name it."
         }
-        (ScoringMethod::BlocBalance, Some(l)) => format!("level {l}"),
+        ScoringMethod::BlocBalance => {
+            "Score (0-100): 100 x (1 - the largest share one pole holds - the share nobody could attribute) \
+             + credit for the commons (open standards, community projects). Level (0-4): the band of the \
+             ruleset's thresholds the score falls in. Overall: the means over the layers."
+        }
     }
 }
 
@@ -147,7 +335,7 @@ fn detail(
     match method {
         ScoringMethod::SealWeakestLink => objectives
             .iter()
-            .map(|(id, o)| format!("{id}: SEAL-{} ({:.1})", o.level, o.score))
+            .map(|(id, o)| format!("{id}: level SEAL-{}, score {:.1}", o.level, o.score))
             .collect::<Vec<_>>()
             .join("\n"),
         ScoringMethod::BlocBalance => {
@@ -165,22 +353,78 @@ fn detail(
     }
 }
 
-fn actor_line(a: &ActorReport) -> String {
-    let name = a.name.as_deref().unwrap_or("unknown");
-    let governance = serde_json::to_value(a.governance).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-    format!("{}: {name} [{governance}]", a.role.replace('_', " "))
+/// A role in a person's words.
+fn role_words(role: &str) -> String {
+    match role {
+        "isa_owner" => "instruction-set owner".to_string(),
+        "soc_vendor" => "chip vendor".to_string(),
+        "dns_provider" => "DNS host".to_string(),
+        "libc" => "C library".to_string(),
+        "lineage" => "derived from".to_string(),
+        "location" => "located in".to_string(),
+        other => other.replace('_', " "),
+    }
 }
 
-fn geo_line(a: &ActorReport) -> String {
-    let country = a.country.as_deref().unwrap_or("—");
-    let mut s = country.to_string();
+fn blocs_and_laws(a: &ActorReport) -> String {
+    let mut lines = Vec::new();
     if !a.blocs.is_empty() {
-        s.push_str(&format!(" ({})", a.blocs.join(", ")));
+        lines.push(a.blocs.join(", "));
     }
-    if !a.laws.is_empty() {
-        s.push_str(&format!(" reached by {}", a.laws.join(", ")));
+    let laws: Vec<&str> =
+        a.laws.iter().enumerate().map(|(i, id)| a.law_names.get(i).map_or(id.as_str(), String::as_str)).collect();
+    if !laws.is_empty() {
+        lines.push(format!("reached by {}", laws.join(", ")));
     }
-    s
+    lines.join("\n")
+}
+
+/// Word-wraps `text` (which may hold newlines) at `width` columns; continuation lines start
+/// with `indent`. A word longer than the width is cut.
+fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
+    let width = width.max(indent.width() + 8);
+    let mut out = Vec::new();
+    for para in text.split('\n') {
+        let mut line = String::new();
+        for word in para.split(' ') {
+            let mut word = word.to_string();
+            loop {
+                let sep = if line.is_empty() || line == indent { 0 } else { 1 };
+                if line.width() + sep + word.width() <= width {
+                    if sep == 1 {
+                        line.push(' ');
+                    }
+                    line.push_str(&word);
+                    break;
+                }
+                if line.is_empty() || line == indent {
+                    // The word alone is too long: cut it.
+                    let room = width - line.width();
+                    let mut cut = String::new();
+                    let mut rest = String::new();
+                    for c in word.chars() {
+                        if rest.is_empty() && (cut.width() + c.to_string().width()) <= room {
+                            cut.push(c);
+                        } else {
+                            rest.push(c);
+                        }
+                    }
+                    line.push_str(&cut);
+                    out.push(std::mem::take(&mut line));
+                    line = indent.to_string();
+                    word = rest;
+                    if word.is_empty() {
+                        break;
+                    }
+                    continue;
+                }
+                out.push(std::mem::take(&mut line));
+                line = indent.to_string();
+            }
+        }
+        out.push(line);
+    }
+    out
 }
 
 fn title_case(s: &str) -> String {
@@ -190,5 +434,23 @@ fn title_case(s: &str) -> String {
             let mut c = s.chars();
             c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_every_line_within_the_width() {
+        let text = "sovstack 0.1.0 — audited: root /a/very/long/path/that/goes/on/and/on/without/any/space/at/all/anywhere/really; endpoints file x.yaml";
+        for width in [20, 40, 80] {
+            let lines = wrap(text, width, "  ");
+            assert!(lines.iter().all(|l| l.width() <= width), "{width}: {lines:?}");
+            let joined: String = lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join("");
+            assert_eq!(joined.replace(' ', ""), text.replace(' ', ""), "nothing lost");
+        }
+        assert_eq!(wrap("a b c", 80, ""), ["a b c"]);
+        assert_eq!(wrap("one two three", 9, "  "), ["one two", "  three"]);
     }
 }

@@ -3,7 +3,8 @@
 //!
 //! Only actors recorded in a role the rule names count; an item without any is not judged
 //! (`sovstack-abi`, "Criteria"). Country and bloc codes are compared ignoring ASCII case, and a
-//! blank name or country counts as not established. Wording of findings is left to the criteria.
+//! blank name or country counts as not established. The words for roles, countries and laws are
+//! here; the sentences of findings are the criteria's.
 
 use crate::abi::{Actor, AttributedItem, Governance, Pole, Scoring};
 
@@ -11,6 +12,8 @@ use crate::abi::{Actor, AttributedItem, Governance, Pole, Scoring};
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Held<'a> {
     pub actor: &'a Actor,
+    /// Its index in the item's actors: what [`crate::abi::Finding::actors`] points at.
+    pub index: usize,
 }
 
 /// The actors of `item` whose role is in `roles`, in the item's order; empty when the item is not
@@ -18,13 +21,117 @@ pub(crate) struct Held<'a> {
 pub(crate) fn held<'a>(item: &'a AttributedItem, roles: &[String]) -> Vec<Held<'a>> {
     item.actors
         .iter()
-        .filter(|a| roles.contains(&a.role))
-        .map(|actor| Held { actor })
+        .enumerate()
+        .filter(|(_, a)| roles.contains(&a.role))
+        .map(|(index, actor)| Held { actor, index })
         .collect()
 }
 
 fn known(s: Option<&String>) -> Option<&str> {
     s.map(|s| s.trim()).filter(|s| !s.is_empty())
+}
+
+/// What an actor in a role does, in plain words: the verb phrase with the organisation as its
+/// subject (`designed the processor core`), and a noun phrase for one not identified (`the
+/// designer of the processor core`). A role the SDK does not know is named as it is written.
+pub(crate) fn role_phrases(role: &str) -> (String, String) {
+    let (does, who) = match role {
+        "isa_owner" => ("owns the instruction set", "the owner of the instruction set"),
+        "core_designer" => ("designed the processor core", "the designer of the processor core"),
+        "soc_vendor" => ("sells the chip (system on chip)", "the vendor of the chip"),
+        "foundry" => ("fabricated the chip", "the foundry that fabricated the chip"),
+        "steward" => ("stewards the distribution", "the steward of the distribution"),
+        "lineage" => (
+            "stewards a distribution this one derives from",
+            "the steward of a distribution this one derives from",
+        ),
+        "kernel" => ("stewards the kernel", "the steward of the kernel"),
+        "network_operator" => (
+            "operates the network the service's addresses are in",
+            "the operator of the network the service's addresses are in",
+        ),
+        "cloud_provider" => ("hosts the service", "the cloud provider hosting the service"),
+        "dns_provider" => ("hosts the domain's name servers", "the host of the domain's name servers"),
+        "location" => ("is where an address is located", "the country an address is located in"),
+        "compiler" => ("stewards the compiler", "the steward of the compiler"),
+        "linker" => ("stewards the linker", "the steward of the linker"),
+        "libc" => ("stewards the C library", "the steward of the C library"),
+        "runtime" => ("stewards the runtime", "the steward of the runtime"),
+        other => {
+            let words = other.replace('_', " ");
+            return (format!("is the {words}"), format!("the {words}"));
+        }
+    };
+    (does.to_string(), who.to_string())
+}
+
+/// What a `concentration` rule over a role measures, in a few words (`the core design`).
+pub(crate) fn role_subject(role: &str) -> String {
+    let s = match role {
+        "isa_owner" => "the instruction set",
+        "core_designer" => "the core design",
+        "soc_vendor" => "the chip",
+        "foundry" => "the fabrication",
+        "steward" => "the distribution",
+        "lineage" => "the distributions it derives from",
+        "kernel" => "the kernel",
+        "network_operator" => "the networks",
+        "cloud_provider" => "the cloud hosting",
+        "dns_provider" => "the name servers",
+        "location" => "the locations",
+        "compiler" => "the compilers",
+        "linker" => "the linkers",
+        "libc" => "the C libraries",
+        "runtime" => "the runtimes",
+        other => return format!("the {}", other.replace('_', " ")),
+    };
+    s.to_string()
+}
+
+/// A country's or a bloc's name as it reads after "in": `the United States`, `the European
+/// Union`, `Germany`.
+pub(crate) fn with_article(name: &str) -> String {
+    let the = name.starts_with("United ")
+        || name.ends_with(" Islands")
+        || name.ends_with(" Republic")
+        || name.ends_with(" Union")
+        || [
+            "Netherlands",
+            "Philippines",
+            "Bahamas",
+            "Gambia",
+            "Maldives",
+            "Seychelles",
+            "Comoros",
+        ]
+        .contains(&name);
+    format!("{}{name}", if the { "the " } else { "" })
+}
+
+/// `the United States (US)`, `Germany (DE)`, or the code alone when the request carries no name.
+pub(crate) fn country_words(code: &str, name: Option<&str>) -> String {
+    match name.map(str::trim).filter(|n| !n.is_empty()) {
+        None => code.to_string(),
+        Some(n) => format!("{} ({code})", with_article(n)),
+    }
+}
+
+/// `A`, `A and B`, `A, B and C`.
+pub(crate) fn and_list(parts: &[String]) -> String {
+    match parts.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The first letter in upper case.
+pub(crate) fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
 }
 
 impl<'a> Held<'a> {
@@ -38,25 +145,36 @@ impl<'a> Held<'a> {
         known(self.actor.country.as_ref())
     }
 
+    /// The country in words (`the United States (US)`), if established.
+    pub fn country_words(&self) -> Option<String> {
+        self.country()
+            .map(|c| country_words(c, self.actor.country_name.as_deref()))
+    }
+
     pub fn laws(&self) -> &'a [String] {
         &self.actor.laws
+    }
+
+    /// The laws reaching it by their readable names (`US CLOUD Act and US FISA Section 702`).
+    pub fn law_words(&self) -> String {
+        let names: Vec<String> = (0..self.actor.laws.len())
+            .filter_map(|i| self.actor.law_name(i).map(str::to_string))
+            .collect();
+        and_list(&names)
     }
 
     pub fn governance(&self) -> Governance {
         self.actor.governance
     }
 
-    /// The role in words (`core designer`).
-    pub fn role_words(&self) -> String {
-        self.actor.role.replace('_', " ")
+    /// What the actor does, in words (`designed the processor core`).
+    pub fn does(&self) -> String {
+        role_phrases(&self.actor.role).0
     }
 
-    /// `core designer Advanced Micro Devices, Inc.`, or `core designer (unidentified)`.
-    pub fn who(&self) -> String {
-        match self.name() {
-            Some(name) => format!("{} {name}", self.role_words()),
-            None => format!("{} (unidentified)", self.role_words()),
-        }
+    /// Who the actor is when its name is unknown (`the designer of the processor core`).
+    pub fn unnamed(&self) -> String {
+        role_phrases(&self.actor.role).1
     }
 }
 
@@ -145,6 +263,8 @@ pub(crate) mod tests {
             blocs: blocs.iter().map(|s| s.to_string()).collect(),
             laws: laws.iter().map(|s| s.to_string()).collect(),
             governance,
+            country_name: None,
+            law_names: vec![],
         }
     }
 
@@ -252,10 +372,11 @@ pub(crate) mod tests {
             &[],
             Governance::Company,
         );
-        let h = Held { actor: &a };
+        let h = Held { actor: &a, index: 0 };
         assert_eq!(h.name(), None);
         assert_eq!(h.country(), None);
-        assert_eq!(h.who(), "soc vendor (unidentified)");
+        assert_eq!(h.country_words(), None);
+        assert_eq!(h.unnamed(), "the vendor of the chip");
     }
 
     #[test]
@@ -354,11 +475,11 @@ pub(crate) mod tests {
             ),
         ];
         for (name, a, want) in cases {
-            assert_eq!(seat(&Held { actor: &a }, &eu), want, "{name}");
+            assert_eq!(seat(&Held { actor: &a, index: 0 }, &eu), want, "{name}");
         }
         let nothing_home = scoring(&[], &[]);
         let fr = actor("r", Some("A"), Some("FR"), &["EU"], &[], Company);
-        assert_eq!(seat(&Held { actor: &fr }, &nothing_home), Seat::Foreign);
+        assert_eq!(seat(&Held { actor: &fr, index: 0 }, &nothing_home), Seat::Foreign);
     }
 
     #[test]
@@ -417,9 +538,9 @@ pub(crate) mod tests {
             ),
         ];
         for (name, a, want) in cases {
-            assert_eq!(bucket(&Held { actor: &a }, &poles), want, "{name}");
+            assert_eq!(bucket(&Held { actor: &a, index: 0 }, &poles), want, "{name}");
         }
         let fr = actor("r", Some("A"), Some("FR"), &["EU"], &[], Company);
-        assert_eq!(bucket(&Held { actor: &fr }, &[]), Bucket::Other);
+        assert_eq!(bucket(&Held { actor: &fr, index: 0 }, &[]), Bucket::Other);
     }
 }

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::actors::{bucket, held, Bucket};
+use super::actors::{and_list, bucket, held, role_subject, with_article, Bucket};
 use super::criteria::finding;
 use super::round;
 use crate::abi::{AttributedItem, Finding, Pole, Rule};
@@ -140,24 +140,25 @@ pub(crate) fn concentration(
         None => return Vec::new(),
     };
     let shares = measured.rounded();
-    let over = roles
-        .iter()
-        .map(|r| r.replace('_', " "))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let over: Vec<String> = roles.iter().map(|r| role_subject(r)).collect();
+    let over = and_list(&over);
+    let items = match shares.items {
+        1 => "1 item".to_string(),
+        n => format!("{n} items"),
+    };
     let mut findings = Vec::new();
     for (pole, share) in poles.iter().zip(&shares.poles) {
         if *share > max_share {
             let message = format!(
-                "{} ({}) holds {} of the control over {} across {} item(s): more than {}",
+                "Organisations headquartered in {} ({}) hold {} of the control over {} ({}): more than the {} one pole may hold.",
+                with_article(&pole.name),
                 pole.id,
-                pole.name,
                 percent(*share),
                 over,
-                shares.items,
+                items,
                 percent(max_share)
             );
-            findings.push(finding(rule, None, None, message));
+            findings.push(finding(rule, None, None, message, Vec::new()));
         }
     }
     let index = round(measured.index(), 4);
@@ -169,13 +170,14 @@ pub(crate) fn concentration(
             .map(|(p, s)| format!("{} {}", p.id, percent(*s)))
             .collect();
         let message = format!(
-            "concentration index {} over the poles ({}) across {} item(s): more than {}",
-            decimal(index),
+            "Control over {} is concentrated in few poles ({}; {}): the concentration index (HHI) is {}, above the {} the rule allows (1 means a single pole holds everything).",
+            over,
             held.join(", "),
-            shares.items,
+            items,
+            decimal(index),
             decimal(max_index)
         );
-        findings.push(finding(rule, None, None, message));
+        findings.push(finding(rule, None, None, message, Vec::new()));
     }
     findings
 }
@@ -406,8 +408,8 @@ mod tests {
         assert_eq!(
             got,
             [
-                "US (US name) holds 70% of the control over isa owner across 3 item(s): more than 50%",
-                "concentration index 0.58 over the poles (US 70%, CN 30%) across 3 item(s): more than 0.5",
+                "Organisations headquartered in US name (US) hold 70% of the control over the instruction set (3 items): more than the 50% one pole may hold.",
+                "Control over the instruction set is concentrated in few poles (US 70%, CN 30%; 3 items): the concentration index (HHI) is 0.58, above the 0.5 the rule allows (1 means a single pole holds everything).",
             ]
         );
         let all_zero = vec![weighed("idle", 0.0, vec![cn("isa_owner")])];
@@ -501,8 +503,8 @@ mod tests {
         assert_eq!(
             messages(&three_quarters_us, 0.5, 0.4),
             [
-                "US (US name) holds 75% of the control over isa owner, core designer across 2 item(s): more than 50%",
-                "concentration index 0.625 over the poles (US 75%, CN 25%) across 2 item(s): more than 0.4",
+                "Organisations headquartered in US name (US) hold 75% of the control over the instruction set and the core design (2 items): more than the 50% one pole may hold.",
+                "Control over the instruction set and the core design is concentrated in few poles (US 75%, CN 25%; 2 items): the concentration index (HHI) is 0.625, above the 0.4 the rule allows (1 means a single pole holds everything).",
             ]
         );
         assert_eq!(
@@ -518,8 +520,8 @@ mod tests {
         ];
         let got = messages(&tie, 0.4, 1.0);
         assert_eq!(got.len(), 2);
-        assert!(got[0].starts_with("US (US name) holds 50%"), "{got:?}");
-        assert!(got[1].starts_with("CN (CN name) holds 50%"), "{got:?}");
+        assert!(got[0].starts_with("Organisations headquartered in US name (US) hold 50%"), "{got:?}");
+        assert!(got[1].starts_with("Organisations headquartered in CN name (CN) hold 50%"), "{got:?}");
         // Two thirds, reported as 0.6667, equal a limit written as 0.6667.
         let thirds = vec![
             item("a", vec![us("isa_owner"), us("core_designer")]),

@@ -199,12 +199,12 @@ mod tests {
             .collect();
         assert_eq!(findings, [
             ("eu.processor.designer-jurisdiction", Some("cpu0"), Some(1),
-             "core designer Advanced Micro Devices, Inc. is headquartered in US, reached by us-cloud-act, us-fisa-702: level 1 < 3"),
+             "Advanced Micro Devices, Inc., headquartered in US, designed the processor core: us-cloud-act and us-fisa-702 can compel it to hand over data it holds or controls, wherever the data is stored. Level 1 of 4; the rule asks for 3 or more."),
             ("eu.processor.designer-jurisdiction", Some("cpu1"), Some(1),
-             "core designer SiFive, Inc. is headquartered in US, reached by us-cloud-act: level 1 < 3"),
+             "SiFive, Inc., headquartered in US, designed the processor core: us-cloud-act can compel it to hand over data it holds or controls, wherever the data is stored. Level 1 of 4; the rule asks for 3 or more."),
             ("eu.processor.isa-openness", Some("cpu0"), Some(1),
-             "isa owner Advanced Micro Devices, Inc. is a company: level 1 < 3"),
-            ("eu.processor.known", Some("cpu1"), None, "the soc vendor of SiFive U74 is not identified"),
+             "Advanced Micro Devices, Inc., a company, owns the instruction set: a single organisation decides, not an open community or an open standard. Level 1 of 4; the rule asks for 3 or more."),
+            ("eu.processor.known", Some("cpu1"), None, "For SiFive U74, the vendor of the chip is not identified."),
         ]);
         let score = got.score.unwrap();
         // SOV-5: jurisdiction levels [1, 1] → 25%; SOV-1: openness [1, 4] → 62.5%.
@@ -235,8 +235,8 @@ mod tests {
         // isa_owner + core_designer: cpu0 US/US, cpu1 commons/US → US 75%, commons 25%.
         let messages: Vec<&str> = got.findings.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(messages, [
-            "US (United States) holds 75% of the control over isa owner, core designer across 2 item(s): more than 50%",
-            "concentration index 0.5625 over the poles (US 75%) across 2 item(s): more than 0.4",
+            "Organisations headquartered in the United States (US) hold 75% of the control over the instruction set and the core design (2 items): more than the 50% one pole may hold.",
+            "Control over the instruction set and the core design is concentrated in few poles (US 75%; 2 items): the concentration index (HHI) is 0.5625, above the 0.4 the rule allows (1 means a single pole holds everything).",
         ]);
         let score = got.score.unwrap();
         assert_eq!(score.score, 100.0 * 0.25 + 0.5 * 0.25 * 100.0);
@@ -277,8 +277,8 @@ mod tests {
         assert_eq!((score.score, score.level), (25.0, 1));
         let messages: Vec<&str> = got.findings.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(messages, [
-            "US (United States) holds 75% of the control over isa owner, core designer across 2 item(s): more than 50%",
-            "concentration index 0.625 over the poles (US 75%, CN 25%) across 2 item(s): more than 0.4",
+            "Organisations headquartered in the United States (US) hold 75% of the control over the instruction set and the core design (2 items): more than the 50% one pole may hold.",
+            "Control over the instruction set and the core design is concentrated in few poles (US 75%, CN 25%; 2 items): the concentration index (HHI) is 0.625, above the 0.4 the rule allows (1 means a single pole holds everything).",
         ]);
         // Equal weights are no weights.
         let equal = request(ruleset.clone(), us_cn_items(1.0, 1.0));
