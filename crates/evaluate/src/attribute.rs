@@ -3,8 +3,8 @@
 //! looked up at evaluation time, so an inventory made elsewhere is judged with this run's
 //! knowledge base (whose version the report records).
 
-use sovstack_abi::{Actor as AbiActor, AttributedItem, Governance as AbiGovernance};
-use sovstack_inventory::{Actor, Confidence, Governance, Inventory, Item, NetworkEndpoint, ToolchainUse};
+use sovstack_abi::{Actor as AbiActor, AttributedItem, Criticality, Governance as AbiGovernance};
+use sovstack_inventory::{Actor, Confidence, EndpointKind, Governance, Inventory, Item, NetworkEndpoint, ToolchainUse};
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};
 use std::collections::BTreeMap;
@@ -14,14 +14,75 @@ pub fn attributed_items(kb: &Kb, inventory: &Inventory, layer: &str) -> Vec<Attr
     inventory.layers.items(layer).into_iter().map(|item| attribute_item(kb, item)).collect()
 }
 
-/// One item, attributed.
+/// One item, attributed. A network endpoint carries its criticality, which weighs it
+/// ([`Criticality::weight`]), and, when the scan could not assess it, why.
 pub fn attribute_item(kb: &Kb, item: &dyn Item) -> AttributedItem {
+    let endpoint = item.as_network_endpoint();
+    let criticality = endpoint.and_then(|e| e.criticality).map(criticality);
     AttributedItem {
         id: item.id().to_string(),
         label: item.label(),
         actors: item.actors().iter().map(|a| actor(kb, a)).collect(),
-        weight: item.weight(),
+        weight: item.weight().or_else(|| criticality.map(Criticality::weight)),
+        not_assessed: endpoint.and_then(not_assessed),
+        criticality,
     }
+}
+
+fn criticality(c: sovstack_inventory::Criticality) -> Criticality {
+    use sovstack_inventory::Criticality as C;
+    match c {
+        C::Low => Criticality::Low,
+        C::Medium => Criticality::Medium,
+        C::High => Criticality::High,
+        C::Critical => Criticality::Critical,
+    }
+}
+
+/// Why an endpoint could not be assessed: it has no actor at all (no operator, provider or
+/// location, known or not), so no rule can judge it. The reason in plain words, from its
+/// resolution errors (each kind once), else its addresses' errors, else what DNS left out.
+fn not_assessed(ep: &NetworkEndpoint) -> Option<String> {
+    if !ep.actors.is_empty() {
+        return None;
+    }
+    let name = ep.name.as_deref().unwrap_or(&ep.endpoint);
+    let mut reasons: Vec<String> = Vec::new();
+    for e in &ep.errors {
+        let r = match e.kind.as_str() {
+            "offline" => "DNS was not asked (--offline)".to_string(),
+            "nx_domain" => "the name does not exist (NXDOMAIN)".to_string(),
+            "timeout" => "the DNS resolver did not answer in time".to_string(),
+            "serv_fail" => "the DNS server failed to answer (SERVFAIL)".to_string(),
+            "refused" => "the DNS server refused to answer (REFUSED)".to_string(),
+            "cname_loop" => "its CNAME chain loops".to_string(),
+            "chain_too_long" => "its CNAME chain is too long to follow".to_string(),
+            _ => e.message.clone(),
+        };
+        if !reasons.contains(&r) {
+            reasons.push(r);
+        }
+    }
+    if reasons.is_empty() {
+        reasons.extend(ep.addresses.iter().flat_map(|a| a.errors.iter().cloned()));
+    }
+    if reasons.is_empty() {
+        let answers = |rt: &str| -> Vec<&str> {
+            ep.lookups.iter().filter(|l| l.record_type == rt).flat_map(|l| &l.answers).map(String::as_str).collect()
+        };
+        reasons.push(match ep.kind {
+            EndpointKind::NameServers if answers("NS").is_empty() => format!("DNS has no NS record for {name}"),
+            EndpointKind::Mail if answers("MX").is_empty() => format!("DNS has no MX record for {name}"),
+            EndpointKind::Mail if answers("MX").iter().all(|mx| mx.ends_with(" .") || mx.ends_with(' ')) => {
+                format!("{name} takes no mail (null MX, RFC 7505)")
+            }
+            EndpointKind::Spf if answers("TXT").is_empty() => format!("DNS has no TXT record for {name}"),
+            EndpointKind::NameServers | EndpointKind::Mail => "its servers have no address".to_string(),
+            EndpointKind::Spf => "its SPF record names no sender that could be attributed".to_string(),
+            _ => format!("DNS has no address (A or AAAA) for {name}"),
+        });
+    }
+    Some(reasons.join("; "))
 }
 
 /// The report's view of an item (findings are added by the caller).
@@ -110,6 +171,9 @@ fn toolchain_facts(inventory: &Inventory, t: &ToolchainUse, f: &mut BTreeMap<Str
 /// AS20940 Akamai (US), located NL", "reachable by: EU law (location), US law (network_operator)").
 fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>) {
     f.insert("resolution".into(), format!("{:?}", ep.resolution).to_lowercase());
+    if let Some(c) = ep.criticality {
+        f.insert("criticality".into(), format!("{c:?}").to_lowercase());
+    }
     let hops: Vec<String> = ep
         .lookups
         .iter()
@@ -163,7 +227,15 @@ fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>
         f.insert("addresses".into(), lines.join("; "));
     }
     if !ep.errors.is_empty() {
-        f.insert("errors".into(), ep.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "));
+        // Each once: an inventory from an older scan lists the A and AAAA failure of a missing
+        // name apart.
+        let mut messages: Vec<&str> = Vec::new();
+        for e in &ep.errors {
+            if !messages.contains(&e.message.as_str()) {
+                messages.push(&e.message);
+            }
+        }
+        f.insert("errors".into(), messages.join("; "));
     }
     // Whose law reaches the endpoint: the EU as one jurisdiction for its members, any other
     // country by itself; with the roles that bring it in.

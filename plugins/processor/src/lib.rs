@@ -75,7 +75,8 @@ mod tests {
                 "jurisdiction",
                 "openness",
                 "known_attribution",
-                "concentration"
+                "concentration",
+                "assessed"
             ])
         );
     }

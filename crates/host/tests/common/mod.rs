@@ -67,6 +67,8 @@ pub fn request() -> EvaluateRequest {
                     actor("core_designer", "AMD", "US", Governance::Company),
                 ],
                 weight: None,
+                not_assessed: None,
+                criticality: None,
             },
             AttributedItem {
                 id: "cpu1".into(),
@@ -81,6 +83,8 @@ pub fn request() -> EvaluateRequest {
                     actor("core_designer", "SiFive", "US", Governance::Company),
                 ],
                 weight: None,
+                not_assessed: None,
+                criticality: None,
             },
         ],
     }
