@@ -265,3 +265,114 @@ fn governance(g: Governance) -> AbiGovernance {
         Governance::Unknown => AbiGovernance::Unknown,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sovstack_inventory::{Address, Criticality as C, DnsLookup, Evidence, Method, Resolution};
+
+    fn endpoint(kind: EndpointKind, lookups: Vec<DnsLookup>, addresses: Vec<Address>) -> NetworkEndpoint {
+        NetworkEndpoint {
+            id: "ep0".into(),
+            endpoint: "example.org".into(),
+            label: None,
+            criticality: None,
+            given: Evidence {
+                source: "--domain".into(),
+                field: None,
+                line: None,
+                value: None,
+                method: Method::Derived,
+                confidence: Confidence::High,
+            },
+            kind,
+            name: Some("example.org".into()),
+            resolution: Resolution::Resolved,
+            lookups,
+            addresses,
+            errors: Vec::new(),
+            actors: Vec::new(),
+        }
+    }
+
+    fn answered(record_type: &str, answers: &[&str]) -> DnsLookup {
+        DnsLookup {
+            name: "example.org".into(),
+            record_type: record_type.into(),
+            chain: Vec::new(),
+            answers: answers.iter().map(|a| a.to_string()).collect(),
+            error: None,
+        }
+    }
+
+    fn special(ip: &str) -> Address {
+        Address {
+            ip: ip.into(),
+            via: None,
+            asn: None,
+            as_name: None,
+            operator: None,
+            parent: None,
+            parent_hq_country: None,
+            cloud: None,
+            location: None,
+            errors: vec![format!("{ip} is a special-purpose address (RFC 6890): not attributed")],
+        }
+    }
+
+    #[test]
+    fn why_an_endpoint_without_actors_could_not_be_assessed() {
+        use EndpointKind::*;
+        let cases = [
+            (endpoint(NameServers, vec![answered("NS", &[])], vec![]), "DNS has no NS record for example.org"),
+            (endpoint(Mail, vec![answered("MX", &[])], vec![]), "DNS has no MX record for example.org"),
+            (endpoint(Mail, vec![answered("MX", &["0 ."])], vec![]), "example.org takes no mail (null MX, RFC 7505)"),
+            (endpoint(Mail, vec![answered("MX", &["10 mx.example.org"])], vec![]), "its servers have no address"),
+            (endpoint(Spf, vec![answered("TXT", &[])], vec![]), "DNS has no TXT record for example.org"),
+            (endpoint(Host, vec![answered("A", &[]), answered("AAAA", &[])], vec![]), "DNS has no address (A or AAAA) for example.org"),
+            (
+                endpoint(Host, vec![answered("A", &["192.0.2.1"])], vec![special("192.0.2.1")]),
+                "192.0.2.1 is a special-purpose address (RFC 6890): not attributed",
+            ),
+        ];
+        for (ep, want) in cases {
+            assert_eq!(not_assessed(&ep).as_deref(), Some(want), "{:?}", ep.kind);
+        }
+        // Errors of the same kind give one reason; each kind is named once.
+        let mut failed = endpoint(Host, vec![], vec![]);
+        for (kind, message) in [("timeout", "a"), ("timeout", "b"), ("serv_fail", "c")] {
+            failed.errors.push(sovstack_inventory::EndpointError { kind: kind.into(), message: message.into() });
+        }
+        assert_eq!(
+            not_assessed(&failed).as_deref(),
+            Some("the DNS resolver did not answer in time; the DNS server failed to answer (SERVFAIL)")
+        );
+        // An endpoint with any actor, known or not, is assessed.
+        let mut judged = endpoint(Host, vec![], vec![]);
+        judged.actors.push(Actor::unknown(sovstack_inventory::Role::Location, Vec::new()));
+        assert_eq!(not_assessed(&judged), None);
+    }
+
+    #[test]
+    fn criticality_is_carried_and_weighs_the_endpoint() {
+        let kb = Kb::builtin().unwrap();
+        let weights: Vec<(Option<Criticality>, Option<f64>)> = [None, Some(C::Low), Some(C::Medium), Some(C::High), Some(C::Critical)]
+            .into_iter()
+            .map(|c| {
+                let ep = NetworkEndpoint { criticality: c, ..endpoint(EndpointKind::Host, vec![], vec![]) };
+                let a = attribute_item(&kb, &ep);
+                (a.criticality, a.weight)
+            })
+            .collect();
+        assert_eq!(
+            weights,
+            [
+                (None, None),
+                (Some(Criticality::Low), Some(0.5)),
+                (Some(Criticality::Medium), Some(1.0)),
+                (Some(Criticality::High), Some(2.0)),
+                (Some(Criticality::Critical), Some(4.0)),
+            ]
+        );
+    }
+}
