@@ -112,7 +112,9 @@ fn endpoints_are_resolved_attributed_and_failures_recorded() {
     // Failures are recorded on their endpoint; the scan finished.
     let kinds = |ep: &Value| -> Vec<String> { ep["errors"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap().to_string()).collect() };
     let missing = by_endpoint(eps, "missing.example.org");
-    assert_eq!((missing["resolution"].as_str(), kinds(missing)), (Some("failed"), vec!["nx_domain".to_string(), "nx_domain".to_string()]));
+    // The A and AAAA queries failed alike: one reason, recorded once (each lookup keeps its own).
+    assert_eq!((missing["resolution"].as_str(), kinds(missing)), (Some("failed"), vec!["nx_domain".to_string()]));
+    assert_eq!(missing["lookups"].as_array().unwrap().iter().filter(|l| l["error"]["kind"] == "nx_domain").count(), 2);
     let gone = by_endpoint(eps, "gone.example.org");
     assert_eq!(kinds(gone)[0], "nx_domain");
     assert_eq!(hops(gone)[0].0, "deleted-app.herokuapp.com", "the dangling alias is kept");
@@ -237,4 +239,163 @@ fn a_bad_endpoints_file_is_an_input_error_with_line_and_column() {
     let (code, _, err) = run(sovstack().args(["scan", "--offline", "--data-dir", "/nonexistent", "--domain", "example.org"]));
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent"), "{err}");
+}
+
+#[test]
+fn the_network_layer_with_nothing_to_resolve_is_an_input_error() {
+    for args in [&["scan", "--layers", "network"][..], &["audit", "--layers", "network", "--offline"], &["scan", "--layers", "os,network"]] {
+        let (code, out, err) = run(sovstack().args(args));
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty(), "{args:?}: no empty table or inventory: {out}");
+        assert!(err.contains("nothing to resolve") && err.contains("--endpoints FILE") && err.contains("--domain DOMAIN"), "{args:?}: {err}");
+    }
+    // An endpoints file that lists nothing says so, naming the file.
+    let dir = tempdir();
+    let file = endpoints_file(dir.path(), "empty.txt", "# nothing yet\n");
+    let (code, _, err) = run(sovstack().args(["audit", "--offline"]).arg("--endpoints").arg(&file));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!("{} lists no endpoint", file.display())), "{err}");
+}
+
+/// A UDP socket on loopback that receives queries and never answers: a dead resolver.
+fn dead_resolver() -> std::net::UdpSocket {
+    std::net::UdpSocket::bind("127.0.0.1:0").unwrap()
+}
+
+#[test]
+fn a_resolver_that_never_answers_is_a_diagnostic_and_exit_2() {
+    let hole = dead_resolver();
+    let resolver = hole.local_addr().unwrap().to_string();
+    let dir = tempdir();
+    let file = endpoints_file(dir.path(), "services.txt", "www.example.org\nmail:example.org\n");
+    let started = std::time::Instant::now();
+    let (code, out, err) = run(
+        sovstack()
+            .args(["audit", "--layers", "network", "--resolver", &resolver, "--dns-timeout", "0.1", "--format", "json"])
+            .arg("--endpoints")
+            .arg(&file),
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "--dns-timeout bounds the wait: {:?}", started.elapsed());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("scan/dns-no-answer") && err.contains(&format!("resolver {resolver} answered none of the")), "{err}");
+    // No progress without a terminal.
+    assert!(!err.contains("resolving"), "{err}");
+    // The report is still written, the reason among its diagnostics.
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let diags = report["diagnostics"].as_array().unwrap();
+    assert!(diags.iter().any(|d| d["code"] == "scan/dns-no-answer" && d["severity"] == "error"), "{diags:?}");
+    // `scan` writes the inventory and exits 2 as well.
+    let (code, out, err) = run(
+        sovstack().args(["scan", "--layers", "network", "--resolver", &resolver, "--dns-timeout", "0.1"]).arg("--endpoints").arg(&file),
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(out.contains("scan/dns-no-answer"), "{out}");
+    // Names that do not exist are answers: no such diagnostic, exit 0.
+    let server = dns::start();
+    let missing = endpoints_file(dir.path(), "missing.txt", "missing.example.org\n");
+    let (code, _, err) = run(
+        sovstack().args(["audit", "--layers", "network", "--resolver", &server.addr.to_string()]).arg("--endpoints").arg(&missing),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("dns-no-answer"), "{err}");
+    drop(hole);
+}
+
+#[test]
+fn resolution_shows_progress_on_a_terminal() {
+    let hole = dead_resolver();
+    let dir = tempdir();
+    let file = endpoints_file(dir.path(), "services.txt", "www.example.org\n");
+    // `script` runs the command with a pseudo-terminal as its stdout and stderr.
+    let line = format!(
+        "{} scan --layers network --resolver {} --dns-timeout 0.3 --endpoints {} -o {}",
+        env!("CARGO_BIN_EXE_sovstack"),
+        hole.local_addr().unwrap(),
+        file.display(),
+        dir.path().join("inv.json").display()
+    );
+    let (code, out, err) = run(std::process::Command::new("script").args(["-qec", &line, "/dev/null"]).env("NO_COLOR", "1"));
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.contains("resolving 0/1 endpoints"), "{out:?}");
+    drop(hole);
+}
+
+fn findings_of<'a>(report: &'a Value, ruleset_name: &str, rule: &str) -> Vec<&'a Value> {
+    ruleset(report, ruleset_name)["layers"]["network"]["findings"].as_array().unwrap().iter().filter(|f| f["rule"] == rule).collect()
+}
+
+fn item<'a>(report: &'a Value, endpoint: &str) -> &'a Value {
+    layer_items(report, "network").iter().find(|i| i["label"].as_str().unwrap().contains(endpoint)).unwrap_or_else(|| panic!("no item {endpoint}"))
+}
+
+#[test]
+fn services_that_could_not_be_assessed_are_findings() {
+    let server = dns::start();
+    let resolver = server.addr.to_string();
+    let dir = tempdir();
+    let file = endpoints_file(dir.path(), "services.txt", "missing.example.org criticality=critical\nhttps://app.example.org/\n");
+    // app.example.org has addresses but no NS, MX or TXT record; www. and autodiscover. under it
+    // do not exist.
+    let (code, out, err) = run(
+        sovstack()
+            .args(["audit", "--layers", "network", "--resolver", &resolver, "--domain", "app.example.org", "--format", "json"])
+            .arg("--endpoints")
+            .arg(&file),
+    );
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    for (ruleset_name, rule) in [("eu-sovereignty", "eu.network.assessed"), ("non-aligned", "na.network.assessed")] {
+        let found = findings_of(&report, ruleset_name, rule);
+        let by_item = |id: &str| found.iter().find(|f| f["item"] == id).unwrap_or_else(|| panic!("{rule}: no finding on {id}: {found:?}"));
+        let id = |endpoint: &str| item(&report, endpoint)["id"].as_str().unwrap().to_string();
+        // A name that does not exist; labelled critical, so one step above the rule's medium.
+        let missing = by_item(&id("missing.example.org"));
+        assert_eq!(missing["severity"], "high", "{missing}");
+        let message = missing["message"].as_str().unwrap();
+        assert_eq!(message, "missing.example.org could not be assessed: the name does not exist (NXDOMAIN)");
+        // An NS query with no answer is not "resolved" with nothing to say.
+        let ns = by_item(&id("ns:app.example.org"));
+        assert_eq!(ns["severity"], "medium");
+        assert!(ns["message"].as_str().unwrap().ends_with("could not be assessed: DNS has no NS record for app.example.org"), "{ns}");
+        assert!(by_item(&id("mail:app.example.org"))["message"].as_str().unwrap().contains("DNS has no MX record for app.example.org"));
+        assert!(by_item(&id("www.app.example.org"))["message"].as_str().unwrap().contains("NXDOMAIN"));
+        // The application resolved and was judged: no such finding.
+        assert!(found.iter().all(|f| f["item"] != id("https://app.example.org/")), "{found:?}");
+    }
+    // The failure is shown once among the facts, and the criticality beside it.
+    let missing = item(&report, "missing.example.org");
+    assert_eq!(missing["facts"]["errors"], "missing.example.org: no such domain (NXDOMAIN)");
+    assert_eq!(missing["facts"]["criticality"], "critical");
+}
+
+#[test]
+fn criticality_weighs_shares_raises_severity_and_is_shown() {
+    let dir = tempdir();
+    // Hetzner (DE) and Amazon (US) addresses need no DNS; the name is not asked (--offline).
+    let plain = endpoints_file(dir.path(), "plain.txt", "5.9.0.1\n3.5.136.10\nwww.example.org\n");
+    let weighed = endpoints_file(dir.path(), "weighed.txt", "5.9.0.1\n3.5.136.10 criticality=critical\nwww.example.org criticality=high\n");
+    let audit = |file: &Path| {
+        let (code, out, err) = run(sovstack().args(["audit", "--offline", "--format", "json"]).arg("--endpoints").arg(file));
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str::<Value>(&out).unwrap()
+    };
+    let (plain, weighed) = (audit(&plain), audit(&weighed));
+    let us_share = |r: &Value| ruleset(r, "non-aligned")["layers"]["network"]["score"]["shares"]["US"].as_f64().unwrap();
+    assert_eq!(us_share(&plain), 0.5);
+    // The critical US endpoint weighs 4 against 1.
+    assert_eq!(us_share(&weighed), 0.8);
+    let severity_on = |r: &Value, rule: &str| -> String {
+        findings_of(r, "eu-sovereignty", rule).iter().find(|f| f["item"] == "ep1").unwrap()["severity"].as_str().unwrap().to_string()
+    };
+    assert_eq!((severity_on(&plain, "eu.network.operator-jurisdiction"), severity_on(&weighed, "eu.network.operator-jurisdiction")), ("medium".to_string(), "high".to_string()));
+    assert_eq!(severity_on(&weighed, "eu.network.extraterritorial-reach"), "critical");
+    // `high` weighs but keeps the rule's severity; a name not asked could not be assessed.
+    let offline = findings_of(&weighed, "eu-sovereignty", "eu.network.assessed");
+    assert_eq!(offline.len(), 1, "{offline:?}");
+    assert_eq!((&offline[0]["item"], &offline[0]["severity"]), (&"ep2".into(), &"medium".into()));
+    assert!(offline[0]["message"].as_str().unwrap().contains("DNS was not asked (--offline)"), "{}", offline[0]);
+    // The table shows it.
+    let (code, out, err) = run(sovstack().args(["audit", "--offline"]).arg("--endpoints").arg(&dir.path().join("weighed.txt")));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("criticality: critical") && out.contains("criticality: high"), "{out}");
 }

@@ -67,8 +67,21 @@
 //!   only (commons, other and unknown are no single controller). A pole whose share exceeds
 //!   `max_share`, or an index above `max_index`, gives a layer-wide finding; values are compared
 //!   as reported (rounded, see below), so a share equal to the limit passes. It gives no level.
+//! * `assessed`: one finding per item the scan could not assess ([`AttributedItem::not_assessed`]),
+//!   whose message gives the reason; it names no role and gives no level, so the item (which has
+//!   no actor) still lowers no score and holds no share: the finding is what tells a reader that
+//!   the service was not judged, rather than judged sound. Its rule's severity is at least
+//!   `low` (`sovstack ruleset validate` refuses `info`).
 //! * An item's weight counts nowhere else: `jurisdiction`, `openness` and `known_attribution` judge
 //!   every item alike, whatever its weight (0 included), and their findings do not mention it.
+//!
+//! # Criticality
+//!
+//! A finding about an item whose [`AttributedItem::criticality`] is `critical` carries the
+//! severity one step above its rule's (`info` → `low` → `medium` → `high` → `critical`, which
+//! stays `critical`), whatever the criterion; other criticalities keep the rule's severity.
+//! Layer-wide findings (`concentration`) are about no single item and keep it too. Criticality
+//! weighs items through [`AttributedItem::weight`], which the host sets from it.
 //!
 //! # Scoring
 //! * [`ScoringMethod::SealWeakestLink`] (EU Cloud Sovereignty Framework): each `jurisdiction` or
@@ -191,6 +204,48 @@ pub struct AttributedItem {
     /// byte what they were, and a plugin built before it ignores it (every item then weighs 1).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
+    /// Why the scan could not assess the item, when it could not: a network endpoint whose DNS
+    /// lookups all failed, or that led to no address and no provider (a missing name, an NS or
+    /// MX query with no answer, a dead resolver, `--offline`). Such an item has no actor, so no
+    /// other criterion judges it; the `assessed` criterion turns it into a finding. Absent when
+    /// the item was assessed. Added within ABI version 1: omitted when absent, so requests
+    /// without it are byte for byte what they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_assessed: Option<String>,
+    /// How much the organisation depends on the item, as its owner labelled it (network
+    /// endpoints: `criticality` in the endpoints file). A finding on a `critical` item is one
+    /// severity step above its rule's severity (`info` → `low` → `medium` → `high` →
+    /// `critical`, which stays `critical`); see "Criticality". The host also weighs the item by
+    /// it ([`AttributedItem::weight`]): `low` 0.5, `medium` or unlabelled 1, `high` 2,
+    /// `critical` 4. Added within ABI version 1: omitted when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub criticality: Option<Criticality>,
+}
+
+/// How much the organisation depends on an item, lowest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Criticality {
+    /// Nice to have.
+    Low,
+    /// Needed.
+    Medium,
+    /// Needed for daily work.
+    High,
+    /// The organisation stops without it.
+    Critical,
+}
+
+impl Criticality {
+    /// The weight the host gives an item of this criticality (unlabelled items weigh 1).
+    pub fn weight(self) -> f64 {
+        match self {
+            Criticality::Low => 0.5,
+            Criticality::Medium => 1.0,
+            Criticality::High => 2.0,
+            Criticality::Critical => 4.0,
+        }
+    }
 }
 
 impl AttributedItem {
@@ -449,6 +504,8 @@ pub enum Criterion {
         /// Roles whose actors must be known.
         roles: Vec<String>,
     },
+    /// Items the scan could not assess ([`AttributedItem::not_assessed`]). Names no role.
+    Assessed {},
     /// How much of the layer each pole of power controls.
     Concentration {
         /// Roles whose actors share control of an item.
@@ -467,18 +524,25 @@ impl Criterion {
             Criterion::Jurisdiction { .. } => "jurisdiction",
             Criterion::Openness { .. } => "openness",
             Criterion::KnownAttribution { .. } => "known_attribution",
+            Criterion::Assessed {} => "assessed",
             Criterion::Concentration { .. } => "concentration",
         }
     }
 
-    /// The roles the criterion looks at.
+    /// The roles the criterion looks at (none for `assessed`).
     pub fn roles(&self) -> &[String] {
         match self {
             Criterion::Jurisdiction { roles, .. }
             | Criterion::Openness { roles, .. }
             | Criterion::KnownAttribution { roles }
             | Criterion::Concentration { roles, .. } => roles,
+            Criterion::Assessed {} => &[],
         }
+    }
+
+    /// Whether the criterion judges actors, and so must name roles.
+    pub fn names_roles(&self) -> bool {
+        !matches!(self, Criterion::Assessed {})
     }
 }
 
@@ -652,6 +716,23 @@ mod tests {
         let zero: AttributedItem =
             serde_json::from_str(r#"{"id":"a","label":"A","actors":[],"weight":0}"#).unwrap();
         assert_eq!(zero.effective_weight(), 0.0);
+    }
+
+    #[test]
+    fn not_assessed_and_criticality_are_optional_and_omitted_when_absent() {
+        let item: AttributedItem =
+            serde_json::from_str(r#"{"id":"a","label":"A","actors":[]}"#).unwrap();
+        assert_eq!((item.not_assessed.as_deref(), item.criticality), (None, None));
+        let json = r#"{"id":"a","label":"A","actors":[],"not_assessed":"no address","criticality":"critical"}"#;
+        let item: AttributedItem = serde_json::from_str(json).unwrap();
+        assert_eq!(
+            (item.not_assessed.as_deref(), item.criticality),
+            (Some("no address"), Some(Criticality::Critical))
+        );
+        assert_eq!(serde_json::to_string(&item).unwrap(), json);
+        let c: Criterion = serde_json::from_str(r#"{"assessed":{}}"#).unwrap();
+        assert_eq!((c.name(), c.roles().len(), c.names_roles()), ("assessed", 0, false));
+        assert!(serde_json::from_str::<Criterion>(r#"{"assessed":{"roles":[]}}"#).is_err());
     }
 
     #[test]

@@ -190,6 +190,20 @@ pub fn load_plugins(host: &Host, layers: Option<&[&str]>, user: &[PathBuf]) -> R
     Ok((plugins, diags))
 }
 
+/// Diagnostics that mean a layer asked for could not be assessed at all (a DNS resolver that
+/// answered no query): printed on stderr, and exit 2 even though the inventory or report was
+/// written, so that a script does not take the missing layer for a pass.
+const UNASSESSED: &[&str] = &[sovstack_scan::codes::DNS_NO_ANSWER, sovstack_scan::codes::DNS_UNAVAILABLE];
+
+/// Prints the diagnostics that mean a layer could not be assessed; `Some(2)` when there are any.
+pub fn unassessed_exit(diagnostics: &[Diagnostic]) -> Option<u8> {
+    let found: Vec<&Diagnostic> = diagnostics.iter().filter(|d| UNASSESSED.contains(&d.code.as_str())).collect();
+    for d in &found {
+        eprintln!("sovstack: {}: {}", d.code, d.message);
+    }
+    (!found.is_empty()).then_some(exit::USAGE_OR_INPUT)
+}
+
 /// Evaluates an inventory, renders the report, applies the gate, and returns the exit code.
 pub fn evaluate_and_report(kb: &Kb, inventory: &Inventory, opts: &EvalOptions, inputs: &[&Path]) -> Result<u8> {
     output::refuse_overwriting_input(opts.output.as_deref(), inputs)?;
@@ -215,8 +229,11 @@ pub fn evaluate_and_report(kb: &Kb, inventory: &Inventory, opts: &EvalOptions, i
     for d in report.diagnostics.iter().filter(|d| d.code.starts_with("plugin/")) {
         eprintln!("sovstack: {}: {}", d.code, d.message);
     }
+    let unassessed = unassessed_exit(&report.diagnostics);
     Ok(if plugin_failed {
         exit::USAGE_OR_INPUT
+    } else if let Some(code) = unassessed {
+        code
     } else if report.gate.as_ref().is_some_and(|g| !g.passed) {
         for reason in &report.gate.as_ref().expect("checked").reasons {
             eprintln!("sovstack: policy gate failed: {reason}");

@@ -23,7 +23,8 @@ Examples:
   sovstack evaluate inv.json --ruleset non-aligned --fail-under 50
 
 Exit codes: 0 success, 1 the policy gate failed (--fail-under, --fail-on),
-2 usage or input error (including a plugin that failed).")]
+2 usage or input error (including a plugin that failed, the network layer asked for with
+nothing to resolve, and a DNS resolver that answered no query).")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

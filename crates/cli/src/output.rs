@@ -287,25 +287,38 @@ pub fn progress(message: &str) {
     }
 }
 
-/// The toolchain walk's progress: a spinner with counts on stderr, drawn only when stderr is a
-/// terminal (indicatif hides it otherwise), in plain text (no colour, so `NO_COLOR` holds).
-pub struct WalkProgress {
+/// The scan's progress: a spinner on stderr with the toolchain walk's counts or the network
+/// layer's resolved endpoints, drawn only when stderr is a terminal (indicatif hides it
+/// otherwise), in plain text (no colour, so `NO_COLOR` holds).
+pub struct ScanProgress {
     bar: indicatif::ProgressBar,
 }
 
-impl WalkProgress {
-    /// A hidden bar until the first update, so layers without a walk print nothing.
-    pub fn start() -> WalkProgress {
+impl ScanProgress {
+    /// A hidden bar until the first update, so layers without a long step print nothing.
+    pub fn start() -> ScanProgress {
         let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-        let style = indicatif::ProgressStyle::with_template("{spinner} walking: {msg} ({elapsed})")
+        let style = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
         bar.set_style(style);
-        WalkProgress { bar }
+        ScanProgress { bar }
     }
 
-    /// Shows the walk's counts (called from the walk's threads).
-    pub fn update(&self, p: sovstack_scan::WalkProgress) {
-        self.bar.set_message(format!("{} files, {} binaries, {} directories", p.files, p.binaries, p.directories));
+    /// Shows how the step goes (called from the walk's threads and the resolver's runtime).
+    pub fn update(&self, p: sovstack_scan::Progress) {
+        match p {
+            sovstack_scan::Progress::Walk(p) => self.bar.set_message(format!(
+                "walking: {} files, {} binaries, {} directories",
+                p.files, p.binaries, p.directories
+            )),
+            sovstack_scan::Progress::Resolve { done, total } => {
+                if done == 0 {
+                    // Answers may be seconds apart (a slow or dead resolver): keep the clock moving.
+                    self.bar.enable_steady_tick(std::time::Duration::from_millis(250));
+                }
+                self.bar.set_message(format!("resolving {done}/{total} endpoints"));
+            }
+        }
         self.bar.tick();
     }
 

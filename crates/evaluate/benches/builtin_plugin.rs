@@ -43,6 +43,8 @@ fn request(items: usize) -> EvaluateRequest {
                     actor("foundry", "TSMC", "TW", &[], Governance::Company),
                 ],
                 weight: None,
+                not_assessed: None,
+                criticality: None,
             })
             .collect(),
     }

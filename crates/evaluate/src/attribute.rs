@@ -3,8 +3,8 @@
 //! looked up at evaluation time, so an inventory made elsewhere is judged with this run's
 //! knowledge base (whose version the report records).
 
-use sovstack_abi::{Actor as AbiActor, AttributedItem, Governance as AbiGovernance};
-use sovstack_inventory::{Actor, Confidence, Governance, Inventory, Item, NetworkEndpoint, ToolchainUse};
+use sovstack_abi::{Actor as AbiActor, AttributedItem, Criticality, Governance as AbiGovernance};
+use sovstack_inventory::{Actor, Confidence, EndpointKind, Governance, Inventory, Item, NetworkEndpoint, ToolchainUse};
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};
 use std::collections::BTreeMap;
@@ -14,14 +14,75 @@ pub fn attributed_items(kb: &Kb, inventory: &Inventory, layer: &str) -> Vec<Attr
     inventory.layers.items(layer).into_iter().map(|item| attribute_item(kb, item)).collect()
 }
 
-/// One item, attributed.
+/// One item, attributed. A network endpoint carries its criticality, which weighs it
+/// ([`Criticality::weight`]), and, when the scan could not assess it, why.
 pub fn attribute_item(kb: &Kb, item: &dyn Item) -> AttributedItem {
+    let endpoint = item.as_network_endpoint();
+    let criticality = endpoint.and_then(|e| e.criticality).map(criticality);
     AttributedItem {
         id: item.id().to_string(),
         label: item.label(),
         actors: item.actors().iter().map(|a| actor(kb, a)).collect(),
-        weight: item.weight(),
+        weight: item.weight().or_else(|| criticality.map(Criticality::weight)),
+        not_assessed: endpoint.and_then(not_assessed),
+        criticality,
     }
+}
+
+fn criticality(c: sovstack_inventory::Criticality) -> Criticality {
+    use sovstack_inventory::Criticality as C;
+    match c {
+        C::Low => Criticality::Low,
+        C::Medium => Criticality::Medium,
+        C::High => Criticality::High,
+        C::Critical => Criticality::Critical,
+    }
+}
+
+/// Why an endpoint could not be assessed: it has no actor at all (no operator, provider or
+/// location, known or not), so no rule can judge it. The reason in plain words, from its
+/// resolution errors (each kind once), else its addresses' errors, else what DNS left out.
+fn not_assessed(ep: &NetworkEndpoint) -> Option<String> {
+    if !ep.actors.is_empty() {
+        return None;
+    }
+    let name = ep.name.as_deref().unwrap_or(&ep.endpoint);
+    let mut reasons: Vec<String> = Vec::new();
+    for e in &ep.errors {
+        let r = match e.kind.as_str() {
+            "offline" => "DNS was not asked (--offline)".to_string(),
+            "nx_domain" => "the name does not exist (NXDOMAIN)".to_string(),
+            "timeout" => "the DNS resolver did not answer in time".to_string(),
+            "serv_fail" => "the DNS server failed to answer (SERVFAIL)".to_string(),
+            "refused" => "the DNS server refused to answer (REFUSED)".to_string(),
+            "cname_loop" => "its CNAME chain loops".to_string(),
+            "chain_too_long" => "its CNAME chain is too long to follow".to_string(),
+            _ => e.message.clone(),
+        };
+        if !reasons.contains(&r) {
+            reasons.push(r);
+        }
+    }
+    if reasons.is_empty() {
+        reasons.extend(ep.addresses.iter().flat_map(|a| a.errors.iter().cloned()));
+    }
+    if reasons.is_empty() {
+        let answers = |rt: &str| -> Vec<&str> {
+            ep.lookups.iter().filter(|l| l.record_type == rt).flat_map(|l| &l.answers).map(String::as_str).collect()
+        };
+        reasons.push(match ep.kind {
+            EndpointKind::NameServers if answers("NS").is_empty() => format!("DNS has no NS record for {name}"),
+            EndpointKind::Mail if answers("MX").is_empty() => format!("DNS has no MX record for {name}"),
+            EndpointKind::Mail if answers("MX").iter().all(|mx| mx.ends_with(" .") || mx.ends_with(' ')) => {
+                format!("{name} takes no mail (null MX, RFC 7505)")
+            }
+            EndpointKind::Spf if answers("TXT").is_empty() => format!("DNS has no TXT record for {name}"),
+            EndpointKind::NameServers | EndpointKind::Mail => "its servers have no address".to_string(),
+            EndpointKind::Spf => "its SPF record names no sender that could be attributed".to_string(),
+            _ => format!("DNS has no address (A or AAAA) for {name}"),
+        });
+    }
+    Some(reasons.join("; "))
 }
 
 /// The report's view of an item (findings are added by the caller).
@@ -174,6 +235,9 @@ fn packagers<'a>(inventory: &'a Inventory, t: &ToolchainUse) -> std::collections
 /// US law through Akamai Technologies (network operator)").
 fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>) {
     f.insert("resolution".into(), format!("{:?}", ep.resolution).to_lowercase());
+    if let Some(c) = ep.criticality {
+        f.insert("criticality".into(), format!("{c:?}").to_lowercase());
+    }
     let hops: Vec<String> = ep
         .lookups
         .iter()
@@ -227,7 +291,15 @@ fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>
         f.insert("addresses".into(), lines.join("; "));
     }
     if !ep.errors.is_empty() {
-        f.insert("errors".into(), ep.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("; "));
+        // Each once: an inventory from an older scan lists the A and AAAA failure of a missing
+        // name apart.
+        let mut messages: Vec<&str> = Vec::new();
+        for e in &ep.errors {
+            if !messages.contains(&e.message.as_str()) {
+                messages.push(&e.message);
+            }
+        }
+        f.insert("errors".into(), messages.join("; "));
     }
     // The network layer's headline: where the data sits against whose law reaches the
     // organisations that hold it ("located in the EU (Germany), reachable by US law through
@@ -289,5 +361,116 @@ fn governance(g: Governance) -> AbiGovernance {
         Governance::Company => AbiGovernance::Company,
         Governance::State => AbiGovernance::State,
         Governance::Unknown => AbiGovernance::Unknown,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sovstack_inventory::{Address, Criticality as C, DnsLookup, Evidence, Method, Resolution};
+
+    fn endpoint(kind: EndpointKind, lookups: Vec<DnsLookup>, addresses: Vec<Address>) -> NetworkEndpoint {
+        NetworkEndpoint {
+            id: "ep0".into(),
+            endpoint: "example.org".into(),
+            label: None,
+            criticality: None,
+            given: Evidence {
+                source: "--domain".into(),
+                field: None,
+                line: None,
+                value: None,
+                method: Method::Derived,
+                confidence: Confidence::High,
+            },
+            kind,
+            name: Some("example.org".into()),
+            resolution: Resolution::Resolved,
+            lookups,
+            addresses,
+            errors: Vec::new(),
+            actors: Vec::new(),
+        }
+    }
+
+    fn answered(record_type: &str, answers: &[&str]) -> DnsLookup {
+        DnsLookup {
+            name: "example.org".into(),
+            record_type: record_type.into(),
+            chain: Vec::new(),
+            answers: answers.iter().map(|a| a.to_string()).collect(),
+            error: None,
+        }
+    }
+
+    fn special(ip: &str) -> Address {
+        Address {
+            ip: ip.into(),
+            via: None,
+            asn: None,
+            as_name: None,
+            operator: None,
+            parent: None,
+            parent_hq_country: None,
+            cloud: None,
+            location: None,
+            errors: vec![format!("{ip} is a special-purpose address (RFC 6890): not attributed")],
+        }
+    }
+
+    #[test]
+    fn why_an_endpoint_without_actors_could_not_be_assessed() {
+        use EndpointKind::*;
+        let cases = [
+            (endpoint(NameServers, vec![answered("NS", &[])], vec![]), "DNS has no NS record for example.org"),
+            (endpoint(Mail, vec![answered("MX", &[])], vec![]), "DNS has no MX record for example.org"),
+            (endpoint(Mail, vec![answered("MX", &["0 ."])], vec![]), "example.org takes no mail (null MX, RFC 7505)"),
+            (endpoint(Mail, vec![answered("MX", &["10 mx.example.org"])], vec![]), "its servers have no address"),
+            (endpoint(Spf, vec![answered("TXT", &[])], vec![]), "DNS has no TXT record for example.org"),
+            (endpoint(Host, vec![answered("A", &[]), answered("AAAA", &[])], vec![]), "DNS has no address (A or AAAA) for example.org"),
+            (
+                endpoint(Host, vec![answered("A", &["192.0.2.1"])], vec![special("192.0.2.1")]),
+                "192.0.2.1 is a special-purpose address (RFC 6890): not attributed",
+            ),
+        ];
+        for (ep, want) in cases {
+            assert_eq!(not_assessed(&ep).as_deref(), Some(want), "{:?}", ep.kind);
+        }
+        // Errors of the same kind give one reason; each kind is named once.
+        let mut failed = endpoint(Host, vec![], vec![]);
+        for (kind, message) in [("timeout", "a"), ("timeout", "b"), ("serv_fail", "c")] {
+            failed.errors.push(sovstack_inventory::EndpointError { kind: kind.into(), message: message.into() });
+        }
+        assert_eq!(
+            not_assessed(&failed).as_deref(),
+            Some("the DNS resolver did not answer in time; the DNS server failed to answer (SERVFAIL)")
+        );
+        // An endpoint with any actor, known or not, is assessed.
+        let mut judged = endpoint(Host, vec![], vec![]);
+        judged.actors.push(Actor::unknown(sovstack_inventory::Role::Location, Vec::new()));
+        assert_eq!(not_assessed(&judged), None);
+    }
+
+    #[test]
+    fn criticality_is_carried_and_weighs_the_endpoint() {
+        let kb = Kb::builtin().unwrap();
+        let weights: Vec<(Option<Criticality>, Option<f64>)> = [None, Some(C::Low), Some(C::Medium), Some(C::High), Some(C::Critical)]
+            .into_iter()
+            .map(|c| {
+                let ep = NetworkEndpoint { criticality: c, ..endpoint(EndpointKind::Host, vec![], vec![]) };
+                let a = attribute_item(&kb, &ep);
+                (a.criticality, a.weight)
+            })
+            .collect();
+        assert_eq!(
+            weights,
+            [
+                (None, None),
+                (Some(Criticality::Low), Some(0.5)),
+                (Some(Criticality::Medium), Some(1.0)),
+                (Some(Criticality::High), Some(2.0)),
+                (Some(Criticality::Critical), Some(4.0)),
+            ]
+        );
     }
 }

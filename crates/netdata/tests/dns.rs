@@ -242,6 +242,13 @@ async fn every_failure_is_recorded_on_its_name_and_the_batch_finishes() {
             "{l:?}"
         );
     }
+    // Every answer counts as a response, whatever it says (records, NXDOMAIN, SERVFAIL, a
+    // loop); a name never sent does not.
+    let responded: Vec<bool> = out.iter().map(|l| l.responded).collect();
+    assert_eq!(
+        responded,
+        [true, true, true, true, true, true, true, false, false, false, false, false, true, true]
+    );
     // Ten hops: past hickory's own depth of 8, within the limit of 12.
     assert_eq!(
         (err(12), out[12].chain.len(), ips(&out[12])),
@@ -285,6 +292,7 @@ async fn a_server_that_never_answers_times_out_every_name_in_parallel() {
             }),
             "{l:?}"
         );
+        assert!(!l.responded, "no response came: {l:?}");
     }
     // 40 names × 300 ms × 2 tries would take 24 s one after another.
     assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");

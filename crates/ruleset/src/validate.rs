@@ -4,7 +4,7 @@
 use crate::parse::RawRuleset;
 use crate::{Problem, RulesetError, ValidRuleset};
 use serde_saphyr::Spanned;
-use sovstack_abi::{Criterion, ScoringMethod};
+use sovstack_abi::{Criterion, ScoringMethod, Severity};
 use sovstack_inventory::{layer_roles, CountryCode, LAYER_IDS};
 use std::collections::BTreeSet;
 
@@ -184,7 +184,7 @@ fn check_rules(cx: &mut Ctx, raw: &RawRuleset) {
             cx.push(at, "ruleset/unknown-layer", format!("{what} names layer `{}` (layers: {})", r.layer, LAYER_IDS.join(", ")));
         } else {
             let known: Vec<&str> = layer_roles(&r.layer).iter().map(|role| role.as_str()).collect();
-            if r.criterion.roles().is_empty() {
+            if r.criterion.names_roles() && r.criterion.roles().is_empty() {
                 cx.push(at, "ruleset/no-roles", format!("{what} names no role to judge"));
             }
             for role in r.criterion.roles() {
@@ -242,6 +242,14 @@ fn check_rules(cx: &mut Ctx, raw: &RawRuleset) {
                 }
             }
             Criterion::KnownAttribution { .. } => {}
+            // A service that could not be assessed is never a mere remark: such a finding would
+            // vanish among the informational ones and read like a pass.
+            Criterion::Assessed {} if r.severity < Severity::Low => cx.push(
+                at,
+                "ruleset/bad-severity",
+                format!("{what} reports items that could not be assessed; its severity must be low or higher, not {}", r.severity.as_str()),
+            ),
+            Criterion::Assessed {} => {}
         }
     }
 }
@@ -304,6 +312,16 @@ mod tests {
         let text = EU.replace("  home_blocs: [EU, EEA]\n", "  home_blocs: [EU, EEA]\n  commons_credit: 0.5\n");
         let codes: Vec<String> = problems(&text, &Vocabulary::default()).into_iter().map(|p| p.0).collect();
         assert_eq!(codes, ["ruleset/misplaced-setting"]);
+    }
+
+    #[test]
+    fn a_rule_on_items_not_assessed_names_no_role_and_is_at_least_low() {
+        // The built-in rule validates as it is (no roles, severity medium).
+        assert_eq!(problems(EU, &Vocabulary::default()), []);
+        let rule = "title: Every service could be assessed\n    objective: SOV-3\n    severity: medium";
+        assert!(EU.contains(rule));
+        let text = EU.replace(rule, &rule.replace("medium", "info"));
+        assert_eq!(problems(&text, &Vocabulary::default()), [("ruleset/bad-severity".to_string(), line_of(&text, "id: eu.network.assessed"))]);
     }
 
     #[test]

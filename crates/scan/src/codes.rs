@@ -32,6 +32,9 @@ pub const MALFORMED_PROC_VERSION: &str = "scan/malformed-proc-version";
 /// The DNS resolver could not be set up (no usable system configuration); the network layer's
 /// endpoints were recorded as unresolved.
 pub const DNS_UNAVAILABLE: &str = "scan/dns-unavailable";
+/// The DNS resolver answered none of the network layer's queries (every one timed out or failed
+/// in transport): the layer could not be assessed, and the command exits 2.
+pub const DNS_NO_ANSWER: &str = "scan/dns-no-answer";
 
 /// Every code, in the order above.
 pub const ALL: &[&str] = &[
@@ -50,6 +53,7 @@ pub const ALL: &[&str] = &[
     MALFORMED_OS_RELEASE,
     MALFORMED_PROC_VERSION,
     DNS_UNAVAILABLE,
+    DNS_NO_ANSWER,
 ];
 
 #[cfg(test)]
@@ -80,7 +84,7 @@ mod tests {
         // on purpose.
         assert_eq!(
             ALL.join("\n"),
-            "scan/unreadable-file\nscan/file-too-large\nscan/path-escapes-root\nscan/symlink-loop\nscan/not-a-regular-file\nscan/invalid-utf8\nscan/missing-cpuinfo\nscan/malformed-cpuinfo\nscan/unrecognised-cpuinfo\nscan/too-many-processors\nscan/architecture-mismatch\nscan/missing-os-release\nscan/malformed-os-release\nscan/malformed-proc-version\nscan/dns-unavailable"
+            "scan/unreadable-file\nscan/file-too-large\nscan/path-escapes-root\nscan/symlink-loop\nscan/not-a-regular-file\nscan/invalid-utf8\nscan/missing-cpuinfo\nscan/malformed-cpuinfo\nscan/unrecognised-cpuinfo\nscan/too-many-processors\nscan/architecture-mismatch\nscan/missing-os-release\nscan/malformed-os-release\nscan/malformed-proc-version\nscan/dns-unavailable\nscan/dns-no-answer"
         );
     }
 }

@@ -34,7 +34,7 @@ pub struct Context<'a> {
     pub live: Option<&'a LiveHost>,
     /// What the `network` layer should resolve and the data it attributes with; `None` when
     /// the layer was not asked for.
-    pub network: Option<&'a NetworkPlan>,
+    pub network: Option<&'a NetworkPlan<'a>>,
     /// What the `toolchain` layer walks; `None` walks the whole root with the defaults.
     pub toolchain: Option<&'a ToolchainPlan<'a>>,
 }

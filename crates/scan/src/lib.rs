@@ -162,6 +162,15 @@ pub enum ScanError {
     /// A `--domain` is not a domain name.
     #[error("{0}")]
     Domain(String),
+    /// The `network` layer was asked for with nothing to resolve.
+    #[error(
+        "the network layer has nothing to resolve: give --endpoints FILE (the services to \
+         assess) or --domain DOMAIN (a domain's mail, DNS and web hosting)"
+    )]
+    NothingToResolve,
+    /// The endpoints file lists no endpoint, and no `--domain` was given.
+    #[error("endpoints file {} lists no endpoint: the network layer has nothing to resolve", .0.display())]
+    NoEndpoints(PathBuf),
     /// The network layer needs the data directory and none was given or it cannot be loaded.
     #[error("network data: {0}")]
     NetworkData(String),
@@ -189,12 +198,26 @@ pub fn scan(opts: &ScanOptions, kb: &Kb) -> Result<Inventory, ScanError> {
     scan_with_progress(opts, kb, &|_| {})
 }
 
-/// [`scan`], calling `progress` as the `toolchain` walk goes (from several threads; the
-/// counts are for the path being walked).
+/// How a long step of a scan is going, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// The `toolchain` walk's counts (for the path being walked).
+    Walk(WalkProgress),
+    /// The `network` layer's DNS resolution: `done` of `total` endpoints resolved.
+    Resolve {
+        /// Endpoints whose queries have all finished, answered or not.
+        done: usize,
+        /// Endpoints to resolve.
+        total: usize,
+    },
+}
+
+/// [`scan`], calling `progress` as the `toolchain` walk and the `network` layer's resolution
+/// go (from several threads).
 pub fn scan_with_progress(
     opts: &ScanOptions,
     kb: &Kb,
-    progress: &(dyn Fn(WalkProgress) + Sync),
+    progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Inventory, ScanError> {
     let wants_network = opts.endpoints.is_some() || !opts.domains.is_empty();
     let mut layers = requested_layers(&opts.layers)?;
@@ -209,24 +232,31 @@ pub fn scan_with_progress(
     // Input errors (a bad endpoints file, a missing data directory) surface before any
     // collector runs.
     let plan = match layers.contains(&"network") {
-        true => Some(network_plan(opts)?),
+        true => Some(network_plan(opts, progress)?),
         false => None,
     };
     let dir = canonical_root(&opts.root)?;
     let live = (dir == Path::new("/")).then(LiveHost::probe);
     let root = Root::new(dir);
+    let walk_progress = |p: WalkProgress| progress(Progress::Walk(p));
     let toolchain = ToolchainPlan {
         paths: opts.paths.clone(),
         open_every_file: opts.open_every_file,
         one_filesystem: opts.one_filesystem,
-        progress,
+        progress: &walk_progress,
     };
     let cx = Context { root: &root, kb, live: live.as_ref(), network: plan.as_ref(), toolchain: Some(&toolchain) };
     Ok(scan_root(&opts.root, &cx, &layers))
 }
 
 /// Reads the endpoints file, expands the domains and loads the data directory.
-fn network_plan(opts: &ScanOptions) -> Result<NetworkPlan, ScanError> {
+fn network_plan<'a>(
+    opts: &ScanOptions,
+    progress: &'a (dyn Fn(Progress) + Sync),
+) -> Result<NetworkPlan<'a>, ScanError> {
+    if opts.endpoints.is_none() && opts.domains.is_empty() {
+        return Err(ScanError::NothingToResolve);
+    }
     let mut endpoints = Vec::new();
     if let Some(path) = &opts.endpoints {
         let text = std::fs::read_to_string(path)
@@ -237,6 +267,9 @@ fn network_plan(opts: &ScanOptions) -> Result<NetworkPlan, ScanError> {
     }
     for d in &opts.domains {
         endpoints.extend(discover(d).map_err(ScanError::Domain)?);
+    }
+    if let (true, Some(path)) = (endpoints.is_empty(), &opts.endpoints) {
+        return Err(ScanError::NoEndpoints(path.clone()));
     }
     let data = match endpoints.is_empty() {
         true => None,
@@ -261,6 +294,7 @@ fn network_plan(opts: &ScanOptions) -> Result<NetworkPlan, ScanError> {
         offline: opts.offline,
         timeout: opts.dns_timeout,
         data,
+        progress,
     })
 }
 

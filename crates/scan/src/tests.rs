@@ -68,10 +68,16 @@ fn layer_selection() {
         DEFAULT_LAYERS,
         "no layer given means the layers that need no other input"
     );
-    // The network layer asked for with nothing to resolve is present and empty.
-    let inv = scan(&opts(&root, &["network"]), kb()).unwrap();
-    assert_eq!(inv.layers.present(), ["network"]);
-    assert!(inv.layers.network.unwrap().endpoints.is_empty());
+    // The network layer asked for with nothing to resolve is an input error, not an empty
+    // layer that would look assessed.
+    let err = scan(&opts(&root, &["network"]), kb()).unwrap_err();
+    assert!(matches!(err, ScanError::NothingToResolve), "{err}");
+    assert!(err.to_string().contains("give --endpoints FILE"), "{err}");
+    let empty = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(empty.path(), "# no service yet\n").unwrap();
+    let err = scan(&ScanOptions { endpoints: Some(empty.path().into()), ..opts(&root, &["network"]) }, kb())
+        .unwrap_err();
+    assert!(matches!(&err, ScanError::NoEndpoints(p) if p == empty.path()), "{err}");
     // Paths given with no layer named add the toolchain layer to the defaults.
     let inv = scan(&ScanOptions { paths: vec!["/etc".into()], ..opts(&root, &[]) }, kb()).unwrap();
     assert_eq!(inv.layers.present(), ["processor", "os", "toolchain"]);

@@ -76,7 +76,8 @@ mod tests {
                 "jurisdiction",
                 "openness",
                 "known_attribution",
-                "concentration"
+                "concentration",
+                "assessed"
             ])
         );
     }

@@ -164,7 +164,8 @@ mod tests {
                 "jurisdiction",
                 "openness",
                 "known_attribution",
-                "concentration"
+                "concentration",
+                "assessed"
             ])
         );
     }

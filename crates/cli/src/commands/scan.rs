@@ -9,6 +9,7 @@ use sovstack_kb::Kb;
 use sovstack_report::source_date_epoch;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Collect facts about processors, operating system, toolchains and network endpoints into an inventory (JSON).
 #[derive(ClapArgs, Debug)]
@@ -36,7 +37,11 @@ a string or a map {endpoint, label, criticality}. Errors name the file, line and
 Toolchain layer: every ELF, PE and Mach-O file under the paths (inside the root; default the
 whole root, without proc, sys and dev) is read for compiler, linker and C library marks. Files
 whose name marks a format that is never executable (.py, .gz, .png, ...) are counted but not
-opened unless --all-files is given.")]
+opened unless --all-files is given.
+
+Exit codes: 0 success; 2 usage or input error, including the network layer asked for with
+nothing to resolve (no --endpoints, no --domain), and a DNS resolver that answered none of the
+queries (the inventory is still written, with the diagnostic scan/dns-no-answer).")]
 pub struct Args {
     #[command(flatten)]
     pub scan: ScanOptions,
@@ -76,6 +81,10 @@ pub struct ScanOptions {
     #[arg(long, help_heading = "Network layer")]
     pub offline: bool,
 
+    /// How long to wait for one DNS answer before retrying, in seconds (0.05 to 60).
+    #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = parse_dns_timeout, help_heading = "Network layer")]
+    pub dns_timeout: Duration,
+
     /// The data directory (ASN, country and cloud-range datasets) [default:
     /// $SOVSTACK_DATA_DIR, else data/ of the source checkout].
     #[arg(long, value_name = "DIR", env = "SOVSTACK_DATA_DIR", help_heading = "Network layer")]
@@ -93,6 +102,15 @@ pub struct ScanOptions {
     /// Do not cross into other filesystems while walking.
     #[arg(long, help_heading = "Toolchain layer")]
     pub one_file_system: bool,
+}
+
+fn parse_dns_timeout(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if (0.05..=60.0).contains(&secs) {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err(format!("{secs} s is outside 0.05..60"))
+    }
 }
 
 /// The data directory of the source checkout this binary was built from.
@@ -132,13 +150,14 @@ impl ScanOptions {
             domains: self.domains.clone(),
             resolver: self.resolver,
             offline: self.offline,
+            dns_timeout: self.dns_timeout,
             data_dir,
             paths: self.paths.clone(),
             open_every_file: self.all_files,
             one_filesystem: self.one_file_system,
             ..Default::default()
         };
-        let bar = output::WalkProgress::start();
+        let bar = output::ScanProgress::start();
         let inventory = sovstack_scan::scan_with_progress(&opts, kb, &|p| bar.update(p));
         bar.finish();
         let mut inventory = inventory?;
@@ -151,6 +170,6 @@ impl Args {
     pub fn execute(self) -> Result<u8> {
         let inventory = self.scan.run(&load_kb()?)?;
         output::emit(self.output.as_deref(), inventory.to_json().as_bytes())?;
-        Ok(exit::SUCCESS)
+        Ok(crate::common::unassessed_exit(&inventory.diagnostics).unwrap_or(exit::SUCCESS))
     }
 }

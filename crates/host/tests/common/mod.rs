@@ -69,6 +69,8 @@ pub fn request() -> EvaluateRequest {
                     actor("core_designer", "AMD", "US", Governance::Company),
                 ],
                 weight: None,
+                not_assessed: None,
+                criticality: None,
             },
             AttributedItem {
                 id: "cpu1".into(),
@@ -83,6 +85,8 @@ pub fn request() -> EvaluateRequest {
                     actor("core_designer", "SiFive", "US", Governance::Company),
                 ],
                 weight: None,
+                not_assessed: None,
+                criticality: None,
             },
         ],
     }

@@ -22,6 +22,8 @@ pub(crate) struct Walk {
     pub chain: Vec<CnameHop>,
     pub answers: Vec<Answer>,
     pub error: Option<LookupError>,
+    /// Whether the server answered any of the queries made (see `Lookup::responded`).
+    pub responded: bool,
 }
 
 impl Walk {
@@ -30,7 +32,13 @@ impl Walk {
             chain: Vec::new(),
             answers: Vec::new(),
             error: None,
+            responded: false,
         }
+    }
+
+    fn responded(mut self, yes: bool) -> Self {
+        self.responded |= yes;
+        self
     }
 
     fn fail(mut self, error: LookupError) -> Self {
@@ -75,11 +83,28 @@ pub(crate) async fn resolve(
     rt: RecordType,
     limit: usize,
 ) -> Walk {
+    let first = resolver.lookup(query.name.clone(), rt.to_hickory()).await;
+    // Records, NODATA, NXDOMAIN or an error code all came in a response; a timeout or a
+    // transport error did not. The first query decides: the later ones of a chain walk go to
+    // the same server only after it answered.
+    let responded = matches!(first, Ok(_) | Err(NetError::Dns(_)));
+    follow(resolver, query, rt, limit, first)
+        .await
+        .responded(responded)
+}
+
+async fn follow(
+    resolver: &HickoryResolver,
+    query: &CheckedName,
+    rt: RecordType,
+    limit: usize,
+    first: Result<hickory_resolver::lookup::Lookup, NetError>,
+) -> Walk {
     let mut hops = Hops {
         seen: HashSet::from([query.text.clone()]),
         limit,
     };
-    match resolver.lookup(query.name.clone(), rt.to_hickory()).await {
+    match first {
         Ok(lookup) => {
             let mut walk = Walk::new();
             let records = lookup.answers();

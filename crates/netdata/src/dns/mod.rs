@@ -170,6 +170,11 @@ pub struct Lookup {
     pub answers: Vec<Answer>,
     /// Why resolution failed, if it did; `chain` still holds the hops followed until then.
     pub error: Option<LookupError>,
+    /// Whether the server answered any query this lookup made, whatever the answer (records,
+    /// NODATA, NXDOMAIN, SERVFAIL, another response code): `false` when every query timed out or
+    /// failed in transport, or when none was sent (a malformed name). A batch where no lookup
+    /// has it tells "the resolver never answered" from "the names do not exist".
+    pub responded: bool,
 }
 
 impl Lookup {
@@ -331,6 +336,7 @@ impl Resolver {
             chain: walk.chain,
             answers: walk.answers,
             error: walk.error,
+            responded: walk.responded,
         };
         // A timeout says nothing about the name; a later query may well succeed.
         if !matches!(lookup.error, Some(LookupError::Timeout { .. })) {
@@ -367,5 +373,6 @@ fn failed(query: &str, record_type: RecordType, error: LookupError) -> Lookup {
         chain: Vec::new(),
         answers: Vec::new(),
         error: Some(error),
+        responded: false,
     }
 }

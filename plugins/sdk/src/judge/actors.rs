@@ -274,6 +274,8 @@ pub(crate) mod tests {
             label: format!("{id} label"),
             actors,
             weight: None,
+            not_assessed: None,
+            criticality: None,
         }
     }
 

@@ -8,8 +8,10 @@
 //! `Err(String)` naming the rule, objective, pole or item involved.
 
 mod actors;
+mod assessed;
 mod concentration;
 mod criteria;
+mod criticality;
 mod scoring;
 mod validate;
 
@@ -17,11 +19,12 @@ use crate::abi::{Criterion, EvaluateRequest, EvaluateResponse, ScoringMethod};
 use crate::Plugin;
 
 /// The criteria the SDK implements, by their snake_case names.
-pub const CRITERIA: [&str; 4] = [
+pub const CRITERIA: [&str; 5] = [
     "jurisdiction",
     "openness",
     "known_attribution",
     "concentration",
+    "assessed",
 ];
 
 /// `x` rounded to `decimals` places, half away from zero. Scores are reported to two decimals,
@@ -62,6 +65,7 @@ pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateRespon
             Criterion::KnownAttribution { roles } => {
                 findings.extend(criteria::known_attribution(rule, roles, items));
             }
+            Criterion::Assessed {} => findings.extend(assessed::assessed(rule, items)),
             Criterion::Concentration {
                 roles,
                 max_share,
@@ -78,6 +82,7 @@ pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateRespon
             }
         }
     }
+    criticality::raise_severities(&mut findings, items);
     let score = match scoring.method {
         ScoringMethod::SealWeakestLink => {
             let graded: Vec<_> = graded.iter().map(|(r, l)| (*r, l.as_slice())).collect();
@@ -95,7 +100,7 @@ pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateRespon
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::abi::{EvaluateResponse, ABI_VERSION};
+    use crate::abi::{EvaluateResponse, Severity, ABI_VERSION};
     use serde_json::{json, Value};
 
     const PROCESSOR: Plugin = Plugin {
@@ -363,6 +368,41 @@ mod tests {
             evaluate(&PROCESSOR, &req),
             Err("item cpu0: the weight is -0.5; weights are finite and not negative".to_string())
         );
+    }
+
+    #[test]
+    fn items_not_assessed_are_findings_raised_on_critical_items() {
+        let rule = json!({"id": "eu.processor.assessed", "layer": "processor", "title": "t",
+                          "objective": "SOV-5", "severity": "medium", "weight": 1.0,
+                          "criterion": {"assessed": {}}});
+        let items = json!([
+            {"id": "a", "label": "A", "actors": [], "not_assessed": "no address"},
+            {"id": "b", "label": "B", "actors": [], "not_assessed": "timed out", "criticality": "critical"},
+            amd_epyc()
+        ]);
+        let got = evaluate(&PROCESSOR, &request(eu_ruleset(json!([rule])), items)).unwrap();
+        let found: Vec<(Option<&str>, Severity, &str)> = got
+            .findings
+            .iter()
+            .map(|f| (f.item.as_deref(), f.severity, f.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (Some("a"), Severity::Medium, "A could not be assessed: no address"),
+                (Some("b"), Severity::High, "B could not be assessed: timed out"),
+            ]
+        );
+        assert_eq!(got.score, None, "gives no level");
+        // Other criteria raise their findings on critical items too.
+        let mut critical = amd_epyc();
+        critical["criticality"] = json!("critical");
+        let got = evaluate(
+            &PROCESSOR,
+            &request(eu_ruleset(json!([jurisdiction_rule()])), json!([critical])),
+        )
+        .unwrap();
+        assert_eq!(got.findings[0].severity, Severity::Critical);
     }
 
     #[test]

@@ -121,7 +121,7 @@ fn rule(plugin: &Plugin, req: &EvaluateRequest, r: &Rule) -> Result<(), String> 
         ));
     }
     let roles = r.criterion.roles();
-    if roles.is_empty() {
+    if roles.is_empty() && r.criterion.names_roles() {
         return Err("names no role".to_string());
     }
     for (i, role) in roles.iter().enumerate() {
@@ -167,7 +167,7 @@ fn rule(plugin: &Plugin, req: &EvaluateRequest, r: &Rule) -> Result<(), String> 
                 level(&format!("the {what} level"), v)?;
             }
         }
-        Criterion::KnownAttribution { .. } => {}
+        Criterion::KnownAttribution { .. } | Criterion::Assessed {} => {}
         Criterion::Concentration {
             max_share,
             max_index,

@@ -30,7 +30,7 @@ use std::time::Duration;
 const CONCURRENT_ENDPOINTS: usize = 64;
 
 /// What the network layer resolves and attributes with, prepared by [`crate::scan`].
-pub struct NetworkPlan {
+pub struct NetworkPlan<'a> {
     /// The endpoints, from the file then from `--domain` discovery.
     pub endpoints: Vec<EndpointSpec>,
     /// The endpoints file as given, for the endpoints' evidence.
@@ -43,6 +43,8 @@ pub struct NetworkPlan {
     pub timeout: Duration,
     /// The loaded network data; `None` when there is nothing to attribute.
     pub data: Option<Arc<NetData>>,
+    /// Told how many endpoints are resolved, as they finish.
+    pub progress: &'a (dyn Fn(crate::Progress) + Sync),
 }
 
 /// The endpoints `--domain D` discovers: the domain's mail (MX), DNS hosting (NS) and SPF
@@ -94,7 +96,12 @@ impl Collector for NetworkCollector {
             plan.endpoints.iter().map(|_| None).collect()
         } else {
             match resolve_all(plan) {
-                Ok(r) => r.into_iter().map(Some).collect(),
+                Ok(r) => {
+                    if let Some(d) = no_answer(&r, layer.resolver.as_deref().unwrap_or("system")) {
+                        out.diagnostics.push(d);
+                    }
+                    r.into_iter().map(Some).collect()
+                }
                 Err(e) => {
                     out.diagnostics.push(sovstack_inventory::Diagnostic {
                         code: crate::codes::DNS_UNAVAILABLE.to_string(),
@@ -128,7 +135,35 @@ fn datasets(data: &NetData) -> Vec<NetworkDataset> {
         .collect()
 }
 
-/// Resolves every endpoint on a runtime of its own (the scan is otherwise synchronous).
+/// The diagnostic for a resolver that answered none of the queries sent (every one timed out or
+/// failed in transport): nothing about the endpoints could be learnt, which is not the same as
+/// names that do not exist (NXDOMAIN is an answer). `None` when any query got a response, or
+/// none was sent.
+fn no_answer(resolved: &[resolve::Resolved], resolver: &str) -> Option<sovstack_inventory::Diagnostic> {
+    let sent: Vec<&Lookup> = resolved
+        .iter()
+        .flat_map(|r| &r.lookups)
+        .filter(|l| !matches!(l.error, Some(LookupError::MalformedName { .. })))
+        .collect();
+    if sent.is_empty() || sent.iter().any(|l| l.responded) {
+        return None;
+    }
+    let names = resolved.iter().filter(|r| !r.lookups.is_empty()).count();
+    Some(sovstack_inventory::Diagnostic {
+        code: crate::codes::DNS_NO_ANSWER.to_string(),
+        severity: sovstack_inventory::DiagnosticSeverity::Error,
+        message: format!(
+            "the DNS resolver {resolver} answered none of the {} queries for {names} endpoint(s) \
+             (every one timed out or failed to reach it): the network layer could not be assessed; \
+             check that the resolver runs and is reachable (--resolver IP:PORT, --dns-timeout SECONDS)",
+            sent.len()
+        ),
+        path: None,
+    })
+}
+
+/// Resolves every endpoint on a runtime of its own (the scan is otherwise synchronous),
+/// telling `plan.progress` as endpoints finish.
 fn resolve_all(plan: &NetworkPlan) -> Result<Vec<resolve::Resolved>, String> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -142,17 +177,30 @@ fn resolve_all(plan: &NetworkPlan) -> Result<Vec<resolve::Resolved>, String> {
         }
         let resolver = builder.build().map_err(|e| e.to_string())?;
         let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_ENDPOINTS));
+        let (finished, mut finishing) = tokio::sync::mpsc::unbounded_channel::<()>();
         let tasks: Vec<_> = plan
             .endpoints
             .iter()
             .map(|spec| {
                 let (resolver, spec, permits) = (resolver.clone(), spec.clone(), Arc::clone(&permits));
+                let finished = finished.clone();
                 tokio::spawn(async move {
                     let _permit = permits.acquire_owned().await.expect("the semaphore is never closed");
-                    resolve::endpoint(&resolver, &spec).await
+                    let r = resolve::endpoint(&resolver, &spec).await;
+                    // The receiver lives until every task has finished.
+                    let _ = finished.send(());
+                    r
                 })
             })
             .collect();
+        drop(finished);
+        let total = tasks.len();
+        (plan.progress)(crate::Progress::Resolve { done: 0, total });
+        let mut done = 0;
+        while finishing.recv().await.is_some() {
+            done += 1;
+            (plan.progress)(crate::Progress::Resolve { done, total });
+        }
         let mut out = Vec::with_capacity(tasks.len());
         for t in tasks {
             out.push(t.await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())));
@@ -194,8 +242,9 @@ fn endpoint(i: usize, spec: &EndpointSpec, resolved: Option<resolve::Resolved>, 
             };
             for l in &r.lookups {
                 e.lookups.push(lookup(l, data));
-                if let Some(err) = &l.error {
-                    e.errors.push(error(err));
+                // The same failure of two queries (A and AAAA of a missing name) is one reason.
+                if let Some(err) = l.error.as_ref().map(error).filter(|err| !e.errors.contains(err)) {
+                    e.errors.push(err);
                 }
             }
             ips.extend(r.addresses);
@@ -339,7 +388,7 @@ mod tests {
         Arc::new(sovstack_netdata::DataDir::new(dir).load().unwrap())
     }
 
-    fn plan(entries: &[&str], offline: bool) -> NetworkPlan {
+    fn plan(entries: &[&str], offline: bool) -> NetworkPlan<'static> {
         NetworkPlan {
             endpoints: entries.iter().map(|e| parse_endpoints::classify(e).unwrap()).collect(),
             endpoints_file: Some("services.txt".into()),
@@ -347,6 +396,7 @@ mod tests {
             offline,
             timeout: Duration::from_secs(1),
             data: Some(data()),
+            progress: &|_| {},
         }
     }
 

@@ -1,0 +1,73 @@
+//! Criticality (`sovstack-abi`, "Criticality"): a finding about an item its owner labelled
+//! `critical` is one severity step above its rule's. Applied once, after every rule has run, so
+//! the criteria themselves stay about what they judge.
+
+use crate::abi::{AttributedItem, Criticality, Finding, Severity};
+
+/// One severity step up; `critical` stays `critical`.
+pub(crate) fn step_up(s: Severity) -> Severity {
+    match s {
+        Severity::Info => Severity::Low,
+        Severity::Low => Severity::Medium,
+        Severity::Medium => Severity::High,
+        Severity::High | Severity::Critical => Severity::Critical,
+    }
+}
+
+/// Raises the severity of each finding about a `critical` item.
+pub(crate) fn raise_severities(findings: &mut [Finding], items: &[AttributedItem]) {
+    for f in findings.iter_mut() {
+        let critical = f.item.as_deref().map_or(false, |id| {
+            items
+                .iter()
+                .any(|i| i.id == id && i.criticality == Some(Criticality::Critical))
+        });
+        if critical {
+            f.severity = step_up(f.severity);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::actors::tests::item;
+    use super::*;
+
+    fn on(item: Option<&str>) -> Finding {
+        Finding {
+            rule: "r".into(),
+            item: item.map(str::to_string),
+            severity: Severity::Medium,
+            objective: None,
+            level: None,
+            message: "m".into(),
+        }
+    }
+
+    #[test]
+    fn findings_on_critical_items_are_one_step_more_severe() {
+        let labelled = |id: &str, c: Option<Criticality>| AttributedItem {
+            criticality: c,
+            ..item(id, vec![])
+        };
+        let items = vec![
+            labelled("crit", Some(Criticality::Critical)),
+            labelled("high", Some(Criticality::High)),
+            labelled("low", Some(Criticality::Low)),
+            labelled("plain", None),
+        ];
+        let mut findings = vec![
+            on(Some("crit")),
+            on(Some("high")),
+            on(Some("low")),
+            on(Some("plain")),
+            on(None),
+        ];
+        raise_severities(&mut findings, &items);
+        let got: Vec<Severity> = findings.iter().map(|f| f.severity).collect();
+        use Severity::*;
+        assert_eq!(got, [High, Medium, Medium, Medium, Medium]);
+        let steps: Vec<Severity> = Severity::ALL.iter().map(|s| step_up(*s)).collect();
+        assert_eq!(steps, [Low, Medium, High, Critical, Critical]);
+    }
+}
