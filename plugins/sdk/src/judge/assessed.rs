@@ -12,7 +12,7 @@ pub(crate) fn assessed(rule: &Rule, items: &[AttributedItem]) -> Vec<Finding> {
         .filter_map(|item| {
             let why = item.not_assessed.as_deref()?;
             let message = format!("{} could not be assessed: {why}", item.label);
-            Some(finding(rule, Some(&item.id), None, message))
+            Some(finding(rule, Some(&item.id), None, message, Vec::new()))
         })
         .collect()
 }

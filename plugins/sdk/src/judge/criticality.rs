@@ -41,6 +41,7 @@ mod tests {
             objective: None,
             level: None,
             message: "m".into(),
+            actors: Vec::new(),
         }
     }
 
