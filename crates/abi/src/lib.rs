@@ -224,6 +224,7 @@ pub struct AttributedItem {
 
 /// How much the organisation depends on an item, lowest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Criticality {
     /// Nice to have.
