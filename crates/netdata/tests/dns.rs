@@ -296,6 +296,15 @@ async fn a_server_that_never_answers_times_out_every_name_in_parallel() {
     }
     // 40 names × 300 ms × 2 tries would take 24 s one after another.
     assert!(elapsed < Duration::from_secs(5), "took {elapsed:?}");
+
+    // Names the resolver answers itself, without asking the server (RFC 6761's `invalid` and
+    // `localhost`), say nothing about whether the server answers.
+    let special = r
+        .resolve_all(&[("missing.invalid".to_string(), RecordType::A), ("db.localhost".to_string(), RecordType::A)])
+        .await;
+    for l in &special {
+        assert!(!l.responded, "answered here, not by the server: {l:?}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

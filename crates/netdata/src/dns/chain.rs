@@ -77,6 +77,14 @@ impl Hops {
     }
 }
 
+/// Whether the resolver answers this name itself, without asking the server: RFC 6761's
+/// special-use `invalid.` (always NXDOMAIN) and `localhost.` (loopback). Such an answer says
+/// nothing about whether the server answers.
+fn answered_without_asking(name: &str) -> bool {
+    let last = name.trim_end_matches('.').rsplit('.').next().unwrap_or("");
+    last.eq_ignore_ascii_case("invalid") || last.eq_ignore_ascii_case("localhost")
+}
+
 pub(crate) async fn resolve(
     resolver: &HickoryResolver,
     query: &CheckedName,
@@ -87,7 +95,7 @@ pub(crate) async fn resolve(
     // Records, NODATA, NXDOMAIN or an error code all came in a response; a timeout or a
     // transport error did not. The first query decides: the later ones of a chain walk go to
     // the same server only after it answered.
-    let responded = matches!(first, Ok(_) | Err(NetError::Dns(_)));
+    let responded = !answered_without_asking(&query.text) && matches!(first, Ok(_) | Err(NetError::Dns(_)));
     follow(resolver, query, rt, limit, first)
         .await
         .responded(responded)
