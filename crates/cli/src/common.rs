@@ -71,7 +71,8 @@ pub struct EvalOptions {
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
 
-    /// Write the report to FILE (atomically) instead of stdout.
+    /// Write the report to FILE instead of stdout: a regular file is replaced atomically (keeping its
+    /// mode); devices, FIFOs, sockets and /dev/fd/N are written directly; - is stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 

@@ -46,7 +46,8 @@ pub struct Args {
     #[command(flatten)]
     pub scan: ScanOptions,
 
-    /// Write the inventory to FILE (atomically) instead of stdout.
+    /// Write the inventory to FILE instead of stdout: a regular file is replaced atomically (keeping
+    /// its mode); devices, FIFOs, sockets and /dev/fd/N are written directly; - is stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
 }
