@@ -35,6 +35,15 @@ struct Scratch {
     _dir: tempfile::TempDir,
     path: PathBuf,
     user: User,
+    /// The sovstack the case's user can run.
+    bin: PathBuf,
+}
+
+/// Whether `nobody` (neither owner nor group) may run `bin`: every directory above it searchable
+/// by others, the file executable by others.
+fn others_can_run(bin: &Path) -> bool {
+    let mode = |p: &Path| std::fs::metadata(p).map(|m| m.permissions().mode()).unwrap_or(0);
+    mode(bin) & 0o001 != 0 && bin.ancestors().skip(1).all(|d| d.as_os_str().is_empty() || mode(d) & 0o001 != 0)
 }
 
 impl Scratch {
@@ -43,7 +52,19 @@ impl Scratch {
         let path = dir.path().to_path_buf();
         std::fs::create_dir(path.join("root")).unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let s = Scratch { _dir: dir, path, user };
+        let built = PathBuf::from(env!("CARGO_BIN_EXE_sovstack"));
+        // A checkout under a private directory (/root) is out of nobody's reach: run a copy.
+        let bin = if user == User::Nobody && !others_can_run(&built) {
+            std::fs::create_dir(path.join("bin")).unwrap();
+            std::fs::set_permissions(path.join("bin"), std::fs::Permissions::from_mode(0o755)).unwrap();
+            let copy = path.join("bin/sovstack");
+            std::fs::copy(&built, &copy).unwrap();
+            std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+            copy
+        } else {
+            built
+        };
+        let s = Scratch { _dir: dir, path, user, bin };
         s.give(&s.path);
         s.give(&s.path.join("root"));
         s
@@ -62,12 +83,11 @@ impl Scratch {
 
     /// `sovstack scan` of the empty root, as the case's user, writing to `out`.
     fn scan_to(&self, out: &OsString) -> Command {
-        let bin = env!("CARGO_BIN_EXE_sovstack");
         let mut c = match self.user {
-            User::Me => Command::new(bin),
+            User::Me => Command::new(&self.bin),
             User::Nobody => {
                 let mut c = Command::new("setpriv");
-                c.args(["--reuid=65534", "--regid=65534", "--clear-groups", bin]);
+                c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&self.bin);
                 c
             }
         };
@@ -92,9 +112,14 @@ impl Scratch {
         err
     }
 
-    /// The names in the scratch directory (no temporary file may be left behind).
+    /// The names in a directory of the scratch (no temporary file may be left behind), but for
+    /// the copy of sovstack in `bin`.
     fn names(&self, dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !(dir == self.path && n == "bin"))
+            .collect();
         v.sort();
         v
     }
