@@ -122,7 +122,7 @@ fn write_path(path: &Path, bytes: &[u8]) -> Result<()> {
     } else if kind.is_char_device() || kind.is_fifo() {
         let mut f = OpenOptions::new()
             .write(true)
-            .custom_flags(libc_o_noctty())
+            .custom_flags(O_NOCTTY)
             .open(&target)
             .map_err(plain_io)
             .with_context(|| format!("cannot open {shown}"))?;
@@ -142,10 +142,9 @@ fn write_path(path: &Path, bytes: &[u8]) -> Result<()> {
     }
 }
 
-/// `O_NOCTTY`: opening a terminal to write a report must not make it our controlling terminal.
-fn libc_o_noctty() -> i32 {
-    0o400 // O_NOCTTY on Linux (all architectures sovstack builds for)
-}
+/// `O_NOCTTY` (its value on Linux, every architecture sovstack builds for): opening a terminal to
+/// write a report must not make it our controlling terminal.
+const O_NOCTTY: i32 = 0o400;
 
 /// Writes to an open descriptor of this process (`/dev/fd/N`).
 fn write_descriptor(path: &Path, fd: i32, bytes: &[u8]) -> Result<()> {
@@ -182,14 +181,14 @@ fn replace_atomically(target: &Path, old: Option<&std::fs::Metadata>, bytes: &[u
         }
     };
     if let Some(m) = old {
-        // The new file is created with the umask applied; the old mode is what the user chose.
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).ok();
         // Keep the owner where we may (root writing a user's file); elsewhere it is ours anyway.
-        if m.uid() != tmp.as_file().metadata().map(|t| t.uid()).unwrap_or(m.uid()) || m.gid() != tmp.as_file().metadata().map(|t| t.gid()).unwrap_or(m.gid()) {
+        let mine = tmp.as_file().metadata().ok();
+        if mine.is_some_and(|t| (t.uid(), t.gid()) != (m.uid(), m.gid())) {
             std::os::unix::fs::fchown(tmp.as_file(), Some(m.uid()), Some(m.gid())).ok();
-            // chown clears set-user-id bits; put the mode back.
-            tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).ok();
         }
+        // The umask applied at creation and chown clears set-id bits: the old mode is what the
+        // user chose, so it is set last.
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).ok();
     }
     tmp.write_all(bytes).map_err(plain_io).with_context(|| format!("cannot write {shown}"))?;
     tmp.as_file().sync_all().map_err(plain_io).with_context(|| format!("cannot write {shown}"))?;
