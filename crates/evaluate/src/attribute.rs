@@ -202,31 +202,9 @@ fn toolchain_facts(inventory: &Inventory, t: &ToolchainUse, f: &mut BTreeMap<Str
     if !t.examples.is_empty() {
         f.insert("examples".into(), t.examples.join(", "));
     }
-    let packagers = packagers(inventory, t);
-    if !packagers.is_empty() {
-        f.insert("packaged by".into(), packagers.into_iter().collect::<Vec<_>>().join(", "));
+    if !t.packagers.is_empty() {
+        f.insert("packaged by".into(), t.packagers.join(", "));
     }
-}
-
-/// Who packaged the toolchain that built these binaries, as the binaries say (`GCC: (Debian
-/// 12.2.0-14)`, `GCC: (GNU) 8.5.0 20210514 (Red Hat 8.5.0-28)`): the vendors of the detections of
-/// this component, toolchain and version group. GCC's default `GNU` names no packager.
-fn packagers<'a>(inventory: &'a Inventory, t: &ToolchainUse) -> std::collections::BTreeSet<&'a str> {
-    let mut out = std::collections::BTreeSet::new();
-    let (Some(layer), Some(toolchain)) = (inventory.layers.toolchain.as_ref(), t.toolchain.as_deref()) else { return out };
-    for d in layer.binary_files.iter().flat_map(|b| &b.detections) {
-        let in_group = match (&t.version, &d.version) {
-            (Some(group), Some(v)) => v == group || v.strip_prefix(group.as_str()).is_some_and(|rest| rest.starts_with('.')),
-            (None, None) => true,
-            _ => false,
-        };
-        if d.component == t.component && d.toolchain == toolchain && in_group {
-            if let Some(v) = d.vendor.as_deref().filter(|v| *v != "GNU") {
-                out.insert(v);
-            }
-        }
-    }
-    out
 }
 
 /// An endpoint in a few lines: how DNS led to its addresses, who holds each address and where

@@ -174,6 +174,7 @@ fn toolchain_sample() -> Inventory {
         version: Some("12".into()),
         licence: Some(ToolchainLicence::Free),
         binaries: 61,
+        packagers: Vec::new(),
         examples: vec!["/usr/bin/python3.11".into()],
         actors: vec![Actor {
             role: Role::Compiler,
@@ -190,6 +191,7 @@ fn toolchain_sample() -> Inventory {
         version: None,
         licence: None,
         binaries: 39,
+        packagers: Vec::new(),
         examples: vec![],
         actors: vec![Actor::unknown(Role::Compiler, vec![])],
         ..gcc.clone()

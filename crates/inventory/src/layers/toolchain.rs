@@ -98,6 +98,10 @@ pub struct ToolchainUse {
     /// A few of those binaries, sorted, to show (at most 5).
     #[serde(default)]
     pub examples: Vec<String>,
+    /// Who packaged the toolchain, as those binaries say (`Debian 12.2.0-14`, `Red Hat
+    /// 8.5.0-28`), sorted; GCC's default `GNU` names no packager (schema 1.2.1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub packagers: Vec<String>,
     /// The steward of the toolchain, in the component's role; without a name when unknown.
     pub actors: Vec<Actor>,
 }

@@ -20,7 +20,7 @@ use sovstack_inventory::{
     Actor, BinaryFile, BinaryFormat, Confidence, Evidence, Method, Role, ToolchainComponent,
     ToolchainDetection, ToolchainLayer, ToolchainLicence, ToolchainUse,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How many binaries an item names as examples.
 const EXAMPLES: usize = 5;
@@ -168,17 +168,21 @@ fn role(c: Component) -> Role {
 fn uses(found: &[(String, BinaryReport)]) -> Vec<ToolchainUse> {
     let mut items = Vec::new();
     for c in [Component::Compiler, Component::Linker, Component::Libc, Component::Runtime] {
-        // (toolchain, version group) -> binaries, in path order.
-        let mut groups: BTreeMap<(Option<String>, Option<String>), Vec<&str>> = BTreeMap::new();
+        // (toolchain, version group) -> binaries in path order, and their packagers.
+        let mut groups: BTreeMap<(Option<String>, Option<String>), (Vec<&str>, BTreeSet<&str>)> = BTreeMap::new();
         for (path, report) in found {
             let d = report.primary(c);
             if d.is_none() && matches!(c, Component::Libc | Component::Runtime) {
                 continue;
             }
             let key = (d.map(|d| d.toolchain.clone()), d.and_then(|d| d.version_key()));
-            groups.entry(key).or_default().push(path);
+            let (paths, packagers) = groups.entry(key).or_default();
+            paths.push(path);
+            // GCC's default PKGVERSION, `GNU`, names no packager.
+            packagers.extend(d.and_then(|d| d.vendor.as_deref()).filter(|v| *v != "GNU"));
         }
-        let mut group_items: Vec<ToolchainUse> = groups.into_iter().map(|((t, v), paths)| item(c, t, v, &paths)).collect();
+        let mut group_items: Vec<ToolchainUse> =
+            groups.into_iter().map(|((t, v), (paths, packagers))| item(c, t, v, &paths, packagers)).collect();
         group_items.sort_by(|a, b| {
             b.binaries.cmp(&a.binaries).then_with(|| a.toolchain.cmp(&b.toolchain)).then_with(|| a.version.cmp(&b.version))
         });
@@ -187,7 +191,7 @@ fn uses(found: &[(String, BinaryReport)]) -> Vec<ToolchainUse> {
     items
 }
 
-fn item(c: Component, toolchain: Option<String>, version: Option<String>, paths: &[&str]) -> ToolchainUse {
+fn item(c: Component, toolchain: Option<String>, version: Option<String>, paths: &[&str], packagers: BTreeSet<&str>) -> ToolchainUse {
     let comp = component(c);
     let id = match (&toolchain, &version) {
         (Some(t), Some(v)) => format!("{}/{t}/{v}", comp.as_str()),
@@ -222,6 +226,7 @@ fn item(c: Component, toolchain: Option<String>, version: Option<String>, paths:
         version,
         binaries: paths.len() as u64,
         examples: paths.iter().take(EXAMPLES).map(|p| p.to_string()).collect(),
+        packagers: packagers.into_iter().map(str::to_string).collect(),
         actors: vec![actor],
     }
 }
