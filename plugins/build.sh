@@ -12,7 +12,13 @@ repo="$(dirname "$here")"
 rustc="${RUSTC:-/usr/bin/rustc}"
 cargo="${CARGO:-/usr/bin/cargo}"
 cargo_home="${CARGO_HOME:-$HOME/.cargo}"
-plugins=(processor os network toolchain)
+# One plugin per layer: every directory here whose Cargo.toml names a package
+# `sovstack-plugin-ID` (the SDK aside), so a new layer's plugin needs no edit here.
+plugins=()
+for manifest in "$here"/*/Cargo.toml; do
+    id="$(sed -n 's/^name = "sovstack-plugin-\(.*\)"$/\1/p' "$manifest")"
+    if [ -n "$id" ] && [ "$id" != sdk ]; then plugins+=("$id"); fi
+done
 
 want="rustc 1.63.0"
 got="$("$rustc" -V)"

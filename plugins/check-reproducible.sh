@@ -10,7 +10,13 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 repo="$(dirname "$here")"
-plugins=(processor os network toolchain)
+# One plugin per layer: every directory here whose Cargo.toml names a package
+# `sovstack-plugin-ID` (the SDK aside), so a new layer's plugin needs no edit here.
+plugins=()
+for manifest in "$here"/*/Cargo.toml; do
+    id="$(sed -n 's/^name = "sovstack-plugin-\(.*\)"$/\1/p' "$manifest")"
+    if [ -n "$id" ] && [ "$id" != sdk ]; then plugins+=("$id"); fi
+done
 
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/sovstack-repro.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT

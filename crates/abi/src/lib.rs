@@ -125,6 +125,9 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod layers;
+pub use layers::{Layer, Role};
+
 /// The version of this ABI. A plugin exporting another version is refused.
 pub const ABI_VERSION: u32 = 1;
 

@@ -5,7 +5,7 @@ use crate::builtin_plugins::BUILTIN_PLUGINS;
 use crate::{exit, output};
 use anyhow::{Context, Result};
 use clap::{Args, ValueEnum};
-use sovstack_abi::Severity;
+use sovstack_abi::{Layer, Severity};
 use sovstack_evaluate::Evaluator;
 use sovstack_host::{Host, HostConfig, Plugin};
 use sovstack_inventory::{Diagnostic, DiagnosticSeverity, Inventory};
@@ -157,7 +157,7 @@ pub fn new_host() -> Result<Host> {
 
 /// Loads the built-in plugins (those of `layers`, or all with `None`), then the user's. A plugin
 /// that fails to load is reported as a diagnostic and left out; the others still run.
-pub fn load_plugins(host: &Host, layers: Option<&[&str]>, user: &[PathBuf]) -> Result<(Vec<Plugin>, Vec<Diagnostic>)> {
+pub fn load_plugins(host: &Host, layers: Option<&[Layer]>, user: &[PathBuf]) -> Result<(Vec<Plugin>, Vec<Diagnostic>)> {
     let mut plugins = Vec::new();
     let mut diags = Vec::new();
     let mut record = |r: Result<Plugin, sovstack_host::PluginError>| match r {
@@ -173,8 +173,8 @@ pub fn load_plugins(host: &Host, layers: Option<&[&str]>, user: &[PathBuf]) -> R
         BUILTIN_PLUGINS
             .iter()
             // Compiling a plugin is most of a run's time: skip those no layer of this run needs.
-            .filter(|(name, _)| layers.is_none_or(|l| l.contains(name)))
-            .map(|(name, wasm)| (format!("builtin:{name}"), wasm.to_vec()))
+            .filter(|(layer, _)| layers.is_none_or(|l| l.contains(layer)))
+            .map(|(layer, wasm)| (format!("builtin:{layer}"), wasm.to_vec()))
             .collect();
     for path in user {
         let wasm = std::fs::read(path).with_context(|| format!("cannot read plugin {}", path.display()))?;

@@ -4,20 +4,24 @@
 //! knowledge base (whose version the report records).
 
 use sovstack_abi::{Actor as AbiActor, AttributedItem, Criticality, Governance as AbiGovernance};
-use sovstack_inventory::{Actor, Confidence, EndpointKind, Governance, Inventory, Item, NetworkEndpoint, ToolchainUse};
+use sovstack_inventory::{Actor, Confidence, EndpointKind, Governance, Inventory, ItemRef, Layer, NetworkEndpoint, ToolchainUse};
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};
 use std::collections::BTreeMap;
 
 /// The layer's items, attributed, in inventory order.
-pub fn attributed_items(kb: &Kb, inventory: &Inventory, layer: &str) -> Vec<AttributedItem> {
+pub fn attributed_items(kb: &Kb, inventory: &Inventory, layer: Layer) -> Vec<AttributedItem> {
     inventory.layers.items(layer).into_iter().map(|item| attribute_item(kb, item)).collect()
 }
 
 /// One item, attributed. A network endpoint carries its criticality, which weighs it
 /// ([`Criticality::weight`]), and, when the scan could not assess it, why.
-pub fn attribute_item(kb: &Kb, item: &dyn Item) -> AttributedItem {
-    let endpoint = item.as_network_endpoint();
+pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
+    let endpoint = match item {
+        ItemRef::Network(ep) => Some(ep),
+        ItemRef::Processor(_) | ItemRef::Os(_) | ItemRef::Toolchain(_) => None,
+    };
+    let item = item.item();
     let criticality = endpoint.and_then(|e| e.criticality).map(criticality);
     AttributedItem {
         id: item.id().to_string(),
@@ -86,11 +90,12 @@ fn not_assessed(ep: &NetworkEndpoint) -> Option<String> {
 }
 
 /// The report's view of an item (findings are added by the caller).
-pub(crate) fn item_report(kb: &Kb, inventory: &Inventory, item: &dyn Item) -> ItemReport {
+pub(crate) fn item_report(kb: &Kb, inventory: &Inventory, any: ItemRef<'_>) -> ItemReport {
+    let item = any.item();
     ItemReport {
         id: item.id().to_string(),
         label: item.label(),
-        facts: facts(kb, inventory, item),
+        facts: facts(kb, inventory, any),
         actors: item
             .actors()
             .iter()
@@ -164,25 +169,23 @@ fn evidence_words(e: &sovstack_inventory::Evidence) -> String {
 }
 
 /// A few facts beside the label, so a person can tell two items apart.
-fn facts(kb: &Kb, inventory: &Inventory, item: &dyn Item) -> BTreeMap<String, String> {
+fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, String> {
     let mut f = BTreeMap::new();
-    if let Some(any) = item.as_processor() {
-        f.insert("architecture".into(), any.architecture.value.clone());
-        f.insert("logical_cpus".into(), any.logical_cpus.len().to_string());
-    }
-    if let Some(os) = item.as_operating_system() {
-        if let Some(k) = &os.kernel {
-            f.insert("kernel".into(), k.value.clone());
+    match item {
+        ItemRef::Processor(p) => {
+            f.insert("architecture".into(), p.architecture.value.clone());
+            f.insert("logical_cpus".into(), p.logical_cpus.len().to_string());
         }
-        if !os.id_like.is_empty() {
-            f.insert("id_like".into(), os.id_like.iter().map(|x| x.value.as_str()).collect::<Vec<_>>().join(" "));
+        ItemRef::Os(os) => {
+            if let Some(k) = &os.kernel {
+                f.insert("kernel".into(), k.value.clone());
+            }
+            if !os.id_like.is_empty() {
+                f.insert("id_like".into(), os.id_like.iter().map(|x| x.value.as_str()).collect::<Vec<_>>().join(" "));
+            }
         }
-    }
-    if let Some(ep) = item.as_network_endpoint() {
-        network_facts(kb, ep, &mut f);
-    }
-    if let Some(t) = item.as_toolchain_use() {
-        toolchain_facts(inventory, t, &mut f);
+        ItemRef::Network(ep) => network_facts(kb, ep, &mut f),
+        ItemRef::Toolchain(t) => toolchain_facts(inventory, t, &mut f),
     }
     f
 }
@@ -436,7 +439,7 @@ mod tests {
             .into_iter()
             .map(|c| {
                 let ep = NetworkEndpoint { criticality: c, ..endpoint(EndpointKind::Host, vec![], vec![]) };
-                let a = attribute_item(&kb, &ep);
+                let a = attribute_item(&kb, ItemRef::Network(&ep));
                 (a.criticality, a.weight)
             })
             .collect();

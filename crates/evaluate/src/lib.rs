@@ -18,7 +18,7 @@ pub use attribute::{attribute_item, attributed_items};
 
 use sovstack_abi::{EvaluateRequest, ABI_VERSION};
 use sovstack_host::{Host, Plugin};
-use sovstack_inventory::{DataRef, Diagnostic, DiagnosticSeverity, EndpointKind, Generator, Inventory};
+use sovstack_inventory::{DataRef, Diagnostic, DiagnosticSeverity, EndpointKind, Generator, Inventory, Layer};
 use sovstack_kb::Kb;
 use sovstack_report::{
     InputRef, Inputs, ItemFinding, LayerReport, LayerResult, PluginRef, Report, RulesetResult,
@@ -47,22 +47,22 @@ impl Evaluator<'_> {
         let mut diags: Vec<Diagnostic> = inventory.diagnostics.clone();
         diags.extend(diagnostics);
         let layers = inventory.layers.present();
-        let items: BTreeMap<&str, _> =
-            layers.iter().map(|l| (*l, attributed_items(self.kb, inventory, l))).collect();
+        let items: BTreeMap<Layer, _> =
+            layers.iter().map(|&l| (l, attributed_items(self.kb, inventory, l))).collect();
 
         let mut results = Vec::new();
         for ruleset in self.rulesets {
             let mut layer_results = BTreeMap::new();
-            for layer in &layers {
-                let view = ruleset.view_for(layer);
+            for &layer in &layers {
+                let view = ruleset.view_for(layer.id());
                 if view.rules.is_empty() {
                     continue;
                 }
-                let Some(plugin) = self.plugins.iter().rev().find(|p| p.info.layers.iter().any(|l| l == layer)) else {
+                let Some(plugin) = self.plugins.iter().rev().find(|p| p.info.layers.iter().any(|l| l == layer.id())) else {
                     diags.push(diag(DiagnosticSeverity::Warning, "evaluate/no-plugin", format!("no plugin reads layer `{layer}`: ruleset {} could not judge it", ruleset.name)));
                     continue;
                 };
-                let request = EvaluateRequest { abi_version: ABI_VERSION, layer: layer.to_string(), ruleset: view, items: items[layer].clone() };
+                let request = EvaluateRequest { abi_version: ABI_VERSION, layer: layer.to_string(), ruleset: view, items: items[&layer].clone() };
                 let mut result = LayerResult { plugin: plugin.info.name.clone(), score: None, findings: Vec::new() };
                 match self.host.evaluate(plugin, &request) {
                     Ok(response) => match response.error {
@@ -89,18 +89,19 @@ impl Evaluator<'_> {
 
         let layer_reports = layers
             .iter()
-            .map(|layer| LayerReport {
+            .map(|&layer| LayerReport {
                 id: layer.to_string(),
                 items: inventory
                     .layers
                     .items(layer)
                     .into_iter()
-                    .map(|item| {
-                        let mut report = attribute::item_report(self.kb, inventory, item);
+                    .map(|any| {
+                        let item = any.item();
+                        let mut report = attribute::item_report(self.kb, inventory, any);
                         report.findings = results
                             .iter()
                             .flat_map(|r| {
-                                r.layers.get(*layer).into_iter().flat_map(move |l| {
+                                r.layers.get(layer.id()).into_iter().flat_map(move |l| {
                                     l.findings.iter().filter(|f| f.item.as_deref() == Some(item.id())).map(move |f| ItemFinding { ruleset: r.name.clone(), finding: f.clone() })
                                 })
                             })
@@ -140,7 +141,7 @@ impl Evaluator<'_> {
 fn audited(inventory: &Inventory) -> Vec<String> {
     let mut out = Vec::new();
     let layers = inventory.layers.present();
-    if layers.iter().any(|l| *l != "network") {
+    if layers.iter().any(|l| l.reads_root()) {
         out.push(format!("root {}{}", inventory.root, if inventory.live_host { " (live host)" } else { "" }));
     }
     if let Some(net) = &inventory.layers.network {

@@ -19,7 +19,15 @@
 
 #![deny(missing_docs)]
 
-mod layers;
+/// One module per layer, each with its item type. Adding a layer adds one here, a field on
+/// [`Layers`] and its arms in [`Layers::has`], [`Layers::items`] and [`ItemRef`], a `SCHEMA_VERSION`
+/// ADDITION and a newly generated schema file.
+mod layers {
+    pub mod network;
+    pub mod os;
+    pub mod processor;
+    pub mod toolchain;
+}
 
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
@@ -28,7 +36,11 @@ pub use layers::network::{
 pub use layers::toolchain::{
     BinaryFile, BinaryFormat, ToolchainComponent, ToolchainDetection, ToolchainLayer, ToolchainLicence, ToolchainUse,
 };
-pub use layers::{OperatingSystem, Processor};
+pub use layers::os::OperatingSystem;
+pub use layers::processor::Processor;
+/// The layers and roles, defined once in the plugin ABI (`sovstack-abi`), which the host and every
+/// plugin compile.
+pub use sovstack_abi::{Layer, Role};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -40,21 +52,6 @@ pub const SCHEMA_VERSION: &str = "1.2.1";
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
 pub const SCHEMA_VERSION_PATTERN: &str = r"^1\.[0-2]\.(0|[1-9][0-9]*)$";
-
-/// The layer identifiers, in report order. Used verbatim in `--layers`, as section keys, in
-/// rulesets and in plugin manifests.
-pub const LAYER_IDS: &[&str] = &["processor", "os", "toolchain", "network"];
-
-/// The roles an item of a layer can have actors in, in report order.
-pub fn layer_roles(layer: &str) -> &'static [Role] {
-    match layer {
-        "processor" => &[Role::IsaOwner, Role::CoreDesigner, Role::SocVendor, Role::Foundry],
-        "os" => &[Role::Steward, Role::Lineage, Role::Kernel],
-        "toolchain" => &[Role::Compiler, Role::Linker, Role::Libc, Role::Runtime],
-        "network" => &[Role::NetworkOperator, Role::CloudProvider, Role::DnsProvider, Role::Location],
-        _ => &[],
-    }
-}
 
 /// A scan's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -120,32 +117,65 @@ pub struct Layers {
 }
 
 impl Layers {
-    /// The ids of the layers present, in [`LAYER_IDS`] order.
-    pub fn present(&self) -> Vec<&'static str> {
-        let mut v = Vec::new();
-        if self.processor.is_some() {
-            v.push("processor");
+    /// Whether the layer was scanned (its section is present, even empty).
+    pub fn has(&self, layer: Layer) -> bool {
+        match layer {
+            Layer::Processor => self.processor.is_some(),
+            Layer::Os => self.os.is_some(),
+            Layer::Toolchain => self.toolchain.is_some(),
+            Layer::Network => self.network.is_some(),
         }
-        if self.os.is_some() {
-            v.push("os");
-        }
-        if self.toolchain.is_some() {
-            v.push("toolchain");
-        }
-        if self.network.is_some() {
-            v.push("network");
-        }
-        v
     }
 
-    /// The items of a layer, seen through what every item has.
-    pub fn items(&self, layer: &str) -> Vec<&dyn Item> {
+    /// The layers present, in [`Layer::ALL`] order.
+    pub fn present(&self) -> Vec<Layer> {
+        Layer::ALL.iter().copied().filter(|&l| self.has(l)).collect()
+    }
+
+    /// The items of a layer, each as its own type ([`ItemRef`]) and, through it, as what every
+    /// item has ([`Item`]).
+    pub fn items(&self, layer: Layer) -> Vec<ItemRef<'_>> {
         match layer {
-            "processor" => self.processor.iter().flatten().map(|p| p as &dyn Item).collect(),
-            "os" => self.os.iter().flatten().map(|o| o as &dyn Item).collect(),
-            "toolchain" => self.toolchain.iter().flat_map(|t| &t.toolchains).map(|t| t as &dyn Item).collect(),
-            "network" => self.network.iter().flat_map(|n| &n.endpoints).map(|e| e as &dyn Item).collect(),
-            _ => Vec::new(),
+            Layer::Processor => self.processor.iter().flatten().map(ItemRef::Processor).collect(),
+            Layer::Os => self.os.iter().flatten().map(ItemRef::Os).collect(),
+            Layer::Toolchain => self.toolchain.iter().flat_map(|t| &t.toolchains).map(ItemRef::Toolchain).collect(),
+            Layer::Network => self.network.iter().flat_map(|n| &n.endpoints).map(ItemRef::Network).collect(),
+        }
+    }
+}
+
+/// An item of some layer, as its own type: what a `match` needs to handle each layer's items,
+/// exhaustively (a new layer is a compile error wherever its items are not handled yet).
+#[derive(Debug, Clone, Copy)]
+pub enum ItemRef<'a> {
+    /// A processor.
+    Processor(&'a Processor),
+    /// An operating system.
+    Os(&'a OperatingSystem),
+    /// A toolchain and the binaries it built.
+    Toolchain(&'a ToolchainUse),
+    /// A network endpoint.
+    Network(&'a NetworkEndpoint),
+}
+
+impl<'a> ItemRef<'a> {
+    /// The item as what every item has.
+    pub fn item(self) -> &'a dyn Item {
+        match self {
+            ItemRef::Processor(i) => i,
+            ItemRef::Os(i) => i,
+            ItemRef::Toolchain(i) => i,
+            ItemRef::Network(i) => i,
+        }
+    }
+
+    /// Its layer.
+    pub fn layer(self) -> Layer {
+        match self {
+            ItemRef::Processor(_) => Layer::Processor,
+            ItemRef::Os(_) => Layer::Os,
+            ItemRef::Toolchain(_) => Layer::Toolchain,
+            ItemRef::Network(_) => Layer::Network,
         }
     }
 }
@@ -161,22 +191,6 @@ pub trait Item {
     /// How much the item counts when judged (a toolchain weighs the binaries it built); `None`
     /// is the default weight of one.
     fn weight(&self) -> Option<f64> {
-        None
-    }
-    /// The item as a processor, when it is one.
-    fn as_processor(&self) -> Option<&Processor> {
-        None
-    }
-    /// The item as an operating system, when it is one.
-    fn as_operating_system(&self) -> Option<&OperatingSystem> {
-        None
-    }
-    /// The item as a toolchain use, when it is one.
-    fn as_toolchain_use(&self) -> Option<&ToolchainUse> {
-        None
-    }
-    /// The item as a network endpoint, when it is one.
-    fn as_network_endpoint(&self) -> Option<&NetworkEndpoint> {
         None
     }
 }
@@ -248,92 +262,6 @@ pub enum Confidence {
     Medium,
     /// Read or looked up exactly.
     High,
-}
-
-/// The role an organisation plays for an item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Owns or licenses the instruction set.
-    IsaOwner,
-    /// Designed the core.
-    CoreDesigner,
-    /// Sells the system on chip that carries the core.
-    SocVendor,
-    /// Fabricated the chip.
-    Foundry,
-    /// Stewards the operating-system distribution.
-    Steward,
-    /// Stewards a distribution it derives from (`ID_LIKE`).
-    Lineage,
-    /// Stewards the kernel.
-    Kernel,
-    /// Operates the autonomous system announcing an address (its ultimate parent).
-    NetworkOperator,
-    /// The cloud or CDN provider whose published range holds an address, or whose name a CNAME
-    /// or MX target carries.
-    CloudProvider,
-    /// Hosts a domain's name servers.
-    DnsProvider,
-    /// The country where an address is located, as a state actor: the jurisdiction the data
-    /// sits in, whoever operates it.
-    Location,
-    /// Stewards the compiler that built a binary's code (schema 1.2.0).
-    Compiler,
-    /// Stewards the linker that produced a binary (schema 1.2.0).
-    Linker,
-    /// Stewards the C library a binary links (schema 1.2.0).
-    Libc,
-    /// Stewards the runtime a binary targets (schema 1.2.0).
-    Runtime,
-}
-
-impl Role {
-    /// The snake_case name, as used in rulesets.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::IsaOwner => "isa_owner",
-            Role::CoreDesigner => "core_designer",
-            Role::SocVendor => "soc_vendor",
-            Role::Foundry => "foundry",
-            Role::Steward => "steward",
-            Role::Lineage => "lineage",
-            Role::Kernel => "kernel",
-            Role::NetworkOperator => "network_operator",
-            Role::CloudProvider => "cloud_provider",
-            Role::DnsProvider => "dns_provider",
-            Role::Location => "location",
-            Role::Compiler => "compiler",
-            Role::Linker => "linker",
-            Role::Libc => "libc",
-            Role::Runtime => "runtime",
-        }
-    }
-
-    /// Every role.
-    pub const ALL: [Role; 15] = [
-        Role::IsaOwner,
-        Role::CoreDesigner,
-        Role::SocVendor,
-        Role::Foundry,
-        Role::Steward,
-        Role::Lineage,
-        Role::Kernel,
-        Role::NetworkOperator,
-        Role::CloudProvider,
-        Role::DnsProvider,
-        Role::Location,
-        Role::Compiler,
-        Role::Linker,
-        Role::Libc,
-        Role::Runtime,
-    ];
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
 }
 
 /// How an organisation is governed.

@@ -224,8 +224,8 @@ fn toolchain_items_weigh_their_binaries() {
     let inv = toolchain_sample();
     let back = Inventory::from_json(&inv.to_json()).unwrap();
     assert_eq!(back, inv);
-    assert_eq!(inv.layers.present(), vec!["processor", "toolchain"]);
-    let items = inv.layers.items("toolchain");
+    assert_eq!(inv.layers.present(), vec![Layer::Processor, Layer::Toolchain]);
+    let items: Vec<&dyn Item> = inv.layers.items(Layer::Toolchain).into_iter().map(ItemRef::item).collect();
     let got: Vec<_> = items.iter().map(|i| (i.label(), i.weight())).collect();
     assert_eq!(got, vec![("compiler: gcc 12".to_string(), Some(61.0)), ("compiler: unknown".to_string(), Some(39.0))]);
     assert!(items[1].actors()[0].name.is_none());

@@ -5,7 +5,7 @@ use crate::parse::RawRuleset;
 use crate::{Problem, RulesetError, ValidRuleset};
 use serde_saphyr::Spanned;
 use sovstack_abi::{Criterion, ScoringMethod, Severity};
-use sovstack_inventory::{layer_roles, CountryCode, LAYER_IDS};
+use sovstack_inventory::{CountryCode, Layer};
 use std::collections::BTreeSet;
 
 /// The bloc ids and country codes a ruleset may name. Empty lists are not checked (the
@@ -180,10 +180,8 @@ fn check_rules(cx: &mut Ctx, raw: &RawRuleset) {
         if !ids.insert(r.id.as_str()) {
             cx.push(at, "ruleset/duplicate-rule", format!("{what} is declared twice"));
         }
-        if !LAYER_IDS.contains(&r.layer.as_str()) {
-            cx.push(at, "ruleset/unknown-layer", format!("{what} names layer `{}` (layers: {})", r.layer, LAYER_IDS.join(", ")));
-        } else {
-            let known: Vec<&str> = layer_roles(&r.layer).iter().map(|role| role.as_str()).collect();
+        if let Some(layer) = Layer::from_id(&r.layer) {
+            let known: Vec<&str> = layer.roles().iter().map(|role| role.as_str()).collect();
             if r.criterion.names_roles() && r.criterion.roles().is_empty() {
                 cx.push(at, "ruleset/no-roles", format!("{what} names no role to judge"));
             }
@@ -192,6 +190,9 @@ fn check_rules(cx: &mut Ctx, raw: &RawRuleset) {
                     cx.push(at, "ruleset/unknown-role", format!("{what} names role `{role}`, which layer `{}` has no actor in (roles: {})", r.layer, known.join(", ")));
                 }
             }
+        } else {
+            let ids: Vec<&str> = Layer::ALL.iter().map(|l| l.id()).collect();
+            cx.push(at, "ruleset/unknown-layer", format!("{what} names layer `{}` (layers: {})", r.layer, ids.join(", ")));
         }
         if !r.weight.is_finite() || r.weight <= 0.0 {
             cx.push(at, "ruleset/bad-weight", format!("{what} has weight {}; weights must be positive", r.weight));

@@ -5,43 +5,51 @@
 //! through the [`LiveHost`] it is given (present exactly when the root is the host's `/`). It
 //! never fails: a file that is missing, unreadable or malformed becomes a diagnostic and the
 //! collector reports what it could still establish, so one bad file never hides the rest of
-//! a scan. The list of collectors lives in `registry.rs`.
+//! a scan. The list of collectors, each built from its own layer's options, is in
+//! `layers/mod.rs`; this module knows no layer.
 
 use crate::codes;
-use crate::layers::network::NetworkPlan;
-use crate::layers::toolchain::ToolchainPlan;
 use crate::live::LiveHost;
 use crate::root::{warning, ReadError, Root, RootFile};
+use sovstack_binary::walk::Progress as WalkProgress;
 use sovstack_inventory::{Diagnostic, Layers};
 use sovstack_kb::Kb;
 
-/// One layer's collector.
-pub trait Collector: Sync {
-    /// The layer id, one of [`sovstack_inventory::LAYER_IDS`].
-    fn layer(&self) -> &'static str;
-
-    /// Collects the layer into `out.layers`.
+/// One layer's collector, built from that layer's options (`layers/mod.rs`), which it owns.
+pub(crate) trait Collector: Sync {
+    /// Collects its layer into `out.layers`.
     fn collect(&self, cx: &Context<'_>, out: &mut ScanOut);
 }
 
-/// What a collector may read.
-pub struct Context<'a> {
+/// What every collector may use, whatever its layer.
+pub(crate) struct Context<'a> {
     /// The scanned tree, the only way to read its files.
     pub root: &'a Root,
     /// The knowledge base.
     pub kb: &'a Kb,
     /// The live host's own interfaces, `Some` only when scanning the live host.
     pub live: Option<&'a LiveHost>,
-    /// What the `network` layer should resolve and the data it attributes with; `None` when
-    /// the layer was not asked for.
-    pub network: Option<&'a NetworkPlan<'a>>,
-    /// What the `toolchain` layer walks; `None` walks the whole root with the defaults.
-    pub toolchain: Option<&'a ToolchainPlan<'a>>,
+    /// Told how a long step goes (from several threads).
+    pub progress: &'a (dyn Fn(Progress) + Sync),
+}
+
+/// How a long step of a scan is going, for a progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// The `toolchain` walk's counts (for the path being walked).
+    Walk(WalkProgress),
+    /// The `network` layer's DNS resolution: `done` of `total` endpoints resolved.
+    Resolve {
+        /// Endpoints whose queries have all finished, answered or not.
+        done: usize,
+        /// Endpoints to resolve.
+        total: usize,
+    },
 }
 
 /// What collectors produce.
 #[derive(Debug, Default)]
-pub struct ScanOut {
+pub(crate) struct ScanOut {
     /// Layer sections; each collector fills its own.
     pub layers: Layers,
     /// Problems met, in the order they were met.

@@ -30,26 +30,27 @@
 
 pub mod codes;
 mod collector;
+mod error;
 mod layers;
 mod live;
-mod registry;
 mod root;
 #[cfg(test)]
 mod testutil;
 
-pub use collector::{Collector, Context, ScanOut};
-pub use layers::network::{discover, NetworkPlan};
-pub use layers::toolchain::ToolchainPlan;
-pub use sovstack_binary::walk::Progress as WalkProgress;
+pub use collector::Progress;
+pub use error::ScanError;
+pub use layers::network::{discover, NetworkOptions};
+pub use layers::toolchain::ToolchainOptions;
+pub use layers::LayerOptions;
 pub use live::{normalise_architecture, LiveCpu, LiveHost};
 pub use root::{ReadError, Root, RootFile, MAX_FILE_BYTES, MAX_SYMLINK_HOPS};
+pub use sovstack_binary::walk::Progress as WalkProgress;
 
-use sovstack_inventory::{Generator, Inventory, LAYER_IDS, SCHEMA_VERSION};
+use collector::{Collector, Context, ScanOut};
+use sovstack_inventory::{Generator, Inventory, Layer, SCHEMA_VERSION};
 use sovstack_kb::Kb;
 use std::io;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// The parsers of each input format, public for fuzzing and reuse. They never fail and never
 /// panic: what they cannot read they report in their result.
@@ -63,129 +64,24 @@ pub mod parse {
     pub use crate::layers::processor::parse_cpuinfo::{cpuinfo, CpuInfo, Field, LogicalCpu};
 }
 
-/// The layers scanned when none is named: the ones that need no input besides the root and
-/// read a few files only. `network` joins them when endpoints or domains are given;
-/// `toolchain` (a walk of the whole tree) when paths are given.
-pub const DEFAULT_LAYERS: &[&str] = &["processor", "os"];
-
 /// What to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScanOptions {
     /// The directory to scan as a root filesystem; `/` scans the live host.
     pub root: PathBuf,
-    /// Layer ids from [`LAYER_IDS`] to scan; empty means [`DEFAULT_LAYERS`], plus `network`
-    /// when `endpoints` or `domains` are given.
+    /// Layer ids to scan; empty means the layers scanned by default
+    /// ([`Layer::scanned_by_default`]) plus those the layer options ask for
+    /// ([`LayerOptions::ask_for`]: `--endpoints` the network layer, `--paths` the toolchain
+    /// layer).
     pub layers: Vec<String>,
-    /// `network`: the endpoints file (YAML when it ends in `.yaml`/`.yml`, else text).
-    pub endpoints: Option<PathBuf>,
-    /// `network`: domains whose usual records (MX, NS, SPF, `www`, `autodiscover`) are
-    /// discovered.
-    pub domains: Vec<String>,
-    /// `network`: the DNS server to ask instead of the system's resolver.
-    pub resolver: Option<SocketAddr>,
-    /// `network`: ask no DNS; endpoints are recorded as unresolved.
-    pub offline: bool,
-    /// `network`: the data directory (holding `network/MANIFEST.csv`, or the manifest itself).
-    pub data_dir: Option<PathBuf>,
-    /// `network`: how long to wait for one DNS answer before retrying.
-    pub dns_timeout: Duration,
-    /// `toolchain`: the trees or files to walk, as paths inside the root; empty walks the
-    /// whole root.
-    pub paths: Vec<String>,
-    /// `toolchain`: open every regular file, even those whose name marks a format that is
-    /// never an executable (`.py`, `.gz`, ...).
-    pub open_every_file: bool,
-    /// `toolchain`: do not cross into other filesystems.
-    pub one_filesystem: bool,
+    /// Each layer's own options.
+    pub options: LayerOptions,
 }
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions {
-            root: PathBuf::from("/"),
-            layers: Vec::new(),
-            endpoints: None,
-            domains: Vec::new(),
-            resolver: None,
-            offline: false,
-            data_dir: None,
-            dns_timeout: Duration::from_secs(2),
-            paths: Vec::new(),
-            open_every_file: false,
-            one_filesystem: false,
-        }
+        ScanOptions { root: PathBuf::from("/"), layers: Vec::new(), options: LayerOptions::default() }
     }
-}
-
-/// Bad input to [`scan`]. Problems met inside the root are diagnostics, not errors.
-///
-/// A variant that wraps an I/O error gives it as its [`std::error::Error::source`] and does not
-/// repeat it in its own message: the CLI prints the chain (`cannot read endpoints file x: No
-/// such file or directory`), which would otherwise say the cause twice.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum ScanError {
-    /// The root does not exist.
-    #[error("root {} does not exist", .0.display())]
-    RootNotFound(PathBuf),
-    /// The root is not a directory.
-    #[error("root {} is not a directory", .0.display())]
-    RootNotDirectory(PathBuf),
-    /// The root could not be opened (permissions, I/O).
-    #[error("cannot open root {}", path.display())]
-    RootUnreadable {
-        /// The root as given.
-        path: PathBuf,
-        /// What the operating system said.
-        source: io::Error,
-    },
-    /// A layer id that is not in [`LAYER_IDS`].
-    #[error("unknown layer `{0}` (known layers: {known})", known = LAYER_IDS.join(", "))]
-    UnknownLayer(String),
-    /// The endpoints file cannot be read.
-    #[error("cannot read endpoints file {}", path.display())]
-    EndpointsUnreadable {
-        /// The file as given.
-        path: PathBuf,
-        /// What the operating system said.
-        source: io::Error,
-    },
-    /// The endpoints file is malformed. The message has one line per problem,
-    /// `FILE:LINE:COLUMN: what`, up to [`parse::MAX_LISTED_PROBLEMS`], then how many more.
-    #[error("{}", render_endpoint_errors(path, errors))]
-    Endpoints {
-        /// The file as given.
-        path: PathBuf,
-        /// Every problem, in file order (never empty).
-        errors: Vec<parse::ParseError>,
-    },
-    /// A `--domain` is not a domain name.
-    #[error("{0}")]
-    Domain(String),
-    /// The `network` layer was asked for with nothing to resolve.
-    #[error(
-        "the network layer has nothing to resolve: give --endpoints FILE (the services to \
-         assess) or --domain DOMAIN (a domain's mail, DNS and web hosting)"
-    )]
-    NothingToResolve,
-    /// The endpoints file lists no endpoint, and no `--domain` was given.
-    #[error("endpoints file {} lists no endpoint: the network layer has nothing to resolve", .0.display())]
-    NoEndpoints(PathBuf),
-    /// The network layer needs the data directory and none was given or it cannot be loaded.
-    #[error("network data: {0}")]
-    NetworkData(String),
-}
-
-fn render_endpoint_errors(path: &Path, errors: &[parse::ParseError]) -> String {
-    let mut lines: Vec<String> = errors
-        .iter()
-        .take(parse::MAX_LISTED_PROBLEMS)
-        .map(|e| format!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message))
-        .collect();
-    if let Some(more) = errors.len().checked_sub(parse::MAX_LISTED_PROBLEMS).filter(|&n| n > 0) {
-        lines.push(format!("and {more} more problem{} in {}", if more == 1 { "" } else { "s" }, path.display()));
-    }
-    lines.join("\n")
 }
 
 /// Scans `opts.root` for the requested layers.
@@ -198,20 +94,6 @@ pub fn scan(opts: &ScanOptions, kb: &Kb) -> Result<Inventory, ScanError> {
     scan_with_progress(opts, kb, &|_| {})
 }
 
-/// How a long step of a scan is going, for a progress display.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Progress {
-    /// The `toolchain` walk's counts (for the path being walked).
-    Walk(WalkProgress),
-    /// The `network` layer's DNS resolution: `done` of `total` endpoints resolved.
-    Resolve {
-        /// Endpoints whose queries have all finished, answered or not.
-        done: usize,
-        /// Endpoints to resolve.
-        total: usize,
-    },
-}
-
 /// [`scan`], calling `progress` as the `toolchain` walk and the `network` layer's resolution
 /// go (from several threads).
 pub fn scan_with_progress(
@@ -219,92 +101,25 @@ pub fn scan_with_progress(
     kb: &Kb,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Inventory, ScanError> {
-    let wants_network = opts.endpoints.is_some() || !opts.domains.is_empty();
-    let mut layers = requested_layers(&opts.layers)?;
-    if opts.layers.is_empty() && wants_network {
-        layers.push("network");
-    }
-    if opts.layers.is_empty() && !opts.paths.is_empty() {
-        layers.push("toolchain");
-    }
-    // Layers in report order whatever was added.
-    layers.sort_by_key(|l| LAYER_IDS.iter().position(|id| id == l));
+    let layers = requested_layers(&opts.layers, &opts.options)?;
     // Input errors (a bad endpoints file, a missing data directory) surface before any
-    // collector runs.
-    let plan = match layers.contains(&"network") {
-        true => Some(network_plan(opts, progress)?),
-        false => None,
-    };
+    // collector runs: each collector is built from its options first.
+    let collectors = layers
+        .iter()
+        .map(|&l| layers::collector(l, &opts.options))
+        .collect::<Result<Vec<_>, _>>()?;
     let dir = canonical_root(&opts.root)?;
     let live = (dir == Path::new("/")).then(LiveHost::probe);
     let root = Root::new(dir);
-    let walk_progress = |p: WalkProgress| progress(Progress::Walk(p));
-    let toolchain = ToolchainPlan {
-        paths: opts.paths.clone(),
-        open_every_file: opts.open_every_file,
-        one_filesystem: opts.one_filesystem,
-        progress: &walk_progress,
-    };
-    let cx = Context { root: &root, kb, live: live.as_ref(), network: plan.as_ref(), toolchain: Some(&toolchain) };
-    Ok(scan_root(&opts.root, &cx, &layers))
+    let cx = Context { root: &root, kb, live: live.as_ref(), progress };
+    let collectors: Vec<&dyn Collector> = collectors.iter().map(|c| c.as_ref()).collect();
+    Ok(scan_root(&opts.root, &cx, &collectors))
 }
 
-/// Reads the endpoints file, expands the domains and loads the data directory.
-fn network_plan<'a>(
-    opts: &ScanOptions,
-    progress: &'a (dyn Fn(Progress) + Sync),
-) -> Result<NetworkPlan<'a>, ScanError> {
-    if opts.endpoints.is_none() && opts.domains.is_empty() {
-        return Err(ScanError::NothingToResolve);
-    }
-    let mut endpoints = Vec::new();
-    if let Some(path) = &opts.endpoints {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ScanError::EndpointsUnreadable { path: path.clone(), source })?;
-        let yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
-        endpoints = parse::endpoints(&text, yaml)
-            .map_err(|errors| ScanError::Endpoints { path: path.clone(), errors })?;
-    }
-    for d in &opts.domains {
-        endpoints.extend(discover(d).map_err(ScanError::Domain)?);
-    }
-    if let (true, Some(path)) = (endpoints.is_empty(), &opts.endpoints) {
-        return Err(ScanError::NoEndpoints(path.clone()));
-    }
-    let data = match endpoints.is_empty() {
-        true => None,
-        false => {
-            let dir = opts.data_dir.as_ref().ok_or_else(|| {
-                ScanError::NetworkData("no data directory given (--data-dir or SOVSTACK_DATA_DIR)".into())
-            })?;
-            let net = match dir.join(sovstack_netdata::MANIFEST).is_file() {
-                true => dir.clone(),
-                false => dir.join("network"),
-            };
-            let loaded = sovstack_netdata::DataDir::new(&net).load().map_err(|e| {
-                ScanError::NetworkData(format!("{}: {e}", net.display()))
-            })?;
-            Some(std::sync::Arc::new(loaded))
-        }
-    };
-    Ok(NetworkPlan {
-        endpoints,
-        endpoints_file: opts.endpoints.as_ref().map(|p| p.display().to_string()),
-        resolver: opts.resolver,
-        offline: opts.offline,
-        timeout: opts.dns_timeout,
-        data,
-        progress,
-    })
-}
-
-/// Runs the collectors of `layers` in `cx`. `given` is the root as the user wrote it.
-pub(crate) fn scan_root(given: &Path, cx: &Context<'_>, layers: &[&str]) -> Inventory {
+/// Runs `collectors` in `cx`. `given` is the root as the user wrote it.
+pub(crate) fn scan_root(given: &Path, cx: &Context<'_>, collectors: &[&dyn Collector]) -> Inventory {
     let mut out = ScanOut::default();
-    for collector in registry::COLLECTORS
-        .iter()
-        .filter(|c| layers.contains(&c.layer()))
-    {
+    for collector in collectors {
         collector.collect(cx, &mut out);
     }
     Inventory {
@@ -322,18 +137,19 @@ pub(crate) fn scan_root(given: &Path, cx: &Context<'_>, layers: &[&str]) -> Inve
     }
 }
 
-/// The requested layer ids, checked, in [`LAYER_IDS`] order; [`DEFAULT_LAYERS`] when none is
-/// given.
-fn requested_layers(requested: &[String]) -> Result<Vec<&'static str>, ScanError> {
-    if let Some(unknown) = requested.iter().find(|l| !LAYER_IDS.contains(&l.as_str())) {
-        return Err(ScanError::UnknownLayer(unknown.clone()));
+/// The requested layers, checked, in [`Layer::ALL`] order. None named means the layers
+/// scanned by default and those the options ask for.
+fn requested_layers(requested: &[String], options: &LayerOptions) -> Result<Vec<Layer>, ScanError> {
+    let mut named = Vec::new();
+    for id in requested {
+        named.push(Layer::from_id(id).ok_or_else(|| ScanError::UnknownLayer(id.clone()))?);
     }
-    Ok(LAYER_IDS
+    Ok(Layer::ALL
         .iter()
         .copied()
-        .filter(|id| match requested.is_empty() {
-            true => DEFAULT_LAYERS.contains(id),
-            false => requested.iter().any(|r| r == id),
+        .filter(|&l| match named.is_empty() {
+            true => l.scanned_by_default() || options.ask_for(l),
+            false => named.contains(&l),
         })
         .collect())
 }

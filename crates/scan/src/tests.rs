@@ -2,8 +2,8 @@
 //! envelope, determinism, and the live host.
 
 use crate::testutil::{fixture_dir, kb};
-use crate::{scan, ScanError, ScanOptions, DEFAULT_LAYERS};
-use sovstack_inventory::{Inventory, LAYER_IDS, SCHEMA_VERSION};
+use crate::{scan, LayerOptions, NetworkOptions, ScanError, ScanOptions, ToolchainOptions};
+use sovstack_inventory::{Inventory, Layer, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
 
 fn opts(root: impl Into<PathBuf>, layers: &[&str]) -> ScanOptions {
@@ -59,13 +59,13 @@ fn input_errors() {
 fn layer_selection() {
     let root = fixture_dir("x86-amd-epyc-debian12");
     let inv = scan(&opts(&root, &["os"]), kb()).unwrap();
-    assert_eq!(inv.layers.present(), vec!["os"]);
+    assert_eq!(inv.layers.present(), vec![Layer::Os]);
     let inv = scan(&opts(&root, &["os", "processor", "os"]), kb()).unwrap();
-    assert_eq!(inv.layers.present(), DEFAULT_LAYERS);
+    assert_eq!(inv.layers.present(), [Layer::Processor, Layer::Os]);
     let inv = scan(&opts(&root, &[]), kb()).unwrap();
     assert_eq!(
         inv.layers.present(),
-        DEFAULT_LAYERS,
+        [Layer::Processor, Layer::Os],
         "no layer given means the layers that need no other input"
     );
     // The network layer asked for with nothing to resolve is an input error, not an empty
@@ -75,14 +75,16 @@ fn layer_selection() {
     assert!(err.to_string().contains("give --endpoints FILE"), "{err}");
     let empty = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(empty.path(), "# no service yet\n").unwrap();
-    let err = scan(&ScanOptions { endpoints: Some(empty.path().into()), ..opts(&root, &["network"]) }, kb())
-        .unwrap_err();
+    let network = NetworkOptions { endpoints: Some(empty.path().into()), ..Default::default() };
+    let options = LayerOptions { network, ..Default::default() };
+    let err = scan(&ScanOptions { options, ..opts(&root, &["network"]) }, kb()).unwrap_err();
     assert!(matches!(&err, ScanError::NoEndpoints(p) if p == empty.path()), "{err}");
     // Paths given with no layer named add the toolchain layer to the defaults.
-    let inv = scan(&ScanOptions { paths: vec!["/etc".into()], ..opts(&root, &[]) }, kb()).unwrap();
-    assert_eq!(inv.layers.present(), ["processor", "os", "toolchain"]);
+    let toolchain = ToolchainOptions { paths: vec!["/etc".into()], ..Default::default() };
+    let options = LayerOptions { toolchain, ..Default::default() };
+    let inv = scan(&ScanOptions { options, ..opts(&root, &[]) }, kb()).unwrap();
+    assert_eq!(inv.layers.present(), [Layer::Processor, Layer::Os, Layer::Toolchain]);
     assert_eq!(inv.layers.toolchain.unwrap().paths, ["/etc"]);
-    assert_eq!(LAYER_IDS, ["processor", "os", "toolchain", "network"]);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use crate::live::LiveHost;
 use crate::root::Root;
-use sovstack_inventory::{Actor, Inventory, Role};
+use sovstack_inventory::{Actor, Inventory, Layer, Role};
 use sovstack_kb::Kb;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -20,12 +20,19 @@ pub(crate) fn fixture_dir(case: &str) -> PathBuf {
         .join(case)
 }
 
-/// Scans a directory as a root, for `layers`, pretending `live` is the host's word.
+/// Scans a directory as a root, for `layers` with their default options, pretending `live` is
+/// the host's word.
 pub(crate) fn scan_dir(dir: &Path, layers: &[&str], live: Option<&LiveHost>) -> Inventory {
     let canonical = std::fs::canonicalize(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let root = Root::new(canonical);
-    let cx = crate::Context { root: &root, kb: kb(), live, network: None, toolchain: None };
-    crate::scan_root(dir, &cx, layers)
+    let cx = crate::Context { root: &root, kb: kb(), live, progress: &|_| {} };
+    let options = crate::LayerOptions::default();
+    let collectors: Vec<_> = layers
+        .iter()
+        .map(|id| crate::layers::collector(Layer::from_id(id).expect("a layer id"), &options).expect("no input needed"))
+        .collect();
+    let collectors: Vec<&dyn crate::Collector> = collectors.iter().map(|c| c.as_ref()).collect();
+    crate::scan_root(dir, &cx, &collectors)
 }
 
 /// Scans `testdata/<case>`.

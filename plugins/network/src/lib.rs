@@ -8,6 +8,7 @@
 //! built for `wasm32-unknown-unknown` by `plugins/build.sh` into `plugins/dist/network.wasm`,
 //! which the CLI embeds.
 
+use sovstack_plugin_sdk::abi::Layer;
 use sovstack_plugin_sdk::Plugin;
 
 /// The plugin's identity and what it can judge.
@@ -15,8 +16,7 @@ pub const PLUGIN: Plugin = Plugin {
     name: "network",
     version: env!("CARGO_PKG_VERSION"),
     description: "Judges network endpoints by who operates, hosts and locates their addresses.",
-    layers: &["network"],
-    roles: &["network_operator", "cloud_provider", "dns_provider", "location"],
+    layer: Layer::Network,
     criteria: &sovstack_plugin_sdk::judge::CRITERIA,
 };
 

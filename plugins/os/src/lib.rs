@@ -6,6 +6,7 @@
 //! built for `wasm32-unknown-unknown` by `plugins/build.sh` into `plugins/dist/os.wasm`, which the
 //! CLI embeds.
 
+use sovstack_plugin_sdk::abi::Layer;
 use sovstack_plugin_sdk::Plugin;
 
 /// The plugin's identity and what it can judge.
@@ -13,8 +14,7 @@ pub const PLUGIN: Plugin = Plugin {
     name: "os",
     version: env!("CARGO_PKG_VERSION"),
     description: "Judges operating systems by who stewards the distribution, where it descends from and who maintains its kernel.",
-    layers: &["os"],
-    roles: &["steward", "lineage", "kernel"],
+    layer: Layer::Os,
     criteria: &sovstack_plugin_sdk::judge::CRITERIA,
 };
 

@@ -6,6 +6,7 @@
 //! built for `wasm32-unknown-unknown` by `plugins/build.sh` into `plugins/dist/processor.wasm`,
 //! which the CLI embeds.
 
+use sovstack_plugin_sdk::abi::Layer;
 use sovstack_plugin_sdk::Plugin;
 
 /// The plugin's identity and what it can judge.
@@ -13,8 +14,7 @@ pub const PLUGIN: Plugin = Plugin {
     name: "processor",
     version: env!("CARGO_PKG_VERSION"),
     description: "Judges processors by who owns the instruction set, designs the cores, sells the chip and fabricates it.",
-    layers: &["processor"],
-    roles: &["isa_owner", "core_designer", "soc_vendor", "foundry"],
+    layer: Layer::Processor,
     criteria: &sovstack_plugin_sdk::judge::CRITERIA,
 };
 

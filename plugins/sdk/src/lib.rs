@@ -13,14 +13,13 @@
 //! A plugin is a few lines:
 //!
 //! ```
-//! use sovstack_plugin_sdk::Plugin;
+//! use sovstack_plugin_sdk::{abi::Layer, Plugin};
 //!
 //! const PLUGIN: Plugin = Plugin {
 //!     name: "processor",
 //!     version: "0.1.0",
 //!     description: "Judges who designs and builds the processors.",
-//!     layers: &["processor"],
-//!     roles: &["isa_owner", "core_designer", "soc_vendor", "foundry"],
+//!     layer: Layer::Processor,
 //!     criteria: &["jurisdiction", "openness", "known_attribution", "concentration"],
 //! };
 //!
@@ -50,10 +49,9 @@ pub struct Plugin {
     pub version: &'static str,
     /// One sentence for `sovstack plugin list`.
     pub description: &'static str,
-    /// Layers the plugin evaluates.
-    pub layers: &'static [&'static str],
-    /// Actor roles the plugin knows; a rule naming any other role is refused.
-    pub roles: &'static [&'static str],
+    /// The layer the plugin evaluates. The roles it judges are the layer's
+    /// ([`abi::Layer::roles`]); a rule naming any other role is refused.
+    pub layer: abi::Layer,
     /// Criteria the plugin judges, by their snake_case names ([`judge::CRITERIA`] lists those the
     /// SDK implements); a rule with any other criterion is refused.
     pub criteria: &'static [&'static str],
@@ -66,7 +64,7 @@ impl Plugin {
             name: self.name.to_string(),
             version: self.version.to_string(),
             abi_version: ABI_VERSION,
-            layers: self.layers.iter().map(|s| s.to_string()).collect(),
+            layers: vec![self.layer.id().to_string()],
             criteria: self.criteria.iter().map(|s| s.to_string()).collect(),
             description: self.description.to_string(),
         }
@@ -138,8 +136,7 @@ mod tests {
         name: "demo",
         version: "1.2.3",
         description: "A demo.",
-        layers: &["processor"],
-        roles: &["isa_owner"],
+        layer: crate::abi::Layer::Processor,
         criteria: &["known_attribution"],
     };
 

@@ -18,6 +18,7 @@
 //!
 //! [`AttributedItem::weight`]: sovstack_plugin_sdk::abi::AttributedItem::weight
 
+use sovstack_plugin_sdk::abi::Layer;
 use sovstack_plugin_sdk::Plugin;
 
 /// The plugin's identity and what it can judge.
@@ -25,8 +26,7 @@ pub const PLUGIN: Plugin = Plugin {
     name: "toolchain",
     version: env!("CARGO_PKG_VERSION"),
     description: "Judges the toolchains that built the binaries by who stewards their compilers, linkers, C libraries and runtimes.",
-    layers: &["toolchain"],
-    roles: &["compiler", "linker", "libc", "runtime"],
+    layer: Layer::Toolchain,
     criteria: &sovstack_plugin_sdk::judge::CRITERIA,
 };
 

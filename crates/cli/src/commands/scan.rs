@@ -4,12 +4,11 @@ use crate::common::load_kb;
 use crate::{exit, output};
 use anyhow::Result;
 use clap::Args as ClapArgs;
-use sovstack_inventory::{Inventory, LAYER_IDS};
+use sovstack_inventory::Inventory;
 use sovstack_kb::Kb;
 use sovstack_report::source_date_epoch;
-use std::net::SocketAddr;
+use sovstack_scan::LayerOptions;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 /// Collect facts about processors, operating system, toolchains and network endpoints into an inventory (JSON).
 #[derive(ClapArgs, Debug)]
@@ -52,7 +51,8 @@ pub struct Args {
     pub output: Option<PathBuf>,
 }
 
-/// Options of the scan step, shared by `scan` and `audit`.
+/// Options of the scan step, shared by `scan` and `audit`: the root, the layers, and each
+/// layer's own options as the scanner defines them (flattened, one help heading per layer).
 #[derive(ClapArgs, Debug)]
 pub struct ScanOptions {
     /// Root of the system to scan: / for this host, or a mounted image or unpacked container.
@@ -64,54 +64,8 @@ pub struct ScanOptions {
     #[arg(long, value_name = "LAYER,...", value_delimiter = ',')]
     pub layers: Option<Vec<String>>,
 
-    /// The endpoints (services, mail domains, addresses) to resolve and attribute.
-    #[arg(long, value_name = "FILE", help_heading = "Network layer")]
-    pub endpoints: Option<PathBuf>,
-
-    /// Discover a domain's mail (MX), DNS hosting (NS), SPF senders, www and
-    /// autodiscover; repeatable.
-    #[arg(long = "domain", value_name = "DOMAIN", help_heading = "Network layer")]
-    pub domains: Vec<String>,
-
-    /// Ask this DNS server instead of the system's resolver.
-    #[arg(long, value_name = "IP:PORT", help_heading = "Network layer")]
-    pub resolver: Option<SocketAddr>,
-
-    /// Ask no DNS; endpoints are recorded as unresolved (addresses are still
-    /// attributed).
-    #[arg(long, help_heading = "Network layer")]
-    pub offline: bool,
-
-    /// How long to wait for one DNS answer before retrying, in seconds (0.05 to 60).
-    #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = parse_dns_timeout, help_heading = "Network layer")]
-    pub dns_timeout: Duration,
-
-    /// The data directory (ASN, country and cloud-range datasets) [default:
-    /// $SOVSTACK_DATA_DIR, else data/ of the source checkout].
-    #[arg(long, value_name = "DIR", env = "SOVSTACK_DATA_DIR", help_heading = "Network layer")]
-    pub data_dir: Option<PathBuf>,
-
-    /// A tree or file to walk for binaries, as a path inside the root; repeatable
-    /// [default: the whole root].
-    #[arg(long = "paths", value_name = "PATH", num_args = 1.., help_heading = "Toolchain layer")]
-    pub paths: Vec<String>,
-
-    /// Open every file, also those whose name marks a non-executable format (.py, .gz, ...).
-    #[arg(long, help_heading = "Toolchain layer")]
-    pub all_files: bool,
-
-    /// Do not cross into other filesystems while walking.
-    #[arg(long, help_heading = "Toolchain layer")]
-    pub one_file_system: bool,
-}
-
-fn parse_dns_timeout(s: &str) -> Result<Duration, String> {
-    let secs: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
-    if (0.05..=60.0).contains(&secs) {
-        Ok(Duration::from_secs_f64(secs))
-    } else {
-        Err(format!("{secs} s is outside 0.05..60"))
-    }
+    #[command(flatten)]
+    pub options: LayerOptions,
 }
 
 /// The data directory of the source checkout this binary was built from.
@@ -120,44 +74,15 @@ const CHECKOUT_DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
 impl ScanOptions {
     /// Runs the scan.
     pub fn run(&self, kb: &Kb) -> Result<Inventory> {
+        let mut options = self.options.clone();
+        if options.network.data_dir.is_none() && Path::new(CHECKOUT_DATA_DIR).is_dir() {
+            options.network.data_dir = Some(PathBuf::from(CHECKOUT_DATA_DIR));
+        }
         let layers = self.layers.clone().unwrap_or_default();
-        for l in &layers {
-            if !LAYER_IDS.contains(&l.as_str()) {
-                anyhow::bail!("unknown layer `{l}` (layers: {})", LAYER_IDS.join(", "));
-            }
-        }
-        let network = layers.iter().any(|l| l == "network")
-            || (layers.is_empty() && (self.endpoints.is_some() || !self.domains.is_empty()));
-        let data_dir = match (network, &self.data_dir) {
-            (false, _) => None,
-            (true, Some(dir)) if dir.is_dir() => Some(dir.clone()),
-            (true, Some(dir)) => anyhow::bail!("network data directory {} does not exist (from --data-dir or SOVSTACK_DATA_DIR)", dir.display()),
-            (true, None) if Path::new(CHECKOUT_DATA_DIR).is_dir() => Some(PathBuf::from(CHECKOUT_DATA_DIR)),
-            // Needed only when there is something to attribute; the scan says so if there is.
-            (true, None) => None,
-        };
-        if network && data_dir.is_none() && (self.endpoints.is_some() || !self.domains.is_empty()) {
-            anyhow::bail!(
-                "no network data directory: give --data-dir DIR or set SOVSTACK_DATA_DIR (looked for the source checkout's {CHECKOUT_DATA_DIR})"
-            );
-        }
         let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
         let shown = if layers.is_empty() { "default layers".to_string() } else { layers.join(", ") };
         output::progress(&format!("scanning {} ({shown})", self.root.display()));
-        let opts = sovstack_scan::ScanOptions {
-            root: self.root.clone(),
-            layers,
-            endpoints: self.endpoints.clone(),
-            domains: self.domains.clone(),
-            resolver: self.resolver,
-            offline: self.offline,
-            dns_timeout: self.dns_timeout,
-            data_dir,
-            paths: self.paths.clone(),
-            open_every_file: self.all_files,
-            one_filesystem: self.one_file_system,
-            ..Default::default()
-        };
+        let opts = sovstack_scan::ScanOptions { root: self.root.clone(), layers, options };
         let bar = output::ScanProgress::start();
         let inventory = sovstack_scan::scan_with_progress(&opts, kb, &|p| bar.update(p));
         bar.finish();

@@ -238,7 +238,4 @@ impl Item for NetworkEndpoint {
     fn actors(&self) -> &[Actor] {
         &self.actors
     }
-    fn as_network_endpoint(&self) -> Option<&NetworkEndpoint> {
-        Some(self)
-    }
 }

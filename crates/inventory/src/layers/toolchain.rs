@@ -124,9 +124,6 @@ impl Item for ToolchainUse {
     fn weight(&self) -> Option<f64> {
         Some(self.binaries as f64)
     }
-    fn as_toolchain_use(&self) -> Option<&ToolchainUse> {
-        Some(self)
-    }
 }
 
 /// The container format of a binary.

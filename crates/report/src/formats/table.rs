@@ -428,9 +428,9 @@ fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
 }
 
 fn title_case(s: &str) -> String {
-    match s {
-        "os" => "Operating-system".to_string(),
-        _ => {
+    match sovstack_abi::Layer::from_id(s) {
+        Some(layer) => layer.title().to_string(),
+        None => {
             let mut c = s.chars();
             c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
         }

@@ -1,7 +1,78 @@
-//! One module per layer, named by the layer id (`processor`, `os`, `toolchain`, `network`). Each holds its collector
-//! in `mod.rs` and one `parse_<input>.rs` per input format.
+//! One module per layer, named by the layer id (`processor`, `os`, `toolchain`, `network`). Each
+//! holds its collector and its options in `mod.rs`, and one `parse_<input>.rs` per input format.
+//!
+//! This module is the registry: every layer's options ([`LayerOptions`], which the CLI flattens
+//! into its flags) and the collector each layer gets from them ([`collector`]). The matches on
+//! [`Layer`] are exhaustive, so a new layer is a compile error here until it has its collector.
 
 pub mod network;
 pub mod os;
 pub mod processor;
 pub mod toolchain;
+
+use crate::collector::Collector;
+use crate::error::ScanError;
+use sovstack_inventory::Layer;
+
+/// The options of every layer that has some, each a clap argument group of its own (`--help`
+/// shows one heading per layer).
+#[derive(clap::Args, Debug, Clone, Default, PartialEq, Eq)]
+pub struct LayerOptions {
+    /// The `network` layer's options.
+    #[command(flatten)]
+    pub network: network::NetworkOptions,
+    /// The `toolchain` layer's options.
+    #[command(flatten)]
+    pub toolchain: toolchain::ToolchainOptions,
+}
+
+impl LayerOptions {
+    /// Whether the options given ask for `layer` when no layer is named (`--endpoints` asks for
+    /// the network layer, `--paths` for the toolchain layer). The layers scanned by default
+    /// ([`Layer::scanned_by_default`]) are scanned whatever the options.
+    pub fn ask_for(&self, layer: Layer) -> bool {
+        match layer {
+            Layer::Processor | Layer::Os => false,
+            Layer::Toolchain => self.toolchain.ask_for_layer(),
+            Layer::Network => self.network.ask_for_layer(),
+        }
+    }
+}
+
+/// The collector of `layer`, built from its options. Input errors (a malformed endpoints file, a
+/// missing data directory) surface here, before any collector runs.
+pub(crate) fn collector(layer: Layer, options: &LayerOptions) -> Result<Box<dyn Collector>, ScanError> {
+    Ok(match layer {
+        Layer::Processor => Box::new(processor::ProcessorCollector),
+        Layer::Os => Box::new(os::OsCollector),
+        Layer::Toolchain => Box::new(toolchain::ToolchainCollector::new(&options.toolchain)),
+        Layer::Network => Box::new(network::NetworkCollector::new(&options.network)?),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{fixture_dir, kb};
+
+    #[test]
+    fn every_layer_has_its_collector_and_it_fills_its_section() {
+        let options = LayerOptions {
+            network: network::NetworkOptions {
+                offline: true,
+                domains: vec!["example.org".into()],
+                data_dir: Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")),
+                ..Default::default()
+            },
+            toolchain: toolchain::ToolchainOptions { paths: vec!["/etc".into()], ..Default::default() },
+        };
+        let dir = std::fs::canonicalize(fixture_dir("x86-amd-epyc-debian12")).unwrap();
+        let root = crate::Root::new(dir.clone());
+        let cx = crate::Context { root: &root, kb: kb(), live: None, progress: &|_| {} };
+        for layer in Layer::ALL {
+            let c = collector(layer, &options).unwrap_or_else(|e| panic!("{layer}: {e}"));
+            let inv = crate::scan_root(&dir, &cx, &[c.as_ref()]);
+            assert_eq!(inv.layers.present(), [layer]);
+        }
+    }
+}

@@ -100,15 +100,14 @@ pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateRespon
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::abi::{EvaluateResponse, Severity, ABI_VERSION};
+    use crate::abi::{EvaluateResponse, Layer, Severity, ABI_VERSION};
     use serde_json::{json, Value};
 
     const PROCESSOR: Plugin = Plugin {
         name: "processor",
         version: "0.1.0",
         description: "d",
-        layers: &["processor"],
-        roles: &["isa_owner", "core_designer", "soc_vendor", "foundry"],
+        layer: Layer::Processor,
         criteria: &CRITERIA,
     };
 
@@ -116,8 +115,7 @@ mod tests {
         name: "narrow",
         version: "0.1.0",
         description: "d",
-        layers: &["processor"],
-        roles: &["isa_owner"],
+        layer: Layer::Processor,
         criteria: &["known_attribution"],
     };
 

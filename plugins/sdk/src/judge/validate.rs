@@ -39,12 +39,12 @@ fn weight(what: &str, value: f64) -> Result<(), String> {
 
 /// Checks the whole request against what `plugin` can do.
 pub(crate) fn request(plugin: &Plugin, req: &EvaluateRequest) -> Result<(), String> {
-    if !plugin.layers.contains(&req.layer.as_str()) {
+    if req.layer != plugin.layer.id() {
         return Err(format!(
             "the {} plugin does not evaluate layer `{}` (it evaluates: {})",
             plugin.name,
             req.layer,
-            plugin.layers.join(", ")
+            plugin.layer.id()
         ));
     }
     scoring(&req.ruleset.scoring).map_err(|e| format!("ruleset {}: {e}", req.ruleset.name))?;
@@ -125,11 +125,12 @@ fn rule(plugin: &Plugin, req: &EvaluateRequest, r: &Rule) -> Result<(), String> 
         return Err("names no role".to_string());
     }
     for (i, role) in roles.iter().enumerate() {
-        if !plugin.roles.contains(&role.as_str()) {
+        if !plugin.layer.roles().iter().any(|r| r.as_str() == role) {
+            let known: Vec<&str> = plugin.layer.roles().iter().map(|r| r.as_str()).collect();
             return Err(format!(
                 "role `{role}` is unknown to the {} plugin (it knows: {})",
                 plugin.name,
-                plugin.roles.join(", ")
+                known.join(", ")
             ));
         }
         if roles[..i].contains(role) {

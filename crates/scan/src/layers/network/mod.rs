@@ -3,8 +3,8 @@
 //! address.
 //!
 //! Unlike the other layers it reads nothing under the scanned root: its input is the endpoints
-//! file and the `--domain`s ([`NetworkPlan`], checked before any collector runs, so a typo in the
-//! file fails the scan at once with its line and column), DNS (hickory, through
+//! file and the `--domain`s ([`NetworkOptions`], read and checked when the collector is built,
+//! before any collector runs, so a typo in the file fails the scan at once with its line and column), DNS (hickory, through
 //! `sovstack-netdata`'s bounded resolver) and the network data directory. Resolution failures
 //! are recorded on their endpoint and the scan finishes; `--offline` records every endpoint as
 //! unresolved without asking DNS. Which laws follow from the countries is left to the
@@ -14,7 +14,8 @@ pub mod parse_endpoints;
 mod attribute;
 mod resolve;
 
-use crate::collector::{Collector, Context, ScanOut};
+use crate::collector::{Collector, Context, Progress, ScanOut};
+use crate::error::ScanError;
 use parse_endpoints::EndpointSpec;
 use sovstack_inventory::{
     Actor, CnameHop, Confidence, DnsLookup, EndpointError, EndpointKind, Evidence, Method, NetworkDataset,
@@ -23,14 +24,77 @@ use sovstack_inventory::{
 use sovstack_netdata::dns::{Lookup, LookupError, ResolverBuilder};
 use sovstack_netdata::NetData;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// Endpoints resolved at once; the resolver bounds the queries in flight as well.
 const CONCURRENT_ENDPOINTS: usize = 64;
 
-/// What the network layer resolves and attributes with, prepared by [`crate::scan`].
-pub struct NetworkPlan<'a> {
+/// The network layer's options, as the command line gives them.
+#[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
+pub struct NetworkOptions {
+    /// The endpoints (services, mail domains, addresses) to resolve and attribute.
+    #[arg(long, value_name = "FILE", help_heading = "Network layer")]
+    pub endpoints: Option<PathBuf>,
+
+    /// Discover a domain's mail (MX), DNS hosting (NS), SPF senders, www and
+    /// autodiscover; repeatable.
+    #[arg(long = "domain", value_name = "DOMAIN", help_heading = "Network layer")]
+    pub domains: Vec<String>,
+
+    /// Ask this DNS server instead of the system's resolver.
+    #[arg(long, value_name = "IP:PORT", help_heading = "Network layer")]
+    pub resolver: Option<SocketAddr>,
+
+    /// Ask no DNS; endpoints are recorded as unresolved (addresses are still
+    /// attributed).
+    #[arg(long, help_heading = "Network layer")]
+    pub offline: bool,
+
+    /// How long to wait for one DNS answer before retrying, in seconds (0.05 to 60).
+    #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = parse_dns_timeout, help_heading = "Network layer")]
+    pub dns_timeout: Duration,
+
+    /// The data directory (ASN, country and cloud-range datasets) [default:
+    /// $SOVSTACK_DATA_DIR, else data/ of the source checkout].
+    #[arg(long, value_name = "DIR", env = "SOVSTACK_DATA_DIR", help_heading = "Network layer")]
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Default for NetworkOptions {
+    fn default() -> Self {
+        NetworkOptions {
+            endpoints: None,
+            domains: Vec::new(),
+            resolver: None,
+            offline: false,
+            dns_timeout: Duration::from_secs(2),
+            data_dir: None,
+        }
+    }
+}
+
+impl NetworkOptions {
+    /// Whether these options ask for the layer when no layer is named: endpoints or domains
+    /// were given.
+    pub fn ask_for_layer(&self) -> bool {
+        self.endpoints.is_some() || !self.domains.is_empty()
+    }
+}
+
+fn parse_dns_timeout(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if (0.05..=60.0).contains(&secs) {
+        Ok(Duration::from_secs_f64(secs))
+    } else {
+        Err(format!("{secs} s is outside 0.05..60"))
+    }
+}
+
+/// What the network layer resolves and attributes with, read from its options when the
+/// collector is built.
+pub(crate) struct NetworkPlan {
     /// The endpoints, from the file then from `--domain` discovery.
     pub endpoints: Vec<EndpointSpec>,
     /// The endpoints file as given, for the endpoints' evidence.
@@ -43,8 +107,59 @@ pub struct NetworkPlan<'a> {
     pub timeout: Duration,
     /// The loaded network data; `None` when there is nothing to attribute.
     pub data: Option<Arc<NetData>>,
-    /// Told how many endpoints are resolved, as they finish.
-    pub progress: &'a (dyn Fn(crate::Progress) + Sync),
+}
+
+impl NetworkPlan {
+    /// Reads the endpoints file, expands the domains and loads the data directory.
+    fn new(opts: &NetworkOptions) -> Result<NetworkPlan, ScanError> {
+        if opts.endpoints.is_none() && opts.domains.is_empty() {
+            return Err(ScanError::NothingToResolve);
+        }
+        let mut endpoints = Vec::new();
+        if let Some(path) = &opts.endpoints {
+            let text = std::fs::read_to_string(path)
+                .map_err(|source| ScanError::EndpointsUnreadable { path: path.clone(), source })?;
+            let yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
+            endpoints = parse_endpoints::endpoints(&text, yaml)
+                .map_err(|errors| ScanError::Endpoints { path: path.clone(), errors })?;
+        }
+        for d in &opts.domains {
+            endpoints.extend(discover(d).map_err(ScanError::Domain)?);
+        }
+        if let (true, Some(path)) = (endpoints.is_empty(), &opts.endpoints) {
+            return Err(ScanError::NoEndpoints(path.clone()));
+        }
+        let data = match endpoints.is_empty() {
+            true => None,
+            false => {
+                let dir = opts.data_dir.as_ref().ok_or_else(|| {
+                    ScanError::NetworkData("no data directory given (--data-dir or SOVSTACK_DATA_DIR)".into())
+                })?;
+                if !dir.is_dir() {
+                    return Err(ScanError::NetworkData(format!(
+                        "data directory {} does not exist (from --data-dir or SOVSTACK_DATA_DIR)",
+                        dir.display()
+                    )));
+                }
+                let net = match dir.join(sovstack_netdata::MANIFEST).is_file() {
+                    true => dir.clone(),
+                    false => dir.join("network"),
+                };
+                let loaded = sovstack_netdata::DataDir::new(&net)
+                    .load()
+                    .map_err(|e| ScanError::NetworkData(format!("{}: {e}", net.display())))?;
+                Some(Arc::new(loaded))
+            }
+        };
+        Ok(NetworkPlan {
+            endpoints,
+            endpoints_file: opts.endpoints.as_ref().map(|p| p.display().to_string()),
+            resolver: opts.resolver,
+            offline: opts.offline,
+            timeout: opts.dns_timeout,
+            data,
+        })
+    }
 }
 
 /// The endpoints `--domain D` discovers: the domain's mail (MX), DNS hosting (NS) and SPF
@@ -75,18 +190,21 @@ pub fn discover(domain: &str) -> Result<Vec<EndpointSpec>, String> {
 }
 
 /// Collects the `network` layer.
-pub(crate) struct NetworkCollector;
+pub(crate) struct NetworkCollector {
+    plan: NetworkPlan,
+}
+
+impl NetworkCollector {
+    /// The collector of what `options` name: fails on bad input (an unreadable or malformed
+    /// endpoints file, a bad domain, nothing to resolve, no data directory).
+    pub(crate) fn new(options: &NetworkOptions) -> Result<Self, ScanError> {
+        Ok(NetworkCollector { plan: NetworkPlan::new(options)? })
+    }
+}
 
 impl Collector for NetworkCollector {
-    fn layer(&self) -> &'static str {
-        "network"
-    }
-
     fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
-        let Some(plan) = cx.network else {
-            out.layers.network = Some(NetworkLayer::default());
-            return;
-        };
+        let plan = &self.plan;
         let mut layer = NetworkLayer {
             resolver: (!plan.offline).then(|| plan.resolver.map_or_else(|| "system".to_string(), |a| a.to_string())),
             datasets: plan.data.as_deref().map(datasets).unwrap_or_default(),
@@ -95,7 +213,7 @@ impl Collector for NetworkCollector {
         let resolved = if plan.offline || plan.endpoints.iter().all(|s| s.name.is_none()) {
             plan.endpoints.iter().map(|_| None).collect()
         } else {
-            match resolve_all(plan) {
+            match resolve_all(plan, cx.progress) {
                 Ok(r) => {
                     if let Some(d) = no_answer(&r, layer.resolver.as_deref().unwrap_or("system")) {
                         out.diagnostics.push(d);
@@ -163,8 +281,8 @@ fn no_answer(resolved: &[resolve::Resolved], resolver: &str) -> Option<sovstack_
 }
 
 /// Resolves every endpoint on a runtime of its own (the scan is otherwise synchronous),
-/// telling `plan.progress` as endpoints finish.
-fn resolve_all(plan: &NetworkPlan) -> Result<Vec<resolve::Resolved>, String> {
+/// telling `progress` as endpoints finish.
+fn resolve_all(plan: &NetworkPlan, progress: &(dyn Fn(Progress) + Sync)) -> Result<Vec<resolve::Resolved>, String> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -195,11 +313,11 @@ fn resolve_all(plan: &NetworkPlan) -> Result<Vec<resolve::Resolved>, String> {
             .collect();
         drop(finished);
         let total = tasks.len();
-        (plan.progress)(crate::Progress::Resolve { done: 0, total });
+        progress(Progress::Resolve { done: 0, total });
         let mut done = 0;
         while finishing.recv().await.is_some() {
             done += 1;
-            (plan.progress)(crate::Progress::Resolve { done, total });
+            progress(Progress::Resolve { done, total });
         }
         let mut out = Vec::with_capacity(tasks.len());
         for t in tasks {
@@ -388,7 +506,7 @@ mod tests {
         Arc::new(sovstack_netdata::DataDir::new(dir).load().unwrap())
     }
 
-    fn plan(entries: &[&str], offline: bool) -> NetworkPlan<'static> {
+    fn plan(entries: &[&str], offline: bool) -> NetworkPlan {
         NetworkPlan {
             endpoints: entries.iter().map(|e| parse_endpoints::classify(e).unwrap()).collect(),
             endpoints_file: Some("services.txt".into()),
@@ -396,7 +514,6 @@ mod tests {
             offline,
             timeout: Duration::from_secs(1),
             data: Some(data()),
-            progress: &|_| {},
         }
     }
 

@@ -32,10 +32,6 @@ const PROC_VERSION: &str = "/proc/version";
 pub(crate) struct OsCollector;
 
 impl Collector for OsCollector {
-    fn layer(&self) -> &'static str {
-        "os"
-    }
-
     fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
         let (root, kb, live) = (cx.root, cx.kb, cx.live);
         let mut os = OperatingSystem {

@@ -41,10 +41,6 @@ pub const MAX_DISTINCT_PROCESSORS: usize = 64;
 pub(crate) struct ProcessorCollector;
 
 impl Collector for ProcessorCollector {
-    fn layer(&self) -> &'static str {
-        "processor"
-    }
-
     fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
         let (root, kb, live) = (cx.root, cx.kb, cx.live);
         let items = match root.read(CPUINFO) {

@@ -12,7 +12,7 @@
 //! binary without a C library or runtime mark is not counted for that component, because
 //! "none" (a static Go program) and "unknown" cannot be told apart there.
 
-use crate::collector::{Context, Collector, ScanOut};
+use crate::collector::{Collector, Context, Progress as ScanProgress, ScanOut};
 use crate::root::ReadError;
 use sovstack_binary::walk::{Progress, WalkOptions};
 use sovstack_binary::{BinaryReport, Component, DetectOptions, Format, Licence};
@@ -25,36 +25,51 @@ use std::collections::{BTreeMap, BTreeSet};
 /// How many binaries an item names as examples.
 const EXAMPLES: usize = 5;
 
-/// What the `toolchain` layer walks and how.
-pub struct ToolchainPlan<'a> {
-    /// Paths inside the root; empty means the whole root.
+/// The toolchain layer's options, as the command line gives them: what it walks and how.
+#[derive(clap::Args, Debug, Clone, Default, PartialEq, Eq)]
+pub struct ToolchainOptions {
+    /// A tree or file to walk for binaries, as a path inside the root; repeatable
+    /// [default: the whole root].
+    #[arg(long = "paths", value_name = "PATH", num_args = 1.., help_heading = "Toolchain layer")]
     pub paths: Vec<String>,
-    /// Open every regular file, even those whose name marks a non-executable format.
+
+    /// Open every file, also those whose name marks a non-executable format (.py, .gz, ...).
+    #[arg(long = "all-files", help_heading = "Toolchain layer")]
     pub open_every_file: bool,
-    /// Stay on the filesystem each path starts on.
+
+    /// Do not cross into other filesystems while walking.
+    #[arg(long = "one-file-system", help_heading = "Toolchain layer")]
     pub one_filesystem: bool,
-    /// Called as the walk goes, from several threads.
-    pub progress: &'a (dyn Fn(Progress) + Sync),
+}
+
+impl ToolchainOptions {
+    /// Whether these options ask for the layer when no layer is named: paths were given.
+    pub fn ask_for_layer(&self) -> bool {
+        !self.paths.is_empty()
+    }
 }
 
 /// Collects the `toolchain` layer.
-pub(crate) struct ToolchainCollector;
+pub(crate) struct ToolchainCollector {
+    plan: ToolchainOptions,
+}
+
+impl ToolchainCollector {
+    /// The collector of what `options` name.
+    pub(crate) fn new(options: &ToolchainOptions) -> Self {
+        ToolchainCollector { plan: options.clone() }
+    }
+}
 
 impl Collector for ToolchainCollector {
-    fn layer(&self) -> &'static str {
-        "toolchain"
-    }
-
     fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
-        let no_progress = |_: Progress| {};
-        let default_plan =
-            ToolchainPlan { paths: Vec::new(), open_every_file: false, one_filesystem: false, progress: &no_progress };
-        let plan = cx.toolchain.unwrap_or(&default_plan);
+        let plan = &self.plan;
+        let progress = |p: Progress| (cx.progress)(ScanProgress::Walk(p));
         let mut layer = ToolchainLayer::default();
         let mut found: Vec<(String, BinaryReport)> = Vec::new();
         for path in start_paths(cx, plan, out) {
             layer.paths.push(path.in_root.clone());
-            walk_one(&path, plan, &mut layer, &mut found, out);
+            walk_one(&path, plan, &progress, &mut layer, &mut found, out);
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found.dedup_by(|a, b| a.0 == b.0);
@@ -73,7 +88,7 @@ struct Start {
 
 /// The requested paths located inside the root, those under another one dropped, in the order
 /// given. A path that does not exist is a diagnostic.
-fn start_paths(cx: &Context<'_>, plan: &ToolchainPlan<'_>, out: &mut ScanOut) -> Vec<Start> {
+fn start_paths(cx: &Context<'_>, plan: &ToolchainOptions, out: &mut ScanOut) -> Vec<Start> {
     let requested = if plan.paths.is_empty() { vec!["/".to_string()] } else { plan.paths.clone() };
     let mut located: Vec<Start> = Vec::new();
     for p in &requested {
@@ -109,7 +124,8 @@ fn start_paths(cx: &Context<'_>, plan: &ToolchainPlan<'_>, out: &mut ScanOut) ->
 /// Walks one located path (or detects one file) into `layer` and `found`.
 fn walk_one(
     start: &Start,
-    plan: &ToolchainPlan<'_>,
+    plan: &ToolchainOptions,
+    progress: &(dyn Fn(Progress) + Sync),
     layer: &mut ToolchainLayer,
     found: &mut Vec<(String, BinaryReport)>,
     out: &mut ScanOut,
@@ -134,7 +150,7 @@ fn walk_one(
         // Paths, evidence and messages name files as the root does.
         shown_as: start.in_root.clone(),
     };
-    match sovstack_binary::walk(&start.host, &options, plan.progress) {
+    match sovstack_binary::walk(&start.host, &options, progress) {
         Ok(outcome) => {
             layer.files += outcome.files;
             layer.skipped_by_name += outcome.skipped_by_name;

@@ -14,10 +14,9 @@ use std::process::Command;
 fn scan(root: &Path, paths: &[&str]) -> Inventory {
     let root_dir = fs::canonicalize(root).unwrap();
     let root = Root::new(root_dir);
-    let no = |_: Progress| {};
-    let plan = ToolchainPlan { paths: paths.iter().map(|s| s.to_string()).collect(), open_every_file: false, one_filesystem: false, progress: &no };
-    let cx = Context { root: &root, kb: kb(), live: None, network: None, toolchain: Some(&plan) };
-    crate::scan_root(root.dir(), &cx, &["toolchain"])
+    let options = ToolchainOptions { paths: paths.iter().map(|s| s.to_string()).collect(), ..Default::default() };
+    let cx = Context { root: &root, kb: kb(), live: None, progress: &|_| {} };
+    crate::scan_root(root.dir(), &cx, &[&ToolchainCollector::new(&options)])
 }
 
 fn layer(inv: &Inventory) -> &ToolchainLayer {

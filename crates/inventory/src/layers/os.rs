@@ -1,52 +1,8 @@
-//! The item types of each layer. Adding a layer means one type here, a field on
-//! [`crate::Layers`], a `SCHEMA_VERSION` ADDITION and a newly generated schema file.
-
-pub mod network;
-pub mod toolchain;
+//! The `os` layer's item: an operating system and who stewards it, its lineage and its kernel.
 
 use crate::{Actor, Fact, Item};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
-
-/// A distinct processor: logical CPUs that report the same identity are one item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct Processor {
-    /// `cpu0`, `cpu1`, ... in order of first appearance.
-    pub id: String,
-    /// Instruction-set architecture: `x86_64`, `aarch64`, `arm`, `riscv64`, `loongarch64`, or
-    /// `unknown`.
-    pub architecture: Fact<String>,
-    /// Marketing name where the source gives one (`model name`, `uarch`, the Arm part name).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub model: Option<Fact<String>>,
-    /// Logical processor numbers carrying this processor, ascending.
-    pub logical_cpus: Vec<u32>,
-    /// The raw identifiers it was recognised by (`vendor_id`, `cpu_family`, `cpu_model`,
-    /// `implementer`, `part`, `mvendorid`, `isa`, `hardware`, ...).
-    #[serde(default)]
-    pub identifiers: BTreeMap<String, Fact<String>>,
-    /// Instruction-set owner, core designer, SoC vendor, foundry.
-    pub actors: Vec<Actor>,
-}
-
-impl Item for Processor {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn label(&self) -> String {
-        match &self.model {
-            Some(m) => m.value.clone(),
-            None => format!("{} processor", self.architecture.value),
-        }
-    }
-    fn actors(&self) -> &[Actor] {
-        &self.actors
-    }
-    fn as_processor(&self) -> Option<&Processor> {
-        Some(self)
-    }
-}
 
 /// An operating system, from `os-release` and the kernel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -91,8 +47,5 @@ impl Item for OperatingSystem {
     }
     fn actors(&self) -> &[Actor] {
         &self.actors
-    }
-    fn as_operating_system(&self) -> Option<&OperatingSystem> {
-        Some(self)
     }
 }

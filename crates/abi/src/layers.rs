@@ -1,0 +1,212 @@
+//! The layers and the roles of their actors: the one definition every other part derives from.
+//!
+//! It lives here because this crate is the only one both sides compile: the host (scan, inventory,
+//! evaluation, report, ruleset validation) and every plugin (built by Debian's rustc 1.63). A role
+//! a plugin judges, a role a ruleset may name and a role the scan records are therefore the same
+//! list. Every `match` on [`Layer`] and [`Role`] is exhaustive, so a new variant is a compile error
+//! wherever it is not handled yet, never a silent drop (`crates/README.md`, "Adding a layer").
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A layer of the stack, in report order ([`Layer::ALL`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Layer {
+    /// Who designs, licenses and fabricates the processors.
+    Processor,
+    /// Who stewards the operating system, its lineage and its kernel.
+    Os,
+    /// Who stewards the compilers, linkers, C libraries and runtimes that built the binaries.
+    Toolchain,
+    /// Who operates, hosts and holds jurisdiction over the network services the organisation uses.
+    Network,
+}
+
+impl Layer {
+    /// Every layer, in report order.
+    pub const ALL: [Layer; 4] = [Layer::Processor, Layer::Os, Layer::Toolchain, Layer::Network];
+
+    /// The id used in `--layers`, as the inventory's section key, in rulesets and by plugins.
+    pub fn id(self) -> &'static str {
+        match self {
+            Layer::Processor => "processor",
+            Layer::Os => "os",
+            Layer::Toolchain => "toolchain",
+            Layer::Network => "network",
+        }
+    }
+
+    /// The layer with this id.
+    pub fn from_id(id: &str) -> Option<Layer> {
+        Layer::ALL.iter().copied().find(|l| l.id() == id)
+    }
+
+    /// What a person calls it, as a table heading (`Operating-system` layer).
+    pub fn title(self) -> &'static str {
+        match self {
+            Layer::Processor => "Processor",
+            Layer::Os => "Operating-system",
+            Layer::Toolchain => "Toolchain",
+            Layer::Network => "Network",
+        }
+    }
+
+    /// The roles an item of the layer can have actors in, in report order. A ruleset's rule for
+    /// the layer may name these and no others; the layer's plugin judges exactly these.
+    pub fn roles(self) -> &'static [Role] {
+        match self {
+            Layer::Processor => &[Role::IsaOwner, Role::CoreDesigner, Role::SocVendor, Role::Foundry],
+            Layer::Os => &[Role::Steward, Role::Lineage, Role::Kernel],
+            Layer::Toolchain => &[Role::Compiler, Role::Linker, Role::Libc, Role::Runtime],
+            Layer::Network => &[Role::NetworkOperator, Role::CloudProvider, Role::DnsProvider, Role::Location],
+        }
+    }
+
+    /// Whether the layer's items are read from the scanned root (a host, an image), as opposed
+    /// to inputs the user gives (the network layer's endpoints and domains).
+    pub fn reads_root(self) -> bool {
+        match self {
+            Layer::Processor | Layer::Os | Layer::Toolchain => true,
+            Layer::Network => false,
+        }
+    }
+
+    /// Whether a scan that names no layer reads it: the layers that need nothing but the root and
+    /// read a few files only. The others join when their own options are given (the network
+    /// layer's endpoints, the toolchain layer's paths).
+    pub fn scanned_by_default(self) -> bool {
+        match self {
+            Layer::Processor | Layer::Os => true,
+            Layer::Toolchain | Layer::Network => false,
+        }
+    }
+
+    /// The page that explains the layer to a user, relative to the repository's root
+    /// (`docs/layers/ID.md`; a test checks that every layer has one).
+    pub fn docs_page(self) -> String {
+        format!("docs/layers/{}.md", self.id())
+    }
+}
+
+impl fmt::Display for Layer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// The role an organisation plays for an item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Owns or licenses the instruction set.
+    IsaOwner,
+    /// Designed the core.
+    CoreDesigner,
+    /// Sells the system on chip that carries the core.
+    SocVendor,
+    /// Fabricated the chip.
+    Foundry,
+    /// Stewards the operating-system distribution.
+    Steward,
+    /// Stewards a distribution it derives from (`ID_LIKE`).
+    Lineage,
+    /// Stewards the kernel.
+    Kernel,
+    /// Operates the autonomous system announcing an address (its ultimate parent).
+    NetworkOperator,
+    /// The cloud or CDN provider whose published range holds an address, or whose name a CNAME
+    /// or MX target carries.
+    CloudProvider,
+    /// Hosts a domain's name servers.
+    DnsProvider,
+    /// The country where an address is located, as a state actor: the jurisdiction the data
+    /// sits in, whoever operates it.
+    Location,
+    /// Stewards the compiler that built a binary's code (schema 1.2.0).
+    Compiler,
+    /// Stewards the linker that produced a binary (schema 1.2.0).
+    Linker,
+    /// Stewards the C library a binary links (schema 1.2.0).
+    Libc,
+    /// Stewards the runtime a binary targets (schema 1.2.0).
+    Runtime,
+}
+
+impl Role {
+    /// The snake_case name, as used in rulesets and in the ABI's messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::IsaOwner => "isa_owner",
+            Role::CoreDesigner => "core_designer",
+            Role::SocVendor => "soc_vendor",
+            Role::Foundry => "foundry",
+            Role::Steward => "steward",
+            Role::Lineage => "lineage",
+            Role::Kernel => "kernel",
+            Role::NetworkOperator => "network_operator",
+            Role::CloudProvider => "cloud_provider",
+            Role::DnsProvider => "dns_provider",
+            Role::Location => "location",
+            Role::Compiler => "compiler",
+            Role::Linker => "linker",
+            Role::Libc => "libc",
+            Role::Runtime => "runtime",
+        }
+    }
+
+    /// The role with this snake_case name.
+    pub fn from_name(name: &str) -> Option<Role> {
+        Layer::ALL.iter().flat_map(|l| l.roles().iter().copied()).find(|r| r.as_str() == name)
+    }
+
+    /// The layer whose items have actors in this role.
+    pub fn layer(self) -> Layer {
+        match self {
+            Role::IsaOwner | Role::CoreDesigner | Role::SocVendor | Role::Foundry => Layer::Processor,
+            Role::Steward | Role::Lineage | Role::Kernel => Layer::Os,
+            Role::Compiler | Role::Linker | Role::Libc | Role::Runtime => Layer::Toolchain,
+            Role::NetworkOperator | Role::CloudProvider | Role::DnsProvider | Role::Location => Layer::Network,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_round_trip_and_every_role_belongs_to_exactly_its_layer() {
+        for layer in Layer::ALL {
+            assert_eq!(Layer::from_id(layer.id()), Some(layer));
+            assert_eq!(serde_json::to_value(layer).unwrap(), layer.id());
+            for &role in layer.roles() {
+                assert_eq!(role.layer(), layer, "{role}");
+                assert_eq!(Role::from_name(role.as_str()), Some(role));
+                assert_eq!(serde_json::to_value(role).unwrap(), role.as_str());
+            }
+        }
+        // Every role is some layer's: `Role::layer` is exhaustive and agrees with `roles`.
+        let listed: usize = Layer::ALL.iter().map(|l| l.roles().len()).sum();
+        let mut all: Vec<Role> = Layer::ALL.iter().flat_map(|l| l.roles().iter().copied()).collect();
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), listed, "a role is listed under two layers");
+        assert_eq!(Layer::from_id("Processor"), None);
+        // Every layer has its page (this crate is compiled from crates/abi and plugins/abi; the
+        // repository's root is two levels up from either).
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        for layer in Layer::ALL {
+            assert!(root.join(layer.docs_page()).is_file(), "{} is missing", layer.docs_page());
+        }
+        assert_eq!(Role::from_name("nobody"), None);
+    }
+}

@@ -1,0 +1,43 @@
+//! The `processor` layer's item: a distinct processor and who designs, licenses, sells and
+//! fabricates it.
+
+use crate::{Actor, Fact, Item};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A distinct processor: logical CPUs that report the same identity are one item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Processor {
+    /// `cpu0`, `cpu1`, ... in order of first appearance.
+    pub id: String,
+    /// Instruction-set architecture: `x86_64`, `aarch64`, `arm`, `riscv64`, `loongarch64`, or
+    /// `unknown`.
+    pub architecture: Fact<String>,
+    /// Marketing name where the source gives one (`model name`, `uarch`, the Arm part name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<Fact<String>>,
+    /// Logical processor numbers carrying this processor, ascending.
+    pub logical_cpus: Vec<u32>,
+    /// The raw identifiers it was recognised by (`vendor_id`, `cpu_family`, `cpu_model`,
+    /// `implementer`, `part`, `mvendorid`, `isa`, `hardware`, ...).
+    #[serde(default)]
+    pub identifiers: BTreeMap<String, Fact<String>>,
+    /// Instruction-set owner, core designer, SoC vendor, foundry.
+    pub actors: Vec<Actor>,
+}
+
+impl Item for Processor {
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn label(&self) -> String {
+        match &self.model {
+            Some(m) => m.value.clone(),
+            None => format!("{} processor", self.architecture.value),
+        }
+    }
+    fn actors(&self) -> &[Actor] {
+        &self.actors
+    }
+}
