@@ -331,3 +331,38 @@ async fn queries_in_flight_are_bounded_and_results_cached() {
     assert_eq!(server.stats.queries.load(Ordering::SeqCst), before);
     assert_eq!(again[0].answers, out[0].answers);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_alias_seen_once_is_not_walked_again_for_another_type() {
+    // static.example.org is an alias of a CloudFront name that has an A record and no AAAA.
+    // Asked alone, "no AAAA" costs the chain walk (a CNAME query per hop, then AAAA again at the
+    // end); asked after A, the chain A saw says where the missing records are.
+    let fresh_server = support::start().await;
+    let fresh = resolver(fresh_server.addr);
+    let alone = fresh.resolve("static.example.org", RecordType::Aaaa).await;
+    let alone_queries = fresh_server.stats.queries.load(Ordering::SeqCst);
+
+    let server = support::start().await;
+    let r = resolver(server.addr);
+    let a = r.resolve("static.example.org", RecordType::A).await;
+    assert_eq!(ips(&a), ["13.224.0.10".parse::<IpAddr>().unwrap()]);
+    let before = server.stats.queries.load(Ordering::SeqCst);
+    let after_a = r.resolve("static.example.org", RecordType::Aaaa).await;
+    let after_a_queries = server.stats.queries.load(Ordering::SeqCst) - before;
+
+    let expected = [("static.example.org", "d111111abcdef8.cloudfront.net")];
+    assert_eq!(hops(&alone), expected);
+    assert_eq!(hops(&after_a), expected);
+    for l in [&alone, &after_a] {
+        assert_eq!((l.error.clone(), l.answers.len(), l.responded), (None, 0, true), "{l:?}");
+    }
+    assert!(
+        after_a_queries < alone_queries,
+        "after A: {after_a_queries} queries, alone: {alone_queries}"
+    );
+
+    // A name never answered before is still walked: a dangling alias is told from NODATA.
+    let gone = r.resolve("gone.example.org", RecordType::Aaaa).await;
+    assert_eq!(hops(&gone), [("gone.example.org", "deleted-app.herokuapp.com")]);
+    assert!(matches!(gone.error, Some(LookupError::NxDomain { .. })), "{gone:?}");
+}

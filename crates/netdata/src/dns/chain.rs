@@ -8,7 +8,8 @@
 //! tells a missing name from a dangling alias, a loop, or an over-long chain, and keeps the
 //! hops for the record.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
 
 use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::ResponseCode;
@@ -77,6 +78,60 @@ impl Hops {
     }
 }
 
+/// What earlier answers of this resolver said about names' aliases, whatever type they asked
+/// for: a CNAME applies to every type (RFC 1034 §3.6.2: an alias owns no other data), so once
+/// `name → target` or "`name` owns records" is known, a later query of another type need not
+/// ask again. This is what makes the common "AAAA: no such record" cheap: the A lookup of the
+/// same name has already seen its chain, so the explicit CNAME walk below (a query per hop,
+/// then the type again at the end) is needed only for names never answered before.
+pub(crate) struct Aliases {
+    links: Mutex<HashMap<String, Link>>,
+    capacity: usize,
+}
+
+#[derive(Clone)]
+enum Link {
+    /// The name is an alias of this target (with the record's TTL).
+    To(String, u32),
+    /// The name exists and is not an alias (it answered records, or NODATA to a CNAME query):
+    /// a chain ends there.
+    End,
+}
+
+impl Aliases {
+    pub(crate) fn new(capacity: usize) -> Self {
+        Aliases { links: Mutex::new(HashMap::new()), capacity }
+    }
+
+    fn learn(&self, name: &str, link: Link) {
+        let mut links = self.links.lock().expect("aliases lock");
+        if links.len() < self.capacity || links.contains_key(name) {
+            links.insert(name.to_owned(), link);
+        }
+    }
+
+    /// The chain from `name` to a name known to own records, when every hop is known and it
+    /// neither loops nor passes `limit`; `None` when any of that is unknown.
+    fn chain_from(&self, name: &str, limit: usize) -> Option<Vec<CnameHop>> {
+        let links = self.links.lock().expect("aliases lock");
+        let mut chain: Vec<CnameHop> = Vec::new();
+        let mut seen = HashSet::from([name.to_owned()]);
+        let mut current = name.to_owned();
+        loop {
+            match links.get(&current)? {
+                Link::End => return Some(chain),
+                Link::To(target, ttl) => {
+                    if chain.len() == limit || !seen.insert(target.clone()) {
+                        return None;
+                    }
+                    chain.push(CnameHop { name: current, target: target.clone(), ttl: *ttl });
+                    current = target.clone();
+                }
+            }
+        }
+    }
+}
+
 /// Whether the resolver answers this name itself, without asking the server: RFC 6761's
 /// special-use `invalid.` (always NXDOMAIN) and `localhost.` (loopback). Such an answer says
 /// nothing about whether the server answers.
@@ -87,6 +142,7 @@ fn answered_without_asking(name: &str) -> bool {
 
 pub(crate) async fn resolve(
     resolver: &HickoryResolver,
+    aliases: &Aliases,
     query: &CheckedName,
     rt: RecordType,
     limit: usize,
@@ -96,13 +152,14 @@ pub(crate) async fn resolve(
     // transport error did not. The first query decides: the later ones of a chain walk go to
     // the same server only after it answered.
     let responded = !answered_without_asking(&query.text) && matches!(first, Ok(_) | Err(NetError::Dns(_)));
-    follow(resolver, query, rt, limit, first)
+    follow(resolver, aliases, query, rt, limit, first)
         .await
         .responded(responded)
 }
 
 async fn follow(
     resolver: &HickoryResolver,
+    aliases: &Aliases,
     query: &CheckedName,
     rt: RecordType,
     limit: usize,
@@ -131,6 +188,12 @@ async fn follow(
                 current = target;
             }
             walk.answers = answers_for(records, &current, rt);
+            if !walk.answers.is_empty() {
+                for hop in &walk.chain {
+                    aliases.learn(&hop.name, Link::To(hop.target.clone(), hop.ttl));
+                }
+                aliases.learn(&current, Link::End);
+            }
             if !walk.answers.is_empty()
                 || !records.iter().any(|r| r.record_type() == rt.to_hickory())
             {
@@ -140,6 +203,7 @@ async fn follow(
             // chain order. Walk it explicitly rather than guess.
             walk_chain(
                 resolver,
+                aliases,
                 query,
                 rt,
                 Hops {
@@ -149,9 +213,16 @@ async fn follow(
             )
             .await
         }
-        Err(NetError::Dns(DnsError::NoRecordsFound(_))) => {
-            walk_chain(resolver, query, rt, hops).await
-        }
+        // NODATA somewhere along the chain hickory followed: when that chain is already
+        // known, the missing records are at its end, and nothing needs asking again.
+        Err(NetError::Dns(DnsError::NoRecordsFound(nr))) => match aliases.chain_from(&query.text, limit) {
+            Some(chain) if nr.response_code == ResponseCode::NoError => {
+                let mut walk = Walk::new();
+                walk.chain = chain;
+                walk
+            }
+            _ => walk_chain(resolver, aliases, query, rt, hops).await,
+        },
         Err(e) => Walk::new().fail(classify(&query.text, &e)),
     }
 }
@@ -159,6 +230,7 @@ async fn follow(
 /// Follows the chain with CNAME queries, then asks for `rt` at its end.
 async fn walk_chain(
     resolver: &HickoryResolver,
+    aliases: &Aliases,
     query: &CheckedName,
     rt: RecordType,
     mut hops: Hops,
@@ -176,6 +248,7 @@ async fn walk_chain(
                     break;
                 };
                 let text = key(&target);
+                aliases.learn(&current, Link::To(text.clone(), ttl));
                 if let Err(e) = hops.push(&mut walk, current, text.clone(), ttl) {
                     return walk.fail(e);
                 }
@@ -186,6 +259,7 @@ async fn walk_chain(
             Err(NetError::Dns(DnsError::NoRecordsFound(nr)))
                 if nr.response_code == ResponseCode::NoError =>
             {
+                aliases.learn(&current, Link::End);
                 break
             }
             Err(NetError::Dns(DnsError::NoRecordsFound(_))) => {

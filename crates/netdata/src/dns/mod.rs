@@ -295,6 +295,7 @@ impl ResolverBuilder {
                 map: Mutex::new(HashMap::new()),
                 capacity: self.cache_size,
             }),
+            aliases: Arc::new(chain::Aliases::new(self.cache_size)),
         })
     }
 }
@@ -311,6 +312,7 @@ pub struct Resolver {
     concurrency: usize,
     max_hops: usize,
     cache: Arc<Cache>,
+    aliases: Arc<chain::Aliases>,
 }
 
 impl Resolver {
@@ -329,7 +331,7 @@ impl Resolver {
                 ..hit.clone()
             };
         }
-        let walk = chain::resolve(&self.inner, &checked, record_type, self.max_hops).await;
+        let walk = chain::resolve(&self.inner, &self.aliases, &checked, record_type, self.max_hops).await;
         let lookup = Lookup {
             query: query.to_owned(),
             record_type,
