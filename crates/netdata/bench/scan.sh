@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The network scan as users run it, end to end: `sovstack scan --layers network --endpoints
+# names.txt --resolver ... -o inventory.json` on 10,000 names (A and AAAA asked for each, one
+# name in ten a CNAME), the inventory written, against a local dnsmasq; in the same hyperfine
+# run, what a user does with shell tools: batched dig asking the same A and AAAA queries
+# (`xargs -P4 dig +short NAME A NAME AAAA ...`, 50 names per dig), and for reference batched dig
+# asking A only (`xargs -P4 -n50 dig +short`, the baseline the issue measured). Then dnsperf's
+# maximum queries per second on the same A+AAAA queries, and the share of it the scan reaches
+# (the scan's queries counted by dnsmasq itself, its statistics dumped on SIGUSR1).
+#
+# Needs (Debian): dnsmasq-base dnsutils dnsperf hyperfine. Everything stays on 127.0.0.1:
+# dnsmasq runs with --no-resolv and answers bench.test itself, so no query leaves loopback.
+# The binary is built with `cargo build --release` in $CARGO_TARGET_DIR when set, else target/.
+# Usage: crates/netdata/bench/scan.sh [NAMES]   (default 10000)
+set -euo pipefail
+
+names=${1:-10000}
+repo=$(cd "$(dirname "$0")/../../.." && pwd)
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+pid=""
+cleanup() {
+    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+for tool in dnsmasq dig dnsperf hyperfine; do
+    command -v "$tool" >/dev/null || { echo "scan.sh: $tool not found (apt install dnsmasq-base dnsutils dnsperf hyperfine)" >&2; exit 2; }
+done
+
+python3 - "$work" "$names" <<'PY'
+import sys
+work, n = sys.argv[1], int(sys.argv[2])
+with open(f"{work}/hosts", "w") as hosts, open(f"{work}/cnames.conf", "w") as conf, \
+     open(f"{work}/names.txt", "w") as names, open(f"{work}/dig-a-aaaa.txt", "w") as dig, \
+     open(f"{work}/dnsperf.txt", "w") as perf:
+    for i in range(n):
+        hosts.write(f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255} h{i}.bench.test\n")
+        name = f"c{i}.bench.test" if i % 10 == 0 else f"h{i}.bench.test"
+        if i % 10 == 0:
+            conf.write(f"cname=c{i}.bench.test,h{i}.bench.test\n")
+        names.write(name + "\n")
+        dig.write(f"{name} A {name} AAAA\n")
+        perf.write(f"{name} A\n{name} AAAA\n")
+PY
+
+dnsmasq --keep-in-foreground --port="$port" --listen-address=127.0.0.1 --bind-interfaces \
+    --no-resolv --no-hosts --addn-hosts="$work/hosts" --conf-file="$work/cnames.conf" \
+    --local=/bench.test/ --cache-size=10000 --dns-forward-max=1000 --pid-file="$work/pid" \
+    --user="$(id -un)" --log-facility="$work/dnsmasq.log" &
+pid=$!
+for _ in $(seq 50); do dig +short +tries=1 +time=1 -p "$port" @127.0.0.1 h1.bench.test >/dev/null 2>&1 && break; sleep 0.1; done
+[ "$(dig +short -p "$port" @127.0.0.1 c0.bench.test | tail -1)" = "10.0.0.0" ] || { echo "scan.sh: dnsmasq did not come up" >&2; exit 1; }
+
+(cd "$repo" && cargo build --quiet --release --locked --bin sovstack)
+target=${CARGO_TARGET_DIR:-target}
+case "$target" in /*) ;; *) target="$repo/$target" ;; esac
+sovstack="$target/release/sovstack"
+scan="$sovstack scan --layers network --endpoints $work/names.txt --resolver 127.0.0.1:$port"
+
+# Check the scan resolves every name (A answered, AAAA NODATA, CNAMEs followed) before timing
+# it, and count the queries it sends: dnsmasq's counters before and after one scan.
+answered() { kill -USR1 "$pid"; sleep 0.5; grep -o 'queries answered locally [0-9]*' "$work/dnsmasq.log" | tail -1 | awk '{print $4}'; }
+q0=$(answered)
+$scan -o "$work/check.json"
+q1=$(answered)
+python3 - "$work/check.json" "$names" <<'PY'
+import json, sys
+inv, n = json.load(open(sys.argv[1])), int(sys.argv[2])
+eps = inv["layers"]["network"]["endpoints"]
+bad = [e["endpoint"] for e in eps if e["resolution"] != "resolved" or len(e["addresses"]) != 1]
+chains = sum(1 for e in eps if e["lookups"][0]["chain"])
+assert len(eps) == n and not bad and chains == (n + 9) // 10, (len(eps), bad[:5], chains)
+PY
+queries=$((q1 - q0))
+
+hyperfine --warmup 1 --runs 10 --export-json "$work/hyperfine.json" \
+    -n 'sovstack scan' "$scan -o $work/inventory.json" \
+    -n 'xargs -P4 dig, A+AAAA' "xargs -P4 -n200 dig +short -p $port @127.0.0.1 < $work/dig-a-aaaa.txt" \
+    -n 'xargs -P4 -n50 dig, A only' "xargs -P4 -n50 dig +short -p $port @127.0.0.1 < $work/names.txt"
+cmp -s "$work/inventory.json" "$work/check.json" || { echo "scan.sh: two scans wrote different inventories" >&2; exit 1; }
+
+dnsperf -s 127.0.0.1 -p "$port" -d "$work/dnsperf.txt" -l 10 -c 4 -q 500 > "$work/dnsperf.out"
+grep -E 'Queries (sent|completed|lost)|Queries per second' "$work/dnsperf.out"
+
+python3 - "$work" "$names" "$queries" <<'PY'
+import json, re, sys
+work, n, queries = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+runs = {r["command"]: r for r in json.load(open(f"{work}/hyperfine.json"))["results"]}
+qps = float(re.search(r"Queries per second:\s+([\d.]+)", open(f"{work}/dnsperf.out").read()).group(1))
+scan = runs["sovstack scan"]["mean"]
+both = runs["xargs -P4 dig, A+AAAA"]["mean"]
+a_only = runs["xargs -P4 -n50 dig, A only"]["mean"]
+print(f"sovstack scan (inventory written): {n / scan:,.0f} endpoints/s, {scan:.3f} s for {n:,} names")
+print(f"xargs -P4 dig, A+AAAA: {n / both:,.0f} names/s; ratio {both / scan:.1f}x (target >= 5x)")
+print(f"xargs -P4 -n50 dig, A only: {n / a_only:,.0f} names/s; ratio {a_only / scan:.1f}x")
+print(f"scan queries: {queries:,} ({queries / n:.2f} per name), {queries / scan:,.0f} queries/s, "
+      f"{queries / scan / qps:.0%} of dnsperf's {qps:,.0f} queries/s")
+PY
