@@ -315,6 +315,38 @@ mod tests {
         }
     }
 
+    /// The bytes the code searches for are the `literal` rows' patterns (`\xNN` escapes decoded).
+    #[test]
+    fn literals_searched_for_are_the_knowledge_base_rows() {
+        fn unescape(p: &str) -> Vec<u8> {
+            let (mut out, b) = (Vec::new(), p.as_bytes());
+            let mut i = 0;
+            while i < b.len() {
+                if b[i..].starts_with(b"\\x") {
+                    out.push(u8::from_str_radix(&p[i + 2..i + 4], 16).unwrap());
+                    i += 4;
+                } else {
+                    out.push(b[i]);
+                    i += 1;
+                }
+            }
+            out
+        }
+        let used: [(&str, &[u8]); 6] = [
+            ("glibc-needed", parse_elf::GLIBC_SONAME.as_bytes()),
+            ("mingw-runtime", scan_rodata::MINGW_MESSAGE.as_bytes()),
+            ("rust-panic-path", scan_rodata::RUSTC_PATH),
+            ("swift-sections", parse_macho::SWIFT_SECTIONS.as_bytes()),
+            ("go-buildinfo", parse_go_buildinfo::MAGIC),
+            ("go-modinfo", parse_go_pclntab::MODINFO_START),
+        ];
+        for (id, bytes) in used {
+            let sig = test_marks().signature(id).unwrap();
+            assert!(sig.regex.is_none(), "{id}");
+            assert_eq!(unescape(&sig.pattern), bytes, "{id}");
+        }
+    }
+
     #[test]
     fn error_codes() {
         let e = Error::Malformed { path: "/x".into(), format: Format::Elf, message: "m".into() };

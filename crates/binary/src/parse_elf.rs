@@ -30,6 +30,9 @@ use goblin::elf::Elf;
 use sovstack_inventory::{Confidence, Method};
 use sovstack_kb::{Signature, ToolchainMarks};
 
+/// The soname of glibc's C library (`kb:toolchain/binary-signatures.csv` `glibc-needed`).
+pub(crate) const GLIBC_SONAME: &str = "libc.so.6";
+
 /// Caps per section: marks sit near the start of `.rodata` or nowhere we would look.
 const MAX_COMMENT: u64 = 1 << 20;
 const MAX_SHSTRTAB: u64 = 1 << 20;
@@ -318,7 +321,7 @@ fn libc_from_needed(lib: &str, at: u64, path: &str, found: &mut Found) {
     let field = format!("DT_NEEDED @ {at:#x}");
     let glibc = found.signature("glibc-needed");
     let musl = found.signature("musl-needed");
-    let sig = if lib == "libc.so.6" {
+    let sig = if lib == GLIBC_SONAME {
         glibc
     } else if musl.regex.as_ref().is_some_and(|re| re.is_match(lib)) {
         musl
@@ -336,7 +339,7 @@ fn glibc_floor(needs: &[(String, Vec<(u64, String)>)], path: &str, found: &mut F
     let Some(re) = &sig.regex else { return };
     let newest = needs
         .iter()
-        .filter(|(file, _)| file == "libc.so.6")
+        .filter(|(file, _)| file == GLIBC_SONAME)
         .flat_map(|(_, names)| names)
         .filter_map(|(at, n)| re.captures(n).and_then(|c| c.get(1)).map(|v| (*at, n, v.as_str())))
         .max_by(|a, b| crate::report::version_cmp(Some(a.2), Some(b.2)));

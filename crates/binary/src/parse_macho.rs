@@ -27,6 +27,8 @@ use scroll::Pread;
 use sovstack_inventory::{Confidence, Method};
 use sovstack_kb::ToolchainMarks;
 
+/// The prefix of Swift's metadata sections (`swift-sections`).
+pub(crate) const SWIFT_SECTIONS: &str = "__swift5_";
 const MAX_CMDS: u64 = 16 << 20;
 const MAX_RODATA: u64 = 64 << 20;
 const LC_BUILD_VERSION_SIZE: usize = 24;
@@ -184,7 +186,7 @@ fn sections(src: &Source<'_>, base: u64, arch: &str, sects: &[Sect], options: &D
             parse_go_pclntab::detect(src, &layout, options, found)?;
         }
     }
-    if let Some(s) = sects.iter().filter(in_file).find(|s| s.name.starts_with("__swift5_")) {
+    if let Some(s) = sects.iter().filter(in_file).find(|s| s.name.starts_with(SWIFT_SECTIONS)) {
         // Only the name is used, but evidence must not cite bytes the file does not have.
         if (base + s.offset).saturating_add(s.size) > src.len() {
             return Err(src.malformed(Format::MachO, format!("section {} lies beyond the end of the file", s.name)));

@@ -17,6 +17,10 @@ use std::collections::HashSet;
 
 /// Needles that start an ident string.
 const IDENT_NEEDLES: &[&[u8]] = &[b"GCC: (", b"clang version ", b"Linker: ", b"rustc version "];
+/// The start of rustc's panic paths (`rust-panic-path`), then 40 hex digits and `/`.
+pub(crate) const RUSTC_PATH: &[u8] = b"/rustc/";
+/// The MinGW-w64 runtime's message (`mingw-runtime`).
+pub(crate) const MINGW_MESSAGE: &str = "Mingw-w64 runtime failure:";
 /// Distinct ident strings kept per section; a MinGW `.rdata` repeats one per object file.
 const MAX_IDENTS: usize = 64;
 
@@ -108,9 +112,9 @@ pub(crate) fn scan(data: &[u8], base: u64, section: &str, path: &str, marks: Mar
     }
     if marks.mingw {
         let sig = found.signature("mingw-runtime");
-        if let Some(i) = memmem::find(data, b"Mingw-w64 runtime failure:") {
+        if let Some(i) = memmem::find(data, MINGW_MESSAGE.as_bytes()) {
             let field = format!("{section} @ {:#x}", base + i as u64);
-            let ev = vec![file_evidence(path, field, "Mingw-w64 runtime failure:", Method::KbPattern, sig.confidence), sig.evidence()];
+            let ev = vec![file_evidence(path, field, MINGW_MESSAGE, Method::KbPattern, sig.confidence), sig.evidence()];
             found.add(detection(Component::Runtime, "mingw-w64", None, ev));
         }
     }
@@ -135,9 +139,10 @@ pub(crate) fn scan(data: &[u8], base: u64, section: &str, path: &str, marks: Mar
 
 /// The first `/rustc/<40 hex>/` path and its offset.
 fn rustc_commit(data: &[u8]) -> Option<(usize, String)> {
-    memmem::find_iter(data, b"/rustc/").find_map(|i| {
-        let hash = data.get(i + 7..i + 47)?;
-        let ok = hash.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)) && data.get(i + 47) == Some(&b'/');
+    let n = RUSTC_PATH.len();
+    memmem::find_iter(data, RUSTC_PATH).find_map(|i| {
+        let hash = data.get(i + n..i + n + 40)?;
+        let ok = hash.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)) && data.get(i + n + 40) == Some(&b'/');
         ok.then(|| (i, String::from_utf8_lossy(hash).into_owned()))
     })
 }

@@ -187,6 +187,9 @@ pub struct Signature {
     /// The toolchain it names (an id of `toolchains.csv`); empty for a mark that attributes
     /// nothing on its own (the PE linker version).
     pub toolchain: String,
+    /// The `pattern` column as written: for a `literal` row the bytes searched for (`\xNN`
+    /// escapes for the others), for a `structure` or `layout` row a description.
+    pub pattern: String,
     /// For a `regex` row, its pattern: the `regex` crate's syntax, case-sensitive, unanchored
     /// unless the pattern says so.
     pub regex: Option<Regex>,
@@ -520,6 +523,7 @@ fn load_signatures(
                 _ => None,
             },
             toolchain: s.toolchain,
+            pattern: s.pattern,
             regex,
             version_group,
             vendor_group,
