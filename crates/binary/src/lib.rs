@@ -307,6 +307,8 @@ mod tests {
         for id in &signatures {
             assert!(kb.toolchain_marks().signature(id).is_some(), "signature `{id}` is not in kb:toolchain/binary-signatures.csv");
         }
+        // Named outside a `Component::…, "…"` pair: Apple's numbering of tool 1 (parse_macho).
+        toolchains.push("apple-clang".to_string());
         for id in &toolchains {
             assert!(kb.toolchain(id).is_some(), "toolchain `{id}` is not in kb:toolchain/toolchains.csv");
         }

@@ -224,24 +224,19 @@ fn tool(id: u32, version: u32, field: String, path: &str, found: &mut Found) {
         found.unattributed.push(file_evidence(path, field, format!("unknown tool {id} version {v}"), Method::FileField, Confidence::High));
         return;
     };
-    let (component, toolchain) = match id {
-        1 if version >> 16 >= 100 => (Component::Compiler, "apple-clang"),
-        1 => (Component::Compiler, "clang"),
-        2 => (Component::Compiler, "swift"),
-        3 => (Component::Linker, "apple-ld"),
-        4 => (Component::Linker, "lld"),
-        // GPU tools (metal, air*) build shaders, not the program.
-        _ => {
-            found.unattributed.push(file_evidence(path, field, format!("{} {v}", known.name), Method::KbLookup, Confidence::High));
-            return;
-        }
+    // GPU tools (metal, air*) build shaders, not the program: the table gives them no toolchain.
+    let Some((component, toolchain)) = &known.builds else {
+        found.unattributed.push(file_evidence(path, field, format!("{} {v}", known.name), Method::KbLookup, Confidence::High));
+        return;
     };
+    // Apple numbers its clang after Xcode's LLVM branch (1500.1.0), upstream after its release.
+    let toolchain = if toolchain == "clang" && version >> 16 >= 100 { "apple-clang" } else { toolchain.as_str() };
     let ev = vec![
         file_evidence(path, field, format!("tool {id} ({}) {v}", known.name), Method::KbLookup, sig.confidence),
         sig.evidence(),
         known.evidence(),
     ];
-    found.add(detection(component, toolchain, Some(v), ev));
+    found.add(detection(*component, toolchain, Some(v), ev));
 }
 
 #[cfg(test)]

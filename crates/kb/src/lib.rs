@@ -41,7 +41,9 @@ mod toolchain;
 pub use geo::{Bloc, Country, Law};
 pub use processors::FabCountries;
 pub use tables::{KbError, TableInfo};
-pub use toolchain::{MachoName, RichBuild, RichProduct, Signature, Toolchain, ToolchainMarks};
+pub use toolchain::{
+    MachoPlatform, MachoTool, RichBuild, RichProduct, Signature, Toolchain, ToolchainMarks,
+};
 
 use sovstack_inventory::{Actor, CountryCode, DataRef, Evidence, Governance, Role};
 use tables::Source;

@@ -99,6 +99,8 @@ struct MachoToolRow {
     tool: String,
     #[serde(rename = "vendor")]
     _vendor: IgnoredAny,
+    component: String,
+    toolchain: String,
     #[serde(rename = "notes")]
     _notes: IgnoredAny,
     source: String,
@@ -284,28 +286,38 @@ impl RichBuild {
     }
 }
 
-/// A Mach-O id and its name: a build tool of `LC_BUILD_VERSION` (a row of
-/// `toolchain/macho-build-tools.csv`) or a platform (`toolchain/macho-platforms.csv`).
+/// A build tool of Mach-O's `LC_BUILD_VERSION` (a row of `toolchain/macho-build-tools.csv`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MachoName {
-    /// The name (`ld (ld64 / Apple linker)`, `macOS`).
+pub struct MachoTool {
+    /// Its name (`ld (ld64 / Apple linker)`).
     pub name: String,
+    /// What it is and which toolchain (an id of `toolchains.csv`); `None` for a tool that does
+    /// not build the program (the GPU tools build shaders).
+    pub builds: Option<(ToolchainComponent, String)>,
     /// 1-based line of the row.
     pub line: u64,
-    table: &'static str,
 }
 
-impl MachoName {
+impl MachoTool {
     /// Evidence pointing at this row.
     pub fn evidence(&self) -> Evidence {
         row_evidence(
-            self.table,
+            MACHO_TOOLS,
             self.line,
             &self.name,
             Method::KbLookup,
             Confidence::High,
         )
     }
+}
+
+/// A Mach-O platform (a row of `toolchain/macho-platforms.csv`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MachoPlatform {
+    /// Its name (`macOS`, `iOS Simulator`).
+    pub name: String,
+    /// 1-based line of the row.
+    pub line: u64,
 }
 
 /// What tells a binary's toolchains apart: the signatures, in file order, and the Rich header
@@ -315,8 +327,8 @@ pub struct ToolchainMarks {
     signatures: Vec<Signature>,
     rich_products: HashMap<u16, RichProduct>,
     rich_builds: HashMap<u32, RichBuild>,
-    macho_tools: HashMap<u32, MachoName>,
-    macho_platforms: HashMap<u32, MachoName>,
+    macho_tools: HashMap<u32, MachoTool>,
+    macho_platforms: HashMap<u32, MachoPlatform>,
 }
 
 impl ToolchainMarks {
@@ -346,12 +358,12 @@ impl ToolchainMarks {
     }
 
     /// An `LC_BUILD_VERSION` tool id (`3` is Apple's ld).
-    pub fn macho_tool(&self, tool_id: u32) -> Option<&MachoName> {
+    pub fn macho_tool(&self, tool_id: u32) -> Option<&MachoTool> {
         self.macho_tools.get(&tool_id)
     }
 
     /// A Mach-O platform id (`1` is macOS).
-    pub fn macho_platform(&self, platform_id: u32) -> Option<&MachoName> {
+    pub fn macho_platform(&self, platform_id: u32) -> Option<&MachoPlatform> {
         self.macho_platforms.get(&platform_id)
     }
 }
@@ -371,8 +383,8 @@ impl Toolchains {
             signatures: load_signatures(sources, &toolchains)?,
             rich_builds: load_rich_builds(sources, &rich_products)?,
             rich_products,
-            macho_tools: load_macho_names::<MachoToolRow>(sources, MACHO_TOOLS)?,
-            macho_platforms: load_macho_names::<MachoPlatformRow>(sources, MACHO_PLATFORMS)?,
+            macho_tools: load_macho_tools(sources, &toolchains)?,
+            macho_platforms: load_macho_platforms(sources)?,
         };
         Ok(Toolchains { toolchains, marks })
     }
@@ -631,45 +643,65 @@ fn load_rich_builds(
     Ok(out)
 }
 
-/// The two Mach-O id tables: an id, a name, a source.
-trait MachoRow: serde::de::DeserializeOwned {
-    fn parts(self) -> (u32, String, String);
-}
-
-impl MachoRow for MachoToolRow {
-    fn parts(self) -> (u32, String, String) {
-        (self.tool_id, self.tool, self.source)
-    }
-}
-
-impl MachoRow for MachoPlatformRow {
-    fn parts(self) -> (u32, String, String) {
-        (self.platform_id, self.platform, self.source)
-    }
-}
-
-fn load_macho_names<R: MachoRow>(
+fn load_macho_tools(
     sources: &[Source],
-    t: &'static str,
-) -> Result<HashMap<u32, MachoName>, KbError> {
+    toolchains: &[Toolchain],
+) -> Result<HashMap<u32, MachoTool>, KbError> {
+    let t = MACHO_TOOLS;
     let mut out = HashMap::new();
-    for row in tables::read::<R>(t, tables::text_of(sources, t)?)? {
-        let line = row.line;
-        let (id, name, source) = row.rec.parts();
-        required(t, line, "name", &name)?;
-        required(t, line, "source", &source)?;
-        if out
-            .insert(
-                id,
-                MachoName {
-                    name,
+    for row in tables::read::<MachoToolRow>(t, tables::text_of(sources, t)?)? {
+        let (line, r) = (row.line, row.rec);
+        required(t, line, "tool", &r.tool)?;
+        required(t, line, "source", &r.source)?;
+        let builds = match (r.component.as_str(), r.toolchain.as_str()) {
+            ("", "") => None,
+            ("", _) | (_, "") => {
+                return Err(row_err(
+                    t,
                     line,
-                    table: t,
-                },
-            )
-            .is_some()
-        {
-            return Err(row_err(t, line, format!("duplicate id {id}")));
+                    "`component` and `toolchain` are both given or both empty",
+                ))
+            }
+            (c, tc) => {
+                if !toolchains.iter().any(|known| known.id == tc) {
+                    return Err(row_err(
+                        t,
+                        line,
+                        format!("toolchain `{tc}` is not in toolchains.csv"),
+                    ));
+                }
+                Some((component(t, line, c)?, tc.to_string()))
+            }
+        };
+        let tool = MachoTool {
+            name: r.tool,
+            builds,
+            line,
+        };
+        if out.insert(r.tool_id, tool).is_some() {
+            return Err(row_err(t, line, format!("duplicate tool_id {}", r.tool_id)));
+        }
+    }
+    Ok(out)
+}
+
+fn load_macho_platforms(sources: &[Source]) -> Result<HashMap<u32, MachoPlatform>, KbError> {
+    let t = MACHO_PLATFORMS;
+    let mut out = HashMap::new();
+    for row in tables::read::<MachoPlatformRow>(t, tables::text_of(sources, t)?)? {
+        let (line, r) = (row.line, row.rec);
+        required(t, line, "platform", &r.platform)?;
+        required(t, line, "source", &r.source)?;
+        let platform = MachoPlatform {
+            name: r.platform,
+            line,
+        };
+        if out.insert(r.platform_id, platform).is_some() {
+            return Err(row_err(
+                t,
+                line,
+                format!("duplicate platform_id {}", r.platform_id),
+            ));
         }
     }
     Ok(out)
@@ -695,7 +727,13 @@ mod tests {
         let m = &t.marks;
         assert!(m.rich_builds.len() > 3000);
         assert_eq!(m.rich_product(0x0102).unwrap().tool, "Linker1400");
-        assert_eq!(m.macho_tool(3).unwrap().name, "ld (ld64 / Apple linker)");
+        let ld = m.macho_tool(3).unwrap();
+        assert_eq!(ld.name, "ld (ld64 / Apple linker)");
+        assert_eq!(
+            ld.builds,
+            Some((ToolchainComponent::Linker, "apple-ld".to_string()))
+        );
+        assert_eq!(m.macho_tool(1024).unwrap().builds, None);
         assert_eq!(m.macho_platform(1).unwrap().name, "macOS");
         assert!(m.ident_signatures().count() >= 8);
         assert!(m.ident_signatures().all(|s| s.regex.is_some()));
@@ -777,7 +815,9 @@ mod tests {
             (RICH_COMPIDS, "comp_id,prod_id,build,object_kind,description,interpolated\n0x00010001,0x0001,2,IMP,x,no\n".to_string(), "kb: toolchain/msvc-rich-compids.csv:2: comp_id `0x00010001` is not prod_id `0x0001` and build 2"),
             (RICH_COMPIDS, "comp_id,prod_id,build,object_kind,description,interpolated\n0xabcd0001,0xabcd,1,IMP,x,no\n".to_string(), "kb: toolchain/msvc-rich-compids.csv:2: prod_id `0xabcd` is not in msvc-rich-prodids.csv"),
             (RICH_COMPIDS, "comp_id,prod_id,build,object_kind,description,interpolated\n0x00010001,0x0001,1,IMP,x,maybe\n".to_string(), "kb: toolchain/msvc-rich-compids.csv:2: interpolated is `maybe`"),
-            (MACHO_TOOLS, "tool_id,constant,tool,vendor,notes,source\n3,TOOL_LD,ld,Apple,,s\n3,TOOL_LD,ld,Apple,,s\n".to_string(), "kb: toolchain/macho-build-tools.csv:3: duplicate id 3"),
+            (MACHO_TOOLS, "tool_id,constant,tool,vendor,component,toolchain,notes,source\n3,TOOL_LD,ld,Apple,linker,apple-ld,,s\n3,TOOL_LD,ld,Apple,linker,apple-ld,,s\n".to_string(), "kb: toolchain/macho-build-tools.csv:3: duplicate tool_id 3"),
+            (MACHO_TOOLS, "tool_id,constant,tool,vendor,component,toolchain,notes,source\n3,TOOL_LD,ld,Apple,linker,,,s\n".to_string(), "kb: toolchain/macho-build-tools.csv:2: `component` and `toolchain` are both given or both empty"),
+            (MACHO_TOOLS, "tool_id,constant,tool,vendor,component,toolchain,notes,source\n3,TOOL_LD,ld,Apple,linker,ld64,,s\n".to_string(), "kb: toolchain/macho-build-tools.csv:2: toolchain `ld64` is not in toolchains.csv"),
             (MACHO_PLATFORMS, "platform_id,constant,platform,source\n1,PLATFORM_MACOS,macOS,\n".to_string(), "kb: toolchain/macho-platforms.csv:2: missing `source`"),
         ];
         for (path, text, want) in cases {
