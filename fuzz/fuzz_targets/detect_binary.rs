@@ -5,13 +5,22 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use sovstack_kb::Kb;
+use std::sync::OnceLock;
+
+/// The built-in knowledge base, loaded once per process.
+fn kb() -> &'static Kb {
+    static KB: OnceLock<Kb> = OnceLock::new();
+    KB.get_or_init(|| Kb::builtin().expect("the built-in knowledge base loads"))
+}
 
 fuzz_target!(|data: &[u8]| {
-    match sovstack_binary::detect_bytes(data, "/fuzz") {
+    let kb = kb();
+    match sovstack_binary::detect_bytes(kb.toolchain_marks(), data, "/fuzz") {
         Ok(Some(report)) => {
             for d in &report.detections {
                 // Every detection names a known toolchain and carries evidence from the input.
-                assert!(sovstack_binary::toolchain(&d.toolchain).is_some(), "{}", d.toolchain);
+                assert!(kb.toolchain(&d.toolchain).is_some(), "{}", d.toolchain);
                 assert!(d.evidence.iter().any(|e| e.source == "/fuzz"));
             }
             // Nothing read can exceed the input: every offset named lies inside it.

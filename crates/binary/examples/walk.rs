@@ -35,8 +35,9 @@ fn main() {
             _ => root = PathBuf::from(arg),
         }
     }
+    let kb = sovstack_kb::Kb::builtin().expect("the built-in knowledge base loads");
     let start = Instant::now();
-    let out = match walk(&root, &options, &|_| {}) {
+    let out = match walk(kb.toolchain_marks(), &root, &options, &|_| {}) {
         Ok(o) => o,
         Err(e) => {
             eprintln!("{e}");

@@ -5,6 +5,7 @@
 
 use crate::report::{version_cmp, Component, Detection};
 use sovstack_inventory::{Confidence, Evidence, Method};
+use sovstack_kb::{Signature, ToolchainMarks};
 
 /// Evidence read from the scanned file itself.
 pub(crate) fn file_evidence(path: &str, field: String, value: impl Into<String>, method: Method, confidence: Confidence) -> Evidence {
@@ -16,14 +17,31 @@ pub(crate) fn detection(component: Component, toolchain: &str, version: Option<S
     Detection { component, toolchain: toolchain.to_string(), version, vendor: None, detail: None, evidence }
 }
 
-#[derive(Default)]
-pub(crate) struct Found {
+/// The detections of one file under construction, and the knowledge that interprets what is
+/// read.
+pub(crate) struct Found<'k> {
+    marks: &'k ToolchainMarks,
     dets: Vec<Detection>,
     /// Facts that attribute nothing on their own.
     pub unattributed: Vec<Evidence>,
 }
 
-impl Found {
+impl<'k> Found<'k> {
+    pub fn new(marks: &'k ToolchainMarks) -> Self {
+        Found { marks, dets: Vec::new(), unattributed: Vec::new() }
+    }
+
+    /// The knowledge base's toolchain marks.
+    pub fn marks(&self) -> &'k ToolchainMarks {
+        self.marks
+    }
+
+    /// The signature row with this id; every id the code names is checked by
+    /// `tests::signature_ids_used_by_the_code_exist`.
+    pub fn signature(&self, id: &str) -> &'k Signature {
+        self.marks.signature(id).unwrap_or_else(|| panic!("signature `{id}` in kb:toolchain/binary-signatures.csv"))
+    }
+
     pub fn add(&mut self, d: Detection) {
         let same = self.dets.iter_mut().find(|e| {
             e.component == d.component && e.toolchain == d.toolchain && e.version == d.version && e.vendor == d.vendor
@@ -107,7 +125,7 @@ mod tests {
 
     #[test]
     fn merges_equal_and_folds_versionless() {
-        let mut f = Found::default();
+        let mut f = Found::new(crate::test_marks());
         f.add(detection(Component::Compiler, "rustc", Some("1.95.0".into()), vec![ev("a")]));
         f.add(detection(Component::Compiler, "rustc", None, vec![ev("b")]));
         f.add(detection(Component::Compiler, "rustc", Some("1.95.0".into()), vec![ev("a"), ev("c")]));
@@ -121,7 +139,7 @@ mod tests {
 
     #[test]
     fn versionless_stays_when_ambiguous() {
-        let mut f = Found::default();
+        let mut f = Found::new(crate::test_marks());
         f.add(detection(Component::Compiler, "gcc", Some("12.2.0".into()), vec![ev("a")]));
         f.add(detection(Component::Compiler, "gcc", Some("11.4.0".into()), vec![ev("b")]));
         f.add(detection(Component::Compiler, "gcc", None, vec![ev("c")]));

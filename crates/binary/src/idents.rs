@@ -5,8 +5,8 @@
 //! A string no row recognises is kept as unattributed evidence rather than guessed at.
 
 use crate::detections::{file_evidence, Found};
-use crate::tables::{tables, Signature};
 use sovstack_inventory::{Confidence, Method};
+use sovstack_kb::Signature;
 
 /// The longest ident string kept; real ones are under 200 bytes.
 const MAX_IDENT: usize = 512;
@@ -25,12 +25,12 @@ pub(crate) fn split(bytes: &[u8]) -> impl Iterator<Item = (usize, String)> + '_ 
 /// Classifies one ident string found at `field` (`.comment @ 0x1c`). Returns whether a row
 /// recognised it.
 pub(crate) fn classify(ident: &str, path: &str, field: String, found: &mut Found) -> bool {
-    classify_among(tables().ident_signatures(), ident, path, field, found)
+    classify_among(found.marks().ident_signatures(), ident, path, field, found)
 }
 
 /// Classifies a string with one named row (the gold note's text).
 pub(crate) fn classify_with(text: &str, id: &str, path: &str, field: String, found: &mut Found) -> bool {
-    classify_among(std::iter::once(tables().signature(id)), text, path, field, found)
+    classify_among(std::iter::once(found.signature(id)), text, path, field, found)
 }
 
 fn classify_among<'t>(sigs: impl Iterator<Item = &'t Signature>, ident: &str, path: &str, field: String, found: &mut Found) -> bool {
@@ -59,7 +59,7 @@ mod tests {
     use crate::report::Component;
 
     fn one(s: &str) -> Option<(Component, String, Option<String>, Option<String>)> {
-        let mut f = Found::default();
+        let mut f = Found::new(crate::test_marks());
         if !classify(s, "/f", "t".into(), &mut f) {
             return None;
         }

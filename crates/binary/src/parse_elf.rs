@@ -20,7 +20,6 @@ use crate::detections::{detection, file_evidence, Found};
 use crate::report::{BinaryReport, Component, Format};
 use crate::scan_rodata::{self, Marks};
 use crate::source::Source;
-use crate::tables::tables;
 use crate::parse_go_pclntab::{self, Layout, Region};
 use crate::{idents, parse_dep_v0, parse_elf_dynamic, parse_go_buildinfo, DetectOptions, Error};
 use goblin::container::Ctx;
@@ -29,6 +28,10 @@ use goblin::elf::program_header::{ProgramHeader, PF_W, PT_INTERP, PT_LOAD};
 use goblin::elf::section_header::{SectionHeader, SHN_XINDEX, SHT_GNU_VERNEED, SHT_NOBITS};
 use goblin::elf::Elf;
 use sovstack_inventory::{Confidence, Method};
+use sovstack_kb::{Signature, ToolchainMarks};
+
+/// The soname of glibc's C library (`kb:toolchain/binary-signatures.csv` `glibc-needed`).
+pub(crate) const GLIBC_SONAME: &str = "libc.so.6";
 
 /// Caps per section: marks sit near the start of `.rodata` or nowhere we would look.
 const MAX_COMMENT: u64 = 1 << 20;
@@ -41,7 +44,7 @@ const MAX_RODATA: u64 = 64 << 20;
 /// `.eh_frame_hdr` before `.eh_frame` (gold and mold put `.eh_frame` first), and, when both
 /// exist, `.init_array` before `.fini_array` (gold, LLD and mold reverse them). A file missing
 /// any of the first four sections (Go's own linker writes no `.eh_frame`) says nothing.
-fn gnu_ld_layout(sections: &[Section], path: &str) -> Option<Vec<sovstack_inventory::Evidence>> {
+fn gnu_ld_layout(sections: &[Section], path: &str, sig: &Signature) -> Option<Vec<sovstack_inventory::Evidence>> {
     let addr = |name: &str| sections.iter().find(|s| s.name == name && s.sh.sh_addr != 0).map(|s| s.sh.sh_addr);
     let (text, rodata) = (addr(".text")?, addr(".rodata")?);
     let (hdr, eh) = (addr(".eh_frame_hdr")?, addr(".eh_frame")?);
@@ -53,7 +56,6 @@ fn gnu_ld_layout(sections: &[Section], path: &str) -> Option<Vec<sovstack_invent
         (Some(i), Some(f)) => format!("; .init_array {i:#x} < .fini_array {f:#x}"),
         _ => String::new(),
     };
-    let sig = tables().signature("gnu-ld-layout");
     let value = format!(".text {text:#x} < .rodata {rodata:#x}; .eh_frame_hdr {hdr:#x} < .eh_frame {eh:#x}{arrays}");
     Some(vec![file_evidence(path, "section headers (addresses)".into(), value, Method::KbPattern, sig.confidence), sig.evidence()])
 }
@@ -105,13 +107,13 @@ fn go_layout<'a>(sections: &[Section], phdrs: &[ProgramHeader]) -> Option<Layout
     })
 }
 
-pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<BinaryReport, Error> {
+pub(crate) fn detect(src: &Source<'_>, marks: &ToolchainMarks, options: &DetectOptions) -> Result<BinaryReport, Error> {
     let path = src.path();
     let bad = |e: goblin::error::Error| src.malformed(Format::Elf, e.to_string());
     let head = src.read_prefix(0, 64, "ELF header")?;
     let header: Header = Elf::parse_header(&head).map_err(bad)?;
     let ctx = Ctx::new(header.container().map_err(bad)?, header.endianness().map_err(bad)?);
-    let mut found = Found::default();
+    let mut found = Found::new(marks);
 
     // Program headers: PT_INTERP, and the segments when there are no section headers.
     let mut phdrs = Vec::new();
@@ -155,7 +157,7 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Binary
     if let Some(s) = find(".note.go.buildid") {
         // Only its presence is used, but evidence must not cite bytes the file does not have.
         src.read(s.sh.sh_offset, s.sh.sh_size.min(64), ".note.go.buildid")?;
-        let sig = tables().signature("go-buildid-note");
+        let sig = found.signature("go-buildid-note");
         let ev = vec![file_evidence(path, field(s, s.sh.sh_offset), "Go build ID note", Method::KbLookup, sig.confidence), sig.evidence()];
         found.add(detection(Component::Compiler, "go", None, ev));
     }
@@ -198,7 +200,7 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Binary
     }
 
     if !found.has_any(Component::Linker) {
-        if let Some(evidence) = gnu_ld_layout(&sections, path) {
+        if let Some(evidence) = gnu_ld_layout(&sections, path, found.signature("gnu-ld-layout")) {
             found.add(detection(Component::Linker, "gnu-ld", None, evidence));
         }
     }
@@ -272,7 +274,7 @@ fn note<'d>(data: &'d [u8], ctx: Ctx, name: &[u8], ty: u32) -> Option<(usize, &'
 }
 
 pub(crate) fn go(data: &[u8], path: &str, field: String, found: &mut Found) {
-    let sig = tables().signature("go-buildinfo");
+    let sig = found.signature("go-buildinfo");
     match parse_go_buildinfo::parse(data) {
         Ok(info) => {
             let value = info.version.clone().unwrap_or_else(|| "build info (pre-Go 1.18 pointer layout)".into());
@@ -290,7 +292,7 @@ pub(crate) fn go(data: &[u8], path: &str, field: String, found: &mut Found) {
 }
 
 pub(crate) fn auditable(data: &[u8], path: &str, field: String, found: &mut Found) {
-    let sig = tables().signature("cargo-auditable");
+    let sig = found.signature("cargo-auditable");
     match parse_dep_v0::parse(data) {
         Ok(a) => {
             let value = match &a.root {
@@ -306,9 +308,8 @@ pub(crate) fn auditable(data: &[u8], path: &str, field: String, found: &mut Foun
 }
 
 fn libc_from_interp(interp: &str, at: u64, path: &str, found: &mut Found) {
-    let t = tables();
     for id in ["glibc-interp", "musl-interp"] {
-        let sig = t.signature(id);
+        let sig = found.signature(id);
         if sig.regex.as_ref().is_some_and(|re| re.is_match(interp)) {
             let ev = vec![file_evidence(path, format!("PT_INTERP @ {at:#x}"), interp, Method::KbPattern, sig.confidence), sig.evidence()];
             found.add(detection(Component::Libc, &sig.toolchain, None, ev));
@@ -317,11 +318,10 @@ fn libc_from_interp(interp: &str, at: u64, path: &str, found: &mut Found) {
 }
 
 fn libc_from_needed(lib: &str, at: u64, path: &str, found: &mut Found) {
-    let t = tables();
     let field = format!("DT_NEEDED @ {at:#x}");
-    let glibc = t.signature("glibc-needed");
-    let musl = t.signature("musl-needed");
-    let sig = if lib == "libc.so.6" {
+    let glibc = found.signature("glibc-needed");
+    let musl = found.signature("musl-needed");
+    let sig = if lib == GLIBC_SONAME {
         glibc
     } else if musl.regex.as_ref().is_some_and(|re| re.is_match(lib)) {
         musl
@@ -335,11 +335,11 @@ fn libc_from_needed(lib: &str, at: u64, path: &str, found: &mut Found) {
 /// The newest `GLIBC_x.y` version needed from `libc.so.6`: a floor for the glibc the file runs
 /// on, recorded as a detail, not as the version it was built with.
 fn glibc_floor(needs: &[(String, Vec<(u64, String)>)], path: &str, found: &mut Found) {
-    let sig = tables().signature("glibc-verneed");
+    let sig = found.signature("glibc-verneed");
     let Some(re) = &sig.regex else { return };
     let newest = needs
         .iter()
-        .filter(|(file, _)| file == "libc.so.6")
+        .filter(|(file, _)| file == GLIBC_SONAME)
         .flat_map(|(_, names)| names)
         .filter_map(|(at, n)| re.captures(n).and_then(|c| c.get(1)).map(|v| (*at, n, v.as_str())))
         .max_by(|a, b| crate::report::version_cmp(Some(a.2), Some(b.2)));
@@ -382,7 +382,7 @@ mod tests {
 
     #[test]
     fn interp_and_needed_name_the_libc() {
-        let mut f = Found::default();
+        let mut f = Found::new(crate::test_marks());
         libc_from_interp("/lib/ld-musl-x86_64.so.1", 0x2a8, "/f", &mut f);
         libc_from_needed("libc.musl-x86_64.so.1", 0x400, "/f", &mut f);
         libc_from_needed("libm.so.6", 0x410, "/f", &mut f);
@@ -390,7 +390,7 @@ mod tests {
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].toolchain, "musl");
         assert_eq!(d[0].evidence.len(), 4);
-        let mut f = Found::default();
+        let mut f = Found::new(crate::test_marks());
         libc_from_interp("/lib64/ld-linux-x86-64.so.2", 0x2a8, "/f", &mut f);
         libc_from_interp("/lib/ld-uClibc.so.0", 0x2a8, "/f", &mut f);
         assert_eq!(f.finish().0[0].toolchain, "glibc");
@@ -402,7 +402,7 @@ mod tests {
             ("libm.so.6".to_string(), vec![(1, "GLIBC_2.38".to_string())]),
             ("libc.so.6".to_string(), vec![(2, "GLIBC_2.9".into()), (3, "GLIBC_2.34".into()), (4, "GLIBC_PRIVATE".into()), (5, "GLIBC_2.2.5".into())]),
         ];
-        let mut f = Found::default();
+        let mut f = Found::new(crate::test_marks());
         glibc_floor(&needs, "/f", &mut f);
         let (d, _) = f.finish();
         assert_eq!(d[0].detail.as_deref(), Some("requires GLIBC_2.34"));

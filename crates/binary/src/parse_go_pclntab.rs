@@ -34,10 +34,10 @@ use crate::detections::{detection, file_evidence, Found};
 use crate::parse_go_buildinfo::{self, GoBuildInfo};
 use crate::report::Component;
 use crate::source::Source;
-use crate::tables::tables;
 use crate::{DetectOptions, Error};
 use memchr::memmem;
 use sovstack_inventory::{Confidence, Method};
+use sovstack_kb::ToolchainMarks;
 use std::cell::RefCell;
 use std::sync::OnceLock;
 
@@ -60,7 +60,7 @@ const CHUNK: u64 = 256 << 10;
 /// Chunks overlap by this much, so a needle or a header straddling a boundary is seen whole.
 const OVERLAP: u64 = 128;
 
-const MODINFO_START: &[u8] = b"\x30\x77\xaf\x0c\x92\x74\x08\x02\x41\xe1\xc1\x07\xe6\xd6\x18\xe6";
+pub(crate) const MODINFO_START: &[u8] = b"\x30\x77\xaf\x0c\x92\x74\x08\x02\x41\xe1\xc1\x07\xe6\xd6\x18\xe6";
 const MODINFO_END: &[u8] = b"\xf9\x32\x43\x31\x86\x18\x20\x72\x00\x82\x42\x10\x41\x16\xd8\xf2";
 
 /// A part of the file, with the address it is loaded at.
@@ -401,9 +401,10 @@ struct Version {
     string_at: u64,
 }
 
-fn version_regex() -> &'static regex::Regex {
-    tables()
+fn version_regex(marks: &ToolchainMarks) -> &regex::Regex {
+    marks
         .signature("go-runtime-version")
+        .expect("go-runtime-version in kb:toolchain/binary-signatures.csv")
         .regex
         .as_ref()
         .expect("go-runtime-version is a regex row")
@@ -428,8 +429,7 @@ pub(crate) fn detect(
         return Ok(());
     };
     let path = src.path();
-    let t = tables();
-    let sig = t.signature("go-pclntab");
+    let sig = found.signature("go-pclntab");
     let range = table.header.generation.range();
     let mut evidence = vec![
         file_evidence(
@@ -450,8 +450,8 @@ pub(crate) fn detect(
     };
     if options.scan_rodata {
         let (candidates, modinfo_at) = scan_rodata(src, layout)?;
-        let versions = versions(src, layout, &candidates, table.header)?;
-        let vsig = t.signature("go-runtime-version");
+        let versions = versions(src, layout, &candidates, table.header, version_regex(found.marks()))?;
+        let vsig = found.signature("go-runtime-version");
         let field = |v: &Version| {
             format!(
                 "runtime.buildVersion: string header in {} @ {:#x} -> {} @ {:#x}",
@@ -516,7 +516,7 @@ pub(crate) fn detect(
         }
         if let Some((region, at)) = modinfo_at {
             if let Some((text, parsed)) = modinfo(src, layout, region, at)? {
-                let msig = t.signature("go-modinfo");
+                let msig = found.signature("go-modinfo");
                 evidence.push(file_evidence(
                     path,
                     format!("{} @ {at:#x}", layout.rodata[region].name),
@@ -590,6 +590,7 @@ fn versions(
     layout: &Layout<'_>,
     candidates: &[Candidate],
     h: Header,
+    re: &regex::Regex,
 ) -> Result<Vec<Version>, Error> {
     let mut out: Vec<Version> = Vec::new();
     let (Some(lo), Some(hi)) = (
@@ -627,7 +628,6 @@ fn versions(
             true
         })?;
     }
-    let re = version_regex();
     for (ri, at, c, len) in hits {
         if src.remaining() < len {
             break;
@@ -781,7 +781,7 @@ mod tests {
         assert_eq!(minor("go1.22rc1"), Some(22));
         assert_eq!(minor("go1.9.7"), Some(9));
         assert_eq!(minor("devel go1.23"), None);
-        let re = version_regex();
+        let re = version_regex(crate::test_marks());
         for ok in [
             "go1.19.8",
             "go1.22",

@@ -18,7 +18,6 @@ use crate::parse_elf::{auditable, go};
 use crate::report::{BinaryReport, Component, Format, Platform};
 use crate::scan_rodata::{self, Marks};
 use crate::source::Source;
-use crate::tables::{kb_evidence, tables};
 use crate::parse_go_pclntab::{self, Layout, Region};
 use crate::{parse_go_buildinfo, DetectOptions, Error};
 use goblin::mach::constants::cputype::get_arch_name_from_types;
@@ -26,13 +25,16 @@ use goblin::mach::header::Header;
 use goblin::mach::load_command::{CommandVariant, LoadCommand, Section32, Section64};
 use scroll::Pread;
 use sovstack_inventory::{Confidence, Method};
+use sovstack_kb::ToolchainMarks;
 
+/// The prefix of Swift's metadata sections (`swift-sections`).
+pub(crate) const SWIFT_SECTIONS: &str = "__swift5_";
 const MAX_CMDS: u64 = 16 << 20;
 const MAX_RODATA: u64 = 64 << 20;
 const LC_BUILD_VERSION_SIZE: usize = 24;
 
-pub(crate) fn detect(src: &Source<'_>, format: Format, options: &DetectOptions) -> Result<BinaryReport, Error> {
-    let mut found = Found::default();
+pub(crate) fn detect(src: &Source<'_>, format: Format, marks: &ToolchainMarks, options: &DetectOptions) -> Result<BinaryReport, Error> {
+    let mut found = Found::new(marks);
     let mut arches = Vec::new();
     let mut platforms = Vec::new();
     if format == Format::MachOFat {
@@ -97,6 +99,7 @@ fn slice(
     platforms: &mut Vec<Platform>,
 ) -> Result<(), Error> {
     let path = src.path();
+    let marks = found.marks();
     let bad = |e: goblin::error::Error| src.malformed(Format::MachO, e.to_string());
     let head = src.read(base, 32.min(src.len().saturating_sub(base)), "Mach-O header")?;
     let (_, ctx) = goblin::mach::parse_magic_and_ctx(&head, 0).map_err(bad)?;
@@ -125,7 +128,7 @@ fn slice(
         let body = &cmds[off..off + cmdsize];
         match lc.command {
             CommandVariant::BuildVersion(bv) => {
-                build_version(&arch, bv.platform, bv.minos, bv.sdk, at, path, platforms);
+                build_version(marks, &arch, bv.platform, bv.minos, bv.sdk, at, path, platforms);
                 let tools = body.get(LC_BUILD_VERSION_SIZE..).unwrap_or_default();
                 for (i, t) in tools.chunks_exact(8).take(bv.ntools as usize).enumerate() {
                     let id = t.pread_with::<u32>(0, ctx.le).unwrap_or(0);
@@ -134,10 +137,10 @@ fn slice(
                     tool(id, v, field, path, found);
                 }
             }
-            CommandVariant::VersionMinMacosx(v) => build_version(&arch, 1, v.version, v.sdk, at, path, platforms),
-            CommandVariant::VersionMinIphoneos(v) => build_version(&arch, 2, v.version, v.sdk, at, path, platforms),
-            CommandVariant::VersionMinTvos(v) => build_version(&arch, 3, v.version, v.sdk, at, path, platforms),
-            CommandVariant::VersionMinWatchos(v) => build_version(&arch, 4, v.version, v.sdk, at, path, platforms),
+            CommandVariant::VersionMinMacosx(v) => build_version(marks, &arch, 1, v.version, v.sdk, at, path, platforms),
+            CommandVariant::VersionMinIphoneos(v) => build_version(marks, &arch, 2, v.version, v.sdk, at, path, platforms),
+            CommandVariant::VersionMinTvos(v) => build_version(marks, &arch, 3, v.version, v.sdk, at, path, platforms),
+            CommandVariant::VersionMinWatchos(v) => build_version(marks, &arch, 4, v.version, v.sdk, at, path, platforms),
             CommandVariant::Segment64(s) => {
                 for raw in body.get(72..).unwrap_or_default().chunks_exact(80).take(s.nsects as usize) {
                     let s: Section64 = raw.pread_with(0, ctx.le).map_err(|e: scroll::Error| bad(e.into()))?;
@@ -183,12 +186,12 @@ fn sections(src: &Source<'_>, base: u64, arch: &str, sects: &[Sect], options: &D
             parse_go_pclntab::detect(src, &layout, options, found)?;
         }
     }
-    if let Some(s) = sects.iter().filter(in_file).find(|s| s.name.starts_with("__swift5_")) {
+    if let Some(s) = sects.iter().filter(in_file).find(|s| s.name.starts_with(SWIFT_SECTIONS)) {
         // Only the name is used, but evidence must not cite bytes the file does not have.
         if (base + s.offset).saturating_add(s.size) > src.len() {
             return Err(src.malformed(Format::MachO, format!("section {} lies beyond the end of the file", s.name)));
         }
-        let sig = tables().signature("swift-sections");
+        let sig = found.signature("swift-sections");
         let ev = vec![file_evidence(path, field(s, base + s.offset), s.name.as_str(), Method::KbPattern, sig.confidence), sig.evidence()];
         found.add(detection(Component::Compiler, "swift", None, ev));
     }
@@ -206,40 +209,34 @@ fn sections(src: &Source<'_>, base: u64, arch: &str, sects: &[Sect], options: &D
     Ok(())
 }
 
-fn build_version(arch: &str, platform: u32, minos: u32, sdk: u32, at: u64, path: &str, platforms: &mut Vec<Platform>) {
-    let t = tables();
-    let name = t.macho_platforms.get(&platform).map_or_else(|| format!("unknown platform {platform}"), |p| p.0.clone());
+#[allow(clippy::too_many_arguments)]
+fn build_version(marks: &ToolchainMarks, arch: &str, platform: u32, minos: u32, sdk: u32, at: u64, path: &str, platforms: &mut Vec<Platform>) {
+    let name = marks.macho_platform(platform).map_or_else(|| format!("unknown platform {platform}"), |p| p.name.clone());
     let value = format!("platform {platform}, minos {}, sdk {}", packed(minos), packed(sdk));
     let evidence = file_evidence(path, format!("{arch}: load command @ {at:#x}"), value, Method::FileField, Confidence::High);
     platforms.push(Platform { arch: arch.to_string(), name, min_os: packed(minos), sdk: (sdk != 0).then(|| packed(sdk)), evidence });
 }
 
 fn tool(id: u32, version: u32, field: String, path: &str, found: &mut Found) {
-    let t = tables();
-    let sig = t.signature("macho-build-version");
+    let sig = found.signature("macho-build-version");
     let v = packed(version);
-    let Some((tool_name, line)) = t.macho_tools.get(&id) else {
+    let Some(known) = found.marks().macho_tool(id) else {
         found.unattributed.push(file_evidence(path, field, format!("unknown tool {id} version {v}"), Method::FileField, Confidence::High));
         return;
     };
-    let (component, toolchain) = match id {
-        1 if version >> 16 >= 100 => (Component::Compiler, "apple-clang"),
-        1 => (Component::Compiler, "clang"),
-        2 => (Component::Compiler, "swift"),
-        3 => (Component::Linker, "apple-ld"),
-        4 => (Component::Linker, "lld"),
-        // GPU tools (metal, air*) build shaders, not the program.
-        _ => {
-            found.unattributed.push(file_evidence(path, field, format!("{tool_name} {v}"), Method::KbLookup, Confidence::High));
-            return;
-        }
+    // GPU tools (metal, air*) build shaders, not the program: the table gives them no toolchain.
+    let Some((component, toolchain)) = &known.builds else {
+        found.unattributed.push(file_evidence(path, field, format!("{} {v}", known.name), Method::KbLookup, Confidence::High));
+        return;
     };
+    // Apple numbers its clang after Xcode's LLVM branch (1500.1.0), upstream after its release.
+    let toolchain = if toolchain == "clang" && version >> 16 >= 100 { "apple-clang" } else { toolchain.as_str() };
     let ev = vec![
-        file_evidence(path, field, format!("tool {id} ({tool_name}) {v}"), Method::KbLookup, sig.confidence),
+        file_evidence(path, field, format!("tool {id} ({}) {v}", known.name), Method::KbLookup, sig.confidence),
         sig.evidence(),
-        kb_evidence("macho-build-tools.csv", *line, tool_name, Method::KbLookup, Confidence::High),
+        known.evidence(),
     ];
-    found.add(detection(component, toolchain, Some(v), ev));
+    found.add(detection(*component, toolchain, Some(v), ev));
 }
 
 #[cfg(test)]
@@ -254,7 +251,7 @@ mod tests {
 
     #[test]
     fn tools_map_to_toolchains() {
-        let mut f = Found::default();
+        let mut f = Found::new(crate::test_marks());
         tool(1, 0x05dc_0100, "t".into(), "/f", &mut f);
         tool(1, 0x0011_0006, "t".into(), "/f", &mut f);
         tool(3, 0x03b7_0300, "t".into(), "/f", &mut f);

@@ -20,13 +20,13 @@ use crate::parse_rich_header::{self, Rich};
 use crate::report::{BinaryReport, Component, Format, RichEntry};
 use crate::scan_rodata::{self, Marks};
 use crate::source::Source;
-use crate::tables::{kb_evidence, tables};
 use crate::parse_go_pclntab::{self, Layout, Region};
 use crate::{parse_dotnet, parse_go_buildinfo, DetectOptions, Error};
 use goblin::pe::header::{machine_to_str, CoffHeader};
 use goblin::pe::optional_header::OptionalHeader;
 use scroll::Pread;
 use sovstack_inventory::{Confidence, Method};
+use sovstack_kb::{Signature, ToolchainMarks};
 
 const MAX_RDATA: u64 = 64 << 20;
 const GO_DATA_PREFIX: u64 = 64 << 10;
@@ -43,7 +43,7 @@ struct Section {
 
 /// Detects a PE file's toolchains; `None` when the `MZ` file has no PE header (a DOS
 /// program, or text that starts with "MZ").
-pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Option<BinaryReport>, Error> {
+pub(crate) fn detect(src: &Source<'_>, marks: &ToolchainMarks, options: &DetectOptions) -> Result<Option<BinaryReport>, Error> {
     // .rdata is always read: it is where PE toolchains keep their idents.
     let path = src.path();
     let bad = |e: goblin::error::Error| src.malformed(Format::Pe, e.to_string());
@@ -83,7 +83,7 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Option
         })
         .collect();
 
-    let mut found = Found::default();
+    let mut found = Found::new(marks);
     let mut rich_entries = Vec::new();
     let dos = &head[..(pe_off as usize).min(head.len())];
     match parse_rich_header::parse(dos) {
@@ -93,7 +93,7 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Option
     }
     if let (Some(opt), false) = (&opt, found.has(Component::Linker, "msvc")) {
         let v = format!("{}.{}", opt.standard_fields.major_linker_version, opt.standard_fields.minor_linker_version);
-        found.unattributed.push(linker_version_evidence(path, opt_at, v));
+        found.unattributed.push(linker_version_evidence(path, opt_at, v, found.signature("pe-linker-version")));
     }
 
     if let Some(clr) = opt.as_ref().and_then(|o| o.data_directories.get_clr_runtime_header()) {
@@ -161,24 +161,24 @@ pub(crate) fn detect(src: &Source<'_>, options: &DetectOptions) -> Result<Option
     }))
 }
 
-fn linker_version_evidence(path: &str, at: u64, v: String) -> sovstack_inventory::Evidence {
-    let sig = tables().signature("pe-linker-version");
+fn linker_version_evidence(path: &str, at: u64, v: String, sig: &Signature) -> sovstack_inventory::Evidence {
     file_evidence(path, format!("optional header MajorLinkerVersion.MinorLinkerVersion @ {:#x}", at + 2), v, Method::FileField, sig.confidence)
 }
 
 /// Decodes the Rich entries, adds the MSVC compiler (one per Visual Studio product seen) and
 /// linker detections, and returns the entries for the report.
 fn msvc(rich: &Rich, path: &str, opt: Option<(&OptionalHeader, u64)>, found: &mut Found) -> Vec<RichEntry> {
-    let t = tables();
-    let mut local = Found::default();
-    let sig = t.signature("msvc-rich");
+    let t = found.marks();
+    let mut local = Found::new(t);
+    let sig = local.signature("msvc-rich");
+    let linker_version = local.signature("pe-linker-version");
     let mut entries = Vec::new();
     // (component, product label) → (build, entry index) of the newest build seen.
     let mut newest: Vec<(Component, String, u16, usize)> = Vec::new();
     for (i, &(comp_id, count, at)) in rich.entries.iter().enumerate() {
         let (prod_id, build) = ((comp_id >> 16) as u16, comp_id as u16);
-        let prod = t.prodids.get(&prod_id);
-        let comp = t.compids.get(&comp_id);
+        let prod = t.rich_product(prod_id);
+        let comp = t.rich_build(comp_id);
         entries.push(RichEntry {
             prod_id,
             build,
@@ -198,15 +198,15 @@ fn msvc(rich: &Rich, path: &str, opt: Option<(&OptionalHeader, u64)>, found: &mu
         } else {
             continue;
         };
-        let confidence = if comp.is_some_and(|c| !c.interpolated) { Confidence::High } else { Confidence::Medium };
+        let confidence = comp.map_or(Confidence::Medium, |c| c.confidence());
         let value = format!("comp.id {comp_id:#010x} = {} build {build}, {count} objects", prod.tool);
         let mut ev = vec![
             file_evidence(path, format!("Rich header @ {at:#x}"), value, Method::KbLookup, confidence),
             sig.evidence(),
-            kb_evidence("msvc-rich-prodids.csv", prod.line, &prod.tool, Method::KbLookup, Confidence::High),
+            prod.evidence(),
         ];
         if let Some(c) = comp {
-            ev.push(kb_evidence("msvc-rich-compids.csv", c.line, &c.description, Method::KbLookup, confidence));
+            ev.push(c.evidence());
         }
         let d = detection(component, "msvc", Some(prod.visual_studio.clone()), ev);
         match newest.iter_mut().find(|n| n.0 == component && n.1 == prod.visual_studio) {
@@ -228,7 +228,7 @@ fn msvc(rich: &Rich, path: &str, opt: Option<(&OptionalHeader, u64)>, found: &mu
             if d.component == Component::Linker {
                 if let Some((opt, opt_at)) = opt {
                     let v = format!("{}.{}", opt.standard_fields.major_linker_version, opt.standard_fields.minor_linker_version);
-                    d.evidence.push(linker_version_evidence(path, opt_at, v));
+                    d.evidence.push(linker_version_evidence(path, opt_at, v, linker_version));
                 }
             }
         }
@@ -249,7 +249,7 @@ fn rva_to_offset(sections: &[Section], rva: u32) -> Option<u64> {
 
 fn dotnet(src: &Source<'_>, sections: &[Section], cli_rva: u32, found: &mut Found) -> Result<(), Error> {
     let path = src.path();
-    let sig = tables().signature("dotnet-clr");
+    let sig = found.signature("dotnet-clr");
     let bad = |m: &str| src.malformed(Format::Pe, m.to_string());
     let cli_at = rva_to_offset(sections, cli_rva).ok_or_else(|| bad("CLI header outside every section"))?;
     let cli = src.read(cli_at, 72, "CLI header")?;
@@ -314,7 +314,7 @@ mod tests {
     #[test]
     fn synthetic_pe_with_rich_dotnet_and_mingw_marks() {
         let b = pe(true);
-        let r = crate::detect_bytes(&b, "/a.exe").unwrap().unwrap();
+        let r = crate::detect_bytes(crate::test_marks(), &b, "/a.exe").unwrap().unwrap();
         assert_eq!(r.format, Format::Pe);
         assert_eq!(r.arches, vec!["X86"]);
         let got: Vec<_> = r.detections.iter().map(|d| (d.component, d.toolchain.as_str(), d.version.as_deref())).collect();
@@ -342,17 +342,17 @@ mod tests {
         let mut bad = b.clone();
         let dd = 0x118 + 96 + 14 * 8;
         bad[dd..dd + 4].copy_from_slice(&0x9000u32.to_le_bytes());
-        assert!(matches!(crate::detect_bytes(&bad, "/a.exe"), Err(Error::Malformed { .. })));
+        assert!(matches!(crate::detect_bytes(crate::test_marks(), &bad, "/a.exe"), Err(Error::Malformed { .. })));
         // Section table cut off by the end of the file.
-        assert!(matches!(crate::detect_bytes(&b[..0x180], "/a.exe"), Err(Error::Truncated { .. })));
+        assert!(matches!(crate::detect_bytes(crate::test_marks(), &b[..0x180], "/a.exe"), Err(Error::Truncated { .. })));
         // No PE signature: a DOS program.
         let mut dos = b.clone();
         dos[0x100] = b'X';
-        assert!(crate::detect_bytes(&dos, "/a.exe").unwrap().is_none());
+        assert!(crate::detect_bytes(crate::test_marks(), &dos, "/a.exe").unwrap().is_none());
         // Without a Rich header the linker version is kept, unattributed.
         let mut plain = pe(false);
         plain[0x80..0x100].fill(0);
-        let r = crate::detect_bytes(&plain, "/a.exe").unwrap().unwrap();
+        let r = crate::detect_bytes(crate::test_marks(), &plain, "/a.exe").unwrap().unwrap();
         assert!(r.of(Component::Linker).next().is_none());
         assert!(r.unattributed.iter().any(|e| e.value.as_deref() == Some("10.0")));
     }

@@ -33,37 +33,17 @@ impl fmt::Display for Format {
     }
 }
 
-/// What part of the toolchain a detection is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Component {
-    /// A compiler that produced code in the file.
-    Compiler,
-    /// The linker that produced the file.
-    Linker,
-    /// The C library the file links or requires.
-    Libc,
-    /// A runtime the file targets (.NET CLR, the MinGW-w64 runtime).
-    Runtime,
-}
-
-impl fmt::Display for Component {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Component::Compiler => "compiler",
-            Component::Linker => "linker",
-            Component::Libc => "libc",
-            Component::Runtime => "runtime",
-        })
-    }
-}
+/// What part of the toolchain a detection is about: compiler, linker, C library or runtime
+/// (the inventory's component, which the knowledge base's signatures name too).
+pub use sovstack_inventory::ToolchainComponent as Component;
 
 /// One toolchain found in a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Detection {
     /// Compiler, linker, C library or runtime.
     pub component: Component,
-    /// The toolchain's id in `kb:toolchain/toolchains.csv` (see [`crate::toolchain`]).
+    /// The toolchain's id in `kb:toolchain/toolchains.csv` (`sovstack_kb::Kb::toolchain` gives
+    /// its steward).
     pub toolchain: String,
     /// The version the evidence states, as written (`12.2.0`, `1.95.0`, `go1.22.2`, for MSVC the
     /// Visual Studio product `VS2010 (10.0)`); `None` when the evidence gives none. For a C

@@ -9,7 +9,6 @@ use crate::detections::{detection, file_evidence, Found};
 use crate::idents;
 use crate::report::Component;
 use crate::source::Source;
-use crate::tables::tables;
 use crate::Error;
 use memchr::memmem;
 use sovstack_inventory::Method;
@@ -18,6 +17,10 @@ use std::collections::HashSet;
 
 /// Needles that start an ident string.
 const IDENT_NEEDLES: &[&[u8]] = &[b"GCC: (", b"clang version ", b"Linker: ", b"rustc version "];
+/// The start of rustc's panic paths (`rust-panic-path`), then 40 hex digits and `/`.
+pub(crate) const RUSTC_PATH: &[u8] = b"/rustc/";
+/// The MinGW-w64 runtime's message (`mingw-runtime`).
+pub(crate) const MINGW_MESSAGE: &str = "Mingw-w64 runtime failure:";
 /// Distinct ident strings kept per section; a MinGW `.rdata` repeats one per object file.
 const MAX_IDENTS: usize = 64;
 
@@ -78,10 +81,9 @@ fn scan_chunks(src: &Source<'_>, at: u64, size: u64, section: &str, marks: Marks
 
 /// Searches `data`, which was read from `section` at file offset `base`.
 pub(crate) fn scan(data: &[u8], base: u64, section: &str, path: &str, marks: Marks, found: &mut Found) {
-    let t = tables();
     if marks.rust {
         if let Some((off, hash)) = rustc_commit(data) {
-            let sig = t.signature("rust-panic-path");
+            let sig = found.signature("rust-panic-path");
             let field = format!("{section} @ {:#x}", base + off as u64);
             let mut d = detection(
                 Component::Compiler,
@@ -94,7 +96,7 @@ pub(crate) fn scan(data: &[u8], base: u64, section: &str, path: &str, marks: Mar
         }
     }
     if marks.fpc {
-        let sig = t.signature("fpc-banner");
+        let sig = found.signature("fpc-banner");
         for i in memmem::find_iter(data, b"FPC ").take(16) {
             let s = String::from_utf8_lossy(&data[i..data.len().min(i + 128)]);
             let s = s.split('\0').next().unwrap_or_default();
@@ -109,10 +111,10 @@ pub(crate) fn scan(data: &[u8], base: u64, section: &str, path: &str, marks: Mar
         }
     }
     if marks.mingw {
-        let sig = t.signature("mingw-runtime");
-        if let Some(i) = memmem::find(data, b"Mingw-w64 runtime failure:") {
+        let sig = found.signature("mingw-runtime");
+        if let Some(i) = memmem::find(data, MINGW_MESSAGE.as_bytes()) {
             let field = format!("{section} @ {:#x}", base + i as u64);
-            let ev = vec![file_evidence(path, field, "Mingw-w64 runtime failure:", Method::KbPattern, sig.confidence), sig.evidence()];
+            let ev = vec![file_evidence(path, field, MINGW_MESSAGE, Method::KbPattern, sig.confidence), sig.evidence()];
             found.add(detection(Component::Runtime, "mingw-w64", None, ev));
         }
     }
@@ -137,9 +139,10 @@ pub(crate) fn scan(data: &[u8], base: u64, section: &str, path: &str, marks: Mar
 
 /// The first `/rustc/<40 hex>/` path and its offset.
 fn rustc_commit(data: &[u8]) -> Option<(usize, String)> {
-    memmem::find_iter(data, b"/rustc/").find_map(|i| {
-        let hash = data.get(i + 7..i + 47)?;
-        let ok = hash.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)) && data.get(i + 47) == Some(&b'/');
+    let n = RUSTC_PATH.len();
+    memmem::find_iter(data, RUSTC_PATH).find_map(|i| {
+        let hash = data.get(i + n..i + n + 40)?;
+        let ok = hash.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)) && data.get(i + n + 40) == Some(&b'/');
         ok.then(|| (i, String::from_utf8_lossy(hash).into_owned()))
     })
 }
@@ -154,7 +157,7 @@ mod tests {
     fn finds_marks() {
         let data = b"junk/rustc/notahash/\0/rustc/82e1608dfa6e0b5569232559e3d385fea5a93112/library/core/src/fmt.rs\0\
 FPC 3.2.2 [2021/05/16] for x86_64 - Linux\0Mingw-w64 runtime failure:\n\0xxGCC: (GNU) 13.2.0\0GCC: (GNU) 13.2.0\0";
-        let mut f = Found::default();
+        let mut f = Found::new(crate::test_marks());
         scan(data, 0x1000, ".rodata", "/f", ALL, &mut f);
         let (d, unattributed) = f.finish();
         let got: Vec<_> = d.iter().map(|d| (d.toolchain.as_str(), d.version.as_deref())).collect();
@@ -177,21 +180,21 @@ FPC 3.2.2 [2021/05/16] for x86_64 - Linux\0Mingw-w64 runtime failure:\n\0xxGCC: 
         let at = CHUNK as usize - 20;
         data[at..at + mark.len()].copy_from_slice(mark);
         let src = Source::bytes(&data, "/f", u64::MAX);
-        let mut f = Found::default();
+        let mut f = Found::new(crate::test_marks());
         let marks = Marks { rust: true, fpc: false, mingw: false, idents: false };
         scan_section(&src, 0, data.len() as u64, ".rodata", marks, &mut f).unwrap();
         let (d, _) = f.finish();
         assert_eq!(d[0].evidence[0].field.as_deref(), Some(&*format!(".rodata @ {at:#x}")));
         // Found in the second chunk; the third was never needed.
         let src = Source::bytes(&data, "/f", 2 * CHUNK);
-        let mut f = Found::default();
+        let mut f = Found::new(crate::test_marks());
         scan_section(&src, 0, data.len() as u64, ".rodata", marks, &mut f).unwrap();
         assert!(f.has(Component::Compiler, "rustc"));
     }
 
     #[test]
     fn nothing_in_plain_data() {
-        let mut f = Found::default();
+        let mut f = Found::new(crate::test_marks());
         scan(&[0u8; 4096], 0, ".rodata", "/f", ALL, &mut f);
         assert!(f.finish().0.is_empty());
     }

@@ -32,6 +32,7 @@ use crate::{detect_sniffed_file, sniff, DetectOptions, Error};
 use rustix::fd::{AsFd, BorrowedFd, OwnedFd};
 use rustix::fs::{AtFlags, FileType, Mode, OFlags};
 use sovstack_inventory::{Diagnostic, DiagnosticSeverity};
+use sovstack_kb::ToolchainMarks;
 use std::ffi::{CStr, CString, OsStr};
 use std::fs::{self, File};
 use std::os::unix::ffi::OsStrExt;
@@ -167,6 +168,7 @@ pub enum WalkError {
 }
 
 struct Shared<'a> {
+    marks: &'a ToolchainMarks,
     options: &'a WalkOptions,
     root_dev: u64,
     /// [`NEVER_BINARY_EXTENSIONS`] sorted, or empty with `open_every_file`.
@@ -182,9 +184,15 @@ struct Shared<'a> {
     diagnostics: Mutex<Vec<Diagnostic>>,
 }
 
-/// Walks `root`, detecting every binary in it, and calls `progress` after each directory (and
-/// each part of a large one).
-pub fn walk(root: &Path, options: &WalkOptions, progress: &(dyn Fn(Progress) + Sync)) -> Result<WalkOutcome, WalkError> {
+/// Walks `root`, detecting every binary in it with `marks` (the knowledge base's
+/// [`sovstack_kb::Kb::toolchain_marks`]), and calls `progress` after each directory (and each
+/// part of a large one).
+pub fn walk(
+    marks: &ToolchainMarks,
+    root: &Path,
+    options: &WalkOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<WalkOutcome, WalkError> {
     let meta = fs::metadata(root).map_err(|source| WalkError::Root { path: root.to_path_buf(), source })?;
     if !meta.is_dir() {
         let source = std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory");
@@ -196,6 +204,7 @@ pub fn walk(root: &Path, options: &WalkOptions, progress: &(dyn Fn(Progress) + S
         skip.sort_unstable();
     }
     let shared = Shared {
+        marks,
         options,
         root_dev: meta.dev(),
         skip,
@@ -462,7 +471,7 @@ fn examine(shared: &Shared<'_>, dirfd: BorrowedFd<'_>, name: &CStr, shown_dir: &
         return;
     }
     let shown = shown_path(shown_dir, name);
-    match detect_sniffed_file(&File::from(file), &shown, &shared.options.detect) {
+    match detect_sniffed_file(shared.marks, &File::from(file), &shown, &shared.options.detect) {
         Ok(Some(report)) => {
             batch.binaries += 1;
             batch.found.push((shown, report));
@@ -517,7 +526,7 @@ mod tests {
         symlink(outside.path().join("elsewhere"), r.join("bin/link")).unwrap();
 
         let calls = AtomicU64::new(0);
-        let out = walk(r, &WalkOptions::default(), &|_| {
+        let out = walk(crate::test_marks(), r, &WalkOptions::default(), &|_| {
             calls.fetch_add(1, Ordering::Relaxed);
         })
         .unwrap();
@@ -544,7 +553,7 @@ mod tests {
         }
         fs::write(r.join("notes.md"), "# notes\n").unwrap();
 
-        let out = walk(r, &WalkOptions::default(), &|_| {}).unwrap();
+        let out = walk(crate::test_marks(), r, &WalkOptions::default(), &|_| {}).unwrap();
         let paths: Vec<&str> = out.binaries.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(
             paths,
@@ -554,7 +563,7 @@ mod tests {
         assert_eq!(out.skipped_by_name, 3, "x.txt, X.PNG, notes.md");
 
         let every = WalkOptions { open_every_file: true, ..WalkOptions::default() };
-        let out = walk(r, &every, &|_| {}).unwrap();
+        let out = walk(crate::test_marks(), r, &every, &|_| {}).unwrap();
         assert_eq!(out.binaries.len(), 10);
         assert!(out.binaries.iter().any(|(p, _)| p == "/x.txt"));
         assert!(out.binaries.iter().any(|(p, _)| p == "/X.PNG"));
@@ -613,7 +622,7 @@ mod tests {
         }
         fs::write(r.join("short"), b"\x7fE").unwrap();
         let calls = AtomicU64::new(0);
-        let out = walk(r, &WalkOptions::default(), &|_| {
+        let out = walk(crate::test_marks(), r, &WalkOptions::default(), &|_| {
             calls.fetch_add(1, Ordering::Relaxed);
         })
         .unwrap();
@@ -627,8 +636,8 @@ mod tests {
 
     #[test]
     fn root_must_be_a_directory() {
-        assert!(walk(Path::new("/nonexistent-sovstack-root"), &WalkOptions::default(), &|_| {}).is_err());
+        assert!(walk(crate::test_marks(), Path::new("/nonexistent-sovstack-root"), &WalkOptions::default(), &|_| {}).is_err());
         let f = tempfile::NamedTempFile::new().unwrap();
-        assert!(walk(f.path(), &WalkOptions::default(), &|_| {}).is_err());
+        assert!(walk(crate::test_marks(), f.path(), &WalkOptions::default(), &|_| {}).is_err());
     }
 }

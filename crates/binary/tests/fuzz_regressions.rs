@@ -2,18 +2,20 @@
 //! against the same invariants the target asserts: no panic, every detection names a known
 //! toolchain, and no evidence cites an offset past the end of the input.
 
+use sovstack_kb::Kb;
 use std::path::Path;
 
 #[test]
 fn fuzz_regressions_hold_the_invariants() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz-regressions");
+    let kb = Kb::builtin().unwrap();
     let mut n = 0;
     for f in std::fs::read_dir(dir).unwrap().flatten() {
         let data = std::fs::read(f.path()).unwrap();
         n += 1;
-        let Ok(Some(r)) = sovstack_binary::detect_bytes(&data, "/fuzz") else { continue };
+        let Ok(Some(r)) = sovstack_binary::detect_bytes(kb.toolchain_marks(), &data, "/fuzz") else { continue };
         for d in &r.detections {
-            assert!(sovstack_binary::toolchain(&d.toolchain).is_some());
+            assert!(kb.toolchain(&d.toolchain).is_some(), "{}", d.toolchain);
         }
         for e in r.detections.iter().flat_map(|d| &d.evidence).chain(&r.unattributed) {
             if let Some((_, h)) = e.field.as_deref().and_then(|f| f.rsplit_once("@ 0x")) {
@@ -30,6 +32,7 @@ fn fuzz_regressions_hold_the_invariants() {
 #[test]
 fn swift_section_outside_the_file_is_malformed() {
     let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz-regressions/swift-section-outside-file");
-    let e = sovstack_binary::detect_bytes(&std::fs::read(p).unwrap(), "/fuzz").unwrap_err();
+    let kb = Kb::builtin().unwrap();
+    let e = sovstack_binary::detect_bytes(kb.toolchain_marks(), &std::fs::read(p).unwrap(), "/fuzz").unwrap_err();
     assert_eq!(e.code(), "toolchain/malformed-binary");
 }

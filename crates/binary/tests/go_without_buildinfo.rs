@@ -19,6 +19,13 @@ use sovstack_binary::{
 };
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
+
+/// The built-in knowledge base's toolchain marks, loaded once.
+fn marks() -> &'static sovstack_binary::ToolchainMarks {
+    static KB: OnceLock<sovstack_kb::Kb> = OnceLock::new();
+    KB.get_or_init(|| sovstack_kb::Kb::builtin().unwrap()).toolchain_marks()
+}
 
 fn run(cmd: &str, args: &[&str]) -> std::process::Output {
     Command::new(cmd)
@@ -73,7 +80,7 @@ fn assert_go_version_m_finds_nothing(path: &Path) {
 }
 
 fn report(path: &Path, options: &DetectOptions) -> BinaryReport {
-    detect_file(path, &path.display().to_string(), options)
+    detect_file(marks(), path, &path.display().to_string(), options)
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .unwrap()
 }
@@ -411,7 +418,7 @@ fn a_version_string_outside_the_magic_range_is_not_used() {
     let mut bytes = std::fs::read(&stripped).unwrap();
     let n = memchr_all_replace(&mut bytes, version.as_bytes(), other.as_bytes());
     assert!(n >= 1);
-    let r = detect_bytes(&bytes, "/patched").unwrap().unwrap();
+    let r = detect_bytes(marks(), &bytes, "/patched").unwrap().unwrap();
     let d = go(&r).unwrap();
     assert_eq!(d.version, None, "{d:#?}");
     let detail = d.detail.as_deref().unwrap();
@@ -482,7 +489,7 @@ fn programs_not_written_in_go_are_not_called_go() {
         me,
     ] {
         let bytes = std::fs::read(&program).unwrap();
-        let r = detect_bytes(&bytes, "/p").unwrap().unwrap();
+        let r = detect_bytes(marks(), &bytes, "/p").unwrap().unwrap();
         assert!(go(&r).is_none(), "{}", program.display());
         // Without section headers every loadable segment is searched for the magic.
         let bare = dir.path().join("bare");

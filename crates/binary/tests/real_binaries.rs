@@ -8,6 +8,13 @@
 use sovstack_binary::{detect_file, BinaryReport, Component, DetectOptions, Detection, Format};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
+
+/// The built-in knowledge base's toolchain marks, loaded once.
+fn marks() -> &'static sovstack_binary::ToolchainMarks {
+    static KB: OnceLock<sovstack_kb::Kb> = OnceLock::new();
+    KB.get_or_init(|| sovstack_kb::Kb::builtin().unwrap()).toolchain_marks()
+}
 
 fn run(cmd: &str, args: &[&str]) -> String {
     run_env(cmd, args, &[])
@@ -24,7 +31,7 @@ fn run_env(cmd: &str, args: &[&str], env: &[(&str, &str)]) -> String {
 }
 
 fn report(path: &Path) -> BinaryReport {
-    detect_file(path, &path.display().to_string(), &DetectOptions::default())
+    detect_file(marks(), path, &path.display().to_string(), &DetectOptions::default())
         .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
         .unwrap_or_else(|| panic!("{} not recognised as a binary", path.display()))
 }

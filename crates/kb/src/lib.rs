@@ -36,10 +36,14 @@ mod os;
 mod patterns;
 mod processors;
 mod tables;
+mod toolchain;
 
 pub use geo::{Bloc, Country, Law};
 pub use processors::FabCountries;
 pub use tables::{KbError, TableInfo};
+pub use toolchain::{
+    MachoPlatform, MachoTool, RichBuild, RichProduct, Signature, Toolchain, ToolchainMarks,
+};
 
 use sovstack_inventory::{Actor, CountryCode, DataRef, Evidence, Governance, Role};
 use tables::Source;
@@ -79,6 +83,7 @@ pub struct Kb {
     soc_vendors: patterns::PatternTable,
     model_designers: patterns::PatternTable,
     os: os::Os,
+    toolchains: toolchain::Toolchains,
 }
 
 impl Kb {
@@ -97,6 +102,7 @@ impl Kb {
         let model_designers =
             patterns::PatternTable::load(&sources, "processors/model-designers.csv", &orgs)?;
         let os = os::Os::load(&sources, &orgs)?;
+        let toolchains = toolchain::Toolchains::load(&sources, &geo)?;
         let tables = sources
             .iter()
             .map(|s| {
@@ -118,6 +124,7 @@ impl Kb {
             soc_vendors,
             model_designers,
             os,
+            toolchains,
         })
     }
 
@@ -199,6 +206,23 @@ impl Kb {
     /// The steward of a kernel, by `uname -s` name (`Linux`, `FreeBSD`, `Darwin`), ignoring case.
     pub fn kernel_steward(&self, kernel_name: &str) -> Option<Attribution> {
         self.os.kernel_steward(&self.orgs, kernel_name)
+    }
+
+    /// The toolchain with this id (`gcc`, `rustc`), as detections name it; its steward is
+    /// [`Toolchain::steward`].
+    pub fn toolchain(&self, id: &str) -> Option<&Toolchain> {
+        self.toolchains.get(id)
+    }
+
+    /// Every toolchain, in table order.
+    pub fn toolchains(&self) -> &[Toolchain] {
+        &self.toolchains.toolchains
+    }
+
+    /// What tells a binary's toolchains apart: the marks each leaves and the Rich header and
+    /// Mach-O id tables, for `sovstack-binary`'s detector.
+    pub fn toolchain_marks(&self) -> &ToolchainMarks {
+        &self.toolchains.marks
     }
 
     /// An organisation by canonical name or alias, ignoring case (`AMD` → Advanced Micro

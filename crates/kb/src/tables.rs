@@ -3,7 +3,8 @@
 //! This module owns the list of embedded files ([`BUILTIN`]), their licences, the [`TableInfo`]
 //! summaries and hashes, the [`KbError`] type, and the small field parsers (confidence,
 //! governance, hexadecimal ids, patterns) with error messages that name table and line. What a
-//! row *means* is left to the family modules (`geo`, `orgs`, `processors`, `patterns`, `os`).
+//! row *means* is left to the family modules (`geo`, `orgs`, `processors`, `patterns`, `os`,
+//! `toolchain`).
 
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
@@ -15,6 +16,9 @@ const OWN: &str = "Apache-2.0 OR MIT";
 /// The licence note of the tables whose ids and names come from util-linux.
 const UTIL_LINUX: &str =
     "Apache-2.0 OR MIT; ids and names from util-linux lscpu-arm.c (see NOTICE)";
+/// The licence of the MSVC Rich header tables, taken from richprint.
+const RICHPRINT: &str =
+    "BSD-2-Clause; from dishather/richprint comp_id.txt (see NOTICE and LICENSE-richprint-BSD-2-Clause.txt)";
 
 /// Every embedded table, in the fixed order used for hashing and for [`crate::Kb::tables`].
 pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
@@ -88,6 +92,36 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
     (
         "os/kernels.csv",
         include_str!("../data/os/kernels.csv"),
+        OWN,
+    ),
+    (
+        "toolchain/toolchains.csv",
+        include_str!("../data/toolchain/toolchains.csv"),
+        OWN,
+    ),
+    (
+        "toolchain/binary-signatures.csv",
+        include_str!("../data/toolchain/binary-signatures.csv"),
+        OWN,
+    ),
+    (
+        "toolchain/msvc-rich-prodids.csv",
+        include_str!("../data/toolchain/msvc-rich-prodids.csv"),
+        RICHPRINT,
+    ),
+    (
+        "toolchain/msvc-rich-compids.csv",
+        include_str!("../data/toolchain/msvc-rich-compids.csv"),
+        RICHPRINT,
+    ),
+    (
+        "toolchain/macho-build-tools.csv",
+        include_str!("../data/toolchain/macho-build-tools.csv"),
+        OWN,
+    ),
+    (
+        "toolchain/macho-platforms.csv",
+        include_str!("../data/toolchain/macho-platforms.csv"),
         OWN,
     ),
 ];

@@ -1,7 +1,9 @@
 //! The `toolchain` layer: walks the requested trees inside the root, detects the compilers,
 //! linkers, C libraries and runtimes of every ELF, PE and Mach-O file (`sovstack-binary` does
-//! the reading), and groups the binaries into one item per component, toolchain and version
-//! group, each attributed to the toolchain's steward from `kb:toolchain/toolchains.csv`.
+//! the reading, with the knowledge base's marks), and groups the binaries into one item per
+//! component, toolchain and version group, each attributed through the knowledge base to the
+//! toolchain's steward (`kb:toolchain/toolchains.csv`), as the processor and OS layers attribute
+//! theirs.
 //!
 //! Paths are taken inside the root, as every path of a scan is: `--paths /usr` on a mounted
 //! image walks the image's `/usr`, and a symlink on the way (`/lib -> usr/lib`) is followed
@@ -15,11 +17,12 @@
 use crate::collector::{Collector, Context, Progress as ScanProgress, ScanOut};
 use crate::root::ReadError;
 use sovstack_binary::walk::{Progress, WalkOptions};
-use sovstack_binary::{BinaryReport, Component, DetectOptions, Format, Licence};
+use sovstack_binary::{BinaryReport, Component, DetectOptions, Format};
 use sovstack_inventory::{
-    Actor, BinaryFile, BinaryFormat, Confidence, Evidence, Method, Role, ToolchainComponent,
-    ToolchainDetection, ToolchainLayer, ToolchainLicence, ToolchainUse,
+    Actor, BinaryFile, BinaryFormat, Confidence, Evidence, Method, Role, ToolchainDetection,
+    ToolchainLayer, ToolchainUse,
 };
+use sovstack_kb::Kb;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How many binaries an item names as examples.
@@ -69,12 +72,12 @@ impl Collector for ToolchainCollector {
         let mut found: Vec<(String, BinaryReport)> = Vec::new();
         for path in start_paths(cx, plan, out) {
             layer.paths.push(path.in_root.clone());
-            walk_one(&path, plan, &progress, &mut layer, &mut found, out);
+            walk_one(cx.kb, &path, plan, &progress, &mut layer, &mut found, out);
         }
         found.sort_by(|a, b| a.0.cmp(&b.0));
         found.dedup_by(|a, b| a.0 == b.0);
         layer.binaries = found.len() as u64;
-        layer.toolchains = uses(&found);
+        layer.toolchains = uses(cx.kb, &found);
         layer.binary_files = found.iter().map(|(p, r)| binary_file(p, r)).collect();
         out.layers.toolchain = Some(layer);
     }
@@ -123,6 +126,7 @@ fn start_paths(cx: &Context<'_>, plan: &ToolchainOptions, out: &mut ScanOut) -> 
 
 /// Walks one located path (or detects one file) into `layer` and `found`.
 fn walk_one(
+    kb: &Kb,
     start: &Start,
     plan: &ToolchainOptions,
     progress: &(dyn Fn(Progress) + Sync),
@@ -134,7 +138,7 @@ fn walk_one(
     let is_dir = std::fs::symlink_metadata(&start.host).map(|m| m.is_dir()).unwrap_or(false);
     if !is_dir {
         layer.files += 1;
-        match sovstack_binary::detect_file(&start.host, &start.in_root, &detect) {
+        match sovstack_binary::detect_file(kb.toolchain_marks(), &start.host, &start.in_root, &detect) {
             Ok(Some(r)) => found.push((start.in_root.clone(), r)),
             Ok(None) => {}
             Err(e) => out.warn(e.code(), &start.in_root, e.to_string()),
@@ -150,7 +154,7 @@ fn walk_one(
         // Paths, evidence and messages name files as the root does.
         shown_as: start.in_root.clone(),
     };
-    match sovstack_binary::walk(&start.host, &options, progress) {
+    match sovstack_binary::walk(kb.toolchain_marks(), &start.host, &options, progress) {
         Ok(outcome) => {
             layer.files += outcome.files;
             layer.skipped_by_name += outcome.skipped_by_name;
@@ -158,15 +162,6 @@ fn walk_one(
             out.diagnostics.extend(outcome.diagnostics);
         }
         Err(e) => out.warn(crate::codes::UNREADABLE_FILE, &start.in_root, e.to_string()),
-    }
-}
-
-fn component(c: Component) -> ToolchainComponent {
-    match c {
-        Component::Compiler => ToolchainComponent::Compiler,
-        Component::Linker => ToolchainComponent::Linker,
-        Component::Libc => ToolchainComponent::Libc,
-        Component::Runtime => ToolchainComponent::Runtime,
     }
 }
 
@@ -181,7 +176,7 @@ fn role(c: Component) -> Role {
 
 /// The layer's items: per component, each toolchain and version group with the binaries it
 /// built, largest first; unknown compilers and linkers included.
-fn uses(found: &[(String, BinaryReport)]) -> Vec<ToolchainUse> {
+fn uses(kb: &Kb, found: &[(String, BinaryReport)]) -> Vec<ToolchainUse> {
     let mut items = Vec::new();
     for c in [Component::Compiler, Component::Linker, Component::Libc, Component::Runtime] {
         // (toolchain, version group) -> binaries in path order, and their packagers.
@@ -198,7 +193,7 @@ fn uses(found: &[(String, BinaryReport)]) -> Vec<ToolchainUse> {
             packagers.extend(d.and_then(|d| d.vendor.as_deref()).filter(|v| *v != "GNU"));
         }
         let mut group_items: Vec<ToolchainUse> =
-            groups.into_iter().map(|((t, v), (paths, packagers))| item(c, t, v, &paths, packagers)).collect();
+            groups.into_iter().map(|((t, v), (paths, packagers))| item(kb, c, t, v, &paths, packagers)).collect();
         group_items.sort_by(|a, b| {
             b.binaries.cmp(&a.binaries).then_with(|| a.toolchain.cmp(&b.toolchain)).then_with(|| a.version.cmp(&b.version))
         });
@@ -207,26 +202,19 @@ fn uses(found: &[(String, BinaryReport)]) -> Vec<ToolchainUse> {
     items
 }
 
-fn item(c: Component, toolchain: Option<String>, version: Option<String>, paths: &[&str], packagers: BTreeSet<&str>) -> ToolchainUse {
-    let comp = component(c);
+fn item(kb: &Kb, comp: Component, toolchain: Option<String>, version: Option<String>, paths: &[&str], packagers: BTreeSet<&str>) -> ToolchainUse {
     let id = match (&toolchain, &version) {
         (Some(t), Some(v)) => format!("{}/{t}/{v}", comp.as_str()),
         (Some(t), None) => format!("{}/{t}", comp.as_str()),
         (None, _) => format!("{}/unknown", comp.as_str()),
     };
-    let known = toolchain.as_deref().and_then(sovstack_binary::toolchain);
+    let known = toolchain.as_deref().and_then(|t| kb.toolchain(t));
     let actor = match (known, &toolchain) {
-        (Some(t), _) => Actor {
-            role: role(c),
-            name: Some(t.steward.clone()),
-            country: t.steward_hq_country.clone(),
-            governance: t.governance,
-            evidence: vec![t.evidence()],
-        },
+        (Some(t), _) => t.steward().into_actor(role(comp), Vec::new()),
         // Detected, but the table lacks the row: the code and the table disagree; stay honest.
-        (None, Some(t)) => Actor::unknown(role(c), vec![derived(format!("toolchain `{t}` has no row in kb:toolchain/toolchains.csv"))]),
+        (None, Some(t)) => Actor::unknown(role(comp), vec![derived(format!("toolchain `{t}` has no row in kb:toolchain/toolchains.csv"))]),
         (None, None) => Actor::unknown(
-            role(c),
+            role(comp),
             vec![derived(format!("no {} mark in {} binaries (stripped, or a toolchain the signatures do not know)", comp.as_str(), paths.len()))],
         ),
     };
@@ -234,10 +222,7 @@ fn item(c: Component, toolchain: Option<String>, version: Option<String>, paths:
         id,
         component: comp,
         name: known.map(|t| t.name.clone()),
-        licence: known.map(|t| match t.licence {
-            Licence::Free => ToolchainLicence::Free,
-            Licence::Proprietary => ToolchainLicence::Proprietary,
-        }),
+        licence: known.map(|t| t.licence),
         toolchain,
         version,
         binaries: paths.len() as u64,
@@ -272,7 +257,7 @@ fn binary_file(path: &str, r: &BinaryReport) -> BinaryFile {
             .detections
             .iter()
             .map(|d| ToolchainDetection {
-                component: component(d.component),
+                component: d.component,
                 toolchain: d.toolchain.clone(),
                 version: d.version.clone(),
                 vendor: d.vendor.clone(),

@@ -5,7 +5,7 @@
 use super::*;
 use crate::root::Root;
 use crate::testutil::kb;
-use sovstack_inventory::{Inventory, ToolchainLayer};
+use sovstack_inventory::{Inventory, ToolchainComponent, ToolchainLayer};
 use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::Path;
