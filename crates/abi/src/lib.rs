@@ -125,6 +125,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+mod diagnostics;
 mod layers;
 pub use layers::{Layer, Role};
 

@@ -41,6 +41,14 @@
 
 #![deny(missing_docs)]
 
+/// The diagnostic codes this crate emits (besides `scan/unreadable-file`, the scanner's, for a
+/// file that cannot be read).
+pub mod codes {
+    sovstack_inventory::diagnostic_codes! {
+        OVER_CAP = "toolchain/over-cap": "a binary is larger than the per-file cap and was not read",
+        MALFORMED_BINARY = "toolchain/malformed-binary": "a file with an ELF, PE or Mach-O signature whose structure is broken or truncated",
+    }
+}
 mod detections;
 mod idents;
 mod parse_dep_v0;
@@ -148,8 +156,8 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Io { .. } => "scan/unreadable-file",
-            Error::OverCap { .. } => "toolchain/over-cap",
-            Error::Truncated { .. } | Error::Malformed { .. } => "toolchain/malformed-binary",
+            Error::OverCap { .. } => codes::OVER_CAP,
+            Error::Truncated { .. } | Error::Malformed { .. } => codes::MALFORMED_BINARY,
         }
     }
 

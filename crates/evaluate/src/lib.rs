@@ -14,6 +14,14 @@
 
 mod attribute;
 
+/// The diagnostic codes evaluation adds to a report (beside the plugins' own, `plugin/*`).
+pub mod codes {
+    sovstack_inventory::diagnostic_codes! {
+        NO_PLUGIN = "evaluate/no-plugin": "no plugin reads a layer the inventory holds: the ruleset could not judge it",
+        REFUSED_REQUEST = "plugin/refused-request": "a plugin ran but refused to evaluate a layer with a ruleset (its error says why)",
+    }
+}
+
 pub use attribute::{attribute_item, attributed_items};
 
 use sovstack_abi::{EvaluateRequest, ABI_VERSION};
@@ -59,14 +67,14 @@ impl Evaluator<'_> {
                     continue;
                 }
                 let Some(plugin) = self.plugins.iter().rev().find(|p| p.info.layers.iter().any(|l| l == layer.id())) else {
-                    diags.push(diag(DiagnosticSeverity::Warning, "evaluate/no-plugin", format!("no plugin reads layer `{layer}`: ruleset {} could not judge it", ruleset.name)));
+                    diags.push(diag(DiagnosticSeverity::Warning, codes::NO_PLUGIN, format!("no plugin reads layer `{layer}`: ruleset {} could not judge it", ruleset.name)));
                     continue;
                 };
                 let request = EvaluateRequest { abi_version: ABI_VERSION, layer: layer.to_string(), ruleset: view, items: items[&layer].clone() };
                 let mut result = LayerResult { plugin: plugin.info.name.clone(), score: None, findings: Vec::new() };
                 match self.host.evaluate(plugin, &request) {
                     Ok(response) => match response.error {
-                        Some(error) => diags.push(diag(DiagnosticSeverity::Error, "plugin/refused-request", format!("plugin {} ({}) could not evaluate layer `{layer}` with ruleset {}: {error}", plugin.info.name, plugin.origin, ruleset.name))),
+                        Some(error) => diags.push(diag(DiagnosticSeverity::Error, codes::REFUSED_REQUEST, format!("plugin {} ({}) could not evaluate layer `{layer}` with ruleset {}: {error}", plugin.info.name, plugin.origin, ruleset.name))),
                         None => {
                             result.score = response.score;
                             result.findings = response.findings;

@@ -165,42 +165,46 @@ pub enum PluginError {
     },
 }
 
-impl PluginError {
-    /// Every code [`PluginError::code`] can return.
-    pub const CODES: &'static [&'static str] = &[
-        "plugin/compile-failed",
-        "plugin/import-not-allowed",
-        "plugin/missing-export",
-        "plugin/bad-export-signature",
-        "plugin/abi-mismatch",
-        "plugin/out-of-fuel",
-        "plugin/timeout",
-        "plugin/memory-limit",
-        "plugin/trap",
-        "plugin/output-too-large",
-        "plugin/bad-pointer",
-        "plugin/malformed-output",
-        "plugin/bad-info",
-        "plugin/instantiate-failed",
-    ];
+/// The diagnostic codes of [`PluginError`] and [`HostError`].
+pub mod codes {
+    sovstack_abi::diagnostic_codes! {
+        COMPILE_FAILED = "plugin/compile-failed": "the plugin's bytes are not a WebAssembly module this host accepts",
+        IMPORT_NOT_ALLOWED = "plugin/import-not-allowed": "the plugin imports something; plugins may import nothing",
+        MISSING_EXPORT = "plugin/missing-export": "an export the ABI requires is absent from the plugin",
+        BAD_EXPORT_SIGNATURE = "plugin/bad-export-signature": "an export the ABI requires has the wrong kind or signature",
+        ABI_MISMATCH = "plugin/abi-mismatch": "the plugin was built for another ABI version",
+        OUT_OF_FUEL = "plugin/out-of-fuel": "the plugin's call used up its fuel (instruction budget)",
+        TIMEOUT = "plugin/timeout": "the plugin's call ran past its wall-clock deadline",
+        MEMORY_LIMIT = "plugin/memory-limit": "the plugin tried to grow its memory past the cap",
+        TRAP = "plugin/trap": "the plugin trapped (unreachable, out-of-bounds access, stack overflow, ...)",
+        OUTPUT_TOO_LARGE = "plugin/output-too-large": "the plugin returned more bytes than the output cap",
+        BAD_POINTER = "plugin/bad-pointer": "the plugin returned a region outside its memory",
+        MALFORMED_OUTPUT = "plugin/malformed-output": "sovstack_evaluate returned something that is not an EvaluateResponse in JSON",
+        BAD_INFO = "plugin/bad-info": "sovstack_info returned something that is not a PluginInfo in JSON",
+        INSTANTIATE_FAILED = "plugin/instantiate-failed": "the host could not instantiate the plugin",
+        INVALID_CONFIG = "host/invalid-config": "a limit of the plugin host's configuration cannot be enforced",
+        ENGINE_FAILED = "host/engine-failed": "the WebAssembly engine, its instance pool or its epoch ticker could not be set up",
+    }
+}
 
+impl PluginError {
     /// The stable diagnostic code, e.g. `plugin/out-of-fuel`.
     pub fn code(&self) -> &'static str {
         match self {
-            PluginError::CompileFailed { .. } => "plugin/compile-failed",
-            PluginError::ImportNotAllowed { .. } => "plugin/import-not-allowed",
-            PluginError::MissingExport { .. } => "plugin/missing-export",
-            PluginError::BadExportSignature { .. } => "plugin/bad-export-signature",
-            PluginError::AbiMismatch { .. } => "plugin/abi-mismatch",
-            PluginError::OutOfFuel { .. } => "plugin/out-of-fuel",
-            PluginError::Timeout { .. } => "plugin/timeout",
-            PluginError::MemoryLimit { .. } => "plugin/memory-limit",
-            PluginError::Trap { .. } => "plugin/trap",
-            PluginError::OutputTooLarge { .. } => "plugin/output-too-large",
-            PluginError::BadPointer { .. } => "plugin/bad-pointer",
-            PluginError::MalformedOutput { .. } => "plugin/malformed-output",
-            PluginError::BadInfo { .. } => "plugin/bad-info",
-            PluginError::InstantiateFailed { .. } => "plugin/instantiate-failed",
+            PluginError::CompileFailed { .. } => codes::COMPILE_FAILED,
+            PluginError::ImportNotAllowed { .. } => codes::IMPORT_NOT_ALLOWED,
+            PluginError::MissingExport { .. } => codes::MISSING_EXPORT,
+            PluginError::BadExportSignature { .. } => codes::BAD_EXPORT_SIGNATURE,
+            PluginError::AbiMismatch { .. } => codes::ABI_MISMATCH,
+            PluginError::OutOfFuel { .. } => codes::OUT_OF_FUEL,
+            PluginError::Timeout { .. } => codes::TIMEOUT,
+            PluginError::MemoryLimit { .. } => codes::MEMORY_LIMIT,
+            PluginError::Trap { .. } => codes::TRAP,
+            PluginError::OutputTooLarge { .. } => codes::OUTPUT_TOO_LARGE,
+            PluginError::BadPointer { .. } => codes::BAD_POINTER,
+            PluginError::MalformedOutput { .. } => codes::MALFORMED_OUTPUT,
+            PluginError::BadInfo { .. } => codes::BAD_INFO,
+            PluginError::InstantiateFailed { .. } => codes::INSTANTIATE_FAILED,
         }
     }
 
@@ -244,14 +248,11 @@ pub enum HostError {
 }
 
 impl HostError {
-    /// Every code [`HostError::code`] can return.
-    pub const CODES: &'static [&'static str] = &["host/invalid-config", "host/engine-failed"];
-
     /// The stable diagnostic code, e.g. `host/invalid-config`.
     pub fn code(&self) -> &'static str {
         match self {
-            HostError::InvalidConfig { .. } => "host/invalid-config",
-            HostError::EngineFailed { .. } => "host/engine-failed",
+            HostError::InvalidConfig { .. } => codes::INVALID_CONFIG,
+            HostError::EngineFailed { .. } => codes::ENGINE_FAILED,
         }
     }
 }
@@ -263,11 +264,7 @@ mod tests {
 
     #[test]
     fn codes_are_unique_and_kebab_case() {
-        let all: Vec<&str> = PluginError::CODES
-            .iter()
-            .chain(HostError::CODES)
-            .copied()
-            .collect();
+        let all: Vec<&str> = codes::ALL.iter().map(|(c, _)| *c).collect();
         let unique: BTreeSet<&str> = all.iter().copied().collect();
         assert_eq!(unique.len(), all.len(), "duplicate code in {all:?}");
         for code in all {
@@ -294,6 +291,6 @@ mod tests {
         assert!(e
             .to_string()
             .starts_with("plugin builtin:processor: ran out of fuel"));
-        assert!(PluginError::CODES.contains(&e.code()));
+        assert!(codes::ALL.iter().any(|(c, _)| *c == e.code()));
     }
 }

@@ -72,7 +72,7 @@ use wasmtime::{
 };
 
 pub use config::HostConfig;
-pub use error::{HostError, PluginError};
+pub use error::{codes, HostError, PluginError};
 pub use plugin::Plugin;
 
 use plugin::Exports;

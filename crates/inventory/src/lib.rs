@@ -29,6 +29,15 @@ mod layers {
     pub mod toolchain;
 }
 
+/// Declares a crate's diagnostic codes (see `sovstack_abi`'s `diagnostics` module).
+pub use sovstack_abi::diagnostic_codes;
+
+/// The diagnostic codes this crate emits.
+pub mod codes {
+    crate::diagnostic_codes! {
+        NEWER_ADDITION = "inventory/newer-addition": "the inventory was written by a newer sovstack (a later ADDITION of this schema): what that version added is ignored",
+    }
+}
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
@@ -549,7 +558,7 @@ impl Inventory {
         de.end().map_err(json_err)?;
         if theirs[1] == ours[1] && theirs[2] > ours[2] {
             inventory.diagnostics.push(Diagnostic {
-                code: "inventory/newer-addition".into(),
+                code: codes::NEWER_ADDITION.into(),
                 severity: DiagnosticSeverity::Warning,
                 message: format!(
                     "the inventory's schema_version {found} is a newer addition than this sovstack's \
