@@ -23,7 +23,7 @@ mod validate;
 
 pub use aggregate::{aggregate, Overall};
 pub use builtin::{builtin, builtin_named, builtin_source, BUILTIN_NAMES};
-pub use validate::Vocabulary;
+pub use validate::{Vocabulary, HOST_REFUSALS};
 
 use sovstack_abi::{Rule, RulesetView, Scoring};
 use sovstack_inventory::DataRef;
