@@ -335,7 +335,8 @@ impl Checks {
             (ScoringMethod::SealWeakestLink, None) => {
                 self.push(Refusal::MissingObjective, at, format!("{what} needs an `objective` (one of {})", objectives.join(", ")))
             }
-            (ScoringMethod::SealWeakestLink, Some(o)) if !objectives.contains(&o.as_str()) => {
+            // With no objective declared at all, `ruleset/missing-objectives` says it once.
+            (ScoringMethod::SealWeakestLink, Some(o)) if !objectives.is_empty() && !objectives.contains(&o.as_str()) => {
                 self.push(Refusal::UnknownObjective, at, format!("{what} names objective `{o}`, which `scoring.objectives` does not declare"))
             }
             (ScoringMethod::BlocBalance, Some(_)) => {
