@@ -434,7 +434,8 @@ mod tests {
 
     #[test]
     fn thresholds_out_of_order_incomplete_or_out_of_range_are_refused() {
-        let cases: [(&[(f64, u8)], &[&str]); 7] = [
+        type Case<'a> = (&'a [(f64, u8)], &'a [&'a str]);
+        let cases: [Case; 7] = [
             (&[(60.0, 3), (80.0, 4), (0.0, 0)], &["ruleset/threshold-order"]),
             (&[(80.0, 3), (60.0, 4), (0.0, 0)], &["ruleset/threshold-order"]),
             (&[(80.0, 4), (80.0, 3), (0.0, 0)], &["ruleset/threshold-order"]),

@@ -224,6 +224,32 @@ mod tests {
     }
 
     #[test]
+    fn every_code_this_crate_gives_is_declared_once() {
+        use sovstack_abi::semantics::REFUSALS;
+        let shared: Vec<&str> = REFUSALS.iter().map(|(code, _)| *code).collect();
+        for (code, meaning) in crate::HOST_REFUSALS {
+            assert!(!shared.contains(code), "{code} is the ABI's (sovstack_abi::semantics::REFUSALS)");
+            assert!(code.starts_with("ruleset/") && !meaning.is_empty() && !meaning.contains('\n'), "{code}");
+        }
+        let declared = |code: &str| shared.contains(&code) || crate::HOST_REFUSALS.iter().any(|(c, _)| *c == code);
+        for (file, source) in [
+            ("lib.rs", include_str!("lib.rs")),
+            ("parse.rs", include_str!("parse.rs")),
+            ("validate.rs", include_str!("validate.rs")),
+            ("builtin.rs", include_str!("builtin.rs")),
+            ("aggregate.rs", include_str!("aggregate.rs")),
+        ] {
+            for (i, _) in source.match_indices("\"ruleset/") {
+                let code: String = source[i + 1..].chars().take_while(|c| *c != '"').collect();
+                if code == "ruleset/" {
+                    continue; // this test's own needle
+                }
+                assert!(declared(&code), "{file}: `{code}` is used but declared in no list");
+            }
+        }
+    }
+
+    #[test]
     fn the_sha256_is_of_the_bytes() {
         let r = ValidRuleset::from_yaml("t.yaml", EU, &Vocabulary::default()).unwrap();
         assert_eq!(r.sha256.len(), 64);
