@@ -2,9 +2,11 @@
 //! WebAssembly plugin, message by message. The host and every plugin compile this same crate, so
 //! the two sides cannot drift apart.
 //!
-//! This crate owns the wire types and [`ABI_VERSION`]. It deliberately knows nothing about how
-//! facts are collected (`sovstack-scan`), how rulesets are written in YAML (`sovstack-ruleset`) or
-//! how a plugin is run (`sovstack-host`).
+//! This crate owns the wire types and [`ABI_VERSION`], and in [`semantics`] what host and plugins
+//! must agree on about rules (rounding, threshold levels, every static check of a ruleset with
+//! its stable code). It deliberately knows nothing about how facts are collected
+//! (`sovstack-scan`), how rulesets are written in YAML (`sovstack-ruleset`) or how a plugin is
+//! run (`sovstack-host`).
 //!
 //! # Transport (ABI version 1)
 //!
@@ -71,7 +73,7 @@
 //!   whose message gives the reason; it names no role and gives no level, so the item (which has
 //!   no actor) still lowers no score and holds no share: the finding is what tells a reader that
 //!   the service was not judged, rather than judged sound. Its rule's severity is at least
-//!   `low` (`sovstack ruleset validate` refuses `info`).
+//!   `low` (`info` is refused: `ruleset/bad-severity`).
 //! * An item's weight counts nowhere else: `jurisdiction`, `openness` and `known_attribution` judge
 //!   every item alike, whatever its weight (0 included), and their findings do not mention it.
 //!
