@@ -6,6 +6,7 @@ mod util;
 
 mod audit;
 mod cli_contract;
+mod conformance;
 mod dns;
 mod determinism;
 mod errors;

@@ -2,9 +2,11 @@
 //! WebAssembly plugin, message by message. The host and every plugin compile this same crate, so
 //! the two sides cannot drift apart.
 //!
-//! This crate owns the wire types and [`ABI_VERSION`]. It deliberately knows nothing about how
-//! facts are collected (`sovstack-scan`), how rulesets are written in YAML (`sovstack-ruleset`) or
-//! how a plugin is run (`sovstack-host`).
+//! This crate owns the wire types and [`ABI_VERSION`], and in [`semantics`] what host and plugins
+//! must agree on about rules (rounding, threshold levels, every static check of a ruleset with
+//! its stable code). It deliberately knows nothing about how facts are collected
+//! (`sovstack-scan`), how rulesets are written in YAML (`sovstack-ruleset`) or how a plugin is
+//! run (`sovstack-host`).
 //!
 //! # Transport (ABI version 1)
 //!
@@ -71,7 +73,7 @@
 //!   whose message gives the reason; it names no role and gives no level, so the item (which has
 //!   no actor) still lowers no score and holds no share: the finding is what tells a reader that
 //!   the service was not judged, rather than judged sound. Its rule's severity is at least
-//!   `low` (`sovstack ruleset validate` refuses `info`).
+//!   `low` (`info` is refused: `ruleset/bad-severity`).
 //! * An item's weight counts nowhere else: `jurisdiction`, `openness` and `known_attribution` judge
 //!   every item alike, whatever its weight (0 included), and their findings do not mention it.
 //!
@@ -98,27 +100,44 @@
 //! * [`ScoringMethod::BlocBalance`] (non-aligned): the layer's score is `100 × (1 − dominance −
 //!   unknown share)` where dominance is the largest share any single pole holds, plus
 //!   `commons_credit × commons share × 100`, clamped to 0..100. Control nobody could attribute
-//!   counts against the layer: it cannot be shown to be balanced. The level comes from the ruleset's `level_thresholds`. The
-//!   shares and the index are those of the layer's `concentration` rules, each over its own roles
-//!   (averaged over the rules that judged an item when there are several); dominance and commons
-//!   share are read from the rounded shares. No threshold reached gives level 0.
+//!   counts against the layer: it cannot be shown to be balanced. The shares and the index are
+//!   those of the layer's `concentration` rules, each over its own roles (averaged over the rules
+//!   that judged an item when there are several); dominance and commons share are read from the
+//!   rounded shares.
+//! * **Level thresholds** (`bloc_balance`, for each layer and for the overall score alike): the
+//!   level of a score is that of the first entry of `level_thresholds`, in the ruleset's order,
+//!   whose `min_score` the (rounded) score reaches ([`semantics::threshold_level`]). Thresholds
+//!   must be listed from the highest `min_score` and level down, each strictly lower than the one
+//!   before, and end at `min_score: 0`; any other list is refused (`ruleset/threshold-order`,
+//!   `ruleset/incomplete-thresholds`), so the first threshold reached is also the highest level
+//!   reached, and every score gets a level.
 //! * A layer where nothing is judged has no score (`None`): under `seal_weakest_link`, no rule gave
 //!   a level to any item; under `bloc_balance`, there is no `concentration` rule or none judged an
 //!   item (an empty layer included).
-//! * Scores are rounded to two decimals, shares and the index to four (half away from zero), so
-//!   that the JSON is the same on every platform.
+//! * Scores are rounded to two decimals, shares and the index to four (half away from zero,
+//!   [`semantics::round`]), so that the JSON is the same on every platform.
 //!
 //! # Refusals
 //!
-//! A plugin answers with [`EvaluateResponse::error`], naming the rule, objective, pole or item,
-//! rather than judge a request it cannot: another ABI version or layer, a criterion it does not
-//! support, a role it does not know, a rule naming no role or a role twice, a level above 4, a
-//! rule or objective weight that is negative or not finite, an item weight that is negative, NaN
-//! or infinite, item weights whose sum overflows (is infinite), `max_share`, `max_index` or
-//! `commons_credit` outside 0..1, a pole named `commons`, `other` or `unknown`, a rule,
-//! objective, pole or item id given twice, or, under `seal_weakest_link`, a `jurisdiction` or
-//! `openness` rule without an objective or any rule naming an objective the scoring does not
-//! declare.
+//! A plugin answers with [`EvaluateResponse::error`] rather than judge a request it cannot. The
+//! error starts with a stable code and `: `, then names the rule, objective, pole or item:
+//!
+//! * What the ruleset says: [`semantics::check`], the very checks `sovstack ruleset validate`
+//!   makes, each with a code of [`semantics::REFUSALS`] (`ruleset/threshold-order: ...`). A
+//!   plugin refuses a request with the first problem [`semantics::check`] finds in its
+//!   [`RulesetView`]. Among them: a level above 4; a rule or objective weight that is negative or
+//!   not finite (0 is accepted: the rule or objective then counts in no weighted mean, though it
+//!   still gives findings and, under `seal_weakest_link`, levels); `max_share` or `max_index`
+//!   outside 0..1 (0 is accepted: any share, or any concentration, gives a finding); a pole named
+//!   `commons`, `other` or `unknown`; a role named twice; level thresholds out of order; under
+//!   `seal_weakest_link`, a rule without an objective or naming one the scoring does not declare.
+//! * What else the request holds: [`semantics::REQUEST_REFUSALS`] (`request/...`): another ABI
+//!   version or layer, a criterion the plugin does not support, an item id given twice, an item
+//!   weight that is negative, NaN or infinite, or item weights whose sum overflows.
+//!
+//! The conformance corpus (`tests/conformance/rulesets/`) holds one ruleset per code of
+//! [`semantics::REFUSALS`] and requires `sovstack ruleset validate` and every built-in plugin to
+//! give it the same verdict.
 
 #![forbid(unsafe_code)]
 
@@ -127,6 +146,7 @@ use std::collections::BTreeMap;
 
 mod diagnostics;
 mod layers;
+pub mod semantics;
 pub use layers::{Layer, Role};
 
 /// The version of this ABI. A plugin exporting another version is refused.
@@ -363,7 +383,9 @@ pub struct Scoring {
     /// `bloc_balance`: credit per unit of commons share (0..1).
     #[serde(default)]
     pub commons_credit: f64,
-    /// Score thresholds giving the level: the first entry whose `min_score` the score reaches.
+    /// `bloc_balance`: score thresholds giving the level, from the highest `min_score` and level
+    /// down, ending at `min_score: 0`: the first entry whose `min_score` the score reaches
+    /// ([`semantics::threshold_level`]).
     #[serde(default)]
     pub level_thresholds: Vec<LevelThreshold>,
 }
@@ -568,6 +590,20 @@ pub struct JurisdictionLevels {
     pub unknown: u8,
 }
 
+impl JurisdictionLevels {
+    /// Each class with its level, named as in a ruleset, in declaration order: the table
+    /// [`semantics::check`] goes through.
+    pub fn entries(&self) -> [(&'static str, u8); 5] {
+        [
+            ("home", self.home),
+            ("foreign", self.foreign),
+            ("extraterritorial", self.extraterritorial),
+            ("commons", self.commons),
+            ("unknown", self.unknown),
+        ]
+    }
+}
+
 /// Levels (0-4) for each [`Governance`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -588,6 +624,19 @@ pub struct OpennessLevels {
 }
 
 impl OpennessLevels {
+    /// Each governance with its level, named as in a ruleset, in declaration order: the table
+    /// [`semantics::check`] goes through.
+    pub fn entries(&self) -> [(&'static str, u8); 6] {
+        [
+            ("open_standard", self.open_standard),
+            ("community", self.community),
+            ("foundation", self.foundation),
+            ("company", self.company),
+            ("state", self.state),
+            ("unknown", self.unknown),
+        ]
+    }
+
     /// The level for a governance.
     pub fn level(&self, g: Governance) -> u8 {
         match g {
@@ -738,6 +787,27 @@ mod tests {
         let c: Criterion = serde_json::from_str(r#"{"assessed":{}}"#).unwrap();
         assert_eq!((c.name(), c.roles().len(), c.names_roles()), ("assessed", 0, false));
         assert!(serde_json::from_str::<Criterion>(r#"{"assessed":{"roles":[]}}"#).is_err());
+    }
+
+    #[test]
+    fn level_tables_name_every_field_as_a_ruleset_does() {
+        let j = JurisdictionLevels { home: 0, foreign: 1, extraterritorial: 2, commons: 3, unknown: 4 };
+        let o = OpennessLevels { open_standard: 0, community: 1, foundation: 2, company: 3, state: 4, unknown: 0 };
+        for (json, entries) in [
+            (serde_json::to_value(&j).unwrap(), j.entries().to_vec()),
+            (serde_json::to_value(&o).unwrap(), o.entries().to_vec()),
+        ] {
+            let fields = json.as_object().unwrap();
+            assert_eq!(fields.len(), entries.len());
+            for (name, level) in entries {
+                assert_eq!(fields[name], serde_json::json!(level), "{name}");
+            }
+        }
+        for g in [Governance::OpenStandard, Governance::Community, Governance::Foundation, Governance::Company, Governance::State, Governance::Unknown] {
+            let name = serde_json::to_value(g).unwrap();
+            let by_name = o.entries().iter().find(|(n, _)| *n == name.as_str().unwrap()).map(|(_, l)| *l);
+            assert_eq!(by_name, Some(o.level(g)), "{name}");
+        }
     }
 
     #[test]

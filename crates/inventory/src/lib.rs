@@ -330,7 +330,7 @@ struct CountryCodeSchema(#[schemars(regex(pattern = r"^[A-Z]{2}$"))] String);
 impl CountryCode {
     /// Parses a code: exactly two ASCII upper-case letters.
     pub fn new(code: &str) -> Result<Self, Error> {
-        if code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) {
+        if sovstack_abi::semantics::is_country_code(code) {
             Ok(CountryCode(code.to_string()))
         } else {
             Err(Error::CountryCode(code.to_string()))

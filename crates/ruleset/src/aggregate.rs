@@ -3,6 +3,7 @@
 //! here, so that it is the same whichever plugins ran.
 
 use serde::Serialize;
+use sovstack_abi::semantics::{round, threshold_level, SCORE_DECIMALS, SHARE_DECIMALS};
 use sovstack_abi::{LayerScore, ObjectiveScore, Scoring, ScoringMethod};
 use std::collections::BTreeMap;
 
@@ -34,7 +35,7 @@ pub struct Overall {
 ///   weakest link decides), the overall score the objective-weighted mean over the assessed
 ///   objectives.
 /// * `bloc_balance`: shares, index and score are the means over the scored layers; the level
-///   comes from `level_thresholds`.
+///   comes from `level_thresholds` as it does for a layer (`sovstack_abi::semantics::threshold_level`).
 pub fn aggregate(scoring: &Scoring, layers: &BTreeMap<String, LayerScore>) -> Overall {
     match scoring.method {
         ScoringMethod::SealWeakestLink => seal(scoring, layers),
@@ -53,14 +54,14 @@ fn seal(scoring: &Scoring, layers: &BTreeMap<String, LayerScore>) -> Overall {
             continue;
         }
         let level = found.iter().map(|o| o.level).min().unwrap_or(0);
-        let score = round(found.iter().map(|o| o.score).sum::<f64>() / found.len() as f64, 2);
+        let score = round(found.iter().map(|o| o.score).sum::<f64>() / found.len() as f64, SCORE_DECIMALS);
         weighted += score * objective.weight;
         weights += objective.weight;
         out.level = Some(out.level.map_or(level, |l: u8| l.min(level)));
         out.objectives.insert(objective.id.clone(), ObjectiveScore { level, score });
     }
     if weights > 0.0 {
-        out.score = Some(round(weighted / weights, 2));
+        out.score = Some(round(weighted / weights, SCORE_DECIMALS));
     }
     out
 }
@@ -77,27 +78,18 @@ fn balance(scoring: &Scoring, layers: &BTreeMap<String, LayerScore>) -> Overall 
         }
     }
     for share in out.shares.values_mut() {
-        *share = round(*share, 4);
+        *share = round(*share, SHARE_DECIMALS);
     }
     let indices: Vec<f64> = layers.values().filter_map(|l| l.concentration_index).collect();
     if !indices.is_empty() {
-        out.concentration_index = Some(round(indices.iter().sum::<f64>() / indices.len() as f64, 4));
+        out.concentration_index = Some(round(indices.iter().sum::<f64>() / indices.len() as f64, SHARE_DECIMALS));
     }
-    let score = round(layers.values().map(|l| l.score).sum::<f64>() / n, 2);
+    let score = round(layers.values().map(|l| l.score).sum::<f64>() / n, SCORE_DECIMALS);
     out.score = Some(score);
-    out.level = level_for(scoring, score);
+    out.level = Some(threshold_level(&scoring.level_thresholds, score));
     out
 }
 
-/// The level the thresholds give a score: the highest level whose `min_score` it reaches.
-pub(crate) fn level_for(scoring: &Scoring, score: f64) -> Option<u8> {
-    scoring.level_thresholds.iter().filter(|t| score >= t.min_score).map(|t| t.level).max()
-}
-
-fn round(x: f64, decimals: i32) -> f64 {
-    let f = 10f64.powi(decimals);
-    (x * f).round() / f
-}
 
 #[cfg(test)]
 mod tests {
@@ -161,8 +153,8 @@ mod tests {
             method: ScoringMethod::BlocBalance,
             level_thresholds: vec![
                 LevelThreshold { min_score: 60.0, level: 3 },
-                LevelThreshold { min_score: 0.0, level: 0 },
                 LevelThreshold { min_score: 30.0, level: 2 },
+                LevelThreshold { min_score: 0.0, level: 0 },
             ],
             ..seal_scoring()
         };

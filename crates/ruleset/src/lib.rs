@@ -23,7 +23,7 @@ mod validate;
 
 pub use aggregate::{aggregate, Overall};
 pub use builtin::{builtin, builtin_named, builtin_source, BUILTIN_NAMES};
-pub use validate::Vocabulary;
+pub use validate::{Vocabulary, HOST_REFUSALS};
 
 use sovstack_abi::{Rule, RulesetView, Scoring};
 use sovstack_inventory::DataRef;
@@ -62,12 +62,7 @@ impl ValidRuleset {
     /// The view of the ruleset a plugin evaluating `layer` receives: settings plus that layer's
     /// rules.
     pub fn view_for(&self, layer: &str) -> RulesetView {
-        RulesetView {
-            name: self.name.clone(),
-            version: self.version.clone(),
-            scoring: self.scoring.clone(),
-            rules: self.rules.iter().filter(|r| r.layer == layer).cloned().collect(),
-        }
+        layer_view(&self.name, &self.version, &self.scoring, &self.rules, layer)
     }
 
     /// Name, version and sha256, for the report's list of inputs.
@@ -84,6 +79,45 @@ impl ValidRuleset {
             }
         }
         v
+    }
+}
+
+/// A ruleset file parsed strictly (unknown keys and wrong types are still refused) but not
+/// validated, and what a plugin evaluating each layer would be shown of it: the conformance
+/// corpus's way to put a ruleset that `sovstack ruleset validate` refuses before the plugins, to
+/// check that they refuse it too. Evaluation only ever uses a [`ValidRuleset`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnvalidatedRuleset {
+    raw: RulesetView,
+}
+
+impl UnvalidatedRuleset {
+    /// Parses ruleset text without validating it. `origin` names the file in messages.
+    pub fn from_yaml(origin: &str, text: &str) -> Result<Self, RulesetError> {
+        let raw = parse::parse(origin, text)?;
+        Ok(UnvalidatedRuleset {
+            raw: RulesetView {
+                name: raw.name.value,
+                version: raw.version.value,
+                scoring: raw.scoring.value,
+                rules: raw.rules.value.into_iter().map(|r| r.value).collect(),
+            },
+        })
+    }
+
+    /// The view a plugin evaluating `layer` would receive, as [`ValidRuleset::view_for`] makes it.
+    pub fn view_for(&self, layer: &str) -> RulesetView {
+        layer_view(&self.raw.name, &self.raw.version, &self.raw.scoring, &self.raw.rules, layer)
+    }
+}
+
+/// Settings plus the rules for `layer`, in file order.
+fn layer_view(name: &str, version: &str, scoring: &Scoring, rules: &[Rule], layer: &str) -> RulesetView {
+    RulesetView {
+        name: name.to_string(),
+        version: version.to_string(),
+        scoring: scoring.clone(),
+        rules: rules.iter().filter(|r| r.layer == layer).cloned().collect(),
     }
 }
 

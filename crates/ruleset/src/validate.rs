@@ -1,12 +1,28 @@
 //! Turns a raw ruleset into a [`ValidRuleset`]: every inconsistency is collected (cargo-deny's
 //! `ValidationContext` habit), so a user fixes them all in one round.
+//!
+//! The checks of what the ruleset says are `sovstack_abi::semantics::check`, the very function
+//! every built-in plugin runs on the rules it receives; this module attaches each problem's line
+//! and column and adds the checks no plugin can make ([`HOST_REFUSALS`]): those that need the
+//! knowledge base, and those about the whole file.
 
 use crate::parse::RawRuleset;
 use crate::{Problem, RulesetError, ValidRuleset};
 use serde_saphyr::Spanned;
-use sovstack_abi::{Criterion, ScoringMethod, Severity};
-use sovstack_inventory::{CountryCode, Layer};
-use std::collections::BTreeSet;
+use sovstack_abi::semantics::{self, Place};
+use sovstack_abi::{Layer, RulesetView};
+
+/// The codes `sovstack-ruleset` gives besides `sovstack_abi::semantics::REFUSALS` (which it gives
+/// too), with their meanings. No plugin refuses these: a plugin sees one layer's rules of a
+/// ruleset already parsed, and no knowledge base.
+pub const HOST_REFUSALS: &[(&str, &str)] = &[
+    ("ruleset/syntax", "the file is not YAML, or not a ruleset's shape (an unknown key, a wrong type)"),
+    ("ruleset/unknown-builtin", "no built-in ruleset has that name"),
+    ("ruleset/no-rules", "the ruleset has no rule"),
+    ("ruleset/unknown-layer", "a rule names a layer that does not exist"),
+    ("ruleset/unknown-bloc", "a bloc the knowledge base does not know"),
+    ("ruleset/unknown-country", "a country the knowledge base does not know"),
+];
 
 /// The bloc ids and country codes a ruleset may name. Empty lists are not checked (the
 /// knowledge base supplies them in the CLI).
@@ -42,19 +58,13 @@ impl Ctx<'_> {
         }
     }
 
+    /// Countries of the right form the knowledge base does not know (the form is
+    /// `semantics::check`'s).
     fn check_countries<T>(&mut self, at: &Spanned<T>, what: &str, countries: &[String]) {
         for c in countries {
-            if CountryCode::new(c).is_err() {
-                self.push(at, "ruleset/bad-country", format!("{what} names `{c}`, which is not an ISO 3166-1 alpha-2 code"));
-            } else if !self.vocabulary.countries.is_empty() && !self.vocabulary.countries.contains(c) {
+            if semantics::is_country_code(c) && !self.vocabulary.countries.is_empty() && !self.vocabulary.countries.contains(c) {
                 self.push(at, "ruleset/unknown-country", format!("{what} names country `{c}`, which the knowledge base does not know"));
             }
-        }
-    }
-
-    fn check_level<T>(&mut self, at: &Spanned<T>, what: &str, level: u8) {
-        if level > 4 {
-            self.push(at, "ruleset/bad-level", format!("{what} is {level}; levels run from 0 to 4"));
         }
     }
 }
@@ -67,17 +77,41 @@ pub(crate) fn validate(
 ) -> Result<ValidRuleset, RulesetError> {
     let mut cx = Ctx { problems: Vec::new(), vocabulary };
 
-    let name = &raw.name.value;
-    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        cx.push(&raw.name, "ruleset/bad-name", format!("name `{name}` must be kebab-case (a-z, 0-9, -)"));
+    let view = RulesetView {
+        name: raw.name.value.clone(),
+        version: raw.version.value.clone(),
+        scoring: raw.scoring.value.clone(),
+        rules: raw.rules.value.iter().map(|r| r.value.clone()).collect(),
+    };
+    for p in semantics::check(&view) {
+        let (line, column) = match p.place {
+            Place::Name => (raw.name.referenced.line(), raw.name.referenced.column()),
+            Place::Version => (raw.version.referenced.line(), raw.version.referenced.column()),
+            Place::Scoring => (raw.scoring.referenced.line(), raw.scoring.referenced.column()),
+            Place::Rule(i) => raw.rules.value.get(i).map_or((0, 0), |r| (r.referenced.line(), r.referenced.column())),
+        };
+        cx.problems.push(Problem { code: p.refusal.code(), line, column, message: p.message });
     }
-    if raw.version.value.trim().is_empty() {
-        cx.push(&raw.version, "ruleset/bad-version", "version must not be empty".into());
+    let s = &raw.scoring.value;
+    for p in &s.poles {
+        cx.check_countries(&raw.scoring, &format!("pole `{}`", p.id), &p.countries);
+        cx.check_blocs(&raw.scoring, &format!("pole `{}`", p.id), &p.blocs);
     }
-    check_scoring(&mut cx, &raw);
-    check_rules(&mut cx, &raw);
+    cx.check_blocs(&raw.scoring, "home_blocs", &s.home_blocs);
+    cx.check_countries(&raw.scoring, "home_countries", &s.home_countries);
+    if raw.rules.value.is_empty() {
+        cx.push(&raw.rules, "ruleset/no-rules", "a ruleset needs at least one rule".into());
+    }
+    for at in &raw.rules.value {
+        let r = &at.value;
+        if Layer::from_id(&r.layer).is_none() {
+            let ids: Vec<&str> = Layer::ALL.iter().map(|l| l.id()).collect();
+            cx.push(at, "ruleset/unknown-layer", format!("rule `{}` names layer `{}` (layers: {})", r.id, r.layer, ids.join(", ")));
+        }
+    }
 
     if !cx.problems.is_empty() {
+        // Stable: problems at the same place keep the order of the checks.
         cx.problems.sort_by_key(|p| (p.line, p.column));
         return Err(RulesetError::Invalid { origin: origin.to_string(), problems: cx.problems });
     }
@@ -93,166 +127,6 @@ pub(crate) fn validate(
         rules: raw.rules.value.into_iter().map(|r| r.value).collect(),
         sha256: hex::encode(sha2::Sha256::digest(text.as_bytes())),
     })
-}
-
-fn check_scoring(cx: &mut Ctx, raw: &RawRuleset) {
-    let at = &raw.scoring;
-    let s = &at.value;
-    match s.method {
-        ScoringMethod::SealWeakestLink => {
-            if s.objectives.is_empty() {
-                cx.push(at, "ruleset/missing-objectives", "seal_weakest_link needs `objectives` with their weights".into());
-            }
-            if s.home_blocs.is_empty() && s.home_countries.is_empty() {
-                cx.push(at, "ruleset/missing-home", "seal_weakest_link needs `home_blocs` or `home_countries`: what counts as home".into());
-            }
-            for (key, empty) in [
-                ("poles", s.poles.is_empty()),
-                ("level_thresholds", s.level_thresholds.is_empty()),
-                ("commons_credit", s.commons_credit == 0.0),
-            ] {
-                if !empty {
-                    cx.push(at, "ruleset/misplaced-setting", format!("`{key}` applies to bloc_balance, not seal_weakest_link (the weakest objective decides the level)"));
-                }
-            }
-        }
-        ScoringMethod::BlocBalance => {
-            if s.poles.is_empty() {
-                cx.push(at, "ruleset/missing-poles", "bloc_balance needs `poles`: the powers whose shares are measured".into());
-            }
-            if s.level_thresholds.is_empty() {
-                cx.push(at, "ruleset/missing-thresholds", "bloc_balance needs `level_thresholds`".into());
-            } else if !s.level_thresholds.iter().any(|t| t.min_score <= 0.0) {
-                cx.push(at, "ruleset/incomplete-thresholds", "`level_thresholds` must include `min_score: 0` so that every score gets a level".into());
-            }
-            if !(0.0..=1.0).contains(&s.commons_credit) {
-                cx.push(at, "ruleset/bad-commons-credit", format!("commons_credit is {}; it must lie in 0..1", s.commons_credit));
-            }
-            for (key, empty) in [
-                ("objectives", s.objectives.is_empty()),
-                ("home_blocs", s.home_blocs.is_empty()),
-                ("home_countries", s.home_countries.is_empty()),
-            ] {
-                if !empty {
-                    cx.push(at, "ruleset/misplaced-setting", format!("`{key}` applies to seal_weakest_link, not bloc_balance"));
-                }
-            }
-        }
-    }
-    let mut seen = BTreeSet::new();
-    for o in &s.objectives {
-        if !seen.insert(o.id.as_str()) {
-            cx.push(at, "ruleset/duplicate-objective", format!("objective `{}` is declared twice", o.id));
-        }
-        // Written so that NaN fails too (NaN > 0.0 is false).
-        if !o.weight.is_finite() || o.weight <= 0.0 {
-            cx.push(at, "ruleset/bad-weight", format!("objective `{}` has weight {}; weights must be positive", o.id, o.weight));
-        }
-    }
-    let mut seen = BTreeSet::new();
-    for p in &s.poles {
-        if !seen.insert(p.id.as_str()) {
-            cx.push(at, "ruleset/duplicate-pole", format!("pole `{}` is declared twice", p.id));
-        }
-        if p.countries.is_empty() && p.blocs.is_empty() {
-            cx.push(at, "ruleset/empty-pole", format!("pole `{}` holds no country and no bloc", p.id));
-        }
-        cx.check_countries(at, &format!("pole `{}`", p.id), &p.countries);
-        cx.check_blocs(at, &format!("pole `{}`", p.id), &p.blocs);
-    }
-    for t in &s.level_thresholds {
-        cx.check_level(at, "a level threshold's level", t.level);
-    }
-    cx.check_blocs(at, "home_blocs", &s.home_blocs);
-    cx.check_countries(at, "home_countries", &s.home_countries);
-}
-
-fn check_rules(cx: &mut Ctx, raw: &RawRuleset) {
-    let method = raw.scoring.value.method;
-    let objectives: Vec<&str> = raw.scoring.value.objectives.iter().map(|o| o.id.as_str()).collect();
-    if raw.rules.value.is_empty() {
-        cx.push(&raw.rules, "ruleset/no-rules", "a ruleset needs at least one rule".into());
-    }
-    let mut ids = BTreeSet::new();
-    for at in &raw.rules.value {
-        let r = &at.value;
-        let what = format!("rule `{}`", r.id);
-        if !ids.insert(r.id.as_str()) {
-            cx.push(at, "ruleset/duplicate-rule", format!("{what} is declared twice"));
-        }
-        if let Some(layer) = Layer::from_id(&r.layer) {
-            let known: Vec<&str> = layer.roles().iter().map(|role| role.as_str()).collect();
-            if r.criterion.names_roles() && r.criterion.roles().is_empty() {
-                cx.push(at, "ruleset/no-roles", format!("{what} names no role to judge"));
-            }
-            for role in r.criterion.roles() {
-                if !known.contains(&role.as_str()) {
-                    cx.push(at, "ruleset/unknown-role", format!("{what} names role `{role}`, which layer `{}` has no actor in (roles: {})", r.layer, known.join(", ")));
-                }
-            }
-        } else {
-            let ids: Vec<&str> = Layer::ALL.iter().map(|l| l.id()).collect();
-            cx.push(at, "ruleset/unknown-layer", format!("{what} names layer `{}` (layers: {})", r.layer, ids.join(", ")));
-        }
-        if !r.weight.is_finite() || r.weight <= 0.0 {
-            cx.push(at, "ruleset/bad-weight", format!("{what} has weight {}; weights must be positive", r.weight));
-        }
-        match (method, &r.objective) {
-            (ScoringMethod::SealWeakestLink, None) => {
-                cx.push(at, "ruleset/missing-objective", format!("{what} needs an `objective` (one of {})", objectives.join(", ")))
-            }
-            (ScoringMethod::SealWeakestLink, Some(o)) if !objectives.contains(&o.as_str()) => {
-                cx.push(at, "ruleset/unknown-objective", format!("{what} names objective `{o}`, which `scoring.objectives` does not declare"))
-            }
-            (ScoringMethod::BlocBalance, Some(_)) => {
-                cx.push(at, "ruleset/misplaced-setting", format!("{what} names an objective, which bloc_balance does not use"))
-            }
-            _ => {}
-        }
-        match &r.criterion {
-            Criterion::Jurisdiction { levels, pass_level, .. } => {
-                for (k, v) in [
-                    ("home", levels.home),
-                    ("foreign", levels.foreign),
-                    ("extraterritorial", levels.extraterritorial),
-                    ("commons", levels.commons),
-                    ("unknown", levels.unknown),
-                ] {
-                    cx.check_level(at, &format!("{what}'s `{k}` level"), v);
-                }
-                cx.check_level(at, &format!("{what}'s pass_level"), *pass_level);
-            }
-            Criterion::Openness { levels, pass_level, .. } => {
-                for (k, v) in [
-                    ("open_standard", levels.open_standard),
-                    ("community", levels.community),
-                    ("foundation", levels.foundation),
-                    ("company", levels.company),
-                    ("state", levels.state),
-                    ("unknown", levels.unknown),
-                ] {
-                    cx.check_level(at, &format!("{what}'s `{k}` level"), v);
-                }
-                cx.check_level(at, &format!("{what}'s pass_level"), *pass_level);
-            }
-            Criterion::Concentration { max_share, max_index, .. } => {
-                for (k, v) in [("max_share", max_share), ("max_index", max_index)] {
-                    if !(*v > 0.0 && *v <= 1.0) {
-                        cx.push(at, "ruleset/bad-threshold", format!("{what}'s {k} is {v}; it must lie in (0, 1]"));
-                    }
-                }
-            }
-            Criterion::KnownAttribution { .. } => {}
-            // A service that could not be assessed is never a mere remark: such a finding would
-            // vanish among the informational ones and read like a pass.
-            Criterion::Assessed {} if r.severity < Severity::Low => cx.push(
-                at,
-                "ruleset/bad-severity",
-                format!("{what} reports items that could not be assessed; its severity must be low or higher, not {}", r.severity.as_str()),
-            ),
-            Criterion::Assessed {} => {}
-        }
-    }
 }
 
 #[cfg(test)]
@@ -323,6 +197,56 @@ mod tests {
         assert!(EU.contains(rule));
         let text = EU.replace(rule, &rule.replace("medium", "info"));
         assert_eq!(problems(&text, &Vocabulary::default()), [("ruleset/bad-severity".to_string(), line_of(&text, "id: eu.network.assessed"))]);
+    }
+
+    const NA: &str = include_str!("../../../rulesets/non-aligned.yaml");
+
+    #[test]
+    fn the_plugins_checks_are_reported_at_their_place() {
+        // Thresholds out of order, at `scoring`; a role twice and a pole named `other`.
+        let text = NA
+            .replace("    - { min_score: 60, level: 3 }\n    - { min_score: 40, level: 2 }", "    - { min_score: 40, level: 2 }\n    - { min_score: 60, level: 3 }")
+            .replace("roles: [isa_owner, core_designer]", "roles: [isa_owner, core_designer, isa_owner]")
+            .replace("{ id: IN, name: India, countries: [IN] }", "{ id: other, name: India, countries: [IN] }");
+        let got = problems(&text, &Vocabulary::default());
+        let scoring = line_of(&text, "method: bloc_balance");
+        assert_eq!(
+            got,
+            [
+                ("ruleset/threshold-order".to_string(), scoring),
+                ("ruleset/reserved-pole".to_string(), scoring),
+                ("ruleset/duplicate-role".to_string(), line_of(&text, "id: na.processor.attribution-known")),
+            ]
+        );
+        // What the plugins accept, validate accepts: weights of 0 and limits of 0.
+        let text = NA.replacen("weight: 1", "weight: 0", 1).replacen("max_share: 0.5", "max_share: 0", 1).replacen("max_index: 0.25", "max_index: 0", 1);
+        assert_eq!(problems(&text, &Vocabulary::default()), []);
+    }
+
+    #[test]
+    fn every_code_this_crate_gives_is_declared_once() {
+        use sovstack_abi::semantics::REFUSALS;
+        let shared: Vec<&str> = REFUSALS.iter().map(|(code, _)| *code).collect();
+        for (code, meaning) in crate::HOST_REFUSALS {
+            assert!(!shared.contains(code), "{code} is the ABI's (sovstack_abi::semantics::REFUSALS)");
+            assert!(code.starts_with("ruleset/") && !meaning.is_empty() && !meaning.contains('\n'), "{code}");
+        }
+        let declared = |code: &str| shared.contains(&code) || crate::HOST_REFUSALS.iter().any(|(c, _)| *c == code);
+        for (file, source) in [
+            ("lib.rs", include_str!("lib.rs")),
+            ("parse.rs", include_str!("parse.rs")),
+            ("validate.rs", include_str!("validate.rs")),
+            ("builtin.rs", include_str!("builtin.rs")),
+            ("aggregate.rs", include_str!("aggregate.rs")),
+        ] {
+            for (i, _) in source.match_indices("\"ruleset/") {
+                let code: String = source[i + 1..].chars().take_while(|c| *c != '"').collect();
+                if code == "ruleset/" {
+                    continue; // this test's own needle
+                }
+                assert!(declared(&code), "{file}: `{code}` is used but declared in no list");
+            }
+        }
     }
 
     #[test]

@@ -94,9 +94,9 @@ mod tests {
         let v = call(request("os", json!([])));
         assert_eq!(
             v["error"],
-            "the network plugin does not evaluate layer `os` (it evaluates: network)"
+            "request/wrong-layer: the network plugin does not evaluate layer `os` (it evaluates: network)"
         );
         let v = call(request("network", json!([jurisdiction("r", "SOV-2", json!(["steward"]))])));
-        assert_eq!(v["error"], "rule r: role `steward` is unknown to the network plugin (it knows: network_operator, cloud_provider, dns_provider, location)");
+        assert_eq!(v["error"], "ruleset/unknown-role: rule `r` names role `steward`, which layer `network` has no actor in (roles: network_operator, cloud_provider, dns_provider, location)");
     }
 }

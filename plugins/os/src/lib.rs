@@ -42,7 +42,8 @@ mod tests {
                           {"id": "CN", "name": "China", "countries": ["CN"]},
                           {"id": "EU", "name": "European Union", "blocs": ["EU"]}],
                 "level_thresholds": [{"min_score": 80.0, "level": 4}, {"min_score": 60.0, "level": 3},
-                                     {"min_score": 40.0, "level": 2}, {"min_score": 20.0, "level": 1}]}},
+                                     {"min_score": 40.0, "level": 2}, {"min_score": 20.0, "level": 1},
+                                     {"min_score": 0.0, "level": 0}]}},
             "items": [{
                 "id": "os", "label": "Ubuntu 24.04 LTS",
                 "actors": [
@@ -90,11 +91,11 @@ mod tests {
         let v = call(request("processor", json!([])));
         assert_eq!(
             v["error"],
-            "the os plugin does not evaluate layer `processor` (it evaluates: os)"
+            "request/wrong-layer: the os plugin does not evaluate layer `processor` (it evaluates: os)"
         );
         let mut rules = concentration();
         rules[0]["criterion"]["concentration"]["roles"] = json!(["foundry"]);
         let v = call(request("os", rules));
-        assert_eq!(v["error"], "rule na.os.concentration: role `foundry` is unknown to the os plugin (it knows: steward, lineage, kernel)");
+        assert_eq!(v["error"], "ruleset/unknown-role: rule `na.os.concentration` names role `foundry`, which layer `os` has no actor in (roles: steward, lineage, kernel)");
     }
 }

@@ -124,7 +124,7 @@ mod tests {
             "open_standard": 4, "community": 4, "foundation": 3, "company": 1, "state": 1, "unknown": 0}}})
         )]);
         let v = call(request(seal(), rules));
-        assert_eq!(v["error"], "rule r1: role `steward` is unknown to the processor plugin (it knows: isa_owner, core_designer, soc_vendor, foundry)");
+        assert_eq!(v["error"], "ruleset/unknown-role: rule `r1` names role `steward`, which layer `processor` has no actor in (roles: isa_owner, core_designer, soc_vendor, foundry)");
         assert_eq!(v["findings"], json!([]));
     }
 }

@@ -9,6 +9,7 @@
 //! that the plugin refuses becomes an [`EvaluateResponse`] whose `error` says why; only a broken
 //! host contract (a negative length) traps. Judging itself lives in [`crate::judge`].
 
+use crate::abi::semantics::RequestRefusal;
 use crate::abi::{EvaluateRequest, EvaluateResponse, PluginInfo, ABI_VERSION};
 
 /// A plugin's evaluate function, as [`crate::export_plugin!`] receives it.
@@ -29,9 +30,13 @@ pub fn info_json(info: &PluginInfo) -> Vec<u8> {
 /// of `sovstack_evaluate` except memory. Always returns a JSON [`EvaluateResponse`].
 pub fn evaluate_json(input: &[u8], evaluate: EvaluateFn) -> Vec<u8> {
     let response = match serde_json::from_slice::<EvaluateRequest>(input) {
-        Err(e) => error_response(format!("invalid request: {e}")),
+        Err(e) => error_response(format!(
+            "{}: invalid request: {e}",
+            RequestRefusal::BadRequest.code()
+        )),
         Ok(request) if request.abi_version != ABI_VERSION => error_response(format!(
-            "request speaks ABI version {}, this plugin speaks version {ABI_VERSION}",
+            "{}: request speaks ABI version {}, this plugin speaks version {ABI_VERSION}",
+            RequestRefusal::AbiVersion.code(),
             request.abi_version
         )),
         Ok(request) => match evaluate(&request) {
@@ -160,25 +165,25 @@ mod tests {
                 "empty",
                 Vec::new(),
                 ok,
-                "invalid request: EOF while parsing",
+                "request/malformed: invalid request: EOF while parsing",
             ),
             (
                 "not json",
                 b"\xff\x00".to_vec(),
                 ok,
-                "invalid request: expected value",
+                "request/malformed: invalid request: expected value",
             ),
             (
                 "wrong shape",
                 br#"{"abi_version":1}"#.to_vec(),
                 ok,
-                "invalid request: missing field",
+                "request/malformed: invalid request: missing field",
             ),
             (
                 "other abi",
                 request(ABI_VERSION + 1),
                 ok,
-                "request speaks ABI version 2",
+                "request/abi-version: request speaks ABI version 2",
             ),
         ];
         for (name, input, f, error) in cases {

@@ -99,7 +99,8 @@ mod tests {
                       {"id": "CN", "name": "China", "countries": ["CN"]},
                       {"id": "EU", "name": "European Union", "blocs": ["EU"]}],
             "level_thresholds": [{"min_score": 75.0, "level": 4}, {"min_score": 50.0, "level": 3},
-                                 {"min_score": 25.0, "level": 2}, {"min_score": 10.0, "level": 1}]}})
+                                 {"min_score": 25.0, "level": 2}, {"min_score": 10.0, "level": 1},
+                                 {"min_score": 0.0, "level": 0}]}})
     }
 
     fn eu(rules: Value) -> Value {
@@ -271,18 +272,18 @@ mod tests {
         let v = call(request("network", eu(json!([])), compilers()));
         assert_eq!(
             v["error"],
-            "the toolchain plugin does not evaluate layer `network` (it evaluates: toolchain)"
+            "request/wrong-layer: the toolchain plugin does not evaluate layer `network` (it evaluates: toolchain)"
         );
         let mut rule = jurisdiction();
         rule["criterion"]["jurisdiction"]["roles"] = json!(["compiler", "steward"]);
         let v = call(request("toolchain", eu(json!([rule])), compilers()));
-        assert_eq!(v["error"], "rule eu.toolchain.compiler-jurisdiction: role `steward` is unknown to the toolchain plugin (it knows: compiler, linker, libc, runtime)");
+        assert_eq!(v["error"], "ruleset/unknown-role: rule `eu.toolchain.compiler-jurisdiction` names role `steward`, which layer `toolchain` has no actor in (roles: compiler, linker, libc, runtime)");
         let mut items = compilers();
         items[2]["weight"] = json!(-8.0);
         let v = call(request("toolchain", eu(json!([])), items));
         assert_eq!(
             v["error"],
-            "item compiler/msvc/19: the weight is -8; weights are finite and not negative"
+            "request/bad-item-weight: item compiler/msvc/19: the weight is -8; weights are finite and not negative"
         );
     }
 }

@@ -10,8 +10,9 @@ use super::criteria::finding;
 use super::round;
 use crate::abi::{AttributedItem, Finding, Pole, Rule};
 
-/// The keys of [`Shares::to_map`] besides the pole ids; a pole may not take one of them.
-pub(crate) const RESERVED_SHARES: [&str; 3] = ["commons", "other", "unknown"];
+/// The keys of [`Shares::to_map`] besides the pole ids; a pole may not take one of them
+/// (`ruleset/reserved-pole`).
+use crate::abi::semantics::RESERVED_SHARES;
 
 /// Shares of a layer's control, each 0..1, summing to 1, as measured (not rounded).
 #[derive(Debug, Clone, PartialEq)]

@@ -27,13 +27,10 @@ pub const CRITERIA: [&str; 5] = [
     "assessed",
 ];
 
-/// `x` rounded to `decimals` places, half away from zero. Scores are reported to two decimals,
-/// shares and the index to four (`sovstack-abi`, "Scoring"), and limits are compared with the
-/// reported values, so a share of exactly two thirds equals a limit written `0.6667`.
-pub(crate) fn round(x: f64, decimals: i32) -> f64 {
-    let scale = 10f64.powi(decimals);
-    (x * scale).round() / scale
-}
+/// Scores are reported to two decimals, shares and the index to four (`sovstack-abi`,
+/// "Scoring"), and limits are compared with the reported values, so a share of exactly two thirds
+/// equals a limit written `0.6667`. One rounding for host and plugins.
+pub(crate) use crate::abi::semantics::round;
 
 /// Judges one layer under one ruleset for `plugin`.
 pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateResponse, String> {
@@ -174,6 +171,12 @@ mod tests {
                    "max_share": 0.5, "max_index": 0.4}}})
     }
 
+    /// Under seal_weakest_link every rule names an objective.
+    fn with_objective(mut rule: Value) -> Value {
+        rule["objective"] = json!("SOV-5");
+        rule
+    }
+
     fn request(ruleset: Value, items: Value) -> EvaluateRequest {
         serde_json::from_value(json!({"abi_version": ABI_VERSION, "layer": "processor",
                                       "ruleset": ruleset, "items": items}))
@@ -228,7 +231,8 @@ mod tests {
                       {"id": "CN", "name": "China", "countries": ["CN"]},
                       {"id": "EU", "name": "European Union", "blocs": ["EU"]}],
             "level_thresholds": [{"min_score": 75.0, "level": 4}, {"min_score": 50.0, "level": 3},
-                                 {"min_score": 25.0, "level": 2}, {"min_score": 10.0, "level": 1}]
+                                 {"min_score": 25.0, "level": 2}, {"min_score": 10.0, "level": 1},
+                                 {"min_score": 0.0, "level": 0}]
         }, "rules": [concentration_rule()]});
         let got = evaluate(
             &PROCESSOR,
@@ -270,7 +274,8 @@ mod tests {
             "method": "bloc_balance", "commons_credit": 0.5,
             "poles": [{"id": "US", "name": "United States", "countries": ["US"]},
                       {"id": "CN", "name": "China", "countries": ["CN"]}],
-            "level_thresholds": [{"min_score": 50.0, "level": 3}, {"min_score": 20.0, "level": 1}]
+            "level_thresholds": [{"min_score": 50.0, "level": 3}, {"min_score": 20.0, "level": 1},
+                                 {"min_score": 0.0, "level": 0}]
         }, "rules": [concentration_rule()]});
         let weighed_request = request(ruleset.clone(), us_cn_items(3.0, 1.0));
         let got = evaluate(&PROCESSOR, &weighed_request).unwrap();
@@ -341,19 +346,19 @@ mod tests {
         let cases: Vec<(&[f64], &str)> = vec![
             (
                 &[1.0, -1.0],
-                "item cn: the weight is -1; weights are finite and not negative",
+                "request/bad-item-weight: item cn: the weight is -1; weights are finite and not negative",
             ),
             (
                 &[f64::NAN, 1.0],
-                "item us: the weight is NaN; weights are finite and not negative",
+                "request/bad-item-weight: item us: the weight is NaN; weights are finite and not negative",
             ),
             (
                 &[1.0, f64::INFINITY],
-                "item cn: the weight is inf; weights are finite and not negative",
+                "request/bad-item-weight: item cn: the weight is inf; weights are finite and not negative",
             ),
             (
                 &[f64::MAX, f64::MAX],
-                "the item weights of layer processor add up to infinity; their sum must be finite",
+                "request/bad-item-weight: the item weights of layer processor add up to infinity; their sum must be finite",
             ),
         ];
         for (weights, want) in cases {
@@ -364,7 +369,7 @@ mod tests {
         let req = request(eu_ruleset(json!([])), json!([weighed(amd_epyc(), -0.5)]));
         assert_eq!(
             evaluate(&PROCESSOR, &req),
-            Err("item cpu0: the weight is -0.5; weights are finite and not negative".to_string())
+            Err("request/bad-item-weight: item cpu0: the weight is -0.5; weights are finite and not negative".to_string())
         );
     }
 
@@ -409,7 +414,7 @@ mod tests {
             jurisdiction_rule(),
             openness_rule(),
             attribution_rule(),
-            concentration_rule()
+            with_objective(concentration_rule())
         ]);
         let got = evaluate(&PROCESSOR, &request(eu_ruleset(rules), json!([]))).unwrap();
         assert_eq!(got, EvaluateResponse::default());
@@ -433,46 +438,48 @@ mod tests {
         let lv = "/criterion/jurisdiction/levels";
         let cases: Vec<(&str, &Plugin, EvaluateRequest, &str)> = vec![
             ("unsupported criterion", &NARROW, with(jr()),
-             "rule eu.processor.designer-jurisdiction: criterion `jurisdiction` is not supported by the narrow plugin (it supports: known_attribution)"),
+             "request/unsupported-criterion: rule `eu.processor.designer-jurisdiction`: criterion `jurisdiction` is not supported by the narrow plugin (it supports: known_attribution)"),
             ("unknown role", &PROCESSOR, with(patch(jr(), "/criterion/jurisdiction/roles", json!(["core_designer", "kernel"]))),
-             "rule eu.processor.designer-jurisdiction: role `kernel` is unknown to the processor plugin (it knows: isa_owner, core_designer, soc_vendor, foundry)"),
+             "ruleset/unknown-role: rule `eu.processor.designer-jurisdiction` names role `kernel`, which layer `processor` has no actor in (roles: isa_owner, core_designer, soc_vendor, foundry)"),
             ("no role", &PROCESSOR, with(patch(jr(), "/criterion/jurisdiction/roles", json!([]))),
-             "rule eu.processor.designer-jurisdiction: names no role"),
+             "ruleset/no-roles: rule `eu.processor.designer-jurisdiction` names no role to judge"),
             ("role twice", &PROCESSOR, with(patch(jr(), "/criterion/jurisdiction/roles", json!(["foundry", "foundry"]))),
-             "rule eu.processor.designer-jurisdiction: role `foundry` is named twice"),
+             "ruleset/duplicate-role: rule `eu.processor.designer-jurisdiction` names role `foundry` twice"),
             ("other layer", &PROCESSOR, with(patch(jr(), "/layer", json!("os"))),
-             "rule eu.processor.designer-jurisdiction: is for layer `os`, not `processor`"),
+             "request/wrong-layer: rule `eu.processor.designer-jurisdiction` is for layer `os`, not `processor`"),
             ("level above 4", &PROCESSOR, with(patch(jr(), &format!("{lv}/home"), json!(5))),
-             "rule eu.processor.designer-jurisdiction: the home level is 5, but levels run from 0 to 4"),
+             "ruleset/bad-level: rule `eu.processor.designer-jurisdiction`'s `home` level is 5; levels run from 0 to 4"),
             ("pass level above 4", &PROCESSOR, with(patch(jr(), "/criterion/jurisdiction/pass_level", json!(9))),
-             "rule eu.processor.designer-jurisdiction: pass_level is 9, but levels run from 0 to 4"),
+             "ruleset/bad-level: rule `eu.processor.designer-jurisdiction`'s pass_level is 9; levels run from 0 to 4"),
             ("openness level above 4", &PROCESSOR, with(patch(openness_rule(), "/criterion/openness/levels/state", json!(7))),
-             "rule eu.processor.isa-openness: the state level is 7, but levels run from 0 to 4"),
+             "ruleset/bad-level: rule `eu.processor.isa-openness`'s `state` level is 7; levels run from 0 to 4"),
             ("negative weight", &PROCESSOR, with(patch(jr(), "/weight", json!(-1.0))),
-             "rule eu.processor.designer-jurisdiction: the weight is -1; weights are finite and not negative"),
-            ("share above 1", &PROCESSOR, with(patch(concentration_rule(), "/criterion/concentration/max_share", json!(1.5))),
-             "rule na.processor.concentration: max_share is 1.5, outside 0..1"),
-            ("index below 0", &PROCESSOR, with(patch(concentration_rule(), "/criterion/concentration/max_index", json!(-0.1))),
-             "rule na.processor.concentration: max_index is -0.1, outside 0..1"),
+             "ruleset/bad-weight: rule `eu.processor.designer-jurisdiction` has weight -1; weights are finite and not negative"),
+            ("share above 1", &PROCESSOR, with(with_objective(patch(concentration_rule(), "/criterion/concentration/max_share", json!(1.5)))),
+             "ruleset/bad-threshold: rule `na.processor.concentration`'s max_share is 1.5; it must lie in 0..1"),
             ("no objective", &PROCESSOR, with(patch(jr(), "/objective", Value::Null)),
-             "rule eu.processor.designer-jurisdiction: gives levels under seal_weakest_link but names no objective"),
+             "ruleset/missing-objective: rule `eu.processor.designer-jurisdiction` needs an `objective` (one of SOV-1, SOV-5)"),
             ("undeclared objective", &PROCESSOR, with(patch(attribution_rule(), "/objective", json!("SOV-9"))),
-             "rule eu.processor.known: names objective SOV-9, which the ruleset's scoring does not declare"),
+             "ruleset/unknown-objective: rule `eu.processor.known` names objective `SOV-9`, which `scoring.objectives` does not declare"),
             ("rule twice", &PROCESSOR, request(eu_ruleset(json!([jr(), jr()])), json!([])),
-             "rule eu.processor.designer-jurisdiction appears twice"),
+             "ruleset/duplicate-rule: rule `eu.processor.designer-jurisdiction` is declared twice"),
             ("item twice", &PROCESSOR, request(eu_ruleset(json!([])), json!([amd_epyc(), amd_epyc()])),
-             "item cpu0 appears twice in layer processor"),
+             "request/duplicate-item: item cpu0 appears twice in layer processor"),
         ];
         for (name, plugin, req, want) in cases {
             assert_eq!(evaluate(plugin, &req), Err(want.to_string()), "{name}");
         }
+        // What validate accepts, the plugin accepts: weights of 0, limits of 0.
+        let zero = with_objective(patch(patch(concentration_rule(), "/weight", json!(0.0)), "/criterion/concentration/max_share", json!(0.0)));
+        assert!(evaluate(&PROCESSOR, &with(zero)).is_ok());
     }
 
     #[test]
     fn refusals_of_scoring_and_layer() {
         let base = || {
-            json!({"method": "bloc_balance", "poles": [], "commons_credit": 0.5,
-                             "objectives": [], "level_thresholds": []})
+            json!({"method": "bloc_balance", "commons_credit": 0.5,
+                   "poles": [{"id": "US", "name": "u", "countries": ["US"]}],
+                   "level_thresholds": [{"min_score": 50.0, "level": 2}, {"min_score": 0.0, "level": 0}]})
         };
         let with = |key: &str, value: Value| {
             let mut scoring = base();
@@ -482,45 +489,42 @@ mod tests {
                 json!([]),
             )
         };
+        assert!(evaluate(&PROCESSOR, &with("commons_credit", json!(0.5))).is_ok());
         let cases: Vec<(&str, EvaluateRequest, &str)> = vec![
             (
                 "reserved pole",
-                with("poles", json!([{"id": "commons", "name": "c"}])),
-                "ruleset na: pole id `commons` is reserved for a share of its own",
+                with("poles", json!([{"id": "commons", "name": "c", "countries": ["CH"]}])),
+                "ruleset/reserved-pole: pole `commons` takes the name of a share of its own (commons, other and unknown are reported besides the poles)",
             ),
             (
                 "pole twice",
-                with(
-                    "poles",
-                    json!([{"id": "US", "name": "u"}, {"id": "US", "name": "u"}]),
-                ),
-                "ruleset na: pole US is declared twice",
+                with("poles", json!([{"id": "US", "name": "u", "countries": ["US"]}, {"id": "US", "name": "u", "countries": ["US"]}])),
+                "ruleset/duplicate-pole: pole `US` is declared twice",
             ),
             (
                 "credit above 1",
                 with("commons_credit", json!(2.0)),
-                "ruleset na: commons_credit is 2, outside 0..1",
+                "ruleset/bad-commons-credit: commons_credit is 2; it must lie in 0..1",
             ),
             (
                 "threshold level",
-                with("level_thresholds", json!([{"min_score": 10.0, "level": 6}])),
-                "ruleset na: a level threshold's level is 6, but levels run from 0 to 4",
+                with("level_thresholds", json!([{"min_score": 10.0, "level": 6}, {"min_score": 0.0, "level": 0}])),
+                "ruleset/bad-level: the level of the threshold at min_score 10 is 6; levels run from 0 to 4",
             ),
             (
-                "objective twice",
-                with(
-                    "objectives",
-                    json!([{"id": "S", "name": "s", "weight": 1.0}, {"id": "S", "name": "s", "weight": 1.0}]),
-                ),
-                "ruleset na: objective S is declared twice",
+                "thresholds out of order",
+                with("level_thresholds", json!([{"min_score": 0.0, "level": 0}, {"min_score": 50.0, "level": 2}])),
+                "ruleset/threshold-order: the threshold {min_score: 50, level: 2} follows {min_score: 0, level: 0}; list level_thresholds from the highest min_score and level down, each lower than the one before (the first threshold a score reaches gives its level)",
             ),
             (
-                "objective weight",
-                with(
-                    "objectives",
-                    json!([{"id": "S", "name": "s", "weight": -2.0}]),
-                ),
-                "ruleset na: the weight of objective S is -2; weights are finite and not negative",
+                "thresholds not ending at 0",
+                with("level_thresholds", json!([{"min_score": 50.0, "level": 2}])),
+                "ruleset/incomplete-thresholds: `level_thresholds` must end with `min_score: 0` so that every score gets a level",
+            ),
+            (
+                "objective of the other method",
+                with("objectives", json!([{"id": "S", "name": "s", "weight": 1.0}])),
+                "ruleset/misplaced-setting: `objectives` applies to seal_weakest_link, not bloc_balance",
             ),
         ];
         for (name, req, want) in cases {
@@ -531,7 +535,7 @@ mod tests {
         assert_eq!(
             evaluate(&PROCESSOR, &os),
             Err(
-                "the processor plugin does not evaluate layer `os` (it evaluates: processor)"
+                "request/wrong-layer: the processor plugin does not evaluate layer `os` (it evaluates: processor)"
                     .to_string()
             )
         );

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::concentration::Shares;
 use super::round;
+use crate::abi::semantics::threshold_level;
 use crate::abi::{AttributedItem, Criterion, LayerScore, ObjectiveScore, Rule, Scoring};
 
 /// The weighted mean of `(value, weight)` pairs; the plain mean when the weights sum to zero.
@@ -73,16 +74,6 @@ pub(crate) fn seal_weakest_link(
     })
 }
 
-/// The level of `score`: the first threshold, in the ruleset's order, whose `min_score` it
-/// reaches; 0 when none does.
-pub(crate) fn threshold_level(scoring: &Scoring, score: f64) -> u8 {
-    scoring
-        .level_thresholds
-        .iter()
-        .find(|t| score >= t.min_score)
-        .map_or(0, |t| t.level)
-}
-
 /// `bloc_balance`: the shares and index of the layer's `concentration` rules (each over its own
 /// roles, averaged over the rules that judged an item), then `100 × (1 − dominance − unknown
 /// share) + commons_credit × commons share × 100`, clamped to 0..100, from the rounded shares.
@@ -122,7 +113,7 @@ pub(crate) fn bloc_balance(
     let score = round(raw.clamp(0.0, 100.0), 2);
     Some(LayerScore {
         score,
-        level: threshold_level(scoring, score),
+        level: threshold_level(&scoring.level_thresholds, score),
         objectives: BTreeMap::new(),
         shares: shares.to_map(poles),
         concentration_index: Some(index),
@@ -330,27 +321,6 @@ mod tests {
                 },
             ],
         }
-    }
-
-    #[test]
-    fn threshold_levels() {
-        let s = balance(0.0);
-        let cases = [
-            (100.0, 4),
-            (80.0, 4),
-            (79.99, 3),
-            (60.0, 3),
-            (40.0, 2),
-            (20.0, 1),
-            (19.99, 0),
-            (0.0, 0),
-        ];
-        for (score, want) in cases {
-            assert_eq!(threshold_level(&s, score), want, "{score}");
-        }
-        let mut none = balance(0.0);
-        none.level_thresholds.clear();
-        assert_eq!(threshold_level(&none, 100.0), 0);
     }
 
     fn us(role: &str) -> Actor {
