@@ -9,6 +9,7 @@ mod cli_contract;
 mod conformance;
 mod dns;
 mod determinism;
+mod diagnostics;
 mod errors;
 mod gate;
 mod network;
