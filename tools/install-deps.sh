@@ -2,6 +2,7 @@
 # Installs the system packages the tests need, when they are missing (Debian/Ubuntu, apt):
 #   rustc cargo libstd-rust-dev-wasm32 lld  Debian's rustc 1.63 and wasm-ld, which build the plugins
 #                                           reproducibly (see DEVELOPERS.md)
+#   rust-clippy                             Debian's clippy 1.63, the plugins' lints (plugins/clippy.sh)
 #   binutils                                readelf, the independent reader the toolchain tests compare with
 #   clang golang-go                         build the clang- and Go-built binaries the toolchain tests read
 #   age                                     Go programs built by Debian (one linked by the system linker),
@@ -13,7 +14,7 @@
 # The CLI itself needs none of them: `cargo run --release -- audit` works with rustup's cargo alone.
 set -euo pipefail
 
-packages=(rustc cargo libstd-rust-dev-wasm32 lld binutils clang golang-go age gcc mold python3)
+packages=(rustc cargo rust-clippy libstd-rust-dev-wasm32 lld binutils clang golang-go age gcc mold python3)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,11 +3,19 @@
 #   1. installs the system packages the tests need, if missing (tools/install-deps.sh);
 #   2. runs the plugins' native tests with Debian's toolchain (plugins/test.sh);
 #   3. rebuilds the plugins and fails if plugins/dist/*.wasm differ (plugins/check-reproducible.sh);
-#   4. runs every test of the workspace, the end-to-end tests of the real binary included.
+#   4. house rules: the tree is formatted (cargo fmt), clippy finds nothing (both workspaces, the
+#      plugins' with Debian's clippy 1.63), no two modules of a crate import each other;
+#   5. runs every test of the workspace, the end-to-end tests of the real binary included.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 tools/install-deps.sh
+echo "== house rules: cargo fmt --check, clippy -D warnings, no module import circles"
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+plugins/clippy.sh
+python3 tools/check-module-cycles.py crates
 echo "== plugins: native tests (Debian rustc 1.63)"
 plugins/test.sh
 echo "== plugins: reproducible build check"

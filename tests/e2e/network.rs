@@ -395,7 +395,7 @@ fn criticality_weighs_shares_raises_severity_and_is_shown() {
     assert_eq!((&offline[0]["item"], &offline[0]["severity"]), (&"ep2".into(), &"medium".into()));
     assert!(offline[0]["message"].as_str().unwrap().contains("DNS was not asked (--offline)"), "{}", offline[0]);
     // The table shows it.
-    let (code, out, err) = run(sovstack().args(["audit", "--offline"]).arg("--endpoints").arg(&dir.path().join("weighed.txt")));
+    let (code, out, err) = run(sovstack().args(["audit", "--offline"]).arg("--endpoints").arg(dir.path().join("weighed.txt")));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("criticality: critical") && out.contains("criticality: high"), "{out}");
 }

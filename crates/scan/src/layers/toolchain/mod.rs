@@ -174,13 +174,16 @@ fn role(c: Component) -> Role {
     }
 }
 
+/// A group of binaries: (toolchain, version group) -> the binaries in path order, and their
+/// packagers.
+type Groups<'a> = BTreeMap<(Option<String>, Option<String>), (Vec<&'a str>, BTreeSet<&'a str>)>;
+
 /// The layer's items: per component, each toolchain and version group with the binaries it
 /// built, largest first; unknown compilers and linkers included.
 fn uses(kb: &Kb, found: &[(String, BinaryReport)]) -> Vec<ToolchainUse> {
     let mut items = Vec::new();
     for c in [Component::Compiler, Component::Linker, Component::Libc, Component::Runtime] {
-        // (toolchain, version group) -> binaries in path order, and their packagers.
-        let mut groups: BTreeMap<(Option<String>, Option<String>), (Vec<&str>, BTreeSet<&str>)> = BTreeMap::new();
+        let mut groups = Groups::new();
         for (path, report) in found {
             let d = report.primary(c);
             if d.is_none() && matches!(c, Component::Libc | Component::Runtime) {
