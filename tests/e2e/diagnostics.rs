@@ -7,17 +7,19 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Every list: who declares it, and its `(code, meaning)` entries.
-fn lists() -> Vec<(&'static str, &'static [(&'static str, &'static str)])> {
-    vec![
-        ("sovstack-scan (`crates/scan/src/codes.rs`)", sovstack_scan::codes::ALL),
-        ("sovstack-binary (`crates/binary/src/lib.rs`)", sovstack_binary::codes::ALL),
+fn lists() -> Vec<(String, &'static [(&'static str, &'static str)])> {
+    let mut lists: Vec<(String, &'static [(&'static str, &'static str)])> =
+        sovstack_scan::code_lists().into_iter().map(|(owner, list)| (format!("The scan: {owner}"), list)).collect();
+    let others: [(&str, &'static [(&'static str, &'static str)]); 6] = [
         ("sovstack-inventory (`crates/inventory/src/lib.rs`)", sovstack_inventory::codes::ALL),
         ("sovstack-abi, refused by `ruleset validate` and every plugin (`crates/abi/src/semantics.rs`)", sovstack_abi::semantics::REFUSALS),
         ("sovstack-abi, refused by plugins only (`crates/abi/src/semantics.rs`)", sovstack_abi::semantics::REQUEST_REFUSALS),
         ("sovstack-ruleset, refused by `ruleset validate` only (`crates/ruleset/src/validate.rs`)", sovstack_ruleset::HOST_REFUSALS),
         ("sovstack-host (`crates/host/src/error.rs`)", sovstack_host::codes::ALL),
         ("sovstack-evaluate (`crates/evaluate/src/lib.rs`)", sovstack_evaluate::codes::ALL),
-    ]
+    ];
+    lists.extend(others.into_iter().map(|(owner, list)| (owner.to_string(), list)));
+    lists
 }
 
 fn repo() -> PathBuf {
@@ -29,7 +31,7 @@ fn every_code_is_declared_once_qualified_and_kebab_case() {
     let mut seen = BTreeMap::new();
     for (owner, list) in lists() {
         for (code, meaning) in list {
-            if let Some(other) = seen.insert(*code, owner) {
+            if let Some(other) = seen.insert(*code, owner.clone()) {
                 panic!("{code} is declared by {other} and by {owner}");
             }
             let (area, name) = code.split_once('/').unwrap_or_else(|| panic!("{code}: no area/"));

@@ -194,7 +194,7 @@ pub fn load_plugins(host: &Host, layers: Option<&[Layer]>, user: &[PathBuf]) -> 
 /// Diagnostics that mean a layer asked for could not be assessed at all (a DNS resolver that
 /// answered no query): printed on stderr, and exit 2 even though the inventory or report was
 /// written, so that a script does not take the missing layer for a pass.
-const UNASSESSED: &[&str] = &[sovstack_scan::codes::DNS_NO_ANSWER, sovstack_scan::codes::DNS_UNAVAILABLE];
+const UNASSESSED: &[&str] = &[sovstack_scan::network_codes::DNS_NO_ANSWER, sovstack_scan::network_codes::DNS_UNAVAILABLE];
 
 /// Prints the diagnostics that mean a layer could not be assessed; `Some(2)` when there are any.
 pub fn unassessed_exit(diagnostics: &[Diagnostic]) -> Option<u8> {

@@ -202,14 +202,14 @@ mod tests {
             (missing(false), None, vec![]),
             (
                 missing(false),
-                Some(codes::MISSING_CPUINFO),
-                vec![codes::MISSING_CPUINFO],
+                Some(crate::layers::processor::codes::MISSING_CPUINFO),
+                vec![crate::layers::processor::codes::MISSING_CPUINFO],
             ),
             (missing(true), None, vec![codes::PATH_ESCAPES_ROOT]),
             (
                 missing(true),
-                Some(codes::MISSING_OS_RELEASE),
-                vec![codes::PATH_ESCAPES_ROOT, codes::MISSING_OS_RELEASE],
+                Some(crate::layers::os::codes::MISSING_OS_RELEASE),
+                vec![codes::PATH_ESCAPES_ROOT, crate::layers::os::codes::MISSING_OS_RELEASE],
             ),
             (loop_, None, vec![codes::SYMLINK_LOOP]),
         ];

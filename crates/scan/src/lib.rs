@@ -39,9 +39,20 @@ mod testutil;
 
 pub use collector::Progress;
 pub use error::ScanError;
-pub use layers::network::{discover, NetworkOptions};
+pub use layers::network::{codes as network_codes, discover, NetworkOptions};
 pub use layers::toolchain::ToolchainOptions;
 pub use layers::LayerOptions;
+
+/// Every diagnostic code the scan may emit, list by list: the root's ([`codes`]), then each
+/// layer's, named by who declares it (docs/diagnostics.md is generated from these).
+pub fn code_lists() -> Vec<(String, &'static [(&'static str, &'static str)])> {
+    let mut lists = vec![("reading the scanned root (`crates/scan/src/codes.rs`)".to_string(), codes::ALL)];
+    for layer in sovstack_inventory::Layer::ALL {
+        let (declared_in, list) = layers::codes(layer);
+        lists.push((format!("the {} layer (`{declared_in}`)", layer.id()), list));
+    }
+    lists
+}
 pub use live::{normalise_architecture, LiveCpu, LiveHost};
 pub use root::{ReadError, Root, RootFile, MAX_FILE_BYTES, MAX_SYMLINK_HOPS};
 pub use sovstack_binary::walk::Progress as WalkProgress;

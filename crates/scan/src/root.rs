@@ -467,10 +467,10 @@ mod tests {
     fn errors_become_diagnostics_with_stable_codes() {
         let fx = fixture();
         let missing = fx.root.read("/etc/os-release").unwrap_err();
-        let d = missing.to_diagnostic(codes::MISSING_OS_RELEASE);
+        let d = missing.to_diagnostic(crate::layers::os::codes::MISSING_OS_RELEASE);
         assert_eq!(
             (d.code.as_str(), d.path.as_deref()),
-            (codes::MISSING_OS_RELEASE, Some("/etc/os-release"))
+            (crate::layers::os::codes::MISSING_OS_RELEASE, Some("/etc/os-release"))
         );
         symlink("self", fx.root_dir.join("self")).unwrap();
         assert_eq!(

@@ -2,7 +2,8 @@
 //! holds its collector and its options in `mod.rs`, and one `parse_<input>.rs` per input format.
 //!
 //! This module is the registry: every layer's options ([`LayerOptions`], which the CLI flattens
-//! into its flags) and the collector each layer gets from them ([`collector`]). The matches on
+//! into its flags), the collector each layer gets from them ([`collector`]) and its diagnostic
+//! codes ([`codes`]). The matches on
 //! [`Layer`] are exhaustive, so a new layer is a compile error here until it has its collector.
 
 pub mod network;
@@ -48,6 +49,17 @@ pub(crate) fn collector(layer: Layer, options: &LayerOptions) -> Result<Box<dyn 
         Layer::Toolchain => Box::new(toolchain::ToolchainCollector::new(&options.toolchain)),
         Layer::Network => Box::new(network::NetworkCollector::new(&options.network)?),
     })
+}
+
+/// The diagnostic codes `layer`'s collector may emit besides the root's ([`crate::codes`]), and
+/// the file that declares them.
+pub(crate) fn codes(layer: Layer) -> (&'static str, &'static [(&'static str, &'static str)]) {
+    match layer {
+        Layer::Processor => ("crates/scan/src/layers/processor/mod.rs", processor::codes::ALL),
+        Layer::Os => ("crates/scan/src/layers/os/mod.rs", os::codes::ALL),
+        Layer::Toolchain => ("crates/binary/src/lib.rs", sovstack_binary::codes::ALL),
+        Layer::Network => ("crates/scan/src/layers/network/mod.rs", network::codes::ALL),
+    }
 }
 
 #[cfg(test)]

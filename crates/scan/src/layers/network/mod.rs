@@ -189,6 +189,14 @@ pub fn discover(domain: &str) -> Result<Vec<EndpointSpec>, String> {
     ])
 }
 
+/// The network layer's diagnostic codes.
+pub mod codes {
+    sovstack_inventory::diagnostic_codes! {
+        DNS_UNAVAILABLE = "scan/dns-unavailable": "the DNS resolver could not be set up (no usable system configuration); the network layer's endpoints were recorded as unresolved",
+        DNS_NO_ANSWER = "scan/dns-no-answer": "the DNS resolver answered none of the network layer's queries (every one timed out or failed in transport): the layer could not be assessed, and the command exits 2",
+    }
+}
+
 /// Collects the `network` layer.
 pub(crate) struct NetworkCollector {
     plan: NetworkPlan,
@@ -222,7 +230,7 @@ impl Collector for NetworkCollector {
                 }
                 Err(e) => {
                     out.diagnostics.push(sovstack_inventory::Diagnostic {
-                        code: crate::codes::DNS_UNAVAILABLE.to_string(),
+                        code: codes::DNS_UNAVAILABLE.to_string(),
                         severity: sovstack_inventory::DiagnosticSeverity::Error,
                         message: format!("{e}; endpoints were recorded as unresolved"),
                         path: None,
@@ -268,7 +276,7 @@ fn no_answer(resolved: &[resolve::Resolved], resolver: &str) -> Option<sovstack_
     }
     let names = resolved.iter().filter(|r| !r.lookups.is_empty()).count();
     Some(sovstack_inventory::Diagnostic {
-        code: crate::codes::DNS_NO_ANSWER.to_string(),
+        code: codes::DNS_NO_ANSWER.to_string(),
         severity: sovstack_inventory::DiagnosticSeverity::Error,
         message: format!(
             "the DNS resolver {resolver} answered none of the {} queries for {names} endpoint(s) \

@@ -16,7 +16,6 @@
 pub mod parse_os_release;
 pub mod parse_proc_version;
 
-use crate::codes;
 use crate::collector::{Context, Collector, ScanOut};
 use crate::live::LiveHost;
 use crate::root::Root;
@@ -27,6 +26,15 @@ use sovstack_inventory::{Actor, Confidence, Evidence, Fact, Method, OperatingSys
 const OS_RELEASE: &[&str] = &["/etc/os-release", "/usr/lib/os-release"];
 /// The kernel's self-description.
 const PROC_VERSION: &str = "/proc/version";
+
+/// The operating-system layer's diagnostic codes (besides the root's, [`crate::codes`]).
+pub mod codes {
+    sovstack_inventory::diagnostic_codes! {
+        MISSING_OS_RELEASE = "scan/missing-os-release": "neither `/etc/os-release` nor `/usr/lib/os-release` under the root",
+        MALFORMED_OS_RELEASE = "scan/malformed-os-release": "a line of `os-release` that is not a valid assignment",
+        MALFORMED_PROC_VERSION = "scan/malformed-proc-version": "`/proc/version` does not read `<name> version <release>`",
+    }
+}
 
 /// Collects the `os` layer.
 pub(crate) struct OsCollector;

@@ -169,11 +169,11 @@ fn facts_carry_line_numbers() {
 fn missing_corrupt_and_hostile() {
     // (case, ID read, diagnostics)
     let table: &[(&str, Option<&str>, &[&str])] = &[
-        ("arm-rk3588-biglittle", None, &[codes::MISSING_OS_RELEASE]),
+        ("arm-rk3588-biglittle", None, &[super::codes::MISSING_OS_RELEASE]),
         (
             "corrupt-os-release",
             Some("ubuntu"),
-            &[codes::MALFORMED_OS_RELEASE, codes::MALFORMED_OS_RELEASE],
+            &[super::codes::MALFORMED_OS_RELEASE, super::codes::MALFORMED_OS_RELEASE],
         ),
         // etc/os-release climbs out with `..` (held at the root, lands on a missing file);
         // usr/lib/os-release is an absolute link back to it; proc/version links to itself.
@@ -183,7 +183,7 @@ fn missing_corrupt_and_hostile() {
             &[
                 codes::PATH_ESCAPES_ROOT,
                 codes::PATH_ESCAPES_ROOT,
-                codes::MISSING_OS_RELEASE,
+                super::codes::MISSING_OS_RELEASE,
                 codes::SYMLINK_LOOP,
             ],
         ),
@@ -261,7 +261,7 @@ fn malformed_proc_version_is_reported() {
     let inv = scan_dir(dir.path(), &["os"], None);
     assert_eq!(
         diag_codes(&inv),
-        vec![codes::MISSING_OS_RELEASE, codes::MALFORMED_PROC_VERSION]
+        vec![super::codes::MISSING_OS_RELEASE, super::codes::MALFORMED_PROC_VERSION]
     );
     assert_eq!(inv.layers.os.unwrap()[0].kernel, None);
 }

@@ -22,7 +22,6 @@ pub mod parse_cpuinfo;
 
 use self::identify::{Distinct, Family};
 use self::parse_cpuinfo::Field;
-use crate::codes;
 use crate::collector::{Context, Collector, ScanOut};
 use crate::live::LiveHost;
 use sovstack_inventory::{Actor, Confidence, Evidence, Fact, Method, Processor, Role};
@@ -36,6 +35,17 @@ const CPUINFO: &str = "/proc/cpuinfo";
 /// have three clusters); a file with thousands of different identities is hostile or broken,
 /// and reporting each would make the inventory grow without bound.
 pub const MAX_DISTINCT_PROCESSORS: usize = 64;
+
+/// The processor layer's diagnostic codes (besides the root's, [`crate::codes`]).
+pub mod codes {
+    sovstack_inventory::diagnostic_codes! {
+        MISSING_CPUINFO = "scan/missing-cpuinfo": "no `/proc/cpuinfo` under the root (normal for images and containers)",
+        MALFORMED_CPUINFO = "scan/malformed-cpuinfo": "lines of `/proc/cpuinfo` that are not `key : value`",
+        UNRECOGNISED_CPUINFO = "scan/unrecognised-cpuinfo": "`/proc/cpuinfo` was read but no processor in it could be recognised",
+        TOO_MANY_PROCESSORS = "scan/too-many-processors": "more distinct processors than are reported; the first ones were kept",
+        ARCHITECTURE_MISMATCH = "scan/architecture-mismatch": "`/proc/cpuinfo` and the live host's kernel disagree on the architecture",
+    }
+}
 
 /// Collects the `processor` layer.
 pub(crate) struct ProcessorCollector;

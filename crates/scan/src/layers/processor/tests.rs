@@ -361,12 +361,12 @@ fn corrupt_and_hostile_roots_give_diagnostics_not_items() {
             "corrupt-binary-cpuinfo",
             &[
                 codes::INVALID_UTF8,
-                codes::MALFORMED_CPUINFO,
-                codes::UNRECOGNISED_CPUINFO,
+                super::codes::MALFORMED_CPUINFO,
+                super::codes::UNRECOGNISED_CPUINFO,
             ],
         ),
         ("hostile-symlinks", &[codes::SYMLINK_LOOP]),
-        ("os-ubuntu-24.04", &[codes::MISSING_CPUINFO]),
+        ("os-ubuntu-24.04", &[super::codes::MISSING_CPUINFO]),
     ];
     for (case, want) in table {
         let (got, codes) = processors(case, None);
@@ -442,7 +442,7 @@ fn live_host_corroborates_file_facts() {
 #[test]
 fn live_host_disagreement_is_a_diagnostic() {
     let (got, codes) = processors("x86-amd-epyc-debian12", Some(&epyc_host("aarch64")));
-    assert_eq!(codes, vec![codes::ARCHITECTURE_MISMATCH.to_string()]);
+    assert_eq!(codes, vec![super::codes::ARCHITECTURE_MISMATCH.to_string()]);
     assert_eq!(
         got[0].architecture.value, "x86_64",
         "the file's word is kept"
@@ -455,7 +455,7 @@ fn live_host_fills_in_when_cpuinfo_is_unusable() {
     // No /proc/cpuinfo in this root: sysinfo is the only source.
     let live = epyc_host("x86_64");
     let (got, codes) = processors("os-alpine-3.23", Some(&live));
-    assert_eq!(codes, vec![codes::MISSING_CPUINFO.to_string()]);
+    assert_eq!(codes, vec![super::codes::MISSING_CPUINFO.to_string()]);
     assert_eq!(got.len(), 1);
     let p = &got[0];
     assert_eq!(
@@ -474,7 +474,7 @@ fn live_host_fills_in_when_cpuinfo_is_unusable() {
     // An unrecognisable cpuinfo falls back the same way.
     let (got, codes) = processors("corrupt-binary-cpuinfo", Some(&live));
     assert_eq!(got.len(), 1);
-    assert!(codes.contains(&codes::UNRECOGNISED_CPUINFO.to_string()));
+    assert!(codes.contains(&super::codes::UNRECOGNISED_CPUINFO.to_string()));
     // Without a live host there is nothing to fall back on.
     assert_eq!(processors("os-alpine-3.23", None).0, vec![]);
 }
@@ -493,7 +493,7 @@ fn distinct_processors_are_capped() {
     }
     std::fs::write(dir.path().join("proc/cpuinfo"), &text).unwrap();
     let inv = scan_dir(dir.path(), &["processor"], None);
-    assert_eq!(diag_codes(&inv), vec![codes::TOO_MANY_PROCESSORS]);
+    assert_eq!(diag_codes(&inv), vec![super::codes::TOO_MANY_PROCESSORS]);
     assert!(
         inv.diagnostics[0]
             .message
