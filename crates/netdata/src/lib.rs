@@ -31,6 +31,7 @@
 mod attribution;
 pub mod cloud;
 mod cname;
+mod coverage;
 mod datadir;
 pub mod dns;
 mod error;
@@ -42,6 +43,7 @@ mod parse_csv;
 pub use attribution::{Attribution, CloudAttribution};
 pub use cloud::{CloudEntry, CloudMatch, CloudRanges};
 pub use cname::{CnameMatch, CnameSuffixes};
+pub use coverage::Ipv4Space;
 pub use datadir::{DataDir, NetData};
 pub use error::Error;
 pub use manifest::{Basis, Dataset, DatasetKind, MANIFEST};
