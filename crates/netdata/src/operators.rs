@@ -30,7 +30,16 @@ const ASN_COLUMNS: &[&str] = &[
     "hq_reference",
 ];
 const CATEGORIES: &[&str] = &[
-    "cloud", "cdn", "hosting", "telco", "transit", "content", "security",
+    "cloud",
+    "cdn",
+    "hosting",
+    "telco",
+    "transit",
+    "content",
+    "security",
+    "research",
+    "government",
+    "enterprise",
 ];
 const PROVIDER_COLUMNS: &[&str] = &[
     "id",
@@ -275,7 +284,7 @@ mod tests {
     fn asn_table_rejects_bad_rows() {
         let cases = [
             ("1,Op,Parent,de,cloud,,,,,\n", "t.csv:2: parent_hq_country \"de\" is not an ISO 3166-1 alpha-2 code"),
-            ("1,Op,Parent,DE,weather,,,,,\n", "t.csv:2: category \"weather\" is not one of cloud, cdn, hosting, telco, transit, content, security"),
+            ("1,Op,Parent,DE,weather,,,,,\n", "t.csv:2: category \"weather\" is not one of cloud, cdn, hosting, telco, transit, content, security, research, government, enterprise"),
             ("0,Op,Parent,DE,cloud,,,,,\n", "t.csv:2: asn, operator and parent_company are required"),
             ("1,Op,Parent,DE,cloud,,,,,\n1,Op,Parent,DE,cloud,,,,,\n", "t.csv:3: AS1 is listed twice"),
             ("AS1,Op,Parent,DE,cloud,,,,,\n", "t.csv:2: field 1: invalid digit found in string"),
