@@ -39,6 +39,7 @@ mod manifest;
 mod mmdb;
 mod operators;
 mod parse_csv;
+mod registrations;
 
 pub use attribution::{Attribution, CloudAttribution};
 pub use cloud::{CloudEntry, CloudMatch, CloudRanges};
@@ -49,3 +50,4 @@ pub use error::Error;
 pub use manifest::{Basis, Dataset, DatasetKind, MANIFEST};
 pub use mmdb::{AsnDb, AsnRecord, CountryDb, CountryRecord};
 pub use operators::{Operator, OperatorBasis, OperatorTable, Provider, ProviderTable};
+pub use registrations::{Registration, RegistrationTable};

@@ -4,9 +4,9 @@
 //!
 //! The headquarters country is what decides which laws reach an operator wherever its servers
 //! stand, so it comes only from these compiled tables. For an AS missing from them, the caller
-//! gets the AS's registered name and an unknown country: the country an RIR delegated the
-//! address space to (`asn-org-country.csv`'s `rir_country_majority`) is not where the holder
-//! is headquartered (AS45102, Alibaba, shows SG/US) and is deliberately not used.
+//! gets the AS's registered name and an unknown headquarters; the country an RIR delegated the
+//! address space to (`registrations`, from `asn-org-country.csv`) is a separate, low-confidence
+//! fact, since it is not where the holder is headquartered (AS45102, Alibaba, shows SG/US).
 
 use std::collections::HashMap;
 use std::path::Path;
