@@ -220,6 +220,7 @@ fn item(c: Component, toolchain: Option<String>, version: Option<String>, paths:
             role: role(c),
             name: Some(t.steward.clone()),
             country: t.steward_hq_country.clone(),
+            registered_country: None,
             governance: t.governance,
             evidence: vec![t.evidence()],
         },
