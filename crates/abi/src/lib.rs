@@ -288,6 +288,14 @@ pub struct Actor {
     /// messages. Added within ABI version 1: omitted when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub law_names: Vec<String>,
+    /// When `country` is unknown: the country a regional Internet registry delegated the
+    /// actor's resources to (a network operator's address space), ISO 3166-1 alpha-2. It is
+    /// where the resources were registered, never a headquarters: no criterion counts it as
+    /// one (the actor stays `unknown` for `jurisdiction` and `concentration`); messages mention
+    /// it, with its low confidence. Added within ABI version 1: omitted when absent, and a
+    /// plugin built before it ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_country: Option<String>,
 }
 
 impl Actor {
