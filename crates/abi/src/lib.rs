@@ -43,7 +43,10 @@
 //!   reached by an extraterritorial law (its [`Actor::laws`] is not empty) is `extraterritorial`;
 //!   any other known country is `foreign`; an actor without a country that is part of the commons
 //!   ([`Governance::is_commons`]: an international community or open standard, which sits in no
-//!   single jurisdiction) is `commons`; any other actor without a country is `unknown`. The
+//!   single jurisdiction) is `commons`; any other actor without a country is `unknown`, even
+//!   when it carries a [`Actor::registered_country`] (where a registry delegated its resources,
+//!   never a headquarters; a message mentions it, and `concentration` counts the actor as
+//!   `unknown` too). The
 //!   item's level is the lowest level among its actors of the named roles, taken from the
 //!   criterion's [`JurisdictionLevels`]; an item with no actor of those roles is not judged.
 //! * `openness`: how the actors are governed ([`Governance`]); the level is the lowest among them,
