@@ -45,16 +45,27 @@ impl NetData {
     /// one of those countries (ISO 3166-1 alpha-2). An error when a database is missing or a
     /// record is corrupt.
     pub fn ipv4_space_by_as(&self, located_in: Option<&BTreeSet<String>>) -> Result<Ipv4Space, Error> {
-        let missing = |what: &str| Error::Line {
-            path: crate::MANIFEST.into(),
-            line: 0,
-            message: format!("no {what} database loaded"),
+        let manifest = std::path::Path::new(crate::MANIFEST);
+        let missing = |what: &str| Error::value(manifest, format!("{what}-mmdb"), "no such database loaded");
+        // The sweep below needs both lists in address order, without overlaps, as a tree walk
+        // gives them; a database that broke this would be miscounted, not just slow.
+        let ordered = |ends: &mut dyn Iterator<Item = (u32, u32)>, what: &str| {
+            let mut last: Option<u32> = None;
+            for (first, end) in ends {
+                if last.is_some_and(|l| first <= l) || end < first {
+                    return Err(Error::value(manifest, format!("{what}-mmdb"), "IPv4 networks out of order"));
+                }
+                last = Some(end);
+            }
+            Ok(())
         };
-        let asns = self.asn.as_ref().ok_or_else(|| missing("ASN"))?.ipv4_ranges()?;
+        let asns = self.asn.as_ref().ok_or_else(|| missing("asn"))?.ipv4_ranges()?;
+        ordered(&mut asns.iter().map(|r| (r.0, r.1)), "asn")?;
         let countries = match located_in {
             Some(set) => {
                 let db = self.country.as_ref().ok_or_else(|| missing("country"))?;
                 let ranges = db.ipv4_ranges()?;
+                ordered(&mut ranges.iter().map(|r| (r.0, r.1)), "country")?;
                 Some(
                     ranges
                         .into_iter()

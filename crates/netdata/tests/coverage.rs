@@ -68,3 +68,12 @@ fn smallest_cover_and_covered_by_add_up() {
     let dtag = |s: &sovstack_netdata::Ipv4Space| s.by_asn.iter().find(|(a, _)| *a == 3320).unwrap().1;
     assert!(dtag(&located) <= dtag(&world) && dtag(&located) > 30_000_000);
 }
+
+#[test]
+fn without_the_databases_there_is_no_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("MANIFEST.csv"), "path,kind,format,provider,basis,date,licence,origin\n").unwrap();
+    let data = DataDir::new(dir.path()).load().unwrap();
+    let err = data.ipv4_space_by_as(None).unwrap_err();
+    assert_eq!(err.to_string(), "MANIFEST.csv: asn-mmdb: no such database loaded");
+}
