@@ -126,7 +126,7 @@ fn endpoints_are_resolved_attributed_and_failures_recorded() {
     assert_eq!((&ip["kind"], &ip["addresses"][0]["parent_hq_country"]["value"]), (&"ip".into(), &"DE".into()));
 
     // The inventory validates against the published schema.
-    let schema: Value = serde_json::from_slice(&std::fs::read(repo().join("schema/inventory-1.2.1.schema.json")).unwrap()).unwrap();
+    let schema: Value = serde_json::from_slice(&std::fs::read(repo().join("schema/inventory-1.2.2.schema.json")).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator.iter_errors(&inv).map(|e| format!("{e} at {}", e.instance_path)).collect();
     assert!(errors.is_empty(), "{errors:?}");
@@ -398,4 +398,60 @@ fn criticality_weighs_shares_raises_severity_and_is_shown() {
     let (code, out, err) = run(sovstack().args(["audit", "--offline"]).arg("--endpoints").arg(dir.path().join("weighed.txt")));
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("criticality: critical") && out.contains("criticality: high"), "{out}");
+}
+
+#[test]
+fn operators_are_attributed_from_the_table_or_only_registered_in_a_country() {
+    // A French administration's services: one on RENATER (AS2200, in the operator table), one on
+    // alwaysdata (AS60362, not in it), by address so that no DNS is needed.
+    let dir = tempdir();
+    let file = endpoints_file(dir.path(), "services.txt", "193.48.0.1 label=university\n185.31.40.1 label=hosting\n");
+    let audit = |format: &str| {
+        run(sovstack().args(["audit", "--layers", "network", "--offline", "--wide", "--format", format]).arg("--endpoints").arg(&file))
+    };
+    let (code, json, err) = audit("json");
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&json).unwrap();
+    let items = layer_items(&report, "network");
+    let operator = |i: usize| items[i]["actors"].as_array().unwrap().iter().find(|a| a["role"] == "network_operator").unwrap().clone();
+
+    let renater = operator(0);
+    assert_eq!((renater["name"].as_str(), renater["country"].as_str()), (Some("RENATER (GIP)"), Some("FR")));
+    assert!(renater.get("registered_country").is_none(), "{renater}");
+    assert_eq!(renater["confidence"], "high");
+    assert!(items[0]["facts"]["addresses"].as_str().unwrap().contains("193.48.0.1 AS2200 RENATER (GIP) (FR)"), "{}", items[0]["facts"]);
+
+    let hosting = operator(1);
+    assert_eq!(hosting["name"], "ALWAYSDATA SARL");
+    assert!(hosting.get("country").is_none(), "a registration is not a headquarters: {hosting}");
+    assert!(hosting["blocs"].as_array().unwrap().is_empty() && hosting["laws"].as_array().unwrap().is_empty());
+    assert_eq!((hosting["registered_country"].as_str(), hosting["confidence"].as_str()), (Some("FR"), Some("low")));
+    assert!(items[1]["facts"]["addresses"].as_str().unwrap().contains("AS60362 ALWAYSDATA SARL (registered in FR)"), "{}", items[1]["facts"]);
+    // The EU view's jurisdiction rule says what it is; neither ruleset takes it for a French
+    // headquarters (the non-aligned view has no per-item jurisdiction rule on this layer).
+    for name in ["eu-sovereignty", "non-aligned"] {
+        let findings: Vec<&Value> = ruleset(&report, name)["layers"]["network"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["item"] == "ep1" && f["message"].as_str().unwrap().contains("ALWAYSDATA"))
+            .collect();
+        assert!(
+            name == "non-aligned"
+                || findings.iter().any(|f| f["message"].as_str().unwrap().contains(
+                    "where it is headquartered is not known: registered in FR (registry delegation, low confidence)"
+                )),
+            "{name}: {findings:?}"
+        );
+        assert!(!findings.iter().any(|f| f["message"].as_str().unwrap().contains("headquartered in France")), "{name}: {findings:?}");
+    }
+    let na = ruleset(&report, "non-aligned");
+    // Its share of control is unknown, not the EU's: RENATER's half is the EU's.
+    let shares = &na["layers"]["network"]["score"]["shares"];
+    assert!(shares["unknown"].as_f64().unwrap() > 0.0 && shares["EU"].as_f64().unwrap() > 0.0, "{shares}");
+
+    let (code, table, err) = audit("table");
+    assert_eq!(code, 0, "{err}");
+    assert!(table.contains("registered in FR (low confidence)"), "{table}");
+    assert!(table.contains("RENATER (GIP)"), "{table}");
 }

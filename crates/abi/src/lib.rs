@@ -45,7 +45,10 @@
 //!   reached by an extraterritorial law (its [`Actor::laws`] is not empty) is `extraterritorial`;
 //!   any other known country is `foreign`; an actor without a country that is part of the commons
 //!   ([`Governance::is_commons`]: an international community or open standard, which sits in no
-//!   single jurisdiction) is `commons`; any other actor without a country is `unknown`. The
+//!   single jurisdiction) is `commons`; any other actor without a country is `unknown`, even
+//!   when it carries a [`Actor::registered_country`] (where a registry delegated its resources,
+//!   never a headquarters; a message mentions it, and `concentration` counts the actor as
+//!   `unknown` too). The
 //!   item's level is the lowest level among its actors of the named roles, taken from the
 //!   criterion's [`JurisdictionLevels`]; an item with no actor of those roles is not judged.
 //! * `openness`: how the actors are governed ([`Governance`]); the level is the lowest among them,
@@ -309,6 +312,14 @@ pub struct Actor {
     /// messages. Added within ABI version 1: omitted when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub law_names: Vec<String>,
+    /// When `country` is unknown: the country a regional Internet registry delegated the
+    /// actor's resources to (a network operator's address space), ISO 3166-1 alpha-2. It is
+    /// where the resources were registered, never a headquarters: no criterion counts it as
+    /// one (the actor stays `unknown` for `jurisdiction` and `concentration`); messages mention
+    /// it, with its low confidence. Added within ABI version 1: omitted when absent, and a
+    /// plugin built before it ignores it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_country: Option<String>,
 }
 
 impl Actor {

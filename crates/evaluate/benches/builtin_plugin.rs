@@ -22,6 +22,7 @@ fn actor(role: &str, name: &str, country: &str, laws: &[&str], governance: Gover
         governance,
         country_name: None,
         law_names: vec![],
+        registered_country: None,
     }
 }
 

@@ -100,10 +100,23 @@ pub(crate) fn item_report(kb: &Kb, inventory: &Inventory, any: ItemRef<'_>) -> I
             .actors()
             .iter()
             .map(|a| {
-                let AbiActor { role, name, country, blocs, laws, governance, country_name, law_names } = actor(kb, a);
+                let AbiActor { role, name, country, blocs, laws, governance, country_name, law_names, registered_country } =
+                    actor(kb, a);
                 let confidence = a.evidence.iter().map(|e| e.confidence).min().unwrap_or(Confidence::Low);
                 let evidence = a.evidence.iter().map(evidence_words).collect();
-                ActorReport { role, name, country, country_name, blocs, laws, law_names, governance, confidence, evidence }
+                ActorReport {
+                    role,
+                    name,
+                    country,
+                    country_name,
+                    registered_country,
+                    blocs,
+                    laws,
+                    law_names,
+                    governance,
+                    confidence,
+                    evidence,
+                }
             })
             .collect(),
         findings: Vec::new(),
@@ -133,6 +146,11 @@ fn actor(kb: &Kb, a: &Actor) -> AbiActor {
         laws: laws.into_iter().map(|(id, _)| id).collect(),
         governance: governance(a.governance),
         country_name,
+        // Only beside an unknown headquarters, never in its place (the inventory says the same).
+        registered_country: match a.country {
+            Some(_) => None,
+            None => a.registered_country.as_ref().map(|c| c.as_str().to_string()),
+        },
     }
 }
 
@@ -256,8 +274,11 @@ fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>
                 if let Some(h) = holder {
                     s.push_str(&format!(" {}", h.value));
                 }
-                if let Some(c) = &a.parent_hq_country {
-                    s.push_str(&format!(" ({})", c.value));
+                match (&a.parent_hq_country, &a.registered_country) {
+                    (Some(c), _) => s.push_str(&format!(" ({})", c.value)),
+                    // The registry's country, for an operator of unknown headquarters only.
+                    (None, Some(c)) => s.push_str(&format!(" (registered in {})", c.value)),
+                    (None, None) => {}
                 }
                 if let Some(c) = &a.cloud {
                     let detail: Vec<&str> = [c.service.as_deref(), c.region.as_deref()].into_iter().flatten().collect();
@@ -393,6 +414,7 @@ mod tests {
             operator: None,
             parent: None,
             parent_hq_country: None,
+            registered_country: None,
             cloud: None,
             location: None,
             errors: vec![format!("{ip} is a special-purpose address (RFC 6890): not attributed")],

@@ -56,7 +56,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.1";
+pub const SCHEMA_VERSION: &str = "1.2.2";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -302,6 +302,12 @@ pub struct Actor {
     /// Headquarters country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<CountryCode>,
+    /// When the headquarters is unknown: the country a regional Internet registry delegated the
+    /// organisation's resources to (a network operator's address space). It is where the
+    /// resources were registered, never a headquarters, so no jurisdiction follows from it; its
+    /// evidence has low confidence. Absent whenever `country` is known (schema 1.2.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_country: Option<CountryCode>,
     /// How it is governed.
     pub governance: Governance,
     /// Where the attribution comes from.
@@ -311,7 +317,7 @@ pub struct Actor {
 impl Actor {
     /// An actor whose identity could not be established, with the evidence of why.
     pub fn unknown(role: Role, evidence: Vec<Evidence>) -> Self {
-        Actor { role, name: None, country: None, governance: Governance::Unknown, evidence }
+        Actor { role, name: None, country: None, registered_country: None, governance: Governance::Unknown, evidence }
     }
 }
 

@@ -15,10 +15,11 @@ use crate::cname::CnameMatch;
 use crate::datadir::NetData;
 use crate::mmdb::{AsnRecord, CountryRecord};
 use crate::operators::{Operator, OperatorBasis, Provider};
+use crate::registrations::Registration;
 use crate::Error;
 
 /// Everything the data directory says about one address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Attribution {
     /// The address.
     pub ip: IpAddr,
@@ -26,6 +27,10 @@ pub struct Attribution {
     pub asn: Option<AsnRecord>,
     /// The AS's operator, parent and headquarters (known) or just its name (`AsName`).
     pub operator: Option<Operator>,
+    /// The country the AS's address space was delegated to (`asn/asn-org-country.csv`): the
+    /// low-confidence fallback when the operator's headquarters is unknown, never a
+    /// headquarters. Given for every AS the table lists, known operator or not.
+    pub registration: Option<Registration>,
     /// Where the address is located, if the country database places it.
     pub location: Option<CountryRecord>,
     /// The provider range containing the address, if any.
@@ -65,6 +70,11 @@ impl NetData {
         Some(name_only(asn, name))
     }
 
+    /// The country AS `asn`'s address space was delegated to (see [`Registration`]).
+    pub fn registration(&self, asn: u32) -> Option<&Registration> {
+        self.registrations.get(asn)
+    }
+
     /// The provider range containing `ip`.
     pub fn cloud(&self, ip: IpAddr) -> Option<CloudMatch<'_>> {
         self.cloud.lookup(ip)
@@ -96,6 +106,7 @@ impl NetData {
             Some(op) => Some(op.clone()),
             None => r.org.as_deref().map(|name| name_only(r.asn, name)),
         });
+        let registration = asn.as_ref().and_then(|r| self.registration(r.asn)).cloned();
         let cloud = self.cloud(ip).map(|m| CloudAttribution {
             prefix: m.prefix,
             entries: m.entries.to_vec(),
@@ -104,6 +115,7 @@ impl NetData {
             ip,
             asn,
             operator,
+            registration,
             location,
             cloud,
             errors,

@@ -16,6 +16,7 @@ use crate::cname::CnameSuffixes;
 use crate::manifest::{parse_manifest, Dataset, DatasetKind, ManifestRow, MANIFEST};
 use crate::mmdb::{AsnDb, CountryDb};
 use crate::operators::{OperatorTable, ProviderTable};
+use crate::registrations::RegistrationTable;
 use crate::Error;
 
 /// A data directory (`data/network` in the source tree).
@@ -31,6 +32,7 @@ pub struct NetData {
     pub(crate) asn: Option<AsnDb>,
     pub(crate) country: Option<CountryDb>,
     pub(crate) operators: OperatorTable,
+    pub(crate) registrations: RegistrationTable,
     pub(crate) providers: ProviderTable,
     pub(crate) cnames: CnameSuffixes,
     pub(crate) cloud: CloudRanges,
@@ -63,6 +65,7 @@ impl DataDir {
             asn: None,
             country: None,
             operators: OperatorTable::default(),
+            registrations: RegistrationTable::default(),
             providers: ProviderTable::default(),
             cnames: CnameSuffixes::default(),
             cloud: CloudRanges::default(),
@@ -135,6 +138,10 @@ impl DataDir {
             DatasetKind::AsnOperators => {
                 data.operators = OperatorTable::parse(rel, &bytes)?;
                 ds.entries = Some(data.operators.len());
+            }
+            DatasetKind::AsnRegistrations => {
+                data.registrations = RegistrationTable::parse(rel, &bytes)?;
+                ds.entries = Some(data.registrations.len());
             }
             DatasetKind::Providers => {
                 data.providers = ProviderTable::parse(rel, &bytes)?;

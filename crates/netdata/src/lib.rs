@@ -31,6 +31,7 @@
 mod attribution;
 pub mod cloud;
 mod cname;
+mod coverage;
 mod datadir;
 pub mod dns;
 mod error;
@@ -38,12 +39,15 @@ mod manifest;
 mod mmdb;
 mod operators;
 mod parse_csv;
+mod registrations;
 
 pub use attribution::{Attribution, CloudAttribution};
 pub use cloud::{CloudEntry, CloudMatch, CloudRanges};
 pub use cname::{CnameMatch, CnameSuffixes};
+pub use coverage::Ipv4Space;
 pub use datadir::{DataDir, NetData};
 pub use error::Error;
 pub use manifest::{Basis, Dataset, DatasetKind, MANIFEST};
 pub use mmdb::{AsnDb, AsnRecord, CountryDb, CountryRecord};
 pub use operators::{Operator, OperatorBasis, OperatorTable, Provider, ProviderTable};
+pub use registrations::{Registration, RegistrationTable};

@@ -33,6 +33,9 @@ pub enum DatasetKind {
     CountryMmdb,
     /// `asn/major-asns.csv`: AS number to operator, parent company and its headquarters.
     AsnOperators,
+    /// `asn/asn-org-country.csv`: AS number to the country its address space was delegated to
+    /// (the fallback for an AS without a known headquarters; low confidence).
+    AsnRegistrations,
     /// `providers.csv`: cloud and CDN providers, their parent and its headquarters.
     Providers,
     /// `cname-suffixes.csv`: DNS name suffixes that reveal a provider.
@@ -155,7 +158,7 @@ mod tests {
             ("../etc/passwd,providers,csv,,,d,l,o\n", "MANIFEST.csv:2: path \"../etc/passwd\" must be relative and stay inside the data directory"),
             ("/abs.csv,providers,csv,,,d,l,o\n", "MANIFEST.csv:2: path \"/abs.csv\" must be relative and stay inside the data directory"),
             ("a.txt,cloud-ranges,cidr-list,,published,d,l,o\n", "MANIFEST.csv:2: cloud-ranges rows need a provider and a basis"),
-            ("a.txt,weather,csv,,,d,l,o\n", "MANIFEST.csv:2: unknown variant `weather`, expected one of `manifest`, `asn-mmdb`, `country-mmdb`, `asn-operators`, `providers`, `cname-suffixes`, `cloud-ranges`"),
+            ("a.txt,weather,csv,,,d,l,o\n", "MANIFEST.csv:2: unknown variant `weather`, expected one of `manifest`, `asn-mmdb`, `country-mmdb`, `asn-operators`, `asn-registrations`, `providers`, `cname-suffixes`, `cloud-ranges`"),
         ];
         for (row, want) in cases {
             let err = parse_manifest(format!("{HEADER}{row}").as_bytes()).unwrap_err();

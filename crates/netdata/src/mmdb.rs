@@ -128,6 +128,27 @@ impl AsnDb {
         names
     }
 
+    /// Every IPv4 network of the database with its AS number, in address order
+    /// (`[first, last]` as integers). Networks without an AS number are left out.
+    pub fn ipv4_ranges(&self) -> Result<Vec<(u32, u32, u32)>, Error> {
+        let mut out = Vec::new();
+        for result in ipv4_networks(&self.reader).map_err(|e| self.err(e))? {
+            let result = result.map_err(|e| self.err(e))?;
+            let Some(f) = result.decode::<AsnFields<'_>>().map_err(|e| self.err(e))? else {
+                continue;
+            };
+            let Some(asn) = f.autonomous_system_number else {
+                continue;
+            };
+            if let Some((first, last)) =
+                ipv4_bounds(to_ipnet!(result.network().map_err(|e| self.err(e))?))
+            {
+                out.push((first, last, asn));
+            }
+        }
+        Ok(out)
+    }
+
     /// `database_type` and build date, for the dataset's version.
     pub fn version(&self) -> String {
         version(&self.reader)
@@ -212,6 +233,30 @@ impl CountryDb {
         }))
     }
 
+    /// Every IPv4 network of the database with its country, in address order (`[first, last]`
+    /// as integers). Networks without a country are left out.
+    pub fn ipv4_ranges(&self) -> Result<Vec<(u32, u32, String)>, Error> {
+        let err = |e: maxminddb::MaxMindDbError| Error::Mmdb {
+            path: self.path.clone(),
+            message: e.to_string(),
+        };
+        let mut out = Vec::new();
+        for result in ipv4_networks(&self.reader).map_err(err)? {
+            let result = result.map_err(err)?;
+            let code: Option<&str> = match self.schema {
+                CountrySchema::CountryCode => result.decode_path(&path!["country_code"]),
+                CountrySchema::GeoIp2 => result.decode_path(&path!["country", "iso_code"]),
+            }
+            .map_err(err)?;
+            if let Some(code) = code {
+                if let Some((first, last)) = ipv4_bounds(to_ipnet!(result.network().map_err(err)?)) {
+                    out.push((first, last, code.to_owned()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// `database_type` and build date, for the dataset's version.
     pub fn version(&self) -> String {
         version(&self.reader)
@@ -220,6 +265,23 @@ impl CountryDb {
     /// The number of nodes of the search tree.
     pub fn node_count(&self) -> usize {
         self.reader.metadata().node_count as usize
+    }
+}
+
+/// The IPv4 part of a database, each network once (an IPv6 database's IPv4 aliases skipped).
+fn ipv4_networks<S: AsRef<[u8]>>(
+    reader: &Reader<S>,
+) -> Result<maxminddb::Within<'_, S>, maxminddb::MaxMindDbError> {
+    let all = "0.0.0.0/0".parse().expect("a valid network");
+    reader.within(all, Default::default())
+}
+
+/// First and last address of an IPv4 network, as integers; `None` for an IPv6 network (which
+/// iterating an IPv4 range yields only for a database without an IPv4 subtree).
+fn ipv4_bounds(net: IpNet) -> Option<(u32, u32)> {
+    match net {
+        IpNet::V4(n) => Some((u32::from(n.network()), u32::from(n.broadcast()))),
+        IpNet::V6(_) => None,
     }
 }
 

@@ -4,9 +4,9 @@
 //!
 //! The headquarters country is what decides which laws reach an operator wherever its servers
 //! stand, so it comes only from these compiled tables. For an AS missing from them, the caller
-//! gets the AS's registered name and an unknown country: the country an RIR delegated the
-//! address space to (`asn-org-country.csv`'s `rir_country_majority`) is not where the holder
-//! is headquartered (AS45102, Alibaba, shows SG/US) and is deliberately not used.
+//! gets the AS's registered name and an unknown headquarters; the country an RIR delegated the
+//! address space to (`registrations`, from `asn-org-country.csv`) is a separate, low-confidence
+//! fact, since it is not where the holder is headquartered (AS45102, Alibaba, shows SG/US).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -30,7 +30,16 @@ const ASN_COLUMNS: &[&str] = &[
     "hq_reference",
 ];
 const CATEGORIES: &[&str] = &[
-    "cloud", "cdn", "hosting", "telco", "transit", "content", "security",
+    "cloud",
+    "cdn",
+    "hosting",
+    "telco",
+    "transit",
+    "content",
+    "security",
+    "research",
+    "government",
+    "enterprise",
 ];
 const PROVIDER_COLUMNS: &[&str] = &[
     "id",
@@ -275,7 +284,7 @@ mod tests {
     fn asn_table_rejects_bad_rows() {
         let cases = [
             ("1,Op,Parent,de,cloud,,,,,\n", "t.csv:2: parent_hq_country \"de\" is not an ISO 3166-1 alpha-2 code"),
-            ("1,Op,Parent,DE,weather,,,,,\n", "t.csv:2: category \"weather\" is not one of cloud, cdn, hosting, telco, transit, content, security"),
+            ("1,Op,Parent,DE,weather,,,,,\n", "t.csv:2: category \"weather\" is not one of cloud, cdn, hosting, telco, transit, content, security, research, government, enterprise"),
             ("0,Op,Parent,DE,cloud,,,,,\n", "t.csv:2: asn, operator and parent_company are required"),
             ("1,Op,Parent,DE,cloud,,,,,\n1,Op,Parent,DE,cloud,,,,,\n", "t.csv:3: AS1 is listed twice"),
             ("AS1,Op,Parent,DE,cloud,,,,,\n", "t.csv:2: field 1: invalid digit found in string"),

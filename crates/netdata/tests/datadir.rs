@@ -215,3 +215,53 @@ fn copy_tree(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Rewrites line `n` (1-based) of a shipped CSV in a copy of the pack, keeping its line endings.
+fn with_line(root: &Path, file: &str, n: usize, edit: impl Fn(&str) -> String) {
+    let text = std::fs::read_to_string(root.join(file)).unwrap();
+    let out: String = text
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            if i + 1 == n {
+                let body = l.trim_end_matches(['\r', '\n']);
+                format!("{}{}", edit(body), &l[body.len()..])
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect();
+    std::fs::write(root.join(file), out).unwrap();
+}
+
+#[test]
+fn the_big_tables_stay_strict_deep_into_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_tree(&shipped(), root);
+    // A row far down the operator table with a lower-case country, and one of the registry
+    // table's 91,000 rows with a share out of range.
+    with_line(root, "asn/major-asns.csv", 500, |l| {
+        let mut f: Vec<String> = l.split(',').map(str::to_owned).collect();
+        let hq = f.iter().position(|x| x.len() == 2 && x.chars().all(|c| c.is_ascii_uppercase())).unwrap();
+        f[hq] = f[hq].to_lowercase();
+        f.join(",")
+    });
+    with_line(root, "asn/asn-org-country.csv", 60_000, |l| {
+        // as_org may hold quoted commas, so the fields are counted from the end:
+        // other_countries, ipv6_slash48s, ipv4_addresses, basis, majority_share, the rest.
+        let mut cols: Vec<String> = l.rsplitn(6, ',').map(str::to_owned).collect();
+        cols[4] = "1.5".into();
+        cols.reverse();
+        cols.join(",")
+    });
+    let data = DataDir::new(root).load().unwrap();
+    let mut errors: Vec<String> = data.errors().iter().map(|e| e.to_string()).collect();
+    errors.sort();
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    assert!(errors[0].starts_with("asn/asn-org-country.csv:60000: majority_share 1.5 is not in (0, 1]"), "{}", errors[0]);
+    assert!(errors[1].starts_with("asn/major-asns.csv:500: parent_hq_country "), "{}", errors[1]);
+    assert!(errors[1].ends_with("is not an ISO 3166-1 alpha-2 code"), "{}", errors[1]);
+    // A broken table costs its own facts only: the ASN database still names the AS.
+    assert!(data.registration(2200).is_none() && data.operator(2200).is_some());
+}

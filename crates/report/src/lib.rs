@@ -23,7 +23,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.1";
+pub const REPORT_VERSION: &str = "1.0.2";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -141,6 +141,11 @@ pub struct ActorReport {
     /// The country's name (`United States`), when known. Added in report 1.0.1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
+    /// When the headquarters country is unknown: the country a registry delegated the actor's
+    /// resources to (a network operator's address space), low confidence. Never a
+    /// headquarters: no blocs or laws follow from it. Added in report 1.0.2.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub registered_country: Option<String>,
     /// Blocs of that country.
     pub blocs: Vec<String>,
     /// Extraterritorial laws reaching it.

@@ -24,6 +24,7 @@ pub fn request() -> EvaluateRequest {
         governance,
         country_name: None,
         law_names: vec![],
+        registered_country: None,
     };
     EvaluateRequest {
         abi_version: ABI_VERSION,

@@ -194,6 +194,11 @@ pub struct Address {
     /// The parent's headquarters country.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent_hq_country: Option<Fact<CountryCode>>,
+    /// The country the registries delegated the autonomous system's address space to (the
+    /// largest share of it): where the addresses were registered, not a headquarters. Low
+    /// confidence; recorded for every AS the data lists (schema 1.2.2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registered_country: Option<Fact<CountryCode>>,
     /// The published cloud or CDN range holding the address.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cloud: Option<CloudRange>,

@@ -198,6 +198,10 @@ impl Table {
         match (&a.country, &a.country_name) {
             (Some(c), Some(n)) => format!("{n} ({c})"),
             (Some(c), None) => c.clone(),
+            // Where the registries delegated its addresses: not a headquarters, and said so.
+            (None, _) if a.registered_country.is_some() => {
+                format!("registered in {} (low confidence)", a.registered_country.as_deref().unwrap_or_default())
+            }
             (None, _) if a.governance == sovstack_abi::Governance::Community || a.governance == sovstack_abi::Governance::OpenStandard => {
                 "none (international)".to_string()
             }

@@ -145,6 +145,15 @@ impl<'a> Held<'a> {
         known(self.actor.country.as_ref())
     }
 
+    /// When the headquarters is unknown: the country a registry delegated the actor's resources
+    /// to (`FR`). Never a headquarters: [`seat`] and the concentration buckets ignore it.
+    pub fn registered(&self) -> Option<&'a str> {
+        match self.country() {
+            Some(_) => None,
+            None => known(self.actor.registered_country.as_ref()),
+        }
+    }
+
     /// The country in words (`the United States (US)`), if established.
     pub fn country_words(&self) -> Option<String> {
         self.country()
@@ -265,6 +274,7 @@ pub(crate) mod tests {
             governance,
             country_name: None,
             law_names: vec![],
+            registered_country: None,
         }
     }
 

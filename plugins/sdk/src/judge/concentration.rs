@@ -285,6 +285,19 @@ mod tests {
                 1,
             ),
             (
+                "a registry's country is not a headquarters: still unknown",
+                vec![item(
+                    "a",
+                    vec![us("isa_owner"), {
+                        let mut a = actor("foundry", Some("X"), None, &[], &[], Unknown);
+                        a.registered_country = Some("FR".into());
+                        a
+                    }],
+                )],
+                [0.5, 0.0, 0.0, 0.0, 0.0, 0.5],
+                1,
+            ),
+            (
                 "items weigh the same",
                 vec![
                     item("a", vec![us("isa_owner"), us("foundry")]),

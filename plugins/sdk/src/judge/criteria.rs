@@ -181,8 +181,9 @@ pub(crate) fn jurisdiction(
         let does = h.does();
         let words = match (h.name(), h.country_words(), seat) {
             (None, None, _) => Words::whole(format!(
-                "{} is not identified, nor where it is headquartered.",
-                capitalised(&h.unnamed())
+                "{} is not identified, nor where it is headquartered{}.",
+                capitalised(&h.unnamed()),
+                registered_words(h)
             )),
             (None, Some(c), _) => Words::whole(format!(
                 "{} is not identified; it is recorded as headquartered in {c}{}.",
@@ -225,11 +226,20 @@ pub(crate) fn jurisdiction(
             (Some(n), None, _) => Words::new(
                 format!("{n} "),
                 does,
-                "; where it is headquartered is not known.",
+                &format!("; where it is headquartered is not known{}.", registered_words(h)),
             ),
         };
         (level, words)
     })
+}
+
+/// The registry's country of an actor whose headquarters is unknown, said for what it is
+/// (`: registered in FR (registry delegation, low confidence)`), or nothing.
+fn registered_words(h: &Held<'_>) -> String {
+    match h.registered() {
+        Some(c) => format!(": registered in {c} (registry delegation, low confidence)"),
+        None => String::new(),
+    }
 }
 
 /// `openness`: how the actors are governed.
@@ -384,6 +394,11 @@ mod tests {
         let zz = "X, headquartered in ZZ, outside the EU, designed the processor core. Level 2 of 4; the rule asks for 3 or more.";
         let nohq = "X designed the processor core; where it is headquartered is not known. Level 0 of 4; the rule asks for 3 or more.";
         let unid = "The designer of the processor core is not identified, nor where it is headquartered. Level 0 of 4; the rule asks for 3 or more.";
+        let registered = "X designed the processor core; where it is headquartered is not known: registered in FR (registry delegation, low confidence). Level 0 of 4; the rule asks for 3 or more.";
+        let reg = |mut a: Actor, c: &str| {
+            a.registered_country = Some(c.into());
+            a
+        };
         let riscv = "RISC-V International, headquartered in Switzerland (CH), outside the EU, owns the instruction set. Level 2 of 4; the rule asks for 3 or more.";
         let both = format!("{amd_says} Arm Ltd, headquartered in the United Kingdom (GB), outside the EU, owns the instruction set.{tail1}");
         let cases: Vec<Case> = vec![
@@ -394,6 +409,10 @@ mod tests {
             ("commons passes at 3", &roles, vec![cd(Some("OpenHW Group"), None, &[], Community)], Some(3), None),
             ("no country", &roles, vec![cd(Some("X"), None, &[], Company)], Some(0), Some(nohq)),
             ("unidentified", &roles, vec![cd(None, None, &[], Unknown)], Some(0), Some(unid)),
+            // A registry's country is not a headquarters: still unknown, level 0, and said so.
+            ("registered only", &roles, vec![reg(cd(Some("X"), None, &[], Unknown), "FR")], Some(0), Some(registered)),
+            // Beside a known headquarters it is not mentioned at all.
+            ("registered beside a headquarters", &roles, vec![reg(cd(Some("SiPearl"), Some("FR"), &["EU"], Company), "DE")], Some(4), None),
             ("no actors: not judged", &roles, vec![], None, None),
             ("only other roles: not judged", &roles, vec![actor("mystery", Some("X"), None, &[], &[], Unknown)], None, None),
             ("lowest actor decides, passing ones unmentioned", &two,

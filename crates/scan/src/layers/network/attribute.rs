@@ -6,7 +6,9 @@
 //! the provider whose published range holds the address or whose name a CNAME, MX or NS target
 //! carries (`cloud_provider`, or `dns_provider` for name servers), and the country where the
 //! address is located (`location`, a state). A fact the data cannot give becomes an unknown
-//! actor, never a guess.
+//! actor, never a guess. An operator missing from the operator table keeps an unknown
+//! headquarters; the country the registries delegated its address space to is then given
+//! beside it as `registered_country`, with low confidence, and never as its country.
 
 use sovstack_inventory::{
     Actor, Address, CloudRange, Confidence, CountryCode, Evidence, Fact, Governance, Method, Role,
@@ -85,6 +87,7 @@ fn unattributed(ip: IpAddr, via: Option<String>, errors: Vec<String>) -> Address
         operator: None,
         parent: None,
         parent_hq_country: None,
+        registered_country: None,
         cloud: None,
         location: None,
         errors,
@@ -120,31 +123,50 @@ pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Addre
             .clone()
             .map(|o| Fact::new(o, ev("autonomous_system_organization")));
     }
+    // Where the registries delegated the AS's space: a fact about the addresses, kept for every
+    // AS, and the operator's only country when its headquarters is unknown.
+    let registered = a.registration.as_ref().and_then(|r| {
+        let code = country(&r.country)?;
+        let ev = data_evidence(
+            &dataset_path(data, DatasetKind::AsnRegistrations),
+            "rir_country_majority",
+            format!(
+                "AS{} {} (majority_share {} of its {} space): registry delegation, not a headquarters",
+                r.asn, r.country, r.share, r.basis
+            ),
+            Some(r.line),
+            Confidence::Low,
+        );
+        Some(Fact::new(code, ev))
+    });
+    out.registered_country = registered.clone();
     match &a.operator {
         Some(op) => {
-            let (ev, confidence) = match op.basis {
-                OperatorBasis::Table { line } => (
-                    data_evidence(
-                        &ops_path,
-                        "asn",
-                        op.asn.to_string(),
-                        Some(line),
-                        Confidence::High,
-                    ),
+            let ev = match op.basis {
+                OperatorBasis::Table { line } => data_evidence(
+                    &ops_path,
+                    "asn",
+                    op.asn.to_string(),
+                    Some(line),
                     Confidence::High,
                 ),
-                OperatorBasis::AsName => (
-                    data_evidence(
-                        &asn_path,
-                        "autonomous_system_organization",
-                        op.operator.clone(),
-                        None,
-                        Confidence::Low,
-                    ),
+                OperatorBasis::AsName => data_evidence(
+                    &asn_path,
+                    "autonomous_system_organization",
+                    op.operator.clone(),
+                    None,
                     Confidence::Low,
                 ),
             };
             let hq = op.parent_hq_country.as_deref().and_then(country);
+            let mut evidence = vec![ev.clone()];
+            let registered_country = match (&hq, &registered) {
+                (None, Some(fact)) => {
+                    evidence.extend(fact.evidence.iter().cloned());
+                    Some(fact.value.clone())
+                }
+                _ => None,
+            };
             out.operator = Some(Fact::new(op.operator.clone(), ev.clone()));
             out.parent = op.parent_company.clone().map(|p| Fact::new(p, ev.clone()));
             out.parent_hq_country = hq.clone().map(|c| Fact::new(c, ev.clone()));
@@ -157,12 +179,16 @@ pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Addre
                         .unwrap_or_else(|| op.operator.clone()),
                 ),
                 country: hq,
-                governance: if confidence == Confidence::High {
-                    Governance::Company
-                } else {
-                    Governance::Unknown
+                registered_country,
+                governance: match (&op.basis, op.category.as_deref()) {
+                    (OperatorBasis::AsName, _) => Governance::Unknown,
+                    (OperatorBasis::Table { .. }, Some("government")) => Governance::State,
+                    // A research network or university may be public, a foundation or an
+                    // association: the table does not say which.
+                    (OperatorBasis::Table { .. }, Some("research")) => Governance::Unknown,
+                    (OperatorBasis::Table { .. }, _) => Governance::Company,
                 },
-                evidence: vec![ev],
+                evidence,
             });
         }
         None => actors.push(Actor::unknown(
@@ -222,6 +248,7 @@ pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Addre
                 role: Role::Location,
                 name: code.as_ref().map(|c| c.to_string()),
                 country: code,
+                registered_country: None,
                 governance: Governance::State,
                 evidence: vec![ev],
             });
@@ -246,6 +273,7 @@ pub(crate) fn provider_actor(role: Role, p: &Provider, ev: Evidence) -> Actor {
         role,
         name: Some(p.name.clone()),
         country: country(&p.parent_hq_country),
+        registered_country: None,
         governance: Governance::Company,
         evidence: vec![ev],
     }

@@ -507,7 +507,7 @@ fn error(e: &LookupError) -> EndpointError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sovstack_inventory::Governance;
+    use sovstack_inventory::{Confidence, Governance};
 
     fn data() -> Arc<NetData> {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/network");
@@ -564,6 +564,48 @@ mod tests {
         // The operator comes from its row of the table, which the evidence points at.
         let ev = &ip.addresses[0].operator.as_ref().unwrap().evidence[0];
         assert_eq!((ev.source.as_str(), ev.line), ("data:network/asn/major-asns.csv", Some(41)));
+    }
+
+    #[test]
+    fn renater_is_attributed_from_the_table_with_its_headquarters() {
+        // 193.48.0.0/18 is announced by AS2200, RENATER, the French research network.
+        let p = plan(&["193.48.0.1"], true);
+        let e = endpoint(0, &p.endpoints[0], None, &p);
+        let a = &e.addresses[0];
+        assert_eq!(a.asn.as_ref().unwrap().value, 2200);
+        assert_eq!(a.parent.as_ref().unwrap().value, "RENATER (GIP)");
+        let hq = a.parent_hq_country.as_ref().unwrap();
+        assert_eq!(hq.value.as_str(), "FR");
+        assert_eq!(hq.evidence[0].source, "data:network/asn/major-asns.csv");
+        assert_eq!(hq.evidence[0].confidence, Confidence::High);
+        let op = e.actors.iter().find(|a| a.role == Role::NetworkOperator).unwrap();
+        assert_eq!((op.name.as_deref(), op.country.as_ref().map(|c| c.as_str())), (Some("RENATER (GIP)"), Some("FR")));
+        // A known headquarters leaves no room for the registry fallback on the actor; the
+        // address still records where its space was delegated.
+        assert!(op.registered_country.is_none());
+        assert_eq!(a.registered_country.as_ref().unwrap().value.as_str(), "FR");
+    }
+
+    #[test]
+    fn an_operator_outside_the_table_is_registered_in_a_country_with_low_confidence() {
+        // 185.31.40.0/22 is announced by AS60362 (alwaysdata), which the operator table does
+        // not list; the registries delegated two thirds of its IPv4 space to France.
+        let p = plan(&["185.31.40.1"], true);
+        let e = endpoint(0, &p.endpoints[0], None, &p);
+        let a = &e.addresses[0];
+        assert_eq!(a.asn.as_ref().unwrap().value, 60362);
+        assert!(a.parent.is_none() && a.parent_hq_country.is_none(), "{a:?}");
+        let reg = a.registered_country.as_ref().unwrap();
+        assert_eq!(reg.value.as_str(), "FR");
+        let ev = &reg.evidence[0];
+        assert_eq!((ev.source.as_str(), ev.confidence), ("data:network/asn/asn-org-country.csv", Confidence::Low));
+        assert!(ev.value.as_deref().unwrap().contains("registry delegation, not a headquarters"), "{ev:?}");
+        let op = e.actors.iter().find(|a| a.role == Role::NetworkOperator).unwrap();
+        assert_eq!(op.name.as_deref(), Some("ALWAYSDATA SARL"));
+        assert!(op.country.is_none(), "a registration is never a headquarters");
+        assert_eq!(op.registered_country.as_ref().map(|c| c.as_str()), Some("FR"));
+        assert_eq!(op.governance, Governance::Unknown);
+        assert!(op.evidence.iter().all(|e| e.confidence == Confidence::Low), "{:?}", op.evidence);
     }
 
     #[test]
