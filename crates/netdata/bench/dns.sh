@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Resolves 10,000 names against a local dnsmasq three ways and reports names per second:
 #   1. sovstack's resolver (crates/netdata/examples/resolve.rs, release build), on one thread,
-#      and for reference on a runtime of 2 worker threads as the scan uses,
+#      as the scan runs it, and for reference on a runtime of 2 worker threads,
 #   2. the best a user does with shell tools: `xargs -P4 -n50 dig +short`,
 #   in the same hyperfine run; then dnsperf's maximum queries per second against the same
 #   dnsmasq, the ceiling of what any client can reach on this machine.

@@ -8,7 +8,7 @@
 //! ```
 //!
 //! `--threads 0` (the default) runs everything on the calling thread (tokio's current-thread
-//! runtime); `--threads N` on a multi-threaded runtime of N workers, as the scan does with 2.
+//! runtime, as the scan uses); `--threads N` on a multi-threaded runtime of N workers.
 //! Against a server on the same machine, one thread does the same work with less CPU: no
 //! wake-ups across threads, and the other core is left to the server.
 
