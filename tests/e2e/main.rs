@@ -10,6 +10,7 @@ mod dns;
 mod determinism;
 mod errors;
 mod gate;
+mod install;
 mod network;
 mod output;
 mod plugins;

@@ -126,7 +126,7 @@ fn endpoints_are_resolved_attributed_and_failures_recorded() {
     assert_eq!((&ip["kind"], &ip["addresses"][0]["parent_hq_country"]["value"]), (&"ip".into(), &"DE".into()));
 
     // The inventory validates against the published schema.
-    let schema: Value = serde_json::from_slice(&std::fs::read(repo().join("schema/inventory-1.2.1.schema.json")).unwrap()).unwrap();
+    let schema: Value = serde_json::from_slice(&std::fs::read(repo().join("schema/inventory-1.2.2.schema.json")).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator.iter_errors(&inv).map(|e| format!("{e} at {}", e.instance_path)).collect();
     assert!(errors.is_empty(), "{errors:?}");

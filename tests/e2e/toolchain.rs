@@ -58,8 +58,8 @@ fn compilers(layer: &Value) -> Vec<(Option<String>, Option<String>, u64)> {
 fn scan_finds_each_binary_and_groups_them_by_toolchain() {
     let root = root_with_binaries();
     let inv = run_json(sovstack().args(["scan", "--layers", "toolchain", "--root"]).arg(root.path()));
-    assert_eq!(inv["schema_version"], "1.2.1");
-    let schema: Value = serde_json::from_slice(&fs::read(repo().join("schema/inventory-1.2.1.schema.json")).unwrap()).unwrap();
+    assert_eq!(inv["schema_version"], "1.2.2");
+    let schema: Value = serde_json::from_slice(&fs::read(repo().join("schema/inventory-1.2.2.schema.json")).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let errors: Vec<String> = validator.iter_errors(&inv).map(|e| format!("{e} at {}", e.instance_path)).collect();
     assert!(errors.is_empty(), "{errors:?}");

@@ -4,6 +4,8 @@
 mod builtin_plugins;
 mod commands;
 mod common;
+mod config;
+mod data_packs;
 mod exit;
 mod output;
 
@@ -22,10 +24,18 @@ Examples:
   sovstack scan --root /mnt/image -o inv.json  inventory a mounted disk image
   sovstack evaluate inv.json --ruleset non-aligned --fail-under 50
 
+Configuration: sovstack.yaml in the current directory, or --config FILE, gives defaults
+(organisation: {name, country}, rulesets, data_dir, resolver, endpoints); flags override it.
+
 Exit codes: 0 success, 1 the policy gate failed (--fail-under, --fail-on),
 2 usage or input error (including a plugin that failed, the network layer asked for with
 nothing to resolve, and a DNS resolver that answered no query).")]
 struct Cli {
+    /// Configuration file (organisation, default rulesets, data directory, resolver, endpoints)
+    /// [default: sovstack.yaml in the current directory, when there is one]. Flags override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -54,9 +64,9 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Scan(a) => a.execute(),
-        Command::Evaluate(a) => a.execute(),
-        Command::Audit(a) => a.execute(),
+        Command::Scan(a) => a.execute(cli.config.as_deref()),
+        Command::Evaluate(a) => a.execute(cli.config.as_deref()),
+        Command::Audit(a) => a.execute(cli.config.as_deref()),
         Command::Ruleset(c) => c.execute(),
         Command::Plugin(c) => c.execute(),
     };
