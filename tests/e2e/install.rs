@@ -204,3 +204,60 @@ fn a_bad_configuration_file_is_an_input_error_with_line_and_column() {
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent/sovstack.yaml"), "{err}");
 }
+
+#[test]
+fn version_names_the_knowledge_base_rulesets_plugins_and_data_packs() {
+    let (code, out, err) = run(sovstack().arg("--version"));
+    assert_eq!(code, 0, "{err}");
+    // The same versions and hashes as a report's inputs.
+    let t = tempdir();
+    let file = t.path().join("endpoints.txt");
+    std::fs::write(&file, "3.5.136.10\n").unwrap();
+    let report = run_json(sovstack().args(["audit", "--offline", "--format", "json", "--endpoints"]).arg(&file));
+    let short = |v: &Value| v["sha256"].as_str().unwrap()[..12].to_string();
+    let kb = &report["inputs"]["knowledge_base"];
+    assert!(out.contains(&format!("knowledge base: {} {} (sha256 {})", kb["name"].as_str().unwrap(), kb["version"].as_str().unwrap(), short(kb))), "{out}");
+    for r in report["inputs"]["rulesets"].as_array().unwrap() {
+        assert!(out.contains(&format!("ruleset: {} {} (sha256 {}", r["name"].as_str().unwrap(), r["version"].as_str().unwrap(), short(r))), "{out}");
+    }
+    let plugins = run_json(sovstack().args(["plugin", "list", "--format", "json"]));
+    for p in plugins["plugins"].as_array().unwrap() {
+        assert!(out.contains(&format!("plugin: {} {} (ABI {}, sha256 {}", p["name"].as_str().unwrap(), p["version"].as_str().unwrap(), p["abi_version"], short(p))), "{out}");
+    }
+    let pack = &report["inputs"]["data_packs"][0];
+    let line = format!(
+        "data pack: network {} (sha256 {}) in {} (found by {})",
+        pack["version"].as_str().unwrap(),
+        short(pack),
+        pack["dir"].as_str().unwrap(),
+        pack["found_by"].as_str().unwrap()
+    );
+    assert!(out.contains(&line), "{out}");
+    // The configuration file's data directory takes part in the lookup.
+    let t = config_dir("data_dir: data\n");
+    std::os::unix::fs::symlink(repo().join("data"), t.path().join("data")).unwrap();
+    let (code, out, err) = run(sovstack().current_dir(t.path()).arg("--version"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("in data/network (found by config)"), "{out}");
+}
+
+#[test]
+fn man_pages_and_completions_are_generated_from_the_commands() {
+    let t = tempdir();
+    let (code, _, err) = run(sovstack().args(["generate", "man"]).arg(t.path()));
+    assert_eq!(code, 0, "{err}");
+    let mut pages: Vec<String> = std::fs::read_dir(t.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    pages.sort();
+    for page in ["sovstack.1", "sovstack-audit.1", "sovstack-scan.1", "sovstack-ruleset-validate.1"] {
+        assert!(pages.iter().any(|p| p == page), "{page}: {pages:?}");
+    }
+    assert!(!pages.iter().any(|p| p.contains("generate")), "the hidden command has no page: {pages:?}");
+    let scan = std::fs::read_to_string(t.path().join("sovstack-scan.1")).unwrap();
+    assert!(scan.starts_with(".ie \\n(.g .ds Aq") || scan.contains(".TH sovstack-scan"), "{scan}");
+    assert!(scan.contains("data\\-dir") && scan.contains("SOVSTACK_DATA_DIR"), "{scan}");
+    for (shell, mark) in [("bash", "complete -F _sovstack"), ("zsh", "#compdef sovstack"), ("fish", "complete -c sovstack")] {
+        let (code, out, err) = run(sovstack().args(["generate", "completions", shell]));
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(out.contains(mark) && out.contains("data-dir"), "{shell}: {out}");
+    }
+}
