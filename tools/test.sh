@@ -3,7 +3,9 @@
 #   1. installs the system packages the tests need, if missing (tools/install-deps.sh);
 #   2. runs the plugins' native tests with Debian's toolchain (plugins/test.sh);
 #   3. rebuilds the plugins and fails if plugins/dist/*.wasm differ (plugins/check-reproducible.sh);
-#   4. runs every test of the workspace, the end-to-end tests of the real binary included.
+#   4. runs every test of the workspace, the end-to-end tests of the real binary included;
+#   5. builds the Debian package, installs it, tries it from /usr/bin and removes it
+#      (tools/test-deb.sh; needs root or sudo, as CI has).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -14,3 +16,5 @@ echo "== plugins: reproducible build check"
 plugins/check-reproducible.sh
 echo "== workspace tests"
 cargo test --workspace --locked
+echo "== Debian package: build, install, audit, network scan, remove"
+tools/test-deb.sh
