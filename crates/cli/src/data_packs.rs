@@ -226,6 +226,44 @@ mod tests {
         );
     }
 
+    /// The steps in the order `candidates` gives them, each with the words that name it in the
+    /// help and the README.
+    const STEPS: [(&str, &str); 8] = [
+        ("--data-dir", "--data-dir"),
+        ("SOVSTACK_DATA_DIR", "SOVSTACK_DATA_DIR"),
+        ("config", "data_dir"),
+        ("XDG_DATA_HOME", "XDG_DATA_HOME"),
+        ("XDG_DATA_DIRS", "XDG_DATA_DIRS"),
+        ("/usr/share/sovstack", "; /usr/share/sovstack"),
+        ("executable", "EXE_DIR"),
+        ("checkout", "checkout"),
+    ];
+
+    #[test]
+    fn the_help_and_the_readme_give_the_order_the_code_follows() {
+        let (vars, exe) = env(&[("SOVSTACK_DATA_DIR", "/e"), ("XDG_DATA_HOME", "/h"), ("XDG_DATA_DIRS", "/d")], Some("/x/bin/s"));
+        let get = move |k: &str| vars.get(k).cloned();
+        let mut steps: Vec<&str> = candidates(Some(Path::new("/f")), Some(Path::new("/c")), &Env { var: &get, exe })
+            .into_iter()
+            .map(|c| c.found_by)
+            .collect();
+        steps.dedup();
+        assert_eq!(steps, STEPS.map(|(step, _)| step));
+        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let start = readme.find("### Where the data is found").expect("the README's lookup section");
+        let section = &readme[start..];
+        let section = &section[..section[4..].find("\n#").map_or(section.len(), |e| e + 4)];
+        // The README's list has `/usr/share/sovstack` on a line of its own.
+        let section = section.replace("6. `/usr/share/sovstack`", "6. ; /usr/share/sovstack");
+        for (name, text) in [("--help", LOOKUP_HELP.to_string()), ("README", section)] {
+            let at: Vec<usize> = STEPS
+                .iter()
+                .map(|(_, words)| text.find(words).unwrap_or_else(|| panic!("{name} does not name `{words}`")))
+                .collect();
+            assert!(at.windows(2).all(|w| w[0] < w[1]), "{name} gives another order: {at:?}\n{text}");
+        }
+    }
+
     #[test]
     fn a_given_directory_is_used_even_without_the_pack_and_may_be_the_pack_itself() {
         let checkout = Path::new(CHECKOUT_DATA_DIR);
