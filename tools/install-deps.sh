@@ -11,10 +11,12 @@
 #                                           the linker-layout inference against known answers
 #   python3, and from PyPI pefile and lief  plugins/check-wasm.py; independent PE (Rich header) and
 #                                           Mach-O readers the toolchain tests compare with
+#   dnsmasq-base                            the loopback DNS server tools/test-deb.sh resolves with
+#                                           (the binary only, no system service)
 # The CLI itself needs none of them: `cargo run --release -- audit` works with rustup's cargo alone.
 set -euo pipefail
 
-packages=(rustc cargo rust-clippy libstd-rust-dev-wasm32 lld binutils clang golang-go age gcc mold python3)
+packages=(rustc cargo rust-clippy libstd-rust-dev-wasm32 lld binutils clang golang-go age gcc mold python3 dnsmasq-base)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,7 +5,9 @@
 #   3. rebuilds the plugins and fails if plugins/dist/*.wasm differ (plugins/check-reproducible.sh);
 #   4. house rules: the tree is formatted (cargo fmt), clippy finds nothing (both workspaces, the
 #      plugins' with Debian's clippy 1.63), no two modules of a crate import each other;
-#   5. runs every test of the workspace, the end-to-end tests of the real binary included.
+#   5. runs every test of the workspace, the end-to-end tests of the real binary included;
+#   6. builds the Debian package, installs it, tries it from /usr/bin and removes it
+#      (tools/test-deb.sh; needs root or sudo, as CI has).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,3 +24,5 @@ echo "== plugins: reproducible build check"
 plugins/check-reproducible.sh
 echo "== workspace tests"
 cargo test --workspace --locked
+echo "== Debian package: build, install, audit, network scan, remove"
+tools/test-deb.sh

@@ -10,8 +10,10 @@ fn help_and_version_succeed() {
     for sub in ["scan", "evaluate", "audit", "ruleset", "plugin", "Exit codes"] {
         assert!(out.contains(sub), "{sub}: {out}");
     }
-    let (code, out, _) = run(sovstack().arg("--version"));
+    let (code, out, _) = run(sovstack().arg("-V"));
     assert_eq!((code, out.trim()), (0, concat!("sovstack ", env!("CARGO_PKG_VERSION"))));
+    let (code, out, _) = run(sovstack().arg("--version"));
+    assert_eq!((code, out.lines().next()), (0, Some(concat!("sovstack ", env!("CARGO_PKG_VERSION")))));
 }
 
 #[test]

@@ -12,6 +12,7 @@ mod determinism;
 mod diagnostics;
 mod errors;
 mod gate;
+mod install;
 mod network;
 mod output;
 mod plugins;

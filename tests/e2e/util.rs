@@ -17,10 +17,22 @@ pub fn fixture(name: &str) -> PathBuf {
 }
 
 /// `sovstack` with `SOURCE_DATE_EPOCH` unset, `NO_COLOR` set, and nothing else from the caller's
-/// environment that could change the output.
+/// environment that could change the output: no `SOVSTACK_DATA_DIR`, and XDG data directories
+/// that do not exist, so the network data comes from the checkout (or an installed
+/// `/usr/share/sovstack`).
 pub fn sovstack() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_sovstack"));
-    c.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1").current_dir(repo());
+    sovstack_at(Path::new(env!("CARGO_BIN_EXE_sovstack")))
+}
+
+/// [`sovstack`] with another copy of the binary.
+pub fn sovstack_at(exe: &Path) -> Command {
+    let mut c = Command::new(exe);
+    c.env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("SOVSTACK_DATA_DIR")
+        .env("XDG_DATA_HOME", "/nonexistent/sovstack-test/xdg-data-home")
+        .env("XDG_DATA_DIRS", "/nonexistent/sovstack-test/xdg-data-dirs")
+        .env("NO_COLOR", "1")
+        .current_dir(repo());
     c
 }
 

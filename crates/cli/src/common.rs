@@ -206,7 +206,13 @@ pub fn unassessed_exit(diagnostics: &[Diagnostic]) -> Option<u8> {
 }
 
 /// Evaluates an inventory, renders the report, applies the gate, and returns the exit code.
-pub fn evaluate_and_report(kb: &Kb, inventory: &Inventory, opts: &EvalOptions, inputs: &[&Path]) -> Result<u8> {
+pub fn evaluate_and_report(
+    kb: &Kb,
+    inventory: &Inventory,
+    opts: &EvalOptions,
+    inputs: &[&Path],
+    organisation: Option<&sovstack_report::Organisation>,
+) -> Result<u8> {
     output::refuse_overwriting_input(opts.output.as_deref(), inputs)?;
     let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
     let rulesets = load_rulesets(&opts.rulesets, kb)?;
@@ -215,6 +221,7 @@ pub fn evaluate_and_report(kb: &Kb, inventory: &Inventory, opts: &EvalOptions, i
     output::progress(&format!("evaluating with {} plugin(s) and {} ruleset(s)", plugins.len(), rulesets.len()));
     let evaluator = Evaluator { kb, host: &host, plugins: &plugins, rulesets: &rulesets };
     let mut report = evaluator.evaluate(inventory, load_diags, generated_at);
+    report.organisation = organisation.cloned();
 
     let gate = Gate { fail_under: opts.fail_under, fail_on: opts.fail_on.map(Into::into) };
     if gate.is_set() {

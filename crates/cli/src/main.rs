@@ -4,7 +4,10 @@
 mod builtin_plugins;
 mod commands;
 mod common;
+mod config;
+mod data_packs;
 mod exit;
+mod version;
 mod output;
 
 use clap::{Parser, Subcommand};
@@ -14,7 +17,7 @@ use std::process::ExitCode;
 /// stewards each layer, where those organisations sit, and how that scores against sovereignty
 /// rulesets.
 #[derive(Parser)]
-#[command(name = "sovstack", version, about, long_about = None, propagate_version = true)]
+#[command(name = "sovstack", version, about, long_about = None, disable_version_flag = true, arg_required_else_help = true)]
 #[command(after_help = "\
 Examples:
   sovstack audit                               audit this host with the built-in rulesets
@@ -22,12 +25,29 @@ Examples:
   sovstack scan --root /mnt/image -o inv.json  inventory a mounted disk image
   sovstack evaluate inv.json --ruleset non-aligned --fail-under 50
 
+Configuration: sovstack.yaml in the current directory, or --config FILE, gives defaults
+(organisation: {name, country}, rulesets, data_dir, resolver, endpoints); flags override it.
+
 Exit codes: 0 success, 1 the policy gate failed (--fail-under, --fail-on),
 2 usage or input error (including a plugin that failed, the network layer asked for with
 nothing to resolve, and a DNS resolver that answered no query).")]
-struct Cli {
+pub(crate) struct Cli {
+    /// Configuration file (organisation, default rulesets, data directory, resolver, endpoints)
+    /// [default: sovstack.yaml in the current directory, when there is one]. Flags override it.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<std::path::PathBuf>,
+
+    /// Print the version.
+    #[arg(short = 'V', conflicts_with = "long_version")]
+    short_version: bool,
+
+    /// Print the versions of sovstack, its knowledge base, built-in rulesets and plugins, and
+    /// each data pack with the directory it is found in.
+    #[arg(long = "version")]
+    long_version: bool,
+
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Subcommand)]
@@ -39,6 +59,8 @@ enum Command {
     Ruleset(commands::ruleset::Command),
     #[command(subcommand)]
     Plugin(commands::plugin::Command),
+    #[command(subcommand, hide = true)]
+    Generate(commands::generate::Command),
 }
 
 fn main() -> ExitCode {
@@ -54,11 +76,22 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Command::Scan(a) => a.execute(),
-        Command::Evaluate(a) => a.execute(),
-        Command::Audit(a) => a.execute(),
-        Command::Ruleset(c) => c.execute(),
-        Command::Plugin(c) => c.execute(),
+        None if cli.short_version => print(&version::short()),
+        None if cli.long_version => version::long(cli.config.as_deref()).and_then(|v| print(&v)),
+        None => {
+            eprintln!("sovstack: error: a subcommand is required (see sovstack --help)");
+            Ok(exit::USAGE_OR_INPUT)
+        }
+        Some(_) if cli.short_version || cli.long_version => {
+            eprintln!("sovstack: error: -V and --version take no subcommand");
+            Ok(exit::USAGE_OR_INPUT)
+        }
+        Some(Command::Generate(c)) => c.execute(),
+        Some(Command::Scan(a)) => a.execute(cli.config.as_deref()),
+        Some(Command::Evaluate(a)) => a.execute(cli.config.as_deref()),
+        Some(Command::Audit(a)) => a.execute(cli.config.as_deref()),
+        Some(Command::Ruleset(c)) => c.execute(),
+        Some(Command::Plugin(c)) => c.execute(),
     };
     match result {
         Ok(code) => ExitCode::from(code),
@@ -68,4 +101,10 @@ fn main() -> ExitCode {
             ExitCode::from(exit::USAGE_OR_INPUT)
         }
     }
+}
+
+/// Writes `text` to stdout.
+fn print(text: &str) -> anyhow::Result<u8> {
+    output::emit(None, text.as_bytes())?;
+    Ok(exit::SUCCESS)
 }

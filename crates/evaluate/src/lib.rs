@@ -124,6 +124,7 @@ impl Evaluator<'_> {
             report_version: REPORT_VERSION.to_string(),
             generator: Generator { name: "sovstack".into(), version: env!("CARGO_PKG_VERSION").into() },
             generated_at,
+            organisation: None,
             scan: ScanSummary {
                 root: inventory.root.clone(),
                 live_host: inventory.live_host,
@@ -135,6 +136,7 @@ impl Evaluator<'_> {
                 knowledge_base: self.kb.data_ref(),
                 rulesets: self.rulesets.iter().map(|r| InputRef { data: r.data_ref(), origin: r.origin.clone() }).collect(),
                 plugins: self.plugins.iter().map(plugin_ref).collect(),
+                data_packs: inventory.data_packs.clone(),
             },
             layers: layer_reports,
             rulesets: results,

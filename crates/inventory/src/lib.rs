@@ -80,6 +80,10 @@ pub struct Inventory {
     pub live_host: bool,
     /// The knowledge base used to attribute the facts.
     pub knowledge_base: DataRef,
+    /// The run-time data packs the scan used (the network layer's `network` pack), each with the
+    /// directory it was read from and how that directory was found (schema 1.2.2).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_packs: Vec<DataPackRef>,
     /// One section per scanned layer.
     pub layers: Layers,
     /// Problems met while scanning (unreadable or malformed files); they never stop a scan.
@@ -105,6 +109,24 @@ pub struct DataRef {
     pub version: String,
     /// sha256 of its bytes, lowercase hex.
     pub sha256: String,
+}
+
+/// A run-time data pack (`data/network`), where it was read from and how that place was found.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+pub struct DataPackRef {
+    /// The pack's name, which is also its directory's name (`network`).
+    pub name: String,
+    /// Its version: the newest date among its datasets, from its manifest.
+    pub version: String,
+    /// sha256 of its manifest's bytes, lowercase hex.
+    pub sha256: String,
+    /// The directory it was read from, absolute when the lookup made it so.
+    pub dir: String,
+    /// Which step of the data lookup gave the directory: `--data-dir`, `SOVSTACK_DATA_DIR`,
+    /// `config` (the configuration file's `data_dir`), `XDG_DATA_HOME`, `XDG_DATA_DIRS`,
+    /// `/usr/share/sovstack`, `executable` (next to the executable) or `checkout` (the source
+    /// tree the binary was built from).
+    pub found_by: String,
 }
 
 /// The layer sections. A layer that was not scanned is absent.

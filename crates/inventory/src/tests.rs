@@ -19,6 +19,7 @@ fn sample() -> Inventory {
         root: "/".into(),
         live_host: false,
         knowledge_base: DataRef { name: "kb".into(), version: "1".into(), sha256: "00".into() },
+        data_packs: Vec::new(),
         layers: Layers {
             processor: Some(vec![Processor {
                 id: "cpu0".into(),

@@ -18,7 +18,7 @@ pub use gate::{Gate, GateOutcome};
 
 use serde::Serialize;
 use sovstack_abi::{Finding, Governance, LayerScore, ScoringMethod};
-use sovstack_inventory::{Confidence, DataRef, Diagnostic, Generator};
+use sovstack_inventory::{Confidence, CountryCode, DataPackRef, DataRef, Diagnostic, Generator};
 use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
@@ -35,6 +35,9 @@ pub struct Report {
     /// RFC 3339 UTC, only when `SOURCE_DATE_EPOCH` is set.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<String>,
+    /// The organisation audited, as the configuration file names it. Added in report 1.0.2.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<Organisation>,
     /// What was scanned.
     pub scan: ScanSummary,
     /// Versions and sha256 of everything the result depends on.
@@ -48,6 +51,18 @@ pub struct Report {
     /// The policy gate, when one was asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateOutcome>,
+}
+
+/// The organisation an audit is for, as its user declared it (added in report 1.0.2).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct Organisation {
+    /// Its name.
+    pub name: String,
+    /// Its country (ISO 3166-1 alpha-2), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<CountryCode>,
+    /// Where it was declared: the configuration file.
+    pub source: String,
 }
 
 /// What was scanned.
@@ -76,6 +91,10 @@ pub struct Inputs {
     pub rulesets: Vec<InputRef>,
     /// The plugins that ran.
     pub plugins: Vec<PluginRef>,
+    /// The run-time data packs the scan read, each with its directory and the lookup step that
+    /// found it (from the inventory). Added in report 1.0.2.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub data_packs: Vec<DataPackRef>,
 }
 
 /// A ruleset (or other input) and where it came from.

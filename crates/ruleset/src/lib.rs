@@ -23,6 +23,7 @@ mod validate;
 
 pub use aggregate::{aggregate, Overall};
 pub use builtin::{builtin, builtin_named, builtin_source, BUILTIN_NAMES};
+pub use parse::{from_yaml_strict, YamlError};
 pub use validate::{Vocabulary, HOST_REFUSALS};
 
 use sovstack_abi::{Rule, RulesetView, Scoring};

@@ -25,7 +25,31 @@ pub(crate) struct RawRuleset {
 /// and column serde-saphyr reports, in plain words that name the rule and field (see
 /// [`describe`]); an unclosed quote is reported where it opens.
 pub(crate) fn parse(origin: &str, text: &str) -> Result<RawRuleset, RulesetError> {
-    serde_saphyr::from_str::<RawRuleset>(text).map_err(|e| {
+    from_yaml_strict(text).map_err(|e| RulesetError::Syntax {
+        origin: origin.to_string(),
+        line: e.line,
+        column: e.column,
+        message: e.message,
+    })
+}
+
+/// A YAML document that is not of the expected shape: where, and what is wrong, in plain words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    /// 1-based line (0 when unknown).
+    pub line: u64,
+    /// 1-based column (0 when unknown).
+    pub column: u64,
+    /// What is wrong, naming the field (`organisation: unknown field \`nmae\`; the fields here
+    /// are ...`).
+    pub message: String,
+}
+
+/// Parses YAML into `T` with the rulesets' error style: the line and column serde-saphyr
+/// reports, the path of keys to the problem, and plain words (the configuration file uses it
+/// too; give `T` `#[serde(deny_unknown_fields)]` to refuse unknown keys).
+pub fn from_yaml_strict<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    serde_saphyr::from_str::<T>(text).map_err(|e| {
         let e = e.without_snippet();
         let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
         let (line, column, message) = match unclosed_quote(text, line, column) {
@@ -59,7 +83,7 @@ pub(crate) fn parse(origin: &str, text: &str) -> Result<RawRuleset, RulesetError
                 }
             }
         };
-        RulesetError::Syntax { origin: origin.to_string(), line, column, message }
+        YamlError { line, column, message }
     })
 }
 

@@ -143,6 +143,7 @@ pub(crate) fn scan_root(given: &Path, cx: &Context<'_>, collectors: &[&dyn Colle
         root: given.display().to_string(),
         live_host: cx.live.is_some(),
         knowledge_base: cx.kb.data_ref(),
+        data_packs: Vec::new(),
         layers: out.layers,
         diagnostics: out.diagnostics,
     }

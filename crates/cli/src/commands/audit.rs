@@ -3,18 +3,20 @@
 use super::scan::ScanOptions;
 use crate::common::{evaluate_and_report, load_kb, EvalOptions};
 use anyhow::Result;
+use crate::config::Config;
 use clap::Args as ClapArgs;
+use std::path::Path;
 
 /// Scan this host (or a root), evaluate it against the rulesets, and report.
 #[derive(ClapArgs, Debug)]
-#[command(after_help = "\
+#[command(after_help = format!("{}\n\n{}", "\
 Examples:
   sovstack audit                                   this host, built-in rulesets, tables
   sovstack audit --format json -o report.json      the JSON report
   sovstack audit --root /mnt/image --ruleset non-aligned
   sovstack audit --fail-under 50 --fail-on critical   exit 1 when the gate fails
   sovstack audit --endpoints services.yaml         add the network layer for the listed services
-  sovstack audit --layers network --domain example.org --format json")]
+  sovstack audit --layers network --domain example.org --format json", crate::data_packs::LOOKUP_HELP))]
 pub struct Args {
     #[command(flatten)]
     pub scan: ScanOptions,
@@ -24,11 +26,14 @@ pub struct Args {
 }
 
 impl Args {
-    pub fn execute(self) -> Result<u8> {
+    pub fn execute(mut self, config: Option<&Path>) -> Result<u8> {
         // One knowledge base for both steps: it is validated once, and the report's inputs
         // name the same version for the scan and the evaluation.
         let kb = load_kb()?;
-        let inventory = self.scan.run(&kb)?;
-        evaluate_and_report(&kb, &inventory, &self.eval, &[])
+        let config = Config::load(config, &kb)?;
+        config.apply_to_scan(&mut self.scan);
+        config.apply_to_eval(&mut self.eval);
+        let inventory = self.scan.run(&kb, config.data_dir.as_deref())?;
+        evaluate_and_report(&kb, &inventory, &self.eval, &[], config.organisation.as_ref())
     }
 }

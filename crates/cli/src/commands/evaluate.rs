@@ -4,7 +4,8 @@ use crate::common::{evaluate_and_report, load_kb, EvalOptions};
 use anyhow::{Context, Result};
 use clap::Args as ClapArgs;
 use sovstack_inventory::Inventory;
-use std::path::PathBuf;
+use crate::config::Config;
+use std::path::{Path, PathBuf};
 
 /// Evaluate an inventory with the plugins against rulesets, and report.
 #[derive(ClapArgs, Debug)]
@@ -24,7 +25,10 @@ pub struct Args {
 }
 
 impl Args {
-    pub fn execute(self) -> Result<u8> {
+    pub fn execute(mut self, config: Option<&Path>) -> Result<u8> {
+        let kb = load_kb()?;
+        let config = Config::load(config, &kb)?;
+        config.apply_to_eval(&mut self.eval);
         let name = self.inventory.display().to_string();
         let text = if self.inventory.as_os_str() == "-" {
             std::io::read_to_string(std::io::stdin()).context("reading the inventory from stdin")?
@@ -38,6 +42,6 @@ impl Args {
         for d in inventory.diagnostics.iter().filter(|d| d.code == "inventory/newer-addition") {
             eprintln!("sovstack: warning: {name}: {}", d.message);
         }
-        evaluate_and_report(&load_kb()?, &inventory, &self.eval, &[&self.inventory])
+        evaluate_and_report(&kb, &inventory, &self.eval, &[&self.inventory], config.organisation.as_ref())
     }
 }

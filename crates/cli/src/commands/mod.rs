@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod evaluate;
+pub mod generate;
 pub mod plugin;
 pub mod ruleset;
 pub mod scan;

@@ -1,7 +1,8 @@
 //! `sovstack scan`: collect the inventory of a root (the host, a mounted image, a container root).
 
 use crate::common::load_kb;
-use crate::{exit, output};
+use crate::config::Config;
+use crate::{data_packs, exit, output};
 use anyhow::Result;
 use clap::Args as ClapArgs;
 use sovstack_inventory::Inventory;
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// Collect facts about processors, operating system, toolchains and network endpoints into an inventory (JSON).
 #[derive(ClapArgs, Debug)]
-#[command(after_help = "\
+#[command(after_help = format!("{}\n\n{}", "\
 Examples:
   sovstack scan                                  this host (processor, os), to stdout
   sovstack scan --root /mnt/image -o inv.json    a mounted disk image or container root
@@ -40,7 +41,7 @@ opened unless --all-files is given.
 
 Exit codes: 0 success; 2 usage or input error, including the network layer asked for with
 nothing to resolve (no --endpoints, no --domain), and a DNS resolver that answered none of the
-queries (the inventory is still written, with the diagnostic scan/dns-no-answer).")]
+queries (the inventory is still written, with the diagnostic scan/dns-no-answer).", crate::data_packs::LOOKUP_HELP))]
 pub struct Args {
     #[command(flatten)]
     pub scan: ScanOptions,
@@ -68,15 +69,31 @@ pub struct ScanOptions {
     pub options: LayerOptions,
 }
 
-/// The data directory of the source checkout this binary was built from.
-const CHECKOUT_DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
-
 impl ScanOptions {
-    /// Runs the scan.
-    pub fn run(&self, kb: &Kb) -> Result<Inventory> {
+    /// Whether the network layer is among the layers this scan asks for.
+    fn wants_network(&self) -> bool {
+        match &self.layers {
+            Some(l) if !l.is_empty() => l.iter().any(|l| l == "network"),
+            _ => self.options.network.ask_for_layer(),
+        }
+    }
+
+    /// Runs the scan. `config_data_dir` is the configuration file's `data_dir`, third in the
+    /// data directory lookup ([`crate::data_packs`]).
+    pub fn run(&self, kb: &Kb, config_data_dir: Option<&Path>) -> Result<Inventory> {
         let mut options = self.options.clone();
-        if options.network.data_dir.is_none() && Path::new(CHECKOUT_DATA_DIR).is_dir() {
-            options.network.data_dir = Some(PathBuf::from(CHECKOUT_DATA_DIR));
+        let candidates =
+            data_packs::candidates(options.network.data_dir.as_deref(), config_data_dir, &data_packs::Env::process());
+        let network = data_packs::find("network", &candidates);
+        match &network {
+            Ok(found) if self.wants_network() && !found.pack_dir.is_dir() => anyhow::bail!(
+                "data directory {} does not exist (from {}; the network pack is DIR/network)",
+                found.pack_dir.display(),
+                found.found_by
+            ),
+            Ok(found) => options.network.data_dir = Some(found.pack_dir.clone()),
+            Err(e) if self.wants_network() => anyhow::bail!("{e}"),
+            Err(_) => {}
         }
         let layers = self.layers.clone().unwrap_or_default();
         let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
@@ -88,13 +105,22 @@ impl ScanOptions {
         bar.finish();
         let mut inventory = inventory?;
         inventory.generated_at = generated_at;
+        // The pack is recorded when the network layer read it.
+        if let (Ok(found), Some(net)) = (&network, &inventory.layers.network) {
+            if !net.datasets.is_empty() {
+                inventory.data_packs.push(data_packs::describe("network", found).map_err(anyhow::Error::msg)?);
+            }
+        }
         Ok(inventory)
     }
 }
 
 impl Args {
-    pub fn execute(self) -> Result<u8> {
-        let inventory = self.scan.run(&load_kb()?)?;
+    pub fn execute(mut self, config: Option<&Path>) -> Result<u8> {
+        let kb = load_kb()?;
+        let config = Config::load(config, &kb)?;
+        config.apply_to_scan(&mut self.scan);
+        let inventory = self.scan.run(&kb, config.data_dir.as_deref())?;
         output::emit(self.output.as_deref(), inventory.to_json().as_bytes())?;
         Ok(crate::common::unassessed_exit(&inventory.diagnostics).unwrap_or(exit::SUCCESS))
     }

@@ -65,6 +65,13 @@ impl Format for Table {
             report.scan.audited.join("; ")
         };
         self.para(out, &format!("sovstack {} {} audited: {audited}", report.generator.version, self.dash()), "")?;
+        if let Some(o) = &report.organisation {
+            let country = o.country.as_ref().map(|c| format!(" ({c})")).unwrap_or_default();
+            self.para(out, &format!("  for {}{country}", o.name), "  ")?;
+        }
+        for p in &report.inputs.data_packs {
+            self.para(out, &format!("{} data {} from {} (found by {})", p.name, p.version, p.dir, p.found_by), "  ")?;
+        }
         for layer in &report.layers {
             writeln!(out, "\n{} layer", title_case(&layer.id))?;
             self.write_layer(layer, out)?;

@@ -56,9 +56,11 @@ pub struct NetworkOptions {
     #[arg(long, value_name = "SECONDS", default_value = "2", value_parser = parse_dns_timeout, help_heading = "Network layer")]
     pub dns_timeout: Duration,
 
-    /// The data directory (ASN, country and cloud-range datasets) [default:
-    /// $SOVSTACK_DATA_DIR, else data/ of the source checkout].
-    #[arg(long, value_name = "DIR", env = "SOVSTACK_DATA_DIR", help_heading = "Network layer")]
+    /// The data directory (ASN, country and cloud-range datasets in DIR/network) [default:
+    /// $SOVSTACK_DATA_DIR, the configuration file's data_dir, then the first of the XDG data
+    /// directories, /usr/share/sovstack, next to the executable and the source checkout that
+    /// holds the pack; see the data directory lookup below].
+    #[arg(long, value_name = "DIR", help_heading = "Network layer")]
     pub data_dir: Option<PathBuf>,
 }
 

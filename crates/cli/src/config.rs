@@ -1,0 +1,146 @@
+//! The configuration file, `sovstack.yaml` in the current directory or `--config FILE`: defaults
+//! for an organisation's audits. Flags override it; `SOVSTACK_DATA_DIR` overrides its `data_dir`.
+//!
+//! ```yaml
+//! organisation:
+//!   name: Example Agency
+//!   country: FR            # ISO 3166-1 alpha-2, a country the knowledge base knows
+//! rulesets: [eu-sovereignty, rules/ours.yaml]
+//! data_dir: /srv/sovstack  # holds network/ (the data directory lookup's third step)
+//! resolver: 192.0.2.53:53
+//! endpoints: services.yaml
+//! ```
+//!
+//! Every key is optional; unknown keys, wrong types and unknown countries are input errors that
+//! name the file, line and column (exit 2). Relative paths are relative to the file's directory.
+
+use anyhow::{bail, Result};
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+use sovstack_inventory::CountryCode;
+use sovstack_kb::Kb;
+use sovstack_report::Organisation;
+use sovstack_ruleset::BUILTIN_NAMES;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// The file looked for in the current directory when `--config` is not given.
+pub const DEFAULT_FILE: &str = "sovstack.yaml";
+
+/// The configuration file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    organisation: Option<RawOrganisation>,
+    #[serde(default)]
+    rulesets: Vec<String>,
+    #[serde(default)]
+    data_dir: Option<PathBuf>,
+    #[serde(default)]
+    resolver: Option<SocketAddr>,
+    #[serde(default)]
+    endpoints: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrganisation {
+    name: String,
+    #[serde(default)]
+    country: Option<Spanned<CountryCode>>,
+}
+
+/// The configuration, checked, with paths resolved against the file's directory.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Config {
+    /// The file it was read from; `None` when there is none.
+    pub file: Option<PathBuf>,
+    /// The organisation audited, shown in reports.
+    pub organisation: Option<Organisation>,
+    /// Default rulesets: built-in names or files.
+    pub rulesets: Vec<String>,
+    /// The data directory (third in the lookup, after `--data-dir` and `SOVSTACK_DATA_DIR`).
+    pub data_dir: Option<PathBuf>,
+    /// Default DNS server.
+    pub resolver: Option<SocketAddr>,
+    /// Default endpoints file (which asks for the network layer, as `--endpoints` does).
+    pub endpoints: Option<PathBuf>,
+}
+
+impl Config {
+    /// Reads `--config FILE` (which must exist) or, without it, `sovstack.yaml` in the current
+    /// directory when there is one.
+    pub fn load(flag: Option<&Path>, kb: &Kb) -> Result<Config> {
+        let path = match flag {
+            Some(p) => p.to_path_buf(),
+            None if Path::new(DEFAULT_FILE).is_file() => PathBuf::from(DEFAULT_FILE),
+            None => return Ok(Config::default()),
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| anyhow::anyhow!("cannot read configuration file {}: {e}", path.display()))?;
+        Config::parse(&path, &text, kb)
+    }
+
+    /// Parses and checks the text of the file at `path`.
+    pub fn parse(path: &Path, text: &str, kb: &Kb) -> Result<Config> {
+        let origin = path.display();
+        let raw: RawConfig = if text.trim().is_empty() {
+            RawConfig::default()
+        } else {
+            sovstack_ruleset::from_yaml_strict(text)
+                .map_err(|e| anyhow::anyhow!("{origin}:{}:{}: config/syntax: {}", e.line, e.column, e.message))?
+        };
+        let organisation = match raw.organisation {
+            None => None,
+            Some(o) => {
+                if let Some(c) = &o.country {
+                    if kb.country(c.value.as_str()).is_none() {
+                        bail!(
+                            "{origin}:{}:{}: config/country: organisation: country: `{}` is not a country the knowledge base knows",
+                            c.referenced.line(),
+                            c.referenced.column(),
+                            c.value.as_str()
+                        );
+                    }
+                }
+                Some(Organisation { name: o.name, country: o.country.map(|c| c.value), source: origin.to_string() })
+            }
+        };
+        let base = path.parent().unwrap_or(Path::new(""));
+        let resolve = |p: PathBuf| if p.is_relative() { base.join(p) } else { p };
+        Ok(Config {
+            file: Some(path.to_path_buf()),
+            organisation,
+            rulesets: raw
+                .rulesets
+                .into_iter()
+                .map(|r| match BUILTIN_NAMES.contains(&r.as_str()) {
+                    true => r,
+                    false => resolve(PathBuf::from(r)).display().to_string(),
+                })
+                .collect(),
+            data_dir: raw.data_dir.map(resolve),
+            resolver: raw.resolver,
+            endpoints: raw.endpoints.map(resolve),
+        })
+    }
+
+    /// Fills what the scan's flags left unset.
+    pub fn apply_to_scan(&self, scan: &mut crate::commands::scan::ScanOptions) {
+        let net = &mut scan.options.network;
+        if net.endpoints.is_none() {
+            net.endpoints = self.endpoints.clone();
+        }
+        if net.resolver.is_none() {
+            net.resolver = self.resolver;
+        }
+    }
+
+    /// Fills what the evaluation's flags left unset.
+    pub fn apply_to_eval(&self, eval: &mut crate::common::EvalOptions) {
+        if eval.rulesets.is_empty() {
+            eval.rulesets = self.rulesets.clone();
+        }
+    }
+}
