@@ -14,7 +14,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 tools/install-deps.sh
 echo "== house rules: cargo fmt --check, clippy -D warnings, no module import circles"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
-cargo fmt --all --check
+for manifest in Cargo.toml plugins/Cargo.toml fuzz/Cargo.toml; do cargo fmt --all --check --manifest-path "$manifest"; done
 cargo clippy --workspace --all-targets --locked -- -D warnings
 plugins/clippy.sh
 python3 tools/check-module-cycles.py crates

@@ -10,7 +10,9 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut table = String::from("&[\n");
     for layer in Layer::ALL {
-        let wasm = root.join("plugins/dist").join(format!("{}.wasm", layer.id()));
+        let wasm = root
+            .join("plugins/dist")
+            .join(format!("{}.wasm", layer.id()));
         if !wasm.is_file() {
             panic!(
                 "the built-in plugin of layer `{}` is missing: {} (build it with plugins/build.sh)",
@@ -19,7 +21,12 @@ fn main() {
             );
         }
         println!("cargo:rerun-if-changed={}", wasm.display());
-        writeln!(table, "    (Layer::{layer:?}, include_bytes!({:?}) as &[u8]),", wasm.display().to_string()).unwrap();
+        writeln!(
+            table,
+            "    (Layer::{layer:?}, include_bytes!({:?}) as &[u8]),",
+            wasm.display().to_string()
+        )
+        .unwrap();
     }
     table.push(']');
     let out = Path::new(&std::env::var("OUT_DIR").unwrap()).join("builtin_plugins.rs");

@@ -24,10 +24,24 @@ fuzz_target!(|data: &[u8]| {
                 assert!(d.evidence.iter().any(|e| e.source == "/fuzz"));
             }
             // Nothing read can exceed the input: every offset named lies inside it.
-            for e in report.detections.iter().flat_map(|d| &d.evidence).chain(&report.unattributed) {
-                if let Some(off) = e.field.as_deref().and_then(|f| f.rsplit_once("@ 0x")).map(|(_, h)| h) {
+            for e in report
+                .detections
+                .iter()
+                .flat_map(|d| &d.evidence)
+                .chain(&report.unattributed)
+            {
+                if let Some(off) = e
+                    .field
+                    .as_deref()
+                    .and_then(|f| f.rsplit_once("@ 0x"))
+                    .map(|(_, h)| h)
+                {
                     let off = u64::from_str_radix(off, 16).unwrap();
-                    assert!(off <= data.len() as u64, "offset {off:#x} past {} bytes", data.len());
+                    assert!(
+                        off <= data.len() as u64,
+                        "offset {off:#x} past {} bytes",
+                        data.len()
+                    );
                 }
             }
         }

@@ -3,7 +3,11 @@
 use crate::util::*;
 
 fn audit_json(root: &str) -> serde_json::Value {
-    run_json(sovstack().args(["audit", "--format", "json", "--root"]).arg(fixture(root)))
+    run_json(
+        sovstack()
+            .args(["audit", "--format", "json", "--root"])
+            .arg(fixture(root)),
+    )
 }
 
 #[test]
@@ -11,12 +15,43 @@ fn a_qualcomm_phone_names_arm_and_qualcomm_with_their_countries_and_laws() {
     let r = audit_json("arm-qualcomm-sdm450");
     let cpu = &layer_items(&r, "processor")[0];
     let actors = actors(cpu);
-    assert!(actors.contains(&("isa_owner".into(), Some("Arm Ltd".into()), Some("GB".into()))), "{actors:?}");
-    assert!(actors.contains(&("soc_vendor".into(), Some("Qualcomm".into()), Some("US".into()))), "{actors:?}");
-    let qualcomm = cpu["actors"].as_array().unwrap().iter().find(|a| a["role"] == "soc_vendor").unwrap();
-    let laws: Vec<&str> = qualcomm["laws"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()).collect();
-    assert!(laws.contains(&"us-cloud-act") && laws.contains(&"us-fisa-702"), "{laws:?}");
-    assert!(qualcomm["blocs"].as_array().unwrap().iter().any(|b| b == "NATO"));
+    assert!(
+        actors.contains(&(
+            "isa_owner".into(),
+            Some("Arm Ltd".into()),
+            Some("GB".into())
+        )),
+        "{actors:?}"
+    );
+    assert!(
+        actors.contains(&(
+            "soc_vendor".into(),
+            Some("Qualcomm".into()),
+            Some("US".into())
+        )),
+        "{actors:?}"
+    );
+    let qualcomm = cpu["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["role"] == "soc_vendor")
+        .unwrap();
+    let laws: Vec<&str> = qualcomm["laws"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l.as_str().unwrap())
+        .collect();
+    assert!(
+        laws.contains(&"us-cloud-act") && laws.contains(&"us-fisa-702"),
+        "{laws:?}"
+    );
+    assert!(qualcomm["blocs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|b| b == "NATO"));
     // The EU view flags the US SoC vendor, at the rule's severity, with a level.
     let finding = cpu["findings"]
         .as_array()
@@ -26,48 +61,86 @@ fn a_qualcomm_phone_names_arm_and_qualcomm_with_their_countries_and_laws() {
         .expect("designer-jurisdiction finding");
     assert_eq!(finding["severity"], "high");
     assert_eq!(finding["level"], 1);
-    assert!(finding["message"].as_str().unwrap().contains("Qualcomm"), "{finding}");
+    assert!(
+        finding["message"].as_str().unwrap().contains("Qualcomm"),
+        "{finding}"
+    );
 }
 
 #[test]
 fn a_loongson_machine_is_attributed_to_china_and_its_laws() {
     let r = audit_json("loongarch-3a5000");
     let cpu = &layer_items(&r, "processor")[0];
-    for a in cpu["actors"].as_array().unwrap().iter().filter(|a| a["role"] != "foundry") {
+    for a in cpu["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["role"] != "foundry")
+    {
         assert_eq!(a["country"], "CN", "{a}");
         let laws = a["laws"].as_array().unwrap();
-        assert!(laws.iter().any(|l| l == "cn-national-intelligence-law-art7"), "{a}");
+        assert!(
+            laws.iter()
+                .any(|l| l == "cn-national-intelligence-law-art7"),
+            "{a}"
+        );
         assert!(a["blocs"].as_array().unwrap().iter().any(|b| b == "BRICS"));
     }
     // Non-aligned: the processor layer is held from China.
     let na = ruleset(&r, "non-aligned");
     let shares = &na["layers"]["processor"]["score"]["shares"];
     assert!(shares["CN"].as_f64().unwrap() > 0.5, "{shares}");
-    assert!(na["layers"]["processor"]["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "na.processor.concentration"));
+    assert!(na["layers"]["processor"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "na.processor.concentration"));
 }
 
 #[test]
 fn an_open_isa_earns_credit_where_a_licensed_one_does_not() {
     let riscv = audit_json("riscv-visionfive2-jh7110");
     let cpu = &layer_items(&riscv, "processor")[0];
-    let isa = cpu["actors"].as_array().unwrap().iter().find(|a| a["role"] == "isa_owner").unwrap();
+    let isa = cpu["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["role"] == "isa_owner")
+        .unwrap();
     assert_eq!(isa["name"], "RISC-V International");
     assert_eq!(isa["governance"], "open_standard");
-    assert!(!cpu["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "eu.processor.isa-openness"));
-    let riscv_commons = ruleset(&riscv, "non-aligned")["layers"]["processor"]["score"]["shares"]["commons"].as_f64().unwrap();
+    assert!(!cpu["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "eu.processor.isa-openness"));
+    let riscv_commons = ruleset(&riscv, "non-aligned")["layers"]["processor"]["score"]["shares"]
+        ["commons"]
+        .as_f64()
+        .unwrap();
     assert!(riscv_commons > 0.0);
 
     let arm = audit_json("arm-server-graviton3");
     let cpu = &layer_items(&arm, "processor")[0];
-    assert!(cpu["findings"].as_array().unwrap().iter().any(|f| f["rule"] == "eu.processor.isa-openness"));
-    let arm_commons = ruleset(&arm, "non-aligned")["layers"]["processor"]["score"]["shares"]["commons"].as_f64().unwrap();
+    assert!(cpu["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "eu.processor.isa-openness"));
+    let arm_commons = ruleset(&arm, "non-aligned")["layers"]["processor"]["score"]["shares"]
+        ["commons"]
+        .as_f64()
+        .unwrap();
     assert_eq!(arm_commons, 0.0);
 }
 
 #[test]
 fn a_big_little_soc_yields_one_item_per_core_type() {
     let r = audit_json("arm-rk3588-biglittle");
-    let labels: Vec<&str> = layer_items(&r, "processor").iter().map(|i| i["label"].as_str().unwrap()).collect();
+    let labels: Vec<&str> = layer_items(&r, "processor")
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
     assert_eq!(labels, ["Cortex-A55", "Cortex-A76"]);
 }
 
@@ -77,8 +150,20 @@ fn the_operating_system_names_its_steward_and_lineage() {
     let os = &layer_items(&r, "os")[0];
     assert_eq!(os["label"], "Ubuntu 24.04.3 LTS");
     let actors = actors(os);
-    assert!(actors.contains(&("steward".into(), Some("Canonical Ltd".into()), Some("GB".into()))), "{actors:?}");
-    assert!(actors.iter().any(|(role, name, _)| role == "lineage" && name.as_deref() == Some("Debian Project")), "{actors:?}");
+    assert!(
+        actors.contains(&(
+            "steward".into(),
+            Some("Canonical Ltd".into()),
+            Some("GB".into())
+        )),
+        "{actors:?}"
+    );
+    assert!(
+        actors
+            .iter()
+            .any(|(role, name, _)| role == "lineage" && name.as_deref() == Some("Debian Project")),
+        "{actors:?}"
+    );
 }
 
 /// The live host: the answer must agree with what the machine's own files say, read here
@@ -97,7 +182,10 @@ fn the_live_host_agrees_with_its_own_files() {
         }
     }
     if let Ok(cpuinfo) = std::fs::read_to_string("/proc/cpuinfo") {
-        let vendor = cpuinfo.lines().find_map(|l| l.strip_prefix("vendor_id").map(|v| v.trim_start_matches([' ', '\t', ':']).to_string()));
+        let vendor = cpuinfo.lines().find_map(|l| {
+            l.strip_prefix("vendor_id")
+                .map(|v| v.trim_start_matches([' ', '\t', ':']).to_string())
+        });
         let designer = layer_items(&r, "processor")[0]["actors"]
             .as_array()
             .unwrap()
@@ -114,7 +202,9 @@ fn the_live_host_agrees_with_its_own_files() {
 
 #[test]
 fn the_table_shows_every_layer_and_both_views() {
-    let (code, out, err) = run(sovstack().args(["audit", "--root"]).arg(fixture("x86-amd-epyc-debian12")));
+    let (code, out, err) = run(sovstack()
+        .args(["audit", "--root"])
+        .arg(fixture("x86-amd-epyc-debian12")));
     assert_eq!(code, 0, "{err}");
     for needle in [
         "Processor layer",

@@ -7,13 +7,26 @@ use crate::util::*;
 fn help_and_version_succeed() {
     let (code, out, _) = run(sovstack().arg("--help"));
     assert_eq!(code, 0);
-    for sub in ["scan", "evaluate", "audit", "ruleset", "plugin", "Exit codes"] {
+    for sub in [
+        "scan",
+        "evaluate",
+        "audit",
+        "ruleset",
+        "plugin",
+        "Exit codes",
+    ] {
         assert!(out.contains(sub), "{sub}: {out}");
     }
     let (code, out, _) = run(sovstack().arg("-V"));
-    assert_eq!((code, out.trim()), (0, concat!("sovstack ", env!("CARGO_PKG_VERSION"))));
+    assert_eq!(
+        (code, out.trim()),
+        (0, concat!("sovstack ", env!("CARGO_PKG_VERSION")))
+    );
     let (code, out, _) = run(sovstack().arg("--version"));
-    assert_eq!((code, out.lines().next()), (0, Some(concat!("sovstack ", env!("CARGO_PKG_VERSION")))));
+    assert_eq!(
+        (code, out.lines().next()),
+        (0, Some(concat!("sovstack ", env!("CARGO_PKG_VERSION"))))
+    );
 }
 
 #[test]
@@ -32,14 +45,21 @@ fn usage_errors_exit_2() {
         assert!(!err.is_empty(), "{args:?} gave no message");
     }
     let (_, _, err) = run(sovstack().args(["scan", "--layers", "processor,gpu"]));
-    assert!(err.contains("gpu") && err.contains("processor, os"), "{err}");
+    assert!(
+        err.contains("gpu") && err.contains("processor, os"),
+        "{err}"
+    );
 }
 
 #[test]
 fn a_malformed_inventory_is_named_with_line_and_column() {
     let dir = tempdir();
     let path = dir.path().join("inv.json");
-    std::fs::write(&path, "{\n  \"schema_version\": \"1.0.0\",\n  \"root\": [\n").unwrap();
+    std::fs::write(
+        &path,
+        "{\n  \"schema_version\": \"1.0.0\",\n  \"root\": [\n",
+    )
+    .unwrap();
     let (code, _, err) = run(sovstack().arg("evaluate").arg(&path));
     assert_eq!(code, 2);
     assert!(err.contains(&format!("{}:4:", path.display())), "{err}");
@@ -51,17 +71,26 @@ fn an_invalid_ruleset_is_named_with_line_and_column() {
     let path = dir.path().join("rules.yaml");
     let text = std::fs::read_to_string(repo().join("rulesets/non-aligned.yaml"))
         .unwrap()
-        .replacen("    severity: high\n", "    severity: high\n    colour: red\n", 1);
+        .replacen(
+            "    severity: high\n",
+            "    severity: high\n    colour: red\n",
+            1,
+        );
     let line = text.lines().position(|l| l.contains("colour")).unwrap() + 1;
     std::fs::write(&path, &text).unwrap();
     let (code, _, err) = run(sovstack().args(["ruleset", "validate"]).arg(&path));
     assert_eq!(code, 2);
-    assert!(err.contains(&format!("{}:{line}:", path.display())) && err.contains("colour"), "{err}");
+    assert!(
+        err.contains(&format!("{}:{line}:", path.display())) && err.contains("colour"),
+        "{err}"
+    );
 
     // The same through audit, and as JSON for machines.
     let (code, _, err) = run(sovstack().args(["audit", "--ruleset"]).arg(&path));
     assert_eq!(code, 2, "{err}");
-    let (code, out, _) = run(sovstack().args(["ruleset", "validate", "--format", "json"]).arg(&path));
+    let (code, out, _) = run(sovstack()
+        .args(["ruleset", "validate", "--format", "json"])
+        .arg(&path));
     assert_eq!(code, 2);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["valid"], false);
@@ -78,10 +107,17 @@ fn semantic_ruleset_problems_are_all_reported() {
         .replace("roles: [foundry]", "roles: [fab]")
         .replace("home_blocs: [EU, EEA]", "home_blocs: [EU, EEA, MARS]");
     std::fs::write(&path, text).unwrap();
-    let (code, out, _) = run(sovstack().args(["ruleset", "validate", "--format", "json"]).arg(&path));
+    let (code, out, _) = run(sovstack()
+        .args(["ruleset", "validate", "--format", "json"])
+        .arg(&path));
     assert_eq!(code, 2);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let codes: Vec<&str> = v["problems"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap()).collect();
+    let codes: Vec<&str> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
     assert_eq!(codes, ["ruleset/unknown-bloc", "ruleset/unknown-role"]);
 }
 
@@ -93,7 +129,12 @@ fn builtin_rulesets_validate_and_list() {
         assert!(out.contains("valid"));
     }
     let v = run_json(sovstack().args(["ruleset", "list", "--format", "json"]));
-    let names: Vec<&str> = v.as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["eu-sovereignty", "non-aligned"]);
 }
 
@@ -101,11 +142,22 @@ fn builtin_rulesets_validate_and_list() {
 fn output_files_are_written_atomically_and_inputs_are_never_overwritten() {
     let dir = tempdir();
     let inv = dir.path().join("inv.json");
-    let (code, _, err) = run(sovstack().args(["scan", "-o"]).arg(&inv).arg("--root").arg(fixture("os-alpine-3.23")));
+    let (code, _, err) = run(sovstack()
+        .args(["scan", "-o"])
+        .arg(&inv)
+        .arg("--root")
+        .arg(fixture("os-alpine-3.23")));
     assert_eq!(code, 0, "{err}");
     let before = std::fs::read(&inv).unwrap();
-    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(names, [std::ffi::OsString::from("inv.json")], "no temporary file left behind");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        names,
+        [std::ffi::OsString::from("inv.json")],
+        "no temporary file left behind"
+    );
 
     let (code, _, err) = run(sovstack().arg("evaluate").arg(&inv).arg("-o").arg(&inv));
     assert_eq!(code, 2);
@@ -113,7 +165,11 @@ fn output_files_are_written_atomically_and_inputs_are_never_overwritten() {
     assert_eq!(std::fs::read(&inv).unwrap(), before);
 
     let report = dir.path().join("report.json");
-    let (code, _, err) = run(sovstack().arg("evaluate").arg(&inv).args(["--format", "json", "-o"]).arg(&report));
+    let (code, _, err) = run(sovstack()
+        .arg("evaluate")
+        .arg(&inv)
+        .args(["--format", "json", "-o"])
+        .arg(&report));
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     assert_eq!(v["report_version"], "1.0.2");
@@ -126,10 +182,21 @@ fn output_files_follow_the_umask() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempdir();
     let inv = dir.path().join("inv.json");
-    let script = format!("umask 027; exec '{}' scan --layers os -o '{}'", env!("CARGO_BIN_EXE_sovstack"), inv.display());
-    let status = std::process::Command::new("sh").arg("-c").arg(script).status().unwrap();
+    let script = format!(
+        "umask 027; exec '{}' scan --layers os -o '{}'",
+        env!("CARGO_BIN_EXE_sovstack"),
+        inv.display()
+    );
+    let status = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .status()
+        .unwrap();
     assert!(status.success());
-    assert_eq!(std::fs::metadata(&inv).unwrap().permissions().mode() & 0o777, 0o640);
+    assert_eq!(
+        std::fs::metadata(&inv).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
 }
 
 /// scan on one machine, evaluate on another: the same report as audit in one go.
@@ -138,9 +205,18 @@ fn scan_then_evaluate_equals_audit() {
     let dir = tempdir();
     let inv = dir.path().join("inv.json");
     let root = fixture("riscv-lpi4a-thead-c910");
-    let (code, _, err) = run(sovstack().args(["scan", "-o"]).arg(&inv).arg("--root").arg(&root));
+    let (code, _, err) = run(sovstack()
+        .args(["scan", "-o"])
+        .arg(&inv)
+        .arg("--root")
+        .arg(&root));
     assert_eq!(code, 0, "{err}");
-    let (_, evaluated, _) = run(sovstack().arg("evaluate").arg(&inv).args(["--format", "json"]));
-    let (_, audited, _) = run(sovstack().args(["audit", "--format", "json", "--root"]).arg(&root));
+    let (_, evaluated, _) = run(sovstack()
+        .arg("evaluate")
+        .arg(&inv)
+        .args(["--format", "json"]));
+    let (_, audited, _) = run(sovstack()
+        .args(["audit", "--format", "json", "--root"])
+        .arg(&root));
     assert_eq!(evaluated, audited);
 }

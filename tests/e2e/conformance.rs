@@ -31,7 +31,10 @@ enum Verdict {
 
 fn declared(path: &Path, text: &str) -> Verdict {
     let first = text.lines().next().unwrap_or_default();
-    let words: Vec<&str> = first.strip_prefix("# conformance:").map(|v| v.split_whitespace().collect()).unwrap_or_default();
+    let words: Vec<&str> = first
+        .strip_prefix("# conformance:")
+        .map(|v| v.split_whitespace().collect())
+        .unwrap_or_default();
     match words.as_slice() {
         ["accept"] => Verdict::Accept,
         ["refuse", code] => Verdict::Refuse(code.to_string()),
@@ -42,17 +45,35 @@ fn declared(path: &Path, text: &str) -> Verdict {
 
 /// The codes `sovstack ruleset validate` gives the file (empty when valid).
 fn validate_codes(path: &Path) -> BTreeSet<String> {
-    let (code, out, err) = run(sovstack().args(["ruleset", "validate", "--format", "json"]).arg(path));
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{}: {e}: {out} {err}", path.display()));
-    let codes: BTreeSet<String> = v["problems"].as_array().unwrap().iter().map(|p| p["code"].as_str().unwrap().to_string()).collect();
-    assert_eq!((code == 0, v["valid"] == true), (codes.is_empty(), codes.is_empty()), "{}: exit {code}, {out}", path.display());
+    let (code, out, err) = run(sovstack()
+        .args(["ruleset", "validate", "--format", "json"])
+        .arg(path));
+    let v: serde_json::Value = serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("{}: {e}: {out} {err}", path.display()));
+    let codes: BTreeSet<String> = v["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        (code == 0, v["valid"] == true),
+        (codes.is_empty(), codes.is_empty()),
+        "{}: exit {code}, {out}",
+        path.display()
+    );
     codes
 }
 
 /// The codes the built-in plugins refuse the file with, each shown the rules of its layer (none
 /// is asked about a layer the file has no rule for, as in evaluation); `None` when the file does
 /// not parse, so that there is nothing to show them.
-fn plugin_codes(host: &Host, plugins: &[Plugin], path: &Path, text: &str) -> Option<BTreeSet<String>> {
+fn plugin_codes(
+    host: &Host,
+    plugins: &[Plugin],
+    path: &Path,
+    text: &str,
+) -> Option<BTreeSet<String>> {
     let ruleset = UnvalidatedRuleset::from_yaml(&path.display().to_string(), text).ok()?;
     let mut codes = BTreeSet::new();
     for plugin in plugins {
@@ -61,11 +82,23 @@ fn plugin_codes(host: &Host, plugins: &[Plugin], path: &Path, text: &str) -> Opt
             if view.rules.is_empty() {
                 continue;
             }
-            let request = EvaluateRequest { abi_version: ABI_VERSION, layer: layer.clone(), ruleset: view, items: vec![] };
-            let response = host.evaluate(plugin, &request).unwrap_or_else(|e| panic!("{}: plugin {}: {e}", path.display(), plugin.info.name));
+            let request = EvaluateRequest {
+                abi_version: ABI_VERSION,
+                layer: layer.clone(),
+                ruleset: view,
+                items: vec![],
+            };
+            let response = host
+                .evaluate(plugin, &request)
+                .unwrap_or_else(|e| panic!("{}: plugin {}: {e}", path.display(), plugin.info.name));
             if let Some(error) = response.error {
                 let code = error.split(": ").next().unwrap().to_string();
-                assert!(code.starts_with("ruleset/"), "{}: plugin {} refused for something else than the ruleset: {error}", path.display(), plugin.info.name);
+                assert!(
+                    code.starts_with("ruleset/"),
+                    "{}: plugin {} refused for something else than the ruleset: {error}",
+                    path.display(),
+                    plugin.info.name
+                );
                 codes.insert(code);
             }
         }
@@ -75,10 +108,25 @@ fn plugin_codes(host: &Host, plugins: &[Plugin], path: &Path, text: &str) -> Opt
 
 fn builtin_plugins(host: &Host) -> Vec<Plugin> {
     let dist = repo().join("plugins/dist");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dist).unwrap().map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "wasm")).collect();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dist)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .collect();
     files.sort();
-    assert_eq!(files.len(), sovstack_abi::Layer::ALL.len(), "one built-in plugin per layer in {}", dist.display());
-    files.iter().map(|f| host.load(&f.display().to_string(), &std::fs::read(f).unwrap()).unwrap()).collect()
+    assert_eq!(
+        files.len(),
+        sovstack_abi::Layer::ALL.len(),
+        "one built-in plugin per layer in {}",
+        dist.display()
+    );
+    files
+        .iter()
+        .map(|f| {
+            host.load(&f.display().to_string(), &std::fs::read(f).unwrap())
+                .unwrap()
+        })
+        .collect()
 }
 
 #[test]
@@ -87,15 +135,26 @@ fn validate_and_every_built_in_plugin_give_each_corpus_ruleset_the_same_verdict(
     let plugins = builtin_plugins(&host);
     let mut files: Vec<(PathBuf, Verdict)> = Vec::new();
     let corpus = repo().join("tests/conformance/rulesets");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&corpus).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     paths.sort();
     for path in paths {
-        assert_eq!(path.extension().and_then(|e| e.to_str()), Some("yaml"), "{}: the corpus holds rulesets only", path.display());
+        assert_eq!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml"),
+            "{}: the corpus holds rulesets only",
+            path.display()
+        );
         let verdict = declared(&path, &std::fs::read_to_string(&path).unwrap());
         files.push((path, verdict));
     }
     for name in sovstack_ruleset::BUILTIN_NAMES {
-        files.push((repo().join(format!("rulesets/{name}.yaml")), Verdict::Accept));
+        files.push((
+            repo().join(format!("rulesets/{name}.yaml")),
+            Verdict::Accept,
+        ));
     }
 
     let abi_codes: BTreeSet<&str> = REFUSALS.iter().map(|(code, _)| *code).collect();
@@ -110,7 +169,11 @@ fn validate_and_every_built_in_plugin_give_each_corpus_ruleset_the_same_verdict(
         let agrees = match verdict {
             Verdict::Accept => by_validate.is_empty() && by_plugins == Some(BTreeSet::new()),
             Verdict::Refuse(code) => {
-                assert!(abi_codes.contains(code.as_str()), "{}: `refuse {code}`: not a code of sovstack_abi::semantics::REFUSALS", path.display());
+                assert!(
+                    abi_codes.contains(code.as_str()),
+                    "{}: `refuse {code}`: not a code of sovstack_abi::semantics::REFUSALS",
+                    path.display()
+                );
                 covered.insert(code.clone());
                 by_validate == one(code) && by_plugins == Some(one(code))
             }
@@ -123,8 +186,21 @@ fn validate_and_every_built_in_plugin_give_each_corpus_ruleset_the_same_verdict(
             failures.push(format!("{}: declared {verdict:?}; validate gave {by_validate:?}, the plugins {by_plugins:?}", path.display()));
         }
     }
-    assert!(failures.is_empty(), "{} of {} rulesets:\n{}", failures.len(), files.len(), failures.join("\n"));
-    let missing: Vec<&&str> = abi_codes.iter().filter(|c| !covered.contains(**c)).collect();
-    assert!(missing.is_empty(), "refusals of sovstack_abi::semantics::REFUSALS with no `refuse` file in {}: {missing:?}", corpus.display());
+    assert!(
+        failures.is_empty(),
+        "{} of {} rulesets:\n{}",
+        failures.len(),
+        files.len(),
+        failures.join("\n")
+    );
+    let missing: Vec<&&str> = abi_codes
+        .iter()
+        .filter(|c| !covered.contains(**c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "refusals of sovstack_abi::semantics::REFUSALS with no `refuse` file in {}: {missing:?}",
+        corpus.display()
+    );
     assert!(files.iter().filter(|(_, v)| *v == Verdict::Accept).count() >= 4);
 }

@@ -9,7 +9,10 @@ use std::path::{Path, PathBuf};
 /// Every list: who declares it, and its `(code, meaning)` entries.
 fn lists() -> Vec<(String, &'static [(&'static str, &'static str)])> {
     let mut lists: Vec<(String, &'static [(&'static str, &'static str)])> =
-        sovstack_scan::code_lists().into_iter().map(|(owner, list)| (format!("The scan: {owner}"), list)).collect();
+        sovstack_scan::code_lists()
+            .into_iter()
+            .map(|(owner, list)| (format!("The scan: {owner}"), list))
+            .collect();
     let others: [(&str, &'static [(&'static str, &'static str)]); 6] = [
         ("sovstack-inventory (`crates/inventory/src/lib.rs`)", sovstack_inventory::codes::ALL),
         ("sovstack-abi, refused by `ruleset validate` and every plugin (`crates/abi/src/semantics.rs`)", sovstack_abi::semantics::REFUSALS),
@@ -18,7 +21,11 @@ fn lists() -> Vec<(String, &'static [(&'static str, &'static str)])> {
         ("sovstack-host (`crates/host/src/error.rs`)", sovstack_host::codes::ALL),
         ("sovstack-evaluate (`crates/evaluate/src/lib.rs`)", sovstack_evaluate::codes::ALL),
     ];
-    lists.extend(others.into_iter().map(|(owner, list)| (owner.to_string(), list)));
+    lists.extend(
+        others
+            .into_iter()
+            .map(|(owner, list)| (owner.to_string(), list)),
+    );
     lists
 }
 
@@ -34,17 +41,31 @@ fn every_code_is_declared_once_qualified_and_kebab_case() {
             if let Some(other) = seen.insert(*code, owner.clone()) {
                 panic!("{code} is declared by {other} and by {owner}");
             }
-            let (area, name) = code.split_once('/').unwrap_or_else(|| panic!("{code}: no area/"));
-            let kebab = |s: &str| !s.is_empty() && s.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+            let (area, name) = code
+                .split_once('/')
+                .unwrap_or_else(|| panic!("{code}: no area/"));
+            let kebab = |s: &str| {
+                !s.is_empty()
+                    && s.split('-').all(|w| {
+                        !w.is_empty()
+                            && w.bytes()
+                                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                    })
+            };
             assert!(kebab(area) && kebab(name), "{code} is not area/kebab-case");
-            assert!(!meaning.is_empty() && !meaning.contains('\n') && !meaning.ends_with('.'), "{code}: meaning {meaning:?} is not one line without a final stop");
+            assert!(
+                !meaning.is_empty() && !meaning.contains('\n') && !meaning.ends_with('.'),
+                "{code}: meaning {meaning:?} is not one line without a final stop"
+            );
         }
     }
 }
 
 /// Every `.rs` file under `dir`, skipping vendored code and build output.
 fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         let name = e.file_name();
@@ -67,7 +88,10 @@ fn codes_in(text: &str, areas: &BTreeSet<&str>) -> Vec<String> {
         while let Some(at) = text[from..].find(&open) {
             let start = from + at + 1;
             let rest = &text[start + area.len() + 1..];
-            let len = rest.bytes().take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-').count();
+            let len = rest
+                .bytes()
+                .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
+                .count();
             if len > 0 && rest.as_bytes().get(len) == Some(&b'"') {
                 found.push(text[start..start + area.len() + 1 + len].to_string());
             }
@@ -79,8 +103,14 @@ fn codes_in(text: &str, areas: &BTreeSet<&str>) -> Vec<String> {
 
 #[test]
 fn every_code_used_in_the_sources_is_declared() {
-    let declared: BTreeSet<&str> = lists().iter().flat_map(|(_, l)| l.iter().map(|(c, _)| *c)).collect();
-    let areas: BTreeSet<&str> = declared.iter().map(|c| c.split_once('/').unwrap().0).collect();
+    let declared: BTreeSet<&str> = lists()
+        .iter()
+        .flat_map(|(_, l)| l.iter().map(|(c, _)| *c))
+        .collect();
+    let areas: BTreeSet<&str> = declared
+        .iter()
+        .map(|c| c.split_once('/').unwrap().0)
+        .collect();
     let mut files = Vec::new();
     for dir in ["crates", "plugins", "tests", "fuzz"] {
         sources(&repo().join(dir), &mut files);
@@ -93,12 +123,21 @@ fn every_code_used_in_the_sources_is_declared() {
         for code in codes_in(&text, &areas) {
             used += 1;
             if !declared.contains(code.as_str()) {
-                undeclared.insert(format!("{code} ({})", f.strip_prefix(repo()).unwrap().display()));
+                undeclared.insert(format!(
+                    "{code} ({})",
+                    f.strip_prefix(repo()).unwrap().display()
+                ));
             }
         }
     }
-    assert!(used > declared.len(), "only {used} uses found: the scan is broken");
-    assert!(undeclared.is_empty(), "codes used but declared in no list: {undeclared:#?}");
+    assert!(
+        used > declared.len(),
+        "only {used} uses found: the scan is broken"
+    );
+    assert!(
+        undeclared.is_empty(),
+        "codes used but declared in no list: {undeclared:#?}"
+    );
 }
 
 #[test]
@@ -106,8 +145,12 @@ fn the_scan_finds_an_undeclared_code() {
     let areas = BTreeSet::from(["scan", "plugin"]);
     // Built at run time, so that this file does not itself use an undeclared code.
     let made_up = format!("{}/made-up-code", "scan");
-    let text = format!(r#"let a = "{made_up}"; let b = "scan/dir/file.csv"; let c = "plugin/trap";"#);
-    assert_eq!(codes_in(&text, &areas), ["plugin/trap".to_string(), made_up]);
+    let text =
+        format!(r#"let a = "{made_up}"; let b = "scan/dir/file.csv"; let c = "plugin/trap";"#);
+    assert_eq!(
+        codes_in(&text, &areas),
+        ["plugin/trap".to_string(), made_up]
+    );
 }
 
 fn render() -> String {
@@ -135,5 +178,9 @@ fn docs_diagnostics_md_is_generated_from_the_lists() {
         std::fs::write(&path, &want).unwrap();
     }
     let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "{} is not current: run SOVSTACK_BLESS=1 cargo test --test e2e diagnostics", path.display());
+    assert!(
+        have == want,
+        "{} is not current: run SOVSTACK_BLESS=1 cargo test --test e2e diagnostics",
+        path.display()
+    );
 }

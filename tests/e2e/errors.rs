@@ -14,10 +14,20 @@ fn fails(cmd: &mut std::process::Command) -> String {
 fn an_io_error_is_said_once() {
     let dir = tempdir();
     let missing = dir.path().join("missing.txt");
-    let err = fails(sovstack().args(["scan", "--offline", "--layers", "network", "--endpoints"]).arg(&missing));
+    let err = fails(
+        sovstack()
+            .args(["scan", "--offline", "--layers", "network", "--endpoints"])
+            .arg(&missing),
+    );
     let os = std::fs::read(&missing).unwrap_err().to_string();
     assert_eq!(err.matches(&os).count(), 1, "{err}");
-    assert_eq!(err.trim_end(), format!("sovstack: error: cannot read endpoints file {}: {os}", missing.display()));
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "sovstack: error: cannot read endpoints file {}: {os}",
+            missing.display()
+        )
+    );
 }
 
 #[test]
@@ -37,12 +47,22 @@ fn an_inventory_that_is_not_an_object_is_named_plainly() {
 
 /// A real inventory of a fixture root, with its schema_version replaced.
 fn inventory_with_version(dir: &std::path::Path, version: &str) -> std::path::PathBuf {
-    let (code, out, err) = run(sovstack().args(["scan", "--layers", "os", "--root"]).arg(fixture("os-alpine-3.23")));
+    let (code, out, err) = run(sovstack()
+        .args(["scan", "--layers", "os", "--root"])
+        .arg(fixture("os-alpine-3.23")));
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     let ours = v["schema_version"].as_str().unwrap().to_string();
     let path = dir.join(format!("inv-{version}.json"));
-    std::fs::write(&path, out.replacen(&format!("\"schema_version\": \"{ours}\""), &format!("\"schema_version\": \"{version}\""), 1)).unwrap();
+    std::fs::write(
+        &path,
+        out.replacen(
+            &format!("\"schema_version\": \"{ours}\""),
+            &format!("\"schema_version\": \"{version}\""),
+            1,
+        ),
+    )
+    .unwrap();
     path
 }
 
@@ -50,15 +70,38 @@ fn inventory_with_version(dir: &std::path::Path, version: &str) -> std::path::Pa
 fn a_newer_revision_is_refused_and_a_newer_addition_read_with_a_warning() {
     let dir = tempdir();
     let newer_revision = inventory_with_version(dir.path(), "1.3.0");
-    let err = fails(sovstack().args(["evaluate", "--format", "json"]).arg(&newer_revision));
-    assert!(err.contains(&format!("{}: schema_version 1.3.0 is newer than this sovstack reads", newer_revision.display())), "{err}");
+    let err = fails(
+        sovstack()
+            .args(["evaluate", "--format", "json"])
+            .arg(&newer_revision),
+    );
+    assert!(
+        err.contains(&format!(
+            "{}: schema_version 1.3.0 is newer than this sovstack reads",
+            newer_revision.display()
+        )),
+        "{err}"
+    );
 
     let newer_addition = inventory_with_version(dir.path(), "1.2.9");
-    let (code, out, err) = run(sovstack().args(["evaluate", "--format", "json"]).arg(&newer_addition));
+    let (code, out, err) = run(sovstack()
+        .args(["evaluate", "--format", "json"])
+        .arg(&newer_addition));
     assert_eq!(code, 0, "{err}");
-    assert!(err.starts_with(&format!("sovstack: warning: {}: the inventory's schema_version 1.2.9 is a newer addition", newer_addition.display())), "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "sovstack: warning: {}: the inventory's schema_version 1.2.9 is a newer addition",
+            newer_addition.display()
+        )),
+        "{err}"
+    );
     let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let codes: Vec<&str> = report["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["code"].as_str()).collect();
+    let codes: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
     assert!(codes.contains(&"inventory/newer-addition"), "{codes:?}");
 }
 
@@ -69,7 +112,13 @@ fn a_plugin_that_is_not_wasm_is_said_so_in_one_line() {
     std::fs::write(&path, "hello\n").unwrap();
     let err = fails(sovstack().args(["plugin", "list", "--plugin"]).arg(&path));
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains(&format!("plugin {}: cannot compile the WebAssembly module: the file is not WebAssembly", path.display())), "{err}");
+    assert!(
+        err.contains(&format!(
+            "plugin {}: cannot compile the WebAssembly module: the file is not WebAssembly",
+            path.display()
+        )),
+        "{err}"
+    );
 }
 
 #[test]
@@ -77,7 +126,11 @@ fn every_bad_line_of_an_endpoints_file_is_reported_up_to_a_cap() {
     let dir = tempdir();
     let path = dir.path().join("endpoints.txt");
     std::fs::write(&path, "ok.example\n999.1.1.1\nhttp://[::1\nbad host\n").unwrap();
-    let err = fails(sovstack().args(["scan", "--offline", "--layers", "network", "--endpoints"]).arg(&path));
+    let err = fails(
+        sovstack()
+            .args(["scan", "--offline", "--layers", "network", "--endpoints"])
+            .arg(&path),
+    );
     let p = path.display();
     assert_eq!(
         err.trim_end(),
@@ -90,10 +143,20 @@ fn every_bad_line_of_an_endpoints_file_is_reported_up_to_a_cap() {
     // 25 bad lines: 20 listed, then a count.
     let text: String = (0..25).map(|i| format!("{i}.{i}.{i}.999\n")).collect();
     std::fs::write(&path, text).unwrap();
-    let err = fails(sovstack().args(["scan", "--offline", "--layers", "network", "--endpoints"]).arg(&path));
+    let err = fails(
+        sovstack()
+            .args(["scan", "--offline", "--layers", "network", "--endpoints"])
+            .arg(&path),
+    );
     assert_eq!(err.lines().count(), 21, "{err}");
-    assert!(err.contains(&format!("{p}:20:1: ")) && !err.contains(&format!("{p}:21:1: ")), "{err}");
-    assert_eq!(err.lines().last().unwrap(), format!("and 5 more problems in {p}"));
+    assert!(
+        err.contains(&format!("{p}:20:1: ")) && !err.contains(&format!("{p}:21:1: ")),
+        "{err}"
+    );
+    assert_eq!(
+        err.lines().last().unwrap(),
+        format!("and 5 more problems in {p}")
+    );
 }
 
 #[test]
@@ -101,13 +164,28 @@ fn a_wrong_typed_ruleset_field_is_named_in_plain_words_at_its_place_once() {
     let dir = tempdir();
     let path = dir.path().join("rules.yaml");
     let text = std::fs::read_to_string(repo().join("rulesets/non-aligned.yaml")).unwrap();
-    let line = text.lines().position(|l| l.trim_start().starts_with("weight:") && l.starts_with("    ")).unwrap();
-    let id = text.lines().take(line).filter_map(|l| l.trim_start().strip_prefix("- id: ")).last().unwrap().to_string();
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("weight:") && l.starts_with("    "))
+        .unwrap();
+    let id = text
+        .lines()
+        .take(line)
+        .filter_map(|l| l.trim_start().strip_prefix("- id: "))
+        .last()
+        .unwrap()
+        .to_string();
     let column = text.lines().nth(line).unwrap().find("weight:").unwrap() + "weight: ".len() + 1;
     let text: String = text
         .lines()
         .enumerate()
-        .map(|(i, l)| if i == line { format!("{}weight: \"abc\"\n", &l[..l.find("weight:").unwrap()]) } else { format!("{l}\n") })
+        .map(|(i, l)| {
+            if i == line {
+                format!("{}weight: \"abc\"\n", &l[..l.find("weight:").unwrap()])
+            } else {
+                format!("{l}\n")
+            }
+        })
         .collect();
     std::fs::write(&path, text).unwrap();
     let err = fails(sovstack().args(["ruleset", "validate"]).arg(&path));
@@ -124,8 +202,13 @@ fn an_unclosed_quote_is_reported_on_the_line_where_it_opens() {
     let text = std::fs::read_to_string(repo().join("rulesets/non-aligned.yaml")).unwrap();
     // Open a quote in the first rule's title and do not close it; quote the next rule's title
     // properly. The parser then gives up on that next title, lines later.
-    let titles: Vec<usize> =
-        text.lines().enumerate().filter(|(_, l)| l.starts_with("    title: ")).map(|(i, _)| i).take(2).collect();
+    let titles: Vec<usize> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("    title: "))
+        .map(|(i, _)| i)
+        .take(2)
+        .collect();
     let (line, next) = (titles[0], titles[1]);
     let text: String = text
         .lines()

@@ -3,14 +3,20 @@
 use crate::util::*;
 
 fn audit(extra: &[&str]) -> (i32, String, String) {
-    run(sovstack().args(["audit", "--format", "json", "--root"]).arg(fixture("arm-qualcomm-sdm450")).args(extra))
+    run(sovstack()
+        .args(["audit", "--format", "json", "--root"])
+        .arg(fixture("arm-qualcomm-sdm450"))
+        .args(extra))
 }
 
 #[test]
 fn fail_under_fails_below_the_score_and_passes_above() {
     let (code, out, err) = audit(&["--fail-under", "99"]);
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("policy gate failed") && err.contains("under 99"), "{err}");
+    assert!(
+        err.contains("policy gate failed") && err.contains("under 99"),
+        "{err}"
+    );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["gate"]["passed"], false);
 
@@ -34,14 +40,37 @@ fn fail_on_counts_findings_at_or_above_the_severity() {
 /// first and then its severities from the most severe down, on stderr and in the JSON alike.
 #[test]
 fn gate_reasons_come_in_a_stable_order() {
-    for order in [["eu-sovereignty", "non-aligned"], ["non-aligned", "eu-sovereignty"]] {
-        let (code, out, err) = audit(&["--fail-under", "99", "--fail-on", "low", "--ruleset", order[0], "--ruleset", order[1]]);
+    for order in [
+        ["eu-sovereignty", "non-aligned"],
+        ["non-aligned", "eu-sovereignty"],
+    ] {
+        let (code, out, err) = audit(&[
+            "--fail-under",
+            "99",
+            "--fail-on",
+            "low",
+            "--ruleset",
+            order[0],
+            "--ruleset",
+            order[1],
+        ]);
         assert_eq!(code, 1, "{err}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let reasons: Vec<&str> = v["gate"]["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+        let reasons: Vec<&str> = v["gate"]["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r.as_str().unwrap())
+            .collect();
         let rank = |r: &str| {
-            let ruleset = order.iter().position(|n| r.starts_with(&format!("{n}:"))).expect("names its ruleset");
-            let what = ["overall score", "critical", "high", "medium", "low"].iter().position(|w| r.contains(w)).expect("a known reason");
+            let ruleset = order
+                .iter()
+                .position(|n| r.starts_with(&format!("{n}:")))
+                .expect("names its ruleset");
+            let what = ["overall score", "critical", "high", "medium", "low"]
+                .iter()
+                .position(|w| r.contains(w))
+                .expect("a known reason");
             (ruleset, what)
         };
         let ranks: Vec<_> = reasons.iter().map(|r| rank(r)).collect();
@@ -49,8 +78,14 @@ fn gate_reasons_come_in_a_stable_order() {
         sorted.sort();
         sorted.dedup();
         assert_eq!(ranks, sorted, "{order:?}: {reasons:#?}");
-        assert!(ranks.iter().any(|r| r.0 == 0) && ranks.iter().any(|r| r.0 == 1), "{reasons:#?}");
-        let printed: Vec<&str> = err.lines().filter_map(|l| l.strip_prefix("sovstack: policy gate failed: ")).collect();
+        assert!(
+            ranks.iter().any(|r| r.0 == 0) && ranks.iter().any(|r| r.0 == 1),
+            "{reasons:#?}"
+        );
+        let printed: Vec<&str> = err
+            .lines()
+            .filter_map(|l| l.strip_prefix("sovstack: policy gate failed: "))
+            .collect();
         assert_eq!(printed, reasons);
     }
 }

@@ -42,8 +42,16 @@ struct Scratch {
 /// Whether `nobody` (neither owner nor group) may run `bin`: every directory above it searchable
 /// by others, the file executable by others.
 fn others_can_run(bin: &Path) -> bool {
-    let mode = |p: &Path| std::fs::metadata(p).map(|m| m.permissions().mode()).unwrap_or(0);
-    mode(bin) & 0o001 != 0 && bin.ancestors().skip(1).all(|d| d.as_os_str().is_empty() || mode(d) & 0o001 != 0)
+    let mode = |p: &Path| {
+        std::fs::metadata(p)
+            .map(|m| m.permissions().mode())
+            .unwrap_or(0)
+    };
+    mode(bin) & 0o001 != 0
+        && bin
+            .ancestors()
+            .skip(1)
+            .all(|d| d.as_os_str().is_empty() || mode(d) & 0o001 != 0)
 }
 
 impl Scratch {
@@ -56,7 +64,8 @@ impl Scratch {
         // A checkout under a private directory (/root) is out of nobody's reach: run a copy.
         let bin = if user == User::Nobody && !others_can_run(&built) {
             std::fs::create_dir(path.join("bin")).unwrap();
-            std::fs::set_permissions(path.join("bin"), std::fs::Permissions::from_mode(0o755)).unwrap();
+            std::fs::set_permissions(path.join("bin"), std::fs::Permissions::from_mode(0o755))
+                .unwrap();
             let copy = path.join("bin/sovstack");
             std::fs::copy(&built, &copy).unwrap();
             std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -64,7 +73,12 @@ impl Scratch {
         } else {
             built
         };
-        let s = Scratch { _dir: dir, path, user, bin };
+        let s = Scratch {
+            _dir: dir,
+            path,
+            user,
+            bin,
+        };
         s.give(&s.path);
         s.give(&s.path.join("root"));
         s
@@ -87,12 +101,18 @@ impl Scratch {
             User::Me => Command::new(&self.bin),
             User::Nobody => {
                 let mut c = Command::new("setpriv");
-                c.args(["--reuid=65534", "--regid=65534", "--clear-groups"]).arg(&self.bin);
+                c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                    .arg(&self.bin);
                 c
             }
         };
-        c.env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1").current_dir(&self.path);
-        c.args(["scan", "--layers", "os", "--root"]).arg(self.p("root")).arg("-o").arg(out);
+        c.env_remove("SOURCE_DATE_EPOCH")
+            .env("NO_COLOR", "1")
+            .current_dir(&self.path);
+        c.args(["scan", "--layers", "os", "--root"])
+            .arg(self.p("root"))
+            .arg("-o")
+            .arg(out);
         c
     }
 
@@ -147,12 +167,24 @@ fn a_regular_file_is_replaced_atomically_keeping_its_mode() {
         s.write(&f);
         let m = std::fs::metadata(&f).unwrap();
         assert_eq!(std::fs::read(&f).unwrap(), want, "{user:?}");
-        assert_eq!(m.permissions().mode() & 0o7777, 0o600, "{user:?}: the mode is kept");
-        assert_ne!(m.ino(), inode, "{user:?}: replaced by rename, not rewritten in place");
+        assert_eq!(
+            m.permissions().mode() & 0o7777,
+            0o600,
+            "{user:?}: the mode is kept"
+        );
+        assert_ne!(
+            m.ino(),
+            inode,
+            "{user:?}: replaced by rename, not rewritten in place"
+        );
         if user == User::Nobody {
             assert_eq!(m.uid(), NOBODY);
         }
-        assert_eq!(s.names(&s.path), ["report.json", "root"], "{user:?}: no temporary file left");
+        assert_eq!(
+            s.names(&s.path),
+            ["report.json", "root"],
+            "{user:?}: no temporary file left"
+        );
     }
 }
 
@@ -174,18 +206,40 @@ fn a_symlink_is_written_through_to_its_final_target_in_that_targets_directory() 
         s.give(&s.p("link1"));
         s.give(&s.p("link2"));
         s.write(s.p("link1"));
-        assert!(std::fs::symlink_metadata(s.p("link1")).unwrap().file_type().is_symlink(), "{user:?}");
-        assert!(std::fs::symlink_metadata(s.p("link2")).unwrap().file_type().is_symlink(), "{user:?}");
+        assert!(
+            std::fs::symlink_metadata(s.p("link1"))
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "{user:?}"
+        );
+        assert!(
+            std::fs::symlink_metadata(s.p("link2"))
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "{user:?}"
+        );
         assert_eq!(std::fs::read(&target).unwrap(), want, "{user:?}");
-        assert_eq!(std::fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o640);
-        assert_eq!(s.names(&other), ["real.json"], "{user:?}: the temporary file was made beside the target");
+        assert_eq!(
+            std::fs::metadata(&target).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        assert_eq!(
+            s.names(&other),
+            ["real.json"],
+            "{user:?}: the temporary file was made beside the target"
+        );
         assert_eq!(s.names(&s.path), ["link1", "link2", "other", "root"]);
 
         // A dangling link: its target is created, the link stays.
         std::os::unix::fs::symlink("new.json", s.p("dangling")).unwrap();
         s.give(&s.p("dangling"));
         s.write(s.p("dangling"));
-        assert!(std::fs::symlink_metadata(s.p("dangling")).unwrap().file_type().is_symlink());
+        assert!(std::fs::symlink_metadata(s.p("dangling"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
         assert_eq!(std::fs::read(s.p("new.json")).unwrap(), want);
     }
 }
@@ -203,15 +257,27 @@ fn a_fifo_is_written_directly() {
             let fifo = fifo.clone();
             std::thread::spawn(move || {
                 let mut got = Vec::new();
-                std::fs::File::open(&fifo).unwrap().read_to_end(&mut got).unwrap();
+                std::fs::File::open(&fifo)
+                    .unwrap()
+                    .read_to_end(&mut got)
+                    .unwrap();
                 got
             })
         };
         s.write(&fifo);
-        assert!(std::fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo(), "{user:?}: still a FIFO");
+        assert!(
+            std::fs::symlink_metadata(&fifo)
+                .unwrap()
+                .file_type()
+                .is_fifo(),
+            "{user:?}: still a FIFO"
+        );
         // Had sovstack not opened the FIFO, the reader would wait for a writer forever: be one
         // (opening fails at once when the reader is already gone, which is the good case).
-        let _ = std::fs::OpenOptions::new().write(true).custom_flags(O_NONBLOCK).open(&fifo);
+        let _ = std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(O_NONBLOCK)
+            .open(&fifo);
         assert_eq!(reader.join().unwrap(), want, "{user:?}");
     }
 }
@@ -232,7 +298,13 @@ fn a_unix_socket_is_written_directly() {
             got
         });
         s.write(&sock);
-        assert!(std::fs::symlink_metadata(&sock).unwrap().file_type().is_socket(), "{user:?}: still a socket");
+        assert!(
+            std::fs::symlink_metadata(&sock)
+                .unwrap()
+                .file_type()
+                .is_socket(),
+            "{user:?}: still a socket"
+        );
         if !reader.is_finished() {
             // Had sovstack not connected, the listener would wait forever: connect and hang up.
             std::thread::sleep(std::time::Duration::from_millis(200));
@@ -254,38 +326,73 @@ fn character_devices_are_written_directly_and_block_devices_and_directories_refu
         let s = Scratch::new(user);
         // A scratch node with /dev/null's numbers (1, 3): writing it discards, as /dev/null does.
         let null = s.p("null");
-        let status = Command::new("mknod").args(["-m", "666"]).arg(&null).args(["c", "1", "3"]).status().unwrap();
+        let status = Command::new("mknod")
+            .args(["-m", "666"])
+            .arg(&null)
+            .args(["c", "1", "3"])
+            .status()
+            .unwrap();
         assert!(status.success());
         let rdev = std::fs::metadata(&null).unwrap().rdev();
         s.write(&null);
         let m = std::fs::symlink_metadata(&null).unwrap();
-        assert!(m.file_type().is_char_device(), "{user:?}: still a character device");
+        assert!(
+            m.file_type().is_char_device(),
+            "{user:?}: still a character device"
+        );
         assert_eq!(m.rdev(), rdev);
         // A link to it, as /dev/stdout is a link.
         std::os::unix::fs::symlink(&null, s.p("to-null")).unwrap();
         s.give(&s.p("to-null"));
         s.write(s.p("to-null"));
-        assert!(std::fs::symlink_metadata(&null).unwrap().file_type().is_char_device());
-        assert!(std::fs::symlink_metadata(s.p("to-null")).unwrap().file_type().is_symlink());
+        assert!(std::fs::symlink_metadata(&null)
+            .unwrap()
+            .file_type()
+            .is_char_device());
+        assert!(std::fs::symlink_metadata(s.p("to-null"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
 
         // /dev/full's numbers (1, 7): a write fails with "no space", and the node stays.
         let full = s.p("full");
-        let status = Command::new("mknod").args(["-m", "666"]).arg(&full).args(["c", "1", "7"]).status().unwrap();
+        let status = Command::new("mknod")
+            .args(["-m", "666"])
+            .arg(&full)
+            .args(["c", "1", "7"])
+            .status()
+            .unwrap();
         assert!(status.success());
         let (code, _, err) = run(s.scan_to(&full.clone().into()).stdin(Stdio::null()));
         assert_eq!(code, 2, "{err}");
         assert!(err.contains("No space left on device"), "{err}");
-        assert!(!err.contains("os error"), "the cause is said once, in words: {err}");
-        assert!(std::fs::symlink_metadata(&full).unwrap().file_type().is_char_device(), "{user:?}: /dev/full-like node kept");
+        assert!(
+            !err.contains("os error"),
+            "the cause is said once, in words: {err}"
+        );
+        assert!(
+            std::fs::symlink_metadata(&full)
+                .unwrap()
+                .file_type()
+                .is_char_device(),
+            "{user:?}: /dev/full-like node kept"
+        );
 
         // A block device with numbers no driver serves (240 is for local use): refused unopened.
         let block = s.p("block");
-        let status = Command::new("mknod").arg(&block).args(["b", "240", "0"]).status().unwrap();
+        let status = Command::new("mknod")
+            .arg(&block)
+            .args(["b", "240", "0"])
+            .status()
+            .unwrap();
         assert!(status.success());
         let (code, _, err) = run(s.scan_to(&block.clone().into()).stdin(Stdio::null()));
         assert_eq!(code, 2, "{err}");
         assert!(err.contains("block device"), "{err}");
-        assert!(std::fs::symlink_metadata(&block).unwrap().file_type().is_block_device());
+        assert!(std::fs::symlink_metadata(&block)
+            .unwrap()
+            .file_type()
+            .is_block_device());
 
         let (code, _, err) = run(s.scan_to(&s.path.clone().into()).stdin(Stdio::null()));
         assert_eq!(code, 2, "{err}");
@@ -310,13 +417,19 @@ fn descriptors_dash_and_process_substitution_are_written_directly() {
         let (code, out, err) = run(s.scan_to(&s.p("stdout-link").into()).stdin(Stdio::null()));
         assert_eq!(code, 0, "{err}");
         assert_eq!(out.as_bytes(), want, "{user:?}");
-        assert!(std::fs::symlink_metadata(s.p("stdout-link")).unwrap().file_type().is_symlink());
+        assert!(std::fs::symlink_metadata(s.p("stdout-link"))
+            .unwrap()
+            .file_type()
+            .is_symlink());
 
         // /dev/fd/3 opened by the shell on a file, and `-o >(...)` (a pipe, /dev/fd/63).
         let cmd = |out: &str| {
             let c = s.scan_to(&out.into());
             let prog = c.get_program().to_owned();
-            let args: Vec<String> = c.get_args().map(|a| format!("'{}'", a.to_string_lossy())).collect();
+            let args: Vec<String> = c
+                .get_args()
+                .map(|a| format!("'{}'", a.to_string_lossy()))
+                .collect();
             format!("'{}' {}", prog.to_string_lossy(), args.join(" "))
         };
         let script = format!(
@@ -326,7 +439,10 @@ fn descriptors_dash_and_process_substitution_are_written_directly() {
             subst = cmd("SUBST").replace("'SUBST'", ">(cat > subst.json)"),
         );
         let mut bash = Command::new("bash");
-        bash.arg("-c").arg(&script).env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+        bash.arg("-c")
+            .arg(&script)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .env("NO_COLOR", "1");
         let (code, _, err) = run(&mut bash);
         assert_eq!(code, 0, "{script}: {err}");
         // The process substitution's reader may finish a moment after bash.
@@ -360,11 +476,18 @@ fn a_writable_file_in_a_read_only_directory_is_written_in_place_with_a_notice() 
     assert!(err.contains("not atomically"), "a notice says so: {err}");
     assert!(err.contains(&f.display().to_string()), "{err}");
     assert_eq!(std::fs::read(&f).unwrap(), want);
-    assert_eq!(std::fs::metadata(&f).unwrap().ino(), inode, "written in place");
+    assert_eq!(
+        std::fs::metadata(&f).unwrap().ino(),
+        inode,
+        "written in place"
+    );
 
     // A new file there cannot be made: a clear error, exit 2.
     let (code, _, err) = run(s.scan_to(&ro.join("new.json").into()).stdin(Stdio::null()));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("cannot write") && err.contains(&ro.display().to_string()), "{err}");
+    assert!(
+        err.contains("cannot write") && err.contains(&ro.display().to_string()),
+        "{err}"
+    );
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
 }

@@ -9,7 +9,16 @@ fn plugin_list_shows_the_checked_in_plugins() {
     let v = run_json(sovstack().args(["plugin", "list", "--format", "json"]));
     let plugins = v["plugins"].as_array().unwrap();
     // One per plugins/dist/*.wasm, none missing, none extra.
-    let dist = std::fs::read_dir(repo().join("plugins/dist")).unwrap().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "wasm")).count();
+    let dist = std::fs::read_dir(repo().join("plugins/dist"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "wasm")
+        })
+        .count();
     assert_eq!(plugins.len(), dist);
     assert_eq!(plugins.len(), 4);
     for p in plugins {
@@ -21,7 +30,12 @@ fn plugin_list_shows_the_checked_in_plugins() {
     }
     let (code, out, _) = run(sovstack().args(["plugin", "list"]));
     assert_eq!(code, 0);
-    assert!(out.contains("processor") && out.contains("builtin:os") && out.contains("builtin:network") && out.contains("builtin:toolchain"));
+    assert!(
+        out.contains("processor")
+            && out.contains("builtin:os")
+            && out.contains("builtin:network")
+            && out.contains("builtin:toolchain")
+    );
 }
 
 #[test]
@@ -37,18 +51,35 @@ fn a_looping_plugin_is_stopped_and_the_other_layers_are_still_judged() {
         .arg("-o")
         .arg(&report));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("plugin/out-of-fuel") || err.contains("plugin/timeout"), "{err}");
+    assert!(
+        err.contains("plugin/out-of-fuel") || err.contains("plugin/timeout"),
+        "{err}"
+    );
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
     let eu = ruleset(&v, "eu-sovereignty");
-    assert!(eu["layers"]["processor"]["score"].is_null(), "the looping plugin judged nothing");
-    assert!(eu["layers"]["os"]["score"]["score"].is_number(), "the os plugin still ran");
-    assert!(v["diagnostics"].as_array().unwrap().iter().any(|d| d["code"].as_str().unwrap().starts_with("plugin/")));
+    assert!(
+        eu["layers"]["processor"]["score"].is_null(),
+        "the looping plugin judged nothing"
+    );
+    assert!(
+        eu["layers"]["os"]["score"]["score"].is_number(),
+        "the os plugin still ran"
+    );
+    assert!(v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["code"].as_str().unwrap().starts_with("plugin/")));
 }
 
 #[test]
 fn a_plugin_that_fails_to_load_is_reported_and_the_built_ins_still_run() {
     let dir = tempdir();
-    for (wat, code_expected) in [("wrong_abi", "plugin/abi-mismatch"), ("wasi_import", "plugin/import-not-allowed"), ("missing_export", "plugin/missing-export")] {
+    for (wat, code_expected) in [
+        ("wrong_abi", "plugin/abi-mismatch"),
+        ("wasi_import", "plugin/import-not-allowed"),
+        ("missing_export", "plugin/missing-export"),
+    ] {
         let plugin = wat_plugin(dir.path(), wat);
         let (code, out, err) = run(sovstack()
             .args(["audit", "--format", "json", "--root"])
@@ -58,7 +89,10 @@ fn a_plugin_that_fails_to_load_is_reported_and_the_built_ins_still_run() {
         assert_eq!(code, 2, "{wat}: {err}");
         assert!(err.contains(code_expected), "{wat}: {err}");
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-        assert!(ruleset(&v, "eu-sovereignty")["layers"]["os"]["score"]["score"].is_number(), "{wat}");
+        assert!(
+            ruleset(&v, "eu-sovereignty")["layers"]["os"]["score"]["score"].is_number(),
+            "{wat}"
+        );
     }
 }
 
@@ -69,5 +103,8 @@ fn a_plugin_file_that_is_not_webassembly_is_reported() {
     std::fs::write(&bogus, b"#!/bin/sh\necho hi\n").unwrap();
     let (code, _, err) = run(sovstack().args(["plugin", "list", "--plugin"]).arg(&bogus));
     assert_eq!(code, 2);
-    assert!(err.contains("plugin/compile-failed") && err.contains("bogus.wasm"), "{err}");
+    assert!(
+        err.contains("plugin/compile-failed") && err.contains("bogus.wasm"),
+        "{err}"
+    );
 }

@@ -18,7 +18,10 @@ fn validate_accepts_the_names_ruleset_list_gives() {
     // A name that is neither a file nor a built-in ruleset: exit 2, the built-in names listed.
     let (code, _, err) = run(sovstack().args(["ruleset", "validate", "eu-sovreignty"]));
     assert_eq!(code, 2);
-    assert!(err.contains("eu-sovreignty") && err.contains("eu-sovereignty, non-aligned"), "{err}");
+    assert!(
+        err.contains("eu-sovreignty") && err.contains("eu-sovereignty, non-aligned"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -34,14 +37,21 @@ fn show_prints_the_built_in_ruleset_as_a_starting_point() {
         let copy = dir.path().join(format!("my-{name}.yaml"));
         let (code, _, err) = run(sovstack().args(["ruleset", "show", name, "-o"]).arg(&copy));
         assert_eq!(code, 0, "{err}");
-        let v = run_json(sovstack().args(["ruleset", "validate", "--format", "json"]).arg(&copy));
+        let v = run_json(
+            sovstack()
+                .args(["ruleset", "validate", "--format", "json"])
+                .arg(&copy),
+        );
         let builtin = run_json(sovstack().args(["ruleset", "validate", "--format", "json", name]));
         assert_eq!(v["sha256"], builtin["sha256"]);
     }
     let (code, out, err) = run(sovstack().args(["ruleset", "show", "nope"]));
     assert_eq!(code, 2);
     assert!(out.is_empty());
-    assert!(err.contains("no built-in ruleset `nope`") && err.contains("eu-sovereignty, non-aligned"), "{err}");
+    assert!(
+        err.contains("no built-in ruleset `nope`") && err.contains("eu-sovereignty, non-aligned"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -15,12 +15,18 @@ fn assert_snake_case_keys(v: &serde_json::Value, path: &str) {
                 // Maps keyed by data (identifiers) are values, not field names.
                 let is_data_key = path.ends_with(".identifiers");
                 if !is_data_key {
-                    assert!(k.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'), "{path}.{k}");
+                    assert!(
+                        k.bytes()
+                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+                        "{path}.{k}"
+                    );
                 }
                 assert_snake_case_keys(child, &format!("{path}.{k}"));
             }
         }
-        serde_json::Value::Array(items) => items.iter().for_each(|i| assert_snake_case_keys(i, path)),
+        serde_json::Value::Array(items) => {
+            items.iter().for_each(|i| assert_snake_case_keys(i, path))
+        }
         _ => {}
     }
 }
@@ -43,7 +49,10 @@ fn inventories_of_real_machines_validate_against_the_schema() {
             cmd.arg("--root").arg(r);
         }
         let inv = run_json(&mut cmd);
-        let errors: Vec<String> = validator.iter_errors(&inv).map(|e| format!("{} at {}", e, e.instance_path)).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&inv)
+            .map(|e| format!("{} at {}", e, e.instance_path))
+            .collect();
         assert!(errors.is_empty(), "{root:?}: {errors:?}");
         assert_snake_case_keys(&inv, "");
     }
@@ -60,16 +69,40 @@ fn reports_validate_against_the_report_schema() {
     let endpoints = dir.path().join("endpoints.txt");
     std::fs::write(&endpoints, "192.0.2.1 label=doc\n8.8.8.8\n").unwrap();
     let runs: Vec<Vec<std::ffi::OsString>> = vec![
-        vec!["audit".into(), "--fail-under".into(), "50".into(), "--fail-on".into(), "high".into()],
-        vec!["audit".into(), "--root".into(), fixture("arm-qualcomm-sdm450").into()],
-        vec!["audit".into(), "--layers".into(), "toolchain".into(), "--paths".into(), "/usr/bin/ls".into()],
-        vec!["audit".into(), "--offline".into(), "--endpoints".into(), endpoints.into()],
+        vec![
+            "audit".into(),
+            "--fail-under".into(),
+            "50".into(),
+            "--fail-on".into(),
+            "high".into(),
+        ],
+        vec![
+            "audit".into(),
+            "--root".into(),
+            fixture("arm-qualcomm-sdm450").into(),
+        ],
+        vec![
+            "audit".into(),
+            "--layers".into(),
+            "toolchain".into(),
+            "--paths".into(),
+            "/usr/bin/ls".into(),
+        ],
+        vec![
+            "audit".into(),
+            "--offline".into(),
+            "--endpoints".into(),
+            endpoints.into(),
+        ],
     ];
     for args in runs {
         let (code, out, err) = run(sovstack().args(&args).args(["--format", "json"]));
         assert!(code == 0 || code == 1, "{args:?}: {err}");
         let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&report).map(|e| format!("{e} at {}", e.instance_path)).collect();
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| format!("{e} at {}", e.instance_path))
+            .collect();
         assert!(errors.is_empty(), "{args:?}: {errors:#?}");
     }
 }

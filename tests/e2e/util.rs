@@ -38,7 +38,11 @@ pub fn sovstack_at(exe: &Path) -> Command {
 
 /// Runs and returns (exit code, stdout, stderr).
 pub fn run(cmd: &mut Command) -> (i32, String, String) {
-    let Output { status, stdout, stderr } = cmd.output().expect("sovstack runs");
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("sovstack runs");
     (
         status.code().expect("exited"),
         String::from_utf8(stdout).expect("utf-8 stdout"),
@@ -60,7 +64,9 @@ pub fn tempdir() -> tempfile::TempDir {
 
 /// A hand-written WAT module from the host's sandbox tests, compiled to a .wasm file in `dir`.
 pub fn wat_plugin(dir: &Path, name: &str) -> PathBuf {
-    let src = repo().join("crates/host/tests/wat").join(format!("{name}.wat"));
+    let src = repo()
+        .join("crates/host/tests/wat")
+        .join(format!("{name}.wat"));
     let wasm = wat::parse_file(&src).unwrap_or_else(|e| panic!("{}: {e}", src.display()));
     let out = dir.join(format!("{name}.wasm"));
     std::fs::write(&out, wasm).unwrap();
@@ -97,5 +103,10 @@ pub fn layer_items<'a>(report: &'a serde_json::Value, layer: &str) -> &'a Vec<se
 
 /// A ruleset's result in a report.
 pub fn ruleset<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
-    report["rulesets"].as_array().unwrap().iter().find(|r| r["name"] == name).unwrap()
+    report["rulesets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name)
+        .unwrap()
 }

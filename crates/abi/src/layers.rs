@@ -26,7 +26,12 @@ pub enum Layer {
 
 impl Layer {
     /// Every layer, in report order.
-    pub const ALL: [Layer; 4] = [Layer::Processor, Layer::Os, Layer::Toolchain, Layer::Network];
+    pub const ALL: [Layer; 4] = [
+        Layer::Processor,
+        Layer::Os,
+        Layer::Toolchain,
+        Layer::Network,
+    ];
 
     /// The id used in `--layers`, as the inventory's section key, in rulesets and by plugins.
     pub fn id(self) -> &'static str {
@@ -57,10 +62,20 @@ impl Layer {
     /// the layer may name these and no others; the layer's plugin judges exactly these.
     pub fn roles(self) -> &'static [Role] {
         match self {
-            Layer::Processor => &[Role::IsaOwner, Role::CoreDesigner, Role::SocVendor, Role::Foundry],
+            Layer::Processor => &[
+                Role::IsaOwner,
+                Role::CoreDesigner,
+                Role::SocVendor,
+                Role::Foundry,
+            ],
             Layer::Os => &[Role::Steward, Role::Lineage, Role::Kernel],
             Layer::Toolchain => &[Role::Compiler, Role::Linker, Role::Libc, Role::Runtime],
-            Layer::Network => &[Role::NetworkOperator, Role::CloudProvider, Role::DnsProvider, Role::Location],
+            Layer::Network => &[
+                Role::NetworkOperator,
+                Role::CloudProvider,
+                Role::DnsProvider,
+                Role::Location,
+            ],
         }
     }
 
@@ -159,16 +174,23 @@ impl Role {
 
     /// The role with this snake_case name.
     pub fn from_name(name: &str) -> Option<Role> {
-        Layer::ALL.iter().flat_map(|l| l.roles().iter().copied()).find(|r| r.as_str() == name)
+        Layer::ALL
+            .iter()
+            .flat_map(|l| l.roles().iter().copied())
+            .find(|r| r.as_str() == name)
     }
 
     /// The layer whose items have actors in this role.
     pub fn layer(self) -> Layer {
         match self {
-            Role::IsaOwner | Role::CoreDesigner | Role::SocVendor | Role::Foundry => Layer::Processor,
+            Role::IsaOwner | Role::CoreDesigner | Role::SocVendor | Role::Foundry => {
+                Layer::Processor
+            }
             Role::Steward | Role::Lineage | Role::Kernel => Layer::Os,
             Role::Compiler | Role::Linker | Role::Libc | Role::Runtime => Layer::Toolchain,
-            Role::NetworkOperator | Role::CloudProvider | Role::DnsProvider | Role::Location => Layer::Network,
+            Role::NetworkOperator | Role::CloudProvider | Role::DnsProvider | Role::Location => {
+                Layer::Network
+            }
         }
     }
 }
@@ -196,7 +218,10 @@ mod tests {
         }
         // Every role is some layer's: `Role::layer` is exhaustive and agrees with `roles`.
         let listed: usize = Layer::ALL.iter().map(|l| l.roles().len()).sum();
-        let mut all: Vec<Role> = Layer::ALL.iter().flat_map(|l| l.roles().iter().copied()).collect();
+        let mut all: Vec<Role> = Layer::ALL
+            .iter()
+            .flat_map(|l| l.roles().iter().copied())
+            .collect();
         all.sort();
         all.dedup();
         assert_eq!(all.len(), listed, "a role is listed under two layers");
@@ -205,7 +230,11 @@ mod tests {
         // repository's root is two levels up from either).
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         for layer in Layer::ALL {
-            assert!(root.join(layer.docs_page()).is_file(), "{} is missing", layer.docs_page());
+            assert!(
+                root.join(layer.docs_page()).is_file(),
+                "{} is missing",
+                layer.docs_page()
+            );
         }
         assert_eq!(Role::from_name("nobody"), None);
     }

@@ -757,8 +757,15 @@ mod tests {
     #[test]
     fn responses_are_read_strictly() {
         assert!(serde_json::from_str::<EvaluateResponse>(r#"{"findings":[]}"#).is_ok());
-        for bad in [r#"{}"#, r#"{"finding":[]}"#, r#"{"findings":[],"scores":null}"#] {
-            assert!(serde_json::from_str::<EvaluateResponse>(bad).is_err(), "{bad}");
+        for bad in [
+            r#"{}"#,
+            r#"{"finding":[]}"#,
+            r#"{"findings":[],"scores":null}"#,
+        ] {
+            assert!(
+                serde_json::from_str::<EvaluateResponse>(bad).is_err(),
+                "{bad}"
+            );
         }
     }
 
@@ -787,7 +794,10 @@ mod tests {
     fn not_assessed_and_criticality_are_optional_and_omitted_when_absent() {
         let item: AttributedItem =
             serde_json::from_str(r#"{"id":"a","label":"A","actors":[]}"#).unwrap();
-        assert_eq!((item.not_assessed.as_deref(), item.criticality), (None, None));
+        assert_eq!(
+            (item.not_assessed.as_deref(), item.criticality),
+            (None, None)
+        );
         let json = r#"{"id":"a","label":"A","actors":[],"not_assessed":"no address","criticality":"critical"}"#;
         let item: AttributedItem = serde_json::from_str(json).unwrap();
         assert_eq!(
@@ -796,14 +806,30 @@ mod tests {
         );
         assert_eq!(serde_json::to_string(&item).unwrap(), json);
         let c: Criterion = serde_json::from_str(r#"{"assessed":{}}"#).unwrap();
-        assert_eq!((c.name(), c.roles().len(), c.names_roles()), ("assessed", 0, false));
+        assert_eq!(
+            (c.name(), c.roles().len(), c.names_roles()),
+            ("assessed", 0, false)
+        );
         assert!(serde_json::from_str::<Criterion>(r#"{"assessed":{"roles":[]}}"#).is_err());
     }
 
     #[test]
     fn level_tables_name_every_field_as_a_ruleset_does() {
-        let j = JurisdictionLevels { home: 0, foreign: 1, extraterritorial: 2, commons: 3, unknown: 4 };
-        let o = OpennessLevels { open_standard: 0, community: 1, foundation: 2, company: 3, state: 4, unknown: 0 };
+        let j = JurisdictionLevels {
+            home: 0,
+            foreign: 1,
+            extraterritorial: 2,
+            commons: 3,
+            unknown: 4,
+        };
+        let o = OpennessLevels {
+            open_standard: 0,
+            community: 1,
+            foundation: 2,
+            company: 3,
+            state: 4,
+            unknown: 0,
+        };
         for (json, entries) in [
             (serde_json::to_value(&j).unwrap(), j.entries().to_vec()),
             (serde_json::to_value(&o).unwrap(), o.entries().to_vec()),
@@ -814,9 +840,20 @@ mod tests {
                 assert_eq!(fields[name], serde_json::json!(level), "{name}");
             }
         }
-        for g in [Governance::OpenStandard, Governance::Community, Governance::Foundation, Governance::Company, Governance::State, Governance::Unknown] {
+        for g in [
+            Governance::OpenStandard,
+            Governance::Community,
+            Governance::Foundation,
+            Governance::Company,
+            Governance::State,
+            Governance::Unknown,
+        ] {
             let name = serde_json::to_value(g).unwrap();
-            let by_name = o.entries().iter().find(|(n, _)| *n == name.as_str().unwrap()).map(|(_, l)| *l);
+            let by_name = o
+                .entries()
+                .iter()
+                .find(|(n, _)| *n == name.as_str().unwrap())
+                .map(|(_, l)| *l);
             assert_eq!(by_name, Some(o.level(g)), "{name}");
         }
     }

@@ -15,7 +15,9 @@
 //! request's items and of what a plugin supports ([`REQUEST_REFUSALS`]), which only a plugin can
 //! make.
 
-use crate::{Criterion, Layer, LevelThreshold, Rule, RulesetView, Scoring, ScoringMethod, Severity};
+use crate::{
+    Criterion, Layer, LevelThreshold, Rule, RulesetView, Scoring, ScoringMethod, Severity,
+};
 use std::collections::BTreeSet;
 use std::fmt;
 
@@ -43,7 +45,10 @@ pub fn round(x: f64, decimals: i32) -> f64 {
 /// the first threshold reached is also the one with the highest level, and every score from 0 to
 /// 100 reaches one.
 pub fn threshold_level(thresholds: &[LevelThreshold], score: f64) -> u8 {
-    thresholds.iter().find(|t| score >= t.min_score).map_or(0, |t| t.level)
+    thresholds
+        .iter()
+        .find(|t| score >= t.min_score)
+        .map_or(0, |t| t.level)
 }
 
 /// Whether `code` is an ISO 3166-1 alpha-2 code as sovstack writes them: two ASCII upper-case
@@ -170,19 +175,37 @@ impl fmt::Display for Problem {
 /// rules only). A rule for a layer that does not exist is not checked for roles here (the host
 /// refuses the layer; no plugin is shown such a rule).
 pub fn check(view: &RulesetView) -> Vec<Problem> {
-    let mut cx = Checks { problems: Vec::new() };
+    let mut cx = Checks {
+        problems: Vec::new(),
+    };
     let name = &view.name;
-    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-        cx.push(Refusal::BadName, Place::Name, format!("name `{name}` must be kebab-case (a-z, 0-9, -)"));
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        cx.push(
+            Refusal::BadName,
+            Place::Name,
+            format!("name `{name}` must be kebab-case (a-z, 0-9, -)"),
+        );
     }
     if view.version.trim().is_empty() {
-        cx.push(Refusal::BadVersion, Place::Version, "version must not be empty".to_string());
+        cx.push(
+            Refusal::BadVersion,
+            Place::Version,
+            "version must not be empty".to_string(),
+        );
     }
     cx.scoring(&view.scoring);
     let mut ids = BTreeSet::new();
     for (i, rule) in view.rules.iter().enumerate() {
         if !ids.insert(rule.id.as_str()) {
-            cx.push(Refusal::DuplicateRule, Place::Rule(i), format!("rule `{}` is declared twice", rule.id));
+            cx.push(
+                Refusal::DuplicateRule,
+                Place::Rule(i),
+                format!("rule `{}` is declared twice", rule.id),
+            );
         }
         cx.rule(i, &view.scoring, rule);
     }
@@ -195,19 +218,31 @@ struct Checks {
 
 impl Checks {
     fn push(&mut self, refusal: Refusal, place: Place, message: String) {
-        self.problems.push(Problem { refusal, place, message });
+        self.problems.push(Problem {
+            refusal,
+            place,
+            message,
+        });
     }
 
     fn level(&mut self, place: Place, what: &str, level: u8) {
         if level > MAX_LEVEL {
-            self.push(Refusal::BadLevel, place, format!("{what} is {level}; levels run from 0 to {MAX_LEVEL}"));
+            self.push(
+                Refusal::BadLevel,
+                place,
+                format!("{what} is {level}; levels run from 0 to {MAX_LEVEL}"),
+            );
         }
     }
 
     fn weight(&mut self, place: Place, what: &str, weight: f64) {
         // Written so that NaN fails too.
         if !(weight.is_finite() && weight >= 0.0) {
-            self.push(Refusal::BadWeight, place, format!("{what} has weight {weight}; weights are finite and not negative"));
+            self.push(
+                Refusal::BadWeight,
+                place,
+                format!("{what} has weight {weight}; weights are finite and not negative"),
+            );
         }
     }
 
@@ -224,7 +259,11 @@ impl Checks {
         match s.method {
             ScoringMethod::SealWeakestLink => {
                 if s.objectives.is_empty() {
-                    self.push(Refusal::MissingObjectives, at, "seal_weakest_link needs `objectives` with their weights".into());
+                    self.push(
+                        Refusal::MissingObjectives,
+                        at,
+                        "seal_weakest_link needs `objectives` with their weights".into(),
+                    );
                 }
                 if s.home_blocs.is_empty() && s.home_countries.is_empty() {
                     self.push(Refusal::MissingHome, at, "seal_weakest_link needs `home_blocs` or `home_countries`: what counts as home".into());
@@ -241,13 +280,28 @@ impl Checks {
             }
             ScoringMethod::BlocBalance => {
                 if s.poles.is_empty() {
-                    self.push(Refusal::MissingPoles, at, "bloc_balance needs `poles`: the powers whose shares are measured".into());
+                    self.push(
+                        Refusal::MissingPoles,
+                        at,
+                        "bloc_balance needs `poles`: the powers whose shares are measured".into(),
+                    );
                 }
                 if s.level_thresholds.is_empty() {
-                    self.push(Refusal::MissingThresholds, at, "bloc_balance needs `level_thresholds`".into());
+                    self.push(
+                        Refusal::MissingThresholds,
+                        at,
+                        "bloc_balance needs `level_thresholds`".into(),
+                    );
                 }
                 if !(0.0..=1.0).contains(&s.commons_credit) {
-                    self.push(Refusal::BadCommonsCredit, at, format!("commons_credit is {}; it must lie in 0..1", s.commons_credit));
+                    self.push(
+                        Refusal::BadCommonsCredit,
+                        at,
+                        format!(
+                            "commons_credit is {}; it must lie in 0..1",
+                            s.commons_credit
+                        ),
+                    );
                 }
                 for (key, empty) in [
                     ("objectives", s.objectives.is_empty()),
@@ -255,7 +309,11 @@ impl Checks {
                     ("home_countries", s.home_countries.is_empty()),
                 ] {
                     if !empty {
-                        self.push(Refusal::MisplacedSetting, at, format!("`{key}` applies to seal_weakest_link, not bloc_balance"));
+                        self.push(
+                            Refusal::MisplacedSetting,
+                            at,
+                            format!("`{key}` applies to seal_weakest_link, not bloc_balance"),
+                        );
                     }
                 }
             }
@@ -264,7 +322,11 @@ impl Checks {
         let mut seen = BTreeSet::new();
         for o in &s.objectives {
             if !seen.insert(o.id.as_str()) {
-                self.push(Refusal::DuplicateObjective, at, format!("objective `{}` is declared twice", o.id));
+                self.push(
+                    Refusal::DuplicateObjective,
+                    at,
+                    format!("objective `{}` is declared twice", o.id),
+                );
             }
             self.weight(at, &format!("objective `{}`", o.id), o.weight);
         }
@@ -274,10 +336,18 @@ impl Checks {
                 self.push(Refusal::ReservedPole, at, format!("pole `{}` takes the name of a share of its own (commons, other and unknown are reported besides the poles)", p.id));
             }
             if !seen.insert(p.id.as_str()) {
-                self.push(Refusal::DuplicatePole, at, format!("pole `{}` is declared twice", p.id));
+                self.push(
+                    Refusal::DuplicatePole,
+                    at,
+                    format!("pole `{}` is declared twice", p.id),
+                );
             }
             if p.countries.is_empty() && p.blocs.is_empty() {
-                self.push(Refusal::EmptyPole, at, format!("pole `{}` holds no country and no bloc", p.id));
+                self.push(
+                    Refusal::EmptyPole,
+                    at,
+                    format!("pole `{}` holds no country and no bloc", p.id),
+                );
             }
             self.countries(&format!("pole `{}`", p.id), &p.countries);
         }
@@ -289,9 +359,20 @@ impl Checks {
     fn thresholds(&mut self, thresholds: &[LevelThreshold]) {
         let at = Place::Scoring;
         for t in thresholds {
-            self.level(at, &format!("the level of the threshold at min_score {}", t.min_score), t.level);
+            self.level(
+                at,
+                &format!("the level of the threshold at min_score {}", t.min_score),
+                t.level,
+            );
             if !(t.min_score >= 0.0 && t.min_score <= 100.0) {
-                self.push(Refusal::BadMinScore, at, format!("a level threshold's min_score is {}; scores run from 0 to 100", t.min_score));
+                self.push(
+                    Refusal::BadMinScore,
+                    at,
+                    format!(
+                        "a level threshold's min_score is {}; scores run from 0 to 100",
+                        t.min_score
+                    ),
+                );
             }
         }
         for pair in thresholds.windows(2) {
@@ -308,7 +389,12 @@ impl Checks {
             }
         }
         if !thresholds.is_empty() && !thresholds.iter().any(|t| t.min_score == 0.0) {
-            self.push(Refusal::IncompleteThresholds, at, "`level_thresholds` must end with `min_score: 0` so that every score gets a level".into());
+            self.push(
+                Refusal::IncompleteThresholds,
+                at,
+                "`level_thresholds` must end with `min_score: 0` so that every score gets a level"
+                    .into(),
+            );
         }
     }
 
@@ -317,7 +403,11 @@ impl Checks {
         let what = format!("rule `{}`", r.id);
         let roles = r.criterion.roles();
         if r.criterion.names_roles() && roles.is_empty() {
-            self.push(Refusal::NoRoles, at, format!("{what} names no role to judge"));
+            self.push(
+                Refusal::NoRoles,
+                at,
+                format!("{what} names no role to judge"),
+            );
         }
         if let Some(layer) = Layer::from_id(&r.layer) {
             let known: Vec<&str> = layer.roles().iter().map(|role| role.as_str()).collect();
@@ -325,42 +415,73 @@ impl Checks {
                 if !known.contains(&role.as_str()) {
                     self.push(Refusal::UnknownRole, at, format!("{what} names role `{role}`, which layer `{}` has no actor in (roles: {})", r.layer, known.join(", ")));
                 } else if roles[..n].contains(role) {
-                    self.push(Refusal::DuplicateRole, at, format!("{what} names role `{role}` twice"));
+                    self.push(
+                        Refusal::DuplicateRole,
+                        at,
+                        format!("{what} names role `{role}` twice"),
+                    );
                 }
             }
         }
         self.weight(at, &what, r.weight);
         let objectives: Vec<&str> = scoring.objectives.iter().map(|o| o.id.as_str()).collect();
         match (scoring.method, &r.objective) {
-            (ScoringMethod::SealWeakestLink, None) => {
-                self.push(Refusal::MissingObjective, at, format!("{what} needs an `objective` (one of {})", objectives.join(", ")))
-            }
+            (ScoringMethod::SealWeakestLink, None) => self.push(
+                Refusal::MissingObjective,
+                at,
+                format!(
+                    "{what} needs an `objective` (one of {})",
+                    objectives.join(", ")
+                ),
+            ),
             // With no objective declared at all, `ruleset/missing-objectives` says it once.
-            (ScoringMethod::SealWeakestLink, Some(o)) if !objectives.is_empty() && !objectives.contains(&o.as_str()) => {
-                self.push(Refusal::UnknownObjective, at, format!("{what} names objective `{o}`, which `scoring.objectives` does not declare"))
+            (ScoringMethod::SealWeakestLink, Some(o))
+                if !objectives.is_empty() && !objectives.contains(&o.as_str()) =>
+            {
+                self.push(
+                    Refusal::UnknownObjective,
+                    at,
+                    format!(
+                        "{what} names objective `{o}`, which `scoring.objectives` does not declare"
+                    ),
+                )
             }
-            (ScoringMethod::BlocBalance, Some(_)) => {
-                self.push(Refusal::MisplacedSetting, at, format!("{what} names an objective, which bloc_balance does not use"))
-            }
+            (ScoringMethod::BlocBalance, Some(_)) => self.push(
+                Refusal::MisplacedSetting,
+                at,
+                format!("{what} names an objective, which bloc_balance does not use"),
+            ),
             _ => {}
         }
         match &r.criterion {
-            Criterion::Jurisdiction { levels, pass_level, .. } => {
+            Criterion::Jurisdiction {
+                levels, pass_level, ..
+            } => {
                 for (k, v) in levels.entries() {
                     self.level(at, &format!("{what}'s `{k}` level"), v);
                 }
                 self.level(at, &format!("{what}'s pass_level"), *pass_level);
             }
-            Criterion::Openness { levels, pass_level, .. } => {
+            Criterion::Openness {
+                levels, pass_level, ..
+            } => {
                 for (k, v) in levels.entries() {
                     self.level(at, &format!("{what}'s `{k}` level"), v);
                 }
                 self.level(at, &format!("{what}'s pass_level"), *pass_level);
             }
-            Criterion::Concentration { max_share, max_index, .. } => {
+            Criterion::Concentration {
+                max_share,
+                max_index,
+                ..
+            } => {
                 for (k, v) in [("max_share", max_share), ("max_index", max_index)] {
                     if !(0.0..=1.0).contains(v) {
-                        self.push(Refusal::BadThreshold, at, format!("{what}'s {k} is {v}; it must lie in 0..1"));
+                        self.push(
+                            Refusal::BadThreshold,
+                            at,
+                            format!("{what}'s {k} is {v}; it must lie in 0..1"),
+                        );
                     }
                 }
             }
@@ -388,7 +509,10 @@ mod tests {
             assert!(seen.insert(*code), "{code} twice");
             let (area, name) = code.split_once('/').unwrap();
             assert!(["ruleset", "request"].contains(&area), "{code}");
-            assert!(!name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{code}");
+            assert!(
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{code}"
+            );
             assert!(!meaning.is_empty() && !meaning.contains('\n'), "{code}");
         }
         assert_eq!(Refusal::ALL.len(), REFUSALS.len());
@@ -398,7 +522,10 @@ mod tests {
     }
 
     fn thresholds(pairs: &[(f64, u8)]) -> Vec<LevelThreshold> {
-        pairs.iter().map(|&(min_score, level)| LevelThreshold { min_score, level }).collect()
+        pairs
+            .iter()
+            .map(|&(min_score, level)| LevelThreshold { min_score, level })
+            .collect()
     }
 
     fn balance(pairs: &[(f64, u8)]) -> RulesetView {
@@ -410,7 +537,12 @@ mod tests {
                 home_blocs: vec![],
                 home_countries: vec![],
                 objectives: vec![],
-                poles: vec![Pole { id: "US".into(), name: "US".into(), countries: vec!["US".into()], blocs: vec![] }],
+                poles: vec![Pole {
+                    id: "US".into(),
+                    name: "US".into(),
+                    countries: vec!["US".into()],
+                    blocs: vec![],
+                }],
                 commons_credit: 0.5,
                 level_thresholds: thresholds(pairs),
             },
@@ -425,21 +557,45 @@ mod tests {
     #[test]
     fn the_first_threshold_reached_gives_the_level() {
         let t = thresholds(&[(80.0, 4), (60.0, 3), (40.0, 2), (20.0, 1), (0.0, 0)]);
-        for (score, want) in [(100.0, 4), (80.0, 4), (79.99, 3), (60.0, 3), (40.0, 2), (20.0, 1), (19.99, 0), (0.0, 0)] {
+        for (score, want) in [
+            (100.0, 4),
+            (80.0, 4),
+            (79.99, 3),
+            (60.0, 3),
+            (40.0, 2),
+            (20.0, 1),
+            (19.99, 0),
+            (0.0, 0),
+        ] {
             assert_eq!(threshold_level(&t, score), want, "{score}");
         }
         assert_eq!(threshold_level(&[], 50.0), 0);
-        assert_eq!(codes(&balance(&[(80.0, 4), (60.0, 3), (0.0, 0)])), Vec::<&str>::new());
+        assert_eq!(
+            codes(&balance(&[(80.0, 4), (60.0, 3), (0.0, 0)])),
+            Vec::<&str>::new()
+        );
     }
 
     #[test]
     fn thresholds_out_of_order_incomplete_or_out_of_range_are_refused() {
         type Case<'a> = (&'a [(f64, u8)], &'a [&'a str]);
         let cases: [Case; 7] = [
-            (&[(60.0, 3), (80.0, 4), (0.0, 0)], &["ruleset/threshold-order"]),
-            (&[(80.0, 3), (60.0, 4), (0.0, 0)], &["ruleset/threshold-order"]),
-            (&[(80.0, 4), (80.0, 3), (0.0, 0)], &["ruleset/threshold-order"]),
-            (&[(80.0, 4), (60.0, 4), (0.0, 0)], &["ruleset/threshold-order"]),
+            (
+                &[(60.0, 3), (80.0, 4), (0.0, 0)],
+                &["ruleset/threshold-order"],
+            ),
+            (
+                &[(80.0, 3), (60.0, 4), (0.0, 0)],
+                &["ruleset/threshold-order"],
+            ),
+            (
+                &[(80.0, 4), (80.0, 3), (0.0, 0)],
+                &["ruleset/threshold-order"],
+            ),
+            (
+                &[(80.0, 4), (60.0, 4), (0.0, 0)],
+                &["ruleset/threshold-order"],
+            ),
             (&[(80.0, 4), (20.0, 1)], &["ruleset/incomplete-thresholds"]),
             (&[(120.0, 4), (0.0, 0)], &["ruleset/bad-min-score"]),
             (&[(80.0, 5), (0.0, 0)], &["ruleset/bad-level"]),
@@ -447,16 +603,31 @@ mod tests {
         for (pairs, want) in cases {
             assert_eq!(codes(&balance(pairs)), want, "{pairs:?}");
         }
-        assert_eq!(codes(&balance(&[(f64::NAN, 4), (0.0, 0)])), ["ruleset/bad-min-score", "ruleset/threshold-order"]);
+        assert_eq!(
+            codes(&balance(&[(f64::NAN, 4), (0.0, 0)])),
+            ["ruleset/bad-min-score", "ruleset/threshold-order"]
+        );
         assert_eq!(codes(&balance(&[])), ["ruleset/missing-thresholds"]);
     }
 
     fn rule(criterion: Criterion) -> Rule {
-        Rule { id: "r".into(), layer: "processor".into(), title: "t".into(), objective: None, severity: Severity::Low, weight: 1.0, criterion }
+        Rule {
+            id: "r".into(),
+            layer: "processor".into(),
+            title: "t".into(),
+            objective: None,
+            severity: Severity::Low,
+            weight: 1.0,
+            criterion,
+        }
     }
 
     fn concentration(roles: &[&str], max_share: f64) -> Criterion {
-        Criterion::Concentration { roles: roles.iter().map(|r| r.to_string()).collect(), max_share, max_index: 1.0 }
+        Criterion::Concentration {
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+            max_share,
+            max_index: 1.0,
+        }
     }
 
     #[test]
@@ -464,31 +635,88 @@ mod tests {
         let mut view = balance(&[(50.0, 2), (0.0, 0)]);
         let cases: Vec<(Rule, &[&str])> = vec![
             (rule(concentration(&["isa_owner"], 0.0)), &[]),
-            (Rule { weight: 0.0, ..rule(concentration(&["isa_owner"], 0.5)) }, &[]),
-            (rule(concentration(&["isa_owner"], 1.5)), &["ruleset/bad-threshold"]),
-            (rule(concentration(&["isa_owner", "isa_owner"], 0.5)), &["ruleset/duplicate-role"]),
-            (rule(concentration(&["kernel"], 0.5)), &["ruleset/unknown-role"]),
+            (
+                Rule {
+                    weight: 0.0,
+                    ..rule(concentration(&["isa_owner"], 0.5))
+                },
+                &[],
+            ),
+            (
+                rule(concentration(&["isa_owner"], 1.5)),
+                &["ruleset/bad-threshold"],
+            ),
+            (
+                rule(concentration(&["isa_owner", "isa_owner"], 0.5)),
+                &["ruleset/duplicate-role"],
+            ),
+            (
+                rule(concentration(&["kernel"], 0.5)),
+                &["ruleset/unknown-role"],
+            ),
             (rule(concentration(&[], 0.5)), &["ruleset/no-roles"]),
-            (Rule { weight: -1.0, ..rule(concentration(&["isa_owner"], 0.5)) }, &["ruleset/bad-weight"]),
-            (Rule { weight: f64::INFINITY, ..rule(concentration(&["isa_owner"], 0.5)) }, &["ruleset/bad-weight"]),
-            (Rule { objective: Some("SOV-1".into()), ..rule(concentration(&["isa_owner"], 0.5)) }, &["ruleset/misplaced-setting"]),
-            (Rule { severity: Severity::Info, ..rule(Criterion::Assessed {}) }, &["ruleset/bad-severity"]),
+            (
+                Rule {
+                    weight: -1.0,
+                    ..rule(concentration(&["isa_owner"], 0.5))
+                },
+                &["ruleset/bad-weight"],
+            ),
+            (
+                Rule {
+                    weight: f64::INFINITY,
+                    ..rule(concentration(&["isa_owner"], 0.5))
+                },
+                &["ruleset/bad-weight"],
+            ),
+            (
+                Rule {
+                    objective: Some("SOV-1".into()),
+                    ..rule(concentration(&["isa_owner"], 0.5))
+                },
+                &["ruleset/misplaced-setting"],
+            ),
+            (
+                Rule {
+                    severity: Severity::Info,
+                    ..rule(Criterion::Assessed {})
+                },
+                &["ruleset/bad-severity"],
+            ),
             // A layer that does not exist is the host's to refuse; its roles are not checked.
-            (Rule { layer: "oss".into(), ..rule(concentration(&["kernel"], 0.5)) }, &[]),
+            (
+                Rule {
+                    layer: "oss".into(),
+                    ..rule(concentration(&["kernel"], 0.5))
+                },
+                &[],
+            ),
         ];
         for (r, want) in cases {
             view.rules = vec![r.clone()];
             assert_eq!(codes(&view), want, "{r:?}");
             assert!(check(&view).iter().all(|p| p.place == Place::Rule(0)));
         }
-        view.rules = vec![rule(concentration(&["isa_owner"], 0.5)), rule(concentration(&["isa_owner"], 0.5))];
+        view.rules = vec![
+            rule(concentration(&["isa_owner"], 0.5)),
+            rule(concentration(&["isa_owner"], 0.5)),
+        ];
         let got = check(&view);
-        assert_eq!((got[0].refusal, got[0].place), (Refusal::DuplicateRule, Place::Rule(1)));
+        assert_eq!(
+            (got[0].refusal, got[0].place),
+            (Refusal::DuplicateRule, Place::Rule(1))
+        );
     }
 
     #[test]
     fn seal_weakest_link_needs_its_settings_and_declared_objectives() {
-        let levels = JurisdictionLevels { home: 4, foreign: 2, extraterritorial: 1, commons: 3, unknown: 9 };
+        let levels = JurisdictionLevels {
+            home: 4,
+            foreign: 2,
+            extraterritorial: 1,
+            commons: 3,
+            unknown: 9,
+        };
         let view = RulesetView {
             name: "Bad Name".into(),
             version: " ".into(),
@@ -496,17 +724,38 @@ mod tests {
                 method: ScoringMethod::SealWeakestLink,
                 home_blocs: vec![],
                 home_countries: vec!["de".into()],
-                objectives: vec![Objective { id: "SOV-1".into(), name: "s".into(), weight: 0.0 }],
-                poles: vec![Pole { id: "commons".into(), name: "c".into(), countries: vec![], blocs: vec![] }],
+                objectives: vec![Objective {
+                    id: "SOV-1".into(),
+                    name: "s".into(),
+                    weight: 0.0,
+                }],
+                poles: vec![Pole {
+                    id: "commons".into(),
+                    name: "c".into(),
+                    countries: vec![],
+                    blocs: vec![],
+                }],
                 commons_credit: 0.0,
                 level_thresholds: vec![],
             },
             rules: vec![
-                rule(Criterion::Jurisdiction { roles: vec!["isa_owner".into()], levels, pass_level: 3 }),
-                Rule { objective: Some("SOV-9".into()), ..rule(Criterion::KnownAttribution { roles: vec!["isa_owner".into()] }) },
+                rule(Criterion::Jurisdiction {
+                    roles: vec!["isa_owner".into()],
+                    levels,
+                    pass_level: 3,
+                }),
+                Rule {
+                    objective: Some("SOV-9".into()),
+                    ..rule(Criterion::KnownAttribution {
+                        roles: vec!["isa_owner".into()],
+                    })
+                },
             ],
         };
-        let got: Vec<(&str, Place)> = check(&view).iter().map(|p| (p.refusal.code(), p.place)).collect();
+        let got: Vec<(&str, Place)> = check(&view)
+            .iter()
+            .map(|p| (p.refusal.code(), p.place))
+            .collect();
         assert_eq!(
             got,
             [

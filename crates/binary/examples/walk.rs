@@ -9,8 +9,8 @@
 //! (`WalkOptions::open_every_file`).
 
 use sovstack_binary::{walk, Component, WalkOptions};
-use std::path::PathBuf;
 use std::io::Write;
+use std::path::PathBuf;
 use std::time::Instant;
 
 // Output may go to a closed pipe (`| head`): stop quietly then.
@@ -47,7 +47,11 @@ fn main() {
     let secs = start.elapsed().as_secs_f64();
     if list {
         for (path, r) in &out.binaries {
-            let labels: Vec<String> = r.detections.iter().map(|d| format!("{}:{}", d.component, d.label())).collect();
+            let labels: Vec<String> = r
+                .detections
+                .iter()
+                .map(|d| format!("{}:{}", d.component, d.label()))
+                .collect();
             out!("{path}\t{}\t{}", r.format, labels.join(" "));
         }
     }
@@ -59,7 +63,12 @@ fn main() {
         out.diagnostics.len(),
         out.files as f64 / secs
     );
-    for component in [Component::Compiler, Component::Linker, Component::Libc, Component::Runtime] {
+    for component in [
+        Component::Compiler,
+        Component::Linker,
+        Component::Libc,
+        Component::Runtime,
+    ] {
         out!("{component}:");
         for share in out.tally.shares(component).iter().take(8) {
             out!("  {share}");

@@ -8,13 +8,38 @@ use sovstack_inventory::{Confidence, Evidence, Method};
 use sovstack_kb::{Signature, ToolchainMarks};
 
 /// Evidence read from the scanned file itself.
-pub(crate) fn file_evidence(path: &str, field: String, value: impl Into<String>, method: Method, confidence: Confidence) -> Evidence {
-    Evidence { source: path.to_string(), field: Some(field), line: None, value: Some(value.into()), method, confidence }
+pub(crate) fn file_evidence(
+    path: &str,
+    field: String,
+    value: impl Into<String>,
+    method: Method,
+    confidence: Confidence,
+) -> Evidence {
+    Evidence {
+        source: path.to_string(),
+        field: Some(field),
+        line: None,
+        value: Some(value.into()),
+        method,
+        confidence,
+    }
 }
 
 /// A detection under construction.
-pub(crate) fn detection(component: Component, toolchain: &str, version: Option<String>, evidence: Vec<Evidence>) -> Detection {
-    Detection { component, toolchain: toolchain.to_string(), version, vendor: None, detail: None, evidence }
+pub(crate) fn detection(
+    component: Component,
+    toolchain: &str,
+    version: Option<String>,
+    evidence: Vec<Evidence>,
+) -> Detection {
+    Detection {
+        component,
+        toolchain: toolchain.to_string(),
+        version,
+        vendor: None,
+        detail: None,
+        evidence,
+    }
 }
 
 /// The detections of one file under construction, and the knowledge that interprets what is
@@ -28,7 +53,11 @@ pub(crate) struct Found<'k> {
 
 impl<'k> Found<'k> {
     pub fn new(marks: &'k ToolchainMarks) -> Self {
-        Found { marks, dets: Vec::new(), unattributed: Vec::new() }
+        Found {
+            marks,
+            dets: Vec::new(),
+            unattributed: Vec::new(),
+        }
     }
 
     /// The knowledge base's toolchain marks.
@@ -39,12 +68,17 @@ impl<'k> Found<'k> {
     /// The signature row with this id; every id the code names is checked by
     /// `tests::signature_ids_used_by_the_code_exist`.
     pub fn signature(&self, id: &str) -> &'k Signature {
-        self.marks.signature(id).unwrap_or_else(|| panic!("signature `{id}` in kb:toolchain/binary-signatures.csv"))
+        self.marks
+            .signature(id)
+            .unwrap_or_else(|| panic!("signature `{id}` in kb:toolchain/binary-signatures.csv"))
     }
 
     pub fn add(&mut self, d: Detection) {
         let same = self.dets.iter_mut().find(|e| {
-            e.component == d.component && e.toolchain == d.toolchain && e.version == d.version && e.vendor == d.vendor
+            e.component == d.component
+                && e.toolchain == d.toolchain
+                && e.version == d.version
+                && e.vendor == d.vendor
         });
         match same {
             Some(e) => {
@@ -67,12 +101,16 @@ impl<'k> Found<'k> {
     }
 
     pub fn has(&self, component: Component, toolchain: &str) -> bool {
-        self.dets.iter().any(|d| d.component == component && d.toolchain == toolchain)
+        self.dets
+            .iter()
+            .any(|d| d.component == component && d.toolchain == toolchain)
     }
 
     /// Whether `toolchain` was found with a version.
     pub fn has_version(&self, component: Component, toolchain: &str) -> bool {
-        self.dets.iter().any(|d| d.component == component && d.toolchain == toolchain && d.version.is_some())
+        self.dets
+            .iter()
+            .any(|d| d.component == component && d.toolchain == toolchain && d.version.is_some())
     }
 
     /// The merged detections: compilers, linkers, C libraries, runtimes; within each, by
@@ -82,11 +120,9 @@ impl<'k> Found<'k> {
         while i < self.dets.len() {
             let d = &self.dets[i];
             if d.version.is_none() {
-                let mut versioned = self
-                    .dets
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, o)| o.component == d.component && o.toolchain == d.toolchain && o.version.is_some());
+                let mut versioned = self.dets.iter().enumerate().filter(|(_, o)| {
+                    o.component == d.component && o.toolchain == d.toolchain && o.version.is_some()
+                });
                 if let (Some((j, _)), None) = (versioned.next(), versioned.next()) {
                     let d = self.dets.remove(i);
                     let j = if j > i { j - 1 } else { j };
@@ -126,10 +162,25 @@ mod tests {
     #[test]
     fn merges_equal_and_folds_versionless() {
         let mut f = Found::new(crate::test_marks());
-        f.add(detection(Component::Compiler, "rustc", Some("1.95.0".into()), vec![ev("a")]));
+        f.add(detection(
+            Component::Compiler,
+            "rustc",
+            Some("1.95.0".into()),
+            vec![ev("a")],
+        ));
         f.add(detection(Component::Compiler, "rustc", None, vec![ev("b")]));
-        f.add(detection(Component::Compiler, "rustc", Some("1.95.0".into()), vec![ev("a"), ev("c")]));
-        f.add(detection(Component::Linker, "lld", Some("17".into()), vec![ev("d")]));
+        f.add(detection(
+            Component::Compiler,
+            "rustc",
+            Some("1.95.0".into()),
+            vec![ev("a"), ev("c")],
+        ));
+        f.add(detection(
+            Component::Linker,
+            "lld",
+            Some("17".into()),
+            vec![ev("d")],
+        ));
         let (d, _) = f.finish();
         assert_eq!(d.len(), 2);
         assert_eq!(d[0].toolchain, "rustc");
@@ -140,8 +191,18 @@ mod tests {
     #[test]
     fn versionless_stays_when_ambiguous() {
         let mut f = Found::new(crate::test_marks());
-        f.add(detection(Component::Compiler, "gcc", Some("12.2.0".into()), vec![ev("a")]));
-        f.add(detection(Component::Compiler, "gcc", Some("11.4.0".into()), vec![ev("b")]));
+        f.add(detection(
+            Component::Compiler,
+            "gcc",
+            Some("12.2.0".into()),
+            vec![ev("a")],
+        ));
+        f.add(detection(
+            Component::Compiler,
+            "gcc",
+            Some("11.4.0".into()),
+            vec![ev("b")],
+        ));
         f.add(detection(Component::Compiler, "gcc", None, vec![ev("c")]));
         let (d, _) = f.finish();
         assert_eq!(d.len(), 3);

@@ -17,7 +17,9 @@ pub(crate) fn split(bytes: &[u8]) -> impl Iterator<Item = (usize, String)> + '_ 
     bytes.split(|&b| b == 0).filter_map(move |s| {
         let start = off;
         off += s.len() + 1;
-        let t = String::from_utf8_lossy(&s[..s.len().min(MAX_IDENT)]).trim().to_string();
+        let t = String::from_utf8_lossy(&s[..s.len().min(MAX_IDENT)])
+            .trim()
+            .to_string();
         (!t.is_empty()).then_some((start, t))
     })
 }
@@ -29,27 +31,58 @@ pub(crate) fn classify(ident: &str, path: &str, field: String, found: &mut Found
 }
 
 /// Classifies a string with one named row (the gold note's text).
-pub(crate) fn classify_with(text: &str, id: &str, path: &str, field: String, found: &mut Found) -> bool {
-    classify_among(std::iter::once(found.signature(id)), text, path, field, found)
+pub(crate) fn classify_with(
+    text: &str,
+    id: &str,
+    path: &str,
+    field: String,
+    found: &mut Found,
+) -> bool {
+    classify_among(
+        std::iter::once(found.signature(id)),
+        text,
+        path,
+        field,
+        found,
+    )
 }
 
-fn classify_among<'t>(sigs: impl Iterator<Item = &'t Signature>, ident: &str, path: &str, field: String, found: &mut Found) -> bool {
+fn classify_among<'t>(
+    sigs: impl Iterator<Item = &'t Signature>,
+    ident: &str,
+    path: &str,
+    field: String,
+    found: &mut Found,
+) -> bool {
     for sig in sigs {
         let Some(re) = &sig.regex else { continue };
-        let Some(caps) = re.captures(ident) else { continue };
+        let Some(caps) = re.captures(ident) else {
+            continue;
+        };
         let group = |g: Option<usize>| g.and_then(|g| caps.get(g)).map(|m| m.as_str().to_string());
-        let Some(component) = sig.component else { continue };
+        let Some(component) = sig.component else {
+            continue;
+        };
         let mut d = crate::detections::detection(
             component,
             &sig.toolchain,
             group(sig.version_group),
-            vec![file_evidence(path, field, ident, Method::KbPattern, sig.confidence), sig.evidence()],
+            vec![
+                file_evidence(path, field, ident, Method::KbPattern, sig.confidence),
+                sig.evidence(),
+            ],
         );
         d.vendor = group(sig.vendor_group).filter(|v| !v.is_empty());
         found.add(d);
         return true;
     }
-    found.unattributed.push(file_evidence(path, field, ident, Method::FileField, Confidence::High));
+    found.unattributed.push(file_evidence(
+        path,
+        field,
+        ident,
+        Method::FileField,
+        Confidence::High,
+    ));
     false
 }
 
@@ -108,6 +141,12 @@ mod tests {
     #[test]
     fn split_keeps_offsets() {
         let v: Vec<_> = split(b"\0GCC: (GNU) 13.2.0\0\0Linker: LLD 17\0").collect();
-        assert_eq!(v, vec![(1, "GCC: (GNU) 13.2.0".to_string()), (20, "Linker: LLD 17".to_string())]);
+        assert_eq!(
+            v,
+            vec![
+                (1, "GCC: (GNU) 13.2.0".to_string()),
+                (20, "Linker: LLD 17".to_string())
+            ]
+        );
     }
 }

@@ -95,7 +95,10 @@ pub struct DetectOptions {
 
 impl Default for DetectOptions {
     fn default() -> Self {
-        DetectOptions { max_bytes: DEFAULT_MAX_BYTES, scan_rodata: true }
+        DetectOptions {
+            max_bytes: DEFAULT_MAX_BYTES,
+            scan_rodata: true,
+        }
     }
 }
 
@@ -179,9 +182,10 @@ pub fn sniff(magic: &[u8]) -> Option<Format> {
     let m4 = magic.get(..4)?;
     match m4 {
         [0x7f, b'E', b'L', b'F'] => Some(Format::Elf),
-        [0xfe, 0xed, 0xfa, 0xce] | [0xce, 0xfa, 0xed, 0xfe] | [0xfe, 0xed, 0xfa, 0xcf] | [0xcf, 0xfa, 0xed, 0xfe] => {
-            Some(Format::MachO)
-        }
+        [0xfe, 0xed, 0xfa, 0xce]
+        | [0xce, 0xfa, 0xed, 0xfe]
+        | [0xfe, 0xed, 0xfa, 0xcf]
+        | [0xcf, 0xfa, 0xed, 0xfe] => Some(Format::MachO),
         [0xca, 0xfe, 0xba, 0xbe] | [0xca, 0xfe, 0xba, 0xbf] => {
             let n = u32::from_be_bytes(magic.get(4..8)?.try_into().ok()?);
             // A class file has its minor and major version here (major ≥ 45); a fat header has
@@ -196,7 +200,11 @@ pub fn sniff(magic: &[u8]) -> Option<Format> {
 /// Detects the toolchains of a file held in memory, reading its marks with `marks` (the
 /// knowledge base's [`sovstack_kb::Kb::toolchain_marks`]). `shown_as` is the path used in
 /// evidence and errors. Returns `Ok(None)` when the bytes are not ELF, PE or Mach-O.
-pub fn detect_bytes(marks: &ToolchainMarks, bytes: &[u8], shown_as: &str) -> Result<Option<BinaryReport>, Error> {
+pub fn detect_bytes(
+    marks: &ToolchainMarks,
+    bytes: &[u8],
+    shown_as: &str,
+) -> Result<Option<BinaryReport>, Error> {
     let src = Source::bytes(bytes, shown_as, DEFAULT_MAX_BYTES);
     detect_source(marks, &src, &DetectOptions::default())
 }
@@ -204,15 +212,31 @@ pub fn detect_bytes(marks: &ToolchainMarks, bytes: &[u8], shown_as: &str) -> Res
 /// Detects the toolchains of the file at `path` with `marks`, reading at most
 /// `options.max_bytes` of it. `shown_as` is the path used in evidence and errors (the path
 /// inside a scanned root). Returns `Ok(None)` when the file is not ELF, PE or Mach-O.
-pub fn detect_file(marks: &ToolchainMarks, path: &Path, shown_as: &str, options: &DetectOptions) -> Result<Option<BinaryReport>, Error> {
-    let file = File::open(path).map_err(|source| Error::Io { path: shown_as.to_string(), source })?;
+pub fn detect_file(
+    marks: &ToolchainMarks,
+    path: &Path,
+    shown_as: &str,
+    options: &DetectOptions,
+) -> Result<Option<BinaryReport>, Error> {
+    let file = File::open(path).map_err(|source| Error::Io {
+        path: shown_as.to_string(),
+        source,
+    })?;
     detect_open_file(marks, &file, shown_as, options)
 }
 
 /// [`detect_file`] on a file already open (the walk opens files relative to their directory,
 /// without following links).
-pub fn detect_open_file(marks: &ToolchainMarks, file: &File, shown_as: &str, options: &DetectOptions) -> Result<Option<BinaryReport>, Error> {
-    let io = |source| Error::Io { path: shown_as.to_string(), source };
+pub fn detect_open_file(
+    marks: &ToolchainMarks,
+    file: &File,
+    shown_as: &str,
+    options: &DetectOptions,
+) -> Result<Option<BinaryReport>, Error> {
+    let io = |source| Error::Io {
+        path: shown_as.to_string(),
+        source,
+    };
     // Sniff before anything else: most files in a tree are not binaries, and for them this
     // costs one read and no stat.
     let mut magic = [0u8; 8];
@@ -225,8 +249,19 @@ pub fn detect_open_file(marks: &ToolchainMarks, file: &File, shown_as: &str, opt
 
 /// The rest of [`detect_open_file`] once the caller has sniffed the magic bytes itself (the
 /// walk does, with one `pread` into a stack buffer): `fstat` for the length, then the parsers.
-pub(crate) fn detect_sniffed_file(marks: &ToolchainMarks, file: &File, shown_as: &str, options: &DetectOptions) -> Result<Option<BinaryReport>, Error> {
-    let len = file.metadata().map_err(|source| Error::Io { path: shown_as.to_string(), source })?.len();
+pub(crate) fn detect_sniffed_file(
+    marks: &ToolchainMarks,
+    file: &File,
+    shown_as: &str,
+    options: &DetectOptions,
+) -> Result<Option<BinaryReport>, Error> {
+    let len = file
+        .metadata()
+        .map_err(|source| Error::Io {
+            path: shown_as.to_string(),
+            source,
+        })?
+        .len();
     let src = Source::file(file, len, shown_as, options.max_bytes);
     detect_source(marks, &src, options)
 }
@@ -245,9 +280,15 @@ fn read_up_to(mut file: &File, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(n)
 }
 
-fn detect_source(marks: &ToolchainMarks, src: &Source<'_>, options: &DetectOptions) -> Result<Option<BinaryReport>, Error> {
+fn detect_source(
+    marks: &ToolchainMarks,
+    src: &Source<'_>,
+    options: &DetectOptions,
+) -> Result<Option<BinaryReport>, Error> {
     let magic = src.read_prefix(0, 8, "magic bytes")?;
-    let Some(format) = sniff(&magic) else { return Ok(None) };
+    let Some(format) = sniff(&magic) else {
+        return Ok(None);
+    };
     let report = match format {
         Format::Elf => parse_elf::detect(src, marks, options)?,
         Format::Pe => match parse_pe::detect(src, marks, options)? {
@@ -264,7 +305,8 @@ fn detect_source(marks: &ToolchainMarks, src: &Source<'_>, options: &DetectOptio
 #[cfg(test)]
 pub(crate) fn test_marks() -> &'static ToolchainMarks {
     static KB: OnceLock<sovstack_kb::Kb> = OnceLock::new();
-    KB.get_or_init(|| sovstack_kb::Kb::builtin().expect("the built-in knowledge base loads")).toolchain_marks()
+    KB.get_or_init(|| sovstack_kb::Kb::builtin().expect("the built-in knowledge base loads"))
+        .toolchain_marks()
 }
 
 #[cfg(test)]
@@ -292,7 +334,11 @@ mod tests {
 
     #[test]
     fn text_is_not_a_binary() {
-        assert!(detect_bytes(test_marks(), b"MZ is how this text starts", "/t").unwrap().is_none());
+        assert!(
+            detect_bytes(test_marks(), b"MZ is how this text starts", "/t")
+                .unwrap()
+                .is_none()
+        );
         assert!(detect_bytes(test_marks(), b"", "/t").unwrap().is_none());
     }
 
@@ -305,22 +351,42 @@ mod tests {
         let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let signature = regex::Regex::new(r#"signature\("([a-z0-9-]+)"\)"#).unwrap();
         let toolchain = regex::Regex::new(r#"Component::[A-Za-z]+,\s*"([a-z0-9-]+)""#).unwrap();
-        let (mut signatures, mut toolchains) = (vec!["glibc-interp", "musl-interp"].into_iter().map(String::from).collect::<Vec<_>>(), Vec::new());
+        let (mut signatures, mut toolchains) = (
+            vec!["glibc-interp", "musl-interp"]
+                .into_iter()
+                .map(String::from)
+                .collect::<Vec<_>>(),
+            Vec::new(),
+        );
         for f in std::fs::read_dir(src).unwrap() {
             let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
             signatures.extend(signature.captures_iter(&text).map(|c| c[1].to_string()));
             toolchains.extend(toolchain.captures_iter(&text).map(|c| c[1].to_string()));
         }
-        assert!(signatures.len() > 20 && toolchains.len() > 10, "{signatures:?} {toolchains:?}");
+        assert!(
+            signatures.len() > 20 && toolchains.len() > 10,
+            "{signatures:?} {toolchains:?}"
+        );
         for id in &signatures {
-            assert!(kb.toolchain_marks().signature(id).is_some(), "signature `{id}` is not in kb:toolchain/binary-signatures.csv");
+            assert!(
+                kb.toolchain_marks().signature(id).is_some(),
+                "signature `{id}` is not in kb:toolchain/binary-signatures.csv"
+            );
         }
         // Named outside a `Component::…, "…"` pair: Apple's numbering of tool 1 (parse_macho).
         toolchains.push("apple-clang".to_string());
         for id in &toolchains {
-            assert!(kb.toolchain(id).is_some(), "toolchain `{id}` is not in kb:toolchain/toolchains.csv");
+            assert!(
+                kb.toolchain(id).is_some(),
+                "toolchain `{id}` is not in kb:toolchain/toolchains.csv"
+            );
         }
-        for s in kb.toolchain_marks().signatures().iter().filter(|s| !s.toolchain.is_empty()) {
+        for s in kb
+            .toolchain_marks()
+            .signatures()
+            .iter()
+            .filter(|s| !s.toolchain.is_empty())
+        {
             assert!(kb.toolchain(&s.toolchain).is_some(), "{}", s.id);
         }
     }
@@ -359,10 +425,17 @@ mod tests {
 
     #[test]
     fn error_codes() {
-        let e = Error::Malformed { path: "/x".into(), format: Format::Elf, message: "m".into() };
+        let e = Error::Malformed {
+            path: "/x".into(),
+            format: Format::Elf,
+            message: "m".into(),
+        };
         assert_eq!(e.code(), "toolchain/malformed-binary");
         assert_eq!(e.path(), "/x");
-        let e = Error::Io { path: "/y".into(), source: std::io::Error::other("denied") };
+        let e = Error::Io {
+            path: "/y".into(),
+            source: std::io::Error::other("denied"),
+        };
         assert_eq!(e.code(), "scan/unreadable-file");
     }
 }

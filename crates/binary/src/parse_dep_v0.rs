@@ -30,9 +30,17 @@ pub(crate) struct Auditable {
 pub(crate) fn parse(compressed: &[u8]) -> Result<Auditable, String> {
     let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(compressed, MAX_JSON)
         .map_err(|e| format!("cannot inflate .dep-v0: {:?}", e.status))?;
-    let info: Info = serde_json::from_slice(&json).map_err(|e| format!(".dep-v0 is not the expected JSON: {e}"))?;
-    let root = info.packages.iter().find(|p| p.root).map(|p| (p.name.clone(), p.version.clone()));
-    Ok(Auditable { root, packages: info.packages.len() })
+    let info: Info = serde_json::from_slice(&json)
+        .map_err(|e| format!(".dep-v0 is not the expected JSON: {e}"))?;
+    let root = info
+        .packages
+        .iter()
+        .find(|p| p.root)
+        .map(|p| (p.name.clone(), p.version.clone()));
+    Ok(Auditable {
+        root,
+        packages: info.packages.len(),
+    })
 }
 
 #[cfg(test)]
@@ -49,7 +57,13 @@ pub(crate) mod tests {
             r#"{"packages":[{"name":"ripgrep","version":"14.1.0","source":"local","root":true,"dependencies":[1]},
             {"name":"memchr","version":"2.7.1","source":"crates.io"}]}"#,
         );
-        assert_eq!(parse(&s).unwrap(), Auditable { root: Some(("ripgrep".into(), "14.1.0".into())), packages: 2 });
+        assert_eq!(
+            parse(&s).unwrap(),
+            Auditable {
+                root: Some(("ripgrep".into(), "14.1.0".into())),
+                packages: 2
+            }
+        );
     }
 
     #[test]

@@ -7,13 +7,20 @@ const BSJB: u32 = 0x424A_5342;
 
 /// The CLI header's metadata directory: (RVA, size).
 pub(crate) fn metadata_dir(cli_header: &[u8]) -> Option<(u32, u32)> {
-    let d = |at: usize| cli_header.get(at..at + 4).map(|b| u32::from_le_bytes(b.try_into().unwrap_or_default()));
+    let d = |at: usize| {
+        cli_header
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes(b.try_into().unwrap_or_default()))
+    };
     Some((d(8)?, d(12)?))
 }
 
 /// The runtime version string of a metadata root, or why it is not one.
 pub(crate) fn runtime_version(root: &[u8]) -> Result<String, &'static str> {
-    let d = |at: usize| root.get(at..at + 4).map(|b| u32::from_le_bytes(b.try_into().unwrap_or_default()));
+    let d = |at: usize| {
+        root.get(at..at + 4)
+            .map(|b| u32::from_le_bytes(b.try_into().unwrap_or_default()))
+    };
     if d(0) != Some(BSJB) {
         return Err("metadata root lacks the BSJB signature");
     }
@@ -22,7 +29,9 @@ pub(crate) fn runtime_version(root: &[u8]) -> Result<String, &'static str> {
     if len > 256 {
         return Err("metadata version string too long");
     }
-    let s = root.get(16..16 + len).ok_or("metadata version string truncated")?;
+    let s = root
+        .get(16..16 + len)
+        .ok_or("metadata version string truncated")?;
     let s = s.split(|&b| b == 0).next().unwrap_or_default();
     let s = std::str::from_utf8(s).map_err(|_| "metadata version is not UTF-8")?;
     if s.is_empty() || s.chars().any(char::is_control) {

@@ -17,10 +17,10 @@
 //! library and no compiler: the compiler is then unknown, as it should be.
 
 use crate::detections::{detection, file_evidence, Found};
+use crate::parse_go_pclntab::{self, Layout, Region};
 use crate::report::{BinaryReport, Component, Format};
 use crate::scan_rodata::{self, Marks};
 use crate::source::Source;
-use crate::parse_go_pclntab::{self, Layout, Region};
 use crate::{idents, parse_dep_v0, parse_elf_dynamic, parse_go_buildinfo, DetectOptions, Error};
 use goblin::container::Ctx;
 use goblin::elf::header::{machine_to_str, Header};
@@ -44,8 +44,17 @@ const MAX_RODATA: u64 = 64 << 20;
 /// `.eh_frame_hdr` before `.eh_frame` (gold and mold put `.eh_frame` first), and, when both
 /// exist, `.init_array` before `.fini_array` (gold, LLD and mold reverse them). A file missing
 /// any of the first four sections (Go's own linker writes no `.eh_frame`) says nothing.
-fn gnu_ld_layout(sections: &[Section], path: &str, sig: &Signature) -> Option<Vec<sovstack_inventory::Evidence>> {
-    let addr = |name: &str| sections.iter().find(|s| s.name == name && s.sh.sh_addr != 0).map(|s| s.sh.sh_addr);
+fn gnu_ld_layout(
+    sections: &[Section],
+    path: &str,
+    sig: &Signature,
+) -> Option<Vec<sovstack_inventory::Evidence>> {
+    let addr = |name: &str| {
+        sections
+            .iter()
+            .find(|s| s.name == name && s.sh.sh_addr != 0)
+            .map(|s| s.sh.sh_addr)
+    };
     let (text, rodata) = (addr(".text")?, addr(".rodata")?);
     let (hdr, eh) = (addr(".eh_frame_hdr")?, addr(".eh_frame")?);
     if text > rodata || hdr > eh {
@@ -56,8 +65,19 @@ fn gnu_ld_layout(sections: &[Section], path: &str, sig: &Signature) -> Option<Ve
         (Some(i), Some(f)) => format!("; .init_array {i:#x} < .fini_array {f:#x}"),
         _ => String::new(),
     };
-    let value = format!(".text {text:#x} < .rodata {rodata:#x}; .eh_frame_hdr {hdr:#x} < .eh_frame {eh:#x}{arrays}");
-    Some(vec![file_evidence(path, "section headers (addresses)".into(), value, Method::KbPattern, sig.confidence), sig.evidence()])
+    let value = format!(
+        ".text {text:#x} < .rodata {rodata:#x}; .eh_frame_hdr {hdr:#x} < .eh_frame {eh:#x}{arrays}"
+    );
+    Some(vec![
+        file_evidence(
+            path,
+            "section headers (addresses)".into(),
+            value,
+            Method::KbPattern,
+            sig.confidence,
+        ),
+        sig.evidence(),
+    ])
 }
 
 struct Section {
@@ -66,20 +86,42 @@ struct Section {
 }
 
 /// Sections only Go's linker writes (`.noptrdata` also in Go programs the system linker linked).
-const GO_SECTIONS: &[&str] = &[".note.go.buildid", ".go.buildinfo", ".gopclntab", ".data.rel.ro.gopclntab", ".gosymtab", ".noptrdata", ".typelink", ".itablink"];
+const GO_SECTIONS: &[&str] = &[
+    ".note.go.buildid",
+    ".go.buildinfo",
+    ".gopclntab",
+    ".data.rel.ro.gopclntab",
+    ".gosymtab",
+    ".noptrdata",
+    ".typelink",
+    ".itablink",
+];
 
 /// Where a Go program keeps its pclntab, strings and string headers; `None` for a file with
 /// section headers none of which is Go's, so other programs cost nothing. With no section
 /// headers at all (removed by a stripping tool) the loadable segments stand in for them.
 fn go_layout<'a>(sections: &[Section], phdrs: &[ProgramHeader]) -> Option<Layout<'a>> {
-    let region = |s: &Section| Region { name: s.name.clone(), offset: s.sh.sh_offset, vaddr: s.sh.sh_addr, size: s.sh.sh_size, bytes: None };
+    let region = |s: &Section| Region {
+        name: s.name.clone(),
+        offset: s.sh.sh_offset,
+        vaddr: s.sh.sh_addr,
+        size: s.sh.sh_size,
+        bytes: None,
+    };
     let in_file = |s: &&Section| s.sh.sh_type != SHT_NOBITS && s.sh.sh_size > 0;
     let named = |names: &[&str]| -> Vec<Region<'a>> {
-        names.iter().filter_map(|n| sections.iter().filter(in_file).find(|s| s.name == *n)).map(region).collect()
+        names
+            .iter()
+            .filter_map(|n| sections.iter().filter(in_file).find(|s| s.name == *n))
+            .map(region)
+            .collect()
     };
     if sections.is_empty() {
-        let loads: Vec<(usize, &ProgramHeader)> =
-            phdrs.iter().enumerate().filter(|(_, p)| p.p_type == PT_LOAD && p.p_filesz > 0).collect();
+        let loads: Vec<(usize, &ProgramHeader)> = phdrs
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.p_type == PT_LOAD && p.p_filesz > 0)
+            .collect();
         let seg = |(i, p): &(usize, &ProgramHeader)| Region {
             name: format!("PT_LOAD #{i}"),
             offset: p.p_offset,
@@ -91,28 +133,48 @@ fn go_layout<'a>(sections: &[Section], phdrs: &[ProgramHeader]) -> Option<Layout
         return Some(Layout {
             named: None,
             search: loads.iter().map(seg).collect(),
-            rodata: loads.iter().filter(|(_, p)| !writable(p)).map(seg).collect(),
+            rodata: loads
+                .iter()
+                .filter(|(_, p)| !writable(p))
+                .map(seg)
+                .collect(),
             data: loads.iter().filter(|(_, p)| writable(p)).map(seg).collect(),
         });
     }
-    if !sections.iter().any(|s| GO_SECTIONS.contains(&s.name.as_str())) {
+    if !sections
+        .iter()
+        .any(|s| GO_SECTIONS.contains(&s.name.as_str()))
+    {
         return None;
     }
-    let table = named(&[".gopclntab", ".data.rel.ro.gopclntab"]).into_iter().next();
+    let table = named(&[".gopclntab", ".data.rel.ro.gopclntab"])
+        .into_iter()
+        .next();
     Some(Layout {
-        search: if table.is_some() { vec![] } else { named(&[".data.rel.ro", ".rodata"]) },
+        search: if table.is_some() {
+            vec![]
+        } else {
+            named(&[".data.rel.ro", ".rodata"])
+        },
         named: table,
         rodata: named(&[".rodata"]),
         data: named(&[".data", ".noptrdata"]),
     })
 }
 
-pub(crate) fn detect(src: &Source<'_>, marks: &ToolchainMarks, options: &DetectOptions) -> Result<BinaryReport, Error> {
+pub(crate) fn detect(
+    src: &Source<'_>,
+    marks: &ToolchainMarks,
+    options: &DetectOptions,
+) -> Result<BinaryReport, Error> {
     let path = src.path();
     let bad = |e: goblin::error::Error| src.malformed(Format::Elf, e.to_string());
     let head = src.read_prefix(0, 64, "ELF header")?;
     let header: Header = Elf::parse_header(&head).map_err(bad)?;
-    let ctx = Ctx::new(header.container().map_err(bad)?, header.endianness().map_err(bad)?);
+    let ctx = Ctx::new(
+        header.container().map_err(bad)?,
+        header.endianness().map_err(bad)?,
+    );
     let mut found = Found::new(marks);
 
     // Program headers: PT_INTERP, and the segments when there are no section headers.
@@ -120,45 +182,88 @@ pub(crate) fn detect(src: &Source<'_>, marks: &ToolchainMarks, options: &DetectO
     if header.e_phnum > 0 && header.e_phoff > 0 {
         let size = ProgramHeader::size(ctx);
         if usize::from(header.e_phentsize) != size {
-            return Err(src.malformed(Format::Elf, format!("program header size {}", header.e_phentsize)));
+            return Err(src.malformed(
+                Format::Elf,
+                format!("program header size {}", header.e_phentsize),
+            ));
         }
-        let table = src.read(header.e_phoff, (size * usize::from(header.e_phnum)) as u64, "program headers")?;
+        let table = src.read(
+            header.e_phoff,
+            (size * usize::from(header.e_phnum)) as u64,
+            "program headers",
+        )?;
         phdrs = ProgramHeader::parse(&table, 0, usize::from(header.e_phnum), ctx).map_err(bad)?;
         if let Some(ph) = phdrs.iter().find(|p| p.p_type == PT_INTERP) {
             let interp = src.read(ph.p_offset, ph.p_filesz.min(4096), "PT_INTERP")?;
-            let interp = String::from_utf8_lossy(interp.split(|&b| b == 0).next().unwrap_or_default()).into_owned();
+            let interp =
+                String::from_utf8_lossy(interp.split(|&b| b == 0).next().unwrap_or_default())
+                    .into_owned();
             libc_from_interp(&interp, ph.p_offset, path, &mut found);
         }
     }
 
     let sections = section_headers(src, &header, ctx)?;
-    let find = |name: &str| sections.iter().find(|s| s.name == name && s.sh.sh_type != SHT_NOBITS);
+    let find = |name: &str| {
+        sections
+            .iter()
+            .find(|s| s.name == name && s.sh.sh_type != SHT_NOBITS)
+    };
     let field = |s: &Section, at: u64| format!("{} @ {at:#x}", s.name);
 
     if let Some(s) = find(".comment") {
         let data = src.read(s.sh.sh_offset, s.sh.sh_size.min(MAX_COMMENT), ".comment")?;
         for (off, ident) in idents::split(&data) {
-            idents::classify(&ident, path, field(s, s.sh.sh_offset + off as u64), &mut found);
+            idents::classify(
+                &ident,
+                path,
+                field(s, s.sh.sh_offset + off as u64),
+                &mut found,
+            );
         }
     }
     if let Some(s) = find(".note.gnu.gold-version") {
-        let data = src.read(s.sh.sh_offset, s.sh.sh_size.min(4096), ".note.gnu.gold-version")?;
+        let data = src.read(
+            s.sh.sh_offset,
+            s.sh.sh_size.min(4096),
+            ".note.gnu.gold-version",
+        )?;
         if let Some((off, desc)) = note(&data, ctx, b"GNU", 4) {
-            let text = String::from_utf8_lossy(desc.split(|&b| b == 0).next().unwrap_or_default()).into_owned();
-            idents::classify_with(&text, "gold-note", path, field(s, s.sh.sh_offset + off as u64), &mut found);
+            let text = String::from_utf8_lossy(desc.split(|&b| b == 0).next().unwrap_or_default())
+                .into_owned();
+            idents::classify_with(
+                &text,
+                "gold-note",
+                path,
+                field(s, s.sh.sh_offset + off as u64),
+                &mut found,
+            );
         }
     }
     if let Some(s) = find(".go.buildinfo") {
         let data = src.read(s.sh.sh_offset, s.sh.sh_size.min(MAX_SMALL), ".go.buildinfo")?;
         if let Some(i) = parse_go_buildinfo::find(&data) {
-            go(&data[i..], path, field(s, s.sh.sh_offset + i as u64), &mut found);
+            go(
+                &data[i..],
+                path,
+                field(s, s.sh.sh_offset + i as u64),
+                &mut found,
+            );
         }
     }
     if let Some(s) = find(".note.go.buildid") {
         // Only its presence is used, but evidence must not cite bytes the file does not have.
         src.read(s.sh.sh_offset, s.sh.sh_size.min(64), ".note.go.buildid")?;
         let sig = found.signature("go-buildid-note");
-        let ev = vec![file_evidence(path, field(s, s.sh.sh_offset), "Go build ID note", Method::KbLookup, sig.confidence), sig.evidence()];
+        let ev = vec![
+            file_evidence(
+                path,
+                field(s, s.sh.sh_offset),
+                "Go build ID note",
+                Method::KbLookup,
+                sig.confidence,
+            ),
+            sig.evidence(),
+        ];
         found.add(detection(Component::Compiler, "go", None, ev));
     }
     if let Some(s) = find(".dep-v0") {
@@ -193,8 +298,20 @@ pub(crate) fn detect(src: &Source<'_>, marks: &ToolchainMarks, options: &DetectO
         let comment_has_rustc = found.has(Component::Compiler, "rustc");
         for name in [".rodata", ".fpc"] {
             if let Some(s) = find(name) {
-                let marks = Marks { rust: !comment_has_rustc, fpc: true, mingw: false, idents: false };
-                scan_rodata::scan_section(src, s.sh.sh_offset, s.sh.sh_size.min(MAX_RODATA), name, marks, &mut found)?;
+                let marks = Marks {
+                    rust: !comment_has_rustc,
+                    fpc: true,
+                    mingw: false,
+                    idents: false,
+                };
+                scan_rodata::scan_section(
+                    src,
+                    s.sh.sh_offset,
+                    s.sh.sh_size.min(MAX_RODATA),
+                    name,
+                    marks,
+                    &mut found,
+                )?;
             }
         }
     }
@@ -223,31 +340,52 @@ fn section_headers(src: &Source<'_>, header: &Header, ctx: Ctx) -> Result<Vec<Se
     let bad = |e: goblin::error::Error| src.malformed(Format::Elf, e.to_string());
     let size = SectionHeader::size(ctx);
     if usize::from(header.e_shentsize) != size {
-        return Err(src.malformed(Format::Elf, format!("section header size {}", header.e_shentsize)));
+        return Err(src.malformed(
+            Format::Elf,
+            format!("section header size {}", header.e_shentsize),
+        ));
     }
     // With 0xff00 sections or more, the count lives in the first header's sh_size.
     let first = src.read(header.e_shoff, size as u64, "section headers")?;
-    let first = SectionHeader::parse_from(&first, 0, 1, ctx).map_err(bad)?.remove(0);
-    let count = if header.e_shnum == 0 { first.sh_size } else { u64::from(header.e_shnum) };
+    let first = SectionHeader::parse_from(&first, 0, 1, ctx)
+        .map_err(bad)?
+        .remove(0);
+    let count = if header.e_shnum == 0 {
+        first.sh_size
+    } else {
+        u64::from(header.e_shnum)
+    };
     if count == 0 {
         return Ok(vec![]);
     }
-    let bytes = count.checked_mul(size as u64).ok_or_else(|| src.malformed(Format::Elf, "section count overflows"))?;
+    let bytes = count
+        .checked_mul(size as u64)
+        .ok_or_else(|| src.malformed(Format::Elf, "section count overflows"))?;
     let table = src.read(header.e_shoff, bytes, "section headers")?;
     let shdrs = SectionHeader::parse_from(&table, 0, count as usize, ctx).map_err(bad)?;
-    let strndx = if u32::from(header.e_shstrndx) == SHN_XINDEX { first.sh_link as usize } else { usize::from(header.e_shstrndx) };
+    let strndx = if u32::from(header.e_shstrndx) == SHN_XINDEX {
+        first.sh_link as usize
+    } else {
+        usize::from(header.e_shstrndx)
+    };
     let names = match shdrs.get(strndx) {
-        Some(sh) if sh.sh_type != SHT_NOBITS && sh.sh_size <= MAX_SHSTRTAB => {
-            src.read(sh.sh_offset, sh.sh_size, "section names")?.into_owned()
-        }
+        Some(sh) if sh.sh_type != SHT_NOBITS && sh.sh_size <= MAX_SHSTRTAB => src
+            .read(sh.sh_offset, sh.sh_size, "section names")?
+            .into_owned(),
         Some(_) => return Err(src.malformed(Format::Elf, "section-name table too large or empty")),
         None => Vec::new(),
     };
     Ok(shdrs
         .into_iter()
         .map(|sh| {
-            let name = names.get(sh.sh_name..).and_then(|n| n.split(|&b| b == 0).next()).unwrap_or_default();
-            Section { name: String::from_utf8_lossy(name).into_owned(), sh }
+            let name = names
+                .get(sh.sh_name..)
+                .and_then(|n| n.split(|&b| b == 0).next())
+                .unwrap_or_default();
+            Section {
+                name: String::from_utf8_lossy(name).into_owned(),
+                sh,
+            }
         })
         .collect())
 }
@@ -277,17 +415,29 @@ pub(crate) fn go(data: &[u8], path: &str, field: String, found: &mut Found) {
     let sig = found.signature("go-buildinfo");
     match parse_go_buildinfo::parse(data) {
         Ok(info) => {
-            let value = info.version.clone().unwrap_or_else(|| "build info (pre-Go 1.18 pointer layout)".into());
+            let value = info
+                .version
+                .clone()
+                .unwrap_or_else(|| "build info (pre-Go 1.18 pointer layout)".into());
             let mut d = detection(
                 Component::Compiler,
                 "go",
                 info.version.clone(),
-                vec![file_evidence(path, field, value, Method::KbLookup, sig.confidence), sig.evidence()],
+                vec![
+                    file_evidence(path, field, value, Method::KbLookup, sig.confidence),
+                    sig.evidence(),
+                ],
             );
             d.detail = info.detail();
             found.add(d);
         }
-        Err(why) => found.unattributed.push(file_evidence(path, field, format!("unreadable Go build info: {why}"), Method::FileField, Confidence::Low)),
+        Err(why) => found.unattributed.push(file_evidence(
+            path,
+            field,
+            format!("unreadable Go build info: {why}"),
+            Method::FileField,
+            Confidence::Low,
+        )),
     }
 }
 
@@ -299,11 +449,25 @@ pub(crate) fn auditable(data: &[u8], path: &str, field: String, found: &mut Foun
                 Some((n, v)) => format!("root package {n} {v}, {} packages", a.packages),
                 None => format!("{} packages", a.packages),
             };
-            let mut d = detection(Component::Compiler, "rustc", None, vec![file_evidence(path, field, value.clone(), Method::KbLookup, sig.confidence), sig.evidence()]);
+            let mut d = detection(
+                Component::Compiler,
+                "rustc",
+                None,
+                vec![
+                    file_evidence(path, field, value.clone(), Method::KbLookup, sig.confidence),
+                    sig.evidence(),
+                ],
+            );
             d.detail = Some(format!("cargo-auditable: {value}"));
             found.add(d);
         }
-        Err(why) => found.unattributed.push(file_evidence(path, field, why, Method::FileField, Confidence::Low)),
+        Err(why) => found.unattributed.push(file_evidence(
+            path,
+            field,
+            why,
+            Method::FileField,
+            Confidence::Low,
+        )),
     }
 }
 
@@ -311,7 +475,16 @@ fn libc_from_interp(interp: &str, at: u64, path: &str, found: &mut Found) {
     for id in ["glibc-interp", "musl-interp"] {
         let sig = found.signature(id);
         if sig.regex.as_ref().is_some_and(|re| re.is_match(interp)) {
-            let ev = vec![file_evidence(path, format!("PT_INTERP @ {at:#x}"), interp, Method::KbPattern, sig.confidence), sig.evidence()];
+            let ev = vec![
+                file_evidence(
+                    path,
+                    format!("PT_INTERP @ {at:#x}"),
+                    interp,
+                    Method::KbPattern,
+                    sig.confidence,
+                ),
+                sig.evidence(),
+            ];
             found.add(detection(Component::Libc, &sig.toolchain, None, ev));
         }
     }
@@ -328,7 +501,10 @@ fn libc_from_needed(lib: &str, at: u64, path: &str, found: &mut Found) {
     } else {
         return;
     };
-    let ev = vec![file_evidence(path, field, lib, Method::KbLookup, sig.confidence), sig.evidence()];
+    let ev = vec![
+        file_evidence(path, field, lib, Method::KbLookup, sig.confidence),
+        sig.evidence(),
+    ];
     found.add(detection(Component::Libc, &sig.toolchain, None, ev));
 }
 
@@ -341,14 +517,27 @@ fn glibc_floor(needs: &[(String, Vec<(u64, String)>)], path: &str, found: &mut F
         .iter()
         .filter(|(file, _)| file == GLIBC_SONAME)
         .flat_map(|(_, names)| names)
-        .filter_map(|(at, n)| re.captures(n).and_then(|c| c.get(1)).map(|v| (*at, n, v.as_str())))
+        .filter_map(|(at, n)| {
+            re.captures(n)
+                .and_then(|c| c.get(1))
+                .map(|v| (*at, n, v.as_str()))
+        })
         .max_by(|a, b| crate::report::version_cmp(Some(a.2), Some(b.2)));
     if let Some((at, name, _)) = newest {
         let mut d = detection(
             Component::Libc,
             "glibc",
             None,
-            vec![file_evidence(path, format!(".gnu.version_r @ {at:#x}"), name.as_str(), Method::KbPattern, sig.confidence), sig.evidence()],
+            vec![
+                file_evidence(
+                    path,
+                    format!(".gnu.version_r @ {at:#x}"),
+                    name.as_str(),
+                    Method::KbPattern,
+                    sig.confidence,
+                ),
+                sig.evidence(),
+            ],
         );
         d.detail = Some(format!("requires {name}"));
         found.add(d);
@@ -364,7 +553,10 @@ mod tests {
     fn notes_are_found_and_bounded() {
         let ctx = Ctx::new(Container::Big, scroll::LE);
         let mut n = Vec::new();
-        for (name, ty, desc) in [(&b"XYZ\0"[..], 4u32, &b"nope"[..]), (b"GNU\0", 4, b"gold 1.16\0\0\0")] {
+        for (name, ty, desc) in [
+            (&b"XYZ\0"[..], 4u32, &b"nope"[..]),
+            (b"GNU\0", 4, b"gold 1.16\0\0\0"),
+        ] {
             n.extend((name.len() as u32).to_le_bytes());
             n.extend((desc.len() as u32).to_le_bytes());
             n.extend(ty.to_le_bytes());
@@ -400,7 +592,15 @@ mod tests {
     fn glibc_floor_is_the_newest_version() {
         let needs = vec![
             ("libm.so.6".to_string(), vec![(1, "GLIBC_2.38".to_string())]),
-            ("libc.so.6".to_string(), vec![(2, "GLIBC_2.9".into()), (3, "GLIBC_2.34".into()), (4, "GLIBC_PRIVATE".into()), (5, "GLIBC_2.2.5".into())]),
+            (
+                "libc.so.6".to_string(),
+                vec![
+                    (2, "GLIBC_2.9".into()),
+                    (3, "GLIBC_2.34".into()),
+                    (4, "GLIBC_PRIVATE".into()),
+                    (5, "GLIBC_2.2.5".into()),
+                ],
+            ),
         ];
         let mut f = Found::new(crate::test_marks());
         glibc_floor(&needs, "/f", &mut f);

@@ -30,7 +30,12 @@ fn string_at(src: &Source<'_>, strtab: &SectionHeader, off: u64) -> Result<Optio
     Ok(Some((at, String::from_utf8_lossy(s).into_owned())))
 }
 
-fn section(src: &Source<'_>, sh: &SectionHeader, max: u64, what: &'static str) -> Result<Vec<u8>, Error> {
+fn section(
+    src: &Source<'_>,
+    sh: &SectionHeader,
+    max: u64,
+    what: &'static str,
+) -> Result<Vec<u8>, Error> {
     if sh.sh_size > max {
         return Err(src.malformed(Format::Elf, format!("{what} of {} bytes", sh.sh_size)));
     }
@@ -38,16 +43,31 @@ fn section(src: &Source<'_>, sh: &SectionHeader, max: u64, what: &'static str) -
 }
 
 /// The `DT_NEEDED` library names.
-pub(crate) fn needed(src: &Source<'_>, dynamic: &SectionHeader, strtab: &SectionHeader, ctx: Ctx) -> Result<Vec<Located>, Error> {
+pub(crate) fn needed(
+    src: &Source<'_>,
+    dynamic: &SectionHeader,
+    strtab: &SectionHeader,
+    ctx: Ctx,
+) -> Result<Vec<Located>, Error> {
     let data = section(src, dynamic, 1 << 20, ".dynamic")?;
     let e = ctx.le;
-    let size = if ctx.container == Container::Big { 16 } else { 8 };
+    let size = if ctx.container == Container::Big {
+        16
+    } else {
+        8
+    };
     let mut out = Vec::new();
     for entry in data.chunks_exact(size).take(MAX_ENTRIES) {
         let (tag, val) = if size == 16 {
-            (entry.pread_with::<u64>(0, e).unwrap_or(0), entry.pread_with::<u64>(8, e).unwrap_or(0))
+            (
+                entry.pread_with::<u64>(0, e).unwrap_or(0),
+                entry.pread_with::<u64>(8, e).unwrap_or(0),
+            )
         } else {
-            (u64::from(entry.pread_with::<u32>(0, e).unwrap_or(0)), u64::from(entry.pread_with::<u32>(4, e).unwrap_or(0)))
+            (
+                u64::from(entry.pread_with::<u32>(0, e).unwrap_or(0)),
+                u64::from(entry.pread_with::<u32>(4, e).unwrap_or(0)),
+            )
         };
         match tag {
             0 => break, // DT_NULL ends the table
@@ -59,7 +79,12 @@ pub(crate) fn needed(src: &Source<'_>, dynamic: &SectionHeader, strtab: &Section
 }
 
 /// For each needed file, the version names required from it (`libc.so.6` → `GLIBC_2.34`...).
-pub(crate) fn version_needs(src: &Source<'_>, verneed: &SectionHeader, strtab: &SectionHeader, ctx: Ctx) -> Result<Vec<(String, Vec<Located>)>, Error> {
+pub(crate) fn version_needs(
+    src: &Source<'_>,
+    verneed: &SectionHeader,
+    strtab: &SectionHeader,
+    ctx: Ctx,
+) -> Result<Vec<(String, Vec<Located>)>, Error> {
     let data = section(src, verneed, 1 << 20, ".gnu.version_r")?;
     let e = ctx.le;
     let bad = |m: &str| src.malformed(Format::Elf, format!(".gnu.version_r: {m}"));
@@ -71,25 +96,44 @@ pub(crate) fn version_needs(src: &Source<'_>, verneed: &SectionHeader, strtab: &
     let mut off = 0usize;
     // Elf32_Verneed and Elf64_Verneed have the same 16-byte layout, as do their Vernaux.
     for _ in 0..MAX_ENTRIES {
-        let rd16 = |o: usize| data.pread_with::<u16>(o, e).map_err(|_| bad("entry runs past the section"));
-        let rd32 = |o: usize| data.pread_with::<u32>(o, e).map_err(|_| bad("entry runs past the section"));
-        let (cnt, file, aux, next) = (rd16(off + 2)?, rd32(off + 4)?, rd32(off + 8)?, rd32(off + 12)?);
-        let file = string_at(src, strtab, u64::from(file))?.map(|(_, s)| s).unwrap_or_default();
+        let rd16 = |o: usize| {
+            data.pread_with::<u16>(o, e)
+                .map_err(|_| bad("entry runs past the section"))
+        };
+        let rd32 = |o: usize| {
+            data.pread_with::<u32>(o, e)
+                .map_err(|_| bad("entry runs past the section"))
+        };
+        let (cnt, file, aux, next) = (
+            rd16(off + 2)?,
+            rd32(off + 4)?,
+            rd32(off + 8)?,
+            rd32(off + 12)?,
+        );
+        let file = string_at(src, strtab, u64::from(file))?
+            .map(|(_, s)| s)
+            .unwrap_or_default();
         let mut names = Vec::new();
-        let mut a = off.checked_add(aux as usize).ok_or_else(|| bad("aux offset overflows"))?;
+        let mut a = off
+            .checked_add(aux as usize)
+            .ok_or_else(|| bad("aux offset overflows"))?;
         for _ in 0..cnt.min(1024) {
             let (name, anext) = (rd32(a + 8)?, rd32(a + 12)?);
             names.extend(string_at(src, strtab, u64::from(name))?);
             if anext == 0 {
                 break;
             }
-            a = a.checked_add(anext as usize).ok_or_else(|| bad("aux offset overflows"))?;
+            a = a
+                .checked_add(anext as usize)
+                .ok_or_else(|| bad("aux offset overflows"))?;
         }
         out.push((file, names));
         if next == 0 {
             return Ok(out);
         }
-        off = off.checked_add(next as usize).ok_or_else(|| bad("next offset overflows"))?;
+        off = off
+            .checked_add(next as usize)
+            .ok_or_else(|| bad("next offset overflows"))?;
     }
     Err(bad("more entries than any real file has (a loop?)"))
 }

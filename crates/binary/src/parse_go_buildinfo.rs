@@ -62,12 +62,18 @@ pub(crate) fn parse(data: &[u8]) -> Result<GoBuildInfo, &'static str> {
     }
     let flags = data[15];
     if flags & 2 == 0 {
-        return Ok(GoBuildInfo { version: None, path: None, module: None });
+        return Ok(GoBuildInfo {
+            version: None,
+            path: None,
+            module: None,
+        });
     }
     let (version, rest) = string(&data[HEADER..], MAX_VERSION)?;
     let (modinfo, _) = string(rest, MAX_MODINFO)?;
     let version = std::str::from_utf8(version).map_err(|_| "version is not UTF-8")?;
-    if !(version.starts_with("go") || version.starts_with("devel")) || version.chars().any(char::is_control) {
+    if !(version.starts_with("go") || version.starts_with("devel"))
+        || version.chars().any(char::is_control)
+    {
         return Err("version does not look like a Go version");
     }
     // Strip the sentinels as Go does: only when the framing is there.
@@ -76,17 +82,26 @@ pub(crate) fn parse(data: &[u8]) -> Result<GoBuildInfo, &'static str> {
     } else {
         String::new()
     };
-    Ok(GoBuildInfo { version: Some(version.to_string()), ..module_lines(&modinfo) })
+    Ok(GoBuildInfo {
+        version: Some(version.to_string()),
+        ..module_lines(&modinfo)
+    })
 }
 
 /// The `path` and `mod` lines of module information text (without its sentinels).
 pub(crate) fn module_lines(modinfo: &str) -> GoBuildInfo {
-    let mut info = GoBuildInfo { version: None, path: None, module: None };
+    let mut info = GoBuildInfo {
+        version: None,
+        path: None,
+        module: None,
+    };
     for line in modinfo.lines() {
         let mut f = line.split('\t');
         match (f.next(), f.next(), f.next()) {
             (Some("path"), Some(p), _) => info.path = Some(p.to_string()),
-            (Some("mod"), Some(m), v) => info.module = Some((m.to_string(), v.unwrap_or_default().to_string())),
+            (Some("mod"), Some(m), v) => {
+                info.module = Some((m.to_string(), v.unwrap_or_default().to_string()))
+            }
             _ => {}
         }
     }
@@ -133,8 +148,14 @@ pub(crate) mod tests {
         let b = blob("go1.22.2", "path\tgithub.com/evanw/esbuild/cmd/esbuild\nmod\tgithub.com/evanw/esbuild\t(devel)\t\nbuild\t-compiler=gc");
         let i = parse(&b).unwrap();
         assert_eq!(i.version.as_deref(), Some("go1.22.2"));
-        assert_eq!(i.path.as_deref(), Some("github.com/evanw/esbuild/cmd/esbuild"));
-        assert_eq!(i.module, Some(("github.com/evanw/esbuild".into(), "(devel)".into())));
+        assert_eq!(
+            i.path.as_deref(),
+            Some("github.com/evanw/esbuild/cmd/esbuild")
+        );
+        assert_eq!(
+            i.module,
+            Some(("github.com/evanw/esbuild".into(), "(devel)".into()))
+        );
     }
 
     #[test]

@@ -60,7 +60,8 @@ const CHUNK: u64 = 256 << 10;
 /// Chunks overlap by this much, so a needle or a header straddling a boundary is seen whole.
 const OVERLAP: u64 = 128;
 
-pub(crate) const MODINFO_START: &[u8] = b"\x30\x77\xaf\x0c\x92\x74\x08\x02\x41\xe1\xc1\x07\xe6\xd6\x18\xe6";
+pub(crate) const MODINFO_START: &[u8] =
+    b"\x30\x77\xaf\x0c\x92\x74\x08\x02\x41\xe1\xc1\x07\xe6\xd6\x18\xe6";
 const MODINFO_END: &[u8] = b"\xf9\x32\x43\x31\x86\x18\x20\x72\x00\x82\x42\x10\x41\x16\xd8\xf2";
 
 /// A part of the file, with the address it is loaded at.
@@ -450,7 +451,13 @@ pub(crate) fn detect(
     };
     if options.scan_rodata {
         let (candidates, modinfo_at) = scan_rodata(src, layout)?;
-        let versions = versions(src, layout, &candidates, table.header, version_regex(found.marks()))?;
+        let versions = versions(
+            src,
+            layout,
+            &candidates,
+            table.header,
+            version_regex(found.marks()),
+        )?;
         let vsig = found.signature("go-runtime-version");
         let field = |v: &Version| {
             format!(

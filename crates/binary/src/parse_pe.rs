@@ -16,11 +16,11 @@
 
 use crate::detections::{detection, file_evidence, Found};
 use crate::parse_elf::{auditable, go};
+use crate::parse_go_pclntab::{self, Layout, Region};
 use crate::parse_rich_header::{self, Rich};
 use crate::report::{BinaryReport, Component, Format, RichEntry};
 use crate::scan_rodata::{self, Marks};
 use crate::source::Source;
-use crate::parse_go_pclntab::{self, Layout, Region};
 use crate::{parse_dotnet, parse_go_buildinfo, DetectOptions, Error};
 use goblin::pe::header::{machine_to_str, CoffHeader};
 use goblin::pe::optional_header::OptionalHeader;
@@ -31,7 +31,10 @@ use sovstack_kb::{Signature, ToolchainMarks};
 const MAX_RDATA: u64 = 64 << 20;
 const GO_DATA_PREFIX: u64 = 64 << 10;
 /// Rich object kinds that come from a compiler (C, C++, LTCG, PGO, CIL variants).
-const COMPILER_KINDS: &[&str] = &["C", "CPP", "C++", "LTC", "LT+", "LTM", "PGO", "PG+", "POC", "PO+", "CIL", "CI+", "C S", "C+S", "C B", "C+B"];
+const COMPILER_KINDS: &[&str] = &[
+    "C", "CPP", "C++", "LTC", "LT+", "LTM", "PGO", "PG+", "POC", "PO+", "CIL", "CI+", "C S", "C+S",
+    "C B", "C+B",
+];
 
 struct Section {
     name: String,
@@ -43,12 +46,19 @@ struct Section {
 
 /// Detects a PE file's toolchains; `None` when the `MZ` file has no PE header (a DOS
 /// program, or text that starts with "MZ").
-pub(crate) fn detect(src: &Source<'_>, marks: &ToolchainMarks, options: &DetectOptions) -> Result<Option<BinaryReport>, Error> {
+pub(crate) fn detect(
+    src: &Source<'_>,
+    marks: &ToolchainMarks,
+    options: &DetectOptions,
+) -> Result<Option<BinaryReport>, Error> {
     // .rdata is always read: it is where PE toolchains keep their idents.
     let path = src.path();
     let bad = |e: goblin::error::Error| src.malformed(Format::Pe, e.to_string());
     let mut head = src.read_prefix(0, 4096, "PE headers")?.into_owned();
-    let Some(pe_off) = head.get(0x3c..0x40).map(|b| u32::from_le_bytes(b.try_into().unwrap_or_default()) as u64) else {
+    let Some(pe_off) = head
+        .get(0x3c..0x40)
+        .map(|b| u32::from_le_bytes(b.try_into().unwrap_or_default()) as u64)
+    else {
         return Ok(None);
     };
     let sig = src.read_prefix(pe_off, 4, "PE signature")?;
@@ -64,7 +74,11 @@ pub(crate) fn detect(src: &Source<'_>, marks: &ToolchainMarks, options: &DetectO
         head = src.read(0, headers_end, "PE headers")?.into_owned();
     }
     let opt = if coff.size_of_optional_header > 0 {
-        Some(head[opt_at as usize..sect_at as usize].pread::<OptionalHeader>(0).map_err(bad)?)
+        Some(
+            head[opt_at as usize..sect_at as usize]
+                .pread::<OptionalHeader>(0)
+                .map_err(bad)?,
+        )
     } else {
         None
     };
@@ -87,16 +101,35 @@ pub(crate) fn detect(src: &Source<'_>, marks: &ToolchainMarks, options: &DetectO
     let mut rich_entries = Vec::new();
     let dos = &head[..(pe_off as usize).min(head.len())];
     match parse_rich_header::parse(dos) {
-        Ok(Some(rich)) => rich_entries = msvc(&rich, path, opt.as_ref().map(|o| (o, opt_at)), &mut found),
+        Ok(Some(rich)) => {
+            rich_entries = msvc(&rich, path, opt.as_ref().map(|o| (o, opt_at)), &mut found)
+        }
         Ok(None) => {}
-        Err(why) => found.unattributed.push(file_evidence(path, "Rich header".into(), why, Method::FileField, Confidence::Low)),
+        Err(why) => found.unattributed.push(file_evidence(
+            path,
+            "Rich header".into(),
+            why,
+            Method::FileField,
+            Confidence::Low,
+        )),
     }
     if let (Some(opt), false) = (&opt, found.has(Component::Linker, "msvc")) {
-        let v = format!("{}.{}", opt.standard_fields.major_linker_version, opt.standard_fields.minor_linker_version);
-        found.unattributed.push(linker_version_evidence(path, opt_at, v, found.signature("pe-linker-version")));
+        let v = format!(
+            "{}.{}",
+            opt.standard_fields.major_linker_version, opt.standard_fields.minor_linker_version
+        );
+        found.unattributed.push(linker_version_evidence(
+            path,
+            opt_at,
+            v,
+            found.signature("pe-linker-version"),
+        ));
     }
 
-    if let Some(clr) = opt.as_ref().and_then(|o| o.data_directories.get_clr_runtime_header()) {
+    if let Some(clr) = opt
+        .as_ref()
+        .and_then(|o| o.data_directories.get_clr_runtime_header())
+    {
         if clr.virtual_address != 0 {
             dotnet(src, &sections, clr.virtual_address, &mut found)?;
         }
@@ -109,7 +142,12 @@ pub(crate) fn detect(src: &Source<'_>, marks: &ToolchainMarks, options: &DetectO
         match s.name.as_str() {
             ".rdata" | ".comment" => {
                 let data = src.read(at, size.min(MAX_RDATA), "read-only data")?;
-                let marks = Marks { rust: true, fpc: true, mingw: true, idents: true };
+                let marks = Marks {
+                    rust: true,
+                    fpc: true,
+                    mingw: true,
+                    idents: true,
+                };
                 scan_rodata::scan(&data, at, field_base, path, marks, &mut found);
                 if s.name == ".rdata" && rdata.is_none() {
                     rdata = Some((s, data));
@@ -118,7 +156,12 @@ pub(crate) fn detect(src: &Source<'_>, marks: &ToolchainMarks, options: &DetectO
             ".data" => {
                 let data = src.read(at, size.min(GO_DATA_PREFIX), ".data")?;
                 if let Some(i) = parse_go_buildinfo::find(&data) {
-                    go(&data[i..], path, format!(".data @ {:#x}", at + i as u64), &mut found);
+                    go(
+                        &data[i..],
+                        path,
+                        format!(".data @ {:#x}", at + i as u64),
+                        &mut found,
+                    );
                 }
             }
             ".dep-v0" => {
@@ -145,7 +188,11 @@ pub(crate) fn detect(src: &Source<'_>, marks: &ToolchainMarks, options: &DetectO
             named: None,
             search: vec![rdata.clone()],
             rodata: vec![rdata],
-            data: sections.iter().filter(|s| s.name == ".data").map(|s| region(s, None)).collect(),
+            data: sections
+                .iter()
+                .filter(|s| s.name == ".data")
+                .map(|s| region(s, None))
+                .collect(),
         };
         parse_go_pclntab::detect(src, &layout, options, &mut found)?;
     }
@@ -161,13 +208,32 @@ pub(crate) fn detect(src: &Source<'_>, marks: &ToolchainMarks, options: &DetectO
     }))
 }
 
-fn linker_version_evidence(path: &str, at: u64, v: String, sig: &Signature) -> sovstack_inventory::Evidence {
-    file_evidence(path, format!("optional header MajorLinkerVersion.MinorLinkerVersion @ {:#x}", at + 2), v, Method::FileField, sig.confidence)
+fn linker_version_evidence(
+    path: &str,
+    at: u64,
+    v: String,
+    sig: &Signature,
+) -> sovstack_inventory::Evidence {
+    file_evidence(
+        path,
+        format!(
+            "optional header MajorLinkerVersion.MinorLinkerVersion @ {:#x}",
+            at + 2
+        ),
+        v,
+        Method::FileField,
+        sig.confidence,
+    )
 }
 
 /// Decodes the Rich entries, adds the MSVC compiler (one per Visual Studio product seen) and
 /// linker detections, and returns the entries for the report.
-fn msvc(rich: &Rich, path: &str, opt: Option<(&OptionalHeader, u64)>, found: &mut Found) -> Vec<RichEntry> {
+fn msvc(
+    rich: &Rich,
+    path: &str,
+    opt: Option<(&OptionalHeader, u64)>,
+    found: &mut Found,
+) -> Vec<RichEntry> {
     let t = found.marks();
     let mut local = Found::new(t);
     let sig = local.signature("msvc-rich");
@@ -188,7 +254,13 @@ fn msvc(rich: &Rich, path: &str, opt: Option<(&OptionalHeader, u64)>, found: &mu
             release: comp.map(|c| c.description.clone()),
         });
         let Some(prod) = prod else {
-            local.unattributed.push(file_evidence(path, format!("Rich header @ {at:#x}"), format!("unknown comp.id {comp_id:#010x} x{count}"), Method::FileField, Confidence::High));
+            local.unattributed.push(file_evidence(
+                path,
+                format!("Rich header @ {at:#x}"),
+                format!("unknown comp.id {comp_id:#010x} x{count}"),
+                Method::FileField,
+                Confidence::High,
+            ));
             continue;
         };
         let component = if prod.kind == "LNK" {
@@ -199,9 +271,18 @@ fn msvc(rich: &Rich, path: &str, opt: Option<(&OptionalHeader, u64)>, found: &mu
             continue;
         };
         let confidence = comp.map_or(Confidence::Medium, |c| c.confidence());
-        let value = format!("comp.id {comp_id:#010x} = {} build {build}, {count} objects", prod.tool);
+        let value = format!(
+            "comp.id {comp_id:#010x} = {} build {build}, {count} objects",
+            prod.tool
+        );
         let mut ev = vec![
-            file_evidence(path, format!("Rich header @ {at:#x}"), value, Method::KbLookup, confidence),
+            file_evidence(
+                path,
+                format!("Rich header @ {at:#x}"),
+                value,
+                Method::KbLookup,
+                confidence,
+            ),
             sig.evidence(),
             prod.evidence(),
         ];
@@ -209,7 +290,10 @@ fn msvc(rich: &Rich, path: &str, opt: Option<(&OptionalHeader, u64)>, found: &mu
             ev.push(c.evidence());
         }
         let d = detection(component, "msvc", Some(prod.visual_studio.clone()), ev);
-        match newest.iter_mut().find(|n| n.0 == component && n.1 == prod.visual_studio) {
+        match newest
+            .iter_mut()
+            .find(|n| n.0 == component && n.1 == prod.visual_studio)
+        {
             Some(n) if n.2 < build => (n.2, n.3) = (build, i),
             Some(_) => {}
             None => newest.push((component, prod.visual_studio.clone(), build, i)),
@@ -219,7 +303,10 @@ fn msvc(rich: &Rich, path: &str, opt: Option<(&OptionalHeader, u64)>, found: &mu
     // Name the newest build of each product in its detail: that is the release that built it.
     let (mut dets, un) = local.finish();
     for d in dets.iter_mut().filter(|d| d.toolchain == "msvc") {
-        if let Some(n) = newest.iter().find(|n| n.0 == d.component && Some(&n.1) == d.version.as_ref()) {
+        if let Some(n) = newest
+            .iter()
+            .find(|n| n.0 == d.component && Some(&n.1) == d.version.as_ref())
+        {
             let e = &entries[n.3];
             d.detail = Some(match &e.release {
                 Some(r) => r.clone(),
@@ -227,8 +314,13 @@ fn msvc(rich: &Rich, path: &str, opt: Option<(&OptionalHeader, u64)>, found: &mu
             });
             if d.component == Component::Linker {
                 if let Some((opt, opt_at)) = opt {
-                    let v = format!("{}.{}", opt.standard_fields.major_linker_version, opt.standard_fields.minor_linker_version);
-                    d.evidence.push(linker_version_evidence(path, opt_at, v, linker_version));
+                    let v = format!(
+                        "{}.{}",
+                        opt.standard_fields.major_linker_version,
+                        opt.standard_fields.minor_linker_version
+                    );
+                    d.evidence
+                        .push(linker_version_evidence(path, opt_at, v, linker_version));
                 }
             }
         }
@@ -243,21 +335,39 @@ fn msvc(rich: &Rich, path: &str, opt: Option<(&OptionalHeader, u64)>, found: &mu
 fn rva_to_offset(sections: &[Section], rva: u32) -> Option<u64> {
     sections.iter().find_map(|s| {
         let span = s.virtual_size.max(s.raw_size);
-        (rva >= s.virtual_address && rva - s.virtual_address < span).then(|| u64::from(s.raw_ptr) + u64::from(rva - s.virtual_address))
+        (rva >= s.virtual_address && rva - s.virtual_address < span)
+            .then(|| u64::from(s.raw_ptr) + u64::from(rva - s.virtual_address))
     })
 }
 
-fn dotnet(src: &Source<'_>, sections: &[Section], cli_rva: u32, found: &mut Found) -> Result<(), Error> {
+fn dotnet(
+    src: &Source<'_>,
+    sections: &[Section],
+    cli_rva: u32,
+    found: &mut Found,
+) -> Result<(), Error> {
     let path = src.path();
     let sig = found.signature("dotnet-clr");
     let bad = |m: &str| src.malformed(Format::Pe, m.to_string());
-    let cli_at = rva_to_offset(sections, cli_rva).ok_or_else(|| bad("CLI header outside every section"))?;
+    let cli_at =
+        rva_to_offset(sections, cli_rva).ok_or_else(|| bad("CLI header outside every section"))?;
     let cli = src.read(cli_at, 72, "CLI header")?;
-    let (md_rva, _) = parse_dotnet::metadata_dir(&cli).ok_or_else(|| bad("CLI header truncated"))?;
-    let md_at = rva_to_offset(sections, md_rva).ok_or_else(|| bad("metadata outside every section"))?;
+    let (md_rva, _) =
+        parse_dotnet::metadata_dir(&cli).ok_or_else(|| bad("CLI header truncated"))?;
+    let md_at =
+        rva_to_offset(sections, md_rva).ok_or_else(|| bad("metadata outside every section"))?;
     let root = src.read_prefix(md_at, 16 + 256, "metadata root")?;
     let version = parse_dotnet::runtime_version(&root).map_err(bad)?;
-    let ev = vec![file_evidence(path, format!("CLI metadata root @ {md_at:#x}"), version.as_str(), Method::FileField, sig.confidence), sig.evidence()];
+    let ev = vec![
+        file_evidence(
+            path,
+            format!("CLI metadata root @ {md_at:#x}"),
+            version.as_str(),
+            Method::FileField,
+            sig.confidence,
+        ),
+        sig.evidence(),
+    ];
     found.add(detection(Component::Runtime, "dotnet", Some(version), ev));
     Ok(())
 }
@@ -289,7 +399,10 @@ mod tests {
             opt[96 + 14 * 8 + 4..96 + 15 * 8].copy_from_slice(&72u32.to_le_bytes());
         }
         b.extend(opt);
-        for (name, va, ptr) in [(b".text\0\0\0", 0x2000u32, 0x400u32), (b".rdata\0\0", 0x3000, 0x600)] {
+        for (name, va, ptr) in [
+            (b".text\0\0\0", 0x2000u32, 0x400u32),
+            (b".rdata\0\0", 0x3000, 0x600),
+        ] {
             let mut s = vec![0u8; 40];
             s[..8].copy_from_slice(name);
             s[8..12].copy_from_slice(&0x200u32.to_le_bytes());
@@ -314,10 +427,16 @@ mod tests {
     #[test]
     fn synthetic_pe_with_rich_dotnet_and_mingw_marks() {
         let b = pe(true);
-        let r = crate::detect_bytes(crate::test_marks(), &b, "/a.exe").unwrap().unwrap();
+        let r = crate::detect_bytes(crate::test_marks(), &b, "/a.exe")
+            .unwrap()
+            .unwrap();
         assert_eq!(r.format, Format::Pe);
         assert_eq!(r.arches, vec!["X86"]);
-        let got: Vec<_> = r.detections.iter().map(|d| (d.component, d.toolchain.as_str(), d.version.as_deref())).collect();
+        let got: Vec<_> = r
+            .detections
+            .iter()
+            .map(|d| (d.component, d.toolchain.as_str(), d.version.as_deref()))
+            .collect();
         assert_eq!(
             got,
             vec![
@@ -330,7 +449,10 @@ mod tests {
         );
         let linker = &r.detections[2];
         assert_eq!(linker.detail.as_deref(), Some("VS2010 SP1 build 40219"));
-        assert!(linker.evidence.iter().any(|e| e.value.as_deref() == Some("10.0")));
+        assert!(linker
+            .evidence
+            .iter()
+            .any(|e| e.value.as_deref() == Some("10.0")));
         assert_eq!(r.rich.len(), 2);
         assert_eq!(r.rich[1].tool.as_deref(), Some("Utc1600_C"));
     }
@@ -342,18 +464,31 @@ mod tests {
         let mut bad = b.clone();
         let dd = 0x118 + 96 + 14 * 8;
         bad[dd..dd + 4].copy_from_slice(&0x9000u32.to_le_bytes());
-        assert!(matches!(crate::detect_bytes(crate::test_marks(), &bad, "/a.exe"), Err(Error::Malformed { .. })));
+        assert!(matches!(
+            crate::detect_bytes(crate::test_marks(), &bad, "/a.exe"),
+            Err(Error::Malformed { .. })
+        ));
         // Section table cut off by the end of the file.
-        assert!(matches!(crate::detect_bytes(crate::test_marks(), &b[..0x180], "/a.exe"), Err(Error::Truncated { .. })));
+        assert!(matches!(
+            crate::detect_bytes(crate::test_marks(), &b[..0x180], "/a.exe"),
+            Err(Error::Truncated { .. })
+        ));
         // No PE signature: a DOS program.
         let mut dos = b.clone();
         dos[0x100] = b'X';
-        assert!(crate::detect_bytes(crate::test_marks(), &dos, "/a.exe").unwrap().is_none());
+        assert!(crate::detect_bytes(crate::test_marks(), &dos, "/a.exe")
+            .unwrap()
+            .is_none());
         // Without a Rich header the linker version is kept, unattributed.
         let mut plain = pe(false);
         plain[0x80..0x100].fill(0);
-        let r = crate::detect_bytes(crate::test_marks(), &plain, "/a.exe").unwrap().unwrap();
+        let r = crate::detect_bytes(crate::test_marks(), &plain, "/a.exe")
+            .unwrap()
+            .unwrap();
         assert!(r.of(Component::Linker).next().is_none());
-        assert!(r.unattributed.iter().any(|e| e.value.as_deref() == Some("10.0")));
+        assert!(r
+            .unattributed
+            .iter()
+            .any(|e| e.value.as_deref() == Some("10.0")));
     }
 }

@@ -22,17 +22,26 @@ pub(crate) struct Rich {
 }
 
 fn dword(b: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(b.get(at..at.checked_add(4)?)?.try_into().ok()?))
+    Some(u32::from_le_bytes(
+        b.get(at..at.checked_add(4)?)?.try_into().ok()?,
+    ))
 }
 
 /// Looks for a Rich header in `dos`, the bytes before the PE signature.
 pub(crate) fn parse(dos: &[u8]) -> Result<Option<Rich>, &'static str> {
     // The header follows the 64-byte DOS header, on a dword boundary.
-    let Some(rich) = (0x40..dos.len().saturating_sub(3)).step_by(4).find(|&i| dos.get(i..i + 4) == Some(RICH)) else {
+    let Some(rich) = (0x40..dos.len().saturating_sub(3))
+        .step_by(4)
+        .find(|&i| dos.get(i..i + 4) == Some(RICH))
+    else {
         return Ok(None);
     };
     let key = dword(dos, rich + 4).ok_or("no key after Rich")?;
-    let dans = (0x40..rich).step_by(4).rev().find(|&i| dword(dos, i).map(|d| d ^ key) == Some(DANS)).ok_or("Rich without DanS")?;
+    let dans = (0x40..rich)
+        .step_by(4)
+        .rev()
+        .find(|&i| dword(dos, i).map(|d| d ^ key) == Some(DANS))
+        .ok_or("Rich without DanS")?;
     let start = dans + 16;
     if start > rich || (rich - start) % 8 != 0 {
         return Err("Rich entries are not whole pairs");
@@ -41,7 +50,11 @@ pub(crate) fn parse(dos: &[u8]) -> Result<Option<Rich>, &'static str> {
         .step_by(8)
         .filter_map(|i| Some((dword(dos, i)? ^ key, dword(dos, i + 4)? ^ key, i)))
         .collect();
-    Ok(Some(Rich { offset: dans, key, entries }))
+    Ok(Some(Rich {
+        offset: dans,
+        key,
+        entries,
+    }))
 }
 
 #[cfg(test)]
@@ -72,7 +85,10 @@ pub(crate) mod tests {
         let r = parse(&dos).unwrap().unwrap();
         assert_eq!(r.offset, 0x80);
         assert_eq!(r.key, 0x25a3_10c8);
-        assert_eq!(r.entries, vec![(0x009d_9d1b, 1, 0x90), (0x00aa_9d1b, 121, 0x98)]);
+        assert_eq!(
+            r.entries,
+            vec![(0x009d_9d1b, 1, 0x90), (0x00aa_9d1b, 121, 0x98)]
+        );
     }
 
     #[test]

@@ -63,7 +63,11 @@ pub struct Detection {
 impl Detection {
     /// The highest confidence of its evidence (any one solid piece suffices).
     pub fn confidence(&self) -> Confidence {
-        self.evidence.iter().map(|e| e.confidence).max().unwrap_or(Confidence::Low)
+        self.evidence
+            .iter()
+            .map(|e| e.confidence)
+            .max()
+            .unwrap_or(Confidence::Low)
     }
 
     /// The version grouped for aggregation: the major version for C toolchains and linkers
@@ -74,12 +78,14 @@ impl Detection {
         let parts: Vec<&str> = v.split('.').collect();
         let key = match self.toolchain.as_str() {
             "go" | "rustc" | "swift" if parts.len() >= 2 => {
-                let minor: String = parts[1].chars().take_while(|c| c.is_ascii_digit()).collect();
+                let minor: String = parts[1]
+                    .chars()
+                    .take_while(|c| c.is_ascii_digit())
+                    .collect();
                 format!("{}.{minor}", parts[0])
             }
-            "gcc" | "clang" | "apple-clang" | "lld" | "mold" | "gold" | "apple-ld" | "intel-oneapi" | "fpc" => {
-                parts[0].to_string()
-            }
+            "gcc" | "clang" | "apple-clang" | "lld" | "mold" | "gold" | "apple-ld"
+            | "intel-oneapi" | "fpc" => parts[0].to_string(),
             _ => v.to_string(),
         };
         Some(key)
@@ -153,7 +159,9 @@ pub struct BinaryReport {
 impl BinaryReport {
     /// The detections of one component.
     pub fn of(&self, component: Component) -> impl Iterator<Item = &Detection> {
-        self.detections.iter().filter(move |d| d.component == component)
+        self.detections
+            .iter()
+            .filter(move |d| d.component == component)
     }
 
     /// The detection a binary counts under for one component when aggregating: its primary
@@ -171,10 +179,26 @@ impl BinaryReport {
     /// wins, because the distribution's crt objects are usually older than the program.
     /// `None` means the compiler is unknown.
     pub fn primary_compiler(&self) -> Option<&Detection> {
-        const RANK: &[&str] = &["go", "rustc", "swift", "fpc", "intel-oneapi", "apple-clang", "clang", "msvc", "gcc"];
-        let rank = |d: &Detection| RANK.iter().position(|t| *t == d.toolchain).unwrap_or(RANK.len());
+        const RANK: &[&str] = &[
+            "go",
+            "rustc",
+            "swift",
+            "fpc",
+            "intel-oneapi",
+            "apple-clang",
+            "clang",
+            "msvc",
+            "gcc",
+        ];
+        let rank = |d: &Detection| {
+            RANK.iter()
+                .position(|t| *t == d.toolchain)
+                .unwrap_or(RANK.len())
+        };
         self.of(Component::Compiler).min_by(|a, b| {
-            rank(a).cmp(&rank(b)).then_with(|| version_cmp(b.version.as_deref(), a.version.as_deref()))
+            rank(a)
+                .cmp(&rank(b))
+                .then_with(|| version_cmp(b.version.as_deref(), a.version.as_deref()))
         })
     }
 }
@@ -182,7 +206,10 @@ impl BinaryReport {
 /// Orders dotted versions numerically where they are numbers (`12.10` after `12.9`).
 pub(crate) fn version_cmp(a: Option<&str>, b: Option<&str>) -> std::cmp::Ordering {
     fn parts(v: &str) -> Vec<u64> {
-        v.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).map(|s| s.parse().unwrap_or(u64::MAX)).collect()
+        v.split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse().unwrap_or(u64::MAX))
+            .collect()
     }
     match (a, b) {
         (Some(a), Some(b)) => parts(a).cmp(&parts(b)),
@@ -216,7 +243,11 @@ mod tests {
             ("msvc", "VS2010 (10.0)", "VS2010 (10.0)"),
         ];
         for (t, v, want) in cases {
-            assert_eq!(det(t, Some(v)).version_key().as_deref(), Some(want), "{t} {v}");
+            assert_eq!(
+                det(t, Some(v)).version_key().as_deref(),
+                Some(want),
+                "{t} {v}"
+            );
         }
         assert_eq!(det("gcc", None).version_key(), None);
     }
@@ -226,15 +257,28 @@ mod tests {
         let r = BinaryReport {
             format: Format::Elf,
             arches: vec![],
-            detections: vec![det("gcc", Some("12.2.0")), det("rustc", Some("1.95.0")), det("gcc", Some("12.10.0"))],
+            detections: vec![
+                det("gcc", Some("12.2.0")),
+                det("rustc", Some("1.95.0")),
+                det("gcc", Some("12.10.0")),
+            ],
             platforms: vec![],
             rich: vec![],
             unattributed: vec![],
         };
         assert_eq!(r.primary_compiler().unwrap().toolchain, "rustc");
-        let r = BinaryReport { detections: vec![det("gcc", Some("12.2.0")), det("gcc", Some("12.10.0"))], ..r };
-        assert_eq!(r.primary_compiler().unwrap().version.as_deref(), Some("12.10.0"));
-        let r = BinaryReport { detections: vec![], ..r };
+        let r = BinaryReport {
+            detections: vec![det("gcc", Some("12.2.0")), det("gcc", Some("12.10.0"))],
+            ..r
+        };
+        assert_eq!(
+            r.primary_compiler().unwrap().version.as_deref(),
+            Some("12.10.0")
+        );
+        let r = BinaryReport {
+            detections: vec![],
+            ..r
+        };
         assert!(r.primary_compiler().is_none());
     }
 }

@@ -43,7 +43,14 @@ const OVERLAP: u64 = 256;
 /// Searches `size` bytes of `section` at file offset `at` in chunks, stopping as soon as every
 /// mark asked for has been found. Used for ELF and Mach-O read-only data, which runs to tens of
 /// megabytes in large libraries; ident strings are not searched this way.
-pub(crate) fn scan_section(src: &Source<'_>, at: u64, size: u64, section: &str, marks: Marks, found: &mut Found) -> Result<(), Error> {
+pub(crate) fn scan_section(
+    src: &Source<'_>,
+    at: u64,
+    size: u64,
+    section: &str,
+    marks: Marks,
+    found: &mut Found,
+) -> Result<(), Error> {
     thread_local! {
         /// One chunk buffer per thread, kept from file to file: a walk reads hundreds of
         /// megabytes of read-only data, and a fresh buffer per chunk cost as much again in
@@ -56,7 +63,15 @@ pub(crate) fn scan_section(src: &Source<'_>, at: u64, size: u64, section: &str, 
     })
 }
 
-fn scan_chunks(src: &Source<'_>, at: u64, size: u64, section: &str, marks: Marks, found: &mut Found, buf: &mut Vec<u8>) -> Result<(), Error> {
+fn scan_chunks(
+    src: &Source<'_>,
+    at: u64,
+    size: u64,
+    section: &str,
+    marks: Marks,
+    found: &mut Found,
+    buf: &mut Vec<u8>,
+) -> Result<(), Error> {
     let mut start = 0;
     while start < size {
         let marks = Marks {
@@ -80,7 +95,14 @@ fn scan_chunks(src: &Source<'_>, at: u64, size: u64, section: &str, marks: Marks
 }
 
 /// Searches `data`, which was read from `section` at file offset `base`.
-pub(crate) fn scan(data: &[u8], base: u64, section: &str, path: &str, marks: Marks, found: &mut Found) {
+pub(crate) fn scan(
+    data: &[u8],
+    base: u64,
+    section: &str,
+    path: &str,
+    marks: Marks,
+    found: &mut Found,
+) {
     if marks.rust {
         if let Some((off, hash)) = rustc_commit(data) {
             let sig = found.signature("rust-panic-path");
@@ -89,7 +111,16 @@ pub(crate) fn scan(data: &[u8], base: u64, section: &str, path: &str, marks: Mar
                 Component::Compiler,
                 "rustc",
                 None,
-                vec![file_evidence(path, field, format!("/rustc/{hash}/"), Method::KbPattern, sig.confidence), sig.evidence()],
+                vec![
+                    file_evidence(
+                        path,
+                        field,
+                        format!("/rustc/{hash}/"),
+                        Method::KbPattern,
+                        sig.confidence,
+                    ),
+                    sig.evidence(),
+                ],
             );
             d.detail = Some(format!("rustc commit {hash}"));
             found.add(d);
@@ -104,7 +135,10 @@ pub(crate) fn scan(data: &[u8], base: u64, section: &str, path: &str, marks: Mar
                 let field = format!("{section} @ {:#x}", base + i as u64);
                 let banner = caps.get(0).map(|m| m.as_str()).unwrap_or_default();
                 let version = caps.get(1).map(|m| m.as_str().to_string());
-                let ev = vec![file_evidence(path, field, banner, Method::KbPattern, sig.confidence), sig.evidence()];
+                let ev = vec![
+                    file_evidence(path, field, banner, Method::KbPattern, sig.confidence),
+                    sig.evidence(),
+                ];
                 found.add(detection(Component::Compiler, "fpc", version, ev));
                 break;
             }
@@ -114,7 +148,16 @@ pub(crate) fn scan(data: &[u8], base: u64, section: &str, path: &str, marks: Mar
         let sig = found.signature("mingw-runtime");
         if let Some(i) = memmem::find(data, MINGW_MESSAGE.as_bytes()) {
             let field = format!("{section} @ {:#x}", base + i as u64);
-            let ev = vec![file_evidence(path, field, MINGW_MESSAGE, Method::KbPattern, sig.confidence), sig.evidence()];
+            let ev = vec![
+                file_evidence(
+                    path,
+                    field,
+                    MINGW_MESSAGE,
+                    Method::KbPattern,
+                    sig.confidence,
+                ),
+                sig.evidence(),
+            ];
             found.add(detection(Component::Runtime, "mingw-w64", None, ev));
         }
     }
@@ -126,11 +169,25 @@ pub(crate) fn scan(data: &[u8], base: u64, section: &str, path: &str, marks: Mar
                     break;
                 }
                 // The ident is the whole NUL-terminated string the needle sits in.
-                let start = data[i.saturating_sub(256)..i].iter().rposition(|&b| b == 0).map_or(i.saturating_sub(256), |p| i.saturating_sub(256) + p + 1);
-                let end = data[i..].iter().take(512).position(|&b| b == 0).map_or(data.len().min(i + 512), |p| i + p);
-                let s = String::from_utf8_lossy(&data[start..end]).trim().to_string();
+                let start = data[i.saturating_sub(256)..i]
+                    .iter()
+                    .rposition(|&b| b == 0)
+                    .map_or(i.saturating_sub(256), |p| i.saturating_sub(256) + p + 1);
+                let end = data[i..]
+                    .iter()
+                    .take(512)
+                    .position(|&b| b == 0)
+                    .map_or(data.len().min(i + 512), |p| i + p);
+                let s = String::from_utf8_lossy(&data[start..end])
+                    .trim()
+                    .to_string();
                 if seen.insert(s.clone()) {
-                    idents::classify(&s, path, format!("{section} @ {:#x}", base + start as u64), found);
+                    idents::classify(
+                        &s,
+                        path,
+                        format!("{section} @ {:#x}", base + start as u64),
+                        found,
+                    );
                 }
             }
         }
@@ -142,7 +199,10 @@ fn rustc_commit(data: &[u8]) -> Option<(usize, String)> {
     let n = RUSTC_PATH.len();
     memmem::find_iter(data, RUSTC_PATH).find_map(|i| {
         let hash = data.get(i + n..i + n + 40)?;
-        let ok = hash.iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b)) && data.get(i + n + 40) == Some(&b'/');
+        let ok = hash
+            .iter()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+            && data.get(i + n + 40) == Some(&b'/');
         ok.then(|| (i, String::from_utf8_lossy(hash).into_owned()))
     })
 }
@@ -151,7 +211,12 @@ fn rustc_commit(data: &[u8]) -> Option<(usize, String)> {
 mod tests {
     use super::*;
 
-    const ALL: Marks = Marks { rust: true, fpc: true, mingw: true, idents: true };
+    const ALL: Marks = Marks {
+        rust: true,
+        fpc: true,
+        mingw: true,
+        idents: true,
+    };
 
     #[test]
     fn finds_marks() {
@@ -160,16 +225,33 @@ FPC 3.2.2 [2021/05/16] for x86_64 - Linux\0Mingw-w64 runtime failure:\n\0xxGCC: 
         let mut f = Found::new(crate::test_marks());
         scan(data, 0x1000, ".rodata", "/f", ALL, &mut f);
         let (d, unattributed) = f.finish();
-        let got: Vec<_> = d.iter().map(|d| (d.toolchain.as_str(), d.version.as_deref())).collect();
-        assert_eq!(got, vec![("fpc", Some("3.2.2")), ("gcc", Some("13.2.0")), ("rustc", None), ("mingw-w64", None)]);
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.toolchain.as_str(), d.version.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("fpc", Some("3.2.2")),
+                ("gcc", Some("13.2.0")),
+                ("rustc", None),
+                ("mingw-w64", None)
+            ]
+        );
         let rust = d.iter().find(|d| d.toolchain == "rustc").unwrap();
-        assert_eq!(rust.detail.as_deref(), Some("rustc commit 82e1608dfa6e0b5569232559e3d385fea5a93112"));
+        assert_eq!(
+            rust.detail.as_deref(),
+            Some("rustc commit 82e1608dfa6e0b5569232559e3d385fea5a93112")
+        );
         assert_eq!(rust.evidence[0].field.as_deref(), Some(".rodata @ 0x1015"));
         let gcc = d.iter().find(|d| d.toolchain == "gcc").unwrap();
         assert_eq!(gcc.evidence[0].value.as_deref(), Some("GCC: (GNU) 13.2.0"));
         // The string is bounded by NULs, not by the needle: "xxGCC: ..." is not an ident and is
         // kept unattributed rather than read as GCC.
-        assert_eq!(unattributed[0].value.as_deref(), Some("xxGCC: (GNU) 13.2.0"));
+        assert_eq!(
+            unattributed[0].value.as_deref(),
+            Some("xxGCC: (GNU) 13.2.0")
+        );
     }
 
     #[test]
@@ -181,10 +263,18 @@ FPC 3.2.2 [2021/05/16] for x86_64 - Linux\0Mingw-w64 runtime failure:\n\0xxGCC: 
         data[at..at + mark.len()].copy_from_slice(mark);
         let src = Source::bytes(&data, "/f", u64::MAX);
         let mut f = Found::new(crate::test_marks());
-        let marks = Marks { rust: true, fpc: false, mingw: false, idents: false };
+        let marks = Marks {
+            rust: true,
+            fpc: false,
+            mingw: false,
+            idents: false,
+        };
         scan_section(&src, 0, data.len() as u64, ".rodata", marks, &mut f).unwrap();
         let (d, _) = f.finish();
-        assert_eq!(d[0].evidence[0].field.as_deref(), Some(&*format!(".rodata @ {at:#x}")));
+        assert_eq!(
+            d[0].evidence[0].field.as_deref(),
+            Some(&*format!(".rodata @ {at:#x}"))
+        );
         // Found in the second chunk; the third was never needed.
         let src = Source::bytes(&data, "/f", 2 * CHUNK);
         let mut f = Found::new(crate::test_marks());

@@ -34,10 +34,19 @@ impl Tally {
     /// Counts one binary.
     pub fn add(&mut self, report: &BinaryReport) {
         self.binaries += 1;
-        let primary = [Component::Compiler, Component::Linker, Component::Libc, Component::Runtime]
-            .map(|c| (c, report.primary(c)));
+        let primary = [
+            Component::Compiler,
+            Component::Linker,
+            Component::Libc,
+            Component::Runtime,
+        ]
+        .map(|c| (c, report.primary(c)));
         for (component, d) in primary {
-            let key = (component, d.map(|d| d.toolchain.clone()), d.and_then(Detection::version_key));
+            let key = (
+                component,
+                d.map(|d| d.toolchain.clone()),
+                d.and_then(Detection::version_key),
+            );
             *self.counts.entry(key).or_default() += 1;
         }
     }
@@ -60,10 +69,19 @@ impl Tally {
                 toolchain: t.clone(),
                 version: ver.clone(),
                 binaries: n,
-                share: if self.binaries == 0 { 0.0 } else { n as f64 / self.binaries as f64 },
+                share: if self.binaries == 0 {
+                    0.0
+                } else {
+                    n as f64 / self.binaries as f64
+                },
             })
             .collect();
-        v.sort_by(|a, b| b.binaries.cmp(&a.binaries).then_with(|| a.toolchain.cmp(&b.toolchain)).then_with(|| a.version.cmp(&b.version)));
+        v.sort_by(|a, b| {
+            b.binaries
+                .cmp(&a.binaries)
+                .then_with(|| a.toolchain.cmp(&b.toolchain))
+                .then_with(|| a.version.cmp(&b.version))
+        });
         v
     }
 }
@@ -75,7 +93,12 @@ impl std::fmt::Display for Share {
             (Some(t), None) => t.clone(),
             (None, _) => "unknown".to_string(),
         };
-        write!(f, "{:5.1}% {name} ({} binaries)", self.share * 100.0, self.binaries)
+        write!(
+            f,
+            "{:5.1}% {name} ({} binaries)",
+            self.share * 100.0,
+            self.binaries
+        )
     }
 }
 
@@ -115,8 +138,18 @@ mod tests {
         u.add(&report(&[]));
         t.merge(&u);
         let s = t.shares(Component::Compiler);
-        let got: Vec<_> = s.iter().map(|s| (s.toolchain.as_deref(), s.version.as_deref(), s.binaries)).collect();
-        assert_eq!(got, vec![(Some("gcc"), Some("12"), 2), (None, None, 1), (Some("rustc"), Some("1.95"), 1)]);
+        let got: Vec<_> = s
+            .iter()
+            .map(|s| (s.toolchain.as_deref(), s.version.as_deref(), s.binaries))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some("gcc"), Some("12"), 2),
+                (None, None, 1),
+                (Some("rustc"), Some("1.95"), 1)
+            ]
+        );
         assert_eq!(s[0].to_string(), " 50.0% gcc 12 (2 binaries)");
         let linkers = t.shares(Component::Linker);
         assert_eq!(linkers.len(), 1);

@@ -193,14 +193,23 @@ pub fn walk(
     options: &WalkOptions,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<WalkOutcome, WalkError> {
-    let meta = fs::metadata(root).map_err(|source| WalkError::Root { path: root.to_path_buf(), source })?;
+    let meta = fs::metadata(root).map_err(|source| WalkError::Root {
+        path: root.to_path_buf(),
+        source,
+    })?;
     if !meta.is_dir() {
         let source = std::io::Error::new(std::io::ErrorKind::NotADirectory, "not a directory");
-        return Err(WalkError::Root { path: root.to_path_buf(), source });
+        return Err(WalkError::Root {
+            path: root.to_path_buf(),
+            source,
+        });
     }
     let mut skip: Vec<&'static [u8]> = Vec::new();
     if !options.open_every_file {
-        skip = NEVER_BINARY_EXTENSIONS.iter().map(|e| e.as_bytes()).collect();
+        skip = NEVER_BINARY_EXTENSIONS
+            .iter()
+            .map(|e| e.as_bytes())
+            .collect();
         skip.sort_unstable();
     }
     let shared = Shared {
@@ -221,7 +230,10 @@ pub fn walk(
     rayon::scope(|s| visit(s, &shared, DirAt::Root(root.to_path_buf()), shown_root));
     let mut binaries = shared.found.into_inner().unwrap_or_else(|e| e.into_inner());
     binaries.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut diagnostics = shared.diagnostics.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut diagnostics = shared
+        .diagnostics
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
     diagnostics.sort();
     let mut tally = Tally::default();
     for (_, r) in &binaries {
@@ -241,7 +253,9 @@ fn skipped_by_name(name: &[u8], skip: &[&[u8]]) -> bool {
     if skip.is_empty() {
         return false;
     }
-    let Some(dot) = memchr::memrchr(b'.', name) else { return false };
+    let Some(dot) = memchr::memrchr(b'.', name) else {
+        return false;
+    };
     let ext = &name[dot + 1..];
     if dot == 0 || ext.is_empty() || ext.len() > MAX_EXTENSION {
         return false;
@@ -255,12 +269,20 @@ fn skipped_by_name(name: &[u8], skip: &[&[u8]]) -> bool {
 }
 
 fn diagnostic(code: &str, message: String, path: &str) -> Diagnostic {
-    Diagnostic { code: code.to_string(), severity: DiagnosticSeverity::Warning, message, path: Some(path.to_string()) }
+    Diagnostic {
+        code: code.to_string(),
+        severity: DiagnosticSeverity::Warning,
+        message,
+        path: Some(path.to_string()),
+    }
 }
 
 /// `shown_dir` joined with an entry's name (`shown_dir` is empty at the root).
 fn shown_path(shown_dir: &str, name: &CStr) -> String {
-    format!("{shown_dir}/{}", OsStr::from_bytes(name.to_bytes()).to_string_lossy())
+    format!(
+        "{shown_dir}/{}",
+        OsStr::from_bytes(name.to_bytes()).to_string_lossy()
+    )
 }
 
 /// What a task found, handed to [`Shared`] in one go.
@@ -279,14 +301,29 @@ impl Batch {
         let files = shared.files.fetch_add(self.files, Ordering::Relaxed) + self.files;
         shared.skipped.fetch_add(self.skipped, Ordering::Relaxed);
         let binaries = shared.binaries.fetch_add(self.binaries, Ordering::Relaxed) + self.binaries;
-        let directories = shared.directories.fetch_add(self.directories, Ordering::Relaxed) + self.directories;
+        let directories = shared
+            .directories
+            .fetch_add(self.directories, Ordering::Relaxed)
+            + self.directories;
         if !self.found.is_empty() {
-            shared.found.lock().unwrap_or_else(|e| e.into_inner()).append(&mut self.found);
+            shared
+                .found
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .append(&mut self.found);
         }
         if !self.diags.is_empty() {
-            shared.diagnostics.lock().unwrap_or_else(|e| e.into_inner()).append(&mut self.diags);
+            shared
+                .diagnostics
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .append(&mut self.diags);
         }
-        (shared.progress)(Progress { files, binaries, directories });
+        (shared.progress)(Progress {
+            files,
+            binaries,
+            directories,
+        });
     }
 }
 
@@ -307,7 +344,10 @@ impl Names {
 
     fn get(&self, i: usize) -> &CStr {
         let start = self.starts[i] as usize;
-        let end = self.starts.get(i + 1).map_or(self.bytes.len(), |&e| e as usize);
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.bytes.len(), |&e| e as usize);
         // Each name was pushed with its NUL, and has no other.
         CStr::from_bytes_with_nul(&self.bytes[start..end]).expect("one NUL-terminated name")
     }
@@ -356,19 +396,30 @@ enum DirAt {
 /// `O_NOFOLLOW` (an entry swapped for a link meanwhile is not followed out of the root);
 /// files also with `O_NONBLOCK` (nor does one swapped for a FIFO hang the walk).
 fn visit<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared<'s>, at: DirAt, shown: String) {
-    let mut batch = Batch { directories: 1, ..Batch::default() };
-    let shown_dir = if shown.is_empty() { "/" } else { shown.as_str() };
+    let mut batch = Batch {
+        directories: 1,
+        ..Batch::default()
+    };
+    let shown_dir = if shown.is_empty() {
+        "/"
+    } else {
+        shown.as_str()
+    };
     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
     let is_root = matches!(at, DirAt::Root(_));
     let opened = match at {
         DirAt::Root(path) => rustix::fs::open(&path, flags, Mode::empty()),
-        DirAt::Child(parent, name) => rustix::fs::openat(&*parent, &*name, flags | OFlags::NOFOLLOW, Mode::empty()),
+        DirAt::Child(parent, name) => {
+            rustix::fs::openat(&*parent, &*name, flags | OFlags::NOFOLLOW, Mode::empty())
+        }
     };
     let dirfd = match opened {
         Ok(fd) => Arc::new(fd),
         Err(e) => {
             let message = format!("cannot read directory: {}", std::io::Error::from(e));
-            batch.diags.push(diagnostic("scan/unreadable-file", message, shown_dir));
+            batch
+                .diags
+                .push(diagnostic("scan/unreadable-file", message, shown_dir));
             return batch.flush(shared);
         }
     };
@@ -385,13 +436,23 @@ fn visit<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared<'s>, at: DirAt, shown:
                 Ok(st) => ft = FileType::from_raw_mode(st.st_mode),
                 Err(e) => {
                     let message = format!("cannot stat: {}", std::io::Error::from(e));
-                    batch.diags.push(diagnostic("scan/unreadable-file", message, &shown_path(&shown, cname)));
+                    batch.diags.push(diagnostic(
+                        "scan/unreadable-file",
+                        message,
+                        &shown_path(&shown, cname),
+                    ));
                     return;
                 }
             }
         }
         if ft == FileType::Directory {
-            if is_root && shared.options.skip_at_root.iter().any(|s| bytes == s.as_bytes()) {
+            if is_root
+                && shared
+                    .options
+                    .skip_at_root
+                    .iter()
+                    .any(|s| bytes == s.as_bytes())
+            {
                 return;
             }
             let shown_path = shown_path(&shown, cname);
@@ -403,7 +464,9 @@ fn visit<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared<'s>, at: DirAt, shown:
                     Ok(_) => {}
                     Err(e) => {
                         let message = format!("cannot stat directory: {}", std::io::Error::from(e));
-                        batch.diags.push(diagnostic("scan/unreadable-file", message, &shown_path));
+                        batch
+                            .diags
+                            .push(diagnostic("scan/unreadable-file", message, &shown_path));
                         return;
                     }
                 }
@@ -421,7 +484,9 @@ fn visit<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared<'s>, at: DirAt, shown:
     });
     if let Err(e) = listed {
         let message = format!("cannot list directory: {}", std::io::Error::from(e));
-        batch.diags.push(diagnostic("scan/unreadable-file", message, shown_dir));
+        batch
+            .diags
+            .push(diagnostic("scan/unreadable-file", message, shown_dir));
     }
     if names.len() <= CHUNK {
         for i in 0..names.len() {
@@ -448,12 +513,22 @@ fn visit<'s>(scope: &rayon::Scope<'s>, shared: &'s Shared<'s>, at: DirAt, shown:
 }
 
 /// Opens one regular file, sniffs its first 8 bytes and, for a binary only, runs the detector.
-fn examine(shared: &Shared<'_>, dirfd: BorrowedFd<'_>, name: &CStr, shown_dir: &str, batch: &mut Batch) {
+fn examine(
+    shared: &Shared<'_>,
+    dirfd: BorrowedFd<'_>,
+    name: &CStr,
+    shown_dir: &str,
+    batch: &mut Batch,
+) {
     let file = match open_file(shared, dirfd, name) {
         Ok(fd) => fd,
         Err(e) => {
             let message = format!("cannot open: {}", std::io::Error::from(e));
-            batch.diags.push(diagnostic("scan/unreadable-file", message, &shown_path(shown_dir, name)));
+            batch.diags.push(diagnostic(
+                "scan/unreadable-file",
+                message,
+                &shown_path(shown_dir, name),
+            ));
             return;
         }
     };
@@ -462,8 +537,16 @@ fn examine(shared: &Shared<'_>, dirfd: BorrowedFd<'_>, name: &CStr, shown_dir: &
     let n = match rustix::io::retry_on_intr(|| rustix::io::pread(&file, &mut magic, 0)) {
         Ok(n) => n,
         Err(e) => {
-            let message = format!("cannot read {}: {}", shown_path(shown_dir, name), std::io::Error::from(e));
-            batch.diags.push(diagnostic("scan/unreadable-file", message, &shown_path(shown_dir, name)));
+            let message = format!(
+                "cannot read {}: {}",
+                shown_path(shown_dir, name),
+                std::io::Error::from(e)
+            );
+            batch.diags.push(diagnostic(
+                "scan/unreadable-file",
+                message,
+                &shown_path(shown_dir, name),
+            ));
             return;
         }
     };
@@ -471,7 +554,12 @@ fn examine(shared: &Shared<'_>, dirfd: BorrowedFd<'_>, name: &CStr, shown_dir: &
         return;
     }
     let shown = shown_path(shown_dir, name);
-    match detect_sniffed_file(shared.marks, &File::from(file), &shown, &shared.options.detect) {
+    match detect_sniffed_file(
+        shared.marks,
+        &File::from(file),
+        &shown,
+        &shared.options.detect,
+    ) {
         Ok(Some(report)) => {
             batch.binaries += 1;
             batch.found.push((shown, report));
@@ -481,8 +569,13 @@ fn examine(shared: &Shared<'_>, dirfd: BorrowedFd<'_>, name: &CStr, shown_dir: &
     }
 }
 
-fn open_file(shared: &Shared<'_>, dirfd: BorrowedFd<'_>, name: &CStr) -> rustix::io::Result<OwnedFd> {
-    let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
+fn open_file(
+    shared: &Shared<'_>,
+    dirfd: BorrowedFd<'_>,
+    name: &CStr,
+) -> rustix::io::Result<OwnedFd> {
+    let flags =
+        OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::CLOEXEC | OFlags::NOCTTY;
     #[cfg(target_os = "linux")]
     if shared.noatime.load(Ordering::Relaxed) {
         // Reading a file need not dirty its inode. Only its owner (or CAP_FOWNER) may ask.
@@ -532,7 +625,10 @@ mod tests {
         .unwrap();
         let paths: Vec<&str> = out.binaries.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(paths, vec!["/bin/tool"]);
-        assert_eq!(out.files, 3, "tool, script, broken; links and /proc are not files here");
+        assert_eq!(
+            out.files, 3,
+            "tool, script, broken; links and /proc are not files here"
+        );
         assert_eq!(out.diagnostics.len(), 1);
         assert_eq!(out.diagnostics[0].code, "toolchain/malformed-binary");
         assert_eq!(out.diagnostics[0].path.as_deref(), Some("/bin/broken"));
@@ -548,7 +644,16 @@ mod tests {
         // A binary misnamed as text: skipped by default, found when every file is opened.
         fs::copy(&me, r.join("x.txt")).unwrap();
         fs::copy(&me, r.join("X.PNG")).unwrap();
-        for kept in ["libfoo.so.1.2", "libbar.so", "tool", "ld.gold", "python3.11", ".hidden", "mod.ko", "a.debug"] {
+        for kept in [
+            "libfoo.so.1.2",
+            "libbar.so",
+            "tool",
+            "ld.gold",
+            "python3.11",
+            ".hidden",
+            "mod.ko",
+            "a.debug",
+        ] {
             fs::copy(&me, r.join(kept)).unwrap();
         }
         fs::write(r.join("notes.md"), "# notes\n").unwrap();
@@ -557,12 +662,24 @@ mod tests {
         let paths: Vec<&str> = out.binaries.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(
             paths,
-            ["/.hidden", "/a.debug", "/ld.gold", "/libbar.so", "/libfoo.so.1.2", "/mod.ko", "/python3.11", "/tool"]
+            [
+                "/.hidden",
+                "/a.debug",
+                "/ld.gold",
+                "/libbar.so",
+                "/libfoo.so.1.2",
+                "/mod.ko",
+                "/python3.11",
+                "/tool"
+            ]
         );
         assert_eq!(out.files, 11);
         assert_eq!(out.skipped_by_name, 3, "x.txt, X.PNG, notes.md");
 
-        let every = WalkOptions { open_every_file: true, ..WalkOptions::default() };
+        let every = WalkOptions {
+            open_every_file: true,
+            ..WalkOptions::default()
+        };
         let out = walk(crate::test_marks(), r, &every, &|_| {}).unwrap();
         assert_eq!(out.binaries.len(), 10);
         assert!(out.binaries.iter().any(|(p, _)| p == "/x.txt"));
@@ -578,13 +695,18 @@ mod tests {
         assert_eq!(sorted.len(), NEVER_BINARY_EXTENSIONS.len(), "no duplicates");
         // Extensions binaries carry, and copies of anything.
         let never = [
-            "so", "dll", "exe", "sys", "efi", "pyd", "node", "dylib", "bundle", "debug", "dbg", "a", "o", "obj", "ko",
-            "bin", "elf", "out", "syso", "rlib", "mod", "drv", "ocx", "cpl", "scr", "com", "mui", "bak", "old", "orig",
-            "tmp", "new", "dist", "img", "rom", "fw", "dat", "exec", "gold", "bfd", "basic", "minix", "ul", "ld",
+            "so", "dll", "exe", "sys", "efi", "pyd", "node", "dylib", "bundle", "debug", "dbg",
+            "a", "o", "obj", "ko", "bin", "elf", "out", "syso", "rlib", "mod", "drv", "ocx", "cpl",
+            "scr", "com", "mui", "bak", "old", "orig", "tmp", "new", "dist", "img", "rom", "fw",
+            "dat", "exec", "gold", "bfd", "basic", "minix", "ul", "ld",
         ];
         for e in NEVER_BINARY_EXTENSIONS {
             assert!(e.len() <= MAX_EXTENSION, "{e}");
-            assert!(e.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()), "{e}: lower case");
+            assert!(
+                e.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                "{e}: lower case"
+            );
             assert!(!e.bytes().all(|b| b.is_ascii_digit()), "{e}: numeric");
             assert!(!never.contains(e), "{e} may be a binary");
         }
@@ -603,7 +725,10 @@ mod tests {
             ("mod.ko.xz", true),
         ] {
             assert_eq!(skipped_by_name(name.as_bytes(), &skip), skipped, "{name}");
-            assert!(!skipped_by_name(name.as_bytes(), &[]), "open_every_file: {name}");
+            assert!(
+                !skipped_by_name(name.as_bytes(), &[]),
+                "open_every_file: {name}"
+            );
         }
     }
 
@@ -627,17 +752,36 @@ mod tests {
         })
         .unwrap();
         assert_eq!(out.files, n as u64 + 1);
-        let want: Vec<String> = (0..n).filter(|i| i % 50 == 0).map(|i| format!("/bin{i:04}")).collect();
+        let want: Vec<String> = (0..n)
+            .filter(|i| i % 50 == 0)
+            .map(|i| format!("/bin{i:04}"))
+            .collect();
         let got: Vec<&str> = out.binaries.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(got, want);
         assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
-        assert_eq!(calls.load(Ordering::Relaxed), 3, "one directory in three parts");
+        assert_eq!(
+            calls.load(Ordering::Relaxed),
+            3,
+            "one directory in three parts"
+        );
     }
 
     #[test]
     fn root_must_be_a_directory() {
-        assert!(walk(crate::test_marks(), Path::new("/nonexistent-sovstack-root"), &WalkOptions::default(), &|_| {}).is_err());
+        assert!(walk(
+            crate::test_marks(),
+            Path::new("/nonexistent-sovstack-root"),
+            &WalkOptions::default(),
+            &|_| {}
+        )
+        .is_err());
         let f = tempfile::NamedTempFile::new().unwrap();
-        assert!(walk(crate::test_marks(), f.path(), &WalkOptions::default(), &|_| {}).is_err());
+        assert!(walk(
+            crate::test_marks(),
+            f.path(),
+            &WalkOptions::default(),
+            &|_| {}
+        )
+        .is_err());
     }
 }

@@ -13,14 +13,27 @@ fn fuzz_regressions_hold_the_invariants() {
     for f in std::fs::read_dir(dir).unwrap().flatten() {
         let data = std::fs::read(f.path()).unwrap();
         n += 1;
-        let Ok(Some(r)) = sovstack_binary::detect_bytes(kb.toolchain_marks(), &data, "/fuzz") else { continue };
+        let Ok(Some(r)) = sovstack_binary::detect_bytes(kb.toolchain_marks(), &data, "/fuzz")
+        else {
+            continue;
+        };
         for d in &r.detections {
             assert!(kb.toolchain(&d.toolchain).is_some(), "{}", d.toolchain);
         }
-        for e in r.detections.iter().flat_map(|d| &d.evidence).chain(&r.unattributed) {
+        for e in r
+            .detections
+            .iter()
+            .flat_map(|d| &d.evidence)
+            .chain(&r.unattributed)
+        {
             if let Some((_, h)) = e.field.as_deref().and_then(|f| f.rsplit_once("@ 0x")) {
                 let off = u64::from_str_radix(h, 16).unwrap();
-                assert!(off <= data.len() as u64, "{}: offset {off:#x} past {} bytes", f.path().display(), data.len());
+                assert!(
+                    off <= data.len() as u64,
+                    "{}: offset {off:#x} past {} bytes",
+                    f.path().display(),
+                    data.len()
+                );
             }
         }
     }
@@ -31,8 +44,11 @@ fn fuzz_regressions_hold_the_invariants() {
 /// file was reported as Swift with evidence at that offset; it is now a malformed binary.
 #[test]
 fn swift_section_outside_the_file_is_malformed() {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz-regressions/swift-section-outside-file");
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata/fuzz-regressions/swift-section-outside-file");
     let kb = Kb::builtin().unwrap();
-    let e = sovstack_binary::detect_bytes(kb.toolchain_marks(), &std::fs::read(p).unwrap(), "/fuzz").unwrap_err();
+    let e =
+        sovstack_binary::detect_bytes(kb.toolchain_marks(), &std::fs::read(p).unwrap(), "/fuzz")
+            .unwrap_err();
     assert_eq!(e.code(), "toolchain/malformed-binary");
 }

@@ -24,7 +24,8 @@ use std::sync::OnceLock;
 /// The built-in knowledge base's toolchain marks, loaded once.
 fn marks() -> &'static sovstack_binary::ToolchainMarks {
     static KB: OnceLock<sovstack_kb::Kb> = OnceLock::new();
-    KB.get_or_init(|| sovstack_kb::Kb::builtin().unwrap()).toolchain_marks()
+    KB.get_or_init(|| sovstack_kb::Kb::builtin().unwrap())
+        .toolchain_marks()
 }
 
 fn run(cmd: &str, args: &[&str]) -> std::process::Output {

@@ -118,15 +118,21 @@ pub fn load_kb() -> Result<Kb> {
 pub fn vocabulary(kb: &Kb) -> Vocabulary {
     Vocabulary {
         blocs: kb.blocs().iter().map(|b| b.id.clone()).collect(),
-        countries: kb.countries().map(|c| c.code.as_str().to_string()).collect(),
+        countries: kb
+            .countries()
+            .map(|c| c.code.as_str().to_string())
+            .collect(),
     }
 }
 
 /// Loads rulesets by built-in name or path; with none named, every built-in one.
 pub fn load_rulesets(specs: &[String], kb: &Kb) -> Result<Vec<ValidRuleset>> {
     let vocabulary = vocabulary(kb);
-    let specs: Vec<String> =
-        if specs.is_empty() { BUILTIN_NAMES.iter().map(|s| s.to_string()).collect() } else { specs.to_vec() };
+    let specs: Vec<String> = if specs.is_empty() {
+        BUILTIN_NAMES.iter().map(|s| s.to_string()).collect()
+    } else {
+        specs.to_vec()
+    };
     let mut out: Vec<ValidRuleset> = Vec::new();
     for spec in specs {
         let ruleset = if BUILTIN_NAMES.contains(&spec.as_str()) && !Path::new(&spec).exists() {
@@ -145,9 +151,17 @@ pub fn load_rulesets(specs: &[String], kb: &Kb) -> Result<Vec<ValidRuleset>> {
 /// Reads and validates one ruleset file.
 pub fn load_ruleset_file(path: &Path, vocabulary: &Vocabulary) -> Result<ValidRuleset> {
     let text = std::fs::read_to_string(path).with_context(|| {
-        format!("cannot read ruleset {} (built-in rulesets: {})", path.display(), BUILTIN_NAMES.join(", "))
+        format!(
+            "cannot read ruleset {} (built-in rulesets: {})",
+            path.display(),
+            BUILTIN_NAMES.join(", ")
+        )
     })?;
-    Ok(ValidRuleset::from_yaml(&path.display().to_string(), &text, vocabulary)?)
+    Ok(ValidRuleset::from_yaml(
+        &path.display().to_string(),
+        &text,
+        vocabulary,
+    )?)
 }
 
 /// The host with its default limits.
@@ -157,7 +171,11 @@ pub fn new_host() -> Result<Host> {
 
 /// Loads the built-in plugins (those of `layers`, or all with `None`), then the user's. A plugin
 /// that fails to load is reported as a diagnostic and left out; the others still run.
-pub fn load_plugins(host: &Host, layers: Option<&[Layer]>, user: &[PathBuf]) -> Result<(Vec<Plugin>, Vec<Diagnostic>)> {
+pub fn load_plugins(
+    host: &Host,
+    layers: Option<&[Layer]>,
+    user: &[PathBuf],
+) -> Result<(Vec<Plugin>, Vec<Diagnostic>)> {
     let mut plugins = Vec::new();
     let mut diags = Vec::new();
     let mut record = |r: Result<Plugin, sovstack_host::PluginError>| match r {
@@ -169,23 +187,28 @@ pub fn load_plugins(host: &Host, layers: Option<&[Layer]>, user: &[PathBuf]) -> 
             path: None,
         }),
     };
-    let mut modules: Vec<(String, Vec<u8>)> =
-        BUILTIN_PLUGINS
-            .iter()
-            // Compiling a plugin is most of a run's time: skip those no layer of this run needs.
-            .filter(|(layer, _)| layers.is_none_or(|l| l.contains(layer)))
-            .map(|(layer, wasm)| (format!("builtin:{layer}"), wasm.to_vec()))
-            .collect();
+    let mut modules: Vec<(String, Vec<u8>)> = BUILTIN_PLUGINS
+        .iter()
+        // Compiling a plugin is most of a run's time: skip those no layer of this run needs.
+        .filter(|(layer, _)| layers.is_none_or(|l| l.contains(layer)))
+        .map(|(layer, wasm)| (format!("builtin:{layer}"), wasm.to_vec()))
+        .collect();
     for path in user {
-        let wasm = std::fs::read(path).with_context(|| format!("cannot read plugin {}", path.display()))?;
+        let wasm = std::fs::read(path)
+            .with_context(|| format!("cannot read plugin {}", path.display()))?;
         modules.push((path.display().to_string(), wasm));
     }
     // Compiling a module dominates a run's time; the host is shared between threads, so the
     // plugins compile side by side. Results keep the command line's order.
     let loaded: Vec<_> = std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            modules.iter().map(|(origin, wasm)| scope.spawn(move || host.load(origin, wasm))).collect();
-        handles.into_iter().map(|h| h.join().expect("plugin loading does not panic")).collect()
+        let handles: Vec<_> = modules
+            .iter()
+            .map(|(origin, wasm)| scope.spawn(move || host.load(origin, wasm)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("plugin loading does not panic"))
+            .collect()
     });
     loaded.into_iter().for_each(&mut record);
     Ok((plugins, diags))
@@ -194,11 +217,17 @@ pub fn load_plugins(host: &Host, layers: Option<&[Layer]>, user: &[PathBuf]) -> 
 /// Diagnostics that mean a layer asked for could not be assessed at all (a DNS resolver that
 /// answered no query): printed on stderr, and exit 2 even though the inventory or report was
 /// written, so that a script does not take the missing layer for a pass.
-const UNASSESSED: &[&str] = &[sovstack_scan::network_codes::DNS_NO_ANSWER, sovstack_scan::network_codes::DNS_UNAVAILABLE];
+const UNASSESSED: &[&str] = &[
+    sovstack_scan::network_codes::DNS_NO_ANSWER,
+    sovstack_scan::network_codes::DNS_UNAVAILABLE,
+];
 
 /// Prints the diagnostics that mean a layer could not be assessed; `Some(2)` when there are any.
 pub fn unassessed_exit(diagnostics: &[Diagnostic]) -> Option<u8> {
-    let found: Vec<&Diagnostic> = diagnostics.iter().filter(|d| UNASSESSED.contains(&d.code.as_str())).collect();
+    let found: Vec<&Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| UNASSESSED.contains(&d.code.as_str()))
+        .collect();
     for d in &found {
         eprintln!("sovstack: {}: {}", d.code, d.message);
     }
@@ -217,13 +246,26 @@ pub fn evaluate_and_report(
     let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
     let rulesets = load_rulesets(&opts.rulesets, kb)?;
     let host = new_host()?;
-    let (plugins, load_diags) = load_plugins(&host, Some(&inventory.layers.present()), &opts.plugins)?;
-    output::progress(&format!("evaluating with {} plugin(s) and {} ruleset(s)", plugins.len(), rulesets.len()));
-    let evaluator = Evaluator { kb, host: &host, plugins: &plugins, rulesets: &rulesets };
+    let (plugins, load_diags) =
+        load_plugins(&host, Some(&inventory.layers.present()), &opts.plugins)?;
+    output::progress(&format!(
+        "evaluating with {} plugin(s) and {} ruleset(s)",
+        plugins.len(),
+        rulesets.len()
+    ));
+    let evaluator = Evaluator {
+        kb,
+        host: &host,
+        plugins: &plugins,
+        rulesets: &rulesets,
+    };
     let mut report = evaluator.evaluate(inventory, load_diags, generated_at);
     report.organisation = organisation.cloned();
 
-    let gate = Gate { fail_under: opts.fail_under, fail_on: opts.fail_on.map(Into::into) };
+    let gate = Gate {
+        fail_under: opts.fail_under,
+        fail_on: opts.fail_on.map(Into::into),
+    };
     if gate.is_set() {
         report.gate = Some(gate.check(&report));
     }
@@ -233,8 +275,15 @@ pub fn evaluate_and_report(
     kind.renderer(table).write(&report, &mut bytes)?;
     output::emit(opts.output.as_deref(), &bytes)?;
 
-    let plugin_failed = report.diagnostics.iter().any(|d| d.code.starts_with("plugin/"));
-    for d in report.diagnostics.iter().filter(|d| d.code.starts_with("plugin/")) {
+    let plugin_failed = report
+        .diagnostics
+        .iter()
+        .any(|d| d.code.starts_with("plugin/"));
+    for d in report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.starts_with("plugin/"))
+    {
         eprintln!("sovstack: {}: {}", d.code, d.message);
     }
     let unassessed = unassessed_exit(&report.diagnostics);

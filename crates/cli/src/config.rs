@@ -77,8 +77,9 @@ impl Config {
             None if Path::new(DEFAULT_FILE).is_file() => PathBuf::from(DEFAULT_FILE),
             None => return Ok(Config::default()),
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| anyhow::anyhow!("cannot read configuration file {}: {e}", path.display()))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            anyhow::anyhow!("cannot read configuration file {}: {e}", path.display())
+        })?;
         Config::parse(&path, &text, kb)
     }
 
@@ -88,8 +89,14 @@ impl Config {
         let raw: RawConfig = if text.trim().is_empty() {
             RawConfig::default()
         } else {
-            sovstack_ruleset::from_yaml_strict(text)
-                .map_err(|e| anyhow::anyhow!("{origin}:{}:{}: config/syntax: {}", e.line, e.column, e.message))?
+            sovstack_ruleset::from_yaml_strict(text).map_err(|e| {
+                anyhow::anyhow!(
+                    "{origin}:{}:{}: config/syntax: {}",
+                    e.line,
+                    e.column,
+                    e.message
+                )
+            })?
         };
         let organisation = match raw.organisation {
             None => None,
@@ -104,7 +111,11 @@ impl Config {
                         );
                     }
                 }
-                Some(Organisation { name: o.name, country: o.country.map(|c| c.value), source: origin.to_string() })
+                Some(Organisation {
+                    name: o.name,
+                    country: o.country.map(|c| c.value),
+                    source: origin.to_string(),
+                })
             }
         };
         let base = path.parent().unwrap_or(Path::new(""));

@@ -61,7 +61,10 @@ pub struct Env<'a> {
 impl Env<'_> {
     /// The process's environment.
     pub fn process() -> Env<'static> {
-        Env { var: &|k| std::env::var(k).ok(), exe: std::env::current_exe().ok() }
+        Env {
+            var: &|k| std::env::var(k).ok(),
+            exe: std::env::current_exe().ok(),
+        }
     }
 }
 
@@ -69,8 +72,16 @@ impl Env<'_> {
 /// `data_dir` (already resolved against the file's directory).
 pub fn candidates(flag: Option<&Path>, config: Option<&Path>, env: &Env<'_>) -> Vec<Candidate> {
     let var = |k: &str| (env.var)(k).filter(|v| !v.is_empty());
-    let given = |dir: PathBuf, found_by| Candidate { dir, found_by, given: true };
-    let searched = |dir: PathBuf, found_by| Candidate { dir, found_by, given: false };
+    let given = |dir: PathBuf, found_by| Candidate {
+        dir,
+        found_by,
+        given: true,
+    };
+    let searched = |dir: PathBuf, found_by| Candidate {
+        dir,
+        found_by,
+        given: false,
+    };
     let mut out = Vec::new();
     if let Some(d) = flag {
         out.push(given(d.to_path_buf(), "--data-dir"));
@@ -89,11 +100,19 @@ pub fn candidates(flag: Option<&Path>, config: Option<&Path>, env: &Env<'_>) -> 
     if let Some(d) = data_home {
         out.push(searched(d.join("sovstack"), "XDG_DATA_HOME"));
     }
-    let data_dirs = var("XDG_DATA_DIRS").unwrap_or_else(|| "/usr/local/share:/usr/share".to_string());
-    for d in data_dirs.split(':').map(Path::new).filter(|p| p.is_absolute()) {
+    let data_dirs =
+        var("XDG_DATA_DIRS").unwrap_or_else(|| "/usr/local/share:/usr/share".to_string());
+    for d in data_dirs
+        .split(':')
+        .map(Path::new)
+        .filter(|p| p.is_absolute())
+    {
         out.push(searched(d.join("sovstack"), "XDG_DATA_DIRS"));
     }
-    out.push(searched(PathBuf::from("/usr/share/sovstack"), "/usr/share/sovstack"));
+    out.push(searched(
+        PathBuf::from("/usr/share/sovstack"),
+        "/usr/share/sovstack",
+    ));
     if let Some(exe_dir) = env.exe.as_deref().and_then(Path::parent) {
         let up = exe_dir.parent().unwrap_or(exe_dir);
         out.push(searched(up.join("share/sovstack"), "executable"));
@@ -123,15 +142,24 @@ pub fn find(pack: &str, candidates: &[Candidate]) -> Result<Found, String> {
             true => c.dir.clone(),
             false => c.dir.join(pack),
         };
-        return Ok(Found { pack_dir, found_by: c.found_by });
+        return Ok(Found {
+            pack_dir,
+            found_by: c.found_by,
+        });
     }
     for c in candidates {
         let dir = c.dir.join(pack);
         if dir.join(MANIFEST).is_file() {
-            return Ok(Found { pack_dir: dir, found_by: c.found_by });
+            return Ok(Found {
+                pack_dir: dir,
+                found_by: c.found_by,
+            });
         }
     }
-    let searched: Vec<String> = candidates.iter().map(|c| format!("{}/{pack}", c.dir.display())).collect();
+    let searched: Vec<String> = candidates
+        .iter()
+        .map(|c| format!("{}/{pack}", c.dir.display()))
+        .collect();
     Err(format!(
         "no `{pack}` data pack found (give one with --data-dir or SOVSTACK_DATA_DIR); looked in {}",
         searched.join(", ")
@@ -176,10 +204,19 @@ mod tests {
     use std::collections::HashMap;
 
     fn env(vars: &[(&str, &str)], exe: Option<&str>) -> (HashMap<String, String>, Option<PathBuf>) {
-        (vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(), exe.map(PathBuf::from))
+        (
+            vars.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            exe.map(PathBuf::from),
+        )
     }
 
-    fn dirs(flag: Option<&str>, vars: &[(&str, &str)], exe: Option<&str>) -> Vec<(String, &'static str)> {
+    fn dirs(
+        flag: Option<&str>,
+        vars: &[(&str, &str)],
+        exe: Option<&str>,
+    ) -> Vec<(String, &'static str)> {
         let (vars, exe) = env(vars, exe);
         let get = move |k: &str| vars.get(k).cloned();
         let e = Env { var: &get, exe };
@@ -192,7 +229,11 @@ mod tests {
 
     #[test]
     fn the_order_follows_the_xdg_defaults() {
-        let got = dirs(None, &[("HOME", "/home/u")], Some("/opt/sovstack/bin/sovstack"));
+        let got = dirs(
+            None,
+            &[("HOME", "/home/u")],
+            Some("/opt/sovstack/bin/sovstack"),
+        );
         assert_eq!(
             got,
             [
@@ -210,7 +251,12 @@ mod tests {
     fn given_directories_come_first_and_relative_xdg_paths_are_ignored() {
         let got = dirs(
             Some("/flag"),
-            &[("SOVSTACK_DATA_DIR", "/env"), ("XDG_DATA_HOME", "rel"), ("HOME", "/h"), ("XDG_DATA_DIRS", "/a:rel:/b")],
+            &[
+                ("SOVSTACK_DATA_DIR", "/env"),
+                ("XDG_DATA_HOME", "rel"),
+                ("HOME", "/h"),
+                ("XDG_DATA_DIRS", "/a:rel:/b"),
+            ],
             None,
         );
         assert_eq!(
@@ -241,16 +287,30 @@ mod tests {
 
     #[test]
     fn the_help_and_the_readme_give_the_order_the_code_follows() {
-        let (vars, exe) = env(&[("SOVSTACK_DATA_DIR", "/e"), ("XDG_DATA_HOME", "/h"), ("XDG_DATA_DIRS", "/d")], Some("/x/bin/s"));
+        let (vars, exe) = env(
+            &[
+                ("SOVSTACK_DATA_DIR", "/e"),
+                ("XDG_DATA_HOME", "/h"),
+                ("XDG_DATA_DIRS", "/d"),
+            ],
+            Some("/x/bin/s"),
+        );
         let get = move |k: &str| vars.get(k).cloned();
-        let mut steps: Vec<&str> = candidates(Some(Path::new("/f")), Some(Path::new("/c")), &Env { var: &get, exe })
-            .into_iter()
-            .map(|c| c.found_by)
-            .collect();
+        let mut steps: Vec<&str> = candidates(
+            Some(Path::new("/f")),
+            Some(Path::new("/c")),
+            &Env { var: &get, exe },
+        )
+        .into_iter()
+        .map(|c| c.found_by)
+        .collect();
         steps.dedup();
         assert_eq!(steps, STEPS.map(|(step, _)| step));
-        let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
-        let start = readme.find("### Where the data is found").expect("the README's lookup section");
+        let readme =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        let start = readme
+            .find("### Where the data is found")
+            .expect("the README's lookup section");
         let section = &readme[start..];
         let section = &section[..section[4..].find("\n#").map_or(section.len(), |e| e + 4)];
         // The README's list has `/usr/share/sovstack` on a line of its own.
@@ -258,22 +318,40 @@ mod tests {
         for (name, text) in [("--help", LOOKUP_HELP.to_string()), ("README", section)] {
             let at: Vec<usize> = STEPS
                 .iter()
-                .map(|(_, words)| text.find(words).unwrap_or_else(|| panic!("{name} does not name `{words}`")))
+                .map(|(_, words)| {
+                    text.find(words)
+                        .unwrap_or_else(|| panic!("{name} does not name `{words}`"))
+                })
                 .collect();
-            assert!(at.windows(2).all(|w| w[0] < w[1]), "{name} gives another order: {at:?}\n{text}");
+            assert!(
+                at.windows(2).all(|w| w[0] < w[1]),
+                "{name} gives another order: {at:?}\n{text}"
+            );
         }
     }
 
     #[test]
     fn a_given_directory_is_used_even_without_the_pack_and_may_be_the_pack_itself() {
         let checkout = Path::new(CHECKOUT_DATA_DIR);
-        let c = |dir: &Path, given| Candidate { dir: dir.to_path_buf(), found_by: "x", given };
-        let f = find("network", &[c(Path::new("/nonexistent"), true), c(checkout, false)]).unwrap();
+        let c = |dir: &Path, given| Candidate {
+            dir: dir.to_path_buf(),
+            found_by: "x",
+            given,
+        };
+        let f = find(
+            "network",
+            &[c(Path::new("/nonexistent"), true), c(checkout, false)],
+        )
+        .unwrap();
         assert_eq!(f.pack_dir, Path::new("/nonexistent/network"));
         let f = find("network", &[c(&checkout.join("network"), true)]).unwrap();
         assert_eq!(f.pack_dir, checkout.join("network"));
         // Searched places without the pack are passed over.
-        let f = find("network", &[c(Path::new("/nonexistent"), false), c(checkout, false)]).unwrap();
+        let f = find(
+            "network",
+            &[c(Path::new("/nonexistent"), false), c(checkout, false)],
+        )
+        .unwrap();
         assert_eq!(f.pack_dir, checkout.join("network"));
         let err = find("network", &[c(Path::new("/nonexistent"), false)]).unwrap_err();
         assert!(err.contains("looked in /nonexistent/network"), "{err}");
@@ -281,12 +359,22 @@ mod tests {
 
     #[test]
     fn the_version_is_the_newest_dataset_date_and_the_hash_is_the_manifests() {
-        let found = Found { pack_dir: Path::new(CHECKOUT_DATA_DIR).join("network"), found_by: "checkout" };
+        let found = Found {
+            pack_dir: Path::new(CHECKOUT_DATA_DIR).join("network"),
+            found_by: "checkout",
+        };
         let r = describe("network", &found).unwrap();
         let manifest = std::fs::read_to_string(found.pack_dir.join(MANIFEST)).unwrap();
         // Every date of the manifest is at most the version, and one equals it.
-        let dates: Vec<&str> = manifest.lines().skip(1).map(|l| l.split(',').nth(5).unwrap()).collect();
-        assert!(dates.iter().all(|d| *d <= r.version.as_str()) && dates.contains(&r.version.as_str()), "{r:?}");
+        let dates: Vec<&str> = manifest
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').nth(5).unwrap())
+            .collect();
+        assert!(
+            dates.iter().all(|d| *d <= r.version.as_str()) && dates.contains(&r.version.as_str()),
+            "{r:?}"
+        );
         use sha2::{Digest, Sha256};
         assert_eq!(r.sha256, hex::encode(Sha256::digest(manifest.as_bytes())));
     }

@@ -7,8 +7,8 @@ mod common;
 mod config;
 mod data_packs;
 mod exit;
-mod version;
 mod output;
+mod version;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -70,7 +70,9 @@ fn main() -> ExitCode {
             // clap prints help and version itself; those are successes, the rest usage errors.
             let _ = e.print();
             return match e.kind() {
-                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => ExitCode::from(exit::SUCCESS),
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::from(exit::SUCCESS)
+                }
                 _ => ExitCode::from(exit::USAGE_OR_INPUT),
             };
         }

@@ -63,7 +63,11 @@ fn descriptor_path(p: &Path) -> Option<i32> {
         .strip_prefix("/dev/fd/")
         .or_else(|| s.strip_prefix("/proc/self/fd/"))
         .or_else(|| s.strip_prefix("/proc/thread-self/fd/"))
-        .or_else(|| s.strip_prefix("/proc/").and_then(|r| r.strip_prefix(pid.as_str())).and_then(|r| r.strip_prefix("/fd/")))?;
+        .or_else(|| {
+            s.strip_prefix("/proc/")
+                .and_then(|r| r.strip_prefix(pid.as_str()))
+                .and_then(|r| r.strip_prefix("/fd/"))
+        })?;
     if rest.is_empty() || !rest.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -80,8 +84,13 @@ fn resolve(path: &Path) -> Result<Target> {
         }
         match std::fs::symlink_metadata(&current) {
             Ok(m) if m.file_type().is_symlink() => {
-                let link = std::fs::read_link(&current).with_context(|| format!("cannot read the link {}", current.display()))?;
-                current = if link.is_absolute() { link } else { parent_dir(&current).join(link) };
+                let link = std::fs::read_link(&current)
+                    .with_context(|| format!("cannot read the link {}", current.display()))?;
+                current = if link.is_absolute() {
+                    link
+                } else {
+                    parent_dir(&current).join(link)
+                };
                 current = normalize(&current);
             }
             _ => return Ok(Target::Path(current)),
@@ -101,7 +110,9 @@ fn parent_dir(p: &Path) -> PathBuf {
 /// Removes `.` components (a link target `./x` would otherwise never match a descriptor path).
 /// `..` is left as it is: it means the parent of what the kernel finds, which is not lexical.
 fn normalize(p: &Path) -> PathBuf {
-    p.components().filter(|c| !matches!(c, Component::CurDir)).collect()
+    p.components()
+        .filter(|c| !matches!(c, Component::CurDir))
+        .collect()
 }
 
 fn write_path(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -109,13 +120,19 @@ fn write_path(path: &Path, bytes: &[u8]) -> Result<()> {
         Target::Descriptor(fd) => return write_descriptor(path, fd, bytes),
         Target::Path(p) => p,
     };
-    let shown = if target == path { path.display().to_string() } else { format!("{} (through the link {})", target.display(), path.display()) };
+    let shown = if target == path {
+        path.display().to_string()
+    } else {
+        format!("{} (through the link {})", target.display(), path.display())
+    };
     let meta = match std::fs::metadata(&target) {
         Ok(m) => Some(m),
         Err(e) if e.kind() == io::ErrorKind::NotFound => None,
         Err(e) => return Err(plain_io(e)).with_context(|| format!("cannot write {shown}")),
     };
-    let Some(meta) = meta else { return replace_atomically(&target, None, bytes, &shown) };
+    let Some(meta) = meta else {
+        return replace_atomically(&target, None, bytes, &shown);
+    };
     let kind = meta.file_type();
     if kind.is_file() {
         replace_atomically(&target, Some(&meta), bytes, &shown)
@@ -126,13 +143,17 @@ fn write_path(path: &Path, bytes: &[u8]) -> Result<()> {
             .open(&target)
             .map_err(plain_io)
             .with_context(|| format!("cannot open {shown}"))?;
-        f.write_all(bytes).map_err(plain_io).with_context(|| format!("cannot write {shown}"))?;
+        f.write_all(bytes)
+            .map_err(plain_io)
+            .with_context(|| format!("cannot write {shown}"))?;
         Ok(())
     } else if kind.is_socket() {
         let mut s = std::os::unix::net::UnixStream::connect(&target)
             .map_err(plain_io)
             .with_context(|| format!("cannot connect to the socket {shown}"))?;
-        s.write_all(bytes).map_err(plain_io).with_context(|| format!("cannot write to the socket {shown}"))?;
+        s.write_all(bytes)
+            .map_err(plain_io)
+            .with_context(|| format!("cannot write to the socket {shown}"))?;
         s.shutdown(std::net::Shutdown::Write).ok();
         Ok(())
     } else if kind.is_dir() {
@@ -153,31 +174,54 @@ fn write_descriptor(path: &Path, fd: i32, bytes: &[u8]) -> Result<()> {
     }
     // The descriptor must exist before it is borrowed: /proc/self/fd lists this process's.
     if std::fs::symlink_metadata(format!("/proc/self/fd/{fd}")).is_err() {
-        bail!("cannot write {}: descriptor {fd} is not open in this process", path.display());
+        bail!(
+            "cannot write {}: descriptor {fd} is not open in this process",
+            path.display()
+        );
     }
     // SAFETY: descriptor `fd` is open (checked just above, and nothing in this single-threaded
     // step closes it); it is only borrowed to be duplicated, and the duplicate is owned.
     let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
-    let owned = borrowed.try_clone_to_owned().map_err(plain_io).with_context(|| format!("cannot write {}", path.display()))?;
+    let owned = borrowed
+        .try_clone_to_owned()
+        .map_err(plain_io)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     let mut f = File::from(owned);
-    f.write_all(bytes).map_err(plain_io).with_context(|| format!("cannot write {}", path.display()))?;
+    f.write_all(bytes)
+        .map_err(plain_io)
+        .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(())
 }
 
 /// Replaces (or creates) the regular file `target` atomically in its own directory, keeping the
 /// old file's mode and owner. When the directory cannot take a temporary file but the old file is
 /// writable, writes it in place and says so.
-fn replace_atomically(target: &Path, old: Option<&std::fs::Metadata>, bytes: &[u8], shown: &str) -> Result<()> {
+fn replace_atomically(
+    target: &Path,
+    old: Option<&std::fs::Metadata>,
+    bytes: &[u8],
+    shown: &str,
+) -> Result<()> {
     let dir = parent_dir(target);
     // A new file: 0666 before the umask, as any file the user creates (tempfile's own 0600 would
     // leave a report unreadable to the colleagues it is written for). An old one keeps its mode.
     let mode = old.map_or(0o666, |m| m.permissions().mode() & 0o7777);
-    let tmp = tempfile::Builder::new().prefix(".sovstack-").permissions(std::fs::Permissions::from_mode(mode)).tempfile_in(&dir);
+    let tmp = tempfile::Builder::new()
+        .prefix(".sovstack-")
+        .permissions(std::fs::Permissions::from_mode(mode))
+        .tempfile_in(&dir);
     let mut tmp = match tmp {
         Ok(t) => t,
-        Err(e) if old.is_some() && is_permission(&e) => return write_in_place(target, &dir, bytes, shown, e),
+        Err(e) if old.is_some() && is_permission(&e) => {
+            return write_in_place(target, &dir, bytes, shown, e)
+        }
         Err(e) => {
-            return Err(plain_io(e)).with_context(|| format!("cannot write {shown}: cannot create a file in {}", dir.display()))
+            return Err(plain_io(e)).with_context(|| {
+                format!(
+                    "cannot write {shown}: cannot create a file in {}",
+                    dir.display()
+                )
+            })
         }
     };
     if let Some(m) = old {
@@ -188,11 +232,20 @@ fn replace_atomically(target: &Path, old: Option<&std::fs::Metadata>, bytes: &[u
         }
         // The umask applied at creation and chown clears set-id bits: the old mode is what the
         // user chose, so it is set last.
-        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(mode)).ok();
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .ok();
     }
-    tmp.write_all(bytes).map_err(plain_io).with_context(|| format!("cannot write {shown}"))?;
-    tmp.as_file().sync_all().map_err(plain_io).with_context(|| format!("cannot write {shown}"))?;
-    tmp.persist(target).map_err(|e| plain_io(e.error)).with_context(|| format!("cannot replace {shown}"))?;
+    tmp.write_all(bytes)
+        .map_err(plain_io)
+        .with_context(|| format!("cannot write {shown}"))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(plain_io)
+        .with_context(|| format!("cannot write {shown}"))?;
+    tmp.persist(target)
+        .map_err(|e| plain_io(e.error))
+        .with_context(|| format!("cannot replace {shown}"))?;
     // The rename is durable once the directory is synced; a failure here loses nothing written.
     if let Ok(d) = File::open(&dir) {
         d.sync_all().ok();
@@ -205,20 +258,34 @@ fn is_permission(e: &io::Error) -> bool {
 }
 
 /// The fallback for a writable file in a directory that is not: truncate and write in place.
-fn write_in_place(target: &Path, dir: &Path, bytes: &[u8], shown: &str, dir_error: io::Error) -> Result<()> {
+fn write_in_place(
+    target: &Path,
+    dir: &Path,
+    bytes: &[u8],
+    shown: &str,
+    dir_error: io::Error,
+) -> Result<()> {
     let mut f = match OpenOptions::new().write(true).truncate(true).open(target) {
         Ok(f) => f,
         Err(_) => {
-            return Err(plain_io(dir_error))
-                .with_context(|| format!("cannot write {shown}: neither the file nor its directory {} is writable", dir.display()))
+            return Err(plain_io(dir_error)).with_context(|| {
+                format!(
+                    "cannot write {shown}: neither the file nor its directory {} is writable",
+                    dir.display()
+                )
+            })
         }
     };
     eprintln!(
         "sovstack: notice: {shown} was written in place, not atomically: its directory {} is not writable, so no temporary file could be renamed over it",
         dir.display()
     );
-    f.write_all(bytes).map_err(plain_io).with_context(|| format!("cannot write {shown}"))?;
-    f.sync_all().map_err(plain_io).with_context(|| format!("cannot write {shown}"))?;
+    f.write_all(bytes)
+        .map_err(plain_io)
+        .with_context(|| format!("cannot write {shown}"))?;
+    f.sync_all()
+        .map_err(plain_io)
+        .with_context(|| format!("cannot write {shown}"))?;
     Ok(())
 }
 
@@ -236,10 +303,15 @@ fn plain_io(e: io::Error) -> anyhow::Error {
 /// Refuses an output path that is one of the inputs: nothing the user gave is modified.
 pub fn refuse_overwriting_input(output: Option<&Path>, inputs: &[&Path]) -> Result<()> {
     let Some(out) = output else { return Ok(()) };
-    let Ok(out) = out.canonicalize() else { return Ok(()) };
+    let Ok(out) = out.canonicalize() else {
+        return Ok(());
+    };
     for input in inputs {
         if input.canonicalize().is_ok_and(|i| i == out) {
-            bail!("-o {} would overwrite an input; choose another output file", out.display());
+            bail!(
+                "-o {} would overwrite an input; choose another output file",
+                out.display()
+            );
         }
     }
     Ok(())
@@ -247,12 +319,17 @@ pub fn refuse_overwriting_input(output: Option<&Path>, inputs: &[&Path]) -> Resu
 
 /// Whether the error is a closed stdout (`sovstack audit | head`), which is not a failure.
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| c.downcast_ref::<io::Error>().is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe))
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// Colours only on a terminal, and never when `NO_COLOR` is set (https://no-color.org).
 pub fn color_wanted(to_file: bool) -> bool {
-    !to_file && io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    !to_file
+        && io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
 /// How tables are drawn. The terminal is consulted only when stdout is one and no file is
@@ -260,11 +337,19 @@ pub fn color_wanted(to_file: bool) -> bool {
 /// say otherwise, so the same inputs give the same bytes.
 pub fn table_options(to_file: bool, width: Option<u16>, wide: bool, ascii: bool) -> TableOptions {
     let terminal = !to_file && io::stdout().is_terminal();
-    let width = width.unwrap_or_else(|| match terminal.then(terminal_size::terminal_size).flatten() {
-        Some((terminal_size::Width(w), _)) if w > 0 => w,
-        _ => DEFAULT_WIDTH,
-    });
-    TableOptions { color: color_wanted(to_file), width, ascii: ascii || (terminal && !utf8_locale()), wide }
+    let width =
+        width.unwrap_or_else(
+            || match terminal.then(terminal_size::terminal_size).flatten() {
+                Some((terminal_size::Width(w), _)) if w > 0 => w,
+                _ => DEFAULT_WIDTH,
+            },
+        );
+    TableOptions {
+        color: color_wanted(to_file),
+        width,
+        ascii: ascii || (terminal && !utf8_locale()),
+        wide,
+    }
 }
 
 /// Whether the locale's character set is UTF-8: the first of `LC_ALL`, `LC_CTYPE`, `LANG` that
@@ -296,7 +381,8 @@ pub struct ScanProgress {
 impl ScanProgress {
     /// A hidden bar until the first update, so layers without a long step print nothing.
     pub fn start() -> ScanProgress {
-        let bar = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
         let style = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
         bar.set_style(style);
@@ -313,9 +399,11 @@ impl ScanProgress {
             sovstack_scan::Progress::Resolve { done, total } => {
                 if done == 0 {
                     // Answers may be seconds apart (a slow or dead resolver): keep the clock moving.
-                    self.bar.enable_steady_tick(std::time::Duration::from_millis(250));
+                    self.bar
+                        .enable_steady_tick(std::time::Duration::from_millis(250));
                 }
-                self.bar.set_message(format!("resolving {done}/{total} endpoints"));
+                self.bar
+                    .set_message(format!("resolving {done}/{total} endpoints"));
             }
         }
         self.bar.tick();

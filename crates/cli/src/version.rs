@@ -22,9 +22,22 @@ pub fn long(config: Option<&Path>) -> Result<String> {
     let mut s = short();
     let short_hash = |h: &str| h.chars().take(12).collect::<String>();
     let kb_ref = kb.data_ref();
-    writeln!(s, "knowledge base: {} {} (sha256 {})", kb_ref.name, kb_ref.version, short_hash(&kb_ref.sha256))?;
+    writeln!(
+        s,
+        "knowledge base: {} {} (sha256 {})",
+        kb_ref.name,
+        kb_ref.version,
+        short_hash(&kb_ref.sha256)
+    )?;
     for r in load_rulesets(&[], &kb)? {
-        writeln!(s, "ruleset: {} {} (sha256 {}, {})", r.name, r.version, short_hash(&r.sha256), r.origin)?;
+        writeln!(
+            s,
+            "ruleset: {} {} (sha256 {}, {})",
+            r.name,
+            r.version,
+            short_hash(&r.sha256),
+            r.origin
+        )?;
     }
     let host = new_host()?;
     let (plugins, diags) = load_plugins(&host, None, &[])?;
@@ -42,9 +55,14 @@ pub fn long(config: Option<&Path>) -> Result<String> {
     for d in diags {
         writeln!(s, "plugin: failed: {}", d.message)?;
     }
-    let candidates = data_packs::candidates(None, config.data_dir.as_deref(), &data_packs::Env::process());
+    let candidates = data_packs::candidates(
+        None,
+        config.data_dir.as_deref(),
+        &data_packs::Env::process(),
+    );
     for pack in data_packs::PACKS {
-        let line = data_packs::find(pack, &candidates).and_then(|found| data_packs::describe(pack, &found));
+        let line = data_packs::find(pack, &candidates)
+            .and_then(|found| data_packs::describe(pack, &found));
         match line {
             Ok(p) => writeln!(
                 s,

@@ -4,14 +4,22 @@
 //! knowledge base (whose version the report records).
 
 use sovstack_abi::{Actor as AbiActor, AttributedItem, Criticality, Governance as AbiGovernance};
-use sovstack_inventory::{Actor, Confidence, EndpointKind, Governance, Inventory, ItemRef, Layer, NetworkEndpoint, ToolchainUse};
+use sovstack_inventory::{
+    Actor, Confidence, EndpointKind, Governance, Inventory, ItemRef, Layer, NetworkEndpoint,
+    ToolchainUse,
+};
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};
 use std::collections::BTreeMap;
 
 /// The layer's items, attributed, in inventory order.
 pub fn attributed_items(kb: &Kb, inventory: &Inventory, layer: Layer) -> Vec<AttributedItem> {
-    inventory.layers.items(layer).into_iter().map(|item| attribute_item(kb, item)).collect()
+    inventory
+        .layers
+        .items(layer)
+        .into_iter()
+        .map(|item| attribute_item(kb, item))
+        .collect()
 }
 
 /// One item, attributed. A network endpoint carries its criticality, which weighs it
@@ -27,7 +35,9 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
         id: item.id().to_string(),
         label: item.label(),
         actors: item.actors().iter().map(|a| actor(kb, a)).collect(),
-        weight: item.weight().or_else(|| criticality.map(Criticality::weight)),
+        weight: item
+            .weight()
+            .or_else(|| criticality.map(Criticality::weight)),
         not_assessed: endpoint.and_then(not_assessed),
         criticality,
     }
@@ -72,17 +82,36 @@ fn not_assessed(ep: &NetworkEndpoint) -> Option<String> {
     }
     if reasons.is_empty() {
         let answers = |rt: &str| -> Vec<&str> {
-            ep.lookups.iter().filter(|l| l.record_type == rt).flat_map(|l| &l.answers).map(String::as_str).collect()
+            ep.lookups
+                .iter()
+                .filter(|l| l.record_type == rt)
+                .flat_map(|l| &l.answers)
+                .map(String::as_str)
+                .collect()
         };
         reasons.push(match ep.kind {
-            EndpointKind::NameServers if answers("NS").is_empty() => format!("DNS has no NS record for {name}"),
-            EndpointKind::Mail if answers("MX").is_empty() => format!("DNS has no MX record for {name}"),
-            EndpointKind::Mail if answers("MX").iter().all(|mx| mx.ends_with(" .") || mx.ends_with(' ')) => {
+            EndpointKind::NameServers if answers("NS").is_empty() => {
+                format!("DNS has no NS record for {name}")
+            }
+            EndpointKind::Mail if answers("MX").is_empty() => {
+                format!("DNS has no MX record for {name}")
+            }
+            EndpointKind::Mail
+                if answers("MX")
+                    .iter()
+                    .all(|mx| mx.ends_with(" .") || mx.ends_with(' ')) =>
+            {
                 format!("{name} takes no mail (null MX, RFC 7505)")
             }
-            EndpointKind::Spf if answers("TXT").is_empty() => format!("DNS has no TXT record for {name}"),
-            EndpointKind::NameServers | EndpointKind::Mail => "its servers have no address".to_string(),
-            EndpointKind::Spf => "its SPF record names no sender that could be attributed".to_string(),
+            EndpointKind::Spf if answers("TXT").is_empty() => {
+                format!("DNS has no TXT record for {name}")
+            }
+            EndpointKind::NameServers | EndpointKind::Mail => {
+                "its servers have no address".to_string()
+            }
+            EndpointKind::Spf => {
+                "its SPF record names no sender that could be attributed".to_string()
+            }
             _ => format!("DNS has no address (A or AAAA) for {name}"),
         });
     }
@@ -100,9 +129,23 @@ pub(crate) fn item_report(kb: &Kb, inventory: &Inventory, any: ItemRef<'_>) -> I
             .actors()
             .iter()
             .map(|a| {
-                let AbiActor { role, name, country, blocs, laws, governance, country_name, law_names, registered_country } =
-                    actor(kb, a);
-                let confidence = a.evidence.iter().map(|e| e.confidence).min().unwrap_or(Confidence::Low);
+                let AbiActor {
+                    role,
+                    name,
+                    country,
+                    blocs,
+                    laws,
+                    governance,
+                    country_name,
+                    law_names,
+                    registered_country,
+                } = actor(kb, a);
+                let confidence = a
+                    .evidence
+                    .iter()
+                    .map(|e| e.confidence)
+                    .min()
+                    .unwrap_or(Confidence::Low);
                 let evidence = a.evidence.iter().map(evidence_words).collect();
                 ActorReport {
                     role,
@@ -130,8 +173,11 @@ fn actor(kb: &Kb, a: &Actor) -> AbiActor {
         Some(code) => {
             let country = kb.country(code.as_str());
             let blocs = country.map(|c| c.blocs.clone()).unwrap_or_default();
-            let mut laws: Vec<(String, String)> =
-                kb.laws_reaching(code.as_str()).iter().map(|l| (l.id.clone(), l.short_name.clone())).collect();
+            let mut laws: Vec<(String, String)> = kb
+                .laws_reaching(code.as_str())
+                .iter()
+                .map(|l| (l.id.clone(), l.short_name.clone()))
+                .collect();
             laws.sort();
             (blocs, laws, country.map(|c| c.name.clone()))
         }
@@ -149,7 +195,10 @@ fn actor(kb: &Kb, a: &Actor) -> AbiActor {
         // Only beside an unknown headquarters, never in its place (the inventory says the same).
         registered_country: match a.country {
             Some(_) => None,
-            None => a.registered_country.as_ref().map(|c| c.as_str().to_string()),
+            None => a
+                .registered_country
+                .as_ref()
+                .map(|c| c.as_str().to_string()),
         },
     }
 }
@@ -199,7 +248,14 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
                 f.insert("kernel".into(), k.value.clone());
             }
             if !os.id_like.is_empty() {
-                f.insert("id_like".into(), os.id_like.iter().map(|x| x.value.as_str()).collect::<Vec<_>>().join(" "));
+                f.insert(
+                    "id_like".into(),
+                    os.id_like
+                        .iter()
+                        .map(|x| x.value.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" "),
+                );
             }
         }
         ItemRef::Network(ep) => network_facts(kb, ep, &mut f),
@@ -211,9 +267,20 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
 /// A toolchain in a few words: its name and licence, and its share of the binaries found
 /// ("1840 of 3007 binaries (61.2%)"), with a few of them.
 fn toolchain_facts(inventory: &Inventory, t: &ToolchainUse, f: &mut BTreeMap<String, String>) {
-    let total = inventory.layers.toolchain.as_ref().map_or(0, |l| l.binaries);
-    let share = if total == 0 { 0.0 } else { t.binaries as f64 * 100.0 / total as f64 };
-    f.insert("binaries".into(), format!("{} of {total} ({share:.1}%)", t.binaries));
+    let total = inventory
+        .layers
+        .toolchain
+        .as_ref()
+        .map_or(0, |l| l.binaries);
+    let share = if total == 0 {
+        0.0
+    } else {
+        t.binaries as f64 * 100.0 / total as f64
+    };
+    f.insert(
+        "binaries".into(),
+        format!("{} of {total} ({share:.1}%)", t.binaries),
+    );
     if let Some(name) = &t.name {
         f.insert("toolchain".into(), name.clone());
     }
@@ -233,7 +300,10 @@ fn toolchain_facts(inventory: &Inventory, t: &ToolchainUse, f: &mut BTreeMap<Str
 /// AS20940 Akamai (US), located NL", "jurisdiction: located in the EU (Netherlands), reachable by
 /// US law through Akamai Technologies (network operator)").
 fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>) {
-    f.insert("resolution".into(), format!("{:?}", ep.resolution).to_lowercase());
+    f.insert(
+        "resolution".into(),
+        format!("{:?}", ep.resolution).to_lowercase(),
+    );
     if let Some(c) = ep.criticality {
         f.insert("criticality".into(), format!("{c:?}").to_lowercase());
     }
@@ -256,7 +326,13 @@ fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>
         f.insert("cname_chain".into(), hops_unique.join("; "));
     }
     for (rt, key) in [("MX", "mx"), ("NS", "ns")] {
-        let targets: Vec<&str> = ep.lookups.iter().filter(|l| l.record_type == rt).flat_map(|l| &l.answers).map(String::as_str).collect();
+        let targets: Vec<&str> = ep
+            .lookups
+            .iter()
+            .filter(|l| l.record_type == rt)
+            .flat_map(|l| &l.answers)
+            .map(String::as_str)
+            .collect();
         if !targets.is_empty() {
             f.insert(key.into(), targets.join(", "));
         }
@@ -270,7 +346,11 @@ fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>
                 if let Some(asn) = &a.asn {
                     s.push_str(&format!(" AS{}", asn.value));
                 }
-                let holder = a.parent.as_ref().or(a.operator.as_ref()).or(a.as_name.as_ref());
+                let holder = a
+                    .parent
+                    .as_ref()
+                    .or(a.operator.as_ref())
+                    .or(a.as_name.as_ref());
                 if let Some(h) = holder {
                     s.push_str(&format!(" {}", h.value));
                 }
@@ -281,7 +361,10 @@ fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>
                     (None, None) => {}
                 }
                 if let Some(c) = &a.cloud {
-                    let detail: Vec<&str> = [c.service.as_deref(), c.region.as_deref()].into_iter().flatten().collect();
+                    let detail: Vec<&str> = [c.service.as_deref(), c.region.as_deref()]
+                        .into_iter()
+                        .flatten()
+                        .collect();
                     s.push_str(format!(", {} {}", c.provider.value, detail.join(" ")).trim_end());
                 }
                 if let Some(l) = &a.location {
@@ -306,9 +389,21 @@ fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>
     // The network layer's headline: where the data sits against whose law reaches the
     // organisations that hold it ("located in the EU (Germany), reachable by US law through
     // Amazon.com, Inc. (network operator)"). The EU counts as one jurisdiction for its members.
-    let in_eu = |code: &str| kb.country(code).is_some_and(|c| c.blocs.iter().any(|b| b == "EU"));
-    let country_name = |code: &str| kb.country(code).map_or(code.to_string(), |c| c.name.clone());
-    let jurisdiction = |code: &str| if in_eu(code) { "EU".to_string() } else { code.to_string() };
+    let in_eu = |code: &str| {
+        kb.country(code)
+            .is_some_and(|c| c.blocs.iter().any(|b| b == "EU"))
+    };
+    let country_name = |code: &str| {
+        kb.country(code)
+            .map_or(code.to_string(), |c| c.name.clone())
+    };
+    let jurisdiction = |code: &str| {
+        if in_eu(code) {
+            "EU".to_string()
+        } else {
+            code.to_string()
+        }
+    };
     let mut located: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut reach: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for a in &ep.actors {
@@ -322,7 +417,11 @@ fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>
             }
             continue;
         }
-        let who = format!("{} ({})", a.name.as_deref().unwrap_or("an unidentified organisation"), role_words(a.role.as_str()));
+        let who = format!(
+            "{} ({})",
+            a.name.as_deref().unwrap_or("an unidentified organisation"),
+            role_words(a.role.as_str())
+        );
         let holders = reach.entry(jurisdiction(code)).or_default();
         if !holders.contains(&who) {
             holders.push(who);
@@ -332,12 +431,21 @@ fn network_facts(kb: &Kb, ep: &NetworkEndpoint, f: &mut BTreeMap<String, String>
     if !located.is_empty() {
         let places: Vec<String> = located
             .iter()
-            .map(|(j, names)| if j == "EU" { format!("the EU ({})", names.join(", ")) } else { names.join(", ") })
+            .map(|(j, names)| {
+                if j == "EU" {
+                    format!("the EU ({})", names.join(", "))
+                } else {
+                    names.join(", ")
+                }
+            })
             .collect();
         parts.push(format!("located in {}", places.join(" and ")));
     }
     for (j, holders) in &reach {
-        parts.push(format!("reachable by {j} law through {}", holders.join(", ")));
+        parts.push(format!(
+            "reachable by {j} law through {}",
+            holders.join(", ")
+        ));
     }
     if !parts.is_empty() {
         f.insert("jurisdiction".into(), parts.join(", "));
@@ -371,7 +479,11 @@ mod tests {
     use super::*;
     use sovstack_inventory::{Address, Criticality as C, DnsLookup, Evidence, Method, Resolution};
 
-    fn endpoint(kind: EndpointKind, lookups: Vec<DnsLookup>, addresses: Vec<Address>) -> NetworkEndpoint {
+    fn endpoint(
+        kind: EndpointKind,
+        lookups: Vec<DnsLookup>,
+        addresses: Vec<Address>,
+    ) -> NetworkEndpoint {
         NetworkEndpoint {
             id: "ep0".into(),
             endpoint: "example.org".into(),
@@ -417,7 +529,9 @@ mod tests {
             registered_country: None,
             cloud: None,
             location: None,
-            errors: vec![format!("{ip} is a special-purpose address (RFC 6890): not attributed")],
+            errors: vec![format!(
+                "{ip} is a special-purpose address (RFC 6890): not attributed"
+            )],
         }
     }
 
@@ -425,14 +539,40 @@ mod tests {
     fn why_an_endpoint_without_actors_could_not_be_assessed() {
         use EndpointKind::*;
         let cases = [
-            (endpoint(NameServers, vec![answered("NS", &[])], vec![]), "DNS has no NS record for example.org"),
-            (endpoint(Mail, vec![answered("MX", &[])], vec![]), "DNS has no MX record for example.org"),
-            (endpoint(Mail, vec![answered("MX", &["0 ."])], vec![]), "example.org takes no mail (null MX, RFC 7505)"),
-            (endpoint(Mail, vec![answered("MX", &["10 mx.example.org"])], vec![]), "its servers have no address"),
-            (endpoint(Spf, vec![answered("TXT", &[])], vec![]), "DNS has no TXT record for example.org"),
-            (endpoint(Host, vec![answered("A", &[]), answered("AAAA", &[])], vec![]), "DNS has no address (A or AAAA) for example.org"),
             (
-                endpoint(Host, vec![answered("A", &["192.0.2.1"])], vec![special("192.0.2.1")]),
+                endpoint(NameServers, vec![answered("NS", &[])], vec![]),
+                "DNS has no NS record for example.org",
+            ),
+            (
+                endpoint(Mail, vec![answered("MX", &[])], vec![]),
+                "DNS has no MX record for example.org",
+            ),
+            (
+                endpoint(Mail, vec![answered("MX", &["0 ."])], vec![]),
+                "example.org takes no mail (null MX, RFC 7505)",
+            ),
+            (
+                endpoint(Mail, vec![answered("MX", &["10 mx.example.org"])], vec![]),
+                "its servers have no address",
+            ),
+            (
+                endpoint(Spf, vec![answered("TXT", &[])], vec![]),
+                "DNS has no TXT record for example.org",
+            ),
+            (
+                endpoint(
+                    Host,
+                    vec![answered("A", &[]), answered("AAAA", &[])],
+                    vec![],
+                ),
+                "DNS has no address (A or AAAA) for example.org",
+            ),
+            (
+                endpoint(
+                    Host,
+                    vec![answered("A", &["192.0.2.1"])],
+                    vec![special("192.0.2.1")],
+                ),
                 "192.0.2.1 is a special-purpose address (RFC 6890): not attributed",
             ),
         ];
@@ -442,7 +582,10 @@ mod tests {
         // Errors of the same kind give one reason; each kind is named once.
         let mut failed = endpoint(Host, vec![], vec![]);
         for (kind, message) in [("timeout", "a"), ("timeout", "b"), ("serv_fail", "c")] {
-            failed.errors.push(sovstack_inventory::EndpointError { kind: kind.into(), message: message.into() });
+            failed.errors.push(sovstack_inventory::EndpointError {
+                kind: kind.into(),
+                message: message.into(),
+            });
         }
         assert_eq!(
             not_assessed(&failed).as_deref(),
@@ -450,21 +593,33 @@ mod tests {
         );
         // An endpoint with any actor, known or not, is assessed.
         let mut judged = endpoint(Host, vec![], vec![]);
-        judged.actors.push(Actor::unknown(sovstack_inventory::Role::Location, Vec::new()));
+        judged.actors.push(Actor::unknown(
+            sovstack_inventory::Role::Location,
+            Vec::new(),
+        ));
         assert_eq!(not_assessed(&judged), None);
     }
 
     #[test]
     fn criticality_is_carried_and_weighs_the_endpoint() {
         let kb = Kb::builtin().unwrap();
-        let weights: Vec<(Option<Criticality>, Option<f64>)> = [None, Some(C::Low), Some(C::Medium), Some(C::High), Some(C::Critical)]
-            .into_iter()
-            .map(|c| {
-                let ep = NetworkEndpoint { criticality: c, ..endpoint(EndpointKind::Host, vec![], vec![]) };
-                let a = attribute_item(&kb, ItemRef::Network(&ep));
-                (a.criticality, a.weight)
-            })
-            .collect();
+        let weights: Vec<(Option<Criticality>, Option<f64>)> = [
+            None,
+            Some(C::Low),
+            Some(C::Medium),
+            Some(C::High),
+            Some(C::Critical),
+        ]
+        .into_iter()
+        .map(|c| {
+            let ep = NetworkEndpoint {
+                criticality: c,
+                ..endpoint(EndpointKind::Host, vec![], vec![])
+            };
+            let a = attribute_item(&kb, ItemRef::Network(&ep));
+            (a.criticality, a.weight)
+        })
+        .collect();
         assert_eq!(
             weights,
             [

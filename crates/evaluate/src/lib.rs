@@ -26,7 +26,9 @@ pub use attribute::{attribute_item, attributed_items};
 
 use sovstack_abi::{EvaluateRequest, ABI_VERSION};
 use sovstack_host::{Host, Plugin};
-use sovstack_inventory::{DataRef, Diagnostic, DiagnosticSeverity, EndpointKind, Generator, Inventory, Layer};
+use sovstack_inventory::{
+    DataRef, Diagnostic, DiagnosticSeverity, EndpointKind, Generator, Inventory, Layer,
+};
 use sovstack_kb::Kb;
 use sovstack_report::{
     InputRef, Inputs, ItemFinding, LayerReport, LayerResult, PluginRef, Report, RulesetResult,
@@ -51,12 +53,19 @@ pub struct Evaluator<'a> {
 impl Evaluator<'_> {
     /// Evaluates an inventory. `diagnostics` are problems met before (plugins that failed to
     /// load); they are reported after the inventory's own.
-    pub fn evaluate(&self, inventory: &Inventory, diagnostics: Vec<Diagnostic>, generated_at: Option<String>) -> Report {
+    pub fn evaluate(
+        &self,
+        inventory: &Inventory,
+        diagnostics: Vec<Diagnostic>,
+        generated_at: Option<String>,
+    ) -> Report {
         let mut diags: Vec<Diagnostic> = inventory.diagnostics.clone();
         diags.extend(diagnostics);
         let layers = inventory.layers.present();
-        let items: BTreeMap<Layer, _> =
-            layers.iter().map(|&l| (l, attributed_items(self.kb, inventory, l))).collect();
+        let items: BTreeMap<Layer, _> = layers
+            .iter()
+            .map(|&l| (l, attributed_items(self.kb, inventory, l)))
+            .collect();
 
         let mut results = Vec::new();
         for ruleset in self.rulesets {
@@ -66,12 +75,33 @@ impl Evaluator<'_> {
                 if view.rules.is_empty() {
                     continue;
                 }
-                let Some(plugin) = self.plugins.iter().rev().find(|p| p.info.layers.iter().any(|l| l == layer.id())) else {
-                    diags.push(diag(DiagnosticSeverity::Warning, codes::NO_PLUGIN, format!("no plugin reads layer `{layer}`: ruleset {} could not judge it", ruleset.name)));
+                let Some(plugin) = self
+                    .plugins
+                    .iter()
+                    .rev()
+                    .find(|p| p.info.layers.iter().any(|l| l == layer.id()))
+                else {
+                    diags.push(diag(
+                        DiagnosticSeverity::Warning,
+                        codes::NO_PLUGIN,
+                        format!(
+                            "no plugin reads layer `{layer}`: ruleset {} could not judge it",
+                            ruleset.name
+                        ),
+                    ));
                     continue;
                 };
-                let request = EvaluateRequest { abi_version: ABI_VERSION, layer: layer.to_string(), ruleset: view, items: items[&layer].clone() };
-                let mut result = LayerResult { plugin: plugin.info.name.clone(), score: None, findings: Vec::new() };
+                let request = EvaluateRequest {
+                    abi_version: ABI_VERSION,
+                    layer: layer.to_string(),
+                    ruleset: view,
+                    items: items[&layer].clone(),
+                };
+                let mut result = LayerResult {
+                    plugin: plugin.info.name.clone(),
+                    score: None,
+                    findings: Vec::new(),
+                };
                 match self.host.evaluate(plugin, &request) {
                     Ok(response) => match response.error {
                         Some(error) => diags.push(diag(DiagnosticSeverity::Error, codes::REFUSED_REQUEST, format!("plugin {} ({}) could not evaluate layer `{layer}` with ruleset {}: {error}", plugin.info.name, plugin.origin, ruleset.name))),
@@ -84,7 +114,10 @@ impl Evaluator<'_> {
                 }
                 layer_results.insert(layer.to_string(), result);
             }
-            let scores = layer_results.iter().filter_map(|(l, r)| r.score.clone().map(|s| (l.clone(), s))).collect();
+            let scores = layer_results
+                .iter()
+                .filter_map(|(l, r)| r.score.clone().map(|s| (l.clone(), s)))
+                .collect();
             results.push(RulesetResult {
                 name: ruleset.name.clone(),
                 version: ruleset.version.clone(),
@@ -110,7 +143,13 @@ impl Evaluator<'_> {
                             .iter()
                             .flat_map(|r| {
                                 r.layers.get(layer.id()).into_iter().flat_map(move |l| {
-                                    l.findings.iter().filter(|f| f.item.as_deref() == Some(item.id())).map(move |f| ItemFinding { ruleset: r.name.clone(), finding: f.clone() })
+                                    l.findings
+                                        .iter()
+                                        .filter(|f| f.item.as_deref() == Some(item.id()))
+                                        .map(move |f| ItemFinding {
+                                            ruleset: r.name.clone(),
+                                            finding: f.clone(),
+                                        })
                                 })
                             })
                             .collect();
@@ -122,7 +161,10 @@ impl Evaluator<'_> {
 
         Report {
             report_version: REPORT_VERSION.to_string(),
-            generator: Generator { name: "sovstack".into(), version: env!("CARGO_PKG_VERSION").into() },
+            generator: Generator {
+                name: "sovstack".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
             generated_at,
             organisation: None,
             scan: ScanSummary {
@@ -134,7 +176,14 @@ impl Evaluator<'_> {
             inputs: Inputs {
                 scan_knowledge_base: inventory.knowledge_base.clone(),
                 knowledge_base: self.kb.data_ref(),
-                rulesets: self.rulesets.iter().map(|r| InputRef { data: r.data_ref(), origin: r.origin.clone() }).collect(),
+                rulesets: self
+                    .rulesets
+                    .iter()
+                    .map(|r| InputRef {
+                        data: r.data_ref(),
+                        origin: r.origin.clone(),
+                    })
+                    .collect(),
                 plugins: self.plugins.iter().map(plugin_ref).collect(),
                 data_packs: inventory.data_packs.clone(),
             },
@@ -152,7 +201,15 @@ fn audited(inventory: &Inventory) -> Vec<String> {
     let mut out = Vec::new();
     let layers = inventory.layers.present();
     if layers.iter().any(|l| l.reads_root()) {
-        out.push(format!("root {}{}", inventory.root, if inventory.live_host { " (live host)" } else { "" }));
+        out.push(format!(
+            "root {}{}",
+            inventory.root,
+            if inventory.live_host {
+                " (live host)"
+            } else {
+                ""
+            }
+        ));
     }
     if let Some(net) = &inventory.layers.network {
         for ep in &net.endpoints {
@@ -160,7 +217,10 @@ fn audited(inventory: &Inventory) -> Vec<String> {
                 // `--domain D` makes D's mail, name-server and SPF endpoints (named D) and hosts
                 // under D (www.D, ...): the first say which domain it was.
                 match (ep.kind, &ep.name) {
-                    (EndpointKind::Mail | EndpointKind::NameServers | EndpointKind::Spf, Some(d)) => format!("domain {d}"),
+                    (
+                        EndpointKind::Mail | EndpointKind::NameServers | EndpointKind::Spf,
+                        Some(d),
+                    ) => format!("domain {d}"),
                     _ => continue,
                 }
             } else {
@@ -180,7 +240,11 @@ fn audited(inventory: &Inventory) -> Vec<String> {
 /// How a plugin is listed among the report's inputs and by `sovstack plugin list`.
 pub fn plugin_ref(p: &Plugin) -> PluginRef {
     PluginRef {
-        data: DataRef { name: p.info.name.clone(), version: p.info.version.clone(), sha256: p.sha256.clone() },
+        data: DataRef {
+            name: p.info.name.clone(),
+            version: p.info.version.clone(),
+            sha256: p.sha256.clone(),
+        },
         abi_version: p.info.abi_version,
         layers: p.info.layers.clone(),
         origin: p.origin.clone(),
@@ -188,5 +252,10 @@ pub fn plugin_ref(p: &Plugin) -> PluginRef {
 }
 
 fn diag(severity: DiagnosticSeverity, code: &str, message: String) -> Diagnostic {
-    Diagnostic { code: code.to_string(), severity, message, path: None }
+    Diagnostic {
+        code: code.to_string(),
+        severity,
+        message,
+        path: None,
+    }
 }

@@ -249,7 +249,11 @@ fn hex_prefix(bytes: &[u8]) -> String {
     if bytes.is_empty() {
         return "nothing (the file is empty)".to_string();
     }
-    let hex: Vec<String> = bytes.iter().take(WASM_MAGIC.len()).map(|b| format!("{b:02x}")).collect();
+    let hex: Vec<String> = bytes
+        .iter()
+        .take(WASM_MAGIC.len())
+        .map(|b| format!("{b:02x}"))
+        .collect();
     hex.join(" ")
 }
 
@@ -257,7 +261,12 @@ fn hex_prefix(bytes: &[u8]) -> String {
 /// line, so runs of white space that hold a line break become one space (and `[ ` / ` ]` lose it).
 fn one_line(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
-    for (i, line) in message.lines().map(str::trim).filter(|l| !l.is_empty()).enumerate() {
+    for (i, line) in message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
         if i > 0 && !out.ends_with('[') && !line.starts_with(']') {
             out.push(' ');
         }

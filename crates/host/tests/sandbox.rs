@@ -310,7 +310,11 @@ fn a_file_that_is_not_wasm_is_said_so_in_one_line() {
          68 65 6c 6c)"
     );
     let err = host().load("empty.wasm", b"").unwrap_err();
-    assert!(err.to_string().ends_with("this one starts with nothing (the file is empty))"), "{err}");
+    assert!(
+        err.to_string()
+            .ends_with("this one starts with nothing (the file is empty))"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -42,11 +42,12 @@ pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
 };
-pub use layers::toolchain::{
-    BinaryFile, BinaryFormat, ToolchainComponent, ToolchainDetection, ToolchainLayer, ToolchainLicence, ToolchainUse,
-};
 pub use layers::os::OperatingSystem;
 pub use layers::processor::Processor;
+pub use layers::toolchain::{
+    BinaryFile, BinaryFormat, ToolchainComponent, ToolchainDetection, ToolchainLayer,
+    ToolchainLicence, ToolchainUse,
+};
 /// The layers and roles, defined once in the plugin ABI (`sovstack-abi`), which the host and every
 /// plugin compile.
 pub use sovstack_abi::{Layer, Role};
@@ -160,17 +161,36 @@ impl Layers {
 
     /// The layers present, in [`Layer::ALL`] order.
     pub fn present(&self) -> Vec<Layer> {
-        Layer::ALL.iter().copied().filter(|&l| self.has(l)).collect()
+        Layer::ALL
+            .iter()
+            .copied()
+            .filter(|&l| self.has(l))
+            .collect()
     }
 
     /// The items of a layer, each as its own type ([`ItemRef`]) and, through it, as what every
     /// item has ([`Item`]).
     pub fn items(&self, layer: Layer) -> Vec<ItemRef<'_>> {
         match layer {
-            Layer::Processor => self.processor.iter().flatten().map(ItemRef::Processor).collect(),
+            Layer::Processor => self
+                .processor
+                .iter()
+                .flatten()
+                .map(ItemRef::Processor)
+                .collect(),
             Layer::Os => self.os.iter().flatten().map(ItemRef::Os).collect(),
-            Layer::Toolchain => self.toolchain.iter().flat_map(|t| &t.toolchains).map(ItemRef::Toolchain).collect(),
-            Layer::Network => self.network.iter().flat_map(|n| &n.endpoints).map(ItemRef::Network).collect(),
+            Layer::Toolchain => self
+                .toolchain
+                .iter()
+                .flat_map(|t| &t.toolchains)
+                .map(ItemRef::Toolchain)
+                .collect(),
+            Layer::Network => self
+                .network
+                .iter()
+                .flat_map(|n| &n.endpoints)
+                .map(ItemRef::Network)
+                .collect(),
         }
     }
 }
@@ -238,7 +258,10 @@ pub struct Fact<T> {
 impl<T> Fact<T> {
     /// A fact with one piece of evidence.
     pub fn new(value: T, evidence: Evidence) -> Self {
-        Fact { value, evidence: vec![evidence] }
+        Fact {
+            value,
+            evidence: vec![evidence],
+        }
     }
 }
 
@@ -264,7 +287,9 @@ pub struct Evidence {
 }
 
 /// How a fact was derived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// Read verbatim from a field of a file.
@@ -284,7 +309,9 @@ pub enum Method {
 }
 
 /// How sure we are of a fact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
     /// Could be wrong.
@@ -296,7 +323,9 @@ pub enum Confidence {
 }
 
 /// How an organisation is governed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Governance {
     /// An open standard anyone may implement without a licence.
@@ -339,12 +368,21 @@ pub struct Actor {
 impl Actor {
     /// An actor whose identity could not be established, with the evidence of why.
     pub fn unknown(role: Role, evidence: Vec<Evidence>) -> Self {
-        Actor { role, name: None, country: None, registered_country: None, governance: Governance::Unknown, evidence }
+        Actor {
+            role,
+            name: None,
+            country: None,
+            registered_country: None,
+            governance: Governance::Unknown,
+            evidence,
+        }
     }
 }
 
 /// An ISO 3166-1 alpha-2 country code (`DE`, `US`, `CN`).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 #[schemars(with = "CountryCodeSchema")]
 pub struct CountryCode(String);
@@ -405,7 +443,9 @@ pub struct Diagnostic {
 }
 
 /// Severity of a [`Diagnostic`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DiagnosticSeverity {
     /// Something could not be read or understood; the scan went on.
@@ -444,8 +484,10 @@ pub enum Error {
 /// serde's "invalid type: integer `3`, expected a string" as "expected a text value, found the
 /// number 3"; other messages as they are.
 fn plain_json_message(message: &str) -> String {
-    let Some((unexpected, expected)) =
-        message.strip_prefix("invalid type: ").or_else(|| message.strip_prefix("invalid value: ")).and_then(|m| m.split_once(", expected "))
+    let Some((unexpected, expected)) = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+        .and_then(|m| m.split_once(", expected "))
     else {
         return message.to_string();
     };
@@ -456,7 +498,9 @@ fn plain_json_message(message: &str) -> String {
         u => {
             let u = u.replace('`', "");
             match u.split_once(' ') {
-                Some(("integer" | "floating", rest)) => format!("the number {}", rest.trim_start_matches("point ")),
+                Some(("integer" | "floating", rest)) => {
+                    format!("the number {}", rest.trim_start_matches("point "))
+                }
                 Some(("string", rest)) => format!("the string {rest}"),
                 Some(("boolean", rest)) => rest.to_string(),
                 _ => u,
@@ -478,9 +522,11 @@ fn plain_json_message(message: &str) -> String {
 /// `MODEL.REVISION.ADDITION`, each a number without leading zeros.
 fn schema_ver(v: &str) -> Option<[u64; 3]> {
     let mut parts = v.split('.').map(|p| {
-        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()) && (p == "0" || !p.starts_with('0')))
-            .then(|| p.parse::<u64>().ok())
-            .flatten()
+        (!p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && (p == "0" || !p.starts_with('0')))
+        .then(|| p.parse::<u64>().ok())
+        .flatten()
     });
     let out = [parts.next()??, parts.next()??, parts.next()??];
     parts.next().is_none().then_some(out)
@@ -545,7 +591,12 @@ impl Inventory {
         let json_err = |e: serde_json::Error| Error::Json {
             line: e.line(),
             column: e.column(),
-            message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+            message: e
+                .to_string()
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_string(),
         };
         // Look at the version first, so a document from an incompatible future model gets a
         // version message rather than a confusing field error.
@@ -553,9 +604,20 @@ impl Inventory {
         let at_version = |message: String| {
             // The line of `"schema_version"`, for the message (the key is unique in the document's
             // top level, and a nested one would be a later line).
-            let line = text.lines().position(|l| l.contains("\"schema_version\"")).map_or(1, |i| i + 1);
-            let column = text.lines().nth(line - 1).and_then(|l| l.find("\"schema_version\"")).map_or(1, |c| c + 1);
-            Error::Json { line, column, message }
+            let line = text
+                .lines()
+                .position(|l| l.contains("\"schema_version\""))
+                .map_or(1, |i| i + 1);
+            let column = text
+                .lines()
+                .nth(line - 1)
+                .and_then(|l| l.find("\"schema_version\""))
+                .map_or(1, |c| c + 1);
+            Error::Json {
+                line,
+                column,
+                message,
+            }
         };
         let found = match version {
             None => return Err(at_version("there is no `schema_version`: is this an inventory from `sovstack scan`?".into())),
@@ -578,10 +640,25 @@ impl Inventory {
         let mut inventory: Inventory = serde_path_to_error::deserialize(&mut de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            let Error::Json { line, column, message } = json_err(inner) else { unreachable!("json_err makes Json") };
+            let Error::Json {
+                line,
+                column,
+                message,
+            } = json_err(inner)
+            else {
+                unreachable!("json_err makes Json")
+            };
             let message = plain_json_message(&message);
-            let message = if path == "." || path.is_empty() { message } else { format!("field `{path}`: {message}") };
-            Error::Json { line, column, message }
+            let message = if path == "." || path.is_empty() {
+                message
+            } else {
+                format!("field `{path}`: {message}")
+            };
+            Error::Json {
+                line,
+                column,
+                message,
+            }
         })?;
         de.end().map_err(json_err)?;
         if theirs[1] == ours[1] && theirs[2] > ours[2] {

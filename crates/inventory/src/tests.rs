@@ -14,11 +14,18 @@ fn ev(source: &str, field: &str) -> Evidence {
 fn sample() -> Inventory {
     Inventory {
         schema_version: SCHEMA_VERSION.into(),
-        generator: Generator { name: "sovstack".into(), version: "0.1.0".into() },
+        generator: Generator {
+            name: "sovstack".into(),
+            version: "0.1.0".into(),
+        },
         generated_at: None,
         root: "/".into(),
         live_host: false,
-        knowledge_base: DataRef { name: "kb".into(), version: "1".into(), sha256: "00".into() },
+        knowledge_base: DataRef {
+            name: "kb".into(),
+            version: "1".into(),
+            sha256: "00".into(),
+        },
         data_packs: Vec::new(),
         layers: Layers {
             processor: Some(vec![Processor {
@@ -70,7 +77,10 @@ fn another_model_version_is_refused_with_a_version_message() {
     // A newer REVISION of the same model may mean something else by the same fields.
     let json = sample().to_json().replace(SCHEMA_VERSION, "1.3.0");
     let err = Inventory::from_json(&json).unwrap_err().to_string();
-    assert!(err.starts_with("schema_version 1.3.0 is newer than this sovstack reads"), "{err}");
+    assert!(
+        err.starts_with("schema_version 1.3.0 is newer than this sovstack reads"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -78,8 +88,15 @@ fn a_newer_addition_is_read_with_a_warning_and_older_versions_silently() {
     let json = sample().to_json().replace(SCHEMA_VERSION, "1.2.7");
     let inv = Inventory::from_json(&json).unwrap();
     let last = inv.diagnostics.last().expect("a diagnostic");
-    assert_eq!((last.code.as_str(), last.severity), ("inventory/newer-addition", DiagnosticSeverity::Warning));
-    assert!(last.message.contains("1.2.7") && last.message.contains(SCHEMA_VERSION), "{}", last.message);
+    assert_eq!(
+        (last.code.as_str(), last.severity),
+        ("inventory/newer-addition", DiagnosticSeverity::Warning)
+    );
+    assert!(
+        last.message.contains("1.2.7") && last.message.contains(SCHEMA_VERSION),
+        "{}",
+        last.message
+    );
     for older in ["1.0.0", "1.1.0", "1.2.0", SCHEMA_VERSION] {
         let inv = Inventory::from_json(&sample().to_json().replace(SCHEMA_VERSION, older)).unwrap();
         assert_eq!(inv.diagnostics, sample().diagnostics, "{older}");
@@ -98,7 +115,9 @@ fn a_document_that_is_not_an_object_or_lacks_a_good_version_is_named_plainly() {
     ];
     for (text, want_line, want) in table {
         match Inventory::from_json(text).unwrap_err() {
-            Error::Json { line, message, .. } => assert_eq!((line, message.as_str()), (want_line, want), "{text}"),
+            Error::Json { line, message, .. } => {
+                assert_eq!((line, message.as_str()), (want_line, want), "{text}")
+            }
             other => panic!("{text}: {other}"),
         }
     }
@@ -107,30 +126,58 @@ fn a_document_that_is_not_an_object_or_lacks_a_good_version_is_named_plainly() {
 #[test]
 fn the_schema_accepts_exactly_the_versions_this_version_reads() {
     let validator = jsonschema::validator_for(&json_schema()).unwrap();
-    for v in ["1.0.0", "1.1.0", "1.2.0", "1.2.1", "1.2.9", "1.2.10", "1.3.0", "2.0.0", "0.9.0", "1.2", "1.02.0", "1.2.0-rc1", "v1.2.0"] {
+    for v in [
+        "1.0.0",
+        "1.1.0",
+        "1.2.0",
+        "1.2.1",
+        "1.2.9",
+        "1.2.10",
+        "1.3.0",
+        "2.0.0",
+        "0.9.0",
+        "1.2",
+        "1.02.0",
+        "1.2.0-rc1",
+        "v1.2.0",
+    ] {
         let json = sample().to_json().replace(SCHEMA_VERSION, v);
         let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(validator.is_valid(&doc), Inventory::from_json(&json).is_ok(), "{v}");
+        assert_eq!(
+            validator.is_valid(&doc),
+            Inventory::from_json(&json).is_ok(),
+            "{v}"
+        );
     }
 }
 
 #[test]
 fn field_errors_name_the_field_in_plain_words() {
-    let err = Inventory::from_json("{\n  \"schema_version\": \"1.0.0\",\n  \"root\": 3\n}").unwrap_err();
+    let err =
+        Inventory::from_json("{\n  \"schema_version\": \"1.0.0\",\n  \"root\": 3\n}").unwrap_err();
     match err {
         Error::Json { line, message, .. } => {
-            assert_eq!((line, message.as_str()), (3, "field `root`: expected a text value, found the number 3"))
+            assert_eq!(
+                (line, message.as_str()),
+                (3, "field `root`: expected a text value, found the number 3")
+            )
         }
         other => panic!("{other}"),
     }
-    let json = sample().to_json().replacen("\"live_host\": false", "\"live_host\": \"no\"", 1);
+    let json = sample()
+        .to_json()
+        .replacen("\"live_host\": false", "\"live_host\": \"no\"", 1);
     let err = Inventory::from_json(&json).unwrap_err().to_string();
-    assert!(err.ends_with("field `live_host`: expected true or false, found the string \"no\""), "{err}");
+    assert!(
+        err.ends_with("field `live_host`: expected true or false, found the string \"no\""),
+        "{err}"
+    );
 }
 
 #[test]
 fn json_errors_carry_line_and_column() {
-    let err = Inventory::from_json("{\n  \"schema_version\": \"1.0.0\",\n  \"root\": 3\n}").unwrap_err();
+    let err =
+        Inventory::from_json("{\n  \"schema_version\": \"1.0.0\",\n  \"root\": 3\n}").unwrap_err();
     match err {
         Error::Json { line, .. } => assert!(line >= 3, "{line}"),
         other => panic!("{other}"),
@@ -145,15 +192,19 @@ fn sample_validates_against_the_generated_schema() {
     assert!(validator.is_valid(&doc));
     let mut bad = doc.clone();
     bad["layers"]["processor"][0]["actors"][0]["country"] = "usa".into();
-    assert!(!validator.is_valid(&bad), "the schema must reject a non-ISO country");
+    assert!(
+        !validator.is_valid(&bad),
+        "the schema must reject a non-ISO country"
+    );
 }
 
 /// The published schema file must be what the types generate: regenerate it with
 /// `SOVSTACK_BLESS=1 cargo test -p sovstack-inventory` and review the diff.
 #[test]
 fn published_schema_is_current() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("../../schema/inventory-{SCHEMA_VERSION}.schema.json"));
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "../../schema/inventory-{SCHEMA_VERSION}.schema.json"
+    ));
     let generated = serde_json::to_string_pretty(&json_schema()).unwrap() + "\n";
     if std::env::var_os("SOVSTACK_BLESS").is_some() {
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -161,7 +212,10 @@ fn published_schema_is_current() {
     }
     let published = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{}: {e} (run with SOVSTACK_BLESS=1)", path.display()));
-    assert_eq!(published, generated, "schema/ is stale: run with SOVSTACK_BLESS=1");
+    assert_eq!(
+        published, generated,
+        "schema/ is stale: run with SOVSTACK_BLESS=1"
+    );
 }
 
 /// A toolchain section: its items weigh the binaries they built, and an unknown compiler
@@ -227,10 +281,24 @@ fn toolchain_items_weigh_their_binaries() {
     let inv = toolchain_sample();
     let back = Inventory::from_json(&inv.to_json()).unwrap();
     assert_eq!(back, inv);
-    assert_eq!(inv.layers.present(), vec![Layer::Processor, Layer::Toolchain]);
-    let items: Vec<&dyn Item> = inv.layers.items(Layer::Toolchain).into_iter().map(ItemRef::item).collect();
+    assert_eq!(
+        inv.layers.present(),
+        vec![Layer::Processor, Layer::Toolchain]
+    );
+    let items: Vec<&dyn Item> = inv
+        .layers
+        .items(Layer::Toolchain)
+        .into_iter()
+        .map(ItemRef::item)
+        .collect();
     let got: Vec<_> = items.iter().map(|i| (i.label(), i.weight())).collect();
-    assert_eq!(got, vec![("compiler: gcc 12".to_string(), Some(61.0)), ("compiler: unknown".to_string(), Some(39.0))]);
+    assert_eq!(
+        got,
+        vec![
+            ("compiler: gcc 12".to_string(), Some(61.0)),
+            ("compiler: unknown".to_string(), Some(39.0))
+        ]
+    );
     assert!(items[1].actors()[0].name.is_none());
     let schema = json_schema();
     let validator = jsonschema::validator_for(&schema).unwrap();
@@ -238,5 +306,8 @@ fn toolchain_items_weigh_their_binaries() {
     assert!(validator.is_valid(&doc));
     let mut bad = doc.clone();
     bad["layers"]["toolchain"]["toolchains"][0]["component"] = "assembler".into();
-    assert!(!validator.is_valid(&bad), "the schema must reject an unknown component");
+    assert!(
+        !validator.is_valid(&bad),
+        "the schema must reject an unknown component"
+    );
 }

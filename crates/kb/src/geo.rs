@@ -403,7 +403,14 @@ mod tests {
                 .year,
             Some(2018)
         );
-        let short = |id: &str| g.laws().iter().find(|l| l.id == id).unwrap().short_name.clone();
+        let short = |id: &str| {
+            g.laws()
+                .iter()
+                .find(|l| l.id == id)
+                .unwrap()
+                .short_name
+                .clone()
+        };
         assert_eq!(short("us-cloud-act"), "US CLOUD Act");
         assert_eq!(short("us-fisa-702"), "US FISA Section 702");
     }

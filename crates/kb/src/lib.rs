@@ -68,7 +68,14 @@ impl Attribution {
     /// attributed from, e.g. the `vendor_id` read) followed by the knowledge-base rows used.
     pub fn into_actor(self, role: Role, mut evidence: Vec<Evidence>) -> Actor {
         evidence.extend(self.evidence);
-        Actor { role, name: Some(self.name), country: self.country, registered_country: None, governance: self.governance, evidence }
+        Actor {
+            role,
+            name: Some(self.name),
+            country: self.country,
+            registered_country: None,
+            governance: self.governance,
+            evidence,
+        }
     }
 }
 

@@ -23,10 +23,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or_else(|| concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/network").into());
     let data = DataDir::new(root).load()?;
     let kb = sovstack_kb::Kb::builtin()?;
-    let eea: BTreeSet<String> = kb.bloc_members("EEA").into_iter().map(str::to_owned).collect();
+    let eea: BTreeSet<String> = kb
+        .bloc_members("EEA")
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     let known = |asn: u32| {
-        data.operator(asn)
-            .is_some_and(|o| matches!(o.basis, OperatorBasis::Table { .. }) && o.parent_hq_country.is_some())
+        data.operator(asn).is_some_and(|o| {
+            matches!(o.basis, OperatorBasis::Table { .. }) && o.parent_hq_country.is_some()
+        })
     };
 
     let eu = data.ipv4_space_by_as(Some(&eea))?;

@@ -36,7 +36,11 @@ impl Ipv4Space {
 
     /// Addresses held by the ASes `covered` accepts.
     pub fn covered_by(&self, covered: impl Fn(u32) -> bool) -> u64 {
-        self.by_asn.iter().filter(|(a, _)| covered(*a)).map(|(_, n)| n).sum()
+        self.by_asn
+            .iter()
+            .filter(|(a, _)| covered(*a))
+            .map(|(_, n)| n)
+            .sum()
     }
 }
 
@@ -44,22 +48,34 @@ impl NetData {
     /// IPv4 space per AS; with `located_in`, only the addresses the country database locates in
     /// one of those countries (ISO 3166-1 alpha-2). An error when a database is missing or a
     /// record is corrupt.
-    pub fn ipv4_space_by_as(&self, located_in: Option<&BTreeSet<String>>) -> Result<Ipv4Space, Error> {
+    pub fn ipv4_space_by_as(
+        &self,
+        located_in: Option<&BTreeSet<String>>,
+    ) -> Result<Ipv4Space, Error> {
         let manifest = std::path::Path::new(crate::MANIFEST);
-        let missing = |what: &str| Error::value(manifest, format!("{what}-mmdb"), "no such database loaded");
+        let missing =
+            |what: &str| Error::value(manifest, format!("{what}-mmdb"), "no such database loaded");
         // The sweep below needs both lists in address order, without overlaps, as a tree walk
         // gives them; a database that broke this would be miscounted, not just slow.
         let ordered = |ends: &mut dyn Iterator<Item = (u32, u32)>, what: &str| {
             let mut last: Option<u32> = None;
             for (first, end) in ends {
                 if last.is_some_and(|l| first <= l) || end < first {
-                    return Err(Error::value(manifest, format!("{what}-mmdb"), "IPv4 networks out of order"));
+                    return Err(Error::value(
+                        manifest,
+                        format!("{what}-mmdb"),
+                        "IPv4 networks out of order",
+                    ));
                 }
                 last = Some(end);
             }
             Ok(())
         };
-        let asns = self.asn.as_ref().ok_or_else(|| missing("asn"))?.ipv4_ranges()?;
+        let asns = self
+            .asn
+            .as_ref()
+            .ok_or_else(|| missing("asn"))?
+            .ipv4_ranges()?;
         ordered(&mut asns.iter().map(|r| (r.0, r.1)), "asn")?;
         let countries = match located_in {
             Some(set) => {

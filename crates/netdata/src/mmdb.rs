@@ -249,7 +249,9 @@ impl CountryDb {
             }
             .map_err(err)?;
             if let Some(code) = code {
-                if let Some((first, last)) = ipv4_bounds(to_ipnet!(result.network().map_err(err)?)) {
+                if let Some((first, last)) =
+                    ipv4_bounds(to_ipnet!(result.network().map_err(err)?))
+                {
                     out.push((first, last, code.to_owned()));
                 }
             }

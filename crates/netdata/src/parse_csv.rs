@@ -65,7 +65,11 @@ struct LineOf<'a> {
 
 impl<'a> LineOf<'a> {
     fn new(bytes: &'a [u8]) -> Self {
-        LineOf { bytes, offset: 0, line: 1 }
+        LineOf {
+            bytes,
+            offset: 0,
+            line: 1,
+        }
     }
 
     fn at(&mut self, byte: u64) -> u64 {
@@ -76,7 +80,10 @@ impl<'a> LineOf<'a> {
         if byte < self.offset {
             *self = LineOf::new(self.bytes);
         }
-        self.line += self.bytes[self.offset..byte].iter().filter(|&&b| b == b'\n').count() as u64;
+        self.line += self.bytes[self.offset..byte]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
         self.offset = byte;
         self.line
     }

@@ -104,7 +104,11 @@ impl RegistrationTable {
                 }
             };
             if by_asn.contains_key(&row.asn) {
-                return Err(Error::line(path, line, format!("AS{} is listed twice", row.asn)));
+                return Err(Error::line(
+                    path,
+                    line,
+                    format!("AS{} is listed twice", row.asn),
+                ));
             }
             if let Some(r) = registration {
                 by_asn.insert(row.asn, r);
@@ -137,8 +141,13 @@ mod tests {
 
     #[test]
     fn shipped_table_loads() {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/network/asn/asn-org-country.csv");
-        let t = RegistrationTable::parse(Path::new("asn/asn-org-country.csv"), &std::fs::read(p).unwrap()).unwrap();
+        let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../data/network/asn/asn-org-country.csv");
+        let t = RegistrationTable::parse(
+            Path::new("asn/asn-org-country.csv"),
+            &std::fs::read(p).unwrap(),
+        )
+        .unwrap();
         // The example of the file's caveat: Alibaba's space is delegated to SG, not CN.
         let ali = t.get(45102).unwrap();
         assert_eq!((ali.country.as_str(), ali.basis.as_str()), ("SG", "ipv4"));
@@ -162,10 +171,16 @@ mod tests {
             ("0,A,,,,0,0,\n", "t.csv:2: asn 0 is reserved"),
         ];
         for (rows, want) in cases {
-            let err = RegistrationTable::parse(Path::new("t.csv"), format!("{HEADER}{rows}").as_bytes()).unwrap_err();
+            let err =
+                RegistrationTable::parse(Path::new("t.csv"), format!("{HEADER}{rows}").as_bytes())
+                    .unwrap_err();
             assert_eq!(err.to_string(), want, "{rows}");
         }
-        let ok = RegistrationTable::parse(Path::new("t.csv"), format!("{HEADER}7,A,,,,0,0,\n8,B,DE,0.75,ipv6,0,3,FR:0.25\n").as_bytes()).unwrap();
+        let ok = RegistrationTable::parse(
+            Path::new("t.csv"),
+            format!("{HEADER}7,A,,,,0,0,\n8,B,DE,0.75,ipv6,0,3,FR:0.25\n").as_bytes(),
+        )
+        .unwrap();
         assert!(ok.get(7).is_none());
         assert_eq!(ok.get(8).unwrap().line, 3);
     }

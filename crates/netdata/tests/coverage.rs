@@ -15,15 +15,20 @@ fn pack() -> NetData {
 }
 
 fn known(data: &NetData, asn: u32) -> bool {
-    data.operator(asn)
-        .is_some_and(|o| matches!(o.basis, OperatorBasis::Table { .. }) && o.parent_hq_country.is_some())
+    data.operator(asn).is_some_and(|o| {
+        matches!(o.basis, OperatorBasis::Table { .. }) && o.parent_hq_country.is_some()
+    })
 }
 
 #[test]
 fn table_covers_80_percent_of_eu_eea_ipv4_and_the_largest_ases() {
     let data = pack();
     let kb = sovstack_kb::Kb::builtin().unwrap();
-    let eea: BTreeSet<String> = kb.bloc_members("EEA").into_iter().map(str::to_owned).collect();
+    let eea: BTreeSet<String> = kb
+        .bloc_members("EEA")
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
     assert_eq!(eea.len(), 30, "EU 27 + IS, LI, NO");
 
     let eu = data.ipv4_space_by_as(Some(&eea)).unwrap();
@@ -32,17 +37,33 @@ fn table_covers_80_percent_of_eu_eea_ipv4_and_the_largest_ases() {
     assert!(eu.total > 400_000_000, "{}", eu.total);
     let covered = eu.covered_by(|a| known(&data, a));
     let share = covered as f64 / eu.total as f64;
-    assert!(share >= 0.80, "rows with a known headquarters cover {:.2}% of the EU/EEA IPv4 space", 100.0 * share);
+    assert!(
+        share >= 0.80,
+        "rows with a known headquarters cover {:.2}% of the EU/EEA IPv4 space",
+        100.0 * share
+    );
     // The largest ASes that announce 80% between them: the few left out are listed as such in
     // data/network/README.md.
     let cover = eu.smallest_cover(0.8);
-    let missing: Vec<u32> = cover.iter().map(|(a, _)| *a).filter(|a| !known(&data, *a)).collect();
-    assert!(missing.len() * 5 <= cover.len(), "{} of {} have no row: {missing:?}", missing.len(), cover.len());
+    let missing: Vec<u32> = cover
+        .iter()
+        .map(|(a, _)| *a)
+        .filter(|a| !known(&data, *a))
+        .collect();
+    assert!(
+        missing.len() * 5 <= cover.len(),
+        "{} of {} have no row: {missing:?}",
+        missing.len(),
+        cover.len()
+    );
 
     let world = data.ipv4_space_by_as(None).unwrap();
     let top = &world.by_asn[..200];
     let with_rows = top.iter().filter(|(a, _)| known(&data, *a)).count();
-    assert!(with_rows >= 180, "{with_rows} of the 200 largest ASes have a row");
+    assert!(
+        with_rows >= 180,
+        "{with_rows} of the 200 largest ASes have a row"
+    );
     // Renater, the French research network, is among the largest in both.
     assert!(cover.iter().any(|(a, _)| *a == 2200) && top.iter().any(|(a, _)| *a == 2200));
     assert!(known(&data, 2200));
@@ -59,21 +80,31 @@ fn smallest_cover_and_covered_by_add_up() {
     let half = world.smallest_cover(0.5);
     let held: u64 = half.iter().map(|(_, n)| n).sum();
     let without_last = held - half.last().unwrap().1;
-    assert!(held as f64 >= 0.5 * world.total as f64 && (without_last as f64) < 0.5 * world.total as f64);
+    assert!(
+        held as f64 >= 0.5 * world.total as f64 && (without_last as f64) < 0.5 * world.total as f64
+    );
     assert_eq!(world.covered_by(|_| true), world.total);
     // Located space is part of the announced space.
     let de: BTreeSet<String> = ["DE".to_string()].into();
     let located = data.ipv4_space_by_as(Some(&de)).unwrap();
     assert!(located.total < world.total);
-    let dtag = |s: &sovstack_netdata::Ipv4Space| s.by_asn.iter().find(|(a, _)| *a == 3320).unwrap().1;
+    let dtag =
+        |s: &sovstack_netdata::Ipv4Space| s.by_asn.iter().find(|(a, _)| *a == 3320).unwrap().1;
     assert!(dtag(&located) <= dtag(&world) && dtag(&located) > 30_000_000);
 }
 
 #[test]
 fn without_the_databases_there_is_no_figure() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("MANIFEST.csv"), "path,kind,format,provider,basis,date,licence,origin\n").unwrap();
+    std::fs::write(
+        dir.path().join("MANIFEST.csv"),
+        "path,kind,format,provider,basis,date,licence,origin\n",
+    )
+    .unwrap();
     let data = DataDir::new(dir.path()).load().unwrap();
     let err = data.ipv4_space_by_as(None).unwrap_err();
-    assert_eq!(err.to_string(), "MANIFEST.csv: asn-mmdb: no such database loaded");
+    assert_eq!(
+        err.to_string(),
+        "MANIFEST.csv: asn-mmdb: no such database loaded"
+    );
 }

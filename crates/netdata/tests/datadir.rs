@@ -243,7 +243,10 @@ fn the_big_tables_stay_strict_deep_into_the_file() {
     // table's 91,000 rows with a share out of range.
     with_line(root, "asn/major-asns.csv", 500, |l| {
         let mut f: Vec<String> = l.split(',').map(str::to_owned).collect();
-        let hq = f.iter().position(|x| x.len() == 2 && x.chars().all(|c| c.is_ascii_uppercase())).unwrap();
+        let hq = f
+            .iter()
+            .position(|x| x.len() == 2 && x.chars().all(|c| c.is_ascii_uppercase()))
+            .unwrap();
         f[hq] = f[hq].to_lowercase();
         f.join(",")
     });
@@ -259,9 +262,21 @@ fn the_big_tables_stay_strict_deep_into_the_file() {
     let mut errors: Vec<String> = data.errors().iter().map(|e| e.to_string()).collect();
     errors.sort();
     assert_eq!(errors.len(), 2, "{errors:#?}");
-    assert!(errors[0].starts_with("asn/asn-org-country.csv:60000: majority_share 1.5 is not in (0, 1]"), "{}", errors[0]);
-    assert!(errors[1].starts_with("asn/major-asns.csv:500: parent_hq_country "), "{}", errors[1]);
-    assert!(errors[1].ends_with("is not an ISO 3166-1 alpha-2 code"), "{}", errors[1]);
+    assert!(
+        errors[0].starts_with("asn/asn-org-country.csv:60000: majority_share 1.5 is not in (0, 1]"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].starts_with("asn/major-asns.csv:500: parent_hq_country "),
+        "{}",
+        errors[1]
+    );
+    assert!(
+        errors[1].ends_with("is not an ISO 3166-1 alpha-2 code"),
+        "{}",
+        errors[1]
+    );
     // A broken table costs its own facts only: the ASN database still names the AS.
     assert!(data.registration(2200).is_none() && data.operator(2200).is_some());
 }

@@ -300,7 +300,10 @@ async fn a_server_that_never_answers_times_out_every_name_in_parallel() {
     // Names the resolver answers itself, without asking the server (RFC 6761's `invalid` and
     // `localhost`), say nothing about whether the server answers.
     let special = r
-        .resolve_all(&[("missing.invalid".to_string(), RecordType::A), ("db.localhost".to_string(), RecordType::A)])
+        .resolve_all(&[
+            ("missing.invalid".to_string(), RecordType::A),
+            ("db.localhost".to_string(), RecordType::A),
+        ])
         .await;
     for l in &special {
         assert!(!l.responded, "answered here, not by the server: {l:?}");
@@ -354,7 +357,11 @@ async fn an_alias_seen_once_is_not_walked_again_for_another_type() {
     assert_eq!(hops(&alone), expected);
     assert_eq!(hops(&after_a), expected);
     for l in [&alone, &after_a] {
-        assert_eq!((l.error.clone(), l.answers.len(), l.responded), (None, 0, true), "{l:?}");
+        assert_eq!(
+            (l.error.clone(), l.answers.len(), l.responded),
+            (None, 0, true),
+            "{l:?}"
+        );
     }
     assert!(
         after_a_queries < alone_queries,
@@ -363,6 +370,12 @@ async fn an_alias_seen_once_is_not_walked_again_for_another_type() {
 
     // A name never answered before is still walked: a dangling alias is told from NODATA.
     let gone = r.resolve("gone.example.org", RecordType::Aaaa).await;
-    assert_eq!(hops(&gone), [("gone.example.org", "deleted-app.herokuapp.com")]);
-    assert!(matches!(gone.error, Some(LookupError::NxDomain { .. })), "{gone:?}");
+    assert_eq!(
+        hops(&gone),
+        [("gone.example.org", "deleted-app.herokuapp.com")]
+    );
+    assert!(
+        matches!(gone.error, Some(LookupError::NxDomain { .. })),
+        "{gone:?}"
+    );
 }

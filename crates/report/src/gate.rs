@@ -43,7 +43,9 @@ impl Gate {
         for r in &report.rulesets {
             if let Some(min) = self.fail_under {
                 match r.overall.score {
-                    Some(s) if s < min => reasons.push(format!("{}: overall score {s} is under {min}", r.name)),
+                    Some(s) if s < min => {
+                        reasons.push(format!("{}: overall score {s} is under {min}", r.name))
+                    }
                     Some(_) => {}
                     None => reasons.push(format!("{}: no overall score could be computed", r.name)),
                 }
@@ -56,10 +58,19 @@ impl Gate {
                     }
                 }
                 for (severity, n) in counts.into_iter().rev() {
-                    reasons.push(format!("{}: {n} finding(s) of severity {}", r.name, severity.as_str()));
+                    reasons.push(format!(
+                        "{}: {n} finding(s) of severity {}",
+                        r.name,
+                        severity.as_str()
+                    ));
                 }
             }
         }
-        GateOutcome { passed: reasons.is_empty(), fail_under: self.fail_under, fail_on: self.fail_on, reasons }
+        GateOutcome {
+            passed: reasons.is_empty(),
+            fail_under: self.fail_under,
+            fail_on: self.fail_on,
+            reasons,
+        }
     }
 }

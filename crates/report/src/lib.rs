@@ -222,9 +222,11 @@ pub struct LayerResult {
 impl Report {
     /// Every finding of every ruleset, with its ruleset name.
     pub fn findings(&self) -> impl Iterator<Item = (&str, &Finding)> {
-        self.rulesets
-            .iter()
-            .flat_map(|r| r.layers.values().flat_map(move |l| l.findings.iter().map(move |f| (r.name.as_str(), f))))
+        self.rulesets.iter().flat_map(|r| {
+            r.layers
+                .values()
+                .flat_map(move |l| l.findings.iter().map(move |f| (r.name.as_str(), f)))
+        })
     }
 }
 
@@ -233,7 +235,10 @@ impl Report {
 pub fn json_schema() -> serde_json::Value {
     // The report is only ever written: its schema is the serialisation contract (a field skipped
     // when empty is optional).
-    let schema = schemars::generate::SchemaSettings::default().for_serialize().into_generator().into_root_schema_for::<Report>();
+    let schema = schemars::generate::SchemaSettings::default()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<Report>();
     serde_json::to_value(schema).expect("a schema always serialises")
 }
 
@@ -248,7 +253,10 @@ pub fn source_date_epoch() -> Result<Option<String>, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Err(_) => Ok(None),
         Ok(s) => {
-            let secs: i64 = s.trim().parse().map_err(|_| format!("SOURCE_DATE_EPOCH=`{s}` is not a whole number of seconds"))?;
+            let secs: i64 = s
+                .trim()
+                .parse()
+                .map_err(|_| format!("SOURCE_DATE_EPOCH=`{s}` is not a whole number of seconds"))?;
             Ok(Some(rfc3339(secs)))
         }
     }
@@ -268,7 +276,12 @@ pub fn rfc3339(secs: i64) -> String {
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
     let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60)
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 #[cfg(test)]
@@ -288,7 +301,10 @@ mod tests {
         }
         let published = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("{}: {e} (run with SOVSTACK_BLESS=1)", path.display()));
-        assert_eq!(published, generated, "schema/ is stale: run with SOVSTACK_BLESS=1");
+        assert_eq!(
+            published, generated,
+            "schema/ is stale: run with SOVSTACK_BLESS=1"
+        );
         // It is a schema a validator accepts.
         jsonschema::validator_for(&json_schema()).unwrap();
     }

@@ -47,18 +47,24 @@ fn seal(scoring: &Scoring, layers: &BTreeMap<String, LayerScore>) -> Overall {
     let mut out = Overall::default();
     let (mut weighted, mut weights) = (0.0, 0.0);
     for objective in &scoring.objectives {
-        let found: Vec<&ObjectiveScore> =
-            layers.values().filter_map(|l| l.objectives.get(&objective.id)).collect();
+        let found: Vec<&ObjectiveScore> = layers
+            .values()
+            .filter_map(|l| l.objectives.get(&objective.id))
+            .collect();
         if found.is_empty() {
             out.not_assessed.push(objective.id.clone());
             continue;
         }
         let level = found.iter().map(|o| o.level).min().unwrap_or(0);
-        let score = round(found.iter().map(|o| o.score).sum::<f64>() / found.len() as f64, SCORE_DECIMALS);
+        let score = round(
+            found.iter().map(|o| o.score).sum::<f64>() / found.len() as f64,
+            SCORE_DECIMALS,
+        );
         weighted += score * objective.weight;
         weights += objective.weight;
         out.level = Some(out.level.map_or(level, |l: u8| l.min(level)));
-        out.objectives.insert(objective.id.clone(), ObjectiveScore { level, score });
+        out.objectives
+            .insert(objective.id.clone(), ObjectiveScore { level, score });
     }
     if weights > 0.0 {
         out.score = Some(round(weighted / weights, SCORE_DECIMALS));
@@ -80,16 +86,24 @@ fn balance(scoring: &Scoring, layers: &BTreeMap<String, LayerScore>) -> Overall 
     for share in out.shares.values_mut() {
         *share = round(*share, SHARE_DECIMALS);
     }
-    let indices: Vec<f64> = layers.values().filter_map(|l| l.concentration_index).collect();
+    let indices: Vec<f64> = layers
+        .values()
+        .filter_map(|l| l.concentration_index)
+        .collect();
     if !indices.is_empty() {
-        out.concentration_index = Some(round(indices.iter().sum::<f64>() / indices.len() as f64, SHARE_DECIMALS));
+        out.concentration_index = Some(round(
+            indices.iter().sum::<f64>() / indices.len() as f64,
+            SHARE_DECIMALS,
+        ));
     }
-    let score = round(layers.values().map(|l| l.score).sum::<f64>() / n, SCORE_DECIMALS);
+    let score = round(
+        layers.values().map(|l| l.score).sum::<f64>() / n,
+        SCORE_DECIMALS,
+    );
     out.score = Some(score);
     out.level = Some(threshold_level(&scoring.level_thresholds, score));
     out
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -102,9 +116,21 @@ mod tests {
             home_blocs: vec!["EU".into()],
             home_countries: vec![],
             objectives: vec![
-                Objective { id: "SOV-2".into(), name: "Legal".into(), weight: 10.0 },
-                Objective { id: "SOV-5".into(), name: "Supply".into(), weight: 20.0 },
-                Objective { id: "SOV-8".into(), name: "Env".into(), weight: 5.0 },
+                Objective {
+                    id: "SOV-2".into(),
+                    name: "Legal".into(),
+                    weight: 10.0,
+                },
+                Objective {
+                    id: "SOV-5".into(),
+                    name: "Supply".into(),
+                    weight: 20.0,
+                },
+                Objective {
+                    id: "SOV-8".into(),
+                    name: "Env".into(),
+                    weight: 5.0,
+                },
             ],
             poles: vec![],
             commons_credit: 0.0,
@@ -118,7 +144,15 @@ mod tests {
             level,
             objectives: objectives
                 .iter()
-                .map(|(id, level, score)| (id.to_string(), ObjectiveScore { level: *level, score: *score }))
+                .map(|(id, level, score)| {
+                    (
+                        id.to_string(),
+                        ObjectiveScore {
+                            level: *level,
+                            score: *score,
+                        },
+                    )
+                })
                 .collect(),
             shares: BTreeMap::new(),
             concentration_index: None,
@@ -128,13 +162,28 @@ mod tests {
     #[test]
     fn the_weakest_objective_decides_the_seal_level() {
         let layers = BTreeMap::from([
-            ("processor".to_string(), layer(&[("SOV-5", 1, 40.0), ("SOV-2", 3, 80.0)], 0.0, 1)),
+            (
+                "processor".to_string(),
+                layer(&[("SOV-5", 1, 40.0), ("SOV-2", 3, 80.0)], 0.0, 1),
+            ),
             ("os".to_string(), layer(&[("SOV-5", 3, 80.0)], 0.0, 3)),
         ]);
         let o = aggregate(&seal_scoring(), &layers);
         assert_eq!(o.level, Some(1));
-        assert_eq!(o.objectives["SOV-5"], ObjectiveScore { level: 1, score: 60.0 });
-        assert_eq!(o.objectives["SOV-2"], ObjectiveScore { level: 3, score: 80.0 });
+        assert_eq!(
+            o.objectives["SOV-5"],
+            ObjectiveScore {
+                level: 1,
+                score: 60.0
+            }
+        );
+        assert_eq!(
+            o.objectives["SOV-2"],
+            ObjectiveScore {
+                level: 3,
+                score: 80.0
+            }
+        );
         // (60 × 20 + 80 × 10) / 30
         assert_eq!(o.score, Some(66.67));
         assert_eq!(o.not_assessed, ["SOV-8"]);
@@ -152,9 +201,18 @@ mod tests {
         let scoring = Scoring {
             method: ScoringMethod::BlocBalance,
             level_thresholds: vec![
-                LevelThreshold { min_score: 60.0, level: 3 },
-                LevelThreshold { min_score: 30.0, level: 2 },
-                LevelThreshold { min_score: 0.0, level: 0 },
+                LevelThreshold {
+                    min_score: 60.0,
+                    level: 3,
+                },
+                LevelThreshold {
+                    min_score: 30.0,
+                    level: 2,
+                },
+                LevelThreshold {
+                    min_score: 0.0,
+                    level: 0,
+                },
             ],
             ..seal_scoring()
         };
@@ -164,7 +222,10 @@ mod tests {
         let mut b = layer(&[], 50.0, 2);
         b.shares = BTreeMap::from([("US".to_string(), 0.5), ("CN".to_string(), 0.5)]);
         b.concentration_index = Some(0.5);
-        let o = aggregate(&scoring, &BTreeMap::from([("a".to_string(), a), ("b".to_string(), b)]));
+        let o = aggregate(
+            &scoring,
+            &BTreeMap::from([("a".to_string(), a), ("b".to_string(), b)]),
+        );
         assert_eq!(o.score, Some(35.0));
         assert_eq!(o.level, Some(2));
         assert_eq!(o.shares["US"], 0.65);

@@ -7,8 +7,14 @@ use crate::{RulesetError, ValidRuleset, Vocabulary};
 pub const BUILTIN_NAMES: &[&str] = &["eu-sovereignty", "non-aligned"];
 
 const SOURCES: &[(&str, &str)] = &[
-    ("eu-sovereignty", include_str!("../../../rulesets/eu-sovereignty.yaml")),
-    ("non-aligned", include_str!("../../../rulesets/non-aligned.yaml")),
+    (
+        "eu-sovereignty",
+        include_str!("../../../rulesets/eu-sovereignty.yaml"),
+    ),
+    (
+        "non-aligned",
+        include_str!("../../../rulesets/non-aligned.yaml"),
+    ),
 ];
 
 /// Every built-in ruleset, validated against the given vocabulary.
@@ -26,15 +32,21 @@ pub fn builtin() -> Result<Vec<ValidRuleset>, RulesetError> {
 
 /// The YAML text of a built-in ruleset, comments included (a starting point for a custom one).
 pub fn builtin_source(name: &str) -> Option<&'static str> {
-    SOURCES.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+    SOURCES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, text)| *text)
 }
 
 /// One built-in ruleset by name.
 pub fn builtin_named(name: &str, vocabulary: &Vocabulary) -> Result<ValidRuleset, RulesetError> {
-    let (_, text) = SOURCES
-        .iter()
-        .find(|(n, _)| *n == name)
-        .ok_or_else(|| RulesetError::UnknownBuiltin { name: name.to_string() })?;
+    let (_, text) =
+        SOURCES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .ok_or_else(|| RulesetError::UnknownBuiltin {
+                name: name.to_string(),
+            })?;
     ValidRuleset::from_yaml(&format!("builtin:{name}"), text, vocabulary)
 }
 
@@ -48,15 +60,23 @@ mod tests {
         let names: Vec<_> = all.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, BUILTIN_NAMES);
         for r in &all {
-            assert!(r.layers().contains(&"processor") && r.layers().contains(&"os"), "{}", r.name);
+            assert!(
+                r.layers().contains(&"processor") && r.layers().contains(&"os"),
+                "{}",
+                r.name
+            );
         }
     }
 
     #[test]
     fn eu_objectives_carry_the_csf_weights() {
         let eu = builtin_named("eu-sovereignty", &Vocabulary::default()).unwrap();
-        let weights: Vec<(String, f64)> =
-            eu.scoring.objectives.iter().map(|o| (o.id.clone(), o.weight)).collect();
+        let weights: Vec<(String, f64)> = eu
+            .scoring
+            .objectives
+            .iter()
+            .map(|o| (o.id.clone(), o.weight))
+            .collect();
         let expected = [15.0, 10.0, 10.0, 15.0, 20.0, 15.0, 10.0, 5.0];
         for (i, (id, w)) in weights.iter().enumerate() {
             assert_eq!(id, &format!("SOV-{}", i + 1));
@@ -68,7 +88,11 @@ mod tests {
     #[test]
     fn builtin_sources_are_the_rulesets_files() {
         for name in BUILTIN_NAMES {
-            let file = std::fs::read_to_string(format!("{}/../../rulesets/{name}.yaml", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            let file = std::fs::read_to_string(format!(
+                "{}/../../rulesets/{name}.yaml",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap();
             assert_eq!(builtin_source(name), Some(file.as_str()), "{name}");
         }
         assert_eq!(builtin_source("nope"), None);
@@ -76,7 +100,12 @@ mod tests {
 
     #[test]
     fn unknown_builtin_names_the_known_ones() {
-        let e = builtin_named("nope", &Vocabulary::default()).unwrap_err().to_string();
-        assert!(e.contains("eu-sovereignty") && e.contains("non-aligned"), "{e}");
+        let e = builtin_named("nope", &Vocabulary::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("eu-sovereignty") && e.contains("non-aligned"),
+            "{e}"
+        );
     }
 }

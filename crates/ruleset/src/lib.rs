@@ -55,7 +55,11 @@ pub struct ValidRuleset {
 
 impl ValidRuleset {
     /// Parses and validates ruleset text. `origin` names the file in messages.
-    pub fn from_yaml(origin: &str, text: &str, vocabulary: &Vocabulary) -> Result<Self, RulesetError> {
+    pub fn from_yaml(
+        origin: &str,
+        text: &str,
+        vocabulary: &Vocabulary,
+    ) -> Result<Self, RulesetError> {
         let raw = parse::parse(origin, text)?;
         validate::validate(origin, text, raw, vocabulary)
     }
@@ -68,7 +72,11 @@ impl ValidRuleset {
 
     /// Name, version and sha256, for the report's list of inputs.
     pub fn data_ref(&self) -> DataRef {
-        DataRef { name: self.name.clone(), version: self.version.clone(), sha256: self.sha256.clone() }
+        DataRef {
+            name: self.name.clone(),
+            version: self.version.clone(),
+            sha256: self.sha256.clone(),
+        }
     }
 
     /// The layers the ruleset has rules for, in first-appearance order.
@@ -108,12 +116,24 @@ impl UnvalidatedRuleset {
 
     /// The view a plugin evaluating `layer` would receive, as [`ValidRuleset::view_for`] makes it.
     pub fn view_for(&self, layer: &str) -> RulesetView {
-        layer_view(&self.raw.name, &self.raw.version, &self.raw.scoring, &self.raw.rules, layer)
+        layer_view(
+            &self.raw.name,
+            &self.raw.version,
+            &self.raw.scoring,
+            &self.raw.rules,
+            layer,
+        )
     }
 }
 
 /// Settings plus the rules for `layer`, in file order.
-fn layer_view(name: &str, version: &str, scoring: &Scoring, rules: &[Rule], layer: &str) -> RulesetView {
+fn layer_view(
+    name: &str,
+    version: &str,
+    scoring: &Scoring,
+    rules: &[Rule],
+    layer: &str,
+) -> RulesetView {
     RulesetView {
         name: name.to_string(),
         version: version.to_string(),
@@ -170,7 +190,12 @@ impl RulesetError {
     /// Every problem as `(code, line, column, message)`, for JSON diagnostics.
     pub fn problems(&self) -> Vec<Problem> {
         match self {
-            RulesetError::Syntax { line, column, message, .. } => vec![Problem {
+            RulesetError::Syntax {
+                line,
+                column,
+                message,
+                ..
+            } => vec![Problem {
                 code: "ruleset/syntax",
                 line: *line,
                 column: *column,
@@ -193,13 +218,20 @@ fn render_problems(origin: &str, problems: &[Problem]) -> String {
         if i > 0 {
             s.push('\n');
         }
-        s.push_str(&format!("{origin}:{}:{}: {}: {}", p.line, p.column, p.code, p.message));
+        s.push_str(&format!(
+            "{origin}:{}:{}: {}: {}",
+            p.line, p.column, p.code, p.message
+        ));
     }
     s
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}: {}", self.line, self.column, self.code, self.message)
+        write!(
+            f,
+            "{}:{}: {}: {}",
+            self.line, self.column, self.code, self.message
+        )
     }
 }

@@ -51,21 +51,30 @@ pub struct YamlError {
 pub fn from_yaml_strict<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
     serde_saphyr::from_str::<T>(text).map_err(|e| {
         let e = e.without_snippet();
-        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+        let (line, column) = e
+            .location()
+            .map(|l| (l.line(), l.column()))
+            .unwrap_or((0, 0));
         let (line, column, message) = match unclosed_quote(text, line, column) {
             Some(q) => (q.line, q.column, q.message(line, &describe(e, None, text))),
             None => {
                 let tree = serde_saphyr::from_str::<Spanned<Node>>(text).ok();
                 let mut at = tree.as_ref().and_then(|t| Path::to(t, line, column));
                 match (&mut at, e) {
-                    (Some((path, _)), serde_saphyr::Error::SerdeUnknownField { .. } | serde_saphyr::Error::DuplicateMappingKey { .. }) => {
+                    (
+                        Some((path, _)),
+                        serde_saphyr::Error::SerdeUnknownField { .. }
+                        | serde_saphyr::Error::DuplicateMappingKey { .. },
+                    ) => {
                         // The error points at the key: name what holds it, the key is in the message.
                         path.steps.pop();
                     }
                     (Some((path, _)), serde_saphyr::Error::SerdeMissingField { .. }) => {
                         // The error points somewhere in the mapping that lacks the field: name
                         // the innermost mapping that starts at or before it.
-                        let keep = tree.as_ref().map_or(0, |t| path.mapping_holding(t, (line, column)));
+                        let keep = tree
+                            .as_ref()
+                            .map_or(0, |t| path.mapping_holding(t, (line, column)));
                         path.steps.truncate(keep);
                     }
                     _ => {}
@@ -74,16 +83,24 @@ pub fn from_yaml_strict<T: serde::de::DeserializeOwned>(text: &str) -> Result<T,
                 // serde-saphyr reports a value of the wrong shape (a text where a mapping belongs)
                 // where it gave up, which can be the end of the file: point at the value itself.
                 let (line, column) = match (&at, e) {
-                    (Some((_, node)), serde_saphyr::Error::Unexpected { .. }) => (node.referenced.line(), node.referenced.column()),
+                    (Some((_, node)), serde_saphyr::Error::Unexpected { .. }) => {
+                        (node.referenced.line(), node.referenced.column())
+                    }
                     _ => (line, column),
                 };
                 match at {
-                    Some((path, _)) if !path.is_empty() => (line, column, format!("{}: {message}", path.name())),
+                    Some((path, _)) if !path.is_empty() => {
+                        (line, column, format!("{}: {message}", path.name()))
+                    }
                     _ => (line, column, message),
                 }
             }
         };
-        YamlError { line, column, message }
+        YamlError {
+            line,
+            column,
+            message,
+        }
     })
 }
 
@@ -123,15 +140,16 @@ fn plain_type(t: &str) -> String {
     let t = t.trim();
     match t {
         "f32" | "f64" | "floating point" | "a float" => "a number".into(),
-        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "integer" | "unsigned integer" => {
-            "a whole number".into()
-        }
+        "u8" | "u16" | "u32" | "u64" | "i8" | "i16" | "i32" | "i64" | "integer"
+        | "unsigned integer" => "a whole number".into(),
         "bool" | "a boolean" | "boolean" => "true or false".into(),
         "a string" | "string" | "a borrowed string" => "a text value".into(),
         "string scalar" | "scalar" => "a single value".into(),
         "a sequence" | "sequence start" | "sequence" => "a list".into(),
         "mapping start" | "a map" | "map" => "a mapping (`key: value` lines)".into(),
-        _ if t.starts_with("struct ") || t.starts_with("a struct") => "a mapping (`key: value` lines)".into(),
+        _ if t.starts_with("struct ") || t.starts_with("a struct") => {
+            "a mapping (`key: value` lines)".into()
+        }
         _ if t.starts_with("enum ") => "one of the documented values".into(),
         _ => t.to_string(),
     }
@@ -143,7 +161,11 @@ fn plain_unexpected(u: &str) -> String {
     if let Some(rest) = u.strip_prefix("string ") {
         return format!("the string {rest}");
     }
-    for (serde, plain) in [("integer ", "the number "), ("floating point ", "the number "), ("boolean ", "")] {
+    for (serde, plain) in [
+        ("integer ", "the number "),
+        ("floating point ", "the number "),
+        ("boolean ", ""),
+    ] {
         if let Some(rest) = u.strip_prefix(serde) {
             return format!("{plain}{}", rest.trim_matches('`'));
         }
@@ -163,7 +185,10 @@ fn found(node: &Spanned<Node>, text: &str) -> String {
             let quoted = text
                 .lines()
                 .nth(node.referenced.line().saturating_sub(1) as usize)
-                .and_then(|l| l.chars().nth(node.referenced.column().saturating_sub(1) as usize))
+                .and_then(|l| {
+                    l.chars()
+                        .nth(node.referenced.column().saturating_sub(1) as usize)
+                })
                 .is_some_and(|c| c == '"' || c == '\'');
             if quoted || s.parse::<f64>().is_err() {
                 format!("the string \"{s}\"")
@@ -177,7 +202,11 @@ fn found(node: &Spanned<Node>, text: &str) -> String {
 }
 
 fn list(names: &[&str]) -> String {
-    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Any YAML node, with the location of every part: used to find which rule and field an error
@@ -252,7 +281,12 @@ impl Path {
     /// else the last one that starts before it (serde-saphyr reports some errors where the value
     /// ends).
     fn to(root: &Spanned<Node>, line: u64, column: u64) -> Option<(Path, &Spanned<Node>)> {
-        fn walk<'t>(node: &'t Spanned<Node>, at: (u64, u64), steps: &mut Vec<Step>, best: &mut Option<(Vec<Step>, &'t Spanned<Node>)>) {
+        fn walk<'t>(
+            node: &'t Spanned<Node>,
+            at: (u64, u64),
+            steps: &mut Vec<Step>,
+            best: &mut Option<(Vec<Step>, &'t Spanned<Node>)>,
+        ) {
             let start = (node.referenced.line(), node.referenced.column());
             if start > at {
                 return;
@@ -263,10 +297,13 @@ impl Path {
                 Node::Seq(items) => {
                     for (i, item) in items.iter().enumerate() {
                         let id = match &item.value {
-                            Node::Map(pairs) => pairs.iter().find(|(k, _)| k.value == "id").and_then(|(_, v)| match &v.value {
-                                Node::Scalar(s) => Some(s.clone()),
-                                _ => None,
-                            }),
+                            Node::Map(pairs) => pairs
+                                .iter()
+                                .find(|(k, _)| k.value == "id")
+                                .and_then(|(_, v)| match &v.value {
+                                    Node::Scalar(s) => Some(s.clone()),
+                                    _ => None,
+                                }),
                             _ => None,
                         };
                         steps.push(Step::Index(i, id));
@@ -298,7 +335,10 @@ impl Path {
         let mut node = root;
         for (i, step) in self.steps.iter().enumerate() {
             let next = match (&node.value, step) {
-                (Node::Map(pairs), Step::Key(k)) => pairs.iter().find(|(key, _)| &key.value == k).map(|(_, v)| v),
+                (Node::Map(pairs), Step::Key(k)) => pairs
+                    .iter()
+                    .find(|(key, _)| &key.value == k)
+                    .map(|(_, v)| v),
                 (Node::Seq(items), Step::Index(n, _)) => items.get(*n),
                 _ => None,
             };
@@ -321,7 +361,9 @@ impl Path {
     fn name(&self) -> String {
         let mut steps = self.steps.iter().peekable();
         let mut prefix = String::new();
-        if let (Some(Step::Key(k)), Some(Step::Index(i, id))) = (self.steps.first(), self.steps.get(1)) {
+        if let (Some(Step::Key(k)), Some(Step::Index(i, id))) =
+            (self.steps.first(), self.steps.get(1))
+        {
             if k == "rules" {
                 prefix = match id {
                     Some(id) => format!("rule `{id}`"),
@@ -381,7 +423,11 @@ impl OpenQuote {
         format!(
             "the {} quote opened here is not closed on this line, so the string ran on to line \
              {failed_line}, where reading stopped ({reason})",
-            if self.quote == '"' { "double" } else { "single" }
+            if self.quote == '"' {
+                "double"
+            } else {
+                "single"
+            }
         )
     }
 }
@@ -422,7 +468,11 @@ fn unclosed_quote(text: &str, err_line: u64, err_column: u64) -> Option<OpenQuot
             i += 1;
             continue;
         }
-        let open = OpenQuote { line, column, quote: c };
+        let open = OpenQuote {
+            line,
+            column,
+            quote: c,
+        };
         step(c, &mut line, &mut column);
         i += 1;
         let mut closed = false;
@@ -478,7 +528,12 @@ mod tests {
 
     fn syntax_error(text: &str) -> (u64, u64, String) {
         match parse("t.yaml", text) {
-            Err(RulesetError::Syntax { line, column, message, .. }) => (line, column, message),
+            Err(RulesetError::Syntax {
+                line,
+                column,
+                message,
+                ..
+            }) => (line, column, message),
             Ok(_) => panic!("parsed"),
             Err(e) => panic!("{e}"),
         }
@@ -547,7 +602,10 @@ mod tests {
         let (_, _, m) = syntax_error(&format!("{HEAD}rules:\n  - id: a\n    title: x\n    severity: low\n    weight: 1\n    criterion:\n      known_attribution: {{roles: [steward]}}\n"));
         assert_eq!(m, "rule `a`: missing field `layer`");
         let (_, _, m) = syntax_error(&format!("{HEAD}rules:\n  - id: a\n    colour: red\n"));
-        assert!(m.starts_with("rule `a`: unknown field `colour`; the fields here are `id`, "), "{m}");
+        assert!(
+            m.starts_with("rule `a`: unknown field `colour`; the fields here are `id`, "),
+            "{m}"
+        );
     }
 
     #[test]
@@ -557,7 +615,10 @@ mod tests {
         for (quote, text) in [('"', text.clone()), ('\'', text.replace('"', "'"))] {
             let (line, column, message) = syntax_error(&text);
             assert_eq!((line, column), (11, 12), "{quote}: {message}");
-            assert!(message.contains("not closed on this line") && message.contains("line 16"), "{message}");
+            assert!(
+                message.contains("not closed on this line") && message.contains("line 16"),
+                "{message}"
+            );
         }
         // A quote that never closes is reported where it opens as well.
         let (line, column, _) = syntax_error(&format!("{HEAD}rules:\n  - id: 'a\n    layer: os\n"));

@@ -16,12 +16,27 @@ use sovstack_abi::{Layer, RulesetView};
 /// too), with their meanings. No plugin refuses these: a plugin sees one layer's rules of a
 /// ruleset already parsed, and no knowledge base.
 pub const HOST_REFUSALS: &[(&str, &str)] = &[
-    ("ruleset/syntax", "the file is not YAML, or not a ruleset's shape (an unknown key, a wrong type)"),
-    ("ruleset/unknown-builtin", "no built-in ruleset has that name"),
+    (
+        "ruleset/syntax",
+        "the file is not YAML, or not a ruleset's shape (an unknown key, a wrong type)",
+    ),
+    (
+        "ruleset/unknown-builtin",
+        "no built-in ruleset has that name",
+    ),
     ("ruleset/no-rules", "the ruleset has no rule"),
-    ("ruleset/unknown-layer", "a rule names a layer that does not exist"),
-    ("ruleset/unknown-bloc", "a bloc the knowledge base does not know"),
-    ("ruleset/unknown-country", "a country the knowledge base does not know"),
+    (
+        "ruleset/unknown-layer",
+        "a rule names a layer that does not exist",
+    ),
+    (
+        "ruleset/unknown-bloc",
+        "a bloc the knowledge base does not know",
+    ),
+    (
+        "ruleset/unknown-country",
+        "a country the knowledge base does not know",
+    ),
 ];
 
 /// The bloc ids and country codes a ruleset may name. Empty lists are not checked (the
@@ -62,8 +77,15 @@ impl Ctx<'_> {
     /// `semantics::check`'s).
     fn check_countries<T>(&mut self, at: &Spanned<T>, what: &str, countries: &[String]) {
         for c in countries {
-            if semantics::is_country_code(c) && !self.vocabulary.countries.is_empty() && !self.vocabulary.countries.contains(c) {
-                self.push(at, "ruleset/unknown-country", format!("{what} names country `{c}`, which the knowledge base does not know"));
+            if semantics::is_country_code(c)
+                && !self.vocabulary.countries.is_empty()
+                && !self.vocabulary.countries.contains(c)
+            {
+                self.push(
+                    at,
+                    "ruleset/unknown-country",
+                    format!("{what} names country `{c}`, which the knowledge base does not know"),
+                );
             }
         }
     }
@@ -75,7 +97,10 @@ pub(crate) fn validate(
     raw: RawRuleset,
     vocabulary: &Vocabulary,
 ) -> Result<ValidRuleset, RulesetError> {
-    let mut cx = Ctx { problems: Vec::new(), vocabulary };
+    let mut cx = Ctx {
+        problems: Vec::new(),
+        vocabulary,
+    };
 
     let view = RulesetView {
         name: raw.name.value.clone(),
@@ -86,11 +111,26 @@ pub(crate) fn validate(
     for p in semantics::check(&view) {
         let (line, column) = match p.place {
             Place::Name => (raw.name.referenced.line(), raw.name.referenced.column()),
-            Place::Version => (raw.version.referenced.line(), raw.version.referenced.column()),
-            Place::Scoring => (raw.scoring.referenced.line(), raw.scoring.referenced.column()),
-            Place::Rule(i) => raw.rules.value.get(i).map_or((0, 0), |r| (r.referenced.line(), r.referenced.column())),
+            Place::Version => (
+                raw.version.referenced.line(),
+                raw.version.referenced.column(),
+            ),
+            Place::Scoring => (
+                raw.scoring.referenced.line(),
+                raw.scoring.referenced.column(),
+            ),
+            Place::Rule(i) => raw
+                .rules
+                .value
+                .get(i)
+                .map_or((0, 0), |r| (r.referenced.line(), r.referenced.column())),
         };
-        cx.problems.push(Problem { code: p.refusal.code(), line, column, message: p.message });
+        cx.problems.push(Problem {
+            code: p.refusal.code(),
+            line,
+            column,
+            message: p.message,
+        });
     }
     let s = &raw.scoring.value;
     for p in &s.poles {
@@ -100,20 +140,36 @@ pub(crate) fn validate(
     cx.check_blocs(&raw.scoring, "home_blocs", &s.home_blocs);
     cx.check_countries(&raw.scoring, "home_countries", &s.home_countries);
     if raw.rules.value.is_empty() {
-        cx.push(&raw.rules, "ruleset/no-rules", "a ruleset needs at least one rule".into());
+        cx.push(
+            &raw.rules,
+            "ruleset/no-rules",
+            "a ruleset needs at least one rule".into(),
+        );
     }
     for at in &raw.rules.value {
         let r = &at.value;
         if Layer::from_id(&r.layer).is_none() {
             let ids: Vec<&str> = Layer::ALL.iter().map(|l| l.id()).collect();
-            cx.push(at, "ruleset/unknown-layer", format!("rule `{}` names layer `{}` (layers: {})", r.id, r.layer, ids.join(", ")));
+            cx.push(
+                at,
+                "ruleset/unknown-layer",
+                format!(
+                    "rule `{}` names layer `{}` (layers: {})",
+                    r.id,
+                    r.layer,
+                    ids.join(", ")
+                ),
+            );
         }
     }
 
     if !cx.problems.is_empty() {
         // Stable: problems at the same place keep the order of the checks.
         cx.problems.sort_by_key(|p| (p.line, p.column));
-        return Err(RulesetError::Invalid { origin: origin.to_string(), problems: cx.problems });
+        return Err(RulesetError::Invalid {
+            origin: origin.to_string(),
+            problems: cx.problems,
+        });
     }
     use sha2::Digest;
     Ok(ValidRuleset {
@@ -137,9 +193,10 @@ mod tests {
 
     fn problems(text: &str, vocabulary: &Vocabulary) -> Vec<(String, u64)> {
         match ValidRuleset::from_yaml("t.yaml", text, vocabulary) {
-            Err(RulesetError::Invalid { problems, .. }) => {
-                problems.into_iter().map(|p| (p.code.to_string(), p.line)).collect()
-            }
+            Err(RulesetError::Invalid { problems, .. }) => problems
+                .into_iter()
+                .map(|p| (p.code.to_string(), p.line))
+                .collect(),
             Ok(_) => vec![],
             Err(e) => panic!("not a validation error: {e}"),
         }
@@ -157,8 +214,18 @@ mod tests {
             .replace("layer: os\n    title: The distribution's steward is known", "layer: oss\n    title: The distribution's steward is known");
         let got = problems(&text, &Vocabulary::default());
         let codes: Vec<&str> = got.iter().map(|(c, _)| c.as_str()).collect();
-        assert_eq!(codes, ["ruleset/unknown-role", "ruleset/unknown-objective", "ruleset/unknown-layer"]);
-        assert_eq!(got[0].1, line_of(&text, "id: eu.processor.designer-jurisdiction"));
+        assert_eq!(
+            codes,
+            [
+                "ruleset/unknown-role",
+                "ruleset/unknown-objective",
+                "ruleset/unknown-layer"
+            ]
+        );
+        assert_eq!(
+            got[0].1,
+            line_of(&text, "id: eu.processor.designer-jurisdiction")
+        );
         assert_eq!(got[1].1, line_of(&text, "id: eu.processor.isa-openness"));
         assert_eq!(got[2].1, line_of(&text, "id: eu.os.attribution-known"));
     }
@@ -168,24 +235,48 @@ mod tests {
         let text = EU
             .replacen("home: 4, foreign: 2", "home: 5, foreign: 2", 1)
             .replace("id: eu.os.openness", "id: eu.os.steward-jurisdiction");
-        let codes: Vec<String> = problems(&text, &Vocabulary::default()).into_iter().map(|p| p.0).collect();
+        let codes: Vec<String> = problems(&text, &Vocabulary::default())
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
         assert_eq!(codes, ["ruleset/bad-level", "ruleset/duplicate-rule"]);
     }
 
     #[test]
     fn blocs_and_countries_are_checked_against_the_vocabulary() {
-        let vocabulary = Vocabulary { blocs: vec!["EEA".into()], countries: vec!["DE".into()] };
+        let vocabulary = Vocabulary {
+            blocs: vec!["EEA".into()],
+            countries: vec!["DE".into()],
+        };
         let got = problems(EU, &vocabulary);
-        assert_eq!(got, [("ruleset/unknown-bloc".to_string(), line_of(EU, "method: seal_weakest_link"))]);
-        let text = EU.replace("home_blocs: [EU, EEA]", "home_blocs: [EEA]\n  home_countries: [de]");
-        let codes: Vec<String> = problems(&text, &vocabulary).into_iter().map(|p| p.0).collect();
+        assert_eq!(
+            got,
+            [(
+                "ruleset/unknown-bloc".to_string(),
+                line_of(EU, "method: seal_weakest_link")
+            )]
+        );
+        let text = EU.replace(
+            "home_blocs: [EU, EEA]",
+            "home_blocs: [EEA]\n  home_countries: [de]",
+        );
+        let codes: Vec<String> = problems(&text, &vocabulary)
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
         assert_eq!(codes, ["ruleset/bad-country"]);
     }
 
     #[test]
     fn settings_of_the_other_method_are_refused() {
-        let text = EU.replace("  home_blocs: [EU, EEA]\n", "  home_blocs: [EU, EEA]\n  commons_credit: 0.5\n");
-        let codes: Vec<String> = problems(&text, &Vocabulary::default()).into_iter().map(|p| p.0).collect();
+        let text = EU.replace(
+            "  home_blocs: [EU, EEA]\n",
+            "  home_blocs: [EU, EEA]\n  commons_credit: 0.5\n",
+        );
+        let codes: Vec<String> = problems(&text, &Vocabulary::default())
+            .into_iter()
+            .map(|p| p.0)
+            .collect();
         assert_eq!(codes, ["ruleset/misplaced-setting"]);
     }
 
@@ -193,10 +284,17 @@ mod tests {
     fn a_rule_on_items_not_assessed_names_no_role_and_is_at_least_low() {
         // The built-in rule validates as it is (no roles, severity medium).
         assert_eq!(problems(EU, &Vocabulary::default()), []);
-        let rule = "title: Every service could be assessed\n    objective: SOV-3\n    severity: medium";
+        let rule =
+            "title: Every service could be assessed\n    objective: SOV-3\n    severity: medium";
         assert!(EU.contains(rule));
         let text = EU.replace(rule, &rule.replace("medium", "info"));
-        assert_eq!(problems(&text, &Vocabulary::default()), [("ruleset/bad-severity".to_string(), line_of(&text, "id: eu.network.assessed"))]);
+        assert_eq!(
+            problems(&text, &Vocabulary::default()),
+            [(
+                "ruleset/bad-severity".to_string(),
+                line_of(&text, "id: eu.network.assessed")
+            )]
+        );
     }
 
     const NA: &str = include_str!("../../../rulesets/non-aligned.yaml");
@@ -205,9 +303,18 @@ mod tests {
     fn the_plugins_checks_are_reported_at_their_place() {
         // Thresholds out of order, at `scoring`; a role twice and a pole named `other`.
         let text = NA
-            .replace("    - { min_score: 60, level: 3 }\n    - { min_score: 40, level: 2 }", "    - { min_score: 40, level: 2 }\n    - { min_score: 60, level: 3 }")
-            .replace("roles: [isa_owner, core_designer]", "roles: [isa_owner, core_designer, isa_owner]")
-            .replace("{ id: IN, name: India, countries: [IN] }", "{ id: other, name: India, countries: [IN] }");
+            .replace(
+                "    - { min_score: 60, level: 3 }\n    - { min_score: 40, level: 2 }",
+                "    - { min_score: 40, level: 2 }\n    - { min_score: 60, level: 3 }",
+            )
+            .replace(
+                "roles: [isa_owner, core_designer]",
+                "roles: [isa_owner, core_designer, isa_owner]",
+            )
+            .replace(
+                "{ id: IN, name: India, countries: [IN] }",
+                "{ id: other, name: India, countries: [IN] }",
+            );
         let got = problems(&text, &Vocabulary::default());
         let scoring = line_of(&text, "method: bloc_balance");
         assert_eq!(
@@ -215,11 +322,17 @@ mod tests {
             [
                 ("ruleset/threshold-order".to_string(), scoring),
                 ("ruleset/reserved-pole".to_string(), scoring),
-                ("ruleset/duplicate-role".to_string(), line_of(&text, "id: na.processor.attribution-known")),
+                (
+                    "ruleset/duplicate-role".to_string(),
+                    line_of(&text, "id: na.processor.attribution-known")
+                ),
             ]
         );
         // What the plugins accept, validate accepts: weights of 0 and limits of 0.
-        let text = NA.replacen("weight: 1", "weight: 0", 1).replacen("max_share: 0.5", "max_share: 0", 1).replacen("max_index: 0.25", "max_index: 0", 1);
+        let text = NA
+            .replacen("weight: 1", "weight: 0", 1)
+            .replacen("max_share: 0.5", "max_share: 0", 1)
+            .replacen("max_index: 0.25", "max_index: 0", 1);
         assert_eq!(problems(&text, &Vocabulary::default()), []);
     }
 
@@ -228,10 +341,18 @@ mod tests {
         use sovstack_abi::semantics::REFUSALS;
         let shared: Vec<&str> = REFUSALS.iter().map(|(code, _)| *code).collect();
         for (code, meaning) in crate::HOST_REFUSALS {
-            assert!(!shared.contains(code), "{code} is the ABI's (sovstack_abi::semantics::REFUSALS)");
-            assert!(code.starts_with("ruleset/") && !meaning.is_empty() && !meaning.contains('\n'), "{code}");
+            assert!(
+                !shared.contains(code),
+                "{code} is the ABI's (sovstack_abi::semantics::REFUSALS)"
+            );
+            assert!(
+                code.starts_with("ruleset/") && !meaning.is_empty() && !meaning.contains('\n'),
+                "{code}"
+            );
         }
-        let declared = |code: &str| shared.contains(&code) || crate::HOST_REFUSALS.iter().any(|(c, _)| *c == code);
+        let declared = |code: &str| {
+            shared.contains(&code) || crate::HOST_REFUSALS.iter().any(|(c, _)| *c == code)
+        };
         for (file, source) in [
             ("lib.rs", include_str!("lib.rs")),
             ("parse.rs", include_str!("parse.rs")),
@@ -244,7 +365,10 @@ mod tests {
                 if code == "ruleset/" {
                     continue; // this test's own needle
                 }
-                assert!(declared(&code), "{file}: `{code}` is used but declared in no list");
+                assert!(
+                    declared(&code),
+                    "{file}: `{code}` is used but declared in no list"
+                );
             }
         }
     }
@@ -253,7 +377,8 @@ mod tests {
     fn the_sha256_is_of_the_bytes() {
         let r = ValidRuleset::from_yaml("t.yaml", EU, &Vocabulary::default()).unwrap();
         assert_eq!(r.sha256.len(), 64);
-        let r2 = ValidRuleset::from_yaml("t.yaml", &format!("{EU}\n"), &Vocabulary::default()).unwrap();
+        let r2 =
+            ValidRuleset::from_yaml("t.yaml", &format!("{EU}\n"), &Vocabulary::default()).unwrap();
         assert_ne!(r.sha256, r2.sha256);
     }
 }

@@ -209,7 +209,10 @@ mod tests {
             (
                 missing(true),
                 Some(crate::layers::os::codes::MISSING_OS_RELEASE),
-                vec![codes::PATH_ESCAPES_ROOT, crate::layers::os::codes::MISSING_OS_RELEASE],
+                vec![
+                    codes::PATH_ESCAPES_ROOT,
+                    crate::layers::os::codes::MISSING_OS_RELEASE,
+                ],
             ),
             (loop_, None, vec![codes::SYMLINK_LOOP]),
         ];

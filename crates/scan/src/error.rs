@@ -70,8 +70,16 @@ fn render_endpoint_errors(path: &Path, errors: &[ParseError]) -> String {
         .take(MAX_LISTED_PROBLEMS)
         .map(|e| format!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message))
         .collect();
-    if let Some(more) = errors.len().checked_sub(MAX_LISTED_PROBLEMS).filter(|&n| n > 0) {
-        lines.push(format!("and {more} more problem{} in {}", if more == 1 { "" } else { "s" }, path.display()));
+    if let Some(more) = errors
+        .len()
+        .checked_sub(MAX_LISTED_PROBLEMS)
+        .filter(|&n| n > 0)
+    {
+        lines.push(format!(
+            "and {more} more problem{} in {}",
+            if more == 1 { "" } else { "s" },
+            path.display()
+        ));
     }
     lines.join("\n")
 }

@@ -46,7 +46,10 @@ pub use layers::LayerOptions;
 /// Every diagnostic code the scan may emit, list by list: the root's ([`codes`]), then each
 /// layer's, named by who declares it (docs/diagnostics.md is generated from these).
 pub fn code_lists() -> Vec<(String, &'static [(&'static str, &'static str)])> {
-    let mut lists = vec![("reading the scanned root (`crates/scan/src/codes.rs`)".to_string(), codes::ALL)];
+    let mut lists = vec![(
+        "reading the scanned root (`crates/scan/src/codes.rs`)".to_string(),
+        codes::ALL,
+    )];
     for layer in sovstack_inventory::Layer::ALL {
         let (declared_in, list) = layers::codes(layer);
         lists.push((format!("the {} layer (`{declared_in}`)", layer.id()), list));
@@ -66,7 +69,9 @@ use std::path::{Path, PathBuf};
 /// The parsers of each input format, public for fuzzing and reuse. They never fail and never
 /// panic: what they cannot read they report in their result.
 pub mod parse {
-    pub use crate::layers::network::parse_endpoints::{endpoints, EndpointSpec, ParseError, MAX_LISTED_PROBLEMS};
+    pub use crate::layers::network::parse_endpoints::{
+        endpoints, EndpointSpec, ParseError, MAX_LISTED_PROBLEMS,
+    };
     pub use crate::layers::os::parse_os_release::{os_release, Entry, LineError, OsRelease};
     pub use crate::layers::os::parse_proc_version::{proc_version, ProcVersion};
     pub use crate::layers::processor::identify::{
@@ -91,7 +96,11 @@ pub struct ScanOptions {
 
 impl Default for ScanOptions {
     fn default() -> Self {
-        ScanOptions { root: PathBuf::from("/"), layers: Vec::new(), options: LayerOptions::default() }
+        ScanOptions {
+            root: PathBuf::from("/"),
+            layers: Vec::new(),
+            options: LayerOptions::default(),
+        }
     }
 }
 
@@ -122,13 +131,22 @@ pub fn scan_with_progress(
     let dir = canonical_root(&opts.root)?;
     let live = (dir == Path::new("/")).then(LiveHost::probe);
     let root = Root::new(dir);
-    let cx = Context { root: &root, kb, live: live.as_ref(), progress };
+    let cx = Context {
+        root: &root,
+        kb,
+        live: live.as_ref(),
+        progress,
+    };
     let collectors: Vec<&dyn Collector> = collectors.iter().map(|c| c.as_ref()).collect();
     Ok(scan_root(&opts.root, &cx, &collectors))
 }
 
 /// Runs `collectors` in `cx`. `given` is the root as the user wrote it.
-pub(crate) fn scan_root(given: &Path, cx: &Context<'_>, collectors: &[&dyn Collector]) -> Inventory {
+pub(crate) fn scan_root(
+    given: &Path,
+    cx: &Context<'_>,
+    collectors: &[&dyn Collector],
+) -> Inventory {
     let mut out = ScanOut::default();
     for collector in collectors {
         collector.collect(cx, &mut out);

@@ -470,7 +470,10 @@ mod tests {
         let d = missing.to_diagnostic(crate::layers::os::codes::MISSING_OS_RELEASE);
         assert_eq!(
             (d.code.as_str(), d.path.as_deref()),
-            (crate::layers::os::codes::MISSING_OS_RELEASE, Some("/etc/os-release"))
+            (
+                crate::layers::os::codes::MISSING_OS_RELEASE,
+                Some("/etc/os-release")
+            )
         );
         symlink("self", fx.root_dir.join("self")).unwrap();
         assert_eq!(

@@ -75,15 +75,47 @@ fn layer_selection() {
     assert!(err.to_string().contains("give --endpoints FILE"), "{err}");
     let empty = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(empty.path(), "# no service yet\n").unwrap();
-    let network = NetworkOptions { endpoints: Some(empty.path().into()), ..Default::default() };
-    let options = LayerOptions { network, ..Default::default() };
-    let err = scan(&ScanOptions { options, ..opts(&root, &["network"]) }, kb()).unwrap_err();
-    assert!(matches!(&err, ScanError::NoEndpoints(p) if p == empty.path()), "{err}");
+    let network = NetworkOptions {
+        endpoints: Some(empty.path().into()),
+        ..Default::default()
+    };
+    let options = LayerOptions {
+        network,
+        ..Default::default()
+    };
+    let err = scan(
+        &ScanOptions {
+            options,
+            ..opts(&root, &["network"])
+        },
+        kb(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&err, ScanError::NoEndpoints(p) if p == empty.path()),
+        "{err}"
+    );
     // Paths given with no layer named add the toolchain layer to the defaults.
-    let toolchain = ToolchainOptions { paths: vec!["/etc".into()], ..Default::default() };
-    let options = LayerOptions { toolchain, ..Default::default() };
-    let inv = scan(&ScanOptions { options, ..opts(&root, &[]) }, kb()).unwrap();
-    assert_eq!(inv.layers.present(), [Layer::Processor, Layer::Os, Layer::Toolchain]);
+    let toolchain = ToolchainOptions {
+        paths: vec!["/etc".into()],
+        ..Default::default()
+    };
+    let options = LayerOptions {
+        toolchain,
+        ..Default::default()
+    };
+    let inv = scan(
+        &ScanOptions {
+            options,
+            ..opts(&root, &[])
+        },
+        kb(),
+    )
+    .unwrap();
+    assert_eq!(
+        inv.layers.present(),
+        [Layer::Processor, Layer::Os, Layer::Toolchain]
+    );
     assert_eq!(inv.layers.toolchain.unwrap().paths, ["/etc"]);
 }
 

@@ -25,11 +25,19 @@ pub(crate) fn fixture_dir(case: &str) -> PathBuf {
 pub(crate) fn scan_dir(dir: &Path, layers: &[&str], live: Option<&LiveHost>) -> Inventory {
     let canonical = std::fs::canonicalize(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
     let root = Root::new(canonical);
-    let cx = crate::Context { root: &root, kb: kb(), live, progress: &|_| {} };
+    let cx = crate::Context {
+        root: &root,
+        kb: kb(),
+        live,
+        progress: &|_| {},
+    };
     let options = crate::LayerOptions::default();
     let collectors: Vec<_> = layers
         .iter()
-        .map(|id| crate::layers::collector(Layer::from_id(id).expect("a layer id"), &options).expect("no input needed"))
+        .map(|id| {
+            crate::layers::collector(Layer::from_id(id).expect("a layer id"), &options)
+                .expect("no input needed")
+        })
         .collect();
     let collectors: Vec<&dyn crate::Collector> = collectors.iter().map(|c| c.as_ref()).collect();
     crate::scan_root(dir, &cx, &collectors)

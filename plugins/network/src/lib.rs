@@ -76,7 +76,11 @@ mod tests {
     fn data_in_the_eu_held_by_a_us_operator() {
         let rules = json!([
             jurisdiction("eu.network.location", "SOV-3", json!(["location"])),
-            jurisdiction("eu.network.reach", "SOV-2", json!(["network_operator", "cloud_provider"])),
+            jurisdiction(
+                "eu.network.reach",
+                "SOV-2",
+                json!(["network_operator", "cloud_provider"])
+            ),
         ]);
         let v = call(request("network", rules));
         assert_eq!(v["error"], Value::Null);
@@ -96,7 +100,10 @@ mod tests {
             v["error"],
             "request/wrong-layer: the network plugin does not evaluate layer `os` (it evaluates: network)"
         );
-        let v = call(request("network", json!([jurisdiction("r", "SOV-2", json!(["steward"]))])));
+        let v = call(request(
+            "network",
+            json!([jurisdiction("r", "SOV-2", json!(["steward"]))]),
+        ));
         assert_eq!(v["error"], "ruleset/unknown-role: rule `r` names role `steward`, which layer `network` has no actor in (roles: network_operator, cloud_provider, dns_provider, location)");
     }
 }

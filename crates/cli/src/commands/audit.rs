@@ -2,8 +2,8 @@
 
 use super::scan::ScanOptions;
 use crate::common::{evaluate_and_report, load_kb, EvalOptions};
-use anyhow::Result;
 use crate::config::Config;
+use anyhow::Result;
 use clap::Args as ClapArgs;
 use std::path::Path;
 
@@ -34,6 +34,12 @@ impl Args {
         config.apply_to_scan(&mut self.scan);
         config.apply_to_eval(&mut self.eval);
         let inventory = self.scan.run(&kb, config.data_dir.as_deref())?;
-        evaluate_and_report(&kb, &inventory, &self.eval, &[], config.organisation.as_ref())
+        evaluate_and_report(
+            &kb,
+            &inventory,
+            &self.eval,
+            &[],
+            config.organisation.as_ref(),
+        )
     }
 }

@@ -1,10 +1,10 @@
 //! `sovstack evaluate`: judge an inventory (made here or elsewhere) with rulesets and plugins.
 
 use crate::common::{evaluate_and_report, load_kb, EvalOptions};
+use crate::config::Config;
 use anyhow::{Context, Result};
 use clap::Args as ClapArgs;
 use sovstack_inventory::Inventory;
-use crate::config::Config;
 use std::path::{Path, PathBuf};
 
 /// Evaluate an inventory with the plugins against rulesets, and report.
@@ -33,15 +33,30 @@ impl Args {
         let text = if self.inventory.as_os_str() == "-" {
             std::io::read_to_string(std::io::stdin()).context("reading the inventory from stdin")?
         } else {
-            std::fs::read_to_string(&self.inventory).with_context(|| format!("cannot read inventory {name}"))?
+            std::fs::read_to_string(&self.inventory)
+                .with_context(|| format!("cannot read inventory {name}"))?
         };
         let inventory = Inventory::from_json(&text).map_err(|e| match e {
-            sovstack_inventory::Error::Json { line, column, message } => anyhow::anyhow!("{name}:{line}:{column}: {message}"),
+            sovstack_inventory::Error::Json {
+                line,
+                column,
+                message,
+            } => anyhow::anyhow!("{name}:{line}:{column}: {message}"),
             other => anyhow::anyhow!("{name}: {other}"),
         })?;
-        for d in inventory.diagnostics.iter().filter(|d| d.code == "inventory/newer-addition") {
+        for d in inventory
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == "inventory/newer-addition")
+        {
             eprintln!("sovstack: warning: {name}: {}", d.message);
         }
-        evaluate_and_report(&kb, &inventory, &self.eval, &[&self.inventory], config.organisation.as_ref())
+        evaluate_and_report(
+            &kb,
+            &inventory,
+            &self.eval,
+            &[&self.inventory],
+            config.organisation.as_ref(),
+        )
     }
 }

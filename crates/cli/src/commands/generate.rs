@@ -52,7 +52,10 @@ fn write_pages(cmd: &clap::Command, name: &str, dir: &Path) -> Result<()> {
     clap_mangen::Man::new(page).render(&mut bytes)?;
     let path = dir.join(format!("{name}.1"));
     std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set() && s.get_name() != "help") {
+    for sub in cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set() && s.get_name() != "help")
+    {
         write_pages(sub, &format!("{name}-{}", sub.get_name()), dir)?;
     }
     Ok(())

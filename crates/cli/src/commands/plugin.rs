@@ -43,14 +43,23 @@ impl Command {
                         "size": p.size, "origin": r.origin, "description": p.info.description,
                     }))
                     .collect();
-                serde_json::to_string_pretty(&serde_json::json!({"plugins": v, "diagnostics": diags}))? + "\n"
+                serde_json::to_string_pretty(
+                    &serde_json::json!({"plugins": v, "diagnostics": diags}),
+                )? + "\n"
             }
             OutputFormat::Table => {
                 let mut t = Table::new();
                 t.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
                 t.set_header(vec!["Name", "Version", "ABI", "Layers", "sha256", "Origin"]);
                 for r in &refs {
-                    t.add_row(vec![r.data.name.clone(), r.data.version.clone(), r.abi_version.to_string(), r.layers.join(", "), r.data.sha256.clone(), r.origin.clone()]);
+                    t.add_row(vec![
+                        r.data.name.clone(),
+                        r.data.version.clone(),
+                        r.abi_version.to_string(),
+                        r.layers.join(", "),
+                        r.data.sha256.clone(),
+                        r.origin.clone(),
+                    ]);
                 }
                 format!("{t}\n")
             }
@@ -59,6 +68,10 @@ impl Command {
         for d in &diags {
             eprintln!("sovstack: {}: {}", d.code, d.message);
         }
-        Ok(if diags.is_empty() { exit::SUCCESS } else { exit::USAGE_OR_INPUT })
+        Ok(if diags.is_empty() {
+            exit::SUCCESS
+        } else {
+            exit::USAGE_OR_INPUT
+        })
     }
 }

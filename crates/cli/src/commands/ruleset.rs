@@ -15,10 +15,14 @@ pub enum Command {
     /// List the built-in rulesets.
     List(ListArgs),
     /// Print a built-in ruleset's YAML, comments included: a starting point for your own.
-    #[command(after_help = "Example:\n  sovstack ruleset show eu-sovereignty -o my-rules.yaml\n  (edit it, then) sovstack ruleset validate my-rules.yaml\n  sovstack audit --ruleset my-rules.yaml")]
+    #[command(
+        after_help = "Example:\n  sovstack ruleset show eu-sovereignty -o my-rules.yaml\n  (edit it, then) sovstack ruleset validate my-rules.yaml\n  sovstack audit --ruleset my-rules.yaml"
+    )]
     Show(ShowArgs),
     /// Check a ruleset strictly (a file, or a built-in name); errors give file, line and column.
-    #[command(after_help = "Examples:\n  sovstack ruleset validate my-rules.yaml\n  sovstack ruleset validate eu-sovereignty\n\nExit code 0 when valid, 2 when not.")]
+    #[command(
+        after_help = "Examples:\n  sovstack ruleset validate my-rules.yaml\n  sovstack ruleset validate eu-sovereignty\n\nExit code 0 when valid, 2 when not."
+    )]
     Validate(ValidateArgs),
 }
 
@@ -62,7 +66,10 @@ impl Command {
 fn list(a: ListArgs) -> Result<u8> {
     let kb = load_kb()?;
     let vocabulary = vocabulary(&kb);
-    let rulesets = BUILTIN_NAMES.iter().map(|n| builtin_named(n, &vocabulary)).collect::<Result<Vec<_>, _>>()?;
+    let rulesets = BUILTIN_NAMES
+        .iter()
+        .map(|n| builtin_named(n, &vocabulary))
+        .collect::<Result<Vec<_>, _>>()?;
     let text = match a.format {
         OutputFormat::Json => {
             let v: Vec<_> = rulesets
@@ -77,10 +84,23 @@ fn list(a: ListArgs) -> Result<u8> {
         OutputFormat::Table => {
             let mut t = Table::new();
             t.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
-            t.set_header(vec!["Name", "Version", "Method", "Rules", "Layers", "Title", "sha256"]);
+            t.set_header(vec![
+                "Name", "Version", "Method", "Rules", "Layers", "Title", "sha256",
+            ]);
             for r in &rulesets {
-                let method = serde_json::to_value(r.scoring.method)?.as_str().unwrap_or_default().to_string();
-                t.add_row(vec![r.name.clone(), r.version.clone(), method, r.rules.len().to_string(), r.layers().join(", "), r.title.clone(), r.sha256.clone()]);
+                let method = serde_json::to_value(r.scoring.method)?
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                t.add_row(vec![
+                    r.name.clone(),
+                    r.version.clone(),
+                    method,
+                    r.rules.len().to_string(),
+                    r.layers().join(", "),
+                    r.title.clone(),
+                    r.sha256.clone(),
+                ]);
             }
             format!("{t}\n")
         }
@@ -91,7 +111,11 @@ fn list(a: ListArgs) -> Result<u8> {
 
 fn show(a: ShowArgs) -> Result<u8> {
     let Some(text) = builtin_source(&a.name) else {
-        anyhow::bail!("there is no built-in ruleset `{}` (built-in rulesets: {})", a.name, BUILTIN_NAMES.join(", "));
+        anyhow::bail!(
+            "there is no built-in ruleset `{}` (built-in rulesets: {})",
+            a.name,
+            BUILTIN_NAMES.join(", ")
+        );
     };
     output::emit(a.output.as_deref(), text.as_bytes())?;
     Ok(exit::SUCCESS)
@@ -108,23 +132,38 @@ fn validate(a: ValidateArgs) -> Result<u8> {
     let kb = load_kb()?;
     let vocabulary = vocabulary(&kb);
     let (file, loaded) = match builtin_name(&a.file) {
-        Some(name) => (format!("builtin:{name}"), builtin_named(name, &vocabulary).map_err(anyhow::Error::from)),
-        None => (a.file.display().to_string(), load_ruleset_file(&a.file, &vocabulary)),
+        Some(name) => (
+            format!("builtin:{name}"),
+            builtin_named(name, &vocabulary).map_err(anyhow::Error::from),
+        ),
+        None => (
+            a.file.display().to_string(),
+            load_ruleset_file(&a.file, &vocabulary),
+        ),
     };
     match loaded {
         Ok(r) => {
             let text = match a.format {
-                OutputFormat::Json => serde_json::to_string_pretty(&json!({
-                    "file": file, "valid": true, "name": r.name, "version": r.version,
-                    "rules": r.rules.len(), "sha256": r.sha256, "problems": [],
-                }))? + "\n",
-                OutputFormat::Table => format!("{file}: valid ({} {}, {} rules)\n", r.name, r.version, r.rules.len()),
+                OutputFormat::Json => {
+                    serde_json::to_string_pretty(&json!({
+                        "file": file, "valid": true, "name": r.name, "version": r.version,
+                        "rules": r.rules.len(), "sha256": r.sha256, "problems": [],
+                    }))? + "\n"
+                }
+                OutputFormat::Table => format!(
+                    "{file}: valid ({} {}, {} rules)\n",
+                    r.name,
+                    r.version,
+                    r.rules.len()
+                ),
             };
             output::emit(None, text.as_bytes())?;
             Ok(exit::SUCCESS)
         }
         Err(e) => {
-            let Some(ruleset_error) = e.downcast_ref::<RulesetError>() else { return Err(e) };
+            let Some(ruleset_error) = e.downcast_ref::<RulesetError>() else {
+                return Err(e);
+            };
             match a.format {
                 OutputFormat::Json => {
                     let problems: Vec<_> = ruleset_error
@@ -132,7 +171,9 @@ fn validate(a: ValidateArgs) -> Result<u8> {
                         .into_iter()
                         .map(|p| json!({"file": file, "line": p.line, "column": p.column, "code": p.code, "message": p.message}))
                         .collect();
-                    let text = serde_json::to_string_pretty(&json!({"file": file, "valid": false, "problems": problems}))? + "\n";
+                    let text = serde_json::to_string_pretty(
+                        &json!({"file": file, "valid": false, "problems": problems}),
+                    )? + "\n";
                     output::emit(None, text.as_bytes())?;
                 }
                 OutputFormat::Table => eprintln!("{ruleset_error}"),

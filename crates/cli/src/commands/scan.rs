@@ -82,8 +82,11 @@ impl ScanOptions {
     /// data directory lookup ([`crate::data_packs`]).
     pub fn run(&self, kb: &Kb, config_data_dir: Option<&Path>) -> Result<Inventory> {
         let mut options = self.options.clone();
-        let candidates =
-            data_packs::candidates(options.network.data_dir.as_deref(), config_data_dir, &data_packs::Env::process());
+        let candidates = data_packs::candidates(
+            options.network.data_dir.as_deref(),
+            config_data_dir,
+            &data_packs::Env::process(),
+        );
         let network = data_packs::find("network", &candidates);
         match &network {
             Ok(found) if self.wants_network() && !found.pack_dir.is_dir() => anyhow::bail!(
@@ -97,9 +100,17 @@ impl ScanOptions {
         }
         let layers = self.layers.clone().unwrap_or_default();
         let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
-        let shown = if layers.is_empty() { "default layers".to_string() } else { layers.join(", ") };
+        let shown = if layers.is_empty() {
+            "default layers".to_string()
+        } else {
+            layers.join(", ")
+        };
         output::progress(&format!("scanning {} ({shown})", self.root.display()));
-        let opts = sovstack_scan::ScanOptions { root: self.root.clone(), layers, options };
+        let opts = sovstack_scan::ScanOptions {
+            root: self.root.clone(),
+            layers,
+            options,
+        };
         let bar = output::ScanProgress::start();
         let inventory = sovstack_scan::scan_with_progress(&opts, kb, &|p| bar.update(p));
         bar.finish();
@@ -108,7 +119,9 @@ impl ScanOptions {
         // The pack is recorded when the network layer read it.
         if let (Ok(found), Some(net)) = (&network, &inventory.layers.network) {
             if !net.datasets.is_empty() {
-                inventory.data_packs.push(data_packs::describe("network", found).map_err(anyhow::Error::msg)?);
+                inventory
+                    .data_packs
+                    .push(data_packs::describe("network", found).map_err(anyhow::Error::msg)?);
             }
         }
         Ok(inventory)

@@ -100,7 +100,10 @@ enum Link {
 
 impl Aliases {
     pub(crate) fn new(capacity: usize) -> Self {
-        Aliases { links: Mutex::new(HashMap::new()), capacity }
+        Aliases {
+            links: Mutex::new(HashMap::new()),
+            capacity,
+        }
     }
 
     fn learn(&self, name: &str, link: Link) {
@@ -124,7 +127,11 @@ impl Aliases {
                     if chain.len() == limit || !seen.insert(target.clone()) {
                         return None;
                     }
-                    chain.push(CnameHop { name: current, target: target.clone(), ttl: *ttl });
+                    chain.push(CnameHop {
+                        name: current,
+                        target: target.clone(),
+                        ttl: *ttl,
+                    });
                     current = target.clone();
                 }
             }
@@ -151,7 +158,8 @@ pub(crate) async fn resolve(
     // Records, NODATA, NXDOMAIN or an error code all came in a response; a timeout or a
     // transport error did not. The first query decides: the later ones of a chain walk go to
     // the same server only after it answered.
-    let responded = !answered_without_asking(&query.text) && matches!(first, Ok(_) | Err(NetError::Dns(_)));
+    let responded =
+        !answered_without_asking(&query.text) && matches!(first, Ok(_) | Err(NetError::Dns(_)));
     follow(resolver, aliases, query, rt, limit, first)
         .await
         .responded(responded)
@@ -215,14 +223,16 @@ async fn follow(
         }
         // NODATA somewhere along the chain hickory followed: when that chain is already
         // known, the missing records are at its end, and nothing needs asking again.
-        Err(NetError::Dns(DnsError::NoRecordsFound(nr))) => match aliases.chain_from(&query.text, limit) {
-            Some(chain) if nr.response_code == ResponseCode::NoError => {
-                let mut walk = Walk::new();
-                walk.chain = chain;
-                walk
+        Err(NetError::Dns(DnsError::NoRecordsFound(nr))) => {
+            match aliases.chain_from(&query.text, limit) {
+                Some(chain) if nr.response_code == ResponseCode::NoError => {
+                    let mut walk = Walk::new();
+                    walk.chain = chain;
+                    walk
+                }
+                _ => walk_chain(resolver, aliases, query, rt, hops).await,
             }
-            _ => walk_chain(resolver, aliases, query, rt, hops).await,
-        },
+        }
         Err(e) => Walk::new().fail(classify(&query.text, &e)),
     }
 }
@@ -260,7 +270,7 @@ async fn walk_chain(
                 if nr.response_code == ResponseCode::NoError =>
             {
                 aliases.learn(&current, Link::End);
-                break
+                break;
             }
             Err(NetError::Dns(DnsError::NoRecordsFound(_))) => {
                 return walk.fail(LookupError::NxDomain { name: current });

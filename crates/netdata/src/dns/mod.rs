@@ -331,7 +331,14 @@ impl Resolver {
                 ..hit.clone()
             };
         }
-        let walk = chain::resolve(&self.inner, &self.aliases, &checked, record_type, self.max_hops).await;
+        let walk = chain::resolve(
+            &self.inner,
+            &self.aliases,
+            &checked,
+            record_type,
+            self.max_hops,
+        )
+        .await;
         let lookup = Lookup {
             query: query.to_owned(),
             record_type,

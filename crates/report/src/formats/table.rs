@@ -35,7 +35,12 @@ pub struct TableOptions {
 
 impl Default for TableOptions {
     fn default() -> Self {
-        TableOptions { color: false, width: DEFAULT_WIDTH, ascii: false, wide: false }
+        TableOptions {
+            color: false,
+            width: DEFAULT_WIDTH,
+            ascii: false,
+            wide: false,
+        }
     }
 }
 
@@ -64,13 +69,32 @@ impl Format for Table {
         } else {
             report.scan.audited.join("; ")
         };
-        self.para(out, &format!("sovstack {} {} audited: {audited}", report.generator.version, self.dash()), "")?;
+        self.para(
+            out,
+            &format!(
+                "sovstack {} {} audited: {audited}",
+                report.generator.version,
+                self.dash()
+            ),
+            "",
+        )?;
         if let Some(o) = &report.organisation {
-            let country = o.country.as_ref().map(|c| format!(" ({c})")).unwrap_or_default();
+            let country = o
+                .country
+                .as_ref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default();
             self.para(out, &format!("  for {}{country}", o.name), "  ")?;
         }
         for p in &report.inputs.data_packs {
-            self.para(out, &format!("{} data {} from {} (found by {})", p.name, p.version, p.dir, p.found_by), "  ")?;
+            self.para(
+                out,
+                &format!(
+                    "{} data {} from {} (found by {})",
+                    p.name, p.version, p.dir, p.found_by
+                ),
+                "  ",
+            )?;
         }
         for layer in &report.layers {
             writeln!(out, "\n{} layer", title_case(&layer.id))?;
@@ -82,12 +106,24 @@ impl Format for Table {
         if !report.diagnostics.is_empty() {
             writeln!(out, "\nDiagnostics")?;
             for d in &report.diagnostics {
-                let path = d.path.as_deref().map(|p| format!(" ({p})")).unwrap_or_default();
-                self.para(out, &format!("  {:?} {}: {}{path}", d.severity, d.code, d.message), "    ")?;
+                let path = d
+                    .path
+                    .as_deref()
+                    .map(|p| format!(" ({p})"))
+                    .unwrap_or_default();
+                self.para(
+                    out,
+                    &format!("  {:?} {}: {}{path}", d.severity, d.code, d.message),
+                    "    ",
+                )?;
             }
         }
         if let Some(g) = &report.gate {
-            writeln!(out, "\nPolicy gate: {}", if g.passed { "passed" } else { "FAILED" })?;
+            writeln!(
+                out,
+                "\nPolicy gate: {}",
+                if g.passed { "passed" } else { "FAILED" }
+            )?;
             for reason in &g.reasons {
                 self.para(out, &format!("  {reason}"), "    ")?;
             }
@@ -99,12 +135,17 @@ impl Format for Table {
 impl Table {
     fn grid<const N: usize>(&self, header: [&str; N]) -> Grid {
         let mut t = Grid::new();
-        t.load_style(if self.options.ascii { presets::ASCII_FULL_CONDENSED } else { presets::UTF8_FULL_CONDENSED });
+        t.load_style(if self.options.ascii {
+            presets::ASCII_FULL_CONDENSED
+        } else {
+            presets::UTF8_FULL_CONDENSED
+        });
         if self.options.wide {
             t.set_content_arrangement(ContentArrangement::Disabled);
         } else {
             // The width is given, never detected here: files and pipes stay byte-identical.
-            t.set_content_arrangement(ContentArrangement::Dynamic).set_width(self.options.width);
+            t.set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(self.options.width);
         }
         if !self.options.color {
             t.force_no_tty();
@@ -126,7 +167,10 @@ impl Table {
     /// Text the table adds, in ASCII when asked.
     fn text(&self, s: &str) -> String {
         if self.options.ascii {
-            s.replace('—', "-").replace('→', "->").replace('×', "x").replace('≥', ">=")
+            s.replace('—', "-")
+                .replace('→', "->")
+                .replace('×', "x")
+                .replace('≥', ">=")
         } else {
             s.to_string()
         }
@@ -146,7 +190,14 @@ impl Table {
 
     fn write_layer(&self, layer: &LayerReport, out: &mut dyn io::Write) -> io::Result<()> {
         let mut t = if self.options.wide {
-            self.grid(["Item", "Role", "Organisation", "Country", "Blocs and laws", "Evidence"])
+            self.grid([
+                "Item",
+                "Role",
+                "Organisation",
+                "Country",
+                "Blocs and laws",
+                "Evidence",
+            ])
         } else {
             self.grid(["Item", "Role", "Organisation", "Country"])
         };
@@ -161,7 +212,10 @@ impl Table {
                 left.push(self.text(&format!("{}: {v}", k.replace('_', " "))));
             }
             if hidden > 0 {
-                left.push(format!("(--wide: {hidden} more fact{})", if hidden == 1 { "" } else { "s" }));
+                left.push(format!(
+                    "(--wide: {hidden} more fact{})",
+                    if hidden == 1 { "" } else { "s" }
+                ));
             }
             let rows = left.len().max(item.actors.len()).max(1);
             for i in 0..rows {
@@ -207,9 +261,15 @@ impl Table {
             (Some(c), None) => c.clone(),
             // Where the registries delegated its addresses: not a headquarters, and said so.
             (None, _) if a.registered_country.is_some() => {
-                format!("registered in {} (low confidence)", a.registered_country.as_deref().unwrap_or_default())
+                format!(
+                    "registered in {} (low confidence)",
+                    a.registered_country.as_deref().unwrap_or_default()
+                )
             }
-            (None, _) if a.governance == sovstack_abi::Governance::Community || a.governance == sovstack_abi::Governance::OpenStandard => {
+            (None, _)
+                if a.governance == sovstack_abi::Governance::Community
+                    || a.governance == sovstack_abi::Governance::OpenStandard =>
+            {
                 "none (international)".to_string()
             }
             (None, _) => "not known".to_string(),
@@ -218,8 +278,11 @@ impl Table {
 
     /// The layer's item findings: severity, the sentence, the rule and the evidence.
     fn write_findings(&self, layer: &LayerReport, out: &mut dyn io::Write) -> io::Result<()> {
-        let findings: Vec<(&ItemReport, &crate::ItemFinding)> =
-            layer.items.iter().flat_map(|i| i.findings.iter().map(move |f| (i, f))).collect();
+        let findings: Vec<(&ItemReport, &crate::ItemFinding)> = layer
+            .items
+            .iter()
+            .flat_map(|i| i.findings.iter().map(move |f| (i, f)))
+            .collect();
         if findings.is_empty() {
             return writeln!(out, "No findings on the {} layer's items.", layer.id);
         }
@@ -232,7 +295,10 @@ impl Table {
             }
             t.add_row(vec![
                 Cell::new(&item.id),
-                self.severity_cell(f.finding.severity.as_str().to_string(), Some(f.finding.severity)),
+                self.severity_cell(
+                    f.finding.severity.as_str().to_string(),
+                    Some(f.finding.severity),
+                ),
                 Cell::new(self.text(&text)),
             ]);
         }
@@ -245,9 +311,19 @@ impl Table {
         let mut lines = Vec::new();
         for a in actors.iter().filter_map(|i| item.actors.get(*i)) {
             let who = a.name.as_deref().unwrap_or("not identified");
-            let confidence = serde_json::to_value(a.confidence).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
-            let mut line = format!("evidence: {} {who} ({confidence} confidence)", role_words(&a.role));
-            let shown = if self.options.wide { a.evidence.len() } else { a.evidence.len().min(1) };
+            let confidence = serde_json::to_value(a.confidence)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let mut line = format!(
+                "evidence: {} {who} ({confidence} confidence)",
+                role_words(&a.role)
+            );
+            let shown = if self.options.wide {
+                a.evidence.len()
+            } else {
+                a.evidence.len().min(1)
+            };
             if shown > 0 {
                 line.push_str(&format!(": {}", a.evidence[..shown].join("; ")));
             }
@@ -280,18 +356,46 @@ impl Table {
 
     fn write_scores(&self, r: &RulesetResult, out: &mut dyn io::Write) -> io::Result<()> {
         writeln!(out)?;
-        self.para(out, &format!("Ruleset {} {} {} {}", r.name, r.version, self.dash(), r.title), "  ")?;
+        self.para(
+            out,
+            &format!(
+                "Ruleset {} {} {} {}",
+                r.name,
+                r.version,
+                self.dash(),
+                r.title
+            ),
+            "  ",
+        )?;
         let mut t = self.grid(["Layer", "Score", "Level", "Detail"]);
         for (layer, result) in &r.layers {
             let (score, level, mut detail) = match &result.score {
-                Some(s) => (format!("{:.1}", s.score), Some(s.level), detail(r.method, &s.objectives, &s.shares, s.concentration_index)),
-                None => (self.dash().to_string(), None, format!("not scored (plugin {})", result.plugin)),
+                Some(s) => (
+                    format!("{:.1}", s.score),
+                    Some(s.level),
+                    detail(r.method, &s.objectives, &s.shares, s.concentration_index),
+                ),
+                None => (
+                    self.dash().to_string(),
+                    None,
+                    format!("not scored (plugin {})", result.plugin),
+                ),
             };
             // Layer-wide findings (concentration) belong to no item, so they are shown here.
             for f in result.findings.iter().filter(|f| f.item.is_none()) {
-                detail.push_str(&format!("\n{}: {}\nrule: {}", f.severity.as_str(), f.message, f.rule));
+                detail.push_str(&format!(
+                    "\n{}: {}\nrule: {}",
+                    f.severity.as_str(),
+                    f.message,
+                    f.rule
+                ));
             }
-            t.add_row(vec![Cell::new(layer), Cell::new(score), self.level_cell(self.level_name(r.method, level), level), Cell::new(detail)]);
+            t.add_row(vec![
+                Cell::new(layer),
+                Cell::new(score),
+                self.level_cell(self.level_name(r.method, level), level),
+                Cell::new(detail),
+            ]);
         }
         let o = &r.overall;
         let mut overall_detail = detail(r.method, &o.objectives, &o.shares, o.concentration_index);
@@ -301,7 +405,10 @@ impl Table {
         }
         t.add_row(vec![
             Cell::new("overall"),
-            Cell::new(o.score.map_or(self.dash().to_string(), |s| format!("{s:.1}"))),
+            Cell::new(
+                o.score
+                    .map_or(self.dash().to_string(), |s| format!("{s:.1}")),
+            ),
             self.level_cell(self.level_name(r.method, o.level), o.level),
             Cell::new(overall_detail),
         ]);
@@ -313,7 +420,10 @@ impl Table {
         match (method, level) {
             (_, None) => self.dash().to_string(),
             (ScoringMethod::SealWeakestLink, Some(l)) => {
-                format!("SEAL-{l} {}", SEAL_NAMES.get(l as usize).copied().unwrap_or(""))
+                format!(
+                    "SEAL-{l} {}",
+                    SEAL_NAMES.get(l as usize).copied().unwrap_or("")
+                )
             }
             (ScoringMethod::BlocBalance, Some(l)) => format!("level {l}"),
         }
@@ -351,11 +461,22 @@ fn detail(
             .join("\n"),
         ScoringMethod::BlocBalance => {
             // Poles holding nothing are left out: the JSON report keeps every pole.
-            let mut parts: Vec<(String, f64)> =
-                shares.iter().filter(|(_, v)| **v > 0.0).map(|(k, v)| (k.clone(), *v)).collect();
+            let mut parts: Vec<(String, f64)> = shares
+                .iter()
+                .filter(|(_, v)| **v > 0.0)
+                .map(|(k, v)| (k.clone(), *v))
+                .collect();
             // Largest share first; ties by name so the order is stable.
-            parts.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal).then(a.0.cmp(&b.0)));
-            let mut s = parts.iter().map(|(k, v)| format!("{k} {:.0}%", v * 100.0)).collect::<Vec<_>>().join(", ");
+            parts.sort_by(|a, b| {
+                b.1.partial_cmp(&a.1)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(a.0.cmp(&b.0))
+            });
+            let mut s = parts
+                .iter()
+                .map(|(k, v)| format!("{k} {:.0}%", v * 100.0))
+                .collect::<Vec<_>>()
+                .join(", ");
             if let Some(i) = index {
                 s.push_str(&format!("\nconcentration index (HHI) {i:.2}"));
             }
@@ -382,8 +503,12 @@ fn blocs_and_laws(a: &ActorReport) -> String {
     if !a.blocs.is_empty() {
         lines.push(a.blocs.join(", "));
     }
-    let laws: Vec<&str> =
-        a.laws.iter().enumerate().map(|(i, id)| a.law_names.get(i).map_or(id.as_str(), String::as_str)).collect();
+    let laws: Vec<&str> = a
+        .laws
+        .iter()
+        .enumerate()
+        .map(|(i, id)| a.law_names.get(i).map_or(id.as_str(), String::as_str))
+        .collect();
     if !laws.is_empty() {
         lines.push(format!("reached by {}", laws.join(", ")));
     }
@@ -400,7 +525,11 @@ fn wrap(text: &str, width: usize, indent: &str) -> Vec<String> {
         for word in para.split(' ') {
             let mut word = word.to_string();
             loop {
-                let sep = if line.is_empty() || line == indent { 0 } else { 1 };
+                let sep = if line.is_empty() || line == indent {
+                    0
+                } else {
+                    1
+                };
                 if line.width() + sep + word.width() <= width {
                     if sep == 1 {
                         line.push(' ');
@@ -443,7 +572,9 @@ fn title_case(s: &str) -> String {
         Some(layer) => layer.title().to_string(),
         None => {
             let mut c = s.chars();
-            c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
         }
     }
 }
@@ -457,9 +588,16 @@ mod tests {
         let text = "sovstack 0.1.0 — audited: root /a/very/long/path/that/goes/on/and/on/without/any/space/at/all/anywhere/really; endpoints file x.yaml";
         for width in [20, 40, 80] {
             let lines = wrap(text, width, "  ");
-            assert!(lines.iter().all(|l| l.width() <= width), "{width}: {lines:?}");
+            assert!(
+                lines.iter().all(|l| l.width() <= width),
+                "{width}: {lines:?}"
+            );
             let joined: String = lines.iter().map(|l| l.trim()).collect::<Vec<_>>().join("");
-            assert_eq!(joined.replace(' ', ""), text.replace(' ', ""), "nothing lost");
+            assert_eq!(
+                joined.replace(' ', ""),
+                text.replace(' ', ""),
+                "nothing lost"
+            );
         }
         assert_eq!(wrap("a b c", 80, ""), ["a b c"]);
         assert_eq!(wrap("one two three", 9, "  "), ["one two", "  three"]);

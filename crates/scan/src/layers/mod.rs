@@ -42,7 +42,10 @@ impl LayerOptions {
 
 /// The collector of `layer`, built from its options. Input errors (a malformed endpoints file, a
 /// missing data directory) surface here, before any collector runs.
-pub(crate) fn collector(layer: Layer, options: &LayerOptions) -> Result<Box<dyn Collector>, ScanError> {
+pub(crate) fn collector(
+    layer: Layer,
+    options: &LayerOptions,
+) -> Result<Box<dyn Collector>, ScanError> {
     Ok(match layer {
         Layer::Processor => Box::new(processor::ProcessorCollector),
         Layer::Os => Box::new(os::OsCollector),
@@ -55,7 +58,10 @@ pub(crate) fn collector(layer: Layer, options: &LayerOptions) -> Result<Box<dyn 
 /// the file that declares them.
 pub(crate) fn codes(layer: Layer) -> (&'static str, &'static [(&'static str, &'static str)]) {
     match layer {
-        Layer::Processor => ("crates/scan/src/layers/processor/mod.rs", processor::codes::ALL),
+        Layer::Processor => (
+            "crates/scan/src/layers/processor/mod.rs",
+            processor::codes::ALL,
+        ),
         Layer::Os => ("crates/scan/src/layers/os/mod.rs", os::codes::ALL),
         Layer::Toolchain => ("crates/binary/src/lib.rs", sovstack_binary::codes::ALL),
         Layer::Network => ("crates/scan/src/layers/network/mod.rs", network::codes::ALL),
@@ -76,11 +82,19 @@ mod tests {
                 data_dir: Some(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data")),
                 ..Default::default()
             },
-            toolchain: toolchain::ToolchainOptions { paths: vec!["/etc".into()], ..Default::default() },
+            toolchain: toolchain::ToolchainOptions {
+                paths: vec!["/etc".into()],
+                ..Default::default()
+            },
         };
         let dir = std::fs::canonicalize(fixture_dir("x86-amd-epyc-debian12")).unwrap();
         let root = crate::Root::new(dir.clone());
-        let cx = crate::Context { root: &root, kb: kb(), live: None, progress: &|_| {} };
+        let cx = crate::Context {
+            root: &root,
+            kb: kb(),
+            live: None,
+            progress: &|_| {},
+        };
         for layer in Layer::ALL {
             let c = collector(layer, &options).unwrap_or_else(|e| panic!("{layer}: {e}"));
             let inv = crate::scan_root(&dir, &cx, &[c.as_ref()]);

@@ -36,11 +36,23 @@ fn known(s: Option<&String>) -> Option<&str> {
 /// designer of the processor core`). A role the SDK does not know is named as it is written.
 pub(crate) fn role_phrases(role: &str) -> (String, String) {
     let (does, who) = match role {
-        "isa_owner" => ("owns the instruction set", "the owner of the instruction set"),
-        "core_designer" => ("designed the processor core", "the designer of the processor core"),
+        "isa_owner" => (
+            "owns the instruction set",
+            "the owner of the instruction set",
+        ),
+        "core_designer" => (
+            "designed the processor core",
+            "the designer of the processor core",
+        ),
         "soc_vendor" => ("sells the chip (system on chip)", "the vendor of the chip"),
-        "foundry" => ("fabricated the chip", "the foundry that fabricated the chip"),
-        "steward" => ("stewards the distribution", "the steward of the distribution"),
+        "foundry" => (
+            "fabricated the chip",
+            "the foundry that fabricated the chip",
+        ),
+        "steward" => (
+            "stewards the distribution",
+            "the steward of the distribution",
+        ),
         "lineage" => (
             "stewards a distribution this one derives from",
             "the steward of a distribution this one derives from",
@@ -50,9 +62,18 @@ pub(crate) fn role_phrases(role: &str) -> (String, String) {
             "operates the network the service's addresses are in",
             "the operator of the network the service's addresses are in",
         ),
-        "cloud_provider" => ("hosts the service", "the cloud provider hosting the service"),
-        "dns_provider" => ("hosts the domain's name servers", "the host of the domain's name servers"),
-        "location" => ("is where an address is located", "the country an address is located in"),
+        "cloud_provider" => (
+            "hosts the service",
+            "the cloud provider hosting the service",
+        ),
+        "dns_provider" => (
+            "hosts the domain's name servers",
+            "the host of the domain's name servers",
+        ),
+        "location" => (
+            "is where an address is located",
+            "the country an address is located in",
+        ),
         "compiler" => ("stewards the compiler", "the steward of the compiler"),
         "linker" => ("stewards the linker", "the steward of the linker"),
         "libc" => ("stewards the C library", "the steward of the C library"),
@@ -384,7 +405,10 @@ pub(crate) mod tests {
             &[],
             Governance::Company,
         );
-        let h = Held { actor: &a, index: 0 };
+        let h = Held {
+            actor: &a,
+            index: 0,
+        };
         assert_eq!(h.name(), None);
         assert_eq!(h.country(), None);
         assert_eq!(h.country_words(), None);
@@ -487,11 +511,30 @@ pub(crate) mod tests {
             ),
         ];
         for (name, a, want) in cases {
-            assert_eq!(seat(&Held { actor: &a, index: 0 }, &eu), want, "{name}");
+            assert_eq!(
+                seat(
+                    &Held {
+                        actor: &a,
+                        index: 0
+                    },
+                    &eu
+                ),
+                want,
+                "{name}"
+            );
         }
         let nothing_home = scoring(&[], &[]);
         let fr = actor("r", Some("A"), Some("FR"), &["EU"], &[], Company);
-        assert_eq!(seat(&Held { actor: &fr, index: 0 }, &nothing_home), Seat::Foreign);
+        assert_eq!(
+            seat(
+                &Held {
+                    actor: &fr,
+                    index: 0
+                },
+                &nothing_home
+            ),
+            Seat::Foreign
+        );
     }
 
     #[test]
@@ -550,9 +593,28 @@ pub(crate) mod tests {
             ),
         ];
         for (name, a, want) in cases {
-            assert_eq!(bucket(&Held { actor: &a, index: 0 }, &poles), want, "{name}");
+            assert_eq!(
+                bucket(
+                    &Held {
+                        actor: &a,
+                        index: 0
+                    },
+                    &poles
+                ),
+                want,
+                "{name}"
+            );
         }
         let fr = actor("r", Some("A"), Some("FR"), &["EU"], &[], Company);
-        assert_eq!(bucket(&Held { actor: &fr, index: 0 }, &[]), Bucket::Other);
+        assert_eq!(
+            bucket(
+                &Held {
+                    actor: &fr,
+                    index: 0
+                },
+                &[]
+            ),
+            Bucket::Other
+        );
     }
 }

@@ -534,8 +534,14 @@ mod tests {
         ];
         let got = messages(&tie, 0.4, 1.0);
         assert_eq!(got.len(), 2);
-        assert!(got[0].starts_with("Organisations headquartered in US name (US) hold 50%"), "{got:?}");
-        assert!(got[1].starts_with("Organisations headquartered in CN name (CN) hold 50%"), "{got:?}");
+        assert!(
+            got[0].starts_with("Organisations headquartered in US name (US) hold 50%"),
+            "{got:?}"
+        );
+        assert!(
+            got[1].starts_with("Organisations headquartered in CN name (CN) hold 50%"),
+            "{got:?}"
+        );
         // Two thirds, reported as 0.6667, equal a limit written as 0.6667.
         let thirds = vec![
             item("a", vec![us("isa_owner"), us("core_designer")]),

@@ -403,24 +403,111 @@ mod tests {
         let both = format!("{amd_says} Arm Ltd, headquartered in the United Kingdom (GB), outside the EU, owns the instruction set.{tail1}");
         let cases: Vec<Case> = vec![
             ("extraterritorial", &roles, vec![amd()], Some(1), Some(&ext)),
-            ("home passes", &roles, vec![cd(Some("SiPearl"), Some("FR"), &["EU"], Company)], Some(4), None),
-            ("foreign", &roles, vec![named(cd(Some("Arm Ltd"), Some("GB"), &["NATO"], Company), "United Kingdom", &[])], Some(2), Some(arm)),
-            ("unknown country code is foreign, named by its code", &roles, vec![cd(Some("X"), Some("ZZ"), &[], Company)], Some(2), Some(zz)),
-            ("commons passes at 3", &roles, vec![cd(Some("OpenHW Group"), None, &[], Community)], Some(3), None),
-            ("no country", &roles, vec![cd(Some("X"), None, &[], Company)], Some(0), Some(nohq)),
-            ("unidentified", &roles, vec![cd(None, None, &[], Unknown)], Some(0), Some(unid)),
+            (
+                "home passes",
+                &roles,
+                vec![cd(Some("SiPearl"), Some("FR"), &["EU"], Company)],
+                Some(4),
+                None,
+            ),
+            (
+                "foreign",
+                &roles,
+                vec![named(
+                    cd(Some("Arm Ltd"), Some("GB"), &["NATO"], Company),
+                    "United Kingdom",
+                    &[],
+                )],
+                Some(2),
+                Some(arm),
+            ),
+            (
+                "unknown country code is foreign, named by its code",
+                &roles,
+                vec![cd(Some("X"), Some("ZZ"), &[], Company)],
+                Some(2),
+                Some(zz),
+            ),
+            (
+                "commons passes at 3",
+                &roles,
+                vec![cd(Some("OpenHW Group"), None, &[], Community)],
+                Some(3),
+                None,
+            ),
+            (
+                "no country",
+                &roles,
+                vec![cd(Some("X"), None, &[], Company)],
+                Some(0),
+                Some(nohq),
+            ),
+            (
+                "unidentified",
+                &roles,
+                vec![cd(None, None, &[], Unknown)],
+                Some(0),
+                Some(unid),
+            ),
             // A registry's country is not a headquarters: still unknown, level 0, and said so.
-            ("registered only", &roles, vec![reg(cd(Some("X"), None, &[], Unknown), "FR")], Some(0), Some(registered)),
+            (
+                "registered only",
+                &roles,
+                vec![reg(cd(Some("X"), None, &[], Unknown), "FR")],
+                Some(0),
+                Some(registered),
+            ),
             // Beside a known headquarters it is not mentioned at all.
-            ("registered beside a headquarters", &roles, vec![reg(cd(Some("SiPearl"), Some("FR"), &["EU"], Company), "DE")], Some(4), None),
+            (
+                "registered beside a headquarters",
+                &roles,
+                vec![reg(cd(Some("SiPearl"), Some("FR"), &["EU"], Company), "DE")],
+                Some(4),
+                None,
+            ),
             ("no actors: not judged", &roles, vec![], None, None),
-            ("only other roles: not judged", &roles, vec![actor("mystery", Some("X"), None, &[], &[], Unknown)], None, None),
-            ("lowest actor decides, passing ones unmentioned", &two,
-             vec![named(actor("isa_owner", Some("RISC-V International"), Some("CH"), &[], &[], OpenStandard), "Switzerland", &[]),
-                  cd(Some("SiPearl"), Some("FR"), &["EU"], Company)], Some(2), Some(riscv)),
-            ("every failing actor named, item order", &two,
-             vec![amd(), named(actor("isa_owner", Some("Arm Ltd"), Some("GB"), &[], &[], Company), "United Kingdom", &[])], Some(1),
-             Some(&both)),
+            (
+                "only other roles: not judged",
+                &roles,
+                vec![actor("mystery", Some("X"), None, &[], &[], Unknown)],
+                None,
+                None,
+            ),
+            (
+                "lowest actor decides, passing ones unmentioned",
+                &two,
+                vec![
+                    named(
+                        actor(
+                            "isa_owner",
+                            Some("RISC-V International"),
+                            Some("CH"),
+                            &[],
+                            &[],
+                            OpenStandard,
+                        ),
+                        "Switzerland",
+                        &[],
+                    ),
+                    cd(Some("SiPearl"), Some("FR"), &["EU"], Company),
+                ],
+                Some(2),
+                Some(riscv),
+            ),
+            (
+                "every failing actor named, item order",
+                &two,
+                vec![
+                    amd(),
+                    named(
+                        actor("isa_owner", Some("Arm Ltd"), Some("GB"), &[], &[], Company),
+                        "United Kingdom",
+                        &[],
+                    ),
+                ],
+                Some(1),
+                Some(&both),
+            ),
         ];
         for (name, roles, actors, level, message) in cases {
             let items = vec![item("cpu0", actors)];
@@ -597,7 +684,10 @@ mod tests {
             ("steward", "stewards the distribution"),
             ("lineage", "stewards a distribution this one derives from"),
             ("kernel", "stewards the kernel"),
-            ("network_operator", "operates the network the service's addresses are in"),
+            (
+                "network_operator",
+                "operates the network the service's addresses are in",
+            ),
             ("cloud_provider", "hosts the service"),
             ("dns_provider", "hosts the domain's name servers"),
             ("compiler", "stewards the compiler"),
@@ -641,7 +731,11 @@ mod tests {
         // Locations: where the data sits, under whose law.
         let location = |code: Option<&str>, blocs: &[&str], laws: &[&str], name: &str| {
             let a = actor("location", code, code, blocs, laws, State);
-            if name.is_empty() { a } else { named(a, name, &[]) }
+            if name.is_empty() {
+                a
+            } else {
+                named(a, name, &[])
+            }
         };
         let cases = [
             (location(Some("DE"), &["EU"], &[], "Germany"),
@@ -659,13 +753,24 @@ mod tests {
             assert!(!m.contains("headquartered"), "{m}");
         }
         // An unidentified organisation recorded in a country reached by a law.
-        let a = named(actor("foundry", None, Some("US"), &[], &["us-cloud-act"], Unknown), "United States", &["US CLOUD Act"]);
+        let a = named(
+            actor("foundry", None, Some("US"), &[], &["us-cloud-act"], Unknown),
+            "United States",
+            &["US CLOUD Act"],
+        );
         assert_eq!(
             msg(a),
             "The foundry that fabricated the chip is not identified; it is recorded as headquartered in the United States (US), where US CLOUD Act reach the organisations headquartered there. Level 1 of 4; the rule asks for 5 or more."
         );
         // Without law names in the request (a host before they were added), the ids stand in.
-        let a = actor("kernel", Some("K"), Some("US"), &[], &["us-cloud-act", "us-fisa-702"], Company);
+        let a = actor(
+            "kernel",
+            Some("K"),
+            Some("US"),
+            &[],
+            &["us-cloud-act", "us-fisa-702"],
+            Company,
+        );
         assert!(msg(a).contains(": us-cloud-act and us-fisa-702 can compel it"));
     }
 
@@ -674,7 +779,14 @@ mod tests {
         let roles = strings(&["isa_owner", "core_designer"]);
         let mut isa = amd();
         isa.role = "isa_owner".into();
-        let g = jurisdiction(&rule("j"), &roles, &JL, 3, &eu(), &[item("cpu0", vec![isa, amd()])]);
+        let g = jurisdiction(
+            &rule("j"),
+            &roles,
+            &JL,
+            3,
+            &eu(),
+            &[item("cpu0", vec![isa, amd()])],
+        );
         assert_eq!(
             g.findings[0].message,
             "Advanced Micro Devices, Inc., headquartered in the United States (US), owns the instruction set and designed the processor core: US CLOUD Act and US FISA Section 702 can compel it to hand over data it holds or controls, wherever the data is stored. Level 1 of 4; the rule asks for 3 or more."
@@ -687,13 +799,24 @@ mod tests {
         let roles = strings(&["isa_owner", "core_designer", "foundry"]);
         let fr = actor("isa_owner", Some("F"), Some("FR"), &["EU"], &[], Company);
         let unknown = actor("foundry", None, None, &[], &[], Unknown);
-        let items = vec![item("cpu0", vec![fr, actor("kernel", None, None, &[], &[], Unknown), amd(), unknown])];
+        let items = vec![item(
+            "cpu0",
+            vec![
+                fr,
+                actor("kernel", None, None, &[], &[], Unknown),
+                amd(),
+                unknown,
+            ],
+        )];
         let j = jurisdiction(&rule("j"), &roles, &JL, 3, &eu(), &items);
         assert_eq!(j.findings[0].actors, [2, 3]);
         let o = openness(&rule("o"), &roles, &OL, 3, &items);
         assert_eq!(o.findings[0].actors, [0, 2, 3]);
         let k = known_attribution(&rule("k"), &roles, &items);
-        assert_eq!(k.iter().map(|f| f.actors.clone()).collect::<Vec<_>>(), [vec![3]]);
+        assert_eq!(
+            k.iter().map(|f| f.actors.clone()).collect::<Vec<_>>(),
+            [vec![3]]
+        );
     }
 
     #[test]

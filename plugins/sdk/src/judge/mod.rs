@@ -392,8 +392,16 @@ mod tests {
         assert_eq!(
             found,
             [
-                (Some("a"), Severity::Medium, "A could not be assessed: no address"),
-                (Some("b"), Severity::High, "B could not be assessed: timed out"),
+                (
+                    Some("a"),
+                    Severity::Medium,
+                    "A could not be assessed: no address"
+                ),
+                (
+                    Some("b"),
+                    Severity::High,
+                    "B could not be assessed: timed out"
+                ),
             ]
         );
         assert_eq!(got.score, None, "gives no level");
@@ -470,7 +478,11 @@ mod tests {
             assert_eq!(evaluate(plugin, &req), Err(want.to_string()), "{name}");
         }
         // What validate accepts, the plugin accepts: weights of 0, limits of 0.
-        let zero = with_objective(patch(patch(concentration_rule(), "/weight", json!(0.0)), "/criterion/concentration/max_share", json!(0.0)));
+        let zero = with_objective(patch(
+            patch(concentration_rule(), "/weight", json!(0.0)),
+            "/criterion/concentration/max_share",
+            json!(0.0),
+        ));
         assert!(evaluate(&PROCESSOR, &with(zero)).is_ok());
     }
 

@@ -32,7 +32,10 @@ pub(crate) fn request(plugin: &Plugin, req: &EvaluateRequest) -> Result<(), Stri
         if r.layer != req.layer {
             return refuse(
                 RequestRefusal::WrongLayer,
-                format!("rule `{}` is for layer `{}`, not `{}`", r.id, r.layer, req.layer),
+                format!(
+                    "rule `{}` is for layer `{}`, not `{}`",
+                    r.id, r.layer, req.layer
+                ),
             );
         }
         let name = r.criterion.name();

@@ -10,16 +10,16 @@
 //! unresolved without asking DNS. Which laws follow from the countries is left to the
 //! evaluation, as for every layer.
 
-pub mod parse_endpoints;
 mod attribute;
+pub mod parse_endpoints;
 mod resolve;
 
 use crate::collector::{Collector, Context, Progress, ScanOut};
 use crate::error::ScanError;
 use parse_endpoints::EndpointSpec;
 use sovstack_inventory::{
-    Actor, CnameHop, Confidence, DnsLookup, EndpointError, EndpointKind, Evidence, Method, NetworkDataset,
-    NetworkEndpoint, NetworkLayer, Resolution, Role,
+    Actor, CnameHop, Confidence, DnsLookup, EndpointError, EndpointKind, Evidence, Method,
+    NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution, Role,
 };
 use sovstack_netdata::dns::{Lookup, LookupError, ResolverBuilder};
 use sovstack_netdata::NetData;
@@ -86,7 +86,10 @@ impl NetworkOptions {
 }
 
 fn parse_dns_timeout(s: &str) -> Result<Duration, String> {
-    let secs: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
     if (0.05..=60.0).contains(&secs) {
         Ok(Duration::from_secs_f64(secs))
     } else {
@@ -119,11 +122,20 @@ impl NetworkPlan {
         }
         let mut endpoints = Vec::new();
         if let Some(path) = &opts.endpoints {
-            let text = std::fs::read_to_string(path)
-                .map_err(|source| ScanError::EndpointsUnreadable { path: path.clone(), source })?;
-            let yaml = matches!(path.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"));
-            endpoints = parse_endpoints::endpoints(&text, yaml)
-                .map_err(|errors| ScanError::Endpoints { path: path.clone(), errors })?;
+            let text =
+                std::fs::read_to_string(path).map_err(|source| ScanError::EndpointsUnreadable {
+                    path: path.clone(),
+                    source,
+                })?;
+            let yaml = matches!(
+                path.extension().and_then(|e| e.to_str()),
+                Some("yaml" | "yml")
+            );
+            endpoints =
+                parse_endpoints::endpoints(&text, yaml).map_err(|errors| ScanError::Endpoints {
+                    path: path.clone(),
+                    errors,
+                })?;
         }
         for d in &opts.domains {
             endpoints.extend(discover(d).map_err(ScanError::Domain)?);
@@ -135,7 +147,9 @@ impl NetworkPlan {
             true => None,
             false => {
                 let dir = opts.data_dir.as_ref().ok_or_else(|| {
-                    ScanError::NetworkData("no data directory given (--data-dir or SOVSTACK_DATA_DIR)".into())
+                    ScanError::NetworkData(
+                        "no data directory given (--data-dir or SOVSTACK_DATA_DIR)".into(),
+                    )
                 })?;
                 if !dir.is_dir() {
                     return Err(ScanError::NetworkData(format!(
@@ -187,7 +201,11 @@ pub fn discover(domain: &str) -> Result<Vec<EndpointSpec>, String> {
         spec(EndpointKind::NameServers, d.clone(), "dns hosting"),
         spec(EndpointKind::Spf, d.clone(), "mail senders (SPF)"),
         spec(EndpointKind::Host, format!("www.{d}"), "website"),
-        spec(EndpointKind::Host, format!("autodiscover.{d}"), "mail autodiscovery"),
+        spec(
+            EndpointKind::Host,
+            format!("autodiscover.{d}"),
+            "mail autodiscovery",
+        ),
     ])
 }
 
@@ -208,7 +226,9 @@ impl NetworkCollector {
     /// The collector of what `options` name: fails on bad input (an unreadable or malformed
     /// endpoints file, a bad domain, nothing to resolve, no data directory).
     pub(crate) fn new(options: &NetworkOptions) -> Result<Self, ScanError> {
-        Ok(NetworkCollector { plan: NetworkPlan::new(options)? })
+        Ok(NetworkCollector {
+            plan: NetworkPlan::new(options)?,
+        })
     }
 }
 
@@ -216,7 +236,10 @@ impl Collector for NetworkCollector {
     fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
         let plan = &self.plan;
         let mut layer = NetworkLayer {
-            resolver: (!plan.offline).then(|| plan.resolver.map_or_else(|| "system".to_string(), |a| a.to_string())),
+            resolver: (!plan.offline).then(|| {
+                plan.resolver
+                    .map_or_else(|| "system".to_string(), |a| a.to_string())
+            }),
             datasets: plan.data.as_deref().map(datasets).unwrap_or_default(),
             endpoints: Vec::new(),
         };
@@ -253,7 +276,10 @@ fn datasets(data: &NetData) -> Vec<NetworkDataset> {
         .iter()
         .map(|d| NetworkDataset {
             path: d.path.clone(),
-            kind: serde_json::to_value(d.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default(),
+            kind: serde_json::to_value(d.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
             version: d.version.clone(),
             date: d.date.clone(),
             sha256: d.sha256.clone(),
@@ -267,7 +293,10 @@ fn datasets(data: &NetData) -> Vec<NetworkDataset> {
 /// failed in transport): nothing about the endpoints could be learnt, which is not the same as
 /// names that do not exist (NXDOMAIN is an answer). `None` when any query got a response, or
 /// none was sent.
-fn no_answer(resolved: &[resolve::Resolved], resolver: &str) -> Option<sovstack_inventory::Diagnostic> {
+fn no_answer(
+    resolved: &[resolve::Resolved],
+    resolver: &str,
+) -> Option<sovstack_inventory::Diagnostic> {
     let sent: Vec<&Lookup> = resolved
         .iter()
         .flat_map(|r| &r.lookups)
@@ -295,7 +324,10 @@ fn no_answer(resolved: &[resolve::Resolved], resolver: &str) -> Option<sovstack_
 /// is waiting on the network, and on one thread no answer wakes another thread (measured on
 /// `bench/scan.sh`, 10,000 names against a local dnsmasq: a fifth less CPU than 2 workers, and
 /// the other core is left to the resolver).
-fn resolve_all(plan: &NetworkPlan, progress: &(dyn Fn(Progress) + Sync)) -> Result<Vec<resolve::Resolved>, String> {
+fn resolve_all(
+    plan: &NetworkPlan,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Vec<resolve::Resolved>, String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -312,10 +344,14 @@ fn resolve_all(plan: &NetworkPlan, progress: &(dyn Fn(Progress) + Sync)) -> Resu
             .endpoints
             .iter()
             .map(|spec| {
-                let (resolver, spec, permits) = (resolver.clone(), spec.clone(), Arc::clone(&permits));
+                let (resolver, spec, permits) =
+                    (resolver.clone(), spec.clone(), Arc::clone(&permits));
                 let finished = finished.clone();
                 tokio::spawn(async move {
-                    let _permit = permits.acquire_owned().await.expect("the semaphore is never closed");
+                    let _permit = permits
+                        .acquire_owned()
+                        .await
+                        .expect("the semaphore is never closed");
                     let r = resolve::endpoint(&resolver, &spec).await;
                     // The receiver lives until every task has finished.
                     let _ = finished.send(());
@@ -333,14 +369,22 @@ fn resolve_all(plan: &NetworkPlan, progress: &(dyn Fn(Progress) + Sync)) -> Resu
         }
         let mut out = Vec::with_capacity(tasks.len());
         for t in tasks {
-            out.push(t.await.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())));
+            out.push(
+                t.await
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic())),
+            );
         }
         Ok(out)
     })
 }
 
 /// One endpoint's inventory item from its spec and what DNS said (`None`: not asked).
-fn endpoint(i: usize, spec: &EndpointSpec, resolved: Option<resolve::Resolved>, plan: &NetworkPlan) -> NetworkEndpoint {
+fn endpoint(
+    i: usize,
+    spec: &EndpointSpec,
+    resolved: Option<resolve::Resolved>,
+    plan: &NetworkPlan,
+) -> NetworkEndpoint {
     let data = plan.data.as_deref();
     let mut e = NetworkEndpoint {
         id: format!("ep{i}"),
@@ -356,11 +400,15 @@ fn endpoint(i: usize, spec: &EndpointSpec, resolved: Option<resolve::Resolved>, 
         errors: Vec::new(),
         actors: Vec::new(),
     };
-    let mut ips: Vec<(std::net::IpAddr, Option<String>)> = spec.ip.map(|ip| (ip, None)).into_iter().collect();
+    let mut ips: Vec<(std::net::IpAddr, Option<String>)> =
+        spec.ip.map(|ip| (ip, None)).into_iter().collect();
     match resolved {
         None if spec.name.is_some() => {
             e.resolution = Resolution::Unresolved;
-            e.errors.push(EndpointError { kind: "offline".into(), message: "not resolved: DNS was not asked (--offline)".into() });
+            e.errors.push(EndpointError {
+                kind: "offline".into(),
+                message: "not resolved: DNS was not asked (--offline)".into(),
+            });
         }
         None => {}
         Some(r) => {
@@ -373,7 +421,12 @@ fn endpoint(i: usize, spec: &EndpointSpec, resolved: Option<resolve::Resolved>, 
             for l in &r.lookups {
                 e.lookups.push(lookup(l, data));
                 // The same failure of two queries (A and AAAA of a missing name) is one reason.
-                if let Some(err) = l.error.as_ref().map(error).filter(|err| !e.errors.contains(err)) {
+                if let Some(err) = l
+                    .error
+                    .as_ref()
+                    .map(error)
+                    .filter(|err| !e.errors.contains(err))
+                {
                     e.errors.push(err);
                 }
             }
@@ -391,7 +444,9 @@ fn endpoint(i: usize, spec: &EndpointSpec, resolved: Option<resolve::Resolved>, 
                 }
             }
             for hop in &l.chain {
-                if let Some((_, a)) = attribute::name_provider(data, &hop.target, Role::CloudProvider) {
+                if let Some((_, a)) =
+                    attribute::name_provider(data, &hop.target, Role::CloudProvider)
+                {
                     actors.push(a);
                 }
             }
@@ -410,10 +465,18 @@ fn endpoint(i: usize, spec: &EndpointSpec, resolved: Option<resolve::Resolved>, 
         }
         for (ip, via) in ips {
             let (address, mut found) = attribute::address(data, ip, via);
-            if spec.kind == EndpointKind::NameServers && !actors.iter().any(|a| a.role == Role::DnsProvider) {
+            if spec.kind == EndpointKind::NameServers
+                && !actors.iter().any(|a| a.role == Role::DnsProvider)
+            {
                 // No provider name in the NS targets: whoever runs the servers hosts the DNS.
-                if let Some(op) = found.iter().find(|a| a.role == Role::NetworkOperator && a.name.is_some()) {
-                    found.push(Actor { role: Role::DnsProvider, ..op.clone() });
+                if let Some(op) = found
+                    .iter()
+                    .find(|a| a.role == Role::NetworkOperator && a.name.is_some())
+                {
+                    found.push(Actor {
+                        role: Role::DnsProvider,
+                        ..op.clone()
+                    });
                 }
             }
             actors.extend(found);
@@ -450,7 +513,10 @@ fn given(spec: &EndpointSpec, file: Option<&str>) -> Evidence {
 fn dedup(actors: Vec<Actor>) -> Vec<Actor> {
     let mut out: Vec<Actor> = Vec::new();
     for a in actors {
-        match out.iter_mut().find(|o| o.role == a.role && o.name == a.name && o.country == a.country) {
+        match out
+            .iter_mut()
+            .find(|o| o.role == a.role && o.name == a.name && o.country == a.country)
+        {
             Some(o) => {
                 for ev in a.evidence {
                     if !o.evidence.contains(&ev) {
@@ -475,7 +541,9 @@ fn lookup(l: &Lookup, data: Option<&NetData>) -> DnsLookup {
             .map(|h| CnameHop {
                 name: h.name.clone(),
                 target: h.target.clone(),
-                provider: data.and_then(|d| d.cname_provider(&h.target)).map(|m| m.provider.id.clone()),
+                provider: data
+                    .and_then(|d| d.cname_provider(&h.target))
+                    .map(|m| m.provider.id.clone()),
             })
             .collect(),
         answers: l.answers.iter().map(answer).collect(),
@@ -488,7 +556,10 @@ fn answer(a: &sovstack_netdata::dns::Answer) -> String {
     match a {
         Answer::A(ip) => ip.to_string(),
         Answer::Aaaa(ip) => ip.to_string(),
-        Answer::Mx { preference, exchange } => format!("{preference} {exchange}"),
+        Answer::Mx {
+            preference,
+            exchange,
+        } => format!("{preference} {exchange}"),
         Answer::Ns(n) => n.clone(),
         Answer::Txt(t) => t.clone(),
     }
@@ -505,7 +576,10 @@ fn error(e: &LookupError) -> EndpointError {
         LookupError::ChainTooLong { .. } => "chain_too_long",
         LookupError::Other { .. } => "other",
     };
-    EndpointError { kind: kind.into(), message: e.to_string() }
+    EndpointError {
+        kind: kind.into(),
+        message: e.to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -520,7 +594,10 @@ mod tests {
 
     fn plan(entries: &[&str], offline: bool) -> NetworkPlan {
         NetworkPlan {
-            endpoints: entries.iter().map(|e| parse_endpoints::classify(e).unwrap()).collect(),
+            endpoints: entries
+                .iter()
+                .map(|e| parse_endpoints::classify(e).unwrap())
+                .collect(),
             endpoints_file: Some("services.txt".into()),
             resolver: None,
             offline,
@@ -532,7 +609,10 @@ mod tests {
     #[test]
     fn a_domain_discovers_mail_dns_spf_and_the_usual_hosts() {
         let specs = discover("Example.org.").unwrap();
-        let got: Vec<(&str, EndpointKind)> = specs.iter().map(|s| (s.endpoint.as_str(), s.kind)).collect();
+        let got: Vec<(&str, EndpointKind)> = specs
+            .iter()
+            .map(|s| (s.endpoint.as_str(), s.kind))
+            .collect();
         assert_eq!(
             got,
             [
@@ -543,31 +623,52 @@ mod tests {
                 ("autodiscover.example.org", EndpointKind::Host),
             ]
         );
-        assert!(discover("not a domain").unwrap_err().contains("--domain not a domain"));
+        assert!(discover("not a domain")
+            .unwrap_err()
+            .contains("--domain not a domain"));
     }
 
     #[test]
     fn offline_names_are_unresolved_and_addresses_still_attributed() {
         let p = plan(&["www.example.org", "5.9.0.1"], true);
         let name = endpoint(0, &p.endpoints[0], None, &p);
-        assert_eq!((name.id.as_str(), name.resolution), ("ep0", Resolution::Unresolved));
+        assert_eq!(
+            (name.id.as_str(), name.resolution),
+            ("ep0", Resolution::Unresolved)
+        );
         assert_eq!(name.errors[0].kind, "offline");
         assert!(name.actors.is_empty());
         let ip = endpoint(1, &p.endpoints[1], None, &p);
         assert_eq!(ip.resolution, Resolution::Resolved);
-        let roles: Vec<(Role, Option<&str>, Option<&str>)> =
-            ip.actors.iter().map(|a| (a.role, a.name.as_deref(), a.country.as_ref().map(|c| c.as_str()))).collect();
+        let roles: Vec<(Role, Option<&str>, Option<&str>)> = ip
+            .actors
+            .iter()
+            .map(|a| {
+                (
+                    a.role,
+                    a.name.as_deref(),
+                    a.country.as_ref().map(|c| c.as_str()),
+                )
+            })
+            .collect();
         assert_eq!(
             roles,
             [
-                (Role::NetworkOperator, Some("Hetzner Online GmbH"), Some("DE")),
+                (
+                    Role::NetworkOperator,
+                    Some("Hetzner Online GmbH"),
+                    Some("DE")
+                ),
                 (Role::CloudProvider, Some("Hetzner"), Some("DE")),
                 (Role::Location, Some("DE"), Some("DE")),
             ]
         );
         // The operator comes from its row of the table, which the evidence points at.
         let ev = &ip.addresses[0].operator.as_ref().unwrap().evidence[0];
-        assert_eq!((ev.source.as_str(), ev.line), ("data:network/asn/major-asns.csv", Some(41)));
+        assert_eq!(
+            (ev.source.as_str(), ev.line),
+            ("data:network/asn/major-asns.csv", Some(41))
+        );
     }
 
     #[test]
@@ -582,8 +683,15 @@ mod tests {
         assert_eq!(hq.value.as_str(), "FR");
         assert_eq!(hq.evidence[0].source, "data:network/asn/major-asns.csv");
         assert_eq!(hq.evidence[0].confidence, Confidence::High);
-        let op = e.actors.iter().find(|a| a.role == Role::NetworkOperator).unwrap();
-        assert_eq!((op.name.as_deref(), op.country.as_ref().map(|c| c.as_str())), (Some("RENATER (GIP)"), Some("FR")));
+        let op = e
+            .actors
+            .iter()
+            .find(|a| a.role == Role::NetworkOperator)
+            .unwrap();
+        assert_eq!(
+            (op.name.as_deref(), op.country.as_ref().map(|c| c.as_str())),
+            (Some("RENATER (GIP)"), Some("FR"))
+        );
         // A known headquarters leaves no room for the registry fallback on the actor; the
         // address still records where its space was delegated.
         assert!(op.registered_country.is_none());
@@ -602,14 +710,37 @@ mod tests {
         let reg = a.registered_country.as_ref().unwrap();
         assert_eq!(reg.value.as_str(), "FR");
         let ev = &reg.evidence[0];
-        assert_eq!((ev.source.as_str(), ev.confidence), ("data:network/asn/asn-org-country.csv", Confidence::Low));
-        assert!(ev.value.as_deref().unwrap().contains("registry delegation, not a headquarters"), "{ev:?}");
-        let op = e.actors.iter().find(|a| a.role == Role::NetworkOperator).unwrap();
+        assert_eq!(
+            (ev.source.as_str(), ev.confidence),
+            ("data:network/asn/asn-org-country.csv", Confidence::Low)
+        );
+        assert!(
+            ev.value
+                .as_deref()
+                .unwrap()
+                .contains("registry delegation, not a headquarters"),
+            "{ev:?}"
+        );
+        let op = e
+            .actors
+            .iter()
+            .find(|a| a.role == Role::NetworkOperator)
+            .unwrap();
         assert_eq!(op.name.as_deref(), Some("ALWAYSDATA SARL"));
-        assert!(op.country.is_none(), "a registration is never a headquarters");
-        assert_eq!(op.registered_country.as_ref().map(|c| c.as_str()), Some("FR"));
+        assert!(
+            op.country.is_none(),
+            "a registration is never a headquarters"
+        );
+        assert_eq!(
+            op.registered_country.as_ref().map(|c| c.as_str()),
+            Some("FR")
+        );
         assert_eq!(op.governance, Governance::Unknown);
-        assert!(op.evidence.iter().all(|e| e.confidence == Confidence::Low), "{:?}", op.evidence);
+        assert!(
+            op.evidence.iter().all(|e| e.confidence == Confidence::Low),
+            "{:?}",
+            op.evidence
+        );
     }
 
     #[test]
@@ -627,14 +758,29 @@ mod tests {
     fn an_unplaced_address_gives_unknown_actors_not_guesses() {
         // A data directory whose manifest lists no dataset: nothing places any address.
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("MANIFEST.csv"), "path,kind,format,provider,basis,date,licence,origin\n").unwrap();
+        std::fs::write(
+            dir.path().join("MANIFEST.csv"),
+            "path,kind,format,provider,basis,date,licence,origin\n",
+        )
+        .unwrap();
         let mut p = plan(&["3.5.136.10"], false);
-        p.data = Some(Arc::new(sovstack_netdata::DataDir::new(dir.path()).load().unwrap()));
+        p.data = Some(Arc::new(
+            sovstack_netdata::DataDir::new(dir.path()).load().unwrap(),
+        ));
         let e = endpoint(0, &p.endpoints[0], None, &p);
         let a = &e.addresses[0];
-        assert!(a.asn.is_none() && a.location.is_none() && a.cloud.is_none(), "{a:?}");
-        assert!(e.actors.iter().all(|a| a.name.is_none() && a.governance == Governance::Unknown));
-        assert_eq!(e.actors.iter().map(|a| a.role).collect::<Vec<_>>(), [Role::NetworkOperator, Role::Location]);
+        assert!(
+            a.asn.is_none() && a.location.is_none() && a.cloud.is_none(),
+            "{a:?}"
+        );
+        assert!(e
+            .actors
+            .iter()
+            .all(|a| a.name.is_none() && a.governance == Governance::Unknown));
+        assert_eq!(
+            e.actors.iter().map(|a| a.role).collect::<Vec<_>>(),
+            [Role::NetworkOperator, Role::Location]
+        );
     }
 
     #[test]
@@ -645,7 +791,11 @@ mod tests {
         let merged = dedup(actors);
         assert_eq!(merged.len(), 3);
         assert_eq!(merged[0].role, Role::NetworkOperator);
-        assert_eq!(merged[0].evidence.len(), 1, "the same table row is one piece of evidence");
+        assert_eq!(
+            merged[0].evidence.len(),
+            1,
+            "the same table row is one piece of evidence"
+        );
         let location = merged.iter().find(|a| a.role == Role::Location).unwrap();
         assert_eq!(location.evidence.len(), 2, "{:?}", location.evidence);
     }

@@ -67,7 +67,11 @@ pub const MAX_LISTED_PROBLEMS: usize = 20;
 /// file order (never empty).
 pub fn endpoints(text: &str, yaml: bool) -> Result<Vec<EndpointSpec>, Vec<ParseError>> {
     let mut errors = Vec::new();
-    let specs = if yaml { parse_yaml(text, &mut errors) } else { parse_text(text, &mut errors) };
+    let specs = if yaml {
+        parse_yaml(text, &mut errors)
+    } else {
+        parse_text(text, &mut errors)
+    };
     // An entry's own problems were found in the order it was checked; report in file order.
     errors.sort_by_key(|e| (e.line, e.column));
     if errors.is_empty() {
@@ -83,24 +87,36 @@ fn parse_text(text: &str, errors: &mut Vec<ParseError>) -> Vec<EndpointSpec> {
         let line = i as u64 + 1;
         let content = raw.split('#').next().unwrap_or_default();
         let mut tokens = tokens(content);
-        let Some((col, entry)) = tokens.next() else { continue };
+        let Some((col, entry)) = tokens.next() else {
+            continue;
+        };
         let mut spec = match classify(entry) {
             Ok(spec) => spec,
             Err(message) => {
-                errors.push(ParseError { line, column: col, message });
+                errors.push(ParseError {
+                    line,
+                    column: col,
+                    message,
+                });
                 continue;
             }
         };
         spec.line = line as u32;
         for (col, token) in tokens {
-            let err = |message: String| ParseError { line, column: col, message };
+            let err = |message: String| ParseError {
+                line,
+                column: col,
+                message,
+            };
             match token.split_once('=') {
                 Some(("label", v)) if !v.is_empty() => spec.label = Some(v.to_string()),
                 Some(("criticality", v)) => match criticality(v) {
                     Ok(c) => spec.criticality = Some(c),
                     Err(m) => errors.push(err(m)),
                 },
-                _ => errors.push(err(format!("`{token}`: expected label=NAME or criticality=low|medium|high|critical"))),
+                _ => errors.push(err(format!(
+                    "`{token}`: expected label=NAME or criticality=low|medium|high|critical"
+                ))),
             }
         }
         out.push(spec);
@@ -144,7 +160,10 @@ impl<'de> Deserialize<'de> for RawEntry {
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawEntry, E> {
                 Ok(RawEntry::Plain(v.to_string()))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawEntry, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawEntry, A::Error> {
                 let mut pairs = Vec::new();
                 while let Some(pair) = map.next_entry::<Spanned<String>, Spanned<String>>()? {
                     pairs.push(pair);
@@ -157,7 +176,11 @@ impl<'de> Deserialize<'de> for RawEntry {
 }
 
 fn at(loc: &serde_saphyr::Location, message: String) -> ParseError {
-    ParseError { line: loc.line(), column: loc.column(), message }
+    ParseError {
+        line: loc.line(),
+        column: loc.column(),
+        message,
+    }
 }
 
 fn parse_yaml(text: &str, errors: &mut Vec<ParseError>) -> Vec<EndpointSpec> {
@@ -167,26 +190,43 @@ fn parse_yaml(text: &str, errors: &mut Vec<ParseError>) -> Vec<EndpointSpec> {
     let entries: Vec<Spanned<RawEntry>> = match serde_saphyr::from_str(text) {
         Ok(entries) => entries,
         Err(e) => {
-            let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((0, 0));
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line(), l.column()))
+                .unwrap_or((0, 0));
             // The message without serde-saphyr's own location prefix (given separately).
             let message = match e.without_snippet() {
-                serde_saphyr::Error::Unexpected { expected: "string scalar", .. } => {
-                    "expected a single value (text), found a list or a mapping".to_string()
-                }
-                other => serde_saphyr::MessageFormatter::format_message(&serde_saphyr::UserMessageFormatter, other).into_owned(),
+                serde_saphyr::Error::Unexpected {
+                    expected: "string scalar",
+                    ..
+                } => "expected a single value (text), found a list or a mapping".to_string(),
+                other => serde_saphyr::MessageFormatter::format_message(
+                    &serde_saphyr::UserMessageFormatter,
+                    other,
+                )
+                .into_owned(),
             };
-            errors.push(ParseError { line, column, message });
+            errors.push(ParseError {
+                line,
+                column,
+                message,
+            });
             return Vec::new();
         }
     };
     let mut out = Vec::new();
     for entry in entries {
         let checked = match entry.value {
-            RawEntry::Plain(s) => classify(&s).map(|spec| (entry.referenced.line(), spec)).map_err(|m| at(&entry.referenced, m)),
+            RawEntry::Plain(s) => classify(&s)
+                .map(|spec| (entry.referenced.line(), spec))
+                .map_err(|m| at(&entry.referenced, m)),
             RawEntry::Full(pairs) => full_entry(&entry.referenced, pairs, errors),
         };
         match checked {
-            Ok((line, spec)) => out.push(EndpointSpec { line: line as u32, ..spec }),
+            Ok((line, spec)) => out.push(EndpointSpec {
+                line: line as u32,
+                ..spec
+            }),
             Err(e) => errors.push(e),
         }
     }
@@ -207,16 +247,25 @@ fn full_entry(
             "label" => &mut label,
             "criticality" => &mut crit,
             other => {
-                errors.push(at(&key.referenced, format!("unknown key `{other}`: an entry has `endpoint`, `label` and `criticality`")));
+                errors.push(at(
+                    &key.referenced,
+                    format!(
+                        "unknown key `{other}`: an entry has `endpoint`, `label` and `criticality`"
+                    ),
+                ));
                 continue;
             }
         };
         if slot.is_some() {
-            errors.push(at(&key.referenced, format!("`{}` is given twice", key.value)));
+            errors.push(at(
+                &key.referenced,
+                format!("`{}` is given twice", key.value),
+            ));
         }
         *slot = Some(value);
     }
-    let endpoint: Spanned<String> = endpoint.ok_or_else(|| at(map, "this entry has no `endpoint`".into()))?;
+    let endpoint: Spanned<String> =
+        endpoint.ok_or_else(|| at(map, "this entry has no `endpoint`".into()))?;
     let mut spec = classify(&endpoint.value).map_err(|m| at(&endpoint.referenced, m))?;
     spec.label = label.map(|l| l.value).filter(|l| !l.trim().is_empty());
     if let Some(c) = crit {
@@ -234,7 +283,9 @@ fn criticality(v: &str) -> Result<Criticality, String> {
         "medium" => Ok(Criticality::Medium),
         "high" => Ok(Criticality::High),
         "critical" => Ok(Criticality::Critical),
-        _ => Err(format!("criticality `{v}`: expected low, medium, high or critical")),
+        _ => Err(format!(
+            "criticality `{v}`: expected low, medium, high or critical"
+        )),
     }
 }
 
@@ -253,23 +304,33 @@ pub fn classify(entry: &str) -> Result<EndpointSpec, String> {
     if entry.is_empty() {
         return Err("empty endpoint".into());
     }
-    if let Some(domain) = entry.strip_prefix("mail:").or_else(|| entry.strip_prefix('@')) {
+    if let Some(domain) = entry
+        .strip_prefix("mail:")
+        .or_else(|| entry.strip_prefix('@'))
+    {
         return Ok(spec(EndpointKind::Mail, Some(host_name(domain)?), None));
     }
     if entry.contains("://") {
         // The WHATWG URL parser (the `url` crate, as browsers parse): it refuses an unclosed
         // `[`, an IPv4 address with a number over 255, a bad port, and normalises the host.
-        let url = url::Url::parse(entry).map_err(|e| format!("`{entry}` is not a valid URL: {e}"))?;
+        let url =
+            url::Url::parse(entry).map_err(|e| format!("`{entry}` is not a valid URL: {e}"))?;
         return match url.host() {
             Some(url::Host::Ipv4(ip)) => Ok(spec(EndpointKind::Url, None, Some(IpAddr::V4(ip)))),
             Some(url::Host::Ipv6(ip)) => Ok(spec(EndpointKind::Url, None, Some(IpAddr::V6(ip)))),
-            Some(url::Host::Domain(host)) if !host.is_empty() => {
-                Ok(spec(EndpointKind::Url, Some(host_name(host).map_err(|e| format!("`{entry}`: {e}"))?), None))
-            }
+            Some(url::Host::Domain(host)) if !host.is_empty() => Ok(spec(
+                EndpointKind::Url,
+                Some(host_name(host).map_err(|e| format!("`{entry}`: {e}"))?),
+                None,
+            )),
             _ => Err(format!("`{entry}` is not a valid URL: it has no host")),
         };
     }
-    if let Ok(ip) = entry.trim_start_matches('[').trim_end_matches(']').parse::<IpAddr>() {
+    if let Ok(ip) = entry
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+    {
         return Ok(spec(EndpointKind::Ip, None, Some(ip)));
     }
     Ok(spec(EndpointKind::Host, Some(host_name(entry)?), None))
@@ -289,9 +350,14 @@ pub fn host_name(name: &str) -> Result<String, String> {
     }
     for label in n.split('.') {
         if label.is_empty() || label.len() > 63 {
-            return Err(format!("`{name}`: a label is empty or longer than 63 bytes"));
+            return Err(format!(
+                "`{name}`: a label is empty or longer than 63 bytes"
+            ));
         }
-        if let Some(c) = label.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        if let Some(c) = label
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+        {
             return Err(format!("`{name}`: `{c}` cannot appear in a host name"));
         }
         if label.starts_with('-') || label.ends_with('-') {
@@ -302,9 +368,13 @@ pub fn host_name(name: &str) -> Result<String, String> {
     if last.bytes().all(|b| b.is_ascii_digit()) {
         let labels: Vec<&str> = n.split('.').collect();
         if labels.len() == 4 && labels.iter().all(|l| l.bytes().all(|b| b.is_ascii_digit())) {
-            return Err(format!("`{name}` is not an IPv4 address: each of its four numbers must be 0 to 255"));
+            return Err(format!(
+                "`{name}` is not an IPv4 address: each of its four numbers must be 0 to 255"
+            ));
         }
-        return Err(format!("`{name}` is not a host name: its last label, `{last}`, is all digits"));
+        return Err(format!(
+            "`{name}` is not a host name: its last label, `{last}`, is all digits"
+        ));
     }
     Ok(n)
 }
@@ -314,7 +384,9 @@ mod tests {
     use super::*;
 
     fn kinds(v: &[EndpointSpec]) -> Vec<(EndpointKind, Option<&str>, Option<String>)> {
-        v.iter().map(|s| (s.kind, s.name.as_deref(), s.ip.map(|i| i.to_string()))).collect()
+        v.iter()
+            .map(|s| (s.kind, s.name.as_deref(), s.ip.map(|i| i.to_string())))
+            .collect()
     }
 
     #[test]
@@ -323,25 +395,51 @@ mod tests {
         // (entry, kind, name, ip)
         let table: &[(&str, EndpointKind, Option<&str>, Option<&str>)] = &[
             ("www.Example.org.", Host, Some("www.example.org"), None),
-            ("https://user@app.example.org:8443/x?y#z", Url, Some("app.example.org"), None),
+            (
+                "https://user@app.example.org:8443/x?y#z",
+                Url,
+                Some("app.example.org"),
+                None,
+            ),
             ("http://[2001:db8::1]:80/", Url, None, Some("2001:db8::1")),
             ("https://192.0.2.7/", Url, None, Some("192.0.2.7")),
             ("mail:example.org", Mail, Some("example.org"), None),
             ("@example.net", Mail, Some("example.net"), None),
             ("192.0.2.1", Ip, None, Some("192.0.2.1")),
             ("2001:db8::2", Ip, None, Some("2001:db8::2")),
-            ("_sip._tcp.example.org", Host, Some("_sip._tcp.example.org"), None),
+            (
+                "_sip._tcp.example.org",
+                Host,
+                Some("_sip._tcp.example.org"),
+                None,
+            ),
         ];
         for (entry, kind, name, ip) in table {
             let s = classify(entry).unwrap_or_else(|e| panic!("{entry}: {e}"));
-            assert_eq!((s.kind, s.name.as_deref(), s.ip.map(|i| i.to_string())), (*kind, *name, ip.map(String::from)), "{entry}");
+            assert_eq!(
+                (s.kind, s.name.as_deref(), s.ip.map(|i| i.to_string())),
+                (*kind, *name, ip.map(String::from)),
+                "{entry}"
+            );
             assert_eq!(s.endpoint, *entry);
         }
     }
 
     #[test]
     fn malformed_entries_are_refused() {
-        for bad in ["", "bad host", "a..b", "-a.example", "x.example-", "mail:", "@", "://x", "https://[zz]/", "h\u{e9}.example", &"a".repeat(64)] {
+        for bad in [
+            "",
+            "bad host",
+            "a..b",
+            "-a.example",
+            "x.example-",
+            "mail:",
+            "@",
+            "://x",
+            "https://[zz]/",
+            "h\u{e9}.example",
+            &"a".repeat(64),
+        ] {
             assert!(classify(bad).is_err(), "{bad:?}");
         }
     }
@@ -350,20 +448,51 @@ mod tests {
     fn ip_like_names_out_of_range_and_unclosed_brackets_are_refused() {
         // (entry, message)
         let table = [
-            ("999.1.1.1", "`999.1.1.1` is not an IPv4 address: each of its four numbers must be 0 to 255"),
-            ("1.2.3.256", "`1.2.3.256` is not an IPv4 address: each of its four numbers must be 0 to 255"),
-            ("host.123", "`host.123` is not a host name: its last label, `123`, is all digits"),
-            ("mail:10.0.0.999", "`10.0.0.999` is not an IPv4 address: each of its four numbers must be 0 to 255"),
-            ("http://[::1", "`http://[::1` is not a valid URL: invalid IPv6 address"),
-            ("https://999.1.1.1/", "`https://999.1.1.1/` is not a valid URL: invalid IPv4 address"),
-            ("https://app.example.org:99999/", "`https://app.example.org:99999/` is not a valid URL: invalid port number"),
+            (
+                "999.1.1.1",
+                "`999.1.1.1` is not an IPv4 address: each of its four numbers must be 0 to 255",
+            ),
+            (
+                "1.2.3.256",
+                "`1.2.3.256` is not an IPv4 address: each of its four numbers must be 0 to 255",
+            ),
+            (
+                "host.123",
+                "`host.123` is not a host name: its last label, `123`, is all digits",
+            ),
+            (
+                "mail:10.0.0.999",
+                "`10.0.0.999` is not an IPv4 address: each of its four numbers must be 0 to 255",
+            ),
+            (
+                "http://[::1",
+                "`http://[::1` is not a valid URL: invalid IPv6 address",
+            ),
+            (
+                "https://999.1.1.1/",
+                "`https://999.1.1.1/` is not a valid URL: invalid IPv4 address",
+            ),
+            (
+                "https://app.example.org:99999/",
+                "`https://app.example.org:99999/` is not a valid URL: invalid port number",
+            ),
         ];
         for (entry, message) in table {
             assert_eq!(classify(entry).unwrap_err(), message, "{entry}");
         }
         // Still fine: digits inside a name, and addresses in URLs.
-        assert_eq!(classify("1.example.org").unwrap().name.as_deref(), Some("1.example.org"));
-        assert_eq!(classify("http://[::1]:8080/").unwrap().ip.map(|i| i.to_string()).as_deref(), Some("::1"));
+        assert_eq!(
+            classify("1.example.org").unwrap().name.as_deref(),
+            Some("1.example.org")
+        );
+        assert_eq!(
+            classify("http://[::1]:8080/")
+                .unwrap()
+                .ip
+                .map(|i| i.to_string())
+                .as_deref(),
+            Some("::1")
+        );
     }
 
     #[test]
@@ -371,7 +500,10 @@ mod tests {
         let text = "# services\n\nwww.example.org label=web criticality=high\n  mail:example.org  # mail\n192.0.2.1\n";
         let v = endpoints(text, false).unwrap();
         assert_eq!(v.len(), 3);
-        assert_eq!((v[0].label.as_deref(), v[0].criticality, v[0].line), (Some("web"), Some(Criticality::High), 3));
+        assert_eq!(
+            (v[0].label.as_deref(), v[0].criticality, v[0].line),
+            (Some("web"), Some(Criticality::High), 3)
+        );
         assert_eq!((v[1].kind, v[1].line), (EndpointKind::Mail, 4));
         assert_eq!(v[2].kind, EndpointKind::Ip);
     }
@@ -406,14 +538,23 @@ mod tests {
     fn every_bad_yaml_entry_is_reported() {
         let text = "- ok.example\n- bad host\n- endpoint: x.example\n  colour: blue\n- label: no endpoint\n- endpoint: y.example\n  criticality: urgent\n";
         let errors = endpoints(text, true).unwrap_err();
-        let got: Vec<(u64, &str)> = errors.iter().map(|e| (e.line, e.message.as_str())).collect();
+        let got: Vec<(u64, &str)> = errors
+            .iter()
+            .map(|e| (e.line, e.message.as_str()))
+            .collect();
         assert_eq!(
             got,
             [
                 (2, "`bad host`: ` ` cannot appear in a host name"),
-                (4, "unknown key `colour`: an entry has `endpoint`, `label` and `criticality`"),
+                (
+                    4,
+                    "unknown key `colour`: an entry has `endpoint`, `label` and `criticality`"
+                ),
                 (5, "this entry has no `endpoint`"),
-                (7, "criticality `urgent`: expected low, medium, high or critical"),
+                (
+                    7,
+                    "criticality `urgent`: expected low, medium, high or critical"
+                ),
             ],
             "{errors:?}"
         );
@@ -431,7 +572,10 @@ mod tests {
                 (EndpointKind::Mail, Some("example.net"), None)
             ]
         );
-        assert_eq!((v[1].label.as_deref(), v[1].criticality, v[1].line), (Some("mail"), Some(Criticality::Critical), 2));
+        assert_eq!(
+            (v[1].label.as_deref(), v[1].criticality, v[1].line),
+            (Some("mail"), Some(Criticality::Critical), 2)
+        );
         assert_eq!(v[2].line, 5);
         assert!(endpoints("", true).unwrap().is_empty());
     }
@@ -450,9 +594,15 @@ mod tests {
             let errors = endpoints(text, true).unwrap_err();
             let e = &errors[0];
             assert!(e.line >= line && e.column >= 1, "{text:?}: {e:?}");
-            assert!(!e.message.contains("line "), "the location is given once: {e:?}");
+            assert!(
+                !e.message.contains("line "),
+                "the location is given once: {e:?}"
+            );
         }
         let errors = endpoints("- ok.example\n- endpoint: [unclosed\n", true).unwrap_err();
-        assert_eq!(errors[0].message, "expected a single value (text), found a list or a mapping");
+        assert_eq!(
+            errors[0].message,
+            "expected a single value (text), found a list or a mapping"
+        );
     }
 }

@@ -20,18 +20,30 @@ pub(crate) struct Resolved {
 
 /// Runs the queries `spec`'s kind calls for.
 pub(crate) async fn endpoint(resolver: &Resolver, spec: &EndpointSpec) -> Resolved {
-    let mut r = Resolved { lookups: Vec::new(), addresses: Vec::new() };
-    let Some(name) = spec.name.clone() else { return r };
+    let mut r = Resolved {
+        lookups: Vec::new(),
+        addresses: Vec::new(),
+    };
+    let Some(name) = spec.name.clone() else {
+        return r;
+    };
     match spec.kind {
         EndpointKind::Host | EndpointKind::Url => addresses_of(resolver, &name, &mut r).await,
         EndpointKind::Mail | EndpointKind::NameServers => {
-            let rt = if spec.kind == EndpointKind::Mail { RecordType::Mx } else { RecordType::Ns };
+            let rt = if spec.kind == EndpointKind::Mail {
+                RecordType::Mx
+            } else {
+                RecordType::Ns
+            };
             let lookup = resolver.resolve(&name, rt).await;
             let mut targets: Vec<(u16, String)> = lookup
                 .answers
                 .iter()
                 .filter_map(|a| match a {
-                    Answer::Mx { preference, exchange } => Some((*preference, exchange.clone())),
+                    Answer::Mx {
+                        preference,
+                        exchange,
+                    } => Some((*preference, exchange.clone())),
                     Answer::Ns(ns) => Some((0, ns.clone())),
                     _ => None,
                 })
@@ -85,11 +97,17 @@ async fn spf(resolver: &Resolver, domain: &str, r: &mut Resolved) {
         }) {
             for term in text.split_whitespace().skip(1) {
                 let term = term.trim_start_matches(['+', '-', '~', '?']);
-                if let Some(target) = term.strip_prefix("include:").or_else(|| term.strip_prefix("redirect=")) {
+                if let Some(target) = term
+                    .strip_prefix("include:")
+                    .or_else(|| term.strip_prefix("redirect="))
+                {
                     if let Ok(t) = host_name(target) {
                         queue.push(t);
                     }
-                } else if let Some(net) = term.strip_prefix("ip4:").or_else(|| term.strip_prefix("ip6:")) {
+                } else if let Some(net) = term
+                    .strip_prefix("ip4:")
+                    .or_else(|| term.strip_prefix("ip6:"))
+                {
                     // A network stands for its first address: the range's holder is the same.
                     if let Ok(ip) = net.split('/').next().unwrap_or_default().parse::<IpAddr>() {
                         if !r.addresses.iter().any(|(a, _)| *a == ip) {

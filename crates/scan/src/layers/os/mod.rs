@@ -16,7 +16,7 @@
 pub mod parse_os_release;
 pub mod parse_proc_version;
 
-use crate::collector::{Context, Collector, ScanOut};
+use crate::collector::{Collector, Context, ScanOut};
 use crate::live::LiveHost;
 use crate::root::Root;
 use parse_os_release::Entry;
@@ -116,7 +116,6 @@ impl Collector for OsCollector {
         out.layers.os = Some(vec![os]);
     }
 }
-
 
 /// The first readable `os-release`, as (in-root path, assignments). Each failed candidate
 /// leaves a diagnostic unless it is merely absent; both absent is `scan/missing-os-release`.

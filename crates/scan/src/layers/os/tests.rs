@@ -169,11 +169,18 @@ fn facts_carry_line_numbers() {
 fn missing_corrupt_and_hostile() {
     // (case, ID read, diagnostics)
     let table: &[(&str, Option<&str>, &[&str])] = &[
-        ("arm-rk3588-biglittle", None, &[super::codes::MISSING_OS_RELEASE]),
+        (
+            "arm-rk3588-biglittle",
+            None,
+            &[super::codes::MISSING_OS_RELEASE],
+        ),
         (
             "corrupt-os-release",
             Some("ubuntu"),
-            &[super::codes::MALFORMED_OS_RELEASE, super::codes::MALFORMED_OS_RELEASE],
+            &[
+                super::codes::MALFORMED_OS_RELEASE,
+                super::codes::MALFORMED_OS_RELEASE,
+            ],
         ),
         // etc/os-release climbs out with `..` (held at the root, lands on a missing file);
         // usr/lib/os-release is an absolute link back to it; proc/version links to itself.
@@ -261,7 +268,10 @@ fn malformed_proc_version_is_reported() {
     let inv = scan_dir(dir.path(), &["os"], None);
     assert_eq!(
         diag_codes(&inv),
-        vec![super::codes::MISSING_OS_RELEASE, super::codes::MALFORMED_PROC_VERSION]
+        vec![
+            super::codes::MISSING_OS_RELEASE,
+            super::codes::MALFORMED_PROC_VERSION
+        ]
     );
     assert_eq!(inv.layers.os.unwrap()[0].kernel, None);
 }

@@ -22,7 +22,7 @@ pub mod parse_cpuinfo;
 
 use self::identify::{Distinct, Family};
 use self::parse_cpuinfo::Field;
-use crate::collector::{Context, Collector, ScanOut};
+use crate::collector::{Collector, Context, ScanOut};
 use crate::live::LiveHost;
 use sovstack_inventory::{Actor, Confidence, Evidence, Fact, Method, Processor, Role};
 use sovstack_kb::{Attribution, Kb};
@@ -135,7 +135,6 @@ fn sysinfo_evidence(field: &str, value: &str) -> Evidence {
         confidence: Confidence::High,
     }
 }
-
 
 fn number_u32(f: &Field) -> Option<u32> {
     identify::parse_number(&f.value).and_then(|n| u32::try_from(n).ok())

@@ -60,7 +60,9 @@ pub(crate) struct ToolchainCollector {
 impl ToolchainCollector {
     /// The collector of what `options` name.
     pub(crate) fn new(options: &ToolchainOptions) -> Self {
-        ToolchainCollector { plan: options.clone() }
+        ToolchainCollector {
+            plan: options.clone(),
+        }
     }
 }
 
@@ -92,16 +94,32 @@ struct Start {
 /// The requested paths located inside the root, those under another one dropped, in the order
 /// given. A path that does not exist is a diagnostic.
 fn start_paths(cx: &Context<'_>, plan: &ToolchainOptions, out: &mut ScanOut) -> Vec<Start> {
-    let requested = if plan.paths.is_empty() { vec!["/".to_string()] } else { plan.paths.clone() };
+    let requested = if plan.paths.is_empty() {
+        vec!["/".to_string()]
+    } else {
+        plan.paths.clone()
+    };
     let mut located: Vec<Start> = Vec::new();
     for p in &requested {
         match cx.root.locate(p) {
             Ok((host, in_root, clamped)) => {
                 if clamped {
-                    out.read_failed(&ReadError::NotFound { path: p.clone(), clamped: true }, None);
+                    out.read_failed(
+                        &ReadError::NotFound {
+                            path: p.clone(),
+                            clamped: true,
+                        },
+                        None,
+                    );
                 }
                 if !host.exists() {
-                    out.read_failed(&ReadError::NotFound { path: p.clone(), clamped: false }, Some(crate::codes::UNREADABLE_FILE));
+                    out.read_failed(
+                        &ReadError::NotFound {
+                            path: p.clone(),
+                            clamped: false,
+                        },
+                        Some(crate::codes::UNREADABLE_FILE),
+                    );
                     continue;
                 }
                 located.push(Start { host, in_root });
@@ -110,13 +128,20 @@ fn start_paths(cx: &Context<'_>, plan: &ToolchainOptions, out: &mut ScanOut) -> 
         }
     }
     let within = |inner: &str, outer: &str| {
-        inner == outer || outer == "/" || inner.strip_prefix(outer).is_some_and(|rest| rest.starts_with('/'))
+        inner == outer
+            || outer == "/"
+            || inner
+                .strip_prefix(outer)
+                .is_some_and(|rest| rest.starts_with('/'))
     };
     let all: Vec<String> = located.iter().map(|s| s.in_root.clone()).collect();
     let mut kept: Vec<Start> = Vec::new();
     for (i, s) in located.into_iter().enumerate() {
         // Under another path (the first of two equal ones wins).
-        let covered = all.iter().enumerate().any(|(j, o)| j != i && within(&s.in_root, o) && (s.in_root != *o || j < i));
+        let covered = all
+            .iter()
+            .enumerate()
+            .any(|(j, o)| j != i && within(&s.in_root, o) && (s.in_root != *o || j < i));
         if !covered {
             kept.push(s);
         }
@@ -135,10 +160,17 @@ fn walk_one(
     out: &mut ScanOut,
 ) {
     let detect = DetectOptions::default();
-    let is_dir = std::fs::symlink_metadata(&start.host).map(|m| m.is_dir()).unwrap_or(false);
+    let is_dir = std::fs::symlink_metadata(&start.host)
+        .map(|m| m.is_dir())
+        .unwrap_or(false);
     if !is_dir {
         layer.files += 1;
-        match sovstack_binary::detect_file(kb.toolchain_marks(), &start.host, &start.in_root, &detect) {
+        match sovstack_binary::detect_file(
+            kb.toolchain_marks(),
+            &start.host,
+            &start.in_root,
+            &detect,
+        ) {
             Ok(Some(r)) => found.push((start.in_root.clone(), r)),
             Ok(None) => {}
             Err(e) => out.warn(e.code(), &start.in_root, e.to_string()),
@@ -149,7 +181,11 @@ fn walk_one(
         detect,
         one_filesystem: plan.one_filesystem,
         // Kernel views exist only at the root's top.
-        skip_at_root: if start.in_root == "/" { WalkOptions::default().skip_at_root } else { Vec::new() },
+        skip_at_root: if start.in_root == "/" {
+            WalkOptions::default().skip_at_root
+        } else {
+            Vec::new()
+        },
         open_every_file: plan.open_every_file,
         // Paths, evidence and messages name files as the root does.
         shown_as: start.in_root.clone(),
@@ -182,30 +218,50 @@ type Groups<'a> = BTreeMap<(Option<String>, Option<String>), (Vec<&'a str>, BTre
 /// built, largest first; unknown compilers and linkers included.
 fn uses(kb: &Kb, found: &[(String, BinaryReport)]) -> Vec<ToolchainUse> {
     let mut items = Vec::new();
-    for c in [Component::Compiler, Component::Linker, Component::Libc, Component::Runtime] {
+    for c in [
+        Component::Compiler,
+        Component::Linker,
+        Component::Libc,
+        Component::Runtime,
+    ] {
         let mut groups = Groups::new();
         for (path, report) in found {
             let d = report.primary(c);
             if d.is_none() && matches!(c, Component::Libc | Component::Runtime) {
                 continue;
             }
-            let key = (d.map(|d| d.toolchain.clone()), d.and_then(|d| d.version_key()));
+            let key = (
+                d.map(|d| d.toolchain.clone()),
+                d.and_then(|d| d.version_key()),
+            );
             let (paths, packagers) = groups.entry(key).or_default();
             paths.push(path);
             // GCC's default PKGVERSION, `GNU`, names no packager.
             packagers.extend(d.and_then(|d| d.vendor.as_deref()).filter(|v| *v != "GNU"));
         }
-        let mut group_items: Vec<ToolchainUse> =
-            groups.into_iter().map(|((t, v), (paths, packagers))| item(kb, c, t, v, &paths, packagers)).collect();
+        let mut group_items: Vec<ToolchainUse> = groups
+            .into_iter()
+            .map(|((t, v), (paths, packagers))| item(kb, c, t, v, &paths, packagers))
+            .collect();
         group_items.sort_by(|a, b| {
-            b.binaries.cmp(&a.binaries).then_with(|| a.toolchain.cmp(&b.toolchain)).then_with(|| a.version.cmp(&b.version))
+            b.binaries
+                .cmp(&a.binaries)
+                .then_with(|| a.toolchain.cmp(&b.toolchain))
+                .then_with(|| a.version.cmp(&b.version))
         });
         items.extend(group_items);
     }
     items
 }
 
-fn item(kb: &Kb, comp: Component, toolchain: Option<String>, version: Option<String>, paths: &[&str], packagers: BTreeSet<&str>) -> ToolchainUse {
+fn item(
+    kb: &Kb,
+    comp: Component,
+    toolchain: Option<String>,
+    version: Option<String>,
+    paths: &[&str],
+    packagers: BTreeSet<&str>,
+) -> ToolchainUse {
     let id = match (&toolchain, &version) {
         (Some(t), Some(v)) => format!("{}/{t}/{v}", comp.as_str()),
         (Some(t), None) => format!("{}/{t}", comp.as_str()),
@@ -215,10 +271,19 @@ fn item(kb: &Kb, comp: Component, toolchain: Option<String>, version: Option<Str
     let actor = match (known, &toolchain) {
         (Some(t), _) => t.steward().into_actor(role(comp), Vec::new()),
         // Detected, but the table lacks the row: the code and the table disagree; stay honest.
-        (None, Some(t)) => Actor::unknown(role(comp), vec![derived(format!("toolchain `{t}` has no row in kb:toolchain/toolchains.csv"))]),
+        (None, Some(t)) => Actor::unknown(
+            role(comp),
+            vec![derived(format!(
+                "toolchain `{t}` has no row in kb:toolchain/toolchains.csv"
+            ))],
+        ),
         (None, None) => Actor::unknown(
             role(comp),
-            vec![derived(format!("no {} mark in {} binaries (stripped, or a toolchain the signatures do not know)", comp.as_str(), paths.len()))],
+            vec![derived(format!(
+                "no {} mark in {} binaries (stripped, or a toolchain the signatures do not know)",
+                comp.as_str(),
+                paths.len()
+            ))],
         ),
     };
     ToolchainUse {

@@ -14,8 +14,16 @@ use std::process::Command;
 fn scan(root: &Path, paths: &[&str]) -> Inventory {
     let root_dir = fs::canonicalize(root).unwrap();
     let root = Root::new(root_dir);
-    let options = ToolchainOptions { paths: paths.iter().map(|s| s.to_string()).collect(), ..Default::default() };
-    let cx = Context { root: &root, kb: kb(), live: None, progress: &|_| {} };
+    let options = ToolchainOptions {
+        paths: paths.iter().map(|s| s.to_string()).collect(),
+        ..Default::default()
+    };
+    let cx = Context {
+        root: &root,
+        kb: kb(),
+        live: None,
+        progress: &|_| {},
+    };
     crate::scan_root(root.dir(), &cx, &[&ToolchainCollector::new(&options)])
 }
 
@@ -25,7 +33,10 @@ fn layer(inv: &Inventory) -> &ToolchainLayer {
 
 /// `1.95` from `rustc 1.95.0 (59807616e 2026-04-14)`: what rustc itself says, not our parser.
 fn rustc_minor() -> String {
-    let out = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into())).arg("-V").output().unwrap();
+    let out = Command::new(std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into()))
+        .arg("-V")
+        .output()
+        .unwrap();
     let v = String::from_utf8(out.stdout).unwrap();
     let ver = v.split_whitespace().nth(1).unwrap();
     ver.split('.').take(2).collect::<Vec<_>>().join(".")
@@ -58,7 +69,10 @@ fn tree() -> Tree {
     symlink("/usr/lib", r.join("lib")).unwrap();
     // Leads out of the root: never followed during a walk.
     symlink(outside.path().join("usr/lib"), r.join("usr/lib/escape")).unwrap();
-    Tree { _outside: outside, root }
+    Tree {
+        _outside: outside,
+        root,
+    }
 }
 
 #[test]
@@ -68,55 +82,121 @@ fn groups_binaries_by_toolchain_and_weighs_them() {
     let l = layer(&inv);
     assert_eq!(l.paths, vec!["/"]);
     let paths: Vec<&str> = l.binary_files.iter().map(|b| b.path.as_str()).collect();
-    assert_eq!(paths, vec!["/opt/app/tool", "/usr/bin/ls"], "proc skipped, links not followed, broken file a diagnostic");
+    assert_eq!(
+        paths,
+        vec!["/opt/app/tool", "/usr/bin/ls"],
+        "proc skipped, links not followed, broken file a diagnostic"
+    );
     assert_eq!(l.binaries, 2);
     assert_eq!(l.files, 4, "tool, ls, script, broken.so");
 
     // Every binary counts once among the compiler items.
-    let compilers: Vec<_> = l.toolchains.iter().filter(|u| u.component == ToolchainComponent::Compiler).collect();
+    let compilers: Vec<_> = l
+        .toolchains
+        .iter()
+        .filter(|u| u.component == ToolchainComponent::Compiler)
+        .collect();
     assert_eq!(compilers.iter().map(|u| u.binaries).sum::<u64>(), 2);
-    let rustc = compilers.iter().find(|u| u.toolchain.as_deref() == Some("rustc")).expect("rustc item");
+    let rustc = compilers
+        .iter()
+        .find(|u| u.toolchain.as_deref() == Some("rustc"))
+        .expect("rustc item");
     assert_eq!(rustc.version.as_deref(), Some(rustc_minor().as_str()));
     assert_eq!(rustc.examples, vec!["/opt/app/tool"]);
     assert_eq!(rustc.id, format!("compiler/rustc/{}", rustc_minor()));
     assert_eq!(rustc.actors[0].role, Role::Compiler);
-    assert!(rustc.actors[0].name.is_some(), "the Rust project stewards rustc");
+    assert!(
+        rustc.actors[0].name.is_some(),
+        "the Rust project stewards rustc"
+    );
     // Debian strips .comment: ls's compiler is unknown, never guessed.
-    let unknown = compilers.iter().find(|u| u.toolchain.is_none()).expect("unknown compiler item");
+    let unknown = compilers
+        .iter()
+        .find(|u| u.toolchain.is_none())
+        .expect("unknown compiler item");
     assert_eq!(unknown.examples, vec!["/usr/bin/ls"]);
     assert_eq!(unknown.id, "compiler/unknown");
     assert!(unknown.actors[0].name.is_none() && unknown.actors[0].country.is_none());
     // ls needs glibc: a libc item; the evidence names the file as the root sees it.
-    let glibc = l.toolchains.iter().find(|u| u.component == ToolchainComponent::Libc && u.toolchain.as_deref() == Some("glibc")).expect("glibc");
+    let glibc = l
+        .toolchains
+        .iter()
+        .find(|u| {
+            u.component == ToolchainComponent::Libc && u.toolchain.as_deref() == Some("glibc")
+        })
+        .expect("glibc");
     assert!(glibc.examples.contains(&"/usr/bin/ls".to_string()));
     let ls = &l.binary_files[1];
-    assert!(ls.detections.iter().flat_map(|d| &d.evidence).all(|e| e.source == "/usr/bin/ls" || e.source.starts_with("kb:")), "{ls:?}");
+    assert!(
+        ls.detections
+            .iter()
+            .flat_map(|d| &d.evidence)
+            .all(|e| e.source == "/usr/bin/ls" || e.source.starts_with("kb:")),
+        "{ls:?}"
+    );
 
-    let codes: Vec<_> = inv.diagnostics.iter().map(|d| (d.code.as_str(), d.path.as_deref())).collect();
-    assert_eq!(codes, vec![("toolchain/malformed-binary", Some("/usr/lib/broken.so"))]);
+    let codes: Vec<_> = inv
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.path.as_deref()))
+        .collect();
+    assert_eq!(
+        codes,
+        vec![("toolchain/malformed-binary", Some("/usr/lib/broken.so"))]
+    );
 }
 
 #[test]
 fn paths_resolve_inside_the_root_and_overlaps_are_walked_once() {
     let t = tree();
     // /lib -> /usr/lib must be the root's /usr/lib, not the scanning host's.
-    let inv = scan(t.root.path(), &["/lib", "/opt", "/opt/app/tool", "/opt/app", "/nonexistent"]);
+    let inv = scan(
+        t.root.path(),
+        &["/lib", "/opt", "/opt/app/tool", "/opt/app", "/nonexistent"],
+    );
     let l = layer(&inv);
     assert_eq!(l.paths, vec!["/usr/lib", "/opt"]);
     let paths: Vec<&str> = l.binary_files.iter().map(|b| b.path.as_str()).collect();
     assert_eq!(paths, vec!["/opt/app/tool"]);
-    let codes: Vec<_> = inv.diagnostics.iter().map(|d| (d.code.as_str(), d.path.as_deref())).collect();
-    assert!(codes.contains(&("toolchain/malformed-binary", Some("/usr/lib/broken.so"))), "{codes:?}");
+    let codes: Vec<_> = inv
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), d.path.as_deref()))
+        .collect();
+    assert!(
+        codes.contains(&("toolchain/malformed-binary", Some("/usr/lib/broken.so"))),
+        "{codes:?}"
+    );
     // The message names the file as the root does too, not as the walk of /usr/lib saw it.
-    let broken = inv.diagnostics.iter().find(|d| d.code == "toolchain/malformed-binary").unwrap();
-    assert!(broken.message.starts_with("/usr/lib/broken.so: "), "{}", broken.message);
-    assert!(codes.contains(&("scan/unreadable-file", Some("/nonexistent"))), "{codes:?}");
+    let broken = inv
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "toolchain/malformed-binary")
+        .unwrap();
+    assert!(
+        broken.message.starts_with("/usr/lib/broken.so: "),
+        "{}",
+        broken.message
+    );
+    assert!(
+        codes.contains(&("scan/unreadable-file", Some("/nonexistent"))),
+        "{codes:?}"
+    );
     // A walk that starts below the root names files, in paths and evidence, as the root does.
     let inv = scan(t.root.path(), &["/usr/bin"]);
     let ls = &layer(&inv).binary_files[0];
     assert_eq!(ls.path, "/usr/bin/ls");
-    let sources: Vec<&str> = ls.detections.iter().flat_map(|d| &d.evidence).map(|e| e.source.as_str()).filter(|s| !s.starts_with("kb:")).collect();
-    assert!(!sources.is_empty() && sources.iter().all(|s| *s == "/usr/bin/ls"), "{sources:?}");
+    let sources: Vec<&str> = ls
+        .detections
+        .iter()
+        .flat_map(|d| &d.evidence)
+        .map(|e| e.source.as_str())
+        .filter(|s| !s.starts_with("kb:"))
+        .collect();
+    assert!(
+        !sources.is_empty() && sources.iter().all(|s| *s == "/usr/bin/ls"),
+        "{sources:?}"
+    );
     // A single file may be named.
     let inv = scan(t.root.path(), &["/usr/bin/ls"]);
     assert_eq!(layer(&inv).binary_files.len(), 1);
@@ -124,7 +204,13 @@ fn paths_resolve_inside_the_root_and_overlaps_are_walked_once() {
     // `..` cannot climb out.
     let inv = scan(t.root.path(), &["/../../../usr/bin"]);
     assert_eq!(layer(&inv).paths, vec!["/usr/bin"]);
-    assert!(inv.diagnostics.iter().any(|d| d.code == "scan/path-escapes-root"), "{:?}", inv.diagnostics);
+    assert!(
+        inv.diagnostics
+            .iter()
+            .any(|d| d.code == "scan/path-escapes-root"),
+        "{:?}",
+        inv.diagnostics
+    );
 }
 
 #[test]
@@ -140,27 +226,59 @@ fn same_tree_same_bytes() {
 /// `go version` names, the second read from its pclntab and runtime version string.
 #[test]
 fn go_binaries_with_and_without_build_info_share_one_item() {
-    let out = Command::new("go").args(["env", "GOROOT"]).output().expect("go (Debian's golang-go)");
+    let out = Command::new("go")
+        .args(["env", "GOROOT"])
+        .output()
+        .expect("go (Debian's golang-go)");
     let gofmt = Path::new(String::from_utf8(out.stdout).unwrap().trim()).join("bin/gofmt");
     let out = Command::new("go").arg("version").output().unwrap();
     // `go version go1.19.8 linux/amd64` -> go1.19
     let text = String::from_utf8(out.stdout).unwrap();
-    let minor = text.split_whitespace().nth(2).unwrap().split('.').take(2).collect::<Vec<_>>().join(".");
+    let minor = text
+        .split_whitespace()
+        .nth(2)
+        .unwrap()
+        .split('.')
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(".");
     let root = tempfile::tempdir().unwrap();
     fs::create_dir_all(root.path().join("usr/bin")).unwrap();
     fs::copy(&gofmt, root.path().join("usr/bin/gofmt")).unwrap();
     let stripped = root.path().join("usr/bin/gofmt-stripped");
-    let status = Command::new("objcopy").args(["--remove-section", ".go.buildinfo"]).arg(&gofmt).arg(&stripped).status().unwrap();
+    let status = Command::new("objcopy")
+        .args(["--remove-section", ".go.buildinfo"])
+        .arg(&gofmt)
+        .arg(&stripped)
+        .status()
+        .unwrap();
     assert!(status.success());
     let inv = scan(root.path(), &[]);
     let l = layer(&inv);
-    let go: Vec<_> = l.toolchains.iter().filter(|u| u.component == ToolchainComponent::Compiler && u.toolchain.as_deref() == Some("go")).collect();
+    let go: Vec<_> = l
+        .toolchains
+        .iter()
+        .filter(|u| {
+            u.component == ToolchainComponent::Compiler && u.toolchain.as_deref() == Some("go")
+        })
+        .collect();
     assert_eq!(go.len(), 1, "{go:#?}");
     assert_eq!(go[0].id, format!("compiler/go/{minor}"));
-    assert_eq!(go[0].examples, vec!["/usr/bin/gofmt", "/usr/bin/gofmt-stripped"]);
+    assert_eq!(
+        go[0].examples,
+        vec!["/usr/bin/gofmt", "/usr/bin/gofmt-stripped"]
+    );
     let confidence = |path: &str| {
         let b = l.binary_files.iter().find(|b| b.path == path).unwrap();
-        b.detections.iter().find(|d| d.toolchain == "go").unwrap().evidence.iter().filter(|e| !e.source.starts_with("kb:")).map(|e| e.confidence).collect::<Vec<_>>()
+        b.detections
+            .iter()
+            .find(|d| d.toolchain == "go")
+            .unwrap()
+            .evidence
+            .iter()
+            .filter(|e| !e.source.starts_with("kb:"))
+            .map(|e| e.confidence)
+            .collect::<Vec<_>>()
     };
     assert!(confidence("/usr/bin/gofmt-stripped").contains(&sovstack_inventory::Confidence::Medium));
 }
