@@ -4,6 +4,11 @@
 //! and must be current (`SOVSTACK_BLESS=1 cargo test --test e2e diagnostics` rewrites it).
 
 use std::collections::{BTreeMap, BTreeSet};
+
+/// The CLI's own codes: the binary's source file, included here (a binary crate has no library
+/// to import it from).
+#[path = "../../crates/cli/src/codes.rs"]
+mod cli_codes;
 use std::path::{Path, PathBuf};
 
 /// Every list: who declares it, and its `(code, meaning)` entries.
@@ -13,13 +18,14 @@ fn lists() -> Vec<(String, &'static [(&'static str, &'static str)])> {
             .into_iter()
             .map(|(owner, list)| (format!("The scan: {owner}"), list))
             .collect();
-    let others: [(&str, &'static [(&'static str, &'static str)]); 6] = [
+    let others: [(&str, &'static [(&'static str, &'static str)]); 7] = [
         ("sovstack-inventory (`crates/inventory/src/lib.rs`)", sovstack_inventory::codes::ALL),
         ("sovstack-abi, refused by `ruleset validate` and every plugin (`crates/abi/src/semantics.rs`)", sovstack_abi::semantics::REFUSALS),
         ("sovstack-abi, refused by plugins only (`crates/abi/src/semantics.rs`)", sovstack_abi::semantics::REQUEST_REFUSALS),
         ("sovstack-ruleset, refused by `ruleset validate` only (`crates/ruleset/src/validate.rs`)", sovstack_ruleset::HOST_REFUSALS),
         ("sovstack-host (`crates/host/src/error.rs`)", sovstack_host::codes::ALL),
         ("sovstack-evaluate (`crates/evaluate/src/lib.rs`)", sovstack_evaluate::codes::ALL),
+        ("the CLI (`crates/cli/src/codes.rs`)", cli_codes::ALL),
     ];
     lists.extend(
         others
@@ -79,23 +85,30 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The string literals of `text` that read exactly `"area/kebab-case"` for one of `areas`.
+/// The codes `text` names for one of `areas`: a string literal that reads exactly
+/// `"area/kebab-case"`, or `area/kebab-case:` inside a message (`"{path}: ruleset/syntax: {e}"`).
 fn codes_in(text: &str, areas: &BTreeSet<&str>) -> Vec<String> {
     let mut found = Vec::new();
     for area in areas {
-        let open = format!("\"{area}/");
+        let open = format!("{area}/");
         let mut from = 0;
         while let Some(at) = text[from..].find(&open) {
-            let start = from + at + 1;
-            let rest = &text[start + area.len() + 1..];
+            let start = from + at;
+            from = start + open.len();
+            if !matches!(text[..start].bytes().last(), Some(b'"' | b' ')) {
+                continue;
+            }
+            let rest = &text[from..];
             let len = rest
                 .bytes()
                 .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-')
                 .count();
-            if len > 0 && rest.as_bytes().get(len) == Some(&b'"') {
-                found.push(text[start..start + area.len() + 1 + len].to_string());
+            let literal =
+                text.as_bytes()[start - 1] == b'"' && rest.as_bytes().get(len) == Some(&b'"');
+            let in_message = rest.as_bytes().get(len) == Some(&b':');
+            if len > 0 && (literal || in_message) {
+                found.push(text[start..from + len].to_string());
             }
-            from = start;
         }
     }
     found
@@ -145,11 +158,14 @@ fn the_scan_finds_an_undeclared_code() {
     let areas = BTreeSet::from(["scan", "plugin"]);
     // Built at run time, so that this file does not itself use an undeclared code.
     let made_up = format!("{}/made-up-code", "scan");
-    let text =
-        format!(r#"let a = "{made_up}"; let b = "scan/dir/file.csv"; let c = "plugin/trap";"#);
+    let in_message = format!("{}/another-one", "plugin");
+    let text = format!(
+        r#"let a = "{made_up}"; let b = "scan/dir/file.csv"; let c = "plugin/trap";
+        let d = format!("{{path}}: {in_message}: {{e}}"); // not a code: plugin/ or xscan/trap"#
+    );
     assert_eq!(
         codes_in(&text, &areas),
-        ["plugin/trap".to_string(), made_up]
+        ["plugin/trap".to_string(), in_message, made_up]
     );
 }
 

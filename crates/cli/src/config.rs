@@ -91,9 +91,10 @@ impl Config {
         } else {
             sovstack_ruleset::from_yaml_strict(text).map_err(|e| {
                 anyhow::anyhow!(
-                    "{origin}:{}:{}: config/syntax: {}",
+                    "{origin}:{}:{}: {}: {}",
                     e.line,
                     e.column,
+                    crate::codes::CONFIG_SYNTAX,
                     e.message
                 )
             })?
@@ -104,9 +105,10 @@ impl Config {
                 if let Some(c) = &o.country {
                     if kb.country(c.value.as_str()).is_none() {
                         bail!(
-                            "{origin}:{}:{}: config/country: organisation: country: `{}` is not a country the knowledge base knows",
+                            "{origin}:{}:{}: {}: organisation: country: `{}` is not a country the knowledge base knows",
                             c.referenced.line(),
                             c.referenced.column(),
+                            crate::codes::CONFIG_COUNTRY,
                             c.value.as_str()
                         );
                     }

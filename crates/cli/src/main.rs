@@ -2,6 +2,7 @@
 //! handling. Everything else lives in the library crates; nothing depends on this one.
 
 mod builtin_plugins;
+mod codes;
 mod commands;
 mod common;
 mod config;
