@@ -225,3 +225,34 @@ fn an_unclosed_quote_is_reported_on_the_line_where_it_opens() {
     assert!(err.starts_with(&format!("{}:{}:{column}: ruleset/syntax: the double quote opened here is not closed on this line", path.display(), line + 1)), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+#[test]
+fn an_option_for_a_layer_left_out_of_layers_is_an_error_not_ignored() {
+    let dir = tempdir();
+    let endpoints = dir.path().join("endpoints.txt");
+    std::fs::write(&endpoints, "193.48.0.1\n").unwrap();
+    for cmd in ["scan", "audit"] {
+        let err = fails(
+            sovstack()
+                .args([cmd, "--offline", "--layers", "processor", "--endpoints"])
+                .arg(&endpoints),
+        );
+        assert_eq!(
+            err.trim_end(),
+            "sovstack: error: --endpoints or --domain asks for the network layer, which --layers \
+             processor leaves out: add network to --layers, or leave --layers out"
+        );
+    }
+    let err = fails(sovstack().args(["scan", "--layers", "os", "--paths", "/usr/bin"]));
+    assert!(
+        err.contains("--paths asks for the toolchain layer, which --layers os leaves out"),
+        "{err}"
+    );
+    // Named with its layer, the option is taken.
+    let (code, _, err) = run(sovstack()
+        .args(["scan", "--offline", "--layers", "os,network", "-o"])
+        .arg(dir.path().join("inv.json"))
+        .arg("--endpoints")
+        .arg(&endpoints));
+    assert_eq!(code, 0, "{err}");
+}

@@ -86,7 +86,12 @@ impl Config {
     /// Parses and checks the text of the file at `path`.
     pub fn parse(path: &Path, text: &str, kb: &Kb) -> Result<Config> {
         let origin = path.display();
-        let raw: RawConfig = if text.trim().is_empty() {
+        // A file of blank lines and comments only is a configuration that sets nothing.
+        let nothing = text.lines().all(|l| {
+            let l = l.trim();
+            l.is_empty() || l.starts_with('#')
+        });
+        let raw: RawConfig = if nothing {
             RawConfig::default()
         } else {
             sovstack_ruleset::from_yaml_strict(text).map_err(|e| {
@@ -139,10 +144,15 @@ impl Config {
         })
     }
 
-    /// Fills what the scan's flags left unset.
+    /// Fills what the scan's flags left unset. The configured endpoints file is a default for
+    /// the network layer: it applies when `--layers` is not given or names that layer.
     pub fn apply_to_scan(&self, scan: &mut crate::commands::scan::ScanOptions) {
+        let network_asked = scan
+            .layers
+            .as_ref()
+            .is_none_or(|l| l.iter().any(|id| id == "network"));
         let net = &mut scan.options.network;
-        if net.endpoints.is_none() {
+        if net.endpoints.is_none() && network_asked {
             net.endpoints = self.endpoints.clone();
         }
         if net.resolver.is_none() {

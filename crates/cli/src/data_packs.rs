@@ -193,7 +193,12 @@ pub fn describe(pack: &str, found: &Found) -> Result<DataPackRef, String> {
         name: pack.to_string(),
         version: newest,
         sha256: hex::encode(Sha256::digest(&bytes)),
-        dir: found.pack_dir.display().to_string(),
+        // Absolute (links kept, as given): a report read elsewhere, or a run from another
+        // directory, names the same directory the same way.
+        dir: std::path::absolute(&found.pack_dir)
+            .unwrap_or_else(|_| found.pack_dir.clone())
+            .display()
+            .to_string(),
         found_by: found.found_by.to_string(),
     })
 }

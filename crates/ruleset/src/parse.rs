@@ -49,6 +49,17 @@ pub struct YamlError {
 /// reports, the path of keys to the problem, and plain words (the configuration file uses it
 /// too; give `T` `#[serde(deny_unknown_fields)]` to refuse unknown keys).
 pub fn from_yaml_strict<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    // Without this, an empty file reads as "the file ends in the middle of a value".
+    if text.lines().all(|l| {
+        let l = l.trim();
+        l.is_empty() || l.starts_with('#')
+    }) {
+        return Err(YamlError {
+            line: 1,
+            column: 1,
+            message: "the file is empty (no YAML document, only blank lines or comments)".into(),
+        });
+    }
     serde_saphyr::from_str::<T>(text).map_err(|e| {
         let e = e.without_snippet();
         let (line, column) = e
@@ -638,5 +649,24 @@ mod tests {
         );
         let raw = parse("t.yaml", &text).unwrap();
         assert_eq!(raw.rules.value[0].referenced.line(), 7);
+    }
+}
+
+#[cfg(test)]
+mod empty_file_tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_file_or_one_of_comments_is_said_to_be_empty() {
+        for text in ["", "\n\n", "# only a comment\n  # another\n"] {
+            let e = from_yaml_strict::<std::collections::BTreeMap<String, u32>>(text).unwrap_err();
+            assert_eq!((e.line, e.column), (1, 1), "{text:?}");
+            assert!(
+                e.message.starts_with("the file is empty"),
+                "{text:?}: {}",
+                e.message
+            );
+        }
+        assert!(from_yaml_strict::<std::collections::BTreeMap<String, u32>>("# c\na: 1\n").is_ok());
     }
 }

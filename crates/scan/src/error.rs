@@ -30,6 +30,16 @@ pub enum ScanError {
     /// A layer id that is not one of [`Layer::ALL`].
     #[error("unknown layer `{0}` (known layers: {known})", known = Layer::ALL.map(Layer::id).join(", "))]
     UnknownLayer(String),
+    /// An option asks for a layer that `--layers` leaves out, so it would have no effect.
+    #[error("{flags} asks for the {} layer, which --layers {requested} leaves out: add {} to --layers, or leave --layers out", layer.id(), layer.id())]
+    LayerNotRequested {
+        /// The layer the option asks for.
+        layer: Layer,
+        /// The option's flags.
+        flags: &'static str,
+        /// The layers requested, as given.
+        requested: String,
+    },
     /// The endpoints file cannot be read.
     #[error("cannot read endpoints file {}", path.display())]
     EndpointsUnreadable {

@@ -174,6 +174,17 @@ fn requested_layers(requested: &[String], options: &LayerOptions) -> Result<Vec<
     for id in requested {
         named.push(Layer::from_id(id).ok_or_else(|| ScanError::UnknownLayer(id.clone()))?);
     }
+    // `--layers processor --endpoints F` would silently drop the endpoints: say so instead.
+    if let Some(&layer) = Layer::ALL
+        .iter()
+        .find(|&&l| !named.is_empty() && options.ask_for(l) && !named.contains(&l))
+    {
+        return Err(ScanError::LayerNotRequested {
+            layer,
+            flags: LayerOptions::asking_flags(layer),
+            requested: requested.join(","),
+        });
+    }
     Ok(Layer::ALL
         .iter()
         .copied()

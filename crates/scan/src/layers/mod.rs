@@ -38,6 +38,15 @@ impl LayerOptions {
             Layer::Network => self.network.ask_for_layer(),
         }
     }
+
+    /// The flags that make [`LayerOptions::ask_for`] ask for `layer`, for messages.
+    pub fn asking_flags(layer: Layer) -> &'static str {
+        match layer {
+            Layer::Processor | Layer::Os => "",
+            Layer::Toolchain => "--paths",
+            Layer::Network => "--endpoints or --domain",
+        }
+    }
 }
 
 /// The collector of `layer`, built from its options. Input errors (a malformed endpoints file, a
