@@ -122,11 +122,36 @@ fn a_given_directory_without_the_pack_is_an_error_naming_it_and_its_source() {
     ]));
     assert_eq!(code, 2, "{err}");
     assert!(out.is_empty());
-    assert!(
-        err.contains(&format!("{}/network", t.path().display()))
-            && err.contains("SOVSTACK_DATA_DIR"),
-        "{err}"
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "sovstack: error: data directory {} holds no network data pack (neither MANIFEST.csv \
+             nor network/MANIFEST.csv) (from SOVSTACK_DATA_DIR)",
+            t.path().display()
+        )
     );
+    // A file, or a directory that does not exist, is named as such.
+    let file = t.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    for (dir, what) in [
+        (file, "is a file, not a directory"),
+        (t.path().join("nowhere"), "does not exist"),
+    ] {
+        let (code, _, err) = run(sovstack()
+            .arg("scan")
+            .arg("--offline")
+            .arg("--data-dir")
+            .arg(&dir)
+            .args(["--domain", "example.org"]));
+        assert_eq!(code, 2, "{err}");
+        assert_eq!(
+            err.trim_end(),
+            format!(
+                "sovstack: error: data directory {} {what} (from --data-dir)",
+                dir.display()
+            )
+        );
+    }
 }
 
 #[test]

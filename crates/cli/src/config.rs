@@ -37,10 +37,20 @@ struct RawConfig {
     rulesets: Vec<String>,
     #[serde(default)]
     data_dir: Option<PathBuf>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "resolver")]
     resolver: Option<SocketAddr>,
     #[serde(default)]
     endpoints: Option<PathBuf>,
+}
+
+/// `resolver:` as `--resolver` takes it (an address alone means port 53).
+fn resolver<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<Option<SocketAddr>, D::Error> {
+    let text = String::deserialize(d)?;
+    sovstack_scan::parse_resolver(&text)
+        .map(Some)
+        .map_err(serde::de::Error::custom)
 }
 
 #[derive(Debug, Deserialize)]

@@ -39,7 +39,7 @@ mod testutil;
 
 pub use collector::Progress;
 pub use error::ScanError;
-pub use layers::network::{codes as network_codes, discover, NetworkOptions};
+pub use layers::network::{codes as network_codes, discover, parse_resolver, NetworkOptions};
 pub use layers::toolchain::ToolchainOptions;
 pub use layers::LayerOptions;
 

@@ -89,11 +89,22 @@ impl ScanOptions {
         );
         let network = data_packs::find("network", &candidates);
         match &network {
-            Ok(found) if self.wants_network() && !found.pack_dir.is_dir() => anyhow::bail!(
-                "data directory {} does not exist (from {}; the network pack is DIR/network)",
-                found.pack_dir.display(),
-                found.found_by
-            ),
+            Ok(found) if self.wants_network() && !found.pack_dir.is_dir() => {
+                // The pack is looked for in DIR itself, then in DIR/network: say which part is
+                // missing.
+                let given = found.pack_dir.parent().unwrap_or(&found.pack_dir);
+                let what = if given.is_file() {
+                    format!("{} is a file, not a directory", given.display())
+                } else if !given.exists() {
+                    format!("{} does not exist", given.display())
+                } else {
+                    format!(
+                        "{} holds no network data pack (neither MANIFEST.csv nor network/MANIFEST.csv)",
+                        given.display()
+                    )
+                };
+                anyhow::bail!("data directory {what} (from {})", found.found_by)
+            }
             Ok(found) => options.network.data_dir = Some(found.pack_dir.clone()),
             Err(e) if self.wants_network() => anyhow::bail!("{e}"),
             Err(_) => {}

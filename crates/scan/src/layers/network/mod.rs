@@ -43,8 +43,8 @@ pub struct NetworkOptions {
     #[arg(long = "domain", value_name = "DOMAIN", help_heading = "Network layer")]
     pub domains: Vec<String>,
 
-    /// Ask this DNS server instead of the system's resolver.
-    #[arg(long, value_name = "IP:PORT", help_heading = "Network layer")]
+    /// Ask this DNS server instead of the system's resolver (port 53 when none is given).
+    #[arg(long, value_name = "IP:PORT", value_parser = parse_resolver, help_heading = "Network layer")]
     pub resolver: Option<SocketAddr>,
 
     /// Ask no DNS; endpoints are recorded as unresolved (addresses are still
@@ -83,6 +83,21 @@ impl NetworkOptions {
     pub fn ask_for_layer(&self) -> bool {
         self.endpoints.is_some() || !self.domains.is_empty()
     }
+}
+
+/// A DNS server's address: `IP:PORT`, `[IPv6]:PORT`, or an address alone for port 53.
+pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
+    let s = s.trim();
+    if let Ok(addr) = s.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let bare = s
+        .strip_prefix('[')
+        .and_then(|v| v.strip_suffix(']'))
+        .unwrap_or(s);
+    bare.parse::<std::net::IpAddr>().map(|ip| SocketAddr::new(ip, 53)).map_err(|_| {
+        format!("`{s}` is not a DNS server's address: give IP or IP:PORT (192.0.2.53, 192.0.2.53:5353, [2001:db8::53]:53)")
+    })
 }
 
 fn parse_dns_timeout(s: &str) -> Result<Duration, String> {
@@ -798,5 +813,24 @@ mod tests {
         );
         let location = merged.iter().find(|a| a.role == Role::Location).unwrap();
         assert_eq!(location.evidence.len(), 2, "{:?}", location.evidence);
+    }
+}
+
+#[cfg(test)]
+mod resolver_tests {
+    use super::parse_resolver;
+
+    #[test]
+    fn a_resolver_is_ip_port_or_an_address_for_port_53() {
+        let ok = |s: &str| parse_resolver(s).unwrap().to_string();
+        assert_eq!(ok("192.0.2.53:5353"), "192.0.2.53:5353");
+        assert_eq!(ok("192.0.2.53"), "192.0.2.53:53");
+        assert_eq!(ok("[2001:db8::53]:5353"), "[2001:db8::53]:5353");
+        assert_eq!(ok("2001:db8::53"), "[2001:db8::53]:53");
+        assert_eq!(ok("[2001:db8::53]"), "[2001:db8::53]:53");
+        for bad in ["1.2.3.4:99999", "dns.example", "", "1.2.3"] {
+            let e = parse_resolver(bad).unwrap_err();
+            assert!(e.contains("give IP or IP:PORT"), "{bad}: {e}");
+        }
     }
 }
