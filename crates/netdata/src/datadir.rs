@@ -59,17 +59,7 @@ impl DataDir {
         })?;
         let rows = parse_manifest(&manifest)?;
 
-        let mut data = NetData {
-            datasets: Vec::with_capacity(rows.len() + 1),
-            errors: Vec::new(),
-            asn: None,
-            country: None,
-            operators: OperatorTable::default(),
-            registrations: RegistrationTable::default(),
-            providers: ProviderTable::default(),
-            cnames: CnameSuffixes::default(),
-            cloud: CloudRanges::default(),
-        };
+        let mut data = NetData::empty(rows.len() + 1);
         let mut me = record(&manifest, MANIFEST, DatasetKind::Manifest);
         me.format = "csv".into();
         me.entries = Some(rows.len());
@@ -81,30 +71,86 @@ impl DataDir {
         let (first, rest): (Vec<_>, Vec<_>) = rows
             .into_iter()
             .partition(|(_, r)| r.kind == DatasetKind::Providers);
+        // The databases and AS tables refer to nothing else: they load on a second thread while
+        // this one loads the providers, then the suffixes and range feeds in manifest order (the
+        // range table's order depends on it). Datasets and errors are recorded in that order
+        // whichever thread loaded them.
+        let (side_rows, main_rows): (Vec<_>, Vec<_>) = first
+            .into_iter()
+            .chain(rest)
+            .map(|(_, row)| row)
+            .enumerate()
+            .partition(|(_, row)| {
+                matches!(
+                    row.kind,
+                    DatasetKind::AsnMmdb
+                        | DatasetKind::CountryMmdb
+                        | DatasetKind::AsnOperators
+                        | DatasetKind::AsnRegistrations
+                )
+            });
+        let mut side = NetData::empty(0);
         let mut cloud = CloudRangesBuilder::default();
-        for (_, row) in first.into_iter().chain(rest) {
-            let mut ds = Dataset {
-                path: row.path.clone(),
-                kind: row.kind,
-                format: row.format.clone(),
-                provider: (!row.provider.is_empty()).then(|| row.provider.clone()),
-                date: row.date.clone(),
-                version: None,
-                licence: row.licence.clone(),
-                origin: row.origin.clone(),
-                sha256: None,
-                bytes: None,
-                entries: None,
-                error: None,
-            };
-            if let Err(e) = self.load_one(&row, &mut ds, &mut data, &mut cloud) {
-                ds.error = Some(e.to_string());
-                data.errors.push(e);
-            }
+        let mut loaded = std::thread::scope(|scope| {
+            let side_thread = scope.spawn(|| {
+                let mut unused = CloudRangesBuilder::default();
+                side_rows
+                    .iter()
+                    .map(|(i, row)| (*i, self.load_row(row, &mut side, &mut unused)))
+                    .collect::<Vec<_>>()
+            });
+            let mut loaded: Vec<_> = main_rows
+                .iter()
+                .map(|(i, row)| (*i, self.load_row(row, &mut data, &mut cloud)))
+                .collect();
+            data.cloud = cloud.build();
+            loaded.extend(
+                side_thread
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e)),
+            );
+            loaded
+        });
+        data.asn = side.asn;
+        data.country = side.country;
+        data.operators = side.operators;
+        data.registrations = side.registrations;
+        loaded.sort_by_key(|(i, _)| *i);
+        for (_, (ds, error)) in loaded {
             data.datasets.push(ds);
+            data.errors.extend(error);
         }
-        data.cloud = cloud.build();
         Ok(data)
+    }
+
+    /// Loads one row into `data` (and `cloud`): its dataset record, and its error if any.
+    fn load_row(
+        &self,
+        row: &ManifestRow,
+        data: &mut NetData,
+        cloud: &mut CloudRangesBuilder,
+    ) -> (Dataset, Option<Error>) {
+        let mut ds = Dataset {
+            path: row.path.clone(),
+            kind: row.kind,
+            format: row.format.clone(),
+            provider: (!row.provider.is_empty()).then(|| row.provider.clone()),
+            date: row.date.clone(),
+            version: None,
+            licence: row.licence.clone(),
+            origin: row.origin.clone(),
+            sha256: None,
+            bytes: None,
+            entries: None,
+            error: None,
+        };
+        match self.load_one(row, &mut ds, data, cloud) {
+            Ok(()) => (ds, None),
+            Err(e) => {
+                ds.error = Some(e.to_string());
+                (ds, Some(e))
+            }
+        }
     }
 
     fn load_one(
@@ -209,6 +255,20 @@ fn record(bytes: &[u8], path: &str, kind: DatasetKind) -> Dataset {
 }
 
 impl NetData {
+    fn empty(datasets: usize) -> Self {
+        NetData {
+            datasets: Vec::with_capacity(datasets),
+            errors: Vec::new(),
+            asn: None,
+            country: None,
+            operators: OperatorTable::default(),
+            registrations: RegistrationTable::default(),
+            providers: ProviderTable::default(),
+            cnames: CnameSuffixes::default(),
+            cloud: CloudRanges::default(),
+        }
+    }
+
     /// Every dataset of the manifest (the manifest itself first), loaded or not.
     pub fn datasets(&self) -> &[Dataset] {
         &self.datasets
