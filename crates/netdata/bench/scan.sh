@@ -15,47 +15,11 @@
 set -euo pipefail
 
 names=${1:-10000}
-repo=$(cd "$(dirname "$0")/../../.." && pwd)
-work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-pid=""
-cleanup() {
-    if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; fi
-    rm -rf "$work"
-}
-trap cleanup EXIT
-
-for tool in dnsmasq dig dnsperf hyperfine; do
-    command -v "$tool" >/dev/null || { echo "scan.sh: $tool not found (apt install dnsmasq-base dnsutils dnsperf hyperfine)" >&2; exit 2; }
-done
-
-python3 - "$work" "$names" <<'PY'
-import sys
-work, n = sys.argv[1], int(sys.argv[2])
-with open(f"{work}/hosts", "w") as hosts, open(f"{work}/cnames.conf", "w") as conf, \
-     open(f"{work}/names.txt", "w") as names, open(f"{work}/dig-a-aaaa.txt", "w") as dig, \
-     open(f"{work}/dnsperf.txt", "w") as perf:
-    for i in range(n):
-        hosts.write(f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255} h{i}.bench.test\n")
-        name = f"c{i}.bench.test" if i % 10 == 0 else f"h{i}.bench.test"
-        if i % 10 == 0:
-            conf.write(f"cname=c{i}.bench.test,h{i}.bench.test\n")
-        names.write(name + "\n")
-        dig.write(f"{name} A {name} AAAA\n")
-        perf.write(f"{name} A\n{name} AAAA\n")
-PY
-
-dnsmasq --keep-in-foreground --port="$port" --listen-address=127.0.0.1 --bind-interfaces \
-    --no-resolv --no-hosts --addn-hosts="$work/hosts" --conf-file="$work/cnames.conf" \
-    --local=/bench.test/ --cache-size=10000 --dns-forward-max=1000 --pid-file="$work/pid" \
-    --user="$(id -un)" --log-facility="$work/dnsmasq.log" &
-pid=$!
-for _ in $(seq 50); do dig +short +tries=1 +time=1 -p "$port" @127.0.0.1 h1.bench.test >/dev/null 2>&1 && break; sleep 0.1; done
-[ "$(dig +short -p "$port" @127.0.0.1 c0.bench.test | tail -1)" = "10.0.0.0" ] || { echo "scan.sh: dnsmasq did not come up" >&2; exit 1; }
+me=scan.sh
+# shellcheck source=zone.sh
+source "$(dirname "$0")/zone.sh"
 
 (cd "$repo" && cargo build --quiet --release --locked --bin sovstack)
-target=${CARGO_TARGET_DIR:-target}
-case "$target" in /*) ;; *) target="$repo/$target" ;; esac
 sovstack="$target/release/sovstack"
 scan="$sovstack scan --layers network --endpoints $work/names.txt --resolver 127.0.0.1:$port"
 
@@ -81,7 +45,7 @@ hyperfine --warmup 2 --runs 10 --export-json "$work/hyperfine.json" \
     -n 'xargs -P4 -n50 dig, A only' "xargs -P4 -n50 dig +short -p $port @127.0.0.1 < $work/names.txt"
 cmp -s "$work/inventory.json" "$work/check.json" || { echo "scan.sh: two scans wrote different inventories" >&2; exit 1; }
 
-dnsperf -s 127.0.0.1 -p "$port" -d "$work/dnsperf.txt" -l 10 -c 4 -q 500 > "$work/dnsperf.out"
+dnsperf -s 127.0.0.1 -p "$port" -d "$work/dnsperf-a-aaaa.txt" -l 10 -c 4 -q 500 > "$work/dnsperf.out"
 grep -E 'Queries (sent|completed|lost)|Queries per second' "$work/dnsperf.out"
 
 python3 - "$work" "$names" "$queries" <<'PY'

@@ -174,10 +174,17 @@ fn requested_layers(requested: &[String], options: &LayerOptions) -> Result<Vec<
     for id in requested {
         named.push(Layer::from_id(id).ok_or_else(|| ScanError::UnknownLayer(id.clone()))?);
     }
+    if named.is_empty() {
+        return Ok(Layer::ALL
+            .iter()
+            .copied()
+            .filter(|&l| l.scanned_by_default() || options.ask_for(l))
+            .collect());
+    }
     // `--layers processor --endpoints F` would silently drop the endpoints: say so instead.
     if let Some(&layer) = Layer::ALL
         .iter()
-        .find(|&&l| !named.is_empty() && options.ask_for(l) && !named.contains(&l))
+        .find(|&&l| options.ask_for(l) && !named.contains(&l))
     {
         return Err(ScanError::LayerNotRequested {
             layer,
@@ -188,10 +195,7 @@ fn requested_layers(requested: &[String], options: &LayerOptions) -> Result<Vec<
     Ok(Layer::ALL
         .iter()
         .copied()
-        .filter(|&l| match named.is_empty() {
-            true => l.scanned_by_default() || options.ask_for(l),
-            false => named.contains(&l),
-        })
+        .filter(|l| named.contains(l))
         .collect())
 }
 
