@@ -11,6 +11,7 @@ mod determinism;
 mod diagnostics;
 mod dns;
 mod errors;
+mod formats;
 mod gate;
 mod install;
 mod network;

@@ -13,7 +13,7 @@
 pub mod formats;
 mod gate;
 
-pub use formats::{Format, FormatKind, TableOptions, DEFAULT_WIDTH};
+pub use formats::{Format, FormatKind, RenderOptions, TableOptions, DEFAULT_WIDTH};
 pub use gate::{Gate, GateOutcome};
 
 use serde::Serialize;
