@@ -181,3 +181,137 @@ fn conflicting_or_unwritable_outputs_write_nothing() {
     assert_eq!(code, 0, "{err}");
     assert!(dir.path().join("json=x").is_file());
 }
+
+/// Microsoft's SARIF Multitool, installed by tools/install-deps.sh (npm, tools/npm).
+fn multitool() -> PathBuf {
+    let p = repo().join("tools/npm/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool");
+    assert!(
+        p.is_file(),
+        "{} is missing: run tools/install-deps.sh",
+        p.display()
+    );
+    p
+}
+
+/// The Multitool's `validate` verb on `file`: the (rule id, message) of each error it reports.
+fn sarif_errors(file: &Path) -> Vec<(String, String)> {
+    let log = file.with_extension("validation.sarif");
+    let status = std::process::Command::new(multitool())
+        .arg("validate")
+        .arg(file)
+        .arg("-o")
+        .arg(&log)
+        .arg("--quiet")
+        .status()
+        .expect("the SARIF Multitool runs");
+    assert!(
+        status.success(),
+        "the Multitool failed on {}",
+        file.display()
+    );
+    let log: serde_json::Value = serde_json::from_slice(&std::fs::read(&log).unwrap()).unwrap();
+    log["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["results"].as_array().cloned().unwrap_or_default())
+        .filter(|r| r["level"] == "error")
+        .map(|r| (r["ruleId"].to_string(), r["message"].to_string()))
+        .collect()
+}
+
+#[test]
+fn sarif_is_valid_for_the_multitool_and_locates_every_finding() {
+    let dir = tempdir();
+    let inv = rich_inventory(dir.path());
+    let sarif = dir.path().join("r.sarif");
+    let json = dir.path().join("r.json");
+    evaluate(
+        &inv,
+        &[
+            "-o",
+            &format!("sarif={}", sarif.display()),
+            "-o",
+            &format!("json={}", json.display()),
+        ],
+        0,
+    );
+    assert_eq!(sarif_errors(&sarif), []);
+    // The checker is not blind: a result without its message, a level SARIF does not have.
+    let mut broken: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
+    broken["runs"][0]["results"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("message");
+    broken["runs"][1]["results"][0]["level"] = "fatal".into();
+    let bad = dir.path().join("bad.sarif");
+    std::fs::write(&bad, serde_json::to_vec_pretty(&broken).unwrap()).unwrap();
+    assert_eq!(sarif_errors(&bad).len(), 2);
+
+    // One run per ruleset, every rule, every finding a result at its rule and its item.
+    let log: serde_json::Value = serde_json::from_slice(&std::fs::read(&sarif).unwrap()).unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let runs = log["runs"].as_array().unwrap();
+    let rulesets = report["rulesets"].as_array().unwrap();
+    assert_eq!(runs.len(), rulesets.len());
+    let eu_yaml = std::fs::read_to_string(repo().join("rulesets/eu-sovereignty.yaml")).unwrap();
+    for (run, ruleset) in runs.iter().zip(rulesets) {
+        let name = ruleset["name"].as_str().unwrap();
+        assert_eq!(run["automationDetails"]["id"], format!("sovstack/{name}/"));
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), ruleset["rules"].as_array().unwrap().len());
+        assert!(rules
+            .iter()
+            .all(|r| r["help"]["text"].as_str().unwrap().len() > 20));
+        let findings: Vec<&serde_json::Value> = ruleset["layers"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|l| l["findings"].as_array().unwrap())
+            .collect();
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(results.len(), findings.len(), "{name}");
+        assert!(!results.is_empty());
+        let mut fingerprints = std::collections::BTreeSet::new();
+        for (res, f) in results.iter().zip(&findings) {
+            assert_eq!(res["ruleId"], f["rule"]);
+            let rule = &rules[res["ruleIndex"].as_u64().unwrap() as usize];
+            assert_eq!(rule["id"], f["rule"]);
+            let want = match f["severity"].as_str().unwrap() {
+                "critical" | "high" => "error",
+                "medium" => "warning",
+                _ => "note",
+            };
+            assert_eq!(res["level"], want);
+            let loc = &res["locations"][0];
+            let logical = loc["logicalLocations"][0]["fullyQualifiedName"]
+                .as_str()
+                .unwrap();
+            match f["item"].as_str() {
+                Some(item) => assert!(logical.ends_with(&format!("/{item}")), "{logical}"),
+                None => assert!(!logical.contains('/')),
+            }
+            // The physical location is the rule's line in the built-in ruleset's file.
+            let line = loc["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap();
+            if name == "eu-sovereignty" {
+                assert_eq!(
+                    loc["physicalLocation"]["artifactLocation"]["uri"],
+                    "rulesets/eu-sovereignty.yaml"
+                );
+                assert_eq!(
+                    eu_yaml.lines().nth(line as usize - 1).unwrap().trim(),
+                    format!("- id: {}", f["rule"].as_str().unwrap())
+                );
+            }
+            assert!(fingerprints.insert(res["fingerprints"]["sovstack/v1"].to_string()));
+        }
+    }
+    // Byte-identical for the same inputs.
+    assert_eq!(
+        evaluate(&inv, &["--format", "sarif"], 0),
+        std::fs::read_to_string(&sarif).unwrap()
+    );
+}

@@ -3,9 +3,11 @@
 //! and `-o FORMAT=PATH` take their values from [`FormatKind::ALL`]).
 
 mod json;
+mod sarif;
 mod table;
 
 pub use json::Json;
+pub use sarif::Sarif;
 pub use table::{Table, TableOptions, DEFAULT_WIDTH};
 
 use crate::Report;
@@ -24,6 +26,8 @@ pub enum FormatKind {
     Table,
     /// The JSON document for machines.
     Json,
+    /// SARIF 2.1.0, one run per ruleset, for CI code-scanning views.
+    Sarif,
 }
 
 /// How a format is rendered beyond its kind: the table's drawing options.
@@ -35,13 +39,15 @@ pub struct RenderOptions {
 
 impl FormatKind {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: &'static [FormatKind] = &[FormatKind::Table, FormatKind::Json];
+    pub const ALL: &'static [FormatKind] =
+        &[FormatKind::Table, FormatKind::Json, FormatKind::Sarif];
 
     /// The name the command line uses (`--format NAME`, `-o NAME=PATH`).
     pub fn name(self) -> &'static str {
         match self {
             FormatKind::Table => "table",
             FormatKind::Json => "json",
+            FormatKind::Sarif => "sarif",
         }
     }
 
@@ -50,6 +56,7 @@ impl FormatKind {
         match self {
             FormatKind::Table => "tables for people",
             FormatKind::Json => "the JSON report document, for machines",
+            FormatKind::Sarif => "SARIF 2.1.0 (one run per ruleset), for CI code-scanning views",
         }
     }
 
@@ -65,6 +72,7 @@ impl FormatKind {
                 options: options.table,
             }),
             FormatKind::Json => Box::new(Json),
+            FormatKind::Sarif => Box::new(Sarif),
         }
     }
 
