@@ -10,7 +10,9 @@
 #   gcc mold                                link one program with GNU ld, gold, LLD and mold, to check
 #                                           the linker-layout inference against known answers
 #   python3, and from PyPI pefile and lief  plugins/check-wasm.py; independent PE (Rich header) and
-#                                           Mach-O readers the toolchain tests compare with
+#                                           Mach-O readers the toolchain tests compare with; Python's
+#                                           csv module reads --format csv back
+#   markdown (PyPI)                         Python-Markdown renders --format markdown in the tests
 #   dnsmasq-base                            the loopback DNS server tools/test-deb.sh resolves with
 #                                           (the binary only, no system service)
 #   nodejs npm, and from npm (tools/npm,    the independent consumers the report formats are checked
@@ -26,8 +28,8 @@ for p in "${packages[@]}"; do
 done
 # Node.js from anywhere (Debian's nodejs and npm, or another build that brings its own npm).
 command -v npm >/dev/null || missing+=(nodejs npm)
-python_packages=(pefile lief)
-python3 -c "import pefile, lief" 2>/dev/null || {
+python_packages=(pefile lief markdown)
+python3 -c "import pefile, lief, markdown" 2>/dev/null || {
     echo "install-deps: installing ${python_packages[*]} (pip)" >&2
     python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
 }

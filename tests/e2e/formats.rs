@@ -16,12 +16,14 @@ const ENDPOINTS: &str = "\
   label: mail
   criticality: critical
 - https://app.example.org/login
-- static.example.org
+- endpoint: static.example.org
+  label: \"=SUM(1) | *x* <b>[l](u) & #\"
 - missing.example.org
 - 5.9.0.1
 ";
 
-/// An inventory of the processor, OS and network layers, written in `dir`.
+/// An inventory of the processor, OS and network layers, written in `dir`. One endpoint's label
+/// is hostile to spreadsheets and Markdown (a formula, table pipes, emphasis, HTML, a link).
 pub fn rich_inventory(dir: &Path) -> PathBuf {
     let server = dns::start();
     let endpoints = dir.join("services.yaml");
@@ -313,5 +315,224 @@ fn sarif_is_valid_for_the_multitool_and_locates_every_finding() {
     assert_eq!(
         evaluate(&inv, &["--format", "sarif"], 0),
         std::fs::read_to_string(&sarif).unwrap()
+    );
+}
+
+/// Runs a Python program with `args`; returns its stdout.
+fn python(program: &str, args: &[&Path]) -> String {
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(program)
+        .args(args)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Python's csv module reading a file as a spreadsheet would: the rows as JSON objects.
+const READ_CSV: &str = r#"
+import csv, json, sys
+raw = open(sys.argv[1], "rb").read()
+assert raw.startswith(b"\xef\xbb\xbf"), "no UTF-8 byte-order mark"
+assert b"\r\n" in raw, "rows end with CRLF"
+with open(sys.argv[1], encoding="utf-8-sig", newline="") as f:
+    reader = csv.reader(f, strict=True)
+    header = next(reader)
+    rows = [dict(zip(header, r)) for r in reader]
+    assert all(len(r) == len(header) for r in rows)
+print(json.dumps({"header": header, "rows": rows}))
+"#;
+
+#[test]
+fn csv_reads_back_with_pythons_csv_module() {
+    let dir = tempdir();
+    let inv = rich_inventory(dir.path());
+    let findings = dir.path().join("findings.csv");
+    let items = dir.path().join("items.csv");
+    let json = dir.path().join("r.json");
+    evaluate(
+        &inv,
+        &[
+            "-o",
+            &format!("csv={}", findings.display()),
+            "-o",
+            &format!("json={}", json.display()),
+        ],
+        0,
+    );
+    evaluate(
+        &inv,
+        &["--csv-items", "-o", &format!("csv={}", items.display())],
+        0,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let unformula = |s: &str| s.strip_prefix('\'').unwrap_or(s).to_string();
+
+    // One row per finding, in the report's order, each field as the report has it.
+    let got: serde_json::Value = serde_json::from_str(&python(READ_CSV, &[&findings])).unwrap();
+    assert_eq!(got["header"][0], "ruleset");
+    let rows = got["rows"].as_array().unwrap();
+    let mut want = Vec::new();
+    for r in report["rulesets"].as_array().unwrap() {
+        for (layer, l) in r["layers"].as_object().unwrap() {
+            for f in l["findings"].as_array().unwrap() {
+                want.push((r["name"].clone(), layer.clone(), f.clone()));
+            }
+        }
+    }
+    assert_eq!(rows.len(), want.len());
+    let mut defused = 0;
+    for (row, (ruleset, layer, f)) in rows.iter().zip(&want) {
+        assert_eq!(&row["ruleset"], ruleset);
+        assert_eq!(row["layer"], layer.as_str());
+        assert_eq!(row["rule"], f["rule"]);
+        assert_eq!(row["severity"], f["severity"]);
+        assert_eq!(row["item"], f["item"].as_str().unwrap_or(""));
+        if row["item_label"].as_str().unwrap().starts_with("'=SUM(1)") {
+            defused += 1;
+        }
+        assert_eq!(
+            unformula(row["message"].as_str().unwrap()),
+            f["message"].as_str().unwrap()
+        );
+    }
+    assert!(defused >= 1, "the hostile label starts with '=");
+
+    // One row per item, with its label.
+    let got: serde_json::Value = serde_json::from_str(&python(READ_CSV, &[&items])).unwrap();
+    let rows = got["rows"].as_array().unwrap();
+    let items_want: Vec<&serde_json::Value> = report["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|l| l["items"].as_array().unwrap())
+        .collect();
+    assert_eq!(rows.len(), items_want.len());
+    for (row, item) in rows.iter().zip(items_want) {
+        assert_eq!(row["item"], item["id"]);
+        assert_eq!(
+            unformula(row["label"].as_str().unwrap()),
+            item["label"].as_str().unwrap()
+        );
+        assert_eq!(
+            row["findings"],
+            item["findings"].as_array().unwrap().len().to_string()
+        );
+    }
+    assert!(rows
+        .iter()
+        .any(|r| r["label"].as_str().unwrap().starts_with("'=SUM(1)")));
+}
+
+/// Python-Markdown (with its tables extension) rendering a file: the HTML's headings, the
+/// number of tables, and its text.
+const RENDER_MARKDOWN: &str = r#"
+import html.parser, json, markdown, sys
+page = markdown.markdown(open(sys.argv[1], encoding="utf-8").read(), extensions=["tables"])
+class P(html.parser.HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.text, self.headings, self.where = [], [], [], None
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if tag in ("h1", "h2", "h3"):
+            self.where = tag
+    def handle_endtag(self, tag):
+        if tag == self.where:
+            self.where = None
+    def handle_data(self, data):
+        self.text.append(data)
+        if self.where:
+            self.headings.append((self.where, data))
+p = P()
+p.feed(page)
+print(json.dumps({"tags": p.tags, "headings": p.headings, "text": "".join(p.text)}))
+"#;
+
+#[test]
+fn markdown_renders_with_python_markdown_showing_the_text_as_it_is() {
+    let dir = tempdir();
+    let inv = rich_inventory(dir.path());
+    let md = dir.path().join("r.md");
+    let json = dir.path().join("r.json");
+    evaluate(
+        &inv,
+        &[
+            "-o",
+            &format!("markdown={}", md.display()),
+            "-o",
+            &format!("json={}", json.display()),
+        ],
+        0,
+    );
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    let got: serde_json::Value = serde_json::from_str(&python(RENDER_MARKDOWN, &[&md])).unwrap();
+    let tags: Vec<&str> = got["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    // No markup came from the report's text: only the renderer's own tags.
+    for t in &tags {
+        assert!(
+            [
+                "h1", "h2", "h3", "p", "table", "thead", "tbody", "tr", "th", "td", "ul", "li",
+                "strong", "code", "br"
+            ]
+            .contains(t),
+            "unexpected <{t}>"
+        );
+    }
+    let layers = report["layers"].as_array().unwrap();
+    let rulesets = report["rulesets"].as_array().unwrap();
+    // Summary, a table per ruleset, a table per layer, the inputs.
+    assert_eq!(
+        tags.iter().filter(|t| **t == "table").count(),
+        1 + rulesets.len() + layers.len() + 1
+    );
+    let headings: Vec<String> = got["headings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h[1].as_str().unwrap().to_string())
+        .collect();
+    for want in [
+        "Summary",
+        "Processor layer",
+        "Operating-system layer",
+        "Network layer",
+        "Inputs",
+    ] {
+        assert!(headings.iter().any(|h| h == want), "{want}: {headings:?}");
+    }
+    // Every finding's message and every item's label reads as it is in the report.
+    let text = got["text"].as_str().unwrap();
+    for l in layers {
+        for item in l["items"].as_array().unwrap() {
+            assert!(
+                text.contains(item["label"].as_str().unwrap()),
+                "{}",
+                item["label"]
+            );
+            for f in item["findings"].as_array().unwrap() {
+                assert!(
+                    text.contains(f["message"].as_str().unwrap()),
+                    "{}",
+                    f["message"]
+                );
+            }
+        }
+    }
+    assert!(text.contains("=SUM(1) | *x* <b>[l](u) & #"));
+    // Byte-identical for the same inputs.
+    assert_eq!(
+        evaluate(&inv, &["--format", "markdown"], 0),
+        std::fs::read_to_string(&md).unwrap()
     );
 }

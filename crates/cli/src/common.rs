@@ -72,6 +72,11 @@ pub struct EvalOptions {
     #[arg(short = 'o', long = "output", value_name = "[FORMAT=]PATH", value_parser = parse_output)]
     pub outputs: Vec<OutputSpec>,
 
+    /// CSV: one row per inventory item (its facts, organisations, countries, findings) instead
+    /// of one per finding.
+    #[arg(long)]
+    pub csv_items: bool,
+
     /// Exit 1 when any ruleset's overall score (0-100) is below SCORE.
     #[arg(long, value_name = "SCORE", value_parser = parse_score)]
     pub fail_under: Option<f64>,
@@ -403,6 +408,7 @@ pub fn evaluate_and_report(
     for (kind, path) in &destinations {
         let options = RenderOptions {
             table: output::table_options(path.is_some(), opts.width, opts.wide, opts.ascii),
+            csv_items: opts.csv_items,
         };
         rendered.push((kind.render(&report, options)?, path));
     }

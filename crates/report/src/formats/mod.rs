@@ -2,11 +2,15 @@
 //! here and a line in [`FormatKind`] (its name, its help and its renderer: the CLI's `--format`
 //! and `-o FORMAT=PATH` take their values from [`FormatKind::ALL`]).
 
+mod csv;
 mod json;
+mod markdown;
 mod sarif;
 mod table;
 
+pub use csv::Csv;
 pub use json::Json;
+pub use markdown::Markdown;
 pub use sarif::Sarif;
 pub use table::{Table, TableOptions, DEFAULT_WIDTH};
 
@@ -28,19 +32,30 @@ pub enum FormatKind {
     Json,
     /// SARIF 2.1.0, one run per ruleset, for CI code-scanning views.
     Sarif,
+    /// CSV for spreadsheets: one row per finding, or per item.
+    Csv,
+    /// Markdown for wikis and merge requests.
+    Markdown,
 }
 
-/// How a format is rendered beyond its kind: the table's drawing options.
+/// How a format is rendered beyond its kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct RenderOptions {
     /// How tables are drawn (only the table format reads it).
     pub table: TableOptions,
+    /// CSV: one row per item instead of one per finding.
+    pub csv_items: bool,
 }
 
 impl FormatKind {
     /// Every format, in the order `--help` lists them.
-    pub const ALL: &'static [FormatKind] =
-        &[FormatKind::Table, FormatKind::Json, FormatKind::Sarif];
+    pub const ALL: &'static [FormatKind] = &[
+        FormatKind::Table,
+        FormatKind::Json,
+        FormatKind::Sarif,
+        FormatKind::Csv,
+        FormatKind::Markdown,
+    ];
 
     /// The name the command line uses (`--format NAME`, `-o NAME=PATH`).
     pub fn name(self) -> &'static str {
@@ -48,6 +63,8 @@ impl FormatKind {
             FormatKind::Table => "table",
             FormatKind::Json => "json",
             FormatKind::Sarif => "sarif",
+            FormatKind::Csv => "csv",
+            FormatKind::Markdown => "markdown",
         }
     }
 
@@ -57,6 +74,8 @@ impl FormatKind {
             FormatKind::Table => "tables for people",
             FormatKind::Json => "the JSON report document, for machines",
             FormatKind::Sarif => "SARIF 2.1.0 (one run per ruleset), for CI code-scanning views",
+            FormatKind::Csv => "CSV for spreadsheets, one row per finding (--csv-items: per item)",
+            FormatKind::Markdown => "Markdown for wikis and merge requests",
         }
     }
 
@@ -73,6 +92,10 @@ impl FormatKind {
             }),
             FormatKind::Json => Box::new(Json),
             FormatKind::Sarif => Box::new(Sarif),
+            FormatKind::Csv => Box::new(Csv {
+                items: options.csv_items,
+            }),
+            FormatKind::Markdown => Box::new(Markdown),
         }
     }
 
