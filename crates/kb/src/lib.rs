@@ -192,6 +192,13 @@ impl Kb {
         self.soc_vendors.attribute(hardware, &self.orgs)
     }
 
+    /// The SoC maker named by a device-tree vendor prefix (`qcom` of `qcom,sdm845`), from the
+    /// Linux kernel's vendor-prefix registry. Only prefixes of companies that sell SoCs are
+    /// listed: a board maker's prefix (`radxa`, `pine64`) gives `None`.
+    pub fn dt_soc_vendor(&self, prefix: &str) -> Option<Attribution> {
+        self.processors.dt_vendor(&self.orgs, prefix)
+    }
+
     /// The foundry that made a processor, when `model_name` matches a family of
     /// `processors/processor-foundry.csv` designed by `designer` (canonical name or alias) and
     /// that family has one known foundry for its compute die. `None` otherwise: dual-sourced or

@@ -21,6 +21,7 @@ const RISCV: &str = "processors/riscv-mvendorid.csv";
 const ISA: &str = "processors/isa.csv";
 const FOUNDRIES: &str = "processors/foundries.csv";
 const FAMILIES: &str = "processors/processor-foundry.csv";
+const DT_PREFIXES: &str = "processors/dt-vendor-prefixes.csv";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -104,6 +105,17 @@ struct FamilyRow {
     source: String,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DtPrefixRow {
+    prefix: String,
+    organisation: String,
+    registry_description: String,
+    #[serde(rename = "notes")]
+    _notes: IgnoredAny,
+    source: String,
+}
+
 /// A key's row: the line and the organisation it names.
 #[derive(Debug, Clone, Copy)]
 struct Keyed {
@@ -147,6 +159,8 @@ pub(crate) struct Processors {
     isa: HashMap<String, Vec<Keyed>>,
     foundries: HashMap<OrgId, Foundry>,
     families: Vec<Family>,
+    /// Device-tree vendor prefix (`qcom`) → the SoC maker it names.
+    dt_prefixes: HashMap<String, Keyed>,
 }
 
 fn u32_id(table: &str, line: u64, field: &str, value: &str) -> Result<u32, KbError> {
@@ -169,6 +183,7 @@ impl Processors {
             isa: HashMap::new(),
             foundries: HashMap::new(),
             families: Vec::new(),
+            dt_prefixes: HashMap::new(),
         };
 
         for row in tables::read::<X86Row>(X86, tables::text_of(sources, X86)?)? {
@@ -319,6 +334,41 @@ impl Processors {
             }
         }
 
+        for row in tables::read::<DtPrefixRow>(DT_PREFIXES, tables::text_of(sources, DT_PREFIXES)?)?
+        {
+            let (line, r) = (row.line, row.rec);
+            required(
+                DT_PREFIXES,
+                line,
+                "registry_description",
+                &r.registry_description,
+            )?;
+            required(DT_PREFIXES, line, "source", &r.source)?;
+            // The registry's own syntax: lower-case letters, digits and '-', no comma.
+            let valid = !r.prefix.is_empty()
+                && r.prefix
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !valid {
+                return Err(row_err(
+                    DT_PREFIXES,
+                    line,
+                    format!("`{}` is not a device-tree vendor prefix", r.prefix),
+                ));
+            }
+            let org = orgs.require(DT_PREFIXES, line, &r.organisation)?;
+            if p.dt_prefixes
+                .insert(r.prefix.clone(), Keyed { line, org })
+                .is_some()
+            {
+                return Err(row_err(
+                    DT_PREFIXES,
+                    line,
+                    format!("duplicate prefix `{}`", r.prefix),
+                ));
+            }
+        }
+
         let mut examples = Vec::new();
         for row in tables::read::<FamilyRow>(FAMILIES, tables::text_of(sources, FAMILIES)?)? {
             let (line, r) = (row.line, row.rec);
@@ -465,6 +515,18 @@ impl Processors {
             .unwrap_or_default()
     }
 
+    pub fn dt_vendor(&self, orgs: &Orgs, prefix: &str) -> Option<Attribution> {
+        let k = *self.dt_prefixes.get(prefix)?;
+        Some(Self::keyed(
+            orgs,
+            DT_PREFIXES,
+            k,
+            "prefix",
+            prefix,
+            Method::KbLookup,
+        ))
+    }
+
     fn family(&self, designer: OrgId, model_name: &str) -> Option<&Family> {
         let model = model_name.trim();
         if model.is_empty() {
@@ -515,6 +577,7 @@ impl Processors {
         v.extend(self.isa.values().flatten().map(|k| k.org));
         v.extend(self.foundries.keys());
         v.extend(self.families.iter().map(|f| f.designer));
+        v.extend(self.dt_prefixes.values().map(|k| k.org));
         v
     }
 }
