@@ -22,6 +22,7 @@ const ISA: &str = "processors/isa.csv";
 const FOUNDRIES: &str = "processors/foundries.csv";
 const FAMILIES: &str = "processors/processor-foundry.csv";
 const DT_PREFIXES: &str = "processors/dt-vendor-prefixes.csv";
+const X86_FAMILIES: &str = "processors/x86-family-foundry.csv";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -116,6 +117,33 @@ struct DtPrefixRow {
     source: String,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct X86FamilyRow {
+    vendor_id: String,
+    cpu_family: u32,
+    models: String,
+    family: String,
+    foundry: String,
+    other_foundries: String,
+    process: String,
+    confidence: String,
+    #[serde(rename = "notes")]
+    _notes: IgnoredAny,
+    source: String,
+}
+
+/// A row of `x86-family-foundry.csv`: CPUID vendor, family and model ranges → foundry.
+#[derive(Debug)]
+struct X86Family {
+    line: u64,
+    vendor_id: String,
+    cpu_family: u32,
+    models: Vec<(u32, u32)>,
+    foundry: OrgId,
+    confidence: Confidence,
+}
+
 /// A key's row: the line and the organisation it names.
 #[derive(Debug, Clone, Copy)]
 struct Keyed {
@@ -161,6 +189,7 @@ pub(crate) struct Processors {
     families: Vec<Family>,
     /// Device-tree vendor prefix (`qcom`) → the SoC maker it names.
     dt_prefixes: HashMap<String, Keyed>,
+    x86_families: Vec<X86Family>,
 }
 
 fn u32_id(table: &str, line: u64, field: &str, value: &str) -> Result<u32, KbError> {
@@ -184,6 +213,7 @@ impl Processors {
             foundries: HashMap::new(),
             families: Vec::new(),
             dt_prefixes: HashMap::new(),
+            x86_families: Vec::new(),
         };
 
         for row in tables::read::<X86Row>(X86, tables::text_of(sources, X86)?)? {
@@ -430,6 +460,84 @@ impl Processors {
                 }
             }
         }
+        for row in
+            tables::read::<X86FamilyRow>(X86_FAMILIES, tables::text_of(sources, X86_FAMILIES)?)?
+        {
+            let (line, r) = (row.line, row.rec);
+            for (field, value) in [
+                ("family", &r.family),
+                ("process", &r.process),
+                ("source", &r.source),
+            ] {
+                required(X86_FAMILIES, line, field, value)?;
+            }
+            if !p.x86.contains_key(&r.vendor_id) {
+                return Err(row_err(
+                    X86_FAMILIES,
+                    line,
+                    format!("`{}` is not in {X86}", r.vendor_id),
+                ));
+            }
+            let foundry_of = |name: &str| -> Result<OrgId, KbError> {
+                let id = orgs.require(X86_FAMILIES, line, name)?;
+                if p.foundries.contains_key(&id) {
+                    Ok(id)
+                } else {
+                    Err(row_err(
+                        X86_FAMILIES,
+                        line,
+                        format!("`{name}` is not in {FOUNDRIES}"),
+                    ))
+                }
+            };
+            let foundry = foundry_of(&r.foundry)?;
+            for other in tables::list(&r.other_foundries) {
+                foundry_of(other)?;
+            }
+            let confidence = tables::confidence(X86_FAMILIES, line, &r.confidence)?;
+            let mut models = Vec::new();
+            for range in tables::list(&r.models) {
+                let (lo, hi) = range.split_once('-').unwrap_or((range, range));
+                let lo = u32_id(X86_FAMILIES, line, "models", lo)?;
+                let hi = u32_id(X86_FAMILIES, line, "models", hi)?;
+                if lo > hi || hi > 0xff {
+                    return Err(row_err(
+                        X86_FAMILIES,
+                        line,
+                        format!("bad model range `{range}`"),
+                    ));
+                }
+                models.push((lo, hi));
+            }
+            if models.is_empty() {
+                return Err(row_err(X86_FAMILIES, line, "missing `models`"));
+            }
+            // A model belongs to one row: an overlap would make the answer depend on row order.
+            for other in p
+                .x86_families
+                .iter()
+                .filter(|f| f.vendor_id == r.vendor_id && f.cpu_family == r.cpu_family)
+            {
+                if let Some(&(lo, _)) = models
+                    .iter()
+                    .find(|(lo, hi)| other.models.iter().any(|(a, b)| lo <= b && a <= hi))
+                {
+                    return Err(row_err(
+                        X86_FAMILIES,
+                        line,
+                        format!("model {lo:#04x} is also in line {}", other.line),
+                    ));
+                }
+            }
+            p.x86_families.push(X86Family {
+                line,
+                vendor_id: r.vendor_id,
+                cpu_family: r.cpu_family,
+                models,
+                foundry,
+                confidence,
+            });
+        }
         Ok(p)
     }
 
@@ -562,6 +670,45 @@ impl Processors {
             ),
         ];
         Some(orgs.attribute(foundry, evidence))
+    }
+
+    pub fn x86_foundry(
+        &self,
+        orgs: &Orgs,
+        vendor_id: &str,
+        cpu_family: u32,
+        model: u32,
+    ) -> Option<Attribution> {
+        let key = match self.x86.get_key_value(vendor_id) {
+            Some((k, _)) => k,
+            None => self.x86_trimmed.get(trim_id(vendor_id))?,
+        };
+        let f = self.x86_families.iter().find(|f| {
+            &f.vendor_id == key
+                && f.cpu_family == cpu_family
+                && f.models.iter().any(|&(lo, hi)| (lo..=hi).contains(&model))
+        })?;
+        let fab = &self.foundries[&f.foundry];
+        let name = &orgs.get(f.foundry).name;
+        let evidence = vec![
+            tables::evidence(
+                X86_FAMILIES,
+                f.line,
+                "models",
+                &format!("{key} family {cpu_family} model {model:#04x}"),
+                Method::KbLookup,
+                f.confidence,
+            ),
+            tables::evidence(
+                FOUNDRIES,
+                fab.line,
+                "foundry",
+                name,
+                Method::KbLookup,
+                Confidence::High,
+            ),
+        ];
+        Some(orgs.attribute(f.foundry, evidence))
     }
 
     pub fn fab_countries(&self, orgs: &Orgs, foundry: &str) -> Option<&FabCountries> {

@@ -72,6 +72,11 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         OWN,
     ),
     (
+        "processors/x86-family-foundry.csv",
+        include_str!("../data/processors/x86-family-foundry.csv"),
+        OWN,
+    ),
+    (
         "processors/dt-vendor-prefixes.csv",
         include_str!("../data/processors/dt-vendor-prefixes.csv"),
         DT_PREFIXES,

@@ -305,6 +305,7 @@ fn from_cpuinfo(
 
     let designer = core_designer(d, kb, &ev);
     let (soc, foundry_of_soc) = soc_vendor(d, dt, kb, &ev);
+    let by_cpuid = x86_foundry(d, kb, &ev);
     let actors = actors(
         kb,
         &architecture,
@@ -312,6 +313,7 @@ fn from_cpuinfo(
         soc,
         model.as_ref(),
         foundry_of_soc,
+        by_cpuid,
     );
     let logical_cpus = d.logical_cpus.clone();
     Processor {
@@ -322,6 +324,27 @@ fn from_cpuinfo(
         identifiers,
         actors,
     }
+}
+
+/// The foundry of an x86 processor from its CPUID vendor, family and model, which name the
+/// generation exactly even when the brand string is generic (`AMD EPYC` in a VM).
+fn x86_foundry(
+    d: &Distinct,
+    kb: &Kb,
+    ev: &dyn Fn(&Field) -> Evidence,
+) -> Option<(Attribution, Vec<Evidence>)> {
+    if d.family != Family::X86 {
+        return None;
+    }
+    let (vendor, family, model) = (
+        d.get("vendor_id")?,
+        d.get("cpu_family")?,
+        d.get("cpu_model")?,
+    );
+    // cpuinfo prints family and model in decimal.
+    let (f, m) = (family.value.parse().ok()?, model.value.parse().ok()?);
+    let a = kb.x86_foundry(&vendor.raw, f, m)?;
+    Some((a, vec![ev(vendor), ev(family), ev(model)]))
 }
 
 /// The SoC vendor of a processor that is not x86, and the SoC name its foundry is asked about:
@@ -466,6 +489,7 @@ fn actors(
     soc: Option<Attributed>,
     model: Option<&Fact<String>>,
     soc_hardware: Option<(String, Evidence)>,
+    by_cpuid: Option<(Attribution, Vec<Evidence>)>,
 ) -> Vec<Actor> {
     let mut actors = Vec::new();
     let owners = if architecture.value == "unknown" {
@@ -510,9 +534,12 @@ fn actors(
         None => {}
     }
     queries.extend(designer_query);
-    let found = queries
-        .iter()
-        .find_map(|(who, what, evidence)| kb.foundry(who, what).map(|a| (a, evidence.clone())));
+    // CPUID family and model first: exact where a name pattern is a reading of marketing text.
+    let found = by_cpuid.or_else(|| {
+        queries
+            .iter()
+            .find_map(|(who, what, evidence)| kb.foundry(who, what).map(|a| (a, evidence.clone())))
+    });
     match (found, queries.first()) {
         (Some((a, evidence)), _) => actors.push(a.into_actor(Role::Foundry, evidence)),
         (None, Some((_, _, evidence))) => {
@@ -576,7 +603,15 @@ fn from_live(live: &LiveHost, kb: &Kb) -> Vec<Processor> {
                 read.push(e);
             }
             let designer = designer.ok_or(read);
-            let actors = actors(kb, &architecture, designer, None, model.as_ref(), None);
+            let actors = actors(
+                kb,
+                &architecture,
+                designer,
+                None,
+                model.as_ref(),
+                None,
+                None,
+            );
             Processor {
                 id: format!("cpu{i}"),
                 architecture: architecture.clone(),

@@ -722,3 +722,42 @@ fn the_sysfs_device_tree_is_read_when_proc_has_none() {
         );
     }
 }
+
+/// The foundry of the real fixtures: by CPUID family and model on x86 (the development
+/// machine's VM says only `AMD EPYC`, family 26 model 2: Zen 5, TSMC), by core part on Apple
+/// silicon, by model name elsewhere, and unknown where nothing documents it.
+#[test]
+fn foundries_of_real_fixtures() {
+    let table: &[(&str, &[Option<&str>])] = &[
+        ("x86-amd-epyc-debian12", &[Some("TSMC")]),
+        ("x86-zhaoxin-kx-u6780a", &[Some("TSMC")]),
+        ("x86-hygon-c86", &[None]),
+        ("arm-apple-m1-asahi", &[Some("TSMC"), Some("TSMC")]),
+        ("arm-apple-m1pro-asahi", &[Some("TSMC"), Some("TSMC")]),
+        ("arm-server-phytium-ft2000plus", &[None]),
+        ("arm-rpi3-bcm2835-aarch64", &[None]),
+        ("loongarch-3a5000", &[None]),
+    ];
+    for (case, want) in table {
+        let (got, _) = processors(case, None);
+        let foundries: Vec<_> = got
+            .iter()
+            .flat_map(|p| names(&p.actors, Role::Foundry))
+            .collect();
+        assert_eq!(&foundries, want, "{case}");
+    }
+    // The x86 answer cites the CPUID fields and the table row.
+    let (got, _) = processors("x86-amd-epyc-debian12", None);
+    let f = got[0]
+        .actors
+        .iter()
+        .find(|a| a.role == Role::Foundry)
+        .unwrap();
+    let fields: Vec<_> = f
+        .evidence
+        .iter()
+        .filter_map(|e| e.field.as_deref())
+        .collect();
+    assert_eq!(&fields[..3], &["vendor_id", "cpu family", "model"]);
+    assert_eq!(f.evidence[3].source, "kb:processors/x86-family-foundry.csv");
+}
