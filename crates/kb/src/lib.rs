@@ -608,6 +608,9 @@ mod tests {
         text.push_str("AuthenticAMD,25,0x0f-0x10,Overlap,TSMC,,N7,high,,x\n");
         s.text = std::borrow::Cow::Owned(text);
         let err = Kb::from_sources(sources).unwrap_err().to_string();
-        assert!(err.contains("x86-family-foundry.csv:14: model 0x0f is also in line 4"), "{err}");
+        assert!(
+            err.contains("x86-family-foundry.csv:14: model 0x0f is also in line 4"),
+            "{err}"
+        );
     }
 }
