@@ -28,11 +28,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Endpoints resolved at once; the resolver bounds the queries in flight as well (256 too).
-/// Against a local dnsmasq on the 2 shared cores (10,000 names, `bench/scan.sh`'s zone),
-/// 256 took 12-18% less time than 64 and a little less CPU, the inventories byte-identical:
-/// with more queries waiting, one wake-up finds several answers.
-const CONCURRENT_ENDPOINTS: usize = 256;
+/// Endpoints resolved at once; the resolver bounds the queries in flight as well.
+const CONCURRENT_ENDPOINTS: usize = 64;
 
 /// The network layer's options, as the command line gives them.
 #[derive(clap::Args, Debug, Clone, PartialEq, Eq)]
