@@ -9,6 +9,7 @@ mod cli_contract;
 mod conformance;
 mod determinism;
 mod diagnostics;
+mod diff;
 mod dns;
 mod errors;
 mod formats;

@@ -2,7 +2,7 @@
 //! `--fail-on SEVERITY`. The CLI turns a failed gate into exit code 1.
 
 use crate::Report;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sovstack_abi::Severity;
 
 /// The thresholds asked for.
@@ -15,15 +15,15 @@ pub struct Gate {
 }
 
 /// What the gate decided, and why.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GateOutcome {
     /// Whether every threshold held.
     pub passed: bool,
     /// The score threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_under: Option<f64>,
     /// The severity threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_on: Option<Severity>,
     /// One sentence per threshold crossed.
     pub reasons: Vec<String>,

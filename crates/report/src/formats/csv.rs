@@ -80,10 +80,7 @@ impl Format for Csv {
             for r in &report.rulesets {
                 for (layer, result) in &r.layers {
                     for f in &result.findings {
-                        let item = f
-                            .item
-                            .as_deref()
-                            .and_then(|id| find_item(report, layer, id));
+                        let item = f.item.as_deref().and_then(|id| report.item(layer, id));
                         let actors: Vec<&ActorReport> = item
                             .map(|i| f.actors.iter().filter_map(|a| i.actors.get(*a)).collect())
                             .unwrap_or_default();
@@ -114,14 +111,6 @@ impl Format for Csv {
         }
         w.flush()
     }
-}
-
-fn find_item<'a>(report: &'a Report, layer: &str, id: &str) -> Option<&'a ItemReport> {
-    report
-        .layers
-        .iter()
-        .find(|l| l.id == layer)
-        .and_then(|l| l.items.iter().find(|i| i.id == id))
 }
 
 fn join(parts: impl Iterator<Item = String>, sep: &str) -> String {
