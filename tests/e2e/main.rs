@@ -22,3 +22,4 @@ mod ruleset_cmd;
 mod schema;
 mod table;
 mod toolchain;
+mod waivers;

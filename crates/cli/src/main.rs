@@ -10,6 +10,7 @@ mod data_packs;
 mod exit;
 mod output;
 mod version;
+mod waivers;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -203,6 +203,7 @@ impl Evaluator<'_> {
             layers: layer_reports,
             rulesets: results,
             diagnostics: diags,
+            waivers: Vec::new(),
             gate: None,
         }
     }

@@ -52,7 +52,14 @@ impl Gate {
             }
             if let Some(sev) = self.fail_on {
                 let mut counts = std::collections::BTreeMap::new();
-                for f in r.layers.values().flat_map(|l| l.findings.iter()) {
+                // A waived finding is not counted.
+                let waived = report.waived_keys();
+                for f in report
+                    .keyed_findings()
+                    .into_iter()
+                    .filter(|k| k.ruleset == r.name && !waived.contains(k.key.as_str()))
+                    .map(|k| k.finding)
+                {
                     if f.severity >= sev {
                         *counts.entry(f.severity).or_insert(0usize) += 1;
                     }

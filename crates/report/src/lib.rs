@@ -13,9 +13,11 @@
 pub mod diff;
 pub mod formats;
 mod gate;
+mod waivers;
 
 pub use formats::{Format, FormatKind, RenderOptions, TableOptions, DEFAULT_WIDTH};
 pub use gate::{Gate, GateOutcome};
+pub use waivers::{Target, WaivedFinding, Waiver, WaiverReport, WaiverStatus};
 
 use serde::{Deserialize, Serialize};
 use sovstack_abi::{Finding, Governance, LayerScore, ScoringMethod, Severity};
@@ -49,6 +51,10 @@ pub struct Report {
     pub rulesets: Vec<RulesetResult>,
     /// Problems met while scanning or evaluating (a plugin that failed, a layer no plugin reads).
     pub diagnostics: Vec<Diagnostic>,
+    /// The waivers given (`--waivers`), each with what it waived; the gate does not count a
+    /// waived finding. Added in report 1.0.3.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverReport>,
     /// The policy gate, when one was asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateOutcome>,

@@ -16,6 +16,8 @@
 //! - `fingerprints["sovstack/v1"]`: sha256 of the finding's key ([`Report::keyed_findings`]:
 //!   ruleset, rule, layer, item label, occurrence), the identity `sovstack diff` compares too:
 //!   the same finding keeps its fingerprint across audits while the item keeps its label.
+//! - A waived finding (`--waivers`) is a result with an accepted external suppression whose
+//!   justification names the waiver's owner, expiry and place.
 //! - The diagnostics are not results.
 //!
 //! Written with `serde_json` (objects keep the insertion order given here), pretty, with a final
@@ -224,6 +226,16 @@ fn run(report: &Report, ruleset: &RulesetResult) -> Value {
             "fingerprints": { "sovstack/v1": fingerprint },
             "properties": properties,
         }));
+        if let Some(w) = report.waiver_of(&k.key) {
+            results.last_mut().expect("just pushed")["suppressions"] = json!([{
+                "kind": "external",
+                "status": "accepted",
+                "justification": format!(
+                    "{} (owner {}, until {}, {})",
+                    w.justification, w.owner, w.expires, w.source
+                ),
+            }]);
+        }
     }
 
     json!({
