@@ -5,6 +5,7 @@
 mod util;
 
 mod audit;
+mod cables;
 mod cli_contract;
 mod conformance;
 mod determinism;

@@ -27,6 +27,7 @@ Examples:
   sovstack scan --root /mnt/image -o inv.json  inventory a mounted disk image
   sovstack evaluate inv.json --ruleset non-aligned --fail-under 50
   sovstack diff old.json new.json --fail-on-regression   what changed between two audits
+  sovstack cables FR US                        the submarine cables between two countries
 
 Configuration: sovstack.yaml in the current directory, or --config FILE, gives defaults
 (organisation: {name, country}, rulesets, data_dir, resolver, endpoints); flags override it.
@@ -59,6 +60,7 @@ enum Command {
     Evaluate(commands::evaluate::Args),
     Audit(commands::audit::Args),
     Diff(commands::diff::Args),
+    Cables(commands::cables::Args),
     #[command(subcommand)]
     Ruleset(commands::ruleset::Command),
     #[command(subcommand)]
@@ -97,6 +99,7 @@ fn main() -> ExitCode {
         Some(Command::Evaluate(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Audit(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Diff(a)) => a.execute(),
+        Some(Command::Cables(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Ruleset(c)) => c.execute(),
         Some(Command::Plugin(c)) => c.execute(),
     };

@@ -26,7 +26,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.3";
+pub const REPORT_VERSION: &str = "1.0.4";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -52,7 +52,7 @@ pub struct Report {
     /// Problems met while scanning or evaluating (a plugin that failed, a layer no plugin reads).
     pub diagnostics: Vec<Diagnostic>,
     /// The waivers given (`--waivers`), each with what it waived; the gate does not count a
-    /// waived finding. Added in report 1.0.3.
+    /// waived finding. Added in report 1.0.4.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub waivers: Vec<WaiverReport>,
     /// The policy gate, when one was asked for.

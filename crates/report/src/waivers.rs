@@ -37,7 +37,7 @@ pub enum Target {
     Pattern(glob::Pattern),
 }
 
-/// What a waiver did (added in report 1.0.3).
+/// What a waiver did (added in report 1.0.4).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct WaiverReport {
     /// The rule id.
