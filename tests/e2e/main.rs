@@ -12,6 +12,7 @@ mod diagnostics;
 mod dns;
 mod errors;
 mod gate;
+mod import;
 mod install;
 mod network;
 mod output;

@@ -260,7 +260,15 @@ pub fn evaluate_and_report(
         rulesets: &rulesets,
     };
     let mut report = evaluator.evaluate(inventory, load_diags, generated_at);
-    report.organisation = organisation.cloned();
+    // The configuration's organisation, else the one a fleet inventory was imported for.
+    report.organisation = organisation.cloned().or_else(|| {
+        let org = inventory.fleet.as_ref()?.organisation.as_ref()?;
+        Some(sovstack_report::Organisation {
+            name: org.name.clone(),
+            country: org.country.clone(),
+            source: org.source.clone(),
+        })
+    });
 
     let gate = Gate {
         fail_under: opts.fail_under,

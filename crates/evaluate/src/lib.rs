@@ -200,7 +200,15 @@ impl Evaluator<'_> {
 fn audited(inventory: &Inventory) -> Vec<String> {
     let mut out = Vec::new();
     let layers = inventory.layers.present();
-    if layers.iter().any(|l| l.reads_root()) {
+    if let Some(fleet) = &inventory.fleet {
+        out.push(format!(
+            "{} hosts imported from {} ({} files read, {} skipped)",
+            fleet.hosts.len(),
+            fleet.inputs.join(", "),
+            fleet.files_imported,
+            fleet.files_skipped
+        ));
+    } else if layers.iter().any(|l| l.reads_root()) {
         out.push(format!(
             "root {}{}",
             inventory.root,

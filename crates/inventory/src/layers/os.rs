@@ -29,6 +29,10 @@ pub struct OperatingSystem {
     pub kernel: Option<Fact<String>>,
     /// Distribution steward, the stewards of its lineage, the kernel's steward.
     pub actors: Vec<Actor>,
+    /// In a fleet inventory, the number of hosts running this system, which is also its weight
+    /// when judged (schema 1.2.3); absent for a single host's scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<u64>,
 }
 
 impl Item for OperatingSystem {
@@ -47,5 +51,8 @@ impl Item for OperatingSystem {
     }
     fn actors(&self) -> &[Actor] {
         &self.actors
+    }
+    fn weight(&self) -> Option<f64> {
+        self.hosts.map(|n| n as f64)
     }
 }

@@ -51,6 +51,7 @@ impl Collector for OsCollector {
             id_like: Vec::new(),
             kernel: None,
             actors: Vec::new(),
+            hosts: None,
         };
         let release = read_os_release(root, out);
         let (source, entries) = release

@@ -112,7 +112,7 @@ impl Collector for ProcessorCollector {
 
 /// A knowledge-base attribution with the evidence that led to it, or, when none was found,
 /// the evidence of what was read.
-type Attributed = Result<(Attribution, Vec<Evidence>), Vec<Evidence>>;
+pub(crate) type Attributed = Result<(Attribution, Vec<Evidence>), Vec<Evidence>>;
 
 fn file_evidence(source: &str, f: &Field) -> Evidence {
     Evidence {
@@ -244,6 +244,7 @@ fn from_cpuinfo(
         logical_cpus,
         identifiers,
         actors,
+        hosts: None,
     }
 }
 
@@ -339,8 +340,8 @@ fn core_designer(d: &Distinct, kb: &Kb, ev: &dyn Fn(&Field) -> Evidence) -> Attr
     }
 }
 
-/// The actors of one processor, in role order.
-fn actors(
+/// The actors of one processor, in role order (also those of an imported one, `import/fleet.rs`).
+pub(crate) fn actors(
     kb: &Kb,
     architecture: &Fact<String>,
     designer: Attributed,
@@ -457,6 +458,7 @@ fn from_live(live: &LiveHost, kb: &Kb) -> Vec<Processor> {
                 logical_cpus,
                 identifiers,
                 actors,
+                hosts: None,
             }
         })
         .collect()
