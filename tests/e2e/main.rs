@@ -5,12 +5,14 @@
 mod util;
 
 mod audit;
+mod cables;
 mod cli_contract;
 mod conformance;
 mod determinism;
 mod diagnostics;
 mod dns;
 mod errors;
+mod formats;
 mod gate;
 mod import;
 mod install;

@@ -1,6 +1,7 @@
 //! One module per subcommand, each with its clap arguments, usage examples and `execute`.
 
 pub mod audit;
+pub mod cables;
 pub mod evaluate;
 pub mod generate;
 pub mod plugin;

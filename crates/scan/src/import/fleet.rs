@@ -432,7 +432,15 @@ fn imported_processor(
         }
     }
     let designer = designer.unwrap_or(Err(seen));
-    let actors = processor::actors(kb, &architecture, designer, None, model.as_ref(), None);
+    let actors = processor::actors(
+        kb,
+        &architecture,
+        designer,
+        None,
+        model.as_ref(),
+        None,
+        None,
+    );
     Processor {
         id: String::new(),
         architecture,
