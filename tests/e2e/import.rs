@@ -151,6 +151,40 @@ fn the_report_gives_shares_of_the_fleet_and_is_reproducible() {
         .map(|i| i["facts"]["hosts"].as_str().unwrap())
         .collect();
     assert!(hosts.iter().all(|h| h.contains(" of 12 (")), "{hosts:?}");
+
+    // Per site: the agents' tags (GLPI's computer_1 and computer_3 carry 000005, this machine
+    // site-paris, the other GLPI hosts none).
+    let (code, out, err) = audit(&["--group-by", "tag"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let by_tag: Vec<&str> = crate::util::layer_items(&report, "processor")
+        .iter()
+        .map(|i| i["facts"]["hosts by tag"].as_str().unwrap())
+        .collect();
+    assert!(
+        by_tag.contains(&"site-paris: 1 of 1 (100.0%)"),
+        "{by_tag:?}"
+    );
+    assert_eq!(
+        by_tag
+            .iter()
+            .filter(|t| **t == "000005: 1 of 2 (50.0%)")
+            .count(),
+        2,
+        "{by_tag:?}"
+    );
+    let (code, _, err) = audit(&["--group-by", "department"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no host carries that label (labels there are: location, tag)"),
+        "{err}"
+    );
+    let (code, _, err) = run(sovstack()
+        .args(["audit", "--root"])
+        .arg(fixture("x86-amd-epyc-debian12"))
+        .args(["--group-by", "tag"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("not an organisation's fleet"), "{err}");
 }
 
 #[test]

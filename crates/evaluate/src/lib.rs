@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 mod attribute;
+mod groups;
 
 /// The diagnostic codes evaluation adds to a report (beside the plugins' own, `plugin/*`).
 pub mod codes {
@@ -23,6 +24,7 @@ pub mod codes {
 }
 
 pub use attribute::{attribute_item, attributed_items};
+pub use groups::group_by;
 
 use sovstack_abi::{EvaluateRequest, ABI_VERSION};
 use sovstack_host::{Host, Plugin};
