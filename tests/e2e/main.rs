@@ -15,6 +15,7 @@ mod dns;
 mod errors;
 mod formats;
 mod gate;
+mod import;
 mod install;
 mod network;
 mod output;
