@@ -7,6 +7,7 @@ mod util;
 mod audit;
 mod cables;
 mod cli_contract;
+mod compare;
 mod conformance;
 mod determinism;
 mod diagnostics;

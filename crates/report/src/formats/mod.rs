@@ -8,7 +8,7 @@ mod markdown;
 mod sarif;
 mod table;
 
-pub use csv::Csv;
+pub use csv::{safe as csv_field, Csv};
 pub use json::Json;
 pub use markdown::Markdown;
 pub use sarif::Sarif;
