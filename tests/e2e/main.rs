@@ -16,6 +16,7 @@ mod dns;
 mod errors;
 mod formats;
 mod gate;
+mod html;
 mod install;
 mod network;
 mod output;
