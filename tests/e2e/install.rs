@@ -36,7 +36,7 @@ fn packs_with(
             .arg(&file)
             .args(extra),
     );
-    assert_eq!(inv["schema_version"], "1.2.2");
+    assert_eq!(inv["schema_version"], sovstack_inventory::SCHEMA_VERSION);
     inv["data_packs"]
         .as_array()
         .unwrap()

@@ -17,6 +17,7 @@ mod errors;
 mod formats;
 mod gate;
 mod html;
+mod import;
 mod install;
 mod network;
 mod output;

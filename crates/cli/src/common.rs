@@ -100,6 +100,11 @@ pub struct EvalOptions {
     #[arg(long, conflicts_with = "width")]
     pub wide: bool,
 
+    /// Per-group figures of an imported fleet: each processor and OS item's share of the hosts
+    /// of each value of LABEL (the agents' `tag`, a network device's `location`).
+    #[arg(long, value_name = "LABEL")]
+    pub group_by: Option<String>,
+
     /// Table borders in ASCII. Default: ASCII on a terminal whose locale (LC_ALL, LC_CTYPE,
     /// LANG) is not UTF-8, box-drawing characters otherwise.
     #[arg(long)]
@@ -408,7 +413,18 @@ pub fn evaluate_and_report(
         rulesets: &rulesets,
     };
     let mut report = evaluator.evaluate(inventory, load_diags, generated_at);
-    report.organisation = organisation.cloned();
+    if let Some(label) = &opts.group_by {
+        sovstack_evaluate::group_by(inventory, &mut report, label).map_err(anyhow::Error::msg)?;
+    }
+    // The configuration's organisation, else the one a fleet inventory was imported for.
+    report.organisation = organisation.cloned().or_else(|| {
+        let org = inventory.fleet.as_ref()?.organisation.as_ref()?;
+        Some(sovstack_report::Organisation {
+            name: org.name.clone(),
+            country: org.country.clone(),
+            source: org.source.clone(),
+        })
+    });
     if let Some((waivers, today)) = &waivers {
         report.apply_waivers(waivers, today);
         for w in &report.waivers {
