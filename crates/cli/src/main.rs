@@ -27,6 +27,7 @@ Examples:
   sovstack scan --root /mnt/image -o inv.json  inventory a mounted disk image
   sovstack evaluate inv.json --ruleset non-aligned --fail-under 50
   sovstack diff old.json new.json --fail-on-regression   what changed between two audits
+  sovstack compare a.json b.json c.json        a league table of several audits
   sovstack cables FR US                        the submarine cables between two countries
 
 Configuration: sovstack.yaml in the current directory, or --config FILE, gives defaults
@@ -60,6 +61,7 @@ enum Command {
     Evaluate(commands::evaluate::Args),
     Audit(commands::audit::Args),
     Diff(commands::diff::Args),
+    Compare(commands::compare::Args),
     Cables(commands::cables::Args),
     #[command(subcommand)]
     Ruleset(commands::ruleset::Command),
@@ -99,6 +101,7 @@ fn main() -> ExitCode {
         Some(Command::Evaluate(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Audit(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Diff(a)) => a.execute(),
+        Some(Command::Compare(a)) => a.execute(),
         Some(Command::Cables(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Ruleset(c)) => c.execute(),
         Some(Command::Plugin(c)) => c.execute(),

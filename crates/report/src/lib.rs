@@ -10,6 +10,7 @@
 
 #![deny(missing_docs)]
 
+pub mod compare;
 pub mod diff;
 pub mod formats;
 mod gate;

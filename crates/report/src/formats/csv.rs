@@ -170,7 +170,7 @@ fn item_row(layer: &str, item: &ItemReport) -> [String; 9] {
 }
 
 /// A field a spreadsheet will not take for a formula.
-fn safe(field: &str) -> String {
+pub fn safe(field: &str) -> String {
     match field.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{field}"),
         _ => field.to_string(),
