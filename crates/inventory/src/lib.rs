@@ -22,6 +22,7 @@
 /// One module per layer, each with its item type. Adding a layer adds one here, a field on
 /// [`Layers`] and its arms in [`Layers::has`], [`Layers::items`] and [`ItemRef`], a `SCHEMA_VERSION`
 /// ADDITION and a newly generated schema file.
+mod fleet;
 mod layers {
     pub mod network;
     pub mod os;
@@ -38,11 +39,12 @@ pub mod codes {
         NEWER_ADDITION = "inventory/newer-addition": "the inventory was written by a newer sovstack (a later ADDITION of this schema): what that version added is ignored",
     }
 }
+pub use fleet::{Fleet, Host, ImportFormat, Organisation};
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
 };
-pub use layers::os::OperatingSystem;
+pub use layers::os::{Lifecycle, OperatingSystem};
 pub use layers::processor::Processor;
 pub use layers::toolchain::{
     BinaryFile, BinaryFormat, ToolchainComponent, ToolchainDetection, ToolchainLayer,
@@ -57,7 +59,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.2";
+pub const SCHEMA_VERSION: &str = "1.2.3";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -85,6 +87,11 @@ pub struct Inventory {
     /// directory it was read from and how that directory was found (schema 1.2.2).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_packs: Vec<DataPackRef>,
+    /// The organisation's hosts, when the inventory was imported from inventory files
+    /// (`sovstack scan --import`); its layer items then each count the hosts they stand for
+    /// (schema 1.2.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<Fleet>,
     /// One section per scanned layer.
     pub layers: Layers,
     /// Problems met while scanning (unreadable or malformed files); they never stop a scan.
