@@ -9,6 +9,8 @@
 //! Everything above the socket is still hickory's, unchanged: query IDs, retries, timeouts,
 //! the checks of each answer's source address, ID and question, TCP when an answer is
 //! truncated. TCP and timers are tokio's, as with hickory's own `TokioRuntimeProvider`.
+//! With one server to ask, `exchange` takes its handles from the same pool
+//! ([`PooledUdp::socket`]) and does those checks itself, as hickory's UDP client does.
 //!
 //! The security trade-off. A port used by one query makes an off-path forger guess port and
 //! ID together (about 32 bits); a port shared by several queries and open for longer gives
