@@ -121,7 +121,7 @@ impl<'k> FleetBuilder<'k> {
             if cpu.name.is_none() && cpu.manufacturer.is_none() {
                 continue;
             }
-            let slot = self.processor_slot(source, format, cpu, os_arch);
+            let slot = self.processor_slot(source, cpu, os_arch);
             if !processors.contains(&slot) {
                 processors.push(slot);
             }
@@ -130,7 +130,7 @@ impl<'k> FleetBuilder<'k> {
             .os
             .as_ref()
             .filter(|o| o.name.is_some() || o.full_name.is_some())
-            .map(|o| self.system_slot(source, format, o));
+            .map(|o| self.system_slot(source, o));
         let host = Host {
             id,
             kind: record.kind,
@@ -267,7 +267,6 @@ impl<'k> FleetBuilder<'k> {
     fn processor_slot(
         &mut self,
         source: &str,
-        format: ImportFormat,
         cpu: &CpuRecord,
         os_arch: Option<&Located>,
     ) -> usize {
@@ -278,9 +277,10 @@ impl<'k> FleetBuilder<'k> {
                     .as_ref()
                     .and_then(|a| architecture(&a.value).map(|n| (n, a, false)))
             });
+        // GLPI and FusionInventory records are attributed alike, so one item holds both; a
+        // sovstack inventory's items (attributed on the host) are kept apart.
         let key = format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}",
-            format.id(),
+            "agent\u{1f}{}\u{1f}{}\u{1f}{}",
             arch.map_or("unknown", |a| a.0),
             value(&cpu.manufacturer),
             value(&cpu.name)
@@ -289,10 +289,9 @@ impl<'k> FleetBuilder<'k> {
         self.slot_for_processor(key, || imported_processor(kb, source, cpu, arch))
     }
 
-    fn system_slot(&mut self, source: &str, format: ImportFormat, os: &OsRecord) -> usize {
+    fn system_slot(&mut self, source: &str, os: &OsRecord) -> usize {
         let key = format!(
-            "{}\u{1f}{}\u{1f}{}\u{1f}{}",
-            format.id(),
+            "agent\u{1f}{}\u{1f}{}\u{1f}{}",
             value(&os.name),
             value(&os.full_name),
             value(&os.kernel_name)
