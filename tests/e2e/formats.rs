@@ -536,3 +536,50 @@ fn markdown_renders_with_python_markdown_showing_the_text_as_it_is() {
         std::fs::read_to_string(&md).unwrap()
     );
 }
+
+#[test]
+fn every_format_is_byte_identical_for_the_same_inputs() {
+    let dir = tempdir();
+    let inv = rich_inventory(dir.path());
+    // Every format `--format` offers: a new one is listed here, or this fails.
+    let formats = ["table", "json", "sarif", "csv", "markdown", "html"];
+    let (_, help, _) = run(sovstack().args(["evaluate", "--help"]));
+    let offered: Vec<&str> = help
+        .split("Possible values:")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| l.starts_with("- "))
+        .map(|l| l[2..].split(':').next().unwrap())
+        .collect();
+    assert_eq!(offered, formats);
+    let outputs = |n: usize| -> Vec<String> {
+        formats
+            .iter()
+            .map(|f| format!("{f}={}", dir.path().join(format!("{n}.{f}")).display()))
+            .collect()
+    };
+    for n in 0..2 {
+        let mut cmd = sovstack();
+        cmd.env("SOURCE_DATE_EPOCH", "1796083200")
+            .arg("evaluate")
+            .arg(&inv)
+            .args(["--waivers"])
+            .arg(repo().join("tests/e2e/waivers.example.yaml"));
+        for o in outputs(n) {
+            cmd.arg("-o").arg(o);
+        }
+        let (code, _, err) = run(&mut cmd);
+        assert_eq!(code, 0, "{err}");
+    }
+    for f in formats {
+        let a = std::fs::read(dir.path().join(format!("0.{f}"))).unwrap();
+        let b = std::fs::read(dir.path().join(format!("1.{f}"))).unwrap();
+        assert!(a.len() > 500, "{f}: {} bytes", a.len());
+        assert!(a == b, "{f} differs between two runs");
+    }
+    let json = std::fs::read_to_string(dir.path().join("0.json")).unwrap();
+    assert!(json.contains("\"generated_at\": \"2026-12-01T00:00:00Z\""));
+}
