@@ -12,14 +12,19 @@ pub(crate) const WASM_PAGE: usize = 64 * 1024;
 /// gets every budget afresh.
 ///
 /// The defaults are sized so that the built-in plugins judge a layer of a few thousand items with
-/// room to spare, while a plugin that loops forever is stopped in about a second:
+/// room to spare, while a plugin that loops forever is stopped in about a second. An evaluation's
+/// budgets then grow with its request ([`HostConfig::for_request`]), never past the hard caps, so
+/// a layer of 10 000 or 50 000 network endpoints is judged with the defaults and an endless loop
+/// is still stopped:
 ///
-/// | field | default | why |
-/// |---|---|---|
-/// | `fuel` | 1 000 000 000 | about one unit per WebAssembly instruction. The built-in `processor` plugin needs about 100 000 per item under five rules (3 000 items: 0.3 × 10⁹, in 50 ms), so the default covers about 10 000 items; a tight endless loop burns it in about 1 s |
-/// | `memory_bytes` | 64 MiB | a layer's request and response as JSON, plus their parsed forms: 3 000 items make a 0.8 MiB request |
-/// | `timeout` | 2 s | wall clock, the backstop for what fuel does not bound (a slow or busy machine, a raised `fuel`) |
-/// | `max_output_bytes` | 4 MiB | findings and scores: 3 000 items under five rules give about 1 MiB |
+/// | field | default | grows with the request | hard cap | why |
+/// |---|---|---|---|---|
+/// | `fuel` | 1 000 000 000 | 1 000 per request byte | 100 000 000 000 | about one unit per WebAssembly instruction. The built-in plugins spend 330 to 360 per request byte (the `network` plugin under eu-sovereignty: 143 000 per endpoint, 1.66 MB and 0.56 × 10⁹ for 4 000 endpoints half of them attributed addresses; `processor`: 100 000 per item under five rules), so the growth leaves them about 3× room; a tight endless loop burns 10⁹ in about 1 s |
+/// | `memory_bytes` | 64 MiB | 32 bytes per request byte | 4 GiB (wasm32's whole address space) | the request and response as JSON plus their parsed forms: the `network` plugin peaks at about 11 bytes per request byte (17.7 MB for a 1.66 MB request) |
+/// | `timeout` | 2 s | in proportion to the fuel (2 s per 10⁹) | 120 s | wall clock, the backstop for what fuel does not bound (a slow or busy machine, a raised `fuel`) |
+/// | `max_output_bytes` | 4 MiB | 4 bytes per request byte | 1 GiB | findings and scores: 3 000 items under five rules give about 1 MiB |
+///
+/// Loads (`sovstack_abi_version`, `sovstack_info`) have no request and run under the defaults.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostConfig {
     /// Fuel for one call: WebAssembly instructions, roughly. Running out gives
@@ -45,28 +50,83 @@ impl HostConfig {
     /// Default output cap: 4 MiB.
     pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 4 * 1024 * 1024;
 
+    /// Fuel an evaluation gets per byte of its request, when that is more than `fuel`.
+    pub const FUEL_PER_REQUEST_BYTE: u64 = 1_000;
+    /// Memory an evaluation may have per byte of its request, when that is more than
+    /// `memory_bytes`.
+    pub const MEMORY_PER_REQUEST_BYTE: usize = 32;
+    /// Output an evaluation may return per byte of its request, when that is more than
+    /// `max_output_bytes`.
+    pub const OUTPUT_PER_REQUEST_BYTE: usize = 4;
+    /// Hard cap on fuel, configured or grown: about 100 s of a tight loop.
+    pub const MAX_FUEL: u64 = 100_000_000_000;
+    /// Hard cap on memory: the whole 32-bit address space of a wasm32 module.
+    pub const MAX_MEMORY_BYTES: usize = 4 << 30;
+    /// Hard cap on the wall-clock timeout, configured or grown.
+    pub const MAX_TIMEOUT: Duration = Duration::from_secs(120);
+    /// Hard cap on the output, configured or grown.
+    pub const MAX_OUTPUT_BYTES: usize = 1 << 30;
+
+    /// The limits of an evaluation whose request is `request_bytes` long: each budget is the
+    /// configured one or, when larger, the request's size times its per-byte allowance, never
+    /// past its hard cap; the timeout grows in proportion to the fuel. A request of up to
+    /// 1 MB runs under the configured limits unchanged.
+    pub fn for_request(&self, request_bytes: usize) -> HostConfig {
+        let grown = |configured: usize, per_byte: usize, cap: usize| {
+            configured.max(request_bytes.saturating_mul(per_byte).min(cap))
+        };
+        let fuel = self.fuel.max(
+            (request_bytes as u64)
+                .saturating_mul(Self::FUEL_PER_REQUEST_BYTE)
+                .min(Self::MAX_FUEL),
+        );
+        // In whole nanoseconds, so the same request always gets the same deadline.
+        let nanos = self.timeout.as_nanos() * u128::from(fuel) / u128::from(self.fuel.max(1));
+        let timeout = Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+            .clamp(self.timeout, Self::MAX_TIMEOUT.max(self.timeout));
+        HostConfig {
+            fuel,
+            memory_bytes: grown(
+                self.memory_bytes,
+                Self::MEMORY_PER_REQUEST_BYTE,
+                Self::MAX_MEMORY_BYTES,
+            ),
+            timeout,
+            max_output_bytes: grown(
+                self.max_output_bytes,
+                Self::OUTPUT_PER_REQUEST_BYTE,
+                Self::MAX_OUTPUT_BYTES,
+            ),
+        }
+    }
+
     /// Checks that the limits can be enforced.
     pub(crate) fn validate(&self) -> Result<(), HostError> {
         let invalid = |message: String| Err(HostError::InvalidConfig { message });
-        if self.fuel == 0 {
-            return invalid("fuel must be at least 1".into());
+        if self.fuel == 0 || self.fuel > Self::MAX_FUEL {
+            return invalid(format!(
+                "fuel must be between 1 and {}, got {}",
+                Self::MAX_FUEL,
+                self.fuel
+            ));
         }
-        if self.memory_bytes < WASM_PAGE || self.memory_bytes as u64 > 4 << 30 {
+        if self.memory_bytes < WASM_PAGE || self.memory_bytes > Self::MAX_MEMORY_BYTES {
             return invalid(format!(
                 "memory_bytes must be between 64 KiB (one WebAssembly page) and 4 GiB, got {}",
                 self.memory_bytes
             ));
         }
-        if self.timeout < Duration::from_millis(1) {
+        if self.timeout < Duration::from_millis(1) || self.timeout > Self::MAX_TIMEOUT {
             return invalid(format!(
-                "timeout must be at least 1 ms, got {:?}",
+                "timeout must be between 1 ms and {:?}, got {:?}",
+                Self::MAX_TIMEOUT,
                 self.timeout
             ));
         }
-        if self.max_output_bytes == 0 || self.max_output_bytes > u32::MAX as usize {
+        if self.max_output_bytes == 0 || self.max_output_bytes > Self::MAX_OUTPUT_BYTES {
             return invalid(format!(
                 "max_output_bytes must be between 1 and {}, got {}",
-                u32::MAX,
+                Self::MAX_OUTPUT_BYTES,
                 self.max_output_bytes
             ));
         }
@@ -108,6 +168,14 @@ mod tests {
                 ..base.clone()
             },
             HostConfig {
+                fuel: HostConfig::MAX_FUEL + 1,
+                ..base.clone()
+            },
+            HostConfig {
+                timeout: HostConfig::MAX_TIMEOUT * 2,
+                ..base.clone()
+            },
+            HostConfig {
                 memory_bytes: 1000,
                 ..base.clone()
             },
@@ -123,6 +191,34 @@ mod tests {
             let err = bad.validate().unwrap_err();
             assert_eq!(err.code(), "host/invalid-config", "{bad:?}");
         }
+    }
+
+    #[test]
+    fn budgets_grow_with_the_request_within_the_hard_caps() {
+        let base = HostConfig::default();
+        // Up to 1 MB the configured limits stand.
+        assert_eq!(base.for_request(0), base);
+        assert_eq!(base.for_request(1_000_000), base);
+        // 10 000 endpoints: a 4.2 MB request.
+        let grown = base.for_request(4_200_000);
+        assert_eq!(grown.fuel, 4_200_000_000);
+        assert_eq!(grown.timeout, Duration::from_millis(8_400));
+        assert_eq!(grown.memory_bytes, 134_400_000);
+        assert_eq!(grown.max_output_bytes, 16_800_000);
+        assert!(grown.validate().is_ok());
+        // Past the caps nothing grows further, and the result is still enforceable.
+        let huge = base.for_request(usize::MAX);
+        assert_eq!(huge.fuel, HostConfig::MAX_FUEL);
+        assert_eq!(huge.timeout, HostConfig::MAX_TIMEOUT);
+        assert_eq!(huge.memory_bytes, HostConfig::MAX_MEMORY_BYTES);
+        assert_eq!(huge.max_output_bytes, HostConfig::MAX_OUTPUT_BYTES);
+        assert!(huge.validate().is_ok());
+        // A configured limit above the growth is kept.
+        let generous = HostConfig {
+            fuel: 50_000_000_000,
+            ..base.clone()
+        };
+        assert_eq!(generous.for_request(4_200_000).fuel, 50_000_000_000);
     }
 
     #[test]

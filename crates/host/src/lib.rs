@@ -63,6 +63,7 @@ mod sandbox;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
+use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 use sovstack_abi::{exports, EvaluateRequest, EvaluateResponse, PluginInfo, ABI_VERSION};
@@ -84,7 +85,7 @@ pub struct Host {
     config: HostConfig,
     engine: Engine,
     linker: Linker<CallState>,
-    deadline_ticks: u64,
+    tick: Duration,
     slots: Slots,
     modules: Mutex<HashMap<String, Module>>,
     _ticker: Ticker,
@@ -95,14 +96,14 @@ impl Host {
     pub fn new(config: HostConfig) -> Result<Host, HostError> {
         config.validate()?;
         let engine = sandbox::engine()?;
-        let (tick, deadline_ticks) = sandbox::epoch_plan(config.timeout);
+        let tick = sandbox::epoch_plan(config.timeout).0;
         let ticker = Ticker::start(engine.clone(), tick)?;
         Ok(Host {
             // Deliberately empty: whatever a plugin imports is refused.
             linker: Linker::new(&engine),
             config,
             engine,
-            deadline_ticks,
+            tick,
             slots: Slots::new(sandbox::POOL_INSTANCES),
             modules: Mutex::new(HashMap::new()),
             _ticker: ticker,
@@ -130,7 +131,7 @@ impl Host {
                     message: format!("{e:#}"),
                 })?;
 
-        let mut call = Call::start(self, origin, &pre, exports)?;
+        let mut call = Call::start(self, origin, &pre, exports, self.config.clone())?;
         let found = call.call::<(), i32>(exports.abi_version, ())?;
         if i64::from(found) != i64::from(ABI_VERSION) {
             return Err(PluginError::AbiMismatch {
@@ -194,7 +195,9 @@ impl Host {
     /// `sovstack_evaluate` returns are copied out, unparsed.
     pub fn evaluate_raw(&self, plugin: &Plugin, input: &[u8]) -> Result<Vec<u8>, PluginError> {
         let origin = plugin.origin.as_str();
-        let cap = self.config.memory_cap();
+        // The budgets grow with the request, within the hard caps (`HostConfig::for_request`).
+        let limits = self.config.for_request(input.len());
+        let cap = limits.memory_cap();
         let len = u32::try_from(input.len())
             .ok()
             .filter(|&len| len as usize <= cap)
@@ -203,7 +206,7 @@ impl Host {
                 desired: input.len() as u64,
                 limit: cap as u64,
             })?;
-        let mut call = Call::start(self, origin, &plugin.pre, plugin.exports)?;
+        let mut call = Call::start(self, origin, &plugin.pre, plugin.exports, limits)?;
         let ptr = call.call::<i32, i32>(plugin.exports.alloc, len as i32)? as u32;
         call.write(ptr, input)?;
         let packed =
@@ -291,6 +294,8 @@ struct Call<'h> {
     store: Store<CallState>,
     memory: Memory,
     instance: wasmtime::Instance,
+    /// The limits of this call: the host's, grown with the request for an evaluation.
+    limits: HostConfig,
     _slot: Slot<'h>,
 }
 
@@ -300,6 +305,7 @@ impl<'h> Call<'h> {
         origin: &'h str,
         pre: &InstancePre<CallState>,
         exports: Exports,
+        limits: HostConfig,
     ) -> Result<Call<'h>, PluginError> {
         let failed = |message: String| PluginError::InstantiateFailed {
             origin: origin.into(),
@@ -311,10 +317,14 @@ impl<'h> Call<'h> {
             ));
         }
         let slot = host.slots.acquire();
-        let mut store =
-            sandbox::store(&host.engine, &host.config, host.deadline_ticks).map_err(failed)?;
+        let mut store = sandbox::store(
+            &host.engine,
+            &limits,
+            sandbox::deadline_ticks(limits.timeout, host.tick),
+        )
+        .map_err(failed)?;
         let instance = pre.instantiate(&mut store).map_err(|e| {
-            sandbox::classify(e, &store, origin, &host.config, |origin, message| {
+            sandbox::classify(e, &store, origin, &limits, |origin, message| {
                 PluginError::InstantiateFailed { origin, message }
             })
         })?;
@@ -328,6 +338,7 @@ impl<'h> Call<'h> {
             store,
             memory,
             instance,
+            limits,
             _slot: slot,
         })
     }
@@ -352,7 +363,7 @@ impl<'h> Call<'h> {
                 e,
                 &self.store,
                 self.origin,
-                &self.host.config,
+                &self.limits,
                 |origin, message| PluginError::Trap { origin, message },
             )
         })
@@ -373,7 +384,7 @@ impl<'h> Call<'h> {
 
     /// Copies out what an export returned.
     fn output(&self, packed: i64, export: &'static str) -> Result<Vec<u8>, PluginError> {
-        let limit = self.host.config.max_output_bytes;
+        let limit = self.limits.max_output_bytes;
         sandbox::read_output(&self.store, self.memory, packed, export, self.origin, limit)
     }
 }

@@ -49,8 +49,14 @@ pub(crate) fn engine() -> Result<Engine, HostError> {
 /// of the timeout.
 pub(crate) fn epoch_plan(timeout: Duration) -> (Duration, u64) {
     let tick = (timeout / 20).clamp(Duration::from_millis(1), Duration::from_millis(50));
+    (tick, deadline_ticks(timeout, tick))
+}
+
+/// The ticks of `tick` that make the deadline of a call allowed `timeout`: a call whose budget
+/// grew with its request waits more ticks of the host's ticker.
+pub(crate) fn deadline_ticks(timeout: Duration, tick: Duration) -> u64 {
     let ticks = timeout.as_nanos().div_ceil(tick.as_nanos()).max(1);
-    (tick, u64::try_from(ticks).unwrap_or(u64::MAX))
+    u64::try_from(ticks).unwrap_or(u64::MAX)
 }
 
 /// A thread that advances the engine's epoch every tick, stopped and joined on drop.
