@@ -288,7 +288,6 @@ impl fmt::Debug for Host {
 
 /// One instance of a plugin in its own store, alive for one load or one evaluation.
 struct Call<'h> {
-    host: &'h Host,
     origin: &'h str,
     // Dropped before the slot, so the pool has the instance back when the slot is released.
     store: Store<CallState>,
@@ -333,7 +332,6 @@ impl<'h> Call<'h> {
             .and_then(Extern::into_memory)
             .ok_or_else(|| failed("the `memory` export is not a memory".into()))?;
         Ok(Call {
-            host,
             origin,
             store,
             memory,
