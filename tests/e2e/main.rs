@@ -5,13 +5,17 @@
 mod util;
 
 mod audit;
+mod cables;
 mod cli_contract;
 mod conformance;
 mod determinism;
 mod diagnostics;
+mod diff;
 mod dns;
 mod errors;
+mod formats;
 mod gate;
+mod import;
 mod install;
 mod network;
 mod output;
@@ -20,3 +24,4 @@ mod ruleset_cmd;
 mod schema;
 mod table;
 mod toolchain;
+mod waivers;

@@ -22,10 +22,27 @@ use sovstack_inventory::DataPackRef;
 use std::path::{Path, PathBuf};
 
 /// The packs this sovstack reads, by directory name.
-pub const PACKS: &[&str] = &["network"];
+pub const PACKS: &[&str] = &["network", "cables"];
 
-/// The manifest that marks a pack directory (the network pack's, defined by `sovstack-netdata`).
+/// The manifest that marks a pack directory (the network pack's, defined by `sovstack-netdata`;
+/// the cable pack's, by `sovstack-cables`, is the same name: checked at compile time).
 const MANIFEST: &str = sovstack_netdata::MANIFEST;
+const _: () = assert!(same(MANIFEST, sovstack_cables::MANIFEST));
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 /// The data directory of the source checkout this binary was built from.
 const CHECKOUT_DATA_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/data");
@@ -37,7 +54,7 @@ configuration file; $XDG_DATA_HOME/sovstack (default ~/.local/share/sovstack); e
 DIR/sovstack of $XDG_DATA_DIRS (default /usr/local/share:/usr/share); /usr/share/sovstack;
 next to the executable (EXE_DIR/../share/sovstack, EXE_DIR/data); the source checkout's data/
 (only when it still exists). A directory given by the first three is used as is; the others
-are searched for each pack (network/MANIFEST.csv).";
+are searched for each pack (network/MANIFEST.csv, cables/MANIFEST.csv).";
 
 /// One place the lookup considers, with the step that gave it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -138,7 +155,13 @@ pub struct Found {
 pub fn find(pack: &str, candidates: &[Candidate]) -> Result<Found, String> {
     if let Some(c) = candidates.iter().find(|c| c.given) {
         // A given directory is the data directory or the pack's own directory.
-        let pack_dir = match c.dir.join(MANIFEST).is_file() {
+        // `--data-dir data/network` is the network pack's own directory, never the cable pack's.
+        let other_pack = c
+            .dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n != pack && PACKS.contains(&n));
+        let pack_dir = match c.dir.join(MANIFEST).is_file() && !other_pack {
             true => c.dir.clone(),
             false => c.dir.join(pack),
         };
@@ -358,6 +381,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(f.pack_dir, checkout.join("network"));
+        // Another pack's own directory is not this pack's.
+        let f = find("cables", &[c(&checkout.join("network"), true)]).unwrap();
+        assert_eq!(f.pack_dir, checkout.join("network/cables"));
+        let f = find("cables", &[c(&checkout.join("cables"), true)]).unwrap();
+        assert_eq!(f.pack_dir, checkout.join("cables"));
         let err = find("network", &[c(Path::new("/nonexistent"), false)]).unwrap_err();
         assert!(err.contains("looked in /nonexistent/network"), "{err}");
     }

@@ -10,6 +10,7 @@ mod data_packs;
 mod exit;
 mod output;
 mod version;
+mod waivers;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ Examples:
   sovstack audit --format json -o report.json  the same, as a JSON document
   sovstack scan --root /mnt/image -o inv.json  inventory a mounted disk image
   sovstack evaluate inv.json --ruleset non-aligned --fail-under 50
+  sovstack diff old.json new.json --fail-on-regression   what changed between two audits
+  sovstack cables FR US                        the submarine cables between two countries
 
 Configuration: sovstack.yaml in the current directory, or --config FILE, gives defaults
 (organisation: {name, country}, rulesets, data_dir, resolver, endpoints); flags override it.
@@ -56,6 +59,8 @@ enum Command {
     Scan(commands::scan::Args),
     Evaluate(commands::evaluate::Args),
     Audit(commands::audit::Args),
+    Diff(commands::diff::Args),
+    Cables(commands::cables::Args),
     #[command(subcommand)]
     Ruleset(commands::ruleset::Command),
     #[command(subcommand)]
@@ -93,6 +98,8 @@ fn main() -> ExitCode {
         Some(Command::Scan(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Evaluate(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Audit(a)) => a.execute(cli.config.as_deref()),
+        Some(Command::Diff(a)) => a.execute(),
+        Some(Command::Cables(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Ruleset(c)) => c.execute(),
         Some(Command::Plugin(c)) => c.execute(),
     };

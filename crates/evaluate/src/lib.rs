@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 mod attribute;
+mod groups;
 
 /// The diagnostic codes evaluation adds to a report (beside the plugins' own, `plugin/*`).
 pub mod codes {
@@ -23,6 +24,7 @@ pub mod codes {
 }
 
 pub use attribute::{attribute_item, attributed_items, support_ended};
+pub use groups::group_by;
 
 use sovstack_abi::{EvaluateRequest, ABI_VERSION};
 use sovstack_host::{Host, Plugin};
@@ -31,8 +33,8 @@ use sovstack_inventory::{
 };
 use sovstack_kb::Kb;
 use sovstack_report::{
-    InputRef, Inputs, ItemFinding, LayerReport, LayerResult, PluginRef, Report, RulesetResult,
-    ScanSummary, REPORT_VERSION,
+    InputRef, Inputs, ItemFinding, LayerReport, LayerResult, PluginRef, Report, RuleReport,
+    RulesetResult, ScanSummary, REPORT_VERSION,
 };
 use sovstack_ruleset::{aggregate, ValidRuleset};
 use std::collections::BTreeMap;
@@ -127,6 +129,19 @@ impl Evaluator<'_> {
                 method: ruleset.scoring.method,
                 overall: aggregate(&ruleset.scoring, &scores),
                 layers: layer_results,
+                rules: ruleset
+                    .rules
+                    .iter()
+                    .zip(&ruleset.rule_lines)
+                    .map(|(r, line)| RuleReport {
+                        id: r.id.clone(),
+                        layer: r.layer.clone(),
+                        title: r.title.clone(),
+                        objective: r.objective.clone(),
+                        severity: r.severity,
+                        line: *line,
+                    })
+                    .collect(),
             });
         }
 
@@ -192,6 +207,7 @@ impl Evaluator<'_> {
             layers: layer_reports,
             rulesets: results,
             diagnostics: diags,
+            waivers: Vec::new(),
             gate: None,
         }
     }
@@ -202,7 +218,15 @@ impl Evaluator<'_> {
 fn audited(inventory: &Inventory) -> Vec<String> {
     let mut out = Vec::new();
     let layers = inventory.layers.present();
-    if layers.iter().any(|l| l.reads_root()) {
+    if let Some(fleet) = &inventory.fleet {
+        out.push(format!(
+            "{} hosts imported from {} ({} files read, {} skipped)",
+            fleet.hosts.len(),
+            fleet.inputs.join(", "),
+            fleet.files_imported,
+            fleet.files_skipped
+        ));
+    } else if layers.iter().any(|l| l.reads_root()) {
         out.push(format!(
             "root {}{}",
             inventory.root,

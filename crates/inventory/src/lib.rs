@@ -22,6 +22,7 @@
 /// One module per layer, each with its item type. Adding a layer adds one here, a field on
 /// [`Layers`] and its arms in [`Layers::has`], [`Layers::items`] and [`ItemRef`], a `SCHEMA_VERSION`
 /// ADDITION and a newly generated schema file.
+mod fleet;
 mod layers {
     pub mod network;
     pub mod os;
@@ -38,6 +39,7 @@ pub mod codes {
         NEWER_ADDITION = "inventory/newer-addition": "the inventory was written by a newer sovstack (a later ADDITION of this schema): what that version added is ignored",
     }
 }
+pub use fleet::{Fleet, Host, ImportFormat, Organisation};
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
@@ -85,6 +87,11 @@ pub struct Inventory {
     /// directory it was read from and how that directory was found (schema 1.2.2).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_packs: Vec<DataPackRef>,
+    /// The organisation's hosts, when the inventory was imported from inventory files
+    /// (`sovstack scan --import`); its layer items then each count the hosts they stand for
+    /// (schema 1.2.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<Fleet>,
     /// One section per scanned layer.
     pub layers: Layers,
     /// Problems met while scanning (unreadable or malformed files); they never stop a scan.

@@ -27,6 +27,7 @@ fn sample() -> Inventory {
             sha256: "00".into(),
         },
         data_packs: Vec::new(),
+        fleet: None,
         layers: Layers {
             processor: Some(vec![Processor {
                 id: "cpu0".into(),
@@ -42,6 +43,7 @@ fn sample() -> Inventory {
                     governance: Governance::Company,
                     evidence: vec![ev("/proc/cpuinfo", "vendor_id")],
                 }],
+                hosts: None,
             }]),
             os: None,
             toolchain: None,

@@ -248,6 +248,12 @@ impl Kb {
         self.os.steward(&self.orgs, release_id)
     }
 
+    /// The steward of a distribution, by its name (os-release `NAME`, as inventory agents
+    /// report it: `Debian GNU/Linux`, `Fedora`), ignoring case; medium confidence.
+    pub fn os_steward_by_name(&self, name: &str) -> Option<Attribution> {
+        self.os.steward_by_name(&self.orgs, name)
+    }
+
     /// The steward of a kernel, by `uname -s` name (`Linux`, `FreeBSD`, `Darwin`), ignoring case.
     pub fn kernel_steward(&self, kernel_name: &str) -> Option<Attribution> {
         self.os.kernel_steward(&self.orgs, kernel_name)

@@ -1,6 +1,8 @@
 //! One module per subcommand, each with its clap arguments, usage examples and `execute`.
 
 pub mod audit;
+pub mod cables;
+pub mod diff;
 pub mod evaluate;
 pub mod generate;
 pub mod plugin;

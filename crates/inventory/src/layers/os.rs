@@ -36,6 +36,10 @@ pub struct OperatingSystem {
     pub kernel_lifecycle: Option<Lifecycle>,
     /// Distribution steward, the stewards of its lineage, the kernel's steward.
     pub actors: Vec<Actor>,
+    /// In a fleet inventory, the number of hosts running this system, which is also its weight
+    /// when judged (schema 1.2.3); absent for a single host's scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<u64>,
 }
 
 /// The support window of a release cycle, from endoflife.date's data (schema 1.2.3). Dates are
@@ -79,5 +83,8 @@ impl Item for OperatingSystem {
     }
     fn actors(&self) -> &[Actor] {
         &self.actors
+    }
+    fn weight(&self) -> Option<f64> {
+        self.hosts.map(|n| n as f64)
     }
 }

@@ -53,6 +53,7 @@ impl Collector for OsCollector {
             lifecycle: None,
             kernel_lifecycle: None,
             actors: Vec::new(),
+            hosts: None,
         };
         let release = read_os_release(root, out);
         let (source, entries) = release

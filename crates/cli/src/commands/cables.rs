@@ -1,0 +1,295 @@
+//! `sovstack cables FROM TO`: the candidate routes between two countries over submarine cables
+//! and land, from the cable data pack (`data/cables/`, read at run time).
+
+use crate::common::{load_kb, OutputFormat};
+use crate::config::Config;
+use crate::{data_packs, exit, output};
+use anyhow::{bail, Result};
+use clap::Args as ClapArgs;
+use comfy_table::{presets, Table};
+use sovstack_cables::{CableData, Routes, Segment, System};
+use sovstack_kb::Kb;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// What every rendering says of the routes.
+pub const NOTE: &str = "candidate routes from geography (cables landing in both countries, land borders), not observed paths";
+
+/// List the candidate routes between two countries: the submarine cable systems landing in both,
+/// routes through one intermediate country, and whether they are joined over land.
+#[derive(ClapArgs, Debug)]
+#[command(after_help = format!("{}\n\n{}", "\
+Examples:
+  sovstack cables FR US                    the transatlantic systems landing in France and the US
+  sovstack cables FR BR                    no direct system: over land to Portugal, then a cable
+  sovstack cables FR GP --format json      an overseas territory (Guadeloupe, under FR)
+  sovstack cables FR ZA --include-planned  with systems not yet in service when published
+
+Countries are ISO 3166-1 alpha-2 codes. A territory keeps its own landing stations (GP, RE, GU,
+PR, ...) and is shown with the state whose jurisdiction it is under. A land leg crosses at most
+two land borders (France to Portugal through Spain); a pair joined over land needs no cable, so
+no route through a third country is listed for it. Routes through one intermediate country go
+over land then by cable, or by cable then over land; by cable twice only when nothing shorter
+exists.
+
+The data is TeleGeography's submarine cable map as last released under CC BY-NC-SA 3.0 (no
+commercial use), shipped as the separate data pack cables/ with its licence.
+
+Exit codes: 0 success; 2 usage or input error (a malformed or unknown country code, no cable
+data pack, a corrupt pack file).", crate::data_packs::LOOKUP_HELP))]
+pub struct Args {
+    /// Origin country (ISO 3166-1 alpha-2, e.g. FR).
+    #[arg(value_name = "FROM")]
+    pub from: String,
+    /// Destination country (ISO 3166-1 alpha-2, e.g. US).
+    #[arg(value_name = "TO")]
+    pub to: String,
+    /// Count systems that were still planned when the data was published.
+    #[arg(long)]
+    pub include_planned: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+    /// Data directory holding cables/ (or the pack's own directory); see the lookup below.
+    #[arg(long, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Write to FILE instead of stdout (a regular file is replaced atomically); - is stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// `code` as an ISO 3166-1 alpha-2 code the knowledge base knows, upper-cased; the error names it.
+pub fn country_arg(kb: &Kb, what: &str, code: &str) -> Result<String> {
+    let upper = code.to_ascii_uppercase();
+    if !sovstack_cables::is_country_code(&upper) {
+        bail!("{what} `{code}` is not an ISO 3166-1 alpha-2 country code (two letters, e.g. FR)");
+    }
+    if kb.country(&upper).is_none() {
+        bail!("{what} `{code}` is not an ISO 3166-1 alpha-2 country code the knowledge base knows");
+    }
+    Ok(upper)
+}
+
+/// Finds and loads the cable pack. `Err` says why (no pack, a corrupt file).
+pub fn load_pack(
+    flag: Option<&Path>,
+    config_data_dir: Option<&Path>,
+) -> Result<(CableData, sovstack_inventory::DataPackRef), String> {
+    let candidates = data_packs::candidates(flag, config_data_dir, &data_packs::Env::process());
+    let found = data_packs::find("cables", &candidates)?;
+    let data = CableData::load(&found.pack_dir)
+        .map_err(|e| format!("cable data pack {}: {e}", found.pack_dir.display()))?;
+    let pack = data_packs::describe("cables", &found)?;
+    Ok((data, pack))
+}
+
+/// The licences of a pack's files, distinct, in manifest order.
+pub fn licences(data: &CableData) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for d in data.datasets() {
+        if !out.contains(&d.licence) {
+            out.push(d.licence.clone());
+        }
+    }
+    out
+}
+
+impl Args {
+    pub fn execute(self, config: Option<&Path>) -> Result<u8> {
+        let kb = load_kb()?;
+        let config = Config::load(config, &kb)?;
+        let from = country_arg(&kb, "FROM", &self.from)?;
+        let to = country_arg(&kb, "TO", &self.to)?;
+        if from == to {
+            bail!("FROM and TO are the same country ({from})");
+        }
+        let (data, pack) = load_pack(self.data_dir.as_deref(), config.data_dir.as_deref())
+            .map_err(|e| anyhow::anyhow!("no cable data: {e}"))?;
+        let routes = data.routes(&from, &to, self.include_planned);
+        let diversity = routes.diversity();
+        let text = match self.format {
+            OutputFormat::Json => {
+                let v = serde_json::json!({
+                    "note": NOTE,
+                    "data_pack": pack,
+                    "licences": licences(&data),
+                    "routes": routes,
+                    "diversity": diversity,
+                });
+                serde_json::to_string_pretty(&v)? + "\n"
+            }
+            OutputFormat::Table => render_table(&kb, &data, &routes, &pack)?,
+        };
+        output::emit(self.output.as_deref(), text.as_bytes())?;
+        Ok(exit::SUCCESS)
+    }
+}
+
+fn country_name(kb: &Kb, code: &str) -> String {
+    let name = kb.country(code).map_or(code, |c| c.name.as_str());
+    format!("{name} ({code})")
+}
+
+fn owners(s: &System) -> String {
+    s.owners
+        .iter()
+        .map(|o| match &o.hq_country {
+            Some(c) => format!("{} [{c}]", o.name),
+            None => format!("{} [?]", o.name),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn landings(v: &[sovstack_cables::LandingRef]) -> String {
+    v.iter()
+        .map(|l| l.name.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn systems_table(systems: &[System], a: &str, b: &str) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
+    t.set_width(sovstack_report::DEFAULT_WIDTH);
+    t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    t.set_header(vec![
+        "System".to_string(),
+        "RFS".to_string(),
+        "Owners [HQ]".to_string(),
+        format!("Lands in {a}"),
+        format!("Lands in {b}"),
+    ]);
+    for s in systems {
+        let rfs = match (s.rfs_year, s.planned) {
+            (Some(y), true) => format!("{y} (planned)"),
+            (Some(y), false) => y.to_string(),
+            (None, true) => "planned".to_string(),
+            (None, false) => "-".to_string(),
+        };
+        t.add_row(vec![
+            s.name.clone(),
+            rfs,
+            owners(s),
+            landings(&s.from_landings),
+            landings(&s.to_landings),
+        ]);
+    }
+    t.to_string()
+}
+
+fn render_table(
+    kb: &Kb,
+    data: &CableData,
+    r: &Routes,
+    pack: &sovstack_inventory::DataPackRef,
+) -> Result<String> {
+    let mut s = String::new();
+    let place = |p: &sovstack_cables::Place| {
+        let mut n = country_name(kb, &p.code);
+        if p.sovereign != p.code {
+            n.push_str(&format!(", under {}", p.sovereign));
+        }
+        n
+    };
+    writeln!(s, "{} -> {}", place(&r.from), place(&r.to))?;
+    writeln!(
+        s,
+        "({NOTE}{})",
+        if r.include_planned {
+            "; planned systems included"
+        } else {
+            ""
+        }
+    )?;
+    if let Some(path) = &r.land {
+        writeln!(
+            s,
+            "\nOver land: {} (no submarine cable needed)",
+            path.join(" - ")
+        )?;
+    }
+    writeln!(s, "\nDirect systems: {}", r.direct.len())?;
+    if !r.direct.is_empty() {
+        writeln!(s, "{}", systems_table(&r.direct, &r.from.code, &r.to.code))?;
+    }
+    if !r.via.is_empty() {
+        writeln!(s, "\nThrough one intermediate country: {}", r.via.len())?;
+        for v in &r.via {
+            let leg = |seg: &Segment| match seg {
+                Segment::Land { path } => format!("over land {}", path.join(" - ")),
+                Segment::Cable { systems } => format!(
+                    "by cable: {}",
+                    systems
+                        .iter()
+                        .map(|x| x.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            writeln!(
+                s,
+                "- via {}: {}; then {}",
+                place(&v.via),
+                leg(&v.first),
+                leg(&v.second)
+            )?;
+        }
+    }
+    let d = r.diversity();
+    writeln!(s, "\nDiversity:")?;
+    writeln!(s, "  cable systems: {}", d.systems)?;
+    writeln!(
+        s,
+        "  landing stations used in {}: {}",
+        r.from.code, d.origin_landings
+    )?;
+    let shares: Vec<String> = d
+        .owner_shares
+        .iter()
+        .map(|(k, v)| format!("{k} {:.1}%", v * 100.0))
+        .collect();
+    writeln!(
+        s,
+        "  ownership by jurisdiction (?? unknown): {}",
+        or_none(&shares.join(", "))
+    )?;
+    writeln!(
+        s,
+        "  hyperscaler share: {:.1}%",
+        d.hyperscaler_share * 100.0
+    )?;
+    writeln!(
+        s,
+        "  cables every route needs: {}",
+        or_none(&d.spof_cables.join(", "))
+    )?;
+    writeln!(
+        s,
+        "  landing stations every route needs: {}",
+        or_none(&d.spof_landings.join(", "))
+    )?;
+    writeln!(
+        s,
+        "  jurisdictions holding part of every route: {}",
+        or_none(&d.spof_jurisdictions.join(", "))
+    )?;
+    writeln!(
+        s,
+        "\nData: {} pack {} (sha256 {}) in {}; licences: {}",
+        pack.name,
+        pack.version,
+        pack.sha256,
+        pack.dir,
+        licences(data).join(", ")
+    )?;
+    Ok(s)
+}
+
+fn or_none(s: &str) -> &str {
+    if s.is_empty() {
+        "none"
+    } else {
+        s
+    }
+}
