@@ -5,21 +5,67 @@
 
 use sovstack_abi::{Actor as AbiActor, AttributedItem, Criticality, Governance as AbiGovernance};
 use sovstack_inventory::{
-    Actor, Confidence, EndpointKind, Governance, Inventory, ItemRef, Layer, NetworkEndpoint,
-    ToolchainUse,
+    Actor, Confidence, EndpointKind, Governance, Inventory, ItemRef, Layer, Lifecycle,
+    NetworkEndpoint, OperatingSystem, ToolchainUse,
 };
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};
 use std::collections::BTreeMap;
 
-/// The layer's items, attributed, in inventory order.
-pub fn attributed_items(kb: &Kb, inventory: &Inventory, layer: Layer) -> Vec<AttributedItem> {
+/// The layer's items, attributed, in inventory order. `as_of` (`YYYY-MM-DD`, the evaluation's
+/// date from `SOURCE_DATE_EPOCH`) dates the support check; without it no item is said to be
+/// past its support.
+pub fn attributed_items(
+    kb: &Kb,
+    inventory: &Inventory,
+    layer: Layer,
+    as_of: Option<&str>,
+) -> Vec<AttributedItem> {
     inventory
         .layers
         .items(layer)
         .into_iter()
-        .map(|item| attribute_item(kb, item))
+        .map(|item| {
+            let mut a = attribute_item(kb, item);
+            if let (ItemRef::Os(os), Some(date)) = (item, as_of) {
+                a.support_ended = support_ended(os, date);
+            }
+            a
+        })
         .collect()
+}
+
+/// Why an operating system is past the end of its support on `as_of` (`YYYY-MM-DD`): its
+/// release's, or its kernel series', end of support is before that day (ISO dates compare as
+/// text). The extended support that may remain (Debian LTS, Ubuntu ESM) is named, not counted:
+/// it is a narrower service, often paid.
+pub fn support_ended(os: &OperatingSystem, as_of: &str) -> Option<String> {
+    let ended = |l: &Lifecycle| l.ended || l.end_of_support.as_deref().is_some_and(|d| d < as_of);
+    let describe = |what: String, l: &Lifecycle| {
+        let mut s = match &l.end_of_support {
+            Some(d) => format!("{what} support ended on {d}"),
+            None => format!("{what} support has ended"),
+        };
+        match l.end_of_extended_support.as_deref() {
+            Some(x) if x < as_of => s.push_str(&format!(", extended support on {x}")),
+            Some(x) => s.push_str(&format!(" (extended support until {x})")),
+            None => {}
+        }
+        s
+    };
+    let mut parts = Vec::new();
+    if let Some(l) = os.lifecycle.as_ref().filter(|l| ended(l)) {
+        parts.push(describe(format!("{} {}", l.product, l.cycle), l));
+    }
+    if let Some(l) = os.kernel_lifecycle.as_ref().filter(|l| ended(l)) {
+        parts.push(describe(format!("the Linux {} kernel series'", l.cycle), l));
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "{} (endoflife.date; checked as of {as_of})",
+            parts.join("; ")
+        )
+    })
 }
 
 /// One item, attributed. A network endpoint carries its criticality, which weighs it
@@ -40,6 +86,7 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
             .or_else(|| criticality.map(Criticality::weight)),
         not_assessed: endpoint.and_then(not_assessed),
         criticality,
+        support_ended: None,
     }
 }
 
@@ -251,6 +298,14 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
             if let Some(k) = &os.kernel {
                 f.insert("kernel".into(), k.value.clone());
             }
+            for (key, l) in [
+                ("supported_until", &os.lifecycle),
+                ("kernel_supported_until", &os.kernel_lifecycle),
+            ] {
+                if let Some(l) = l {
+                    f.insert(key.into(), support_window(l));
+                }
+            }
             if !os.id_like.is_empty() {
                 f.insert(
                     "id_like".into(),
@@ -266,6 +321,19 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
         ItemRef::Toolchain(t) => toolchain_facts(inventory, t, &mut f),
     }
     f
+}
+
+/// A support window in a few words: `2026-07-11 (extended 2028-06-30; debian 12)`.
+fn support_window(l: &Lifecycle) -> String {
+    let end = match (&l.end_of_support, l.ended) {
+        (Some(d), _) => d.clone(),
+        (None, true) => "ended".to_string(),
+        (None, false) => "not announced".to_string(),
+    };
+    match &l.end_of_extended_support {
+        Some(x) => format!("{end} (extended {x}; {} {})", l.product, l.cycle),
+        None => format!("{end} ({} {})", l.product, l.cycle),
+    }
 }
 
 /// In a fleet inventory, the hosts an item stands for and their share of the fleet ("1,794 of
