@@ -65,7 +65,7 @@ fn inventories_of_real_machines_validate_against_the_schema() {
 /// network layers) validate against the published report schema.
 #[test]
 fn reports_validate_against_the_report_schema() {
-    let path = repo().join("schema/report-1.0.3.schema.json");
+    let path = repo().join("schema/report-1.0.4.schema.json");
     let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let dir = tempdir();

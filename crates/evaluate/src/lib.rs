@@ -205,6 +205,7 @@ impl Evaluator<'_> {
             layers: layer_reports,
             rulesets: results,
             diagnostics: diags,
+            waivers: Vec::new(),
             gate: None,
         }
     }

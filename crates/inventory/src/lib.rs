@@ -44,7 +44,7 @@ pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
 };
-pub use layers::os::OperatingSystem;
+pub use layers::os::{Lifecycle, OperatingSystem};
 pub use layers::processor::Processor;
 pub use layers::toolchain::{
     BinaryFile, BinaryFormat, ToolchainComponent, ToolchainDetection, ToolchainLayer,

@@ -112,13 +112,19 @@ fn a_document_that_is_not_an_object_or_lacks_a_good_version_is_named_plainly() {
         ("[1,2,3]", 1, "an inventory is a JSON object `{ \"schema_version\": ... }` (from `sovstack scan`), but this document is an array"),
         ("\"x\"", 1, "an inventory is a JSON object `{ \"schema_version\": ... }` (from `sovstack scan`), but this document is a string"),
         ("{\n  \"root\": \"/\"\n}", 1, "there is no `schema_version`: is this an inventory from `sovstack scan`?"),
-        ("{\n  \"schema_version\": 1\n}", 2, "field `schema_version`: expected a string such as \"1.2.3\", found 1"),
-        ("{\n  \"schema_version\": \"1.2\"\n}", 2, "field `schema_version`: `1.2` is not MODEL.REVISION.ADDITION (three numbers, such as 1.2.3)"),
+        ("{\n  \"schema_version\": 1\n}", 2, "field `schema_version`: expected a string such as \"{v}\", found 1"),
+        ("{\n  \"schema_version\": \"1.2\"\n}", 2, "field `schema_version`: `1.2` is not MODEL.REVISION.ADDITION (three numbers, such as {v})"),
     ];
     for (text, want_line, want) in table {
+        // The messages name the current version as the example.
+        let want = want.replace("{v}", SCHEMA_VERSION);
         match Inventory::from_json(text).unwrap_err() {
             Error::Json { line, message, .. } => {
-                assert_eq!((line, message.as_str()), (want_line, want), "{text}")
+                assert_eq!(
+                    (line, message.as_str()),
+                    (want_line, want.as_str()),
+                    "{text}"
+                )
             }
             other => panic!("{text}: {other}"),
         }

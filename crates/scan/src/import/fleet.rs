@@ -511,6 +511,10 @@ fn imported_system(kb: &Kb, source: &str, os: &OsRecord) -> OperatingSystem {
         pretty_name: fact(&os.full_name),
         id_like: Vec::new(),
         kernel,
+        // The support windows need a release id and version, which an imported name alone
+        // does not give reliably.
+        lifecycle: None,
+        kernel_lifecycle: None,
         actors,
         hosts: None,
     }
