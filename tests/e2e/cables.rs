@@ -86,7 +86,7 @@ fn france_to_brazil_goes_over_land_to_portugal_then_on_ellalink() {
     assert_eq!(ella["to_landings"][0]["name"], "Fortaleza, Brazil");
     assert!(v["note"].as_str().unwrap().contains("not observed paths"));
     assert_eq!(v["data_pack"]["name"], "cables");
-    assert!(v["licences"]
+    assert!(v["data_pack"]["licences"]
         .as_array()
         .unwrap()
         .contains(&"CC-BY-NC-SA-3.0".into()));

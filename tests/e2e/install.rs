@@ -36,7 +36,7 @@ fn packs_with(
             .arg(&file)
             .args(extra),
     );
-    assert_eq!(inv["schema_version"], "1.2.2");
+    assert_eq!(inv["schema_version"], sovstack_inventory::SCHEMA_VERSION);
     inv["data_packs"]
         .as_array()
         .unwrap()
@@ -192,7 +192,7 @@ fn reports_name_the_data_directory() {
             .arg("--endpoints")
             .arg(&file),
     );
-    assert_eq!(report["report_version"], "1.0.2");
+    assert_eq!(report["report_version"], "1.0.3");
     let p = &report["inputs"]["data_packs"][0];
     assert_eq!(
         (p["dir"].as_str().unwrap(), p["found_by"].as_str().unwrap()),

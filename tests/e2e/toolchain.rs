@@ -81,7 +81,7 @@ fn scan_finds_each_binary_and_groups_them_by_toolchain() {
             .args(["scan", "--layers", "toolchain", "--root"])
             .arg(root.path()),
     );
-    assert_eq!(inv["schema_version"], "1.2.2");
+    assert_eq!(inv["schema_version"], sovstack_inventory::SCHEMA_VERSION);
     let schema: Value = serde_json::from_slice(
         &fs::read(repo().join("schema/inventory-1.2.2.schema.json")).unwrap(),
     )

@@ -31,7 +31,9 @@ pub use parse::{
     is_country_code, parse_borders, parse_countries, parse_owners, parse_sovereignty, split_owners,
     OwnerFacts,
 };
-pub use routes::{Diversity, LandingRef, OwnerRef, Place, Routes, Segment, System, Via, LAND_HOPS};
+pub use routes::{
+    Diversity, LandingRef, OwnerRef, Place, Routes, Segment, System, Via, LAND_HOPS, NOTE,
+};
 
 /// A cable system of the dataset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,7 +120,7 @@ impl CableData {
         let (p, b) = file(Kind::Owners);
         let owners = parse_owners(p, b)?;
         let (p, b) = file(Kind::Cables);
-        let cables = cables_from(p, b, &names)?;
+        let cables = parse_cables(p, b, &names)?;
         Ok(CableData {
             cables,
             sovereign,
@@ -177,8 +179,9 @@ impl CableData {
     }
 }
 
-/// The cables of `cables.json`, every country name mapped through `names`.
-fn cables_from(
+/// Parses `cables.json` (`path` names it in errors), every country name mapped through `names`:
+/// an unmapped name, an empty or repeated id is an error naming the record and field.
+pub fn parse_cables(
     path: &str,
     bytes: &[u8],
     names: &BTreeMap<String, String>,

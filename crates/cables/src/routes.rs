@@ -17,6 +17,10 @@ use serde::Serialize;
 
 use crate::{Cable, CableData};
 
+/// What every rendering of routes says of them.
+pub const NOTE: &str =
+    "candidate routes from geography (cables landing in both countries, land borders), not observed paths";
+
 /// How many land borders a land leg may cross.
 pub const LAND_HOPS: usize = 2;
 

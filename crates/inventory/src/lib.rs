@@ -23,6 +23,7 @@
 /// [`Layers`] and its arms in [`Layers::has`], [`Layers::items`] and [`ItemRef`], a `SCHEMA_VERSION`
 /// ADDITION and a newly generated schema file.
 mod layers {
+    pub mod cable;
     pub mod network;
     pub mod os;
     pub mod processor;
@@ -38,6 +39,9 @@ pub mod codes {
         NEWER_ADDITION = "inventory/newer-addition": "the inventory was written by a newer sovstack (a later ADDITION of this schema): what that version added is ignored",
     }
 }
+pub use layers::cable::{
+    CableDataset, CableDestination, CableDiversity, CableLayer, CableLeg, CableSystem, CableVia,
+};
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
@@ -57,7 +61,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.2";
+pub const SCHEMA_VERSION: &str = "1.2.3";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -128,6 +132,9 @@ pub struct DataPackRef {
     /// `/usr/share/sovstack`, `executable` (next to the executable) or `checkout` (the source
     /// tree the binary was built from).
     pub found_by: String,
+    /// The licences of its files, distinct, in manifest order (schema 1.2.3).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licences: Vec<String>,
 }
 
 /// The layer sections. A layer that was not scanned is absent.
@@ -146,6 +153,10 @@ pub struct Layers {
     /// 1.1.0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<NetworkLayer>,
+    /// Candidate cable routes from the organisation's country to each destination (schema
+    /// 1.2.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cable: Option<CableLayer>,
 }
 
 impl Layers {
@@ -156,6 +167,7 @@ impl Layers {
             Layer::Os => self.os.is_some(),
             Layer::Toolchain => self.toolchain.is_some(),
             Layer::Network => self.network.is_some(),
+            Layer::Cable => self.cable.is_some(),
         }
     }
 
@@ -191,6 +203,12 @@ impl Layers {
                 .flat_map(|n| &n.endpoints)
                 .map(ItemRef::Network)
                 .collect(),
+            Layer::Cable => self
+                .cable
+                .iter()
+                .flat_map(|c| &c.destinations)
+                .map(ItemRef::Cable)
+                .collect(),
         }
     }
 }
@@ -207,6 +225,8 @@ pub enum ItemRef<'a> {
     Toolchain(&'a ToolchainUse),
     /// A network endpoint.
     Network(&'a NetworkEndpoint),
+    /// A cable destination (schema 1.2.3).
+    Cable(&'a CableDestination),
 }
 
 impl<'a> ItemRef<'a> {
@@ -217,6 +237,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Os(i) => i,
             ItemRef::Toolchain(i) => i,
             ItemRef::Network(i) => i,
+            ItemRef::Cable(i) => i,
         }
     }
 
@@ -227,6 +248,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Os(_) => Layer::Os,
             ItemRef::Toolchain(_) => Layer::Toolchain,
             ItemRef::Network(_) => Layer::Network,
+            ItemRef::Cable(_) => Layer::Cable,
         }
     }
 }
@@ -304,7 +326,8 @@ pub enum Method {
     Derived,
     /// Answered by DNS (schema 1.1.0).
     Dns,
-    /// Looked up in a dataset of the network data directory (schema 1.1.0).
+    /// Looked up in a dataset of the network data directory (schema 1.1.0), or of the cable
+    /// data pack (schema 1.2.3).
     DatasetLookup,
 }
 

@@ -46,6 +46,7 @@ fn sample() -> Inventory {
             os: None,
             toolchain: None,
             network: None,
+            cable: None,
         },
         diagnostics: vec![],
     }
@@ -107,16 +108,20 @@ fn a_newer_addition_is_read_with_a_warning_and_older_versions_silently() {
 fn a_document_that_is_not_an_object_or_lacks_a_good_version_is_named_plainly() {
     // (document, line, message)
     let table = [
-        ("[1,2,3]", 1, "an inventory is a JSON object `{ \"schema_version\": ... }` (from `sovstack scan`), but this document is an array"),
-        ("\"x\"", 1, "an inventory is a JSON object `{ \"schema_version\": ... }` (from `sovstack scan`), but this document is a string"),
-        ("{\n  \"root\": \"/\"\n}", 1, "there is no `schema_version`: is this an inventory from `sovstack scan`?"),
-        ("{\n  \"schema_version\": 1\n}", 2, "field `schema_version`: expected a string such as \"1.2.2\", found 1"),
-        ("{\n  \"schema_version\": \"1.2\"\n}", 2, "field `schema_version`: `1.2` is not MODEL.REVISION.ADDITION (three numbers, such as 1.2.2)"),
+        ("[1,2,3]", 1, &"an inventory is a JSON object `{ \"schema_version\": ... }` (from `sovstack scan`), but this document is an array".to_string()),
+        ("\"x\"", 1, &"an inventory is a JSON object `{ \"schema_version\": ... }` (from `sovstack scan`), but this document is a string".to_string()),
+        ("{\n  \"root\": \"/\"\n}", 1, &"there is no `schema_version`: is this an inventory from `sovstack scan`?".to_string()),
+        ("{\n  \"schema_version\": 1\n}", 2, &format!("field `schema_version`: expected a string such as \"{SCHEMA_VERSION}\", found 1")),
+        ("{\n  \"schema_version\": \"1.2\"\n}", 2, &format!("field `schema_version`: `1.2` is not MODEL.REVISION.ADDITION (three numbers, such as {SCHEMA_VERSION})")),
     ];
     for (text, want_line, want) in table {
         match Inventory::from_json(text).unwrap_err() {
             Error::Json { line, message, .. } => {
-                assert_eq!((line, message.as_str()), (want_line, want), "{text}")
+                assert_eq!(
+                    (line, message.as_str()),
+                    (want_line, want.as_str()),
+                    "{text}"
+                )
             }
             other => panic!("{text}: {other}"),
         }
