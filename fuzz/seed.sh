@@ -4,7 +4,10 @@
 set -eu
 cd "$(dirname "$0")"
 testdata=../crates/scan/testdata
-mkdir -p corpus/parse_cpuinfo corpus/parse_os_release
+mkdir -p corpus/parse_cpuinfo corpus/parse_os_release corpus/parse_devicetree
+for f in $(find "$testdata" -type f -name compatible); do
+    cp "$f" "corpus/parse_devicetree/$(echo "$f" | sed "s|^$testdata/||; s|/|_|g")"
+done
 for f in $(find "$testdata" -type f -path '*/proc/cpuinfo'); do
     cp "$f" "corpus/parse_cpuinfo/$(basename "$(dirname "$(dirname "$f")")")"
 done

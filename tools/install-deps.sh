@@ -10,9 +10,14 @@
 #   gcc mold                                link one program with GNU ld, gold, LLD and mold, to check
 #                                           the linker-layout inference against known answers
 #   python3, and from PyPI pefile and lief  plugins/check-wasm.py; independent PE (Rich header) and
-#                                           Mach-O readers the toolchain tests compare with
+#                                           Mach-O readers the toolchain tests compare with; Python's
+#                                           csv module reads --format csv back
+#   markdown (PyPI)                         Python-Markdown renders --format markdown in the tests
 #   dnsmasq-base                            the loopback DNS server tools/test-deb.sh resolves with
 #                                           (the binary only, no system service)
+#   nodejs npm, and from npm (tools/npm,    the independent consumers the report formats are checked
+#   its lockfile) @microsoft/sarif-         with: Microsoft's SARIF Multitool validates --format sarif
+#   multitool-linux                         (tests/e2e/formats.rs)
 # The CLI itself needs none of them: `cargo run --release -- audit` works with rustup's cargo alone.
 set -euo pipefail
 
@@ -21,19 +26,33 @@ missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-python_packages=(pefile lief)
-python3 -c "import pefile, lief" 2>/dev/null || {
+# Node.js from anywhere (Debian's nodejs and npm, or another build that brings its own npm).
+command -v npm >/dev/null || missing+=(nodejs npm)
+python_packages=(pefile lief markdown)
+python3 -c "import pefile, lief, markdown" 2>/dev/null || {
     echo "install-deps: installing ${python_packages[*]} (pip)" >&2
     python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
 }
-[ ${#missing[@]} -eq 0 ] && exit 0
-
-if ! command -v apt-get >/dev/null; then
-    echo "install-deps: missing ${missing[*]}, and there is no apt-get here; install them by hand" >&2
-    exit 1
+if [ ${#missing[@]} -gt 0 ]; then
+    if ! command -v apt-get >/dev/null; then
+        echo "install-deps: missing ${missing[*]}, and there is no apt-get here; install them by hand" >&2
+        exit 1
+    fi
+    sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    echo "install-deps: installing ${missing[*]}" >&2
+    "${sudo[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-sudo=()
-[ "$(id -u)" -eq 0 ] || sudo=(sudo)
-echo "install-deps: installing ${missing[*]}" >&2
-"${sudo[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+
+# The npm tools, at the versions of tools/npm/package-lock.json, into tools/npm/node_modules
+# (gitignored). The Multitool's package makes its binary executable in a postinstall script,
+# which npm may decline to run: the chmod does it either way.
+npm_dir="$(cd "$(dirname "$0")" && pwd)/npm"
+multitool="$npm_dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+# `npm ls` fails when a package is missing or not at the version the lockfile pins.
+if ! (cd "$npm_dir" && npm ls --all >/dev/null 2>&1) || [ ! -f "$multitool" ]; then
+    echo "install-deps: installing the npm tools of tools/npm (npm ci)" >&2
+    (cd "$npm_dir" && npm ci --no-audit --no-fund --loglevel=error)
+fi
+chmod u+x "$multitool"

@@ -12,6 +12,7 @@ mod determinism;
 mod diagnostics;
 mod dns;
 mod errors;
+mod formats;
 mod gate;
 mod install;
 mod network;

@@ -91,7 +91,10 @@ fn a_cable_inventory_validates_against_the_schema() {
 /// network layers) validate against the published report schema.
 #[test]
 fn reports_validate_against_the_report_schema() {
-    let path = repo().join("schema/report-1.0.3.schema.json");
+    let path = repo().join(format!(
+        "schema/report-{}.schema.json",
+        sovstack_report::REPORT_VERSION
+    ));
     let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let dir = tempdir();

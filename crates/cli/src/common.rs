@@ -4,32 +4,24 @@
 use crate::builtin_plugins::BUILTIN_PLUGINS;
 use crate::{exit, output};
 use anyhow::{Context, Result};
+use clap::builder::TypedValueParser;
 use clap::{Args, ValueEnum};
 use sovstack_abi::{Layer, Severity};
 use sovstack_evaluate::Evaluator;
 use sovstack_host::{Host, HostConfig, Plugin};
 use sovstack_inventory::{Diagnostic, DiagnosticSeverity, Inventory};
 use sovstack_kb::Kb;
-use sovstack_report::{source_date_epoch, FormatKind, Gate};
+use sovstack_report::{source_date_epoch, FormatKind, Gate, RenderOptions};
 use sovstack_ruleset::{builtin_named, ValidRuleset, Vocabulary, BUILTIN_NAMES};
 use std::path::{Path, PathBuf};
 
-/// Output format of reports and listings.
+/// Output format of listings (`ruleset`, `plugin`); reports take a [`FormatKind`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum OutputFormat {
     /// Tables for people.
     Table,
     /// A JSON document for machines.
     Json,
-}
-
-impl From<OutputFormat> for FormatKind {
-    fn from(f: OutputFormat) -> Self {
-        match f {
-            OutputFormat::Table => FormatKind::Table,
-            OutputFormat::Json => FormatKind::Json,
-        }
-    }
 }
 
 /// Severities as command-line values.
@@ -67,14 +59,23 @@ pub struct EvalOptions {
     #[arg(long = "plugin", value_name = "FILE.wasm")]
     pub plugins: Vec<PathBuf>,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
-    pub format: OutputFormat,
+    /// Output format. Default: table, unless every -o names its format (then nothing goes to
+    /// stdout).
+    #[arg(long, value_name = "FORMAT", value_parser = format_parser())]
+    pub format: Option<FormatKind>,
 
-    /// Write the report to FILE instead of stdout: a regular file is replaced atomically (keeping its
-    /// mode); devices, FIFOs, sockets and /dev/fd/N are written directly; - is stdout.
-    #[arg(short = 'o', long = "output", value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    /// Write the report to PATH (in the --format) or, as FORMAT=PATH, in that format; repeat for
+    /// several formats in one run (-o html=r.html -o json=r.json). A regular file is replaced
+    /// atomically (keeping its mode); devices, FIFOs, sockets and /dev/fd/N are written
+    /// directly; - is stdout. A file whose name starts with a format's name and `=` is written
+    /// with ./ before it.
+    #[arg(short = 'o', long = "output", value_name = "[FORMAT=]PATH", value_parser = parse_output)]
+    pub outputs: Vec<OutputSpec>,
+
+    /// CSV: one row per inventory item (its facts, organisations, countries, findings) instead
+    /// of one per finding.
+    #[arg(long)]
+    pub csv_items: bool,
 
     /// Exit 1 when any ruleset's overall score (0-100) is below SCORE.
     #[arg(long, value_name = "SCORE", value_parser = parse_score)]
@@ -98,6 +99,135 @@ pub struct EvalOptions {
     /// LANG) is not UTF-8, box-drawing characters otherwise.
     #[arg(long)]
     pub ascii: bool,
+}
+
+/// The formats `--format` and `-o FORMAT=PATH` take, with their help (from [`FormatKind::ALL`]).
+pub fn format_names() -> String {
+    FormatKind::ALL
+        .iter()
+        .map(|k| k.name())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `--format`'s values, listed by `--help` and checked by clap, from [`FormatKind::ALL`].
+fn format_parser() -> impl TypedValueParser<Value = FormatKind> {
+    let values = FormatKind::ALL
+        .iter()
+        .map(|k| clap::builder::PossibleValue::new(k.name()).help(k.help()));
+    clap::builder::PossibleValuesParser::new(values)
+        .map(|s| FormatKind::from_name(&s).expect("clap only accepts the listed names"))
+}
+
+/// One `-o`: a path in the `--format`, or a path in a format of its own.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OutputSpec {
+    /// `-o PATH`.
+    Plain(PathBuf),
+    /// `-o FORMAT=PATH`.
+    Typed(FormatKind, PathBuf),
+}
+
+/// `FORMAT=PATH` when what comes before the first `=` is a word (letters, digits, `-`): a known
+/// format, or an error naming the formats; anything else is a path (`./json=x` is a file).
+fn parse_output(s: &str) -> Result<OutputSpec, String> {
+    if let Some((word, path)) = s.split_once('=') {
+        if !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            let kind = FormatKind::from_name(word).ok_or_else(|| {
+                format!(
+                    "`{word}` in `{s}` is not a report format (formats: {}); a file whose name holds `=` is written ./{s}",
+                    format_names()
+                )
+            })?;
+            if path.is_empty() {
+                return Err(format!("`{s}` names no file after `=`"));
+            }
+            return Ok(OutputSpec::Typed(kind, PathBuf::from(path)));
+        }
+    }
+    if s.is_empty() {
+        return Err("an empty file name".to_string());
+    }
+    Ok(OutputSpec::Plain(PathBuf::from(s)))
+}
+
+/// Where each format of a run goes: `None` is stdout (no `-o`), `Some(path)` an `-o` (`-` is
+/// stdout too, given explicitly).
+pub fn destinations(
+    format: Option<FormatKind>,
+    outputs: &[OutputSpec],
+) -> Result<Vec<(FormatKind, Option<PathBuf>)>> {
+    let plain: Vec<&PathBuf> = outputs
+        .iter()
+        .filter_map(|o| match o {
+            OutputSpec::Plain(p) => Some(p),
+            OutputSpec::Typed(..) => None,
+        })
+        .collect();
+    if plain.len() > 1 {
+        anyhow::bail!(
+            "-o {} and -o {}: only one -o may take the --format; name the others' format (-o json={})",
+            plain[0].display(),
+            plain[1].display(),
+            plain[1].display()
+        );
+    }
+    let mut out: Vec<(FormatKind, Option<PathBuf>)> = Vec::new();
+    let typed = outputs.iter().any(|o| matches!(o, OutputSpec::Typed(..)));
+    match (plain.first(), format) {
+        (Some(p), f) => out.push((f.unwrap_or(FormatKind::Table), Some(p.to_path_buf()))),
+        (None, Some(f)) => out.push((f, None)),
+        (None, None) if !typed => out.push((FormatKind::Table, None)),
+        (None, None) => {}
+    }
+    for o in outputs {
+        if let OutputSpec::Typed(k, p) = o {
+            out.push((*k, Some(p.clone())));
+        }
+    }
+    // Two outputs to one place would leave only the last: refuse it before writing anything.
+    for (i, (_, a)) in out.iter().enumerate() {
+        for (_, b) in &out[..i] {
+            if same_destination(a.as_deref(), b.as_deref()) {
+                let shown = |p: Option<&Path>| match p {
+                    Some(p) if p != Path::new("-") => p.display().to_string(),
+                    _ => "stdout".to_string(),
+                };
+                anyhow::bail!(
+                    "two reports would be written to {}; give each -o its own file",
+                    shown(a.as_deref())
+                );
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Whether two destinations are the same place: both stdout, the same path, or two paths to one
+/// existing file.
+fn same_destination(a: Option<&Path>, b: Option<&Path>) -> bool {
+    let stdout = |p: Option<&Path>| p.is_none_or(|p| p == Path::new("-"));
+    match (a, b) {
+        _ if stdout(a) || stdout(b) => stdout(a) && stdout(b),
+        (Some(a), Some(b)) => a == b || place(a) == place(b),
+        _ => false,
+    }
+}
+
+/// A path with its symlinks resolved: the file's own when it exists, else its directory's
+/// joined with its name (`a` and `./a` of a file not yet written are one place).
+fn place(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    let dir = match p.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    match (dir.canonicalize(), p.file_name()) {
+        (Ok(d), Some(name)) => d.join(name),
+        _ => p.to_path_buf(),
+    }
 }
 
 fn parse_score(s: &str) -> Result<f64, String> {
@@ -242,7 +372,11 @@ pub fn evaluate_and_report(
     inputs: &[&Path],
     organisation: Option<&sovstack_report::Organisation>,
 ) -> Result<u8> {
-    output::refuse_overwriting_input(opts.output.as_deref(), inputs)?;
+    let destinations = destinations(opts.format, &opts.outputs)?;
+    for (_, path) in &destinations {
+        output::refuse_overwriting_input(path.as_deref(), inputs)?;
+        output::refuse_unwritable(path.as_deref())?;
+    }
     let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
     let rulesets = load_rulesets(&opts.rulesets, kb)?;
     let host = new_host()?;
@@ -269,11 +403,18 @@ pub fn evaluate_and_report(
     if gate.is_set() {
         report.gate = Some(gate.check(&report));
     }
-    let mut bytes = Vec::new();
-    let kind: FormatKind = opts.format.into();
-    let table = output::table_options(opts.output.is_some(), opts.width, opts.wide, opts.ascii);
-    kind.renderer(table).write(&report, &mut bytes)?;
-    output::emit(opts.output.as_deref(), &bytes)?;
+    // Every format is rendered before any is written: a rendering error writes nothing.
+    let mut rendered = Vec::new();
+    for (kind, path) in &destinations {
+        let options = RenderOptions {
+            table: output::table_options(path.is_some(), opts.width, opts.wide, opts.ascii),
+            csv_items: opts.csv_items,
+        };
+        rendered.push((kind.render(&report, options)?, path));
+    }
+    for (bytes, path) in rendered {
+        output::emit(path.as_deref(), &bytes)?;
+    }
 
     let plugin_failed = report
         .diagnostics

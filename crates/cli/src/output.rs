@@ -156,11 +156,34 @@ fn write_path(path: &Path, bytes: &[u8]) -> Result<()> {
             .with_context(|| format!("cannot write to the socket {shown}"))?;
         s.shutdown(std::net::Shutdown::Write).ok();
         Ok(())
-    } else if kind.is_dir() {
-        bail!("cannot write {shown}: it is a directory; give a file name")
     } else {
+        refuse_kind(kind, &shown)
+    }
+}
+
+/// The refusal of a kind of file reports are never written to (directories, block devices).
+fn refuse_kind(kind: std::fs::FileType, shown: &str) -> Result<()> {
+    if kind.is_dir() {
+        bail!("cannot write {shown}: it is a directory; give a file name")
+    } else if kind.is_block_device() {
         bail!("cannot write {shown}: it is a block device; reports go to files, character devices, FIFOs and sockets")
     }
+    Ok(())
+}
+
+/// Refuses, before anything is written, a destination [`emit`] would refuse for its kind (a
+/// directory, a block device): a run with several outputs then writes all of them or none for
+/// that reason.
+pub fn refuse_unwritable(path: Option<&Path>) -> Result<()> {
+    let Some(path) = path.filter(|p| *p != Path::new("-")) else {
+        return Ok(());
+    };
+    if let Target::Path(target) = resolve(path)? {
+        if let Ok(meta) = std::fs::metadata(&target) {
+            refuse_kind(meta.file_type(), &path.display().to_string())?;
+        }
+    }
+    Ok(())
 }
 
 /// `O_NOCTTY` (its value on Linux, every architecture sovstack builds for): opening a terminal to

@@ -31,8 +31,8 @@ use sovstack_inventory::{
 };
 use sovstack_kb::Kb;
 use sovstack_report::{
-    InputRef, Inputs, ItemFinding, LayerReport, LayerResult, PluginRef, Report, RulesetResult,
-    ScanSummary, REPORT_VERSION,
+    InputRef, Inputs, ItemFinding, LayerReport, LayerResult, PluginRef, Report, RuleReport,
+    RulesetResult, ScanSummary, REPORT_VERSION,
 };
 use sovstack_ruleset::{aggregate, ValidRuleset};
 use std::collections::BTreeMap;
@@ -125,6 +125,19 @@ impl Evaluator<'_> {
                 method: ruleset.scoring.method,
                 overall: aggregate(&ruleset.scoring, &scores),
                 layers: layer_results,
+                rules: ruleset
+                    .rules
+                    .iter()
+                    .zip(&ruleset.rule_lines)
+                    .map(|(r, line)| RuleReport {
+                        id: r.id.clone(),
+                        layer: r.layer.clone(),
+                        title: r.title.clone(),
+                        objective: r.objective.clone(),
+                        severity: r.severity,
+                        line: *line,
+                    })
+                    .collect(),
             });
         }
 

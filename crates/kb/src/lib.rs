@@ -192,12 +192,28 @@ impl Kb {
         self.soc_vendors.attribute(hardware, &self.orgs)
     }
 
+    /// The SoC maker named by a device-tree vendor prefix (`qcom` of `qcom,sdm845`), from the
+    /// Linux kernel's vendor-prefix registry. Only prefixes of companies that sell SoCs are
+    /// listed: a board maker's prefix (`radxa`, `pine64`) gives `None`.
+    pub fn dt_soc_vendor(&self, prefix: &str) -> Option<Attribution> {
+        self.processors.dt_vendor(&self.orgs, prefix)
+    }
+
     /// The foundry that made a processor, when `model_name` matches a family of
     /// `processors/processor-foundry.csv` designed by `designer` (canonical name or alias) and
     /// that family has one known foundry for its compute die. `None` otherwise: dual-sourced or
     /// undisclosed families are never guessed. The confidence is the row's.
     pub fn foundry(&self, designer: &str, model_name: &str) -> Option<Attribution> {
         self.processors.foundry(&self.orgs, designer, model_name)
+    }
+
+    /// The foundry of an x86 processor's compute die from its CPUID vendor string, family and
+    /// model (as `/proc/cpuinfo` prints them in decimal: `cpu family : 25`, `model : 1`), for
+    /// the generations `processors/x86-family-foundry.csv` documents; `None` otherwise. This
+    /// needs no brand string, so it works where the model name is generic (`AMD EPYC`).
+    pub fn x86_foundry(&self, vendor_id: &str, cpu_family: u32, model: u32) -> Option<Attribution> {
+        self.processors
+            .x86_foundry(&self.orgs, vendor_id, cpu_family, model)
     }
 
     /// The countries where a foundry (canonical name or alias) has fabs.
@@ -547,6 +563,54 @@ mod tests {
         assert_eq!(
             Kb::from_sources(missing).unwrap_err().to_string(),
             "kb: os/kernels.csv: table is missing"
+        );
+    }
+
+    #[test]
+    fn x86_foundry_by_cpuid_family_and_model() {
+        let kb = Kb::builtin().unwrap();
+        let name = |a: Option<Attribution>| a.map(|a| a.name);
+        // (vendor, family, model, foundry): AMD EPYC 7763 (Milan, 25/1), the development
+        // machine's EPYC (26/2, Zen 5), Zen+ Ryzen 2700X (23/8), Rome (23/49), Raptor Lake
+        // (6/0xB7), Lunar Lake (6/0xBD), and families no row documents.
+        let table: &[(&str, u32, u32, Option<&str>)] = &[
+            ("AuthenticAMD", 25, 1, Some("TSMC")),
+            ("AuthenticAMD", 26, 2, Some("TSMC")),
+            ("AuthenticAMD", 23, 8, Some("GlobalFoundries")),
+            ("AuthenticAMD", 23, 49, Some("TSMC")),
+            ("GenuineIntel", 6, 0xb7, Some("Intel Corporation")),
+            ("GenuineIntel", 6, 0xbd, Some("TSMC")),
+            ("GenuineIntel", 6, 0xc5, None),
+            ("AuthenticAMD", 26, 0x50, None),
+            ("HygonGenuine", 24, 2, None),
+            ("NotAVendor", 6, 0xb7, None),
+        ];
+        for &(vendor, family, model, want) in table {
+            assert_eq!(
+                name(kb.x86_foundry(vendor, family, model)).as_deref(),
+                want,
+                "{vendor} {family} {model:#x}"
+            );
+        }
+        // The name pattern and the CPUID row agree on the EPYC 7763.
+        assert_eq!(
+            name(kb.foundry("AMD", "AMD EPYC 7763 64-Core Processor")).as_deref(),
+            Some("TSMC")
+        );
+    }
+
+    #[test]
+    fn overlapping_x86_model_ranges_are_refused() {
+        let path = "processors/x86-family-foundry.csv";
+        let mut sources = Source::builtin();
+        let s = sources.iter_mut().find(|s| s.path == path).unwrap();
+        let mut text = s.text.to_string();
+        text.push_str("AuthenticAMD,25,0x0f-0x10,Overlap,TSMC,,N7,high,,x\n");
+        s.text = std::borrow::Cow::Owned(text);
+        let err = Kb::from_sources(sources).unwrap_err().to_string();
+        assert!(
+            err.contains("x86-family-foundry.csv:14: model 0x0f is also in line 4"),
+            "{err}"
         );
     }
 }

@@ -21,6 +21,8 @@ const RISCV: &str = "processors/riscv-mvendorid.csv";
 const ISA: &str = "processors/isa.csv";
 const FOUNDRIES: &str = "processors/foundries.csv";
 const FAMILIES: &str = "processors/processor-foundry.csv";
+const DT_PREFIXES: &str = "processors/dt-vendor-prefixes.csv";
+const X86_FAMILIES: &str = "processors/x86-family-foundry.csv";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -104,6 +106,44 @@ struct FamilyRow {
     source: String,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DtPrefixRow {
+    prefix: String,
+    organisation: String,
+    registry_description: String,
+    #[serde(rename = "notes")]
+    _notes: IgnoredAny,
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct X86FamilyRow {
+    vendor_id: String,
+    cpu_family: u32,
+    models: String,
+    family: String,
+    foundry: String,
+    other_foundries: String,
+    process: String,
+    confidence: String,
+    #[serde(rename = "notes")]
+    _notes: IgnoredAny,
+    source: String,
+}
+
+/// A row of `x86-family-foundry.csv`: CPUID vendor, family and model ranges → foundry.
+#[derive(Debug)]
+struct X86Family {
+    line: u64,
+    vendor_id: String,
+    cpu_family: u32,
+    models: Vec<(u32, u32)>,
+    foundry: OrgId,
+    confidence: Confidence,
+}
+
 /// A key's row: the line and the organisation it names.
 #[derive(Debug, Clone, Copy)]
 struct Keyed {
@@ -147,6 +187,9 @@ pub(crate) struct Processors {
     isa: HashMap<String, Vec<Keyed>>,
     foundries: HashMap<OrgId, Foundry>,
     families: Vec<Family>,
+    /// Device-tree vendor prefix (`qcom`) → the SoC maker it names.
+    dt_prefixes: HashMap<String, Keyed>,
+    x86_families: Vec<X86Family>,
 }
 
 fn u32_id(table: &str, line: u64, field: &str, value: &str) -> Result<u32, KbError> {
@@ -169,6 +212,8 @@ impl Processors {
             isa: HashMap::new(),
             foundries: HashMap::new(),
             families: Vec::new(),
+            dt_prefixes: HashMap::new(),
+            x86_families: Vec::new(),
         };
 
         for row in tables::read::<X86Row>(X86, tables::text_of(sources, X86)?)? {
@@ -319,6 +364,41 @@ impl Processors {
             }
         }
 
+        for row in tables::read::<DtPrefixRow>(DT_PREFIXES, tables::text_of(sources, DT_PREFIXES)?)?
+        {
+            let (line, r) = (row.line, row.rec);
+            required(
+                DT_PREFIXES,
+                line,
+                "registry_description",
+                &r.registry_description,
+            )?;
+            required(DT_PREFIXES, line, "source", &r.source)?;
+            // The registry's own syntax: lower-case letters, digits and '-', no comma.
+            let valid = !r.prefix.is_empty()
+                && r.prefix
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            if !valid {
+                return Err(row_err(
+                    DT_PREFIXES,
+                    line,
+                    format!("`{}` is not a device-tree vendor prefix", r.prefix),
+                ));
+            }
+            let org = orgs.require(DT_PREFIXES, line, &r.organisation)?;
+            if p.dt_prefixes
+                .insert(r.prefix.clone(), Keyed { line, org })
+                .is_some()
+            {
+                return Err(row_err(
+                    DT_PREFIXES,
+                    line,
+                    format!("duplicate prefix `{}`", r.prefix),
+                ));
+            }
+        }
+
         let mut examples = Vec::new();
         for row in tables::read::<FamilyRow>(FAMILIES, tables::text_of(sources, FAMILIES)?)? {
             let (line, r) = (row.line, row.rec);
@@ -379,6 +459,84 @@ impl Processors {
                     ));
                 }
             }
+        }
+        for row in
+            tables::read::<X86FamilyRow>(X86_FAMILIES, tables::text_of(sources, X86_FAMILIES)?)?
+        {
+            let (line, r) = (row.line, row.rec);
+            for (field, value) in [
+                ("family", &r.family),
+                ("process", &r.process),
+                ("source", &r.source),
+            ] {
+                required(X86_FAMILIES, line, field, value)?;
+            }
+            if !p.x86.contains_key(&r.vendor_id) {
+                return Err(row_err(
+                    X86_FAMILIES,
+                    line,
+                    format!("`{}` is not in {X86}", r.vendor_id),
+                ));
+            }
+            let foundry_of = |name: &str| -> Result<OrgId, KbError> {
+                let id = orgs.require(X86_FAMILIES, line, name)?;
+                if p.foundries.contains_key(&id) {
+                    Ok(id)
+                } else {
+                    Err(row_err(
+                        X86_FAMILIES,
+                        line,
+                        format!("`{name}` is not in {FOUNDRIES}"),
+                    ))
+                }
+            };
+            let foundry = foundry_of(&r.foundry)?;
+            for other in tables::list(&r.other_foundries) {
+                foundry_of(other)?;
+            }
+            let confidence = tables::confidence(X86_FAMILIES, line, &r.confidence)?;
+            let mut models = Vec::new();
+            for range in tables::list(&r.models) {
+                let (lo, hi) = range.split_once('-').unwrap_or((range, range));
+                let lo = u32_id(X86_FAMILIES, line, "models", lo)?;
+                let hi = u32_id(X86_FAMILIES, line, "models", hi)?;
+                if lo > hi || hi > 0xff {
+                    return Err(row_err(
+                        X86_FAMILIES,
+                        line,
+                        format!("bad model range `{range}`"),
+                    ));
+                }
+                models.push((lo, hi));
+            }
+            if models.is_empty() {
+                return Err(row_err(X86_FAMILIES, line, "missing `models`"));
+            }
+            // A model belongs to one row: an overlap would make the answer depend on row order.
+            for other in p
+                .x86_families
+                .iter()
+                .filter(|f| f.vendor_id == r.vendor_id && f.cpu_family == r.cpu_family)
+            {
+                if let Some(&(lo, _)) = models
+                    .iter()
+                    .find(|(lo, hi)| other.models.iter().any(|(a, b)| lo <= b && a <= hi))
+                {
+                    return Err(row_err(
+                        X86_FAMILIES,
+                        line,
+                        format!("model {lo:#04x} is also in line {}", other.line),
+                    ));
+                }
+            }
+            p.x86_families.push(X86Family {
+                line,
+                vendor_id: r.vendor_id,
+                cpu_family: r.cpu_family,
+                models,
+                foundry,
+                confidence,
+            });
         }
         Ok(p)
     }
@@ -465,6 +623,18 @@ impl Processors {
             .unwrap_or_default()
     }
 
+    pub fn dt_vendor(&self, orgs: &Orgs, prefix: &str) -> Option<Attribution> {
+        let k = *self.dt_prefixes.get(prefix)?;
+        Some(Self::keyed(
+            orgs,
+            DT_PREFIXES,
+            k,
+            "prefix",
+            prefix,
+            Method::KbLookup,
+        ))
+    }
+
     fn family(&self, designer: OrgId, model_name: &str) -> Option<&Family> {
         let model = model_name.trim();
         if model.is_empty() {
@@ -502,6 +672,45 @@ impl Processors {
         Some(orgs.attribute(foundry, evidence))
     }
 
+    pub fn x86_foundry(
+        &self,
+        orgs: &Orgs,
+        vendor_id: &str,
+        cpu_family: u32,
+        model: u32,
+    ) -> Option<Attribution> {
+        let key = match self.x86.get_key_value(vendor_id) {
+            Some((k, _)) => k,
+            None => self.x86_trimmed.get(trim_id(vendor_id))?,
+        };
+        let f = self.x86_families.iter().find(|f| {
+            &f.vendor_id == key
+                && f.cpu_family == cpu_family
+                && f.models.iter().any(|&(lo, hi)| (lo..=hi).contains(&model))
+        })?;
+        let fab = &self.foundries[&f.foundry];
+        let name = &orgs.get(f.foundry).name;
+        let evidence = vec![
+            tables::evidence(
+                X86_FAMILIES,
+                f.line,
+                "models",
+                &format!("{key} family {cpu_family} model {model:#04x}"),
+                Method::KbLookup,
+                f.confidence,
+            ),
+            tables::evidence(
+                FOUNDRIES,
+                fab.line,
+                "foundry",
+                name,
+                Method::KbLookup,
+                Confidence::High,
+            ),
+        ];
+        Some(orgs.attribute(f.foundry, evidence))
+    }
+
     pub fn fab_countries(&self, orgs: &Orgs, foundry: &str) -> Option<&FabCountries> {
         self.foundries.get(&orgs.find(foundry)?).map(|f| &f.fabs)
     }
@@ -515,6 +724,7 @@ impl Processors {
         v.extend(self.isa.values().flatten().map(|k| k.org));
         v.extend(self.foundries.keys());
         v.extend(self.families.iter().map(|f| f.designer));
+        v.extend(self.dt_prefixes.values().map(|k| k.org));
         v
     }
 }

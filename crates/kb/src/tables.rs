@@ -16,6 +16,8 @@ const OWN: &str = "Apache-2.0 OR MIT";
 /// The licence note of the tables whose ids and names come from util-linux.
 const UTIL_LINUX: &str =
     "Apache-2.0 OR MIT; ids and names from util-linux lscpu-arm.c (see NOTICE)";
+/// The licence note of the device-tree vendor prefixes, facts taken from the Linux kernel.
+const DT_PREFIXES: &str = "Apache-2.0 OR MIT; prefixes and company names from Linux Documentation/devicetree/bindings/vendor-prefixes.yaml (GPL-2.0 OR BSD-2-Clause, see NOTICE)";
 /// The licence of the MSVC Rich header tables, taken from richprint.
 const RICHPRINT: &str =
     "BSD-2-Clause; from dishather/richprint comp_id.txt (see NOTICE and LICENSE-richprint-BSD-2-Clause.txt)";
@@ -68,6 +70,16 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         "processors/soc-vendors.csv",
         include_str!("../data/processors/soc-vendors.csv"),
         OWN,
+    ),
+    (
+        "processors/x86-family-foundry.csv",
+        include_str!("../data/processors/x86-family-foundry.csv"),
+        OWN,
+    ),
+    (
+        "processors/dt-vendor-prefixes.csv",
+        include_str!("../data/processors/dt-vendor-prefixes.csv"),
+        DT_PREFIXES,
     ),
     (
         "processors/model-designers.csv",

@@ -13,17 +13,17 @@
 pub mod formats;
 mod gate;
 
-pub use formats::{Format, FormatKind, TableOptions, DEFAULT_WIDTH};
+pub use formats::{Format, FormatKind, RenderOptions, TableOptions, DEFAULT_WIDTH};
 pub use gate::{Gate, GateOutcome};
 
 use serde::Serialize;
-use sovstack_abi::{Finding, Governance, LayerScore, ScoringMethod};
+use sovstack_abi::{Finding, Governance, LayerScore, ScoringMethod, Severity};
 use sovstack_inventory::{Confidence, CountryCode, DataPackRef, DataRef, Diagnostic, Generator};
 use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.3";
+pub const REPORT_VERSION: &str = "1.0.4";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -92,7 +92,7 @@ pub struct Inputs {
     /// The plugins that ran.
     pub plugins: Vec<PluginRef>,
     /// The run-time data packs the scan read, each with its directory and the lookup step that
-    /// found it (from the inventory). Added in report 1.0.2; each pack's licences in 1.0.3.
+    /// found it (from the inventory). Added in report 1.0.2; each pack's licences in 1.0.4.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_packs: Vec<DataPackRef>,
 }
@@ -206,6 +206,28 @@ pub struct RulesetResult {
     pub layers: BTreeMap<String, LayerResult>,
     /// Over all layers.
     pub overall: Overall,
+    /// Every rule of the ruleset, in file order, with what it asks and where it is written (so
+    /// that a finding can be explained and located from the report alone). Added in report 1.0.3.
+    pub rules: Vec<RuleReport>,
+}
+
+/// A rule as the report describes it (added in report 1.0.3).
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct RuleReport {
+    /// Its id (`eu.processor.designer-jurisdiction`).
+    pub id: String,
+    /// The layer it judges.
+    pub layer: String,
+    /// One line saying what it asks.
+    pub title: String,
+    /// The objective it contributes to (`SOV-5`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objective: Option<String>,
+    /// The severity of its findings.
+    pub severity: Severity,
+    /// The 1-based line of the ruleset file it starts on (its origin in `inputs.rulesets`:
+    /// a built-in ruleset's file is `rulesets/NAME.yaml` of the sources).
+    pub line: u64,
 }
 
 /// A layer's result under one ruleset.

@@ -49,6 +49,8 @@ pub struct ValidRuleset {
     pub scoring: Scoring,
     /// The rules, in file order.
     pub rules: Vec<Rule>,
+    /// The 1-based line each rule starts on, in the order of `rules` (0 when unknown).
+    pub rule_lines: Vec<u64>,
     /// sha256 of the file's bytes.
     pub sha256: String,
 }

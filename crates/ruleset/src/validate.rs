@@ -180,6 +180,12 @@ pub(crate) fn validate(
         description: raw.description,
         references: raw.references,
         scoring: raw.scoring.value,
+        rule_lines: raw
+            .rules
+            .value
+            .iter()
+            .map(|r| r.referenced.line())
+            .collect(),
         rules: raw.rules.value.into_iter().map(|r| r.value).collect(),
         sha256: hex::encode(sha2::Sha256::digest(text.as_bytes())),
     })
@@ -380,5 +386,16 @@ mod tests {
         let r2 =
             ValidRuleset::from_yaml("t.yaml", &format!("{EU}\n"), &Vocabulary::default()).unwrap();
         assert_ne!(r.sha256, r2.sha256);
+    }
+
+    #[test]
+    fn each_rule_carries_the_line_its_id_is_on() {
+        let r = ValidRuleset::from_yaml("t.yaml", EU, &Vocabulary::default()).unwrap();
+        assert_eq!(r.rule_lines.len(), r.rules.len());
+        let lines: Vec<&str> = EU.lines().collect();
+        for (rule, line) in r.rules.iter().zip(&r.rule_lines) {
+            let text = lines[*line as usize - 1];
+            assert_eq!(text.trim(), format!("- id: {}", rule.id), "line {line}");
+        }
     }
 }

@@ -123,7 +123,8 @@ impl ScanOut {
         }
     }
 
-    fn escaped(&mut self, path: &str) {
+    /// Records that a read was held at the root (a `..` or link led above it).
+    pub(crate) fn escaped(&mut self, path: &str) {
         self.warn(
             codes::PATH_ESCAPES_ROOT,
             path,

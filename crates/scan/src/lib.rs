@@ -78,6 +78,9 @@ pub mod parse {
         distinct, parse_number, Architecture, Distinct, Family,
     };
     pub use crate::layers::processor::parse_cpuinfo::{cpuinfo, CpuInfo, Field, LogicalCpu};
+    pub use crate::layers::processor::parse_devicetree::{
+        compatible, Entry as CompatibleEntry, Malformed as MalformedCompatible, MAX_ENTRIES,
+    };
 }
 
 /// What to scan.

@@ -15,8 +15,9 @@ use hickory_resolver::net::{DnsError, NetError};
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{Name, RData, Record, RecordType as H};
 
+use super::exchange::Upstream;
 use super::name::{key, CheckedName};
-use super::{Answer, CnameHop, HickoryResolver, LookupError, RecordType};
+use super::{Answer, CnameHop, LookupError, RecordType};
 
 /// The outcome of one resolution.
 pub(crate) struct Walk {
@@ -148,7 +149,7 @@ fn answered_without_asking(name: &str) -> bool {
 }
 
 pub(crate) async fn resolve(
-    resolver: &HickoryResolver,
+    resolver: &Upstream,
     aliases: &Aliases,
     query: &CheckedName,
     rt: RecordType,
@@ -166,7 +167,7 @@ pub(crate) async fn resolve(
 }
 
 async fn follow(
-    resolver: &HickoryResolver,
+    resolver: &Upstream,
     aliases: &Aliases,
     query: &CheckedName,
     rt: RecordType,
@@ -239,7 +240,7 @@ async fn follow(
 
 /// Follows the chain with CNAME queries, then asks for `rt` at its end.
 async fn walk_chain(
-    resolver: &HickoryResolver,
+    resolver: &Upstream,
     aliases: &Aliases,
     query: &CheckedName,
     rt: RecordType,

@@ -6,11 +6,14 @@
 //! on queries in flight, the result cache, and CNAME chains (a hop limit, loop detection, and
 //! a record of every hop) are this module's, because hickory's own chasing stops at a fixed
 //! depth and, on a loop or dangling chain, returns an error without the hops. Walking a chain
-//! is `chain`'s business; checking names is `name`'s. UDP queries go out on a few sockets
-//! shared by several queries each, with bounds on that sharing, rather than one fresh socket
-//! per query as hickory does on its own: `udp_pool`'s business, which explains the trade-off.
+//! is `chain`'s business; checking names is `name`'s. With one server to ask, queries go to it
+//! directly under hickory's lookup logic, without its name-server pool (`exchange`); UDP
+//! queries go out on a few sockets shared by several queries each, with bounds on that
+//! sharing, rather than one fresh socket per query as hickory does on its own: `udp_pool`'s
+//! business, which explains the trade-off.
 
 mod chain;
+mod exchange;
 mod name;
 mod udp_pool;
 
@@ -20,13 +23,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::stream::{self, StreamExt};
-use hickory_resolver::config::{NameServerConfig, ResolveHosts, ResolverConfig};
+use hickory_resolver::config::{NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts};
 use serde::Serialize;
 
+use exchange::Upstream;
 use udp_pool::PooledUdp;
-
-/// hickory's resolver on tokio, with UDP sockets shared between queries (see `udp_pool`).
-pub(crate) type HickoryResolver = hickory_resolver::Resolver<PooledUdp>;
 
 /// The record types sovstack asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -257,36 +258,32 @@ impl ResolverBuilder {
 
     /// Builds the resolver. Needs to be called inside a tokio runtime.
     pub fn build(self) -> Result<Resolver, Error> {
-        let provider = PooledUdp::default();
-        let mut builder = match self.nameserver {
+        let (config, mut opts) = match self.nameserver {
             Some(addr) => {
                 let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
                 for c in &mut ns.connections {
                     c.port = addr.port();
                 }
-                let mut b = HickoryResolver::builder_with_config(
-                    ResolverConfig::from_name_servers(vec![ns]),
-                    provider,
-                );
+                let mut opts = ResolverOpts::default();
                 // An explicit server is the only source of truth: no /etc/hosts answers.
-                b.options_mut().use_hosts_file = ResolveHosts::Never;
-                b
+                opts.use_hosts_file = ResolveHosts::Never;
+                (ResolverConfig::from_name_servers(vec![ns]), opts)
             }
-            None => HickoryResolver::builder(provider).map_err(|e| Error(e.to_string()))?,
+            None => hickory_resolver::system_conf::read_system_conf()
+                .map_err(|e| Error(e.to_string()))?,
         };
-        let opts = builder.options_mut();
         opts.timeout = self.timeout;
         opts.attempts = self.attempts;
         // Whole results are cached here (`Resolver::cache`); hickory's response cache would
         // keep the same answers a second time, and its upkeep was a fifth of the CPU of a
-        // 10,000-name batch on loopback (bench/dns.sh). Identical queries in flight at once
-        // are still sent once: hickory's name-server pool shares them.
+        // 10,000-name batch on loopback (bench/dns.sh).
         opts.cache_size = 0;
         opts.preserve_intermediates = true;
         // hickory answers "busy" past this many queries on one connection; let the batch
         // bound be the only limit.
         opts.max_active_requests = opts.max_active_requests.max(self.concurrency * 2);
-        let inner = builder.build().map_err(|e| Error(e.to_string()))?;
+        let inner =
+            Upstream::new(config, opts, PooledUdp::default()).map_err(|e| Error(e.to_string()))?;
         Ok(Resolver {
             inner,
             concurrency: self.concurrency,
@@ -308,7 +305,7 @@ struct Cache {
 /// A configured resolver; cheap to clone (clones share the cache).
 #[derive(Clone)]
 pub struct Resolver {
-    inner: HickoryResolver,
+    inner: Upstream,
     concurrency: usize,
     max_hops: usize,
     cache: Arc<Cache>,

@@ -22,10 +22,10 @@
 //!   the ID of a query waiting on that socket; hickory then checks ID and question again;
 //! - query IDs are hickory's, random 16-bit.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::future::{poll_fn, Future};
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, Weak};
@@ -54,6 +54,52 @@ pub(crate) struct PooledUdp {
     tokio: TokioRuntimeProvider,
     pool: Arc<Pool>,
 }
+
+impl PooledUdp {
+    /// A handle for one query to `server`, for callers below hickory (`exchange`): a new
+    /// socket, when one is due, is bound as hickory's UDP client binds its own — on the
+    /// unspecified address of the server's family, at a random port of 1024-65535 outside
+    /// `avoid`, or one the system picks with `os_port_selection`, drawing again (up to 10
+    /// times) when the port is taken.
+    pub(crate) fn socket(
+        &self,
+        server: SocketAddr,
+        avoid: &HashSet<u16>,
+        os_port_selection: bool,
+    ) -> io::Result<PooledSocket> {
+        let unspecified = match server {
+            SocketAddr::V4(_) => IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            SocketAddr::V6(_) => IpAddr::V6(Ipv6Addr::UNSPECIFIED),
+        };
+        let mut tries = 0;
+        loop {
+            // Port 0 (the system's choice) too when every draw hit `avoid`, as hickory does.
+            let mut port = 0;
+            while !os_port_selection && port == 0 && tries < BIND_TRIES {
+                let drawn = rand::random_range(1024..=u16::MAX);
+                tries += 1;
+                if !avoid.contains(&drawn) {
+                    port = drawn;
+                }
+            }
+            match self.pool.handle(SocketAddr::new(unspecified, port), server) {
+                Err(e) if port != 0 && tries < BIND_TRIES && port_unavailable(&e) => {}
+                done => return done,
+            }
+        }
+    }
+}
+
+/// Whether a bind failed because the port is taken or reserved (another draw may succeed).
+fn port_unavailable(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::AddrInUse | io::ErrorKind::PermissionDenied
+    )
+}
+
+/// Random ports drawn for one socket before giving up, as hickory's UDP client.
+const BIND_TRIES: usize = 10;
 
 #[derive(Default)]
 struct Pool {

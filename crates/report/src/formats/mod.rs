@@ -1,10 +1,17 @@
 //! Output formats. Each writes a whole [`Report`] to any `io::Write`; adding one means a module
-//! here and a line in [`FormatKind`].
+//! here and a line in [`FormatKind`] (its name, its help and its renderer: the CLI's `--format`
+//! and `-o FORMAT=PATH` take their values from [`FormatKind::ALL`]).
 
+mod csv;
 mod json;
+mod markdown;
+mod sarif;
 mod table;
 
+pub use csv::Csv;
 pub use json::Json;
+pub use markdown::Markdown;
+pub use sarif::Sarif;
 pub use table::{Table, TableOptions, DEFAULT_WIDTH};
 
 use crate::Report;
@@ -17,20 +24,100 @@ pub trait Format {
 }
 
 /// The formats the CLI offers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FormatKind {
     /// Tables for people.
     Table,
     /// The JSON document for machines.
     Json,
+    /// SARIF 2.1.0, one run per ruleset, for CI code-scanning views.
+    Sarif,
+    /// CSV for spreadsheets: one row per finding, or per item.
+    Csv,
+    /// Markdown for wikis and merge requests.
+    Markdown,
+}
+
+/// How a format is rendered beyond its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RenderOptions {
+    /// How tables are drawn (only the table format reads it).
+    pub table: TableOptions,
+    /// CSV: one row per item instead of one per finding.
+    pub csv_items: bool,
 }
 
 impl FormatKind {
-    /// The renderer; `table` says how tables are drawn (JSON ignores it).
-    pub fn renderer(self, table: TableOptions) -> Box<dyn Format> {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: &'static [FormatKind] = &[
+        FormatKind::Table,
+        FormatKind::Json,
+        FormatKind::Sarif,
+        FormatKind::Csv,
+        FormatKind::Markdown,
+    ];
+
+    /// The name the command line uses (`--format NAME`, `-o NAME=PATH`).
+    pub fn name(self) -> &'static str {
         match self {
-            FormatKind::Table => Box::new(Table { options: table }),
-            FormatKind::Json => Box::new(Json),
+            FormatKind::Table => "table",
+            FormatKind::Json => "json",
+            FormatKind::Sarif => "sarif",
+            FormatKind::Csv => "csv",
+            FormatKind::Markdown => "markdown",
         }
+    }
+
+    /// One line of help.
+    pub fn help(self) -> &'static str {
+        match self {
+            FormatKind::Table => "tables for people",
+            FormatKind::Json => "the JSON report document, for machines",
+            FormatKind::Sarif => "SARIF 2.1.0 (one run per ruleset), for CI code-scanning views",
+            FormatKind::Csv => "CSV for spreadsheets, one row per finding (--csv-items: per item)",
+            FormatKind::Markdown => "Markdown for wikis and merge requests",
+        }
+    }
+
+    /// The format a name designates.
+    pub fn from_name(name: &str) -> Option<FormatKind> {
+        Self::ALL.iter().copied().find(|k| k.name() == name)
+    }
+
+    /// The renderer.
+    pub fn renderer(self, options: RenderOptions) -> Box<dyn Format> {
+        match self {
+            FormatKind::Table => Box::new(Table {
+                options: options.table,
+            }),
+            FormatKind::Json => Box::new(Json),
+            FormatKind::Sarif => Box::new(Sarif),
+            FormatKind::Csv => Box::new(Csv {
+                items: options.csv_items,
+            }),
+            FormatKind::Markdown => Box::new(Markdown),
+        }
+    }
+
+    /// Renders a report into bytes.
+    pub fn render(self, report: &Report, options: RenderOptions) -> io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        self.renderer(options).write(report, &mut bytes)?;
+        Ok(bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_round_trip() {
+        let mut seen = std::collections::BTreeSet::new();
+        for k in FormatKind::ALL {
+            assert!(seen.insert(k.name()), "{} twice", k.name());
+            assert_eq!(FormatKind::from_name(k.name()), Some(*k));
+        }
+        assert_eq!(FormatKind::from_name("xml"), None);
     }
 }

@@ -51,7 +51,7 @@ pub struct Table {
 }
 
 /// The SEAL names of the EU Cloud Sovereignty Framework.
-const SEAL_NAMES: [&str; 5] = [
+pub(super) const SEAL_NAMES: [&str; 5] = [
     "No sovereignty",
     "Jurisdictional sovereignty",
     "Data sovereignty",
@@ -431,7 +431,7 @@ impl Table {
 }
 
 /// How a level relates to a score, under the scores table.
-fn legend(method: ScoringMethod) -> &'static str {
+pub(super) fn legend(method: ScoringMethod) -> &'static str {
     match method {
         ScoringMethod::SealWeakestLink => {
             "Level: the weakest link, the lowest SEAL level (0-4) any rule gave any item; overall, the lowest \
@@ -486,7 +486,7 @@ fn detail(
 }
 
 /// A role in a person's words.
-fn role_words(role: &str) -> String {
+pub(super) fn role_words(role: &str) -> String {
     match role {
         "isa_owner" => "instruction-set owner".to_string(),
         "soc_vendor" => "chip vendor".to_string(),
@@ -498,7 +498,7 @@ fn role_words(role: &str) -> String {
     }
 }
 
-fn blocs_and_laws(a: &ActorReport) -> String {
+pub(super) fn blocs_and_laws(a: &ActorReport) -> String {
     let mut lines = Vec::new();
     if !a.blocs.is_empty() {
         lines.push(a.blocs.join(", "));

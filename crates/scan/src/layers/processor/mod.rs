@@ -11,14 +11,18 @@
 //!   the architecture is.
 //! - `core_designer`: always; from the exact identifier (x86 CPUID vendor, Arm implementer,
 //!   RISC-V `mvendorid`) first, then a model-name pattern; unknown otherwise, never guessed.
-//! - `soc_vendor`: only when the file names an SoC (the Arm/RISC-V `Hardware` line); unknown
-//!   when the knowledge base doesn't know that SoC. Without a `Hardware` line there may be no
-//!   separate SoC vendor at all (an x86 package, a server CPU), so none is invented.
+//! - `soc_vendor`: only when the root names an SoC: the device tree's root `compatible`
+//!   (`/proc/device-tree/compatible`, else `/sys/firmware/devicetree/base/compatible`), whose
+//!   vendor prefix (`rockchip,rk3588`) names the SoC maker more reliably than anything else,
+//!   then the Arm/RISC-V `Hardware` line or the LoongArch `system type`. Unknown when the
+//!   knowledge base knows neither. Without any of them there may be no separate SoC vendor at
+//!   all (an x86 package, a server CPU), so none is invented.
 //! - `foundry`: always, because every chip was fabricated somewhere; unknown unless the
 //!   knowledge base knows the designer's (or SoC vendor's) foundry for this model.
 
 pub mod identify;
 pub mod parse_cpuinfo;
+pub mod parse_devicetree;
 
 use self::identify::{Distinct, Family};
 use self::parse_cpuinfo::Field;
@@ -30,6 +34,13 @@ use std::collections::BTreeMap;
 
 /// Where the kernel publishes its processor table.
 const CPUINFO: &str = "/proc/cpuinfo";
+
+/// Where the kernel publishes the device tree's root `compatible`, in order of preference
+/// (the first is normally a link to the second).
+const DT_COMPATIBLE: &[&str] = &[
+    "/proc/device-tree/compatible",
+    "/sys/firmware/devicetree/base/compatible",
+];
 
 /// Distinct processors reported at most. Real machines have one to four (big.LITTLE phones
 /// have three clusters); a file with thousands of different identities is hostile or broken,
@@ -44,6 +55,7 @@ pub mod codes {
         UNRECOGNISED_CPUINFO = "scan/unrecognised-cpuinfo": "`/proc/cpuinfo` was read but no processor in it could be recognised",
         TOO_MANY_PROCESSORS = "scan/too-many-processors": "more distinct processors than are reported; the first ones were kept",
         ARCHITECTURE_MISMATCH = "scan/architecture-mismatch": "`/proc/cpuinfo` and the live host's kernel disagree on the architecture",
+        MALFORMED_DEVICETREE = "scan/malformed-devicetree": "the device tree's `compatible` is not a list of NUL-terminated printable strings; it was ignored",
     }
 }
 
@@ -53,6 +65,7 @@ pub(crate) struct ProcessorCollector;
 impl Collector for ProcessorCollector {
     fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
         let (root, kb, live) = (cx.root, cx.kb, cx.live);
+        let dt = device_tree(root, out);
         let items = match root.read(CPUINFO) {
             Ok(file) => {
                 let mut text = out.text(&file);
@@ -97,7 +110,7 @@ impl Collector for ProcessorCollector {
                     groups
                         .iter()
                         .enumerate()
-                        .map(|(i, d)| from_cpuinfo(i, d, &file.path, kb, live, out))
+                        .map(|(i, d)| from_cpuinfo(i, d, &file.path, dt.as_ref(), kb, live, out))
                         .collect()
                 }
             }
@@ -113,6 +126,77 @@ impl Collector for ProcessorCollector {
 /// A knowledge-base attribution with the evidence that led to it, or, when none was found,
 /// the evidence of what was read.
 type Attributed = Result<(Attribution, Vec<Evidence>), Vec<Evidence>>;
+
+/// The device tree's root `compatible` strings and the file they were read from.
+struct DeviceTree {
+    path: String,
+    entries: Vec<parse_devicetree::Entry>,
+}
+
+impl DeviceTree {
+    fn evidence(&self, entry: &parse_devicetree::Entry) -> Evidence {
+        Evidence {
+            source: self.path.clone(),
+            field: Some("compatible".to_string()),
+            line: None,
+            value: Some(entry.value.clone()),
+            method: Method::FileField,
+            confidence: Confidence::High,
+        }
+    }
+
+    /// The SoC maker: the vendor prefix of the least specific string (the SoC comes after the
+    /// board) that the knowledge base lists as an SoC maker, with the string it came from.
+    fn soc(&self, kb: &Kb) -> Option<(Attribution, &parse_devicetree::Entry)> {
+        self.entries.iter().rev().find_map(|e| {
+            let vendor = e.vendor.as_deref()?;
+            kb.dt_soc_vendor(vendor).map(|a| (a, e))
+        })
+    }
+}
+
+/// The device tree's root `compatible`, when the root has one. Its absence is normal (x86,
+/// containers) and says nothing; a file that is not a list of strings is a warning.
+fn device_tree(root: &crate::root::Root, out: &mut ScanOut) -> Option<DeviceTree> {
+    for path in DT_COMPATIBLE {
+        let file = match root.read(path) {
+            Ok(file) => file,
+            Err(err) if err.is_not_found() => {
+                out.read_failed(&err, None);
+                continue;
+            }
+            Err(err) => {
+                out.read_failed(&err, None);
+                return None;
+            }
+        };
+        if file.clamped {
+            out.escaped(&file.path);
+        }
+        let parsed = if file.truncated {
+            Err(parse_devicetree::Malformed::BadString {
+                offset: file.bytes.len(),
+            })
+        } else {
+            parse_devicetree::compatible(&file.bytes)
+        };
+        return match parsed {
+            Ok(entries) => Some(DeviceTree {
+                path: file.path,
+                entries,
+            }),
+            Err(e) => {
+                out.warn(
+                    codes::MALFORMED_DEVICETREE,
+                    &file.path,
+                    format!("{}: {e}; the device tree was ignored", file.path),
+                );
+                None
+            }
+        };
+    }
+    None
+}
 
 fn file_evidence(source: &str, f: &Field) -> Evidence {
     Evidence {
@@ -145,6 +229,7 @@ fn from_cpuinfo(
     index: usize,
     d: &Distinct,
     source: &str,
+    dt: Option<&DeviceTree>,
     kb: &Kb,
     live: Option<&LiveHost>,
     out: &mut ScanOut,
@@ -219,15 +304,8 @@ fn from_cpuinfo(
     }
 
     let designer = core_designer(d, kb, &ev);
-    let hardware = d
-        .get("hardware")
-        .filter(|_| matches!(d.family, Family::Arm | Family::RiscV));
-    let soc = hardware.map(|hw| {
-        kb.soc_vendor(&hw.value)
-            .map(|a| (a, vec![ev(hw)]))
-            .ok_or_else(|| vec![ev(hw)])
-    });
-    let foundry_of_soc = hardware.map(|hw| (hw.value.clone(), ev(hw)));
+    let (soc, foundry_of_soc) = soc_vendor(d, dt, kb, &ev);
+    let by_cpuid = x86_foundry(d, kb, &ev);
     let actors = actors(
         kb,
         &architecture,
@@ -235,6 +313,7 @@ fn from_cpuinfo(
         soc,
         model.as_ref(),
         foundry_of_soc,
+        by_cpuid,
     );
     let logical_cpus = d.logical_cpus.clone();
     Processor {
@@ -244,6 +323,69 @@ fn from_cpuinfo(
         logical_cpus,
         identifiers,
         actors,
+    }
+}
+
+/// The foundry of an x86 processor from its CPUID vendor, family and model, which name the
+/// generation exactly even when the brand string is generic (`AMD EPYC` in a VM).
+fn x86_foundry(
+    d: &Distinct,
+    kb: &Kb,
+    ev: &dyn Fn(&Field) -> Evidence,
+) -> Option<(Attribution, Vec<Evidence>)> {
+    if d.family != Family::X86 {
+        return None;
+    }
+    let (vendor, family, model) = (
+        d.get("vendor_id")?,
+        d.get("cpu_family")?,
+        d.get("cpu_model")?,
+    );
+    // cpuinfo prints family and model in decimal.
+    let (f, m) = (family.value.parse().ok()?, model.value.parse().ok()?);
+    let a = kb.x86_foundry(&vendor.raw, f, m)?;
+    Some((a, vec![ev(vendor), ev(family), ev(model)]))
+}
+
+/// The SoC vendor of a processor that is not x86, and the SoC name its foundry is asked about:
+/// from the device tree first, then from the `Hardware` line (Arm, RISC-V) or the `system
+/// type` (LoongArch). `None` when the root names no SoC at all.
+fn soc_vendor(
+    d: &Distinct,
+    dt: Option<&DeviceTree>,
+    kb: &Kb,
+    ev: &dyn Fn(&Field) -> Evidence,
+) -> (Option<Attributed>, Option<(String, Evidence)>) {
+    let dt = dt.filter(|_| d.family != Family::X86);
+    if let Some((a, entry, e)) =
+        dt.and_then(|dt| dt.soc(kb).map(|(a, en)| (a, en, dt.evidence(en))))
+    {
+        return (
+            Some(Ok((a, vec![e.clone()]))),
+            Some((entry.model.clone(), e)),
+        );
+    }
+    let named = match d.family {
+        Family::Arm | Family::RiscV => d.get("hardware"),
+        Family::LoongArch => d.get("system_type"),
+        Family::X86 => None,
+    };
+    // What was read when nothing is known: the device tree's least specific string (the SoC,
+    // by convention) and the named field.
+    let mut read: Vec<Evidence> = dt
+        .and_then(|dt| dt.entries.last().map(|e| dt.evidence(e)))
+        .into_iter()
+        .collect();
+    match named {
+        Some(f) => match kb.soc_vendor(&f.value) {
+            Some(a) => (Some(Ok((a, vec![ev(f)]))), Some((f.value.clone(), ev(f)))),
+            None => {
+                read.push(ev(f));
+                (Some(Err(read)), None)
+            }
+        },
+        None if !read.is_empty() => (Some(Err(read)), None),
+        None => (None, None),
     }
 }
 
@@ -347,6 +489,7 @@ fn actors(
     soc: Option<Attributed>,
     model: Option<&Fact<String>>,
     soc_hardware: Option<(String, Evidence)>,
+    by_cpuid: Option<(Attribution, Vec<Evidence>)>,
 ) -> Vec<Actor> {
     let mut actors = Vec::new();
     let owners = if architecture.value == "unknown" {
@@ -365,33 +508,44 @@ fn actors(
     }
 
     // The foundry is asked about the SoC when the SoC vendor is known (it had the die made),
-    // else about the core designer's model.
+    // then about the core designer's model; the first family the knowledge base knows wins.
     let model_evidence = model.map(|m| m.evidence.clone()).unwrap_or_default();
-    let mut foundry_query: Option<(String, String, Vec<Evidence>)> = None;
-    match designer {
+    let mut queries: Vec<(String, String, Vec<Evidence>)> = Vec::new();
+    let designer_query = match designer {
         Ok((a, evidence)) => {
             let model_name = model.map(|m| m.value.clone()).unwrap_or_default();
-            foundry_query = Some((a.name.clone(), model_name, model_evidence.clone()));
+            let q = (a.name.clone(), model_name, model_evidence.clone());
             actors.push(a.into_actor(Role::CoreDesigner, evidence));
+            Some(q)
         }
-        Err(read) => actors.push(Actor::unknown(Role::CoreDesigner, read)),
-    }
+        Err(read) => {
+            actors.push(Actor::unknown(Role::CoreDesigner, read));
+            None
+        }
+    };
     match soc {
         Some(Ok((a, evidence))) => {
             if let Some((hardware, hw_ev)) = soc_hardware {
-                foundry_query = Some((a.name.clone(), hardware, vec![hw_ev]));
+                queries.push((a.name.clone(), hardware, vec![hw_ev]));
             }
             actors.push(a.into_actor(Role::SocVendor, evidence));
         }
         Some(Err(read)) => actors.push(Actor::unknown(Role::SocVendor, read)),
         None => {}
     }
-    match foundry_query {
-        Some((who, what, evidence)) => match kb.foundry(&who, &what) {
-            Some(a) => actors.push(a.into_actor(Role::Foundry, evidence)),
-            None => actors.push(Actor::unknown(Role::Foundry, evidence)),
-        },
-        None => actors.push(Actor::unknown(Role::Foundry, model_evidence)),
+    queries.extend(designer_query);
+    // CPUID family and model first: exact where a name pattern is a reading of marketing text.
+    let found = by_cpuid.or_else(|| {
+        queries
+            .iter()
+            .find_map(|(who, what, evidence)| kb.foundry(who, what).map(|a| (a, evidence.clone())))
+    });
+    match (found, queries.first()) {
+        (Some((a, evidence)), _) => actors.push(a.into_actor(Role::Foundry, evidence)),
+        (None, Some((_, _, evidence))) => {
+            actors.push(Actor::unknown(Role::Foundry, evidence.clone()))
+        }
+        (None, None) => actors.push(Actor::unknown(Role::Foundry, model_evidence)),
     }
     actors
 }
@@ -449,7 +603,15 @@ fn from_live(live: &LiveHost, kb: &Kb) -> Vec<Processor> {
                 read.push(e);
             }
             let designer = designer.ok_or(read);
-            let actors = actors(kb, &architecture, designer, None, model.as_ref(), None);
+            let actors = actors(
+                kb,
+                &architecture,
+                designer,
+                None,
+                model.as_ref(),
+                None,
+                None,
+            );
             Processor {
                 id: format!("cpu{i}"),
                 architecture: architecture.clone(),

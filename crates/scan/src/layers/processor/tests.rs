@@ -142,13 +142,14 @@ fn real_fixtures_are_attributed() {
             "riscv-jh7100-no-mvendorid",
             vec![w("riscv64", RV, Some("SiFive"), None, vec![0, 1])],
         ),
+        // `system type : generic-loongson-machine` names Loongson's platform.
         (
             "loongarch-3a5000",
             vec![w(
                 "loongarch64",
                 LA,
                 Some("Loongson Technology"),
-                None,
+                Some(Some("Loongson Technology")),
                 vec![0, 1, 2, 3],
             )],
         ),
@@ -158,7 +159,7 @@ fn real_fixtures_are_attributed() {
                 "loongarch64",
                 LA,
                 Some("Loongson Technology"),
-                None,
+                Some(Some("Loongson Technology")),
                 vec![0, 1, 2, 3],
             )],
         ),
@@ -504,4 +505,280 @@ fn distinct_processors_are_capped() {
     let got = inv.layers.processor.unwrap();
     assert_eq!(got.len(), super::MAX_DISTINCT_PROCESSORS);
     assert_eq!(got[63].identifiers["vendor_id"].value, "V63");
+}
+
+/// The SoC vendor of every processor of a fixture root (outer `None`: no SoC actor; inner
+/// `None`: unknown).
+fn soc_vendors(case: &str) -> Vec<Option<String>> {
+    let (got, _) = processors(case, None);
+    let mut v: Vec<Option<String>> = got
+        .iter()
+        .flat_map(|p| names(&p.actors, Role::SocVendor))
+        .map(|n| n.map(String::from))
+        .collect();
+    v.dedup();
+    v
+}
+
+/// Real `Hardware` lines of phones and boards, one capture per SoC family (origins in
+/// `testdata/README.md`): each family is named, and a board name that says no SoC is not.
+#[test]
+fn hardware_lines_of_real_captures_name_the_soc_vendor() {
+    let table: &[(&str, Option<&str>)] = &[
+        ("soc-ti-omap4-pandaboard-es", Some("Texas Instruments")),
+        ("soc-ti-omap36xx-beagleboard-xm", Some("Texas Instruments")),
+        ("soc-ti-am335x", Some("Texas Instruments")),
+        ("soc-sprd-sc8830-galaxy-j1", Some("Unisoc")),
+        ("soc-unisoc-ums312-astro-55r", Some("Unisoc")),
+        ("soc-hisilicon-hi6250-p9-lite", Some("HiSilicon")),
+        ("soc-hisilicon-kirin920-honor-6", Some("HiSilicon")),
+        (
+            "soc-marvell-pxa988-galaxy-tab-3",
+            Some("Marvell Technology"),
+        ),
+        ("soc-marvell-armada-388", Some("Marvell Technology")),
+        ("soc-mediatek-mt6755-oppo-r9", Some("MediaTek")),
+        (
+            "soc-samsung-exynos7420-galaxy-s6",
+            Some("Samsung Electronics"),
+        ),
+        (
+            "soc-samsung-universal5422-galaxy-s5",
+            Some("Samsung Electronics"),
+        ),
+        ("soc-qualcomm-msm8996-galaxy-s7-us", Some("Qualcomm")),
+        ("soc-rockchip-rk3288", Some("Rockchip Electronics")),
+        ("soc-allwinner-sun8i-padcod", Some("Allwinner Technology")),
+        ("soc-amlogic-s812", Some("Amlogic")),
+        ("soc-broadcom-bcm2709-rpi2", Some("Broadcom Inc.")),
+        ("soc-nvidia-jetson-tx1", Some("NVIDIA Corporation")),
+        ("soc-nxp-imx6q", Some("NXP Semiconductors")),
+        ("loongarch-3a6000", Some("Loongson Technology")),
+        // The US Galaxy S4 (Snapdragon 600) says only its board name, `SAMSUNG JF`: the SoC
+        // stays unknown rather than being taken for a Samsung one.
+        ("soc-board-name-samsung-jf-galaxy-s4", None),
+    ];
+    for (case, want) in table {
+        assert_eq!(soc_vendors(case), vec![want.map(String::from)], "{case}");
+    }
+}
+
+/// Real device-tree `compatible` files (origins in `testdata/README.md`): the vendor prefix of
+/// the SoC's string names its maker; a board maker's prefix never does.
+#[test]
+fn device_tree_prefixes_of_real_captures_name_the_soc_vendor() {
+    let table: &[(&str, Option<(&str, &str)>)] = &[
+        ("ti-j721e", Some(("Texas Instruments", "ti,j721e"))),
+        ("sprd-ums9620", Some(("Unisoc", "sprd,ums9620"))),
+        (
+            "marvell-armada8040",
+            Some(("Marvell Technology", "marvell,armada-ap806")),
+        ),
+        (
+            "marvell-pxa1908",
+            Some(("Marvell Technology", "marvell,pxa1908")),
+        ),
+        ("mediatek-mt8195", Some(("MediaTek", "mediatek,mt8195"))),
+        (
+            "samsung-exynos5800",
+            Some(("Samsung Electronics", "samsung,exynos5")),
+        ),
+        ("qcom-sdm845", Some(("Qualcomm", "qcom,sdm845"))),
+        (
+            "rockchip-rk3588",
+            Some(("Rockchip Electronics", "rockchip,rk3588")),
+        ),
+        (
+            "allwinner-h6",
+            Some(("Allwinner Technology", "allwinner,sun50i-h6")),
+        ),
+        // Allwinner's vendor kernel for the D1 puts an `arm,` string between its own.
+        (
+            "allwinner-d1-bsp",
+            Some(("Allwinner Technology", "allwinner,sun20iw1p1")),
+        ),
+        ("amlogic-g12b", Some(("Amlogic", "amlogic,g12b"))),
+        ("brcm-bcm2712", Some(("Broadcom Inc.", "brcm,bcm2712"))),
+        (
+            "nvidia-tegra210",
+            Some(("NVIDIA Corporation", "nvidia,tegra210")),
+        ),
+        ("fsl-imx8mp", Some(("NXP Semiconductors", "fsl,imx8mp"))),
+        ("apple-t6000", Some(("Apple Inc.", "apple,arm-platform"))),
+        (
+            "starfive-jh7110",
+            Some(("StarFive Technology", "starfive,jh7110")),
+        ),
+        (
+            "thead-th1520",
+            Some(("T-Head Semiconductor", "thead,light")),
+        ),
+        ("sophgo-mango", Some(("Sophgo", "sophgo,mango"))),
+        (
+            "amd-seattle",
+            Some(("Advanced Micro Devices", "amd,seattle")),
+        ),
+        // Nexell is not in the knowledge base, and FriendlyElec makes boards, not SoCs.
+        ("nexell-s5p6818", None),
+    ];
+    let kb = crate::testutil::kb();
+    for (case, want) in table {
+        let dir = crate::testutil::fixture_dir(&format!("devicetree/{case}"));
+        let root = crate::root::Root::new(std::fs::canonicalize(&dir).expect("fixture"));
+        let mut out = crate::collector::ScanOut::default();
+        let dt = super::device_tree(&root, &mut out).unwrap_or_else(|| panic!("{case}"));
+        assert!(out.diagnostics.is_empty(), "{case}: {:?}", out.diagnostics);
+        assert_eq!(dt.path, "/proc/device-tree/compatible");
+        let got = dt.soc(kb).map(|(a, e)| (a.name, e.value.clone()));
+        assert_eq!(
+            got,
+            want.map(|(n, e)| (n.to_string(), e.to_string())),
+            "{case}"
+        );
+    }
+}
+
+/// An Apple M1 Pro under Asahi Linux: the device tree names Apple as the SoC vendor, the
+/// core part (Firestorm-M1-Pro) gives the foundry, TSMC.
+#[test]
+fn apple_m1_pro_gets_soc_vendor_and_foundry() {
+    let (got, codes) = processors("arm-apple-m1pro-asahi", None);
+    assert_eq!(codes, Vec::<String>::new());
+    assert_eq!(got.len(), 2, "Icestorm and Firestorm clusters");
+    for p in &got {
+        assert_eq!(
+            names(&p.actors, Role::CoreDesigner),
+            vec![Some("Apple Inc.")]
+        );
+        assert_eq!(names(&p.actors, Role::SocVendor), vec![Some("Apple Inc.")]);
+        assert_eq!(names(&p.actors, Role::Foundry), vec![Some("TSMC")]);
+        let soc = p.actors.iter().find(|a| a.role == Role::SocVendor).unwrap();
+        assert_eq!(soc.evidence[0].source, "/proc/device-tree/compatible");
+        assert_eq!(soc.evidence[0].value.as_deref(), Some("apple,arm-platform"));
+    }
+}
+
+#[test]
+fn a_malformed_device_tree_is_a_warning_and_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let root_dir = dir.path();
+    std::fs::create_dir_all(root_dir.join("proc/device-tree")).unwrap();
+    std::fs::create_dir_all(root_dir.join("sys/firmware/devicetree/base")).unwrap();
+    std::fs::copy(
+        crate::testutil::fixture_dir("arm-rpi3-bcm2835-aarch64/proc/cpuinfo"),
+        root_dir.join("proc/cpuinfo"),
+    )
+    .unwrap();
+    std::fs::write(
+        root_dir.join("proc/device-tree/compatible"),
+        b"brcm,bcm2837\0\0x\xff",
+    )
+    .unwrap();
+    // A second, well-formed copy is not consulted: the first file found is the one read.
+    std::fs::write(
+        root_dir.join("sys/firmware/devicetree/base/compatible"),
+        b"qcom,sdm845\0",
+    )
+    .unwrap();
+    let inv = scan_dir(root_dir, &["processor"], None);
+    assert_eq!(diag_codes(&inv), vec!["scan/malformed-devicetree"]);
+    // The Hardware line still names Broadcom.
+    let p = &inv.layers.processor.as_ref().unwrap()[0];
+    assert_eq!(
+        names(&p.actors, Role::SocVendor),
+        vec![Some("Broadcom Inc.")]
+    );
+}
+
+#[test]
+fn the_sysfs_device_tree_is_read_when_proc_has_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let root_dir = dir.path();
+    std::fs::create_dir_all(root_dir.join("proc")).unwrap();
+    std::fs::create_dir_all(root_dir.join("sys/firmware/devicetree/base")).unwrap();
+    std::fs::copy(
+        crate::testutil::fixture_dir("arm-rk3588-biglittle/proc/cpuinfo"),
+        root_dir.join("proc/cpuinfo"),
+    )
+    .unwrap();
+    std::fs::copy(
+        crate::testutil::fixture_dir("devicetree/rockchip-rk3588/proc/device-tree/compatible"),
+        root_dir.join("sys/firmware/devicetree/base/compatible"),
+    )
+    .unwrap();
+    let inv = scan_dir(root_dir, &["processor"], None);
+    assert_eq!(diag_codes(&inv), Vec::<&str>::new());
+    for p in inv.layers.processor.as_ref().unwrap() {
+        let soc: Vec<_> = p
+            .actors
+            .iter()
+            .filter(|a| a.role == Role::SocVendor)
+            .collect();
+        assert_eq!(soc.len(), 1);
+        assert_eq!(soc[0].name.as_deref(), Some("Rockchip Electronics"));
+        assert_eq!(
+            soc[0].evidence[0].source,
+            "/sys/firmware/devicetree/base/compatible"
+        );
+    }
+}
+
+/// The foundry of the real fixtures: by CPUID family and model on x86 (the development
+/// machine's VM says only `AMD EPYC`, family 26 model 2: Zen 5, TSMC), by core part on Apple
+/// silicon, by model name elsewhere, and unknown where nothing documents it.
+#[test]
+fn foundries_of_real_fixtures() {
+    let table: &[(&str, &[Option<&str>])] = &[
+        ("x86-amd-epyc-debian12", &[Some("TSMC")]),
+        ("x86-zhaoxin-kx-u6780a", &[Some("TSMC")]),
+        ("x86-hygon-c86", &[None]),
+        ("arm-apple-m1-asahi", &[Some("TSMC")]),
+        ("arm-apple-m1pro-asahi", &[Some("TSMC")]),
+        ("arm-server-phytium-ft2000plus", &[None]),
+        ("arm-rpi3-bcm2835-aarch64", &[None]),
+        ("loongarch-3a5000", &[None]),
+        // Arm SoCs by family, asked with the SoC the Hardware line names.
+        ("arm-qualcomm-sdm450", &[Some("Samsung Electronics")]),
+        (
+            "soc-qualcomm-msm8996-galaxy-s7-us",
+            &[Some("Samsung Electronics")],
+        ),
+        (
+            "soc-samsung-exynos7420-galaxy-s6",
+            &[Some("Samsung Electronics")],
+        ),
+        (
+            "soc-samsung-universal5422-galaxy-s5",
+            &[Some("Samsung Electronics")],
+        ),
+        ("soc-hisilicon-kirin920-honor-6", &[Some("TSMC")]),
+        ("soc-hisilicon-hi6250-p9-lite", &[Some("TSMC")]),
+        ("soc-mediatek-mt6755-oppo-r9", &[Some("TSMC")]),
+        // Spreadtrum and Marvell PXA parts: no documented foundry, so unknown.
+        ("soc-sprd-sc8830-galaxy-j1", &[None]),
+    ];
+    for (case, want) in table {
+        let (got, _) = processors(case, None);
+        let mut foundries: Vec<_> = got
+            .iter()
+            .flat_map(|p| names(&p.actors, Role::Foundry))
+            .collect();
+        // One entry per distinct answer (big.LITTLE clusters share their SoC's foundry).
+        foundries.dedup();
+        assert_eq!(&foundries, want, "{case}");
+    }
+    // The x86 answer cites the CPUID fields and the table row.
+    let (got, _) = processors("x86-amd-epyc-debian12", None);
+    let f = got[0]
+        .actors
+        .iter()
+        .find(|a| a.role == Role::Foundry)
+        .unwrap();
+    let fields: Vec<_> = f
+        .evidence
+        .iter()
+        .filter_map(|e| e.field.as_deref())
+        .collect();
+    assert_eq!(&fields[..3], &["vendor_id", "cpu family", "model"]);
+    assert_eq!(f.evidence[3].source, "kb:processors/x86-family-foundry.csv");
 }
