@@ -262,22 +262,14 @@ fn owners(r: &Routes) -> Vec<Actor> {
                     country: Some(code(hq)),
                     registered_country: None,
                     governance: Governance::Unknown,
-                    evidence: vec![
-                        dataset_evidence(
-                            "cables.json",
-                            "owners",
-                            Some(o.name.clone()),
-                            Confidence::High,
-                        ),
-                        Evidence {
-                            source: "data:cables/owners.csv".to_string(),
-                            field: Some("hq_country".to_string()),
-                            line: None,
-                            value: o.source.clone(),
-                            method: Method::DatasetLookup,
-                            confidence: Confidence::Medium,
-                        },
-                    ],
+                    // The row of owners.csv keyed by the dataset's owner name (its source URL
+                    // is in that row).
+                    evidence: vec![dataset_evidence(
+                        "owners.csv",
+                        "owner",
+                        Some(o.name.clone()),
+                        Confidence::Medium,
+                    )],
                 },
                 _ => Actor::unknown(
                     Role::CableOwner,
