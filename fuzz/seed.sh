@@ -15,3 +15,7 @@ for f in $(find "$testdata" -type f \( -name os-release -o -path '*/proc/version
     case_dir=$(echo "$f" | sed "s|^$testdata/||; s|/|_|g")
     cp "$f" "corpus/parse_os_release/$case_dir"
 done
+# The import's parsers: the GLPI project's examples and a real FusionInventory inventory.
+mkdir -p corpus/parse_glpi_json corpus/parse_fusion_xml
+cp ../tests/fixtures/glpi-inventory-format/examples/*.json corpus/parse_glpi_json/
+cp ../tests/fixtures/fusioninventory/*.xml corpus/parse_fusion_xml/

@@ -15,13 +15,18 @@
 #   markdown (PyPI)                         Python-Markdown renders --format markdown in the tests
 #   dnsmasq-base                            the loopback DNS server tools/test-deb.sh resolves with
 #                                           (the binary only, no system service)
+#   chromium                                renders --format html to PNG and PDF, logs its requests,
+#                                           runs axe-core on it (tests/e2e/html.rs)
+#   fusioninventory-agent                   fusioninventory-inventory, which writes the real XML
+#                                           inventory of the test machine that `--import` reads
 #   nodejs npm, and from npm (tools/npm,    the independent consumers the report formats are checked
 #   its lockfile) @microsoft/sarif-         with: Microsoft's SARIF Multitool validates --format sarif
-#   multitool-linux                         (tests/e2e/formats.rs)
+#   multitool-linux, axe-core               (tests/e2e/formats.rs); axe-core checks the HTML's
+#                                           accessibility inside Chromium
 # The CLI itself needs none of them: `cargo run --release -- audit` works with rustup's cargo alone.
 set -euo pipefail
 
-packages=(rustc cargo rust-clippy libstd-rust-dev-wasm32 lld binutils clang golang-go age gcc mold python3 dnsmasq-base)
+packages=(rustc cargo rust-clippy libstd-rust-dev-wasm32 lld binutils clang golang-go age gcc mold python3 dnsmasq-base chromium fusioninventory-agent)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -196,7 +196,7 @@ fn multitool() -> PathBuf {
 }
 
 /// The Multitool's `validate` verb on `file`: the (rule id, message) of each error it reports.
-fn sarif_errors(file: &Path) -> Vec<(String, String)> {
+pub fn sarif_errors(file: &Path) -> Vec<(String, String)> {
     let log = file.with_extension("validation.sarif");
     let status = std::process::Command::new(multitool())
         .arg("validate")

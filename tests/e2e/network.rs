@@ -250,7 +250,11 @@ fn endpoints_are_resolved_attributed_and_failures_recorded() {
 
     // The inventory validates against the published schema.
     let schema: Value = serde_json::from_slice(
-        &std::fs::read(repo().join("schema/inventory-1.2.2.schema.json")).unwrap(),
+        &std::fs::read(repo().join(format!(
+            "schema/inventory-{}.schema.json",
+            sovstack_inventory::SCHEMA_VERSION
+        )))
+        .unwrap(),
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();

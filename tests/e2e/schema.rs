@@ -3,7 +3,10 @@
 use crate::util::*;
 
 fn validator() -> jsonschema::Validator {
-    let path = repo().join("schema/inventory-1.2.3.schema.json");
+    let path = repo().join(format!(
+        "schema/inventory-{}.schema.json",
+        sovstack_inventory::SCHEMA_VERSION
+    ));
     let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     jsonschema::validator_for(&schema).unwrap()
 }

@@ -83,7 +83,11 @@ fn scan_finds_each_binary_and_groups_them_by_toolchain() {
     );
     assert_eq!(inv["schema_version"], sovstack_inventory::SCHEMA_VERSION);
     let schema: Value = serde_json::from_slice(
-        &fs::read(repo().join("schema/inventory-1.2.2.schema.json")).unwrap(),
+        &fs::read(repo().join(format!(
+            "schema/inventory-{}.schema.json",
+            sovstack_inventory::SCHEMA_VERSION
+        )))
+        .unwrap(),
     )
     .unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();

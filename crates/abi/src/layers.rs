@@ -156,7 +156,7 @@ pub enum Role {
     /// Stewards the runtime a binary targets (schema 1.2.0).
     Runtime,
     /// Owns (alone or in a consortium) a submarine cable system on a route to a destination
-    /// country (schema 1.2.3).
+    /// country (schema 1.2.4).
     CableOwner,
 }
 

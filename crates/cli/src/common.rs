@@ -72,6 +72,11 @@ pub struct EvalOptions {
     #[arg(short = 'o', long = "output", value_name = "[FORMAT=]PATH", value_parser = parse_output)]
     pub outputs: Vec<OutputSpec>,
 
+    /// Waivers (YAML: rule, item or pattern, justification, owner, expires): a waived finding is
+    /// reported as waived and not counted by --fail-on; an expired waiver waives nothing.
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+
     /// CSV: one row per inventory item (its facts, organisations, countries, findings) instead
     /// of one per finding.
     #[arg(long)]
@@ -94,6 +99,11 @@ pub struct EvalOptions {
     /// a finding's evidence; no width limit.
     #[arg(long, conflicts_with = "width")]
     pub wide: bool,
+
+    /// Per-group figures of an imported fleet: each processor and OS item's share of the hosts
+    /// of each value of LABEL (the agents' `tag`, a network device's `location`).
+    #[arg(long, value_name = "LABEL")]
+    pub group_by: Option<String>,
 
     /// Table borders in ASCII. Default: ASCII on a terminal whose locale (LC_ALL, LC_CTYPE,
     /// LANG) is not UTF-8, box-drawing characters otherwise.
@@ -373,12 +383,21 @@ pub fn evaluate_and_report(
     organisation: Option<&sovstack_report::Organisation>,
 ) -> Result<u8> {
     let destinations = destinations(opts.format, &opts.outputs)?;
+    let mut inputs = inputs.to_vec();
+    inputs.extend(opts.waivers.as_deref());
     for (_, path) in &destinations {
-        output::refuse_overwriting_input(path.as_deref(), inputs)?;
+        output::refuse_overwriting_input(path.as_deref(), &inputs)?;
         output::refuse_unwritable(path.as_deref())?;
     }
     let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
     let rulesets = load_rulesets(&opts.rulesets, kb)?;
+    let waivers = match &opts.waivers {
+        Some(path) => Some((
+            crate::waivers::load(path, &rulesets)?,
+            crate::waivers::today()?,
+        )),
+        None => None,
+    };
     let host = new_host()?;
     let (plugins, load_diags) =
         load_plugins(&host, Some(&inventory.layers.present()), &opts.plugins)?;
@@ -394,7 +413,29 @@ pub fn evaluate_and_report(
         rulesets: &rulesets,
     };
     let mut report = evaluator.evaluate(inventory, load_diags, generated_at);
-    report.organisation = organisation.cloned();
+    if let Some(label) = &opts.group_by {
+        sovstack_evaluate::group_by(inventory, &mut report, label).map_err(anyhow::Error::msg)?;
+    }
+    // The configuration's organisation, else the one a fleet inventory was imported for.
+    report.organisation = organisation.cloned().or_else(|| {
+        let org = inventory.fleet.as_ref()?.organisation.as_ref()?;
+        Some(sovstack_report::Organisation {
+            name: org.name.clone(),
+            country: org.country.clone(),
+            source: org.source.clone(),
+        })
+    });
+    if let Some((waivers, today)) = &waivers {
+        report.apply_waivers(waivers, today);
+        for w in &report.waivers {
+            if w.status == sovstack_report::WaiverStatus::Expired {
+                eprintln!(
+                    "sovstack: warning: {}: the waiver of {} expired on {}: it waives nothing",
+                    w.source, w.rule, w.expires
+                );
+            }
+        }
+    }
 
     let gate = Gate {
         fail_under: opts.fail_under,

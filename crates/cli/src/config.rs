@@ -157,10 +157,12 @@ impl Config {
     /// Fills what the scan's flags left unset. The configured endpoints file is a default for
     /// the network layer: it applies when `--layers` is not given or names that layer.
     pub fn apply_to_scan(&self, scan: &mut crate::commands::scan::ScanOptions) {
-        let network_asked = scan.layers.as_ref().is_none_or(|l| {
-            l.iter()
-                .any(|id| id == sovstack_inventory::Layer::Network.id())
-        });
+        // An import builds its layers from the files: the configured endpoints are no default.
+        let network_asked = scan.import.is_empty()
+            && scan.layers.as_ref().is_none_or(|l| {
+                l.iter()
+                    .any(|id| id == sovstack_inventory::Layer::Network.id())
+            });
         let net = &mut scan.options.network;
         if net.endpoints.is_none() && network_asked {
             net.endpoints = self.endpoints.clone();

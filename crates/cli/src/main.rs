@@ -10,6 +10,7 @@ mod data_packs;
 mod exit;
 mod output;
 mod version;
+mod waivers;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ Examples:
   sovstack audit --format json -o report.json  the same, as a JSON document
   sovstack scan --root /mnt/image -o inv.json  inventory a mounted disk image
   sovstack evaluate inv.json --ruleset non-aligned --fail-under 50
+  sovstack diff old.json new.json --fail-on-regression   what changed between two audits
+  sovstack compare a.json b.json c.json        a league table of several audits
   sovstack cables FR US                        the submarine cables between two countries
 
 Configuration: sovstack.yaml in the current directory, or --config FILE, gives defaults
@@ -57,6 +60,8 @@ enum Command {
     Scan(commands::scan::Args),
     Evaluate(commands::evaluate::Args),
     Audit(commands::audit::Args),
+    Diff(commands::diff::Args),
+    Compare(commands::compare::Args),
     Cables(commands::cables::Args),
     #[command(subcommand)]
     Ruleset(commands::ruleset::Command),
@@ -95,6 +100,8 @@ fn main() -> ExitCode {
         Some(Command::Scan(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Evaluate(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Audit(a)) => a.execute(cli.config.as_deref()),
+        Some(Command::Diff(a)) => a.execute(),
+        Some(Command::Compare(a)) => a.execute(),
         Some(Command::Cables(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Ruleset(c)) => c.execute(),
         Some(Command::Plugin(c)) => c.execute(),

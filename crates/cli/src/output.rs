@@ -419,6 +419,9 @@ impl ScanProgress {
                 "walking: {} files, {} binaries, {} directories",
                 p.files, p.binaries, p.directories
             )),
+            sovstack_scan::Progress::Import { done, total } => self
+                .bar
+                .set_message(format!("importing {done}/{total} files")),
             sovstack_scan::Progress::Resolve { done, total } => {
                 if done == 0 {
                     // Answers may be seconds apart (a slow or dead resolver): keep the clock moving.

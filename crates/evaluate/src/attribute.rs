@@ -241,9 +241,13 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
     match item {
         ItemRef::Processor(p) => {
             f.insert("architecture".into(), p.architecture.value.clone());
-            f.insert("logical_cpus".into(), p.logical_cpus.len().to_string());
+            if !p.logical_cpus.is_empty() {
+                f.insert("logical_cpus".into(), p.logical_cpus.len().to_string());
+            }
+            fleet_share(inventory, p.hosts, &mut f);
         }
         ItemRef::Os(os) => {
+            fleet_share(inventory, os.hosts, &mut f);
             if let Some(k) = &os.kernel {
                 f.insert("kernel".into(), k.value.clone());
             }
@@ -316,6 +320,37 @@ fn cable_facts(c: &CableDestination, f: &mut BTreeMap<String, String>) {
     if !spof.is_empty() {
         f.insert("single_points_of_failure".into(), spof.join(", "));
     }
+}
+
+/// In a fleet inventory, the hosts an item stands for and their share of the fleet ("1,794 of
+/// 2,940 hosts (61.0%)").
+fn fleet_share(inventory: &Inventory, hosts: Option<u64>, f: &mut BTreeMap<String, String>) {
+    let (Some(n), Some(fleet)) = (hosts, &inventory.fleet) else {
+        return;
+    };
+    let total = fleet.hosts.len() as u64;
+    let share = if total == 0 {
+        0.0
+    } else {
+        n as f64 * 100.0 / total as f64
+    };
+    f.insert(
+        "hosts".into(),
+        format!("{} of {} ({share:.1}%)", thousands(n), thousands(total)),
+    );
+}
+
+/// `2940` as `2,940`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A toolchain in a few words: its name and licence, and its share of the binaries found

@@ -13,6 +13,7 @@
 #![deny(missing_docs)]
 
 mod attribute;
+mod groups;
 
 /// The diagnostic codes evaluation adds to a report (beside the plugins' own, `plugin/*`).
 pub mod codes {
@@ -23,6 +24,7 @@ pub mod codes {
 }
 
 pub use attribute::{attribute_item, attributed_items};
+pub use groups::group_by;
 
 use sovstack_abi::{EvaluateRequest, ABI_VERSION};
 use sovstack_host::{Host, Plugin};
@@ -203,6 +205,7 @@ impl Evaluator<'_> {
             layers: layer_reports,
             rulesets: results,
             diagnostics: diags,
+            waivers: Vec::new(),
             gate: None,
         }
     }
@@ -213,7 +216,15 @@ impl Evaluator<'_> {
 fn audited(inventory: &Inventory) -> Vec<String> {
     let mut out = Vec::new();
     let layers = inventory.layers.present();
-    if layers.iter().any(|l| l.reads_root()) {
+    if let Some(fleet) = &inventory.fleet {
+        out.push(format!(
+            "{} hosts imported from {} ({} files read, {} skipped)",
+            fleet.hosts.len(),
+            fleet.inputs.join(", "),
+            fleet.files_imported,
+            fleet.files_skipped
+        ));
+    } else if layers.iter().any(|l| l.reads_root()) {
         out.push(format!(
             "root {}{}",
             inventory.root,

@@ -22,6 +22,7 @@
 /// One module per layer, each with its item type. Adding a layer adds one here, a field on
 /// [`Layers`] and its arms in [`Layers::has`], [`Layers::items`] and [`ItemRef`], a `SCHEMA_VERSION`
 /// ADDITION and a newly generated schema file.
+mod fleet;
 mod layers {
     pub mod cable;
     pub mod network;
@@ -39,6 +40,7 @@ pub mod codes {
         NEWER_ADDITION = "inventory/newer-addition": "the inventory was written by a newer sovstack (a later ADDITION of this schema): what that version added is ignored",
     }
 }
+pub use fleet::{Fleet, Host, ImportFormat, Organisation};
 pub use layers::cable::{
     CableDataset, CableDestination, CableDiversity, CableLayer, CableLeg, CableSystem, CableVia,
 };
@@ -46,7 +48,7 @@ pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
 };
-pub use layers::os::OperatingSystem;
+pub use layers::os::{Lifecycle, OperatingSystem};
 pub use layers::processor::Processor;
 pub use layers::toolchain::{
     BinaryFile, BinaryFormat, ToolchainComponent, ToolchainDetection, ToolchainLayer,
@@ -61,7 +63,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.3";
+pub const SCHEMA_VERSION: &str = "1.2.4";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -89,6 +91,11 @@ pub struct Inventory {
     /// directory it was read from and how that directory was found (schema 1.2.2).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_packs: Vec<DataPackRef>,
+    /// The organisation's hosts, when the inventory was imported from inventory files
+    /// (`sovstack scan --import`); its layer items then each count the hosts they stand for
+    /// (schema 1.2.3).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fleet: Option<Fleet>,
     /// One section per scanned layer.
     pub layers: Layers,
     /// Problems met while scanning (unreadable or malformed files); they never stop a scan.
@@ -132,7 +139,7 @@ pub struct DataPackRef {
     /// `/usr/share/sovstack`, `executable` (next to the executable) or `checkout` (the source
     /// tree the binary was built from).
     pub found_by: String,
-    /// The licences of its files, distinct, in manifest order (schema 1.2.3).
+    /// The licences of its files, distinct, in manifest order (schema 1.2.4).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub licences: Vec<String>,
 }
@@ -154,7 +161,7 @@ pub struct Layers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<NetworkLayer>,
     /// Candidate cable routes from the organisation's country to each destination (schema
-    /// 1.2.3).
+    /// 1.2.4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cable: Option<CableLayer>,
 }
@@ -225,7 +232,7 @@ pub enum ItemRef<'a> {
     Toolchain(&'a ToolchainUse),
     /// A network endpoint.
     Network(&'a NetworkEndpoint),
-    /// A cable destination (schema 1.2.3).
+    /// A cable destination (schema 1.2.4).
     Cable(&'a CableDestination),
 }
 
@@ -327,7 +334,7 @@ pub enum Method {
     /// Answered by DNS (schema 1.1.0).
     Dns,
     /// Looked up in a dataset of the network data directory (schema 1.1.0), or of the cable
-    /// data pack (schema 1.2.3).
+    /// data pack (schema 1.2.4).
     DatasetLookup,
 }
 

@@ -27,6 +27,7 @@ fn sample() -> Inventory {
             sha256: "00".into(),
         },
         data_packs: Vec::new(),
+        fleet: None,
         layers: Layers {
             processor: Some(vec![Processor {
                 id: "cpu0".into(),
@@ -42,6 +43,7 @@ fn sample() -> Inventory {
                     governance: Governance::Company,
                     evidence: vec![ev("/proc/cpuinfo", "vendor_id")],
                 }],
+                hosts: None,
             }]),
             os: None,
             toolchain: None,
@@ -108,13 +110,15 @@ fn a_newer_addition_is_read_with_a_warning_and_older_versions_silently() {
 fn a_document_that_is_not_an_object_or_lacks_a_good_version_is_named_plainly() {
     // (document, line, message)
     let table = [
-        ("[1,2,3]", 1, &"an inventory is a JSON object `{ \"schema_version\": ... }` (from `sovstack scan`), but this document is an array".to_string()),
-        ("\"x\"", 1, &"an inventory is a JSON object `{ \"schema_version\": ... }` (from `sovstack scan`), but this document is a string".to_string()),
-        ("{\n  \"root\": \"/\"\n}", 1, &"there is no `schema_version`: is this an inventory from `sovstack scan`?".to_string()),
-        ("{\n  \"schema_version\": 1\n}", 2, &format!("field `schema_version`: expected a string such as \"{SCHEMA_VERSION}\", found 1")),
-        ("{\n  \"schema_version\": \"1.2\"\n}", 2, &format!("field `schema_version`: `1.2` is not MODEL.REVISION.ADDITION (three numbers, such as {SCHEMA_VERSION})")),
+        ("[1,2,3]", 1, "an inventory is a JSON object `{ \"schema_version\": ... }` (from `sovstack scan`), but this document is an array"),
+        ("\"x\"", 1, "an inventory is a JSON object `{ \"schema_version\": ... }` (from `sovstack scan`), but this document is a string"),
+        ("{\n  \"root\": \"/\"\n}", 1, "there is no `schema_version`: is this an inventory from `sovstack scan`?"),
+        ("{\n  \"schema_version\": 1\n}", 2, "field `schema_version`: expected a string such as \"{v}\", found 1"),
+        ("{\n  \"schema_version\": \"1.2\"\n}", 2, "field `schema_version`: `1.2` is not MODEL.REVISION.ADDITION (three numbers, such as {v})"),
     ];
     for (text, want_line, want) in table {
+        // The messages name the current version as the example.
+        let want = want.replace("{v}", SCHEMA_VERSION);
         match Inventory::from_json(text).unwrap_err() {
             Error::Json { line, message, .. } => {
                 assert_eq!(

@@ -31,6 +31,7 @@
 #![deny(missing_docs)]
 
 mod geo;
+mod lifecycle;
 mod orgs;
 mod os;
 mod patterns;
@@ -45,7 +46,7 @@ pub use toolchain::{
     MachoPlatform, MachoTool, RichBuild, RichProduct, Signature, Toolchain, ToolchainMarks,
 };
 
-use sovstack_inventory::{Actor, CountryCode, DataRef, Evidence, Governance, Role};
+use sovstack_inventory::{Actor, CountryCode, DataRef, Evidence, Governance, Lifecycle, Role};
 use tables::Source;
 
 /// An organisation found for a role, ready to become an inventory `Actor` (the caller adds the
@@ -90,6 +91,7 @@ pub struct Kb {
     soc_vendors: patterns::PatternTable,
     model_designers: patterns::PatternTable,
     os: os::Os,
+    lifecycles: lifecycle::Lifecycles,
     toolchains: toolchain::Toolchains,
 }
 
@@ -109,6 +111,7 @@ impl Kb {
         let model_designers =
             patterns::PatternTable::load(&sources, "processors/model-designers.csv", &orgs)?;
         let os = os::Os::load(&sources, &orgs)?;
+        let lifecycles = lifecycle::Lifecycles::load(&sources)?;
         let toolchains = toolchain::Toolchains::load(&sources, &geo)?;
         let tables = sources
             .iter()
@@ -131,6 +134,7 @@ impl Kb {
             soc_vendors,
             model_designers,
             os,
+            lifecycles,
             toolchains,
         })
     }
@@ -221,9 +225,33 @@ impl Kb {
         self.processors.fab_countries(&self.orgs, foundry)
     }
 
+    /// The support window of an operating-system release, by exact `os-release` `ID` and its
+    /// `VERSION_ID` (`debian` `12`; `rhel` `9.3` belongs to cycle `9`), from endoflife.date's
+    /// data (`lifecycle/`). `None` when the id has no product there or the version no cycle.
+    pub fn os_lifecycle(&self, release_id: &str, version_id: &str) -> Option<Lifecycle> {
+        self.lifecycles.os(release_id, version_id)
+    }
+
+    /// The support window of a Linux kernel series, from a release as `uname -r` prints it
+    /// (`6.1.0-18-amd64` belongs to series `6.1`).
+    pub fn linux_kernel_lifecycle(&self, release: &str) -> Option<Lifecycle> {
+        self.lifecycles.linux_kernel(release)
+    }
+
+    /// The `os-release` ids whose support window the knowledge base knows, sorted.
+    pub fn lifecycle_release_ids(&self) -> Vec<&str> {
+        self.lifecycles.release_ids()
+    }
+
     /// The steward of a distribution, by exact `os-release` `ID` (case matters: `openEuler`).
     pub fn os_steward(&self, release_id: &str) -> Option<Attribution> {
         self.os.steward(&self.orgs, release_id)
+    }
+
+    /// The steward of a distribution, by its name (os-release `NAME`, as inventory agents
+    /// report it: `Debian GNU/Linux`, `Fedora`), ignoring case; medium confidence.
+    pub fn os_steward_by_name(&self, name: &str) -> Option<Attribution> {
+        self.os.steward_by_name(&self.orgs, name)
     }
 
     /// The steward of a kernel, by `uname -s` name (`Linux`, `FreeBSD`, `Darwin`), ignoring case.

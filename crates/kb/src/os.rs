@@ -42,6 +42,9 @@ struct KernelRow {
 #[derive(Debug)]
 pub(crate) struct Os {
     releases: HashMap<String, (u64, OrgId)>,
+    /// Keyed by the lower-cased os-release `NAME`; `None` when two rows share a name, which
+    /// then names no steward.
+    names: HashMap<String, Option<(u64, String, OrgId)>>,
     /// Keyed by the lower-cased kernel name; the value keeps the spelling of the table.
     kernels: HashMap<String, (u64, String, OrgId)>,
 }
@@ -58,6 +61,7 @@ fn valid_release_id(id: &str) -> bool {
 impl Os {
     pub fn load(sources: &[Source], orgs: &Orgs) -> Result<Os, KbError> {
         let mut releases = HashMap::new();
+        let mut names: HashMap<String, Option<(u64, String, OrgId)>> = HashMap::new();
         for row in tables::read::<ReleaseRow>(RELEASES, tables::text_of(sources, RELEASES)?)? {
             let (line, r) = (row.line, row.rec);
             required(RELEASES, line, "name", &r.name)?;
@@ -71,6 +75,10 @@ impl Os {
                 ));
             }
             let org = orgs.require(RELEASES, line, &r.steward)?;
+            names
+                .entry(r.name.to_lowercase())
+                .and_modify(|e| *e = None)
+                .or_insert(Some((line, r.name.clone(), org)));
             if releases.insert(r.id.clone(), (line, org)).is_some() {
                 return Err(row_err(RELEASES, line, format!("duplicate ID `{}`", r.id)));
             }
@@ -92,7 +100,11 @@ impl Os {
                 ));
             }
         }
-        Ok(Os { releases, kernels })
+        Ok(Os {
+            releases,
+            names,
+            kernels,
+        })
     }
 
     /// Exact, case-sensitive `ID` (`openEuler` and `Deepin` are spelled that way in the wild).
@@ -107,6 +119,22 @@ impl Os {
             Confidence::High,
         );
         Some(orgs.attribute(org, vec![ev]))
+    }
+
+    /// By the distribution's name (os-release `NAME`, which inventory agents report as the
+    /// system's name: `Debian GNU/Linux`), ignoring case; medium confidence, since a name is
+    /// not an identifier. A name two rows share gives none.
+    pub fn steward_by_name(&self, orgs: &Orgs, name: &str) -> Option<Attribution> {
+        let (line, spelled, org) = self.names.get(&name.trim().to_lowercase())?.as_ref()?;
+        let ev = tables::evidence(
+            RELEASES,
+            *line,
+            "name",
+            spelled,
+            Method::KbLookup,
+            Confidence::Medium,
+        );
+        Some(orgs.attribute(*org, vec![ev]))
     }
 
     /// Kernel names are matched ignoring ASCII case (`uname -s` prints `Linux`, other tools
@@ -150,6 +178,32 @@ mod tests {
         let geo = Geo::load(&sources).unwrap();
         let orgs = Orgs::load(&sources, &geo).unwrap();
         Ok((Os::load(&sources, &orgs)?, orgs))
+    }
+
+    #[test]
+    fn names_as_inventory_agents_report_them() {
+        let (os, orgs) = load(None).unwrap();
+        let a = os.steward_by_name(&orgs, "debian gnu/linux").unwrap();
+        assert_eq!(a.name, "Debian Project");
+        assert_eq!(a.evidence[0].confidence, Confidence::Medium);
+        assert_eq!(a.evidence[0].value.as_deref(), Some("Debian GNU/Linux"));
+        assert_eq!(
+            os.steward_by_name(&orgs, "Fedora Linux").unwrap().name,
+            "Fedora Project"
+        );
+        assert!(os
+            .steward_by_name(&orgs, "Microsoft Windows 10 Pro")
+            .is_none());
+        // A name two rows share names no one.
+        let (os, orgs) = load(Some((
+            RELEASES,
+            "id,name,typical_id_like,steward,notes,id_evidence,reference\n\
+             debian,Same,,Debian Project,,e,r\n\
+             ubuntu,same,,Canonical Ltd,,e,r\n",
+        )))
+        .unwrap();
+        assert!(os.steward_by_name(&orgs, "Same").is_none());
+        assert!(os.steward(&orgs, "ubuntu").is_some());
     }
 
     #[test]

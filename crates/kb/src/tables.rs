@@ -18,6 +18,9 @@ const UTIL_LINUX: &str =
     "Apache-2.0 OR MIT; ids and names from util-linux lscpu-arm.c (see NOTICE)";
 /// The licence note of the device-tree vendor prefixes, facts taken from the Linux kernel.
 const DT_PREFIXES: &str = "Apache-2.0 OR MIT; prefixes and company names from Linux Documentation/devicetree/bindings/vendor-prefixes.yaml (GPL-2.0 OR BSD-2-Clause, see NOTICE)";
+/// The licence of the lifecycle dates, taken from endoflife.date.
+const ENDOFLIFE: &str =
+    "MIT; dates from endoflife.date (see NOTICE and lifecycle/endoflife/LICENSE)";
 /// The licence of the MSVC Rich header tables, taken from richprint.
 const RICHPRINT: &str =
     "BSD-2-Clause; from dishather/richprint comp_id.txt (see NOTICE and LICENSE-richprint-BSD-2-Clause.txt)";
@@ -104,6 +107,16 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
     (
         "os/kernels.csv",
         include_str!("../data/os/kernels.csv"),
+        OWN,
+    ),
+    (
+        "lifecycle/endoflife.csv",
+        include_str!("../data/lifecycle/endoflife.csv"),
+        ENDOFLIFE,
+    ),
+    (
+        "lifecycle/os-products.csv",
+        include_str!("../data/lifecycle/os-products.csv"),
         OWN,
     ),
     (

@@ -6,7 +6,11 @@
 # (`xargs -P4 dig +short NAME A NAME AAAA ...`, 50 names per dig), and for reference batched dig
 # asking A only (`xargs -P4 -n50 dig +short`, the baseline the issue measured). Then dnsperf's
 # maximum queries per second on the same A+AAAA queries, and the share of it the scan reaches
-# (the scan's queries counted by dnsmasq itself, its statistics dumped on SIGUSR1).
+# (the scan's queries counted by dnsmasq itself, its statistics dumped on SIGUSR1). The same
+# scan with --offline (no DNS: reading the endpoints, loading the data pack, attributing,
+# writing the inventory) is in the same hyperfine run, so the time resolution takes is the
+# difference; and the time dnsmasq itself needs for the scan's queries at dnsperf's rate is
+# the floor no client can go under.
 #
 # Needs (Debian): dnsmasq-base dnsutils dnsperf hyperfine. Everything stays on 127.0.0.1:
 # dnsmasq runs with --no-resolv and answers bench.test itself, so no query leaves loopback.
@@ -41,6 +45,7 @@ queries=$((q1 - q0))
 
 hyperfine --warmup 2 --runs 10 --export-json "$work/hyperfine.json" \
     -n 'sovstack scan' "$scan -o $work/inventory.json" \
+    -n 'sovstack scan --offline' "$scan --offline -o $work/offline.json" \
     -n 'xargs -P4 dig, A+AAAA' "xargs -P4 -n200 dig +short -p $port @127.0.0.1 < $work/dig-a-aaaa.txt" \
     -n 'xargs -P4 -n50 dig, A only' "xargs -P4 -n50 dig +short -p $port @127.0.0.1 < $work/names.txt"
 cmp -s "$work/inventory.json" "$work/check.json" || { echo "scan.sh: two scans wrote different inventories" >&2; exit 1; }
@@ -64,4 +69,15 @@ for stat in ("mean", "median"):
 scan = runs["sovstack scan"]["mean"]
 print(f"scan queries: {queries:,} ({queries / n:.2f} per name), {queries / scan:,.0f} queries/s, "
       f"{queries / scan / qps:.0%} of dnsperf's {qps:,.0f} queries/s")
+offline = runs["sovstack scan --offline"]["mean"]
+floor = queries / qps
+both = runs["xargs -P4 dig, A+AAAA"]["mean"]
+print(f"-- where the scan's time goes (means): {offline:.3f} s without DNS (--offline), "
+      f"{scan - offline:.3f} s resolving ({queries / (scan - offline):,.0f} queries/s); "
+      f"dnsmasq alone needs {floor:.3f} s for those queries at dnsperf's rate")
+print(f"CPU of the scan: {runs['sovstack scan']['user']:.3f} s user + {runs['sovstack scan']['system']:.3f} s system; "
+      f"--offline: {runs['sovstack scan --offline']['user']:.3f} + {runs['sovstack scan --offline']['system']:.3f}; "
+      f"batched dig (A+AAAA): {runs['xargs -P4 dig, A+AAAA']['user']:.3f} + {runs['xargs -P4 dig, A+AAAA']['system']:.3f}")
+print(f"5x batched dig (A+AAAA) needs {both / 5:.3f} s end to end; --offline plus dnsmasq's floor is "
+      f"{offline + floor:.3f} s ({both / (offline + floor):.1f}x) if nothing overlapped")
 PY

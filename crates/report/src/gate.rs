@@ -2,7 +2,7 @@
 //! `--fail-on SEVERITY`. The CLI turns a failed gate into exit code 1.
 
 use crate::Report;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sovstack_abi::Severity;
 
 /// The thresholds asked for.
@@ -15,15 +15,15 @@ pub struct Gate {
 }
 
 /// What the gate decided, and why.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GateOutcome {
     /// Whether every threshold held.
     pub passed: bool,
     /// The score threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_under: Option<f64>,
     /// The severity threshold.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fail_on: Option<Severity>,
     /// One sentence per threshold crossed.
     pub reasons: Vec<String>,
@@ -52,7 +52,14 @@ impl Gate {
             }
             if let Some(sev) = self.fail_on {
                 let mut counts = std::collections::BTreeMap::new();
-                for f in r.layers.values().flat_map(|l| l.findings.iter()) {
+                // A waived finding is not counted.
+                let waived = report.waived_keys();
+                for f in report
+                    .keyed_findings()
+                    .into_iter()
+                    .filter(|k| k.ruleset == r.name && !waived.contains(k.key.as_str()))
+                    .map(|k| k.finding)
+                {
                     if f.severity >= sev {
                         *counts.entry(f.severity).or_insert(0usize) += 1;
                     }

@@ -10,33 +10,37 @@
 
 #![deny(missing_docs)]
 
+pub mod compare;
+pub mod diff;
 pub mod formats;
 mod gate;
+mod waivers;
 
 pub use formats::{Format, FormatKind, RenderOptions, TableOptions, DEFAULT_WIDTH};
 pub use gate::{Gate, GateOutcome};
+pub use waivers::{Target, WaivedFinding, Waiver, WaiverReport, WaiverStatus};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sovstack_abi::{Finding, Governance, LayerScore, ScoringMethod, Severity};
 use sovstack_inventory::{Confidence, CountryCode, DataPackRef, DataRef, Diagnostic, Generator};
 use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.4";
+pub const REPORT_VERSION: &str = "1.0.5";
 
 /// The result of evaluating an inventory.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
     /// [`REPORT_VERSION`].
     pub report_version: String,
     /// The program that wrote it.
     pub generator: Generator,
     /// RFC 3339 UTC, only when `SOURCE_DATE_EPOCH` is set.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub generated_at: Option<String>,
     /// The organisation audited, as the configuration file names it. Added in report 1.0.2.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<Organisation>,
     /// What was scanned.
     pub scan: ScanSummary,
@@ -48,25 +52,29 @@ pub struct Report {
     pub rulesets: Vec<RulesetResult>,
     /// Problems met while scanning or evaluating (a plugin that failed, a layer no plugin reads).
     pub diagnostics: Vec<Diagnostic>,
+    /// The waivers given (`--waivers`), each with what it waived; the gate does not count a
+    /// waived finding. Added in report 1.0.4.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverReport>,
     /// The policy gate, when one was asked for.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateOutcome>,
 }
 
 /// The organisation an audit is for, as its user declared it (added in report 1.0.2).
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Organisation {
     /// Its name.
     pub name: String,
     /// Its country (ISO 3166-1 alpha-2), when given.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<CountryCode>,
     /// Where it was declared: the configuration file.
     pub source: String,
 }
 
 /// What was scanned.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScanSummary {
     /// The root, as given to the scan.
     pub root: String,
@@ -75,13 +83,14 @@ pub struct ScanSummary {
     /// What was actually audited, in words, in order: `root DIR` (with `(live host)`) when a
     /// layer read the root (processor, os, toolchain), `endpoints file FILE` and `domain D` for
     /// the network layer (`no network endpoints` when it had none). Added in report 1.0.1.
+    #[serde(default)]
     pub audited: Vec<String>,
     /// The inventory's schema version.
     pub inventory_schema_version: String,
 }
 
 /// Everything the result depends on.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Inputs {
     /// The knowledge base the inventory was attributed with.
     pub scan_knowledge_base: DataRef,
@@ -92,13 +101,13 @@ pub struct Inputs {
     /// The plugins that ran.
     pub plugins: Vec<PluginRef>,
     /// The run-time data packs the scan read, each with its directory and the lookup step that
-    /// found it (from the inventory). Added in report 1.0.2; each pack's licences in 1.0.4.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// found it (from the inventory). Added in report 1.0.2; each pack's licences in 1.0.5.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_packs: Vec<DataPackRef>,
 }
 
 /// A ruleset (or other input) and where it came from.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InputRef {
     /// Name, version, sha256.
     #[serde(flatten)]
@@ -108,7 +117,7 @@ pub struct InputRef {
 }
 
 /// A plugin that ran.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PluginRef {
     /// Name, version, sha256 of the module.
     #[serde(flatten)]
@@ -122,7 +131,7 @@ pub struct PluginRef {
 }
 
 /// One layer of the report.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LayerReport {
     /// Layer id (`processor`).
     pub id: String,
@@ -131,14 +140,14 @@ pub struct LayerReport {
 }
 
 /// One item with its attribution and what the rulesets found.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ItemReport {
     /// Item id.
     pub id: String,
     /// Label.
     pub label: String,
     /// Extra facts worth showing (`logical_cpus`, `kernel`, ...), ordered.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub facts: BTreeMap<String, String>,
     /// The actors behind it.
     pub actors: Vec<ActorReport>,
@@ -147,30 +156,30 @@ pub struct ItemReport {
 }
 
 /// An actor as reported.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ActorReport {
     /// Role.
     pub role: String,
     /// Organisation; absent when unknown.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Headquarters country.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// The country's name (`United States`), when known. Added in report 1.0.1.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
     /// When the headquarters country is unknown: the country a registry delegated the actor's
     /// resources to (a network operator's address space), low confidence. Never a
     /// headquarters: no blocs or laws follow from it. Added in report 1.0.2.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_country: Option<String>,
     /// Blocs of that country.
     pub blocs: Vec<String>,
     /// Extraterritorial laws reaching it.
     pub laws: Vec<String>,
     /// The readable names of `laws`, in the same order (`US CLOUD Act`). Added in report 1.0.1.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub law_names: Vec<String>,
     /// Governance.
     pub governance: Governance,
@@ -178,11 +187,12 @@ pub struct ActorReport {
     pub confidence: Confidence,
     /// The attribution's evidence, one line each (`proc/cpuinfo:5 vendor_id = AuthenticAMD
     /// (read from the file, high confidence)`). Added in report 1.0.1.
+    #[serde(default)]
     pub evidence: Vec<String>,
 }
 
 /// A finding on an item, with the ruleset that made it.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ItemFinding {
     /// Ruleset name.
     pub ruleset: String,
@@ -192,7 +202,7 @@ pub struct ItemFinding {
 }
 
 /// One ruleset's result.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RulesetResult {
     /// Name.
     pub name: String,
@@ -208,11 +218,12 @@ pub struct RulesetResult {
     pub overall: Overall,
     /// Every rule of the ruleset, in file order, with what it asks and where it is written (so
     /// that a finding can be explained and located from the report alone). Added in report 1.0.3.
+    #[serde(default)]
     pub rules: Vec<RuleReport>,
 }
 
 /// A rule as the report describes it (added in report 1.0.3).
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleReport {
     /// Its id (`eu.processor.designer-jurisdiction`).
     pub id: String,
@@ -221,7 +232,7 @@ pub struct RuleReport {
     /// One line saying what it asks.
     pub title: String,
     /// The objective it contributes to (`SOV-5`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objective: Option<String>,
     /// The severity of its findings.
     pub severity: Severity,
@@ -231,7 +242,7 @@ pub struct RuleReport {
 }
 
 /// A layer's result under one ruleset.
-#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LayerResult {
     /// The plugin that judged it.
     pub plugin: String,
@@ -241,7 +252,68 @@ pub struct LayerResult {
     pub findings: Vec<Finding>,
 }
 
+/// A finding with what identifies it across audits (see [`Report::keyed_findings`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyedFinding<'a> {
+    /// The ruleset's name.
+    pub ruleset: &'a str,
+    /// The layer id.
+    pub layer: &'a str,
+    /// The item it is on; `None` for a layer-wide finding or an item the report lacks.
+    pub item: Option<&'a ItemReport>,
+    /// The finding.
+    pub finding: &'a Finding,
+    /// The item's label (the layer id for a layer-wide finding, the item id for an item the
+    /// report lacks).
+    pub name: String,
+    /// Ruleset, rule, layer, name and the occurrence among the findings sharing those, one per
+    /// line: equal in two audits when the same rule finds the same thing on the same item.
+    pub key: String,
+}
+
 impl Report {
+    /// Every finding of every ruleset with its identity across audits, in report order. The
+    /// item id is not part of it (it is the item's position in the inventory): the label is.
+    /// A rule may find several things on one item (a pole's share and the concentration index
+    /// on a layer): the occurrence tells them apart.
+    pub fn keyed_findings(&self) -> Vec<KeyedFinding<'_>> {
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let mut out = Vec::new();
+        for r in &self.rulesets {
+            for (layer, result) in &r.layers {
+                for f in &result.findings {
+                    let item = f.item.as_deref().and_then(|id| self.item(layer, id));
+                    let name = match (&f.item, item) {
+                        (Some(_), Some(i)) => i.label.clone(),
+                        (Some(id), None) => id.clone(),
+                        (None, _) => layer.clone(),
+                    };
+                    let base = [r.name.as_str(), &f.rule, layer, &name].join("\n");
+                    let n = seen.entry(base.clone()).or_insert(0);
+                    let key = format!("{base}\n{n}");
+                    *n += 1;
+                    out.push(KeyedFinding {
+                        ruleset: &r.name,
+                        layer,
+                        item,
+                        finding: f,
+                        name,
+                        key,
+                    });
+                }
+            }
+        }
+        out
+    }
+
+    /// The item `id` of `layer`.
+    pub fn item(&self, layer: &str, id: &str) -> Option<&ItemReport> {
+        self.layers
+            .iter()
+            .find(|l| l.id == layer)
+            .and_then(|l| l.items.iter().find(|i| i.id == id))
+    }
+
     /// Every finding of every ruleset, with its ruleset name.
     pub fn findings(&self) -> impl Iterator<Item = (&str, &Finding)> {
         self.rulesets.iter().flat_map(|r| {
@@ -262,6 +334,46 @@ pub fn json_schema() -> serde_json::Value {
         .into_generator()
         .into_root_schema_for::<Report>();
     serde_json::to_value(schema).expect("a schema always serialises")
+}
+
+/// Reads a report written by `--format json` (any report of model 1: fields added since 1.0.0
+/// default to empty). `Err` carries the line, column and message.
+pub fn from_json(text: &str) -> Result<Report, (usize, usize, String)> {
+    // The version first: a report of another model may have another shape.
+    #[derive(Deserialize)]
+    struct Version {
+        report_version: String,
+    }
+    if let Ok(Version { report_version }) = serde_json::from_str::<Version>(text) {
+        if report_version.split('.').next() != Some("1") {
+            return Err((
+                1,
+                1,
+                format!(
+                    "report version {report_version} is not of model 1, which this sovstack reads"
+                ),
+            ));
+        }
+    }
+    // serde_path_to_error names the field an error is in (`rulesets[0].overall`).
+    let mut de = serde_json::Deserializer::from_str(text);
+    let report: Report = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        // serde_json's message ends with its own "at line L column C": the caller places it.
+        let message = inner.to_string();
+        let message = match message.rfind(" at line ") {
+            Some(i) => message[..i].to_string(),
+            None => message,
+        };
+        let message = if matches!(path.as_str(), "." | "?" | "") {
+            message
+        } else {
+            format!("{path}: {message}")
+        };
+        (inner.line(), inner.column().max(1), message)
+    })?;
+    Ok(report)
 }
 
 /// Parses the JSON a [`Report`] serialises to back into a generic value (for tests and tools).

@@ -8,7 +8,8 @@ use sovstack_abi::{LayerScore, ObjectiveScore, Scoring, ScoringMethod};
 use std::collections::BTreeMap;
 
 /// A ruleset's result over all layers.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, serde::Deserialize, schemars::JsonSchema)]
+#[serde(default)]
 pub struct Overall {
     /// 0-100; absent when no layer could be scored.
     pub score: Option<f64>,

@@ -38,6 +38,13 @@ pub(crate) struct Context<'a> {
 pub enum Progress {
     /// The `toolchain` walk's counts (for the path being walked).
     Walk(WalkProgress),
+    /// `--import`: `done` of `total` files read.
+    Import {
+        /// Files read, imported or skipped.
+        done: usize,
+        /// Files found under the paths given.
+        total: usize,
+    },
     /// The `network` layer's DNS resolution: `done` of `total` endpoints resolved.
     Resolve {
         /// Endpoints whose queries have all finished, answered or not.

@@ -69,6 +69,20 @@ pub enum ScanError {
     /// The endpoints file lists no endpoint, and no `--domain` was given.
     #[error("endpoints file {} lists no endpoint: the network layer has nothing to resolve", .0.display())]
     NoEndpoints(PathBuf),
+    /// A path given to `--import` does not exist.
+    #[error("{} does not exist (--import takes inventory files and directories)", .0.display())]
+    ImportNotFound(PathBuf),
+    /// A path given to `--import`, or a directory under it, cannot be read.
+    #[error("cannot read {}", path.display())]
+    ImportUnreadable {
+        /// The path.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// The paths given to `--import` hold no file.
+    #[error("no file to import under {0}")]
+    ImportNothing(String),
     /// The network layer needs the data directory and none was given or it cannot be loaded.
     #[error("network data: {0}")]
     NetworkData(String),

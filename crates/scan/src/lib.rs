@@ -31,6 +31,7 @@
 pub mod codes;
 mod collector;
 mod error;
+pub mod import;
 mod layers;
 mod live;
 mod root;
@@ -46,10 +47,16 @@ pub use layers::LayerOptions;
 /// Every diagnostic code the scan may emit, list by list: the root's ([`codes`]), then each
 /// layer's, named by who declares it (docs/diagnostics.md is generated from these).
 pub fn code_lists() -> Vec<(String, &'static [(&'static str, &'static str)])> {
-    let mut lists = vec![(
-        "reading the scanned root (`crates/scan/src/codes.rs`)".to_string(),
-        codes::ALL,
-    )];
+    let mut lists = vec![
+        (
+            "reading the scanned root (`crates/scan/src/codes.rs`)".to_string(),
+            codes::ALL,
+        ),
+        (
+            "importing inventory files (`crates/scan/src/import/mod.rs`)".to_string(),
+            import::codes::ALL,
+        ),
+    ];
     for layer in sovstack_inventory::Layer::ALL {
         let (declared_in, list) = layers::codes(layer);
         lists.push((format!("the {} layer (`{declared_in}`)", layer.id()), list));
@@ -165,6 +172,7 @@ pub(crate) fn scan_root(
         live_host: cx.live.is_some(),
         knowledge_base: cx.kb.data_ref(),
         data_packs: Vec::new(),
+        fleet: None,
         layers: out.layers,
         diagnostics: out.diagnostics,
     }

@@ -33,7 +33,8 @@ impl Args {
         let config = Config::load(config, &kb)?;
         config.apply_to_scan(&mut self.scan);
         config.apply_to_eval(&mut self.eval);
-        let inventory = self.scan.run(&kb, config.data_dir.as_deref())?;
+        let mut inventory = self.scan.run(&kb, config.data_dir.as_deref())?;
+        super::scan::set_organisation(&mut inventory, config.organisation.as_ref());
         evaluate_and_report(
             &kb,
             &inventory,

@@ -2,6 +2,8 @@
 
 pub mod audit;
 pub mod cables;
+pub mod compare;
+pub mod diff;
 pub mod evaluate;
 pub mod generate;
 pub mod plugin;

@@ -5,7 +5,8 @@ use crate::config::Config;
 use crate::{data_packs, exit, output};
 use anyhow::Result;
 use clap::Args as ClapArgs;
-use sovstack_inventory::Inventory;
+use sovstack_inventory::Layer;
+use sovstack_inventory::{ImportFormat, Inventory};
 use sovstack_kb::Kb;
 use sovstack_report::source_date_epoch;
 use sovstack_scan::LayerOptions;
@@ -67,6 +68,34 @@ pub struct ScanOptions {
 
     #[command(flatten)]
     pub options: LayerOptions,
+
+    /// Import an organisation's fleet instead of scanning a root: GLPI inventories (JSON),
+    /// FusionInventory inventories (XML) and sovstack inventories, files or directories (walked
+    /// in name order). Each host counts once (the newest of two files of the same device id);
+    /// the processor and os items count the hosts they stand for. A bad file is a diagnostic
+    /// naming it, and is skipped.
+    #[arg(
+        long = "import",
+        value_name = "PATH",
+        num_args = 1..,
+        conflicts_with_all = ["root", "layers"],
+        help_heading = "Organisation"
+    )]
+    pub import: Vec<PathBuf>,
+
+    /// Read every imported file as this format instead of telling it from its content.
+    #[arg(long, value_name = "FORMAT", requires = "import", value_parser = import_format, help_heading = "Organisation")]
+    pub import_format: Option<ImportFormat>,
+}
+
+/// `--import-format`'s values.
+fn import_format(s: &str) -> std::result::Result<ImportFormat, String> {
+    ImportFormat::from_id(s).ok_or_else(|| {
+        format!(
+            "expected one of {}",
+            ImportFormat::ALL.map(ImportFormat::id).join(", ")
+        )
+    })
 }
 
 impl ScanOptions {
@@ -81,6 +110,9 @@ impl ScanOptions {
     /// Runs the scan. `config_data_dir` is the configuration file's `data_dir`, third in the
     /// data directory lookup ([`crate::data_packs`]).
     pub fn run(&self, kb: &Kb, config_data_dir: Option<&Path>) -> Result<Inventory> {
+        if !self.import.is_empty() {
+            return self.import(kb);
+        }
         let mut options = self.options.clone();
         let candidates = data_packs::candidates(
             options.network.data_dir.as_deref(),
@@ -165,12 +197,48 @@ impl ScanOptions {
     }
 }
 
+impl ScanOptions {
+    /// `--import`: the fleet from the files, with the organisation of the configuration.
+    fn import(&self, kb: &Kb) -> Result<Inventory> {
+        if let Some(&layer) = Layer::ALL.iter().find(|&&l| self.options.ask_for(l)) {
+            anyhow::bail!(
+                "{} cannot be combined with --import, which builds the processor and os \
+                 layers from the imported files: scan those layers separately",
+                LayerOptions::asking_flags(layer)
+            );
+        }
+        let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
+        let opts = sovstack_scan::import::ImportOptions {
+            paths: self.import.clone(),
+            format: self.import_format,
+        };
+        let bar = output::ScanProgress::start();
+        let inventory = sovstack_scan::import::import(&opts, kb, &|p| bar.update(p));
+        bar.finish();
+        let mut inventory = inventory?;
+        inventory.generated_at = generated_at;
+        Ok(inventory)
+    }
+}
+
+/// A fleet inventory names the organisation the configuration declares.
+pub fn set_organisation(inventory: &mut Inventory, org: Option<&sovstack_report::Organisation>) {
+    if let (Some(fleet), Some(org)) = (inventory.fleet.as_mut(), org) {
+        fleet.organisation = Some(sovstack_inventory::Organisation {
+            name: org.name.clone(),
+            country: org.country.clone(),
+            source: org.source.clone(),
+        });
+    }
+}
+
 impl Args {
     pub fn execute(mut self, config: Option<&Path>) -> Result<u8> {
         let kb = load_kb()?;
         let config = Config::load(config, &kb)?;
         config.apply_to_scan(&mut self.scan);
-        let inventory = self.scan.run(&kb, config.data_dir.as_deref())?;
+        let mut inventory = self.scan.run(&kb, config.data_dir.as_deref())?;
+        set_organisation(&mut inventory, config.organisation.as_ref());
         output::emit(self.output.as_deref(), inventory.to_json().as_bytes())?;
         Ok(crate::common::unassessed_exit(&inventory.diagnostics).unwrap_or(exit::SUCCESS))
     }

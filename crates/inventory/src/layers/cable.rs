@@ -1,4 +1,4 @@
-//! The `cable` layer (schema 1.2.3): for each country the organisation's data may travel to,
+//! The `cable` layer (schema 1.2.4): for each country the organisation's data may travel to,
 //! the candidate routes over submarine cables and land from the organisation's country, who
 //! owns those cables and how diverse the routes are.
 //!

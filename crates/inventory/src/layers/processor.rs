@@ -25,6 +25,10 @@ pub struct Processor {
     pub identifiers: BTreeMap<String, Fact<String>>,
     /// Instruction-set owner, core designer, SoC vendor, foundry.
     pub actors: Vec<Actor>,
+    /// In a fleet inventory, the number of hosts with this processor, which is also its weight
+    /// when judged (schema 1.2.3); absent for a single host's scan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosts: Option<u64>,
 }
 
 impl Item for Processor {
@@ -39,5 +43,8 @@ impl Item for Processor {
     }
     fn actors(&self) -> &[Actor] {
         &self.actors
+    }
+    fn weight(&self) -> Option<f64> {
+        self.hosts.map(|n| n as f64)
     }
 }

@@ -63,13 +63,15 @@ pub(crate) enum Upstream {
 }
 
 impl Upstream {
-    /// Builds the upstream for `config` and `opts` (already adjusted by the caller).
+    /// Builds the upstream for `config` and `opts` (already adjusted by the caller); `direct`
+    /// allows the direct path when the configuration names one server.
     pub(crate) fn new(
         config: ResolverConfig,
         opts: ResolverOpts,
         udp: PooledUdp,
+        direct: bool,
     ) -> Result<Self, NetError> {
-        if let Some(server) = single_udp_server(&config) {
+        if let Some(server) = single_udp_server(&config).filter(|_| direct) {
             return Ok(Upstream::Direct(Direct::new(server, &opts, udp)));
         }
         let mut builder = HickoryResolver::builder_with_config(config, udp);

@@ -199,6 +199,7 @@ pub struct ResolverBuilder {
     concurrency: usize,
     max_cname_hops: usize,
     cache_size: usize,
+    hickory_pool: bool,
 }
 
 impl Default for ResolverBuilder {
@@ -210,6 +211,7 @@ impl Default for ResolverBuilder {
             concurrency: 256,
             max_cname_hops: 12,
             cache_size: 65_536,
+            hickory_pool: false,
         }
     }
 }
@@ -256,6 +258,15 @@ impl ResolverBuilder {
         self
     }
 
+    /// Sends every query through hickory's name-server pool, even to a single server: the path
+    /// a configuration of several servers takes (see `exchange`). For the tests that check both
+    /// paths give the same lookups.
+    #[doc(hidden)]
+    pub fn hickory_pool(mut self) -> Self {
+        self.hickory_pool = true;
+        self
+    }
+
     /// Builds the resolver. Needs to be called inside a tokio runtime.
     pub fn build(self) -> Result<Resolver, Error> {
         let (config, mut opts) = match self.nameserver {
@@ -282,8 +293,8 @@ impl ResolverBuilder {
         // hickory answers "busy" past this many queries on one connection; let the batch
         // bound be the only limit.
         opts.max_active_requests = opts.max_active_requests.max(self.concurrency * 2);
-        let inner =
-            Upstream::new(config, opts, PooledUdp::default()).map_err(|e| Error(e.to_string()))?;
+        let inner = Upstream::new(config, opts, PooledUdp::default(), !self.hickory_pool)
+            .map_err(|e| Error(e.to_string()))?;
         Ok(Resolver {
             inner,
             concurrency: self.concurrency,

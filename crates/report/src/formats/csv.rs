@@ -10,7 +10,8 @@
 //!   severity, level, objective, item, item_label, message, organisations, countries,
 //!   evidence`; `item` and `item_label` are empty for a layer-wide finding; `organisations`
 //!   and `countries` name the actors the finding is about (`; ` between them), `evidence` their
-//!   evidence, one piece per line;
+//!   evidence, one piece per line, `waiver` the waiver that waived it (`until DATE by OWNER:
+//!   JUSTIFICATION`), empty when none did;
 //! - items (`--csv-items`), one row per inventory item: `layer, item, label, facts, actors,
 //!   countries, confidence, findings, worst_severity`; `facts` as `key=value` lines, `actors` as
 //!   `role: organisation (country)` lines (`unknown` for what is unknown), `confidence` the lowest
@@ -33,7 +34,7 @@ pub struct Csv {
 const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// The findings table's header.
-pub const FINDING_COLUMNS: [&str; 13] = [
+pub const FINDING_COLUMNS: [&str; 14] = [
     "ruleset",
     "layer",
     "rule",
@@ -47,6 +48,7 @@ pub const FINDING_COLUMNS: [&str; 13] = [
     "organisations",
     "countries",
     "evidence",
+    "waiver",
 ];
 
 /// The items table's header.
@@ -77,51 +79,41 @@ impl Format for Csv {
             }
         } else {
             w.write_record(FINDING_COLUMNS)?;
-            for r in &report.rulesets {
-                for (layer, result) in &r.layers {
-                    for f in &result.findings {
-                        let item = f
-                            .item
-                            .as_deref()
-                            .and_then(|id| find_item(report, layer, id));
-                        let actors: Vec<&ActorReport> = item
-                            .map(|i| f.actors.iter().filter_map(|a| i.actors.get(*a)).collect())
-                            .unwrap_or_default();
-                        let title = r
-                            .rules
-                            .iter()
-                            .find(|x| x.id == f.rule)
-                            .map_or("", |x| x.title.as_str());
-                        let row = [
-                            r.name.clone(),
-                            layer.clone(),
-                            f.rule.clone(),
-                            title.to_string(),
-                            f.severity.as_str().to_string(),
-                            f.level.map(|l| l.to_string()).unwrap_or_default(),
-                            f.objective.clone().unwrap_or_default(),
-                            f.item.clone().unwrap_or_default(),
-                            item.map(|i| i.label.clone()).unwrap_or_default(),
-                            f.message.clone(),
-                            join(actors.iter().map(|a| name(a)), "; "),
-                            join(actors.iter().map(|a| country(a)), "; "),
-                            join(actors.iter().flat_map(|a| a.evidence.iter().cloned()), "\n"),
-                        ];
-                        w.write_record(row.iter().map(|f| safe(f)))?;
-                    }
-                }
+            for k in report.keyed_findings() {
+                let (f, item) = (k.finding, k.item);
+                let actors: Vec<&ActorReport> = item
+                    .map(|i| f.actors.iter().filter_map(|a| i.actors.get(*a)).collect())
+                    .unwrap_or_default();
+                let title = report
+                    .rulesets
+                    .iter()
+                    .find(|r| r.name == k.ruleset)
+                    .and_then(|r| r.rules.iter().find(|x| x.id == f.rule))
+                    .map_or("", |x| x.title.as_str());
+                let waiver = report.waiver_of(&k.key).map_or(String::new(), |w| {
+                    format!("until {} by {}: {}", w.expires, w.owner, w.justification)
+                });
+                let row = [
+                    k.ruleset.to_string(),
+                    k.layer.to_string(),
+                    f.rule.clone(),
+                    title.to_string(),
+                    f.severity.as_str().to_string(),
+                    f.level.map(|l| l.to_string()).unwrap_or_default(),
+                    f.objective.clone().unwrap_or_default(),
+                    f.item.clone().unwrap_or_default(),
+                    item.map(|i| i.label.clone()).unwrap_or_default(),
+                    f.message.clone(),
+                    join(actors.iter().map(|a| name(a)), "; "),
+                    join(actors.iter().map(|a| country(a)), "; "),
+                    join(actors.iter().flat_map(|a| a.evidence.iter().cloned()), "\n"),
+                    waiver,
+                ];
+                w.write_record(row.iter().map(|f| safe(f)))?;
             }
         }
         w.flush()
     }
-}
-
-fn find_item<'a>(report: &'a Report, layer: &str, id: &str) -> Option<&'a ItemReport> {
-    report
-        .layers
-        .iter()
-        .find(|l| l.id == layer)
-        .and_then(|l| l.items.iter().find(|i| i.id == id))
 }
 
 fn join(parts: impl Iterator<Item = String>, sep: &str) -> String {
@@ -178,7 +170,7 @@ fn item_row(layer: &str, item: &ItemReport) -> [String; 9] {
 }
 
 /// A field a spreadsheet will not take for a formula.
-fn safe(field: &str) -> String {
+pub fn safe(field: &str) -> String {
     match field.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{field}"),
         _ => field.to_string(),

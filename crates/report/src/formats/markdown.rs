@@ -61,7 +61,7 @@ impl Format for Markdown {
         writeln!(out)?;
 
         for r in &report.rulesets {
-            write_scores(r, out)?;
+            write_scores(report, r, out)?;
         }
         for layer in &report.layers {
             writeln!(out, "## {} layer\n", escape(&layer_title(&layer.id)))?;
@@ -88,8 +88,9 @@ impl Format for Markdown {
             for (item, f) in findings {
                 writeln!(
                     out,
-                    "- **{}** {}: {} (rule {}, {})",
+                    "- **{}**{} {}: {} (rule {}, {})",
                     f.finding.severity.as_str(),
+                    waived(report.waiver_on(&f.ruleset, &layer.id, &item.label, &f.finding.rule)),
                     code(&item.id),
                     escape(&f.finding.message),
                     code(&f.finding.rule),
@@ -123,6 +124,33 @@ impl Format for Markdown {
                     d.severity,
                     code(&d.code),
                     escape(&d.message)
+                )?;
+            }
+            writeln!(out)?;
+        }
+        if !report.waivers.is_empty() {
+            writeln!(out, "## Waivers\n")?;
+            writeln!(
+                out,
+                "| Rule | On | Status | Expires | Owner | Justification | Waived | Written in |"
+            )?;
+            writeln!(out, "|---|---|---|---|---|---|---:|---|")?;
+            for w in &report.waivers {
+                let on = match (&w.item, &w.pattern) {
+                    (Some(i), _) => escape(i),
+                    (None, Some(p)) => format!("items matching {}", code(p)),
+                    (None, None) => String::new(),
+                };
+                writeln!(
+                    out,
+                    "| {} | {on} | {} | {} | {} | {} | {} | {} |",
+                    code(&w.rule),
+                    super::table::waiver_status(w.status),
+                    escape(&w.expires),
+                    escape(&w.owner),
+                    escape(&w.justification),
+                    w.waived.len(),
+                    escape(&w.source)
                 )?;
             }
             writeln!(out)?;
@@ -192,7 +220,7 @@ impl Format for Markdown {
     }
 }
 
-fn write_scores(r: &RulesetResult, out: &mut dyn io::Write) -> io::Result<()> {
+fn write_scores(report: &Report, r: &RulesetResult, out: &mut dyn io::Write) -> io::Result<()> {
     writeln!(
         out,
         "## {} ({} {})\n",
@@ -212,8 +240,9 @@ fn write_scores(r: &RulesetResult, out: &mut dyn io::Write) -> io::Result<()> {
             .filter(|f| f.item.is_none())
             .map(|f| {
                 format!(
-                    "**{}** {} (rule {})",
+                    "**{}**{} {} (rule {})",
                     f.severity.as_str(),
+                    waived(report.waiver_on(&r.name, layer, layer, &f.rule)),
                     escape(&f.message),
                     code(&f.rule)
                 )
@@ -240,6 +269,17 @@ fn write_scores(r: &RulesetResult, out: &mut dyn io::Write) -> io::Result<()> {
         level_name(r.method, r.overall.level)
     )?;
     writeln!(out, "{}\n", escape(legend(r.method)))
+}
+
+/// ` (waived until DATE by OWNER)` for a waived finding.
+fn waived(w: Option<&crate::WaiverReport>) -> String {
+    w.map_or(String::new(), |w| {
+        format!(
+            " (waived until {} by {})",
+            escape(&w.expires),
+            escape(&w.owner)
+        )
+    })
 }
 
 fn write_item(item: &ItemReport, out: &mut dyn io::Write) -> io::Result<()> {

@@ -3,12 +3,14 @@
 //! and `-o FORMAT=PATH` take their values from [`FormatKind::ALL`]).
 
 mod csv;
+mod html;
 mod json;
 mod markdown;
 mod sarif;
 mod table;
 
-pub use csv::Csv;
+pub use csv::{safe as csv_field, Csv};
+pub use html::Html;
 pub use json::Json;
 pub use markdown::Markdown;
 pub use sarif::Sarif;
@@ -36,6 +38,8 @@ pub enum FormatKind {
     Csv,
     /// Markdown for wikis and merge requests.
     Markdown,
+    /// One self-contained HTML page, for people.
+    Html,
 }
 
 /// How a format is rendered beyond its kind.
@@ -55,6 +59,7 @@ impl FormatKind {
         FormatKind::Sarif,
         FormatKind::Csv,
         FormatKind::Markdown,
+        FormatKind::Html,
     ];
 
     /// The name the command line uses (`--format NAME`, `-o NAME=PATH`).
@@ -65,6 +70,7 @@ impl FormatKind {
             FormatKind::Sarif => "sarif",
             FormatKind::Csv => "csv",
             FormatKind::Markdown => "markdown",
+            FormatKind::Html => "html",
         }
     }
 
@@ -76,6 +82,9 @@ impl FormatKind {
             FormatKind::Sarif => "SARIF 2.1.0 (one run per ruleset), for CI code-scanning views",
             FormatKind::Csv => "CSV for spreadsheets, one row per finding (--csv-items: per item)",
             FormatKind::Markdown => "Markdown for wikis and merge requests",
+            FormatKind::Html => {
+                "one self-contained HTML page (no script, loads nothing), to publish or print"
+            }
         }
     }
 
@@ -96,6 +105,7 @@ impl FormatKind {
                 items: options.csv_items,
             }),
             FormatKind::Markdown => Box::new(Markdown),
+            FormatKind::Html => Box::new(Html),
         }
     }
 

@@ -13,22 +13,21 @@
 //!   `LAYER/ITEM-ID`, named by the item's label; the layer alone for a layer-wide finding).
 //! - Levels from severities: critical and high are `error`, medium `warning`, low and info
 //!   `note`; the severity itself and the 0-4 level are properties.
-//! - `fingerprints["sovstack/v1"]`: sha256 of the ruleset name, rule id, layer, item label (not
-//!   the item id, which is its position in the inventory) and the finding's occurrence among
-//!   those of the same rule on the same item (a rule may find a pole's share and the
-//!   concentration index on one layer): the same finding keeps its fingerprint across audits
-//!   while the item keeps its label.
+//! - `fingerprints["sovstack/v1"]`: sha256 of the finding's key ([`Report::keyed_findings`]:
+//!   ruleset, rule, layer, item label, occurrence), the identity `sovstack diff` compares too:
+//!   the same finding keeps its fingerprint across audits while the item keeps its label.
+//! - A waived finding (`--waivers`) is a result with an accepted external suppression whose
+//!   justification names the waiver's owner, expiry and place.
 //! - The diagnostics are not results.
 //!
 //! Written with `serde_json` (objects keep the insertion order given here), pretty, with a final
 //! newline: equal reports are equal bytes.
 
 use super::Format;
-use crate::{ItemReport, Report, RuleReport, RulesetResult};
+use crate::{Report, RuleReport, RulesetResult};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use sovstack_abi::Severity;
-use std::collections::BTreeMap;
 use std::io;
 
 /// SARIF renderer.
@@ -151,14 +150,6 @@ fn rule(ruleset: &RulesetResult, origin: &str, r: &RuleReport) -> Value {
     })
 }
 
-fn item<'a>(report: &'a Report, layer: &str, id: &str) -> Option<&'a ItemReport> {
-    report
-        .layers
-        .iter()
-        .find(|l| l.id == layer)
-        .and_then(|l| l.items.iter().find(|i| i.id == id))
-}
-
 fn run(report: &Report, ruleset: &RulesetResult) -> Value {
     let input = report
         .inputs
@@ -177,67 +168,73 @@ fn run(report: &Report, ruleset: &RulesetResult) -> Value {
     );
 
     let mut results = Vec::new();
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (layer, result) in &ruleset.layers {
-        for f in &result.findings {
-            let Some(index) = ruleset.rules.iter().position(|r| r.id == f.rule) else {
-                continue;
-            };
-            let rule = &ruleset.rules[index];
-            let found = f.item.as_deref().and_then(|id| item(report, layer, id));
-            let (qualified, name) = match (&f.item, found) {
-                (Some(id), Some(i)) => (format!("{layer}/{id}"), i.label.clone()),
-                (Some(id), None) => (format!("{layer}/{id}"), id.clone()),
-                (None, _) => (layer.clone(), layer.clone()),
-            };
-            let mut location = ruleset_location(origin);
-            location["index"] = json!(0);
-            // A rule may find several things on one item (a pole's share and the concentration
-            // index): the occurrence tells them apart.
-            let key = [ruleset.name.as_str(), &f.rule, layer, &name].join("\n");
-            let occurrence = seen.entry(key.clone()).or_insert(0usize);
-            let fingerprint = hex::encode(Sha256::digest(format!("{key}\n{occurrence}")));
-            *occurrence += 1;
-            let mut properties = Map::new();
-            properties.insert("layer".into(), json!(layer));
-            properties.insert("severity".into(), json!(f.severity.as_str()));
-            if let Some(o) = &f.objective {
-                properties.insert("objective".into(), json!(o));
-            }
-            if let Some(l) = f.level {
-                properties.insert("level".into(), json!(l));
-            }
-            let evidence: Vec<&String> = found
-                .map(|i| {
-                    f.actors
-                        .iter()
-                        .filter_map(|a| i.actors.get(*a))
-                        .flat_map(|a| a.evidence.iter())
-                        .collect()
-                })
-                .unwrap_or_default();
-            if !evidence.is_empty() {
-                properties.insert("evidence".into(), json!(evidence));
-            }
-            results.push(json!({
-                "ruleId": f.rule,
-                "ruleIndex": index,
-                "level": level(f.severity),
-                "message": { "text": f.message },
-                "locations": [{
-                    "physicalLocation": {
-                        "artifactLocation": location,
-                        "region": { "startLine": rule.line.max(1) },
-                    },
-                    "logicalLocations": [{
-                        "name": name,
-                        "fullyQualifiedName": qualified,
-                        "kind": "resource",
-                    }],
+    for k in report
+        .keyed_findings()
+        .into_iter()
+        .filter(|k| k.ruleset == ruleset.name)
+    {
+        let (f, layer, name) = (k.finding, k.layer, &k.name);
+        let Some(index) = ruleset.rules.iter().position(|r| r.id == f.rule) else {
+            continue;
+        };
+        let rule = &ruleset.rules[index];
+        let qualified = match &f.item {
+            Some(id) => format!("{layer}/{id}"),
+            None => layer.to_string(),
+        };
+        let mut location = ruleset_location(origin);
+        location["index"] = json!(0);
+        let fingerprint = hex::encode(Sha256::digest(&k.key));
+        let mut properties = Map::new();
+        properties.insert("layer".into(), json!(layer));
+        properties.insert("severity".into(), json!(f.severity.as_str()));
+        if let Some(o) = &f.objective {
+            properties.insert("objective".into(), json!(o));
+        }
+        if let Some(l) = f.level {
+            properties.insert("level".into(), json!(l));
+        }
+        let evidence: Vec<&String> = k
+            .item
+            .map(|i| {
+                f.actors
+                    .iter()
+                    .filter_map(|a| i.actors.get(*a))
+                    .flat_map(|a| a.evidence.iter())
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !evidence.is_empty() {
+            properties.insert("evidence".into(), json!(evidence));
+        }
+        results.push(json!({
+            "ruleId": f.rule,
+            "ruleIndex": index,
+            "level": level(f.severity),
+            "message": { "text": f.message },
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": location,
+                    "region": { "startLine": rule.line.max(1) },
+                },
+                "logicalLocations": [{
+                    "name": name,
+                    "fullyQualifiedName": qualified,
+                    "kind": "resource",
                 }],
-                "fingerprints": { "sovstack/v1": fingerprint },
-                "properties": properties,
-            }));
+            }],
+            "fingerprints": { "sovstack/v1": fingerprint },
+            "properties": properties,
+        }));
+        if let Some(w) = report.waiver_of(&k.key) {
+            results.last_mut().expect("just pushed")["suppressions"] = json!([{
+                "kind": "external",
+                "status": "accepted",
+                "justification": format!(
+                    "{} (owner {}, until {}, {})",
+                    w.justification, w.owner, w.expires, w.source
+                ),
+            }]);
         }
     }
 

@@ -98,10 +98,39 @@ impl Format for Table {
         }
         for layer in &report.layers {
             writeln!(out, "\n{} layer", title_case(&layer.id))?;
-            self.write_layer(layer, out)?;
+            self.write_layer(report, layer, out)?;
         }
         for r in &report.rulesets {
-            self.write_scores(r, out)?;
+            self.write_scores(report, r, out)?;
+        }
+        if !report.waivers.is_empty() {
+            writeln!(out, "\nWaivers")?;
+            for w in &report.waivers {
+                let target = w
+                    .item
+                    .as_deref()
+                    .map(|i| format!("on {i}"))
+                    .or_else(|| {
+                        w.pattern
+                            .as_deref()
+                            .map(|p| format!("on items matching {p}"))
+                    })
+                    .unwrap_or_default();
+                self.para(
+                    out,
+                    &format!(
+                        "  {} {target}, {} until {} (owner {}; {}): {}; {} finding(s) waived",
+                        w.rule,
+                        waiver_status(w.status),
+                        w.expires,
+                        w.owner,
+                        w.source,
+                        w.justification,
+                        w.waived.len()
+                    ),
+                    "    ",
+                )?;
+            }
         }
         if !report.diagnostics.is_empty() {
             writeln!(out, "\nDiagnostics")?;
@@ -188,7 +217,12 @@ impl Table {
         Ok(())
     }
 
-    fn write_layer(&self, layer: &LayerReport, out: &mut dyn io::Write) -> io::Result<()> {
+    fn write_layer(
+        &self,
+        report: &Report,
+        layer: &LayerReport,
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
         let mut t = if self.options.wide {
             self.grid([
                 "Item",
@@ -239,7 +273,7 @@ impl Table {
             }
         }
         writeln!(out, "{t}")?;
-        self.write_findings(layer, out)
+        self.write_findings(report, layer, out)
     }
 
     fn organisation(&self, a: &ActorReport) -> String {
@@ -277,7 +311,12 @@ impl Table {
     }
 
     /// The layer's item findings: severity, the sentence, the rule and the evidence.
-    fn write_findings(&self, layer: &LayerReport, out: &mut dyn io::Write) -> io::Result<()> {
+    fn write_findings(
+        &self,
+        report: &Report,
+        layer: &LayerReport,
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
         let findings: Vec<(&ItemReport, &crate::ItemFinding)> = layer
             .items
             .iter()
@@ -293,10 +332,20 @@ impl Table {
             for line in self.evidence(item, &f.finding.actors) {
                 text.push_str(&format!("\n{line}"));
             }
+            let waiver = report.waiver_on(&f.ruleset, &layer.id, &item.label, &f.finding.rule);
+            if let Some(w) = waiver {
+                text.push_str(&format!(
+                    "\nwaived until {} by {}: {} ({})",
+                    w.expires, w.owner, w.justification, w.source
+                ));
+            }
             t.add_row(vec![
                 Cell::new(&item.id),
                 self.severity_cell(
-                    f.finding.severity.as_str().to_string(),
+                    match waiver {
+                        Some(_) => format!("{} (waived)", f.finding.severity.as_str()),
+                        None => f.finding.severity.as_str().to_string(),
+                    },
                     Some(f.finding.severity),
                 ),
                 Cell::new(self.text(&text)),
@@ -354,7 +403,12 @@ impl Table {
         }
     }
 
-    fn write_scores(&self, r: &RulesetResult, out: &mut dyn io::Write) -> io::Result<()> {
+    fn write_scores(
+        &self,
+        report: &Report,
+        r: &RulesetResult,
+        out: &mut dyn io::Write,
+    ) -> io::Result<()> {
         writeln!(out)?;
         self.para(
             out,
@@ -383,8 +437,13 @@ impl Table {
             };
             // Layer-wide findings (concentration) belong to no item, so they are shown here.
             for f in result.findings.iter().filter(|f| f.item.is_none()) {
+                let waived = report
+                    .waiver_on(&r.name, layer, layer, &f.rule)
+                    .map_or(String::new(), |w| {
+                        format!(" (waived until {} by {})", w.expires, w.owner)
+                    });
                 detail.push_str(&format!(
-                    "\n{}: {}\nrule: {}",
+                    "\n{}{waived}: {}\nrule: {}",
                     f.severity.as_str(),
                     f.message,
                     f.rule
@@ -427,6 +486,15 @@ impl Table {
             }
             (ScoringMethod::BlocBalance, Some(l)) => format!("level {l}"),
         }
+    }
+}
+
+/// A waiver's state in words.
+pub(super) fn waiver_status(s: crate::WaiverStatus) -> &'static str {
+    match s {
+        crate::WaiverStatus::Active => "in force",
+        crate::WaiverStatus::Unused => "in force but matching no finding",
+        crate::WaiverStatus::Expired => "EXPIRED, waiving nothing",
     }
 }
 

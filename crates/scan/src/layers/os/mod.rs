@@ -50,7 +50,10 @@ impl Collector for OsCollector {
             pretty_name: None,
             id_like: Vec::new(),
             kernel: None,
+            lifecycle: None,
+            kernel_lifecycle: None,
             actors: Vec::new(),
+            hosts: None,
         };
         let release = read_os_release(root, out);
         let (source, entries) = release
@@ -108,6 +111,27 @@ impl Collector for OsCollector {
             .as_ref()
             .map(|k| k.evidence.clone())
             .unwrap_or_default();
+        // Support windows: the release's (its ID and VERSION_ID), and the Linux kernel series'.
+        if let (Some(id), Some(version)) = (&os.release_id, &os.version_id) {
+            os.lifecycle = kb.os_lifecycle(&id.value, &version.value).map(|mut l| {
+                let mut evidence = id.evidence.clone();
+                evidence.extend(version.evidence.iter().cloned());
+                evidence.append(&mut l.evidence);
+                l.evidence = evidence;
+                l
+            });
+        }
+        if let Some(k) = &os.kernel {
+            let mut words = k.value.split_whitespace();
+            if let (Some("Linux"), Some(release)) = (words.next(), words.next()) {
+                os.kernel_lifecycle = kb.linux_kernel_lifecycle(release).map(|mut l| {
+                    let mut evidence = k.evidence.clone();
+                    evidence.append(&mut l.evidence);
+                    l.evidence = evidence;
+                    l
+                });
+            }
+        }
         os.actors
             .push(match kernel_name.and_then(|n| kb.kernel_steward(&n)) {
                 Some(a) => a.into_actor(Role::Kernel, kernel_evidence),

@@ -294,3 +294,94 @@ fn live_kernel_comes_from_the_host_not_the_file() {
         Some("Linux 4.19.90-23.6.v2101.ky10.aarch64")
     );
 }
+
+/// Real os-release files find their release cycle and its support window in the knowledge
+/// base (endoflife.date's dates); a distribution endoflife.date does not track has none.
+#[test]
+fn releases_get_their_support_window() {
+    // (case, product, cycle, end of support, end of extended support)
+    type Row = (
+        &'static str,
+        Option<(
+            &'static str,
+            &'static str,
+            &'static str,
+            Option<&'static str>,
+        )>,
+    );
+    let table: &[Row] = &[
+        (
+            "x86-amd-epyc-debian12",
+            Some(("debian", "12", "2026-07-11", Some("2028-06-30"))),
+        ),
+        (
+            "os-debian13",
+            Some(("debian", "13", "2028-08-09", Some("2030-06-30"))),
+        ),
+        (
+            "os-debian10",
+            Some(("debian", "10", "2022-09-10", Some("2024-06-30"))),
+        ),
+        (
+            "os-ubuntu-24.04",
+            Some(("ubuntu", "24.04", "2029-05-31", Some("2036-05-31"))),
+        ),
+        (
+            "os-ubuntu16",
+            Some(("ubuntu", "16.04", "2021-04-02", Some("2026-04-02"))),
+        ),
+        (
+            "os-rhel9",
+            Some(("rhel", "9", "2032-05-31", Some("2036-05-31"))),
+        ),
+        (
+            "os-rocky-9.3-usr-lib-only",
+            Some(("rocky-linux", "9", "2032-05-31", None)),
+        ),
+        ("os-centos7", Some(("centos", "7", "2024-06-30", None))),
+        (
+            "os-alpine-3.23",
+            Some(("alpine-linux", "3.23", "2027-11-01", None)),
+        ),
+        ("os-fedora42", Some(("fedora", "42", "2026-05-27", None))),
+        (
+            "os-sles12",
+            Some(("sles", "12.1", "2017-05-31", Some("2020-05-31"))),
+        ),
+        (
+            "os-opensuse15",
+            Some(("opensuse", "15.2", "2022-01-04", None)),
+        ),
+        ("os-kylin-v10-aarch64", None),
+    ];
+    for (case, want) in table {
+        let (os, codes) = scan_os(case, None);
+        assert_eq!(codes, Vec::<String>::new(), "{case}");
+        let got = os.lifecycle.as_ref().map(|l| {
+            (
+                l.product.as_str(),
+                l.cycle.as_str(),
+                l.end_of_support.as_deref().unwrap_or(""),
+                l.end_of_extended_support.as_deref(),
+            )
+        });
+        assert_eq!(got, *want, "{case}");
+        if let Some(l) = &os.lifecycle {
+            // The evidence: the ID and VERSION_ID read, then the two knowledge-base rows.
+            let sources: Vec<_> = l.evidence.iter().map(|e| e.source.as_str()).collect();
+            assert_eq!(sources.len(), 4, "{case}: {sources:?}");
+            assert_eq!(
+                &sources[2..],
+                ["kb:lifecycle/os-products.csv", "kb:lifecycle/endoflife.csv"]
+            );
+        }
+    }
+    // The development machine's kernel (6.18.44) belongs to the 6.18 series.
+    let (os, _) = scan_os("x86-amd-epyc-debian12", None);
+    let k = os.kernel_lifecycle.expect("6.18 is tracked");
+    assert_eq!(
+        (k.product.as_str(), k.cycle.as_str()),
+        ("linux-kernel", "6.18")
+    );
+    assert_eq!(k.end_of_support.as_deref(), Some("2028-12-31"));
+}

@@ -125,7 +125,7 @@ impl Collector for ProcessorCollector {
 
 /// A knowledge-base attribution with the evidence that led to it, or, when none was found,
 /// the evidence of what was read.
-type Attributed = Result<(Attribution, Vec<Evidence>), Vec<Evidence>>;
+pub(crate) type Attributed = Result<(Attribution, Vec<Evidence>), Vec<Evidence>>;
 
 /// The device tree's root `compatible` strings and the file they were read from.
 struct DeviceTree {
@@ -323,6 +323,7 @@ fn from_cpuinfo(
         logical_cpus,
         identifiers,
         actors,
+        hosts: None,
     }
 }
 
@@ -481,8 +482,8 @@ fn core_designer(d: &Distinct, kb: &Kb, ev: &dyn Fn(&Field) -> Evidence) -> Attr
     }
 }
 
-/// The actors of one processor, in role order.
-fn actors(
+/// The actors of one processor, in role order (also those of an imported one, `import/fleet.rs`).
+pub(crate) fn actors(
     kb: &Kb,
     architecture: &Fact<String>,
     designer: Attributed,
@@ -619,6 +620,7 @@ fn from_live(live: &LiveHost, kb: &Kb) -> Vec<Processor> {
                 logical_cpus,
                 identifiers,
                 actors,
+                hosts: None,
             }
         })
         .collect()

@@ -1,0 +1,296 @@
+//! Several audits side by side (`sovstack compare A.json B.json ...`): a league table per
+//! ruleset (overall score and level, and each layer's), ranked by overall score, and, for the
+//! rulesets that measure poles of power (`bloc_balance`), the share of each pole in each audit.
+//! A comparison must be like for like: a warning names every audit whose rulesets, plugins,
+//! knowledge base or data packs differ from the first one's ([`crate::diff::input_warnings`]).
+//! Layers and rulesets come from the reports: a new layer appears without an edit here.
+
+use crate::{Report, RulesetResult};
+use serde::{Deserialize, Serialize};
+use sovstack_abi::ScoringMethod;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io;
+
+/// The comparison of several audits.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Comparison {
+    /// Differences of tools between the audits, one sentence each.
+    pub warnings: Vec<String>,
+    /// The audits, in the order given.
+    pub audits: Vec<Audit>,
+    /// One league table per ruleset, in the order the rulesets first appear.
+    pub leagues: Vec<League>,
+}
+
+/// One audit compared.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Audit {
+    /// The organisation's name, or the file's name without one.
+    pub name: String,
+    /// The report file.
+    pub source: String,
+}
+
+/// A ruleset's league table.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct League {
+    /// Ruleset name.
+    pub ruleset: String,
+    /// Its title.
+    pub title: String,
+    /// The layers any audit scored, in order.
+    pub layers: Vec<String>,
+    /// The poles of power some audit depends on (a share above 0; `bloc_balance` rulesets
+    /// only), in order.
+    pub poles: Vec<String>,
+    /// One row per audit that applied the ruleset, best overall score first.
+    pub rows: Vec<LeagueRow>,
+}
+
+/// An audit's place in a league.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LeagueRow {
+    /// 1 for the best; equal scores share a rank; an audit without a score comes last.
+    pub rank: usize,
+    /// The audit's name.
+    pub audit: String,
+    /// Overall score, when one could be computed.
+    pub score: Option<f64>,
+    /// Overall level.
+    pub level: Option<u8>,
+    /// Each layer's score and level (absent: not scored).
+    pub layers: BTreeMap<String, LayerCell>,
+    /// The share of the stack each pole controls (`bloc_balance`): the overall mean shares.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub shares: BTreeMap<String, f64>,
+}
+
+/// A layer's result in a league row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayerCell {
+    /// Score 0-100.
+    pub score: f64,
+    /// Level 0-4.
+    pub level: u8,
+}
+
+fn row(audit: &str, r: &RulesetResult) -> LeagueRow {
+    LeagueRow {
+        rank: 0,
+        audit: audit.to_string(),
+        score: r.overall.score,
+        level: r.overall.level,
+        layers: r
+            .layers
+            .iter()
+            .filter_map(|(l, res)| {
+                res.score.as_ref().map(|s| {
+                    (
+                        l.clone(),
+                        LayerCell {
+                            score: s.score,
+                            level: s.level,
+                        },
+                    )
+                })
+            })
+            .collect(),
+        shares: match r.method {
+            ScoringMethod::BlocBalance => r.overall.shares.clone(),
+            ScoringMethod::SealWeakestLink => BTreeMap::new(),
+        },
+    }
+}
+
+/// Compares reports, each with the name of the file it came from.
+pub fn compare(reports: &[(String, Report)]) -> Comparison {
+    let mut audits: Vec<Audit> = Vec::new();
+    for (source, r) in reports {
+        let base = r.organisation.as_ref().map_or_else(
+            || {
+                std::path::Path::new(source)
+                    .file_stem()
+                    .map_or(source.clone(), |s| s.to_string_lossy().into_owned())
+            },
+            |o| o.name.clone(),
+        );
+        // Two audits of one organisation (or two files of one name) stay apart.
+        let name = if audits.iter().any(|a| a.name == base) {
+            format!("{base} ({source})")
+        } else {
+            base
+        };
+        audits.push(Audit {
+            name,
+            source: source.clone(),
+        });
+    }
+    let mut warnings = Vec::new();
+    if let Some((_, first)) = reports.first() {
+        for ((_, r), a) in reports.iter().zip(&audits).skip(1) {
+            for w in crate::diff::input_warnings(first, r) {
+                warnings.push(format!("{} and {}: {w}", audits[0].name, a.name));
+            }
+        }
+    }
+    let mut order: Vec<(String, String)> = Vec::new();
+    for (_, r) in reports {
+        for rs in &r.rulesets {
+            if !order.iter().any(|(n, _)| *n == rs.name) {
+                order.push((rs.name.clone(), rs.title.clone()));
+            }
+        }
+    }
+    let mut leagues = Vec::new();
+    for (name, title) in order {
+        let mut rows: Vec<LeagueRow> = reports
+            .iter()
+            .zip(&audits)
+            .filter_map(|((_, r), a)| {
+                r.rulesets
+                    .iter()
+                    .find(|x| x.name == name)
+                    .map(|x| row(&a.name, x))
+            })
+            .collect();
+        // Best first; no score last; ties by name, for stable bytes.
+        rows.sort_by(|a, b| {
+            let key = |r: &LeagueRow| r.score.map_or(f64::NEG_INFINITY, |s| s);
+            key(b)
+                .partial_cmp(&key(a))
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.audit.cmp(&b.audit))
+        });
+        for i in 0..rows.len() {
+            rows[i].rank = if i > 0 && rows[i].score == rows[i - 1].score {
+                rows[i - 1].rank
+            } else {
+                i + 1
+            };
+        }
+        let layers: BTreeSet<String> = rows.iter().flat_map(|r| r.layers.keys().cloned()).collect();
+        // Poles no audit depends on at all are left out of the columns (the JSON keeps them).
+        let poles: BTreeSet<String> = rows
+            .iter()
+            .flat_map(|r| {
+                r.shares
+                    .iter()
+                    .filter(|(_, v)| **v > 0.0)
+                    .map(|(k, _)| k.clone())
+            })
+            .collect();
+        leagues.push(League {
+            ruleset: name,
+            title,
+            layers: layers.into_iter().collect(),
+            poles: poles.into_iter().collect(),
+            rows,
+        });
+    }
+    Comparison {
+        warnings,
+        audits,
+        leagues,
+    }
+}
+
+fn opt<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or("-".to_string(), |v| v.to_string())
+}
+
+fn pct(v: Option<&f64>) -> String {
+    v.map_or("-".to_string(), |v| format!("{:.0}%", v * 100.0))
+}
+
+impl Comparison {
+    /// Tables for people: one per ruleset.
+    pub fn write_text(&self, out: &mut dyn io::Write) -> io::Result<()> {
+        for w in &self.warnings {
+            writeln!(out, "warning: {w}")?;
+        }
+        for l in &self.leagues {
+            writeln!(out, "\n{} ({})", l.title, l.ruleset)?;
+            let mut t = comfy_table::Table::new();
+            t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+                .force_no_tty();
+            let mut header = vec!["Rank".to_string(), "Audit".into(), "Overall".into()];
+            header.extend(l.layers.iter().cloned());
+            header.extend(l.poles.iter().cloned());
+            t.set_header(header);
+            for r in &l.rows {
+                let mut cells = vec![
+                    r.rank.to_string(),
+                    r.audit.clone(),
+                    format!("{} (level {})", opt(r.score), opt(r.level)),
+                ];
+                for layer in &l.layers {
+                    cells.push(r.layers.get(layer).map_or("-".to_string(), |c| {
+                        format!("{} (level {})", c.score, c.level)
+                    }));
+                }
+                for pole in &l.poles {
+                    cells.push(pct(r.shares.get(pole)));
+                }
+                t.add_row(cells);
+            }
+            writeln!(out, "{t}")?;
+        }
+        Ok(())
+    }
+
+    /// Pretty JSON with a final newline.
+    pub fn write_json(&self, out: &mut dyn io::Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self).map_err(io::Error::other)?;
+        out.write_all(b"\n")
+    }
+
+    /// CSV (as `--format csv` writes reports: UTF-8 with a byte-order mark, CRLF), one row per
+    /// ruleset, audit and layer (`overall` included): `ruleset, rank, audit, layer, score,
+    /// level`, then one column per pole any bloc-balance ruleset names (its overall share, on
+    /// the `overall` rows).
+    pub fn write_csv(&self, out: &mut dyn io::Write) -> io::Result<()> {
+        out.write_all("\u{feff}".as_bytes())?;
+        let poles: BTreeSet<&String> = self.leagues.iter().flat_map(|l| l.poles.iter()).collect();
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(out);
+        let mut header: Vec<String> = ["ruleset", "rank", "audit", "layer", "score", "level"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        header.extend(poles.iter().map(|p| format!("share_{p}")));
+        w.write_record(&header)?;
+        for l in &self.leagues {
+            for r in &l.rows {
+                let mut overall = vec![
+                    l.ruleset.clone(),
+                    r.rank.to_string(),
+                    crate::formats::csv_field(&r.audit),
+                    "overall".into(),
+                    r.score.map(|s| s.to_string()).unwrap_or_default(),
+                    r.level.map(|s| s.to_string()).unwrap_or_default(),
+                ];
+                overall.extend(
+                    poles
+                        .iter()
+                        .map(|p| r.shares.get(*p).map(|v| v.to_string()).unwrap_or_default()),
+                );
+                w.write_record(&overall)?;
+                for layer in &l.layers {
+                    let c = r.layers.get(layer);
+                    let mut cells = vec![
+                        l.ruleset.clone(),
+                        r.rank.to_string(),
+                        crate::formats::csv_field(&r.audit),
+                        layer.clone(),
+                        c.map(|c| c.score.to_string()).unwrap_or_default(),
+                        c.map(|c| c.level.to_string()).unwrap_or_default(),
+                    ];
+                    cells.extend(poles.iter().map(|_| String::new()));
+                    w.write_record(&cells)?;
+                }
+            }
+        }
+        w.flush()
+    }
+}

@@ -1,0 +1,658 @@
+//! One self-contained HTML page for people who publish or hand over an audit: no script, no
+//! font, no image or style from elsewhere, and a Content-Security-Policy that forbids loading
+//! anything (`default-src 'none'`; the one inline style sheet allowed by its sha256). It reads
+//! without JavaScript, prints (print CSS), and is accessible: one `h1`, sections with headings,
+//! table headers with scopes, the dependency map an SVG with a title and a description in
+//! words, severity said in words, not colour alone.
+//!
+//! Sections: a summary in plain words (each ruleset's overall level and score; the three
+//! organisations the stack depends on most, by the number of roles they hold), the dependency
+//! map (layers -> organisations -> countries), the scores per ruleset and layer, each layer's
+//! items with their organisations and the findings on them with their evidence, the waivers,
+//! the diagnostics, and the versions and sha256 of everything the result depends on. Layers,
+//! roles and items come from the generic model: a new layer appears without an edit here.
+
+use super::table::{legend, role_words, waiver_status, SEAL_NAMES};
+use super::Format;
+use crate::{ActorReport, Report, RulesetResult};
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+use sovstack_abi::ScoringMethod;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io;
+
+/// HTML renderer.
+pub struct Html;
+
+const CSS: &str = "\
+:root{color-scheme:light}
+body{font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;color:#1a1a1a;background:#fff;max-width:72rem;margin:0 auto;padding:1rem 1.5rem}
+h1{font-size:1.8rem;margin:.5rem 0}h2{font-size:1.4rem;border-bottom:2px solid #d0d7de;padding-bottom:.2rem;margin-top:2rem}h3{font-size:1.1rem}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem}th,td{border:1px solid #c6cbd1;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{background:#eef1f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+code{font:0.9em ui-monospace,'DejaVu Sans Mono',monospace;overflow-wrap:anywhere}
+.sev{display:inline-block;padding:0 .4rem;border-radius:.3rem;font-weight:600}
+.sev-critical,.sev-high{background:#fde8e8;color:#8a1111}.sev-medium{background:#fff4d6;color:#6b4a00}.sev-low,.sev-info{background:#e8f0fe;color:#1a3f7a}
+.waived{background:#eef1f4;color:#333}
+.evidence{color:#333;font-size:.9rem;margin:.2rem 0 .6rem 1rem}
+.summary p{font-size:1.05rem}
+svg{max-width:100%;height:auto}svg text{font:13px system-ui,'DejaVu Sans',sans-serif;fill:#1a1a1a}
+.map-box{fill:#eef1f4;stroke:#57606a}.map-edge{stroke:#57606a;fill:none;stroke-opacity:.6}
+footer{margin-top:2rem;font-size:.9rem;color:#333}
+@media print{body{max-width:none;font-size:11pt;padding:0}h2{break-after:avoid}tr,li,svg{break-inside:avoid}a{color:inherit;text-decoration:none}}
+";
+
+/// Escapes text for HTML content and attribute values.
+pub fn esc(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => s.push_str("&amp;"),
+            '<' => s.push_str("&lt;"),
+            '>' => s.push_str("&gt;"),
+            '"' => s.push_str("&quot;"),
+            '\'' => s.push_str("&#39;"),
+            _ => s.push(c),
+        }
+    }
+    s
+}
+
+/// The policy: nothing may load; the one style element by its hash.
+fn csp() -> String {
+    let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(CSS.as_bytes()));
+    format!("default-src 'none'; style-src 'sha256-{hash}'; img-src 'none'; base-uri 'none'; form-action 'none'")
+}
+
+fn level_words(method: ScoringMethod, level: Option<u8>) -> String {
+    match (method, level) {
+        (_, None) => "no level (nothing could be scored)".to_string(),
+        (ScoringMethod::SealWeakestLink, Some(l)) => format!(
+            "SEAL-{l} ({})",
+            SEAL_NAMES.get(l as usize).copied().unwrap_or("")
+        ),
+        (ScoringMethod::BlocBalance, Some(l)) => format!("level {l} of 4"),
+    }
+}
+
+fn score_words(s: Option<f64>) -> String {
+    s.map_or("not scored".to_string(), |s| format!("{s:.1}"))
+}
+
+fn country_words(a: &ActorReport) -> String {
+    match (&a.country, &a.country_name, &a.registered_country) {
+        (Some(c), Some(n), _) => format!("{n} ({c})"),
+        (Some(c), None, _) => c.clone(),
+        (None, _, Some(r)) => format!("registered in {r} (low confidence)"),
+        (None, _, None) => "not known".to_string(),
+    }
+}
+
+/// Where an organisation is, as a phrase of the summary.
+fn where_words(a: &ActorReport) -> String {
+    match (&a.country, &a.registered_country, a.governance) {
+        (Some(_), _, _) => format!("headquartered in {}", country_words(a)),
+        (None, Some(r), _) => format!("registered in {r} (low confidence; headquarters not known)"),
+        (
+            None,
+            None,
+            sovstack_abi::Governance::Community | sovstack_abi::Governance::OpenStandard,
+        ) => "a community or open standard with no country of its own".to_string(),
+        (None, None, _) => "headquarters not known".to_string(),
+    }
+}
+
+fn confidence(a: &ActorReport) -> String {
+    serde_json::to_value(a.confidence)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn layer_title(id: &str) -> String {
+    sovstack_abi::Layer::from_id(id).map_or(id.to_string(), |l| l.title().to_string())
+}
+
+impl Format for Html {
+    fn write(&self, report: &Report, out: &mut dyn io::Write) -> io::Result<()> {
+        let mut h = String::new();
+        page(report, &mut h).expect("writing to a String does not fail");
+        out.write_all(h.as_bytes())
+    }
+}
+
+fn page(r: &Report, h: &mut String) -> std::fmt::Result {
+    let title = match &r.organisation {
+        Some(o) => format!("Sovereignty audit of {}", o.name),
+        None => "Sovereignty audit".to_string(),
+    };
+    writeln!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"
+    )?;
+    writeln!(
+        h,
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
+        csp()
+    )?;
+    writeln!(
+        h,
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    )?;
+    writeln!(
+        h,
+        "<meta name=\"generator\" content=\"{} {}\">",
+        esc(&r.generator.name),
+        esc(&r.generator.version)
+    )?;
+    writeln!(
+        h,
+        "<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>",
+        esc(&title)
+    )?;
+    writeln!(h, "<header>\n<h1>{}</h1>", esc(&title))?;
+    let audited = if r.scan.audited.is_empty() {
+        format!("root {}", r.scan.root)
+    } else {
+        r.scan.audited.join("; ")
+    };
+    write!(h, "<p>Audited: {}.", esc(&audited))?;
+    if let Some(t) = &r.generated_at {
+        write!(
+            h,
+            " Generated at <time datetime=\"{0}\">{0}</time>.",
+            esc(t)
+        )?;
+    }
+    writeln!(
+        h,
+        " Made by {} {}.</p>\n</header>\n<main>",
+        esc(&r.generator.name),
+        esc(&r.generator.version)
+    )?;
+    summary(r, h)?;
+    dependency_map(r, h)?;
+    scores(r, h)?;
+    layers(r, h)?;
+    waivers(r, h)?;
+    diagnostics(r, h)?;
+    inputs(r, h)?;
+    writeln!(h, "</main>\n<footer><p>This page loads nothing from the network and runs no script.</p></footer>\n</body>\n</html>")
+}
+
+/// Where an organisation is, the roles it holds, and how many times it holds one.
+type Holding = (String, BTreeSet<String>, usize);
+
+/// Organisations by the number of roles they hold over the items, most first.
+fn biggest(r: &Report) -> Vec<(String, String, Vec<String>)> {
+    let mut by: BTreeMap<String, Holding> = BTreeMap::new();
+    for l in &r.layers {
+        for i in &l.items {
+            for a in i.actors.iter().filter(|a| a.role != "location") {
+                if let Some(n) = &a.name {
+                    let e = by
+                        .entry(n.clone())
+                        .or_insert_with(|| (where_words(a), BTreeSet::new(), 0));
+                    e.1.insert(format!(
+                        "{} ({} layer)",
+                        role_words(&a.role),
+                        layer_title(&l.id).to_lowercase()
+                    ));
+                    e.2 += 1;
+                }
+            }
+        }
+    }
+    let mut v: Vec<(String, Holding)> = by.into_iter().collect();
+    v.sort_by(|a, b| b.1 .2.cmp(&a.1 .2).then_with(|| a.0.cmp(&b.0)));
+    v.into_iter()
+        .map(|(n, (c, roles, _))| (n, c, roles.into_iter().collect()))
+        .collect()
+}
+
+fn summary(r: &Report, h: &mut String) -> std::fmt::Result {
+    writeln!(
+        h,
+        "<section class=\"summary\" aria-labelledby=\"summary\">\n<h2 id=\"summary\">Summary</h2>"
+    )?;
+    for rs in &r.rulesets {
+        write!(
+            h,
+            "<p>Under the <strong>{}</strong> view, the stack reaches <strong>{}</strong>, with an overall score of {} out of 100.",
+            esc(&rs.title),
+            esc(&level_words(rs.method, rs.overall.level)),
+            score_words(rs.overall.score)
+        )?;
+        if rs.method == ScoringMethod::BlocBalance {
+            let top = rs
+                .overall
+                .shares
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "commons" | "other" | "unknown"))
+                .max_by(|a, b| {
+                    a.1.partial_cmp(b.1)
+                        .unwrap_or(std::cmp::Ordering::Equal)
+                        .then_with(|| b.0.cmp(a.0))
+                });
+            if let Some((pole, share)) = top.filter(|(_, s)| **s > 0.0) {
+                write!(
+                    h,
+                    " The pole of power holding the largest share of control is {} ({:.0}%).",
+                    esc(pole),
+                    share * 100.0
+                )?;
+            }
+        }
+        let n: usize = rs.layers.values().map(|l| l.findings.len()).sum();
+        writeln!(h, " Its rules made {n} finding(s).</p>")?;
+    }
+    let top = biggest(r);
+    if !top.is_empty() {
+        writeln!(
+            h,
+            "<p>The organisations the stack depends on most:</p>\n<ol>"
+        )?;
+        for (name, country, roles) in top.iter().take(3) {
+            writeln!(
+                h,
+                "<li><strong>{}</strong>, {}: {}.</li>",
+                esc(name),
+                esc(country),
+                esc(&roles.join(", "))
+            )?;
+        }
+        writeln!(h, "</ol>")?;
+    }
+    writeln!(h, "</section>")
+}
+
+fn dependency_map(r: &Report, h: &mut String) -> std::fmt::Result {
+    // Columns: layers, organisations, countries; edges from the actors.
+    let mut layers: Vec<String> = Vec::new();
+    let mut orgs: BTreeSet<String> = BTreeSet::new();
+    let mut countries: BTreeSet<String> = BTreeSet::new();
+    let mut e1: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut e2: BTreeSet<(String, String)> = BTreeSet::new();
+    for l in &r.layers {
+        let title = layer_title(&l.id);
+        layers.push(title.clone());
+        for i in &l.items {
+            for a in i.actors.iter().filter(|a| a.role != "location") {
+                let org = a
+                    .name
+                    .clone()
+                    .unwrap_or_else(|| "not identified".to_string());
+                let country = country_words(a);
+                orgs.insert(org.clone());
+                countries.insert(country.clone());
+                e1.insert((title.clone(), org.clone()));
+                e2.insert((org, country));
+            }
+        }
+    }
+    writeln!(
+        h,
+        "<section aria-labelledby=\"map\">\n<h2 id=\"map\">Dependency map</h2>"
+    )?;
+    if orgs.is_empty() {
+        return writeln!(h, "<p>No organisation was identified.</p>\n</section>");
+    }
+    let orgs: Vec<String> = orgs.into_iter().collect();
+    let countries: Vec<String> = countries.into_iter().collect();
+    let rows = layers.len().max(orgs.len()).max(countries.len());
+    let (row_h, box_h, col_w, gap) = (34usize, 26usize, 260usize, 120usize);
+    let height = rows * row_h + 40;
+    let width = 3 * col_w + 2 * gap;
+    let y = |i: usize| 30 + i * row_h;
+    let x = |c: usize| c * (col_w + gap);
+    let pos = |list: &[String], v: &str| list.iter().position(|x| x == v).unwrap_or(0);
+    let mut desc = String::new();
+    for (layer, org) in &e1 {
+        let _ = write!(
+            desc,
+            "The {} layer depends on {org}. ",
+            layer.to_lowercase()
+        );
+    }
+    for (org, country) in &e2 {
+        let _ = write!(desc, "{org}: {country}. ");
+    }
+    writeln!(
+        h,
+        "<svg role=\"img\" aria-labelledby=\"map-title map-desc\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"map-title\">Dependency map: layers, the organisations behind them, and their countries</title>\n<desc id=\"map-desc\">{}</desc>",
+        esc(desc.trim_end())
+    )?;
+    for (c, head) in ["Layers", "Organisations", "Countries"].iter().enumerate() {
+        writeln!(
+            h,
+            "<text x=\"{}\" y=\"16\" font-weight=\"bold\">{head}</text>",
+            x(c)
+        )?;
+    }
+    for (a, b) in &e1 {
+        let (ya, yb) = (y(pos(&layers, a)) + box_h / 2, y(pos(&orgs, b)) + box_h / 2);
+        writeln!(
+            h,
+            "<path class=\"map-edge\" d=\"M{} {ya} C{} {ya} {} {yb} {} {yb}\"/>",
+            x(0) + col_w,
+            x(0) + col_w + gap / 2,
+            x(1) - gap / 2,
+            x(1)
+        )?;
+    }
+    for (a, b) in &e2 {
+        let (ya, yb) = (
+            y(pos(&orgs, a)) + box_h / 2,
+            y(pos(&countries, b)) + box_h / 2,
+        );
+        writeln!(
+            h,
+            "<path class=\"map-edge\" d=\"M{} {ya} C{} {ya} {} {yb} {} {yb}\"/>",
+            x(1) + col_w,
+            x(1) + col_w + gap / 2,
+            x(2) - gap / 2,
+            x(2)
+        )?;
+    }
+    for (c, list) in [&layers, &orgs, &countries].iter().enumerate() {
+        for (i, label) in list.iter().enumerate() {
+            let shown: String = if label.chars().count() > 34 {
+                label.chars().take(33).collect::<String>() + "…"
+            } else {
+                label.clone()
+            };
+            writeln!(
+                h,
+                "<rect class=\"map-box\" x=\"{}\" y=\"{}\" width=\"{col_w}\" height=\"{box_h}\" rx=\"4\"/><text x=\"{}\" y=\"{}\">{}</text>",
+                x(c),
+                y(i),
+                x(c) + 8,
+                y(i) + 18,
+                esc(&shown)
+            )?;
+        }
+    }
+    writeln!(h, "</svg>\n</section>")
+}
+
+fn scores(r: &Report, h: &mut String) -> std::fmt::Result {
+    writeln!(
+        h,
+        "<section aria-labelledby=\"scores\">\n<h2 id=\"scores\">Scores</h2>"
+    )?;
+    for rs in &r.rulesets {
+        ruleset_scores(rs, h)?;
+    }
+    writeln!(h, "</section>")
+}
+
+fn ruleset_scores(rs: &RulesetResult, h: &mut String) -> std::fmt::Result {
+    writeln!(
+        h,
+        "<h3>{} <code>{}</code> {}</h3>",
+        esc(&rs.title),
+        esc(&rs.name),
+        esc(&rs.version)
+    )?;
+    writeln!(h, "<table>\n<thead><tr><th scope=\"col\">Layer</th><th scope=\"col\">Score (0-100)</th><th scope=\"col\">Level</th></tr></thead>\n<tbody>")?;
+    for (layer, res) in &rs.layers {
+        let (s, l) = match &res.score {
+            Some(s) => (
+                score_words(Some(s.score)),
+                level_words(rs.method, Some(s.level)),
+            ),
+            None => ("not scored".to_string(), format!("plugin {}", res.plugin)),
+        };
+        writeln!(
+            h,
+            "<tr><th scope=\"row\">{}</th><td class=\"num\">{s}</td><td>{}</td></tr>",
+            esc(&layer_title(layer)),
+            esc(&l)
+        )?;
+    }
+    writeln!(
+        h,
+        "<tr><th scope=\"row\">Overall</th><td class=\"num\">{}</td><td>{}</td></tr>\n</tbody>\n</table>\n<p>{}</p>",
+        score_words(rs.overall.score),
+        esc(&level_words(rs.method, rs.overall.level)),
+        esc(legend(rs.method))
+    )
+}
+
+fn sev(severity: &str, waived: bool) -> String {
+    if waived {
+        format!("<span class=\"sev waived\">{severity}, waived</span>")
+    } else {
+        format!("<span class=\"sev sev-{severity}\">{severity}</span>")
+    }
+}
+
+fn layers(r: &Report, h: &mut String) -> std::fmt::Result {
+    for l in &r.layers {
+        let id = format!("layer-{}", esc(&l.id));
+        writeln!(
+            h,
+            "<section aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{} layer</h2>",
+            esc(&layer_title(&l.id))
+        )?;
+        if l.items.is_empty() {
+            writeln!(h, "<p>No item.</p>\n</section>")?;
+            continue;
+        }
+        writeln!(h, "<table>\n<thead><tr><th scope=\"col\">Item</th><th scope=\"col\">Role</th><th scope=\"col\">Organisation</th><th scope=\"col\">Country</th><th scope=\"col\">Confidence</th></tr></thead>\n<tbody>")?;
+        for i in &l.items {
+            let mut label = format!("<code>{}</code> {}", esc(&i.id), esc(&i.label));
+            for (k, v) in &i.facts {
+                let _ = write!(label, "<br>{}: {}", esc(&k.replace('_', " ")), esc(v));
+            }
+            let n = i.actors.len().max(1);
+            if i.actors.is_empty() {
+                writeln!(h, "<tr><th scope=\"row\">{label}</th><td colspan=\"4\">no actor recorded</td></tr>")?;
+            }
+            for (k, a) in i.actors.iter().enumerate() {
+                let head = if k == 0 {
+                    format!("<th scope=\"row\" rowspan=\"{n}\">{label}</th>")
+                } else {
+                    String::new()
+                };
+                writeln!(
+                    h,
+                    "<tr>{head}<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&role_words(&a.role)),
+                    esc(a.name.as_deref().unwrap_or("not identified")),
+                    esc(&country_words(a)),
+                    confidence(a)
+                )?;
+            }
+        }
+        writeln!(h, "</tbody>\n</table>")?;
+        let findings: Vec<_> = l
+            .items
+            .iter()
+            .flat_map(|i| i.findings.iter().map(move |f| (i, f)))
+            .collect();
+        let wide: Vec<_> = r
+            .rulesets
+            .iter()
+            .flat_map(|rs| {
+                rs.layers.get(&l.id).into_iter().flat_map(move |res| {
+                    res.findings
+                        .iter()
+                        .filter(|f| f.item.is_none())
+                        .map(move |f| (rs, f))
+                })
+            })
+            .collect();
+        if findings.is_empty() && wide.is_empty() {
+            writeln!(h, "<p>No findings on this layer.</p>\n</section>")?;
+            continue;
+        }
+        writeln!(h, "<h3>Findings</h3>\n<ul>")?;
+        for (rs, f) in wide {
+            let waived = r.waiver_on(&rs.name, &l.id, &l.id, &f.rule).is_some();
+            writeln!(
+                h,
+                "<li>{} {} <small>(rule <code>{}</code>, {}; the whole layer)</small></li>",
+                sev(f.severity.as_str(), waived),
+                esc(&f.message),
+                esc(&f.rule),
+                esc(&rs.name)
+            )?;
+        }
+        for (i, f) in findings {
+            let waiver = r.waiver_on(&f.ruleset, &l.id, &i.label, &f.finding.rule);
+            write!(
+                h,
+                "<li>{} <code>{}</code>: {} <small>(rule <code>{}</code>, {})</small>",
+                sev(f.finding.severity.as_str(), waiver.is_some()),
+                esc(&i.id),
+                esc(&f.finding.message),
+                esc(&f.finding.rule),
+                esc(&f.ruleset)
+            )?;
+            if let Some(w) = waiver {
+                write!(
+                    h,
+                    "<br><small>Waived until {} by {}: {}</small>",
+                    esc(&w.expires),
+                    esc(&w.owner),
+                    esc(&w.justification)
+                )?;
+            }
+            let actors: Vec<&ActorReport> = f
+                .finding
+                .actors
+                .iter()
+                .filter_map(|k| i.actors.get(*k))
+                .collect();
+            if !actors.is_empty() {
+                writeln!(h, "\n<ul class=\"evidence\">")?;
+                for a in actors {
+                    writeln!(
+                        h,
+                        "<li>Evidence for the {} {} ({} confidence): {}</li>",
+                        esc(&role_words(&a.role)),
+                        esc(a.name.as_deref().unwrap_or("not identified")),
+                        confidence(a),
+                        esc(&a.evidence.join("; "))
+                    )?;
+                }
+                write!(h, "</ul>")?;
+            }
+            writeln!(h, "</li>")?;
+        }
+        writeln!(h, "</ul>\n</section>")?;
+    }
+    Ok(())
+}
+
+fn waivers(r: &Report, h: &mut String) -> std::fmt::Result {
+    if r.waivers.is_empty() {
+        return Ok(());
+    }
+    writeln!(h, "<section aria-labelledby=\"waivers\">\n<h2 id=\"waivers\">Waivers</h2>\n<table>\n<thead><tr><th scope=\"col\">Rule</th><th scope=\"col\">On</th><th scope=\"col\">Status</th><th scope=\"col\">Expires</th><th scope=\"col\">Owner</th><th scope=\"col\">Justification</th><th scope=\"col\">Findings waived</th></tr></thead>\n<tbody>")?;
+    for w in &r.waivers {
+        let on = w
+            .item
+            .clone()
+            .or_else(|| w.pattern.as_ref().map(|p| format!("items matching {p}")))
+            .unwrap_or_default();
+        writeln!(
+            h,
+            "<tr><th scope=\"row\"><code>{}</code></th><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>",
+            esc(&w.rule),
+            esc(&on),
+            waiver_status(w.status),
+            esc(&w.expires),
+            esc(&w.owner),
+            esc(&w.justification),
+            w.waived.len()
+        )?;
+    }
+    writeln!(h, "</tbody>\n</table>\n</section>")
+}
+
+fn diagnostics(r: &Report, h: &mut String) -> std::fmt::Result {
+    if r.diagnostics.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        h,
+        "<section aria-labelledby=\"diagnostics\">\n<h2 id=\"diagnostics\">Diagnostics</h2>\n<ul>"
+    )?;
+    for d in &r.diagnostics {
+        writeln!(
+            h,
+            "<li>{:?} <code>{}</code>: {}{}</li>",
+            d.severity,
+            esc(&d.code),
+            esc(&d.message),
+            d.path
+                .as_deref()
+                .map(|p| format!(" ({})", esc(p)))
+                .unwrap_or_default()
+        )?;
+    }
+    writeln!(h, "</ul>\n</section>")
+}
+
+fn inputs(r: &Report, h: &mut String) -> std::fmt::Result {
+    writeln!(h, "<section aria-labelledby=\"inputs\">\n<h2 id=\"inputs\">Versions and hashes</h2>\n<table>\n<thead><tr><th scope=\"col\">Input</th><th scope=\"col\">Name</th><th scope=\"col\">Version</th><th scope=\"col\">sha256</th><th scope=\"col\">From</th></tr></thead>\n<tbody>")?;
+    let i = &r.inputs;
+    let mut row = |kind: &str, name: &str, version: &str, sha: &str, from: &str| {
+        writeln!(h, "<tr><th scope=\"row\">{kind}</th><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>", esc(name), esc(version), esc(sha), esc(from))
+    };
+    row(
+        "knowledge base (scan)",
+        &i.scan_knowledge_base.name,
+        &i.scan_knowledge_base.version,
+        &i.scan_knowledge_base.sha256,
+        "built in",
+    )?;
+    row(
+        "knowledge base (evaluation)",
+        &i.knowledge_base.name,
+        &i.knowledge_base.version,
+        &i.knowledge_base.sha256,
+        "built in",
+    )?;
+    for x in &i.rulesets {
+        row(
+            "ruleset",
+            &x.data.name,
+            &x.data.version,
+            &x.data.sha256,
+            &x.origin,
+        )?;
+    }
+    for x in &i.plugins {
+        row(
+            "plugin",
+            &x.data.name,
+            &x.data.version,
+            &x.data.sha256,
+            &x.origin,
+        )?;
+    }
+    for p in &i.data_packs {
+        row("data pack", &p.name, &p.version, &p.sha256, &p.dir)?;
+    }
+    writeln!(h, "</tbody>\n</table>\n</section>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_and_the_policy_names_the_style_sheet() {
+        assert_eq!(
+            esc("<a href='x'>&\"</a>"),
+            "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;"
+        );
+        let policy = csp();
+        assert!(policy.starts_with("default-src 'none'; style-src 'sha256-"));
+        assert!(!policy.contains("unsafe"));
+    }
+}

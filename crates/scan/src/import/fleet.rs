@@ -1,0 +1,669 @@
+//! [`FleetBuilder`]: hosts in, aggregated items out. Each imported host is attributed through
+//! the knowledge base as a scanned one is (the processor layer's `actors`), and counted in the
+//! item it shares with every other host of the same processor or system: memory grows with the
+//! distinct items and a small record per host, never with the documents read.
+//!
+//! Two files of the same device id are one host: the newer (by `collected_at`; the later file
+//! when that cannot tell) replaces the older, whose counts are taken back.
+
+use super::codes;
+use super::record::{CpuRecord, HostRecord, Located, OsRecord};
+use crate::layers::processor::{self, Attributed};
+use crate::live::normalise_architecture;
+use sovstack_inventory::{
+    Actor, Confidence, Diagnostic, DiagnosticSeverity, Evidence, Fact, Fleet, Host, ImportFormat,
+    Inventory, Item, Method, OperatingSystem, Processor, Role,
+};
+use sovstack_kb::Kb;
+use std::collections::{BTreeMap, HashMap};
+
+/// An item and the number of hosts it stands for.
+struct Slot<T> {
+    item: T,
+    hosts: u64,
+}
+
+/// A host, with the slots it counts in.
+struct Entry {
+    host: Host,
+    processors: Vec<usize>,
+    os: Option<usize>,
+}
+
+/// Aggregates hosts as they are read.
+pub(crate) struct FleetBuilder<'k> {
+    kb: &'k Kb,
+    processors: Vec<Slot<Processor>>,
+    processor_keys: HashMap<String, usize>,
+    systems: Vec<Slot<OperatingSystem>>,
+    system_keys: HashMap<String, usize>,
+    /// In file order; `None` where a newer file of the same device replaced it.
+    hosts: Vec<Option<Entry>>,
+    by_device: HashMap<String, usize>,
+    /// Problems met, in the order met.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn warning(code: &str, path: &str, message: String) -> Diagnostic {
+    Diagnostic {
+        code: code.to_string(),
+        severity: DiagnosticSeverity::Warning,
+        message,
+        path: Some(path.to_string()),
+    }
+}
+
+/// A field's value, or nothing.
+fn value(l: &Option<Located>) -> &str {
+    l.as_ref().map_or("", |l| l.value.as_str())
+}
+
+/// What an imported field says, as evidence.
+fn read(source: &str, l: &Located, confidence: Confidence) -> Evidence {
+    Evidence {
+        source: source.to_string(),
+        field: Some(l.field.clone()),
+        line: l.line,
+        value: Some(l.value.clone()),
+        method: Method::FileField,
+        confidence,
+    }
+}
+
+/// The architecture an agent's `arch` names. Android lists its ABIs (`arm64-v8a,armeabi-v7a`):
+/// the first is the processor's own.
+fn architecture(arch: &str) -> Option<&'static str> {
+    let first = arch.split(',').next().unwrap_or_default().trim();
+    match first {
+        "arm64-v8a" => Some("aarch64"),
+        "armeabi-v7a" | "armeabi" => Some("arm"),
+        other => normalise_architecture(other),
+    }
+}
+
+impl<'k> FleetBuilder<'k> {
+    pub fn new(kb: &'k Kb) -> Self {
+        FleetBuilder {
+            kb,
+            processors: Vec::new(),
+            processor_keys: HashMap::new(),
+            systems: Vec::new(),
+            system_keys: HashMap::new(),
+            hosts: Vec::new(),
+            by_device: HashMap::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    /// Adds the host a GLPI or FusionInventory file describes.
+    pub fn add_record(&mut self, source: &str, format: ImportFormat, record: HostRecord) {
+        if let Some(bad) = &record.bad_collected_at {
+            self.diagnostics.push(warning(
+                codes::BAD_LOGDATE,
+                source,
+                format!("{source}: logdate `{bad}` is not YYYY-MM-DD HH:MM:SS; the host's collection time is unknown"),
+            ));
+        }
+        let id = match &record.device_id {
+            Some(id) => id.clone(),
+            None => {
+                self.diagnostics.push(warning(
+                    codes::NO_DEVICE_ID,
+                    source,
+                    format!("{source}: no deviceid; the host is counted by its file, so another file of the same host would count twice"),
+                ));
+                format!("file:{source}")
+            }
+        };
+        let mut processors = Vec::new();
+        let os_arch = record.os.as_ref().and_then(|o| o.arch.as_ref());
+        for cpu in &record.cpus {
+            if cpu.name.is_none() && cpu.manufacturer.is_none() {
+                continue;
+            }
+            let slot = self.processor_slot(source, cpu, os_arch);
+            if !processors.contains(&slot) {
+                processors.push(slot);
+            }
+        }
+        let os = record
+            .os
+            .as_ref()
+            .filter(|o| o.name.is_some() || o.full_name.is_some())
+            .map(|o| self.system_slot(source, o));
+        let host = Host {
+            id,
+            kind: record.kind,
+            name: record.name,
+            source: source.to_string(),
+            format,
+            collected_at: record.collected_at,
+            labels: record.labels,
+            processor: Vec::new(),
+            os: None,
+        };
+        self.add_entry(Entry {
+            host,
+            processors,
+            os,
+        });
+    }
+
+    /// Adds the host a sovstack inventory describes: its processors and system as they were
+    /// attributed on the host (its evidence kept), counted once.
+    pub fn add_inventory(&mut self, source: &str, inventory: Inventory) {
+        let mut processors = Vec::new();
+        for p in inventory.layers.processor.into_iter().flatten() {
+            let key = format!("sovstack\u{1f}{}\u{1f}{}", p.architecture.value, p.label());
+            let slot = self.slot_for_processor(key, || p);
+            if !processors.contains(&slot) {
+                processors.push(slot);
+            }
+        }
+        let os = inventory.layers.os.into_iter().flatten().next().map(|o| {
+            let key = format!("sovstack\u{1f}{}", o.label());
+            self.slot_for_system(key, || o)
+        });
+        let host = Host {
+            id: format!("file:{source}"),
+            kind: None,
+            name: None,
+            source: source.to_string(),
+            format: ImportFormat::Sovstack,
+            collected_at: inventory.generated_at,
+            labels: BTreeMap::new(),
+            processor: Vec::new(),
+            os: None,
+        };
+        self.add_entry(Entry {
+            host,
+            processors,
+            os,
+        });
+    }
+
+    fn add_entry(&mut self, entry: Entry) {
+        for &p in &entry.processors {
+            self.processors[p].hosts += 1;
+        }
+        if let Some(o) = entry.os {
+            self.systems[o].hosts += 1;
+        }
+        let index = self.hosts.len();
+        let previous = self.by_device.insert(entry.host.id.clone(), index);
+        let Some(previous) = previous else {
+            self.hosts.push(Some(entry));
+            return;
+        };
+        let old = self.hosts[previous]
+            .as_ref()
+            .expect("by_device points at a kept host");
+        let new_wins = match (&entry.host.collected_at, &old.host.collected_at) {
+            (Some(new), Some(old)) => new >= old,
+            _ => true,
+        };
+        let (kept, dropped) = if new_wins {
+            (&entry, old)
+        } else {
+            (old, &entry)
+        };
+        let why = match (&kept.host.collected_at, &dropped.host.collected_at) {
+            (Some(k), Some(d)) if k != d => format!("collected {k}, newer than {d}"),
+            (Some(_), Some(_)) => "both collected at the same time; the later file wins".into(),
+            _ => "not both dated; the later file wins".into(),
+        };
+        self.diagnostics.push(warning(
+            codes::DUPLICATE_HOST,
+            &entry.host.source,
+            format!(
+                "device {} is in {} and {}: counted once, from {} ({why})",
+                entry.host.id, old.host.source, entry.host.source, kept.host.source
+            ),
+        ));
+        if new_wins {
+            let old = self.hosts[previous].take().expect("checked above");
+            self.forget(&old);
+            self.hosts.push(Some(entry));
+        } else {
+            self.by_device.insert(old.host.id.clone(), previous);
+            self.forget(&entry);
+        }
+    }
+
+    /// Takes back a host's counts.
+    fn forget(&mut self, entry: &Entry) {
+        for &p in &entry.processors {
+            self.processors[p].hosts -= 1;
+        }
+        if let Some(o) = entry.os {
+            self.systems[o].hosts -= 1;
+        }
+    }
+
+    fn slot_for_processor(&mut self, key: String, make: impl FnOnce() -> Processor) -> usize {
+        if let Some(&i) = self.processor_keys.get(&key) {
+            return i;
+        }
+        self.processors.push(Slot {
+            item: make(),
+            hosts: 0,
+        });
+        self.processor_keys.insert(key, self.processors.len() - 1);
+        self.processors.len() - 1
+    }
+
+    fn slot_for_system(&mut self, key: String, make: impl FnOnce() -> OperatingSystem) -> usize {
+        if let Some(&i) = self.system_keys.get(&key) {
+            return i;
+        }
+        self.systems.push(Slot {
+            item: make(),
+            hosts: 0,
+        });
+        self.system_keys.insert(key, self.systems.len() - 1);
+        self.systems.len() - 1
+    }
+
+    fn processor_slot(
+        &mut self,
+        source: &str,
+        cpu: &CpuRecord,
+        os_arch: Option<&Located>,
+    ) -> usize {
+        let arch = os_arch
+            .and_then(|a| architecture(&a.value).map(|n| (n, a, true)))
+            .or_else(|| {
+                cpu.arch
+                    .as_ref()
+                    .and_then(|a| architecture(&a.value).map(|n| (n, a, false)))
+            });
+        // GLPI and FusionInventory records are attributed alike, so one item holds both; a
+        // sovstack inventory's items (attributed on the host) are kept apart.
+        let key = format!(
+            "agent\u{1f}{}\u{1f}{}\u{1f}{}",
+            arch.map_or("unknown", |a| a.0),
+            value(&cpu.manufacturer),
+            value(&cpu.name)
+        );
+        let kb = self.kb;
+        self.slot_for_processor(key, || imported_processor(kb, source, cpu, arch))
+    }
+
+    fn system_slot(&mut self, source: &str, os: &OsRecord) -> usize {
+        let key = format!(
+            "agent\u{1f}{}\u{1f}{}\u{1f}{}",
+            value(&os.name),
+            value(&os.full_name),
+            value(&os.kernel_name)
+        );
+        let kb = self.kb;
+        self.slot_for_system(key, || imported_system(kb, source, os))
+    }
+
+    /// The fleet and its items: items no kept host counts in are dropped, the others sorted by
+    /// the hosts they stand for (most first, then by label) and numbered in that order.
+    pub fn finish(self) -> (Fleet, Vec<Processor>, Vec<OperatingSystem>, Vec<Diagnostic>) {
+        /// The live items, ordered, each with its new id and count; and, by old index, the
+        /// new ids.
+        type Ordered<T> = (Vec<(T, String, u64)>, Vec<Option<String>>);
+        fn order<T: Item>(slots: Vec<Slot<T>>, prefix: &str) -> Ordered<T> {
+            let mut ids = vec![None; slots.len()];
+            let mut live: Vec<(usize, Slot<T>)> = slots
+                .into_iter()
+                .enumerate()
+                .filter(|(_, s)| s.hosts > 0)
+                .collect();
+            live.sort_by(|(ia, a), (ib, b)| {
+                b.hosts
+                    .cmp(&a.hosts)
+                    .then_with(|| a.item.label().cmp(&b.item.label()))
+                    .then(ia.cmp(ib))
+            });
+            let items = live
+                .into_iter()
+                .enumerate()
+                .map(|(n, (i, slot))| {
+                    let id = format!("{prefix}{n}");
+                    ids[i] = Some(id.clone());
+                    (slot.item, id, slot.hosts)
+                })
+                .collect();
+            (items, ids)
+        }
+        let (processors, processor_ids) = order(self.processors, "cpu");
+        let processors = processors
+            .into_iter()
+            .map(|(mut p, id, n)| {
+                p.id = id;
+                p.hosts = Some(n);
+                p
+            })
+            .collect();
+        let (systems, system_ids) = order(self.systems, "os");
+        let systems = systems
+            .into_iter()
+            .map(|(mut o, id, n)| {
+                o.id = id;
+                o.hosts = Some(n);
+                o
+            })
+            .collect();
+        let hosts = self
+            .hosts
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                let mut host = e.host;
+                host.processor = e
+                    .processors
+                    .iter()
+                    .filter_map(|&i| processor_ids.get(i).cloned().flatten())
+                    .collect();
+                host.os = e.os.and_then(|i| system_ids.get(i).cloned().flatten());
+                host
+            })
+            .collect();
+        let fleet = Fleet {
+            hosts,
+            ..Default::default()
+        };
+        (fleet, processors, systems, self.diagnostics)
+    }
+}
+
+/// A processor as an inventory agent reported it, attributed as the processor layer does.
+///
+/// The architecture comes from the operating system's `arch` when it names one (a system
+/// built for x86_64 runs on a processor that implements it; medium confidence, since a 32-bit
+/// system may run on a 64-bit part), else from the processor's own `arch`, which agents fill
+/// loosely (GLPI's examples say `i386` for 64-bit Core i5 parts: low confidence). The core
+/// designer comes from the model name's patterns, else the manufacturer's.
+fn imported_processor(
+    kb: &Kb,
+    source: &str,
+    cpu: &CpuRecord,
+    arch: Option<(&'static str, &Located, bool)>,
+) -> Processor {
+    let architecture = match arch {
+        Some((name, l, from_os)) => Fact::new(
+            name.to_string(),
+            Evidence {
+                method: if from_os {
+                    Method::Derived
+                } else {
+                    Method::FileField
+                },
+                ..read(
+                    source,
+                    l,
+                    if from_os {
+                        Confidence::Medium
+                    } else {
+                        Confidence::Low
+                    },
+                )
+            },
+        ),
+        None => Fact {
+            value: "unknown".to_string(),
+            evidence: Vec::new(),
+        },
+    };
+    let model = cpu
+        .name
+        .as_ref()
+        .map(|n| Fact::new(n.value.clone(), read(source, n, Confidence::High)));
+    let mut identifiers = BTreeMap::new();
+    if let Some(m) = &cpu.manufacturer {
+        identifiers.insert(
+            "manufacturer".to_string(),
+            Fact::new(m.value.clone(), read(source, m, Confidence::High)),
+        );
+    }
+    let mut seen = Vec::new();
+    let mut designer: Option<Attributed> = None;
+    for l in [&cpu.name, &cpu.manufacturer].into_iter().flatten() {
+        let ev = read(source, l, Confidence::High);
+        seen.push(ev.clone());
+        if let Some(a) = kb.model_designer(&l.value) {
+            designer = Some(Ok((a, vec![ev])));
+            break;
+        }
+    }
+    let designer = designer.unwrap_or(Err(seen));
+    let actors = processor::actors(
+        kb,
+        &architecture,
+        designer,
+        None,
+        model.as_ref(),
+        None,
+        None,
+    );
+    Processor {
+        id: String::new(),
+        architecture,
+        model,
+        logical_cpus: Vec::new(),
+        identifiers,
+        actors,
+        hosts: None,
+    }
+}
+
+/// An operating system as an inventory agent reported it. Its `name` is, on Linux, os-release's
+/// `NAME`, looked up as such (medium confidence); a one-word name that is no table's `NAME`
+/// (`Fedora`, before Fedora 35's `Fedora Linux`) is tried, lower-cased, as an os-release `ID`,
+/// with low confidence. The kernel's steward comes from `kernel_name`.
+fn imported_system(kb: &Kb, source: &str, os: &OsRecord) -> OperatingSystem {
+    let fact = |l: &Option<Located>| {
+        l.as_ref()
+            .map(|l| Fact::new(l.value.clone(), read(source, l, Confidence::High)))
+    };
+    let mut actors = Vec::new();
+    let steward = os.name.as_ref().and_then(|n| {
+        let ev = read(source, n, Confidence::High);
+        if let Some(a) = kb.os_steward_by_name(&n.value) {
+            return Some(a.into_actor(Role::Steward, vec![ev]));
+        }
+        let id = n.value.to_lowercase();
+        if id.contains(char::is_whitespace) {
+            return None;
+        }
+        kb.os_steward(&id).map(|a| {
+            let guess = Evidence {
+                source: source.to_string(),
+                field: Some(n.field.clone()),
+                line: n.line,
+                value: Some(format!("{} taken as os-release ID {id}", n.value)),
+                method: Method::Derived,
+                confidence: Confidence::Low,
+            };
+            a.into_actor(Role::Steward, vec![ev, guess])
+        })
+    });
+    actors.push(steward.unwrap_or_else(|| {
+        Actor::unknown(
+            Role::Steward,
+            os.name
+                .iter()
+                .map(|n| read(source, n, Confidence::High))
+                .collect(),
+        )
+    }));
+    let kernel = fact(&os.kernel_name);
+    let kernel_evidence = kernel.iter().flat_map(|k| k.evidence.clone()).collect();
+    actors.push(
+        match os
+            .kernel_name
+            .as_ref()
+            .and_then(|k| kb.kernel_steward(&k.value))
+        {
+            Some(a) => a.into_actor(Role::Kernel, kernel_evidence),
+            None => Actor::unknown(Role::Kernel, kernel_evidence),
+        },
+    );
+    OperatingSystem {
+        id: String::new(),
+        release_id: None,
+        name: fact(&os.name),
+        version_id: None,
+        pretty_name: fact(&os.full_name),
+        id_like: Vec::new(),
+        kernel,
+        // The support windows need a release id and version, which an imported name alone
+        // does not give reliably.
+        lifecycle: None,
+        kernel_lifecycle: None,
+        actors,
+        hosts: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::parse_glpi_json::glpi_json;
+    use crate::testutil::kb;
+
+    fn record(device: &str, logdate: Option<&str>, cpu: &str, os: &str) -> HostRecord {
+        let logdate = logdate.map_or(String::new(), |d| {
+            format!(r#""accesslog":{{"logdate":"{d}"}},"#)
+        });
+        glpi_json(&format!(
+            r#"{{"deviceid":"{device}","content":{{{logdate}"cpus":[{{"manufacturer":"x","name":"{cpu}"}}],"operatingsystem":{{"name":"{os}","arch":"x86_64","kernel_name":"linux"}}}}}}"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn items_count_hosts_and_duplicates_count_once() {
+        let mut b = FleetBuilder::new(kb());
+        let g = ImportFormat::GlpiJson;
+        b.add_record(
+            "a",
+            g,
+            record(
+                "h1",
+                Some("2020-01-01 00:00:00"),
+                "Intel Core i5",
+                "Debian GNU/Linux",
+            ),
+        );
+        b.add_record(
+            "b",
+            g,
+            record("h2", None, "Intel Core i5", "Debian GNU/Linux"),
+        );
+        b.add_record("c", g, record("h3", None, "AMD EPYC", "Debian GNU/Linux"));
+        // h1 again, newer, now on AMD: its Intel count is taken back.
+        b.add_record(
+            "d",
+            g,
+            record("h1", Some("2021-01-01 00:00:00"), "AMD EPYC", "Fedora"),
+        );
+        // h1 again, older: ignored.
+        b.add_record(
+            "e",
+            g,
+            record(
+                "h1",
+                Some("2019-01-01 00:00:00"),
+                "Loongson-3A5000",
+                "Debian GNU/Linux",
+            ),
+        );
+        let (fleet, processors, systems, diagnostics) = b.finish();
+        let hosts: Vec<_> = fleet
+            .hosts
+            .iter()
+            .map(|h| (h.id.as_str(), h.source.as_str()))
+            .collect();
+        assert_eq!(hosts, [("h2", "b"), ("h3", "c"), ("h1", "d")]);
+        let counts: Vec<_> = processors
+            .iter()
+            .map(|p| (p.id.as_str(), p.label(), p.hosts))
+            .collect();
+        assert_eq!(
+            counts,
+            [
+                ("cpu0", "AMD EPYC".to_string(), Some(2)),
+                ("cpu1", "Intel Core i5".to_string(), Some(1))
+            ]
+        );
+        assert_eq!(fleet.hosts[2].processor, ["cpu0"]);
+        let systems: Vec<_> = systems.iter().map(|o| (o.label(), o.hosts)).collect();
+        assert_eq!(
+            systems,
+            [
+                ("Debian GNU/Linux".to_string(), Some(2)),
+                ("Fedora".to_string(), Some(1))
+            ]
+        );
+        let dups: Vec<_> = diagnostics
+            .iter()
+            .filter(|d| d.code == codes::DUPLICATE_HOST)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(dups.len(), 2);
+        assert!(dups[0].contains("counted once, from d (collected 2021-01-01 00:00:00, newer than 2020-01-01 00:00:00)"), "{}", dups[0]);
+        assert!(dups[1].contains("counted once, from d"), "{}", dups[1]);
+    }
+
+    #[test]
+    fn attribution_of_an_imported_host() {
+        let mut b = FleetBuilder::new(kb());
+        b.add_record(
+            "f",
+            ImportFormat::GlpiJson,
+            record(
+                "h",
+                None,
+                "Intel(R) Core(TM) i5-6200U CPU @ 2.30GHz",
+                "Fedora",
+            ),
+        );
+        let (_, processors, systems, _) = b.finish();
+        let p = &processors[0];
+        assert_eq!(p.architecture.value, "x86_64");
+        assert_eq!(p.architecture.evidence[0].confidence, Confidence::Medium);
+        let designer = p
+            .actors
+            .iter()
+            .find(|a| a.role == Role::CoreDesigner)
+            .unwrap();
+        assert_eq!(designer.name.as_deref(), Some("Intel Corporation"));
+        assert_eq!(
+            designer.evidence[0].field.as_deref(),
+            Some("content.cpus[0].name")
+        );
+        let owners: Vec<_> = p
+            .actors
+            .iter()
+            .filter(|a| a.role == Role::IsaOwner)
+            .filter_map(|a| a.name.as_deref())
+            .collect();
+        assert_eq!(owners, ["Intel Corporation", "Advanced Micro Devices"]);
+        // `Fedora` is no table's NAME (`Fedora Linux` is): the ID `fedora`, low confidence.
+        let steward = &systems[0].actors[0];
+        assert_eq!(steward.name.as_deref(), Some("Fedora Project"));
+        assert!(steward
+            .evidence
+            .iter()
+            .any(|e| e.confidence == Confidence::Low));
+        assert_eq!(
+            systems[0].actors[1].name.as_deref(),
+            Some("Linux kernel community")
+        );
+    }
+
+    #[test]
+    fn android_abis_and_unknown_architectures() {
+        assert_eq!(
+            architecture("arm64-v8a,armeabi-v7a,armeabi"),
+            Some("aarch64")
+        );
+        assert_eq!(architecture("i386"), Some("i686"));
+        assert_eq!(architecture("sparc"), None);
+    }
+}

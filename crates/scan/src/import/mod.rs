@@ -1,0 +1,431 @@
+//! `sovstack scan --import PATH...`: an organisation's fleet from the inventories it already
+//! keeps, instead of one root. Files are GLPI native inventories (JSON), FusionInventory
+//! inventories (XML) or sovstack's own inventories, told apart by their content
+//! ([`detect`]) unless a format is forced; directories are walked, in name order.
+//!
+//! Each file is read (up to [`MAX_IMPORT_BYTES`]), parsed (`parse_glpi_json.rs`,
+//! `parse_fusion_xml.rs`, or [`Inventory::from_json`]), reduced to what sovstack uses and
+//! dropped before the next is read; `fleet.rs` attributes and counts its host. A file that
+//! cannot be read, is too large, malformed, of no known format or a partial update is a
+//! diagnostic naming it, and the import goes on: one bad file among thousands never stops it.
+//! Only paths that do not exist, or hold no file at all, are input errors.
+
+pub mod fleet;
+pub mod parse_fusion_xml;
+pub mod parse_glpi_json;
+pub mod record;
+
+use crate::error::ScanError;
+use fleet::FleetBuilder;
+use sovstack_inventory::{
+    Diagnostic, DiagnosticSeverity, Generator, ImportFormat, Inventory, Layers, SCHEMA_VERSION,
+};
+use sovstack_kb::Kb;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Bytes read from one imported file at most; a larger file is refused with a diagnostic.
+/// GLPI's largest example (a desktop with its packages) is 1.4 MB.
+pub const MAX_IMPORT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The import's diagnostic codes.
+pub mod codes {
+    sovstack_inventory::diagnostic_codes! {
+        UNREADABLE = "import/unreadable-file": "an imported file could not be read; it was skipped",
+        TOO_LARGE = "import/file-too-large": "an imported file is larger than the import's cap; it was skipped unread",
+        MALFORMED = "import/malformed-file": "an imported file is not valid in its format (the message says where); it was skipped",
+        UNKNOWN_FORMAT = "import/unknown-format": "an imported file is neither GLPI JSON, FusionInventory XML nor a sovstack inventory; it was skipped",
+        PARTIAL = "import/partial-inventory": "a GLPI partial inventory updates some sections of a host and cannot stand for it; it was skipped",
+        DUPLICATE_HOST = "import/duplicate-host": "two files describe the same device id; the host counts once, from the newer",
+        NO_DEVICE_ID = "import/no-device-id": "an inventory names no device id; its host is counted by file",
+        BAD_LOGDATE = "import/bad-logdate": "an inventory's collection date is not YYYY-MM-DD HH:MM:SS; it is left unknown",
+        LAYERS_NOT_IMPORTED = "import/layers-not-imported": "a sovstack inventory holds layers other than processor and os, which an import does not aggregate",
+    }
+}
+
+/// What to import.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Files and directories, as given.
+    pub paths: Vec<PathBuf>,
+    /// The format of every file, when forced (`--import-format`); else told from content.
+    pub format: Option<ImportFormat>,
+}
+
+/// The format a document's first bytes say it is: `<` an XML document (FusionInventory), `{` a
+/// JSON object, which is sovstack's own when it has a `schema_version` and GLPI's when it has
+/// a `deviceid` or `content`. `None`: none of these.
+pub fn detect(text: &str) -> Option<ImportFormat> {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    if t.starts_with('<') {
+        return Some(ImportFormat::FusioninventoryXml);
+    }
+    if !t.starts_with('{') {
+        return None;
+    }
+    #[derive(serde::Deserialize)]
+    struct Keys {
+        schema_version: Option<serde::de::IgnoredAny>,
+        deviceid: Option<serde::de::IgnoredAny>,
+        content: Option<serde::de::IgnoredAny>,
+    }
+    let keys: Keys = serde_json::from_str(t).ok()?;
+    if keys.schema_version.is_some() {
+        Some(ImportFormat::Sovstack)
+    } else if keys.deviceid.is_some() || keys.content.is_some() {
+        Some(ImportFormat::GlpiJson)
+    } else {
+        None
+    }
+}
+
+/// Every file under `paths`: files as given, directories walked in name order (hidden entries
+/// and symbolic links to directories are not followed, so a walk never loops).
+fn files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, ScanError> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScanError> {
+        let unreadable = |source| ScanError::ImportUnreadable {
+            path: dir.to_path_buf(),
+            source,
+        };
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(unreadable)?
+            .collect::<Result<_, _>>()
+            .map_err(unreadable)?;
+        entries.sort_by_key(|e| e.file_name());
+        for e in entries {
+            if e.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = e.path();
+            let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
+            if is_dir {
+                walk(&path, out)?;
+            } else if path.is_file() {
+                out.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|source| match source.kind() {
+            std::io::ErrorKind::NotFound => ScanError::ImportNotFound(p.clone()),
+            _ => ScanError::ImportUnreadable {
+                path: p.clone(),
+                source,
+            },
+        })?;
+        if meta.is_dir() {
+            walk(p, &mut out)?;
+        } else {
+            out.push(p.clone());
+        }
+    }
+    if out.is_empty() {
+        return Err(ScanError::ImportNothing(
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
+    }
+    Ok(out)
+}
+
+/// Reads one file, capped; `Err` is the diagnostic.
+fn read_capped(path: &Path, shown: &str) -> Result<String, Diagnostic> {
+    let fail = |code: &str, message: String| Diagnostic {
+        code: code.to_string(),
+        severity: DiagnosticSeverity::Warning,
+        message,
+        path: Some(shown.to_string()),
+    };
+    let file = std::fs::File::open(path)
+        .map_err(|e| fail(codes::UNREADABLE, format!("{shown}: {e}; skipped")))?;
+    let mut bytes = Vec::new();
+    file.take(MAX_IMPORT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(codes::UNREADABLE, format!("{shown}: {e}; skipped")))?;
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+        return Err(fail(
+            codes::TOO_LARGE,
+            format!(
+                "{shown}: larger than {MAX_IMPORT_BYTES} bytes, the import's cap per file; skipped"
+            ),
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        fail(
+            codes::MALFORMED,
+            format!("{shown}: not UTF-8 text (byte {at}); skipped"),
+        )
+    })
+}
+
+/// Imports the files under `opts.paths` into a fleet inventory: its `fleet` section lists the
+/// hosts, and its processor and os layers hold one item per distinct processor and system,
+/// each counting the hosts it stands for. `progress` is told each file done.
+pub fn import(
+    opts: &ImportOptions,
+    kb: &Kb,
+    progress: &dyn Fn(crate::Progress),
+) -> Result<Inventory, ScanError> {
+    let files = files(&opts.paths)?;
+    let mut builder = FleetBuilder::new(kb);
+    let mut diagnostics = Vec::new();
+    let (mut imported, mut skipped) = (0u64, 0u64);
+    for (n, path) in files.iter().enumerate() {
+        let shown = path.display().to_string();
+        match import_one(&mut builder, path, &shown, opts.format) {
+            Ok(()) => imported += 1,
+            Err(d) => {
+                skipped += 1;
+                diagnostics.push(d);
+            }
+        }
+        progress(crate::Progress::Import {
+            done: n + 1,
+            total: files.len(),
+        });
+    }
+    let (mut fleet, processors, systems, builder_diagnostics) = builder.finish();
+    fleet.inputs = opts.paths.iter().map(|p| p.display().to_string()).collect();
+    fleet.files_imported = imported;
+    fleet.files_skipped = skipped;
+    diagnostics.extend(builder_diagnostics);
+    Ok(Inventory {
+        schema_version: SCHEMA_VERSION.to_string(),
+        generator: Generator {
+            name: "sovstack".to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        generated_at: None,
+        root: String::new(),
+        live_host: false,
+        knowledge_base: kb.data_ref(),
+        data_packs: Vec::new(),
+        fleet: Some(fleet),
+        layers: Layers {
+            processor: Some(processors),
+            os: Some(systems),
+            ..Default::default()
+        },
+        diagnostics,
+    })
+}
+
+fn import_one(
+    builder: &mut FleetBuilder<'_>,
+    path: &Path,
+    shown: &str,
+    forced: Option<ImportFormat>,
+) -> Result<(), Diagnostic> {
+    let fail = |code: &str, message: String| Diagnostic {
+        code: code.to_string(),
+        severity: DiagnosticSeverity::Warning,
+        message,
+        path: Some(shown.to_string()),
+    };
+    let text = read_capped(path, shown)?;
+    let Some(format) = forced.or_else(|| detect(&text)) else {
+        return Err(fail(
+            codes::UNKNOWN_FORMAT,
+            format!("{shown}: neither GLPI JSON, FusionInventory XML nor a sovstack inventory; skipped (--import-format forces a format)"),
+        ));
+    };
+    let malformed = |e: String| {
+        fail(
+            codes::MALFORMED,
+            format!("{shown}: {}: {e}; skipped", format.id()),
+        )
+    };
+    match format {
+        ImportFormat::GlpiJson | ImportFormat::FusioninventoryXml => {
+            let record = if format == ImportFormat::GlpiJson {
+                parse_glpi_json::glpi_json(&text)
+            } else {
+                parse_fusion_xml::fusion_xml(&text)
+            }
+            .map_err(malformed)?;
+            if record.partial {
+                return Err(fail(
+                    codes::PARTIAL,
+                    format!("{shown}: a partial inventory (it updates some sections of a host GLPI already holds); skipped: import the host's full inventory"),
+                ));
+            }
+            builder.add_record(shown, format, record);
+        }
+        ImportFormat::Sovstack => {
+            let inventory = Inventory::from_json(&text).map_err(|e| malformed(e.to_string()))?;
+            let others: Vec<&str> = inventory
+                .layers
+                .present()
+                .into_iter()
+                .filter(|l| {
+                    !matches!(
+                        l,
+                        sovstack_inventory::Layer::Processor | sovstack_inventory::Layer::Os
+                    )
+                })
+                .map(|l| l.id())
+                .collect();
+            if !others.is_empty() || inventory.fleet.is_some() {
+                let what = if inventory.fleet.is_some() {
+                    "it is itself a fleet inventory, whose hosts are not imported again".to_string()
+                } else {
+                    format!("its {} layer(s) are not aggregated", others.join(", "))
+                };
+                builder.diagnostics.push(fail(
+                    codes::LAYERS_NOT_IMPORTED,
+                    format!("{shown}: {what}; its processor and os items are"),
+                ));
+            }
+            builder.add_inventory(shown, inventory);
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::kb;
+
+    fn fixtures() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
+    }
+
+    #[test]
+    fn formats_are_told_from_content() {
+        let table = [
+            (
+                "<?xml version=\"1.0\"?><REQUEST/>",
+                Some(ImportFormat::FusioninventoryXml),
+            ),
+            ("\u{feff}  {\"deviceid\": 1}", Some(ImportFormat::GlpiJson)),
+            ("{\"content\": {}}", Some(ImportFormat::GlpiJson)),
+            (
+                "{\"schema_version\": \"1.2.2\"}",
+                Some(ImportFormat::Sovstack),
+            ),
+            ("{\"other\": 1}", None),
+            ("{\"deviceid\": ", None),
+            ("deviceid", None),
+            ("", None),
+        ];
+        for (text, want) in table {
+            assert_eq!(detect(text), want, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn glpi_examples_as_a_fleet() {
+        let dir = fixtures().join("glpi-inventory-format/examples");
+        let opts = ImportOptions {
+            paths: vec![dir.clone()],
+            format: None,
+        };
+        let inv = import(&opts, kb(), &|_| {}).unwrap();
+        let fleet = inv.fleet.as_ref().unwrap();
+        // 20 files: 7 partial updates skipped; computer_3 twice and printer_3 = printer_2 count
+        // once each.
+        assert_eq!((fleet.files_imported, fleet.files_skipped), (13, 7));
+        assert_eq!(fleet.hosts.len(), 11);
+        let codes_of = |c: &str| inv.diagnostics.iter().filter(|d| d.code == c).count();
+        assert_eq!(codes_of(codes::PARTIAL), 7);
+        assert_eq!(codes_of(codes::DUPLICATE_HOST), 2);
+        let lf014 = fleet
+            .hosts
+            .iter()
+            .find(|h| h.id.starts_with("LF014"))
+            .unwrap();
+        assert!(
+            lf014.source.ends_with("computer_3_updated.json"),
+            "{}",
+            lf014.source
+        );
+        assert_eq!(lf014.collected_at.as_deref(), Some("2017-06-09 09:00:49"));
+        let processors = inv.layers.processor.as_ref().unwrap();
+        let total: u64 = processors.iter().filter_map(|p| p.hosts).sum();
+        // computer_1, computer_3 (updated) and the phone have processors.
+        assert_eq!(total, 3);
+        let os = inv.layers.os.as_ref().unwrap();
+        assert_eq!(os.iter().filter_map(|o| o.hosts).sum::<u64>(), 3);
+        // The schema's own reader accepts it.
+        let back = Inventory::from_json(&inv.to_json()).unwrap();
+        assert_eq!(back, inv);
+    }
+
+    #[test]
+    fn bad_files_are_skipped_with_a_diagnostic() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = fixtures().join("fusioninventory/debian12-amd-epyc.xml");
+        std::fs::copy(&good, dir.path().join("a.xml")).unwrap();
+        std::fs::write(dir.path().join("b.xml"), "<REQUEST><CONTENT>").unwrap();
+        std::fs::write(dir.path().join("c.txt"), "hello").unwrap();
+        std::fs::write(dir.path().join("d.json"), b"{\"deviceid\": \"\xff\"}").unwrap();
+        std::fs::write(dir.path().join(".hidden"), "x").unwrap();
+        let big = std::fs::File::create(dir.path().join("e.json")).unwrap();
+        big.set_len(MAX_IMPORT_BYTES + 1).unwrap();
+        let opts = ImportOptions {
+            paths: vec![dir.path().to_path_buf()],
+            format: None,
+        };
+        let inv = import(&opts, kb(), &|_| {}).unwrap();
+        let fleet = inv.fleet.as_ref().unwrap();
+        assert_eq!((fleet.files_imported, fleet.files_skipped), (1, 4));
+        let got: Vec<_> = inv
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.code.as_str(),
+                    d.path.as_deref().unwrap().rsplit('/').next().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (codes::MALFORMED, "b.xml"),
+                (codes::UNKNOWN_FORMAT, "c.txt"),
+                (codes::MALFORMED, "d.json"),
+                (codes::TOO_LARGE, "e.json"),
+            ]
+        );
+        assert!(
+            inv.diagnostics[0]
+                .message
+                .ends_with("b.xml: fusioninventory-xml: line 1, column 1: the root node was opened but never closed; skipped"),
+            "{}",
+            inv.diagnostics[0].message
+        );
+        // Forcing a format reads every file as it.
+        let opts = ImportOptions {
+            paths: vec![dir.path().join("a.xml")],
+            format: Some(ImportFormat::GlpiJson),
+        };
+        let inv = import(&opts, kb(), &|_| {}).unwrap();
+        assert_eq!(inv.diagnostics[0].code, codes::MALFORMED);
+        // Paths that do not exist or hold nothing are input errors.
+        let missing = ImportOptions {
+            paths: vec![dir.path().join("nope")],
+            format: None,
+        };
+        assert!(matches!(
+            import(&missing, kb(), &|_| {}),
+            Err(ScanError::ImportNotFound(_))
+        ));
+        let empty = tempfile::tempdir().unwrap();
+        let nothing = ImportOptions {
+            paths: vec![empty.path().to_path_buf()],
+            format: None,
+        };
+        assert!(matches!(
+            import(&nothing, kb(), &|_| {}),
+            Err(ScanError::ImportNothing(_))
+        ));
+    }
+}

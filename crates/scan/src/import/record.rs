@@ -1,0 +1,142 @@
+//! [`HostRecord`]: what one imported inventory file says about its host, whatever its format.
+//! Each parser (`parse_glpi_json.rs`, `parse_fusion_xml.rs`) fills one; `fleet.rs` attributes
+//! and aggregates them. A record keeps, for every value, the field it was read from (and the
+//! line, where the format gives one), so the evidence of an item names the very field.
+
+use std::collections::BTreeMap;
+
+/// A value and where in its file it was read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located {
+    /// The value, trimmed; never empty.
+    pub value: String,
+    /// The field's path in the document (`content.cpus[0].name`, `CONTENT/CPUS[0]/NAME`).
+    pub field: String,
+    /// 1-based line, where the format gives one (XML).
+    pub line: Option<u32>,
+}
+
+impl Located {
+    /// `Some` when `value` has something besides blanks.
+    pub fn new(value: &str, field: String, line: Option<u32>) -> Option<Located> {
+        let value = value.trim();
+        (!value.is_empty()).then(|| Located {
+            value: value.to_string(),
+            field,
+            line,
+        })
+    }
+}
+
+/// One processor entry (a socket or a package), as the agent reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CpuRecord {
+    /// `manufacturer` (`Intel`, `AMD`, `Qualcomm`).
+    pub manufacturer: Option<Located>,
+    /// `name`, the model string (`Intel(R) Core(TM) i5-6200U CPU @ 2.30GHz`).
+    pub name: Option<Located>,
+    /// `arch`, which the agents fill loosely (`i386` for 64-bit parts).
+    pub arch: Option<Located>,
+}
+
+/// The operating system, as the agent reported it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct OsRecord {
+    /// `name` (`Debian GNU/Linux`, `Fedora`; on Linux, os-release's `NAME`).
+    pub name: Option<Located>,
+    /// `full_name` (`Debian GNU/Linux 12 (bookworm)`).
+    pub full_name: Option<Located>,
+    /// `version` (`12.11`, `31 (Workstation Edition)`).
+    pub version: Option<Located>,
+    /// `arch` (`x86_64`, `arm64-v8a,armeabi-v7a,armeabi`).
+    pub arch: Option<Located>,
+    /// `kernel_name` (`linux`).
+    pub kernel_name: Option<Located>,
+}
+
+/// The maker and model of a device: a computer's system (BIOS `smanufacturer`, `smodel`), a
+/// network device's, a printer's.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MakerRecord {
+    /// The manufacturer as reported (`Dell Inc.`, `Cisco`).
+    pub manufacturer: Option<Located>,
+    /// The model as reported.
+    pub model: Option<Located>,
+}
+
+/// One host's inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HostRecord {
+    /// The agent's device id (`deviceid`), which names a host across its inventories.
+    pub device_id: Option<String>,
+    /// `itemtype` (`Computer`, `Phone`, `NetworkEquipment`, `Printer`), when given.
+    pub kind: Option<String>,
+    /// Host or device name.
+    pub name: Option<String>,
+    /// `accesslog.logdate`, when the inventory was collected, if well formed.
+    pub collected_at: Option<String>,
+    /// A `logdate` that is not `YYYY-MM-DD HH:MM:SS`, kept for the diagnostic.
+    pub bad_collected_at: Option<String>,
+    /// Whether the file is a partial inventory (GLPI `partial: true`), which updates only some
+    /// sections of a host GLPI already holds.
+    pub partial: bool,
+    /// Labels (`tag`, `location`).
+    pub labels: BTreeMap<String, String>,
+    /// Processor entries, in file order.
+    pub cpus: Vec<CpuRecord>,
+    /// The operating system.
+    pub os: Option<OsRecord>,
+    /// The system's maker (computers, phones) or the device's (network equipment, printers).
+    pub maker: Option<MakerRecord>,
+}
+
+/// Whether `s` is `YYYY-MM-DD HH:MM:SS`, the agents' `logdate`, which then sorts as text.
+pub fn is_logdate(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 19
+        && b.iter().enumerate().all(|(i, &c)| match i {
+            4 | 7 => c == b'-',
+            10 => c == b' ',
+            13 | 16 => c == b':',
+            _ => c.is_ascii_digit(),
+        })
+}
+
+impl HostRecord {
+    /// Sets `collected_at` from a `logdate`, or keeps it aside when malformed.
+    pub fn set_logdate(&mut self, logdate: &str) {
+        let logdate = logdate.trim();
+        if is_logdate(logdate) {
+            self.collected_at = Some(logdate.to_string());
+        } else if !logdate.is_empty() {
+            self.bad_collected_at = Some(logdate.to_string());
+        }
+    }
+
+    /// Adds a label, ignoring blanks.
+    pub fn label(&mut self, key: &str, value: &str) {
+        let value = value.trim();
+        if !value.is_empty() {
+            self.labels.insert(key.to_string(), value.to_string());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn logdates() {
+        for (s, ok) in [
+            ("2020-06-12 14:19:54", true),
+            ("2019-54-17 10:54:37", true), // the shape only: agents' clocks are their own
+            ("2020-06-12T14:19:54", false),
+            ("2020-06-12 14:19", false),
+            ("", false),
+            ("２020-06-12 14:19:54", false),
+        ] {
+            assert_eq!(is_logdate(s), ok, "{s}");
+        }
+    }
+}

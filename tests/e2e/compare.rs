@@ -1,0 +1,120 @@
+//! `sovstack compare`: three real audits (an AMD EPYC server on Debian 12, an AWS Graviton3
+//! server, a StarFive VisionFive 2 RISC-V board) in league tables, read back as JSON and by
+//! Python's csv module.
+
+use crate::util::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn report(dir: &Path, fixture_name: &str, extra: &[&str]) -> PathBuf {
+    let out = dir.join(format!("{fixture_name}.json"));
+    let (code, _, err) = run(sovstack()
+        .args(["audit", "--format", "json", "--root"])
+        .arg(fixture(fixture_name))
+        .args(extra)
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+#[test]
+fn league_tables_rank_audits_by_overall_score_and_warn_when_tools_differ() {
+    let dir = tempdir();
+    let amd = report(dir.path(), "x86-amd-epyc-debian12", &[]);
+    let arm = report(dir.path(), "arm-server-graviton3", &[]);
+    let (code, out, err) = run(sovstack()
+        .arg("compare")
+        .arg(&amd)
+        .arg(&arm)
+        .args(["--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(err, "", "same tools: no warning");
+    let c: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(c["leagues"].as_array().unwrap().len(), 2);
+    for league in c["leagues"].as_array().unwrap() {
+        let rows = league["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), 2);
+        // Ranked by overall score, and each score is the one its report gives.
+        let scores: Vec<f64> = rows.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+        assert!(scores[0] >= scores[1], "{scores:?}");
+        for r in rows {
+            let file = if r["audit"] == "x86-amd-epyc-debian12" {
+                &amd
+            } else {
+                &arm
+            };
+            let rep: Value = serde_json::from_slice(&std::fs::read(file).unwrap()).unwrap();
+            let rs = rep["rulesets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|x| x["name"] == league["ruleset"])
+                .unwrap();
+            assert_eq!(r["score"], rs["overall"]["score"]);
+            assert_eq!(
+                r["layers"]["processor"]["score"],
+                rs["layers"]["processor"]["score"]["score"]
+            );
+        }
+    }
+    let na = c["leagues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["ruleset"] == "non-aligned")
+        .unwrap();
+    assert!(
+        na["poles"].as_array().unwrap().iter().any(|p| p == "US"),
+        "{}",
+        na["poles"]
+    );
+
+    // A third audit with another ruleset set: compared, with a warning.
+    let rv = report(
+        dir.path(),
+        "riscv-visionfive2-jh7110",
+        &["--ruleset", "non-aligned"],
+    );
+    let csv = dir.path().join("league.csv");
+    let (code, _, err) = run(sovstack()
+        .arg("compare")
+        .arg(&amd)
+        .arg(&arm)
+        .arg(&rv)
+        .args(["--format", "csv", "-o"])
+        .arg(&csv));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("warning: x86-amd-epyc-debian12 and riscv-visionfive2-jh7110: the audits used different rulesets"), "{err}");
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg("import csv, json, sys\nwith open(sys.argv[1], encoding='utf-8-sig', newline='') as f:\n    print(json.dumps(list(csv.DictReader(f, strict=True))))")
+        .arg(&csv)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let overall: Vec<(&str, &str)> = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["layer"] == "overall" && r["ruleset"] == "non-aligned")
+        .map(|r| (r["audit"].as_str().unwrap(), r["rank"].as_str().unwrap()))
+        .collect();
+    assert_eq!(overall.len(), 3, "{overall:?}");
+    assert_eq!(overall[0].1, "1");
+    let eu: usize = rows
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["layer"] == "overall" && r["ruleset"] == "eu-sovereignty")
+        .count();
+    assert_eq!(eu, 2, "the RISC-V audit did not apply eu-sovereignty");
+    // Fewer than two reports is a usage error.
+    let (code, _, _) = run(sovstack().arg("compare").arg(&amd));
+    assert_eq!(code, 2);
+}

@@ -1,0 +1,168 @@
+//! `sovstack diff`: two real audits (fixture roots captured from an AMD EPYC server running
+//! Debian 12 and from an AWS Graviton3 server) compared, and a report compared with itself.
+
+use crate::util::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn report(dir: &Path, fixture_name: &str) -> PathBuf {
+    let out = dir.join(format!("{fixture_name}.json"));
+    let (code, _, err) = run(sovstack()
+        .args(["audit", "--format", "json", "--root"])
+        .arg(fixture(fixture_name))
+        .arg("-o")
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+fn diff_json(old: &Path, new: &Path, extra: &[&str], want: i32) -> Value {
+    let (code, out, err) = run(sovstack()
+        .arg("diff")
+        .arg(old)
+        .arg(new)
+        .args(["--format", "json"])
+        .args(extra));
+    assert_eq!(code, want, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+fn names(v: &Value, key: &str) -> Vec<String> {
+    v[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                d["layer"].as_str().unwrap(),
+                d["role"].as_str().unwrap(),
+                d["organisation"].as_str().unwrap_or("?")
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn two_audits_show_dependencies_scores_and_findings_that_changed() {
+    let dir = tempdir();
+    let amd = report(dir.path(), "x86-amd-epyc-debian12");
+    let arm = report(dir.path(), "arm-server-graviton3");
+    let d = diff_json(&amd, &arm, &[], 0);
+    let added = names(&d, "dependencies_added");
+    let removed = names(&d, "dependencies_removed");
+    assert!(
+        added.contains(&"processor core_designer Arm Ltd".to_string()),
+        "{added:?}"
+    );
+    assert!(
+        removed.contains(&"processor core_designer Advanced Micro Devices".to_string()),
+        "{removed:?}"
+    );
+    assert!(
+        removed.contains(&"processor isa_owner Intel Corporation".to_string()),
+        "{removed:?}"
+    );
+    // The AMD findings are resolved, the Arm ones appeared, matched by item label.
+    let items = |key: &str| -> Vec<String> {
+        d[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["item"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(items("findings_resolved").iter().any(|i| i == "AMD EPYC"));
+    assert!(items("findings_appeared")
+        .iter()
+        .any(|i| i == "Neoverse-V1"));
+    assert!(!items("findings_appeared").iter().any(|i| i == "AMD EPYC"));
+    // Every score change is one the two reports show.
+    let old: Value = serde_json::from_slice(&std::fs::read(&amd).unwrap()).unwrap();
+    let new: Value = serde_json::from_slice(&std::fs::read(&arm).unwrap()).unwrap();
+    let overall = |r: &Value, name: &str| {
+        r["rulesets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["name"] == name)
+            .unwrap()["overall"]["score"]
+            .clone()
+    };
+    for c in d["score_changes"].as_array().unwrap() {
+        if c["layer"].is_null() {
+            let name = c["ruleset"].as_str().unwrap();
+            assert_eq!(c["old_score"], overall(&old, name));
+            assert_eq!(c["new_score"], overall(&new, name));
+        }
+    }
+    assert_eq!(d["regression"], true);
+    assert!(
+        d["warnings"].as_array().unwrap().is_empty(),
+        "same tools: {}",
+        d["warnings"]
+    );
+
+    // The gate: exit 1 on a regression, and the text says what regressed.
+    let (code, out, err) = run(sovstack()
+        .arg("diff")
+        .arg(&amd)
+        .arg(&arm)
+        .arg("--fail-on-regression"));
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("Findings appeared"), "{out}");
+    assert!(err.contains("sovstack: regression:"), "{err}");
+    // The other way round, the findings that appeared are those that were resolved.
+    let back = diff_json(&arm, &amd, &[], 0);
+    assert_eq!(back["findings_appeared"], d["findings_resolved"]);
+    assert_eq!(back["dependencies_removed"], d["dependencies_added"]);
+
+    // A report against itself: nothing changed, no regression, exit 0 with the gate.
+    let same = diff_json(&amd, &amd, &["--fail-on-regression"], 0);
+    for key in [
+        "dependencies_added",
+        "dependencies_removed",
+        "score_changes",
+        "findings_appeared",
+        "findings_resolved",
+    ] {
+        assert_eq!(same[key], serde_json::json!([]), "{key}");
+    }
+    assert_eq!(same["regression"], false);
+}
+
+#[test]
+fn a_malformed_report_is_named_with_line_column_and_field() {
+    let dir = tempdir();
+    let amd = report(dir.path(), "x86-amd-epyc-debian12");
+    let mut v: Value = serde_json::from_slice(&std::fs::read(&amd).unwrap()).unwrap();
+    v["rulesets"][0]["overall"]["score"] = "high".into();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let (code, _, err) = run(sovstack().arg("diff").arg(&amd).arg(&bad));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("bad.json:") && err.contains("rulesets[0].overall.score: invalid type"),
+        "{err}"
+    );
+    let line: usize = err
+        .split("bad.json:")
+        .nth(1)
+        .unwrap()
+        .split(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let text = std::fs::read_to_string(&bad).unwrap();
+    assert!(
+        text.lines().nth(line - 1).unwrap().contains("\"high\""),
+        "line {line}"
+    );
+    // A report of another model is refused.
+    v["report_version"] = "2.0.0".into();
+    std::fs::write(&bad, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    let (code, _, err) = run(sovstack().arg("diff").arg(&amd).arg(&bad));
+    assert_eq!(code, 2);
+    assert!(err.contains("is not of model 1"), "{err}");
+}

@@ -1,0 +1,190 @@
+//! `--format html` in the browser it is made for: Debian's Chromium, headless. The page renders
+//! to PNG and PDF, loads nothing (Chromium's own network log, with a proxy that leads nowhere,
+//! records every request it makes), and axe-core (npm, tools/npm) finds no serious or critical
+//! accessibility violation. The report is the formats tests' real one: a fixture root plus the
+//! network layer resolved on loopback, with an endpoint label hostile to HTML.
+
+use crate::formats::{evaluate, rich_inventory};
+use crate::util::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Debian's Chromium, installed by tools/install-deps.sh.
+fn chromium() -> Command {
+    let exe = Path::new("/usr/bin/chromium");
+    assert!(
+        exe.is_file(),
+        "chromium is missing: run tools/install-deps.sh"
+    );
+    let mut c = Command::new(exe);
+    c.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-default-apps",
+        "--hide-scrollbars",
+    ]);
+    c
+}
+
+fn run_chromium(c: &mut Command) -> String {
+    let out = c.output().expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn url(p: &Path) -> String {
+    format!("file://{}", p.display())
+}
+
+fn report(dir: &Path) -> (PathBuf, String) {
+    let inv = rich_inventory(dir);
+    let html = dir.join("report.html");
+    evaluate(&inv, &["-o", &format!("html={}", html.display())], 0);
+    let text = std::fs::read_to_string(&html).unwrap();
+    // Byte-identical for the same inputs.
+    assert_eq!(evaluate(&inv, &["--format", "html"], 0), text);
+    (html, text)
+}
+
+#[test]
+fn the_page_renders_loads_nothing_and_passes_axe() {
+    let dir = tempdir();
+    let (html, text) = report(dir.path());
+
+    // Nothing to load, by construction and by policy.
+    assert!(text.contains("http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"));
+    for needle in [" src=", " href=", "<script", "<link", "url(", "@import"] {
+        assert!(!text.contains(needle), "{needle} in the page");
+    }
+    assert!(
+        !text.contains("=SUM(1) | *x* <b>"),
+        "the hostile label is escaped"
+    );
+    assert!(text.contains("=SUM(1) | *x* &lt;b&gt;[l](u) &amp; #"));
+
+    // PNG and PDF.
+    let png = dir.path().join("report.png");
+    let pdf = dir.path().join("report.pdf");
+    run_chromium(
+        chromium()
+            .arg("--window-size=1280,1600")
+            .arg(format!("--screenshot={}", png.display()))
+            .arg(url(&html)),
+    );
+    run_chromium(
+        chromium()
+            .arg("--no-pdf-header-footer")
+            .arg(format!("--print-to-pdf={}", pdf.display()))
+            .arg(url(&html)),
+    );
+    let png = std::fs::read(&png).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 20_000,
+        "{} bytes",
+        png.len()
+    );
+    let pdf = std::fs::read(&pdf).unwrap();
+    assert!(
+        pdf.starts_with(b"%PDF-") && pdf.len() > 20_000,
+        "{} bytes",
+        pdf.len()
+    );
+
+    // No request: Chromium's network log records every request, with its initiator; the
+    // browser's own (update checks, sign-in) are "not an origin", a page's carry the page's
+    // origin. A control page with one remote image shows the check sees a page's request.
+    let page_requests = |page: &Path| -> Vec<String> {
+        let netlog = page.with_extension("netlog.json");
+        run_chromium(
+            chromium()
+                .arg("--proxy-server=http://127.0.0.1:9")
+                .arg(format!("--log-net-log={}", netlog.display()))
+                .arg("--virtual-time-budget=5000")
+                .arg("--dump-dom")
+                .arg(url(page)),
+        );
+        let log: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&netlog).unwrap()).unwrap();
+        let start = log["constants"]["logEventTypes"]["URL_REQUEST_START_JOB"].clone();
+        log["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["type"] == start)
+            .filter(|e| e["params"]["initiator"] != "not an origin")
+            .filter_map(|e| e["params"]["url"].as_str().map(str::to_string))
+            .filter(|u| !u.starts_with("file://") && !u.starts_with("data:"))
+            .collect()
+    };
+    assert_eq!(page_requests(&html), Vec::<String>::new());
+    let control = dir.path().join("control.html");
+    std::fs::write(
+        &control,
+        "<!DOCTYPE html><html lang=\"en\"><title>c</title><img src=\"http://192.0.2.1/x.png\" alt=\"x\"></html>",
+    )
+    .unwrap();
+    assert_eq!(page_requests(&control), ["http://192.0.2.1/x.png"]);
+
+    // axe-core, run inside Chromium on a copy of the page with the script added (the page's
+    // own policy forbids scripts, so the copy leaves the policy out).
+    let axe = repo().join("tools/npm/node_modules/axe-core/axe.min.js");
+    assert!(
+        axe.is_file(),
+        "{} is missing: run tools/install-deps.sh",
+        axe.display()
+    );
+    let runner = "<script>axe.run(document, {resultTypes: ['violations']}).then(function (r) { var p = document.createElement('pre'); p.id = 'axe-result'; p.textContent = JSON.stringify(r.violations.map(function (v) { return {id: v.id, impact: v.impact, nodes: v.nodes.length}; })); document.body.appendChild(p); });</script>";
+    let start = text
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
+    let end = start + text[start..].find('>').unwrap() + 1;
+    let harness = format!(
+        "{}{}",
+        &text[..start],
+        &text[end..].replace(
+            "</body>",
+            &format!(
+                "<script>{}</script>{runner}</body>",
+                std::fs::read_to_string(&axe).unwrap()
+            )
+        )
+    );
+    let harness_path = dir.path().join("axe.html");
+    std::fs::write(&harness_path, harness).unwrap();
+    let dom = run_chromium(
+        chromium()
+            .arg("--virtual-time-budget=30000")
+            .arg("--dump-dom")
+            .arg(url(&harness_path)),
+    );
+    let result = dom
+        .split("<pre id=\"axe-result\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .unwrap_or_else(|| {
+            panic!(
+                "axe did not finish: {}",
+                &dom[dom.len().saturating_sub(500)..]
+            )
+        });
+    let result = result
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    let violations: Vec<serde_json::Value> = serde_json::from_str(&result).unwrap();
+    let serious: Vec<&serde_json::Value> = violations
+        .iter()
+        .filter(|v| v["impact"] == "serious" || v["impact"] == "critical")
+        .collect();
+    assert!(serious.is_empty(), "axe: {serious:?} (all: {violations:?})");
+}
