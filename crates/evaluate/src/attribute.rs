@@ -5,8 +5,8 @@
 
 use sovstack_abi::{Actor as AbiActor, AttributedItem, Criticality, Governance as AbiGovernance};
 use sovstack_inventory::{
-    Actor, Confidence, EndpointKind, Governance, Inventory, ItemRef, Layer, Lifecycle,
-    NetworkEndpoint, OperatingSystem, ToolchainUse,
+    Actor, CableDestination, Confidence, EndpointKind, Governance, Inventory, ItemRef, Layer,
+    Lifecycle, NetworkEndpoint, OperatingSystem, ToolchainUse,
 };
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};
@@ -73,7 +73,7 @@ pub fn support_ended(os: &OperatingSystem, as_of: &str) -> Option<String> {
 pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
     let endpoint = match item {
         ItemRef::Network(ep) => Some(ep),
-        ItemRef::Processor(_) | ItemRef::Os(_) | ItemRef::Toolchain(_) => None,
+        ItemRef::Processor(_) | ItemRef::Os(_) | ItemRef::Toolchain(_) | ItemRef::Cable(_) => None,
     };
     let item = item.item();
     let criticality = endpoint.and_then(|e| e.criticality).map(criticality);
@@ -271,7 +271,7 @@ fn evidence_words(e: &sovstack_inventory::Evidence) -> String {
         Method::Sysinfo => "asked the live host",
         Method::Derived => "derived",
         Method::Dns => "DNS answer",
-        Method::DatasetLookup => "network dataset",
+        Method::DatasetLookup => "data pack",
     };
     let confidence = match e.confidence {
         Confidence::Low => "low",
@@ -319,6 +319,7 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
         }
         ItemRef::Network(ep) => network_facts(kb, ep, &mut f),
         ItemRef::Toolchain(t) => toolchain_facts(inventory, t, &mut f),
+        ItemRef::Cable(c) => cable_facts(c, &mut f),
     }
     f
 }
@@ -333,6 +334,59 @@ fn support_window(l: &Lifecycle) -> String {
     match &l.end_of_extended_support {
         Some(x) => format!("{end} (extended {x}; {} {})", l.product, l.cycle),
         None => format!("{end} ({} {})", l.product, l.cycle),
+    }
+}
+
+/// A destination in a few lines: its routes (direct systems, through which countries, over
+/// land), their diversity and what every route needs ("systems: 3 (Dunant, ...)", "single
+/// points of failure: EllaLink").
+fn cable_facts(c: &CableDestination, f: &mut BTreeMap<String, String>) {
+    if c.to != c.to_sovereign {
+        f.insert("jurisdiction".into(), format!("under {}", c.to_sovereign));
+    }
+    if let Some(path) = &c.land {
+        let path: Vec<&str> = path.iter().map(|p| p.as_str()).collect();
+        f.insert(
+            "land".into(),
+            format!("{} (no cable needed)", path.join(" - ")),
+        );
+    }
+    let direct: Vec<&str> = c.direct.iter().map(|s| s.name.as_str()).collect();
+    f.insert(
+        "direct".into(),
+        match direct.is_empty() {
+            true => "none".into(),
+            false => direct.join(", "),
+        },
+    );
+    if !c.via.is_empty() {
+        let via: Vec<&str> = c.via.iter().map(|v| v.via.as_str()).collect();
+        f.insert("via".into(), via.join(", "));
+    }
+    let d = &c.diversity;
+    f.insert("systems".into(), d.systems.to_string());
+    f.insert("origin_landings".into(), d.origin_landings.to_string());
+    let shares: Vec<String> = d
+        .owner_shares
+        .iter()
+        .map(|(k, v)| format!("{k} {:.1}%", v * 100.0))
+        .collect();
+    if !shares.is_empty() {
+        f.insert("ownership".into(), shares.join(", "));
+        f.insert(
+            "hyperscaler_share".into(),
+            format!("{:.1}%", d.hyperscaler_share * 100.0),
+        );
+    }
+    let mut spof: Vec<String> = d.spof_cables.clone();
+    spof.extend(d.spof_landings.iter().map(|l| format!("landing {l}")));
+    spof.extend(
+        d.spof_jurisdictions
+            .iter()
+            .map(|j| format!("jurisdiction {j}")),
+    );
+    if !spof.is_empty() {
+        f.insert("single_points_of_failure".into(), spof.join(", "));
     }
 }
 
