@@ -28,8 +28,10 @@ for f in ./usr/bin/sovstack ./usr/share/sovstack/network/MANIFEST.csv ./usr/shar
     ./usr/share/doc/sovstack/copyright ./usr/share/doc/sovstack/rulesets/eu-sovereignty.yaml; do
     grep -qxF "$f" <<<"$contents" || fail "$f is not in the package"
 done
-# Every file of every data pack is shipped, at the same place under /usr/share/sovstack.
-(cd data && find . -type f | sed 's|^\./|./usr/share/sovstack/|' | sort) >/tmp/sovstack-deb-data.$$
+# Every file of the network data pack is shipped, at the same place under /usr/share/sovstack;
+# the cable pack (CC BY-NC-SA 3.0, no commercial use) is not.
+(cd data && find ./network -type f | sed 's|^\./|./usr/share/sovstack/|' | sort) >/tmp/sovstack-deb-data.$$
+! grep -q '^\./usr/share/sovstack/cables' <<<"$contents" || fail "the cable data pack is in the package"
 missing=$(grep -vxF -f <(grep '^./usr/share/sovstack/' <<<"$contents") /tmp/sovstack-deb-data.$$ || true)
 rm -f /tmp/sovstack-deb-data.$$
 [ -z "$missing" ] || fail "data files missing from the package: $missing"

@@ -221,3 +221,56 @@ fn the_table_shows_every_layer_and_both_views() {
     }
     assert!(!out.contains('\u{1b}'), "NO_COLOR: no escape sequences");
 }
+
+/// Real os-release files, checked as of a fixed date (SOURCE_DATE_EPOCH 1796515200 is
+/// 2026-12-06): Debian 10 and CentOS 7 are past their support in both rulesets, Debian 13 is
+/// not, and without SOURCE_DATE_EPOCH nothing is dated, so nothing is said to have ended.
+#[test]
+fn an_operating_system_past_its_support_is_a_finding_of_both_rulesets() {
+    let audit = |root: &str, epoch: Option<&str>| {
+        let mut cmd = sovstack();
+        cmd.args(["audit", "--format", "json", "--root"])
+            .arg(fixture(root));
+        if let Some(e) = epoch {
+            cmd.env("SOURCE_DATE_EPOCH", e);
+        }
+        run_json(&mut cmd)
+    };
+    let supported_findings = |r: &serde_json::Value| -> Vec<(String, String)> {
+        let os = &layer_items(r, "os")[0];
+        os["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"].as_str().unwrap().ends_with(".os.supported"))
+            .map(|f| {
+                (
+                    f["ruleset"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let r = audit("os-debian10", Some("1796515200"));
+    let got = supported_findings(&r);
+    let rulesets: Vec<&str> = got.iter().map(|(r, _)| r.as_str()).collect();
+    assert_eq!(rulesets, ["eu-sovereignty", "non-aligned"], "{got:?}");
+    assert_eq!(
+        got[0].1,
+        "Debian GNU/Linux 10 (buster) is past the end of its support: debian 10 support ended on 2022-09-10, extended support on 2024-06-30 (endoflife.date; checked as of 2026-12-06)"
+    );
+    let os = &layer_items(&r, "os")[0];
+    assert_eq!(
+        os["facts"]["supported_until"],
+        "2022-09-10 (extended 2024-06-30; debian 10)"
+    );
+    assert_eq!(
+        supported_findings(&audit("os-centos7", Some("1796515200"))).len(),
+        2
+    );
+    assert_eq!(
+        supported_findings(&audit("os-debian13", Some("1796515200"))),
+        vec![]
+    );
+    assert_eq!(supported_findings(&audit("os-debian10", None)), vec![]);
+}

@@ -172,7 +172,7 @@ fn output_files_are_written_atomically_and_inputs_are_never_overwritten() {
         .arg(&report));
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
-    assert_eq!(v["report_version"], "1.0.4");
+    assert_eq!(v["report_version"], sovstack_report::REPORT_VERSION);
 }
 
 /// An output file gets the permissions any file the user creates gets (0666 less the umask),

@@ -188,6 +188,47 @@ fn the_report_gives_shares_of_the_fleet_and_is_reproducible() {
 }
 
 #[test]
+fn the_configured_organisation_is_recorded_and_reported() {
+    let dir = tempdir();
+    let config = dir.path().join("sovstack.yaml");
+    std::fs::write(
+        &config,
+        "organisation:\n  name: Ministère de l'Exemple\n  country: FR\n",
+    )
+    .unwrap();
+    let fleet = dir.path().join("fleet.json");
+    let (code, _, err) = run(sovstack()
+        .args(["--config"])
+        .arg(&config)
+        .args(["scan", "--import"])
+        .arg(glpi_examples())
+        .arg("-o")
+        .arg(&fleet));
+    assert_eq!(code, 0, "{err}");
+    let inv: serde_json::Value = serde_json::from_slice(&std::fs::read(&fleet).unwrap()).unwrap();
+    assert_eq!(
+        inv["fleet"]["organisation"]["name"],
+        "Ministère de l'Exemple"
+    );
+    assert_eq!(inv["fleet"]["organisation"]["country"], "FR");
+    // Evaluated elsewhere, without the configuration, the report still names it.
+    let report = run_json(
+        sovstack()
+            .args(["evaluate", "--format", "json"])
+            .arg(&fleet),
+    );
+    assert_eq!(report["organisation"]["name"], "Ministère de l'Exemple");
+    // A fleet inventory is no host's: imported again, it is skipped with a diagnostic.
+    let again = run_json(
+        sovstack()
+            .args(["scan", "--import-format", "sovstack", "--import"])
+            .arg(&fleet),
+    );
+    assert_eq!(again["fleet"]["hosts"].as_array().unwrap().len(), 0);
+    assert_eq!(again["diagnostics"][0]["code"], "import/fleet-inventory");
+}
+
+#[test]
 fn paths_that_hold_nothing_are_input_errors() {
     let (code, _, err) = run(sovstack().args(["scan", "--import", "/nonexistent/fleet"]));
     assert_eq!(code, 2);

@@ -192,7 +192,7 @@ fn reports_name_the_data_directory() {
             .arg("--endpoints")
             .arg(&file),
     );
-    assert_eq!(report["report_version"], "1.0.4");
+    assert_eq!(report["report_version"], sovstack_report::REPORT_VERSION);
     let p = &report["inputs"]["data_packs"][0];
     assert_eq!(
         (p["dir"].as_str().unwrap(), p["found_by"].as_str().unwrap()),

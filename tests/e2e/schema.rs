@@ -16,7 +16,7 @@ fn assert_snake_case_keys(v: &serde_json::Value, path: &str) {
         serde_json::Value::Object(map) => {
             for (k, child) in map {
                 // Maps keyed by data (identifiers) are values, not field names.
-                let is_data_key = path.ends_with(".identifiers");
+                let is_data_key = path.ends_with(".identifiers") || path.ends_with(".owner_shares");
                 if !is_data_key {
                     assert!(
                         k.bytes()
@@ -61,11 +61,43 @@ fn inventories_of_real_machines_validate_against_the_schema() {
     }
 }
 
+/// A cable layer's inventory (land, direct, through a third country, a territory) validates.
+#[test]
+fn a_cable_inventory_validates_against_the_schema() {
+    let (code, out, err) = run(sovstack().args([
+        "scan",
+        "--layers",
+        "cable",
+        "--org-country",
+        "FR",
+        "--to",
+        "US,BR,DE,GP",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    let inv: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        inv["layers"]["cable"]["destinations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
+    let errors: Vec<String> = validator()
+        .iter_errors(&inv)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_snake_case_keys(&inv, "");
+}
+
 /// Real reports (the live host, fixtures of other machines, with a gate, with the toolchain and
 /// network layers) validate against the published report schema.
 #[test]
 fn reports_validate_against_the_report_schema() {
-    let path = repo().join("schema/report-1.0.4.schema.json");
+    let path = repo().join(format!(
+        "schema/report-{}.schema.json",
+        sovstack_report::REPORT_VERSION
+    ));
     let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     let dir = tempdir();
@@ -95,7 +127,16 @@ fn reports_validate_against_the_report_schema() {
             "audit".into(),
             "--offline".into(),
             "--endpoints".into(),
-            endpoints.into(),
+            endpoints.clone().into(),
+        ],
+        vec![
+            "audit".into(),
+            "--layers".into(),
+            "cable".into(),
+            "--org-country".into(),
+            "FR".into(),
+            "--to".into(),
+            "US,BR,DE".into(),
         ],
     ];
     for args in runs {

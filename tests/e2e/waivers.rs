@@ -29,6 +29,11 @@ waivers:
     justification: For the desktop fleet
     owner: workplace@example.org
     expires: 2030-01-01
+  - rule: eu.os.supported
+    pattern: \"Debian *\"
+    justification: Moving to Debian 13 with the 2030 renewal
+    owner: infrastructure@example.org
+    expires: 2030-01-01
 ";
 
 /// 2030-01-01 and 2030-01-02 at noon UTC.
@@ -106,7 +111,9 @@ fn waived_findings_are_marked_in_every_format_and_not_counted_by_the_gate() {
             ("eu.processor.designer-jurisdiction", "active", 1),
             ("eu.processor.extraterritorial-reach", "active", 1),
             ("na.processor.concentration", "active", 2),
-            ("eu.os.openness", "unused", 0)
+            ("eu.os.openness", "unused", 0),
+            // Debian 12's support ended on 2026-07-11, before the 2030 evaluation date.
+            ("eu.os.supported", "active", 1)
         ]
     );
     assert_eq!(report["gate"]["passed"], true);
@@ -120,12 +127,12 @@ fn waived_findings_are_marked_in_every_format_and_not_counted_by_the_gate() {
         .flat_map(|r| r["results"].as_array().unwrap())
         .filter(|r| r["suppressions"][0]["status"] == "accepted")
         .count();
-    assert_eq!(suppressed, 4);
+    assert_eq!(suppressed, 5);
     let csv = std::fs::read_to_string(out("r.csv")).unwrap();
     assert_eq!(csv.matches("by ciso@example.org").count(), 3, "{csv}");
     let md = std::fs::read_to_string(out("r.md")).unwrap();
     assert!(md.contains("## Waivers"), "{md}");
-    assert_eq!(md.matches("(waived until 2030-01-01 by").count(), 4, "{md}");
+    assert_eq!(md.matches("(waived until 2030-01-01 by").count(), 5, "{md}");
     let table = std::fs::read_to_string(out("r.txt")).unwrap();
     assert!(table.contains("high (waived)"), "{table}");
     assert!(

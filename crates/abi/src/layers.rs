@@ -22,15 +22,19 @@ pub enum Layer {
     Toolchain,
     /// Who operates, hosts and holds jurisdiction over the network services the organisation uses.
     Network,
+    /// Which submarine cables can carry the organisation's data to the countries its services are
+    /// located in, and who owns them.
+    Cable,
 }
 
 impl Layer {
     /// Every layer, in report order.
-    pub const ALL: [Layer; 4] = [
+    pub const ALL: [Layer; 5] = [
         Layer::Processor,
         Layer::Os,
         Layer::Toolchain,
         Layer::Network,
+        Layer::Cable,
     ];
 
     /// The id used in `--layers`, as the inventory's section key, in rulesets and by plugins.
@@ -40,6 +44,7 @@ impl Layer {
             Layer::Os => "os",
             Layer::Toolchain => "toolchain",
             Layer::Network => "network",
+            Layer::Cable => "cable",
         }
     }
 
@@ -55,6 +60,7 @@ impl Layer {
             Layer::Os => "Operating-system",
             Layer::Toolchain => "Toolchain",
             Layer::Network => "Network",
+            Layer::Cable => "Cable",
         }
     }
 
@@ -76,6 +82,7 @@ impl Layer {
                 Role::DnsProvider,
                 Role::Location,
             ],
+            Layer::Cable => &[Role::CableOwner],
         }
     }
 
@@ -84,7 +91,7 @@ impl Layer {
     pub fn reads_root(self) -> bool {
         match self {
             Layer::Processor | Layer::Os | Layer::Toolchain => true,
-            Layer::Network => false,
+            Layer::Network | Layer::Cable => false,
         }
     }
 
@@ -94,7 +101,7 @@ impl Layer {
     pub fn scanned_by_default(self) -> bool {
         match self {
             Layer::Processor | Layer::Os => true,
-            Layer::Toolchain | Layer::Network => false,
+            Layer::Toolchain | Layer::Network | Layer::Cable => false,
         }
     }
 
@@ -148,6 +155,9 @@ pub enum Role {
     Libc,
     /// Stewards the runtime a binary targets (schema 1.2.0).
     Runtime,
+    /// Owns (alone or in a consortium) a submarine cable system on a route to a destination
+    /// country (schema 1.2.4).
+    CableOwner,
 }
 
 impl Role {
@@ -169,6 +179,7 @@ impl Role {
             Role::Linker => "linker",
             Role::Libc => "libc",
             Role::Runtime => "runtime",
+            Role::CableOwner => "cable_owner",
         }
     }
 
@@ -191,6 +202,7 @@ impl Role {
             Role::NetworkOperator | Role::CloudProvider | Role::DnsProvider | Role::Location => {
                 Layer::Network
             }
+            Role::CableOwner => Layer::Cable,
         }
     }
 }

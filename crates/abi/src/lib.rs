@@ -77,6 +77,9 @@
 //!   no actor) still lowers no score and holds no share: the finding is what tells a reader that
 //!   the service was not judged, rather than judged sound. Its rule's severity is at least
 //!   `low` (`info` is refused: `ruleset/bad-severity`).
+//! * `supported`: one finding per item past the end of its support
+//!   ([`AttributedItem::support_ended`]), whose message gives the dates; like `assessed` it names
+//!   no role and gives no level, and its rule's severity is at least `low`.
 //! * An item's weight counts nowhere else: `jurisdiction`, `openness` and `known_attribution` judge
 //!   every item alike, whatever its weight (0 included), and their findings do not mention it.
 //!
@@ -247,6 +250,14 @@ pub struct AttributedItem {
     /// `critical` 4. Added within ABI version 1: omitted when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub criticality: Option<Criticality>,
+    /// Why the item is past the end of its support, when it is: an operating-system release
+    /// whose vendor's (security) support ended before the date of the evaluation, which the host
+    /// takes from `SOURCE_DATE_EPOCH`, with the dates and their source. Absent when the item is
+    /// supported, when its dates are unknown, or when the evaluation has no date. The
+    /// `supported` criterion turns it into a finding. Added within ABI version 1: omitted when
+    /// absent, so requests without it are byte for byte what they were.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_ended: Option<String>,
 }
 
 /// How much the organisation depends on an item, lowest first.
@@ -544,6 +555,8 @@ pub enum Criterion {
     },
     /// Items the scan could not assess ([`AttributedItem::not_assessed`]). Names no role.
     Assessed {},
+    /// Items past the end of their support ([`AttributedItem::support_ended`]). Names no role.
+    Supported {},
     /// How much of the layer each pole of power controls.
     Concentration {
         /// Roles whose actors share control of an item.
@@ -563,6 +576,7 @@ impl Criterion {
             Criterion::Openness { .. } => "openness",
             Criterion::KnownAttribution { .. } => "known_attribution",
             Criterion::Assessed {} => "assessed",
+            Criterion::Supported {} => "supported",
             Criterion::Concentration { .. } => "concentration",
         }
     }
@@ -574,13 +588,13 @@ impl Criterion {
             | Criterion::Openness { roles, .. }
             | Criterion::KnownAttribution { roles }
             | Criterion::Concentration { roles, .. } => roles,
-            Criterion::Assessed {} => &[],
+            Criterion::Assessed {} | Criterion::Supported {} => &[],
         }
     }
 
     /// Whether the criterion judges actors, and so must name roles.
     pub fn names_roles(&self) -> bool {
-        !matches!(self, Criterion::Assessed {})
+        !matches!(self, Criterion::Assessed {} | Criterion::Supported {})
     }
 }
 

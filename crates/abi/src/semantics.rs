@@ -493,6 +493,12 @@ impl Checks {
                     self.push(Refusal::BadSeverity, at, format!("{what} reports items that could not be assessed; its severity must be low or higher, not {}", r.severity.as_str()));
                 }
             }
+            // An unsupported system is a risk, never a mere remark.
+            Criterion::Supported {} => {
+                if r.severity < Severity::Low {
+                    self.push(Refusal::BadSeverity, at, format!("{what} reports items past the end of their support; its severity must be low or higher, not {}", r.severity.as_str()));
+                }
+            }
         }
     }
 }

@@ -31,7 +31,9 @@ pub use parse::{
     is_country_code, parse_borders, parse_countries, parse_owners, parse_sovereignty, split_owners,
     OwnerFacts,
 };
-pub use routes::{Diversity, LandingRef, OwnerRef, Place, Routes, Segment, System, Via, LAND_HOPS};
+pub use routes::{
+    Diversity, LandingRef, OwnerRef, Place, Routes, Segment, System, Via, LAND_HOPS, NOTE,
+};
 
 /// A cable system of the dataset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,6 +67,8 @@ pub struct Landing {
 #[derive(Debug, Clone)]
 pub struct CableData {
     cables: Vec<Cable>,
+    /// For each country or territory, the indices of the cables landing there, ascending.
+    by_country: BTreeMap<String, Vec<usize>>,
     sovereign: BTreeMap<String, String>,
     neighbours: BTreeMap<String, BTreeSet<String>>,
     owners: BTreeMap<String, OwnerFacts>,
@@ -118,9 +122,19 @@ impl CableData {
         let (p, b) = file(Kind::Owners);
         let owners = parse_owners(p, b)?;
         let (p, b) = file(Kind::Cables);
-        let cables = cables_from(p, b, &names)?;
+        let cables = parse_cables(p, b, &names)?;
+        let mut by_country: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, c) in cables.iter().enumerate() {
+            for l in &c.landings {
+                let v = by_country.entry(l.country.clone()).or_default();
+                if v.last() != Some(&i) {
+                    v.push(i);
+                }
+            }
+        }
         Ok(CableData {
             cables,
+            by_country,
             sovereign,
             neighbours,
             owners,
@@ -159,10 +173,27 @@ impl CableData {
 
     /// Every country or territory some cable lands in.
     pub fn landing_countries(&self) -> BTreeSet<&str> {
-        self.cables
-            .iter()
-            .flat_map(|c| c.landings.iter().map(|l| l.country.as_str()))
-            .collect()
+        self.by_country.keys().map(String::as_str).collect()
+    }
+
+    /// The indices of the cables landing in both `a` and `b`, ascending.
+    fn cables_between(&self, a: &str, b: &str) -> Vec<usize> {
+        let (Some(x), Some(y)) = (self.by_country.get(a), self.by_country.get(b)) else {
+            return Vec::new();
+        };
+        let (mut i, mut j, mut out) = (0, 0, Vec::new());
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    out.push(x[i]);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        out
     }
 
     /// Owner mentions (one per owner per cable) and how many of them `owners.csv` knows.
@@ -177,8 +208,9 @@ impl CableData {
     }
 }
 
-/// The cables of `cables.json`, every country name mapped through `names`.
-fn cables_from(
+/// Parses `cables.json` (`path` names it in errors), every country name mapped through `names`:
+/// an unmapped name, an empty or repeated id is an error naming the record and field.
+pub fn parse_cables(
     path: &str,
     bytes: &[u8],
     names: &BTreeMap<String, String>,

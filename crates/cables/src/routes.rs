@@ -17,6 +17,10 @@ use serde::Serialize;
 
 use crate::{Cable, CableData};
 
+/// What every rendering of routes says of them.
+pub const NOTE: &str =
+    "candidate routes from geography (cables landing in both countries, land borders), not observed paths";
+
 /// How many land borders a land leg may cross.
 pub const LAND_HOPS: usize = 2;
 
@@ -152,9 +156,12 @@ impl CableData {
 
     /// The shortest land path from `a` to `b` within [`LAND_HOPS`] borders.
     pub fn land_path(&self, a: &str, b: &str) -> Option<Vec<String>> {
-        if a == b {
-            return None;
-        }
+        self.land_reach(a).remove(b)
+    }
+
+    /// Every country at most [`LAND_HOPS`] borders from `a`, with the shortest path to it (the
+    /// first found, neighbours in code order), `a` itself excluded.
+    fn land_reach<'a>(&'a self, a: &'a str) -> BTreeMap<&'a str, Vec<String>> {
         let mut prev: BTreeMap<&str, &str> = BTreeMap::new();
         let mut queue = VecDeque::from([(a, 0usize)]);
         while let Some((at, depth)) = queue.pop_front() {
@@ -166,20 +173,28 @@ impl CableData {
                     continue;
                 }
                 prev.insert(n, at);
-                if n == b {
-                    let mut path = vec![b.to_string()];
-                    let mut cur = b;
-                    while let Some(p) = prev.get(cur) {
-                        path.push(p.to_string());
-                        cur = p;
-                    }
-                    path.reverse();
-                    return Some(path);
-                }
                 queue.push_back((n, depth + 1));
             }
         }
-        None
+        prev.keys()
+            .map(|&b| {
+                let mut path = vec![b.to_string()];
+                let mut cur = b;
+                while let Some(p) = prev.get(cur) {
+                    path.push(p.to_string());
+                    cur = p;
+                }
+                path.reverse();
+                (b, path)
+            })
+            .collect()
+    }
+
+    /// Whether a system (in service, unless `include_planned`) lands in both.
+    fn has_cable(&self, a: &str, b: &str, include_planned: bool) -> bool {
+        self.cables_between(a, b)
+            .iter()
+            .any(|&i| include_planned || !self.cables[i].planned)
     }
 
     fn system(&self, c: &Cable, a: &str, b: &str) -> System {
@@ -225,13 +240,10 @@ impl CableData {
     /// The systems landing in both `a` and `b`, by name then id.
     pub fn systems_between(&self, a: &str, b: &str, include_planned: bool) -> Vec<System> {
         let mut out: Vec<System> = self
-            .cables
-            .iter()
+            .cables_between(a, b)
+            .into_iter()
+            .map(|i| &self.cables[i])
             .filter(|c| include_planned || !c.planned)
-            .filter(|c| {
-                c.landings.iter().any(|l| l.country == a)
-                    && c.landings.iter().any(|l| l.country == b)
-            })
             .map(|c| self.system(c, a, b))
             .collect();
         out.sort_by(|x, y| (&x.name, &x.id).cmp(&(&y.name, &y.id)));
@@ -250,32 +262,48 @@ impl CableData {
             let mut candidates: BTreeSet<&str> = self.landing_countries();
             candidates.remove(from);
             candidates.remove(to);
-            let leg = |a: &str, b: &str| -> Option<Segment> {
-                match self.land_path(a, b) {
-                    Some(path) => Some(Segment::Land { path }),
-                    None => {
-                        let systems = self.systems_between(a, b, include_planned);
-                        (!systems.is_empty()).then_some(Segment::Cable { systems })
-                    }
+            // Which legs exist is decided cheaply first (land reach, cable indices); the
+            // systems are listed only for the routes kept.
+            let from_reach = self.land_reach(from);
+            let to_reach = self.land_reach(to);
+            let build = |x: &str| {
+                let first = match from_reach.get(x) {
+                    Some(path) => Segment::Land { path: path.clone() },
+                    None => Segment::Cable {
+                        systems: self.systems_between(from, x, include_planned),
+                    },
+                };
+                let second = match to_reach.get(x) {
+                    Some(_) => Segment::Land {
+                        path: self.land_path(x, to).unwrap_or_default(),
+                    },
+                    None => Segment::Cable {
+                        systems: self.systems_between(x, to, include_planned),
+                    },
+                };
+                Via {
+                    via: self.place(x),
+                    first,
+                    second,
                 }
             };
             let mut cable_cable = Vec::new();
             for x in candidates {
-                let (Some(first), Some(second)) = (leg(from, x), leg(x, to)) else {
+                let first_land = from_reach.contains_key(x);
+                if !first_land && !self.has_cable(from, x, include_planned) {
                     continue;
-                };
-                let route = Via {
-                    via: self.place(x),
-                    first,
-                    second,
-                };
-                match (&route.first, &route.second) {
-                    (Segment::Cable { .. }, Segment::Cable { .. }) => cable_cable.push(route),
-                    _ => via.push(route),
+                }
+                let second_land = to_reach.contains_key(x);
+                if !second_land && !self.has_cable(x, to, include_planned) {
+                    continue;
+                }
+                match first_land || second_land {
+                    true => via.push(build(x)),
+                    false => cable_cable.push(x),
                 }
             }
             if direct.is_empty() && via.is_empty() {
-                via = cable_cable;
+                via = cable_cable.into_iter().map(build).collect();
             }
         }
         Routes {

@@ -200,11 +200,11 @@ fn bad_rows_name_the_file_line_and_field() {
         .starts_with("land-borders.csv:1: expected columns a,b,source"));
     let names = BTreeMap::from([("France".to_string(), "FR".to_string())]);
     let json = br#"[{"id":"x","name":"X","rfs_year":2000,"is_planned":false,"owners":"A","landing_points":[{"id":"p","name":"P","country":"Atlantis"}]}]"#;
-    let err = cables_from("cables.json", json, &names).unwrap_err();
+    let err = parse_cables("cables.json", json, &names).unwrap_err();
     assert_eq!(
         err.to_string(),
         "cables.json: [0] (x).landing_points[0].country: \"Atlantis\" is not in countries.csv"
     );
-    let err = cables_from("cables.json", b"[{\"id\": 3}]", &names).unwrap_err();
+    let err = parse_cables("cables.json", b"[{\"id\": 3}]", &names).unwrap_err();
     assert!(err.to_string().starts_with("cables.json:1:"), "{err}");
 }

@@ -26,7 +26,7 @@ pub const PACKS: &[&str] = &["network", "cables"];
 
 /// The manifest that marks a pack directory (the network pack's, defined by `sovstack-netdata`;
 /// the cable pack's, by `sovstack-cables`, is the same name: checked at compile time).
-const MANIFEST: &str = sovstack_netdata::MANIFEST;
+pub const MANIFEST: &str = sovstack_netdata::MANIFEST;
 const _: () = assert!(same(MANIFEST, sovstack_cables::MANIFEST));
 
 const fn same(a: &str, b: &str) -> bool {
@@ -203,12 +203,23 @@ pub fn describe(pack: &str, found: &Found) -> Result<DataPackRef, String> {
         .iter()
         .position(|h| h == "date")
         .ok_or_else(|| format!("{}: no `date` column", manifest.display()))?;
+    let licence_col = rows
+        .headers()
+        .map_err(|e| format!("{}: {e}", manifest.display()))?
+        .iter()
+        .position(|h| h == "licence");
     let mut newest = String::new();
+    let mut licences: Vec<String> = Vec::new();
     for row in rows.records() {
         let row = row.map_err(|e| format!("{}: {e}", manifest.display()))?;
         let date = row.get(date_col).unwrap_or_default();
         if date > newest.as_str() {
             newest = date.to_string();
+        }
+        if let Some(l) = licence_col.and_then(|c| row.get(c)) {
+            if !l.is_empty() && !licences.iter().any(|x| x == l) {
+                licences.push(l.to_string());
+            }
         }
     }
     use sha2::{Digest, Sha256};
@@ -223,6 +234,7 @@ pub fn describe(pack: &str, found: &Found) -> Result<DataPackRef, String> {
             .display()
             .to_string(),
         found_by: found.found_by.to_string(),
+        licences,
     })
 }
 

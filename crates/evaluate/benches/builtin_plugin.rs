@@ -63,6 +63,7 @@ fn request(items: usize) -> EvaluateRequest {
                 ],
                 weight: None,
                 not_assessed: None,
+                support_ended: None,
                 criticality: None,
             })
             .collect(),

@@ -5,21 +5,67 @@
 
 use sovstack_abi::{Actor as AbiActor, AttributedItem, Criticality, Governance as AbiGovernance};
 use sovstack_inventory::{
-    Actor, Confidence, EndpointKind, Governance, Inventory, ItemRef, Layer, NetworkEndpoint,
-    ToolchainUse,
+    Actor, CableDestination, Confidence, EndpointKind, Governance, Inventory, ItemRef, Layer,
+    Lifecycle, NetworkEndpoint, OperatingSystem, ToolchainUse,
 };
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};
 use std::collections::BTreeMap;
 
-/// The layer's items, attributed, in inventory order.
-pub fn attributed_items(kb: &Kb, inventory: &Inventory, layer: Layer) -> Vec<AttributedItem> {
+/// The layer's items, attributed, in inventory order. `as_of` (`YYYY-MM-DD`, the evaluation's
+/// date from `SOURCE_DATE_EPOCH`) dates the support check; without it no item is said to be
+/// past its support.
+pub fn attributed_items(
+    kb: &Kb,
+    inventory: &Inventory,
+    layer: Layer,
+    as_of: Option<&str>,
+) -> Vec<AttributedItem> {
     inventory
         .layers
         .items(layer)
         .into_iter()
-        .map(|item| attribute_item(kb, item))
+        .map(|item| {
+            let mut a = attribute_item(kb, item);
+            if let (ItemRef::Os(os), Some(date)) = (item, as_of) {
+                a.support_ended = support_ended(os, date);
+            }
+            a
+        })
         .collect()
+}
+
+/// Why an operating system is past the end of its support on `as_of` (`YYYY-MM-DD`): its
+/// release's, or its kernel series', end of support is before that day (ISO dates compare as
+/// text). The extended support that may remain (Debian LTS, Ubuntu ESM) is named, not counted:
+/// it is a narrower service, often paid.
+pub fn support_ended(os: &OperatingSystem, as_of: &str) -> Option<String> {
+    let ended = |l: &Lifecycle| l.ended || l.end_of_support.as_deref().is_some_and(|d| d < as_of);
+    let describe = |what: String, l: &Lifecycle| {
+        let mut s = match &l.end_of_support {
+            Some(d) => format!("{what} support ended on {d}"),
+            None => format!("{what} support has ended"),
+        };
+        match l.end_of_extended_support.as_deref() {
+            Some(x) if x < as_of => s.push_str(&format!(", extended support on {x}")),
+            Some(x) => s.push_str(&format!(" (extended support until {x})")),
+            None => {}
+        }
+        s
+    };
+    let mut parts = Vec::new();
+    if let Some(l) = os.lifecycle.as_ref().filter(|l| ended(l)) {
+        parts.push(describe(format!("{} {}", l.product, l.cycle), l));
+    }
+    if let Some(l) = os.kernel_lifecycle.as_ref().filter(|l| ended(l)) {
+        parts.push(describe(format!("the Linux {} kernel series'", l.cycle), l));
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "{} (endoflife.date; checked as of {as_of})",
+            parts.join("; ")
+        )
+    })
 }
 
 /// One item, attributed. A network endpoint carries its criticality, which weighs it
@@ -27,7 +73,7 @@ pub fn attributed_items(kb: &Kb, inventory: &Inventory, layer: Layer) -> Vec<Att
 pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
     let endpoint = match item {
         ItemRef::Network(ep) => Some(ep),
-        ItemRef::Processor(_) | ItemRef::Os(_) | ItemRef::Toolchain(_) => None,
+        ItemRef::Processor(_) | ItemRef::Os(_) | ItemRef::Toolchain(_) | ItemRef::Cable(_) => None,
     };
     let item = item.item();
     let criticality = endpoint.and_then(|e| e.criticality).map(criticality);
@@ -40,6 +86,7 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
             .or_else(|| criticality.map(Criticality::weight)),
         not_assessed: endpoint.and_then(not_assessed),
         criticality,
+        support_ended: None,
     }
 }
 
@@ -224,7 +271,7 @@ fn evidence_words(e: &sovstack_inventory::Evidence) -> String {
         Method::Sysinfo => "asked the live host",
         Method::Derived => "derived",
         Method::Dns => "DNS answer",
-        Method::DatasetLookup => "network dataset",
+        Method::DatasetLookup => "data pack",
     };
     let confidence = match e.confidence {
         Confidence::Low => "low",
@@ -251,6 +298,14 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
             if let Some(k) = &os.kernel {
                 f.insert("kernel".into(), k.value.clone());
             }
+            for (key, l) in [
+                ("supported_until", &os.lifecycle),
+                ("kernel_supported_until", &os.kernel_lifecycle),
+            ] {
+                if let Some(l) = l {
+                    f.insert(key.into(), support_window(l));
+                }
+            }
             if !os.id_like.is_empty() {
                 f.insert(
                     "id_like".into(),
@@ -264,8 +319,75 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
         }
         ItemRef::Network(ep) => network_facts(kb, ep, &mut f),
         ItemRef::Toolchain(t) => toolchain_facts(inventory, t, &mut f),
+        ItemRef::Cable(c) => cable_facts(c, &mut f),
     }
     f
+}
+
+/// A support window in a few words: `2026-07-11 (extended 2028-06-30; debian 12)`.
+fn support_window(l: &Lifecycle) -> String {
+    let end = match (&l.end_of_support, l.ended) {
+        (Some(d), _) => d.clone(),
+        (None, true) => "ended".to_string(),
+        (None, false) => "not announced".to_string(),
+    };
+    match &l.end_of_extended_support {
+        Some(x) => format!("{end} (extended {x}; {} {})", l.product, l.cycle),
+        None => format!("{end} ({} {})", l.product, l.cycle),
+    }
+}
+
+/// A destination in a few lines: its routes (direct systems, through which countries, over
+/// land), their diversity and what every route needs ("systems: 3 (Dunant, ...)", "single
+/// points of failure: EllaLink").
+fn cable_facts(c: &CableDestination, f: &mut BTreeMap<String, String>) {
+    if c.to != c.to_sovereign {
+        f.insert("jurisdiction".into(), format!("under {}", c.to_sovereign));
+    }
+    if let Some(path) = &c.land {
+        let path: Vec<&str> = path.iter().map(|p| p.as_str()).collect();
+        f.insert(
+            "land".into(),
+            format!("{} (no cable needed)", path.join(" - ")),
+        );
+    }
+    let direct: Vec<&str> = c.direct.iter().map(|s| s.name.as_str()).collect();
+    f.insert(
+        "direct".into(),
+        match direct.is_empty() {
+            true => "none".into(),
+            false => direct.join(", "),
+        },
+    );
+    if !c.via.is_empty() {
+        let via: Vec<&str> = c.via.iter().map(|v| v.via.as_str()).collect();
+        f.insert("via".into(), via.join(", "));
+    }
+    let d = &c.diversity;
+    f.insert("systems".into(), d.systems.to_string());
+    f.insert("origin_landings".into(), d.origin_landings.to_string());
+    let shares: Vec<String> = d
+        .owner_shares
+        .iter()
+        .map(|(k, v)| format!("{k} {:.1}%", v * 100.0))
+        .collect();
+    if !shares.is_empty() {
+        f.insert("ownership".into(), shares.join(", "));
+        f.insert(
+            "hyperscaler_share".into(),
+            format!("{:.1}%", d.hyperscaler_share * 100.0),
+        );
+    }
+    let mut spof: Vec<String> = d.spof_cables.clone();
+    spof.extend(d.spof_landings.iter().map(|l| format!("landing {l}")));
+    spof.extend(
+        d.spof_jurisdictions
+            .iter()
+            .map(|j| format!("jurisdiction {j}")),
+    );
+    if !spof.is_empty() {
+        f.insert("single_points_of_failure".into(), spof.join(", "));
+    }
 }
 
 /// In a fleet inventory, the hosts an item stands for and their share of the fleet ("1,794 of

@@ -23,7 +23,7 @@ pub mod codes {
     }
 }
 
-pub use attribute::{attribute_item, attributed_items};
+pub use attribute::{attribute_item, attributed_items, support_ended};
 pub use groups::group_by;
 
 use sovstack_abi::{EvaluateRequest, ABI_VERSION};
@@ -64,9 +64,11 @@ impl Evaluator<'_> {
         let mut diags: Vec<Diagnostic> = inventory.diagnostics.clone();
         diags.extend(diagnostics);
         let layers = inventory.layers.present();
+        // The date support is checked against: the day of `generated_at` (SOURCE_DATE_EPOCH).
+        let as_of = generated_at.as_deref().and_then(|t| t.get(..10));
         let items: BTreeMap<Layer, _> = layers
             .iter()
-            .map(|&l| (l, attributed_items(self.kb, inventory, l)))
+            .map(|&l| (l, attributed_items(self.kb, inventory, l, as_of)))
             .collect();
 
         let mut results = Vec::new();

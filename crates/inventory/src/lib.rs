@@ -24,6 +24,7 @@
 /// ADDITION and a newly generated schema file.
 mod fleet;
 mod layers {
+    pub mod cable;
     pub mod network;
     pub mod os;
     pub mod processor;
@@ -40,6 +41,9 @@ pub mod codes {
     }
 }
 pub use fleet::{Fleet, Host, ImportFormat, Organisation};
+pub use layers::cable::{
+    CableDataset, CableDestination, CableDiversity, CableLayer, CableLeg, CableSystem, CableVia,
+};
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
@@ -59,7 +63,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.3";
+pub const SCHEMA_VERSION: &str = "1.2.4";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -135,6 +139,9 @@ pub struct DataPackRef {
     /// `/usr/share/sovstack`, `executable` (next to the executable) or `checkout` (the source
     /// tree the binary was built from).
     pub found_by: String,
+    /// The licences of its files, distinct, in manifest order (schema 1.2.4).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licences: Vec<String>,
 }
 
 /// The layer sections. A layer that was not scanned is absent.
@@ -153,6 +160,10 @@ pub struct Layers {
     /// 1.1.0).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<NetworkLayer>,
+    /// Candidate cable routes from the organisation's country to each destination (schema
+    /// 1.2.4).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cable: Option<CableLayer>,
 }
 
 impl Layers {
@@ -163,6 +174,7 @@ impl Layers {
             Layer::Os => self.os.is_some(),
             Layer::Toolchain => self.toolchain.is_some(),
             Layer::Network => self.network.is_some(),
+            Layer::Cable => self.cable.is_some(),
         }
     }
 
@@ -198,6 +210,12 @@ impl Layers {
                 .flat_map(|n| &n.endpoints)
                 .map(ItemRef::Network)
                 .collect(),
+            Layer::Cable => self
+                .cable
+                .iter()
+                .flat_map(|c| &c.destinations)
+                .map(ItemRef::Cable)
+                .collect(),
         }
     }
 }
@@ -214,6 +232,8 @@ pub enum ItemRef<'a> {
     Toolchain(&'a ToolchainUse),
     /// A network endpoint.
     Network(&'a NetworkEndpoint),
+    /// A cable destination (schema 1.2.4).
+    Cable(&'a CableDestination),
 }
 
 impl<'a> ItemRef<'a> {
@@ -224,6 +244,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Os(i) => i,
             ItemRef::Toolchain(i) => i,
             ItemRef::Network(i) => i,
+            ItemRef::Cable(i) => i,
         }
     }
 
@@ -234,6 +255,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Os(_) => Layer::Os,
             ItemRef::Toolchain(_) => Layer::Toolchain,
             ItemRef::Network(_) => Layer::Network,
+            ItemRef::Cable(_) => Layer::Cable,
         }
     }
 }
@@ -311,7 +333,8 @@ pub enum Method {
     Derived,
     /// Answered by DNS (schema 1.1.0).
     Dns,
-    /// Looked up in a dataset of the network data directory (schema 1.1.0).
+    /// Looked up in a dataset of the network data directory (schema 1.1.0), or of the cable
+    /// data pack (schema 1.2.4).
     DatasetLookup,
 }
 

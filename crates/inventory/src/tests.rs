@@ -48,6 +48,7 @@ fn sample() -> Inventory {
             os: None,
             toolchain: None,
             network: None,
+            cable: None,
         },
         diagnostics: vec![],
     }

@@ -27,7 +27,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.4";
+pub const REPORT_VERSION: &str = "1.0.5";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -101,7 +101,7 @@ pub struct Inputs {
     /// The plugins that ran.
     pub plugins: Vec<PluginRef>,
     /// The run-time data packs the scan read, each with its directory and the lookup step that
-    /// found it (from the inventory). Added in report 1.0.2.
+    /// found it (from the inventory). Added in report 1.0.2; each pack's licences in 1.0.5.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_packs: Vec<DataPackRef>,
 }

@@ -86,6 +86,10 @@ pub enum ScanError {
     /// The network layer needs the data directory and none was given or it cannot be loaded.
     #[error("network data: {0}")]
     NetworkData(String),
+    /// The cable layer's options are missing or malformed (no origin, a bad code, nothing to
+    /// route to).
+    #[error("{0}")]
+    Cable(String),
 }
 
 fn render_endpoint_errors(path: &Path, errors: &[ParseError]) -> String {

@@ -77,7 +77,8 @@ mod tests {
                 "openness",
                 "known_attribution",
                 "concentration",
-                "assessed"
+                "assessed",
+                "supported"
             ])
         );
     }

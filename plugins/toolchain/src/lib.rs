@@ -166,7 +166,8 @@ mod tests {
                 "openness",
                 "known_attribution",
                 "concentration",
-                "assessed"
+                "assessed",
+                "supported"
             ])
         );
     }

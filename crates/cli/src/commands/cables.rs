@@ -7,13 +7,10 @@ use crate::{data_packs, exit, output};
 use anyhow::{bail, Result};
 use clap::Args as ClapArgs;
 use comfy_table::{presets, Table};
-use sovstack_cables::{CableData, Routes, Segment, System};
+use sovstack_cables::{CableData, Routes, Segment, System, NOTE};
 use sovstack_kb::Kb;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-
-/// What every rendering says of the routes.
-pub const NOTE: &str = "candidate routes from geography (cables landing in both countries, land borders), not observed paths";
 
 /// List the candidate routes between two countries: the submarine cable systems landing in both,
 /// routes through one intermediate country, and whether they are joined over land.
@@ -83,17 +80,6 @@ pub fn load_pack(
     Ok((data, pack))
 }
 
-/// The licences of a pack's files, distinct, in manifest order.
-pub fn licences(data: &CableData) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for d in data.datasets() {
-        if !out.contains(&d.licence) {
-            out.push(d.licence.clone());
-        }
-    }
-    out
-}
-
 impl Args {
     pub fn execute(self, config: Option<&Path>) -> Result<u8> {
         let kb = load_kb()?;
@@ -112,13 +98,12 @@ impl Args {
                 let v = serde_json::json!({
                     "note": NOTE,
                     "data_pack": pack,
-                    "licences": licences(&data),
-                    "routes": routes,
+                                        "routes": routes,
                     "diversity": diversity,
                 });
                 serde_json::to_string_pretty(&v)? + "\n"
             }
-            OutputFormat::Table => render_table(&kb, &data, &routes, &pack)?,
+            OutputFormat::Table => render_table(&kb, &routes, &pack)?,
         };
         output::emit(self.output.as_deref(), text.as_bytes())?;
         Ok(exit::SUCCESS)
@@ -178,12 +163,7 @@ fn systems_table(systems: &[System], a: &str, b: &str) -> String {
     t.to_string()
 }
 
-fn render_table(
-    kb: &Kb,
-    data: &CableData,
-    r: &Routes,
-    pack: &sovstack_inventory::DataPackRef,
-) -> Result<String> {
+fn render_table(kb: &Kb, r: &Routes, pack: &sovstack_inventory::DataPackRef) -> Result<String> {
     let mut s = String::new();
     let place = |p: &sovstack_cables::Place| {
         let mut n = country_name(kb, &p.code);
@@ -281,7 +261,7 @@ fn render_table(
         pack.version,
         pack.sha256,
         pack.dir,
-        licences(data).join(", ")
+        pack.licences.join(", ")
     )?;
     Ok(s)
 }

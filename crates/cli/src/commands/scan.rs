@@ -141,6 +141,24 @@ impl ScanOptions {
             Err(e) if self.wants_network() => anyhow::bail!("{e}"),
             Err(_) => {}
         }
+        // The cable layer's codes are checked against the knowledge base here (the scanner checks
+        // their shape only); its pack is looked up like the network's, and a missing one is the
+        // layer's own diagnostic, not an error.
+        let cable = options.cable.clone();
+        for (flag, code) in cable
+            .org_country
+            .iter()
+            .map(|c| ("--org-country", c))
+            .chain(cable.to.iter().map(|c| ("--to", c)))
+        {
+            crate::commands::cables::country_arg(kb, flag, code)?;
+        }
+        let cables = data_packs::find("cables", &candidates);
+        if let Ok(found) = &cables {
+            if found.pack_dir.join(data_packs::MANIFEST).is_file() {
+                options.cable.data_dir = Some(found.pack_dir.clone());
+            }
+        }
         let layers = self.layers.clone().unwrap_or_default();
         let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
         let shown = if layers.is_empty() {
@@ -165,6 +183,14 @@ impl ScanOptions {
                 inventory
                     .data_packs
                     .push(data_packs::describe("network", found).map_err(anyhow::Error::msg)?);
+            }
+        }
+        // The cable pack is recorded when the cable layer read it.
+        if let (Ok(found), Some(c)) = (&cables, &inventory.layers.cable) {
+            if c.not_evaluated.is_none() {
+                inventory
+                    .data_packs
+                    .push(data_packs::describe("cables", found).map_err(anyhow::Error::msg)?);
             }
         }
         Ok(inventory)

@@ -71,6 +71,7 @@ pub fn request() -> EvaluateRequest {
                 ],
                 weight: None,
                 not_assessed: None,
+                support_ended: None,
                 criticality: None,
             },
             AttributedItem {
@@ -87,6 +88,7 @@ pub fn request() -> EvaluateRequest {
                 ],
                 weight: None,
                 not_assessed: None,
+                support_ended: None,
                 criticality: None,
             },
         ],

@@ -39,6 +39,7 @@ pub mod codes {
         DUPLICATE_HOST = "import/duplicate-host": "two files describe the same device id; the host counts once, from the newer",
         NO_DEVICE_ID = "import/no-device-id": "an inventory names no device id; its host is counted by file",
         BAD_LOGDATE = "import/bad-logdate": "an inventory's collection date is not YYYY-MM-DD HH:MM:SS; it is left unknown",
+        FLEET_INVENTORY = "import/fleet-inventory": "a sovstack inventory that is itself an imported fleet, whose per-host counts one file cannot stand for; it was skipped",
         LAYERS_NOT_IMPORTED = "import/layers-not-imported": "a sovstack inventory holds layers other than processor and os, which an import does not aggregate",
     }
 }
@@ -259,6 +260,12 @@ fn import_one(
         }
         ImportFormat::Sovstack => {
             let inventory = Inventory::from_json(&text).map_err(|e| malformed(e.to_string()))?;
+            if inventory.fleet.is_some() {
+                return Err(fail(
+                    codes::FLEET_INVENTORY,
+                    format!("{shown}: an organisation inventory (from `scan --import`), not a host's; skipped: import the files it was made from"),
+                ));
+            }
             let others: Vec<&str> = inventory
                 .layers
                 .present()
@@ -271,15 +278,13 @@ fn import_one(
                 })
                 .map(|l| l.id())
                 .collect();
-            if !others.is_empty() || inventory.fleet.is_some() {
-                let what = if inventory.fleet.is_some() {
-                    "it is itself a fleet inventory, whose hosts are not imported again".to_string()
-                } else {
-                    format!("its {} layer(s) are not aggregated", others.join(", "))
-                };
+            if !others.is_empty() {
                 builder.diagnostics.push(fail(
                     codes::LAYERS_NOT_IMPORTED,
-                    format!("{shown}: {what}; its processor and os items are"),
+                    format!(
+                        "{shown}: its {} layer(s) are not aggregated; its processor and os items are",
+                        others.join(", ")
+                    ),
                 ));
             }
             builder.add_inventory(shown, inventory);

@@ -6,6 +6,7 @@
 //! codes ([`codes`]). The matches on
 //! [`Layer`] are exhaustive, so a new layer is a compile error here until it has its collector.
 
+pub mod cable;
 pub mod network;
 pub mod os;
 pub mod processor;
@@ -25,6 +26,9 @@ pub struct LayerOptions {
     /// The `toolchain` layer's options.
     #[command(flatten)]
     pub toolchain: toolchain::ToolchainOptions,
+    /// The `cable` layer's options.
+    #[command(flatten)]
+    pub cable: cable::CableOptions,
 }
 
 impl LayerOptions {
@@ -36,6 +40,7 @@ impl LayerOptions {
             Layer::Processor | Layer::Os => false,
             Layer::Toolchain => self.toolchain.ask_for_layer(),
             Layer::Network => self.network.ask_for_layer(),
+            Layer::Cable => self.cable.ask_for_layer(self.network.ask_for_layer()),
         }
     }
 
@@ -45,6 +50,7 @@ impl LayerOptions {
             Layer::Processor | Layer::Os => "",
             Layer::Toolchain => "--paths",
             Layer::Network => "--endpoints or --domain",
+            Layer::Cable => "--to (or --org-country with --endpoints or --domain)",
         }
     }
 }
@@ -60,6 +66,10 @@ pub(crate) fn collector(
         Layer::Os => Box::new(os::OsCollector),
         Layer::Toolchain => Box::new(toolchain::ToolchainCollector::new(&options.toolchain)),
         Layer::Network => Box::new(network::NetworkCollector::new(&options.network)?),
+        Layer::Cable => Box::new(cable::CableCollector::new(
+            &options.cable,
+            options.network.ask_for_layer(),
+        )?),
     })
 }
 
@@ -74,6 +84,7 @@ pub(crate) fn codes(layer: Layer) -> (&'static str, &'static [(&'static str, &'s
         Layer::Os => ("crates/scan/src/layers/os/mod.rs", os::codes::ALL),
         Layer::Toolchain => ("crates/binary/src/lib.rs", sovstack_binary::codes::ALL),
         Layer::Network => ("crates/scan/src/layers/network/mod.rs", network::codes::ALL),
+        Layer::Cable => ("crates/scan/src/layers/cable/mod.rs", cable::codes::ALL),
     }
 }
 
@@ -93,6 +104,14 @@ mod tests {
             },
             toolchain: toolchain::ToolchainOptions {
                 paths: vec!["/etc".into()],
+                ..Default::default()
+            },
+            cable: cable::CableOptions {
+                org_country: Some("FR".into()),
+                to: vec!["US".into()],
+                data_dir: Some(
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/cables"),
+                ),
                 ..Default::default()
             },
         };

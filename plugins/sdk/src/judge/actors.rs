@@ -306,6 +306,7 @@ pub(crate) mod tests {
             actors,
             weight: None,
             not_assessed: None,
+            support_ended: None,
             criticality: None,
         }
     }

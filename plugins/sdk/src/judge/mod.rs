@@ -13,18 +13,20 @@ mod concentration;
 mod criteria;
 mod criticality;
 mod scoring;
+mod supported;
 mod validate;
 
 use crate::abi::{Criterion, EvaluateRequest, EvaluateResponse, ScoringMethod};
 use crate::Plugin;
 
 /// The criteria the SDK implements, by their snake_case names.
-pub const CRITERIA: [&str; 5] = [
+pub const CRITERIA: [&str; 6] = [
     "jurisdiction",
     "openness",
     "known_attribution",
     "concentration",
     "assessed",
+    "supported",
 ];
 
 /// Scores are reported to two decimals, shares and the index to four (`sovstack-abi`,
@@ -63,6 +65,7 @@ pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateRespon
                 findings.extend(criteria::known_attribution(rule, roles, items));
             }
             Criterion::Assessed {} => findings.extend(assessed::assessed(rule, items)),
+            Criterion::Supported {} => findings.extend(supported::supported(rule, items)),
             Criterion::Concentration {
                 roles,
                 max_share,
