@@ -24,7 +24,12 @@
 //! Every call runs in a fresh instance: a plugin keeps no state from one evaluation to the next.
 //! JSON is UTF-8, with snake_case keys. The host caps the output size, fuel, memory and wall time
 //! of every call; a plugin that exceeds them is stopped and reported, and the other plugins still
-//! run.
+//! run. An evaluation's budgets grow with the size of its request, within hard caps (the table of
+//! `sovstack_host::HostConfig`): 1 000 fuel, 32 bytes of memory and 4 bytes of output per request
+//! byte, the wall-clock timeout in proportion to the fuel (2 s per 10⁹), when that is more than
+//! the defaults (10⁹ fuel, 64 MiB, 2 s, 4 MiB); never past 10¹¹ fuel, 4 GiB, 120 s and 1 GiB. A
+//! plugin should cost no more than linear time in its request: the built-in ones spend 330 to 360
+//! fuel per request byte.
 //!
 //! # Messages
 //!
