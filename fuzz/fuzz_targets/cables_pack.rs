@@ -13,23 +13,37 @@ fuzz_target!(|data: &[u8]| {
     };
     let (path, err) = match which % 7 {
         0 => ("MANIFEST.csv", sovstack_cables::parse_manifest(bytes).err()),
-        1 => ("countries.csv", sovstack_cables::parse_countries("countries.csv", bytes).err()),
+        1 => (
+            "countries.csv",
+            sovstack_cables::parse_countries("countries.csv", bytes).err(),
+        ),
         2 => (
             "sovereignty.csv",
             sovstack_cables::parse_sovereignty("sovereignty.csv", bytes).err(),
         ),
-        3 => ("land-borders.csv", sovstack_cables::parse_borders("land-borders.csv", bytes).err()),
-        4 => ("owners.csv", sovstack_cables::parse_owners("owners.csv", bytes).err()),
+        3 => (
+            "land-borders.csv",
+            sovstack_cables::parse_borders("land-borders.csv", bytes).err(),
+        ),
+        4 => (
+            "owners.csv",
+            sovstack_cables::parse_owners("owners.csv", bytes).err(),
+        ),
         5 => {
             let names = BTreeMap::from([
                 ("France".to_string(), "FR".to_string()),
                 ("Brazil".to_string(), "BR".to_string()),
             ]);
-            ("cables.json", sovstack_cables::parse_cables("cables.json", bytes, &names).err())
+            (
+                "cables.json",
+                sovstack_cables::parse_cables("cables.json", bytes, &names).err(),
+            )
         }
         _ => {
             let s = String::from_utf8_lossy(bytes);
-            assert!(sovstack_cables::split_owners(&s).iter().all(|o| !o.trim().is_empty()));
+            assert!(sovstack_cables::split_owners(&s)
+                .iter()
+                .all(|o| !o.trim().is_empty()));
             return;
         }
     };

@@ -15,9 +15,7 @@ fuzz_target!(|data: &[u8]| {
                 // splits at its first comma into vendor and model.
                 assert!(!e.value.is_empty());
                 assert!(e.value.bytes().all(|b| (0x20..0x7f).contains(&b)));
-                assert!(data
-                    .windows(e.value.len())
-                    .any(|w| w == e.value.as_bytes()));
+                assert!(data.windows(e.value.len()).any(|w| w == e.value.as_bytes()));
                 match &e.vendor {
                     Some(v) => assert_eq!(format!("{v},{}", e.model), e.value),
                     None => assert_eq!(e.model, e.value),
@@ -25,6 +23,8 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Err(parse::MalformedCompatible::BadString { offset }) => assert!(offset <= data.len()),
-        Err(parse::MalformedCompatible::Empty) => assert!(data.iter().all(|&b| b == 0) && data.len() <= 1),
+        Err(parse::MalformedCompatible::Empty) => {
+            assert!(data.iter().all(|&b| b == 0) && data.len() <= 1)
+        }
     }
 });

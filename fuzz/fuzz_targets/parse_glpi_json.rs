@@ -19,7 +19,11 @@ fuzz_target!(|data: &[u8]| {
             .cpus
             .iter()
             .flat_map(|c| [&c.manufacturer, &c.name, &c.arch])
-            .chain(host.os.iter().flat_map(|o| [&o.name, &o.full_name, &o.version, &o.arch, &o.kernel_name]))
+            .chain(
+                host.os
+                    .iter()
+                    .flat_map(|o| [&o.name, &o.full_name, &o.version, &o.arch, &o.kernel_name]),
+            )
             .chain(host.maker.iter().flat_map(|m| [&m.manufacturer, &m.model]))
             .flatten();
         for l in located {

@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
         Ok(report) => {
             assert!(report.report_version.starts_with('1'));
             let d = diff(&report, &report);
-            assert!(!d.regression, "a report regresses against itself: {:?}", d.regressions);
+            assert!(
+                !d.regression,
+                "a report regresses against itself: {:?}",
+                d.regressions
+            );
             assert!(d.findings_appeared.is_empty() && d.dependencies_added.is_empty());
             for kind in FormatKind::ALL {
                 kind.render(&report, RenderOptions::default())
@@ -22,7 +26,10 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Err((line, _, message)) => {
-            assert!(line >= 1 && line <= lines, "line {line} of {lines}: {message}");
+            assert!(
+                line >= 1 && line <= lines,
+                "line {line} of {lines}: {message}"
+            );
         }
     }
 });

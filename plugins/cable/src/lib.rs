@@ -13,7 +13,8 @@ use sovstack_plugin_sdk::Plugin;
 pub const PLUGIN: Plugin = Plugin {
     name: "cable",
     version: env!("CARGO_PKG_VERSION"),
-    description: "Judges the submarine cable routes to each destination country by who owns the cables.",
+    description:
+        "Judges the submarine cable routes to each destination country by who owns the cables.",
     layer: Layer::Cable,
     criteria: &sovstack_plugin_sdk::judge::CRITERIA,
 };
@@ -76,7 +77,9 @@ mod tests {
         let findings = v["findings"].as_array().unwrap();
         // The US share (2 of 3 owners) and the concentration index (0.5556) are both too high.
         assert_eq!(findings.len(), 2, "{v}");
-        assert!(findings.iter().all(|f| f["rule"] == "na.cable.concentration"));
+        assert!(findings
+            .iter()
+            .all(|f| f["rule"] == "na.cable.concentration"));
         let share = findings[0]["message"].as_str().unwrap();
         assert!(share.contains("(US) hold 66.7%"), "{share}");
         assert_eq!(v["score"]["shares"]["US"], 0.6667);
