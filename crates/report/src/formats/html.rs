@@ -599,44 +599,8 @@ fn diagnostics(r: &Report, h: &mut String) -> std::fmt::Result {
 
 fn inputs(r: &Report, h: &mut String) -> std::fmt::Result {
     writeln!(h, "<section aria-labelledby=\"inputs\">\n<h2 id=\"inputs\">Versions and hashes</h2>\n<table>\n<thead><tr><th scope=\"col\">Input</th><th scope=\"col\">Name</th><th scope=\"col\">Version</th><th scope=\"col\">sha256</th><th scope=\"col\">From</th></tr></thead>\n<tbody>")?;
-    let i = &r.inputs;
-    let mut row = |kind: &str, name: &str, version: &str, sha: &str, from: &str| {
-        writeln!(h, "<tr><th scope=\"row\">{kind}</th><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>", esc(name), esc(version), esc(sha), esc(from))
-    };
-    row(
-        "knowledge base (scan)",
-        &i.scan_knowledge_base.name,
-        &i.scan_knowledge_base.version,
-        &i.scan_knowledge_base.sha256,
-        "built in",
-    )?;
-    row(
-        "knowledge base (evaluation)",
-        &i.knowledge_base.name,
-        &i.knowledge_base.version,
-        &i.knowledge_base.sha256,
-        "built in",
-    )?;
-    for x in &i.rulesets {
-        row(
-            "ruleset",
-            &x.data.name,
-            &x.data.version,
-            &x.data.sha256,
-            &x.origin,
-        )?;
-    }
-    for x in &i.plugins {
-        row(
-            "plugin",
-            &x.data.name,
-            &x.data.version,
-            &x.data.sha256,
-            &x.origin,
-        )?;
-    }
-    for p in &i.data_packs {
-        row("data pack", &p.name, &p.version, &p.sha256, &p.dir)?;
+    for x in super::input_rows(&r.inputs) {
+        writeln!(h, "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>", x.kind, esc(x.name), esc(x.version), esc(x.sha256), esc(x.from))?;
     }
     writeln!(h, "</tbody>\n</table>\n</section>")
 }

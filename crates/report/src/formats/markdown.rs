@@ -170,51 +170,16 @@ impl Format for Markdown {
         writeln!(out, "## Inputs\n")?;
         writeln!(out, "| Input | Name | Version | sha256 | From |")?;
         writeln!(out, "|---|---|---|---|---|")?;
-        let i = &report.inputs;
-        let mut row = |kind: &str, name: &str, version: &str, sha: &str, from: &str| {
+        for x in super::input_rows(&report.inputs) {
             writeln!(
                 out,
-                "| {kind} | {} | {} | {} | {} |",
-                escape(name),
-                escape(version),
-                code(sha),
-                escape(from)
-            )
-        };
-        row(
-            "knowledge base (scan)",
-            &i.scan_knowledge_base.name,
-            &i.scan_knowledge_base.version,
-            &i.scan_knowledge_base.sha256,
-            "built in",
-        )?;
-        row(
-            "knowledge base (evaluation)",
-            &i.knowledge_base.name,
-            &i.knowledge_base.version,
-            &i.knowledge_base.sha256,
-            "built in",
-        )?;
-        for r in &i.rulesets {
-            row(
-                "ruleset",
-                &r.data.name,
-                &r.data.version,
-                &r.data.sha256,
-                &r.origin,
+                "| {} | {} | {} | {} | {} |",
+                x.kind,
+                escape(x.name),
+                escape(x.version),
+                code(x.sha256),
+                escape(x.from)
             )?;
-        }
-        for p in &i.plugins {
-            row(
-                "plugin",
-                &p.data.name,
-                &p.data.version,
-                &p.data.sha256,
-                &p.origin,
-            )?;
-        }
-        for p in &i.data_packs {
-            row("data pack", &p.name, &p.version, &p.sha256, &p.dir)?;
         }
         Ok(())
     }

@@ -16,8 +16,56 @@ pub use markdown::Markdown;
 pub use sarif::Sarif;
 pub use table::{Table, TableOptions, DEFAULT_WIDTH};
 
-use crate::Report;
+use crate::{Inputs, Report};
 use std::io;
+
+/// One line of a report's "versions and hashes": what the input is, its name, version, sha256
+/// and where it came from. The formats that list the inputs take them from [`input_rows`].
+pub(crate) struct InputRow<'a> {
+    pub kind: &'static str,
+    pub name: &'a str,
+    pub version: &'a str,
+    pub sha256: &'a str,
+    pub from: &'a str,
+}
+
+/// A report's inputs in the order every format lists them: the two knowledge bases, the
+/// rulesets, the plugins, the data packs.
+pub(crate) fn input_rows<'a>(i: &'a Inputs) -> Vec<InputRow<'a>> {
+    let kb = |kind, d: &'a crate::DataRef| InputRow {
+        kind,
+        name: &d.name,
+        version: &d.version,
+        sha256: &d.sha256,
+        from: "built in",
+    };
+    let mut rows = vec![
+        kb("knowledge base (scan)", &i.scan_knowledge_base),
+        kb("knowledge base (evaluation)", &i.knowledge_base),
+    ];
+    rows.extend(i.rulesets.iter().map(|x| InputRow {
+        kind: "ruleset",
+        name: &x.data.name,
+        version: &x.data.version,
+        sha256: &x.data.sha256,
+        from: &x.origin,
+    }));
+    rows.extend(i.plugins.iter().map(|x| InputRow {
+        kind: "plugin",
+        name: &x.data.name,
+        version: &x.data.version,
+        sha256: &x.data.sha256,
+        from: &x.origin,
+    }));
+    rows.extend(i.data_packs.iter().map(|p| InputRow {
+        kind: "data pack",
+        name: &p.name,
+        version: &p.version,
+        sha256: &p.sha256,
+        from: &p.dir,
+    }));
+    rows
+}
 
 /// A way to render a report.
 pub trait Format {
