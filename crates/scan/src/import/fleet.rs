@@ -23,6 +23,22 @@ struct Slot<T> {
     hosts: u64,
 }
 
+/// The index of the slot `key` names, made by `make` the first time the key is seen.
+fn slot_for<T>(
+    slots: &mut Vec<Slot<T>>,
+    keys: &mut HashMap<String, usize>,
+    key: String,
+    make: impl FnOnce() -> T,
+) -> usize {
+    *keys.entry(key).or_insert_with(|| {
+        slots.push(Slot {
+            item: make(),
+            hosts: 0,
+        });
+        slots.len() - 1
+    })
+}
+
 /// A host, with the slots it counts in.
 struct Entry {
     host: Host,
@@ -241,27 +257,11 @@ impl<'k> FleetBuilder<'k> {
     }
 
     fn slot_for_processor(&mut self, key: String, make: impl FnOnce() -> Processor) -> usize {
-        if let Some(&i) = self.processor_keys.get(&key) {
-            return i;
-        }
-        self.processors.push(Slot {
-            item: make(),
-            hosts: 0,
-        });
-        self.processor_keys.insert(key, self.processors.len() - 1);
-        self.processors.len() - 1
+        slot_for(&mut self.processors, &mut self.processor_keys, key, make)
     }
 
     fn slot_for_system(&mut self, key: String, make: impl FnOnce() -> OperatingSystem) -> usize {
-        if let Some(&i) = self.system_keys.get(&key) {
-            return i;
-        }
-        self.systems.push(Slot {
-            item: make(),
-            hosts: 0,
-        });
-        self.system_keys.insert(key, self.systems.len() - 1);
-        self.systems.len() - 1
+        slot_for(&mut self.systems, &mut self.system_keys, key, make)
     }
 
     fn processor_slot(
