@@ -28,6 +28,7 @@ mod layers {
     pub mod network;
     pub mod os;
     pub mod processor;
+    pub mod suppliers;
     pub mod toolchain;
 }
 
@@ -50,6 +51,9 @@ pub use layers::network::{
 };
 pub use layers::os::{Lifecycle, OperatingSystem};
 pub use layers::processor::Processor;
+pub use layers::suppliers::{
+    Contradiction, ContradictionKind, DeclaredService, ServiceEndpoint, SuppliersLayer,
+};
 pub use layers::toolchain::{
     BinaryFile, BinaryFormat, ToolchainComponent, ToolchainDetection, ToolchainLayer,
     ToolchainLicence, ToolchainUse,
@@ -63,7 +67,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.4";
+pub const SCHEMA_VERSION: &str = "1.2.5";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -164,6 +168,10 @@ pub struct Layers {
     /// 1.2.4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cable: Option<CableLayer>,
+    /// The services the organisation declares it buys, their suppliers' claims and what was
+    /// observed of them (schema 1.2.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppliers: Option<SuppliersLayer>,
 }
 
 impl Layers {
@@ -175,6 +183,7 @@ impl Layers {
             Layer::Toolchain => self.toolchain.is_some(),
             Layer::Network => self.network.is_some(),
             Layer::Cable => self.cable.is_some(),
+            Layer::Suppliers => self.suppliers.is_some(),
         }
     }
 
@@ -216,6 +225,12 @@ impl Layers {
                 .flat_map(|c| &c.destinations)
                 .map(ItemRef::Cable)
                 .collect(),
+            Layer::Suppliers => self
+                .suppliers
+                .iter()
+                .flat_map(|s| &s.services)
+                .map(ItemRef::Suppliers)
+                .collect(),
         }
     }
 }
@@ -234,6 +249,8 @@ pub enum ItemRef<'a> {
     Network(&'a NetworkEndpoint),
     /// A cable destination (schema 1.2.4).
     Cable(&'a CableDestination),
+    /// A declared service (schema 1.2.5).
+    Suppliers(&'a DeclaredService),
 }
 
 impl<'a> ItemRef<'a> {
@@ -245,6 +262,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Toolchain(i) => i,
             ItemRef::Network(i) => i,
             ItemRef::Cable(i) => i,
+            ItemRef::Suppliers(i) => i,
         }
     }
 
@@ -256,6 +274,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Toolchain(_) => Layer::Toolchain,
             ItemRef::Network(_) => Layer::Network,
             ItemRef::Cable(_) => Layer::Cable,
+            ItemRef::Suppliers(_) => Layer::Suppliers,
         }
     }
 }
@@ -336,6 +355,8 @@ pub enum Method {
     /// Looked up in a dataset of the network data directory (schema 1.1.0), or of the cable
     /// data pack (schema 1.2.4).
     DatasetLookup,
+    /// Declared by the organisation (`--declared`): a claim, not established (schema 1.2.5).
+    Declared,
 }
 
 /// How sure we are of a fact.

@@ -308,6 +308,8 @@ pub(crate) mod tests {
             not_assessed: None,
             support_ended: None,
             criticality: None,
+            contradictions: Vec::new(),
+            certifications: Vec::new(),
         }
     }
 

@@ -119,6 +119,9 @@ pub(crate) struct NetworkPlan {
     pub endpoints: Vec<EndpointSpec>,
     /// The endpoints file as given, for the endpoints' evidence.
     pub endpoints_file: Option<String>,
+    /// The declared-suppliers file (`--declared`) as given, and the index of the first endpoint
+    /// that comes from it (they follow the others).
+    pub declared: Option<(String, usize)>,
     /// The DNS server to ask; `None` for the system's resolver.
     pub resolver: Option<SocketAddr>,
     /// Ask no DNS at all.
@@ -130,9 +133,14 @@ pub(crate) struct NetworkPlan {
 }
 
 impl NetworkPlan {
-    /// Reads the endpoints file, expands the domains and loads the data directory.
-    fn new(opts: &NetworkOptions) -> Result<NetworkPlan, ScanError> {
-        if opts.endpoints.is_none() && opts.domains.is_empty() {
+    /// Reads the endpoints file, expands the domains, adds the declared suppliers' endpoints
+    /// (the file and its hosts; a host already listed is resolved once) and loads the data
+    /// directory.
+    fn new(
+        opts: &NetworkOptions,
+        declared: Option<(String, Vec<EndpointSpec>)>,
+    ) -> Result<NetworkPlan, ScanError> {
+        if opts.endpoints.is_none() && opts.domains.is_empty() && declared.is_none() {
             return Err(ScanError::NothingToResolve);
         }
         let mut endpoints = Vec::new();
@@ -158,6 +166,18 @@ impl NetworkPlan {
         if let (true, Some(path)) = (endpoints.is_empty(), &opts.endpoints) {
             return Err(ScanError::NoEndpoints(path.clone()));
         }
+        let declared = declared.map(|(file, specs)| {
+            let first = endpoints.len();
+            for spec in specs {
+                let listed = endpoints.iter().any(|e| {
+                    matches!(e.kind, EndpointKind::Host | EndpointKind::Url) && e.name == spec.name
+                });
+                if !listed {
+                    endpoints.push(spec);
+                }
+            }
+            (file, first)
+        });
         let data = match endpoints.is_empty() {
             true => None,
             false => {
@@ -185,6 +205,7 @@ impl NetworkPlan {
         Ok(NetworkPlan {
             endpoints,
             endpoints_file: opts.endpoints.as_ref().map(|p| p.display().to_string()),
+            declared,
             resolver: opts.resolver,
             offline: opts.offline,
             timeout: opts.dns_timeout,
@@ -240,9 +261,12 @@ pub(crate) struct NetworkCollector {
 impl NetworkCollector {
     /// The collector of what `options` name: fails on bad input (an unreadable or malformed
     /// endpoints file, a bad domain, nothing to resolve, no data directory).
-    pub(crate) fn new(options: &NetworkOptions) -> Result<Self, ScanError> {
+    pub(crate) fn new(
+        options: &NetworkOptions,
+        declared: Option<(String, Vec<EndpointSpec>)>,
+    ) -> Result<Self, ScanError> {
         Ok(NetworkCollector {
-            plan: NetworkPlan::new(options)?,
+            plan: NetworkPlan::new(options, declared)?,
         })
     }
 }
@@ -406,7 +430,13 @@ fn endpoint(
         endpoint: spec.endpoint.clone(),
         label: spec.label.clone(),
         criticality: spec.criticality,
-        given: given(spec, plan.endpoints_file.as_deref()),
+        given: given(
+            spec,
+            match &plan.declared {
+                Some((file, first)) if i >= *first => Some(file.as_str()),
+                _ => plan.endpoints_file.as_deref(),
+            },
+        ),
         kind: spec.kind,
         name: spec.name.clone(),
         resolution: Resolution::Resolved,
@@ -614,6 +644,7 @@ mod tests {
                 .map(|e| parse_endpoints::classify(e).unwrap())
                 .collect(),
             endpoints_file: Some("services.txt".into()),
+            declared: None,
             resolver: None,
             offline,
             timeout: Duration::from_secs(1),
