@@ -293,8 +293,9 @@ pub struct AttributedItem {
 pub struct Contradiction {
     /// The claim and the observation, each with its source, in a sentence.
     pub message: String,
-    /// Indexes (from 0) into the item's [`AttributedItem::actors`]: the actor of the claim, then
-    /// the actor of the observation, so the finding carries both pieces of evidence.
+    /// Indexes (from 0) into the item's [`AttributedItem::actors`]: the actors of the claim (a
+    /// claimed jurisdiction, or every declared data location), then the actor of the
+    /// observation, so the finding carries both pieces of evidence.
     #[serde(default)]
     pub actors: Vec<usize>,
 }

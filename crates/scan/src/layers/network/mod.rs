@@ -430,13 +430,14 @@ fn endpoint(
         endpoint: spec.endpoint.clone(),
         label: spec.label.clone(),
         criticality: spec.criticality,
-        given: given(
-            spec,
-            match &plan.declared {
-                Some((file, first)) if i >= *first => Some(file.as_str()),
-                _ => plan.endpoints_file.as_deref(),
+        given: match &plan.declared {
+            // Named by a declared service: the declared file and line, a declaration.
+            Some((file, first)) if i >= *first => Evidence {
+                method: Method::Declared,
+                ..given(spec, Some(file))
             },
-        ),
+            _ => given(spec, plan.endpoints_file.as_deref()),
+        },
         kind: spec.kind,
         name: spec.name.clone(),
         resolution: Resolution::Resolved,
