@@ -116,7 +116,7 @@ impl Checker<'_> {
 
     fn country(&mut self, field: &str, s: &Spanned<String>) -> Option<AtLine<String>> {
         let v = s.value.trim();
-        if !sovstack_inventory::CountryCode::new(v).is_ok() {
+        if sovstack_inventory::CountryCode::new(v).is_err() {
             self.err(s, format!("`{field}`: `{v}` is not an ISO 3166-1 alpha-2 country code (two upper-case letters, such as FR)"));
             return None;
         }
@@ -342,8 +342,9 @@ services:
 
     #[test]
     fn every_bad_value_is_reported_with_its_line_and_column() {
-        // (text, [(line, column, message start)])
-        let table: &[(&str, &[(u64, u64, &str)])] = &[
+        /// (line, column, message start)
+        type Want<'a> = &'a [(u64, u64, &'a str)];
+        let table: &[(&str, Want)] = &[
             (
                 "services:\n  - id: a\n    supplier: {name: X}\n    jurisdiction: fr\n",
                 &[(4, 19, "`jurisdiction`: `fr` is not an ISO 3166-1 alpha-2")],
