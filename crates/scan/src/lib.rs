@@ -88,6 +88,7 @@ pub mod parse {
     pub use crate::layers::processor::parse_devicetree::{
         compatible, Entry as CompatibleEntry, Malformed as MalformedCompatible, MAX_ENTRIES,
     };
+    pub use crate::layers::suppliers::parse_declared::{declared, AtLine, DeclaredSpec};
 }
 
 /// What to scan.
