@@ -25,16 +25,19 @@ pub enum Layer {
     /// Which submarine cables can carry the organisation's data to the countries its services are
     /// located in, and who owns them.
     Cable,
+    /// Who makes the organisation's computers, network equipment, printers and phones.
+    Devices,
 }
 
 impl Layer {
     /// Every layer, in report order.
-    pub const ALL: [Layer; 5] = [
+    pub const ALL: [Layer; 6] = [
         Layer::Processor,
         Layer::Os,
         Layer::Toolchain,
         Layer::Network,
         Layer::Cable,
+        Layer::Devices,
     ];
 
     /// The id used in `--layers`, as the inventory's section key, in rulesets and by plugins.
@@ -45,6 +48,7 @@ impl Layer {
             Layer::Toolchain => "toolchain",
             Layer::Network => "network",
             Layer::Cable => "cable",
+            Layer::Devices => "devices",
         }
     }
 
@@ -61,6 +65,7 @@ impl Layer {
             Layer::Toolchain => "Toolchain",
             Layer::Network => "Network",
             Layer::Cable => "Cable",
+            Layer::Devices => "Devices",
         }
     }
 
@@ -83,6 +88,7 @@ impl Layer {
                 Role::Location,
             ],
             Layer::Cable => &[Role::CableOwner],
+            Layer::Devices => &[Role::Manufacturer, Role::Owner, Role::HighRiskVendor],
         }
     }
 
@@ -90,7 +96,7 @@ impl Layer {
     /// to inputs the user gives (the network layer's endpoints and domains).
     pub fn reads_root(self) -> bool {
         match self {
-            Layer::Processor | Layer::Os | Layer::Toolchain => true,
+            Layer::Processor | Layer::Os | Layer::Toolchain | Layer::Devices => true,
             Layer::Network | Layer::Cable => false,
         }
     }
@@ -101,7 +107,7 @@ impl Layer {
     pub fn scanned_by_default(self) -> bool {
         match self {
             Layer::Processor | Layer::Os => true,
-            Layer::Toolchain | Layer::Network | Layer::Cable => false,
+            Layer::Toolchain | Layer::Network | Layer::Cable | Layer::Devices => false,
         }
     }
 
@@ -158,6 +164,16 @@ pub enum Role {
     /// Owns (alone or in a consortium) a submarine cable system on a route to a destination
     /// country (schema 1.2.4).
     CableOwner,
+    /// Makes the device (its brand's company), for the devices layer (schema 1.2.5).
+    Manufacturer,
+    /// Owns or controls the manufacturer, at the top of its chain of parents (Lexmark → Xerox,
+    /// Alcatel-Lucent Enterprise → China Huaxin); absent when the manufacturer answers to no one
+    /// the knowledge base names (schema 1.2.5).
+    Owner,
+    /// The manufacturer, when a public authority has named it a high-risk supplier: the
+    /// European Commission's communication of 15 June 2023 on the 5G cybersecurity toolbox
+    /// names Huawei and ZTE (schema 1.2.5).
+    HighRiskVendor,
 }
 
 impl Role {
@@ -180,6 +196,9 @@ impl Role {
             Role::Libc => "libc",
             Role::Runtime => "runtime",
             Role::CableOwner => "cable_owner",
+            Role::Manufacturer => "manufacturer",
+            Role::Owner => "owner",
+            Role::HighRiskVendor => "high_risk_vendor",
         }
     }
 
@@ -203,6 +222,7 @@ impl Role {
                 Layer::Network
             }
             Role::CableOwner => Layer::Cable,
+            Role::Manufacturer | Role::Owner | Role::HighRiskVendor => Layer::Devices,
         }
     }
 }

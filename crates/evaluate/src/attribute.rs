@@ -73,7 +73,11 @@ pub fn support_ended(os: &OperatingSystem, as_of: &str) -> Option<String> {
 pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
     let endpoint = match item {
         ItemRef::Network(ep) => Some(ep),
-        ItemRef::Processor(_) | ItemRef::Os(_) | ItemRef::Toolchain(_) | ItemRef::Cable(_) => None,
+        ItemRef::Processor(_)
+        | ItemRef::Os(_)
+        | ItemRef::Toolchain(_)
+        | ItemRef::Cable(_)
+        | ItemRef::Device(_) => None,
     };
     let item = item.item();
     let criticality = endpoint.and_then(|e| e.criticality).map(criticality);
@@ -320,6 +324,21 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
         ItemRef::Network(ep) => network_facts(kb, ep, &mut f),
         ItemRef::Toolchain(t) => toolchain_facts(inventory, t, &mut f),
         ItemRef::Cable(c) => cable_facts(c, &mut f),
+        ItemRef::Device(d) => {
+            f.insert("kind".into(), d.kind.to_string());
+            fleet_share(inventory, d.hosts, &mut f);
+            if !d.models.is_empty() {
+                let models: Vec<String> = d
+                    .models
+                    .iter()
+                    .map(|(m, n)| match d.hosts {
+                        Some(_) => format!("{m} ({})", thousands(*n)),
+                        None => m.clone(),
+                    })
+                    .collect();
+                f.insert("models".into(), models.join(", "));
+            }
+        }
     }
     f
 }

@@ -25,6 +25,7 @@
 mod fleet;
 mod layers {
     pub mod cable;
+    pub mod devices;
     pub mod network;
     pub mod os;
     pub mod processor;
@@ -44,6 +45,7 @@ pub use fleet::{Fleet, Host, ImportFormat, Organisation};
 pub use layers::cable::{
     CableDataset, CableDestination, CableDiversity, CableLayer, CableLeg, CableSystem, CableVia,
 };
+pub use layers::devices::{Device, DeviceKind};
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
@@ -63,7 +65,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.4";
+pub const SCHEMA_VERSION: &str = "1.2.5";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -164,6 +166,9 @@ pub struct Layers {
     /// 1.2.4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cable: Option<CableLayer>,
+    /// The makers of the hosts' systems, network equipment, printers and phones (schema 1.2.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<Device>>,
 }
 
 impl Layers {
@@ -175,6 +180,7 @@ impl Layers {
             Layer::Toolchain => self.toolchain.is_some(),
             Layer::Network => self.network.is_some(),
             Layer::Cable => self.cable.is_some(),
+            Layer::Devices => self.devices.is_some(),
         }
     }
 
@@ -216,6 +222,7 @@ impl Layers {
                 .flat_map(|c| &c.destinations)
                 .map(ItemRef::Cable)
                 .collect(),
+            Layer::Devices => self.devices.iter().flatten().map(ItemRef::Device).collect(),
         }
     }
 }
@@ -234,6 +241,8 @@ pub enum ItemRef<'a> {
     Network(&'a NetworkEndpoint),
     /// A cable destination (schema 1.2.4).
     Cable(&'a CableDestination),
+    /// A maker of one kind of device (schema 1.2.5).
+    Device(&'a Device),
 }
 
 impl<'a> ItemRef<'a> {
@@ -245,6 +254,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Toolchain(i) => i,
             ItemRef::Network(i) => i,
             ItemRef::Cable(i) => i,
+            ItemRef::Device(i) => i,
         }
     }
 
@@ -256,6 +266,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Toolchain(_) => Layer::Toolchain,
             ItemRef::Network(_) => Layer::Network,
             ItemRef::Cable(_) => Layer::Cable,
+            ItemRef::Device(_) => Layer::Devices,
         }
     }
 }

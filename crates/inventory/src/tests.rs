@@ -49,6 +49,21 @@ fn sample() -> Inventory {
             toolchain: None,
             network: None,
             cable: None,
+            devices: Some(vec![crate::Device {
+                id: "dev0".into(),
+                kind: crate::DeviceKind::System,
+                maker: Fact::new("Dell Inc.".into(), ev("/sys/class/dmi/id/sys_vendor", "")),
+                models: [("XPS 13 9350".to_string(), 1)].into_iter().collect(),
+                actors: vec![Actor {
+                    role: Role::Manufacturer,
+                    name: Some("Dell Technologies".into()),
+                    country: Some(CountryCode::new("US").unwrap()),
+                    registered_country: None,
+                    governance: Governance::Company,
+                    evidence: vec![ev("/sys/class/dmi/id/sys_vendor", "")],
+                }],
+                hosts: None,
+            }]),
         },
         diagnostics: vec![],
     }
@@ -292,7 +307,7 @@ fn toolchain_items_weigh_their_binaries() {
     assert_eq!(back, inv);
     assert_eq!(
         inv.layers.present(),
-        vec![Layer::Processor, Layer::Toolchain]
+        vec![Layer::Processor, Layer::Toolchain, Layer::Devices]
     );
     let items: Vec<&dyn Item> = inv
         .layers

@@ -7,6 +7,7 @@
 //! [`Layer`] are exhaustive, so a new layer is a compile error here until it has its collector.
 
 pub mod cable;
+pub mod devices;
 pub mod network;
 pub mod os;
 pub mod processor;
@@ -37,7 +38,7 @@ impl LayerOptions {
     /// ([`Layer::scanned_by_default`]) are scanned whatever the options.
     pub fn ask_for(&self, layer: Layer) -> bool {
         match layer {
-            Layer::Processor | Layer::Os => false,
+            Layer::Processor | Layer::Os | Layer::Devices => false,
             Layer::Toolchain => self.toolchain.ask_for_layer(),
             Layer::Network => self.network.ask_for_layer(),
             Layer::Cable => self.cable.ask_for_layer(self.network.ask_for_layer()),
@@ -47,7 +48,7 @@ impl LayerOptions {
     /// The flags that make [`LayerOptions::ask_for`] ask for `layer`, for messages.
     pub fn asking_flags(layer: Layer) -> &'static str {
         match layer {
-            Layer::Processor | Layer::Os => "",
+            Layer::Processor | Layer::Os | Layer::Devices => "",
             Layer::Toolchain => "--paths",
             Layer::Network => "--endpoints or --domain",
             Layer::Cable => "--to (or --org-country with --endpoints or --domain)",
@@ -70,6 +71,7 @@ pub(crate) fn collector(
             &options.cable,
             options.network.ask_for_layer(),
         )?),
+        Layer::Devices => Box::new(devices::DevicesCollector),
     })
 }
 
@@ -85,6 +87,7 @@ pub(crate) fn codes(layer: Layer) -> (&'static str, &'static [(&'static str, &'s
         Layer::Toolchain => ("crates/binary/src/lib.rs", sovstack_binary::codes::ALL),
         Layer::Network => ("crates/scan/src/layers/network/mod.rs", network::codes::ALL),
         Layer::Cable => ("crates/scan/src/layers/cable/mod.rs", cable::codes::ALL),
+        Layer::Devices => ("crates/scan/src/layers/devices/mod.rs", devices::codes::ALL),
     }
 }
 
