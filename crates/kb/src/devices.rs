@@ -4,7 +4,8 @@
 //!
 //! A maker row is a pattern of the KB pattern language (case-insensitive `regex`, anywhere in
 //! the trimmed input; the makers' rows anchor with `^`), optionally limited to kinds of device
-//! (`Hewlett-Packard` is Hewlett Packard Enterprise on a switch and HP Inc. on a printer). The
+//! (`Hewlett-Packard` is Hewlett Packard Enterprise on a switch and HP Inc. on a printer), and
+//! matched against the maker followed by the model when there is one (`HP ProLiant` is HPE's). The
 //! first row in file order that matches and allows the kind wins. Every row's `examples` must
 //! resolve, for the row's first kind (or for no kind), to the row itself: the examples are the
 //! tests. Placeholders (`To Be Filled By O.E.M.`, `System manufacturer`) match no row and stay
@@ -203,9 +204,25 @@ impl Devices {
         })
     }
 
-    /// The company behind a maker string, for a kind of device.
-    pub fn maker(&self, orgs: &Orgs, kind: DeviceKind, maker: &str) -> Option<Attribution> {
-        let row = self.find(Some(kind), maker)?;
+    /// The company behind a maker string, for a kind of device; the model, when known, is
+    /// matched after the maker (`HP ProLiant DL360p Gen8`), so a row can tell a brand's servers
+    /// from its PCs.
+    pub fn maker(
+        &self,
+        orgs: &Orgs,
+        kind: DeviceKind,
+        maker: &str,
+        model: Option<&str>,
+    ) -> Option<Attribution> {
+        let maker = maker.trim();
+        if maker.is_empty() {
+            return None;
+        }
+        let input = match model.map(str::trim).filter(|m| !m.is_empty()) {
+            Some(m) => format!("{maker} {m}"),
+            None => maker.to_string(),
+        };
+        let row = self.find(Some(kind), &input)?;
         let ev = tables::evidence(
             MAKERS,
             row.line,
@@ -263,7 +280,7 @@ mod tests {
 
     fn maker(kind: DeviceKind, s: &str) -> Option<(String, Option<String>)> {
         let kb = Kb::builtin().unwrap();
-        kb.device_maker(kind, s)
+        kb.device_maker(kind, s, None)
             .map(|a| (a.name, a.country.map(|c| c.as_str().to_string())))
     }
 
@@ -330,6 +347,23 @@ mod tests {
                 assert_eq!(maker(kind, s), None, "{kind} {s:?}");
             }
         }
+        // The model tells HP's servers (HPE since 2015) from its PCs (HP Inc.).
+        let kb = Kb::builtin().unwrap();
+        let hp = |model| {
+            kb.device_maker(DeviceKind::System, "HP", model)
+                .unwrap()
+                .name
+        };
+        assert_eq!(
+            hp(Some("ProLiant DL360p Gen8")),
+            "Hewlett Packard Enterprise"
+        );
+        assert_eq!(hp(Some("HP EliteBook 840 G5")), "HP Inc.");
+        assert_eq!(hp(None), "HP Inc.");
+        assert_eq!(
+            kb.device_maker(DeviceKind::System, "", Some("ProLiant")),
+            None
+        );
         // Rows limited to kinds: an Intel NUC is a system, not a phone.
         assert_eq!(maker(DeviceKind::Phone, "Intel Corporation"), None);
     }

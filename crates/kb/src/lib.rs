@@ -315,14 +315,16 @@ impl Kb {
     }
 
     /// The company behind a hardware maker as an inventory spells it (`Dell Inc.`, `LENOVO`,
-    /// `Hewlett-Packard`), for a kind of device (`devices/makers.csv`). Placeholders
-    /// (`To Be Filled By O.E.M.`) and brands several companies share give `None`.
+    /// `Hewlett-Packard`), for a kind of device and, when known, its model (`HP` with
+    /// `ProLiant DL360p Gen8` is Hewlett Packard Enterprise) (`devices/makers.csv`).
+    /// Placeholders (`To Be Filled By O.E.M.`) and brands several companies share give `None`.
     pub fn device_maker(
         &self,
         kind: sovstack_inventory::DeviceKind,
         maker: &str,
+        model: Option<&str>,
     ) -> Option<Attribution> {
-        self.devices.maker(&self.orgs, kind, maker)
+        self.devices.maker(&self.orgs, kind, maker, model)
     }
 
     /// Where a public authority has named the organisation `name` a high-risk supplier

@@ -199,7 +199,7 @@ impl<'k> FleetBuilder<'k> {
             .next()
             .map(|d| {
                 let model = d.models.keys().next().cloned();
-                let key = devices::item_key(self.kb, d.kind, &d.maker.value);
+                let key = devices::item_key(self.kb, d.kind, &d.maker.value, model.as_deref());
                 let slot = slot_for(&mut self.devices, &mut self.device_keys, key, || Device {
                     models: BTreeMap::new(),
                     ..d
@@ -344,14 +344,22 @@ impl<'k> FleetBuilder<'k> {
         maker: &MakerRecord,
     ) -> Option<(usize, Option<String>)> {
         let m = maker.manufacturer.as_ref()?;
-        let key = devices::item_key(self.kb, kind, &m.value);
+        let model = maker.model.as_ref().map(|l| l.value.as_str());
+        let key = devices::item_key(self.kb, kind, &m.value, model);
         let kb = self.kb;
         let slot = slot_for(&mut self.devices, &mut self.device_keys, key, || {
             let ev = read(source, m, Confidence::High);
+            let mut evidence = vec![ev.clone()];
+            evidence.extend(
+                maker
+                    .model
+                    .iter()
+                    .map(|l| read(source, l, Confidence::High)),
+            );
             Device {
                 id: String::new(),
                 kind,
-                actors: devices::actors(kb, kind, &m.value, vec![ev.clone()]),
+                actors: devices::actors(kb, kind, &m.value, model, evidence),
                 maker: Fact::new(m.value.clone(), ev),
                 models: BTreeMap::new(),
                 hosts: None,

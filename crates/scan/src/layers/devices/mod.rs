@@ -32,10 +32,16 @@ pub mod codes {
 }
 
 /// The actors of a device whose maker is spelled `maker`: the manufacturer the knowledge base
-/// names for that spelling and kind (unknown otherwise), its ultimate owner, and its
-/// designations as a high-risk supplier. `read` is the evidence of the spelling.
-pub(crate) fn actors(kb: &Kb, kind: DeviceKind, maker: &str, read: Vec<Evidence>) -> Vec<Actor> {
-    let Some(m) = kb.device_maker(kind, maker) else {
+/// names for that spelling, kind and model (unknown otherwise), its ultimate owner, and its
+/// designations as a high-risk supplier. `read` is the evidence of the spelling (and model).
+pub(crate) fn actors(
+    kb: &Kb,
+    kind: DeviceKind,
+    maker: &str,
+    model: Option<&str>,
+    read: Vec<Evidence>,
+) -> Vec<Actor> {
+    let Some(m) = kb.device_maker(kind, maker, model) else {
         return vec![Actor::unknown(Role::Manufacturer, read)];
     };
     let name = m.name.clone();
@@ -55,8 +61,8 @@ pub(crate) fn actors(kb: &Kb, kind: DeviceKind, maker: &str, read: Vec<Evidence>
 
 /// What makes two devices the same item: their kind and the manufacturer the knowledge base
 /// names, or, for a spelling it does not know, the spelling itself (case and blanks aside).
-pub(crate) fn item_key(kb: &Kb, kind: DeviceKind, maker: &str) -> String {
-    match kb.device_maker(kind, maker) {
+pub(crate) fn item_key(kb: &Kb, kind: DeviceKind, maker: &str, model: Option<&str>) -> String {
+    match kb.device_maker(kind, maker, model) {
         Some(m) => format!("{kind}\u{1f}{}", m.name),
         None => format!(
             "{kind}\u{1f}?{}",
@@ -77,14 +83,17 @@ impl Collector for DevicesCollector {
         let mut devices = Vec::new();
         match read_first_line(cx, out, SYS_VENDOR) {
             Some((vendor, vendor_ev)) => {
-                let mut models = BTreeMap::new();
-                if let Some((model, _)) = read_first_line(cx, out, PRODUCT_NAME) {
-                    models.insert(model, 1);
-                }
+                let product = read_first_line(cx, out, PRODUCT_NAME);
+                let mut read = vec![vendor_ev.clone()];
+                read.extend(product.iter().map(|(_, ev)| ev.clone()));
+                let model = product.as_ref().map(|(m, _)| m.as_str());
+                let actors = actors(cx.kb, DeviceKind::System, &vendor, model, read);
+                let models: BTreeMap<String, u64> =
+                    product.into_iter().map(|(m, _)| (m, 1)).collect();
                 devices.push(Device {
                     id: "dev0".to_string(),
                     kind: DeviceKind::System,
-                    actors: actors(cx.kb, DeviceKind::System, &vendor, vec![vendor_ev.clone()]),
+                    actors,
                     maker: Fact::new(vendor, vendor_ev),
                     models,
                     hosts: None,

@@ -31,7 +31,14 @@ fn this_machine() {
             assert_eq!(d.maker.value, vendor.trim());
             assert_eq!(d.maker.evidence[0].source, "/sys/class/dmi/id/sys_vendor");
             let expected = kb()
-                .device_maker(DeviceKind::System, vendor.trim())
+                .device_maker(
+                    DeviceKind::System,
+                    vendor.trim(),
+                    std::fs::read_to_string("/sys/class/dmi/id/product_name")
+                        .ok()
+                        .as_deref()
+                        .map(str::trim),
+                )
                 .map(|a| a.name);
             assert_eq!(names(&d.actors, Role::Manufacturer), [expected.as_deref()]);
             assert!(!diag_codes(&inv).contains(&codes::MISSING_DMI));
@@ -95,7 +102,7 @@ fn placeholders_stay_unknown_and_owners_and_designations_are_actors() {
             confidence: Confidence::High,
         }]
     };
-    let actors = super::actors(k, DeviceKind::Network, "Huawei", read("Huawei"));
+    let actors = super::actors(k, DeviceKind::Network, "Huawei", None, read("Huawei"));
     assert_eq!(
         names(&actors, Role::Manufacturer),
         [Some("Huawei Technologies")]
@@ -112,21 +119,21 @@ fn placeholders_stay_unknown_and_owners_and_designations_are_actors() {
         .evidence
         .iter()
         .any(|e| e.source == "kb:devices/high-risk-vendors.csv"));
-    let actors = super::actors(k, DeviceKind::Network, "H3C", read("H3C"));
+    let actors = super::actors(k, DeviceKind::Network, "H3C", None, read("H3C"));
     assert_eq!(names(&actors, Role::Owner), [Some("Tsinghua Unigroup")]);
-    let actors = super::actors(k, DeviceKind::Printer, "Lexmark", read("Lexmark"));
+    let actors = super::actors(k, DeviceKind::Printer, "Lexmark", None, read("Lexmark"));
     assert_eq!(names(&actors, Role::Owner), [Some("Xerox Holdings")]);
     // Spellings of one maker are one item; unknown spellings are items of their own.
     assert_eq!(
-        super::item_key(k, DeviceKind::System, "DELL"),
-        super::item_key(k, DeviceKind::System, "Dell Inc.")
+        super::item_key(k, DeviceKind::System, "DELL", None),
+        super::item_key(k, DeviceKind::System, "Dell Inc.", None)
     );
     assert_ne!(
-        super::item_key(k, DeviceKind::System, "Dell Inc."),
-        super::item_key(k, DeviceKind::Network, "Dell Inc.")
+        super::item_key(k, DeviceKind::System, "Dell Inc.", None),
+        super::item_key(k, DeviceKind::Network, "Dell Inc.", None)
     );
     assert_eq!(
-        super::item_key(k, DeviceKind::System, "Default  string"),
-        super::item_key(k, DeviceKind::System, "default string")
+        super::item_key(k, DeviceKind::System, "Default  string", None),
+        super::item_key(k, DeviceKind::System, "default string", None)
     );
 }
