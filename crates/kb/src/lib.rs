@@ -225,6 +225,19 @@ impl Kb {
             .x86_foundry(&self.orgs, vendor_id, cpu_family, model)
     }
 
+    /// The foundry of an x86 processor by its designer (canonical name or alias: `Intel`) and
+    /// CPUID family and model (decimal, as agents report them), for inventories that give no
+    /// vendor id: the `processors/x86-family-foundry.csv` rows of the designer's vendor ids.
+    pub fn x86_foundry_by_designer(
+        &self,
+        designer: &str,
+        cpu_family: u32,
+        model: u32,
+    ) -> Option<Attribution> {
+        self.processors
+            .x86_foundry_by_designer(&self.orgs, designer, cpu_family, model)
+    }
+
     /// The countries where a foundry (canonical name or alias) has fabs.
     pub fn fab_countries(&self, foundry: &str) -> Option<&FabCountries> {
         self.processors.fab_countries(&self.orgs, foundry)

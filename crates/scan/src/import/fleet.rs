@@ -547,6 +547,7 @@ fn imported_processor(
         }
     }
     let designer = designer.unwrap_or(Err(seen));
+    let by_cpuid = x86_foundry(kb, source, cpu, &architecture, &designer);
     let actors = processor::actors(
         kb,
         &architecture,
@@ -554,7 +555,7 @@ fn imported_processor(
         None,
         model.as_ref(),
         None,
-        None,
+        by_cpuid,
     );
     Processor {
         id: String::new(),
@@ -565,6 +566,31 @@ fn imported_processor(
         actors,
         hosts: None,
     }
+}
+
+/// The foundry of an x86 processor from the CPUID family and model the agent reported
+/// (`familynumber`, `model`, decimal), through the same table the live scan asks with the
+/// vendor id (`processors/x86-family-foundry.csv`), here reached through the core designer the
+/// manufacturer or model name gave. Unknown when either number is missing or not a number, or
+/// the processor is not x86.
+fn x86_foundry(
+    kb: &Kb,
+    source: &str,
+    cpu: &CpuRecord,
+    architecture: &Fact<String>,
+    designer: &Attributed,
+) -> Option<(sovstack_kb::Attribution, Vec<Evidence>)> {
+    if !matches!(architecture.value.as_str(), "x86_64" | "i686") {
+        return None;
+    }
+    let (family, model) = (cpu.family.as_ref()?, cpu.model.as_ref()?);
+    let (f, m) = (family.value.parse().ok()?, model.value.parse().ok()?);
+    let (designer, designer_evidence) = designer.as_ref().ok()?;
+    let a = kb.x86_foundry_by_designer(&designer.name, f, m)?;
+    let mut evidence = designer_evidence.clone();
+    evidence.push(read(source, family, Confidence::High));
+    evidence.push(read(source, model, Confidence::High));
+    Some((a, evidence))
 }
 
 /// An operating system as an inventory agent reported it. Its `name` is, on Linux, os-release's

@@ -366,6 +366,33 @@ mod tests {
         let total: u64 = processors.iter().filter_map(|p| p.hosts).sum();
         // computer_1, computer_3 (updated) and the phone have processors.
         assert_eq!(total, 3);
+        // The Skylake part's foundry from its CPUID family and model (6, 78 = 0x4e); the Haswell
+        // part's (6, 69) is in no row: unknown, not guessed.
+        let foundry = |model: &str| {
+            let p = processors
+                .iter()
+                .find(|p| p.model.as_ref().unwrap().value.contains(model))
+                .unwrap();
+            let f = p
+                .actors
+                .iter()
+                .find(|a| a.role == sovstack_inventory::Role::Foundry)
+                .unwrap();
+            let fields: Vec<&str> = f
+                .evidence
+                .iter()
+                .filter_map(|e| e.field.as_deref())
+                .collect();
+            (f.name.clone(), fields)
+        };
+        let (skylake, fields) = foundry("i5-6200U");
+        assert_eq!(skylake.as_deref(), Some("Intel Corporation"));
+        assert!(
+            fields.contains(&"content.cpus[0].familynumber"),
+            "{fields:?}"
+        );
+        assert!(fields.contains(&"content.cpus[0].model"), "{fields:?}");
+        assert_eq!(foundry("i5-4210U").0, None);
         let os = inv.layers.os.as_ref().unwrap();
         assert_eq!(os.iter().filter_map(|o| o.hosts).sum::<u64>(), 3);
         // Every host names its maker, and the knowledge base attributes each of the 8 makers:

@@ -90,6 +90,8 @@ pub fn fusion_xml(text: &str) -> Result<HostRecord, String> {
                 manufacturer: at(c, "MANUFACTURER", &path),
                 name: at(c, "NAME", &path),
                 arch: at(c, "ARCH", &path),
+                family: at(c, "FAMILYNUMBER", &path),
+                model: at(c, "MODEL", &path),
             }
         })
         .collect();
@@ -153,6 +155,8 @@ mod tests {
         assert_eq!(cpu.name.as_ref().unwrap().value, "AMD EPYC");
         assert_eq!(cpu.name.as_ref().unwrap().field, "CONTENT/CPUS[0]/NAME");
         assert!(cpu.name.as_ref().unwrap().line.unwrap() > 1);
+        assert_eq!(cpu.family.as_ref().unwrap().value, "26");
+        assert_eq!(cpu.model.as_ref().unwrap().value, "2");
         let os = h.os.unwrap();
         assert_eq!(os.name.unwrap().value, "Debian GNU/Linux");
         assert_eq!(os.arch.unwrap().value, "x86_64");

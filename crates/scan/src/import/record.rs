@@ -37,6 +37,10 @@ pub struct CpuRecord {
     pub name: Option<Located>,
     /// `arch`, which the agents fill loosely (`i386` for 64-bit parts).
     pub arch: Option<Located>,
+    /// The CPUID family, in decimal (`familynumber`, `FAMILYNUMBER`: `6`, `26`).
+    pub family: Option<Located>,
+    /// The CPUID model, in decimal (`model`, `MODEL`: `78`).
+    pub model: Option<Located>,
 }
 
 /// The operating system, as the agent reported it.
