@@ -272,6 +272,13 @@ impl Kb {
         self.os.steward_by_name(&self.orgs, name)
     }
 
+    /// The os-release `ID` of a distribution by its name (os-release `NAME`, as inventory agents
+    /// report it: `Debian GNU/Linux` → `debian`), ignoring case, with the row as evidence
+    /// (medium confidence); `None` for a name no row or several rows have.
+    pub fn os_release_id_by_name(&self, name: &str) -> Option<(String, Evidence)> {
+        self.os.release_id_by_name(name)
+    }
+
     /// The steward of a kernel, by `uname -s` name (`Linux`, `FreeBSD`, `Darwin`), ignoring case.
     pub fn kernel_steward(&self, kernel_name: &str) -> Option<Attribution> {
         self.os.kernel_steward(&self.orgs, kernel_name)

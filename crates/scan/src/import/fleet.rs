@@ -13,7 +13,7 @@ use crate::layers::processor::{self, Attributed};
 use crate::live::normalise_architecture;
 use sovstack_inventory::{
     Actor, Confidence, Device, DeviceKind, Diagnostic, DiagnosticSeverity, Evidence, Fact, Fleet,
-    Host, ImportFormat, Inventory, Item, Method, OperatingSystem, Processor, Role,
+    Host, ImportFormat, Inventory, Item, Lifecycle, Method, OperatingSystem, Processor, Role,
 };
 use sovstack_kb::Kb;
 use std::collections::{BTreeMap, HashMap};
@@ -369,14 +369,28 @@ impl<'k> FleetBuilder<'k> {
     }
 
     fn system_slot(&mut self, source: &str, os: &OsRecord) -> usize {
+        // Hosts whose support windows differ (Debian 12.11 and 11.9 under one name, two kernel
+        // series) are different items; their exact kernel builds are not.
+        let (lifecycle, kernel_lifecycle) = lifecycles(self.kb, source, os);
+        let cycle = |l: &Option<Lifecycle>| {
+            l.as_ref()
+                .map_or(String::new(), |l| format!("{} {}", l.product, l.cycle))
+        };
         let key = format!(
-            "agent\u{1f}{}\u{1f}{}\u{1f}{}",
+            "agent\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
             value(&os.name),
             value(&os.full_name),
-            value(&os.kernel_name)
+            value(&os.kernel_name),
+            cycle(&lifecycle),
+            cycle(&kernel_lifecycle)
         );
         let kb = self.kb;
-        self.slot_for_system(key, || imported_system(kb, source, os))
+        self.slot_for_system(key, || {
+            let mut system = imported_system(kb, source, os);
+            system.lifecycle = lifecycle;
+            system.kernel_lifecycle = kernel_lifecycle;
+            system
+        })
     }
 
     /// The fleet and its items: items no kept host counts in are dropped, the others sorted by
@@ -593,6 +607,60 @@ fn x86_foundry(
     Some((a, evidence))
 }
 
+/// The support windows of an imported system, by the same endoflife.date look-ups as the live
+/// OS collector: the release's from the os-release `ID` its `name` is the `NAME` of (else, for a
+/// one-word name, the name lower-cased taken as the ID, low confidence, as for the steward) and
+/// the first word of its `version` (`12.11`; `31 (Workstation Edition)` → `31`); the Linux
+/// kernel series' from `kernel_version` when `kernel_name` is Linux and the version starts with
+/// a digit (Android agents write the whole `uname -a` line: left unknown). Either is `None`
+/// when not found: unknown, never guessed.
+fn lifecycles(kb: &Kb, source: &str, os: &OsRecord) -> (Option<Lifecycle>, Option<Lifecycle>) {
+    let release = os.name.as_ref().and_then(|n| {
+        let read = read(source, n, Confidence::High);
+        if let Some((id, row)) = kb.os_release_id_by_name(&n.value) {
+            return Some((id, vec![read, row]));
+        }
+        let id = n.value.to_lowercase();
+        (!id.contains(char::is_whitespace) && kb.os_steward(&id).is_some()).then(|| {
+            let guess = Evidence {
+                source: source.to_string(),
+                field: Some(n.field.clone()),
+                line: n.line,
+                value: Some(format!("{} taken as os-release ID {id}", n.value)),
+                method: Method::Derived,
+                confidence: Confidence::Low,
+            };
+            (id, vec![read, guess])
+        })
+    });
+    let lifecycle = release
+        .zip(os.version.as_ref())
+        .and_then(|((id, mut evidence), v)| {
+            let version = v.value.split_whitespace().next()?;
+            let mut l = kb.os_lifecycle(&id, version)?;
+            evidence.push(read(source, v, Confidence::High));
+            evidence.append(&mut l.evidence);
+            l.evidence = evidence;
+            Some(l)
+        });
+    let is_linux = os
+        .kernel_name
+        .as_ref()
+        .is_some_and(|k| k.value.eq_ignore_ascii_case("linux"));
+    let kernel_lifecycle = os
+        .kernel_version
+        .as_ref()
+        .filter(|k| is_linux && k.value.starts_with(|c: char| c.is_ascii_digit()))
+        .and_then(|k| {
+            let mut l = kb.linux_kernel_lifecycle(&k.value)?;
+            let mut evidence = vec![read(source, k, Confidence::High)];
+            evidence.append(&mut l.evidence);
+            l.evidence = evidence;
+            Some(l)
+        });
+    (lifecycle, kernel_lifecycle)
+}
+
 /// An operating system as an inventory agent reported it. Its `name` is, on Linux, os-release's
 /// `NAME`, looked up as such (medium confidence); a one-word name that is no table's `NAME`
 /// (`Fedora`, before Fedora 35's `Fedora Linux`) is tried, lower-cased, as an os-release `ID`,
@@ -653,8 +721,7 @@ fn imported_system(kb: &Kb, source: &str, os: &OsRecord) -> OperatingSystem {
         pretty_name: fact(&os.full_name),
         id_like: Vec::new(),
         kernel,
-        // The support windows need a release id and version, which an imported name alone
-        // does not give reliably.
+        // Set by the caller ([`lifecycles`]), which keys the item by them.
         lifecycle: None,
         kernel_lifecycle: None,
         actors,

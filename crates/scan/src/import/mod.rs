@@ -307,6 +307,7 @@ fn import_one(
 mod tests {
     use super::*;
     use crate::testutil::kb;
+    use sovstack_inventory::Confidence;
 
     fn fixtures() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
@@ -395,6 +396,39 @@ mod tests {
         assert_eq!(foundry("i5-4210U").0, None);
         let os = inv.layers.os.as_ref().unwrap();
         assert_eq!(os.iter().filter_map(|o| o.hosts).sum::<u64>(), 3);
+        // Support windows, as the live collector finds them: `Fedora` is taken as the ID
+        // `fedora` (low confidence) and `31 (Workstation Edition)` gives the cycle; Android's
+        // name is no distribution's, and its kernel_version is a whole `uname -a` line.
+        let support: Vec<_> = os
+            .iter()
+            .map(|o| {
+                let l = o.lifecycle.as_ref();
+                (
+                    o.pretty_name.as_ref().unwrap().value.as_str(),
+                    l.map(|l| (l.product.as_str(), l.cycle.as_str())),
+                    l.map(|l| l.evidence.iter().any(|e| e.confidence == Confidence::Low)),
+                    o.kernel_lifecycle.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            support,
+            [
+                (
+                    "Fedora 31 (Workstation Edition)",
+                    Some(("fedora", "31")),
+                    Some(true),
+                    false
+                ),
+                (
+                    "Fedora release 25 (Twenty Five)",
+                    Some(("fedora", "25")),
+                    Some(true),
+                    false
+                ),
+                ("Q Android 10.0 api 29", None, None, false),
+            ]
+        );
         // Every host names its maker, and the knowledge base attributes each of the 8 makers:
         // (id, kind, maker as read, hosts, manufacturer, headquarters).
         let devices: Vec<_> = inv
@@ -459,6 +493,40 @@ mod tests {
         // The schema's own reader accepts it.
         let back = Inventory::from_json(&inv.to_json()).unwrap();
         assert_eq!(back, inv);
+    }
+
+    /// The FusionInventory capture of a Debian 12 machine: the release's support window from
+    /// `NAME` (Debian GNU/Linux → `debian`, medium confidence) and `VERSION` 12.11, the kernel
+    /// series' from `KERNEL_VERSION`.
+    #[test]
+    fn an_imported_system_gets_its_support_windows() {
+        let opts = ImportOptions {
+            paths: vec![fixtures().join("fusioninventory/debian12-amd-epyc.xml")],
+            format: None,
+        };
+        let inv = import(&opts, kb(), &|_| {}).unwrap();
+        let os = &inv.layers.os.as_ref().unwrap()[0];
+        let l = os.lifecycle.as_ref().unwrap();
+        assert_eq!((l.product.as_str(), l.cycle.as_str()), ("debian", "12"));
+        let fields: Vec<&str> = l
+            .evidence
+            .iter()
+            .filter_map(|e| e.field.as_deref())
+            .collect();
+        assert_eq!(
+            &fields[..3],
+            [
+                "CONTENT/OPERATINGSYSTEM/NAME",
+                "name",
+                "CONTENT/OPERATINGSYSTEM/VERSION"
+            ]
+        );
+        let k = os.kernel_lifecycle.as_ref().unwrap();
+        assert_eq!(k.product, "linux-kernel");
+        assert_eq!(
+            k.evidence[0].field.as_deref(),
+            Some("CONTENT/OPERATINGSYSTEM/KERNEL_VERSION")
+        );
     }
 
     #[test]

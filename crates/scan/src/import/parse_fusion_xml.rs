@@ -103,6 +103,7 @@ pub fn fusion_xml(text: &str) -> Result<HostRecord, String> {
             version: at(o, "VERSION", path),
             arch: at(o, "ARCH", path),
             kernel_name: at(o, "KERNEL_NAME", path),
+            kernel_version: at(o, "KERNEL_VERSION", path),
         }
     });
     if let Some(b) = child(content, "BIOS") {

@@ -63,6 +63,7 @@ struct Os {
     version: Option<String>,
     arch: Option<String>,
     kernel_name: Option<String>,
+    kernel_version: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -152,6 +153,10 @@ pub fn glpi_json(text: &str) -> Result<HostRecord, String> {
         version: at(&o.version, "content.operatingsystem.version".into()),
         arch: at(&o.arch, "content.operatingsystem.arch".into()),
         kernel_name: at(&o.kernel_name, "content.operatingsystem.kernel_name".into()),
+        kernel_version: at(
+            &o.kernel_version,
+            "content.operatingsystem.kernel_version".into(),
+        ),
     });
     host.name = content
         .hardware

@@ -56,6 +56,8 @@ pub struct OsRecord {
     pub arch: Option<Located>,
     /// `kernel_name` (`linux`).
     pub kernel_name: Option<Located>,
+    /// `kernel_version` (`6.1.0-18-amd64`; Android agents write the whole `uname -a` line).
+    pub kernel_version: Option<Located>,
 }
 
 /// The maker and model of a device: a computer's system (BIOS `smanufacturer`, `smodel`), a
