@@ -164,15 +164,15 @@ pub enum Role {
     /// Owns (alone or in a consortium) a submarine cable system on a route to a destination
     /// country (schema 1.2.4).
     CableOwner,
-    /// Makes the device (its brand's company), for the devices layer (schema 1.2.5).
+    /// Makes the device (its brand's company), for the devices layer (schema 1.2.6).
     Manufacturer,
     /// Owns or controls the manufacturer, at the top of its chain of parents (Lexmark → Xerox,
     /// Alcatel-Lucent Enterprise → China Huaxin); absent when the manufacturer answers to no one
-    /// the knowledge base names (schema 1.2.5).
+    /// the knowledge base names (schema 1.2.6).
     Owner,
     /// The manufacturer, when a public authority has named it a high-risk supplier: the
     /// European Commission's communication of 15 June 2023 on the 5G cybersecurity toolbox
-    /// names Huawei and ZTE (schema 1.2.5).
+    /// names Huawei and ZTE (schema 1.2.6).
     HighRiskVendor,
 }
 

@@ -43,7 +43,8 @@ pub mod codes {
 }
 pub use fleet::{Fleet, Host, ImportFormat, Organisation};
 pub use layers::cable::{
-    CableDataset, CableDestination, CableDiversity, CableLayer, CableLeg, CableSystem, CableVia,
+    CableDataset, CableDestination, CableDiversity, CableLandingPoint, CableLayer, CableLeg,
+    CableSystem, CableVia,
 };
 pub use layers::devices::{Device, DeviceKind};
 pub use layers::network::{
@@ -65,7 +66,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.5";
+pub const SCHEMA_VERSION: &str = "1.2.6";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -166,7 +167,7 @@ pub struct Layers {
     /// 1.2.4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cable: Option<CableLayer>,
-    /// The makers of the hosts' systems, network equipment, printers and phones (schema 1.2.5).
+    /// The makers of the hosts' systems, network equipment, printers and phones (schema 1.2.6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<Device>>,
 }
@@ -241,7 +242,7 @@ pub enum ItemRef<'a> {
     Network(&'a NetworkEndpoint),
     /// A cable destination (schema 1.2.4).
     Cable(&'a CableDestination),
-    /// A maker of one kind of device (schema 1.2.5).
+    /// A maker of one kind of device (schema 1.2.6).
     Device(&'a Device),
 }
 
