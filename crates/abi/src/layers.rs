@@ -25,16 +25,20 @@ pub enum Layer {
     /// Which submarine cables can carry the organisation's data to the countries its services are
     /// located in, and who owns them.
     Cable,
+    /// Which registries the organisation's software components arrive through (from its SBOMs),
+    /// who operates them, and under which licences the components come.
+    Software,
 }
 
 impl Layer {
     /// Every layer, in report order.
-    pub const ALL: [Layer; 5] = [
+    pub const ALL: [Layer; 6] = [
         Layer::Processor,
         Layer::Os,
         Layer::Toolchain,
         Layer::Network,
         Layer::Cable,
+        Layer::Software,
     ];
 
     /// The id used in `--layers`, as the inventory's section key, in rulesets and by plugins.
@@ -45,6 +49,7 @@ impl Layer {
             Layer::Toolchain => "toolchain",
             Layer::Network => "network",
             Layer::Cable => "cable",
+            Layer::Software => "software",
         }
     }
 
@@ -61,6 +66,7 @@ impl Layer {
             Layer::Toolchain => "Toolchain",
             Layer::Network => "Network",
             Layer::Cable => "Cable",
+            Layer::Software => "Software supply",
         }
     }
 
@@ -83,6 +89,7 @@ impl Layer {
                 Role::Location,
             ],
             Layer::Cable => &[Role::CableOwner],
+            Layer::Software => &[Role::RegistryOperator, Role::Licence],
         }
     }
 
@@ -91,7 +98,7 @@ impl Layer {
     pub fn reads_root(self) -> bool {
         match self {
             Layer::Processor | Layer::Os | Layer::Toolchain => true,
-            Layer::Network | Layer::Cable => false,
+            Layer::Network | Layer::Cable | Layer::Software => false,
         }
     }
 
@@ -101,7 +108,7 @@ impl Layer {
     pub fn scanned_by_default(self) -> bool {
         match self {
             Layer::Processor | Layer::Os => true,
-            Layer::Toolchain | Layer::Network | Layer::Cable => false,
+            Layer::Toolchain | Layer::Network | Layer::Cable | Layer::Software => false,
         }
     }
 
@@ -158,6 +165,12 @@ pub enum Role {
     /// Owns (alone or in a consortium) a submarine cable system on a route to a destination
     /// country (schema 1.2.4).
     CableOwner,
+    /// Operates the package registry the components arrive through (npm's registry: GitHub,
+    /// Microsoft; PyPI: the Python Software Foundation) (schema 1.2.5).
+    RegistryOperator,
+    /// The licences the components come under, as an actor: free-software licences (OSI- or
+    /// FSF-approved) make the components commons, whoever wrote them (schema 1.2.5).
+    Licence,
 }
 
 impl Role {
@@ -180,6 +193,8 @@ impl Role {
             Role::Libc => "libc",
             Role::Runtime => "runtime",
             Role::CableOwner => "cable_owner",
+            Role::RegistryOperator => "registry_operator",
+            Role::Licence => "licence",
         }
     }
 
@@ -203,6 +218,7 @@ impl Role {
                 Layer::Network
             }
             Role::CableOwner => Layer::Cable,
+            Role::RegistryOperator | Role::Licence => Layer::Software,
         }
     }
 }

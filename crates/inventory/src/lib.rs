@@ -28,6 +28,7 @@ mod layers {
     pub mod network;
     pub mod os;
     pub mod processor;
+    pub mod software;
     pub mod toolchain;
 }
 
@@ -50,6 +51,7 @@ pub use layers::network::{
 };
 pub use layers::os::{Lifecycle, OperatingSystem};
 pub use layers::processor::Processor;
+pub use layers::software::{Licensing, SbomDocument, SbomFormat, SoftwareLayer, SoftwareSupply};
 pub use layers::toolchain::{
     BinaryFile, BinaryFormat, ToolchainComponent, ToolchainDetection, ToolchainLayer,
     ToolchainLicence, ToolchainUse,
@@ -63,7 +65,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.4";
+pub const SCHEMA_VERSION: &str = "1.2.5";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -164,6 +166,10 @@ pub struct Layers {
     /// 1.2.4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cable: Option<CableLayer>,
+    /// The registries the organisation's software components arrive through, from its SBOMs
+    /// (schema 1.2.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub software: Option<SoftwareLayer>,
 }
 
 impl Layers {
@@ -175,6 +181,7 @@ impl Layers {
             Layer::Toolchain => self.toolchain.is_some(),
             Layer::Network => self.network.is_some(),
             Layer::Cable => self.cable.is_some(),
+            Layer::Software => self.software.is_some(),
         }
     }
 
@@ -216,6 +223,12 @@ impl Layers {
                 .flat_map(|c| &c.destinations)
                 .map(ItemRef::Cable)
                 .collect(),
+            Layer::Software => self
+                .software
+                .iter()
+                .flat_map(|s| &s.supplies)
+                .map(ItemRef::Software)
+                .collect(),
         }
     }
 }
@@ -234,6 +247,9 @@ pub enum ItemRef<'a> {
     Network(&'a NetworkEndpoint),
     /// A cable destination (schema 1.2.4).
     Cable(&'a CableDestination),
+    /// Software components arriving through one registry under one licensing class (schema
+    /// 1.2.5).
+    Software(&'a SoftwareSupply),
 }
 
 impl<'a> ItemRef<'a> {
@@ -245,6 +261,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Toolchain(i) => i,
             ItemRef::Network(i) => i,
             ItemRef::Cable(i) => i,
+            ItemRef::Software(i) => i,
         }
     }
 
@@ -256,6 +273,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Toolchain(_) => Layer::Toolchain,
             ItemRef::Network(_) => Layer::Network,
             ItemRef::Cable(_) => Layer::Cable,
+            ItemRef::Software(_) => Layer::Software,
         }
     }
 }

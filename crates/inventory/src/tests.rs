@@ -49,6 +49,7 @@ fn sample() -> Inventory {
             toolchain: None,
             network: None,
             cable: None,
+            software: None,
         },
         diagnostics: vec![],
     }

@@ -149,6 +149,11 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         include_str!("../data/toolchain/macho-platforms.csv"),
         OWN,
     ),
+    (
+        "software/registries.csv",
+        include_str!("../data/software/registries.csv"),
+        OWN,
+    ),
 ];
 
 /// A problem with an embedded table. The message names the table and, for a row, its 1-based

@@ -10,6 +10,7 @@ pub mod cable;
 pub mod network;
 pub mod os;
 pub mod processor;
+pub mod software;
 pub mod toolchain;
 
 use crate::collector::Collector;
@@ -29,6 +30,9 @@ pub struct LayerOptions {
     /// The `cable` layer's options.
     #[command(flatten)]
     pub cable: cable::CableOptions,
+    /// The `software` layer's options.
+    #[command(flatten)]
+    pub software: software::SoftwareOptions,
 }
 
 impl LayerOptions {
@@ -41,6 +45,7 @@ impl LayerOptions {
             Layer::Toolchain => self.toolchain.ask_for_layer(),
             Layer::Network => self.network.ask_for_layer(),
             Layer::Cable => self.cable.ask_for_layer(self.network.ask_for_layer()),
+            Layer::Software => self.software.ask_for_layer(),
         }
     }
 
@@ -51,6 +56,7 @@ impl LayerOptions {
             Layer::Toolchain => "--paths",
             Layer::Network => "--endpoints or --domain",
             Layer::Cable => "--to (or --org-country with --endpoints or --domain)",
+            Layer::Software => "--sbom",
         }
     }
 }
@@ -70,6 +76,7 @@ pub(crate) fn collector(
             &options.cable,
             options.network.ask_for_layer(),
         )?),
+        Layer::Software => Box::new(software::SoftwareCollector::new(&options.software)),
     })
 }
 
@@ -85,6 +92,10 @@ pub(crate) fn codes(layer: Layer) -> (&'static str, &'static [(&'static str, &'s
         Layer::Toolchain => ("crates/binary/src/lib.rs", sovstack_binary::codes::ALL),
         Layer::Network => ("crates/scan/src/layers/network/mod.rs", network::codes::ALL),
         Layer::Cable => ("crates/scan/src/layers/cable/mod.rs", cable::codes::ALL),
+        Layer::Software => (
+            "crates/scan/src/layers/software/mod.rs",
+            software::codes::ALL,
+        ),
     }
 }
 
@@ -113,6 +124,10 @@ mod tests {
                     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/cables"),
                 ),
                 ..Default::default()
+            },
+            software: software::SoftwareOptions {
+                sboms: vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../tests/fixtures/sbom/python-venv.cdx.json")],
             },
         };
         let dir = std::fs::canonicalize(fixture_dir("x86-amd-epyc-debian12")).unwrap();
