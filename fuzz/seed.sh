@@ -19,3 +19,7 @@ done
 mkdir -p corpus/parse_glpi_json corpus/parse_fusion_xml
 cp ../tests/fixtures/glpi-inventory-format/examples/*.json corpus/parse_glpi_json/
 cp ../tests/fixtures/fusioninventory/*.xml corpus/parse_fusion_xml/
+# The software layer's SBOM readers: SBOMs made by the real generators (tests/fixtures/sbom).
+mkdir -p corpus/parse_cyclonedx_json corpus/parse_spdx_json
+cp ../tests/fixtures/sbom/*.cdx.json corpus/parse_cyclonedx_json/
+cp ../tests/fixtures/sbom/*.spdx.json corpus/parse_spdx_json/
