@@ -41,10 +41,10 @@ mod testutil;
 pub use collector::Progress;
 pub use error::ScanError;
 pub use layers::network::{codes as network_codes, discover, parse_resolver, NetworkOptions};
-pub use layers::toolchain::ToolchainOptions;
-pub use layers::LayerOptions;
 /// The software layer's SBOM readers and aggregation (public for the fuzz targets).
 pub use layers::software;
+pub use layers::toolchain::ToolchainOptions;
+pub use layers::LayerOptions;
 
 /// Every diagnostic code the scan may emit, list by list: the root's ([`codes`]), then each
 /// layer's, named by who declares it (docs/diagnostics.md is generated from these).
