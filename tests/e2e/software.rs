@@ -328,6 +328,12 @@ fn a_broken_sbom_is_a_diagnostic_naming_file_and_json_path() {
         inv["layers"]["software"]["sboms"].as_array().unwrap().len(),
         1
     );
+    // --sbom belongs to a scan; an import takes SBOMs among its files.
+    let (code, _, err) = run(sovstack()
+        .args(["scan", "--sbom", "x.json", "--import"])
+        .arg(dir.path()));
+    assert_eq!(code, 2);
+    assert!(err.contains("give the SBOMs to --import"), "{err}");
     // Forcing a format reads every file as it.
     let (code, out, err) = run(sovstack()
         .args(["scan", "--import-format", "spdx", "--import"])
