@@ -199,6 +199,34 @@ mod tests {
     }
 
     #[test]
+    fn suppliers_and_licences_as_spdx_writes_them() {
+        let r = spdx_json(
+            r#"{"spdxVersion":"SPDX-2.3","documentDescribes":["SPDXRef-app"],"packages":[
+                {"SPDXID":"SPDXRef-app","name":"app"},
+                {"SPDXID":"SPDXRef-a","name":"a","supplier":"Organization: Acme GmbH",
+                 "licenseDeclared":"NOASSERTION","licenseConcluded":"MIT"},
+                {"SPDXID":"SPDXRef-b","name":"b","supplier":"NOASSERTION","licenseDeclared":"NONE"}]}"#,
+        )
+        .unwrap();
+        let got: Vec<_> = r
+            .components
+            .iter()
+            .map(|c| (c.path.as_str(), c.supplier.as_deref(), c.licence.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "packages[1]",
+                    Some("Acme GmbH"),
+                    DeclaredLicence::Expressions(vec!["MIT".into()])
+                ),
+                ("packages[2]", None, DeclaredLicence::None),
+            ]
+        );
+    }
+
+    #[test]
     fn malformed_documents_say_where() {
         let table = [
             ("[]", "expected struct Document"),

@@ -274,6 +274,105 @@ fn component_evidence(source: &str, c: &ComponentRecord) -> Evidence {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testutil::kb;
+    use sovstack_inventory::SbomFormat;
+
+    fn component(path: &str, purl: Option<&str>, licence: &str) -> ComponentRecord {
+        ComponentRecord {
+            path: path.into(),
+            name: path.into(),
+            purl: purl.map(Into::into),
+            licence: match licence {
+                "" => DeclaredLicence::None,
+                l => DeclaredLicence::Expressions(vec![l.into()]),
+            },
+            supplier: None,
+        }
+    }
+
+    #[test]
+    fn components_are_placed_by_purl_and_licence() {
+        let mut b = SupplyBuilder::new(kb());
+        let mut debian = component("c[3]", Some("pkg:deb/debian/libc6@2.36?arch=amd64"), "");
+        debian.supplier = Some("Debian".into());
+        b.add(
+            "a.json",
+            SbomRecord {
+                format: SbomFormat::Cyclonedx,
+                spec_version: "1.6".into(),
+                tools: vec![],
+                components: vec![
+                    component("c[0]", Some("pkg:npm/%40scope/a@1.0.0"), "MIT"),
+                    component(
+                        "c[1]",
+                        Some("pkg:npm/b@1?repository_url=https://npm.example.org/"),
+                        "MIT",
+                    ),
+                    component(
+                        "c[2]",
+                        Some("pkg:npm/c@1?repository_url=https://registry.npmjs.org"),
+                        "MIT",
+                    ),
+                    debian,
+                    component("c[4]", None, "MIT"),
+                    component("c[5]", Some("not a purl"), "MIT"),
+                    component("c[6]", Some("pkg:cargo/serde@1"), "BUSL-1.1"),
+                    component("c[7]", Some("pkg:composer/symfony/yaml@7"), "MIT"),
+                ],
+            },
+        );
+        let (layer, diagnostics) = b.finish();
+        let got: Vec<(&str, u64, Option<&str>, Option<&str>)> = layer
+            .supplies
+            .iter()
+            .map(|s| {
+                let op = &s.actors[0];
+                (
+                    s.id.as_str(),
+                    s.components,
+                    op.name.as_deref(),
+                    op.country.as_ref().map(|c| c.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("cargo/not-free", 1, Some("Rust Foundation"), Some("US")),
+                ("composer/free", 1, None, None),
+                (
+                    "deb/debian/unknown-licence",
+                    1,
+                    Some("Debian Project"),
+                    None
+                ),
+                ("npm/free", 2, Some("GitHub, Inc."), Some("US")),
+                ("npm@npm.example.org/free", 1, None, None),
+                ("unknown/free", 2, None, None),
+            ]
+        );
+        let deb = &layer.supplies[2];
+        assert_eq!(deb.suppliers.get("Debian"), Some(&1));
+        assert_eq!(deb.registry.as_deref(), Some("deb.debian.org"));
+        assert_eq!(
+            layer.supplies[4].registry.as_deref(),
+            Some("npm.example.org")
+        );
+        // The licence actor: commons for free licences, unknown when none is declared.
+        assert_eq!(
+            layer.supplies[3].actors[1].governance,
+            Governance::Community
+        );
+        assert_eq!(deb.actors[1].name, None);
+        assert_eq!(layer.sboms[0].without_purl, 2);
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(diagnostics[0].code, super::super::codes::BAD_PURL);
+        assert!(
+            diagnostics[0].message.contains("first at `c[5].purl`"),
+            "{}",
+            diagnostics[0].message
+        );
+    }
 
     #[test]
     fn licences_are_classed_by_the_spdx_list() {
