@@ -167,6 +167,11 @@ fn sboms_from_the_real_generators_give_the_registries_and_their_operators() {
             .args(["audit", "--format", "json", "--import"])
             .arg(dir.path()),
     );
+    let audited = report["scan"]["audited"].as_array().unwrap();
+    assert!(
+        audited.contains(&Value::from(format!("4 SBOM(s) with {total} components"))),
+        "{audited:?}"
+    );
     let na = &ruleset(&report, "non-aligned")["layers"]["software"];
     let messages: Vec<&str> = na["findings"]
         .as_array()
