@@ -22,3 +22,7 @@ cp ../tests/fixtures/fusioninventory/*.xml corpus/parse_fusion_xml/
 # The declared-suppliers reader: the documented example and the scan's test file.
 mkdir -p corpus/parse_declared
 cp ../tests/fixtures/declared/*.yaml ../crates/scan/testdata/declared/*.yaml corpus/parse_declared/
+# The software layer's SBOM readers: SBOMs made by the real generators (tests/fixtures/sbom).
+mkdir -p corpus/parse_cyclonedx_json corpus/parse_spdx_json
+cp ../tests/fixtures/sbom/*.cdx.json corpus/parse_cyclonedx_json/
+cp ../tests/fixtures/sbom/*.spdx.json corpus/parse_spdx_json/

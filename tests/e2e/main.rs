@@ -24,6 +24,7 @@ mod output;
 mod plugins;
 mod ruleset_cmd;
 mod schema;
+mod software;
 mod suppliers;
 mod table;
 mod toolchain;

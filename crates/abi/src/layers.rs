@@ -31,11 +31,14 @@ pub enum Layer {
     Suppliers,
     /// Who makes the organisation's computers, network equipment, printers and phones.
     Devices,
+    /// Which registries the organisation's software components arrive through (from its SBOMs),
+    /// who operates them, and under which licences the components come.
+    Software,
 }
 
 impl Layer {
     /// Every layer, in report order.
-    pub const ALL: [Layer; 7] = [
+    pub const ALL: [Layer; 8] = [
         Layer::Processor,
         Layer::Os,
         Layer::Toolchain,
@@ -43,6 +46,7 @@ impl Layer {
         Layer::Cable,
         Layer::Suppliers,
         Layer::Devices,
+        Layer::Software,
     ];
 
     /// The id used in `--layers`, as the inventory's section key, in rulesets and by plugins.
@@ -55,6 +59,7 @@ impl Layer {
             Layer::Cable => "cable",
             Layer::Suppliers => "suppliers",
             Layer::Devices => "devices",
+            Layer::Software => "software",
         }
     }
 
@@ -73,6 +78,7 @@ impl Layer {
             Layer::Cable => "Cable",
             Layer::Suppliers => "Suppliers",
             Layer::Devices => "Devices",
+            Layer::Software => "Software supply",
         }
     }
 
@@ -104,6 +110,7 @@ impl Layer {
                 Role::ObservedLocation,
             ],
             Layer::Devices => &[Role::Manufacturer, Role::Owner, Role::HighRiskVendor],
+            Layer::Software => &[Role::RegistryOperator, Role::Licence],
         }
     }
 
@@ -112,7 +119,7 @@ impl Layer {
     pub fn reads_root(self) -> bool {
         match self {
             Layer::Processor | Layer::Os | Layer::Toolchain | Layer::Devices => true,
-            Layer::Network | Layer::Cable | Layer::Suppliers => false,
+            Layer::Network | Layer::Cable | Layer::Suppliers | Layer::Software => false,
         }
     }
 
@@ -126,7 +133,8 @@ impl Layer {
             | Layer::Network
             | Layer::Cable
             | Layer::Suppliers
-            | Layer::Devices => false,
+            | Layer::Devices
+            | Layer::Software => false,
         }
     }
 
@@ -210,6 +218,12 @@ pub enum Role {
     /// European Commission's communication of 15 June 2023 on the 5G cybersecurity toolbox
     /// names Huawei and ZTE (schema 1.2.7).
     HighRiskVendor,
+    /// Operates the package registry the components arrive through (npm's registry: GitHub,
+    /// Microsoft; PyPI: the Python Software Foundation) (schema 1.2.8).
+    RegistryOperator,
+    /// The licences the components come under, as an actor: free-software licences (OSI- or
+    /// FSF-approved) make the components commons, whoever wrote them (schema 1.2.8).
+    Licence,
 }
 
 impl Role {
@@ -241,6 +255,8 @@ impl Role {
             Role::Manufacturer => "manufacturer",
             Role::Owner => "owner",
             Role::HighRiskVendor => "high_risk_vendor",
+            Role::RegistryOperator => "registry_operator",
+            Role::Licence => "licence",
         }
     }
 
@@ -271,6 +287,7 @@ impl Role {
             | Role::ObservedOperator
             | Role::ObservedLocation => Layer::Suppliers,
             Role::Manufacturer | Role::Owner | Role::HighRiskVendor => Layer::Devices,
+            Role::RegistryOperator | Role::Licence => Layer::Software,
         }
     }
 }

@@ -8,7 +8,7 @@ use sovstack_abi::{
 };
 use sovstack_inventory::{
     Actor, CableDestination, Confidence, DeclaredService, EndpointKind, Governance, Inventory,
-    ItemRef, Layer, Lifecycle, NetworkEndpoint, OperatingSystem, ToolchainUse,
+    ItemRef, Layer, Lifecycle, NetworkEndpoint, OperatingSystem, SoftwareSupply, ToolchainUse,
 };
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};
@@ -80,7 +80,8 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
         | ItemRef::Toolchain(_)
         | ItemRef::Cable(_)
         | ItemRef::Suppliers(_)
-        | ItemRef::Device(_) => None,
+        | ItemRef::Device(_)
+        | ItemRef::Software(_) => None,
     };
     let service = match item {
         ItemRef::Suppliers(s) => Some(s),
@@ -362,8 +363,49 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
                 f.insert("models".into(), models.join(", "));
             }
         }
+        ItemRef::Software(s) => software_facts(inventory, s, &mut f),
     }
     f
+}
+
+/// A registry's components in a few lines: how many, their share of all the SBOMs' components,
+/// the registry, the licences most declared and the suppliers named.
+fn software_facts(inventory: &Inventory, s: &SoftwareSupply, f: &mut BTreeMap<String, String>) {
+    f.insert("components".into(), s.components.to_string());
+    let total: u64 = inventory
+        .layers
+        .software
+        .iter()
+        .flat_map(|l| &l.sboms)
+        .map(|d| d.components)
+        .sum();
+    if total > 0 {
+        let share = (s.components as f64 / total as f64 * 1000.0).round() / 10.0;
+        f.insert("share_of_components".into(), format!("{share}% of {total}"));
+    }
+    if let Some(r) = &s.registry {
+        f.insert("registry".into(), r.clone());
+    }
+    let top = |m: &BTreeMap<String, u64>| {
+        let mut v: Vec<(&String, &u64)> = m.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let shown: Vec<String> = v
+            .iter()
+            .take(5)
+            .map(|(k, n)| format!("{k} ({n})"))
+            .collect();
+        let more = v.len().saturating_sub(5);
+        match more {
+            0 => shown.join(", "),
+            n => format!("{}, and {n} more", shown.join(", ")),
+        }
+    };
+    if !s.licences.is_empty() {
+        f.insert("licences".into(), top(&s.licences));
+    }
+    if !s.suppliers.is_empty() {
+        f.insert("suppliers".into(), top(&s.suppliers));
+    }
 }
 
 /// A support window in a few words: `2026-07-11 (extended 2028-06-30; debian 12)`.

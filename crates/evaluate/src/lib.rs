@@ -312,6 +312,13 @@ fn audited(inventory: &Inventory) -> Vec<String> {
             out.push("no network endpoints".to_string());
         }
     }
+    if let Some(software) = &inventory.layers.software {
+        let components: u64 = software.sboms.iter().map(|d| d.components).sum();
+        out.push(format!(
+            "{} SBOM(s) with {components} components",
+            software.sboms.len()
+        ));
+    }
     out
 }
 

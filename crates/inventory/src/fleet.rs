@@ -59,14 +59,21 @@ pub enum ImportFormat {
     FusioninventoryXml,
     /// An inventory written by `sovstack scan`.
     Sovstack,
+    /// A CycloneDX SBOM (1.4 to 1.6, JSON): its components join the software layer (schema
+    /// 1.2.5).
+    Cyclonedx,
+    /// An SPDX SBOM (2.3, JSON): its packages join the software layer (schema 1.2.5).
+    Spdx,
 }
 
 impl ImportFormat {
     /// Every format, in the order `--import-format` lists them.
-    pub const ALL: [ImportFormat; 3] = [
+    pub const ALL: [ImportFormat; 5] = [
         ImportFormat::GlpiJson,
         ImportFormat::FusioninventoryXml,
         ImportFormat::Sovstack,
+        ImportFormat::Cyclonedx,
+        ImportFormat::Spdx,
     ];
 
     /// The name `--import-format` takes (`glpi-json`, `fusioninventory-xml`, `sovstack`).
@@ -75,6 +82,8 @@ impl ImportFormat {
             ImportFormat::GlpiJson => "glpi-json",
             ImportFormat::FusioninventoryXml => "fusioninventory-xml",
             ImportFormat::Sovstack => "sovstack",
+            ImportFormat::Cyclonedx => "cyclonedx",
+            ImportFormat::Spdx => "spdx",
         }
     }
 

@@ -29,6 +29,7 @@ mod layers {
     pub mod network;
     pub mod os;
     pub mod processor;
+    pub mod software;
     pub mod suppliers;
     pub mod toolchain;
 }
@@ -54,6 +55,7 @@ pub use layers::network::{
 };
 pub use layers::os::{Lifecycle, OperatingSystem};
 pub use layers::processor::Processor;
+pub use layers::software::{Licensing, SbomDocument, SbomFormat, SoftwareLayer, SoftwareSupply};
 pub use layers::suppliers::{
     Contradiction, ContradictionKind, DeclaredService, ServiceEndpoint, SuppliersLayer,
 };
@@ -70,7 +72,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.7";
+pub const SCHEMA_VERSION: &str = "1.2.8";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -178,6 +180,10 @@ pub struct Layers {
     /// The makers of the hosts' systems, network equipment, printers and phones (schema 1.2.7).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub devices: Option<Vec<Device>>,
+    /// The registries the organisation's software components arrive through, from its SBOMs
+    /// (schema 1.2.8).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub software: Option<SoftwareLayer>,
 }
 
 impl Layers {
@@ -191,6 +197,7 @@ impl Layers {
             Layer::Cable => self.cable.is_some(),
             Layer::Suppliers => self.suppliers.is_some(),
             Layer::Devices => self.devices.is_some(),
+            Layer::Software => self.software.is_some(),
         }
     }
 
@@ -239,6 +246,12 @@ impl Layers {
                 .map(ItemRef::Suppliers)
                 .collect(),
             Layer::Devices => self.devices.iter().flatten().map(ItemRef::Device).collect(),
+            Layer::Software => self
+                .software
+                .iter()
+                .flat_map(|s| &s.supplies)
+                .map(ItemRef::Software)
+                .collect(),
         }
     }
 }
@@ -261,6 +274,9 @@ pub enum ItemRef<'a> {
     Suppliers(&'a DeclaredService),
     /// A maker of one kind of device (schema 1.2.7).
     Device(&'a Device),
+    /// Software components arriving through one registry under one licensing class (schema
+    /// 1.2.8).
+    Software(&'a SoftwareSupply),
 }
 
 impl<'a> ItemRef<'a> {
@@ -274,6 +290,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Cable(i) => i,
             ItemRef::Suppliers(i) => i,
             ItemRef::Device(i) => i,
+            ItemRef::Software(i) => i,
         }
     }
 
@@ -287,6 +304,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Cable(_) => Layer::Cable,
             ItemRef::Suppliers(_) => Layer::Suppliers,
             ItemRef::Device(_) => Layer::Devices,
+            ItemRef::Software(_) => Layer::Software,
         }
     }
 }

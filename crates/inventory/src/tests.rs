@@ -65,6 +65,7 @@ fn sample() -> Inventory {
                 }],
                 hosts: None,
             }]),
+            software: None,
         },
         diagnostics: vec![],
     }

@@ -37,12 +37,14 @@ mod orgs;
 mod os;
 mod patterns;
 mod processors;
+mod software;
 mod tables;
 mod toolchain;
 
 pub use devices::HighRiskDesignation;
 pub use geo::{Bloc, Country, Law};
 pub use processors::FabCountries;
+pub use software::Registry;
 pub use tables::{KbError, TableInfo};
 pub use toolchain::{
     MachoPlatform, MachoTool, RichBuild, RichProduct, Signature, Toolchain, ToolchainMarks,
@@ -96,6 +98,7 @@ pub struct Kb {
     lifecycles: lifecycle::Lifecycles,
     toolchains: toolchain::Toolchains,
     devices: devices::Devices,
+    registries: software::Registries,
 }
 
 impl Kb {
@@ -117,6 +120,7 @@ impl Kb {
         let lifecycles = lifecycle::Lifecycles::load(&sources)?;
         let toolchains = toolchain::Toolchains::load(&sources, &geo)?;
         let devices = devices::Devices::load(&sources, &orgs)?;
+        let registries = software::Registries::load(&sources, &orgs)?;
         let tables = sources
             .iter()
             .map(|s| {
@@ -141,6 +145,7 @@ impl Kb {
             lifecycles,
             toolchains,
             devices,
+            registries,
         })
     }
 
@@ -288,6 +293,18 @@ impl Kb {
     /// [`Toolchain::steward`].
     pub fn toolchain(&self, id: &str) -> Option<&Toolchain> {
         self.toolchains.get(id)
+    }
+
+    /// The registry a package URL's type (and, for `deb`, namespace) says a component came
+    /// from, and its operator (`software/registries.csv`).
+    pub fn registry(&self, purl_type: &str, namespace: &str) -> Option<Registry> {
+        self.registries.registry(&self.orgs, purl_type, namespace)
+    }
+
+    /// Whether a package URL type's registries are told apart by namespace (`deb/debian`,
+    /// `deb/ubuntu`).
+    pub fn registry_by_namespace(&self, purl_type: &str) -> bool {
+        self.registries.by_namespace(purl_type)
     }
 
     /// Every toolchain, in table order.
@@ -610,6 +627,22 @@ mod tests {
                 .unwrap_or_else(|| panic!("{probe}"));
             used.insert(kb.orgs.find(&a.name).unwrap());
         }
+        for (ty, ns) in [
+            ("npm", ""),
+            ("pypi", ""),
+            ("cargo", ""),
+            ("maven", ""),
+            ("golang", ""),
+            ("gem", ""),
+            ("nuget", ""),
+            ("github", ""),
+            ("deb", "debian"),
+            ("deb", "ubuntu"),
+        ] {
+            let r = kb.registry(ty, ns).unwrap_or_else(|| panic!("{ty}"));
+            let a = r.operator.unwrap_or_else(|| panic!("{ty}: no operator"));
+            used.insert(kb.orgs.find(&a.name).unwrap());
+        }
         let unused: Vec<&str> = kb
             .orgs
             .all()
@@ -625,6 +658,68 @@ mod tests {
                 "organisation `{name}` is referenced by no table"
             );
         }
+    }
+
+    #[test]
+    fn registries_by_purl_type() {
+        let kb = Kb::builtin().unwrap();
+        let cases = [
+            (
+                "npm",
+                "",
+                Some(("registry.npmjs.org", Some(("GitHub, Inc.", "US")))),
+            ),
+            (
+                "PyPI",
+                "",
+                Some(("pypi.org", Some(("Python Software Foundation", "US")))),
+            ),
+            (
+                "maven",
+                "org.apache",
+                Some((
+                    "repo.maven.apache.org/maven2",
+                    Some(("Sonatype, Inc.", "US")),
+                )),
+            ),
+            (
+                "golang",
+                "github.com/x",
+                Some(("proxy.golang.org", Some(("Google LLC", "US")))),
+            ),
+            (
+                "deb",
+                "ubuntu",
+                Some(("archive.ubuntu.com", Some(("Canonical Ltd", "GB")))),
+            ),
+            // Packagist's operator is not established: the registry is known, its operator not.
+            ("composer", "symfony", Some(("packagist.org", None))),
+            // A deb purl of another distribution names no registry known here.
+            ("deb", "alpine", None),
+            ("swift", "", None),
+        ];
+        for (ty, ns, want) in cases {
+            let got = kb.registry(ty, ns).map(|r| {
+                let op = r
+                    .operator
+                    .map(|a| (a.name, a.country.map(|c| c.as_str().to_string())));
+                (r.registry, op)
+            });
+            let want = want.map(|(r, op)| {
+                (
+                    r.to_string(),
+                    op.map(|(n, c): (&str, &str)| (n.to_string(), Some(c.to_string()))),
+                )
+            });
+            assert_eq!(got, want, "{ty}/{ns}");
+        }
+        // The Debian archive is the Debian project's: a community, no country.
+        let debian = kb.registry("deb", "debian").unwrap().operator.unwrap();
+        assert_eq!(
+            (debian.country, debian.governance),
+            (None, Governance::Community)
+        );
+        assert!(kb.registry_by_namespace("deb") && !kb.registry_by_namespace("npm"));
     }
 
     #[test]

@@ -159,6 +159,11 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         include_str!("../data/devices/high-risk-vendors.csv"),
         OWN,
     ),
+    (
+        "software/registries.csv",
+        include_str!("../data/software/registries.csv"),
+        OWN,
+    ),
 ];
 
 /// A problem with an embedded table. The message names the table and, for a row, its 1-based

@@ -41,6 +41,8 @@ mod testutil;
 pub use collector::Progress;
 pub use error::ScanError;
 pub use layers::network::{codes as network_codes, discover, parse_resolver, NetworkOptions};
+/// The software layer's SBOM readers and aggregation (public for the fuzz targets).
+pub use layers::software;
 pub use layers::toolchain::ToolchainOptions;
 pub use layers::LayerOptions;
 

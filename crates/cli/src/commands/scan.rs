@@ -70,7 +70,8 @@ pub struct ScanOptions {
     pub options: LayerOptions,
 
     /// Import an organisation's fleet instead of scanning a root: GLPI inventories (JSON),
-    /// FusionInventory inventories (XML) and sovstack inventories, files or directories (walked
+    /// FusionInventory inventories (XML), sovstack inventories and SBOMs (CycloneDX 1.4-1.6 and
+    /// SPDX 2.3 JSON, whose components make the software layer), files or directories (walked
     /// in name order). Each host counts once (the newest of two files of the same device id);
     /// the processor and os items count the hosts they stand for. A bad file is a diagnostic
     /// naming it, and is skipped.
@@ -201,6 +202,12 @@ impl ScanOptions {
 impl ScanOptions {
     /// `--import`: the fleet from the files, with the organisation of the configuration.
     fn import(&self, kb: &Kb) -> Result<Inventory> {
+        if self.options.ask_for(Layer::Software) {
+            anyhow::bail!(
+                "--sbom cannot be combined with --import: give the SBOMs to --import, among the \
+                 other files (their format is told from their content)"
+            );
+        }
         if let Some(&layer) = Layer::ALL.iter().find(|&&l| self.options.ask_for(l)) {
             anyhow::bail!(
                 "{} cannot be combined with --import, which builds the processor and os \

@@ -1,6 +1,7 @@
 //! `sovstack scan --import PATH...`: an organisation's fleet from the inventories it already
 //! keeps, instead of one root. Files are GLPI native inventories (JSON), FusionInventory
-//! inventories (XML) or sovstack's own inventories, told apart by their content
+//! inventories (XML), sovstack's own inventories, or SBOMs (CycloneDX and SPDX JSON, whose
+//! components make the software layer: `layers/software/`), told apart by their content
 //! ([`detect`]) unless a format is forced; directories are walked, in name order.
 //!
 //! Each file is read (up to [`MAX_IMPORT_BYTES`]), parsed (`parse_glpi_json.rs`,
@@ -16,9 +17,11 @@ pub mod parse_glpi_json;
 pub mod record;
 
 use crate::error::ScanError;
+use crate::layers::software::{self, supply::SupplyBuilder};
 use fleet::FleetBuilder;
 use sovstack_inventory::{
-    Diagnostic, DiagnosticSeverity, Generator, ImportFormat, Inventory, Layers, SCHEMA_VERSION,
+    Diagnostic, DiagnosticSeverity, Generator, ImportFormat, Inventory, Layers, SbomFormat,
+    SCHEMA_VERSION,
 };
 use sovstack_kb::Kb;
 use std::io::Read;
@@ -34,7 +37,7 @@ pub mod codes {
         UNREADABLE = "import/unreadable-file": "an imported file could not be read; it was skipped",
         TOO_LARGE = "import/file-too-large": "an imported file is larger than the import's cap; it was skipped unread",
         MALFORMED = "import/malformed-file": "an imported file is not valid in its format (the message says where); it was skipped",
-        UNKNOWN_FORMAT = "import/unknown-format": "an imported file is neither GLPI JSON, FusionInventory XML nor a sovstack inventory; it was skipped",
+        UNKNOWN_FORMAT = "import/unknown-format": "an imported file is neither GLPI JSON, FusionInventory XML, a sovstack inventory nor a CycloneDX or SPDX SBOM; it was skipped",
         PARTIAL = "import/partial-inventory": "a GLPI partial inventory updates some sections of a host and cannot stand for it; it was skipped",
         DUPLICATE_HOST = "import/duplicate-host": "two files describe the same device id; the host counts once, from the newer",
         NO_DEVICE_ID = "import/no-device-id": "an inventory names no device id; its host is counted by file",
@@ -54,8 +57,9 @@ pub struct ImportOptions {
 }
 
 /// The format a document's first bytes say it is: `<` an XML document (FusionInventory), `{` a
-/// JSON object, which is sovstack's own when it has a `schema_version` and GLPI's when it has
-/// a `deviceid` or `content`. `None`: none of these.
+/// JSON object, which is sovstack's own when it has a `schema_version`, GLPI's when it has
+/// a `deviceid` or `content`, a CycloneDX SBOM when it has a `bomFormat` and an SPDX one when
+/// it has an `spdxVersion`. `None`: none of these.
 pub fn detect(text: &str) -> Option<ImportFormat> {
     let t = text.trim_start_matches('\u{feff}').trim_start();
     if t.starts_with('<') {
@@ -76,7 +80,10 @@ pub fn detect(text: &str) -> Option<ImportFormat> {
     } else if keys.deviceid.is_some() || keys.content.is_some() {
         Some(ImportFormat::GlpiJson)
     } else {
-        None
+        software::detect(t).map(|f| match f {
+            SbomFormat::Cyclonedx => ImportFormat::Cyclonedx,
+            SbomFormat::Spdx => ImportFormat::Spdx,
+        })
     }
 }
 
@@ -167,8 +174,8 @@ fn read_capped(path: &Path, shown: &str) -> Result<String, Diagnostic> {
 
 /// Imports the files under `opts.paths` into a fleet inventory: its `fleet` section lists the
 /// hosts, and its processor, os and devices layers hold one item per distinct processor, system
-/// and device maker,
-/// each counting the hosts it stands for. `progress` is told each file done.
+/// and device maker, each counting the hosts it stands for; when SBOMs are among the files, its
+/// software layer holds their components. `progress` is told each file done.
 pub fn import(
     opts: &ImportOptions,
     kb: &Kb,
@@ -176,12 +183,17 @@ pub fn import(
 ) -> Result<Inventory, ScanError> {
     let files = files(&opts.paths)?;
     let mut builder = FleetBuilder::new(kb);
+    let mut supply = SupplyBuilder::new(kb);
+    let mut sboms = 0usize;
     let mut diagnostics = Vec::new();
     let (mut imported, mut skipped) = (0u64, 0u64);
     for (n, path) in files.iter().enumerate() {
         let shown = path.display().to_string();
-        match import_one(&mut builder, path, &shown, opts.format) {
-            Ok(()) => imported += 1,
+        match import_one(&mut builder, &mut supply, path, &shown, opts.format) {
+            Ok(sbom) => {
+                imported += 1;
+                sboms += usize::from(sbom);
+            }
             Err(d) => {
                 skipped += 1;
                 diagnostics.push(d);
@@ -203,6 +215,8 @@ pub fn import(
     fleet.files_imported = imported;
     fleet.files_skipped = skipped;
     diagnostics.extend(builder_diagnostics);
+    let (software, supply_diagnostics) = supply.finish();
+    diagnostics.extend(supply_diagnostics);
     Ok(Inventory {
         schema_version: SCHEMA_VERSION.to_string(),
         generator: Generator {
@@ -219,18 +233,21 @@ pub fn import(
             processor: Some(processors),
             os: Some(systems),
             devices: Some(devices),
+            software: (sboms > 0).then_some(software),
             ..Default::default()
         },
         diagnostics,
     })
 }
 
+/// Imports one file; `Ok(true)` when it was an SBOM.
 fn import_one(
     builder: &mut FleetBuilder<'_>,
+    supply: &mut SupplyBuilder<'_>,
     path: &Path,
     shown: &str,
     forced: Option<ImportFormat>,
-) -> Result<(), Diagnostic> {
+) -> Result<bool, Diagnostic> {
     let fail = |code: &str, message: String| Diagnostic {
         code: code.to_string(),
         severity: DiagnosticSeverity::Warning,
@@ -241,7 +258,7 @@ fn import_one(
     let Some(format) = forced.or_else(|| detect(&text)) else {
         return Err(fail(
             codes::UNKNOWN_FORMAT,
-            format!("{shown}: neither GLPI JSON, FusionInventory XML nor a sovstack inventory; skipped (--import-format forces a format)"),
+            format!("{shown}: neither GLPI JSON, FusionInventory XML, a sovstack inventory nor a CycloneDX or SPDX SBOM; skipped (--import-format forces a format)"),
         ));
     };
     let malformed = |e: String| {
@@ -299,8 +316,18 @@ fn import_one(
             }
             builder.add_inventory(shown, inventory);
         }
+        ImportFormat::Cyclonedx | ImportFormat::Spdx => {
+            let sbom = if format == ImportFormat::Cyclonedx {
+                SbomFormat::Cyclonedx
+            } else {
+                SbomFormat::Spdx
+            };
+            let record = software::parse(sbom, &text).map_err(malformed)?;
+            supply.add(shown, record);
+            return Ok(true);
+        }
     }
-    Ok(())
+    Ok(false)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod devices;
 pub mod network;
 pub mod os;
 pub mod processor;
+pub mod software;
 pub mod suppliers;
 pub mod toolchain;
 
@@ -35,6 +36,9 @@ pub struct LayerOptions {
     /// The `suppliers` layer's options.
     #[command(flatten)]
     pub suppliers: suppliers::SuppliersOptions,
+    /// The `software` layer's options.
+    #[command(flatten)]
+    pub software: software::SoftwareOptions,
 }
 
 impl LayerOptions {
@@ -48,6 +52,7 @@ impl LayerOptions {
             Layer::Network => self.network.ask_for_layer() || self.suppliers.ask_for_layer(),
             Layer::Cable => self.cable.ask_for_layer(self.network.ask_for_layer()),
             Layer::Suppliers => self.suppliers.ask_for_layer(),
+            Layer::Software => self.software.ask_for_layer(),
         }
     }
 
@@ -59,6 +64,7 @@ impl LayerOptions {
             Layer::Network => "--endpoints, --domain or --declared",
             Layer::Cable => "--to (or --org-country with --endpoints or --domain)",
             Layer::Suppliers => "--declared",
+            Layer::Software => "--sbom",
         }
     }
 }
@@ -89,6 +95,7 @@ pub(crate) fn collector(
         )?),
         Layer::Suppliers => Box::new(suppliers::SuppliersCollector::new(&options.suppliers, kb)?),
         Layer::Devices => Box::new(devices::DevicesCollector),
+        Layer::Software => Box::new(software::SoftwareCollector::new(&options.software)),
     })
 }
 
@@ -109,6 +116,10 @@ pub(crate) fn codes(layer: Layer) -> (&'static str, &'static [(&'static str, &'s
             suppliers::codes::ALL,
         ),
         Layer::Devices => ("crates/scan/src/layers/devices/mod.rs", devices::codes::ALL),
+        Layer::Software => (
+            "crates/scan/src/layers/software/mod.rs",
+            software::codes::ALL,
+        ),
     }
 }
 
@@ -143,6 +154,10 @@ mod tests {
                     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                         .join("testdata/declared/suppliers.yaml"),
                 ),
+            },
+            software: software::SoftwareOptions {
+                sboms: vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("../../tests/fixtures/sbom/python-venv.cdx.json")],
             },
         };
         let dir = std::fs::canonicalize(fixture_dir("x86-amd-epyc-debian12")).unwrap();

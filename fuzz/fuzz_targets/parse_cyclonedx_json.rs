@@ -1,0 +1,28 @@
+//! Fuzzes the reader of CycloneDX JSON SBOMs, which `scan --sbom` and `scan --import` take
+//! from any file they are given, the content sniffing that routes files to it, and the
+//! classing of the licences it reads.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use sovstack_scan::software::parse_cyclonedx_json::cyclonedx_json;
+use sovstack_scan::software::record::MAX_COMPONENTS;
+use sovstack_scan::software::{detect, supply::licensing};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = detect(text);
+    if let Ok(sbom) = cyclonedx_json(text) {
+        assert!(sbom.components.len() <= MAX_COMPONENTS);
+        for c in &sbom.components {
+            // Every component names where it was read, and what it says is trimmed.
+            assert!(c.path.starts_with("components["));
+            assert!(!c.name.is_empty());
+            assert!(c.purl.as_deref().is_none_or(|p| !p.is_empty() && p.trim() == p));
+            assert!(c.supplier.as_deref().is_none_or(|s| !s.is_empty()));
+            let _ = licensing(&c.licence);
+        }
+    }
+});
