@@ -32,3 +32,6 @@ for f in ../tests/fixtures/dmidecode/*; do
     awk '/^System Information/{s=1;next} s&&/Manufacturer:/{sub(/^[^:]*: /,"");m=$0} s&&/Product Name:/{sub(/^[^:]*: /,"");print m; print; exit}' "$f" \
         > "corpus/device_makers/dmidecode-$(basename "$f")"
 done
+# The declared-suppliers reader: the documented example and the scan's test file.
+mkdir -p corpus/parse_declared
+cp ../tests/fixtures/declared/*.yaml ../crates/scan/testdata/declared/*.yaml corpus/parse_declared/

@@ -1,4 +1,4 @@
-//! The `devices` layer's item (schema 1.2.6): one hardware maker for one kind of device (the
+//! The `devices` layer's item (schema 1.2.7): one hardware maker for one kind of device (the
 //! makers of an organisation's computers, network equipment, printers and phones), who stands
 //! behind it, the models seen and the number of hosts it stands for.
 

@@ -11,11 +11,13 @@ pub mod devices;
 pub mod network;
 pub mod os;
 pub mod processor;
+pub mod suppliers;
 pub mod toolchain;
 
 use crate::collector::Collector;
 use crate::error::ScanError;
 use sovstack_inventory::Layer;
+use sovstack_kb::Kb;
 
 /// The options of every layer that has some, each a clap argument group of its own (`--help`
 /// shows one heading per layer).
@@ -30,6 +32,9 @@ pub struct LayerOptions {
     /// The `cable` layer's options.
     #[command(flatten)]
     pub cable: cable::CableOptions,
+    /// The `suppliers` layer's options.
+    #[command(flatten)]
+    pub suppliers: suppliers::SuppliersOptions,
 }
 
 impl LayerOptions {
@@ -40,8 +45,9 @@ impl LayerOptions {
         match layer {
             Layer::Processor | Layer::Os | Layer::Devices => false,
             Layer::Toolchain => self.toolchain.ask_for_layer(),
-            Layer::Network => self.network.ask_for_layer(),
+            Layer::Network => self.network.ask_for_layer() || self.suppliers.ask_for_layer(),
             Layer::Cable => self.cable.ask_for_layer(self.network.ask_for_layer()),
+            Layer::Suppliers => self.suppliers.ask_for_layer(),
         }
     }
 
@@ -50,27 +56,38 @@ impl LayerOptions {
         match layer {
             Layer::Processor | Layer::Os | Layer::Devices => "",
             Layer::Toolchain => "--paths",
-            Layer::Network => "--endpoints or --domain",
+            Layer::Network => "--endpoints, --domain or --declared",
             Layer::Cable => "--to (or --org-country with --endpoints or --domain)",
+            Layer::Suppliers => "--declared",
         }
     }
 }
 
 /// The collector of `layer`, built from its options. Input errors (a malformed endpoints file, a
-/// missing data directory) surface here, before any collector runs.
+/// missing data directory) surface here, before any collector runs. The network layer also
+/// resolves the endpoints of the declared suppliers (`--declared`), which the suppliers layer
+/// then reads; `kb` checks the declared file's countries.
 pub(crate) fn collector(
     layer: Layer,
     options: &LayerOptions,
+    kb: &Kb,
 ) -> Result<Box<dyn Collector>, ScanError> {
     Ok(match layer {
         Layer::Processor => Box::new(processor::ProcessorCollector),
         Layer::Os => Box::new(os::OsCollector),
         Layer::Toolchain => Box::new(toolchain::ToolchainCollector::new(&options.toolchain)),
-        Layer::Network => Box::new(network::NetworkCollector::new(&options.network)?),
+        Layer::Network => {
+            let declared = match options.suppliers.ask_for_layer() {
+                true => Some(options.suppliers.read(kb)?.endpoint_specs()),
+                false => None,
+            };
+            Box::new(network::NetworkCollector::new(&options.network, declared)?)
+        }
         Layer::Cable => Box::new(cable::CableCollector::new(
             &options.cable,
             options.network.ask_for_layer(),
         )?),
+        Layer::Suppliers => Box::new(suppliers::SuppliersCollector::new(&options.suppliers, kb)?),
         Layer::Devices => Box::new(devices::DevicesCollector),
     })
 }
@@ -87,6 +104,10 @@ pub(crate) fn codes(layer: Layer) -> (&'static str, &'static [(&'static str, &'s
         Layer::Toolchain => ("crates/binary/src/lib.rs", sovstack_binary::codes::ALL),
         Layer::Network => ("crates/scan/src/layers/network/mod.rs", network::codes::ALL),
         Layer::Cable => ("crates/scan/src/layers/cable/mod.rs", cable::codes::ALL),
+        Layer::Suppliers => (
+            "crates/scan/src/layers/suppliers/mod.rs",
+            suppliers::codes::ALL,
+        ),
         Layer::Devices => ("crates/scan/src/layers/devices/mod.rs", devices::codes::ALL),
     }
 }
@@ -117,6 +138,12 @@ mod tests {
                 ),
                 ..Default::default()
             },
+            suppliers: suppliers::SuppliersOptions {
+                declared: Some(
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("testdata/declared/suppliers.yaml"),
+                ),
+            },
         };
         let dir = std::fs::canonicalize(fixture_dir("x86-amd-epyc-debian12")).unwrap();
         let root = crate::Root::new(dir.clone());
@@ -127,7 +154,7 @@ mod tests {
             progress: &|_| {},
         };
         for layer in Layer::ALL {
-            let c = collector(layer, &options).unwrap_or_else(|e| panic!("{layer}: {e}"));
+            let c = collector(layer, &options, kb()).unwrap_or_else(|e| panic!("{layer}: {e}"));
             let inv = crate::scan_root(&dir, &cx, &[c.as_ref()]);
             assert_eq!(inv.layers.present(), [layer]);
         }
