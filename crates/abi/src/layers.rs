@@ -173,22 +173,22 @@ pub enum Role {
     /// Owns (alone or in a consortium) a submarine cable system on a route to a destination
     /// country (schema 1.2.4).
     CableOwner,
-    /// Supplies a declared service (schema 1.2.5): its headquarters from the knowledge base, or
+    /// Supplies a declared service (schema 1.2.6): its headquarters from the knowledge base, or
     /// as declared (low confidence).
     Supplier,
-    /// Owns or controls the supplier of a declared service (schema 1.2.5).
+    /// Owns or controls the supplier of a declared service (schema 1.2.6).
     SupplierParent,
     /// The jurisdiction the supplier of a declared service claims, as a state actor (schema
     /// 1.2.5): a claim, not an observation.
     ClaimedJurisdiction,
     /// A country where the supplier of a declared service says the data is located, as a state
-    /// actor (schema 1.2.5): a claim, not an observation.
+    /// actor (schema 1.2.6): a claim, not an observation.
     DataLocation,
     /// Operates the addresses the network layer observed for a declared service's endpoints (the
-    /// autonomous system's ultimate parent, schema 1.2.5).
+    /// autonomous system's ultimate parent, schema 1.2.6).
     ObservedOperator,
     /// A country where the network layer located an address of a declared service's endpoints,
-    /// as a state actor (schema 1.2.5).
+    /// as a state actor (schema 1.2.6).
     ObservedLocation,
 }
 

@@ -43,7 +43,8 @@ pub mod codes {
 }
 pub use fleet::{Fleet, Host, ImportFormat, Organisation};
 pub use layers::cable::{
-    CableDataset, CableDestination, CableDiversity, CableLayer, CableLeg, CableSystem, CableVia,
+    CableDataset, CableDestination, CableDiversity, CableLandingPoint, CableLayer, CableLeg,
+    CableSystem, CableVia,
 };
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
@@ -67,7 +68,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.5";
+pub const SCHEMA_VERSION: &str = "1.2.6";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -169,7 +170,7 @@ pub struct Layers {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cable: Option<CableLayer>,
     /// The services the organisation declares it buys, their suppliers' claims and what was
-    /// observed of them (schema 1.2.5).
+    /// observed of them (schema 1.2.6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppliers: Option<SuppliersLayer>,
 }
@@ -249,7 +250,7 @@ pub enum ItemRef<'a> {
     Network(&'a NetworkEndpoint),
     /// A cable destination (schema 1.2.4).
     Cable(&'a CableDestination),
-    /// A declared service (schema 1.2.5).
+    /// A declared service (schema 1.2.6).
     Suppliers(&'a DeclaredService),
 }
 
@@ -355,7 +356,7 @@ pub enum Method {
     /// Looked up in a dataset of the network data directory (schema 1.1.0), or of the cable
     /// data pack (schema 1.2.4).
     DatasetLookup,
-    /// Declared by the organisation (`--declared`): a claim, not established (schema 1.2.5).
+    /// Declared by the organisation (`--declared`): a claim, not established (schema 1.2.6).
     Declared,
 }
 

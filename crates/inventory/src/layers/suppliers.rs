@@ -1,4 +1,4 @@
-//! The `suppliers` layer (schema 1.2.5): the services the organisation declares it buys
+//! The `suppliers` layer (schema 1.2.6): the services the organisation declares it buys
 //! (`--declared FILE`), what each supplier claims, and what the network layer observed of the
 //! endpoints that deliver them.
 //!
