@@ -317,3 +317,22 @@ fn a_bad_declared_file_exits_2_naming_file_line_and_column() {
         }
     }
 }
+
+#[test]
+fn the_same_declaration_and_answers_give_byte_identical_reports() {
+    let dns = Dnsmasq::start(RECORDS);
+    let dir = tempdir();
+    let file = declared(dir.path(), SOVEREIGN_WASHED);
+    let once = || {
+        let (code, out, err) = run(sovstack()
+            .env("SOURCE_DATE_EPOCH", "1780000000")
+            .args(["audit", "--format", "json", "--ruleset", "secnumcloud"])
+            .args(["--resolver", &dns.addr, "--declared"])
+            .arg(&file));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let first = once();
+    assert!(first.contains("snc.suppliers.declared-vs-observed"));
+    assert_eq!(first, once());
+}
