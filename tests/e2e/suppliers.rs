@@ -336,3 +336,50 @@ fn the_same_declaration_and_answers_give_byte_identical_reports() {
     assert!(first.contains("snc.suppliers.declared-vs-observed"));
     assert_eq!(first, once());
 }
+
+#[test]
+fn an_imported_fleet_carries_its_declared_suppliers() {
+    let dns = Dnsmasq::start(RECORDS);
+    let dir = tempdir();
+    let file = declared(dir.path(), SOVEREIGN_WASHED);
+    let inv = dir.path().join("org.json");
+    let (code, _, err) = run(sovstack()
+        .args(["scan", "--import"])
+        .arg(repo().join("tests/fixtures/glpi-inventory-format/examples"))
+        .args(["--resolver", &dns.addr, "--declared"])
+        .arg(&file)
+        .arg("-o")
+        .arg(&inv));
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_slice(&std::fs::read(&inv).unwrap()).unwrap();
+    assert!(!v["fleet"]["hosts"].as_array().unwrap().is_empty());
+    assert!(v["layers"]["processor"].is_array());
+    assert_eq!(
+        v["layers"]["network"]["endpoints"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let collab = &v["layers"]["suppliers"]["services"][0];
+    assert_eq!(collab["contradictions"].as_array().unwrap().len(), 3);
+    assert_eq!(v["data_packs"][0]["name"], "network");
+    let report = run_json(sovstack().arg("evaluate").arg(&inv).args([
+        "--format",
+        "json",
+        "--ruleset",
+        "secnumcloud",
+    ]));
+    let item = &layer_items(&report, "suppliers")[0];
+    assert_eq!(
+        findings(item, "snc.suppliers.declared-vs-observed").len(),
+        3
+    );
+    // Other layer options still have no place beside --import.
+    let (code, _, err) = run(sovstack()
+        .args(["scan", "--import"])
+        .arg(repo().join("tests/fixtures/glpi-inventory-format/examples"))
+        .args(["--domain", "example.org", "--declared"])
+        .arg(&file));
+    assert_eq!(code, 2, "{err}");
+}
