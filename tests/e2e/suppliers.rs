@@ -383,3 +383,24 @@ fn an_imported_fleet_carries_its_declared_suppliers() {
         .arg(&file));
     assert_eq!(code, 2, "{err}");
 }
+
+#[test]
+fn the_configuration_file_names_the_declared_suppliers() {
+    let dir = tempdir();
+    declared(dir.path(), TRUTHFUL);
+    let config = dir.path().join("sovstack.yaml");
+    std::fs::write(&config, "declared: suppliers.yaml\n").unwrap();
+    let inv = run_json(
+        sovstack()
+            .args(["scan", "--offline", "--config"])
+            .arg(&config),
+    );
+    assert_eq!(inv["layers"]["suppliers"]["services"][0]["id"], "files");
+    // Not when --layers leaves the suppliers out.
+    let inv = run_json(
+        sovstack()
+            .args(["scan", "--layers", "os", "--config"])
+            .arg(&config),
+    );
+    assert!(inv["layers"].get("suppliers").is_none());
+}
