@@ -29,17 +29,20 @@ pub enum Layer {
     /// the supplier claims (jurisdiction, data locations, certifications) and what the network
     /// layer observed of the endpoints that deliver them.
     Suppliers,
+    /// Who makes the organisation's computers, network equipment, printers and phones.
+    Devices,
 }
 
 impl Layer {
     /// Every layer, in report order.
-    pub const ALL: [Layer; 6] = [
+    pub const ALL: [Layer; 7] = [
         Layer::Processor,
         Layer::Os,
         Layer::Toolchain,
         Layer::Network,
         Layer::Cable,
         Layer::Suppliers,
+        Layer::Devices,
     ];
 
     /// The id used in `--layers`, as the inventory's section key, in rulesets and by plugins.
@@ -51,6 +54,7 @@ impl Layer {
             Layer::Network => "network",
             Layer::Cable => "cable",
             Layer::Suppliers => "suppliers",
+            Layer::Devices => "devices",
         }
     }
 
@@ -68,6 +72,7 @@ impl Layer {
             Layer::Network => "Network",
             Layer::Cable => "Cable",
             Layer::Suppliers => "Suppliers",
+            Layer::Devices => "Devices",
         }
     }
 
@@ -98,6 +103,7 @@ impl Layer {
                 Role::ObservedOperator,
                 Role::ObservedLocation,
             ],
+            Layer::Devices => &[Role::Manufacturer, Role::Owner, Role::HighRiskVendor],
         }
     }
 
@@ -105,7 +111,7 @@ impl Layer {
     /// to inputs the user gives (the network layer's endpoints and domains).
     pub fn reads_root(self) -> bool {
         match self {
-            Layer::Processor | Layer::Os | Layer::Toolchain => true,
+            Layer::Processor | Layer::Os | Layer::Toolchain | Layer::Devices => true,
             Layer::Network | Layer::Cable | Layer::Suppliers => false,
         }
     }
@@ -116,7 +122,11 @@ impl Layer {
     pub fn scanned_by_default(self) -> bool {
         match self {
             Layer::Processor | Layer::Os => true,
-            Layer::Toolchain | Layer::Network | Layer::Cable | Layer::Suppliers => false,
+            Layer::Toolchain
+            | Layer::Network
+            | Layer::Cable
+            | Layer::Suppliers
+            | Layer::Devices => false,
         }
     }
 
@@ -179,7 +189,7 @@ pub enum Role {
     /// Owns or controls the supplier of a declared service (schema 1.2.6).
     SupplierParent,
     /// The jurisdiction the supplier of a declared service claims, as a state actor (schema
-    /// 1.2.5): a claim, not an observation.
+    /// 1.2.6): a claim, not an observation.
     ClaimedJurisdiction,
     /// A country where the supplier of a declared service says the data is located, as a state
     /// actor (schema 1.2.6): a claim, not an observation.
@@ -190,6 +200,16 @@ pub enum Role {
     /// A country where the network layer located an address of a declared service's endpoints,
     /// as a state actor (schema 1.2.6).
     ObservedLocation,
+    /// Makes the device (its brand's company), for the devices layer (schema 1.2.7).
+    Manufacturer,
+    /// Owns or controls the manufacturer, at the top of its chain of parents (Lexmark → Xerox,
+    /// Alcatel-Lucent Enterprise → China Huaxin); absent when the manufacturer answers to no one
+    /// the knowledge base names (schema 1.2.7).
+    Owner,
+    /// The manufacturer, when a public authority has named it a high-risk supplier: the
+    /// European Commission's communication of 15 June 2023 on the 5G cybersecurity toolbox
+    /// names Huawei and ZTE (schema 1.2.7).
+    HighRiskVendor,
 }
 
 impl Role {
@@ -218,6 +238,9 @@ impl Role {
             Role::DataLocation => "data_location",
             Role::ObservedOperator => "observed_operator",
             Role::ObservedLocation => "observed_location",
+            Role::Manufacturer => "manufacturer",
+            Role::Owner => "owner",
+            Role::HighRiskVendor => "high_risk_vendor",
         }
     }
 
@@ -247,6 +270,7 @@ impl Role {
             | Role::DataLocation
             | Role::ObservedOperator
             | Role::ObservedLocation => Layer::Suppliers,
+            Role::Manufacturer | Role::Owner | Role::HighRiskVendor => Layer::Devices,
         }
     }
 }

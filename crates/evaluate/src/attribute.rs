@@ -79,7 +79,8 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
         | ItemRef::Os(_)
         | ItemRef::Toolchain(_)
         | ItemRef::Cable(_)
-        | ItemRef::Suppliers(_) => None,
+        | ItemRef::Suppliers(_)
+        | ItemRef::Device(_) => None,
     };
     let service = match item {
         ItemRef::Suppliers(s) => Some(s),
@@ -346,6 +347,21 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
         ItemRef::Toolchain(t) => toolchain_facts(inventory, t, &mut f),
         ItemRef::Cable(c) => cable_facts(c, &mut f),
         ItemRef::Suppliers(s) => supplier_facts(s, &mut f),
+        ItemRef::Device(d) => {
+            f.insert("kind".into(), d.kind.to_string());
+            fleet_share(inventory, d.hosts, &mut f);
+            if !d.models.is_empty() {
+                let models: Vec<String> = d
+                    .models
+                    .iter()
+                    .map(|(m, n)| match d.hosts {
+                        Some(_) => format!("{m} ({})", thousands(*n)),
+                        None => m.clone(),
+                    })
+                    .collect();
+                f.insert("models".into(), models.join(", "));
+            }
+        }
     }
     f
 }

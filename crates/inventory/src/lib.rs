@@ -25,6 +25,7 @@
 mod fleet;
 mod layers {
     pub mod cable;
+    pub mod devices;
     pub mod network;
     pub mod os;
     pub mod processor;
@@ -46,6 +47,7 @@ pub use layers::cable::{
     CableDataset, CableDestination, CableDiversity, CableLandingPoint, CableLayer, CableLeg,
     CableSystem, CableVia,
 };
+pub use layers::devices::{Device, DeviceKind};
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
@@ -68,7 +70,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.6";
+pub const SCHEMA_VERSION: &str = "1.2.7";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -173,6 +175,9 @@ pub struct Layers {
     /// observed of them (schema 1.2.6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppliers: Option<SuppliersLayer>,
+    /// The makers of the hosts' systems, network equipment, printers and phones (schema 1.2.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<Device>>,
 }
 
 impl Layers {
@@ -185,6 +190,7 @@ impl Layers {
             Layer::Network => self.network.is_some(),
             Layer::Cable => self.cable.is_some(),
             Layer::Suppliers => self.suppliers.is_some(),
+            Layer::Devices => self.devices.is_some(),
         }
     }
 
@@ -232,6 +238,7 @@ impl Layers {
                 .flat_map(|s| &s.services)
                 .map(ItemRef::Suppliers)
                 .collect(),
+            Layer::Devices => self.devices.iter().flatten().map(ItemRef::Device).collect(),
         }
     }
 }
@@ -252,6 +259,8 @@ pub enum ItemRef<'a> {
     Cable(&'a CableDestination),
     /// A declared service (schema 1.2.6).
     Suppliers(&'a DeclaredService),
+    /// A maker of one kind of device (schema 1.2.7).
+    Device(&'a Device),
 }
 
 impl<'a> ItemRef<'a> {
@@ -264,6 +273,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Network(i) => i,
             ItemRef::Cable(i) => i,
             ItemRef::Suppliers(i) => i,
+            ItemRef::Device(i) => i,
         }
     }
 
@@ -276,6 +286,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Network(_) => Layer::Network,
             ItemRef::Cable(_) => Layer::Cable,
             ItemRef::Suppliers(_) => Layer::Suppliers,
+            ItemRef::Device(_) => Layer::Devices,
         }
     }
 }
