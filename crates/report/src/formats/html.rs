@@ -402,7 +402,16 @@ fn ruleset_scores(rs: &RulesetResult, h: &mut String) -> std::fmt::Result {
                 score_words(Some(s.score)),
                 level_words(rs.method, Some(s.level)),
             ),
-            None => ("not scored".to_string(), format!("plugin {}", res.plugin)),
+            None => match &res.not_evaluated {
+                Some(why) => (
+                    "not evaluated".to_string(),
+                    format!("{why}; plugin {}", res.plugin_label()),
+                ),
+                None => (
+                    "not scored".to_string(),
+                    format!("plugin {}", res.plugin_label()),
+                ),
+            },
         };
         writeln!(
             h,
