@@ -27,7 +27,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.6";
+pub const REPORT_VERSION: &str = "1.0.7";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -59,6 +59,37 @@ pub struct Report {
     /// The policy gate, when one was asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateOutcome>,
+    /// The cable layer's routes as a map draws them, when the layer has destinations and the
+    /// cable data pack gives the landing stations' coordinates. Added in report 1.0.6.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cable_map: Option<CableMap>,
+}
+
+/// The cable systems on the cable layer's routes, each between its landing stations (added in
+/// report 1.0.6). Schematic: a map joins the landing stations, not the cables' true paths.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CableMap {
+    /// The organisation's country, where every route starts.
+    pub origin: CountryCode,
+    /// One link per system and leg, by system name then landing stations.
+    pub links: Vec<CableLink>,
+    /// The landing stations the links name, by name, with their coordinates.
+    pub landing_points: Vec<sovstack_inventory::CableLandingPoint>,
+}
+
+/// A cable system on one leg of a route: its landing stations at each end of the leg.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub struct CableLink {
+    /// The system's name.
+    pub system: String,
+    /// Its landing stations in the leg's first country.
+    pub from: Vec<String>,
+    /// Its landing stations in the leg's second country.
+    pub to: Vec<String>,
+    /// The destinations whose routes use it (`FR-US`).
+    pub destinations: Vec<String>,
 }
 
 /// The organisation an audit is for, as its user declared it (added in report 1.0.2).
@@ -252,19 +283,19 @@ pub struct LayerResult {
     pub findings: Vec<Finding>,
     /// The plugin that judged the layer (or was to), told apart from any other of the same
     /// name: its version, the sha256 of its module, where it came from (`builtin:ID` or the
-    /// file given with `--plugin`), and what the evaluation cost. Added in report 1.0.6.
+    /// file given with `--plugin`), and what the evaluation cost. Added in report 1.0.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub plugin_run: Option<PluginRun>,
     /// Why the layer was not evaluated, when it was not: the plugin failed, its response was
     /// refused, or the plugin given for it did not load (the diagnostics say more). Its score
-    /// is then absent and it has no findings. Added in report 1.0.6.
+    /// is then absent and it has no findings. Added in report 1.0.7.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_evaluated: Option<String>,
 }
 
 impl LayerResult {
     /// The plugin, as a person reads it: `os 0.1.0 (built-in, sha256 0123abcd…)`, or only its
-    /// name in a report written before 1.0.6.
+    /// name in a report written before 1.0.7.
     pub fn plugin_label(&self) -> String {
         match &self.plugin_run {
             Some(run) => run.describe(false),
@@ -274,7 +305,7 @@ impl LayerResult {
 }
 
 /// The plugin of one evaluation (a layer under a ruleset), and what the evaluation cost (added
-/// in report 1.0.6).
+/// in report 1.0.7).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PluginRun {
     /// Name, version, sha256 of the module.

@@ -3,11 +3,12 @@
 //! and `-o FORMAT=PATH` take their values from [`FormatKind::ALL`]).
 
 mod csv;
-mod html;
+pub(crate) mod html;
 mod json;
 mod markdown;
 mod sarif;
 mod table;
+mod world;
 
 pub use csv::{safe as csv_field, Csv};
 pub use html::Html;
