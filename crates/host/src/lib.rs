@@ -28,6 +28,13 @@
 //!   the plugin is stopped at the first growth over it rather than handed a failed `memory.grow`.
 //! * **output**: a returned length over the cap gives `plugin/output-too-large`, a region outside
 //!   the memory `plugin/bad-pointer`; neither is read.
+//! * **what it says**: a response is checked against its request before it is returned
+//!   (`sovstack_abi::response::check_response`: rules, items, severities, objectives, ranges);
+//!   one that contradicts it gives `plugin/invalid-response`, and a refusal's `error` text is
+//!   cut to [`MAX_ERROR_BYTES`].
+//!
+//! [`Host::evaluate_measured`] also says what an evaluation cost ([`Usage`]): fuel spent and the
+//! peak size of the linear memory, both deterministic, and the wall time, which is not.
 //!
 //! # Lifetimes
 //!
