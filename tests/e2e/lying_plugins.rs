@@ -181,6 +181,19 @@ fn a_plugin_that_fails_to_load_leaves_the_layers_unjudged_rather_than_the_built_
             assert!(l["plugin_run"].is_null(), "the built-in did not run: {l}");
         }
     }
+    // The table says so, and names no built-in plugin as having judged.
+    let broken = wat_plugin(dir.path(), "wrong_abi");
+    let (code, table, err) = run(sovstack()
+        .args(["audit", "--ruleset", "eu-sovereignty", "--wide", "--root"])
+        .arg(fixture(ROOT))
+        .arg("--plugin")
+        .arg(&broken));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        table.contains("not evaluated: the plugin given with --plugin")
+            && !table.contains("(built-in"),
+        "{table}"
+    );
 }
 
 #[test]

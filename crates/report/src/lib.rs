@@ -294,6 +294,14 @@ pub struct LayerResult {
 }
 
 impl LayerResult {
+    /// Why the layer was not evaluated and, when it ran, by which plugin.
+    pub fn not_evaluated_label(&self, why: &str) -> String {
+        match &self.plugin_run {
+            Some(run) => format!("{why}; plugin {}", run.describe(false)),
+            None => why.to_string(),
+        }
+    }
+
     /// The plugin, as a person reads it: `os 0.1.0 (built-in, sha256 0123abcd…)`, or only its
     /// name in a report written before 1.0.7.
     pub fn plugin_label(&self) -> String {

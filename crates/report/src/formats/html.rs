@@ -419,10 +419,7 @@ fn ruleset_scores(rs: &RulesetResult, h: &mut String) -> std::fmt::Result {
                 level_words(rs.method, Some(s.level)),
             ),
             None => match &res.not_evaluated {
-                Some(why) => (
-                    "not evaluated".to_string(),
-                    format!("{why}; plugin {}", res.plugin_label()),
-                ),
+                Some(why) => ("not evaluated".to_string(), res.not_evaluated_label(why)),
                 None => (
                     "not scored".to_string(),
                     format!("plugin {}", res.plugin_label()),

@@ -218,7 +218,7 @@ fn write_scores(report: &Report, r: &RulesetResult, out: &mut dyn io::Write) -> 
             None => match &result.not_evaluated {
                 Some(why) => (
                     "not evaluated".to_string(),
-                    escape(&format!("{why}; plugin {}", result.plugin_label())),
+                    escape(&result.not_evaluated_label(why)),
                 ),
                 None => (
                     "not scored".to_string(),

@@ -455,7 +455,12 @@ impl Table {
                         ));
                     }
                 }
-                None => detail.push_str(&format!("{sep}plugin {}", result.plugin)),
+                // A report before 1.0.7 names the plugin only; a layer whose plugin never ran
+                // (one given with --plugin failed to load) says so above.
+                None if result.not_evaluated.is_none() => {
+                    detail.push_str(&format!("{sep}plugin {}", result.plugin))
+                }
+                None => {}
             }
             // Layer-wide findings (concentration) belong to no item, so they are shown here.
             for f in result.findings.iter().filter(|f| f.item.is_none()) {
