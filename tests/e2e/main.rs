@@ -27,6 +27,7 @@ mod output;
 mod plugins;
 mod ruleset_cmd;
 mod schema;
+mod suppliers;
 mod table;
 mod toolchain;
 mod waivers;

@@ -74,6 +74,8 @@ pub fn request() -> EvaluateRequest {
                 weight: None,
                 not_assessed: None,
                 support_ended: None,
+                contradictions: Vec::new(),
+                certifications: Vec::new(),
                 criticality: None,
             },
             AttributedItem {
@@ -91,6 +93,8 @@ pub fn request() -> EvaluateRequest {
                 weight: None,
                 not_assessed: None,
                 support_ended: None,
+                contradictions: Vec::new(),
+                certifications: Vec::new(),
                 criticality: None,
             },
         ],
