@@ -2,6 +2,8 @@
 //! machines, this machine's own root, the built-in plugins and rulesets, hand-written hostile
 //! plugins). One test binary, modules by theme.
 
+#[path = "../../crates/host/tests/common/replying.rs"]
+mod replying;
 mod util;
 
 mod audit;
@@ -19,6 +21,7 @@ mod gate;
 mod html;
 mod import;
 mod install;
+mod lying_plugins;
 mod network;
 mod output;
 mod plugins;

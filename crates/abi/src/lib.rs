@@ -31,6 +31,59 @@
 //! plugin should cost no more than linear time in its request: the built-in ones spend 330 to 360
 //! fuel per request byte.
 //!
+//! # Limits
+//!
+//! Every call runs under four limits (`sovstack_host::HostConfig`). An evaluation's budgets are
+//! the configured ones or, for a large request, its size times the allowance per byte, whichever
+//! is more, never past the hard cap. The command line sets the configured fuel, memory and time
+//! (`sovstack audit|evaluate --plugin-fuel UNITS --plugin-memory MIB --plugin-timeout SECONDS`),
+//! within the hard caps, and a limit so set is every evaluation's, without growth; loads (`sovstack_abi_version`, `sovstack_info`) run under them with no
+//! growth, fuel and time at least the defaults.
+//!
+//! | limit | default | per request byte | hard cap | when exceeded |
+//! |---|---|---|---|---|
+//! | fuel (≈ WebAssembly instructions) | 1 000 000 000 | 1 000 | 100 000 000 000 | `plugin/out-of-fuel` |
+//! | linear memory | 64 MiB | 32 bytes | 4 GiB | `plugin/memory-limit` (at the growth, not a failed `memory.grow`) |
+//! | wall time | 2 s | in proportion to the fuel (2 s per 10⁹) | 120 s | `plugin/timeout` (within 50 ms) |
+//! | output of one call | 4 MiB | 4 bytes | 1 GiB | `plugin/output-too-large` |
+//! | `error` text kept | 4 096 bytes | — | — | cut, `... (N bytes cut)` appended |
+//!
+//! The report gives each evaluation's fuel spent and its linear memory's peak size beside the
+//! limits it ran under (`rulesets[].layers.L.plugin_run.resources`); both are deterministic, the
+//! same module and request giving the same figures. Wall time is not, so only `--verbose`
+//! prints it, on stderr.
+//!
+//! # What the host checks
+//!
+//! The host believes no response it has not checked against its request
+//! ([`response::check_response`]). A response that contradicts it is refused whole with
+//! `plugin/invalid-response`, naming the plugin and the field (`findings[2].severity`,
+//! `score.shares.US`): the layer is not evaluated under that ruleset (no score, no findings),
+//! the run exits 2, and the other layers are still judged. The checks:
+//!
+//! * `findings[].rule`: a rule of the request, so of the ruleset and of the request's layer;
+//! * `findings[].item`: an item of the request, for every criterion but `concentration`, whose
+//!   findings are layer-wide (no item);
+//! * `findings[].severity`: the rule's. The one override: a finding about an item labelled
+//!   `critical` is one step higher ([`AttributedItem::finding_severity`], see "Criticality");
+//!   any other severity is refused, so a plugin cannot trip `--fail-on` on its own;
+//! * `findings[].objective`: the rule's (absent when the rule has none);
+//! * `findings[].level`: given only by `jurisdiction` and `openness` rules, and below the rule's
+//!   `pass_level` (an item at or above it gives no finding);
+//! * `findings[].actors`: indexes into the item's actors;
+//! * `score.score` and each objective's score: 0-100; `score.level` and each objective's level:
+//!   0-4;
+//! * `score.objectives`: objectives the ruleset declares (`scoring.objectives`);
+//! * `score.shares`: the ruleset's poles, `commons`, `other` and `unknown`, each 0-1, summing to
+//!   at most 1 (plus 0.00005 per share, the most rounding each share to four decimals adds);
+//!   `score.concentration_index`: 0-1.
+//!
+//! A response whose `error` is set is a refusal (`plugin/refused-request`): it still needs
+//! `findings` (the response is read strictly; an empty list will do), but neither its findings
+//! nor its score are read or checked. Its text is cut to 4 096 bytes and shown once per plugin
+//! and layer: the same words for another ruleset are reported as "the same error as with
+//! ruleset R".
+//!
 //! # Messages
 //!
 //! 1. `sovstack_info` → [`PluginInfo`]: name, version, ABI version, layers read, criteria judged.
@@ -167,6 +220,7 @@ use std::collections::BTreeMap;
 pub mod certifications;
 mod diagnostics;
 mod layers;
+pub mod response;
 pub mod semantics;
 pub use layers::{Layer, Role};
 
@@ -331,6 +385,16 @@ impl AttributedItem {
     /// The weight the item counts with: [`AttributedItem::weight`], or 1 when absent.
     pub fn effective_weight(&self) -> f64 {
         self.weight.unwrap_or(1.0)
+    }
+
+    /// The severity of a finding about this item by a rule of severity `rule`: the rule's, one
+    /// step higher when the item is labelled `critical` (see "Criticality"). The only severity
+    /// a finding about an item may carry: the host refuses any other.
+    pub fn finding_severity(&self, rule: Severity) -> Severity {
+        match self.criticality {
+            Some(Criticality::Critical) => rule.step_up(),
+            _ => rule,
+        }
     }
 }
 
@@ -552,6 +616,17 @@ impl Severity {
         Severity::High,
         Severity::Critical,
     ];
+
+    /// One step up, `critical` staying `critical`: the severity of a finding about an item
+    /// labelled `critical` (see "Criticality"; [`AttributedItem::finding_severity`]).
+    pub fn step_up(self) -> Severity {
+        match self {
+            Severity::Info => Severity::Low,
+            Severity::Low => Severity::Medium,
+            Severity::Medium => Severity::High,
+            Severity::High | Severity::Critical => Severity::Critical,
+        }
+    }
 
     /// The snake_case name.
     pub fn as_str(self) -> &'static str {

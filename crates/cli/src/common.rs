@@ -55,9 +55,31 @@ pub struct EvalOptions {
     pub rulesets: Vec<String>,
 
     /// Extra plugin (a .wasm file). It replaces the built-in plugin for the layers it reads.
-    /// Repeat for several.
+    /// Repeat for several, one per layer. One that fails to load leaves the layers unjudged
+    /// (exit 2): no built-in plugin stands in for it.
     #[arg(long = "plugin", value_name = "FILE.wasm")]
     pub plugins: Vec<PathBuf>,
+
+    /// Fuel (about one unit per WebAssembly instruction) each plugin evaluation may spend
+    /// [default: 1000000000, and 1000 per request byte for a large request; at most
+    /// 100000000000]. Given, it is the budget of every evaluation, whatever its size.
+    #[arg(long, value_name = "UNITS", value_parser = clap::value_parser!(u64).range(1..=HostConfig::MAX_FUEL))]
+    pub plugin_fuel: Option<u64>,
+
+    /// Memory each plugin evaluation may use, in MiB [default: 64, and 32 bytes per request
+    /// byte for a large request; at most 4096]. Given, it is the cap of every evaluation.
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=(HostConfig::MAX_MEMORY_BYTES >> 20) as u64))]
+    pub plugin_memory: Option<u64>,
+
+    /// Wall-clock time each plugin evaluation may take, in seconds [default: 2, more in
+    /// proportion for a large request's fuel; at most 120]. Given, it is every evaluation's.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
+    pub plugin_timeout: Option<std::time::Duration>,
+
+    /// Print on stderr what each plugin evaluation cost: fuel, peak memory and wall time (wall
+    /// time differs from run to run, so it is never part of a report).
+    #[arg(short, long)]
+    pub verbose: bool,
 
     /// Output format. Default: table, unless every -o names its format (then nothing goes to
     /// stdout).
@@ -240,6 +262,18 @@ fn place(p: &Path) -> PathBuf {
     }
 }
 
+/// `--plugin-timeout`: seconds, from 1 ms to [`HostConfig::MAX_TIMEOUT`].
+fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
+    let secs: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    let max = HostConfig::MAX_TIMEOUT.as_secs_f64();
+    if !(0.001..=max).contains(&secs) {
+        return Err(format!("{s} is outside 0.001..{max} seconds"));
+    }
+    Ok(std::time::Duration::from_secs_f64(secs))
+}
+
 fn parse_score(s: &str) -> Result<f64, String> {
     let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
     if (0.0..=100.0).contains(&v) {
@@ -310,6 +344,61 @@ pub fn new_host() -> Result<Host> {
     Host::new(HostConfig::default()).context("starting the WebAssembly engine")
 }
 
+impl EvalOptions {
+    /// The plugin host's limits: the defaults, with those `--plugin-fuel`, `--plugin-memory`
+    /// and `--plugin-timeout` set (clap keeps each within its hard cap), which then no longer
+    /// grow with the request.
+    pub fn host_config(&self) -> HostConfig {
+        let default = HostConfig::default();
+        HostConfig {
+            fuel: self.plugin_fuel.unwrap_or(default.fuel),
+            memory_bytes: self
+                .plugin_memory
+                .map_or(default.memory_bytes, |mib| (mib as usize) << 20),
+            timeout: self.plugin_timeout.unwrap_or(default.timeout),
+            fixed: sovstack_host::Fixed {
+                fuel: self.plugin_fuel.is_some(),
+                memory: self.plugin_memory.is_some(),
+                timeout: self.plugin_timeout.is_some(),
+            },
+            ..default
+        }
+    }
+}
+
+/// The origin a `--plugin` file is known by: its path, with `./` before one that would read as
+/// a built-in plugin's (`builtin:os`), so that no file passes for a built-in plugin.
+pub fn user_origin(path: &Path) -> String {
+    let shown = path.display().to_string();
+    if sovstack_report::is_builtin_origin(&shown) {
+        format!("./{shown}")
+    } else {
+        shown
+    }
+}
+
+/// Refuses two `--plugin` files that read the same layer, naming both (the last would
+/// otherwise win without a word).
+pub fn refuse_two_plugins_per_layer(plugins: &[Plugin]) -> Result<()> {
+    let mut seen: Vec<(&str, &Plugin)> = Vec::new();
+    for p in plugins
+        .iter()
+        .filter(|p| !sovstack_report::is_builtin_origin(&p.origin))
+    {
+        for layer in &p.info.layers {
+            if let Some((_, first)) = seen.iter().find(|(l, _)| l == layer) {
+                anyhow::bail!(
+                    "--plugin {} and --plugin {} both read layer `{layer}`: give one plugin per layer",
+                    first.origin,
+                    p.origin
+                );
+            }
+            seen.push((layer, p));
+        }
+    }
+    Ok(())
+}
+
 /// Loads the built-in plugins (those of `layers`, or all with `None`), then the user's. A plugin
 /// that fails to load is reported as a diagnostic and left out; the others still run.
 pub fn load_plugins(
@@ -332,12 +421,17 @@ pub fn load_plugins(
         .iter()
         // Compiling a plugin is most of a run's time: skip those no layer of this run needs.
         .filter(|(layer, _)| layers.is_none_or(|l| l.contains(layer)))
-        .map(|(layer, wasm)| (format!("builtin:{layer}"), wasm.to_vec()))
+        .map(|(layer, wasm)| {
+            (
+                format!("{}{layer}", sovstack_report::BUILTIN_ORIGIN_PREFIX),
+                wasm.to_vec(),
+            )
+        })
         .collect();
     for path in user {
         let wasm = std::fs::read(path)
             .with_context(|| format!("cannot read plugin {}", path.display()))?;
-        modules.push((path.display().to_string(), wasm));
+        modules.push((user_origin(path), wasm));
     }
     // Compiling a module dominates a run's time; the host is shared between threads, so the
     // plugins compile side by side. Results keep the command line's order.
@@ -399,9 +493,29 @@ pub fn evaluate_and_report(
         )),
         None => None,
     };
-    let host = new_host()?;
-    let (plugins, load_diags) =
+    let host = Host::new(opts.host_config()).context("starting the WebAssembly engine")?;
+    let (plugins, mut load_diags) =
         load_plugins(&host, Some(&inventory.layers.present()), &opts.plugins)?;
+    refuse_two_plugins_per_layer(&plugins)?;
+    let failed_plugins: Vec<String> = opts
+        .plugins
+        .iter()
+        .map(|p| user_origin(p))
+        .filter(|origin| !plugins.iter().any(|p| &p.origin == origin))
+        .collect();
+    if !failed_plugins.is_empty() {
+        load_diags.push(Diagnostic {
+            code: crate::codes::PLUGIN_NOT_LOADED.to_string(),
+            severity: DiagnosticSeverity::Error,
+            message: format!(
+                "--plugin {} did not load (see the plugin/ diagnostic before this one); the \
+                 layers it was meant for cannot be known, so no built-in plugin stands in for it \
+                 and only the layers another --plugin reads are evaluated",
+                failed_plugins.join(", --plugin ")
+            ),
+            path: None,
+        });
+    }
     output::progress(&format!(
         "evaluating with {} plugin(s) and {} ruleset(s)",
         plugins.len(),
@@ -412,6 +526,7 @@ pub fn evaluate_and_report(
         host: &host,
         plugins: &plugins,
         rulesets: &rulesets,
+        failed_plugins: &failed_plugins,
     };
     let mut report = evaluator.evaluate(inventory, load_diags, generated_at);
     if let Some(label) = &opts.group_by {
@@ -458,6 +573,9 @@ pub fn evaluate_and_report(
         output::emit(path.as_deref(), &bytes)?;
     }
 
+    if opts.verbose {
+        print_costs(&report);
+    }
     let plugin_failed = report
         .diagnostics
         .iter()
@@ -482,4 +600,31 @@ pub fn evaluate_and_report(
     } else {
         exit::SUCCESS
     })
+}
+
+/// `--verbose`: what each plugin evaluation cost, one line each on stderr.
+fn print_costs(report: &sovstack_report::Report) {
+    for r in &report.rulesets {
+        for (layer, result) in &r.layers {
+            let Some(run) = &result.plugin_run else {
+                continue;
+            };
+            let cost = match &run.resources {
+                Some(c) => format!(
+                    "fuel {} of {}, peak memory {} of {} bytes, {:.1} ms",
+                    c.fuel,
+                    c.fuel_limit,
+                    c.memory_peak_bytes,
+                    c.memory_limit_bytes,
+                    c.wall_time_us as f64 / 1000.0
+                ),
+                None => "not run".to_string(),
+            };
+            eprintln!(
+                "sovstack: plugin {} on layer `{layer}`, ruleset {}: {cost}",
+                run.describe(false),
+                r.name
+            );
+        }
+    }
 }

@@ -19,7 +19,7 @@ mod groups;
 pub mod codes {
     sovstack_inventory::diagnostic_codes! {
         NO_PLUGIN = "evaluate/no-plugin": "no plugin reads a layer the inventory holds: the ruleset could not judge it",
-        REFUSED_REQUEST = "plugin/refused-request": "a plugin ran but refused to evaluate a layer with a ruleset (its error says why)",
+        REFUSED_REQUEST = "plugin/refused-request": "a plugin ran but refused to evaluate a layer with a ruleset (its error says why, cut to 4 KiB)",
     }
 }
 
@@ -27,14 +27,15 @@ pub use attribute::{attribute_item, attributed_items, support_ended};
 pub use groups::group_by;
 
 use sovstack_abi::{EvaluateRequest, ABI_VERSION};
-use sovstack_host::{Host, Plugin};
+use sovstack_host::{Host, Plugin, PluginError, Usage};
 use sovstack_inventory::{
     CableLeg, DataRef, Diagnostic, DiagnosticSeverity, EndpointKind, Generator, Inventory, Layer,
 };
 use sovstack_kb::Kb;
 use sovstack_report::{
-    CableLink, CableMap, InputRef, Inputs, ItemFinding, LayerReport, LayerResult, PluginRef,
-    Report, RuleReport, RulesetResult, ScanSummary, REPORT_VERSION,
+    is_builtin_origin, CableLink, CableMap, InputRef, Inputs, ItemFinding, LayerReport,
+    LayerResult, PluginRef, PluginRun, Report, Resources, RuleReport, RulesetResult, ScanSummary,
+    REPORT_VERSION,
 };
 use sovstack_ruleset::{aggregate, ValidRuleset};
 use std::collections::BTreeMap;
@@ -50,6 +51,10 @@ pub struct Evaluator<'a> {
     pub plugins: &'a [Plugin],
     /// The rulesets, in report order.
     pub rulesets: &'a [ValidRuleset],
+    /// The origins of the plugins given for this run (`--plugin` files) that failed to load.
+    /// Which layers such a plugin was meant for cannot be known, so no built-in plugin stands
+    /// in for it: every layer a built-in plugin would judge is not evaluated.
+    pub failed_plugins: &'a [String],
 }
 
 impl Evaluator<'_> {
@@ -72,6 +77,8 @@ impl Evaluator<'_> {
             .collect();
 
         let mut results = Vec::new();
+        // Each refusal's words, by plugin and layer, and the first ruleset they were given for.
+        let mut refusals: Vec<(String, Layer, String, String)> = Vec::new();
         for ruleset in self.rulesets {
             let mut layer_results = BTreeMap::new();
             for &layer in &layers {
@@ -95,26 +102,76 @@ impl Evaluator<'_> {
                     ));
                     continue;
                 };
+                let mut result = LayerResult {
+                    plugin: plugin.info.name.clone(),
+                    score: None,
+                    findings: Vec::new(),
+                    plugin_run: None,
+                    not_evaluated: None,
+                };
+                if is_builtin_origin(&plugin.origin) && !self.failed_plugins.is_empty() {
+                    result.not_evaluated = Some(format!(
+                        "the plugin given with --plugin {} failed to load; it may have been \
+                         meant for this layer, so the built-in plugin does not stand in for it",
+                        self.failed_plugins.join(", --plugin ")
+                    ));
+                    layer_results.insert(layer.to_string(), result);
+                    continue;
+                }
                 let request = EvaluateRequest {
                     abi_version: ABI_VERSION,
                     layer: layer.to_string(),
                     ruleset: view,
                     items: items[&layer].clone(),
                 };
-                let mut result = LayerResult {
-                    plugin: plugin.info.name.clone(),
-                    score: None,
-                    findings: Vec::new(),
-                };
-                match self.host.evaluate(plugin, &request) {
+                let evaluation = self.host.evaluate_measured(plugin, &request);
+                result.plugin_run = Some(plugin_run(plugin, evaluation.usage));
+                match evaluation.result {
                     Ok(response) => match response.error {
-                        Some(error) => diags.push(diag(DiagnosticSeverity::Error, codes::REFUSED_REQUEST, format!("plugin {} ({}) could not evaluate layer `{layer}` with ruleset {}: {error}", plugin.info.name, plugin.origin, ruleset.name))),
+                        Some(error) => {
+                            // The same words for another ruleset are shown once.
+                            let said = refusals.iter().find(|(p, l, e, _)| {
+                                *p == plugin.sha256 && *l == layer && *e == error
+                            });
+                            let why = match said {
+                                Some((_, _, _, first)) => {
+                                    format!("the same error as with ruleset {first}")
+                                }
+                                None => error.clone(),
+                            };
+                            diags.push(diag(DiagnosticSeverity::Error, codes::REFUSED_REQUEST, format!("plugin {} ({}) could not evaluate layer `{layer}` with ruleset {}: {why}", plugin.info.name, plugin.origin, ruleset.name)));
+                            if said.is_none() {
+                                refusals.push((
+                                    plugin.sha256.clone(),
+                                    layer,
+                                    error,
+                                    ruleset.name.clone(),
+                                ));
+                            }
+                            result.not_evaluated = Some(format!(
+                                "the plugin refused the request ({})",
+                                codes::REFUSED_REQUEST
+                            ));
+                        }
                         None => {
                             result.score = response.score;
                             result.findings = response.findings;
                         }
                     },
-                    Err(e) => diags.push(diag(DiagnosticSeverity::Error, e.code(), format!("{e} (layer `{layer}`, ruleset {})", ruleset.name))),
+                    Err(e) => {
+                        diags.push(diag(
+                            DiagnosticSeverity::Error,
+                            e.code(),
+                            format!("{e} (layer `{layer}`, ruleset {})", ruleset.name),
+                        ));
+                        result.not_evaluated = Some(match &e {
+                            PluginError::InvalidResponse { field, .. } => format!(
+                                "the plugin's response was refused ({}: `{field}`)",
+                                e.code()
+                            ),
+                            _ => format!("the plugin failed ({})", e.code()),
+                        });
+                    }
                 }
                 layer_results.insert(layer.to_string(), result);
             }
@@ -320,6 +377,25 @@ fn audited(inventory: &Inventory) -> Vec<String> {
         ));
     }
     out
+}
+
+/// How a plugin that judged a layer is named in the report, and what the evaluation cost.
+pub fn plugin_run(p: &Plugin, usage: Option<Usage>) -> PluginRun {
+    PluginRun {
+        data: DataRef {
+            name: p.info.name.clone(),
+            version: p.info.version.clone(),
+            sha256: p.sha256.clone(),
+        },
+        origin: p.origin.clone(),
+        resources: usage.map(|u| Resources {
+            fuel: u.fuel,
+            fuel_limit: u.fuel_limit,
+            memory_peak_bytes: u.memory_peak_bytes,
+            memory_limit_bytes: u.memory_limit_bytes,
+            wall_time_us: u64::try_from(u.wall_time.as_micros()).unwrap_or(u64::MAX),
+        }),
+    }
 }
 
 /// How a plugin is listed among the report's inputs and by `sovstack plugin list`.

@@ -24,7 +24,8 @@ pub(crate) const WASM_PAGE: usize = 64 * 1024;
 /// | `timeout` | 2 s | in proportion to the fuel (2 s per 10⁹) | 120 s | wall clock, the backstop for what fuel does not bound (a slow or busy machine, a raised `fuel`) |
 /// | `max_output_bytes` | 4 MiB | 4 bytes per request byte | 1 GiB | findings and scores: 3 000 items under five rules give about 1 MiB |
 ///
-/// Loads (`sovstack_abi_version`, `sovstack_info`) have no request and run under the defaults.
+/// Loads (`sovstack_abi_version`, `sovstack_info`) have no request and run under the configured
+/// limits, with fuel and time at least the defaults ([`HostConfig::for_load`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostConfig {
     /// Fuel for one call: WebAssembly instructions, roughly. Running out gives
@@ -38,6 +39,20 @@ pub struct HostConfig {
     /// Largest JSON document a plugin may return, in bytes. A larger one gives
     /// `plugin/output-too-large`.
     pub max_output_bytes: usize,
+    /// The limits the user set (`--plugin-fuel`, `--plugin-memory`, `--plugin-timeout`): those
+    /// stay as set, whatever the size of the request ([`HostConfig::for_request`]).
+    pub fixed: Fixed,
+}
+
+/// Which of [`HostConfig`]'s limits do not grow with the request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fixed {
+    /// `fuel` stays as configured.
+    pub fuel: bool,
+    /// `memory_bytes` stays as configured.
+    pub memory: bool,
+    /// `timeout` stays as configured.
+    pub timeout: bool,
 }
 
 impl HostConfig {
@@ -71,32 +86,61 @@ impl HostConfig {
     /// configured one or, when larger, the request's size times its per-byte allowance, never
     /// past its hard cap; the timeout grows in proportion to the fuel. A request of up to
     /// 1 MB runs under the configured limits unchanged.
+    ///
+    /// A limit marked [`HostConfig::fixed`] (set by the user) does not grow: it is exactly the
+    /// configured one, whatever the request.
     pub fn for_request(&self, request_bytes: usize) -> HostConfig {
         let grown = |configured: usize, per_byte: usize, cap: usize| {
             configured.max(request_bytes.saturating_mul(per_byte).min(cap))
         };
-        let fuel = self.fuel.max(
-            (request_bytes as u64)
-                .saturating_mul(Self::FUEL_PER_REQUEST_BYTE)
-                .min(Self::MAX_FUEL),
-        );
-        // In whole nanoseconds, so the same request always gets the same deadline.
-        let nanos = self.timeout.as_nanos() * u128::from(fuel) / u128::from(self.fuel.max(1));
-        let timeout = Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
-            .clamp(self.timeout, Self::MAX_TIMEOUT.max(self.timeout));
-        HostConfig {
-            fuel,
-            memory_bytes: grown(
+        let fuel = if self.fixed.fuel {
+            self.fuel
+        } else {
+            self.fuel.max(
+                (request_bytes as u64)
+                    .saturating_mul(Self::FUEL_PER_REQUEST_BYTE)
+                    .min(Self::MAX_FUEL),
+            )
+        };
+        let timeout = if self.fixed.timeout {
+            self.timeout
+        } else {
+            // In whole nanoseconds, so the same request always gets the same deadline.
+            let nanos = self.timeout.as_nanos() * u128::from(fuel) / u128::from(self.fuel.max(1));
+            Duration::from_nanos(u64::try_from(nanos).unwrap_or(u64::MAX))
+                .clamp(self.timeout, Self::MAX_TIMEOUT.max(self.timeout))
+        };
+        let memory_bytes = if self.fixed.memory {
+            self.memory_bytes
+        } else {
+            grown(
                 self.memory_bytes,
                 Self::MEMORY_PER_REQUEST_BYTE,
                 Self::MAX_MEMORY_BYTES,
-            ),
+            )
+        };
+        HostConfig {
+            fuel,
+            memory_bytes,
             timeout,
             max_output_bytes: grown(
                 self.max_output_bytes,
                 Self::OUTPUT_PER_REQUEST_BYTE,
                 Self::MAX_OUTPUT_BYTES,
             ),
+            fixed: self.fixed,
+        }
+    }
+
+    /// The limits of a load (`sovstack_abi_version`, `sovstack_info`): the configured ones, with
+    /// fuel and time at least the defaults. Fuel or time lowered to see how little a plugin's
+    /// evaluations need does not stop it from saying what it is; memory and output stay as
+    /// configured (a module whose initial memory is over the cap is refused at load).
+    pub fn for_load(&self) -> HostConfig {
+        HostConfig {
+            fuel: self.fuel.max(Self::DEFAULT_FUEL),
+            timeout: self.timeout.max(Self::DEFAULT_TIMEOUT),
+            ..self.clone()
         }
     }
 
@@ -146,6 +190,7 @@ impl Default for HostConfig {
             memory_bytes: Self::DEFAULT_MEMORY_BYTES,
             timeout: Self::DEFAULT_TIMEOUT,
             max_output_bytes: Self::DEFAULT_MAX_OUTPUT_BYTES,
+            fixed: Fixed::default(),
         }
     }
 }
@@ -219,6 +264,42 @@ mod tests {
             ..base.clone()
         };
         assert_eq!(generous.for_request(4_200_000).fuel, 50_000_000_000);
+        // A limit the user set does not grow; the others still do.
+        let set = HostConfig {
+            fuel: 1_000,
+            fixed: Fixed {
+                fuel: true,
+                ..Fixed::default()
+            },
+            ..base.clone()
+        };
+        let grown = set.for_request(4_200_000);
+        assert_eq!((grown.fuel, grown.timeout), (1_000, base.timeout));
+        assert_eq!(grown.memory_bytes, 134_400_000);
+    }
+
+    #[test]
+    fn loads_get_at_least_the_default_fuel_and_time() {
+        let low = HostConfig {
+            fuel: 1_000,
+            timeout: Duration::from_millis(5),
+            memory_bytes: WASM_PAGE,
+            ..HostConfig::default()
+        };
+        let load = low.for_load();
+        assert_eq!(
+            (load.fuel, load.timeout, load.memory_bytes),
+            (
+                HostConfig::DEFAULT_FUEL,
+                HostConfig::DEFAULT_TIMEOUT,
+                WASM_PAGE
+            )
+        );
+        let high = HostConfig {
+            fuel: HostConfig::MAX_FUEL,
+            ..HostConfig::default()
+        };
+        assert_eq!(high.for_load(), high);
     }
 
     #[test]

@@ -72,7 +72,9 @@ pub enum PluginError {
     /// The call used up its fuel.
     #[error(
         "plugin {origin}: ran out of fuel after {fuel} units (about as many instructions); \
-         it may loop forever, or needs a larger fuel budget"
+         it may loop forever, or needs a larger fuel budget: raise it with --plugin-fuel \
+         (at most {max})",
+        max = crate::HostConfig::MAX_FUEL
     )]
     OutOfFuel {
         /// Where the plugin came from.
@@ -81,7 +83,11 @@ pub enum PluginError {
         fuel: u64,
     },
     /// The call ran past its wall-clock deadline.
-    #[error("plugin {origin}: did not finish within {timeout:?} and was stopped")]
+    #[error(
+        "plugin {origin}: did not finish within {timeout:?} and was stopped (a busy machine may \
+         need a longer limit: --plugin-timeout SECONDS, at most {max})",
+        max = crate::HostConfig::MAX_TIMEOUT.as_secs()
+    )]
     Timeout {
         /// Where the plugin came from.
         origin: String,
@@ -91,7 +97,8 @@ pub enum PluginError {
     /// The plugin tried to grow its memory past the cap.
     #[error(
         "plugin {origin}: tried to grow its memory to {desired} bytes, over the cap of {limit} \
-         bytes"
+         bytes (raise it with --plugin-memory MIB, at most {max})",
+        max = crate::HostConfig::MAX_MEMORY_BYTES >> 20
     )]
     MemoryLimit {
         /// Where the plugin came from.
@@ -146,6 +153,18 @@ pub enum PluginError {
         /// The parse error.
         message: String,
     },
+    /// `sovstack_evaluate` returned a response that contradicts its request or the ABI: a rule
+    /// or item the request does not hold, a severity or objective other than the rule's, a
+    /// level, score or share out of range, an objective or pole the ruleset does not declare.
+    #[error("plugin {origin}: its response is refused: `{field}`: {problem}")]
+    InvalidResponse {
+        /// Where the plugin came from.
+        origin: String,
+        /// The field, as a path into the response (`findings[0].severity`).
+        field: String,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// `sovstack_info` returned something that is not a `PluginInfo` in JSON.
     #[error("plugin {origin}: sovstack_info returned an unusable description: {message}")]
     BadInfo {
@@ -180,6 +199,7 @@ pub mod codes {
         OUTPUT_TOO_LARGE = "plugin/output-too-large": "the plugin returned more bytes than the output cap",
         BAD_POINTER = "plugin/bad-pointer": "the plugin returned a region outside its memory",
         MALFORMED_OUTPUT = "plugin/malformed-output": "sovstack_evaluate returned something that is not an EvaluateResponse in JSON",
+        INVALID_RESPONSE = "plugin/invalid-response": "sovstack_evaluate returned a response that contradicts its request or the ABI (a rule or item the request does not hold, a severity or objective not the rule's, a value out of range): the layer is not evaluated",
         BAD_INFO = "plugin/bad-info": "sovstack_info returned something that is not a PluginInfo in JSON",
         INSTANTIATE_FAILED = "plugin/instantiate-failed": "the host could not instantiate the plugin",
         INVALID_CONFIG = "host/invalid-config": "a limit of the plugin host's configuration cannot be enforced",
@@ -203,6 +223,7 @@ impl PluginError {
             PluginError::OutputTooLarge { .. } => codes::OUTPUT_TOO_LARGE,
             PluginError::BadPointer { .. } => codes::BAD_POINTER,
             PluginError::MalformedOutput { .. } => codes::MALFORMED_OUTPUT,
+            PluginError::InvalidResponse { .. } => codes::INVALID_RESPONSE,
             PluginError::BadInfo { .. } => codes::BAD_INFO,
             PluginError::InstantiateFailed { .. } => codes::INSTANTIATE_FAILED,
         }
@@ -223,6 +244,7 @@ impl PluginError {
             | PluginError::OutputTooLarge { origin, .. }
             | PluginError::BadPointer { origin, .. }
             | PluginError::MalformedOutput { origin, .. }
+            | PluginError::InvalidResponse { origin, .. }
             | PluginError::BadInfo { origin, .. }
             | PluginError::InstantiateFailed { origin, .. } => origin,
         }

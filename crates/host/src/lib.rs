@@ -28,6 +28,13 @@
 //!   the plugin is stopped at the first growth over it rather than handed a failed `memory.grow`.
 //! * **output**: a returned length over the cap gives `plugin/output-too-large`, a region outside
 //!   the memory `plugin/bad-pointer`; neither is read.
+//! * **what it says**: a response is checked against its request before it is returned
+//!   (`sovstack_abi::response::check_response`: rules, items, severities, objectives, ranges);
+//!   one that contradicts it gives `plugin/invalid-response`, and a refusal's `error` text is
+//!   cut to [`MAX_ERROR_BYTES`].
+//!
+//! [`Host::evaluate_measured`] also says what an evaluation cost ([`Usage`]): fuel spent and the
+//! peak size of the linear memory, both deterministic, and the wall time, which is not.
 //!
 //! # Lifetimes
 //!
@@ -63,7 +70,7 @@ mod sandbox;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 use sovstack_abi::{exports, EvaluateRequest, EvaluateResponse, PluginInfo, ABI_VERSION};
@@ -72,9 +79,10 @@ use wasmtime::{
     WasmParams, WasmResults,
 };
 
-pub use config::HostConfig;
+pub use config::{Fixed, HostConfig};
 pub use error::{codes, HostError, PluginError};
 pub use plugin::Plugin;
+pub use sovstack_abi::response::{cap_error, check_response, Violation, MAX_ERROR_BYTES};
 
 use plugin::Exports;
 use sandbox::{CallState, Slot, Slots, Ticker};
@@ -131,7 +139,7 @@ impl Host {
                     message: format!("{e:#}"),
                 })?;
 
-        let mut call = Call::start(self, origin, &pre, exports, self.config.clone())?;
+        let mut call = Call::start(self, origin, &pre, exports, self.config.for_load())?;
         let found = call.call::<(), i32>(exports.abi_version, ())?;
         if i64::from(found) != i64::from(ABI_VERSION) {
             return Err(PluginError::AbiMismatch {
@@ -172,46 +180,83 @@ impl Host {
         })
     }
 
-    /// Evaluates `request` with `plugin` in a fresh instance, under every limit.
+    /// Evaluates `request` with `plugin` in a fresh instance, under every limit
+    /// ([`Host::evaluate_measured`] also says what it cost).
     ///
-    /// A response whose `error` is set is returned as it is: the plugin ran, and said it could
-    /// not judge the request.
+    /// The response is checked against the request ([`check_response`]): one that contradicts
+    /// it is `plugin/invalid-response`. A response whose `error` is set is returned with the
+    /// error cut to [`MAX_ERROR_BYTES`] ([`cap_error`]): the plugin ran, and said it could not
+    /// judge the request.
     pub fn evaluate(
         &self,
         plugin: &Plugin,
         request: &EvaluateRequest,
     ) -> Result<EvaluateResponse, PluginError> {
+        self.evaluate_measured(plugin, request).result
+    }
+
+    /// Like [`Host::evaluate`], and what the evaluation cost ([`Usage`]), whether it succeeded
+    /// or not.
+    pub fn evaluate_measured(&self, plugin: &Plugin, request: &EvaluateRequest) -> Evaluation {
         // The request types have string keys and no fallible Serialize impl.
         let input = serde_json::to_vec(request).expect("an EvaluateRequest always serialises");
-        let output = self.evaluate_raw(plugin, &input)?;
-        serde_json::from_slice(&output).map_err(|e| PluginError::MalformedOutput {
-            origin: plugin.origin.clone(),
-            message: e.to_string(),
-        })
+        let (output, usage) = self.run(plugin, &input);
+        let result = output.and_then(|output| {
+            let mut response: EvaluateResponse =
+                serde_json::from_slice(&output).map_err(|e| PluginError::MalformedOutput {
+                    origin: plugin.origin.clone(),
+                    message: e.to_string(),
+                })?;
+            check_response(request, &response).map_err(|v| PluginError::InvalidResponse {
+                origin: plugin.origin.clone(),
+                field: v.field,
+                problem: v.problem,
+            })?;
+            response.error = response.error.map(|e| cap_error(&e));
+            Ok(response)
+        });
+        Evaluation { result, usage }
     }
 
     /// Like [`Host::evaluate`], with the request and the response as raw bytes (for tests and
     /// benchmarks): `input` is written through `sovstack_alloc`, and the bytes
-    /// `sovstack_evaluate` returns are copied out, unparsed.
+    /// `sovstack_evaluate` returns are copied out, unparsed and unchecked.
     pub fn evaluate_raw(&self, plugin: &Plugin, input: &[u8]) -> Result<Vec<u8>, PluginError> {
+        self.run(plugin, input).0
+    }
+
+    /// Runs one evaluation on raw bytes, and measures it when the plugin was instantiated.
+    fn run(&self, plugin: &Plugin, input: &[u8]) -> (Result<Vec<u8>, PluginError>, Option<Usage>) {
+        let started = Instant::now();
         let origin = plugin.origin.as_str();
         // The budgets grow with the request, within the hard caps (`HostConfig::for_request`).
         let limits = self.config.for_request(input.len());
         let cap = limits.memory_cap();
-        let len = u32::try_from(input.len())
+        let Some(len) = u32::try_from(input.len())
             .ok()
             .filter(|&len| len as usize <= cap)
-            .ok_or(PluginError::MemoryLimit {
+        else {
+            let err = PluginError::MemoryLimit {
                 origin: origin.into(),
                 desired: input.len() as u64,
                 limit: cap as u64,
-            })?;
-        let mut call = Call::start(self, origin, &plugin.pre, plugin.exports, limits)?;
-        let ptr = call.call::<i32, i32>(plugin.exports.alloc, len as i32)? as u32;
-        call.write(ptr, input)?;
-        let packed =
-            call.call::<(i32, i32), i64>(plugin.exports.evaluate, (ptr as i32, len as i32))?;
-        call.output(packed, exports::EVALUATE)
+            };
+            return (Err(err), None);
+        };
+        let mut call = match Call::start(self, origin, &plugin.pre, plugin.exports, limits) {
+            Ok(call) => call,
+            Err(e) => return (Err(e), None),
+        };
+        let mut steps = || {
+            let ptr = call.call::<i32, i32>(plugin.exports.alloc, len as i32)? as u32;
+            call.write(ptr, input)?;
+            let packed =
+                call.call::<(i32, i32), i64>(plugin.exports.evaluate, (ptr as i32, len as i32))?;
+            call.output(packed, exports::EVALUATE)
+        };
+        let result = steps();
+        let usage = call.usage(started);
+        (result, Some(usage))
     }
 
     /// The module for these bytes, compiled now or earlier.
@@ -242,6 +287,34 @@ impl Host {
             }
         }
     }
+}
+
+/// What one evaluation cost, and the limits it ran under (grown with its request,
+/// [`HostConfig::for_request`]). Fuel and memory are deterministic: the same module and request
+/// always give the same figures. Wall time is not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    /// Fuel spent: about one unit per WebAssembly instruction (the whole budget when it ran out).
+    pub fuel: u64,
+    /// The fuel the evaluation was given.
+    pub fuel_limit: u64,
+    /// The largest size of the plugin's linear memory during the evaluation, in bytes.
+    pub memory_peak_bytes: u64,
+    /// The memory cap the evaluation ran under, in bytes.
+    pub memory_limit_bytes: u64,
+    /// Wall-clock time from the start of the evaluation to its end (instantiation, the calls,
+    /// copying the response out; not parsing or checking it).
+    pub wall_time: Duration,
+}
+
+/// What [`Host::evaluate_measured`] gives: the checked response or the failure, and the cost.
+#[derive(Debug)]
+pub struct Evaluation {
+    /// The response, checked against the request, or why there is none.
+    pub result: Result<EvaluateResponse, PluginError>,
+    /// What the evaluation cost; `None` when the plugin was never instantiated (a request too
+    /// large for the memory cap, an instance that could not be created).
+    pub usage: Option<Usage>,
 }
 
 /// The first four bytes of every WebAssembly binary module.
@@ -378,6 +451,19 @@ impl<'h> Call<'h> {
                 end: u64::from(ptr) + input.len() as u64,
                 memory: self.memory.data_size(&self.store),
             })
+    }
+
+    /// What the call has cost since `started`.
+    fn usage(&self, started: Instant) -> Usage {
+        // Fuel left is unreadable only when fuel is off, and this host always turns it on.
+        let left = self.store.get_fuel().unwrap_or(0);
+        Usage {
+            fuel: self.limits.fuel.saturating_sub(left),
+            fuel_limit: self.limits.fuel,
+            memory_peak_bytes: self.store.data().memory_peak() as u64,
+            memory_limit_bytes: self.limits.memory_cap() as u64,
+            wall_time: started.elapsed(),
+        }
     }
 
     /// Copies out what an export returned.

@@ -143,10 +143,20 @@ impl Drop for Slot<'_> {
     }
 }
 
-/// The data of a per-call store: the memory cap, and whether the plugin ran into it.
+/// The data of a per-call store: the memory cap, whether the plugin ran into it, and the largest
+/// memory it was granted.
 pub(crate) struct CallState {
     memory_cap: usize,
     memory_refused: Option<usize>,
+    memory_peak: usize,
+}
+
+impl CallState {
+    /// The largest size, in bytes, the plugin's linear memory had during the call (its initial
+    /// size included).
+    pub(crate) fn memory_peak(&self) -> usize {
+        self.memory_peak
+    }
 }
 
 impl ResourceLimiter for CallState {
@@ -165,7 +175,11 @@ impl ResourceLimiter for CallState {
                 self.memory_cap
             )));
         }
-        Ok(maximum.is_none_or(|max| desired <= max))
+        let granted = maximum.is_none_or(|max| desired <= max);
+        if granted {
+            self.memory_peak = self.memory_peak.max(desired);
+        }
+        Ok(granted)
     }
 
     fn table_growing(
@@ -187,6 +201,7 @@ pub(crate) fn store(
     let state = CallState {
         memory_cap: config.memory_cap(),
         memory_refused: None,
+        memory_peak: 0,
     };
     let mut store = Store::new(engine, state);
     store.limiter(|state| state);

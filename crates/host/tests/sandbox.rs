@@ -74,7 +74,10 @@ fn well_behaved_plugin_loads_and_evaluates() {
 
     let response = host.evaluate(&plugin, &request()).expect("evaluates");
     assert_eq!(response.findings.len(), 1);
-    assert_eq!(response.findings[0].rule, "wat.fixed");
+    assert_eq!(
+        response.findings[0].rule,
+        "eu.processor.designer-jurisdiction"
+    );
     assert_eq!(response.findings[0].item.as_deref(), Some("cpu0"));
     assert_eq!(response.score.expect("score").level, 1);
     assert_eq!(response.error, None);
@@ -418,4 +421,42 @@ fn dropping_the_host_stops_its_ticker_promptly() {
         "{:?}",
         started.elapsed()
     );
+}
+
+#[test]
+fn an_evaluation_says_what_it_cost() {
+    let host = host_with(HostConfig {
+        timeout: Duration::from_secs(60),
+        ..HostConfig::default()
+    });
+    let plugin = load(&host, "well_behaved");
+    let first = host.evaluate_measured(&plugin, &request());
+    let usage = first.usage.expect("measured");
+    assert!(first.result.is_ok());
+    // A few dozen instructions of its allocator; one page of memory, never grown.
+    assert!(usage.fuel > 0 && usage.fuel < 1_000, "{usage:?}");
+    assert_eq!(usage.memory_peak_bytes, 65_536);
+    assert_eq!(usage.fuel_limit, HostConfig::DEFAULT_FUEL);
+    assert_eq!(
+        usage.memory_limit_bytes,
+        HostConfig::DEFAULT_MEMORY_BYTES as u64
+    );
+    // Deterministic: the same request costs the same again.
+    let again = host.evaluate_measured(&plugin, &request()).usage.unwrap();
+    assert_eq!(
+        (again.fuel, again.memory_peak_bytes),
+        (usage.fuel, usage.memory_peak_bytes)
+    );
+    // A request larger than its memory makes it grow, and the peak says so.
+    let echo = load(&host, "echo");
+    let large: Vec<u8> = vec![b' '; 300_000];
+    let mut req = request();
+    req.items[0].label = String::from_utf8(large).unwrap();
+    let grown = host.evaluate_measured(&echo, &req).usage.unwrap();
+    assert!(grown.memory_peak_bytes > 300_000, "{grown:?}");
+    // A plugin that runs out of fuel spent all of it.
+    let looping = load(&host, "infinite_loop");
+    let out = host.evaluate_measured(&looping, &request());
+    assert_eq!(out.result.unwrap_err().code(), "plugin/out-of-fuel");
+    assert_eq!(out.usage.unwrap().fuel, HostConfig::DEFAULT_FUEL);
 }

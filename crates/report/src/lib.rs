@@ -27,7 +27,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.6";
+pub const REPORT_VERSION: &str = "1.0.7";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -275,12 +275,135 @@ pub struct RuleReport {
 /// A layer's result under one ruleset.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LayerResult {
-    /// The plugin that judged it.
+    /// The name of the plugin that judged it (or was to).
     pub plugin: String,
     /// Its score; absent when the plugin failed or nothing could be scored.
     pub score: Option<LayerScore>,
     /// Every finding, layer-wide ones included.
     pub findings: Vec<Finding>,
+    /// The plugin that judged the layer (or was to), told apart from any other of the same
+    /// name: its version, the sha256 of its module, where it came from (`builtin:ID` or the
+    /// file given with `--plugin`), and what the evaluation cost. Added in report 1.0.7.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plugin_run: Option<PluginRun>,
+    /// Why the layer was not evaluated, when it was not: the plugin failed, its response was
+    /// refused, or the plugin given for it did not load (the diagnostics say more). Its score
+    /// is then absent and it has no findings. Added in report 1.0.7.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub not_evaluated: Option<String>,
+}
+
+impl LayerResult {
+    /// Why the layer was not evaluated and, when it ran, by which plugin.
+    pub fn not_evaluated_label(&self, why: &str) -> String {
+        match &self.plugin_run {
+            Some(run) => format!("{why}; plugin {}", run.describe(false)),
+            None => why.to_string(),
+        }
+    }
+
+    /// The plugin, as a person reads it: `os 0.1.0 (built-in, sha256 0123abcd…)`, or only its
+    /// name in a report written before 1.0.7.
+    pub fn plugin_label(&self) -> String {
+        match &self.plugin_run {
+            Some(run) => run.describe(false),
+            None => self.plugin.clone(),
+        }
+    }
+}
+
+/// The plugin of one evaluation (a layer under a ruleset), and what the evaluation cost (added
+/// in report 1.0.7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct PluginRun {
+    /// Name, version, sha256 of the module.
+    #[serde(flatten)]
+    pub data: DataRef,
+    /// `builtin:ID` for a built-in plugin, else the path given with `--plugin`.
+    pub origin: String,
+    /// What the evaluation cost; absent when the plugin was never instantiated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resources: Option<Resources>,
+}
+
+/// What the origin of a built-in plugin starts with: `builtin:ID`.
+pub const BUILTIN_ORIGIN_PREFIX: &str = "builtin:";
+
+/// Whether a plugin's origin is that of a plugin built into sovstack (`builtin:ID`), rather than
+/// a file given with `--plugin`.
+pub fn is_builtin_origin(origin: &str) -> bool {
+    origin.starts_with(BUILTIN_ORIGIN_PREFIX)
+}
+
+impl PluginRun {
+    /// Whether the plugin is one of those built into sovstack.
+    pub fn is_builtin(&self) -> bool {
+        is_builtin_origin(&self.origin)
+    }
+
+    /// `os 0.1.0 (built-in, sha256 0123abcd…)` or `os 0.1.0 (./os.wasm, sha256 0123abcd…)`,
+    /// the first 16 hex digits of the sha256 (`--wide` and the JSON report give all 64).
+    pub fn describe(&self, full_sha256: bool) -> String {
+        self.describe_with(full_sha256, "…")
+    }
+
+    /// [`PluginRun::describe`], with `ellipsis` after a shortened sha256 (`...` for ASCII).
+    pub fn describe_with(&self, full_sha256: bool, ellipsis: &str) -> String {
+        let place = if self.is_builtin() {
+            "built-in"
+        } else {
+            self.origin.as_str()
+        };
+        let sha = if full_sha256 {
+            self.data.sha256.clone()
+        } else {
+            format!(
+                "{}{ellipsis}",
+                self.data.sha256.get(..16).unwrap_or(&self.data.sha256)
+            )
+        };
+        format!(
+            "{} {} ({place}, sha256 {sha})",
+            self.data.name, self.data.version
+        )
+    }
+}
+
+/// What one evaluation cost a plugin, and the limits it ran under (grown with the size of the
+/// request). Deterministic: the same module and request give the same figures. Wall time is
+/// not, so it is never written to the report (`--verbose` prints it on stderr), and two
+/// `Resources` that differ only in it are equal.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Resources {
+    /// Fuel spent: about one unit per WebAssembly instruction.
+    pub fuel: u64,
+    /// The fuel the evaluation was given.
+    pub fuel_limit: u64,
+    /// The largest size the plugin's linear memory reached, in bytes.
+    pub memory_peak_bytes: u64,
+    /// The memory cap, in bytes.
+    pub memory_limit_bytes: u64,
+    /// Wall-clock time of the evaluation, in microseconds: kept for `--verbose`, never
+    /// serialised (it differs from run to run).
+    #[serde(skip)]
+    #[schemars(skip)]
+    pub wall_time_us: u64,
+}
+
+impl PartialEq for Resources {
+    fn eq(&self, other: &Self) -> bool {
+        (
+            self.fuel,
+            self.fuel_limit,
+            self.memory_peak_bytes,
+            self.memory_limit_bytes,
+        ) == (
+            other.fuel,
+            other.fuel_limit,
+            other.memory_peak_bytes,
+            other.memory_limit_bytes,
+        )
+    }
 }
 
 /// A finding with what identifies it across audits (see [`Report::keyed_findings`]).

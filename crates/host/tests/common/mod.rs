@@ -2,6 +2,8 @@
 
 #![allow(dead_code)] // Each user takes what it needs.
 
+pub mod replying;
+
 use sovstack_abi::{
     Actor, AttributedItem, Criterion, EvaluateRequest, Governance, JurisdictionLevels, Rule,
     RulesetView, Scoring, ScoringMethod, Severity, ABI_VERSION,

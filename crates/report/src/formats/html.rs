@@ -418,7 +418,13 @@ fn ruleset_scores(rs: &RulesetResult, h: &mut String) -> std::fmt::Result {
                 score_words(Some(s.score)),
                 level_words(rs.method, Some(s.level)),
             ),
-            None => ("not scored".to_string(), format!("plugin {}", res.plugin)),
+            None => match &res.not_evaluated {
+                Some(why) => ("not evaluated".to_string(), res.not_evaluated_label(why)),
+                None => (
+                    "not scored".to_string(),
+                    format!("plugin {}", res.plugin_label()),
+                ),
+            },
         };
         writeln!(
             h,

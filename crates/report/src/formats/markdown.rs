@@ -215,10 +215,16 @@ fn write_scores(report: &Report, r: &RulesetResult, out: &mut dyn io::Write) -> 
             .collect();
         let (s, l) = match &result.score {
             Some(s) => (score(Some(s.score)), level_name(r.method, Some(s.level))),
-            None => (
-                "not scored".to_string(),
-                format!("plugin {}", escape(&result.plugin)),
-            ),
+            None => match &result.not_evaluated {
+                Some(why) => (
+                    "not evaluated".to_string(),
+                    escape(&result.not_evaluated_label(why)),
+                ),
+                None => (
+                    "not scored".to_string(),
+                    format!("plugin {}", escape(&result.plugin_label())),
+                ),
+            },
         };
         writeln!(
             out,

@@ -432,9 +432,36 @@ impl Table {
                 None => (
                     self.dash().to_string(),
                     None,
-                    format!("not scored (plugin {})", result.plugin),
+                    match &result.not_evaluated {
+                        Some(why) => format!("not evaluated: {why}"),
+                        None => "not scored: nothing to judge".to_string(),
+                    },
                 ),
             };
+            // Which plugin judged the layer: a file given with --plugin is told apart from the
+            // built-in plugin of the same name by its path and sha256.
+            let sep = if detail.is_empty() { "" } else { "\n" };
+            match &result.plugin_run {
+                Some(run) => {
+                    let ellipsis = if self.options.ascii { "..." } else { "…" };
+                    detail.push_str(&format!(
+                        "{sep}plugin {}",
+                        run.describe_with(self.options.wide, ellipsis)
+                    ));
+                    if let (true, Some(c)) = (self.options.wide, &run.resources) {
+                        detail.push_str(&format!(
+                            "; fuel {} of {}, peak memory {} of {} bytes",
+                            c.fuel, c.fuel_limit, c.memory_peak_bytes, c.memory_limit_bytes
+                        ));
+                    }
+                }
+                // A report before 1.0.7 names the plugin only; a layer whose plugin never ran
+                // (one given with --plugin failed to load) says so above.
+                None if result.not_evaluated.is_none() => {
+                    detail.push_str(&format!("{sep}plugin {}", result.plugin))
+                }
+                None => {}
+            }
             // Layer-wide findings (concentration) belong to no item, so they are shown here.
             for f in result.findings.iter().filter(|f| f.item.is_none()) {
                 let waived = report

@@ -2,35 +2,25 @@
 //! `critical` is one severity step above its rule's. Applied once, after every rule has run, so
 //! the criteria themselves stay about what they judge.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
-use crate::abi::{AttributedItem, Criticality, Finding, Severity};
-
-/// One severity step up; `critical` stays `critical`.
-pub(crate) fn step_up(s: Severity) -> Severity {
-    match s {
-        Severity::Info => Severity::Low,
-        Severity::Low => Severity::Medium,
-        Severity::Medium => Severity::High,
-        Severity::High | Severity::Critical => Severity::Critical,
-    }
-}
+use crate::abi::{AttributedItem, Finding};
 
 /// Raises the severity of each finding about a `critical` item. The critical items' ids are
 /// gathered once, so the cost is linear in findings and items (a layer of 10 000 endpoints gives
 /// tens of thousands of findings: a search of the items per finding ran out of fuel).
 pub(crate) fn raise_severities(findings: &mut [Finding], items: &[AttributedItem]) {
-    let critical: BTreeSet<&str> = items
+    let critical: BTreeMap<&str, &AttributedItem> = items
         .iter()
-        .filter(|i| i.criticality == Some(Criticality::Critical))
-        .map(|i| i.id.as_str())
+        .filter(|i| i.criticality.is_some())
+        .map(|i| (i.id.as_str(), i))
         .collect();
     if critical.is_empty() {
         return;
     }
     for f in findings.iter_mut() {
-        if f.item.as_deref().map_or(false, |id| critical.contains(id)) {
-            f.severity = step_up(f.severity);
+        if let Some(item) = f.item.as_deref().and_then(|id| critical.get(id)) {
+            f.severity = item.finding_severity(f.severity);
         }
     }
 }
@@ -39,6 +29,7 @@ pub(crate) fn raise_severities(findings: &mut [Finding], items: &[AttributedItem
 mod tests {
     use super::super::actors::tests::item;
     use super::*;
+    use crate::abi::{Criticality, Severity};
 
     fn on(item: Option<&str>) -> Finding {
         Finding {
@@ -75,7 +66,7 @@ mod tests {
         let got: Vec<Severity> = findings.iter().map(|f| f.severity).collect();
         use Severity::*;
         assert_eq!(got, [High, Medium, Medium, Medium, Medium]);
-        let steps: Vec<Severity> = Severity::ALL.iter().map(|s| step_up(*s)).collect();
+        let steps: Vec<Severity> = Severity::ALL.iter().map(|s| s.step_up()).collect();
         assert_eq!(steps, [Low, Medium, High, Critical, Critical]);
     }
 }
