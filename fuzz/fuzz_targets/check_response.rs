@@ -10,8 +10,7 @@
 use libfuzzer_sys::fuzz_target;
 use sovstack_abi::response::{cap_error, check_response, MAX_ERROR_BYTES};
 use sovstack_abi::{
-    Actor, AttributedItem, Criticality, EvaluateRequest, EvaluateResponse, Governance,
-    ABI_VERSION,
+    Actor, AttributedItem, Criticality, EvaluateRequest, EvaluateResponse, Governance, ABI_VERSION,
 };
 use std::sync::OnceLock;
 
@@ -21,7 +20,10 @@ fn requests() -> &'static [EvaluateRequest; 2] {
         let kb = sovstack_kb::Kb::builtin().expect("the built-in knowledge base");
         let vocabulary = sovstack_ruleset::Vocabulary {
             blocs: kb.blocs().iter().map(|b| b.id.clone()).collect(),
-            countries: kb.countries().map(|c| c.code.as_str().to_string()).collect(),
+            countries: kb
+                .countries()
+                .map(|c| c.code.as_str().to_string())
+                .collect(),
         };
         let actor = |role: &str, country: &str| Actor {
             role: role.into(),

@@ -20,7 +20,10 @@ fuzz_target!(|data: &[u8]| {
             // Every component names where it was read, and what it says is trimmed.
             assert!(c.path.starts_with("components["));
             assert!(!c.name.is_empty());
-            assert!(c.purl.as_deref().is_none_or(|p| !p.is_empty() && p.trim() == p));
+            assert!(c
+                .purl
+                .as_deref()
+                .is_none_or(|p| !p.is_empty() && p.trim() == p));
             assert!(c.supplier.as_deref().is_none_or(|s| !s.is_empty()));
             let _ = licensing(&c.licence);
         }

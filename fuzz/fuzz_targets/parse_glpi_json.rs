@@ -19,20 +19,16 @@ fuzz_target!(|data: &[u8]| {
             .cpus
             .iter()
             .flat_map(|c| [&c.manufacturer, &c.name, &c.arch, &c.family, &c.model])
-            .chain(
-                host.os
-                    .iter()
-                    .flat_map(|o| {
-                        [
-                            &o.name,
-                            &o.full_name,
-                            &o.version,
-                            &o.arch,
-                            &o.kernel_name,
-                            &o.kernel_version,
-                        ]
-                    }),
-            )
+            .chain(host.os.iter().flat_map(|o| {
+                [
+                    &o.name,
+                    &o.full_name,
+                    &o.version,
+                    &o.arch,
+                    &o.kernel_name,
+                    &o.kernel_version,
+                ]
+            }))
             .chain(host.maker.iter().flat_map(|m| [&m.manufacturer, &m.model]))
             .flatten();
         for l in located {

@@ -111,10 +111,9 @@ mod tests {
             "criterion": {"certified": {"any_of": ["SNC"]}}}]);
         let v = call(request(rules));
         assert!(
-            v["error"]
-                .as_str()
-                .unwrap()
-                .starts_with("ruleset/unknown-certification: rule `s.cert` names certification `SNC`"),
+            v["error"].as_str().unwrap().starts_with(
+                "ruleset/unknown-certification: rule `s.cert` names certification `SNC`"
+            ),
             "{v}"
         );
     }

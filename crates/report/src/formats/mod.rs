@@ -6,6 +6,7 @@ mod csv;
 pub(crate) mod html;
 mod json;
 mod markdown;
+mod markup;
 mod sarif;
 mod table;
 mod world;

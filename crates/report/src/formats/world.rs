@@ -7,7 +7,7 @@
 //! the network layer: the endpoints whose addresses are located in it); the same figures are in
 //! a table beside the map, so nothing is said by colour alone.
 
-use super::html::esc;
+use super::markup::esc;
 use crate::{CableMap, Report};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;

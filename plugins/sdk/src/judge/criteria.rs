@@ -158,9 +158,9 @@ fn location_sentence(h: &Held, seat: Seat, home: &str) -> String {
         }
         (None, _) => format!("{what} in a country that is not known."),
         (Some(c), Seat::Home) => format!("{what} in {c}, inside {home}."),
-        (Some(c), _) => format!(
-            "{what} in {c}, outside {home}: the data stored there is under the law of {c}."
-        ),
+        (Some(c), _) => {
+            format!("{what} in {c}, outside {home}: the data stored there is under the law of {c}.")
+        }
     }
 }
 

@@ -88,7 +88,10 @@ mod tests {
                     actors: vec![0, 9],
                 },
             ],
-            ..item("mail", vec![a("claimed_jurisdiction"), a("observed_operator")])
+            ..item(
+                "mail",
+                vec![a("claimed_jurisdiction"), a("observed_operator")],
+            )
         };
         let r = rule(Criterion::DeclaredVsObserved {});
         let got = declared_vs_observed(&r, &[item("ok", vec![]), contradicted]);
