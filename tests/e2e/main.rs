@@ -21,6 +21,7 @@ mod import;
 mod install;
 mod network;
 mod output;
+mod plugin_cache;
 mod plugins;
 mod ruleset_cmd;
 mod schema;

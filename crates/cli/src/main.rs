@@ -42,6 +42,19 @@ pub(crate) struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<std::path::PathBuf>,
 
+    /// Compile every plugin afresh instead of using (and filling) the cache of compiled
+    /// plugins in $XDG_CACHE_HOME/sovstack/plugins (default ~/.cache/sovstack/plugins).
+    /// SOVSTACK_NO_PLUGIN_CACHE=1 (or true, yes, on) does the same.
+    #[arg(
+        long,
+        global = true,
+        env = "SOVSTACK_NO_PLUGIN_CACHE",
+        hide_env_values = true,
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new(),
+    )]
+    no_plugin_cache: bool,
+
     /// Print the version.
     #[arg(short = 'V', conflicts_with = "long_version")]
     short_version: bool,
@@ -85,6 +98,7 @@ fn main() -> ExitCode {
             };
         }
     };
+    common::NO_PLUGIN_CACHE.store(cli.no_plugin_cache, std::sync::atomic::Ordering::Relaxed);
     let result = match cli.command {
         None if cli.short_version => print(&version::short()),
         None if cli.long_version => version::long(cli.config.as_deref()).and_then(|v| print(&v)),

@@ -184,6 +184,9 @@ pub mod codes {
         INSTANTIATE_FAILED = "plugin/instantiate-failed": "the host could not instantiate the plugin",
         INVALID_CONFIG = "host/invalid-config": "a limit of the plugin host's configuration cannot be enforced",
         ENGINE_FAILED = "host/engine-failed": "the WebAssembly engine, its instance pool or its epoch ticker could not be set up",
+        PLUGIN_CACHE_UNTRUSTED = "host/plugin-cache-untrusted": "a plugin cache directory or file is not the user's own or is writable by others: not used, the plugin is compiled (a warning)",
+        PLUGIN_CACHE_CORRUPT = "host/plugin-cache-corrupt": "a cached compiled plugin failed its checksum or wasmtime's checks: compiled again and replaced (a warning)",
+        PLUGIN_CACHE_UNWRITABLE = "host/plugin-cache-unwritable": "the plugin cache could not be created or written: plugins are compiled on every run (a warning)",
     }
 }
 
