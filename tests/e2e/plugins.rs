@@ -109,3 +109,85 @@ fn a_plugin_file_that_is_not_webassembly_is_reported() {
         "{err}"
     );
 }
+
+#[test]
+fn plugin_inspect_shows_each_built_in_plugins_manifest_as_it_says_at_run_time() {
+    let listed = run_json(sovstack().args(["plugin", "list", "--format", "json"]));
+    for p in listed["plugins"].as_array().unwrap() {
+        let name = p["name"].as_str().unwrap();
+        let file = repo().join(format!("plugins/dist/{name}.wasm"));
+        let v = run_json(
+            sovstack()
+                .args(["plugin", "inspect", "--format", "json"])
+                .arg(&file),
+        );
+        // The manifest (read without running) agrees with sovstack_info (run).
+        let m = &v["manifest"];
+        assert_eq!(m["name"], p["name"], "{name}");
+        assert_eq!(m["version"], p["version"], "{name}");
+        assert_eq!(m["abi_version"], p["abi_version"], "{name}");
+        assert_eq!(m["layers"], p["layers"], "{name}");
+        assert_eq!(m["description"], p["description"], "{name}");
+        assert_eq!(m["license"], "Apache-2.0 OR MIT");
+        assert_eq!(m["source"], "https://github.com/sovstack/sovstack");
+        assert_eq!(v["sha256"], p["sha256"], "{name}");
+        assert_eq!(v["size"], p["size"], "{name}");
+        assert_eq!(v["imports"], serde_json::json!([]));
+        let exports: Vec<&str> = v["exports"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["name"].as_str().unwrap())
+            .collect();
+        for abi in [
+            "memory",
+            "sovstack_abi_version",
+            "sovstack_alloc",
+            "sovstack_info",
+            "sovstack_evaluate",
+        ] {
+            assert!(exports.contains(&abi), "{name}: {exports:?}");
+        }
+        let sections: u64 = v["sections"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["size"].as_u64().unwrap())
+            .sum();
+        assert!(sections < v["size"].as_u64().unwrap(), "{name}");
+    }
+    let (code, out, err) = run(sovstack()
+        .args(["plugin", "inspect"])
+        .arg(repo().join("plugins/dist/os.wasm")));
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        out.contains("imports       none") && out.contains("license       Apache-2.0 OR MIT"),
+        "{out}"
+    );
+}
+
+#[test]
+fn plugin_inspect_says_loudly_that_a_module_imports_something() {
+    let dir = tempdir();
+    let wasi = wat_plugin(dir.path(), "wasi_import");
+    let (code, out, err) = run(sovstack().args(["plugin", "inspect"]).arg(&wasi));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        out.contains("REFUSED: a plugin must import nothing"),
+        "{out}"
+    );
+    assert!(out.contains("manifest      none"), "{out}");
+    assert!(
+        err.contains("plugin/import-not-allowed") && err.contains("IMPORTS 1 item(s)"),
+        "{err}"
+    );
+    // Not WebAssembly: named, exit 2.
+    let text = dir.path().join("notes.wasm");
+    std::fs::write(&text, "hello").unwrap();
+    let (code, _, err) = run(sovstack().args(["plugin", "inspect"]).arg(&text));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("notes.wasm") && err.contains("not a readable WebAssembly module"),
+        "{err}"
+    );
+}

@@ -182,6 +182,7 @@ pub mod codes {
         MALFORMED_OUTPUT = "plugin/malformed-output": "sovstack_evaluate returned something that is not an EvaluateResponse in JSON",
         BAD_INFO = "plugin/bad-info": "sovstack_info returned something that is not a PluginInfo in JSON",
         INSTANTIATE_FAILED = "plugin/instantiate-failed": "the host could not instantiate the plugin",
+        BAD_MANIFEST = "plugin/bad-manifest": "the plugin's sovstack_manifest custom section is not a manifest in JSON (or there are several)",
         INVALID_CONFIG = "host/invalid-config": "a limit of the plugin host's configuration cannot be enforced",
         ENGINE_FAILED = "host/engine-failed": "the WebAssembly engine, its instance pool or its epoch ticker could not be set up",
         PLUGIN_CACHE_UNTRUSTED = "host/plugin-cache-untrusted": "a plugin cache directory or file is not the user's own or is writable by others: not used, the plugin is compiled (a warning)",

@@ -61,6 +61,7 @@
 mod cache;
 mod config;
 mod error;
+mod inspect;
 mod plugin;
 mod sandbox;
 
@@ -79,6 +80,7 @@ use wasmtime::{
 pub use cache::{CacheNote, ModuleCache};
 pub use config::HostConfig;
 pub use error::{codes, HostError, PluginError};
+pub use inspect::{inspect, Import, InspectError, Inspection};
 pub use plugin::Plugin;
 
 use plugin::Exports;

@@ -1,4 +1,5 @@
-//! `sovstack plugin list`: the built-in plugins, as the host loads them.
+//! `sovstack plugin list`: the built-in plugins, as the host loads them; `sovstack plugin
+//! inspect`: what a module file is, read without running it.
 
 use crate::common::{load_plugins, new_host, OutputFormat};
 use crate::{exit, output};
@@ -14,6 +15,27 @@ pub enum Command {
     /// List the built-in plugins (and any given with --plugin): name, version, ABI version,
     /// layers, sha256.
     List(ListArgs),
+    /// Describe a plugin file without running it: sha256, size, its manifest (name, version,
+    /// ABI version, layers, authors, licence, source), imports (a plugin must have none),
+    /// exports and sections.
+    #[command(after_help = "\
+Examples:
+  sovstack plugin inspect plugins/dist/os.wasm
+  sovstack plugin inspect my-plugin.wasm --format json
+
+Exit codes: 0 described; 2 the file cannot be read, is not a WebAssembly module, imports
+something (sovstack would refuse to load it) or has a malformed manifest.")]
+    Inspect(InspectArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// The plugin module.
+    #[arg(value_name = "FILE.wasm")]
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
 }
 
 #[derive(Args, Debug)]
@@ -28,13 +50,20 @@ pub struct ListArgs {
 
 impl Command {
     pub fn execute(self) -> Result<u8> {
-        let Command::List(a) = self;
-        let host = new_host()?;
-        let (plugins, diags) = load_plugins(&host, None, &a.plugins)?;
-        let refs: Vec<_> = plugins.iter().map(plugin_ref).collect();
-        let text = match a.format {
-            OutputFormat::Json => {
-                let v: Vec<_> = plugins
+        match self {
+            Command::List(a) => list(a),
+            Command::Inspect(a) => crate::commands::plugin_inspect::execute(a),
+        }
+    }
+}
+
+fn list(a: ListArgs) -> Result<u8> {
+    let host = new_host()?;
+    let (plugins, diags) = load_plugins(&host, None, &a.plugins)?;
+    let refs: Vec<_> = plugins.iter().map(plugin_ref).collect();
+    let text = match a.format {
+        OutputFormat::Json => {
+            let v: Vec<_> = plugins
                     .iter()
                     .zip(&refs)
                     .map(|(p, r)| serde_json::json!({
@@ -43,35 +72,33 @@ impl Command {
                         "size": p.size, "origin": r.origin, "description": p.info.description,
                     }))
                     .collect();
-                serde_json::to_string_pretty(
-                    &serde_json::json!({"plugins": v, "diagnostics": diags}),
-                )? + "\n"
-            }
-            OutputFormat::Table => {
-                let mut t = Table::new();
-                t.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
-                t.set_header(vec!["Name", "Version", "ABI", "Layers", "sha256", "Origin"]);
-                for r in &refs {
-                    t.add_row(vec![
-                        r.data.name.clone(),
-                        r.data.version.clone(),
-                        r.abi_version.to_string(),
-                        r.layers.join(", "),
-                        r.data.sha256.clone(),
-                        r.origin.clone(),
-                    ]);
-                }
-                format!("{t}\n")
-            }
-        };
-        output::emit(None, text.as_bytes())?;
-        for d in &diags {
-            eprintln!("sovstack: {}: {}", d.code, d.message);
+            serde_json::to_string_pretty(&serde_json::json!({"plugins": v, "diagnostics": diags}))?
+                + "\n"
         }
-        Ok(if diags.is_empty() {
-            exit::SUCCESS
-        } else {
-            exit::USAGE_OR_INPUT
-        })
+        OutputFormat::Table => {
+            let mut t = Table::new();
+            t.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
+            t.set_header(vec!["Name", "Version", "ABI", "Layers", "sha256", "Origin"]);
+            for r in &refs {
+                t.add_row(vec![
+                    r.data.name.clone(),
+                    r.data.version.clone(),
+                    r.abi_version.to_string(),
+                    r.layers.join(", "),
+                    r.data.sha256.clone(),
+                    r.origin.clone(),
+                ]);
+            }
+            format!("{t}\n")
+        }
+    };
+    output::emit(None, text.as_bytes())?;
+    for d in &diags {
+        eprintln!("sovstack: {}: {}", d.code, d.message);
     }
+    Ok(if diags.is_empty() {
+        exit::SUCCESS
+    } else {
+        exit::USAGE_OR_INPUT
+    })
 }
