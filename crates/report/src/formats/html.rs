@@ -7,7 +7,8 @@
 //!
 //! Sections: a summary in plain words (each ruleset's overall level and score; the three
 //! organisations the stack depends on most, by the number of roles they hold), the dependency
-//! map (layers -> organisations -> countries), the scores per ruleset and layer, each layer's
+//! map (layers -> organisations -> countries), the world map of where the services are located
+//! (`world.rs`), the scores per ruleset and layer, each layer's
 //! items with their organisations and the findings on them with their evidence, the waivers,
 //! the diagnostics, and the versions and sha256 of everything the result depends on. Layers,
 //! roles and items come from the generic model: a new layer appears without an edit here.
@@ -38,7 +39,9 @@ code{font:0.9em ui-monospace,'DejaVu Sans Mono',monospace;overflow-wrap:anywhere
 .evidence{color:#333;font-size:.9rem;margin:.2rem 0 .6rem 1rem}
 .summary p{font-size:1.05rem}
 svg{max-width:100%;height:auto}svg text{font:13px system-ui,'DejaVu Sans',sans-serif;fill:#1a1a1a}
-.map-box{fill:#eef1f4;stroke:#57606a}.map-edge{stroke:#57606a;fill:none;stroke-opacity:.6}
+.map-box{fill:#eef1f4;stroke:#57606a}
+.w0,.w1,.w2,.w3,.w4{stroke:#fff;stroke-width:.4}.w0{fill:#dfe3e8}.w1{fill:#9ecae1}.w2{fill:#4292c6}.w3{fill:#2171b5}.w4{fill:#08306b}
+.w-sea{fill:#f3f8fc;stroke:#c6cbd1}.w-dot{stroke:#1a1a1a;stroke-width:.8}.w-home{fill:none;stroke:#c2410c;stroke-width:2}.w-cable{fill:none;stroke:#6d28d9;stroke-width:1.2;stroke-opacity:.85}.w-landing{fill:#fff;stroke:#6d28d9;stroke-width:1}svg.swatch{width:12px;height:12px;vertical-align:middle}.map-edge{stroke:#57606a;fill:none;stroke-opacity:.6}
 footer{margin-top:2rem;font-size:.9rem;color:#333}
 @media print{body{max-width:none;font-size:11pt;padding:0}h2{break-after:avoid}tr,li,svg{break-inside:avoid}a{color:inherit;text-decoration:none}}
 ";
@@ -173,6 +176,7 @@ fn page(r: &Report, h: &mut String) -> std::fmt::Result {
     )?;
     summary(r, h)?;
     dependency_map(r, h)?;
+    super::world::section(r, h)?;
     scores(r, h)?;
     layers(r, h)?;
     waivers(r, h)?;

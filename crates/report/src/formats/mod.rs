@@ -8,6 +8,7 @@ mod json;
 mod markdown;
 mod sarif;
 mod table;
+mod world;
 
 pub use csv::{safe as csv_field, Csv};
 pub use html::Html;

@@ -25,7 +25,7 @@ use sovstack_netdata::dns::{Lookup, LookupError, ResolverBuilder};
 use sovstack_netdata::NetData;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 /// Endpoints resolved at once; the resolver bounds the queries in flight as well.
@@ -115,8 +115,9 @@ fn parse_dns_timeout(s: &str) -> Result<Duration, String> {
 /// What the network layer resolves and attributes with, read from its options when the
 /// collector is built.
 pub(crate) struct NetworkPlan {
-    /// The endpoints, from the file then from `--domain` discovery.
-    pub endpoints: Vec<EndpointSpec>,
+    /// The endpoints, from the file then from `--domain` discovery (shared with the thread
+    /// that resolves them).
+    pub endpoints: Arc<Vec<EndpointSpec>>,
     /// The endpoints file as given, for the endpoints' evidence.
     pub endpoints_file: Option<String>,
     /// The DNS server to ask; `None` for the system's resolver.
@@ -130,8 +131,9 @@ pub(crate) struct NetworkPlan {
 }
 
 impl NetworkPlan {
-    /// Reads the endpoints file, expands the domains and loads the data directory.
-    fn new(opts: &NetworkOptions) -> Result<NetworkPlan, ScanError> {
+    /// Reads the endpoints file, expands the domains and checks the data directory, returned
+    /// with the plan for the caller to load (the plan's `data` is `None` until then).
+    fn new(opts: &NetworkOptions) -> Result<(NetworkPlan, Option<PathBuf>), ScanError> {
         if opts.endpoints.is_none() && opts.domains.is_empty() {
             return Err(ScanError::NothingToResolve);
         }
@@ -158,7 +160,7 @@ impl NetworkPlan {
         if let (true, Some(path)) = (endpoints.is_empty(), &opts.endpoints) {
             return Err(ScanError::NoEndpoints(path.clone()));
         }
-        let data = match endpoints.is_empty() {
+        let data_dir = match endpoints.is_empty() {
             true => None,
             false => {
                 let dir = opts.data_dir.as_ref().ok_or_else(|| {
@@ -172,25 +174,37 @@ impl NetworkPlan {
                         dir.display()
                     )));
                 }
-                let net = match dir.join(sovstack_netdata::MANIFEST).is_file() {
+                Some(match dir.join(sovstack_netdata::MANIFEST).is_file() {
                     true => dir.clone(),
                     false => dir.join("network"),
-                };
-                let loaded = sovstack_netdata::DataDir::new(&net)
-                    .load()
-                    .map_err(|e| ScanError::NetworkData(format!("{}: {e}", net.display())))?;
-                Some(Arc::new(loaded))
+                })
             }
         };
-        Ok(NetworkPlan {
-            endpoints,
-            endpoints_file: opts.endpoints.as_ref().map(|p| p.display().to_string()),
-            resolver: opts.resolver,
-            offline: opts.offline,
-            timeout: opts.dns_timeout,
-            data,
-        })
+        Ok((
+            NetworkPlan {
+                endpoints: Arc::new(endpoints),
+                endpoints_file: opts.endpoints.as_ref().map(|p| p.display().to_string()),
+                resolver: opts.resolver,
+                offline: opts.offline,
+                timeout: opts.dns_timeout,
+                data: None,
+            },
+            data_dir,
+        ))
     }
+
+    /// Whether DNS is to be asked at all.
+    fn resolves(&self) -> bool {
+        !self.offline && self.endpoints.iter().any(|s| s.name.is_some())
+    }
+}
+
+/// Loads the network data directory `net` (the `network` folder of the data directory).
+fn load_data(net: &std::path::Path) -> Result<Arc<NetData>, ScanError> {
+    sovstack_netdata::DataDir::new(net)
+        .load()
+        .map(Arc::new)
+        .map_err(|e| ScanError::NetworkData(format!("{}: {e}", net.display())))
 }
 
 /// The endpoints `--domain D` discovers: the domain's mail (MX), DNS hosting (NS) and SPF
@@ -235,15 +249,84 @@ pub mod codes {
 /// Collects the `network` layer.
 pub(crate) struct NetworkCollector {
     plan: NetworkPlan,
+    /// The resolution under way, started when the collector was built; taken by `collect`.
+    resolving: Mutex<Option<Resolving>>,
 }
 
 impl NetworkCollector {
     /// The collector of what `options` name: fails on bad input (an unreadable or malformed
-    /// endpoints file, a bad domain, nothing to resolve, no data directory).
+    /// endpoints file, a bad domain, nothing to resolve, no data directory, a data directory
+    /// that does not load).
+    ///
+    /// Resolution starts here, on a thread of its own, before the data directory loads: DNS is
+    /// waiting on the network and loading is work for the processor, so the two overlap, and
+    /// so does resolution with the layers collected before this one (`audit`'s toolchain walk).
+    /// When loading fails, the resolution is called off (dropping it stops the endpoints not
+    /// yet asked) and the error is returned as before.
     pub(crate) fn new(options: &NetworkOptions) -> Result<Self, ScanError> {
+        let (mut plan, data_dir) = NetworkPlan::new(options)?;
+        let resolving = plan.resolves().then(|| Resolving::start(&plan));
+        if let Some(net) = data_dir {
+            plan.data = Some(load_data(&net)?);
+        }
         Ok(NetworkCollector {
-            plan: NetworkPlan::new(options)?,
+            plan,
+            resolving: Mutex::new(resolving),
         })
+    }
+}
+
+/// A resolution running on its own thread: its progress, its result, and the permits whose
+/// closing calls it off.
+struct Resolving {
+    /// How many endpoints have finished, as they finish.
+    done: mpsc::Receiver<usize>,
+    /// The thread, giving every endpoint's answers in the plan's order.
+    thread: Option<std::thread::JoinHandle<Result<Vec<resolve::Resolved>, String>>>,
+    /// The endpoints allowed to resolve at once; closed, the endpoints not started are skipped.
+    permits: Arc<tokio::sync::Semaphore>,
+}
+
+impl Resolving {
+    fn start(plan: &NetworkPlan) -> Resolving {
+        let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_ENDPOINTS));
+        let (tell, done) = mpsc::channel();
+        let (endpoints, resolver, timeout) =
+            (Arc::clone(&plan.endpoints), plan.resolver, plan.timeout);
+        let thread_permits = Arc::clone(&permits);
+        let thread = std::thread::Builder::new()
+            .name("dns".into())
+            .spawn(move || resolve_all(&endpoints, resolver, timeout, thread_permits, tell))
+            .ok();
+        Resolving {
+            done,
+            thread,
+            permits,
+        }
+    }
+
+    /// Waits for the resolution, telling `progress` as endpoints finish.
+    fn finish(
+        mut self,
+        progress: &(dyn Fn(Progress) + Sync),
+        total: usize,
+    ) -> Result<Vec<resolve::Resolved>, String> {
+        progress(Progress::Resolve { done: 0, total });
+        // The sender is dropped when the thread ends, which ends this loop.
+        for done in self.done.iter() {
+            progress(Progress::Resolve { done, total });
+        }
+        match self.thread.take() {
+            None => Err("cannot start the DNS thread".to_string()),
+            Some(t) => t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+        }
+    }
+}
+
+impl Drop for Resolving {
+    /// Calls off a resolution nobody waits for (the scan failed before the network layer).
+    fn drop(&mut self) {
+        self.permits.close();
     }
 }
 
@@ -258,10 +341,14 @@ impl Collector for NetworkCollector {
             datasets: plan.data.as_deref().map(datasets).unwrap_or_default(),
             endpoints: Vec::new(),
         };
-        let resolved = if plan.offline || plan.endpoints.iter().all(|s| s.name.is_none()) {
-            plan.endpoints.iter().map(|_| None).collect()
-        } else {
-            match resolve_all(plan, cx.progress) {
+        let resolving = self
+            .resolving
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let resolved = match resolving {
+            None => plan.endpoints.iter().map(|_| None).collect(),
+            Some(resolving) => match resolving.finish(cx.progress, plan.endpoints.len()) {
                 Ok(r) => {
                     if let Some(d) = no_answer(&r, layer.resolver.as_deref().unwrap_or("system")) {
                         out.diagnostics.push(d);
@@ -277,7 +364,7 @@ impl Collector for NetworkCollector {
                     });
                     plan.endpoints.iter().map(|_| None).collect::<Vec<_>>()
                 }
-            }
+            },
         };
         for (i, (spec, r)) in plan.endpoints.iter().zip(resolved).enumerate() {
             layer.endpoints.push(endpoint(i, spec, r, plan));
@@ -335,39 +422,43 @@ fn no_answer(
 }
 
 /// Resolves every endpoint on a runtime of its own (the scan is otherwise synchronous),
-/// telling `progress` as endpoints finish. The runtime is tokio's current-thread one: resolving
-/// is waiting on the network, and on one thread no answer wakes another thread (measured on
-/// `bench/scan.sh`, 10,000 names against a local dnsmasq: a fifth less CPU than 2 workers, and
-/// the other core is left to the resolver).
+/// sending to `tell` how many have finished as they finish. The runtime is tokio's
+/// current-thread one: resolving is waiting on the network, and on one thread no answer wakes
+/// another thread (measured on `bench/scan.sh`, 10,000 names against a local dnsmasq: a fifth
+/// less CPU than 2 workers, and the other core is left to the resolver). At most
+/// `CONCURRENT_ENDPOINTS` resolve at once, bounded by `permits`; once they are closed, the
+/// endpoints not started are left unresolved (the result is for nobody then).
 fn resolve_all(
-    plan: &NetworkPlan,
-    progress: &(dyn Fn(Progress) + Sync),
+    endpoints: &Arc<Vec<EndpointSpec>>,
+    server: Option<SocketAddr>,
+    timeout: Duration,
+    permits: Arc<tokio::sync::Semaphore>,
+    tell: mpsc::Sender<usize>,
 ) -> Result<Vec<resolve::Resolved>, String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the DNS runtime: {e}"))?;
     rt.block_on(async {
-        let mut builder = ResolverBuilder::new().timeout(plan.timeout);
-        if let Some(addr) = plan.resolver {
+        let mut builder = ResolverBuilder::new().timeout(timeout);
+        if let Some(addr) = server {
             builder = builder.nameserver(addr);
         }
         let resolver = builder.build().map_err(|e| e.to_string())?;
-        let permits = Arc::new(tokio::sync::Semaphore::new(CONCURRENT_ENDPOINTS));
         let (finished, mut finishing) = tokio::sync::mpsc::unbounded_channel::<()>();
-        let tasks: Vec<_> = plan
-            .endpoints
-            .iter()
-            .map(|spec| {
-                let (resolver, spec, permits) =
-                    (resolver.clone(), spec.clone(), Arc::clone(&permits));
+        let tasks: Vec<_> = (0..endpoints.len())
+            .map(|i| {
+                let (resolver, endpoints, permits) = (
+                    resolver.clone(),
+                    Arc::clone(endpoints),
+                    Arc::clone(&permits),
+                );
                 let finished = finished.clone();
                 tokio::spawn(async move {
-                    let _permit = permits
-                        .acquire_owned()
-                        .await
-                        .expect("the semaphore is never closed");
-                    let r = resolve::endpoint(&resolver, &spec).await;
+                    let r = match permits.acquire_owned().await {
+                        Ok(_permit) => resolve::endpoint(&resolver, &endpoints[i]).await,
+                        Err(_closed) => resolve::Resolved::default(),
+                    };
                     // The receiver lives until every task has finished.
                     let _ = finished.send(());
                     r
@@ -375,12 +466,11 @@ fn resolve_all(
             })
             .collect();
         drop(finished);
-        let total = tasks.len();
-        progress(Progress::Resolve { done: 0, total });
         let mut done = 0;
         while finishing.recv().await.is_some() {
             done += 1;
-            progress(Progress::Resolve { done, total });
+            // Nobody listening any more is not an error: the result is still returned.
+            let _ = tell.send(done);
         }
         let mut out = Vec::with_capacity(tasks.len());
         for t in tasks {
@@ -609,10 +699,12 @@ mod tests {
 
     fn plan(entries: &[&str], offline: bool) -> NetworkPlan {
         NetworkPlan {
-            endpoints: entries
-                .iter()
-                .map(|e| parse_endpoints::classify(e).unwrap())
-                .collect(),
+            endpoints: Arc::new(
+                entries
+                    .iter()
+                    .map(|e| parse_endpoints::classify(e).unwrap())
+                    .collect(),
+            ),
             endpoints_file: Some("services.txt".into()),
             resolver: None,
             offline,

@@ -10,7 +10,8 @@ use std::net::IpAddr;
 /// The most TXT lookups an SPF record may cause (RFC 7208 §4.6.4 allows 10 DNS mechanisms).
 const MAX_SPF_LOOKUPS: usize = 10;
 
-/// What DNS said about one endpoint.
+/// What DNS said about one endpoint (nothing, by default: not asked).
+#[derive(Default)]
 pub(crate) struct Resolved {
     /// Every query, in the order asked.
     pub lookups: Vec<Lookup>,
