@@ -191,3 +191,85 @@ fn plugin_inspect_says_loudly_that_a_module_imports_something() {
         "{err}"
     );
 }
+
+/// The sha256 of a checked-in built-in plugin.
+fn dist_sha256(layer: &str) -> String {
+    let bytes = std::fs::read(repo().join(format!("plugins/dist/{layer}.wasm"))).unwrap();
+    hex::encode(Sha256::digest(bytes))
+}
+
+#[test]
+fn plugin_pin_writes_the_pins_and_a_mismatch_refuses_the_layer_with_both_hashes() {
+    let dir = tempdir();
+    let rules = dir.path().join("eu.yaml");
+    let original = sovstack_ruleset::builtin_source("eu-sovereignty").unwrap();
+    std::fs::write(&rules, original).unwrap();
+
+    // To stdout: the file itself is left alone.
+    let (code, pinned, err) = run(sovstack().args(["plugin", "pin"]).arg(&rules));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&rules).unwrap(), original);
+    assert!(pinned.starts_with(original.trim_end()), "the rest is kept");
+    for layer in ["processor", "os", "toolchain", "network", "cable"] {
+        let pin = format!("  {layer}:\n    sha256: {}\n", dist_sha256(layer));
+        assert!(pinned.contains(&pin), "{layer}: {pinned}");
+    }
+    // In place: the same text, and pinning again changes nothing.
+    let (code, _, err) = run(sovstack().args(["plugin", "pin", "--in-place"]).arg(&rules));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(&rules).unwrap(), pinned);
+    let (_, again, _) = run(sovstack().args(["plugin", "pin"]).arg(&rules));
+    assert_eq!(again, pinned);
+
+    // The pinned ruleset runs with the built-in plugins.
+    let audit = |ruleset: &std::path::Path| {
+        run(sovstack()
+            .args(["audit", "--format", "json", "--root"])
+            .arg(fixture("x86-amd-epyc-debian12"))
+            .arg("--ruleset")
+            .arg(ruleset))
+    };
+    let (code, out, err) = audit(&rules);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(ruleset(&v, "eu-sovereignty")["layers"]["os"]["score"]["score"].is_number());
+
+    // The os layer pinned to another module: refused with both hashes, the processor still judged.
+    let other = "0".repeat(64);
+    let tampered = dir.path().join("tampered.yaml");
+    std::fs::write(&tampered, pinned.replace(&dist_sha256("os"), &other)).unwrap();
+    let (code, out, err) = audit(&tampered);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("plugin/pin-mismatch")
+            && err.contains(&format!("to sha256 {other}"))
+            && err.contains(&format!("has sha256 {}", dist_sha256("os")))
+            && err.contains("layer `os` is not evaluated"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let eu = ruleset(&v, "eu-sovereignty");
+    assert!(
+        eu["layers"]["os"]["score"].is_null(),
+        "{}",
+        eu["layers"]["os"]
+    );
+    assert!(eu["layers"]["processor"]["score"]["score"].is_number());
+
+    // A built-in name is pinned to -o, never in place; a malformed pin is an input error.
+    let (code, _, err) = run(sovstack().args(["plugin", "pin", "eu-sovereignty", "--in-place"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("built-in ruleset"), "{err}");
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        format!("{original}\nplugins:\n  os:\n    sha256: nope\n"),
+    )
+    .unwrap();
+    let (code, _, err) = audit(&bad);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("ruleset/bad-plugin-pin") && err.contains("bad.yaml"),
+        "{err}"
+    );
+}

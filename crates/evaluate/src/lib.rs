@@ -20,6 +20,7 @@ pub mod codes {
     sovstack_inventory::diagnostic_codes! {
         NO_PLUGIN = "evaluate/no-plugin": "no plugin reads a layer the inventory holds: the ruleset could not judge it",
         REFUSED_REQUEST = "plugin/refused-request": "a plugin ran but refused to evaluate a layer with a ruleset (its error says why)",
+        PIN_MISMATCH = "plugin/pin-mismatch": "the ruleset pins a layer's plugin by sha256 and the plugin that reads the layer has another: the layer is not evaluated",
     }
 }
 
@@ -106,6 +107,23 @@ impl Evaluator<'_> {
                     score: None,
                     findings: Vec::new(),
                 };
+                if let Some(pin) = ruleset
+                    .plugin_pins
+                    .get(layer.id())
+                    .filter(|pin| **pin != plugin.sha256)
+                {
+                    diags.push(diag(
+                        DiagnosticSeverity::Error,
+                        codes::PIN_MISMATCH,
+                        format!(
+                            "ruleset {} pins the plugin of layer `{layer}` to sha256 {pin}, but \
+                             plugin {} ({}) has sha256 {}: layer `{layer}` is not evaluated",
+                            ruleset.name, plugin.info.name, plugin.origin, plugin.sha256
+                        ),
+                    ));
+                    layer_results.insert(layer.to_string(), result);
+                    continue;
+                }
                 match self.host.evaluate(plugin, &request) {
                     Ok(response) => match response.error {
                         Some(error) => diags.push(diag(DiagnosticSeverity::Error, codes::REFUSED_REQUEST, format!("plugin {} ({}) could not evaluate layer `{layer}` with ruleset {}: {error}", plugin.info.name, plugin.origin, ruleset.name))),

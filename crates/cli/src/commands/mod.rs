@@ -8,5 +8,6 @@ pub mod evaluate;
 pub mod generate;
 pub mod plugin;
 pub mod plugin_inspect;
+pub mod plugin_pin;
 pub mod ruleset;
 pub mod scan;

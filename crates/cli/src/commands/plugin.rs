@@ -26,6 +26,38 @@ Examples:
 Exit codes: 0 described; 2 the file cannot be read, is not a WebAssembly module, imports
 something (sovstack would refuse to load it) or has a malformed manifest.")]
     Inspect(InspectArgs),
+    /// Pin each layer of a ruleset to the plugin that judges it now, by sha256: writes the
+    /// ruleset with a `plugins:` section (replacing any there) to stdout, -o FILE, or the file
+    /// itself with --in-place. A run whose plugin for a pinned layer has another sha256 refuses
+    /// that layer (plugin/pin-mismatch, exit 2).
+    #[command(after_help = "\
+Examples:
+  sovstack plugin pin my-rules.yaml -o pinned.yaml
+  sovstack plugin pin eu-sovereignty --plugin my-os.wasm -o eu-pinned.yaml
+  sovstack plugin pin my-rules.yaml --in-place")]
+    Pin(PinArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PinArgs {
+    /// The ruleset: a YAML file, or a built-in name (then -o or stdout).
+    #[arg(value_name = "RULESET")]
+    pub ruleset: String,
+    /// A plugin file that judges the layers it reads instead of the built-in one, as with
+    /// `audit --plugin`. Repeat for several.
+    #[arg(long = "plugin", value_name = "FILE.wasm")]
+    pub plugins: Vec<PathBuf>,
+    /// Write the pinned ruleset to FILE (atomically) instead of stdout.
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        conflicts_with = "in_place"
+    )]
+    pub output: Option<PathBuf>,
+    /// Replace the ruleset file itself (atomically).
+    #[arg(long)]
+    pub in_place: bool,
 }
 
 #[derive(Args, Debug)]
@@ -53,6 +85,7 @@ impl Command {
         match self {
             Command::List(a) => list(a),
             Command::Inspect(a) => crate::commands::plugin_inspect::execute(a),
+            Command::Pin(a) => crate::commands::plugin_pin::execute(a),
         }
     }
 }
