@@ -273,3 +273,113 @@ fn plugin_pin_writes_the_pins_and_a_mismatch_refuses_the_layer_with_both_hashes(
         "{err}"
     );
 }
+
+/// `minisign -G` without a password: (public key file, secret key file) in `dir`, named `name`.
+fn minisign_keys(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (public, secret) = (
+        dir.join(format!("{name}.pub")),
+        dir.join(format!("{name}.key")),
+    );
+    let status = std::process::Command::new("minisign")
+        .args(["-G", "-W", "-p"])
+        .arg(&public)
+        .arg("-s")
+        .arg(&secret)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("Debian's minisign is installed (tools/install-deps.sh)");
+    assert!(status.success());
+    (public, secret)
+}
+
+/// `minisign -S`: writes `file.minisig`.
+fn minisign_sign(secret: &std::path::Path, file: &std::path::Path) {
+    let status = std::process::Command::new("minisign")
+        .arg("-S")
+        .arg("-s")
+        .arg(secret)
+        .arg("-m")
+        .arg(file)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("minisign runs");
+    assert!(status.success());
+}
+
+#[test]
+fn signed_plugins_under_require_signed_and_every_refusal() {
+    let dir = tempdir();
+    let (public, secret) = minisign_keys(dir.path(), "ours");
+    let (_, other_secret) = minisign_keys(dir.path(), "theirs");
+    let plugin = dir.path().join("os.wasm");
+    std::fs::copy(repo().join("plugins/dist/os.wasm"), &plugin).unwrap();
+    minisign_sign(&secret, &plugin);
+
+    let audit = |extra: &[&std::ffi::OsStr]| {
+        run(sovstack()
+            .args(["audit", "--format", "json", "--root"])
+            .arg(fixture("x86-amd-epyc-debian12"))
+            .args(extra))
+    };
+    let (p, k) = (plugin.as_os_str(), public.as_os_str());
+    let signed = [
+        "--plugin".as_ref(),
+        p,
+        "--trusted-keys".as_ref(),
+        k,
+        "--require-signed".as_ref(),
+    ];
+    // Signed by a trusted key: loaded and run.
+    let (code, out, err) = audit(&signed);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["inputs"]["plugins"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|p| p["origin"] == plugin.display().to_string()));
+
+    // Signed by another key: refused, the built-in os plugin judges nothing in its stead.
+    minisign_sign(&other_secret, &plugin);
+    let (code, _, err) = audit(&signed);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("plugin/bad-signature")
+            && err.contains("does not verify with any trusted key"),
+        "{err}"
+    );
+
+    // Signed, then changed: refused, with or without --require-signed.
+    minisign_sign(&secret, &plugin);
+    let mut bytes = std::fs::read(&plugin).unwrap();
+    bytes.push(0);
+    std::fs::write(&plugin, &bytes).unwrap();
+    let (code, _, err) = audit(&signed[..4]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("plugin/bad-signature"), "{err}");
+
+    // No signature under --require-signed: refused; without it, loaded.
+    std::fs::copy(repo().join("plugins/dist/os.wasm"), &plugin).unwrap();
+    std::fs::remove_file(dir.path().join("os.wasm.minisig")).unwrap();
+    let (code, _, err) = audit(&signed);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("plugin/unsigned"), "{err}");
+    let (code, _, err) = audit(&signed[..4]);
+    assert_eq!(code, 0, "{err}");
+
+    // --require-signed needs keys; a keys file that holds none is named.
+    let (code, _, err) = audit(&["--require-signed".as_ref()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--require-signed needs --trusted-keys"),
+        "{err}"
+    );
+    let junk = dir.path().join("junk.pub");
+    std::fs::write(&junk, "untrusted comment: x\nnot-a-key\n").unwrap();
+    let (code, _, err) = audit(&["--trusted-keys".as_ref(), junk.as_os_str()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("junk.pub:2: not a minisign public key"),
+        "{err}"
+    );
+}

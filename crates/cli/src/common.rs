@@ -352,9 +352,20 @@ pub fn load_plugins(
         .filter(|(layer, _)| layers.is_none_or(|l| l.contains(layer)))
         .map(|(layer, wasm)| (format!("builtin:{layer}"), wasm.to_vec()))
         .collect();
+    let mut refused = Vec::new();
     for path in user {
         let wasm = std::fs::read(path)
             .with_context(|| format!("cannot read plugin {}", path.display()))?;
+        // Signatures (--trusted-keys, --require-signed): a refused file is not loaded.
+        if let Err((code, message)) = crate::signatures::check(path, &wasm) {
+            refused.push(Diagnostic {
+                code: code.to_string(),
+                severity: DiagnosticSeverity::Error,
+                message,
+                path: None,
+            });
+            continue;
+        }
         modules.push((path.display().to_string(), wasm));
     }
     // Compiling a module dominates a run's time; the host is shared between threads, so the
@@ -370,6 +381,7 @@ pub fn load_plugins(
             .collect()
     });
     loaded.into_iter().for_each(&mut record);
+    diags.extend(refused);
     // Warnings about the cache (a file refused and recompiled): the run goes on unchanged.
     for note in host.take_cache_notes() {
         eprintln!("sovstack: warning: {}: {}", note.code, note.message);
