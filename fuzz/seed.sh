@@ -19,3 +19,6 @@ done
 mkdir -p corpus/parse_glpi_json corpus/parse_fusion_xml
 cp ../tests/fixtures/glpi-inventory-format/examples/*.json corpus/parse_glpi_json/
 cp ../tests/fixtures/fusioninventory/*.xml corpus/parse_fusion_xml/
+# The declared-suppliers reader: the documented example and the scan's test file.
+mkdir -p corpus/parse_declared
+cp ../tests/fixtures/declared/*.yaml ../crates/scan/testdata/declared/*.yaml corpus/parse_declared/

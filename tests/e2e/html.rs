@@ -300,7 +300,7 @@ fn the_world_map_outlines_are_rebuilt_from_their_sources() {
 /// axe-core, run inside Chromium on a copy of the page `text` (written in `dir`) with the
 /// script added (the page's own policy forbids scripts, so the copy leaves the policy out): no
 /// serious or critical violation.
-fn assert_axe_clean(dir: &Path, text: &str) {
+pub fn assert_axe_clean(dir: &Path, text: &str) {
     let axe = repo().join("tools/npm/node_modules/axe-core/axe.min.js");
     assert!(
         axe.is_file(),

@@ -25,6 +25,7 @@ mod plugin_cache;
 mod plugins;
 mod ruleset_cmd;
 mod schema;
+mod suppliers;
 mod table;
 mod toolchain;
 mod waivers;

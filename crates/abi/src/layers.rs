@@ -25,16 +25,24 @@ pub enum Layer {
     /// Which submarine cables can carry the organisation's data to the countries its services are
     /// located in, and who owns them.
     Cable,
+    /// The services the organisation declares it buys (`--declared`): who supplies them, what
+    /// the supplier claims (jurisdiction, data locations, certifications) and what the network
+    /// layer observed of the endpoints that deliver them.
+    Suppliers,
+    /// Who makes the organisation's computers, network equipment, printers and phones.
+    Devices,
 }
 
 impl Layer {
     /// Every layer, in report order.
-    pub const ALL: [Layer; 5] = [
+    pub const ALL: [Layer; 7] = [
         Layer::Processor,
         Layer::Os,
         Layer::Toolchain,
         Layer::Network,
         Layer::Cable,
+        Layer::Suppliers,
+        Layer::Devices,
     ];
 
     /// The id used in `--layers`, as the inventory's section key, in rulesets and by plugins.
@@ -45,6 +53,8 @@ impl Layer {
             Layer::Toolchain => "toolchain",
             Layer::Network => "network",
             Layer::Cable => "cable",
+            Layer::Suppliers => "suppliers",
+            Layer::Devices => "devices",
         }
     }
 
@@ -61,6 +71,8 @@ impl Layer {
             Layer::Toolchain => "Toolchain",
             Layer::Network => "Network",
             Layer::Cable => "Cable",
+            Layer::Suppliers => "Suppliers",
+            Layer::Devices => "Devices",
         }
     }
 
@@ -83,6 +95,15 @@ impl Layer {
                 Role::Location,
             ],
             Layer::Cable => &[Role::CableOwner],
+            Layer::Suppliers => &[
+                Role::Supplier,
+                Role::SupplierParent,
+                Role::ClaimedJurisdiction,
+                Role::DataLocation,
+                Role::ObservedOperator,
+                Role::ObservedLocation,
+            ],
+            Layer::Devices => &[Role::Manufacturer, Role::Owner, Role::HighRiskVendor],
         }
     }
 
@@ -90,8 +111,8 @@ impl Layer {
     /// to inputs the user gives (the network layer's endpoints and domains).
     pub fn reads_root(self) -> bool {
         match self {
-            Layer::Processor | Layer::Os | Layer::Toolchain => true,
-            Layer::Network | Layer::Cable => false,
+            Layer::Processor | Layer::Os | Layer::Toolchain | Layer::Devices => true,
+            Layer::Network | Layer::Cable | Layer::Suppliers => false,
         }
     }
 
@@ -101,7 +122,11 @@ impl Layer {
     pub fn scanned_by_default(self) -> bool {
         match self {
             Layer::Processor | Layer::Os => true,
-            Layer::Toolchain | Layer::Network | Layer::Cable => false,
+            Layer::Toolchain
+            | Layer::Network
+            | Layer::Cable
+            | Layer::Suppliers
+            | Layer::Devices => false,
         }
     }
 
@@ -158,6 +183,33 @@ pub enum Role {
     /// Owns (alone or in a consortium) a submarine cable system on a route to a destination
     /// country (schema 1.2.4).
     CableOwner,
+    /// Supplies a declared service (schema 1.2.6): its headquarters from the knowledge base, or
+    /// as declared (low confidence).
+    Supplier,
+    /// Owns or controls the supplier of a declared service (schema 1.2.6).
+    SupplierParent,
+    /// The jurisdiction the supplier of a declared service claims, as a state actor (schema
+    /// 1.2.6): a claim, not an observation.
+    ClaimedJurisdiction,
+    /// A country where the supplier of a declared service says the data is located, as a state
+    /// actor (schema 1.2.6): a claim, not an observation.
+    DataLocation,
+    /// Operates the addresses the network layer observed for a declared service's endpoints (the
+    /// autonomous system's ultimate parent, schema 1.2.6).
+    ObservedOperator,
+    /// A country where the network layer located an address of a declared service's endpoints,
+    /// as a state actor (schema 1.2.6).
+    ObservedLocation,
+    /// Makes the device (its brand's company), for the devices layer (schema 1.2.7).
+    Manufacturer,
+    /// Owns or controls the manufacturer, at the top of its chain of parents (Lexmark → Xerox,
+    /// Alcatel-Lucent Enterprise → China Huaxin); absent when the manufacturer answers to no one
+    /// the knowledge base names (schema 1.2.7).
+    Owner,
+    /// The manufacturer, when a public authority has named it a high-risk supplier: the
+    /// European Commission's communication of 15 June 2023 on the 5G cybersecurity toolbox
+    /// names Huawei and ZTE (schema 1.2.7).
+    HighRiskVendor,
 }
 
 impl Role {
@@ -180,6 +232,15 @@ impl Role {
             Role::Libc => "libc",
             Role::Runtime => "runtime",
             Role::CableOwner => "cable_owner",
+            Role::Supplier => "supplier",
+            Role::SupplierParent => "supplier_parent",
+            Role::ClaimedJurisdiction => "claimed_jurisdiction",
+            Role::DataLocation => "data_location",
+            Role::ObservedOperator => "observed_operator",
+            Role::ObservedLocation => "observed_location",
+            Role::Manufacturer => "manufacturer",
+            Role::Owner => "owner",
+            Role::HighRiskVendor => "high_risk_vendor",
         }
     }
 
@@ -203,6 +264,13 @@ impl Role {
                 Layer::Network
             }
             Role::CableOwner => Layer::Cable,
+            Role::Supplier
+            | Role::SupplierParent
+            | Role::ClaimedJurisdiction
+            | Role::DataLocation
+            | Role::ObservedOperator
+            | Role::ObservedLocation => Layer::Suppliers,
+            Role::Manufacturer | Role::Owner | Role::HighRiskVendor => Layer::Devices,
         }
     }
 }

@@ -317,6 +317,8 @@ fn audited(inventory: &Inventory) -> Vec<String> {
                     ) => format!("domain {d}"),
                     _ => continue,
                 }
+            } else if ep.given.method == sovstack_inventory::Method::Declared {
+                format!("declared suppliers {}", ep.given.source)
             } else {
                 format!("endpoints file {}", ep.given.source)
             };

@@ -25,9 +25,11 @@
 mod fleet;
 mod layers {
     pub mod cable;
+    pub mod devices;
     pub mod network;
     pub mod os;
     pub mod processor;
+    pub mod suppliers;
     pub mod toolchain;
 }
 
@@ -45,12 +47,16 @@ pub use layers::cable::{
     CableDataset, CableDestination, CableDiversity, CableLandingPoint, CableLayer, CableLeg,
     CableSystem, CableVia,
 };
+pub use layers::devices::{Device, DeviceKind};
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
 };
 pub use layers::os::{Lifecycle, OperatingSystem};
 pub use layers::processor::Processor;
+pub use layers::suppliers::{
+    Contradiction, ContradictionKind, DeclaredService, ServiceEndpoint, SuppliersLayer,
+};
 pub use layers::toolchain::{
     BinaryFile, BinaryFormat, ToolchainComponent, ToolchainDetection, ToolchainLayer,
     ToolchainLicence, ToolchainUse,
@@ -64,7 +70,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.5";
+pub const SCHEMA_VERSION: &str = "1.2.7";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -165,6 +171,13 @@ pub struct Layers {
     /// 1.2.4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cable: Option<CableLayer>,
+    /// The services the organisation declares it buys, their suppliers' claims and what was
+    /// observed of them (schema 1.2.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppliers: Option<SuppliersLayer>,
+    /// The makers of the hosts' systems, network equipment, printers and phones (schema 1.2.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<Device>>,
 }
 
 impl Layers {
@@ -176,6 +189,8 @@ impl Layers {
             Layer::Toolchain => self.toolchain.is_some(),
             Layer::Network => self.network.is_some(),
             Layer::Cable => self.cable.is_some(),
+            Layer::Suppliers => self.suppliers.is_some(),
+            Layer::Devices => self.devices.is_some(),
         }
     }
 
@@ -217,6 +232,13 @@ impl Layers {
                 .flat_map(|c| &c.destinations)
                 .map(ItemRef::Cable)
                 .collect(),
+            Layer::Suppliers => self
+                .suppliers
+                .iter()
+                .flat_map(|s| &s.services)
+                .map(ItemRef::Suppliers)
+                .collect(),
+            Layer::Devices => self.devices.iter().flatten().map(ItemRef::Device).collect(),
         }
     }
 }
@@ -235,6 +257,10 @@ pub enum ItemRef<'a> {
     Network(&'a NetworkEndpoint),
     /// A cable destination (schema 1.2.4).
     Cable(&'a CableDestination),
+    /// A declared service (schema 1.2.6).
+    Suppliers(&'a DeclaredService),
+    /// A maker of one kind of device (schema 1.2.7).
+    Device(&'a Device),
 }
 
 impl<'a> ItemRef<'a> {
@@ -246,6 +272,8 @@ impl<'a> ItemRef<'a> {
             ItemRef::Toolchain(i) => i,
             ItemRef::Network(i) => i,
             ItemRef::Cable(i) => i,
+            ItemRef::Suppliers(i) => i,
+            ItemRef::Device(i) => i,
         }
     }
 
@@ -257,6 +285,8 @@ impl<'a> ItemRef<'a> {
             ItemRef::Toolchain(_) => Layer::Toolchain,
             ItemRef::Network(_) => Layer::Network,
             ItemRef::Cable(_) => Layer::Cable,
+            ItemRef::Suppliers(_) => Layer::Suppliers,
+            ItemRef::Device(_) => Layer::Devices,
         }
     }
 }
@@ -337,6 +367,8 @@ pub enum Method {
     /// Looked up in a dataset of the network data directory (schema 1.1.0), or of the cable
     /// data pack (schema 1.2.4).
     DatasetLookup,
+    /// Declared by the organisation (`--declared`): a claim, not established (schema 1.2.6).
+    Declared,
 }
 
 /// How sure we are of a fact.

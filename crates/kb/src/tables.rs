@@ -149,6 +149,16 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         include_str!("../data/toolchain/macho-platforms.csv"),
         OWN,
     ),
+    (
+        "devices/makers.csv",
+        include_str!("../data/devices/makers.csv"),
+        OWN,
+    ),
+    (
+        "devices/high-risk-vendors.csv",
+        include_str!("../data/devices/high-risk-vendors.csv"),
+        OWN,
+    ),
 ];
 
 /// A problem with an embedded table. The message names the table and, for a row, its 1-based

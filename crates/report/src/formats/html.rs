@@ -130,30 +130,7 @@ fn page(r: &Report, h: &mut String) -> std::fmt::Result {
         Some(o) => format!("Sovereignty audit of {}", o.name),
         None => "Sovereignty audit".to_string(),
     };
-    writeln!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"
-    )?;
-    writeln!(
-        h,
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
-        csp()
-    )?;
-    writeln!(
-        h,
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-    )?;
-    writeln!(
-        h,
-        "<meta name=\"generator\" content=\"{} {}\">",
-        esc(&r.generator.name),
-        esc(&r.generator.version)
-    )?;
-    writeln!(
-        h,
-        "<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>",
-        esc(&title)
-    )?;
+    start(h, &title, &r.generator.name, &r.generator.version)?;
     writeln!(h, "<header>\n<h1>{}</h1>", esc(&title))?;
     let audited = if r.scan.audited.is_empty() {
         format!("root {}", r.scan.root)
@@ -183,6 +160,41 @@ fn page(r: &Report, h: &mut String) -> std::fmt::Result {
     diagnostics(r, h)?;
     inputs(r, h)?;
     writeln!(h, "</main>\n<footer><p>This page loads nothing from the network and runs no script.</p></footer>\n</body>\n</html>")
+}
+
+/// The page up to `<body>`: the policy, the style sheet, the title. Shared by the report and
+/// the comparison (`compare --format html`), so both load nothing.
+pub(crate) fn start(
+    h: &mut String,
+    title: &str,
+    generator: &str,
+    version: &str,
+) -> std::fmt::Result {
+    writeln!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"
+    )?;
+    writeln!(
+        h,
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
+        csp()
+    )?;
+    writeln!(
+        h,
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    )?;
+    writeln!(
+        h,
+        "<meta name=\"generator\" content=\"{} {}\">",
+        esc(generator),
+        esc(version)
+    )?;
+    writeln!(
+        h,
+        "<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>",
+        esc(title)
+    )?;
+    Ok(())
 }
 
 /// Where an organisation is, the roles it holds, and how many times it holds one.

@@ -7,14 +7,17 @@
 //! [`Layer`] are exhaustive, so a new layer is a compile error here until it has its collector.
 
 pub mod cable;
+pub mod devices;
 pub mod network;
 pub mod os;
 pub mod processor;
+pub mod suppliers;
 pub mod toolchain;
 
 use crate::collector::Collector;
 use crate::error::ScanError;
 use sovstack_inventory::Layer;
+use sovstack_kb::Kb;
 
 /// The options of every layer that has some, each a clap argument group of its own (`--help`
 /// shows one heading per layer).
@@ -29,6 +32,9 @@ pub struct LayerOptions {
     /// The `cable` layer's options.
     #[command(flatten)]
     pub cable: cable::CableOptions,
+    /// The `suppliers` layer's options.
+    #[command(flatten)]
+    pub suppliers: suppliers::SuppliersOptions,
 }
 
 impl LayerOptions {
@@ -37,39 +43,52 @@ impl LayerOptions {
     /// ([`Layer::scanned_by_default`]) are scanned whatever the options.
     pub fn ask_for(&self, layer: Layer) -> bool {
         match layer {
-            Layer::Processor | Layer::Os => false,
+            Layer::Processor | Layer::Os | Layer::Devices => false,
             Layer::Toolchain => self.toolchain.ask_for_layer(),
-            Layer::Network => self.network.ask_for_layer(),
+            Layer::Network => self.network.ask_for_layer() || self.suppliers.ask_for_layer(),
             Layer::Cable => self.cable.ask_for_layer(self.network.ask_for_layer()),
+            Layer::Suppliers => self.suppliers.ask_for_layer(),
         }
     }
 
     /// The flags that make [`LayerOptions::ask_for`] ask for `layer`, for messages.
     pub fn asking_flags(layer: Layer) -> &'static str {
         match layer {
-            Layer::Processor | Layer::Os => "",
+            Layer::Processor | Layer::Os | Layer::Devices => "",
             Layer::Toolchain => "--paths",
-            Layer::Network => "--endpoints or --domain",
+            Layer::Network => "--endpoints, --domain or --declared",
             Layer::Cable => "--to (or --org-country with --endpoints or --domain)",
+            Layer::Suppliers => "--declared",
         }
     }
 }
 
 /// The collector of `layer`, built from its options. Input errors (a malformed endpoints file, a
-/// missing data directory) surface here, before any collector runs.
+/// missing data directory) surface here, before any collector runs. The network layer also
+/// resolves the endpoints of the declared suppliers (`--declared`), which the suppliers layer
+/// then reads; `kb` checks the declared file's countries.
 pub(crate) fn collector(
     layer: Layer,
     options: &LayerOptions,
+    kb: &Kb,
 ) -> Result<Box<dyn Collector>, ScanError> {
     Ok(match layer {
         Layer::Processor => Box::new(processor::ProcessorCollector),
         Layer::Os => Box::new(os::OsCollector),
         Layer::Toolchain => Box::new(toolchain::ToolchainCollector::new(&options.toolchain)),
-        Layer::Network => Box::new(network::NetworkCollector::new(&options.network)?),
+        Layer::Network => {
+            let declared = match options.suppliers.ask_for_layer() {
+                true => Some(options.suppliers.read(kb)?.endpoint_specs()),
+                false => None,
+            };
+            Box::new(network::NetworkCollector::new(&options.network, declared)?)
+        }
         Layer::Cable => Box::new(cable::CableCollector::new(
             &options.cable,
             options.network.ask_for_layer(),
         )?),
+        Layer::Suppliers => Box::new(suppliers::SuppliersCollector::new(&options.suppliers, kb)?),
+        Layer::Devices => Box::new(devices::DevicesCollector),
     })
 }
 
@@ -85,6 +104,11 @@ pub(crate) fn codes(layer: Layer) -> (&'static str, &'static [(&'static str, &'s
         Layer::Toolchain => ("crates/binary/src/lib.rs", sovstack_binary::codes::ALL),
         Layer::Network => ("crates/scan/src/layers/network/mod.rs", network::codes::ALL),
         Layer::Cable => ("crates/scan/src/layers/cable/mod.rs", cable::codes::ALL),
+        Layer::Suppliers => (
+            "crates/scan/src/layers/suppliers/mod.rs",
+            suppliers::codes::ALL,
+        ),
+        Layer::Devices => ("crates/scan/src/layers/devices/mod.rs", devices::codes::ALL),
     }
 }
 
@@ -114,6 +138,12 @@ mod tests {
                 ),
                 ..Default::default()
             },
+            suppliers: suppliers::SuppliersOptions {
+                declared: Some(
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("testdata/declared/suppliers.yaml"),
+                ),
+            },
         };
         let dir = std::fs::canonicalize(fixture_dir("x86-amd-epyc-debian12")).unwrap();
         let root = crate::Root::new(dir.clone());
@@ -124,7 +154,7 @@ mod tests {
             progress: &|_| {},
         };
         for layer in Layer::ALL {
-            let c = collector(layer, &options).unwrap_or_else(|e| panic!("{layer}: {e}"));
+            let c = collector(layer, &options, kb()).unwrap_or_else(|e| panic!("{layer}: {e}"));
             let inv = crate::scan_root(&dir, &cx, &[c.as_ref()]);
             assert_eq!(inv.layers.present(), [layer]);
         }

@@ -74,10 +74,28 @@ pub(crate) fn role_phrases(role: &str) -> (String, String) {
             "is where an address is located",
             "the country an address is located in",
         ),
+        "supplier" => ("supplies the service", "the supplier of the service"),
+        "supplier_parent" => (
+            "owns or controls the service's supplier",
+            "the parent of the service's supplier",
+        ),
+        "observed_operator" => (
+            "operates the network the service's endpoints resolve to",
+            "the operator of the network the service's endpoints resolve to",
+        ),
         "compiler" => ("stewards the compiler", "the steward of the compiler"),
         "linker" => ("stewards the linker", "the steward of the linker"),
         "libc" => ("stewards the C library", "the steward of the C library"),
         "runtime" => ("stewards the runtime", "the steward of the runtime"),
+        "manufacturer" => ("makes the devices", "the maker of the devices"),
+        "owner" => (
+            "owns the devices' maker",
+            "the owner of the devices' maker",
+        ),
+        "high_risk_vendor" => (
+            "makes the devices and has been named a high-risk supplier by a public authority (the EU's 5G cybersecurity toolbox)",
+            "a maker named a high-risk supplier by a public authority",
+        ),
         other => {
             let words = other.replace('_', " ");
             return (format!("is the {words}"), format!("the {words}"));
@@ -104,6 +122,12 @@ pub(crate) fn role_subject(role: &str) -> String {
         "linker" => "the linkers",
         "libc" => "the C libraries",
         "runtime" => "the runtimes",
+        "supplier" => "the suppliers",
+        "supplier_parent" => "the suppliers' parents",
+        "observed_operator" => "the networks the declared services run on",
+        "manufacturer" => "the devices",
+        "owner" => "the devices' makers",
+        "high_risk_vendor" => "the high-risk suppliers",
         other => return format!("the {}", other.replace('_', " ")),
     };
     s.to_string()
@@ -308,6 +332,8 @@ pub(crate) mod tests {
             not_assessed: None,
             support_ended: None,
             criticality: None,
+            contradictions: Vec::new(),
+            certifications: Vec::new(),
         }
     }
 
