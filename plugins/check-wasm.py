@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Checks that each given WebAssembly module fits the sovstack plugin ABI's transport: no import
 section entries at all (the host links nothing: no WASI, clock, filesystem or network), and the
-exports memory, sovstack_abi_version, sovstack_alloc, sovstack_info and sovstack_evaluate.
+exports memory, sovstack_abi_version, sovstack_alloc, sovstack_info and sovstack_evaluate, and
+the sovstack_manifest custom section the SDK writes (JSON naming the plugin).
 Standard library only; used by check-reproducible.sh. Exit status 1 on the first problem."""
 
+import json
 import sys
 
 REQUIRED_EXPORTS = {
@@ -44,9 +46,13 @@ def sections(data):
 
 def check(path):
     data = open(path, "rb").read()
-    imports, exports = None, {}
+    imports, exports, manifest = None, {}, None
     for section_id, body in sections(data):
-        if section_id == 2:  # imports: module name, field name, then a kind-specific descriptor
+        if section_id == 0:  # custom: a name, then the contents
+            section, i = name(body, 0)
+            if section == "sovstack_manifest":
+                manifest = json.loads(body[i:])
+        elif section_id == 2:  # imports: module name, field name, then a kind-specific descriptor
             count, i = leb128(body, 0)
             if count:
                 module, i = name(body, i)
@@ -65,6 +71,8 @@ def check(path):
     for export, kind in REQUIRED_EXPORTS.items():
         if exports.get(export) != kind:
             problems.append(f"lacks the export {export}")
+    if not manifest or not manifest.get("name"):
+        problems.append("lacks a sovstack_manifest custom section naming the plugin")
     return problems
 
 
@@ -73,13 +81,13 @@ def main(paths):
     for path in paths:
         try:
             problems = check(path)
-        except (OSError, IndexError, ValueError) as e:
+        except (OSError, IndexError, ValueError) as e:  # json's errors are ValueErrors
             problems = [f"is not a well-formed WebAssembly module ({e or type(e).__name__})"]
         for problem in problems:
             print(f"{path}: {problem}", file=sys.stderr)
         failed |= bool(problems)
         if not problems:
-            print(f"{path}: no imports, all ABI exports present")
+            print(f"{path}: no imports, all ABI exports present, a manifest")
     return 1 if failed or not paths else 0
 
 

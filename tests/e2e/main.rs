@@ -24,6 +24,7 @@ mod install;
 mod lying_plugins;
 mod network;
 mod output;
+mod plugin_cache;
 mod plugins;
 mod ruleset_cmd;
 mod schema;

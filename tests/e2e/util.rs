@@ -31,9 +31,18 @@ pub fn sovstack_at(exe: &Path) -> Command {
         .env_remove("SOVSTACK_DATA_DIR")
         .env("XDG_DATA_HOME", "/nonexistent/sovstack-test/xdg-data-home")
         .env("XDG_DATA_DIRS", "/nonexistent/sovstack-test/xdg-data-dirs")
+        // One cache of compiled plugins for the whole test run, not the user's.
+        .env("XDG_CACHE_HOME", plugin_cache_home())
+        .env_remove("SOVSTACK_NO_PLUGIN_CACHE")
         .env("NO_COLOR", "1")
         .current_dir(repo());
     c
+}
+
+/// The `XDG_CACHE_HOME` of the tests: under cargo's temporary directory for integration tests,
+/// so that the plugins are compiled once per build of the test binary rather than per test.
+pub fn plugin_cache_home() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("xdg-cache-home")
 }
 
 /// Runs and returns (exit code, stdout, stderr).

@@ -50,7 +50,7 @@ impl Layer {
     ];
 
     /// The id used in `--layers`, as the inventory's section key, in rulesets and by plugins.
-    pub fn id(self) -> &'static str {
+    pub const fn id(self) -> &'static str {
         match self {
             Layer::Processor => "processor",
             Layer::Os => "os",

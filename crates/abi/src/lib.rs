@@ -83,6 +83,15 @@
 //! nor its score are read or checked. Its text is cut to 4 096 bytes and shown once per plugin
 //! and layer: the same words for another ruleset are reported as "the same error as with
 //! ruleset R".
+//! # Manifest (a custom section)
+//!
+//! A plugin may describe itself without being run: a custom section named
+//! [`MANIFEST_SECTION`] (`sovstack_manifest`) holding a [`Manifest`] as JSON (name, version, ABI
+//! version, layers, authors, licence, source URL). The SDK writes it from the plugin crate's Cargo
+//! metadata (`sovstack_plugin_sdk::manifest!`); `sovstack plugin inspect` reads it, with the
+//! module's imports, exports and sections, without running anything. It is a description, not a
+//! proof: what a plugin does is what `sovstack_info` and `sovstack_evaluate` say at run time, and
+//! only a sha256 pin or a signature ties a description to the bytes.
 //!
 //! # Messages
 //!
@@ -250,6 +259,33 @@ pub fn pack(ptr: u32, len: u32) -> i64 {
 pub fn unpack(packed: i64) -> (u32, u32) {
     let v = packed as u64;
     ((v >> 32) as u32, v as u32)
+}
+
+/// The name of the custom section that holds a plugin's [`Manifest`].
+pub const MANIFEST_SECTION: &str = "sovstack_manifest";
+
+/// What a plugin module says about itself in its `sovstack_manifest` custom section, as JSON:
+/// read without running the module. Unknown keys are refused, so a typo is seen.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Short name, e.g. `processor`: the name `sovstack_info` gives.
+    pub name: String,
+    /// The plugin's own version (its crate's).
+    pub version: String,
+    /// The ABI version it was built for.
+    pub abi_version: u32,
+    /// Layers it evaluates.
+    pub layers: Vec<String>,
+    /// Its authors (the crate's `authors`), possibly none.
+    pub authors: Vec<String>,
+    /// Its licence, an SPDX expression (the crate's `license`); empty when not given.
+    pub license: String,
+    /// Where its source is (the crate's `repository`); empty when not given.
+    pub source: String,
+    /// One sentence about it.
+    pub description: String,
 }
 
 /// What a plugin says about itself.

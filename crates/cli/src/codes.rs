@@ -11,5 +11,7 @@ sovstack_inventory::diagnostic_codes! {
     WAIVER_SYNTAX = "waiver/syntax": "the waivers file (--waivers) is not YAML, or holds an unknown key, a missing one or a value of the wrong type",
     WAIVER_UNKNOWN_RULE = "waiver/unknown-rule": "a waiver names a rule that no ruleset of the run has",
     WAIVER_TARGET = "waiver/target": "a waiver names neither an item nor a pattern, both, or a pattern that is not a glob",
+    PLUGIN_UNSIGNED = "plugin/unsigned": "--require-signed is given and a plugin file has no signature (FILE.wasm.minisig), or no trusted key to check it with",
+    PLUGIN_BAD_SIGNATURE = "plugin/bad-signature": "a plugin file's minisign signature does not verify with any trusted key (another key, or the file changed since it was signed)",
     WAIVER_FIELD = "waiver/field": "a waiver's justification or owner is empty, or its expiry is not a date as YYYY-MM-DD",
 }

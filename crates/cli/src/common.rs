@@ -339,9 +339,28 @@ pub fn load_ruleset_file(path: &Path, vocabulary: &Vocabulary) -> Result<ValidRu
     )?)
 }
 
-/// The host with its default limits.
+/// The host with its default limits, keeping compiled plugins in [`plugin_cache`].
 pub fn new_host() -> Result<Host> {
-    Host::new(HostConfig::default()).context("starting the WebAssembly engine")
+    let host = Host::new(HostConfig::default()).context("starting the WebAssembly engine")?;
+    Ok(match plugin_cache() {
+        Some(cache) => host.with_cache(cache),
+        None => host,
+    })
+}
+
+/// Set by `--no-plugin-cache` (or `SOVSTACK_NO_PLUGIN_CACHE`), before any host starts.
+pub static NO_PLUGIN_CACHE: std::sync::atomic::AtomicBool =
+    std::sync::atomic::AtomicBool::new(false);
+
+/// Where compiled plugins are kept between runs: `$XDG_CACHE_HOME/sovstack/plugins` (by
+/// default `~/.cache/sovstack/plugins`), unless `--no-plugin-cache`; none when there is no
+/// home directory.
+pub fn plugin_cache() -> Option<sovstack_host::ModuleCache> {
+    if NO_PLUGIN_CACHE.load(std::sync::atomic::Ordering::Relaxed) {
+        return None;
+    }
+    let dir = dirs::cache_dir()?.join("sovstack").join("plugins");
+    Some(sovstack_host::ModuleCache::new(dir))
 }
 
 impl EvalOptions {
@@ -428,9 +447,20 @@ pub fn load_plugins(
             )
         })
         .collect();
+    let mut refused = Vec::new();
     for path in user {
         let wasm = std::fs::read(path)
             .with_context(|| format!("cannot read plugin {}", path.display()))?;
+        // Signatures (--trusted-keys, --require-signed): a refused file is not loaded.
+        if let Err((code, message)) = crate::signatures::check(path, &wasm) {
+            refused.push(Diagnostic {
+                code: code.to_string(),
+                severity: DiagnosticSeverity::Error,
+                message,
+                path: None,
+            });
+            continue;
+        }
         modules.push((user_origin(path), wasm));
     }
     // Compiling a module dominates a run's time; the host is shared between threads, so the
@@ -446,6 +476,11 @@ pub fn load_plugins(
             .collect()
     });
     loaded.into_iter().for_each(&mut record);
+    diags.extend(refused);
+    // Warnings about the cache (a file refused and recompiled): the run goes on unchanged.
+    for note in host.take_cache_notes() {
+        eprintln!("sovstack: warning: {}: {}", note.code, note.message);
+    }
     Ok((plugins, diags))
 }
 

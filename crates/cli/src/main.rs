@@ -9,6 +9,7 @@ mod config;
 mod data_packs;
 mod exit;
 mod output;
+mod signatures;
 mod version;
 mod waivers;
 
@@ -41,6 +42,30 @@ pub(crate) struct Cli {
     /// [default: sovstack.yaml in the current directory, when there is one]. Flags override it.
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<std::path::PathBuf>,
+
+    /// Compile every plugin afresh instead of using (and filling) the cache of compiled
+    /// plugins in $XDG_CACHE_HOME/sovstack/plugins (default ~/.cache/sovstack/plugins).
+    /// SOVSTACK_NO_PLUGIN_CACHE=1 (or true, yes, on) does the same.
+    #[arg(
+        long,
+        global = true,
+        env = "SOVSTACK_NO_PLUGIN_CACHE",
+        hide_env_values = true,
+        action = clap::ArgAction::SetTrue,
+        value_parser = clap::builder::BoolishValueParser::new(),
+    )]
+    no_plugin_cache: bool,
+
+    /// Minisign public keys (`minisign -G`'s .pub files, one or several in one file) that may
+    /// sign plugin files: a plugin FILE.wasm with a FILE.wasm.minisig must verify with one of
+    /// them, or it is not loaded (plugin/bad-signature).
+    #[arg(long, global = true, value_name = "FILE")]
+    trusted_keys: Option<std::path::PathBuf>,
+
+    /// Load a plugin file only when its FILE.wasm.minisig verifies with a --trusted-keys key
+    /// (plugin/unsigned otherwise). The built-in plugins are part of the binary.
+    #[arg(long, global = true)]
+    require_signed: bool,
 
     /// Print the version.
     #[arg(short = 'V', conflicts_with = "long_version")]
@@ -85,6 +110,11 @@ fn main() -> ExitCode {
             };
         }
     };
+    common::NO_PLUGIN_CACHE.store(cli.no_plugin_cache, std::sync::atomic::Ordering::Relaxed);
+    if let Err(e) = signatures::configure(cli.trusted_keys.as_deref(), cli.require_signed) {
+        eprintln!("sovstack: error: {e:#}");
+        return ExitCode::from(exit::USAGE_OR_INPUT);
+    }
     let result = match cli.command {
         None if cli.short_version => print(&version::short()),
         None if cli.long_version => version::long(cli.config.as_deref()).and_then(|v| print(&v)),

@@ -20,6 +20,7 @@ pub mod codes {
     sovstack_inventory::diagnostic_codes! {
         NO_PLUGIN = "evaluate/no-plugin": "no plugin reads a layer the inventory holds: the ruleset could not judge it",
         REFUSED_REQUEST = "plugin/refused-request": "a plugin ran but refused to evaluate a layer with a ruleset (its error says why, cut to 4 KiB)",
+        PIN_MISMATCH = "plugin/pin-mismatch": "the ruleset pins a layer's plugin by sha256 and the plugin that reads the layer has another: the layer is not evaluated",
     }
 }
 
@@ -124,6 +125,25 @@ impl Evaluator<'_> {
                     ruleset: view,
                     items: items[&layer].clone(),
                 };
+                if let Some(pin) = ruleset
+                    .plugin_pins
+                    .get(layer.id())
+                    .filter(|pin| **pin != plugin.sha256)
+                {
+                    let message = format!(
+                        "ruleset {} pins the plugin of layer `{layer}` to sha256 {pin}, but \
+                         plugin {} ({}) has sha256 {}: layer `{layer}` is not evaluated",
+                        ruleset.name, plugin.info.name, plugin.origin, plugin.sha256
+                    );
+                    diags.push(diag(
+                        DiagnosticSeverity::Error,
+                        codes::PIN_MISMATCH,
+                        message.clone(),
+                    ));
+                    result.not_evaluated = Some(message);
+                    layer_results.insert(layer.to_string(), result);
+                    continue;
+                }
                 let evaluation = self.host.evaluate_measured(plugin, &request);
                 result.plugin_run = Some(plugin_run(plugin, evaluation.usage));
                 match evaluation.result {

@@ -202,8 +202,12 @@ pub mod codes {
         INVALID_RESPONSE = "plugin/invalid-response": "sovstack_evaluate returned a response that contradicts its request or the ABI (a rule or item the request does not hold, a severity or objective not the rule's, a value out of range): the layer is not evaluated",
         BAD_INFO = "plugin/bad-info": "sovstack_info returned something that is not a PluginInfo in JSON",
         INSTANTIATE_FAILED = "plugin/instantiate-failed": "the host could not instantiate the plugin",
+        BAD_MANIFEST = "plugin/bad-manifest": "the plugin's sovstack_manifest custom section is not a manifest in JSON (or there are several)",
         INVALID_CONFIG = "host/invalid-config": "a limit of the plugin host's configuration cannot be enforced",
         ENGINE_FAILED = "host/engine-failed": "the WebAssembly engine, its instance pool or its epoch ticker could not be set up",
+        PLUGIN_CACHE_UNTRUSTED = "host/plugin-cache-untrusted": "a plugin cache directory or file is not the user's own or is writable by others: not used, the plugin is compiled (a warning)",
+        PLUGIN_CACHE_CORRUPT = "host/plugin-cache-corrupt": "a cached compiled plugin failed its checksum or wasmtime's checks: compiled again and replaced (a warning)",
+        PLUGIN_CACHE_UNWRITABLE = "host/plugin-cache-unwritable": "the plugin cache could not be created or written: plugins are compiled on every run (a warning)",
     }
 }
 

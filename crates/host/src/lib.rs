@@ -40,7 +40,8 @@
 //!
 //! One wasmtime `Engine` per [`Host`], with fuel, epoch interruption and a pooling allocator of a
 //! few instances (concurrent callers wait for a free one). [`Host::load`] compiles a module once
-//! (cached by SHA-256), checks its imports and exports, calls `sovstack_abi_version` and
+//! (cached by SHA-256 in memory and, with [`Host::with_cache`], on disk between runs: see
+//! [`ModuleCache`] for the checks a cached file passes), checks its imports and exports, calls `sovstack_abi_version` and
 //! `sovstack_info`, refuses an ABI mismatch, and keeps an `InstancePre`. [`Host::evaluate`] then
 //! creates a **fresh `Store` and instance per call** and drops them afterwards. Instantiating from
 //! the pool takes microseconds, and it means no state (globals, memory, a half-finished
@@ -59,11 +60,15 @@
 //! # Ok(()) }
 //! ```
 
-#![forbid(unsafe_code)]
+// `unsafe` only where the plugin cache maps a compiled module back in (`cache::deserialize`,
+// with why it is sound).
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+mod cache;
 mod config;
 mod error;
+mod inspect;
 mod plugin;
 mod sandbox;
 
@@ -79,8 +84,10 @@ use wasmtime::{
     WasmParams, WasmResults,
 };
 
+pub use cache::{CacheNote, ModuleCache};
 pub use config::{Fixed, HostConfig};
 pub use error::{codes, HostError, PluginError};
+pub use inspect::{inspect, Import, InspectError, Inspection};
 pub use plugin::Plugin;
 pub use sovstack_abi::response::{cap_error, check_response, Violation, MAX_ERROR_BYTES};
 
@@ -96,6 +103,8 @@ pub struct Host {
     tick: Duration,
     slots: Slots,
     modules: Mutex<HashMap<String, Module>>,
+    /// Compiled modules kept between runs ([`Host::with_cache`]).
+    disk_cache: Option<ModuleCache>,
     _ticker: Ticker,
 }
 
@@ -114,8 +123,25 @@ impl Host {
             tick,
             slots: Slots::new(sandbox::POOL_INSTANCES),
             modules: Mutex::new(HashMap::new()),
+            disk_cache: None,
             _ticker: ticker,
         })
+    }
+
+    /// Keeps compiled modules in `cache` between runs: a module found there (and passing its
+    /// checks, see [`ModuleCache`]) is not compiled again; one compiled is written there.
+    pub fn with_cache(mut self, cache: ModuleCache) -> Host {
+        self.disk_cache = Some(cache);
+        self
+    }
+
+    /// What the plugin cache had to say since the last call (files refused, writes that
+    /// failed), emptied; nothing without a cache.
+    pub fn take_cache_notes(&self) -> Vec<CacheNote> {
+        self.disk_cache
+            .as_ref()
+            .map(ModuleCache::take_notes)
+            .unwrap_or_default()
     }
 
     /// The limits this host enforces.
@@ -280,10 +306,25 @@ impl Host {
                         ),
                     });
                 }
-                Module::from_binary(&self.engine, wasm).map_err(|e| PluginError::CompileFailed {
-                    origin: origin.into(),
-                    message: one_line(&format!("{e:#}")),
-                })
+                let key = self
+                    .disk_cache
+                    .as_ref()
+                    .map(|_| ModuleCache::key(&self.engine, sha256));
+                if let (Some(cache), Some(key)) = (&self.disk_cache, &key) {
+                    if let cache::Lookup::Hit(module) = cache.load(&self.engine, key) {
+                        return Ok(module);
+                    }
+                }
+                let module = Module::from_binary(&self.engine, wasm).map_err(|e| {
+                    PluginError::CompileFailed {
+                        origin: origin.into(),
+                        message: one_line(&format!("{e:#}")),
+                    }
+                })?;
+                if let (Some(cache), Some(key)) = (&self.disk_cache, &key) {
+                    cache.store(&module, key);
+                }
+                Ok(module)
             }
         }
     }

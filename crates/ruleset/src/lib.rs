@@ -53,6 +53,9 @@ pub struct ValidRuleset {
     pub rule_lines: Vec<u64>,
     /// sha256 of the file's bytes.
     pub sha256: String,
+    /// The sha256 of the plugin each layer must be judged by, by layer id (the file's
+    /// `plugins: {LAYER: {sha256: ...}}`); a layer not named takes whichever plugin reads it.
+    pub plugin_pins: std::collections::BTreeMap<String, String>,
 }
 
 impl ValidRuleset {

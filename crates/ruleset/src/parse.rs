@@ -20,6 +20,17 @@ pub(crate) struct RawRuleset {
     pub references: Vec<String>,
     pub scoring: Spanned<Scoring>,
     pub rules: Spanned<Vec<Spanned<Rule>>>,
+    /// The plugin each layer must be judged by, pinned by sha256 (`sovstack plugin pin`).
+    #[serde(default)]
+    pub plugins: Option<Spanned<std::collections::BTreeMap<String, PluginPin>>>,
+}
+
+/// One layer's pinned plugin.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PluginPin {
+    /// The sha256 of the plugin's module, 64 lowercase hex digits.
+    pub sha256: String,
 }
 
 /// Parses ruleset text. Unknown keys, wrong types and malformed YAML are refused with the line

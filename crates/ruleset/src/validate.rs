@@ -30,6 +30,10 @@ pub const HOST_REFUSALS: &[(&str, &str)] = &[
         "a rule names a layer that does not exist",
     ),
     (
+        "ruleset/bad-plugin-pin",
+        "a plugin pin is not a sha256 (64 lowercase hex digits) or names a layer that does not exist",
+    ),
+    (
         "ruleset/unknown-bloc",
         "a bloc the knowledge base does not know",
     ),
@@ -163,6 +167,38 @@ pub(crate) fn validate(
         }
     }
 
+    if let Some(pins) = &raw.plugins {
+        for (layer, pin) in &pins.value {
+            if Layer::from_id(layer).is_none() {
+                let ids: Vec<&str> = Layer::ALL.iter().map(|l| l.id()).collect();
+                cx.push(
+                    pins,
+                    "ruleset/bad-plugin-pin",
+                    format!(
+                        "plugins: `{layer}` is not a layer (layers: {})",
+                        ids.join(", ")
+                    ),
+                );
+            }
+            let hex = pin.sha256.len() == 64
+                && pin
+                    .sha256
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+            if !hex {
+                cx.push(
+                    pins,
+                    "ruleset/bad-plugin-pin",
+                    format!(
+                        "plugins: the pin of layer `{layer}` is `{}`, not a sha256 (64 lowercase \
+                         hex digits, as `sovstack plugin list` shows)",
+                        pin.sha256
+                    ),
+                );
+            }
+        }
+    }
+
     if !cx.problems.is_empty() {
         // Stable: problems at the same place keep the order of the checks.
         cx.problems.sort_by_key(|p| (p.line, p.column));
@@ -188,6 +224,15 @@ pub(crate) fn validate(
             .collect(),
         rules: raw.rules.value.into_iter().map(|r| r.value).collect(),
         sha256: hex::encode(sha2::Sha256::digest(text.as_bytes())),
+        plugin_pins: raw
+            .plugins
+            .map(|p| {
+                p.value
+                    .into_iter()
+                    .map(|(l, pin)| (l, pin.sha256))
+                    .collect()
+            })
+            .unwrap_or_default(),
     })
 }
 
@@ -210,6 +255,36 @@ mod tests {
 
     fn line_of(text: &str, needle: &str) -> u64 {
         text.lines().position(|l| l.contains(needle)).expect(needle) as u64 + 1
+    }
+
+    #[test]
+    fn plugin_pins_are_read_and_checked() {
+        let good = "a".repeat(64);
+        let text = format!("{EU}\nplugins:\n  os:\n    sha256: {good}\n");
+        let r = ValidRuleset::from_yaml("t.yaml", &text, &Vocabulary::default()).unwrap();
+        assert_eq!(
+            r.plugin_pins,
+            std::collections::BTreeMap::from([("os".to_string(), good.clone())])
+        );
+        assert!(
+            ValidRuleset::from_yaml("t.yaml", EU, &Vocabulary::default())
+                .unwrap()
+                .plugin_pins
+                .is_empty()
+        );
+        // Reported where the map of pins starts: the line after `plugins:`.
+        let at = EU.lines().count() as u64 + 3;
+        for bad in [
+            format!("plugins:\n  oss:\n    sha256: {good}\n"),
+            format!("plugins:\n  os:\n    sha256: {}\n", "A".repeat(64)),
+            "plugins:\n  os:\n    sha256: abc\n".to_string(),
+        ] {
+            let got = problems(&format!("{EU}\n{bad}"), &Vocabulary::default());
+            assert_eq!(got, [("ruleset/bad-plugin-pin".to_string(), at)], "{bad}");
+        }
+        // An unknown key in a pin is a syntax error.
+        let text = format!("{EU}\nplugins:\n  os:\n    sha1: {good}\n");
+        assert!(ValidRuleset::from_yaml("t.yaml", &text, &Vocabulary::default()).is_err());
     }
 
     #[test]

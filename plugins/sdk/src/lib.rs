@@ -34,6 +34,7 @@
 
 pub mod glue;
 pub mod judge;
+pub mod manifest;
 
 /// The wire types, re-exported so that plugin crates depend on the SDK alone.
 pub use sovstack_abi as abi;
@@ -182,8 +183,9 @@ mod tests {
 
 /// Writes the exports of a plugin whose judging is entirely the SDK's, from its [`Plugin`]
 /// constant: defines `fn info()` and `fn evaluate(&EvaluateRequest)` at the call site (the crate's
-/// tests can call them) and hands them to [`export_plugin!`]. A plugin that judges by itself
-/// writes its own two functions and calls [`export_plugin!`] directly.
+/// tests can call them), hands them to [`export_plugin!`], and writes the module's manifest
+/// section with [`manifest!`]. A plugin that judges by itself writes its own two functions and
+/// calls [`export_plugin!`] and [`manifest!`] directly.
 #[macro_export]
 macro_rules! export_sdk_plugin {
     ($plugin:path) => {
@@ -200,5 +202,11 @@ macro_rules! export_sdk_plugin {
         }
 
         $crate::export_plugin!(info, evaluate);
+
+        $crate::manifest!(
+            name: $plugin.name,
+            layers: &[$plugin.layer],
+            description: $plugin.description,
+        );
     };
 }

@@ -7,5 +7,7 @@ pub mod diff;
 pub mod evaluate;
 pub mod generate;
 pub mod plugin;
+pub mod plugin_inspect;
+pub mod plugin_pin;
 pub mod ruleset;
 pub mod scan;
