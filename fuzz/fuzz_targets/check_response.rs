@@ -45,6 +45,8 @@ fn requests() -> &'static [EvaluateRequest; 2] {
                 not_assessed: None,
                 criticality: Some(Criticality::Critical),
                 support_ended: None,
+                contradictions: vec![],
+                certifications: vec![],
             },
             AttributedItem {
                 id: "cpu1".into(),
@@ -54,6 +56,8 @@ fn requests() -> &'static [EvaluateRequest; 2] {
                 not_assessed: None,
                 criticality: None,
                 support_ended: None,
+                contradictions: vec![],
+                certifications: vec![],
             },
         ];
         ["eu-sovereignty", "non-aligned"].map(|name| {
