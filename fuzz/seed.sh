@@ -19,6 +19,9 @@ done
 mkdir -p corpus/parse_glpi_json corpus/parse_fusion_xml
 cp ../tests/fixtures/glpi-inventory-format/examples/*.json corpus/parse_glpi_json/
 cp ../tests/fixtures/fusioninventory/*.xml corpus/parse_fusion_xml/
+# The declared-suppliers reader: the documented example and the scan's test file.
+mkdir -p corpus/parse_declared
+cp ../tests/fixtures/declared/*.yaml ../crates/scan/testdata/declared/*.yaml corpus/parse_declared/
 # The software layer's SBOM readers: SBOMs made by the real generators (tests/fixtures/sbom).
 mkdir -p corpus/parse_cyclonedx_json corpus/parse_spdx_json
 cp ../tests/fixtures/sbom/*.cdx.json corpus/parse_cyclonedx_json/

@@ -123,7 +123,12 @@ fn semantic_ruleset_problems_are_all_reported() {
 
 #[test]
 fn builtin_rulesets_validate_and_list() {
-    for f in ["rulesets/eu-sovereignty.yaml", "rulesets/non-aligned.yaml"] {
+    for f in [
+        "rulesets/eu-sovereignty.yaml",
+        "rulesets/non-aligned.yaml",
+        "rulesets/secnumcloud.yaml",
+        "secnumcloud",
+    ] {
         let (code, out, err) = run(sovstack().args(["ruleset", "validate", f]));
         assert_eq!(code, 0, "{err}");
         assert!(out.contains("valid"));
@@ -135,7 +140,7 @@ fn builtin_rulesets_validate_and_list() {
         .iter()
         .map(|r| r["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names, ["eu-sovereignty", "non-aligned"]);
+    assert_eq!(names, ["eu-sovereignty", "non-aligned", "secnumcloud"]);
 }
 
 #[test]

@@ -118,3 +118,60 @@ fn league_tables_rank_audits_by_overall_score_and_warn_when_tools_differ() {
     let (code, _, _) = run(sovstack().arg("compare").arg(&amd));
     assert_eq!(code, 2);
 }
+
+/// `compare --format html`: the league tables of the JSON comparison, in a page that loads
+/// nothing, with the poles' bars and the warning, and no serious accessibility violation.
+#[test]
+fn the_html_comparison_shows_the_leagues_of_the_json_one() {
+    let dir = tempdir();
+    let amd = report(dir.path(), "x86-amd-epyc-debian12", &[]);
+    let arm = report(dir.path(), "arm-server-graviton3", &[]);
+    let rv = report(
+        dir.path(),
+        "riscv-visionfive2-jh7110",
+        &["--ruleset", "non-aligned"],
+    );
+    let compare = |format: &str| {
+        let (code, out, err) = run(sovstack()
+            .arg("compare")
+            .args([&amd, &arm, &rv])
+            .args(["--format", format]));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let c: Value = serde_json::from_str(&compare("json")).unwrap();
+    let html = compare("html");
+    assert_eq!(html, compare("html"), "byte-identical");
+    assert!(html.contains("http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"));
+    for needle in [" src=", " href=", "<script", "<link", "url(", "@import"] {
+        assert!(!html.contains(needle), "{needle} in the page");
+    }
+    assert!(html.contains("Not like for like"), "the warning is shown");
+    for league in c["leagues"].as_array().unwrap() {
+        let ruleset = league["ruleset"].as_str().unwrap();
+        let at = html
+            .find(&format!("<code>{ruleset}</code></h2>"))
+            .unwrap_or_else(|| panic!("no league for {ruleset}"));
+        let section = &html[at..];
+        let section = &section[..section.find("</section>").unwrap()];
+        for r in league["rows"].as_array().unwrap() {
+            let row = format!(
+                "<tr><td class=\"num\">{}</td><th scope=\"row\">{}</th><td>{} (level {})</td>",
+                r["rank"],
+                r["audit"].as_str().unwrap(),
+                r["score"].as_f64().unwrap(),
+                r["level"]
+            );
+            assert!(section.contains(&row), "{ruleset}: {row} missing");
+        }
+        let poles = league["poles"].as_array().unwrap();
+        assert_eq!(
+            section.contains("by pole of power</title>"),
+            !poles.is_empty(),
+            "{ruleset}: the poles' bars"
+        );
+    }
+    let page = dir.path().join("league.html");
+    std::fs::write(&page, &html).unwrap();
+    crate::html::assert_axe_clean(dir.path(), &html);
+}

@@ -239,7 +239,7 @@ fn an_option_for_a_layer_left_out_of_layers_is_an_error_not_ignored() {
         );
         assert_eq!(
             err.trim_end(),
-            "sovstack: error: --endpoints or --domain asks for the network layer, which --layers \
+            "sovstack: error: --endpoints, --domain or --declared asks for the network layer, which --layers \
              processor leaves out: add network to --layers, or leave --layers out"
         );
     }

@@ -134,59 +134,7 @@ fn the_page_renders_loads_nothing_and_passes_axe() {
     .unwrap();
     assert_eq!(page_requests(&control), ["http://192.0.2.1/x.png"]);
 
-    // axe-core, run inside Chromium on a copy of the page with the script added (the page's
-    // own policy forbids scripts, so the copy leaves the policy out).
-    let axe = repo().join("tools/npm/node_modules/axe-core/axe.min.js");
-    assert!(
-        axe.is_file(),
-        "{} is missing: run tools/install-deps.sh",
-        axe.display()
-    );
-    let runner = "<script>axe.run(document, {resultTypes: ['violations']}).then(function (r) { var p = document.createElement('pre'); p.id = 'axe-result'; p.textContent = JSON.stringify(r.violations.map(function (v) { return {id: v.id, impact: v.impact, nodes: v.nodes.length}; })); document.body.appendChild(p); });</script>";
-    let start = text
-        .find("<meta http-equiv=\"Content-Security-Policy\"")
-        .unwrap();
-    let end = start + text[start..].find('>').unwrap() + 1;
-    let harness = format!(
-        "{}{}",
-        &text[..start],
-        &text[end..].replace(
-            "</body>",
-            &format!(
-                "<script>{}</script>{runner}</body>",
-                std::fs::read_to_string(&axe).unwrap()
-            )
-        )
-    );
-    let harness_path = dir.path().join("axe.html");
-    std::fs::write(&harness_path, harness).unwrap();
-    let dom = run_chromium(
-        chromium()
-            .arg("--virtual-time-budget=30000")
-            .arg("--dump-dom")
-            .arg(url(&harness_path)),
-    );
-    let result = dom
-        .split("<pre id=\"axe-result\">")
-        .nth(1)
-        .and_then(|s| s.split("</pre>").next())
-        .unwrap_or_else(|| {
-            panic!(
-                "axe did not finish: {}",
-                &dom[dom.len().saturating_sub(500)..]
-            )
-        });
-    let result = result
-        .replace("&quot;", "\"")
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">");
-    let violations: Vec<serde_json::Value> = serde_json::from_str(&result).unwrap();
-    let serious: Vec<&serde_json::Value> = violations
-        .iter()
-        .filter(|v| v["impact"] == "serious" || v["impact"] == "critical")
-        .collect();
-    assert!(serious.is_empty(), "axe: {serious:?} (all: {violations:?})");
+    assert_axe_clean(dir.path(), &text);
 }
 
 /// The world map: every country the JSON report locates an item in is shaded, named in the
@@ -205,11 +153,17 @@ fn the_world_map_shows_where_the_json_report_locates_the_items() {
     std::fs::write(&config, "organisation:\n  name: Ville\n  country: FR\n").unwrap();
     let audit = |format: &str| {
         let (code, out, err) = run(sovstack()
-            .args(["audit", "--layers", "network", "--offline", "--endpoints"])
+            .args([
+                "audit",
+                "--layers",
+                "network,cable",
+                "--offline",
+                "--endpoints",
+            ])
             .arg(&endpoints)
             .arg("--config")
             .arg(&config)
-            .args(["--format", format]));
+            .args(["--org-country", "FR", "--format", format]));
         assert!(code == 0 || code == 1, "{format}: {err}");
         out
     };
@@ -263,6 +217,52 @@ fn the_world_map_shows_where_the_json_report_locates_the_items() {
         "France is outlined"
     );
     assert!(section.contains("<path class=\"w-sea\""));
+
+    // The cable layer's systems: every one the JSON report's cable map links is named in the
+    // text alternative and drawn, between landing stations the map places.
+    let links = report["cable_map"]["links"]
+        .as_array()
+        .expect("a cable map");
+    assert!(!links.is_empty());
+    let points: Vec<&str> = report["cable_map"]["landing_points"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    for l in links {
+        let system = l["system"].as_str().unwrap();
+        assert!(
+            desc.contains(&esc_html(system)),
+            "{system} not in the map's text"
+        );
+        for end in ["from", "to"] {
+            for name in l[end].as_array().unwrap() {
+                assert!(
+                    points.contains(&name.as_str().unwrap()),
+                    "{name} not placed"
+                );
+            }
+        }
+    }
+    let drawn = section.matches("<path class=\"w-cable\"").count();
+    assert!(
+        drawn >= links.len(),
+        "{drawn} lines for {} links",
+        links.len()
+    );
+    assert!(
+        section.contains("CC BY-NC-SA 3.0"),
+        "the cable data is credited"
+    );
+}
+
+fn esc_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
 
 /// `crates/report/assets/world.csv` is what `tools/report/build-world.py` makes of its sources
@@ -295,4 +295,61 @@ fn the_world_map_outlines_are_rebuilt_from_their_sources() {
         std::fs::read(&out).unwrap() == committed,
         "crates/report/assets/world.csv differs from what tools/report/build-world.py makes: rebuild it"
     );
+}
+
+/// axe-core, run inside Chromium on a copy of the page `text` (written in `dir`) with the
+/// script added (the page's own policy forbids scripts, so the copy leaves the policy out): no
+/// serious or critical violation.
+pub fn assert_axe_clean(dir: &Path, text: &str) {
+    let axe = repo().join("tools/npm/node_modules/axe-core/axe.min.js");
+    assert!(
+        axe.is_file(),
+        "{} is missing: run tools/install-deps.sh",
+        axe.display()
+    );
+    let runner = "<script>axe.run(document, {resultTypes: ['violations']}).then(function (r) { var p = document.createElement('pre'); p.id = 'axe-result'; p.textContent = JSON.stringify(r.violations.map(function (v) { return {id: v.id, impact: v.impact, nodes: v.nodes.length}; })); document.body.appendChild(p); });</script>";
+    let start = text
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
+    let end = start + text[start..].find('>').unwrap() + 1;
+    let harness = format!(
+        "{}{}",
+        &text[..start],
+        &text[end..].replace(
+            "</body>",
+            &format!(
+                "<script>{}</script>{runner}</body>",
+                std::fs::read_to_string(&axe).unwrap()
+            )
+        )
+    );
+    let harness_path = dir.join("axe.html");
+    std::fs::write(&harness_path, harness).unwrap();
+    let dom = run_chromium(
+        chromium()
+            .arg("--virtual-time-budget=30000")
+            .arg("--dump-dom")
+            .arg(url(&harness_path)),
+    );
+    let result = dom
+        .split("<pre id=\"axe-result\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .unwrap_or_else(|| {
+            panic!(
+                "axe did not finish: {}",
+                &dom[dom.len().saturating_sub(500)..]
+            )
+        });
+    let result = result
+        .replace("&quot;", "\"")
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">");
+    let violations: Vec<serde_json::Value> = serde_json::from_str(&result).unwrap();
+    let serious: Vec<&serde_json::Value> = violations
+        .iter()
+        .filter(|v| v["impact"] == "serious" || v["impact"] == "critical")
+        .collect();
+    assert!(serious.is_empty(), "axe: {serious:?} (all: {violations:?})");
 }

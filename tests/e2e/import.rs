@@ -247,7 +247,7 @@ fn paths_that_hold_nothing_are_input_errors() {
         .args(["--domain", "example.org"]));
     assert_eq!(code, 2);
     assert!(
-        err.contains("--endpoints or --domain cannot be combined with --import"),
+        err.contains("--endpoints, --domain or --declared cannot be combined with --import"),
         "{err}"
     );
 }

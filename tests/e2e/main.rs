@@ -25,6 +25,7 @@ mod plugins;
 mod ruleset_cmd;
 mod schema;
 mod software;
+mod suppliers;
 mod table;
 mod toolchain;
 mod waivers;

@@ -150,3 +150,54 @@ fn reports_validate_against_the_report_schema() {
         assert!(errors.is_empty(), "{args:?}: {errors:#?}");
     }
 }
+
+/// The declared-suppliers file's JSON Schema (`schema/declared-suppliers-1.schema.json`, written
+/// by hand: the reader's raw types carry YAML locations) accepts the documented example, refuses
+/// what the reader refuses for its shape, and lists exactly the certifications the reader knows.
+#[test]
+fn the_declared_suppliers_schema_agrees_with_the_reader() {
+    let path = repo().join("schema/declared-suppliers-1.schema.json");
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let certs: Vec<&str> = schema["$defs"]["certification"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    let known: Vec<&str> = sovstack_abi::certifications::ALL
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    assert_eq!(certs, known);
+    // The documented example: read by the reader, valid for the schema.
+    let example = repo().join("tests/fixtures/declared/example.yaml");
+    let text = std::fs::read_to_string(&example).unwrap();
+    let doc: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
+    assert!(validator.is_valid(&doc), "{example:?}");
+    let kb = sovstack_kb::Kb::builtin().unwrap();
+    let known_country = |c: &str| kb.country(c).is_some();
+    assert_eq!(
+        sovstack_scan::parse::declared(&text, &known_country)
+            .unwrap()
+            .len(),
+        2
+    );
+    // Each change is refused by both.
+    for bad in [
+        "services:\n  - id: a\n    supplier: {name: X}\n    jurisdiction: FR\n    sla: 1\n",
+        "services:\n  - id: a\n    supplier: {name: X}\n    jurisdiction: fr\n",
+        "services:\n  - id: a\n    supplier: {name: X}\n    jurisdiction: FR\n    certifications: [SNC]\n",
+        "services:\n  - id: a\n    supplier: {name: X, parent_country: FR}\n    jurisdiction: FR\n",
+        "services:\n  - id: a b\n    supplier: {name: X}\n    jurisdiction: FR\n",
+        "services:\n  - id: a\n    supplier: {name: X}\n",
+        "services: []\n",
+    ] {
+        let doc: serde_json::Value = serde_saphyr::from_str(bad).unwrap();
+        assert!(!validator.is_valid(&doc), "schema accepts {bad}");
+        assert!(
+            sovstack_scan::parse::declared(bad, &known_country).is_err(),
+            "reader accepts {bad}"
+        );
+    }
+}

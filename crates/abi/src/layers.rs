@@ -25,6 +25,10 @@ pub enum Layer {
     /// Which submarine cables can carry the organisation's data to the countries its services are
     /// located in, and who owns them.
     Cable,
+    /// The services the organisation declares it buys (`--declared`): who supplies them, what
+    /// the supplier claims (jurisdiction, data locations, certifications) and what the network
+    /// layer observed of the endpoints that deliver them.
+    Suppliers,
     /// Which registries the organisation's software components arrive through (from its SBOMs),
     /// who operates them, and under which licences the components come.
     Software,
@@ -32,12 +36,13 @@ pub enum Layer {
 
 impl Layer {
     /// Every layer, in report order.
-    pub const ALL: [Layer; 6] = [
+    pub const ALL: [Layer; 7] = [
         Layer::Processor,
         Layer::Os,
         Layer::Toolchain,
         Layer::Network,
         Layer::Cable,
+        Layer::Suppliers,
         Layer::Software,
     ];
 
@@ -49,6 +54,7 @@ impl Layer {
             Layer::Toolchain => "toolchain",
             Layer::Network => "network",
             Layer::Cable => "cable",
+            Layer::Suppliers => "suppliers",
             Layer::Software => "software",
         }
     }
@@ -66,6 +72,7 @@ impl Layer {
             Layer::Toolchain => "Toolchain",
             Layer::Network => "Network",
             Layer::Cable => "Cable",
+            Layer::Suppliers => "Suppliers",
             Layer::Software => "Software supply",
         }
     }
@@ -89,6 +96,14 @@ impl Layer {
                 Role::Location,
             ],
             Layer::Cable => &[Role::CableOwner],
+            Layer::Suppliers => &[
+                Role::Supplier,
+                Role::SupplierParent,
+                Role::ClaimedJurisdiction,
+                Role::DataLocation,
+                Role::ObservedOperator,
+                Role::ObservedLocation,
+            ],
             Layer::Software => &[Role::RegistryOperator, Role::Licence],
         }
     }
@@ -98,7 +113,7 @@ impl Layer {
     pub fn reads_root(self) -> bool {
         match self {
             Layer::Processor | Layer::Os | Layer::Toolchain => true,
-            Layer::Network | Layer::Cable | Layer::Software => false,
+            Layer::Network | Layer::Cable | Layer::Suppliers | Layer::Software => false,
         }
     }
 
@@ -108,7 +123,11 @@ impl Layer {
     pub fn scanned_by_default(self) -> bool {
         match self {
             Layer::Processor | Layer::Os => true,
-            Layer::Toolchain | Layer::Network | Layer::Cable | Layer::Software => false,
+            Layer::Toolchain
+            | Layer::Network
+            | Layer::Cable
+            | Layer::Suppliers
+            | Layer::Software => false,
         }
     }
 
@@ -165,11 +184,28 @@ pub enum Role {
     /// Owns (alone or in a consortium) a submarine cable system on a route to a destination
     /// country (schema 1.2.4).
     CableOwner,
+    /// Supplies a declared service (schema 1.2.6): its headquarters from the knowledge base, or
+    /// as declared (low confidence).
+    Supplier,
+    /// Owns or controls the supplier of a declared service (schema 1.2.6).
+    SupplierParent,
+    /// The jurisdiction the supplier of a declared service claims, as a state actor (schema
+    /// 1.2.6): a claim, not an observation.
+    ClaimedJurisdiction,
+    /// A country where the supplier of a declared service says the data is located, as a state
+    /// actor (schema 1.2.6): a claim, not an observation.
+    DataLocation,
+    /// Operates the addresses the network layer observed for a declared service's endpoints (the
+    /// autonomous system's ultimate parent, schema 1.2.6).
+    ObservedOperator,
+    /// A country where the network layer located an address of a declared service's endpoints,
+    /// as a state actor (schema 1.2.6).
+    ObservedLocation,
     /// Operates the package registry the components arrive through (npm's registry: GitHub,
-    /// Microsoft; PyPI: the Python Software Foundation) (schema 1.2.5).
+    /// Microsoft; PyPI: the Python Software Foundation) (schema 1.2.7).
     RegistryOperator,
     /// The licences the components come under, as an actor: free-software licences (OSI- or
-    /// FSF-approved) make the components commons, whoever wrote them (schema 1.2.5).
+    /// FSF-approved) make the components commons, whoever wrote them (schema 1.2.7).
     Licence,
 }
 
@@ -193,6 +229,12 @@ impl Role {
             Role::Libc => "libc",
             Role::Runtime => "runtime",
             Role::CableOwner => "cable_owner",
+            Role::Supplier => "supplier",
+            Role::SupplierParent => "supplier_parent",
+            Role::ClaimedJurisdiction => "claimed_jurisdiction",
+            Role::DataLocation => "data_location",
+            Role::ObservedOperator => "observed_operator",
+            Role::ObservedLocation => "observed_location",
             Role::RegistryOperator => "registry_operator",
             Role::Licence => "licence",
         }
@@ -218,6 +260,12 @@ impl Role {
                 Layer::Network
             }
             Role::CableOwner => Layer::Cable,
+            Role::Supplier
+            | Role::SupplierParent
+            | Role::ClaimedJurisdiction
+            | Role::DataLocation
+            | Role::ObservedOperator
+            | Role::ObservedLocation => Layer::Suppliers,
             Role::RegistryOperator | Role::Licence => Layer::Software,
         }
     }

@@ -85,6 +85,15 @@
 //! * `supported`: one finding per item past the end of its support
 //!   ([`AttributedItem::support_ended`]), whose message gives the dates; like `assessed` it names
 //!   no role and gives no level, and its rule's severity is at least `low`.
+//! * `declared_vs_observed`: one finding per contradiction the host found between what a
+//!   declared service's supplier claims and what the network layer observed
+//!   ([`AttributedItem::contradictions`]), whose message gives both with their sources and whose
+//!   [`Finding::actors`] point at the claim's actor and the observation's; it names no role and
+//!   gives no level. Its rule's severity is at least `low`.
+//! * `certified`: one finding per item whose [`AttributedItem::certifications`] hold none of the
+//!   rule's `any_of` (names of [`certifications::ALL`], compared ignoring ASCII case); it names no
+//!   role and gives no level. `any_of` must name at least one certification, each known
+//!   (`ruleset/no-certification`, `ruleset/unknown-certification`).
 //! * An item's weight counts nowhere else: `jurisdiction`, `openness` and `known_attribution` judge
 //!   every item alike, whatever its weight (0 included), and their findings do not mention it.
 //!
@@ -155,6 +164,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+pub mod certifications;
 mod diagnostics;
 mod layers;
 pub mod semantics;
@@ -263,6 +273,31 @@ pub struct AttributedItem {
     /// absent, so requests without it are byte for byte what they were.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_ended: Option<String>,
+    /// Where what a supplier declares is contradicted by what was observed (a declared service of
+    /// the `suppliers` layer: a claimed EU jurisdiction served by an operator headquartered outside
+    /// the EU, an address located outside the declared data locations). The host establishes
+    /// them from the inventory; the `declared_vs_observed` criterion turns each into a finding.
+    /// Added within ABI version 1: omitted when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contradictions: Vec<Contradiction>,
+    /// The certifications the item's supplier declares ([`certifications::ALL`] names, as
+    /// spelt there), which the `certified` criterion looks for. Added within ABI version 1:
+    /// omitted when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certifications: Vec<String>,
+}
+
+/// A claim contradicted by an observation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct Contradiction {
+    /// The claim and the observation, each with its source, in a sentence.
+    pub message: String,
+    /// Indexes (from 0) into the item's [`AttributedItem::actors`]: the actors of the claim (a
+    /// claimed jurisdiction, or every declared data location), then the actor of the
+    /// observation, so the finding carries both pieces of evidence.
+    #[serde(default)]
+    pub actors: Vec<usize>,
 }
 
 /// How much the organisation depends on an item, lowest first.
@@ -562,6 +597,16 @@ pub enum Criterion {
     Assessed {},
     /// Items past the end of their support ([`AttributedItem::support_ended`]). Names no role.
     Supported {},
+    /// Claims of a supplier contradicted by observations ([`AttributedItem::contradictions`]).
+    /// Names no role.
+    DeclaredVsObserved {},
+    /// Items whose supplier declares none of these certifications
+    /// ([`AttributedItem::certifications`]). Names no role.
+    Certified {
+        /// The certifications that satisfy the rule, any one of them ([`certifications::ALL`]
+        /// names).
+        any_of: Vec<String>,
+    },
     /// How much of the layer each pole of power controls.
     Concentration {
         /// Roles whose actors share control of an item.
@@ -582,6 +627,8 @@ impl Criterion {
             Criterion::KnownAttribution { .. } => "known_attribution",
             Criterion::Assessed {} => "assessed",
             Criterion::Supported {} => "supported",
+            Criterion::DeclaredVsObserved {} => "declared_vs_observed",
+            Criterion::Certified { .. } => "certified",
             Criterion::Concentration { .. } => "concentration",
         }
     }
@@ -593,13 +640,22 @@ impl Criterion {
             | Criterion::Openness { roles, .. }
             | Criterion::KnownAttribution { roles }
             | Criterion::Concentration { roles, .. } => roles,
-            Criterion::Assessed {} | Criterion::Supported {} => &[],
+            Criterion::Assessed {}
+            | Criterion::Supported {}
+            | Criterion::DeclaredVsObserved {}
+            | Criterion::Certified { .. } => &[],
         }
     }
 
     /// Whether the criterion judges actors, and so must name roles.
     pub fn names_roles(&self) -> bool {
-        !matches!(self, Criterion::Assessed {} | Criterion::Supported {})
+        !matches!(
+            self,
+            Criterion::Assessed {}
+                | Criterion::Supported {}
+                | Criterion::DeclaredVsObserved {}
+                | Criterion::Certified { .. }
+        )
     }
 }
 

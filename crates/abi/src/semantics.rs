@@ -123,7 +123,9 @@ refusals! {
         MissingObjective = "ruleset/missing-objective": "under seal_weakest_link, a rule names no objective",
         UnknownObjective = "ruleset/unknown-objective": "a rule names an objective the scoring does not declare",
         BadThreshold = "ruleset/bad-threshold": "a concentration rule's max_share or max_index is not a number from 0 to 1",
-        BadSeverity = "ruleset/bad-severity": "an assessed rule's severity is info (it must be low or higher)",
+        BadSeverity = "ruleset/bad-severity": "an assessed, supported or declared_vs_observed rule's severity is info (it must be low or higher)",
+        NoCertification = "ruleset/no-certification": "a certified rule's any_of names no certification",
+        UnknownCertification = "ruleset/unknown-certification": "a certified rule names a certification sovstack does not know (see sovstack_abi::certifications)",
     }
 }
 
@@ -491,6 +493,35 @@ impl Checks {
             Criterion::Assessed {} => {
                 if r.severity < Severity::Low {
                     self.push(Refusal::BadSeverity, at, format!("{what} reports items that could not be assessed; its severity must be low or higher, not {}", r.severity.as_str()));
+                }
+            }
+            // A claim the observations contradict is never a mere remark.
+            Criterion::DeclaredVsObserved {} => {
+                if r.severity < Severity::Low {
+                    self.push(Refusal::BadSeverity, at, format!("{what} reports claims contradicted by observations; its severity must be low or higher, not {}", r.severity.as_str()));
+                }
+            }
+            Criterion::Certified { any_of } => {
+                if any_of.is_empty() {
+                    self.push(
+                        Refusal::NoCertification,
+                        at,
+                        format!("{what} names no certification in `any_of`"),
+                    );
+                }
+                for c in any_of {
+                    if crate::certifications::canonical(c).is_none() {
+                        let known: Vec<&str> =
+                            crate::certifications::ALL.iter().map(|(n, _)| *n).collect();
+                        self.push(
+                            Refusal::UnknownCertification,
+                            at,
+                            format!(
+                                "{what} names certification `{c}`, which sovstack does not know (known: {})",
+                                known.join(", ")
+                            ),
+                        );
+                    }
                 }
             }
             // An unsupported system is a risk, never a mere remark.

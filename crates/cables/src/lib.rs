@@ -72,6 +72,8 @@ pub struct CableData {
     sovereign: BTreeMap<String, String>,
     neighbours: BTreeMap<String, BTreeSet<String>>,
     owners: BTreeMap<String, OwnerFacts>,
+    /// Landing station id -> (longitude, latitude), when the pack has `landing-points.csv`.
+    landing_points: BTreeMap<String, (f64, f64)>,
     datasets: Vec<Dataset>,
 }
 
@@ -123,6 +125,10 @@ impl CableData {
         let owners = parse_owners(p, b)?;
         let (p, b) = file(Kind::Cables);
         let cables = parse_cables(p, b, &names)?;
+        let landing_points = match files.get(&Kind::LandingPoints) {
+            Some((p, b)) => parse::parse_landing_points(p, b)?,
+            None => BTreeMap::new(),
+        };
         let mut by_country: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, c) in cables.iter().enumerate() {
             for l in &c.landings {
@@ -138,6 +144,7 @@ impl CableData {
             sovereign,
             neighbours,
             owners,
+            landing_points,
             datasets,
         })
     }
@@ -145,6 +152,12 @@ impl CableData {
     /// The cable systems, in the dataset's order.
     pub fn cables(&self) -> &[Cable] {
         &self.cables
+    }
+
+    /// Where the landing station `id` is, as (longitude, latitude) in degrees, when the pack
+    /// says.
+    pub fn landing_at(&self, id: &str) -> Option<(f64, f64)> {
+        self.landing_points.get(id).copied()
     }
 
     /// The files the pack was loaded from.

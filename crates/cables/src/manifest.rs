@@ -23,10 +23,13 @@ pub enum Kind {
     LandBorders,
     /// `owners.csv`: owner names -> organisation and headquarters.
     Owners,
+    /// `landing-points.csv`: landing stations' coordinates, for maps (optional: a pack without
+    /// it gives routes without coordinates).
+    LandingPoints,
 }
 
 impl Kind {
-    /// Every kind, each needed exactly once.
+    /// The kinds a pack needs, each exactly once (the others are optional, at most once).
     pub const ALL: [Kind; 5] = [
         Kind::Cables,
         Kind::CountryNames,

@@ -145,6 +145,44 @@ pub fn parse_borders(path: &str, bytes: &[u8]) -> Result<BTreeSet<(String, Strin
     Ok(out)
 }
 
+/// `landing-points.csv`: each landing station's id -> (longitude, latitude) in degrees. A
+/// repeated id, or a coordinate that is not a number within its range, is an error naming the
+/// line and field.
+pub fn parse_landing_points(
+    path: &str,
+    bytes: &[u8],
+) -> Result<BTreeMap<String, (f64, f64)>, Error> {
+    #[derive(Deserialize)]
+    struct Row {
+        id: String,
+        lon: String,
+        lat: String,
+    }
+    let mut out = BTreeMap::new();
+    for (line, r) in read_table::<Row>(path, bytes, &["id", "lon", "lat"])? {
+        let degrees = |field: &str, v: &str, max: f64| match v.parse::<f64>() {
+            Ok(d) if d.is_finite() && d.abs() <= max => Ok(d),
+            _ => Err(Error::line(
+                path,
+                line,
+                format!("{field}: {v:?} is not a number from -{max} to {max}"),
+            )),
+        };
+        let at = (
+            degrees("lon", &r.lon, 180.0)?,
+            degrees("lat", &r.lat, 90.0)?,
+        );
+        if r.id.is_empty() || out.insert(r.id.clone(), at).is_some() {
+            return Err(Error::line(
+                path,
+                line,
+                format!("id: {:?} empty or repeated", r.id),
+            ));
+        }
+    }
+    Ok(out)
+}
+
 /// One row of `owners.csv`: what an owner name of the dataset stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnerFacts {

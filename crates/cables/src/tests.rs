@@ -208,3 +208,45 @@ fn bad_rows_name_the_file_line_and_field() {
     let err = parse_cables("cables.json", b"[{\"id\": 3}]", &names).unwrap_err();
     assert!(err.to_string().starts_with("cables.json:1:"), "{err}");
 }
+
+#[test]
+fn every_landing_station_has_its_coordinates() {
+    let data = pack();
+    let mut n = 0;
+    for c in data.cables() {
+        for l in &c.landings {
+            let (lon, lat) = data
+                .landing_at(&l.id)
+                .unwrap_or_else(|| panic!("{} has no coordinates", l.id));
+            assert!(lon.abs() <= 180.0 && lat.abs() <= 90.0);
+            n += 1;
+        }
+    }
+    assert!(n > 1000, "{n}");
+    // Marseille (43.30 N, 5.37 E) and Virginia Beach (36.85 N, 75.98 W), within a few km.
+    let (lon, lat) = data.landing_at("marseille-france").unwrap();
+    assert!(
+        (lon - 5.37).abs() < 0.1 && (lat - 43.30).abs() < 0.1,
+        "{lon} {lat}"
+    );
+    let (lon, lat) = data.landing_at("virginia-beach-va-united-states").unwrap();
+    assert!(
+        (lon + 75.98).abs() < 0.1 && (lat - 36.85).abs() < 0.1,
+        "{lon} {lat}"
+    );
+}
+
+#[test]
+fn a_bad_landing_point_row_is_refused_with_its_line() {
+    let err = parse::parse_landing_points("landing-points.csv", b"id,lon,lat\na,1,2\nb,200,3\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("landing-points.csv") && err.contains('3') && err.contains("lon"),
+        "{err}"
+    );
+    let err = parse::parse_landing_points("landing-points.csv", b"id,lon,lat\na,1,2\na,1,2\n")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("repeated"), "{err}");
+}

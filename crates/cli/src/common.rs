@@ -12,7 +12,7 @@ use sovstack_host::{Host, HostConfig, Plugin};
 use sovstack_inventory::{Diagnostic, DiagnosticSeverity, Inventory};
 use sovstack_kb::Kb;
 use sovstack_report::{source_date_epoch, FormatKind, Gate, RenderOptions};
-use sovstack_ruleset::{builtin_named, ValidRuleset, Vocabulary, BUILTIN_NAMES};
+use sovstack_ruleset::{builtin_named, ValidRuleset, Vocabulary, BUILTIN_NAMES, DEFAULT_NAMES};
 use std::path::{Path, PathBuf};
 
 /// Output format of listings (`ruleset`, `plugin`); reports take a [`FormatKind`].
@@ -265,11 +265,12 @@ pub fn vocabulary(kb: &Kb) -> Vocabulary {
     }
 }
 
-/// Loads rulesets by built-in name or path; with none named, every built-in one.
+/// Loads rulesets by built-in name or path; with none named, the default built-in ones
+/// (`DEFAULT_NAMES`: `secnumcloud` is asked for by name).
 pub fn load_rulesets(specs: &[String], kb: &Kb) -> Result<Vec<ValidRuleset>> {
     let vocabulary = vocabulary(kb);
     let specs: Vec<String> = if specs.is_empty() {
-        BUILTIN_NAMES.iter().map(|s| s.to_string()).collect()
+        DEFAULT_NAMES.iter().map(|s| s.to_string()).collect()
     } else {
         specs.to_vec()
     };

@@ -64,6 +64,8 @@ fn request(items: usize) -> EvaluateRequest {
                 weight: None,
                 not_assessed: None,
                 support_ended: None,
+                contradictions: Vec::new(),
+                certifications: Vec::new(),
                 criticality: None,
             })
             .collect(),

@@ -3,10 +3,12 @@
 //! looked up at evaluation time, so an inventory made elsewhere is judged with this run's
 //! knowledge base (whose version the report records).
 
-use sovstack_abi::{Actor as AbiActor, AttributedItem, Criticality, Governance as AbiGovernance};
+use sovstack_abi::{
+    Actor as AbiActor, AttributedItem, Contradiction, Criticality, Governance as AbiGovernance,
+};
 use sovstack_inventory::{
-    Actor, CableDestination, Confidence, EndpointKind, Governance, Inventory, ItemRef, Layer,
-    Lifecycle, NetworkEndpoint, OperatingSystem, SoftwareSupply, ToolchainUse,
+    Actor, CableDestination, Confidence, DeclaredService, EndpointKind, Governance, Inventory,
+    ItemRef, Layer, Lifecycle, NetworkEndpoint, OperatingSystem, SoftwareSupply, ToolchainUse,
 };
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};
@@ -77,7 +79,12 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
         | ItemRef::Os(_)
         | ItemRef::Toolchain(_)
         | ItemRef::Cable(_)
+        | ItemRef::Suppliers(_)
         | ItemRef::Software(_) => None,
+    };
+    let service = match item {
+        ItemRef::Suppliers(s) => Some(s),
+        _ => None,
     };
     let item = item.item();
     let criticality = endpoint.and_then(|e| e.criticality).map(criticality);
@@ -91,6 +98,20 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
         not_assessed: endpoint.and_then(not_assessed),
         criticality,
         support_ended: None,
+        contradictions: service
+            .map(|s| {
+                s.contradictions
+                    .iter()
+                    .map(|c| Contradiction {
+                        message: c.message.clone(),
+                        actors: c.actors.clone(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        certifications: service
+            .map(|s| s.certifications.iter().map(|c| c.value.clone()).collect())
+            .unwrap_or_default(),
     }
 }
 
@@ -276,6 +297,7 @@ fn evidence_words(e: &sovstack_inventory::Evidence) -> String {
         Method::Derived => "derived",
         Method::Dns => "DNS answer",
         Method::DatasetLookup => "data pack",
+        Method::Declared => "declared",
     };
     let confidence = match e.confidence {
         Confidence::Low => "low",
@@ -324,6 +346,7 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
         ItemRef::Network(ep) => network_facts(kb, ep, &mut f),
         ItemRef::Toolchain(t) => toolchain_facts(inventory, t, &mut f),
         ItemRef::Cable(c) => cable_facts(c, &mut f),
+        ItemRef::Suppliers(s) => supplier_facts(s, &mut f),
         ItemRef::Software(s) => software_facts(inventory, s, &mut f),
     }
     f
@@ -432,6 +455,50 @@ fn cable_facts(c: &CableDestination, f: &mut BTreeMap<String, String>) {
     );
     if !spof.is_empty() {
         f.insert("single_points_of_failure".into(), spof.join(", "));
+    }
+}
+
+/// What a declared service's supplier claims, and what was observed of its endpoints.
+fn supplier_facts(s: &DeclaredService, f: &mut BTreeMap<String, String>) {
+    let line = |e: &[sovstack_inventory::Evidence]| {
+        e.first()
+            .and_then(|e| e.line.map(|l| format!("{}:{l}", e.source)))
+            .unwrap_or_default()
+    };
+    f.insert(
+        "declared".into(),
+        format!("{} ({})", s.supplier.value, line(&s.supplier.evidence)),
+    );
+    f.insert(
+        "claimed_jurisdiction".into(),
+        s.jurisdiction.value.to_string(),
+    );
+    if !s.data_locations.is_empty() {
+        let l: Vec<&str> = s.data_locations.iter().map(|l| l.value.as_str()).collect();
+        f.insert("declared_data_locations".into(), l.join(", "));
+    }
+    let c: Vec<&str> = s.certifications.iter().map(|c| c.value.as_str()).collect();
+    f.insert(
+        "certifications".into(),
+        match c.is_empty() {
+            true => "none declared".into(),
+            false => c.join(", "),
+        },
+    );
+    if !s.endpoints.is_empty() {
+        let e: Vec<String> = s
+            .endpoints
+            .iter()
+            .map(|e| match (&e.network_endpoint, e.addresses.is_empty()) {
+                (Some(id), false) => format!("{} ({id}: {})", e.name, e.addresses.join(", ")),
+                (Some(id), true) => format!("{} ({id}: no address)", e.name),
+                (None, _) => format!("{} (not observed)", e.name),
+            })
+            .collect();
+        f.insert("endpoints".into(), e.join("; "));
+    }
+    if !s.contradictions.is_empty() {
+        f.insert("contradictions".into(), s.contradictions.len().to_string());
     }
 }
 

@@ -29,12 +29,12 @@ pub use groups::group_by;
 use sovstack_abi::{EvaluateRequest, ABI_VERSION};
 use sovstack_host::{Host, Plugin};
 use sovstack_inventory::{
-    DataRef, Diagnostic, DiagnosticSeverity, EndpointKind, Generator, Inventory, Layer,
+    CableLeg, DataRef, Diagnostic, DiagnosticSeverity, EndpointKind, Generator, Inventory, Layer,
 };
 use sovstack_kb::Kb;
 use sovstack_report::{
-    InputRef, Inputs, ItemFinding, LayerReport, LayerResult, PluginRef, Report, RuleReport,
-    RulesetResult, ScanSummary, REPORT_VERSION,
+    CableLink, CableMap, InputRef, Inputs, ItemFinding, LayerReport, LayerResult, PluginRef,
+    Report, RuleReport, RulesetResult, ScanSummary, REPORT_VERSION,
 };
 use sovstack_ruleset::{aggregate, ValidRuleset};
 use std::collections::BTreeMap;
@@ -217,8 +217,50 @@ impl Evaluator<'_> {
             diagnostics: diags,
             waivers: Vec::new(),
             gate: None,
+            cable_map: cable_map(inventory),
         }
     }
+}
+
+/// The cable layer's systems and landing stations for a map; `None` without destinations or
+/// without the landing stations' coordinates.
+fn cable_map(inventory: &Inventory) -> Option<CableMap> {
+    let layer = inventory.layers.cable.as_ref()?;
+    if layer.destinations.is_empty() || layer.landing_points.is_empty() {
+        return None;
+    }
+    let mut links: BTreeMap<(String, Vec<String>, Vec<String>), Vec<String>> = BTreeMap::new();
+    for d in &layer.destinations {
+        let legs = d.via.iter().flat_map(|v| [&v.first, &v.second]);
+        let systems = d.direct.iter().chain(legs.flat_map(|l| match l {
+            CableLeg::Cable { systems } => systems.as_slice(),
+            CableLeg::Land { .. } => &[],
+        }));
+        for s in systems {
+            let key = (
+                s.name.clone(),
+                s.from_landings.clone(),
+                s.to_landings.clone(),
+            );
+            let used_by = links.entry(key).or_default();
+            if !used_by.contains(&d.id) {
+                used_by.push(d.id.clone());
+            }
+        }
+    }
+    Some(CableMap {
+        origin: layer.origin.clone(),
+        links: links
+            .into_iter()
+            .map(|((system, from, to), destinations)| CableLink {
+                system,
+                from,
+                to,
+                destinations,
+            })
+            .collect(),
+        landing_points: layer.landing_points.clone(),
+    })
 }
 
 /// What was audited, in words: the root when a layer read it (processor, os, toolchain), the
@@ -257,6 +299,8 @@ fn audited(inventory: &Inventory) -> Vec<String> {
                     ) => format!("domain {d}"),
                     _ => continue,
                 }
+            } else if ep.given.method == sovstack_inventory::Method::Declared {
+                format!("declared suppliers {}", ep.given.source)
             } else {
                 format!("endpoints file {}", ep.given.source)
             };

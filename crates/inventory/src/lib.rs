@@ -29,6 +29,7 @@ mod layers {
     pub mod os;
     pub mod processor;
     pub mod software;
+    pub mod suppliers;
     pub mod toolchain;
 }
 
@@ -43,7 +44,8 @@ pub mod codes {
 }
 pub use fleet::{Fleet, Host, ImportFormat, Organisation};
 pub use layers::cable::{
-    CableDataset, CableDestination, CableDiversity, CableLayer, CableLeg, CableSystem, CableVia,
+    CableDataset, CableDestination, CableDiversity, CableLandingPoint, CableLayer, CableLeg,
+    CableSystem, CableVia,
 };
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
@@ -52,6 +54,9 @@ pub use layers::network::{
 pub use layers::os::{Lifecycle, OperatingSystem};
 pub use layers::processor::Processor;
 pub use layers::software::{Licensing, SbomDocument, SbomFormat, SoftwareLayer, SoftwareSupply};
+pub use layers::suppliers::{
+    Contradiction, ContradictionKind, DeclaredService, ServiceEndpoint, SuppliersLayer,
+};
 pub use layers::toolchain::{
     BinaryFile, BinaryFormat, ToolchainComponent, ToolchainDetection, ToolchainLayer,
     ToolchainLicence, ToolchainUse,
@@ -65,7 +70,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.5";
+pub const SCHEMA_VERSION: &str = "1.2.7";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -166,8 +171,12 @@ pub struct Layers {
     /// 1.2.4).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cable: Option<CableLayer>,
+    /// The services the organisation declares it buys, their suppliers' claims and what was
+    /// observed of them (schema 1.2.6).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suppliers: Option<SuppliersLayer>,
     /// The registries the organisation's software components arrive through, from its SBOMs
-    /// (schema 1.2.5).
+    /// (schema 1.2.7).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software: Option<SoftwareLayer>,
 }
@@ -181,6 +190,7 @@ impl Layers {
             Layer::Toolchain => self.toolchain.is_some(),
             Layer::Network => self.network.is_some(),
             Layer::Cable => self.cable.is_some(),
+            Layer::Suppliers => self.suppliers.is_some(),
             Layer::Software => self.software.is_some(),
         }
     }
@@ -223,6 +233,12 @@ impl Layers {
                 .flat_map(|c| &c.destinations)
                 .map(ItemRef::Cable)
                 .collect(),
+            Layer::Suppliers => self
+                .suppliers
+                .iter()
+                .flat_map(|s| &s.services)
+                .map(ItemRef::Suppliers)
+                .collect(),
             Layer::Software => self
                 .software
                 .iter()
@@ -247,8 +263,10 @@ pub enum ItemRef<'a> {
     Network(&'a NetworkEndpoint),
     /// A cable destination (schema 1.2.4).
     Cable(&'a CableDestination),
+    /// A declared service (schema 1.2.6).
+    Suppliers(&'a DeclaredService),
     /// Software components arriving through one registry under one licensing class (schema
-    /// 1.2.5).
+    /// 1.2.7).
     Software(&'a SoftwareSupply),
 }
 
@@ -261,6 +279,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Toolchain(i) => i,
             ItemRef::Network(i) => i,
             ItemRef::Cable(i) => i,
+            ItemRef::Suppliers(i) => i,
             ItemRef::Software(i) => i,
         }
     }
@@ -273,6 +292,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Toolchain(_) => Layer::Toolchain,
             ItemRef::Network(_) => Layer::Network,
             ItemRef::Cable(_) => Layer::Cable,
+            ItemRef::Suppliers(_) => Layer::Suppliers,
             ItemRef::Software(_) => Layer::Software,
         }
     }
@@ -354,6 +374,8 @@ pub enum Method {
     /// Looked up in a dataset of the network data directory (schema 1.1.0), or of the cable
     /// data pack (schema 1.2.4).
     DatasetLookup,
+    /// Declared by the organisation (`--declared`): a claim, not established (schema 1.2.6).
+    Declared,
 }
 
 /// How sure we are of a fact.

@@ -294,3 +294,154 @@ impl Comparison {
         w.flush()
     }
 }
+
+/// Colours of the poles' bars, in the order the league names the poles (the table beside
+/// gives every share in words).
+const POLE_COLOURS: [&str; 8] = [
+    "#1f4e79", "#b3261e", "#2e7d32", "#6d28d9", "#8a5a00", "#00695c", "#5d4037", "#455a64",
+];
+
+impl Comparison {
+    /// One self-contained HTML page, under the report's policy (nothing loaded, no script): the
+    /// warnings, the audits, and per ruleset its league table (with each layer) and, for the
+    /// rulesets that measure poles of power, a bar per audit of the share each pole holds.
+    pub fn write_html(&self, out: &mut dyn io::Write) -> io::Result<()> {
+        let mut h = String::new();
+        self.html(&mut h)
+            .expect("writing to a String does not fail");
+        out.write_all(h.as_bytes())
+    }
+
+    fn html(&self, h: &mut String) -> std::fmt::Result {
+        use crate::formats::html::{esc, start};
+        use std::fmt::Write as _;
+        let title = format!("Comparison of {} sovereignty audits", self.audits.len());
+        start(h, &title, "sovstack", env!("CARGO_PKG_VERSION"))?;
+        writeln!(h, "<header>\n<h1>{}</h1>\n</header>\n<main>", esc(&title))?;
+        if !self.warnings.is_empty() {
+            writeln!(h, "<section aria-labelledby=\"warnings\">\n<h2 id=\"warnings\">Not like for like</h2>\n<ul>")?;
+            for w in &self.warnings {
+                writeln!(h, "<li>{}</li>", esc(w))?;
+            }
+            writeln!(h, "</ul>\n</section>")?;
+        }
+        writeln!(h, "<section aria-labelledby=\"audits\">\n<h2 id=\"audits\">Audits</h2>\n<table>\n<thead><tr><th scope=\"col\">Audit</th><th scope=\"col\">Report</th></tr></thead>\n<tbody>")?;
+        for a in &self.audits {
+            writeln!(
+                h,
+                "<tr><th scope=\"row\">{}</th><td><code>{}</code></td></tr>",
+                esc(&a.name),
+                esc(&a.source)
+            )?;
+        }
+        writeln!(h, "</tbody>\n</table>\n</section>")?;
+        for (k, l) in self.leagues.iter().enumerate() {
+            let id = format!("league-{k}");
+            writeln!(
+                h,
+                "<section aria-labelledby=\"{id}\">\n<h2 id=\"{id}\">{} <code>{}</code></h2>",
+                esc(&l.title),
+                esc(&l.ruleset)
+            )?;
+            writeln!(h, "<table>\n<caption>League table, best overall score first: score 0-100 and level per layer</caption>\n<thead><tr><th scope=\"col\">Rank</th><th scope=\"col\">Audit</th><th scope=\"col\">Overall</th>")?;
+            for layer in &l.layers {
+                write!(h, "<th scope=\"col\">{}</th>", esc(layer))?;
+            }
+            for pole in &l.poles {
+                write!(h, "<th scope=\"col\">Share {}</th>", esc(pole))?;
+            }
+            writeln!(h, "</tr></thead>\n<tbody>")?;
+            for r in &l.rows {
+                write!(
+                    h,
+                    "<tr><td class=\"num\">{}</td><th scope=\"row\">{}</th><td>{} (level {})</td>",
+                    r.rank,
+                    esc(&r.audit),
+                    opt(r.score),
+                    opt(r.level)
+                )?;
+                for layer in &l.layers {
+                    match r.layers.get(layer) {
+                        Some(c) => write!(h, "<td>{} (level {})</td>", c.score, c.level)?,
+                        None => write!(h, "<td>not scored</td>")?,
+                    }
+                }
+                for pole in &l.poles {
+                    write!(h, "<td class=\"num\">{}</td>", pct(r.shares.get(pole)))?;
+                }
+                writeln!(h, "</tr>")?;
+            }
+            writeln!(h, "</tbody>\n</table>")?;
+            if !l.poles.is_empty() {
+                self.pole_bars(l, &id, h)?;
+            }
+            writeln!(h, "</section>")?;
+        }
+        writeln!(h, "</main>\n<footer><p>This page loads nothing from the network and runs no script.</p></footer>\n</body>\n</html>")
+    }
+
+    /// A bar per audit, its length split by the share each pole holds.
+    fn pole_bars(&self, l: &League, id: &str, h: &mut String) -> std::fmt::Result {
+        use crate::formats::html::esc;
+        use std::fmt::Write as _;
+        let (label_w, bar_w, row_h) = (220.0, 520.0, 26.0);
+        let height = row_h * (l.rows.len() as f64 + 1.0) + 10.0;
+        let words: Vec<String> = l
+            .rows
+            .iter()
+            .map(|r| {
+                let shares: Vec<String> = l
+                    .poles
+                    .iter()
+                    .map(|p| format!("{p} {}", pct(r.shares.get(p))))
+                    .collect();
+                format!("{}: {}", r.audit, shares.join(", "))
+            })
+            .collect();
+        writeln!(
+            h,
+            "<figure>\n<svg viewBox=\"0 0 {} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">Who each audit depends on, by pole of power</title><desc id=\"{id}-d\">{}</desc>",
+            label_w + bar_w + 10.0,
+            esc(&words.join("; "))
+        )?;
+        for (i, r) in l.rows.iter().enumerate() {
+            let y = row_h * i as f64 + 4.0;
+            writeln!(
+                h,
+                "<text x=\"0\" y=\"{:.1}\">{}</text>",
+                y + 16.0,
+                esc(&r.audit)
+            )?;
+            let mut x = label_w;
+            for (k, p) in l.poles.iter().enumerate() {
+                let share = r.shares.get(p).copied().unwrap_or(0.0).clamp(0.0, 1.0);
+                let w = share * bar_w;
+                if w > 0.0 {
+                    writeln!(
+                        h,
+                        "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"20\" fill=\"{}\"><title>{}: {p} {}</title></rect>",
+                        POLE_COLOURS[k % POLE_COLOURS.len()],
+                        esc(&r.audit),
+                        pct(Some(&share))
+                    )?;
+                }
+                x += w;
+            }
+        }
+        // The legend: the poles' colours, named.
+        let y = row_h * l.rows.len() as f64 + 8.0;
+        let mut x = label_w;
+        for (k, p) in l.poles.iter().enumerate() {
+            writeln!(
+                h,
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                POLE_COLOURS[k % POLE_COLOURS.len()],
+                x + 16.0,
+                y + 11.0,
+                esc(p)
+            )?;
+            x += 24.0 + 8.0 * p.chars().count() as f64 + 16.0;
+        }
+        writeln!(h, "</svg>\n<figcaption>The share of each audit's stack each pole of power controls; the table above gives the same shares.</figcaption>\n</figure>")
+    }
+}

@@ -27,7 +27,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.5";
+pub const REPORT_VERSION: &str = "1.0.6";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -59,6 +59,37 @@ pub struct Report {
     /// The policy gate, when one was asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateOutcome>,
+    /// The cable layer's routes as a map draws them, when the layer has destinations and the
+    /// cable data pack gives the landing stations' coordinates. Added in report 1.0.6.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cable_map: Option<CableMap>,
+}
+
+/// The cable systems on the cable layer's routes, each between its landing stations (added in
+/// report 1.0.6). Schematic: a map joins the landing stations, not the cables' true paths.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct CableMap {
+    /// The organisation's country, where every route starts.
+    pub origin: CountryCode,
+    /// One link per system and leg, by system name then landing stations.
+    pub links: Vec<CableLink>,
+    /// The landing stations the links name, by name, with their coordinates.
+    pub landing_points: Vec<sovstack_inventory::CableLandingPoint>,
+}
+
+/// A cable system on one leg of a route: its landing stations at each end of the leg.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub struct CableLink {
+    /// The system's name.
+    pub system: String,
+    /// Its landing stations in the leg's first country.
+    pub from: Vec<String>,
+    /// Its landing stations in the leg's second country.
+    pub to: Vec<String>,
+    /// The destinations whose routes use it (`FR-US`).
+    pub destinations: Vec<String>,
 }
 
 /// The organisation an audit is for, as its user declared it (added in report 1.0.2).

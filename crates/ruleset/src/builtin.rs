@@ -3,8 +3,13 @@
 
 use crate::{RulesetError, ValidRuleset, Vocabulary};
 
-/// Names of the built-in rulesets, in the order they are evaluated by default.
-pub const BUILTIN_NAMES: &[&str] = &["eu-sovereignty", "non-aligned"];
+/// Names of the built-in rulesets, in the order `ruleset list` shows them.
+pub const BUILTIN_NAMES: &[&str] = &["eu-sovereignty", "non-aligned", "secnumcloud"];
+
+/// The built-in rulesets evaluated when none is named, in that order: the two general views.
+/// `secnumcloud` judges against one qualification's requirements and is asked for by name
+/// (`--ruleset secnumcloud`).
+pub const DEFAULT_NAMES: &[&str] = &["eu-sovereignty", "non-aligned"];
 
 const SOURCES: &[(&str, &str)] = &[
     (
@@ -14,6 +19,10 @@ const SOURCES: &[(&str, &str)] = &[
     (
         "non-aligned",
         include_str!("../../../rulesets/non-aligned.yaml"),
+    ),
+    (
+        "secnumcloud",
+        include_str!("../../../rulesets/secnumcloud.yaml"),
     ),
 ];
 
@@ -60,12 +69,16 @@ mod tests {
         let names: Vec<_> = all.iter().map(|r| r.name.as_str()).collect();
         assert_eq!(names, BUILTIN_NAMES);
         for r in &all {
-            assert!(
-                r.layers().contains(&"processor") && r.layers().contains(&"os"),
-                "{}",
-                r.name
-            );
+            // The general views judge every host; SecNumCloud judges the services bought.
+            let needed: &[&str] = match DEFAULT_NAMES.contains(&r.name.as_str()) {
+                true => &["processor", "os", "network", "suppliers"],
+                false => &["network", "suppliers"],
+            };
+            for layer in needed {
+                assert!(r.layers().contains(layer), "{}: {layer}", r.name);
+            }
         }
+        assert!(DEFAULT_NAMES.iter().all(|n| BUILTIN_NAMES.contains(n)));
     }
 
     #[test]

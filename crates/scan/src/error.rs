@@ -90,6 +90,26 @@ pub enum ScanError {
     /// route to).
     #[error("{0}")]
     Cable(String),
+    /// The `suppliers` layer was asked for without `--declared`.
+    #[error("the suppliers layer needs the declared suppliers: give --declared FILE")]
+    NothingDeclared,
+    /// The declared-suppliers file cannot be read.
+    #[error("cannot read declared suppliers file {}", path.display())]
+    DeclaredUnreadable {
+        /// The file as given.
+        path: PathBuf,
+        /// What the operating system said.
+        source: io::Error,
+    },
+    /// The declared-suppliers file is malformed. The message has one line per problem,
+    /// `FILE:LINE:COLUMN: what`, up to [`MAX_LISTED_PROBLEMS`], then how many more.
+    #[error("{}", render_endpoint_errors(path, errors))]
+    Declared {
+        /// The file as given.
+        path: PathBuf,
+        /// Every problem, in file order (never empty).
+        errors: Vec<ParseError>,
+    },
 }
 
 fn render_endpoint_errors(path: &Path, errors: &[ParseError]) -> String {

@@ -90,6 +90,7 @@ pub mod parse {
     pub use crate::layers::processor::parse_devicetree::{
         compatible, Entry as CompatibleEntry, Malformed as MalformedCompatible, MAX_ENTRIES,
     };
+    pub use crate::layers::suppliers::parse_declared::{declared, AtLine, DeclaredSpec};
 }
 
 /// What to scan.
@@ -138,7 +139,7 @@ pub fn scan_with_progress(
     // collector runs: each collector is built from its options first.
     let collectors = layers
         .iter()
-        .map(|&l| layers::collector(l, &opts.options))
+        .map(|&l| layers::collector(l, &opts.options, kb))
         .collect::<Result<Vec<_>, _>>()?;
     let dir = canonical_root(&opts.root)?;
     let live = (dir == Path::new("/")).then(LiveHost::probe);

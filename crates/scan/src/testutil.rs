@@ -35,7 +35,7 @@ pub(crate) fn scan_dir(dir: &Path, layers: &[&str], live: Option<&LiveHost>) -> 
     let collectors: Vec<_> = layers
         .iter()
         .map(|id| {
-            crate::layers::collector(Layer::from_id(id).expect("a layer id"), &options)
+            crate::layers::collector(Layer::from_id(id).expect("a layer id"), &options, kb())
                 .expect("no input needed")
         })
         .collect();

@@ -78,7 +78,9 @@ mod tests {
                 "known_attribution",
                 "concentration",
                 "assessed",
-                "supported"
+                "supported",
+                "declared_vs_observed",
+                "certified"
             ])
         );
     }

@@ -13,6 +13,7 @@ use std::path::PathBuf;
 Examples:
   sovstack compare ministry-a.json ministry-b.json ministry-c.json
   sovstack compare reports/*.json --format csv -o league.csv
+  sovstack compare reports/*.json --format html -o league.html
 
 A warning (stderr and the output) names every audit whose rulesets, plugins, knowledge base
 or data packs differ from the first one's: a comparison must be like for like.")]
@@ -39,6 +40,9 @@ pub enum CompareFormat {
     Json,
     /// CSV for spreadsheets, one row per ruleset, audit and layer.
     Csv,
+    /// One self-contained HTML page (league tables, a bar per audit of the poles' shares; loads
+    /// nothing, runs no script), to publish.
+    Html,
 }
 
 impl Args {
@@ -55,6 +59,7 @@ impl Args {
             CompareFormat::Table => c.write_text(&mut bytes)?,
             CompareFormat::Json => c.write_json(&mut bytes)?,
             CompareFormat::Csv => c.write_csv(&mut bytes)?,
+            CompareFormat::Html => c.write_html(&mut bytes)?,
         }
         output::emit(self.output.as_deref(), &bytes)?;
         for w in &c.warnings {

@@ -104,7 +104,8 @@ impl ScanOptions {
     fn wants_network(&self) -> bool {
         match &self.layers {
             Some(l) if !l.is_empty() => l.iter().any(|l| l == "network"),
-            _ => self.options.network.ask_for_layer(),
+            // `--declared` brings the network layer to observe the declared endpoints.
+            _ => self.options.ask_for(Layer::Network),
         }
     }
 

@@ -72,6 +72,8 @@ pub fn request() -> EvaluateRequest {
                 weight: None,
                 not_assessed: None,
                 support_ended: None,
+                contradictions: Vec::new(),
+                certifications: Vec::new(),
                 criticality: None,
             },
             AttributedItem {
@@ -89,6 +91,8 @@ pub fn request() -> EvaluateRequest {
                 weight: None,
                 not_assessed: None,
                 support_ended: None,
+                contradictions: Vec::new(),
+                certifications: Vec::new(),
                 criticality: None,
             },
         ],

@@ -31,6 +31,21 @@ pub struct CableLayer {
     /// One item per destination country, by code.
     #[serde(default)]
     pub destinations: Vec<CableDestination>,
+    /// Where the landing stations the destinations' systems use are, by name, when the pack
+    /// gives coordinates (schema 1.2.5; for maps).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub landing_points: Vec<CableLandingPoint>,
+}
+
+/// A landing station's place (schema 1.2.5).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CableLandingPoint {
+    /// Its name, as the systems' `from_landings` and `to_landings` give it.
+    pub name: String,
+    /// Longitude, degrees east.
+    pub lon: f64,
+    /// Latitude, degrees north.
+    pub lat: f64,
 }
 
 /// One file of the cable data pack.

@@ -41,7 +41,7 @@ code{font:0.9em ui-monospace,'DejaVu Sans Mono',monospace;overflow-wrap:anywhere
 svg{max-width:100%;height:auto}svg text{font:13px system-ui,'DejaVu Sans',sans-serif;fill:#1a1a1a}
 .map-box{fill:#eef1f4;stroke:#57606a}
 .w0,.w1,.w2,.w3,.w4{stroke:#fff;stroke-width:.4}.w0{fill:#dfe3e8}.w1{fill:#9ecae1}.w2{fill:#4292c6}.w3{fill:#2171b5}.w4{fill:#08306b}
-.w-sea{fill:#f3f8fc;stroke:#c6cbd1}.w-dot{stroke:#1a1a1a;stroke-width:.8}.w-home{fill:none;stroke:#c2410c;stroke-width:2}svg.swatch{width:12px;height:12px;vertical-align:middle}.map-edge{stroke:#57606a;fill:none;stroke-opacity:.6}
+.w-sea{fill:#f3f8fc;stroke:#c6cbd1}.w-dot{stroke:#1a1a1a;stroke-width:.8}.w-home{fill:none;stroke:#c2410c;stroke-width:2}.w-cable{fill:none;stroke:#6d28d9;stroke-width:1.2;stroke-opacity:.85}.w-landing{fill:#fff;stroke:#6d28d9;stroke-width:1}svg.swatch{width:12px;height:12px;vertical-align:middle}.map-edge{stroke:#57606a;fill:none;stroke-opacity:.6}
 footer{margin-top:2rem;font-size:.9rem;color:#333}
 @media print{body{max-width:none;font-size:11pt;padding:0}h2{break-after:avoid}tr,li,svg{break-inside:avoid}a{color:inherit;text-decoration:none}}
 ";
@@ -130,30 +130,7 @@ fn page(r: &Report, h: &mut String) -> std::fmt::Result {
         Some(o) => format!("Sovereignty audit of {}", o.name),
         None => "Sovereignty audit".to_string(),
     };
-    writeln!(
-        h,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"
-    )?;
-    writeln!(
-        h,
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
-        csp()
-    )?;
-    writeln!(
-        h,
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-    )?;
-    writeln!(
-        h,
-        "<meta name=\"generator\" content=\"{} {}\">",
-        esc(&r.generator.name),
-        esc(&r.generator.version)
-    )?;
-    writeln!(
-        h,
-        "<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>",
-        esc(&title)
-    )?;
+    start(h, &title, &r.generator.name, &r.generator.version)?;
     writeln!(h, "<header>\n<h1>{}</h1>", esc(&title))?;
     let audited = if r.scan.audited.is_empty() {
         format!("root {}", r.scan.root)
@@ -183,6 +160,41 @@ fn page(r: &Report, h: &mut String) -> std::fmt::Result {
     diagnostics(r, h)?;
     inputs(r, h)?;
     writeln!(h, "</main>\n<footer><p>This page loads nothing from the network and runs no script.</p></footer>\n</body>\n</html>")
+}
+
+/// The page up to `<body>`: the policy, the style sheet, the title. Shared by the report and
+/// the comparison (`compare --format html`), so both load nothing.
+pub(crate) fn start(
+    h: &mut String,
+    title: &str,
+    generator: &str,
+    version: &str,
+) -> std::fmt::Result {
+    writeln!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">"
+    )?;
+    writeln!(
+        h,
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
+        csp()
+    )?;
+    writeln!(
+        h,
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+    )?;
+    writeln!(
+        h,
+        "<meta name=\"generator\" content=\"{} {}\">",
+        esc(generator),
+        esc(version)
+    )?;
+    writeln!(
+        h,
+        "<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>",
+        esc(title)
+    )?;
+    Ok(())
 }
 
 /// Where an organisation is, the roles it holds, and how many times it holds one.

@@ -3,7 +3,7 @@
 //! and `-o FORMAT=PATH` take their values from [`FormatKind::ALL`]).
 
 mod csv;
-mod html;
+pub(crate) mod html;
 mod json;
 mod markdown;
 mod sarif;

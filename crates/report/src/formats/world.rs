@@ -8,8 +8,8 @@
 //! a table beside the map, so nothing is said by colour alone.
 
 use super::html::esc;
-use crate::Report;
-use std::collections::BTreeMap;
+use crate::{CableMap, Report};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// The outlines, the plane's size and the projection's calibration points.
@@ -75,9 +75,8 @@ pub(crate) fn world() -> World {
     w
 }
 
-/// The projection of the outlines, for points drawn on them; today only checked against the
-/// build script's calibration points.
-#[cfg(test)]
+/// The projection of the outlines, for the points drawn on them (landing stations), checked
+/// against the build script's calibration points.
 pub(crate) mod projection {
     /// Equal Earth's constants (Šavrič, Patterson and Jenny 2018), as in `build-world.py`.
     const A1: f64 = 1.340264;
@@ -147,13 +146,69 @@ fn located(r: &Report) -> BTreeMap<String, (String, usize)> {
     by
 }
 
-/// The "Where the services are located" section; nothing when no item is located and the
-/// organisation gives no country.
+/// The cable map's lines (path data, with the system and landing stations in words) and the
+/// landing stations they join, projected.
+struct CableLines {
+    lines: Vec<(String, String)>,
+    points: BTreeMap<String, (f64, f64)>,
+}
+
+/// Each link as straight segments from every landing station at one end to every one at the
+/// other; a segment crossing the antimeridian (a Pacific cable) leaves at one edge of the map
+/// and comes back at the other.
+fn cable_lines(m: &CableMap) -> CableLines {
+    use projection::project;
+    let at: BTreeMap<&str, (f64, f64)> = m
+        .landing_points
+        .iter()
+        .map(|p| (p.name.as_str(), (p.lon, p.lat)))
+        .collect();
+    let mut out = CableLines {
+        lines: Vec::new(),
+        points: BTreeMap::new(),
+    };
+    let xy = |(x, y): (f64, f64)| format!("{x:.1} {y:.1}");
+    for l in &m.links {
+        for f in &l.from {
+            for t in &l.to {
+                let (Some(&a), Some(&b)) = (at.get(f.as_str()), at.get(t.as_str())) else {
+                    continue;
+                };
+                out.points.insert(f.clone(), project(a.0, a.1));
+                out.points.insert(t.clone(), project(b.0, b.1));
+                let d = if (a.0 - b.0).abs() <= 180.0 {
+                    format!("M{}L{}", xy(project(a.0, a.1)), xy(project(b.0, b.1)))
+                } else {
+                    // Go the short way round: `b` seen from `a`'s side, cut at the edge.
+                    let edge = if a.0 > 0.0 { 180.0 } else { -180.0 };
+                    let bx = b.0 + 2.0 * edge;
+                    let lat = a.1 + (edge - a.0) / (bx - a.0) * (b.1 - a.1);
+                    format!(
+                        "M{}L{}M{}L{}",
+                        xy(project(a.0, a.1)),
+                        xy(project(edge, lat)),
+                        xy(project(-edge, lat)),
+                        xy(project(b.0, b.1))
+                    )
+                };
+                out.lines.push((d, format!("{}: {f} - {t}", l.system)));
+            }
+        }
+    }
+    out.lines.sort();
+    out.lines.dedup();
+    out
+}
+
+/// The "Where the services are located" section, with the cable layer's systems when the
+/// report has them; nothing when no item is located, the organisation gives no country and
+/// there is no cable map.
 pub(crate) fn section(r: &Report, h: &mut String) -> std::fmt::Result {
     let located = located(r);
     let home = r.organisation.as_ref().and_then(|o| o.country.as_ref());
     let home = home.map(|c| c.to_string());
-    if located.is_empty() && home.is_none() {
+    let cables = r.cable_map.as_ref().map(cable_lines);
+    if located.is_empty() && home.is_none() && cables.is_none() {
         return Ok(());
     }
     let w = world();
@@ -169,10 +224,22 @@ pub(crate) fn section(r: &Report, h: &mut String) -> std::fmt::Result {
     if words.is_empty() {
         words.push("no service located".to_string());
     }
-    let home_words = home
+    let mut home_words = home
         .as_ref()
         .map(|c| format!(" The organisation's country, {c}, is outlined."))
         .unwrap_or_default();
+    if let (Some(m), Some(c)) = (&r.cable_map, &cables) {
+        let systems: BTreeSet<&str> = m.links.iter().map(|l| l.system.as_str()).collect();
+        let systems: Vec<&str> = systems.into_iter().collect();
+        let _ = write!(
+            home_words,
+            " Lines: the {} cable systems on the routes from {} ({}), drawn straight between their {} landing stations, not along the cables' paths.",
+            systems.len(),
+            m.origin,
+            systems.join(", "),
+            c.points.len()
+        );
+    }
     writeln!(
         h,
         "<figure>\n<svg viewBox=\"0 0 {} {}\" role=\"img\" aria-labelledby=\"world-title world-desc\">",
@@ -216,6 +283,22 @@ pub(crate) fn section(r: &Report, h: &mut String) -> std::fmt::Result {
             writeln!(h, "<path class=\"w-home\" d=\"{}\"/>", o.path)?;
         }
     }
+    if let Some(c) = &cables {
+        for (d, title) in &c.lines {
+            writeln!(
+                h,
+                "<path class=\"w-cable\" d=\"{d}\"><title>{}</title></path>",
+                esc(title)
+            )?;
+        }
+        for (name, (x, y)) in &c.points {
+            writeln!(
+                h,
+                "<circle class=\"w-landing\" cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"2.2\"><title>{}</title></circle>",
+                esc(name)
+            )?;
+        }
+    }
     writeln!(h, "</svg>")?;
     write!(
         h,
@@ -232,9 +315,13 @@ pub(crate) fn section(r: &Report, h: &mut String) -> std::fmt::Result {
         })
         .collect();
     write!(h, "{}", legend.join(", "))?;
+    let cable_credit = match cables {
+        Some(_) => " Cable data: TeleGeography, submarinecablemap.com, CC BY-NC-SA 3.0.",
+        None => "",
+    };
     writeln!(
         h,
-        ").{} Outlines: Natural Earth (public domain), via world-atlas; country codes: GeoNames (CC BY 4.0).</figcaption>\n</figure>",
+        ").{} Outlines: Natural Earth (public domain), via world-atlas; country codes: GeoNames (CC BY 4.0).{cable_credit}</figcaption>\n</figure>",
         esc(&home_words)
     )?;
     if located.is_empty() {

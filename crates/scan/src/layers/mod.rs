@@ -11,11 +11,13 @@ pub mod network;
 pub mod os;
 pub mod processor;
 pub mod software;
+pub mod suppliers;
 pub mod toolchain;
 
 use crate::collector::Collector;
 use crate::error::ScanError;
 use sovstack_inventory::Layer;
+use sovstack_kb::Kb;
 
 /// The options of every layer that has some, each a clap argument group of its own (`--help`
 /// shows one heading per layer).
@@ -30,6 +32,9 @@ pub struct LayerOptions {
     /// The `cable` layer's options.
     #[command(flatten)]
     pub cable: cable::CableOptions,
+    /// The `suppliers` layer's options.
+    #[command(flatten)]
+    pub suppliers: suppliers::SuppliersOptions,
     /// The `software` layer's options.
     #[command(flatten)]
     pub software: software::SoftwareOptions,
@@ -43,8 +48,9 @@ impl LayerOptions {
         match layer {
             Layer::Processor | Layer::Os => false,
             Layer::Toolchain => self.toolchain.ask_for_layer(),
-            Layer::Network => self.network.ask_for_layer(),
+            Layer::Network => self.network.ask_for_layer() || self.suppliers.ask_for_layer(),
             Layer::Cable => self.cable.ask_for_layer(self.network.ask_for_layer()),
+            Layer::Suppliers => self.suppliers.ask_for_layer(),
             Layer::Software => self.software.ask_for_layer(),
         }
     }
@@ -54,28 +60,39 @@ impl LayerOptions {
         match layer {
             Layer::Processor | Layer::Os => "",
             Layer::Toolchain => "--paths",
-            Layer::Network => "--endpoints or --domain",
+            Layer::Network => "--endpoints, --domain or --declared",
             Layer::Cable => "--to (or --org-country with --endpoints or --domain)",
+            Layer::Suppliers => "--declared",
             Layer::Software => "--sbom",
         }
     }
 }
 
 /// The collector of `layer`, built from its options. Input errors (a malformed endpoints file, a
-/// missing data directory) surface here, before any collector runs.
+/// missing data directory) surface here, before any collector runs. The network layer also
+/// resolves the endpoints of the declared suppliers (`--declared`), which the suppliers layer
+/// then reads; `kb` checks the declared file's countries.
 pub(crate) fn collector(
     layer: Layer,
     options: &LayerOptions,
+    kb: &Kb,
 ) -> Result<Box<dyn Collector>, ScanError> {
     Ok(match layer {
         Layer::Processor => Box::new(processor::ProcessorCollector),
         Layer::Os => Box::new(os::OsCollector),
         Layer::Toolchain => Box::new(toolchain::ToolchainCollector::new(&options.toolchain)),
-        Layer::Network => Box::new(network::NetworkCollector::new(&options.network)?),
+        Layer::Network => {
+            let declared = match options.suppliers.ask_for_layer() {
+                true => Some(options.suppliers.read(kb)?.endpoint_specs()),
+                false => None,
+            };
+            Box::new(network::NetworkCollector::new(&options.network, declared)?)
+        }
         Layer::Cable => Box::new(cable::CableCollector::new(
             &options.cable,
             options.network.ask_for_layer(),
         )?),
+        Layer::Suppliers => Box::new(suppliers::SuppliersCollector::new(&options.suppliers, kb)?),
         Layer::Software => Box::new(software::SoftwareCollector::new(&options.software)),
     })
 }
@@ -92,6 +109,10 @@ pub(crate) fn codes(layer: Layer) -> (&'static str, &'static [(&'static str, &'s
         Layer::Toolchain => ("crates/binary/src/lib.rs", sovstack_binary::codes::ALL),
         Layer::Network => ("crates/scan/src/layers/network/mod.rs", network::codes::ALL),
         Layer::Cable => ("crates/scan/src/layers/cable/mod.rs", cable::codes::ALL),
+        Layer::Suppliers => (
+            "crates/scan/src/layers/suppliers/mod.rs",
+            suppliers::codes::ALL,
+        ),
         Layer::Software => (
             "crates/scan/src/layers/software/mod.rs",
             software::codes::ALL,
@@ -125,6 +146,12 @@ mod tests {
                 ),
                 ..Default::default()
             },
+            suppliers: suppliers::SuppliersOptions {
+                declared: Some(
+                    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                        .join("testdata/declared/suppliers.yaml"),
+                ),
+            },
             software: software::SoftwareOptions {
                 sboms: vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
                     .join("../../tests/fixtures/sbom/python-venv.cdx.json")],
@@ -139,7 +166,7 @@ mod tests {
             progress: &|_| {},
         };
         for layer in Layer::ALL {
-            let c = collector(layer, &options).unwrap_or_else(|e| panic!("{layer}: {e}"));
+            let c = collector(layer, &options, kb()).unwrap_or_else(|e| panic!("{layer}: {e}"));
             let inv = crate::scan_root(&dir, &cx, &[c.as_ref()]);
             assert_eq!(inv.layers.present(), [layer]);
         }

@@ -74,6 +74,15 @@ pub(crate) fn role_phrases(role: &str) -> (String, String) {
             "is where an address is located",
             "the country an address is located in",
         ),
+        "supplier" => ("supplies the service", "the supplier of the service"),
+        "supplier_parent" => (
+            "owns or controls the service's supplier",
+            "the parent of the service's supplier",
+        ),
+        "observed_operator" => (
+            "operates the network the service's endpoints resolve to",
+            "the operator of the network the service's endpoints resolve to",
+        ),
         "compiler" => ("stewards the compiler", "the steward of the compiler"),
         "linker" => ("stewards the linker", "the steward of the linker"),
         "libc" => ("stewards the C library", "the steward of the C library"),
@@ -104,6 +113,9 @@ pub(crate) fn role_subject(role: &str) -> String {
         "linker" => "the linkers",
         "libc" => "the C libraries",
         "runtime" => "the runtimes",
+        "supplier" => "the suppliers",
+        "supplier_parent" => "the suppliers' parents",
+        "observed_operator" => "the networks the declared services run on",
         other => return format!("the {}", other.replace('_', " ")),
     };
     s.to_string()
@@ -308,6 +320,8 @@ pub(crate) mod tests {
             not_assessed: None,
             support_ended: None,
             criticality: None,
+            contradictions: Vec::new(),
+            certifications: Vec::new(),
         }
     }
 

@@ -145,13 +145,21 @@ fn governance_noun(g: Governance) -> &'static str {
 /// `location` actors stand for a country, not an organisation: where an address of the service
 /// is located, so whose law governs the data stored there.
 fn location_sentence(h: &Held, seat: Seat, home: &str) -> String {
+    // Where the data is, observed (`location`, `observed_location`) or claimed by a supplier
+    // (`data_location`, `claimed_jurisdiction`, suppliers layer).
+    let what = match h.actor.role.as_str() {
+        "data_location" => "The supplier declares the data located",
+        "claimed_jurisdiction" => "The supplier claims the jurisdiction of a country",
+        _ => "An address of the service is located",
+    };
     match (h.country_words(), seat) {
-        (None, _) => "Where an address of the service is located is not known.".to_string(),
-        (Some(c), Seat::Home) => {
-            format!("An address of the service is located in {c}, inside {home}.")
+        (None, _) if what.starts_with("An address") => {
+            "Where an address of the service is located is not known.".to_string()
         }
+        (None, _) => format!("{what} in a country that is not known."),
+        (Some(c), Seat::Home) => format!("{what} in {c}, inside {home}."),
         (Some(c), _) => format!(
-            "An address of the service is located in {c}, outside {home}: the data stored there is under the law of {c}."
+            "{what} in {c}, outside {home}: the data stored there is under the law of {c}."
         ),
     }
 }
@@ -175,7 +183,10 @@ pub(crate) fn jurisdiction(
             Seat::Commons => levels.commons,
             Seat::Unknown => levels.unknown,
         };
-        if h.actor.role == "location" {
+        if matches!(
+            h.actor.role.as_str(),
+            "location" | "observed_location" | "data_location" | "claimed_jurisdiction"
+        ) {
             return (level, Words::whole(location_sentence(h, seat, &home)));
         }
         let does = h.does();

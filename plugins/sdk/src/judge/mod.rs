@@ -12,6 +12,7 @@ mod assessed;
 mod concentration;
 mod criteria;
 mod criticality;
+mod declared;
 mod scoring;
 mod supported;
 mod validate;
@@ -20,13 +21,15 @@ use crate::abi::{Criterion, EvaluateRequest, EvaluateResponse, ScoringMethod};
 use crate::Plugin;
 
 /// The criteria the SDK implements, by their snake_case names.
-pub const CRITERIA: [&str; 6] = [
+pub const CRITERIA: [&str; 8] = [
     "jurisdiction",
     "openness",
     "known_attribution",
     "concentration",
     "assessed",
     "supported",
+    "declared_vs_observed",
+    "certified",
 ];
 
 /// Scores are reported to two decimals, shares and the index to four (`sovstack-abi`,
@@ -66,6 +69,12 @@ pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateRespon
             }
             Criterion::Assessed {} => findings.extend(assessed::assessed(rule, items)),
             Criterion::Supported {} => findings.extend(supported::supported(rule, items)),
+            Criterion::DeclaredVsObserved {} => {
+                findings.extend(declared::declared_vs_observed(rule, items))
+            }
+            Criterion::Certified { any_of } => {
+                findings.extend(declared::certified(rule, any_of, items))
+            }
             Criterion::Concentration {
                 roles,
                 max_share,

@@ -10,11 +10,11 @@
 
 use crate::collector::{Collector, Context, ScanOut};
 use crate::error::ScanError;
-use sovstack_cables::{CableData, Routes, Segment, System, NOTE};
+use sovstack_cables::{CableData, LandingRef, Routes, Segment, System, NOTE};
 use sovstack_inventory::{
-    Actor, CableDataset, CableDestination, CableDiversity, CableLayer, CableLeg, CableSystem,
-    CableVia, Confidence, CountryCode, Diagnostic, DiagnosticSeverity, Evidence, Governance,
-    Method, Role,
+    Actor, CableDataset, CableDestination, CableDiversity, CableLandingPoint, CableLayer, CableLeg,
+    CableSystem, CableVia, Confidence, CountryCode, Diagnostic, DiagnosticSeverity, Evidence,
+    Governance, Method, Role,
 };
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -141,6 +141,7 @@ impl CableCollector {
             include_planned: self.include_planned,
             datasets: Vec::new(),
             destinations: Vec::new(),
+            landing_points: Vec::new(),
         });
     }
 }
@@ -161,11 +162,23 @@ impl Collector for CableCollector {
                 return self.not_evaluated(out, codes::BAD_DATA, message);
             }
         };
+        let mut landing_points: BTreeMap<String, CableLandingPoint> = BTreeMap::new();
         let destinations = self
             .destinations(out)
             .into_iter()
             .map(|(to, reasons)| {
                 let r = data.routes(self.origin.as_str(), to.as_str(), self.include_planned);
+                for l in landings(&r) {
+                    if let Some((lon, lat)) = data.landing_at(&l.id) {
+                        landing_points
+                            .entry(l.name.clone())
+                            .or_insert_with(|| CableLandingPoint {
+                                name: l.name.clone(),
+                                lon,
+                                lat,
+                            });
+                    }
+                }
                 destination(&r, reasons)
             })
             .collect();
@@ -189,8 +202,19 @@ impl Collector for CableCollector {
                 })
                 .collect(),
             destinations,
+            landing_points: landing_points.into_values().collect(),
         });
     }
+}
+
+/// Every landing station the routes' systems use, at either end of any leg.
+fn landings(r: &Routes) -> impl Iterator<Item = &LandingRef> {
+    let legs = r.via.iter().flat_map(|v| [&v.first, &v.second]);
+    let systems = r.direct.iter().chain(legs.flat_map(|s| match s {
+        Segment::Cable { systems } => systems.as_slice(),
+        Segment::Land { .. } => &[],
+    }));
+    systems.flat_map(|s| s.from_landings.iter().chain(&s.to_landings))
 }
 
 fn code(c: &str) -> CountryCode {

@@ -120,6 +120,9 @@ pub(crate) struct NetworkPlan {
     pub endpoints: Arc<Vec<EndpointSpec>>,
     /// The endpoints file as given, for the endpoints' evidence.
     pub endpoints_file: Option<String>,
+    /// The declared-suppliers file (`--declared`) as given, and the index of the first endpoint
+    /// that comes from it (they follow the others).
+    pub declared: Option<(String, usize)>,
     /// The DNS server to ask; `None` for the system's resolver.
     pub resolver: Option<SocketAddr>,
     /// Ask no DNS at all.
@@ -131,10 +134,15 @@ pub(crate) struct NetworkPlan {
 }
 
 impl NetworkPlan {
-    /// Reads the endpoints file, expands the domains and checks the data directory, returned
-    /// with the plan for the caller to load (the plan's `data` is `None` until then).
-    fn new(opts: &NetworkOptions) -> Result<(NetworkPlan, Option<PathBuf>), ScanError> {
-        if opts.endpoints.is_none() && opts.domains.is_empty() {
+    /// Reads the endpoints file, expands the domains, adds the declared suppliers' endpoints
+    /// (the file and its hosts; a host already listed is resolved once) and checks the data
+    /// directory, returned with the plan for the caller to load (the plan's `data` is `None`
+    /// until then).
+    fn new(
+        opts: &NetworkOptions,
+        declared: Option<(String, Vec<EndpointSpec>)>,
+    ) -> Result<(NetworkPlan, Option<PathBuf>), ScanError> {
+        if opts.endpoints.is_none() && opts.domains.is_empty() && declared.is_none() {
             return Err(ScanError::NothingToResolve);
         }
         let mut endpoints = Vec::new();
@@ -160,6 +168,18 @@ impl NetworkPlan {
         if let (true, Some(path)) = (endpoints.is_empty(), &opts.endpoints) {
             return Err(ScanError::NoEndpoints(path.clone()));
         }
+        let declared = declared.map(|(file, specs)| {
+            let first = endpoints.len();
+            for spec in specs {
+                let listed = endpoints.iter().any(|e| {
+                    matches!(e.kind, EndpointKind::Host | EndpointKind::Url) && e.name == spec.name
+                });
+                if !listed {
+                    endpoints.push(spec);
+                }
+            }
+            (file, first)
+        });
         let data_dir = match endpoints.is_empty() {
             true => None,
             false => {
@@ -184,6 +204,7 @@ impl NetworkPlan {
             NetworkPlan {
                 endpoints: Arc::new(endpoints),
                 endpoints_file: opts.endpoints.as_ref().map(|p| p.display().to_string()),
+                declared,
                 resolver: opts.resolver,
                 offline: opts.offline,
                 timeout: opts.dns_timeout,
@@ -263,8 +284,11 @@ impl NetworkCollector {
     /// so does resolution with the layers collected before this one (`audit`'s toolchain walk).
     /// When loading fails, the resolution is called off (dropping it stops the endpoints not
     /// yet asked) and the error is returned as before.
-    pub(crate) fn new(options: &NetworkOptions) -> Result<Self, ScanError> {
-        let (mut plan, data_dir) = NetworkPlan::new(options)?;
+    pub(crate) fn new(
+        options: &NetworkOptions,
+        declared: Option<(String, Vec<EndpointSpec>)>,
+    ) -> Result<Self, ScanError> {
+        let (mut plan, data_dir) = NetworkPlan::new(options, declared)?;
         let resolving = plan.resolves().then(|| Resolving::start(&plan));
         if let Some(net) = data_dir {
             plan.data = Some(load_data(&net)?);
@@ -496,7 +520,14 @@ fn endpoint(
         endpoint: spec.endpoint.clone(),
         label: spec.label.clone(),
         criticality: spec.criticality,
-        given: given(spec, plan.endpoints_file.as_deref()),
+        given: match &plan.declared {
+            // Named by a declared service: the declared file and line, a declaration.
+            Some((file, first)) if i >= *first => Evidence {
+                method: Method::Declared,
+                ..given(spec, Some(file))
+            },
+            _ => given(spec, plan.endpoints_file.as_deref()),
+        },
         kind: spec.kind,
         name: spec.name.clone(),
         resolution: Resolution::Resolved,
@@ -706,6 +737,7 @@ mod tests {
                     .collect(),
             ),
             endpoints_file: Some("services.txt".into()),
+            declared: None,
             resolver: None,
             offline,
             timeout: Duration::from_secs(1),
