@@ -251,3 +251,160 @@ fn paths_that_hold_nothing_are_input_errors() {
         "{err}"
     );
 }
+
+/// The devices layer from FusionInventory inventories written by the real agent, each from the
+/// SMBIOS tables of a real machine (`tests/fixtures/dmidecode`: dmidecode captures replayed by a
+/// `dmidecode` first on the agent's `PATH`), and from GLPI's examples.
+#[test]
+fn device_makers_from_fusioninventory_and_glpi() {
+    let dir = tempdir();
+    let bin = dir.path().join("bin");
+    let inventories = dir.path().join("inventories");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::create_dir_all(&inventories).unwrap();
+    let captures = repo().join("tests/fixtures/dmidecode");
+    for (n, capture) in [
+        "lenovo-thinkpad",
+        "dell-r640",
+        "hp-dl360-gen8",
+        "surface-go-2",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let shim = bin.join("dmidecode");
+        std::fs::write(
+            &shim,
+            format!(
+                "#!/bin/sh\nexec cat '{}'\n",
+                captures.join(capture).display()
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&shim, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = format!(
+            "{}:{}",
+            bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let output = Command::new("fusioninventory-inventory")
+            .env("PATH", path)
+            .args(["-t", capture, "--no-category=process,software,environment,user,local_user,network,drive,storage,usb,printer"])
+            .output()
+            .expect("fusioninventory-inventory runs (Debian package fusioninventory-agent; tools/install-deps.sh installs it)");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let xml = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            xml.contains("<SMANUFACTURER>"),
+            "{capture}: no BIOS section"
+        );
+        // Each run is a host of its own (the agent names this machine each time).
+        let xml = xml.replacen("<DEVICEID>", &format!("<DEVICEID>{n}-"), 1);
+        std::fs::write(inventories.join(format!("{capture}.xml")), xml).unwrap();
+    }
+    let inv = run_json(
+        sovstack()
+            .args(["scan", "--import"])
+            .arg(&inventories)
+            .arg(glpi_examples()),
+    );
+    let devices: Vec<(String, String, u64, String, String)> = inv["layers"]["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let m = &d["actors"][0];
+            assert_eq!(m["role"], "manufacturer");
+            (
+                d["kind"].as_str().unwrap().to_string(),
+                d["maker"]["value"].as_str().unwrap().to_string(),
+                d["hosts"].as_u64().unwrap(),
+                m["name"].as_str().unwrap_or("?").to_string(),
+                m["country"].as_str().unwrap_or("?").to_string(),
+            )
+        })
+        .collect();
+    let row = |k: &str, m: &str, n: u64, org: &str, c: &str| {
+        (
+            k.to_string(),
+            m.to_string(),
+            n,
+            org.to_string(),
+            c.to_string(),
+        )
+    };
+    assert_eq!(
+        devices,
+        [
+            row("network", "Cisco", 3, "Cisco Systems", "US"),
+            row("system", "Dell Inc.", 3, "Dell Technologies", "US"),
+            row("printer", "Canon", 1, "Canon Inc.", "JP"),
+            row("network", "D-Link", 1, "D-Link Corporation", "TW"),
+            // A ProLiant server is HPE's, a pre-2015 switch too, a printer HP Inc.'s.
+            row("system", "HP", 1, "Hewlett Packard Enterprise", "US"),
+            row(
+                "network",
+                "Hewlett-Packard",
+                1,
+                "Hewlett Packard Enterprise",
+                "US"
+            ),
+            row("printer", "Hewlett-Packard", 1, "HP Inc.", "US"),
+            row("system", "LENOVO", 1, "Lenovo Group", "CN"),
+            row(
+                "system",
+                "Microsoft Corporation",
+                1,
+                "Microsoft Corporation",
+                "US"
+            ),
+            row("system", "TOSHIBA", 1, "Toshiba Corporation", "JP"),
+            row("phone", "Xiaomi", 1, "Xiaomi", "CN"),
+        ]
+    );
+    // Models are counted per host, and the evidence names the agent's field.
+    let dell = &inv["layers"]["devices"][1];
+    assert_eq!(dell["models"]["PowerEdge R640"], 1);
+    assert_eq!(dell["models"]["XPS 13 9350"], 2);
+    let hp = &inv["layers"]["devices"][4];
+    assert_eq!(
+        hp["maker"]["evidence"][0]["field"],
+        "CONTENT/BIOS/SMANUFACTURER"
+    );
+    assert_eq!(
+        hp["actors"][0]["evidence"][1]["value"],
+        "ProLiant DL360p Gen8"
+    );
+    // The report judges them, each maker weighing its hosts: of 15, 10 are made by US
+    // companies (Dell 3, Cisco 3, HPE 2, HP Inc. 1, Microsoft 1), 2 by Chinese ones (Lenovo,
+    // Xiaomi).
+    let report = run_json(
+        sovstack()
+            .args(["audit", "--import"])
+            .arg(&inventories)
+            .arg(glpi_examples())
+            .args(["--format", "json"]),
+    );
+    let items = crate::util::layer_items(&report, "devices");
+    assert_eq!(items.len(), 11);
+    let na = crate::util::ruleset(&report, "non-aligned");
+    let shares = &na["layers"]["devices"]["score"]["shares"];
+    assert_eq!(shares["US"], 0.6667, "{na}");
+    assert_eq!(shares["CN"], 0.1333, "{na}");
+    assert_eq!(shares["TW"], 0.0667, "{na}");
+    let rules: Vec<&str> = na["layers"]["devices"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        rules,
+        ["na.devices.concentration", "na.devices.concentration"]
+    );
+}

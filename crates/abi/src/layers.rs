@@ -29,6 +29,8 @@ pub enum Layer {
     /// the supplier claims (jurisdiction, data locations, certifications) and what the network
     /// layer observed of the endpoints that deliver them.
     Suppliers,
+    /// Who makes the organisation's computers, network equipment, printers and phones.
+    Devices,
     /// Which registries the organisation's software components arrive through (from its SBOMs),
     /// who operates them, and under which licences the components come.
     Software,
@@ -36,13 +38,14 @@ pub enum Layer {
 
 impl Layer {
     /// Every layer, in report order.
-    pub const ALL: [Layer; 7] = [
+    pub const ALL: [Layer; 8] = [
         Layer::Processor,
         Layer::Os,
         Layer::Toolchain,
         Layer::Network,
         Layer::Cable,
         Layer::Suppliers,
+        Layer::Devices,
         Layer::Software,
     ];
 
@@ -55,6 +58,7 @@ impl Layer {
             Layer::Network => "network",
             Layer::Cable => "cable",
             Layer::Suppliers => "suppliers",
+            Layer::Devices => "devices",
             Layer::Software => "software",
         }
     }
@@ -73,6 +77,7 @@ impl Layer {
             Layer::Network => "Network",
             Layer::Cable => "Cable",
             Layer::Suppliers => "Suppliers",
+            Layer::Devices => "Devices",
             Layer::Software => "Software supply",
         }
     }
@@ -104,6 +109,7 @@ impl Layer {
                 Role::ObservedOperator,
                 Role::ObservedLocation,
             ],
+            Layer::Devices => &[Role::Manufacturer, Role::Owner, Role::HighRiskVendor],
             Layer::Software => &[Role::RegistryOperator, Role::Licence],
         }
     }
@@ -112,7 +118,7 @@ impl Layer {
     /// to inputs the user gives (the network layer's endpoints and domains).
     pub fn reads_root(self) -> bool {
         match self {
-            Layer::Processor | Layer::Os | Layer::Toolchain => true,
+            Layer::Processor | Layer::Os | Layer::Toolchain | Layer::Devices => true,
             Layer::Network | Layer::Cable | Layer::Suppliers | Layer::Software => false,
         }
     }
@@ -127,6 +133,7 @@ impl Layer {
             | Layer::Network
             | Layer::Cable
             | Layer::Suppliers
+            | Layer::Devices
             | Layer::Software => false,
         }
     }
@@ -201,11 +208,21 @@ pub enum Role {
     /// A country where the network layer located an address of a declared service's endpoints,
     /// as a state actor (schema 1.2.6).
     ObservedLocation,
+    /// Makes the device (its brand's company), for the devices layer (schema 1.2.8).
+    Manufacturer,
+    /// Owns or controls the manufacturer, at the top of its chain of parents (Lexmark → Xerox,
+    /// Alcatel-Lucent Enterprise → China Huaxin); absent when the manufacturer answers to no one
+    /// the knowledge base names (schema 1.2.8).
+    Owner,
+    /// The manufacturer, when a public authority has named it a high-risk supplier: the
+    /// European Commission's communication of 15 June 2023 on the 5G cybersecurity toolbox
+    /// names Huawei and ZTE (schema 1.2.8).
+    HighRiskVendor,
     /// Operates the package registry the components arrive through (npm's registry: GitHub,
-    /// Microsoft; PyPI: the Python Software Foundation) (schema 1.2.7).
+    /// Microsoft; PyPI: the Python Software Foundation) (schema 1.2.8).
     RegistryOperator,
     /// The licences the components come under, as an actor: free-software licences (OSI- or
-    /// FSF-approved) make the components commons, whoever wrote them (schema 1.2.7).
+    /// FSF-approved) make the components commons, whoever wrote them (schema 1.2.8).
     Licence,
 }
 
@@ -235,6 +252,9 @@ impl Role {
             Role::DataLocation => "data_location",
             Role::ObservedOperator => "observed_operator",
             Role::ObservedLocation => "observed_location",
+            Role::Manufacturer => "manufacturer",
+            Role::Owner => "owner",
+            Role::HighRiskVendor => "high_risk_vendor",
             Role::RegistryOperator => "registry_operator",
             Role::Licence => "licence",
         }
@@ -266,6 +286,7 @@ impl Role {
             | Role::DataLocation
             | Role::ObservedOperator
             | Role::ObservedLocation => Layer::Suppliers,
+            Role::Manufacturer | Role::Owner | Role::HighRiskVendor => Layer::Devices,
             Role::RegistryOperator | Role::Licence => Layer::Software,
         }
     }

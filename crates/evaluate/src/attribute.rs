@@ -80,7 +80,8 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
         | ItemRef::Toolchain(_)
         | ItemRef::Cable(_)
         | ItemRef::Suppliers(_)
-        | ItemRef::Software(_) => None,
+        | ItemRef::Device(_) => None,
+        ItemRef::Software(_) => None,
     };
     let service = match item {
         ItemRef::Suppliers(s) => Some(s),
@@ -347,6 +348,21 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
         ItemRef::Toolchain(t) => toolchain_facts(inventory, t, &mut f),
         ItemRef::Cable(c) => cable_facts(c, &mut f),
         ItemRef::Suppliers(s) => supplier_facts(s, &mut f),
+        ItemRef::Device(d) => {
+            f.insert("kind".into(), d.kind.to_string());
+            fleet_share(inventory, d.hosts, &mut f);
+            if !d.models.is_empty() {
+                let models: Vec<String> = d
+                    .models
+                    .iter()
+                    .map(|(m, n)| match d.hosts {
+                        Some(_) => format!("{m} ({})", thousands(*n)),
+                        None => m.clone(),
+                    })
+                    .collect();
+                f.insert("models".into(), models.join(", "));
+            }
+        }
         ItemRef::Software(s) => software_facts(inventory, s, &mut f),
     }
     f

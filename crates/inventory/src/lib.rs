@@ -25,6 +25,7 @@
 mod fleet;
 mod layers {
     pub mod cable;
+    pub mod devices;
     pub mod network;
     pub mod os;
     pub mod processor;
@@ -47,6 +48,7 @@ pub use layers::cable::{
     CableDataset, CableDestination, CableDiversity, CableLandingPoint, CableLayer, CableLeg,
     CableSystem, CableVia,
 };
+pub use layers::devices::{Device, DeviceKind};
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
@@ -70,7 +72,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.7";
+pub const SCHEMA_VERSION: &str = "1.2.8";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -175,8 +177,11 @@ pub struct Layers {
     /// observed of them (schema 1.2.6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppliers: Option<SuppliersLayer>,
+    /// The makers of the hosts' systems, network equipment, printers and phones (schema 1.2.7).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub devices: Option<Vec<Device>>,
     /// The registries the organisation's software components arrive through, from its SBOMs
-    /// (schema 1.2.7).
+    /// (schema 1.2.8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software: Option<SoftwareLayer>,
 }
@@ -191,6 +196,7 @@ impl Layers {
             Layer::Network => self.network.is_some(),
             Layer::Cable => self.cable.is_some(),
             Layer::Suppliers => self.suppliers.is_some(),
+            Layer::Devices => self.devices.is_some(),
             Layer::Software => self.software.is_some(),
         }
     }
@@ -239,6 +245,7 @@ impl Layers {
                 .flat_map(|s| &s.services)
                 .map(ItemRef::Suppliers)
                 .collect(),
+            Layer::Devices => self.devices.iter().flatten().map(ItemRef::Device).collect(),
             Layer::Software => self
                 .software
                 .iter()
@@ -265,8 +272,10 @@ pub enum ItemRef<'a> {
     Cable(&'a CableDestination),
     /// A declared service (schema 1.2.6).
     Suppliers(&'a DeclaredService),
+    /// A maker of one kind of device (schema 1.2.7).
+    Device(&'a Device),
     /// Software components arriving through one registry under one licensing class (schema
-    /// 1.2.7).
+    /// 1.2.8).
     Software(&'a SoftwareSupply),
 }
 
@@ -280,6 +289,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Network(i) => i,
             ItemRef::Cable(i) => i,
             ItemRef::Suppliers(i) => i,
+            ItemRef::Device(i) => i,
             ItemRef::Software(i) => i,
         }
     }
@@ -293,6 +303,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Network(_) => Layer::Network,
             ItemRef::Cable(_) => Layer::Cable,
             ItemRef::Suppliers(_) => Layer::Suppliers,
+            ItemRef::Device(_) => Layer::Devices,
             ItemRef::Software(_) => Layer::Software,
         }
     }

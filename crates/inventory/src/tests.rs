@@ -50,6 +50,21 @@ fn sample() -> Inventory {
             network: None,
             cable: None,
             suppliers: None,
+            devices: Some(vec![crate::Device {
+                id: "dev0".into(),
+                kind: crate::DeviceKind::System,
+                maker: Fact::new("Dell Inc.".into(), ev("/sys/class/dmi/id/sys_vendor", "")),
+                models: [("XPS 13 9350".to_string(), 1)].into_iter().collect(),
+                actors: vec![Actor {
+                    role: Role::Manufacturer,
+                    name: Some("Dell Technologies".into()),
+                    country: Some(CountryCode::new("US").unwrap()),
+                    registered_country: None,
+                    governance: Governance::Company,
+                    evidence: vec![ev("/sys/class/dmi/id/sys_vendor", "")],
+                }],
+                hosts: None,
+            }]),
             software: None,
         },
         diagnostics: vec![],
@@ -90,7 +105,7 @@ fn another_model_version_is_refused_with_a_version_message() {
 
 #[test]
 fn a_newer_addition_is_read_with_a_warning_and_older_versions_silently() {
-    let json = sample().to_json().replace(SCHEMA_VERSION, "1.2.99");
+    let json = sample().to_json().replace(SCHEMA_VERSION, "1.2.999");
     let inv = Inventory::from_json(&json).unwrap();
     let last = inv.diagnostics.last().expect("a diagnostic");
     assert_eq!(
@@ -98,7 +113,7 @@ fn a_newer_addition_is_read_with_a_warning_and_older_versions_silently() {
         ("inventory/newer-addition", DiagnosticSeverity::Warning)
     );
     assert!(
-        last.message.contains("1.2.99") && last.message.contains(SCHEMA_VERSION),
+        last.message.contains("1.2.999") && last.message.contains(SCHEMA_VERSION),
         "{}",
         last.message
     );
@@ -294,7 +309,7 @@ fn toolchain_items_weigh_their_binaries() {
     assert_eq!(back, inv);
     assert_eq!(
         inv.layers.present(),
-        vec![Layer::Processor, Layer::Toolchain]
+        vec![Layer::Processor, Layer::Toolchain, Layer::Devices]
     );
     let items: Vec<&dyn Item> = inv
         .layers

@@ -30,6 +30,7 @@
 
 #![deny(missing_docs)]
 
+mod devices;
 mod geo;
 mod lifecycle;
 mod orgs;
@@ -40,6 +41,7 @@ mod software;
 mod tables;
 mod toolchain;
 
+pub use devices::HighRiskDesignation;
 pub use geo::{Bloc, Country, Law};
 pub use processors::FabCountries;
 pub use software::Registry;
@@ -95,6 +97,7 @@ pub struct Kb {
     os: os::Os,
     lifecycles: lifecycle::Lifecycles,
     toolchains: toolchain::Toolchains,
+    devices: devices::Devices,
     registries: software::Registries,
 }
 
@@ -116,6 +119,7 @@ impl Kb {
         let os = os::Os::load(&sources, &orgs)?;
         let lifecycles = lifecycle::Lifecycles::load(&sources)?;
         let toolchains = toolchain::Toolchains::load(&sources, &geo)?;
+        let devices = devices::Devices::load(&sources, &orgs)?;
         let registries = software::Registries::load(&sources, &orgs)?;
         let tables = sources
             .iter()
@@ -140,6 +144,7 @@ impl Kb {
             os,
             lifecycles,
             toolchains,
+            devices,
             registries,
         })
     }
@@ -225,6 +230,19 @@ impl Kb {
             .x86_foundry(&self.orgs, vendor_id, cpu_family, model)
     }
 
+    /// The foundry of an x86 processor by its designer (canonical name or alias: `Intel`) and
+    /// CPUID family and model (decimal, as agents report them), for inventories that give no
+    /// vendor id: the `processors/x86-family-foundry.csv` rows of the designer's vendor ids.
+    pub fn x86_foundry_by_designer(
+        &self,
+        designer: &str,
+        cpu_family: u32,
+        model: u32,
+    ) -> Option<Attribution> {
+        self.processors
+            .x86_foundry_by_designer(&self.orgs, designer, cpu_family, model)
+    }
+
     /// The countries where a foundry (canonical name or alias) has fabs.
     pub fn fab_countries(&self, foundry: &str) -> Option<&FabCountries> {
         self.processors.fab_countries(&self.orgs, foundry)
@@ -257,6 +275,13 @@ impl Kb {
     /// report it: `Debian GNU/Linux`, `Fedora`), ignoring case; medium confidence.
     pub fn os_steward_by_name(&self, name: &str) -> Option<Attribution> {
         self.os.steward_by_name(&self.orgs, name)
+    }
+
+    /// The os-release `ID` of a distribution by its name (os-release `NAME`, as inventory agents
+    /// report it: `Debian GNU/Linux` → `debian`), ignoring case, with the row as evidence
+    /// (medium confidence); `None` for a name no row or several rows have.
+    pub fn os_release_id_by_name(&self, name: &str) -> Option<(String, Evidence)> {
+        self.os.release_id_by_name(name)
     }
 
     /// The steward of a kernel, by `uname -s` name (`Linux`, `FreeBSD`, `Darwin`), ignoring case.
@@ -305,6 +330,50 @@ impl Kb {
     pub fn parent(&self, name: &str) -> Option<Attribution> {
         let org = self.orgs.get(self.orgs.find(name)?);
         self.organisation(org.parent.as_deref()?)
+    }
+
+    /// The organisation at the top of `name`'s chain of parents (New H3C → Unisplendour →
+    /// Tsinghua Unigroup), when the KB records a parent; `None` when it answers to no one the KB
+    /// names.
+    pub fn ultimate_parent(&self, name: &str) -> Option<Attribution> {
+        let mut current = self.orgs.get(self.orgs.find(name)?);
+        let mut seen = vec![current.name.as_str()];
+        while let Some(parent) = current.parent.as_deref() {
+            let next = self.orgs.get(self.orgs.find(parent)?);
+            if seen.contains(&next.name.as_str()) {
+                break;
+            }
+            seen.push(next.name.as_str());
+            current = next;
+        }
+        (seen.len() > 1)
+            .then(|| self.organisation(&current.name))
+            .flatten()
+    }
+
+    /// The company behind a hardware maker as an inventory spells it (`Dell Inc.`, `LENOVO`,
+    /// `Hewlett-Packard`), for a kind of device and, when known, its model (`HP` with
+    /// `ProLiant DL360p Gen8` is Hewlett Packard Enterprise) (`devices/makers.csv`).
+    /// Placeholders (`To Be Filled By O.E.M.`) and brands several companies share give `None`.
+    pub fn device_maker(
+        &self,
+        kind: sovstack_inventory::DeviceKind,
+        maker: &str,
+        model: Option<&str>,
+    ) -> Option<Attribution> {
+        self.devices.maker(&self.orgs, kind, maker, model)
+    }
+
+    /// Where a public authority has named the organisation `name` a high-risk supplier
+    /// (`devices/high-risk-vendors.csv`: the European Commission's 5G toolbox communication of
+    /// 15 June 2023 names Huawei and ZTE).
+    pub fn high_risk_designations(&self, name: &str) -> Vec<HighRiskDesignation> {
+        self.devices.high_risk(&self.orgs, name)
+    }
+
+    #[cfg(test)]
+    fn devices_referenced_orgs(&self) -> Vec<orgs::OrgId> {
+        self.devices.referenced_orgs()
     }
 
     /// A country by ISO 3166-1 alpha-2 code (upper case).
@@ -521,6 +590,10 @@ mod tests {
             if let Some(p) = &org.parent {
                 used.insert(kb.orgs.find(p).unwrap());
             }
+        }
+        // Organisations reached through the device tables.
+        for row in &kb.devices_referenced_orgs() {
+            used.insert(*row);
         }
         // Organisations reached only through the pattern tables.
         for probe in [

@@ -9,7 +9,7 @@ use crate::tables::{self, required, row_err, KbError, Source};
 use crate::Attribution;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
-use sovstack_inventory::{Confidence, Method};
+use sovstack_inventory::{Confidence, Evidence, Method};
 use std::collections::HashMap;
 
 const RELEASES: &str = "os/os-release-ids.csv";
@@ -45,6 +45,8 @@ pub(crate) struct Os {
     /// Keyed by the lower-cased os-release `NAME`; `None` when two rows share a name, which
     /// then names no steward.
     names: HashMap<String, Option<(u64, String, OrgId)>>,
+    /// The `ID` of each lower-cased `NAME`, with the row's line; `None` when two rows share it.
+    ids_by_name: HashMap<String, Option<(u64, String)>>,
     /// Keyed by the lower-cased kernel name; the value keeps the spelling of the table.
     kernels: HashMap<String, (u64, String, OrgId)>,
 }
@@ -62,6 +64,7 @@ impl Os {
     pub fn load(sources: &[Source], orgs: &Orgs) -> Result<Os, KbError> {
         let mut releases = HashMap::new();
         let mut names: HashMap<String, Option<(u64, String, OrgId)>> = HashMap::new();
+        let mut ids_by_name: HashMap<String, Option<(u64, String)>> = HashMap::new();
         for row in tables::read::<ReleaseRow>(RELEASES, tables::text_of(sources, RELEASES)?)? {
             let (line, r) = (row.line, row.rec);
             required(RELEASES, line, "name", &r.name)?;
@@ -79,6 +82,10 @@ impl Os {
                 .entry(r.name.to_lowercase())
                 .and_modify(|e| *e = None)
                 .or_insert(Some((line, r.name.clone(), org)));
+            ids_by_name
+                .entry(r.name.to_lowercase())
+                .and_modify(|e| *e = None)
+                .or_insert(Some((line, r.id.clone())));
             if releases.insert(r.id.clone(), (line, org)).is_some() {
                 return Err(row_err(RELEASES, line, format!("duplicate ID `{}`", r.id)));
             }
@@ -103,6 +110,7 @@ impl Os {
         Ok(Os {
             releases,
             names,
+            ids_by_name,
             kernels,
         })
     }
@@ -135,6 +143,24 @@ impl Os {
             Confidence::Medium,
         );
         Some(orgs.attribute(*org, vec![ev]))
+    }
+
+    /// The os-release `ID` of the distribution named `name` (os-release `NAME`, ignoring case),
+    /// with the row as evidence (medium confidence, as [`Os::steward_by_name`]).
+    pub fn release_id_by_name(&self, name: &str) -> Option<(String, Evidence)> {
+        let (line, id) = self
+            .ids_by_name
+            .get(&name.trim().to_lowercase())?
+            .as_ref()?;
+        let ev = tables::evidence(
+            RELEASES,
+            *line,
+            "name",
+            name.trim(),
+            Method::KbLookup,
+            Confidence::Medium,
+        );
+        Some((id.clone(), ev))
     }
 
     /// Kernel names are matched ignoring ASCII case (`uname -s` prints `Linux`, other tools

@@ -711,6 +711,28 @@ impl Processors {
         Some(orgs.attribute(f.foundry, evidence))
     }
 
+    /// [`Processors::x86_foundry`] for a processor whose CPUID vendor string was not read but
+    /// whose designer is known (an inventory agent's `manufacturer`): the family rows of the
+    /// vendor ids that designer owns, tried in id order.
+    pub fn x86_foundry_by_designer(
+        &self,
+        orgs: &Orgs,
+        designer: &str,
+        cpu_family: u32,
+        model: u32,
+    ) -> Option<Attribution> {
+        let org = orgs.find(designer)?;
+        let mut ids: Vec<&String> = self
+            .x86
+            .iter()
+            .filter(|(_, k)| k.org == org)
+            .map(|(id, _)| id)
+            .collect();
+        ids.sort();
+        ids.into_iter()
+            .find_map(|id| self.x86_foundry(orgs, id, cpu_family, model))
+    }
+
     pub fn fab_countries(&self, orgs: &Orgs, foundry: &str) -> Option<&FabCountries> {
         self.foundries.get(&orgs.find(foundry)?).map(|f| &f.fabs)
     }

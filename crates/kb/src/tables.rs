@@ -150,6 +150,16 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         OWN,
     ),
     (
+        "devices/makers.csv",
+        include_str!("../data/devices/makers.csv"),
+        OWN,
+    ),
+    (
+        "devices/high-risk-vendors.csv",
+        include_str!("../data/devices/high-risk-vendors.csv"),
+        OWN,
+    ),
+    (
         "software/registries.csv",
         include_str!("../data/software/registries.csv"),
         OWN,

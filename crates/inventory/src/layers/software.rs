@@ -1,4 +1,4 @@
-//! The `software` layer (schema 1.2.7): the organisation's software supply, read from its SBOMs
+//! The `software` layer (schema 1.2.8): the organisation's software supply, read from its SBOMs
 //! (CycloneDX and SPDX JSON). Components are aggregated per registry they arrive through (told
 //! from each component's package URL: `pkg:npm/...` came through the npm registry) and per
 //! licensing class, so an item is "the 412 npm components under free licences": its weight is

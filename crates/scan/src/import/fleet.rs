@@ -7,12 +7,13 @@
 //! when that cannot tell) replaces the older, whose counts are taken back.
 
 use super::codes;
-use super::record::{CpuRecord, HostRecord, Located, OsRecord};
+use super::record::{CpuRecord, HostRecord, Located, MakerRecord, OsRecord};
+use crate::layers::devices;
 use crate::layers::processor::{self, Attributed};
 use crate::live::normalise_architecture;
 use sovstack_inventory::{
-    Actor, Confidence, Diagnostic, DiagnosticSeverity, Evidence, Fact, Fleet, Host, ImportFormat,
-    Inventory, Item, Method, OperatingSystem, Processor, Role,
+    Actor, Confidence, Device, DeviceKind, Diagnostic, DiagnosticSeverity, Evidence, Fact, Fleet,
+    Host, ImportFormat, Inventory, Item, Lifecycle, Method, OperatingSystem, Processor, Role,
 };
 use sovstack_kb::Kb;
 use std::collections::{BTreeMap, HashMap};
@@ -44,6 +45,8 @@ struct Entry {
     host: Host,
     processors: Vec<usize>,
     os: Option<usize>,
+    /// Its device's slot, with the model it counts in there.
+    device: Option<(usize, Option<String>)>,
 }
 
 /// Aggregates hosts as they are read.
@@ -53,6 +56,8 @@ pub(crate) struct FleetBuilder<'k> {
     processor_keys: HashMap<String, usize>,
     systems: Vec<Slot<OperatingSystem>>,
     system_keys: HashMap<String, usize>,
+    devices: Vec<Slot<Device>>,
+    device_keys: HashMap<String, usize>,
     /// In file order; `None` where a newer file of the same device replaced it.
     hosts: Vec<Option<Entry>>,
     by_device: HashMap<String, usize>,
@@ -105,6 +110,8 @@ impl<'k> FleetBuilder<'k> {
             processor_keys: HashMap::new(),
             systems: Vec::new(),
             system_keys: HashMap::new(),
+            devices: Vec::new(),
+            device_keys: HashMap::new(),
             hosts: Vec::new(),
             by_device: HashMap::new(),
             diagnostics: Vec::new(),
@@ -147,6 +154,9 @@ impl<'k> FleetBuilder<'k> {
             .as_ref()
             .filter(|o| o.name.is_some() || o.full_name.is_some())
             .map(|o| self.system_slot(source, o));
+        let device = device_kind(record.kind.as_deref())
+            .zip(record.maker.as_ref())
+            .and_then(|(kind, maker)| self.device_slot(source, kind, maker));
         let host = Host {
             id,
             kind: record.kind,
@@ -162,6 +172,7 @@ impl<'k> FleetBuilder<'k> {
             host,
             processors,
             os,
+            device,
         });
     }
 
@@ -180,6 +191,21 @@ impl<'k> FleetBuilder<'k> {
             let key = format!("sovstack\u{1f}{}", o.label());
             self.slot_for_system(key, || o)
         });
+        let device = inventory
+            .layers
+            .devices
+            .into_iter()
+            .flatten()
+            .next()
+            .map(|d| {
+                let model = d.models.keys().next().cloned();
+                let key = devices::item_key(self.kb, d.kind, &d.maker.value, model.as_deref());
+                let slot = slot_for(&mut self.devices, &mut self.device_keys, key, || Device {
+                    models: BTreeMap::new(),
+                    ..d
+                });
+                (slot, model)
+            });
         let host = Host {
             id: format!("file:{source}"),
             kind: None,
@@ -195,6 +221,7 @@ impl<'k> FleetBuilder<'k> {
             host,
             processors,
             os,
+            device,
         });
     }
 
@@ -204,6 +231,13 @@ impl<'k> FleetBuilder<'k> {
         }
         if let Some(o) = entry.os {
             self.systems[o].hosts += 1;
+        }
+        if let Some((d, model)) = &entry.device {
+            let slot = &mut self.devices[*d];
+            slot.hosts += 1;
+            if let Some(m) = model {
+                *slot.item.models.entry(m.clone()).or_insert(0) += 1;
+            }
         }
         let index = self.hosts.len();
         let previous = self.by_device.insert(entry.host.id.clone(), index);
@@ -254,6 +288,18 @@ impl<'k> FleetBuilder<'k> {
         if let Some(o) = entry.os {
             self.systems[o].hosts -= 1;
         }
+        if let Some((d, model)) = &entry.device {
+            let slot = &mut self.devices[*d];
+            slot.hosts -= 1;
+            if let Some(m) = model {
+                if let Some(n) = slot.item.models.get_mut(m) {
+                    *n -= 1;
+                    if *n == 0 {
+                        slot.item.models.remove(m);
+                    }
+                }
+            }
+        }
     }
 
     fn slot_for_processor(&mut self, key: String, make: impl FnOnce() -> Processor) -> usize {
@@ -289,20 +335,67 @@ impl<'k> FleetBuilder<'k> {
         self.slot_for_processor(key, || imported_processor(kb, source, cpu, arch))
     }
 
+    /// The slot of the maker a record names, with the model it reports; `None` when the record
+    /// names no maker (a model alone says nothing about who made it).
+    fn device_slot(
+        &mut self,
+        source: &str,
+        kind: DeviceKind,
+        maker: &MakerRecord,
+    ) -> Option<(usize, Option<String>)> {
+        let m = maker.manufacturer.as_ref()?;
+        let model = maker.model.as_ref().map(|l| l.value.as_str());
+        let key = devices::item_key(self.kb, kind, &m.value, model);
+        let kb = self.kb;
+        let slot = slot_for(&mut self.devices, &mut self.device_keys, key, || {
+            let ev = read(source, m, Confidence::High);
+            let mut evidence = vec![ev.clone()];
+            evidence.extend(
+                maker
+                    .model
+                    .iter()
+                    .map(|l| read(source, l, Confidence::High)),
+            );
+            Device {
+                id: String::new(),
+                kind,
+                actors: devices::actors(kb, kind, &m.value, model, evidence),
+                maker: Fact::new(m.value.clone(), ev),
+                models: BTreeMap::new(),
+                hosts: None,
+            }
+        });
+        Some((slot, maker.model.as_ref().map(|l| l.value.clone())))
+    }
+
     fn system_slot(&mut self, source: &str, os: &OsRecord) -> usize {
+        // Hosts whose support windows differ (Debian 12.11 and 11.9 under one name, two kernel
+        // series) are different items; their exact kernel builds are not.
+        let (lifecycle, kernel_lifecycle) = lifecycles(self.kb, source, os);
+        let cycle = |l: &Option<Lifecycle>| {
+            l.as_ref()
+                .map_or(String::new(), |l| format!("{} {}", l.product, l.cycle))
+        };
         let key = format!(
-            "agent\u{1f}{}\u{1f}{}\u{1f}{}",
+            "agent\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
             value(&os.name),
             value(&os.full_name),
-            value(&os.kernel_name)
+            value(&os.kernel_name),
+            cycle(&lifecycle),
+            cycle(&kernel_lifecycle)
         );
         let kb = self.kb;
-        self.slot_for_system(key, || imported_system(kb, source, os))
+        self.slot_for_system(key, || {
+            let mut system = imported_system(kb, source, os);
+            system.lifecycle = lifecycle;
+            system.kernel_lifecycle = kernel_lifecycle;
+            system
+        })
     }
 
     /// The fleet and its items: items no kept host counts in are dropped, the others sorted by
     /// the hosts they stand for (most first, then by label) and numbered in that order.
-    pub fn finish(self) -> (Fleet, Vec<Processor>, Vec<OperatingSystem>, Vec<Diagnostic>) {
+    pub fn finish(self) -> Finished {
         /// The live items, ordered, each with its new id and count; and, by old index, the
         /// new ids.
         type Ordered<T> = (Vec<(T, String, u64)>, Vec<Option<String>>);
@@ -348,6 +441,15 @@ impl<'k> FleetBuilder<'k> {
                 o
             })
             .collect();
+        let (devices, _) = order(self.devices, "dev");
+        let devices = devices
+            .into_iter()
+            .map(|(mut d, id, n)| {
+                d.id = id;
+                d.hosts = Some(n);
+                d
+            })
+            .collect();
         let hosts = self
             .hosts
             .into_iter()
@@ -367,7 +469,35 @@ impl<'k> FleetBuilder<'k> {
             hosts,
             ..Default::default()
         };
-        (fleet, processors, systems, self.diagnostics)
+        Finished {
+            fleet,
+            processors,
+            systems,
+            devices,
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+/// What [`FleetBuilder::finish`] gives: the fleet and each layer's items.
+pub(crate) struct Finished {
+    pub fleet: Fleet,
+    pub processors: Vec<Processor>,
+    pub systems: Vec<OperatingSystem>,
+    pub devices: Vec<Device>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The kind of device a host of GLPI's `itemtype` is: a computer's (or, with no `itemtype`, as
+/// FusionInventory's computer inventories) system, network equipment, a printer, a phone.
+/// Other item types give no device item.
+fn device_kind(itemtype: Option<&str>) -> Option<DeviceKind> {
+    match itemtype.map(str::trim) {
+        None | Some("Computer") => Some(DeviceKind::System),
+        Some("NetworkEquipment") => Some(DeviceKind::Network),
+        Some("Printer") => Some(DeviceKind::Printer),
+        Some("Phone") => Some(DeviceKind::Phone),
+        Some(_) => None,
     }
 }
 
@@ -431,6 +561,7 @@ fn imported_processor(
         }
     }
     let designer = designer.unwrap_or(Err(seen));
+    let by_cpuid = x86_foundry(kb, source, cpu, &architecture, &designer);
     let actors = processor::actors(
         kb,
         &architecture,
@@ -438,7 +569,7 @@ fn imported_processor(
         None,
         model.as_ref(),
         None,
-        None,
+        by_cpuid,
     );
     Processor {
         id: String::new(),
@@ -449,6 +580,85 @@ fn imported_processor(
         actors,
         hosts: None,
     }
+}
+
+/// The foundry of an x86 processor from the CPUID family and model the agent reported
+/// (`familynumber`, `model`, decimal), through the same table the live scan asks with the
+/// vendor id (`processors/x86-family-foundry.csv`), here reached through the core designer the
+/// manufacturer or model name gave. Unknown when either number is missing or not a number, or
+/// the processor is not x86.
+fn x86_foundry(
+    kb: &Kb,
+    source: &str,
+    cpu: &CpuRecord,
+    architecture: &Fact<String>,
+    designer: &Attributed,
+) -> Option<(sovstack_kb::Attribution, Vec<Evidence>)> {
+    if !matches!(architecture.value.as_str(), "x86_64" | "i686") {
+        return None;
+    }
+    let (family, model) = (cpu.family.as_ref()?, cpu.model.as_ref()?);
+    let (f, m) = (family.value.parse().ok()?, model.value.parse().ok()?);
+    let (designer, designer_evidence) = designer.as_ref().ok()?;
+    let a = kb.x86_foundry_by_designer(&designer.name, f, m)?;
+    let mut evidence = designer_evidence.clone();
+    evidence.push(read(source, family, Confidence::High));
+    evidence.push(read(source, model, Confidence::High));
+    Some((a, evidence))
+}
+
+/// The support windows of an imported system, by the same endoflife.date look-ups as the live
+/// OS collector: the release's from the os-release `ID` its `name` is the `NAME` of (else, for a
+/// one-word name, the name lower-cased taken as the ID, low confidence, as for the steward) and
+/// the first word of its `version` (`12.11`; `31 (Workstation Edition)` → `31`); the Linux
+/// kernel series' from `kernel_version` when `kernel_name` is Linux and the version starts with
+/// a digit (Android agents write the whole `uname -a` line: left unknown). Either is `None`
+/// when not found: unknown, never guessed.
+fn lifecycles(kb: &Kb, source: &str, os: &OsRecord) -> (Option<Lifecycle>, Option<Lifecycle>) {
+    let release = os.name.as_ref().and_then(|n| {
+        let read = read(source, n, Confidence::High);
+        if let Some((id, row)) = kb.os_release_id_by_name(&n.value) {
+            return Some((id, vec![read, row]));
+        }
+        let id = n.value.to_lowercase();
+        (!id.contains(char::is_whitespace) && kb.os_steward(&id).is_some()).then(|| {
+            let guess = Evidence {
+                source: source.to_string(),
+                field: Some(n.field.clone()),
+                line: n.line,
+                value: Some(format!("{} taken as os-release ID {id}", n.value)),
+                method: Method::Derived,
+                confidence: Confidence::Low,
+            };
+            (id, vec![read, guess])
+        })
+    });
+    let lifecycle = release
+        .zip(os.version.as_ref())
+        .and_then(|((id, mut evidence), v)| {
+            let version = v.value.split_whitespace().next()?;
+            let mut l = kb.os_lifecycle(&id, version)?;
+            evidence.push(read(source, v, Confidence::High));
+            evidence.append(&mut l.evidence);
+            l.evidence = evidence;
+            Some(l)
+        });
+    let is_linux = os
+        .kernel_name
+        .as_ref()
+        .is_some_and(|k| k.value.eq_ignore_ascii_case("linux"));
+    let kernel_lifecycle = os
+        .kernel_version
+        .as_ref()
+        .filter(|k| is_linux && k.value.starts_with(|c: char| c.is_ascii_digit()))
+        .and_then(|k| {
+            let mut l = kb.linux_kernel_lifecycle(&k.value)?;
+            let mut evidence = vec![read(source, k, Confidence::High)];
+            evidence.append(&mut l.evidence);
+            l.evidence = evidence;
+            Some(l)
+        });
+    (lifecycle, kernel_lifecycle)
 }
 
 /// An operating system as an inventory agent reported it. Its `name` is, on Linux, os-release's
@@ -511,8 +721,7 @@ fn imported_system(kb: &Kb, source: &str, os: &OsRecord) -> OperatingSystem {
         pretty_name: fact(&os.full_name),
         id_like: Vec::new(),
         kernel,
-        // The support windows need a release id and version, which an imported name alone
-        // does not give reliably.
+        // Set by the caller ([`lifecycles`]), which keys the item by them.
         lifecycle: None,
         kernel_lifecycle: None,
         actors,
@@ -573,7 +782,13 @@ mod tests {
                 "Debian GNU/Linux",
             ),
         );
-        let (fleet, processors, systems, diagnostics) = b.finish();
+        let Finished {
+            fleet,
+            processors,
+            systems,
+            diagnostics,
+            ..
+        } = b.finish();
         let hosts: Vec<_> = fleet
             .hosts
             .iter()
@@ -623,7 +838,11 @@ mod tests {
                 "Fedora",
             ),
         );
-        let (_, processors, systems, _) = b.finish();
+        let Finished {
+            processors,
+            systems,
+            ..
+        } = b.finish();
         let p = &processors[0];
         assert_eq!(p.architecture.value, "x86_64");
         assert_eq!(p.architecture.evidence[0].confidence, Confidence::Medium);

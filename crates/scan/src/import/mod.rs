@@ -43,7 +43,7 @@ pub mod codes {
         NO_DEVICE_ID = "import/no-device-id": "an inventory names no device id; its host is counted by file",
         BAD_LOGDATE = "import/bad-logdate": "an inventory's collection date is not YYYY-MM-DD HH:MM:SS; it is left unknown",
         FLEET_INVENTORY = "import/fleet-inventory": "a sovstack inventory that is itself an imported fleet, whose per-host counts one file cannot stand for; it was skipped",
-        LAYERS_NOT_IMPORTED = "import/layers-not-imported": "a sovstack inventory holds layers other than processor and os, which an import does not aggregate",
+        LAYERS_NOT_IMPORTED = "import/layers-not-imported": "a sovstack inventory holds layers other than processor, os and devices, which an import does not aggregate",
     }
 }
 
@@ -173,6 +173,9 @@ fn read_capped(path: &Path, shown: &str) -> Result<String, Diagnostic> {
 }
 
 /// Imports the files under `opts.paths` into a fleet inventory: its `fleet` section lists the
+/// hosts, and its processor, os and devices layers hold one item per distinct processor, system
+/// and device maker,
+/// each counting the hosts it stands for. `progress` is told each file done.
 /// hosts, and its processor and os layers hold one item per distinct processor and system,
 /// each counting the hosts it stands for; when SBOMs are among the files, its software layer
 /// holds their components. `progress` is told each file done.
@@ -204,7 +207,13 @@ pub fn import(
             total: files.len(),
         });
     }
-    let (mut fleet, processors, systems, builder_diagnostics) = builder.finish();
+    let fleet::Finished {
+        mut fleet,
+        processors,
+        systems,
+        devices,
+        diagnostics: builder_diagnostics,
+    } = builder.finish();
     fleet.inputs = opts.paths.iter().map(|p| p.display().to_string()).collect();
     fleet.files_imported = imported;
     fleet.files_skipped = skipped;
@@ -226,6 +235,7 @@ pub fn import(
         layers: Layers {
             processor: Some(processors),
             os: Some(systems),
+            devices: Some(devices),
             software: (sboms > 0).then_some(software),
             ..Default::default()
         },
@@ -291,7 +301,9 @@ fn import_one(
                 .filter(|l| {
                     !matches!(
                         l,
-                        sovstack_inventory::Layer::Processor | sovstack_inventory::Layer::Os
+                        sovstack_inventory::Layer::Processor
+                            | sovstack_inventory::Layer::Os
+                            | sovstack_inventory::Layer::Devices
                     )
                 })
                 .map(|l| l.id())
@@ -300,7 +312,7 @@ fn import_one(
                 builder.diagnostics.push(fail(
                     codes::LAYERS_NOT_IMPORTED,
                     format!(
-                        "{shown}: its {} layer(s) are not aggregated; its processor and os items are",
+                        "{shown}: its {} layer(s) are not aggregated; its processor, os and devices items are",
                         others.join(", ")
                     ),
                 ));
@@ -325,6 +337,7 @@ fn import_one(
 mod tests {
     use super::*;
     use crate::testutil::kb;
+    use sovstack_inventory::Confidence;
 
     fn fixtures() -> PathBuf {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures")
@@ -384,11 +397,166 @@ mod tests {
         let total: u64 = processors.iter().filter_map(|p| p.hosts).sum();
         // computer_1, computer_3 (updated) and the phone have processors.
         assert_eq!(total, 3);
+        // The Skylake part's foundry from its CPUID family and model (6, 78 = 0x4e); the Haswell
+        // part's (6, 69) is in no row: unknown, not guessed.
+        let foundry = |model: &str| {
+            let p = processors
+                .iter()
+                .find(|p| p.model.as_ref().unwrap().value.contains(model))
+                .unwrap();
+            let f = p
+                .actors
+                .iter()
+                .find(|a| a.role == sovstack_inventory::Role::Foundry)
+                .unwrap();
+            let fields: Vec<&str> = f
+                .evidence
+                .iter()
+                .filter_map(|e| e.field.as_deref())
+                .collect();
+            (f.name.clone(), fields)
+        };
+        let (skylake, fields) = foundry("i5-6200U");
+        assert_eq!(skylake.as_deref(), Some("Intel Corporation"));
+        assert!(
+            fields.contains(&"content.cpus[0].familynumber"),
+            "{fields:?}"
+        );
+        assert!(fields.contains(&"content.cpus[0].model"), "{fields:?}");
+        assert_eq!(foundry("i5-4210U").0, None);
         let os = inv.layers.os.as_ref().unwrap();
         assert_eq!(os.iter().filter_map(|o| o.hosts).sum::<u64>(), 3);
+        // Support windows, as the live collector finds them: `Fedora` is taken as the ID
+        // `fedora` (low confidence) and `31 (Workstation Edition)` gives the cycle; Android's
+        // name is no distribution's, and its kernel_version is a whole `uname -a` line.
+        let support: Vec<_> = os
+            .iter()
+            .map(|o| {
+                let l = o.lifecycle.as_ref();
+                (
+                    o.pretty_name.as_ref().unwrap().value.as_str(),
+                    l.map(|l| (l.product.as_str(), l.cycle.as_str())),
+                    l.map(|l| l.evidence.iter().any(|e| e.confidence == Confidence::Low)),
+                    o.kernel_lifecycle.is_some(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            support,
+            [
+                (
+                    "Fedora 31 (Workstation Edition)",
+                    Some(("fedora", "31")),
+                    Some(true),
+                    false
+                ),
+                (
+                    "Fedora release 25 (Twenty Five)",
+                    Some(("fedora", "25")),
+                    Some(true),
+                    false
+                ),
+                ("Q Android 10.0 api 29", None, None, false),
+            ]
+        );
+        // Every host names its maker, and the knowledge base attributes each of the 8 makers:
+        // (id, kind, maker as read, hosts, manufacturer, headquarters).
+        let devices: Vec<_> = inv
+            .layers
+            .devices
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let m = &d.actors[0];
+                assert_eq!(m.role, sovstack_inventory::Role::Manufacturer);
+                (
+                    d.id.as_str(),
+                    d.kind.as_str(),
+                    d.maker.value.as_str(),
+                    d.hosts.unwrap(),
+                    m.name.as_deref().unwrap_or("?"),
+                    m.country.as_ref().map_or("?", |c| c.as_str()),
+                )
+            })
+            .collect();
+        assert_eq!(
+            devices,
+            [
+                ("dev0", "network", "Cisco", 3, "Cisco Systems", "US"),
+                ("dev1", "system", "Dell Inc.", 2, "Dell Technologies", "US"),
+                ("dev2", "printer", "Canon", 1, "Canon Inc.", "JP"),
+                ("dev3", "network", "D-Link", 1, "D-Link Corporation", "TW"),
+                (
+                    "dev4",
+                    "network",
+                    "Hewlett-Packard",
+                    1,
+                    "Hewlett Packard Enterprise",
+                    "US"
+                ),
+                ("dev5", "printer", "Hewlett-Packard", 1, "HP Inc.", "US"),
+                ("dev6", "system", "TOSHIBA", 1, "Toshiba Corporation", "JP"),
+                ("dev7", "phone", "Xiaomi", 1, "Xiaomi", "CN"),
+            ]
+        );
+        let cisco = &inv.layers.devices.as_ref().unwrap()[0];
+        assert_eq!(
+            cisco
+                .models
+                .iter()
+                .map(|(m, n)| (m.as_str(), *n))
+                .collect::<Vec<_>>(),
+            [
+                ("CT5520", 1),
+                ("Catalyst 3750-24/48", 1),
+                ("UCS 6248UP 48-Port", 1)
+            ]
+        );
+        assert_eq!(
+            cisco.maker.evidence[0].field.as_deref(),
+            Some("content.network_device.manufacturer")
+        );
+        // printer_3 is printer_2 again: its model counts once.
+        let canon = &inv.layers.devices.as_ref().unwrap()[2];
+        assert_eq!(canon.models.get("Canon MX 5970"), Some(&1));
         // The schema's own reader accepts it.
         let back = Inventory::from_json(&inv.to_json()).unwrap();
         assert_eq!(back, inv);
+    }
+
+    /// The FusionInventory capture of a Debian 12 machine: the release's support window from
+    /// `NAME` (Debian GNU/Linux → `debian`, medium confidence) and `VERSION` 12.11, the kernel
+    /// series' from `KERNEL_VERSION`.
+    #[test]
+    fn an_imported_system_gets_its_support_windows() {
+        let opts = ImportOptions {
+            paths: vec![fixtures().join("fusioninventory/debian12-amd-epyc.xml")],
+            format: None,
+        };
+        let inv = import(&opts, kb(), &|_| {}).unwrap();
+        let os = &inv.layers.os.as_ref().unwrap()[0];
+        let l = os.lifecycle.as_ref().unwrap();
+        assert_eq!((l.product.as_str(), l.cycle.as_str()), ("debian", "12"));
+        let fields: Vec<&str> = l
+            .evidence
+            .iter()
+            .filter_map(|e| e.field.as_deref())
+            .collect();
+        assert_eq!(
+            &fields[..3],
+            [
+                "CONTENT/OPERATINGSYSTEM/NAME",
+                "name",
+                "CONTENT/OPERATINGSYSTEM/VERSION"
+            ]
+        );
+        let k = os.kernel_lifecycle.as_ref().unwrap();
+        assert_eq!(k.product, "linux-kernel");
+        assert_eq!(
+            k.evidence[0].field.as_deref(),
+            Some("CONTENT/OPERATINGSYSTEM/KERNEL_VERSION")
+        );
     }
 
     #[test]

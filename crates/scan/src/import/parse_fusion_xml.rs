@@ -90,6 +90,8 @@ pub fn fusion_xml(text: &str) -> Result<HostRecord, String> {
                 manufacturer: at(c, "MANUFACTURER", &path),
                 name: at(c, "NAME", &path),
                 arch: at(c, "ARCH", &path),
+                family: at(c, "FAMILYNUMBER", &path),
+                model: at(c, "MODEL", &path),
             }
         })
         .collect();
@@ -101,6 +103,7 @@ pub fn fusion_xml(text: &str) -> Result<HostRecord, String> {
             version: at(o, "VERSION", path),
             arch: at(o, "ARCH", path),
             kernel_name: at(o, "KERNEL_NAME", path),
+            kernel_version: at(o, "KERNEL_VERSION", path),
         }
     });
     if let Some(b) = child(content, "BIOS") {
@@ -153,6 +156,8 @@ mod tests {
         assert_eq!(cpu.name.as_ref().unwrap().value, "AMD EPYC");
         assert_eq!(cpu.name.as_ref().unwrap().field, "CONTENT/CPUS[0]/NAME");
         assert!(cpu.name.as_ref().unwrap().line.unwrap() > 1);
+        assert_eq!(cpu.family.as_ref().unwrap().value, "26");
+        assert_eq!(cpu.model.as_ref().unwrap().value, "2");
         let os = h.os.unwrap();
         assert_eq!(os.name.unwrap().value, "Debian GNU/Linux");
         assert_eq!(os.arch.unwrap().value, "x86_64");

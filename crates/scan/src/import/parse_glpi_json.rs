@@ -41,6 +41,19 @@ struct Cpu {
     arch: Option<String>,
     manufacturer: Option<String>,
     name: Option<String>,
+    /// The schema says string; agents also write numbers. Any other type is ignored, as an
+    /// unused field would be: the family and model only refine the foundry.
+    familynumber: Option<serde_json::Value>,
+    model: Option<serde_json::Value>,
+}
+
+/// A string or a number as text; `None` for any other JSON value.
+fn string_or_number(v: &Option<serde_json::Value>) -> Option<String> {
+    match v {
+        Some(serde_json::Value::String(s)) => Some(s.clone()),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
 }
 
 #[derive(Deserialize)]
@@ -50,6 +63,7 @@ struct Os {
     version: Option<String>,
     arch: Option<String>,
     kernel_name: Option<String>,
+    kernel_version: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +137,14 @@ pub fn glpi_json(text: &str) -> Result<HostRecord, String> {
             manufacturer: at(&c.manufacturer, format!("content.cpus[{i}].manufacturer")),
             name: at(&c.name, format!("content.cpus[{i}].name")),
             arch: at(&c.arch, format!("content.cpus[{i}].arch")),
+            family: at(
+                &string_or_number(&c.familynumber),
+                format!("content.cpus[{i}].familynumber"),
+            ),
+            model: at(
+                &string_or_number(&c.model),
+                format!("content.cpus[{i}].model"),
+            ),
         })
         .collect();
     host.os = content.operatingsystem.map(|o| OsRecord {
@@ -131,6 +153,10 @@ pub fn glpi_json(text: &str) -> Result<HostRecord, String> {
         version: at(&o.version, "content.operatingsystem.version".into()),
         arch: at(&o.arch, "content.operatingsystem.arch".into()),
         kernel_name: at(&o.kernel_name, "content.operatingsystem.kernel_name".into()),
+        kernel_version: at(
+            &o.kernel_version,
+            "content.operatingsystem.kernel_version".into(),
+        ),
     });
     host.name = content
         .hardware

@@ -37,6 +37,10 @@ pub struct CpuRecord {
     pub name: Option<Located>,
     /// `arch`, which the agents fill loosely (`i386` for 64-bit parts).
     pub arch: Option<Located>,
+    /// The CPUID family, in decimal (`familynumber`, `FAMILYNUMBER`: `6`, `26`).
+    pub family: Option<Located>,
+    /// The CPUID model, in decimal (`model`, `MODEL`: `78`).
+    pub model: Option<Located>,
 }
 
 /// The operating system, as the agent reported it.
@@ -52,6 +56,8 @@ pub struct OsRecord {
     pub arch: Option<Located>,
     /// `kernel_name` (`linux`).
     pub kernel_name: Option<Located>,
+    /// `kernel_version` (`6.1.0-18-amd64`; Android agents write the whole `uname -a` line).
+    pub kernel_version: Option<Located>,
 }
 
 /// The maker and model of a device: a computer's system (BIOS `smanufacturer`, `smodel`), a

@@ -7,6 +7,7 @@
 //! [`Layer`] are exhaustive, so a new layer is a compile error here until it has its collector.
 
 pub mod cable;
+pub mod devices;
 pub mod network;
 pub mod os;
 pub mod processor;
@@ -46,7 +47,7 @@ impl LayerOptions {
     /// ([`Layer::scanned_by_default`]) are scanned whatever the options.
     pub fn ask_for(&self, layer: Layer) -> bool {
         match layer {
-            Layer::Processor | Layer::Os => false,
+            Layer::Processor | Layer::Os | Layer::Devices => false,
             Layer::Toolchain => self.toolchain.ask_for_layer(),
             Layer::Network => self.network.ask_for_layer() || self.suppliers.ask_for_layer(),
             Layer::Cable => self.cable.ask_for_layer(self.network.ask_for_layer()),
@@ -58,7 +59,7 @@ impl LayerOptions {
     /// The flags that make [`LayerOptions::ask_for`] ask for `layer`, for messages.
     pub fn asking_flags(layer: Layer) -> &'static str {
         match layer {
-            Layer::Processor | Layer::Os => "",
+            Layer::Processor | Layer::Os | Layer::Devices => "",
             Layer::Toolchain => "--paths",
             Layer::Network => "--endpoints, --domain or --declared",
             Layer::Cable => "--to (or --org-country with --endpoints or --domain)",
@@ -93,6 +94,7 @@ pub(crate) fn collector(
             options.network.ask_for_layer(),
         )?),
         Layer::Suppliers => Box::new(suppliers::SuppliersCollector::new(&options.suppliers, kb)?),
+        Layer::Devices => Box::new(devices::DevicesCollector),
         Layer::Software => Box::new(software::SoftwareCollector::new(&options.software)),
     })
 }
@@ -113,6 +115,7 @@ pub(crate) fn codes(layer: Layer) -> (&'static str, &'static [(&'static str, &'s
             "crates/scan/src/layers/suppliers/mod.rs",
             suppliers::codes::ALL,
         ),
+        Layer::Devices => ("crates/scan/src/layers/devices/mod.rs", devices::codes::ALL),
         Layer::Software => (
             "crates/scan/src/layers/software/mod.rs",
             software::codes::ALL,

@@ -87,6 +87,15 @@ pub(crate) fn role_phrases(role: &str) -> (String, String) {
         "linker" => ("stewards the linker", "the steward of the linker"),
         "libc" => ("stewards the C library", "the steward of the C library"),
         "runtime" => ("stewards the runtime", "the steward of the runtime"),
+        "manufacturer" => ("makes the devices", "the maker of the devices"),
+        "owner" => (
+            "owns the devices' maker",
+            "the owner of the devices' maker",
+        ),
+        "high_risk_vendor" => (
+            "makes the devices and has been named a high-risk supplier by a public authority (the EU's 5G cybersecurity toolbox)",
+            "a maker named a high-risk supplier by a public authority",
+        ),
         other => {
             let words = other.replace('_', " ");
             return (format!("is the {words}"), format!("the {words}"));
@@ -116,6 +125,9 @@ pub(crate) fn role_subject(role: &str) -> String {
         "supplier" => "the suppliers",
         "supplier_parent" => "the suppliers' parents",
         "observed_operator" => "the networks the declared services run on",
+        "manufacturer" => "the devices",
+        "owner" => "the devices' makers",
+        "high_risk_vendor" => "the high-risk suppliers",
         other => return format!("the {}", other.replace('_', " ")),
     };
     s.to_string()
