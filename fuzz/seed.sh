@@ -19,6 +19,19 @@ done
 mkdir -p corpus/parse_glpi_json corpus/parse_fusion_xml
 cp ../tests/fixtures/glpi-inventory-format/examples/*.json corpus/parse_glpi_json/
 cp ../tests/fixtures/fusioninventory/*.xml corpus/parse_fusion_xml/
+# The devices layer's maker attribution: the maker and model of every real inventory and
+# dmidecode capture in the fixtures (maker on the first line, model on the second).
+mkdir -p corpus/device_makers
+for f in ../tests/fixtures/glpi-inventory-format/examples/*.json; do
+    jq -r '[(.content.bios.smanufacturer // .content.network_device.manufacturer // empty),
+            (.content.bios.smodel // .content.network_device.model // "")] | join("\n")' "$f" \
+        > "corpus/device_makers/glpi-$(basename "$f" .json)"
+done
+for f in ../tests/fixtures/dmidecode/*; do
+    case "$f" in *README.md|*LICENSE*) continue ;; esac
+    awk '/^System Information/{s=1;next} s&&/Manufacturer:/{sub(/^[^:]*: /,"");m=$0} s&&/Product Name:/{sub(/^[^:]*: /,"");print m; print; exit}' "$f" \
+        > "corpus/device_makers/dmidecode-$(basename "$f")"
+done
 # The declared-suppliers reader: the documented example and the scan's test file.
 mkdir -p corpus/parse_declared
 cp ../tests/fixtures/declared/*.yaml ../crates/scan/testdata/declared/*.yaml corpus/parse_declared/

@@ -19,11 +19,20 @@ fuzz_target!(|data: &[u8]| {
         let located = host
             .cpus
             .iter()
-            .flat_map(|c| [&c.manufacturer, &c.name, &c.arch])
+            .flat_map(|c| [&c.manufacturer, &c.name, &c.arch, &c.family, &c.model])
             .chain(
                 host.os
                     .iter()
-                    .flat_map(|o| [&o.name, &o.full_name, &o.version, &o.arch, &o.kernel_name]),
+                    .flat_map(|o| {
+                        [
+                            &o.name,
+                            &o.full_name,
+                            &o.version,
+                            &o.arch,
+                            &o.kernel_name,
+                            &o.kernel_version,
+                        ]
+                    }),
             )
             .chain(host.maker.iter().flat_map(|m| [&m.manufacturer, &m.model]))
             .flatten();

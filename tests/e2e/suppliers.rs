@@ -317,3 +317,90 @@ fn a_bad_declared_file_exits_2_naming_file_line_and_column() {
         }
     }
 }
+
+#[test]
+fn the_same_declaration_and_answers_give_byte_identical_reports() {
+    let dns = Dnsmasq::start(RECORDS);
+    let dir = tempdir();
+    let file = declared(dir.path(), SOVEREIGN_WASHED);
+    let once = || {
+        let (code, out, err) = run(sovstack()
+            .env("SOURCE_DATE_EPOCH", "1780000000")
+            .args(["audit", "--format", "json", "--ruleset", "secnumcloud"])
+            .args(["--resolver", &dns.addr, "--declared"])
+            .arg(&file));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let first = once();
+    assert!(first.contains("snc.suppliers.declared-vs-observed"));
+    assert_eq!(first, once());
+}
+
+#[test]
+fn an_imported_fleet_carries_its_declared_suppliers() {
+    let dns = Dnsmasq::start(RECORDS);
+    let dir = tempdir();
+    let file = declared(dir.path(), SOVEREIGN_WASHED);
+    let inv = dir.path().join("org.json");
+    let (code, _, err) = run(sovstack()
+        .args(["scan", "--import"])
+        .arg(repo().join("tests/fixtures/glpi-inventory-format/examples"))
+        .args(["--resolver", &dns.addr, "--declared"])
+        .arg(&file)
+        .arg("-o")
+        .arg(&inv));
+    assert_eq!(code, 0, "{err}");
+    let v: Value = serde_json::from_slice(&std::fs::read(&inv).unwrap()).unwrap();
+    assert!(!v["fleet"]["hosts"].as_array().unwrap().is_empty());
+    assert!(v["layers"]["processor"].is_array());
+    assert_eq!(
+        v["layers"]["network"]["endpoints"]
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
+    let collab = &v["layers"]["suppliers"]["services"][0];
+    assert_eq!(collab["contradictions"].as_array().unwrap().len(), 3);
+    assert_eq!(v["data_packs"][0]["name"], "network");
+    let report = run_json(sovstack().arg("evaluate").arg(&inv).args([
+        "--format",
+        "json",
+        "--ruleset",
+        "secnumcloud",
+    ]));
+    let item = &layer_items(&report, "suppliers")[0];
+    assert_eq!(
+        findings(item, "snc.suppliers.declared-vs-observed").len(),
+        3
+    );
+    // Other layer options still have no place beside --import.
+    let (code, _, err) = run(sovstack()
+        .args(["scan", "--import"])
+        .arg(repo().join("tests/fixtures/glpi-inventory-format/examples"))
+        .args(["--domain", "example.org", "--declared"])
+        .arg(&file));
+    assert_eq!(code, 2, "{err}");
+}
+
+#[test]
+fn the_configuration_file_names_the_declared_suppliers() {
+    let dir = tempdir();
+    declared(dir.path(), TRUTHFUL);
+    let config = dir.path().join("sovstack.yaml");
+    std::fs::write(&config, "declared: suppliers.yaml\n").unwrap();
+    let inv = run_json(
+        sovstack()
+            .args(["scan", "--offline", "--config"])
+            .arg(&config),
+    );
+    assert_eq!(inv["layers"]["suppliers"]["services"][0]["id"], "files");
+    // Not when --layers leaves the suppliers out.
+    let inv = run_json(
+        sovstack()
+            .args(["scan", "--layers", "os", "--config"])
+            .arg(&config),
+    );
+    assert!(inv["layers"].get("suppliers").is_none());
+}

@@ -208,15 +208,15 @@ pub enum Role {
     /// A country where the network layer located an address of a declared service's endpoints,
     /// as a state actor (schema 1.2.6).
     ObservedLocation,
-    /// Makes the device (its brand's company), for the devices layer (schema 1.2.8).
+    /// Makes the device (its brand's company), for the devices layer (schema 1.2.7).
     Manufacturer,
     /// Owns or controls the manufacturer, at the top of its chain of parents (Lexmark → Xerox,
     /// Alcatel-Lucent Enterprise → China Huaxin); absent when the manufacturer answers to no one
-    /// the knowledge base names (schema 1.2.8).
+    /// the knowledge base names (schema 1.2.7).
     Owner,
     /// The manufacturer, when a public authority has named it a high-risk supplier: the
     /// European Commission's communication of 15 June 2023 on the 5G cybersecurity toolbox
-    /// names Huawei and ZTE (schema 1.2.8).
+    /// names Huawei and ZTE (schema 1.2.7).
     HighRiskVendor,
     /// Operates the package registry the components arrive through (npm's registry: GitHub,
     /// Microsoft; PyPI: the Python Software Foundation) (schema 1.2.8).

@@ -9,6 +9,7 @@
 //! data_dir: /srv/sovstack  # holds network/ (the data directory lookup's third step)
 //! resolver: 192.0.2.53:53
 //! endpoints: services.yaml
+//! declared: suppliers.yaml # the declared suppliers, as --declared
 //! ```
 //!
 //! Every key is optional; unknown keys, wrong types and unknown countries are input errors that
@@ -41,6 +42,8 @@ struct RawConfig {
     resolver: Option<SocketAddr>,
     #[serde(default)]
     endpoints: Option<PathBuf>,
+    #[serde(default)]
+    declared: Option<PathBuf>,
 }
 
 /// `resolver:` as `--resolver` takes it (an address alone means port 53).
@@ -76,6 +79,9 @@ pub struct Config {
     pub resolver: Option<SocketAddr>,
     /// Default endpoints file (which asks for the network layer, as `--endpoints` does).
     pub endpoints: Option<PathBuf>,
+    /// Default declared-suppliers file (which asks for the suppliers layer, as `--declared`
+    /// does).
+    pub declared: Option<PathBuf>,
 }
 
 impl Config {
@@ -151,6 +157,7 @@ impl Config {
             data_dir: raw.data_dir.map(resolve),
             resolver: raw.resolver,
             endpoints: raw.endpoints.map(resolve),
+            declared: raw.declared.map(resolve),
         })
     }
 
@@ -169,6 +176,16 @@ impl Config {
         }
         if net.resolver.is_none() {
             net.resolver = self.resolver;
+        }
+        // The declared suppliers are the organisation's, imported fleet or not: a default
+        // unless `--layers` leaves their layer out.
+        let suppliers_asked = scan.layers.as_ref().is_none_or(|l| {
+            l.iter()
+                .any(|id| id == sovstack_inventory::Layer::Suppliers.id())
+        });
+        let sup = &mut scan.options.suppliers;
+        if sup.declared.is_none() && suppliers_asked {
+            sup.declared = self.declared.clone();
         }
     }
 

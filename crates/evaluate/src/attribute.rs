@@ -80,8 +80,8 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
         | ItemRef::Toolchain(_)
         | ItemRef::Cable(_)
         | ItemRef::Suppliers(_)
-        | ItemRef::Device(_) => None,
-        ItemRef::Software(_) => None,
+        | ItemRef::Device(_)
+        | ItemRef::Software(_) => None,
     };
     let service = match item {
         ItemRef::Suppliers(s) => Some(s),

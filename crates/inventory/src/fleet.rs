@@ -60,9 +60,9 @@ pub enum ImportFormat {
     /// An inventory written by `sovstack scan`.
     Sovstack,
     /// A CycloneDX SBOM (1.4 to 1.6, JSON): its components join the software layer (schema
-    /// 1.2.8).
+    /// 1.2.5).
     Cyclonedx,
-    /// An SPDX SBOM (2.3, JSON): its packages join the software layer (schema 1.2.8).
+    /// An SPDX SBOM (2.3, JSON): its packages join the software layer (schema 1.2.5).
     Spdx,
 }
 

@@ -26,6 +26,10 @@ Examples:
   sovstack scan --root /mnt/image --layers toolchain
                                                  which compilers built the image's binaries
   sovstack scan --paths /usr --paths /opt        the toolchain layer for two trees
+  sovstack scan --declared suppliers.yaml        the declared suppliers, checked against the
+                                                 network layer's observations
+  sovstack scan --import /srv/glpi --declared suppliers.yaml
+                                                 an organisation: its fleet and its suppliers
 
 With a --root other than /, only files under it are read (DIR/proc/cpuinfo, DIR/etc/os-release,
 ...), never the live host; links are followed only inside the root.
@@ -100,10 +104,10 @@ fn import_format(s: &str) -> std::result::Result<ImportFormat, String> {
 }
 
 impl ScanOptions {
-    /// Whether the network layer is among the layers this scan asks for.
-    fn wants_network(&self) -> bool {
-        match &self.layers {
-            Some(l) if !l.is_empty() => l.iter().any(|l| l == "network"),
+    /// Whether the network layer is among `layers` (none: the layers the options ask for).
+    fn wants_network(&self, layers: &[String]) -> bool {
+        match layers {
+            l if !l.is_empty() => l.iter().any(|l| l == "network"),
             // `--declared` brings the network layer to observe the declared endpoints.
             _ => self.options.ask_for(Layer::Network),
         }
@@ -113,8 +117,29 @@ impl ScanOptions {
     /// data directory lookup ([`crate::data_packs`]).
     pub fn run(&self, kb: &Kb, config_data_dir: Option<&Path>) -> Result<Inventory> {
         if !self.import.is_empty() {
-            return self.import(kb);
+            let mut inventory = self.import(kb)?;
+            if self.options.suppliers.ask_for_layer() {
+                // The organisation's declared suppliers, and the network layer that observes
+                // them, beside its imported fleet: they read nothing under a root.
+                let layers = vec![Layer::Network.id().into(), Layer::Suppliers.id().into()];
+                let scanned = self.scan_layers(kb, config_data_dir, layers)?;
+                inventory.layers.network = scanned.layers.network;
+                inventory.layers.suppliers = scanned.layers.suppliers;
+                inventory.data_packs.extend(scanned.data_packs);
+                inventory.diagnostics.extend(scanned.diagnostics);
+            }
+            return Ok(inventory);
         }
+        self.scan_layers(kb, config_data_dir, self.layers.clone().unwrap_or_default())
+    }
+
+    /// Scans `layers` (none: the default layers and those the options ask for) of the root.
+    fn scan_layers(
+        &self,
+        kb: &Kb,
+        config_data_dir: Option<&Path>,
+        layers: Vec<String>,
+    ) -> Result<Inventory> {
         let mut options = self.options.clone();
         let candidates = data_packs::candidates(
             options.network.data_dir.as_deref(),
@@ -123,7 +148,7 @@ impl ScanOptions {
         );
         let network = data_packs::find("network", &candidates);
         match &network {
-            Ok(found) if self.wants_network() && !found.pack_dir.is_dir() => {
+            Ok(found) if self.wants_network(&layers) && !found.pack_dir.is_dir() => {
                 // The pack is looked for in DIR itself, then in DIR/network: say which part is
                 // missing.
                 let given = found.pack_dir.parent().unwrap_or(&found.pack_dir);
@@ -140,7 +165,7 @@ impl ScanOptions {
                 anyhow::bail!("data directory {what} (from {})", found.found_by)
             }
             Ok(found) => options.network.data_dir = Some(found.pack_dir.clone()),
-            Err(e) if self.wants_network() => anyhow::bail!("{e}"),
+            Err(e) if self.wants_network(&layers) => anyhow::bail!("{e}"),
             Err(_) => {}
         }
         // The cable layer's codes are checked against the knowledge base here (the scanner checks
@@ -161,7 +186,6 @@ impl ScanOptions {
                 options.cable.data_dir = Some(found.pack_dir.clone());
             }
         }
-        let layers = self.layers.clone().unwrap_or_default();
         let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
         let shown = if layers.is_empty() {
             "default layers".to_string()
@@ -208,7 +232,17 @@ impl ScanOptions {
                  other files (their format is told from their content)"
             );
         }
-        if let Some(&layer) = Layer::ALL.iter().find(|&&l| self.options.ask_for(l)) {
+        // `--declared` alone brings the suppliers layer and the network layer that observes it,
+        // scanned beside the import (`run`); other layer options have no place here.
+        let declared_only = |l: Layer| match l {
+            Layer::Suppliers => true,
+            Layer::Network => !self.options.network.ask_for_layer(),
+            _ => false,
+        };
+        if let Some(&layer) = Layer::ALL
+            .iter()
+            .find(|&&l| self.options.ask_for(l) && !declared_only(l))
+        {
             anyhow::bail!(
                 "{} cannot be combined with --import, which builds the processor and os \
                  layers from the imported files: scan those layers separately",

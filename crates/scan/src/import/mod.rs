@@ -174,11 +174,8 @@ fn read_capped(path: &Path, shown: &str) -> Result<String, Diagnostic> {
 
 /// Imports the files under `opts.paths` into a fleet inventory: its `fleet` section lists the
 /// hosts, and its processor, os and devices layers hold one item per distinct processor, system
-/// and device maker,
-/// each counting the hosts it stands for. `progress` is told each file done.
-/// hosts, and its processor and os layers hold one item per distinct processor and system,
-/// each counting the hosts it stands for; when SBOMs are among the files, its software layer
-/// holds their components. `progress` is told each file done.
+/// and device maker, each counting the hosts it stands for; when SBOMs are among the files, its
+/// software layer holds their components. `progress` is told each file done.
 pub fn import(
     opts: &ImportOptions,
     kb: &Kb,

@@ -277,7 +277,8 @@ pub(crate) struct NetworkCollector {
 impl NetworkCollector {
     /// The collector of what `options` name: fails on bad input (an unreadable or malformed
     /// endpoints file, a bad domain, nothing to resolve, no data directory, a data directory
-    /// that does not load).
+    /// that does not load). `declared` is the declared suppliers' file and endpoints
+    /// (`--declared`), resolved after the others.
     ///
     /// Resolution starts here, on a thread of its own, before the data directory loads: DNS is
     /// waiting on the network and loading is work for the processor, so the two overlap, and
