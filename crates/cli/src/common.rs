@@ -341,7 +341,13 @@ pub fn load_ruleset_file(path: &Path, vocabulary: &Vocabulary) -> Result<ValidRu
 
 /// The host with its default limits, keeping compiled plugins in [`plugin_cache`].
 pub fn new_host() -> Result<Host> {
-    let host = Host::new(HostConfig::default()).context("starting the WebAssembly engine")?;
+    new_host_with(HostConfig::default())
+}
+
+/// The host with `config`'s limits, keeping compiled plugins in [`plugin_cache`] (the cache's
+/// key holds the engine's settings, which limits do not change).
+pub fn new_host_with(config: HostConfig) -> Result<Host> {
+    let host = Host::new(config).context("starting the WebAssembly engine")?;
     Ok(match plugin_cache() {
         Some(cache) => host.with_cache(cache),
         None => host,
@@ -528,7 +534,7 @@ pub fn evaluate_and_report(
         )),
         None => None,
     };
-    let host = Host::new(opts.host_config()).context("starting the WebAssembly engine")?;
+    let host = new_host_with(opts.host_config())?;
     let (plugins, mut load_diags) =
         load_plugins(&host, Some(&inventory.layers.present()), &opts.plugins)?;
     refuse_two_plugins_per_layer(&plugins)?;
