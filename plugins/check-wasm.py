@@ -73,6 +73,12 @@ def check(path):
             problems.append(f"lacks the export {export}")
     if not manifest or not manifest.get("name"):
         problems.append("lacks a sovstack_manifest custom section naming the plugin")
+    else:
+        # The SDK fills these from the crate's Cargo metadata: an empty one is a crate that does
+        # not take the workspace's (`license.workspace = true`, `repository.workspace = true`).
+        for field in ("version", "license", "source"):
+            if not manifest.get(field):
+                problems.append(f"its sovstack_manifest has no {field} (take it from the workspace in Cargo.toml)")
     return problems
 
 
