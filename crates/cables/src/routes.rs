@@ -323,6 +323,16 @@ fn round4(x: f64) -> f64 {
 }
 
 impl Routes {
+    /// Every system on the routes: the direct ones, then each via route's cable legs', in order
+    /// (a system on several routes comes once per route).
+    pub fn systems(&self) -> impl Iterator<Item = &System> {
+        let legs = self.via.iter().flat_map(|v| [&v.first, &v.second]);
+        self.direct.iter().chain(legs.flat_map(|s| match s {
+            Segment::Cable { systems } => systems.as_slice(),
+            Segment::Land { .. } => &[],
+        }))
+    }
+
     /// Each route as the set of alternatives for each of its cable legs (a land leg needs none
     /// and is left out); an empty list of legs is a route needing no cable.
     fn legs(&self) -> Vec<Vec<&[System]>> {

@@ -377,7 +377,7 @@ impl Comparison {
             }
             writeln!(h, "</section>")?;
         }
-        writeln!(h, "</main>\n<footer><p>This page loads nothing from the network and runs no script.</p></footer>\n</body>\n</html>")
+        crate::formats::html::end(h)
     }
 
     /// A bar per audit, its length split by the share each pole holds.

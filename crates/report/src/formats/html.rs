@@ -145,6 +145,12 @@ fn page(r: &Report, h: &mut String) -> std::fmt::Result {
     waivers(r, h)?;
     diagnostics(r, h)?;
     inputs(r, h)?;
+    end(h)
+}
+
+/// The page from `</main>`: the footer saying it loads nothing, and the end of the document.
+/// Shared by the report and the comparison, as [`start`] is.
+pub(crate) fn end(h: &mut String) -> std::fmt::Result {
     writeln!(h, "</main>\n<footer><p>This page loads nothing from the network and runs no script.</p></footer>\n</body>\n</html>")
 }
 

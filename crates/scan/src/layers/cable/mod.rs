@@ -209,12 +209,8 @@ impl Collector for CableCollector {
 
 /// Every landing station the routes' systems use, at either end of any leg.
 fn landings(r: &Routes) -> impl Iterator<Item = &LandingRef> {
-    let legs = r.via.iter().flat_map(|v| [&v.first, &v.second]);
-    let systems = r.direct.iter().chain(legs.flat_map(|s| match s {
-        Segment::Cable { systems } => systems.as_slice(),
-        Segment::Land { .. } => &[],
-    }));
-    systems.flat_map(|s| s.from_landings.iter().chain(&s.to_landings))
+    r.systems()
+        .flat_map(|s| s.from_landings.iter().chain(&s.to_landings))
 }
 
 fn code(c: &str) -> CountryCode {
@@ -266,15 +262,7 @@ fn dataset_evidence(
 /// without a name or country (low confidence: the dataset's string only).
 fn owners(r: &Routes) -> Vec<Actor> {
     let mut seen: BTreeMap<String, Actor> = BTreeMap::new();
-    let mut all: Vec<&System> = r.direct.iter().collect();
-    for v in &r.via {
-        for s in [&v.first, &v.second] {
-            if let Segment::Cable { systems } = s {
-                all.extend(systems);
-            }
-        }
-    }
-    for s in all {
+    for s in r.systems() {
         for o in &s.owners {
             if seen.contains_key(&o.name) {
                 continue;
