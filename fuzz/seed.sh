@@ -39,3 +39,10 @@ cp ../tests/fixtures/declared/*.yaml ../crates/scan/testdata/declared/*.yaml cor
 mkdir -p corpus/parse_cyclonedx_json corpus/parse_spdx_json
 cp ../tests/fixtures/sbom/*.cdx.json corpus/parse_cyclonedx_json/
 cp ../tests/fixtures/sbom/*.spdx.json corpus/parse_spdx_json/
+# The cable pack's readers: each file of data/cables behind the byte that selects its reader.
+mkdir -p corpus/cables_pack
+n=0
+for f in MANIFEST.csv countries.csv sovereignty.csv land-borders.csv owners.csv cables.json landing-points.csv; do
+    { printf "\\$(printf '%03o' "$n")"; cat "../data/cables/$f"; } > "corpus/cables_pack/seed-$n-$f"
+    n=$((n + 1))
+done

@@ -1,5 +1,5 @@
 //! Fuzzes the cable data pack's readers (`data/cables/`, which `--data-dir` may point anywhere):
-//! the manifest, the four CSV tables, `cables.json` and the owner-string splitter. None panics;
+//! the manifest, the five CSV tables (landing points included), `cables.json` and the owner-string splitter. None panics;
 //! an error names the file it read; the splitter never yields an empty owner.
 
 #![no_main]
@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, bytes)) = data.split_first() else {
         return;
     };
-    let (path, err) = match which % 7 {
+    let (path, err) = match which % 8 {
         0 => ("MANIFEST.csv", sovstack_cables::parse_manifest(bytes).err()),
         1 => (
             "countries.csv",
@@ -28,6 +28,10 @@ fuzz_target!(|data: &[u8]| {
         4 => (
             "owners.csv",
             sovstack_cables::parse_owners("owners.csv", bytes).err(),
+        ),
+        6 => (
+            "landing-points.csv",
+            sovstack_cables::parse_landing_points("landing-points.csv", bytes).err(),
         ),
         5 => {
             let names = BTreeMap::from([

@@ -28,8 +28,8 @@ use std::path::Path;
 pub use error::Error;
 pub use manifest::{parse_manifest, Dataset, Kind, MANIFEST};
 pub use parse::{
-    is_country_code, parse_borders, parse_countries, parse_owners, parse_sovereignty, split_owners,
-    OwnerFacts,
+    is_country_code, parse_borders, parse_countries, parse_landing_points, parse_owners,
+    parse_sovereignty, split_owners, OwnerFacts,
 };
 pub use routes::{
     Diversity, LandingRef, OwnerRef, Place, Routes, Segment, System, Via, LAND_HOPS, NOTE,
@@ -126,7 +126,7 @@ impl CableData {
         let (p, b) = file(Kind::Cables);
         let cables = parse_cables(p, b, &names)?;
         let landing_points = match files.get(&Kind::LandingPoints) {
-            Some((p, b)) => parse::parse_landing_points(p, b)?,
+            Some((p, b)) => parse_landing_points(p, b)?,
             None => BTreeMap::new(),
         };
         let mut by_country: BTreeMap<String, Vec<usize>> = BTreeMap::new();

@@ -238,14 +238,14 @@ fn every_landing_station_has_its_coordinates() {
 
 #[test]
 fn a_bad_landing_point_row_is_refused_with_its_line() {
-    let err = parse::parse_landing_points("landing-points.csv", b"id,lon,lat\na,1,2\nb,200,3\n")
+    let err = parse_landing_points("landing-points.csv", b"id,lon,lat\na,1,2\nb,200,3\n")
         .unwrap_err()
         .to_string();
     assert!(
         err.contains("landing-points.csv") && err.contains('3') && err.contains("lon"),
         "{err}"
     );
-    let err = parse::parse_landing_points("landing-points.csv", b"id,lon,lat\na,1,2\na,1,2\n")
+    let err = parse_landing_points("landing-points.csv", b"id,lon,lat\na,1,2\na,1,2\n")
         .unwrap_err()
         .to_string();
     assert!(err.contains("repeated"), "{err}");
