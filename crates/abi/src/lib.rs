@@ -267,6 +267,8 @@ pub mod certifications;
 mod diagnostics;
 mod layers;
 pub mod response;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod semantics;
 pub use layers::{Layer, Role};
 
