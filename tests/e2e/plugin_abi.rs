@@ -1,0 +1,245 @@
+//! The ABI as a specification: the messages' JSON Schemas are current and real messages
+//! validate against them; the language-neutral test vectors (`plugins/vectors/`) give the same
+//! responses from every built-in plugin of their layer, through the real host.
+
+use crate::util::*;
+use sovstack_abi::response::check_response;
+use sovstack_abi::{EvaluateRequest, EvaluateResponse, Layer, ABI_VERSION};
+use sovstack_host::{Host, HostConfig, Plugin};
+use std::path::PathBuf;
+
+/// The published schema of a message (`info`, `request`, `response`).
+fn validator(message: &str) -> jsonschema::Validator {
+    let path = repo()
+        .join("schema")
+        .join(sovstack_abi::schema::file_name(message));
+    let schema: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn assert_valid(validator: &jsonschema::Validator, value: &serde_json::Value, what: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{e} at {}", e.instance_path))
+        .collect();
+    assert!(errors.is_empty(), "{what}: {errors:?}");
+}
+
+/// The published schemas must be what the types generate: regenerate them with
+/// `SOVSTACK_BLESS=1 cargo test --test e2e plugin_abi` and review the diff. A published schema
+/// is never edited: a change of the wire format gets a new ABI_VERSION, and new files.
+#[test]
+fn plugin_schemas_are_current() {
+    for (message, schema) in sovstack_abi::schema::all() {
+        let path = repo()
+            .join("schema")
+            .join(sovstack_abi::schema::file_name(message));
+        assert!(path.ends_with(format!("plugin-{message}-{ABI_VERSION}.schema.json")));
+        let generated = serde_json::to_string_pretty(&schema).unwrap() + "\n";
+        if std::env::var_os("SOVSTACK_BLESS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let published = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (run with SOVSTACK_BLESS=1)", path.display()));
+        assert_eq!(
+            published,
+            generated,
+            "{} is stale: run with SOVSTACK_BLESS=1",
+            path.display()
+        );
+        jsonschema::validator_for(&schema).unwrap();
+    }
+}
+
+/// The schemas say what the types say: what the strict reading refuses, they refuse too.
+#[test]
+fn plugin_schemas_refuse_what_the_host_refuses() {
+    let response = validator("response");
+    for (json, ok) in [
+        (r#"{"findings":[]}"#, true),
+        (r#"{"findings":[],"score":null,"error":"request/malformed: x"}"#, true),
+        (r#"{}"#, false),
+        (r#"{"finding":[]}"#, false),
+        (r#"{"findings":[],"scores":null}"#, false),
+        (r#"{"findings":[{"rule":"r","item":null,"severity":"grave","message":"m"}]}"#, false),
+        (r#"{"findings":[{"rule":"r","item":null,"severity":"low","message":"m"}]}"#, true),
+        // `item` may be absent: serde reads a missing `Option` as `None`, and so does the schema.
+        (r#"{"findings":[{"rule":"r","severity":"low","message":"m"}]}"#, true),
+        (r#"{"findings":[{"rule":"r","item":null,"message":"m"}]}"#, false),
+        (r#"{"findings":[],"score":{"score":50.0,"level":-1}}"#, false),
+    ] {
+        let value: serde_json::Value = serde_json::from_str(json).unwrap();
+        let typed = serde_json::from_str::<EvaluateResponse>(json).is_ok();
+        assert_eq!(typed, ok, "the types on {json}");
+        assert_eq!(response.is_valid(&value), ok, "the schema on {json}");
+    }
+}
+
+/// The built-in plugins, as `plugins/build.sh` left them in `plugins/dist/`.
+pub fn builtin_plugins(host: &Host) -> Vec<(PathBuf, Plugin)> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(repo().join("plugins/dist"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .collect();
+    paths.sort();
+    assert_eq!(paths.len(), Layer::ALL.len(), "one built-in plugin per layer");
+    paths
+        .into_iter()
+        .map(|p| {
+            let plugin = host
+                .load(&p.display().to_string(), &std::fs::read(&p).unwrap())
+                .unwrap();
+            (p, plugin)
+        })
+        .collect()
+}
+
+/// Inventories made by the real binary from real inputs: every fixture root captured from a
+/// real machine, the GLPI agent's example inventories, the SBOMs of real generators and the
+/// example declaration of suppliers.
+fn real_inventories() -> Vec<(String, sovstack_inventory::Inventory)> {
+    let mut commands: Vec<(String, Vec<std::ffi::OsString>)> = Vec::new();
+    let mut roots: Vec<PathBuf> = std::fs::read_dir(repo().join("crates/scan/testdata"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    roots.sort();
+    for root in roots {
+        commands.push((
+            root.display().to_string(),
+            vec!["--root".into(), root.into_os_string()],
+        ));
+    }
+    for import in [
+        "tests/fixtures/glpi-inventory-format/examples",
+        "tests/fixtures/sbom",
+    ] {
+        commands.push((
+            import.into(),
+            vec!["--import".into(), repo().join(import).into_os_string()],
+        ));
+    }
+    commands.push((
+        "declared".into(),
+        vec![
+            "--declared".into(),
+            repo()
+                .join("tests/fixtures/declared/example.yaml")
+                .into_os_string(),
+        ],
+    ));
+    commands
+        .into_iter()
+        .map(|(name, args)| {
+            let inv = run_json(sovstack().args(["scan", "--offline"]).args(args));
+            (name, serde_json::from_value(inv).unwrap())
+        })
+        .collect()
+}
+
+/// The requests the host builds for real inventories (as `sovstack_evaluate::Evaluator` does,
+/// for every built-in ruleset and layer with rules) validate against the request schema, and
+/// the built-in plugins' real responses to them, and their info, against theirs.
+#[test]
+fn real_requests_and_responses_validate_against_the_schemas() {
+    let (info_schema, request_schema, response_schema) =
+        (validator("info"), validator("request"), validator("response"));
+    let host = Host::new(HostConfig::default()).unwrap();
+    let plugins = builtin_plugins(&host);
+    for (path, plugin) in &plugins {
+        let info = serde_json::to_value(&plugin.info).unwrap();
+        assert_valid(&info_schema, &info, &path.display().to_string());
+    }
+    let kb = sovstack_kb::Kb::builtin().unwrap();
+    let rulesets = sovstack_ruleset::builtin().unwrap();
+    let mut layers_seen = std::collections::BTreeSet::new();
+    let mut checked = 0;
+    for (name, inventory) in real_inventories() {
+        for layer in inventory.layers.present() {
+            let items = sovstack_evaluate::attributed_items(&kb, &inventory, layer, None);
+            for ruleset in &rulesets {
+                let view = ruleset.view_for(layer.id());
+                if view.rules.is_empty() {
+                    continue;
+                }
+                let request = EvaluateRequest {
+                    abi_version: ABI_VERSION,
+                    layer: layer.to_string(),
+                    ruleset: view,
+                    items: items.clone(),
+                };
+                let what = format!("{name}, layer {layer}, ruleset {}", ruleset.name);
+                let input = serde_json::to_vec(&request).unwrap();
+                let value: serde_json::Value = serde_json::from_slice(&input).unwrap();
+                assert_valid(&request_schema, &value, &what);
+                let (_, plugin) = plugins
+                    .iter()
+                    .find(|(_, p)| p.info.layers.iter().any(|l| l == layer.id()))
+                    .unwrap();
+                let output = host.evaluate_raw(plugin, &input).unwrap();
+                let response: serde_json::Value = serde_json::from_slice(&output).unwrap();
+                assert_valid(&response_schema, &response, &what);
+                assert_eq!(response["error"], serde_json::Value::Null, "{what}");
+                layers_seen.insert(layer.to_string());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 50, "{checked} requests");
+    assert!(layers_seen.len() >= 5, "{layers_seen:?}");
+}
+
+/// The test vectors of a layer: (name, request bytes, response bytes).
+pub fn vectors(layer: &str) -> Vec<(String, Vec<u8>, Vec<u8>)> {
+    let dir = repo().join("plugins/vectors").join(layer);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter_map(|f| f.strip_suffix(".request.json").map(str::to_string))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|n| {
+            let read = |ext: &str| std::fs::read(dir.join(format!("{n}.{ext}.json"))).unwrap();
+            let (request, response) = (read("request"), read("response"));
+            (n, request, response)
+        })
+        .collect()
+}
+
+/// Every vector of a layer, fed to every built-in plugin of that layer through the real host,
+/// gives the vector's response byte for byte: the plugins are built from the very SDK the
+/// vectors were recorded from, so any byte of difference (a float printed otherwise by the wasm
+/// build, a map in another order) is a defect. Each vector's response also passes the host's
+/// checks against its request.
+#[test]
+fn builtin_plugins_give_the_vectors_responses() {
+    let host = Host::new(HostConfig::default()).unwrap();
+    let mut run = 0;
+    for (path, plugin) in builtin_plugins(&host) {
+        for layer in &plugin.info.layers {
+            for (name, request, want) in vectors(layer) {
+                let got = host.evaluate_raw(&plugin, &request).unwrap();
+                assert!(
+                    got == want,
+                    "{} on vector {layer}/{name}:\n got  {}\n want {}",
+                    path.display(),
+                    String::from_utf8_lossy(&got),
+                    String::from_utf8_lossy(&want)
+                );
+                let request: EvaluateRequest = serde_json::from_slice(&request).unwrap();
+                let response: EvaluateResponse = serde_json::from_slice(&want).unwrap();
+                check_response(&request, &response)
+                    .unwrap_or_else(|v| panic!("vector {layer}/{name}: {v:?}"));
+                run += 1;
+            }
+        }
+    }
+    assert!(run >= 40, "{run} vectors run");
+}
+
