@@ -13,6 +13,7 @@
 
 #define JSMN_STATIC
 #define JSMN_STRICT
+#define JSMN_PARENT_LINKS
 #include "vendor/jsmn.h"
 
 #include <stddef.h>
@@ -24,9 +25,11 @@
  * ABI: the manifest, a custom section named sovstack_manifest holding JSON (manifest.json, byte
  * for byte), read by `sovstack plugin inspect` without running the module. clang 14 ignores a
  * section attribute on C data for wasm custom sections, so the assembler writes it. */
+#ifndef SOVSTACK_NATIVE
 __asm__(".section .custom_section.sovstack_manifest,\"\",@\n"
         ".incbin \"manifest.json\"\n"
         ".text\n");
+#endif
 
 /* ABI: what sovstack_info returns. The criteria listed are the only ones this plugin judges; a
  * rule with another is refused with request/unsupported-criterion. */
@@ -47,6 +50,20 @@ static const char *const ROLES[] = {"isa_owner", "core_designer", "soc_vendor", 
  * over the heap, growing the linear memory as needed. The host's memory limit stops a plugin that
  * asks for too much; here a failed memory.grow traps. */
 
+#ifdef SOVSTACK_NATIVE
+#include <string.h> /* the C library's memcpy and memset */
+/* A native build (fuzz.c, the tests of the reader): the heap is a static arena, emptied between
+ * calls as a fresh instance would be. */
+static unsigned char arena[256u << 20];
+static size_t arena_used;
+
+static void *bump(size_t n) {
+    size_t at = (arena_used + 7) & ~(size_t)7;
+    if (n > sizeof arena - at) __builtin_trap();
+    arena_used = at + n;
+    return arena + at;
+}
+#else
 extern unsigned char __heap_base;
 static uintptr_t heap_top;
 
@@ -92,6 +109,7 @@ static int64_t pack(const void *ptr, size_t len) {
 }
 
 EXPORT("sovstack_info") int64_t sovstack_info(void) { return pack(INFO, sizeof(INFO) - 1); }
+#endif
 
 /* ---------------------------------------------------------------------------------------------
  * Strings and the output buffer. */
@@ -150,6 +168,7 @@ typedef struct {
 } Buf;
 
 static void put_bytes(Buf *b, const char *s, size_t n) {
+    if (!n) return;
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 4096;
         while (cap < b->len + n) cap *= 2;
@@ -267,8 +286,14 @@ static int parse_number(const char *s, size_t n, double *out, int *integral) {
     if (i != n) return 0;
     double v = (double)m;
     if (m != 0) {
-        while (exp > 22 && is_finite(v)) v *= 1e22, exp -= 22;
-        while (exp < -22 && v != 0.0) v /= 1e22, exp += 22;
+        while (exp > 22) {
+            v *= 1e22, exp -= 22;
+            if (!is_finite(v)) exp = 0; /* overflowed: infinity */
+        }
+        while (exp < -22) {
+            v /= 1e22, exp += 22;
+            if (v == 0.0) exp = 0; /* underflowed: zero */
+        }
         if (exp > 0) v *= POW10[exp];
         else if (exp < 0) v /= POW10[-exp];
     }
@@ -290,9 +315,22 @@ static int skip(int t) {
     return t;
 }
 
+/* Whether jsmn's tokens form a tree whose every object member is a key (a string) with one value,
+ * so that walking them by their sizes stays within them. */
+static int well_formed(void) {
+    for (int t = 0; t < ntok; t++) {
+        int parent = tok[t].parent;
+        int is_key = parent >= 0 && tok[parent].type == JSMN_OBJECT;
+        if (is_key && (tok[t].type != JSMN_STRING || tok[t].size != 1)) return 0;
+        if (!is_key && tok[t].type == JSMN_STRING && tok[t].size != 0) return 0;
+        if (!is_key && tok[t].type == JSMN_PRIMITIVE && tok[t].size != 0) return 0;
+    }
+    return ntok > 0 && skip(0) == ntok;
+}
+
 /* A JSON string token, unescaped to UTF-8 (pointing into the request when it has no escape). */
 static int decode(int t, Str *out) {
-    if (t < 0 || tok[t].type != JSMN_STRING) return 0;
+    if (t < 0 || t >= ntok || tok[t].type != JSMN_STRING) return 0;
     const char *s = js + tok[t].start;
     size_t n = (size_t)(tok[t].end - tok[t].start), i;
     for (i = 0; i < n && s[i] != '\\'; i++) {}
@@ -360,14 +398,14 @@ static int decode(int t, Str *out) {
 }
 
 static int is_null(int t) {
-    return t >= 0 && tok[t].type == JSMN_PRIMITIVE && js[tok[t].start] == 'n';
+    return t >= 0 && t < ntok && tok[t].type == JSMN_PRIMITIVE && js[tok[t].start] == 'n';
 }
 
 /* The value of `key` in the object at t; -1 when absent. */
 static int get(int obj, const char *key) {
-    if (obj < 0 || tok[obj].type != JSMN_OBJECT) return -1;
+    if (obj < 0 || obj >= ntok || tok[obj].type != JSMN_OBJECT) return -1;
     int t = obj + 1;
-    for (int i = 0; i < tok[obj].size; i++) {
+    for (int i = 0; i < tok[obj].size && t < ntok; i++) {
         Str k;
         if (decode(t, &k) && str_eq(k, key)) return t + 1;
         t = skip(t + 1);
@@ -1156,20 +1194,20 @@ static void bloc_balance(Buf *b, const Request *q) {
  * Every input gets a response: a request this plugin cannot judge gets an `error` (and, as the
  * response is read strictly, an empty `findings`). */
 
-static int64_t answer_error(void) {
+static Buf answer_error(void) {
     Buf b = {0};
     put(&b, "{\"findings\":[],\"score\":null,\"error\":");
     put_json(&b, (Str){refusal.p, refusal.len});
     put(&b, "}");
-    return pack(b.p, b.len);
+    return b;
 }
 
-EXPORT("sovstack_evaluate") int64_t sovstack_evaluate(int32_t ptr, int32_t len) {
-    if (len < 0) __builtin_trap();
-    js = (const char *)(uintptr_t)ptr;
+/* The response to the `len` bytes at `in`. */
+static Buf evaluate(const char *in, size_t len) {
+    js = in;
     jsmn_parser parser;
     jsmn_init(&parser);
-    ntok = jsmn_parse(&parser, js, (size_t)len, NULL, 0);
+    ntok = jsmn_parse(&parser, js, len, NULL, 0);
     Request q;
     if (ntok <= 0) {
         refuse("request/malformed", "the request is not JSON", none());
@@ -1177,7 +1215,7 @@ EXPORT("sovstack_evaluate") int64_t sovstack_evaluate(int32_t ptr, int32_t len) 
     }
     tok = bump(sizeof(jsmntok_t) * (size_t)ntok);
     jsmn_init(&parser);
-    if (jsmn_parse(&parser, js, (size_t)len, tok, (unsigned)ntok) != ntok || skip(0) != ntok ||
+    if (jsmn_parse(&parser, js, len, tok, (unsigned)ntok) != ntok || !well_formed() ||
         !read_request(&q)) {
         refuse("request/malformed", "the request does not have the shape of an EvaluateRequest", none());
         return answer_error();
@@ -1209,5 +1247,13 @@ EXPORT("sovstack_evaluate") int64_t sovstack_evaluate(int32_t ptr, int32_t len) 
     if (q.bloc_balance) bloc_balance(&b, &q);
     else seal_weakest_link(&b, &q, graded);
     put(&b, ",\"error\":null}");
+    return b;
+}
+
+#ifndef SOVSTACK_NATIVE
+EXPORT("sovstack_evaluate") int64_t sovstack_evaluate(int32_t ptr, int32_t len) {
+    if (len < 0) __builtin_trap();
+    Buf b = evaluate((const char *)(uintptr_t)ptr, (size_t)len);
     return pack(b.p, b.len);
 }
+#endif
