@@ -57,16 +57,34 @@ fn plugin_schemas_refuse_what_the_host_refuses() {
     let response = validator("response");
     for (json, ok) in [
         (r#"{"findings":[]}"#, true),
-        (r#"{"findings":[],"score":null,"error":"request/malformed: x"}"#, true),
+        (
+            r#"{"findings":[],"score":null,"error":"request/malformed: x"}"#,
+            true,
+        ),
         (r#"{}"#, false),
         (r#"{"finding":[]}"#, false),
         (r#"{"findings":[],"scores":null}"#, false),
-        (r#"{"findings":[{"rule":"r","item":null,"severity":"grave","message":"m"}]}"#, false),
-        (r#"{"findings":[{"rule":"r","item":null,"severity":"low","message":"m"}]}"#, true),
+        (
+            r#"{"findings":[{"rule":"r","item":null,"severity":"grave","message":"m"}]}"#,
+            false,
+        ),
+        (
+            r#"{"findings":[{"rule":"r","item":null,"severity":"low","message":"m"}]}"#,
+            true,
+        ),
         // `item` may be absent: serde reads a missing `Option` as `None`, and so does the schema.
-        (r#"{"findings":[{"rule":"r","severity":"low","message":"m"}]}"#, true),
-        (r#"{"findings":[{"rule":"r","item":null,"message":"m"}]}"#, false),
-        (r#"{"findings":[],"score":{"score":50.0,"level":-1}}"#, false),
+        (
+            r#"{"findings":[{"rule":"r","severity":"low","message":"m"}]}"#,
+            true,
+        ),
+        (
+            r#"{"findings":[{"rule":"r","item":null,"message":"m"}]}"#,
+            false,
+        ),
+        (
+            r#"{"findings":[],"score":{"score":50.0,"level":-1}}"#,
+            false,
+        ),
     ] {
         let value: serde_json::Value = serde_json::from_str(json).unwrap();
         let typed = serde_json::from_str::<EvaluateResponse>(json).is_ok();
@@ -83,7 +101,11 @@ pub fn builtin_plugins(host: &Host) -> Vec<(PathBuf, Plugin)> {
         .filter(|p| p.extension().is_some_and(|e| e == "wasm"))
         .collect();
     paths.sort();
-    assert_eq!(paths.len(), Layer::ALL.len(), "one built-in plugin per layer");
+    assert_eq!(
+        paths.len(),
+        Layer::ALL.len(),
+        "one built-in plugin per layer"
+    );
     paths
         .into_iter()
         .map(|p| {
@@ -144,8 +166,11 @@ fn real_inventories() -> Vec<(String, sovstack_inventory::Inventory)> {
 /// the built-in plugins' real responses to them, and their info, against theirs.
 #[test]
 fn real_requests_and_responses_validate_against_the_schemas() {
-    let (info_schema, request_schema, response_schema) =
-        (validator("info"), validator("request"), validator("response"));
+    let (info_schema, request_schema, response_schema) = (
+        validator("info"),
+        validator("request"),
+        validator("response"),
+    );
     let host = Host::new(HostConfig::default()).unwrap();
     let plugins = builtin_plugins(&host);
     for (path, plugin) in &plugins {
@@ -243,7 +268,6 @@ fn builtin_plugins_give_the_vectors_responses() {
     assert!(run >= 40, "{run} vectors run");
 }
 
-
 /// The C plugin (`plugins/examples/c-processor`), built by its own `build.sh` (Debian's clang
 /// for wasm32 and wasm-ld, then `plugins/check-wasm.py`) once per test binary.
 pub fn c_plugin() -> PathBuf {
@@ -251,11 +275,15 @@ pub fn c_plugin() -> PathBuf {
     BUILT
         .get_or_init(|| {
             let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join("c-processor");
-            let status = std::process::Command::new(repo().join("plugins/examples/c-processor/build.sh"))
-                .arg(&out)
-                .status()
-                .expect("bash runs");
-            assert!(status.success(), "plugins/examples/c-processor/build.sh failed");
+            let status =
+                std::process::Command::new(repo().join("plugins/examples/c-processor/build.sh"))
+                    .arg(&out)
+                    .status()
+                    .expect("bash runs");
+            assert!(
+                status.success(),
+                "plugins/examples/c-processor/build.sh failed"
+            );
             out.join("c-processor.wasm")
         })
         .clone()
@@ -269,15 +297,21 @@ fn verdict(mut response: EvaluateResponse) -> EvaluateResponse {
         assert!(!f.message.trim().is_empty(), "a finding without a message");
         f.message.clear();
     }
-    response.error = response
-        .error
-        .map(|e| e.split_once(": ").map_or(e.clone(), |(code, _)| code.to_string()));
+    response.error = response.error.map(|e| {
+        e.split_once(": ")
+            .map_or(e.clone(), |(code, _)| code.to_string())
+    });
     response
 }
 
 /// The criteria a request's rules use, by name.
 fn criteria(request: &EvaluateRequest) -> Vec<&'static str> {
-    request.ruleset.rules.iter().map(|r| r.criterion.name()).collect()
+    request
+        .ruleset
+        .rules
+        .iter()
+        .map(|r| r.criterion.name())
+        .collect()
 }
 
 /// Every vector of the C plugin's layer, through the real host, gives the built-in's verdict:
@@ -316,7 +350,10 @@ fn c_plugin_gives_the_vectors_verdicts() {
             run += 1;
         }
     }
-    assert!(run >= 40 && skipped.is_empty(), "{run} run, skipped {skipped:?}");
+    assert!(
+        run >= 40 && skipped.is_empty(),
+        "{run} run, skipped {skipped:?}"
+    );
 }
 
 /// `sovstack plugin inspect` reads the C plugin's manifest, finds no import and the ABI's
@@ -398,14 +435,23 @@ fn audit_with_the_c_plugin_gives_the_builtin_scores() {
         let c: serde_json::Value = serde_json::from_str(&out).unwrap();
         for name in ["eu-sovereignty", "non-aligned"] {
             let (b, c) = (ruleset(&builtin, name), ruleset(&c, name));
-            assert_eq!(c["layers"]["processor"]["plugin"], "c-processor", "{root} {name}");
-            assert_eq!(b["layers"]["processor"]["plugin"], "processor", "{root} {name}");
+            assert_eq!(
+                c["layers"]["processor"]["plugin"], "c-processor",
+                "{root} {name}"
+            );
+            assert_eq!(
+                b["layers"]["processor"]["plugin"], "processor",
+                "{root} {name}"
+            );
             assert_eq!(
                 judgement(&c["layers"]["processor"]),
                 judgement(&b["layers"]["processor"]),
                 "{root} {name}"
             );
-            assert!(!b["layers"]["processor"]["score"].is_null(), "{root} {name}");
+            assert!(
+                !b["layers"]["processor"]["score"].is_null(),
+                "{root} {name}"
+            );
             assert_eq!(c["overall"], b["overall"], "{root} {name}");
             compared += 1;
         }
