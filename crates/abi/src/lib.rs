@@ -89,9 +89,9 @@
 //!   shape (required keys, types, enumerations, no unknown key where the host reads strictly);
 //!   what no schema can say is in "What the host checks".
 //! * **Test vectors**, `plugins/vectors/LAYER/NAME.request.json` and `NAME.response.json`:
-//!   every request the SDK judge's end-to-end tests (`plugins/sdk/src/judge/mod.rs`) give the
-//!   built-in processor plugin, with the response bytes it answers (`plugins/vectors/README.md`;
-//!   42 vectors, all of the processor layer for now). Every built-in plugin of the layer
+//!   every request the SDK judge's tests give a built-in plugin, with the response bytes it
+//!   answers (`plugins/vectors/README.md`; 46 vectors: 42 of the processor layer, 2 of the
+//!   suppliers layer, 1 each of the network and os layers). Every built-in plugin of the layer
 //!   must give those bytes exactly; a plugin written otherwise must give the same verdict: the
 //!   response read as the host reads it, equal in every field but a finding's `message` (its
 //!   own sentence) and a refusal's text after its code.

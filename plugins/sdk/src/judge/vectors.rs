@@ -9,13 +9,19 @@
 //! rewrites them all. A request JSON cannot carry (a NaN or infinite weight) is not written: a
 //! vector is what any plugin can be sent.
 //!
+//! Tests of one criterion, which call its function directly, record their input as a request of
+//! the rule's layer through [`judged_rule`].
+//!
 //! `NAME` is the test's name and the call's rank in it (`bloc_balance_weighs_items-2`).
 
 use std::cell::{Cell, RefCell};
 use std::path::PathBuf;
 
 use super::{evaluate, CRITERIA};
-use crate::abi::{EvaluateRequest, EvaluateResponse, Layer};
+use crate::abi::{
+    AttributedItem, EvaluateRequest, EvaluateResponse, Layer, Objective, Rule, RulesetView,
+    Scoring, ScoringMethod, ABI_VERSION,
+};
 use crate::Plugin;
 
 thread_local! {
@@ -97,4 +103,44 @@ fn record(layer: Layer, req: &EvaluateRequest) {
             path.display()
         );
     }
+}
+
+/// The response of the built-in plugin of `rule`'s layer to a request holding `items` and that
+/// one rule, under a `seal_weakest_link` ruleset declaring the rule's objective with home the
+/// EU: for the tests of one criterion, which call its function directly, to record what they
+/// judge as a vector of the rule's layer (and to check the whole judge finds the same).
+pub fn judged_rule(rule: &Rule, items: &[AttributedItem]) -> EvaluateResponse {
+    let layer = Layer::from_id(&rule.layer).expect("a layer of the ABI");
+    let objective = rule.objective.clone().expect("a rule with an objective");
+    let req = EvaluateRequest {
+        abi_version: ABI_VERSION,
+        layer: rule.layer.clone(),
+        ruleset: RulesetView {
+            name: "eu-sovereignty".into(),
+            version: "1".into(),
+            scoring: Scoring {
+                method: ScoringMethod::SealWeakestLink,
+                home_blocs: vec!["EU".into()],
+                home_countries: Vec::new(),
+                objectives: vec![Objective {
+                    id: objective,
+                    name: "o".into(),
+                    weight: 1.0,
+                }],
+                poles: Vec::new(),
+                commons_credit: 0.0,
+                level_thresholds: Vec::new(),
+            },
+            rules: vec![rule.clone()],
+        },
+        items: items.to_vec(),
+    };
+    let plugin = Plugin {
+        name: layer.id(),
+        version: "0.0.0",
+        description: "",
+        layer,
+        criteria: &CRITERIA,
+    };
+    judged(&plugin, &req).expect("a request the built-in plugin judges")
 }
