@@ -470,3 +470,46 @@ fn audit_with_the_c_plugin_gives_the_builtin_scores() {
     }
     assert_eq!(compared, 12);
 }
+
+/// The same C plugin built to import a clock from the host (`-DSOVSTACK_IMPORT_PROBE`) is
+/// refused by `plugins/check-wasm.py`, by `sovstack plugin inspect` and by `sovstack audit
+/// --plugin`: what keeps the C plugin sandboxed is checked, not assumed.
+#[test]
+fn c_plugin_that_imports_is_refused() {
+    let dir = tempdir();
+    let status = std::process::Command::new("make")
+        .args(["-s", "-C"])
+        .arg(repo().join("plugins/examples/c-processor"))
+        .arg(format!("O={}", dir.path().display()))
+        .arg("EXTRA_CFLAGS=-DSOVSTACK_IMPORT_PROBE")
+        .status()
+        .expect("make runs");
+    assert!(status.success());
+    let wasm = dir.path().join("c-processor.wasm");
+    let out = std::process::Command::new("python3")
+        .arg(repo().join("plugins/check-wasm.py"))
+        .arg(&wasm)
+        .output()
+        .unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{said}");
+    assert!(said.contains("env.clock_ms"), "{said}");
+    let (code, out, err) = run(sovstack().args(["plugin", "inspect"]).arg(&wasm));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        out.contains("REFUSED: a plugin must import nothing"),
+        "{out}"
+    );
+    assert!(err.contains("plugin/import-not-allowed"), "{err}");
+    let (code, _, err) = run(sovstack()
+        .args(["audit", "--root"])
+        .arg(fixture("arm-server-graviton3"))
+        .arg("--plugin")
+        .arg(&wasm));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("plugin/import-not-allowed") && err.contains("env::clock_ms"),
+        "{err}"
+    );
+}

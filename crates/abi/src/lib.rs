@@ -82,7 +82,7 @@
 //!
 //! # Specification files
 //!
-//! * **JSON Schemas** of the three messages, generated from the types of this crate ([`schema`],
+//! * **JSON Schemas** of the three messages, generated from the types of this crate (`sovstack_abi::schema`,
 //!   feature `schema`) and checked current by `tests/e2e/plugin_abi.rs`:
 //!   `schema/plugin-info-1.schema.json`, `schema/plugin-request-1.schema.json`,
 //!   `schema/plugin-response-1.schema.json` (the number is [`ABI_VERSION`]). They say the

@@ -111,6 +111,13 @@ static int64_t pack(const void *ptr, size_t len) {
 EXPORT("sovstack_info") int64_t sovstack_info(void) { return pack(INFO, sizeof(INFO) - 1); }
 #endif
 
+#ifdef SOVSTACK_IMPORT_PROBE
+/* Only for the test that plugins/check-wasm.py and sovstack refuse a module that imports
+ * something (tests/e2e/plugin_abi.rs): a clock from the host, which no plugin may have. */
+__attribute__((import_module("env"), import_name("clock_ms"))) extern int32_t clock_ms(void);
+EXPORT("probe") int32_t probe(void) { return clock_ms(); }
+#endif
+
 /* ---------------------------------------------------------------------------------------------
  * Strings and the output buffer. */
 
