@@ -241,10 +241,11 @@ pub fn vectors(layer: &str) -> Vec<(String, Vec<u8>, Vec<u8>)> {
 /// Every vector of a layer, fed to every built-in plugin of that layer through the real host,
 /// gives the vector's response byte for byte: the plugins are built from the very SDK the
 /// vectors were recorded from, so any byte of difference (a float printed otherwise by the wasm
-/// build, a map in another order) is a defect. Each vector's response also passes the host's
-/// checks against its request.
+/// build, a map in another order) is a defect. Each vector validates against the published
+/// schemas, and its response passes the host's checks against its request.
 #[test]
 fn builtin_plugins_give_the_vectors_responses() {
+    let (request_schema, response_schema) = (validator("request"), validator("response"));
     let host = Host::new(HostConfig::default()).unwrap();
     let mut run = std::collections::BTreeMap::new();
     for (path, plugin) in builtin_plugins(&host) {
@@ -257,6 +258,18 @@ fn builtin_plugins_give_the_vectors_responses() {
                     path.display(),
                     String::from_utf8_lossy(&got),
                     String::from_utf8_lossy(&want)
+                );
+                // The vectors are messages of the published schemas.
+                let what = format!("vector {layer}/{name}");
+                assert_valid(
+                    &request_schema,
+                    &serde_json::from_slice(&request).unwrap(),
+                    &what,
+                );
+                assert_valid(
+                    &response_schema,
+                    &serde_json::from_slice(&want).unwrap(),
+                    &what,
                 );
                 let request: EvaluateRequest = serde_json::from_slice(&request).unwrap();
                 let response: EvaluateResponse = serde_json::from_slice(&want).unwrap();
