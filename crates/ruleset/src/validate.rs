@@ -7,7 +7,7 @@
 //! knowledge base, and those about the whole file.
 
 use crate::parse::RawRuleset;
-use crate::{Problem, RulesetError, ValidRuleset};
+use crate::{Problem, RulesetError, TrustedKey, ValidRuleset};
 use serde_saphyr::Spanned;
 use sovstack_abi::semantics::{self, Place};
 use sovstack_abi::{Layer, RulesetView};
@@ -32,6 +32,10 @@ pub const HOST_REFUSALS: &[(&str, &str)] = &[
     (
         "ruleset/bad-plugin-pin",
         "a plugin pin is not a sha256 (64 lowercase hex digits) or names a layer that does not exist",
+    ),
+    (
+        "ruleset/bad-trusted-key",
+        "a key under `plugins: trusted_keys` is not a minisign public key",
     ),
     (
         "ruleset/unknown-bloc",
@@ -167,15 +171,28 @@ pub(crate) fn validate(
         }
     }
 
-    if let Some(pins) = &raw.plugins {
-        for (layer, pin) in &pins.value {
+    if let Some(plugins) = &raw.plugins {
+        for key in &plugins.value.trusted_keys {
+            if let Err(e) = minisign_verify::PublicKey::from_base64(key.value.trim()) {
+                cx.push(
+                    key,
+                    "ruleset/bad-trusted-key",
+                    format!(
+                        "plugins: trusted_keys: `{}` is not a minisign public key ({e}); give \
+                         the second line of a `minisign -G` .pub file",
+                        key.value
+                    ),
+                );
+            }
+        }
+        for (layer, pin) in &plugins.value.pins {
             if Layer::from_id(layer).is_none() {
                 let ids: Vec<&str> = Layer::ALL.iter().map(|l| l.id()).collect();
                 cx.push(
-                    pins,
+                    plugins,
                     "ruleset/bad-plugin-pin",
                     format!(
-                        "plugins: `{layer}` is not a layer (layers: {})",
+                        "plugins: `{layer}` is not a layer (layers: {}) nor `trusted_keys`",
                         ids.join(", ")
                     ),
                 );
@@ -187,7 +204,7 @@ pub(crate) fn validate(
                     .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
             if !hex {
                 cx.push(
-                    pins,
+                    plugins,
                     "ruleset/bad-plugin-pin",
                     format!(
                         "plugins: the pin of layer `{layer}` is `{}`, not a sha256 (64 lowercase \
@@ -224,10 +241,25 @@ pub(crate) fn validate(
             .collect(),
         rules: raw.rules.value.into_iter().map(|r| r.value).collect(),
         sha256: hex::encode(sha2::Sha256::digest(text.as_bytes())),
+        trusted_keys: raw
+            .plugins
+            .as_ref()
+            .map(|p| {
+                p.value
+                    .trusted_keys
+                    .iter()
+                    .map(|k| TrustedKey {
+                        key: k.value.trim().to_string(),
+                        line: k.referenced.line(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         plugin_pins: raw
             .plugins
             .map(|p| {
                 p.value
+                    .pins
                     .into_iter()
                     .map(|(l, pin)| (l, pin.sha256))
                     .collect()
