@@ -25,6 +25,7 @@ mod lying_plugins;
 mod network;
 mod output;
 mod plugin_cache;
+mod plugin_tools;
 mod plugins;
 mod ruleset_cmd;
 mod schema;
