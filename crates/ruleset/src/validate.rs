@@ -270,7 +270,7 @@ pub(crate) fn validate(
 
 #[cfg(test)]
 mod tests {
-    use crate::{RulesetError, ValidRuleset, Vocabulary};
+    use crate::{RulesetError, TrustedKey, ValidRuleset, Vocabulary};
 
     const EU: &str = include_str!("../../../rulesets/eu-sovereignty.yaml");
 
@@ -317,6 +317,43 @@ mod tests {
         // An unknown key in a pin is a syntax error.
         let text = format!("{EU}\nplugins:\n  os:\n    sha1: {good}\n");
         assert!(ValidRuleset::from_yaml("t.yaml", &text, &Vocabulary::default()).is_err());
+    }
+
+    #[test]
+    fn trusted_keys_are_read_beside_the_pins_and_checked_where_they_are() {
+        // A public key made by Debian's minisign 0.11 (`minisign -G -W`) for this test.
+        let key = "RWSXdctTK/KkTF9EmrIAGHuLJ4qDZrCpl15It450xnSkakl5D/bOaPsF";
+        let good = "a".repeat(64);
+        let text = format!(
+            "{EU}\nplugins:\n  trusted_keys:\n    - {key}\n  os:\n    sha256: {good}\n"
+        );
+        let r = ValidRuleset::from_yaml("t.yaml", &text, &Vocabulary::default()).unwrap();
+        let line = EU.lines().count() as u64 + 4;
+        assert_eq!(
+            r.trusted_keys,
+            [TrustedKey {
+                key: key.to_string(),
+                line
+            }]
+        );
+        assert_eq!(r.plugin_pins.len(), 1);
+        // Not a key: reported at the key itself.
+        let bad = format!("{EU}\nplugins:\n  trusted_keys:\n    - {key}\n    - RWQx\n");
+        assert_eq!(
+            problems(&bad, &Vocabulary::default()),
+            [("ruleset/bad-trusted-key".to_string(), line + 1)]
+        );
+        // Given twice, or not a list: a syntax error.
+        for bad in [
+            format!("plugins:\n  trusted_keys: [{key}]\n  trusted_keys: [{key}]\n"),
+            format!("plugins:\n  trusted_keys: {key}\n"),
+        ] {
+            let text = format!("{EU}\n{bad}");
+            assert!(matches!(
+                ValidRuleset::from_yaml("t.yaml", &text, &Vocabulary::default()),
+                Err(RulesetError::Syntax { .. })
+            ));
+        }
     }
 
     #[test]

@@ -137,7 +137,8 @@ mod tests {
         // Pinning twice gives the same text.
         assert_eq!(with_pins(&out, &pins, &[]), out);
         // Trusted keys are written before the pins, and kept when pinning again.
-        let key = "RWQf6LRCGA9i53mlYecO4IzT51TGPpvWucNSCh1CBM0QTaLn73Y7GFO3".to_string();
+        // A public key made by Debian's minisign 0.11 (`minisign -G -W`) for this test.
+        let key = "RWSXdctTK/KkTF9EmrIAGHuLJ4qDZrCpl15It450xnSkakl5D/bOaPsF".to_string();
         let with_key = with_pins(text, &pins, std::slice::from_ref(&key));
         assert!(with_key.ends_with(&format!(
             "plugins:\n  trusted_keys:\n    - \"{key}\"\n  os:\n    sha256: {}\n",

@@ -30,7 +30,7 @@ pub struct Difference {
     pub got: Option<Value>,
 }
 
-/// Every difference between `expected` and `got`, depth first, objects' keys in order.
+/// Every difference between `expected` and `got`, depth first, each object's keys sorted.
 pub fn differences(expected: &Value, got: &Value) -> Vec<Difference> {
     let mut out = Vec::new();
     walk("", Some(expected), Some(got), &mut out);
@@ -248,6 +248,11 @@ mod tests {
             d,
             [
                 Difference {
+                    path: "layers[\"odd key\"]".into(),
+                    expected: None,
+                    got: Some(json!(1)),
+                },
+                Difference {
                     path: "layers.os.findings[0].severity".into(),
                     expected: Some(json!("high")),
                     got: Some(json!("medium")),
@@ -256,11 +261,6 @@ mod tests {
                     path: "layers.os.findings[1]".into(),
                     expected: Some(json!({"rule": "x"})),
                     got: None,
-                },
-                Difference {
-                    path: "layers[\"odd key\"]".into(),
-                    expected: None,
-                    got: Some(json!(1)),
                 },
             ]
         );
