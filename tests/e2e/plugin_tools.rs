@@ -32,7 +32,7 @@ fn plugin_request_prints_the_very_bytes_a_plugin_receives() {
     let inv = inventory(dir.path(), "x86-amd-epyc-debian12");
     let digest = wat_plugin(dir.path(), "request_digest");
     let epoch = "1767225600"; // 2026-01-01: the day support is checked against.
-    // The plugin answers each request with its length and digest, as a refusal the report keeps.
+                              // The plugin answers each request with its length and digest, as a refusal the report keeps.
     let (code, out, err) = run(sovstack()
         .env("SOURCE_DATE_EPOCH", epoch)
         .arg("evaluate")
@@ -75,16 +75,20 @@ fn plugin_request_prints_the_very_bytes_a_plugin_receives() {
     }
 
     // A layer the inventory does not hold, or no ruleset rule for: exit 2, in plain words.
-    let (code, _, err) = run(sovstack()
-        .args(["plugin", "request"])
-        .arg(&inv)
-        .args(["--layer", "network", "--ruleset", "eu-sovereignty"]));
+    let (code, _, err) = run(sovstack().args(["plugin", "request"]).arg(&inv).args([
+        "--layer",
+        "network",
+        "--ruleset",
+        "eu-sovereignty",
+    ]));
     assert_eq!(code, 2);
     assert!(err.contains("holds no `network` layer"), "{err}");
-    let (code, _, err) = run(sovstack()
-        .args(["plugin", "request"])
-        .arg(&inv)
-        .args(["--layer", "dns", "--ruleset", "eu-sovereignty"]));
+    let (code, _, err) = run(sovstack().args(["plugin", "request"]).arg(&inv).args([
+        "--layer",
+        "dns",
+        "--ruleset",
+        "eu-sovereignty",
+    ]));
     assert_eq!(code, 2);
     assert!(err.contains("invalid value 'dns'"), "{err}");
 }
@@ -116,12 +120,12 @@ fn plugin_test_blesses_passes_and_shows_each_difference() {
     let blessed: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&expect).unwrap()).unwrap();
     // What the report says of the layer is what was blessed.
-    let report = run_json(
-        sovstack()
-            .arg("evaluate")
-            .arg(&epyc)
-            .args(["--ruleset", "eu-sovereignty", "--format", "json"]),
-    );
+    let report = run_json(sovstack().arg("evaluate").arg(&epyc).args([
+        "--ruleset",
+        "eu-sovereignty",
+        "--format",
+        "json",
+    ]));
     let os = &report["rulesets"][0]["layers"]["os"];
     assert_eq!(blessed["ruleset"], "eu-sovereignty");
     assert_eq!(blessed["layers"]["os"]["score"], os["score"]);
@@ -151,10 +155,7 @@ fn plugin_test_blesses_passes_and_shows_each_difference() {
     assert!(!diffs.is_empty());
     for d in diffs {
         let path = d["path"].as_str().unwrap();
-        let pointer = format!(
-            "/{}",
-            path.replace('.', "/").replace('[', "/").replace(']', "")
-        );
+        let pointer = format!("/{}", path.replace(['.', '['], "/").replace(']', ""));
         if !d["expected"].is_null() {
             assert_eq!(blessed.pointer(&pointer), Some(&d["expected"]), "{path}");
         }
@@ -188,7 +189,12 @@ fn plugin_test_blesses_passes_and_shows_each_difference() {
 #[test]
 fn plugin_new_refuses_bad_names_unknown_layers_and_non_empty_directories() {
     let dir = tempdir();
-    let new = |args: &[&str]| run(sovstack().current_dir(dir.path()).args(["plugin", "new"]).args(args));
+    let new = |args: &[&str]| {
+        run(sovstack()
+            .current_dir(dir.path())
+            .args(["plugin", "new"])
+            .args(args))
+    };
     for bad in ["My-Plugin", "1os", "fn", "serde", "sovstack-abi", "os-"] {
         let (code, _, err) = new(&[bad, "--layer", "os"]);
         assert_eq!(code, 2, "{bad}");
@@ -226,7 +232,10 @@ fn plugin_new_refuses_bad_names_unknown_layers_and_non_empty_directories() {
     assert_eq!(names, ["afile", "empty", "full", "second"]);
     // The SDK and ABI sources written are the repository's, byte for byte.
     for (written, original) in [
-        ("second/sovstack/sdk/src/judge/mod.rs", "plugins/sdk/src/judge/mod.rs"),
+        (
+            "second/sovstack/sdk/src/judge/mod.rs",
+            "plugins/sdk/src/judge/mod.rs",
+        ),
         ("second/sovstack/abi/src/lib.rs", "crates/abi/src/lib.rs"),
         ("second/sovstack/LICENSE-MIT", "LICENSE-MIT"),
     ] {
@@ -264,7 +273,10 @@ fn a_ruleset_with_a_bad_trusted_key_is_refused_where_it_is() {
     .unwrap();
     let (code, _, err) = run(sovstack().args(["ruleset", "validate"]).arg(&bad));
     assert_eq!(code, 2);
-    assert!(err.contains(&format!("{}:{}:", bad.display(), lines + 4)), "{err}");
+    assert!(
+        err.contains(&format!("{}:{}:", bad.display(), lines + 4)),
+        "{err}"
+    );
 }
 
 /// `minisign -G` without a password: (public key file, secret key file).
@@ -314,9 +326,15 @@ fn a_new_plugin_built_signed_and_pinned_runs_under_require_signed() {
     let dir = tempdir();
     let root = dir.path();
     // 1. `plugin new`, as an outside author would, far from any checkout.
-    let (code, _, err) = run(sovstack()
-        .current_dir(root)
-        .args(["plugin", "new", "ngo-os", "--layer", "os", "--license", "MIT"]));
+    let (code, _, err) = run(sovstack().current_dir(root).args([
+        "plugin",
+        "new",
+        "ngo-os",
+        "--layer",
+        "os",
+        "--license",
+        "MIT",
+    ]));
     assert_eq!(code, 0, "{err}");
     let krate = root.join("ngo-os");
 
@@ -357,7 +375,10 @@ fn a_new_plugin_built_signed_and_pinned_runs_under_require_signed() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(std::fs::read(krate.join("Cargo.lock")).unwrap(), lock_before);
+    assert_eq!(
+        std::fs::read(krate.join("Cargo.lock")).unwrap(),
+        lock_before
+    );
     let plugin = root.join("ngo-os.wasm");
     std::fs::copy(
         root.join("target/wasm32-unknown-unknown/release/ngo_os.wasm"),
@@ -440,8 +461,7 @@ fn a_new_plugin_built_signed_and_pinned_runs_under_require_signed() {
     let (code, _, err) = audit(true);
     assert_eq!(code, 2, "{err}");
     assert!(
-        err.contains("plugin/bad-signature")
-            && err.contains(&format!("{}:", rules.display())),
+        err.contains("plugin/bad-signature") && err.contains(&format!("{}:", rules.display())),
         "{err}"
     );
     // Signed, then changed: refused, with or without --require-signed.

@@ -98,7 +98,6 @@ pub fn read_keys(path: &Path) -> Result<Vec<(String, PublicKey)>> {
     Ok(keys)
 }
 
-
 fn signature_path(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(".minisig");

@@ -116,7 +116,6 @@ pub fn request_bytes(request: &EvaluateRequest) -> Vec<u8> {
     serde_json::to_vec(request).expect("an EvaluateRequest always serialises")
 }
 
-
 impl Host {
     /// Starts an engine enforcing `config`, and its epoch ticker thread.
     pub fn new(config: HostConfig) -> Result<Host, HostError> {

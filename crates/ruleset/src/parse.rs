@@ -48,7 +48,10 @@ impl<'de> Deserialize<'de> for RawPlugins {
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a map of `trusted_keys: [minisign public key, ...]` and `LAYER: {sha256: ...}`")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawPlugins, A::Error> {
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawPlugins, A::Error> {
                 let mut out = RawPlugins::default();
                 let mut keys_seen = false;
                 while let Some(key) = map.next_key::<String>()? {
@@ -61,7 +64,9 @@ impl<'de> Deserialize<'de> for RawPlugins {
                     } else {
                         let pin = map.next_value()?;
                         if out.pins.insert(key.clone(), pin).is_some() {
-                            return Err(serde::de::Error::custom(format!("plugins: `{key}` is given twice")));
+                            return Err(serde::de::Error::custom(format!(
+                                "plugins: `{key}` is given twice"
+                            )));
                         }
                     }
                 }

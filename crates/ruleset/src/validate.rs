@@ -324,9 +324,8 @@ mod tests {
         // A public key made by Debian's minisign 0.11 (`minisign -G -W`) for this test.
         let key = "RWSXdctTK/KkTF9EmrIAGHuLJ4qDZrCpl15It450xnSkakl5D/bOaPsF";
         let good = "a".repeat(64);
-        let text = format!(
-            "{EU}\nplugins:\n  trusted_keys:\n    - {key}\n  os:\n    sha256: {good}\n"
-        );
+        let text =
+            format!("{EU}\nplugins:\n  trusted_keys:\n    - {key}\n  os:\n    sha256: {good}\n");
         let r = ValidRuleset::from_yaml("t.yaml", &text, &Vocabulary::default()).unwrap();
         let line = EU.lines().count() as u64 + 4;
         assert_eq!(

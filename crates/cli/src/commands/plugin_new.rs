@@ -109,7 +109,9 @@ pub fn check_name(name: &str) -> Result<(), String> {
              `_`, not ending in `-` or `_` (a Cargo package name)"
         ))
     } else if KEYWORDS.contains(&lib.as_str()) {
-        Err(format!("plugin name `{name}`: a Rust keyword cannot name a crate"))
+        Err(format!(
+            "plugin name `{name}`: a Rust keyword cannot name a crate"
+        ))
     } else if taken.iter().any(|t| t.replace('-', "_") == lib) {
         Err(format!(
             "plugin name `{name}`: taken by a crate the plugin is built with ({})",
@@ -190,7 +192,9 @@ fn toml_string(s: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -356,7 +360,8 @@ mod tests {{
 
     #[test]
     fn a_request_for_another_layer_is_refused() {{
-        let other = if Layer::{variant} == Layer::Os {{ "processor" }} else {{ "os" }};
+        // A layer this plugin does not read.
+        let other = {other_lit};
         let request = serde_json::from_value(serde_json::json!({{
             "abi_version": ABI_VERSION,
             "layer": other,
@@ -373,6 +378,13 @@ mod tests {{
         description_lit = rust_string(&description),
         variant = variant(layer),
         layer_lit = rust_string(layer.id()),
+        other_lit = rust_string(
+            Layer::ALL
+                .iter()
+                .find(|l| **l != layer)
+                .expect("there are several layers")
+                .id()
+        ),
     );
 
     let readme = format!(
@@ -575,8 +587,17 @@ mod tests {
             assert_eq!(check_name(good), Ok(()), "{good}");
         }
         for bad in [
-            "", "My", "1os", "my os", "os-", "fn", "serde", "serde-json", "sovstack-abi",
-            "sovstack_plugin_sdk", "é",
+            "",
+            "My",
+            "1os",
+            "my os",
+            "os-",
+            "fn",
+            "serde",
+            "serde-json",
+            "sovstack-abi",
+            "sovstack_plugin_sdk",
+            "é",
         ] {
             assert!(check_name(bad).is_err(), "{bad}");
         }
@@ -593,11 +614,17 @@ mod tests {
         {
             assert!(lock.contains(b), "{b}");
         }
-        let names: Vec<&str> = lock.split("\n[[package]]\n").skip(1).map(block_name).collect();
+        let names: Vec<&str> = lock
+            .split("\n[[package]]\n")
+            .skip(1)
+            .map(block_name)
+            .collect();
         let mut sorted = names.clone();
         sorted.sort();
         assert_eq!(names, sorted);
         assert!(names.contains(&"my-os"));
-        assert!(!names.iter().any(|n| n.starts_with("sovstack-plugin-") && *n != "sovstack-plugin-sdk"));
+        assert!(!names
+            .iter()
+            .any(|n| n.starts_with("sovstack-plugin-") && *n != "sovstack-plugin-sdk"));
     }
 }

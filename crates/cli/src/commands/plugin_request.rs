@@ -25,7 +25,11 @@ pub fn execute(a: RequestArgs) -> Result<u8> {
                 "inventory {} holds no `{}` layer (it holds: {}): no plugin is asked about it",
                 a.inventory.display(),
                 a.layer,
-                if held.is_empty() { "none".to_string() } else { held.join(", ") }
+                if held.is_empty() {
+                    "none".to_string()
+                } else {
+                    held.join(", ")
+                }
             );
         }
         bail!(

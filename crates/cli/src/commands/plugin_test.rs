@@ -66,7 +66,11 @@ fn walk(path: &str, expected: Option<&Value>, got: Option<&Value>, out: &mut Vec
         }
         (a, b) if a == b => {}
         (a, b) => out.push(Difference {
-            path: if path.is_empty() { "(the whole document)".into() } else { path.into() },
+            path: if path.is_empty() {
+                "(the whole document)".into()
+            } else {
+                path.into()
+            },
             expected: a.cloned(),
             got: b.cloned(),
         }),
@@ -149,7 +153,11 @@ pub fn execute(a: TestArgs) -> Result<u8> {
             );
         }
     }
-    let layers = if a.layers.is_empty() { reads } else { a.layers.clone() };
+    let layers = if a.layers.is_empty() {
+        reads
+    } else {
+        a.layers.clone()
+    };
 
     let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
     let requests = Requests::new(&kb, &inventory, generated_at.as_deref());
@@ -166,7 +174,11 @@ pub fn execute(a: TestArgs) -> Result<u8> {
             continue;
         };
         let response = host.evaluate(plugin, &request).map_err(|e| {
-            anyhow::anyhow!("{}: {e} (layer `{layer}`, ruleset {})", e.code(), ruleset.name)
+            anyhow::anyhow!(
+                "{}: {e} (layer `{layer}`, ruleset {})",
+                e.code(),
+                ruleset.name
+            )
         })?;
         outcome.insert(layer.id().to_string(), serde_json::to_value(&response)?);
     }
