@@ -184,6 +184,45 @@ fn plugin_test_blesses_passes_and_shows_each_difference() {
     let (code, _, err) = test(&epyc, &["--bless", "--layer", "processor"]);
     assert_eq!(code, 2);
     assert!(err.contains("reads os, not `processor`"), "{err}");
+
+    // A plugin whose output the host refuses (truncated JSON) is bad input, not a difference.
+    let broken = wat_plugin(dir.path(), "malformed_output");
+    let (code, _, err) = run(sovstack()
+        .args(["plugin", "test"])
+        .arg(&broken)
+        .arg("--inventory")
+        .arg(&epyc)
+        .args(["--ruleset", "eu-sovereignty", "--expect"])
+        .arg(dir.path().join("broken.json"))
+        .arg("--bless"));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("plugin/malformed-output") && err.contains("layer `processor`"),
+        "{err}"
+    );
+    assert!(!dir.path().join("broken.json").exists());
+    // A plugin that refuses the request: the refusal is its outcome, blessed and compared.
+    let digest = wat_plugin(dir.path(), "request_digest");
+    let refusal = dir.path().join("refusal.json");
+    for extra in [&["--bless"][..], &[]] {
+        let (code, _, err) = run(sovstack()
+            .args(["plugin", "test"])
+            .arg(&digest)
+            .arg("--inventory")
+            .arg(&epyc)
+            .args(["--ruleset", "eu-sovereignty", "--expect"])
+            .arg(&refusal)
+            .args(extra));
+        assert_eq!(code, 0, "{err}");
+    }
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&refusal).unwrap()).unwrap();
+    assert!(
+        v["layers"]["os"]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("len "),
+        "{v}"
+    );
 }
 
 #[test]
@@ -449,6 +488,27 @@ fn a_new_plugin_built_signed_and_pinned_runs_under_require_signed() {
     assert_eq!(os["plugin_run"]["sha256"], sha256);
     assert_eq!(os["plugin_run"]["origin"], plugin.display().to_string());
     assert!(os["score"]["score"].is_number(), "{os}");
+
+    // It judges as the built-in os plugin does (the same SDK): a golden outcome blessed with
+    // the built-in module passes with the new one.
+    let inv = inventory(root, "x86-amd-epyc-debian12");
+    let expect = root.join("os-expected.json");
+    for (module, extra) in [
+        (repo().join("plugins/dist/os.wasm"), &["--bless"][..]),
+        (plugin.clone(), &[]),
+    ] {
+        let (code, out, err) = run(sovstack()
+            .args(["plugin", "test"])
+            .arg(&module)
+            .arg("--inventory")
+            .arg(&inv)
+            .arg("--ruleset")
+            .arg(&rules)
+            .arg("--expect")
+            .arg(&expect)
+            .args(extra));
+        assert_eq!(code, 0, "{out}{err}");
+    }
 
     // Unsigned: refused under --require-signed.
     let signature = root.join("ngo-os.wasm.minisig");
