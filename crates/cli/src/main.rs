@@ -16,6 +16,9 @@ mod waivers;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Audit the digital sovereignty of a technology stack: who designed, licensed, fabricated and
 /// stewards each layer, where those organisations sit, and how that scores against sovereignty
 /// rulesets.
