@@ -26,6 +26,7 @@ mod network;
 mod output;
 mod plugin_abi;
 mod plugin_cache;
+mod plugin_tools;
 mod plugins;
 mod ruleset_cmd;
 mod schema;

@@ -44,7 +44,7 @@ pub fn long(config: Option<&Path>) -> Result<String> {
         )?;
     }
     let host = new_host()?;
-    let (plugins, diags) = load_plugins(&host, None, &[])?;
+    let (plugins, diags) = load_plugins(&host, None, &[], &Default::default())?;
     for p in plugins.iter().map(plugin_ref) {
         writeln!(
             s,
