@@ -30,6 +30,7 @@ Examples:
   sovstack diff old.json new.json --fail-on-regression   what changed between two audits
   sovstack compare a.json b.json c.json        a league table of several audits
   sovstack cables FR US                        the submarine cables between two countries
+  sovstack whatif inv.json --cut country:US    what stops if a country, cable or landing is cut
 
 Configuration: sovstack.yaml in the current directory, or --config FILE, gives defaults
 (organisation: {name, country}, rulesets, data_dir, resolver, endpoints); flags override it.
@@ -88,6 +89,7 @@ enum Command {
     Diff(commands::diff::Args),
     Compare(commands::compare::Args),
     Cables(commands::cables::Args),
+    Whatif(commands::whatif::Args),
     #[command(subcommand)]
     Ruleset(commands::ruleset::Command),
     #[command(subcommand)]
@@ -133,6 +135,7 @@ fn main() -> ExitCode {
         Some(Command::Diff(a)) => a.execute(),
         Some(Command::Compare(a)) => a.execute(),
         Some(Command::Cables(a)) => a.execute(cli.config.as_deref()),
+        Some(Command::Whatif(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Ruleset(c)) => c.execute(),
         Some(Command::Plugin(c)) => c.execute(),
     };

@@ -11,3 +11,4 @@ pub mod plugin_inspect;
 pub mod plugin_pin;
 pub mod ruleset;
 pub mod scan;
+pub mod whatif;

@@ -162,48 +162,63 @@ impl Collector for CableCollector {
                 return self.not_evaluated(out, codes::BAD_DATA, message);
             }
         };
-        let mut landing_points: BTreeMap<String, CableLandingPoint> = BTreeMap::new();
-        let destinations = self
-            .destinations(out)
-            .into_iter()
-            .map(|(to, reasons)| {
-                let r = data.routes(self.origin.as_str(), to.as_str(), self.include_planned);
-                for l in landings(&r) {
-                    if let Some((lon, lat)) = data.landing_at(&l.id) {
-                        landing_points
-                            .entry(l.name.clone())
-                            .or_insert_with(|| CableLandingPoint {
-                                name: l.name.clone(),
-                                lon,
-                                lat,
-                            });
-                    }
+        out.layers.cable = Some(cable_layer(
+            &data,
+            &self.origin,
+            self.include_planned,
+            self.destinations(out),
+        ));
+    }
+}
+
+/// The cable layer's section for routes from `origin` to each destination (with why it is one),
+/// from `data`: the scan's, and `sovstack whatif`'s after a cut ([`CableData::cut`]).
+pub fn cable_layer(
+    data: &CableData,
+    origin: &CountryCode,
+    include_planned: bool,
+    destinations: BTreeMap<CountryCode, Vec<String>>,
+) -> CableLayer {
+    let mut landing_points: BTreeMap<String, CableLandingPoint> = BTreeMap::new();
+    let destinations = destinations
+        .into_iter()
+        .map(|(to, reasons)| {
+            let r = data.routes(origin.as_str(), to.as_str(), include_planned);
+            for l in landings(&r) {
+                if let Some((lon, lat)) = data.landing_at(&l.id) {
+                    landing_points
+                        .entry(l.name.clone())
+                        .or_insert_with(|| CableLandingPoint {
+                            name: l.name.clone(),
+                            lon,
+                            lat,
+                        });
                 }
-                destination(&r, reasons)
+            }
+            destination(&r, reasons)
+        })
+        .collect();
+    CableLayer {
+        origin: origin.clone(),
+        note: NOTE.to_string(),
+        not_evaluated: None,
+        include_planned,
+        datasets: data
+            .datasets()
+            .iter()
+            .map(|d| CableDataset {
+                path: d.path.clone(),
+                kind: serde_json::to_value(d.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                date: d.date.clone(),
+                licence: d.licence.clone(),
+                sha256: d.sha256.clone(),
             })
-            .collect();
-        out.layers.cable = Some(CableLayer {
-            origin: self.origin.clone(),
-            note: NOTE.to_string(),
-            not_evaluated: None,
-            include_planned: self.include_planned,
-            datasets: data
-                .datasets()
-                .iter()
-                .map(|d| CableDataset {
-                    path: d.path.clone(),
-                    kind: serde_json::to_value(d.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
-                    date: d.date.clone(),
-                    licence: d.licence.clone(),
-                    sha256: d.sha256.clone(),
-                })
-                .collect(),
-            destinations,
-            landing_points: landing_points.into_values().collect(),
-        });
+            .collect(),
+        destinations,
+        landing_points: landing_points.into_values().collect(),
     }
 }
 
