@@ -19,6 +19,7 @@ mod dnsmasq;
 mod errors;
 mod formats;
 mod gate;
+mod graph;
 mod html;
 mod import;
 mod install;

@@ -31,6 +31,7 @@ Examples:
   sovstack compare a.json b.json c.json        a league table of several audits
   sovstack cables FR US                        the submarine cables between two countries
   sovstack whatif inv.json --cut country:US    what stops if a country, cable or landing is cut
+  sovstack graph inv.json | dot -Tsvg > g.svg  the dependency graph over every layer
 
 Configuration: sovstack.yaml in the current directory, or --config FILE, gives defaults
 (organisation: {name, country}, rulesets, data_dir, resolver, endpoints); flags override it.
@@ -90,6 +91,7 @@ enum Command {
     Compare(commands::compare::Args),
     Cables(commands::cables::Args),
     Whatif(commands::whatif::Args),
+    Graph(commands::graph::Args),
     #[command(subcommand)]
     Ruleset(commands::ruleset::Command),
     #[command(subcommand)]
@@ -136,6 +138,7 @@ fn main() -> ExitCode {
         Some(Command::Compare(a)) => a.execute(),
         Some(Command::Cables(a)) => a.execute(cli.config.as_deref()),
         Some(Command::Whatif(a)) => a.execute(cli.config.as_deref()),
+        Some(Command::Graph(a)) => a.execute(),
         Some(Command::Ruleset(c)) => c.execute(),
         Some(Command::Plugin(c)) => c.execute(),
     };

@@ -6,6 +6,7 @@ pub mod compare;
 pub mod diff;
 pub mod evaluate;
 pub mod generate;
+pub mod graph;
 pub mod plugin;
 pub mod plugin_inspect;
 pub mod plugin_pin;
