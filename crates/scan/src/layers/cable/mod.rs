@@ -240,6 +240,12 @@ fn system(s: &System) -> CableSystem {
         rfs_year: s.rfs_year,
         planned: s.planned,
         owners: s.owners.iter().map(|o| o.name.clone()).collect(),
+        hyperscaler_owners: s
+            .owners
+            .iter()
+            .filter(|o| o.hyperscaler)
+            .map(|o| o.name.clone())
+            .collect(),
         from_landings: s.from_landings.iter().map(|l| l.name.clone()).collect(),
         to_landings: s.to_landings.iter().map(|l| l.name.clone()).collect(),
     }
