@@ -316,6 +316,60 @@ fn without_the_pack_the_layer_is_not_evaluated_and_the_rest_works() {
             .contains("cables.json: sha256"),
         "{d}"
     );
+    // A missing file, and a malformed one (its sha256 put right in the manifest), are named too,
+    // the malformed one with its line; the scan goes on with the other layers.
+    let cable_scan = |dir: &std::path::Path| {
+        run_json(
+            sovstack()
+                .args(["scan", "--layers", "processor,cable", "--org-country", "FR"])
+                .args(["--to", "US", "--data-dir"])
+                .arg(dir),
+        )
+    };
+    let diag = |inv: &serde_json::Value| {
+        assert!(
+            inv["layers"]["processor"].is_array(),
+            "the rest of the scan goes on"
+        );
+        assert!(inv["layers"]["cable"]["not_evaluated"].is_string());
+        inv["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == "scan/cable-bad-data")
+            .expect("scan/cable-bad-data")["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    std::fs::copy(
+        repo().join("data/cables/cables.json"),
+        pack.join("cables.json"),
+    )
+    .unwrap();
+    std::fs::remove_file(pack.join("owners.csv")).unwrap();
+    let m = diag(&cable_scan(dir.path()));
+    assert!(m.contains("owners.csv"), "{m}");
+    let bad = "owner,organisation,hq_country,hyperscaler,source\nOrange,Orange S.A.,France,,x\n";
+    std::fs::write(pack.join("owners.csv"), bad).unwrap();
+    let manifest = std::fs::read_to_string(repo().join("data/cables/MANIFEST.csv")).unwrap();
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(bad.as_bytes()))
+    };
+    let fixed: String = manifest
+        .lines()
+        .map(|l| match l.starts_with("owners.csv,") {
+            true => {
+                let f: Vec<&str> = l.splitn(6, ',').collect();
+                format!("{},{},{},{},{sha},{}\n", f[0], f[1], f[2], f[3], f[5])
+            }
+            false => format!("{l}\n"),
+        })
+        .collect();
+    std::fs::write(pack.join("MANIFEST.csv"), fixed).unwrap();
+    let m = diag(&cable_scan(dir.path()));
+    assert!(m.contains("owners.csv:2: hq_country"), "{m}");
 }
 
 #[test]
