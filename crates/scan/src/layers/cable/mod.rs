@@ -69,7 +69,12 @@ pub(crate) struct CableCollector {
     to: Vec<CountryCode>,
     include_planned: bool,
     data_dir: Option<PathBuf>,
+    /// The pack, loading on its own thread from when the collector is built: the network layer
+    /// (collected before) resolves meanwhile, so the load costs the scan no wall time there.
+    loading: std::sync::Mutex<Option<Loading>>,
 }
+
+type Loading = std::thread::JoinHandle<Result<CableData, sovstack_cables::Error>>;
 
 impl CableCollector {
     /// Checks the options: an origin, well-formed codes, something to route to.
@@ -99,11 +104,18 @@ impl CableCollector {
                 "the cable layer has no destination: give --to CC,... or a network layer (--endpoints, --domain)".into(),
             ));
         }
+        let loading = o.data_dir.clone().and_then(|dir| {
+            std::thread::Builder::new()
+                .name("cable-pack".into())
+                .spawn(move || CableData::load(&dir))
+                .ok()
+        });
         Ok(CableCollector {
             origin,
             to,
             include_planned: o.include_planned,
             data_dir: o.data_dir.clone(),
+            loading: std::sync::Mutex::new(loading),
         })
     }
 
@@ -155,7 +167,13 @@ impl Collector for CableCollector {
                 "no cable data pack (cables/) was found".into(),
             );
         };
-        let data = match CableData::load(dir) {
+        let loaded = self
+            .loading
+            .lock()
+            .ok()
+            .and_then(|mut l| l.take())
+            .and_then(|h| h.join().ok());
+        let data = match loaded.unwrap_or_else(|| CableData::load(dir)) {
             Ok(d) => d,
             Err(e) => {
                 let message = format!("cable data pack {}: {e}", dir.display());
@@ -180,10 +198,32 @@ pub fn cable_layer(
     destinations: BTreeMap<CountryCode, Vec<String>>,
 ) -> CableLayer {
     let mut landing_points: BTreeMap<String, CableLandingPoint> = BTreeMap::new();
-    let destinations = destinations
+    // The routes of each destination, computed on the cores there are (kept in code order).
+    let wanted: Vec<(CountryCode, Vec<String>)> = destinations.into_iter().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = wanted.len().div_ceil(threads).max(1);
+    let routes: Vec<Routes> = std::thread::scope(|scope| {
+        let handles: Vec<_> = wanted
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(to, _)| data.routes(origin.as_str(), to.as_str(), include_planned))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("route computation does not panic"))
+            .collect()
+    });
+    let destinations = routes
         .into_iter()
-        .map(|(to, reasons)| {
-            let r = data.routes(origin.as_str(), to.as_str(), include_planned);
+        .zip(wanted)
+        .map(|(r, (_, reasons))| {
             for l in landings(&r) {
                 if let Some((lon, lat)) = data.landing_at(&l.id) {
                     landing_points
