@@ -129,7 +129,8 @@ impl CableCollector {
             for a in ep.actors.iter().filter(|a| a.role == Role::Location) {
                 if let Some(c) = &a.country {
                     let reasons = d.entry(c.clone()).or_default();
-                    if !reasons.contains(&ep.id) {
+                    // An endpoint's actors are met together: its id, if there, is the last.
+                    if reasons.last() != Some(&ep.id) {
                         reasons.push(ep.id.clone());
                     }
                 }
