@@ -29,6 +29,8 @@
 #                                           runs axe-core on it (tests/e2e/html.rs)
 #   fusioninventory-agent                   fusioninventory-inventory, which writes the real XML
 #                                           inventory of the test machine that `--import` reads
+#   graphviz                                `dot`, which renders `sovstack graph`'s DOT in the tests
+#                                           (tests/e2e/graph.rs: -Tjson and -Tsvg read back)
 #   minisign                                makes the key pairs and signatures the plugin signature
 #                                           tests verify (tests/e2e/plugins.rs)
 #   nodejs npm, and from npm (tools/npm,    the independent consumers the report formats are checked
@@ -41,7 +43,7 @@
 # The CLI itself needs none of them: `cargo run --release -- audit` works with rustup's cargo alone.
 set -euo pipefail
 
-packages=(rustc cargo rust-clippy libstd-rust-dev-wasm32 lld binutils clang libclang-rt-14-dev make golang-go age gcc mold python3 dnsmasq-base chromium fusioninventory-agent minisign)
+packages=(rustc cargo rust-clippy libstd-rust-dev-wasm32 lld binutils clang libclang-rt-14-dev make golang-go age gcc mold python3 dnsmasq-base chromium fusioninventory-agent minisign graphviz)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

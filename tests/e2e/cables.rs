@@ -316,6 +316,60 @@ fn without_the_pack_the_layer_is_not_evaluated_and_the_rest_works() {
             .contains("cables.json: sha256"),
         "{d}"
     );
+    // A missing file, and a malformed one (its sha256 put right in the manifest), are named too,
+    // the malformed one with its line; the scan goes on with the other layers.
+    let cable_scan = |dir: &std::path::Path| {
+        run_json(
+            sovstack()
+                .args(["scan", "--layers", "processor,cable", "--org-country", "FR"])
+                .args(["--to", "US", "--data-dir"])
+                .arg(dir),
+        )
+    };
+    let diag = |inv: &serde_json::Value| {
+        assert!(
+            inv["layers"]["processor"].is_array(),
+            "the rest of the scan goes on"
+        );
+        assert!(inv["layers"]["cable"]["not_evaluated"].is_string());
+        inv["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == "scan/cable-bad-data")
+            .expect("scan/cable-bad-data")["message"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    std::fs::copy(
+        repo().join("data/cables/cables.json"),
+        pack.join("cables.json"),
+    )
+    .unwrap();
+    std::fs::remove_file(pack.join("owners.csv")).unwrap();
+    let m = diag(&cable_scan(dir.path()));
+    assert!(m.contains("owners.csv"), "{m}");
+    let bad = "owner,organisation,hq_country,hyperscaler,source\nOrange,Orange S.A.,France,,x\n";
+    std::fs::write(pack.join("owners.csv"), bad).unwrap();
+    let manifest = std::fs::read_to_string(repo().join("data/cables/MANIFEST.csv")).unwrap();
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(bad.as_bytes()))
+    };
+    let fixed: String = manifest
+        .lines()
+        .map(|l| match l.starts_with("owners.csv,") {
+            true => {
+                let f: Vec<&str> = l.splitn(6, ',').collect();
+                format!("{},{},{},{},{sha},{}\n", f[0], f[1], f[2], f[3], f[5])
+            }
+            false => format!("{l}\n"),
+        })
+        .collect();
+    std::fs::write(pack.join("MANIFEST.csv"), fixed).unwrap();
+    let m = diag(&cable_scan(dir.path()));
+    assert!(m.contains("owners.csv:2: hq_country"), "{m}");
 }
 
 #[test]
@@ -342,4 +396,171 @@ fn the_layer_needs_an_origin_and_good_codes() {
         assert_eq!(code, 2, "{args:?}: {err}");
         assert!(err.contains(needle), "{args:?}: {err}");
     }
+}
+
+/// `1/3` as the plugins print a share: `33.3%`, `50%`.
+fn percent(share: f64) -> String {
+    let s = format!("{:.1}", (share * 1000.0).round() / 10.0);
+    match s.strip_suffix(".0") {
+        Some(w) => format!("{w}%"),
+        None => format!("{s}%"),
+    }
+}
+
+/// The route rules of both rulesets (1.8.0) on a real offline audit from France of addresses
+/// located in the US, Brazil, South Africa and Germany: each finding is expected, or not, from
+/// the inventory's own figures (the diversity the cables crate computed, the owners' countries),
+/// derived here without the plugin's code.
+#[test]
+fn route_rules_follow_the_inventory_figures() {
+    let dir = tempdir();
+    let eps = dir.path().join("endpoints.txt");
+    std::fs::write(&eps, "52.101.0.10\n177.71.128.10\n13.244.0.10\n5.9.0.1\n").unwrap();
+    let inv_path = dir.path().join("inv.json");
+    let (code, _, err) = run(sovstack()
+        .args(["scan", "--offline", "--org-country", "FR", "--endpoints"])
+        .arg(&eps)
+        .arg("-o")
+        .arg(&inv_path));
+    assert_eq!(code, 0, "{err}");
+    let inv: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&inv_path).unwrap()).unwrap();
+    let report = run_json(
+        sovstack()
+            .arg("evaluate")
+            .arg(&inv_path)
+            .args(["--format", "json"]),
+    );
+    let findings = |ruleset: &str, rule: &str| -> BTreeMap<String, String> {
+        report["rulesets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == ruleset)
+            .unwrap()["layers"]["cable"]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| {
+                (
+                    f["item"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // The EU/EEA (eu-sovereignty's home blocs), from the knowledge base's bloc table.
+    let members =
+        std::fs::read_to_string(repo().join("crates/kb/data/geo/bloc-members.csv")).unwrap();
+    let home: std::collections::BTreeSet<&str> = members
+        .lines()
+        .filter_map(|l| {
+            let mut f = l.split(',');
+            let bloc = f.next()?;
+            let country = f.next()?;
+            (bloc == "EU" || bloc == "EEA").then_some(country)
+        })
+        .collect();
+    assert!(home.contains("FR") && home.contains("NO") && !home.contains("US"));
+    let eu_home = |c: &str| home.contains(c);
+    let diversity = findings("eu-sovereignty", "eu.cable.route-diversity");
+    let hyper_eu = findings("eu-sovereignty", "eu.cable.hyperscaler-share");
+    let hyper_na = findings("non-aligned", "na.cable.hyperscaler-share");
+    let ownership = findings("non-aligned", "na.cable.route-ownership");
+    let mut judged = 0;
+    for d in inv["layers"]["cable"]["destinations"].as_array().unwrap() {
+        let id = d["id"].as_str().unwrap();
+        let land = d["land"].is_array();
+        // The owners' countries by the dataset's owner name (the actor's evidence value).
+        let country: BTreeMap<&str, Option<&str>> = d["actors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["evidence"][0]["value"].as_str().unwrap(),
+                    a["country"].as_str(),
+                )
+            })
+            .collect();
+        let mut systems: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let legs = d["via"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|v| [&v["first"], &v["second"]])
+            .filter(|l| l["kind"] == "cable")
+            .flat_map(|l| l["systems"].as_array().unwrap());
+        for s in d["direct"].as_array().unwrap().iter().chain(legs) {
+            let owners = s["owners"].as_array().unwrap();
+            systems.insert(
+                s["id"].as_str().unwrap(),
+                owners.iter().map(|o| o.as_str().unwrap()).collect(),
+            );
+        }
+        // Controlled from a country: its owners hold more than half of the system.
+        let controller = |owners: &Vec<&str>| {
+            let mut n: BTreeMap<&str, usize> = BTreeMap::new();
+            for o in owners {
+                if let Some(c) = country[o] {
+                    *n.entry(c).or_default() += 1;
+                }
+            }
+            n.into_iter()
+                .find(|(_, k)| 2 * k > owners.len())
+                .map(|(c, _)| c)
+        };
+        let controllers: Vec<Option<&str>> = systems.values().map(controller).collect();
+        let left = controllers
+            .iter()
+            .flatten()
+            .filter(|c| !eu_home(c))
+            .map(|c| controllers.iter().filter(|x| **x != Some(*c)).count())
+            .min()
+            .unwrap_or(systems.len());
+        let sovereign = d["to_sovereign"].as_str().unwrap();
+        let expect_diversity = !land && !eu_home(sovereign) && left < 2;
+        assert_eq!(
+            diversity.contains_key(id),
+            expect_diversity,
+            "{id}: {left} left; {diversity:?}"
+        );
+        // The hyperscaler share is the one the cables crate computed for the inventory.
+        let h = d["diversity"]["hyperscaler_share"].as_f64().unwrap();
+        for found in [&hyper_eu, &hyper_na] {
+            assert_eq!(found.contains_key(id), !land && h > 0.5, "{id}: {h}");
+            if let Some(m) = found.get(id) {
+                assert!(
+                    m.contains(&format!("hyperscalers hold {}", percent(h))),
+                    "{m}"
+                );
+            }
+        }
+        // The US pole holds the US jurisdiction's share of the ownership.
+        let us = d["diversity"]["owner_shares"]["US"].as_f64().unwrap_or(0.0);
+        let us_finding = ownership
+            .get(id)
+            .filter(|m| m.contains("(US) hold"))
+            .cloned();
+        assert_eq!(us_finding.is_some(), !land && us > 0.5, "{id}: {us}");
+        if let Some(m) = us_finding {
+            assert!(
+                m.contains(&format!("(US) hold {} of the ownership", percent(us))),
+                "{m}"
+            );
+        }
+        if !land {
+            judged += 1;
+        }
+    }
+    assert_eq!(judged, 3, "FR-BR, FR-US, FR-ZA");
+    // FR-BR hangs on EllaLink alone: the finding says no country outside the EU is needed to
+    // fall short (one system), or names the controller of it.
+    assert!(diversity.contains_key("FR-BR"), "{diversity:?}");
+    assert!(
+        diversity["FR-BR"].contains("EllaLink"),
+        "{}",
+        diversity["FR-BR"]
+    );
 }

@@ -265,6 +265,23 @@
 //!   rule's `any_of` (names of [`certifications::ALL`], compared ignoring ASCII case); it names no
 //!   role and gives no level. `any_of` must name at least one certification, each known
 //!   (`ruleset/no-certification`, `ruleset/unknown-certification`).
+//! * `route_diversity`, `route_ownership`, `hyperscaler_share` (the `cable` layer): judge an
+//!   item's [`AttributedItem::routes`], the cable systems on the candidate routes to a destination
+//!   country with their owners (indexes into the item's actors); they name no role and give no
+//!   level, and an item without routes, or reached over land, is not judged.
+//!   A system is *controlled from* a country when owners headquartered there hold more than half
+//!   of it (each of its n owners 1/n; an owner of unknown country controls nothing).
+//!   `route_diversity { min_systems }`: a destination outside the ruleset's home (its `to_blocs`
+//!   and `to` against the scoring's `home_blocs` and `home_countries`) gets a finding when, for
+//!   some country outside home, fewer than `min_systems` systems are not controlled from it
+//!   (fewer than two systems at all, or all but one controlled from the United States, say);
+//!   the finding names that country, the systems it controls with their owners, and those left.
+//!   `route_ownership { max_share }`: each system counts 1/S of the routes' ownership (S
+//!   systems with known owners), each of its n owners 1/n of that; a pole of the ruleset's
+//!   `poles` holding more than `max_share` gives a finding naming its owners and their systems.
+//!   `hyperscaler_share { max_share }`: the same shares for the owners in each system's
+//!   [`RouteSystem::hyperscalers`]; above `max_share`, a finding naming them and their systems.
+//!   `min_systems` is at least 1 and `max_share` lies in 0..1 (`ruleset/bad-threshold`).
 //! * An item's weight counts nowhere else: `jurisdiction`, `openness` and `known_attribution` judge
 //!   every item alike, whatever its weight (0 included), and their findings do not mention it.
 //!
@@ -503,6 +520,43 @@ pub struct AttributedItem {
     /// omitted when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub certifications: Vec<String>,
+    /// For a destination of the `cable` layer: the cable systems on the candidate routes there,
+    /// each with its owners, which `route_diversity`, `route_ownership` and `hyperscaler_share`
+    /// judge. Added within ABI version 1: omitted when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub routes: Option<CableRoutes>,
+}
+
+/// The candidate cable routes to a destination country, as the cable layer records them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CableRoutes {
+    /// The state whose jurisdiction the destination is under (ISO 3166-1 alpha-2; a territory's
+    /// sovereign).
+    pub to: String,
+    /// The blocs `to` belongs to (`EU`, `EEA`, `NATO`, ...), from the host's knowledge base.
+    #[serde(default)]
+    pub to_blocs: Vec<String>,
+    /// Whether the destination is reached over land (no cable needed).
+    pub land: bool,
+    /// Every distinct system on the routes (direct or through one intermediate country), by name.
+    #[serde(default)]
+    pub systems: Vec<RouteSystem>,
+}
+
+/// A cable system on the routes to a destination.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RouteSystem {
+    /// Its name.
+    pub name: String,
+    /// Its owners, as indexes (from 0) into the item's [`AttributedItem::actors`], each once.
+    #[serde(default)]
+    pub owners: Vec<usize>,
+    /// Those of `owners` that are hyperscalers (Google, Meta, Microsoft, Amazon), by the cable
+    /// data pack's owners table.
+    #[serde(default)]
+    pub hyperscalers: Vec<usize>,
 }
 
 /// A claim contradicted by an observation.
@@ -846,6 +900,24 @@ pub enum Criterion {
         /// names).
         any_of: Vec<String>,
     },
+    /// Cable routes to a destination outside home not held by at least `min_systems` systems
+    /// that no single country outside home controls ([`AttributedItem::routes`]). Names no role.
+    RouteDiversity {
+        /// How many systems must be left, whichever one country outside home is taken out.
+        min_systems: u32,
+    },
+    /// A pole holding more than `max_share` of the ownership of the cable routes to a
+    /// destination ([`AttributedItem::routes`]). Names no role.
+    RouteOwnership {
+        /// The largest share a pole may hold, 0-1.
+        max_share: f64,
+    },
+    /// Hyperscalers holding more than `max_share` of the ownership of the cable routes to a
+    /// destination ([`AttributedItem::routes`]). Names no role.
+    HyperscalerShare {
+        /// The largest share hyperscalers may hold, 0-1.
+        max_share: f64,
+    },
     /// How much of the layer each pole of power controls.
     Concentration {
         /// Roles whose actors share control of an item.
@@ -868,6 +940,9 @@ impl Criterion {
             Criterion::Supported {} => "supported",
             Criterion::DeclaredVsObserved {} => "declared_vs_observed",
             Criterion::Certified { .. } => "certified",
+            Criterion::RouteDiversity { .. } => "route_diversity",
+            Criterion::RouteOwnership { .. } => "route_ownership",
+            Criterion::HyperscalerShare { .. } => "hyperscaler_share",
             Criterion::Concentration { .. } => "concentration",
         }
     }
@@ -882,7 +957,10 @@ impl Criterion {
             Criterion::Assessed {}
             | Criterion::Supported {}
             | Criterion::DeclaredVsObserved {}
-            | Criterion::Certified { .. } => &[],
+            | Criterion::Certified { .. }
+            | Criterion::RouteDiversity { .. }
+            | Criterion::RouteOwnership { .. }
+            | Criterion::HyperscalerShare { .. } => &[],
         }
     }
 
@@ -894,6 +972,9 @@ impl Criterion {
                 | Criterion::Supported {}
                 | Criterion::DeclaredVsObserved {}
                 | Criterion::Certified { .. }
+                | Criterion::RouteDiversity { .. }
+                | Criterion::RouteOwnership { .. }
+                | Criterion::HyperscalerShare { .. }
         )
     }
 }

@@ -122,7 +122,7 @@ refusals! {
         DuplicateRole = "ruleset/duplicate-role": "a rule names the same role twice",
         MissingObjective = "ruleset/missing-objective": "under seal_weakest_link, a rule names no objective",
         UnknownObjective = "ruleset/unknown-objective": "a rule names an objective the scoring does not declare",
-        BadThreshold = "ruleset/bad-threshold": "a concentration rule's max_share or max_index is not a number from 0 to 1",
+        BadThreshold = "ruleset/bad-threshold": "a concentration, route_ownership or hyperscaler_share rule's max_share or max_index is not a number from 0 to 1, or a route_diversity rule's min_systems is 0",
         BadSeverity = "ruleset/bad-severity": "an assessed, supported or declared_vs_observed rule's severity is info (it must be low or higher)",
         NoCertification = "ruleset/no-certification": "a certified rule's any_of names no certification",
         UnknownCertification = "ruleset/unknown-certification": "a certified rule names a certification sovstack does not know (see sovstack_abi::certifications)",
@@ -485,6 +485,24 @@ impl Checks {
                             format!("{what}'s {k} is {v}; it must lie in 0..1"),
                         );
                     }
+                }
+            }
+            Criterion::RouteOwnership { max_share } | Criterion::HyperscalerShare { max_share } => {
+                if !(0.0..=1.0).contains(max_share) {
+                    self.push(
+                        Refusal::BadThreshold,
+                        at,
+                        format!("{what}'s max_share is {max_share}; it must lie in 0..1"),
+                    );
+                }
+            }
+            Criterion::RouteDiversity { min_systems } => {
+                if *min_systems == 0 {
+                    self.push(
+                        Refusal::BadThreshold,
+                        at,
+                        format!("{what}'s min_systems is 0; it must be at least 1"),
+                    );
                 }
             }
             Criterion::KnownAttribution { .. } => {}

@@ -17,6 +17,7 @@
 
 #![deny(missing_docs)]
 
+mod cut;
 mod error;
 mod manifest;
 mod parse;
@@ -25,6 +26,7 @@ mod routes;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+pub use cut::{Cut, CutReason};
 pub use error::Error;
 pub use manifest::{parse_manifest, Dataset, Kind, MANIFEST};
 pub use parse::{
@@ -129,15 +131,7 @@ impl CableData {
             Some((p, b)) => parse_landing_points(p, b)?,
             None => BTreeMap::new(),
         };
-        let mut by_country: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, c) in cables.iter().enumerate() {
-            for l in &c.landings {
-                let v = by_country.entry(l.country.clone()).or_default();
-                if v.last() != Some(&i) {
-                    v.push(i);
-                }
-            }
-        }
+        let by_country = index_by_country(&cables);
         Ok(CableData {
             cables,
             by_country,
@@ -219,6 +213,20 @@ impl CableData {
         }
         (known, all)
     }
+}
+
+/// For each country or territory, the indices of the cables landing there, ascending.
+fn index_by_country(cables: &[Cable]) -> BTreeMap<String, Vec<usize>> {
+    let mut by_country: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, c) in cables.iter().enumerate() {
+        for l in &c.landings {
+            let v = by_country.entry(l.country.clone()).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+    }
+    by_country
 }
 
 /// Parses `cables.json` (`path` names it in errors), every country name mapped through `names`:

@@ -250,3 +250,53 @@ fn a_bad_landing_point_row_is_refused_with_its_line() {
         .to_string();
     assert!(err.contains("repeated"), "{err}");
 }
+
+#[test]
+fn a_cut_takes_systems_landings_and_countries_out() {
+    let data = pack();
+    let before = data.routes("FR", "US", false);
+    assert!(before.direct.len() > 1, "{before:?}");
+    // One named system: the others remain.
+    let first = before.direct[0].name.clone();
+    let cut = crate::Cut {
+        cables: [first.to_ascii_uppercase()].into(),
+        ..Default::default()
+    };
+    let after = data.cut(&cut).routes("FR", "US", false);
+    assert_eq!(after.direct.len(), before.direct.len() - 1);
+    assert!(after.direct.iter().all(|s| s.name != first));
+    // Every landing station in France that a direct system uses: no direct system is left.
+    let landings: std::collections::BTreeSet<String> = before
+        .direct
+        .iter()
+        .flat_map(|s| s.from_landings.iter().map(|l| l.name.clone()))
+        .collect();
+    let cut = crate::Cut {
+        landings,
+        ..Default::default()
+    };
+    assert!(data.cut(&cut).routes("FR", "US", false).direct.is_empty());
+    // Cutting Spain: France to Portugal no longer goes over land, and no system landing in
+    // Spain is left anywhere.
+    assert!(data.routes("FR", "PT", false).land.is_some());
+    let cut = crate::Cut {
+        countries: ["ES".to_string()].into(),
+        ..Default::default()
+    };
+    let cut_data = data.cut(&cut);
+    assert!(cut_data.routes("FR", "PT", false).land.is_none());
+    assert!(cut_data
+        .cables()
+        .iter()
+        .all(|c| c.landings.iter().all(|l| l.country != "ES")));
+    // Cutting France itself: no route leaves it.
+    let cut = crate::Cut {
+        countries: ["FR".to_string()].into(),
+        ..Default::default()
+    };
+    let r = data.cut(&cut).routes("FR", "US", false);
+    assert!(
+        r.direct.is_empty() && r.via.is_empty() && r.land.is_none(),
+        "{r:?}"
+    );
+}

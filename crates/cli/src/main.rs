@@ -33,6 +33,8 @@ Examples:
   sovstack diff old.json new.json --fail-on-regression   what changed between two audits
   sovstack compare a.json b.json c.json        a league table of several audits
   sovstack cables FR US                        the submarine cables between two countries
+  sovstack whatif inv.json --cut country:US    what stops if a country, cable or landing is cut
+  sovstack graph inv.json | dot -Tsvg > g.svg  the dependency graph over every layer
 
 Configuration: sovstack.yaml in the current directory, or --config FILE, gives defaults
 (organisation: {name, country}, rulesets, data_dir, resolver, endpoints); flags override it.
@@ -93,6 +95,8 @@ enum Command {
     Diff(commands::diff::Args),
     Compare(commands::compare::Args),
     Cables(commands::cables::Args),
+    Whatif(commands::whatif::Args),
+    Graph(commands::graph::Args),
     #[command(subcommand)]
     Ruleset(commands::ruleset::Command),
     #[command(subcommand)]
@@ -138,6 +142,8 @@ fn main() -> ExitCode {
         Some(Command::Diff(a)) => a.execute(),
         Some(Command::Compare(a)) => a.execute(),
         Some(Command::Cables(a)) => a.execute(cli.config.as_deref()),
+        Some(Command::Whatif(a)) => a.execute(cli.config.as_deref()),
+        Some(Command::Graph(a)) => a.execute(),
         Some(Command::Ruleset(c)) => c.execute(),
         Some(Command::Plugin(c)) => c.execute(),
     };

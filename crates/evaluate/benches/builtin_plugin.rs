@@ -66,6 +66,7 @@ fn request(items: usize) -> EvaluateRequest {
                 support_ended: None,
                 contradictions: Vec::new(),
                 certifications: Vec::new(),
+                routes: None,
                 criticality: None,
             })
             .collect(),

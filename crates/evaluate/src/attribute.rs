@@ -4,11 +4,13 @@
 //! knowledge base (whose version the report records).
 
 use sovstack_abi::{
-    Actor as AbiActor, AttributedItem, Contradiction, Criticality, Governance as AbiGovernance,
+    Actor as AbiActor, AttributedItem, CableRoutes, Contradiction, Criticality,
+    Governance as AbiGovernance, RouteSystem,
 };
 use sovstack_inventory::{
-    Actor, CableDestination, Confidence, DeclaredService, EndpointKind, Governance, Inventory,
-    ItemRef, Layer, Lifecycle, NetworkEndpoint, OperatingSystem, SoftwareSupply, ToolchainUse,
+    Actor, CableDestination, CableLeg, Confidence, DeclaredService, EndpointKind, Governance,
+    Inventory, ItemRef, Layer, Lifecycle, NetworkEndpoint, OperatingSystem, SoftwareSupply,
+    ToolchainUse,
 };
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};
@@ -87,6 +89,10 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
         ItemRef::Suppliers(s) => Some(s),
         _ => None,
     };
+    let routes = match item {
+        ItemRef::Cable(d) => Some(cable_routes(kb, d)),
+        _ => None,
+    };
     let item = item.item();
     let criticality = endpoint.and_then(|e| e.criticality).map(criticality);
     AttributedItem {
@@ -113,6 +119,49 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
         certifications: service
             .map(|s| s.certifications.iter().map(|c| c.value.clone()).collect())
             .unwrap_or_default(),
+        routes,
+    }
+}
+
+/// A cable destination's systems for the route criteria: each distinct system (by id, then
+/// sorted by name) with its owners as indexes into the item's actors. The scan makes one actor
+/// per owner name of the dataset, whose first evidence's value is that name.
+fn cable_routes(kb: &Kb, d: &CableDestination) -> CableRoutes {
+    let index = |name: &str| {
+        d.actors.iter().position(|a| {
+            a.evidence
+                .first()
+                .and_then(|e| e.value.as_deref())
+                .is_some_and(|v| v == name)
+        })
+    };
+    let mut systems: BTreeMap<&str, RouteSystem> = BTreeMap::new();
+    let legs = d.via.iter().flat_map(|v| [&v.first, &v.second]);
+    let all = d.direct.iter().chain(legs.flat_map(|l| match l {
+        CableLeg::Cable { systems } => systems.as_slice(),
+        CableLeg::Land { .. } => &[],
+    }));
+    for s in all {
+        systems.entry(&s.id).or_insert_with(|| RouteSystem {
+            name: s.name.clone(),
+            owners: s.owners.iter().filter_map(|o| index(o)).collect(),
+            hyperscalers: s
+                .hyperscaler_owners
+                .iter()
+                .filter_map(|o| index(o))
+                .collect(),
+        });
+    }
+    let mut systems: Vec<RouteSystem> = systems.into_values().collect();
+    systems.sort_by(|a, b| a.name.cmp(&b.name));
+    CableRoutes {
+        to: d.to_sovereign.to_string(),
+        to_blocs: kb
+            .country(d.to_sovereign.as_str())
+            .map(|c| c.blocs.clone())
+            .unwrap_or_default(),
+        land: d.land.is_some(),
+        systems,
     }
 }
 

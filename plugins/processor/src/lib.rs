@@ -80,7 +80,10 @@ mod tests {
                 "assessed",
                 "supported",
                 "declared_vs_observed",
-                "certified"
+                "certified",
+                "route_diversity",
+                "route_ownership",
+                "hyperscaler_share"
             ])
         );
     }

@@ -43,6 +43,7 @@ pub const EMBEDDED: &[(&str, &str)] = embed!(
     "plugins/sdk/src/judge/criticality.rs",
     "plugins/sdk/src/judge/declared.rs",
     "plugins/sdk/src/judge/mod.rs",
+    "plugins/sdk/src/judge/routes.rs",
     "plugins/sdk/src/judge/scoring.rs",
     "plugins/sdk/src/judge/supported.rs",
     "plugins/sdk/src/judge/validate.rs",

@@ -76,6 +76,7 @@ pub fn request() -> EvaluateRequest {
                 support_ended: None,
                 contradictions: Vec::new(),
                 certifications: Vec::new(),
+                routes: None,
                 criticality: None,
             },
             AttributedItem {
@@ -95,6 +96,7 @@ pub fn request() -> EvaluateRequest {
                 support_ended: None,
                 contradictions: Vec::new(),
                 certifications: Vec::new(),
+                routes: None,
                 criticality: None,
             },
         ],

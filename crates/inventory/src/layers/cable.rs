@@ -105,6 +105,10 @@ pub struct CableSystem {
     pub planned: bool,
     /// Its owners as the dataset names them.
     pub owners: Vec<String>,
+    /// Those of `owners` that are hyperscalers (Google, Meta, Microsoft, Amazon) by the pack's
+    /// owners table (schema 1.2.9).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hyperscaler_owners: Vec<String>,
     /// Its landing stations in the leg's first country, by name.
     pub from_landings: Vec<String>,
     /// Its landing stations in the leg's second country, by name.

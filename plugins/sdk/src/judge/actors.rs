@@ -232,11 +232,11 @@ impl<'a> Held<'a> {
     }
 }
 
-fn contains(list: &[String], code: &str) -> bool {
+pub(crate) fn contains(list: &[String], code: &str) -> bool {
     list.iter().any(|c| c.eq_ignore_ascii_case(code))
 }
 
-fn any_shared(a: &[String], b: &[String]) -> bool {
+pub(crate) fn any_shared(a: &[String], b: &[String]) -> bool {
     a.iter().any(|x| contains(b, x))
 }
 
@@ -334,6 +334,7 @@ pub(crate) mod tests {
             criticality: None,
             contradictions: Vec::new(),
             certifications: Vec::new(),
+            routes: None,
         }
     }
 
@@ -358,7 +359,7 @@ pub(crate) mod tests {
         }
     }
 
-    fn scoring(home_blocs: &[&str], home_countries: &[&str]) -> Scoring {
+    pub(crate) fn scoring(home_blocs: &[&str], home_countries: &[&str]) -> Scoring {
         Scoring {
             method: ScoringMethod::SealWeakestLink,
             home_blocs: strings(home_blocs),

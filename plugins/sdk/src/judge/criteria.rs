@@ -117,7 +117,7 @@ where
 }
 
 /// The home countries and blocs in words (`the EU/EEA`, `the EU/EEA or CH`), for messages.
-fn home_words(scoring: &Scoring) -> String {
+pub(crate) fn home_words(scoring: &Scoring) -> String {
     let mut parts: Vec<String> = Vec::new();
     if !scoring.home_blocs.is_empty() {
         parts.push(format!("the {}", scoring.home_blocs.join("/")));

@@ -115,6 +115,7 @@ mod tests {
         });
         let with = |certs: &[&str]| AttributedItem {
             certifications: certs.iter().map(|c| c.to_string()).collect(),
+            routes: None,
             ..item("s", vec![])
         };
         assert!(certified(&r, &any_of, &[with(&["secnumcloud"])]).is_empty());

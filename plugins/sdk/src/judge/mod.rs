@@ -13,6 +13,7 @@ mod concentration;
 mod criteria;
 mod criticality;
 mod declared;
+mod routes;
 mod scoring;
 mod supported;
 mod validate;
@@ -23,7 +24,7 @@ use crate::abi::{Criterion, EvaluateRequest, EvaluateResponse, ScoringMethod};
 use crate::Plugin;
 
 /// The criteria the SDK implements, by their snake_case names.
-pub const CRITERIA: [&str; 8] = [
+pub const CRITERIA: [&str; 11] = [
     "jurisdiction",
     "openness",
     "known_attribution",
@@ -32,6 +33,9 @@ pub const CRITERIA: [&str; 8] = [
     "supported",
     "declared_vs_observed",
     "certified",
+    "route_diversity",
+    "route_ownership",
+    "hyperscaler_share",
 ];
 
 /// Scores are reported to two decimals, shares and the index to four (`sovstack-abi`,
@@ -76,6 +80,18 @@ pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateRespon
             }
             Criterion::Certified { any_of } => {
                 findings.extend(declared::certified(rule, any_of, items))
+            }
+            Criterion::RouteDiversity { min_systems } => {
+                findings.extend(routes::route_diversity(rule, *min_systems, scoring, items))
+            }
+            Criterion::RouteOwnership { max_share } => findings.extend(routes::route_ownership(
+                rule,
+                *max_share,
+                &scoring.poles,
+                items,
+            )),
+            Criterion::HyperscalerShare { max_share } => {
+                findings.extend(routes::hyperscaler_share(rule, *max_share, items))
             }
             Criterion::Concentration {
                 roles,

@@ -69,7 +69,12 @@ pub(crate) struct CableCollector {
     to: Vec<CountryCode>,
     include_planned: bool,
     data_dir: Option<PathBuf>,
+    /// The pack, loading on its own thread from when the collector is built: the network layer
+    /// (collected before) resolves meanwhile, so the load costs the scan no wall time there.
+    loading: std::sync::Mutex<Option<Loading>>,
 }
+
+type Loading = std::thread::JoinHandle<Result<CableData, sovstack_cables::Error>>;
 
 impl CableCollector {
     /// Checks the options: an origin, well-formed codes, something to route to.
@@ -99,11 +104,18 @@ impl CableCollector {
                 "the cable layer has no destination: give --to CC,... or a network layer (--endpoints, --domain)".into(),
             ));
         }
+        let loading = o.data_dir.clone().and_then(|dir| {
+            std::thread::Builder::new()
+                .name("cable-pack".into())
+                .spawn(move || CableData::load(&dir))
+                .ok()
+        });
         Ok(CableCollector {
             origin,
             to,
             include_planned: o.include_planned,
             data_dir: o.data_dir.clone(),
+            loading: std::sync::Mutex::new(loading),
         })
     }
 
@@ -117,7 +129,8 @@ impl CableCollector {
             for a in ep.actors.iter().filter(|a| a.role == Role::Location) {
                 if let Some(c) = &a.country {
                     let reasons = d.entry(c.clone()).or_default();
-                    if !reasons.contains(&ep.id) {
+                    // An endpoint's actors are met together: its id, if there, is the last.
+                    if reasons.last() != Some(&ep.id) {
                         reasons.push(ep.id.clone());
                     }
                 }
@@ -155,55 +168,98 @@ impl Collector for CableCollector {
                 "no cable data pack (cables/) was found".into(),
             );
         };
-        let data = match CableData::load(dir) {
+        let loaded = self
+            .loading
+            .lock()
+            .ok()
+            .and_then(|mut l| l.take())
+            .and_then(|h| h.join().ok());
+        let data = match loaded.unwrap_or_else(|| CableData::load(dir)) {
             Ok(d) => d,
             Err(e) => {
                 let message = format!("cable data pack {}: {e}", dir.display());
                 return self.not_evaluated(out, codes::BAD_DATA, message);
             }
         };
-        let mut landing_points: BTreeMap<String, CableLandingPoint> = BTreeMap::new();
-        let destinations = self
-            .destinations(out)
-            .into_iter()
-            .map(|(to, reasons)| {
-                let r = data.routes(self.origin.as_str(), to.as_str(), self.include_planned);
-                for l in landings(&r) {
-                    if let Some((lon, lat)) = data.landing_at(&l.id) {
-                        landing_points
-                            .entry(l.name.clone())
-                            .or_insert_with(|| CableLandingPoint {
-                                name: l.name.clone(),
-                                lon,
-                                lat,
-                            });
-                    }
-                }
-                destination(&r, reasons)
+        out.layers.cable = Some(cable_layer(
+            &data,
+            &self.origin,
+            self.include_planned,
+            self.destinations(out),
+        ));
+    }
+}
+
+/// The cable layer's section for routes from `origin` to each destination (with why it is one),
+/// from `data`: the scan's, and `sovstack whatif`'s after a cut ([`CableData::cut`]).
+pub fn cable_layer(
+    data: &CableData,
+    origin: &CountryCode,
+    include_planned: bool,
+    destinations: BTreeMap<CountryCode, Vec<String>>,
+) -> CableLayer {
+    let mut landing_points: BTreeMap<String, CableLandingPoint> = BTreeMap::new();
+    // The routes of each destination, computed on the cores there are (kept in code order).
+    let wanted: Vec<(CountryCode, Vec<String>)> = destinations.into_iter().collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let chunk = wanted.len().div_ceil(threads).max(1);
+    let routes: Vec<Routes> = std::thread::scope(|scope| {
+        let handles: Vec<_> = wanted
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(to, _)| data.routes(origin.as_str(), to.as_str(), include_planned))
+                        .collect::<Vec<_>>()
+                })
             })
             .collect();
-        out.layers.cable = Some(CableLayer {
-            origin: self.origin.clone(),
-            note: NOTE.to_string(),
-            not_evaluated: None,
-            include_planned: self.include_planned,
-            datasets: data
-                .datasets()
-                .iter()
-                .map(|d| CableDataset {
-                    path: d.path.clone(),
-                    kind: serde_json::to_value(d.kind)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default(),
-                    date: d.date.clone(),
-                    licence: d.licence.clone(),
-                    sha256: d.sha256.clone(),
-                })
-                .collect(),
-            destinations,
-            landing_points: landing_points.into_values().collect(),
-        });
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("route computation does not panic"))
+            .collect()
+    });
+    let destinations = routes
+        .into_iter()
+        .zip(wanted)
+        .map(|(r, (_, reasons))| {
+            for l in landings(&r) {
+                if let Some((lon, lat)) = data.landing_at(&l.id) {
+                    landing_points
+                        .entry(l.name.clone())
+                        .or_insert_with(|| CableLandingPoint {
+                            name: l.name.clone(),
+                            lon,
+                            lat,
+                        });
+                }
+            }
+            destination(&r, reasons)
+        })
+        .collect();
+    CableLayer {
+        origin: origin.clone(),
+        note: NOTE.to_string(),
+        not_evaluated: None,
+        include_planned,
+        datasets: data
+            .datasets()
+            .iter()
+            .map(|d| CableDataset {
+                path: d.path.clone(),
+                kind: serde_json::to_value(d.kind)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default(),
+                date: d.date.clone(),
+                licence: d.licence.clone(),
+                sha256: d.sha256.clone(),
+            })
+            .collect(),
+        destinations,
+        landing_points: landing_points.into_values().collect(),
     }
 }
 
@@ -225,6 +281,12 @@ fn system(s: &System) -> CableSystem {
         rfs_year: s.rfs_year,
         planned: s.planned,
         owners: s.owners.iter().map(|o| o.name.clone()).collect(),
+        hyperscaler_owners: s
+            .owners
+            .iter()
+            .filter(|o| o.hyperscaler)
+            .map(|o| o.name.clone())
+            .collect(),
         from_landings: s.from_landings.iter().map(|l| l.name.clone()).collect(),
         to_landings: s.to_landings.iter().map(|l| l.name.clone()).collect(),
     }
