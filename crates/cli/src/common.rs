@@ -332,33 +332,6 @@ pub fn vocabulary(kb: &Kb) -> Vocabulary {
     }
 }
 
-/// Reads an inventory file (`-` is stdin); errors name the file, line and column. Warns on stderr
-/// when the inventory is newer than this program knows (`inventory/newer-addition`).
-pub fn read_inventory(path: &Path) -> Result<Inventory> {
-    let name = path.display().to_string();
-    let text = if path.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin()).context("reading the inventory from stdin")?
-    } else {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read inventory {name}"))?
-    };
-    let inventory = Inventory::from_json(&text).map_err(|e| match e {
-        sovstack_inventory::Error::Json {
-            line,
-            column,
-            message,
-        } => anyhow::anyhow!("{name}:{line}:{column}: {message}"),
-        other => anyhow::anyhow!("{name}: {other}"),
-    })?;
-    for d in inventory
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == "inventory/newer-addition")
-    {
-        eprintln!("sovstack: warning: {name}: {}", d.message);
-    }
-    Ok(inventory)
-}
-
 /// Loads rulesets by built-in name or path; with none named, the default built-in ones
 /// (`DEFAULT_NAMES`: `secnumcloud` is asked for by name).
 pub fn load_rulesets(specs: &[String], kb: &Kb) -> Result<Vec<ValidRuleset>> {

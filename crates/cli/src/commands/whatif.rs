@@ -445,7 +445,9 @@ impl Args {
         };
         let rulesets = load_rulesets(&specs, kb)?;
         let host = new_host()?;
-        let (plugins, diags) = load_plugins(&host, Some(&before.layers.present()), &self.plugins)?;
+        let trust = crate::signatures::run_trust(&rulesets.iter().collect::<Vec<_>>())?;
+        let (plugins, diags) =
+            load_plugins(&host, Some(&before.layers.present()), &self.plugins, &trust)?;
         crate::common::refuse_two_plugins_per_layer(&plugins)?;
         if let Some(d) = diags.first() {
             bail!("{}: {}", d.code, d.message);
