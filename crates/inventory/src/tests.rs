@@ -43,6 +43,7 @@ fn sample() -> Inventory {
                     governance: Governance::Company,
                     evidence: vec![ev("/proc/cpuinfo", "vendor_id")],
                 }],
+                lifecycle: None,
                 hosts: None,
             }]),
             os: None,

@@ -43,6 +43,7 @@ mod toolchain;
 
 pub use devices::HighRiskDesignation;
 pub use geo::{Bloc, Country, Law};
+pub use lifecycle::is_date;
 pub use processors::FabCountries;
 pub use software::Registry;
 pub use tables::{KbError, TableInfo};
@@ -259,6 +260,13 @@ impl Kb {
     /// (`6.1.0-18-amd64` belongs to series `6.1`).
     pub fn linux_kernel_lifecycle(&self, release: &str) -> Option<Lifecycle> {
         self.lifecycles.linux_kernel(release)
+    }
+
+    /// The support window of an Intel processor family, by CPUID family and model (decimal),
+    /// from endoflife.date's `intel-processors` data; `None` where the model is not in
+    /// `lifecycle/intel-cpuid-cycles.csv` (unknown, never guessed).
+    pub fn intel_processor_lifecycle(&self, cpu_family: u32, model: u32) -> Option<Lifecycle> {
+        self.lifecycles.intel_processor(cpu_family, model)
     }
 
     /// The `os-release` ids whose support window the knowledge base knows, sorted.

@@ -15,6 +15,10 @@ use std::collections::HashMap;
 
 const CYCLES: &str = "lifecycle/endoflife.csv";
 const PRODUCTS: &str = "lifecycle/os-products.csv";
+const INTEL_CPUID: &str = "lifecycle/intel-cpuid-cycles.csv";
+
+/// The endoflife.date product of Intel's processor families (by codename).
+pub const INTEL_PROCESSORS: &str = "intel-processors";
 
 /// The endoflife.date product of the Linux kernel.
 pub const LINUX_KERNEL: &str = "linux-kernel";
@@ -39,6 +43,18 @@ struct ProductRow {
     source: String,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IntelCpuidRow {
+    cpu_family: u32,
+    models: String,
+    cycle: String,
+    confidence: String,
+    #[serde(rename = "notes")]
+    _notes: serde::de::IgnoredAny,
+    source: String,
+}
+
 #[derive(Debug)]
 struct Cycle {
     line: u64,
@@ -56,10 +72,12 @@ pub(crate) struct Lifecycles {
     cycles: HashMap<String, Vec<Cycle>>,
     /// `os-release` `ID` → (line, product).
     products: HashMap<String, (u64, String)>,
+    /// Intel CPUID (family, model) → (line, confidence, `intel-processors` cycle).
+    intel_models: HashMap<(u32, u32), (u64, Confidence, String)>,
 }
 
 /// Whether `s` is an ISO 8601 calendar date, `YYYY-MM-DD`, with a month and day that exist.
-pub(crate) fn is_date(s: &str) -> bool {
+pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
@@ -166,7 +184,44 @@ impl Lifecycles {
                 ));
             }
         }
-        Ok(Lifecycles { cycles, products })
+        let mut intel_models = HashMap::new();
+        let intel_cycles = cycles.get(INTEL_PROCESSORS);
+        for row in
+            tables::read::<IntelCpuidRow>(INTEL_CPUID, tables::text_of(sources, INTEL_CPUID)?)?
+        {
+            let (line, r) = (row.line, row.rec);
+            required(INTEL_CPUID, line, "source", &r.source)?;
+            if !intel_cycles.is_some_and(|c| c.iter().any(|c| c.cycle == r.cycle)) {
+                return Err(row_err(
+                    INTEL_CPUID,
+                    line,
+                    format!(
+                        "cycle `{}` is no {INTEL_PROCESSORS} cycle in {CYCLES}",
+                        r.cycle
+                    ),
+                ));
+            }
+            let confidence = tables::confidence(INTEL_CPUID, line, &r.confidence)?;
+            for m in r.models.split(';') {
+                let model = tables::hex_id(INTEL_CPUID, line, "models", m.trim())?;
+                let model = u32::try_from(model)
+                    .map_err(|_| row_err(INTEL_CPUID, line, format!("model `{m}` is too large")))?;
+                if let Some((other, ..)) =
+                    intel_models.insert((r.cpu_family, model), (line, confidence, r.cycle.clone()))
+                {
+                    return Err(row_err(
+                        INTEL_CPUID,
+                        line,
+                        format!("model {m} is also in line {other}"),
+                    ));
+                }
+            }
+        }
+        Ok(Lifecycles {
+            cycles,
+            products,
+            intel_models,
+        })
     }
 
     fn find(&self, product: &str, version: &str, separators: &[char]) -> Option<Lifecycle> {
@@ -215,6 +270,27 @@ impl Lifecycles {
 
     pub fn linux_kernel(&self, release: &str) -> Option<Lifecycle> {
         self.find(LINUX_KERNEL, release, &['.', '-', '+'])
+    }
+
+    /// The support window of an Intel processor's family, by its CPUID family and model
+    /// (decimal, as `/proc/cpuinfo` and inventory agents print them): the codename
+    /// `intel-cpuid-cycles.csv` gives the model, and that codename's endoflife.date cycle.
+    /// `None` for models shared by several codenames (`0x8E`, `0x9E`) or not in the table.
+    pub fn intel_processor(&self, cpu_family: u32, model: u32) -> Option<Lifecycle> {
+        let (line, confidence, cycle) = self.intel_models.get(&(cpu_family, model))?;
+        let mut l = self.find(INTEL_PROCESSORS, cycle, &[])?;
+        l.evidence.insert(
+            0,
+            tables::evidence(
+                INTEL_CPUID,
+                *line,
+                "models",
+                &format!("family {cpu_family} model {model:#04x}"),
+                Method::KbLookup,
+                *confidence,
+            ),
+        );
+        Some(l)
     }
 
     /// The `os-release` ids with a product, sorted.
@@ -374,6 +450,48 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The CPUID models of real processors (GLPI's examples: an i5-6200U, family 6 model 78,
+    /// and an i5-4210U, model 69) find their Intel family's support window; a model several
+    /// codenames share stays unknown.
+    #[test]
+    fn intel_models_find_their_family() {
+        let l = builtin();
+        let skylake = l.intel_processor(6, 78).expect("0x4E is Skylake");
+        assert_eq!(
+            (skylake.product.as_str(), skylake.cycle.as_str()),
+            ("intel-processors", "skylake")
+        );
+        assert_eq!(skylake.end_of_support.as_deref(), Some("2022-09-30"));
+        assert_eq!(skylake.release_date.as_deref(), Some("2015-08-05"));
+        let sources: Vec<_> = skylake.evidence.iter().map(|e| e.source.as_str()).collect();
+        assert_eq!(
+            sources,
+            [
+                "kb:lifecycle/intel-cpuid-cycles.csv",
+                "kb:lifecycle/endoflife.csv"
+            ]
+        );
+        let haswell = l.intel_processor(6, 69).expect("0x45 is Haswell");
+        assert_eq!(haswell.cycle, "haswell");
+        assert_eq!(haswell.end_of_support.as_deref(), Some("2021-06-30"));
+        // Kaby, Coffee, Whiskey, Amber and Comet Lake share 0x8E and 0x9E.
+        assert!(l.intel_processor(6, 0x8e).is_none());
+        assert!(l.intel_processor(6, 0x9e).is_none());
+        assert!(l.intel_processor(15, 78).is_none());
+    }
+
+    #[test]
+    fn an_intel_row_naming_no_cycle_is_refused() {
+        let mut sources = Source::builtin();
+        let s = sources.iter_mut().find(|s| s.path == INTEL_CPUID).unwrap();
+        s.text = std::borrow::Cow::Owned(s.text.replacen(",skylake,", ",sky-lake,", 1));
+        let err = Lifecycles::load(&sources).unwrap_err().to_string();
+        assert!(
+            err.contains("intel-cpuid-cycles.csv:9: cycle `sky-lake`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -120,6 +120,11 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         OWN,
     ),
     (
+        "lifecycle/intel-cpuid-cycles.csv",
+        include_str!("../data/lifecycle/intel-cpuid-cycles.csv"),
+        OWN,
+    ),
+    (
         "toolchain/toolchains.csv",
         include_str!("../data/toolchain/toolchains.csv"),
         OWN,

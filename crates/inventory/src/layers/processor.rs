@@ -1,7 +1,7 @@
 //! The `processor` layer's item: a distinct processor and who designs, licenses, sells and
 //! fabricates it.
 
-use crate::{Actor, Fact, Item};
+use crate::{Actor, Fact, Item, Lifecycle};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -25,6 +25,11 @@ pub struct Processor {
     pub identifiers: BTreeMap<String, Fact<String>>,
     /// Instruction-set owner, core designer, SoC vendor, foundry.
     pub actors: Vec<Actor>,
+    /// How long the processor's family is supported by its maker (schema 1.2.9), from
+    /// endoflife.date's `intel-processors` data by CPUID family and model; absent when the
+    /// knowledge base has no support window for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifecycle: Option<Lifecycle>,
     /// In a fleet inventory, the number of hosts with this processor, which is also its weight
     /// when judged (schema 1.2.3); absent for a single host's scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]

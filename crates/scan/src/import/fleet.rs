@@ -167,6 +167,14 @@ impl<'k> FleetBuilder<'k> {
             labels: record.labels,
             processor: Vec::new(),
             os: None,
+            firmware_date: record.firmware_date.as_ref().and_then(|l| {
+                let date = super::record::firmware_date(&l.value)?;
+                let mut e = read(source, l, Confidence::High);
+                if date != l.value {
+                    e.method = Method::Derived;
+                }
+                Some(Fact::new(date, e))
+            }),
         };
         self.add_entry(Entry {
             host,
@@ -216,6 +224,7 @@ impl<'k> FleetBuilder<'k> {
             labels: BTreeMap::new(),
             processor: Vec::new(),
             os: None,
+            firmware_date: None,
         };
         self.add_entry(Entry {
             host,
@@ -562,6 +571,7 @@ fn imported_processor(
     }
     let designer = designer.unwrap_or(Err(seen));
     let by_cpuid = x86_foundry(kb, source, cpu, &architecture, &designer);
+    let lifecycle = intel_lifecycle(kb, source, cpu, &architecture, &designer);
     let actors = processor::actors(
         kb,
         &architecture,
@@ -578,8 +588,37 @@ fn imported_processor(
         logical_cpus: Vec::new(),
         identifiers,
         actors,
+        lifecycle,
         hosts: None,
     }
+}
+
+/// The support window of an Intel processor's family from the CPUID family and model the agent
+/// reported (`familynumber`, `model`, decimal), when the core designer found is Intel: the
+/// fields read, the designer's evidence, then the knowledge-base rows. Unknown otherwise.
+fn intel_lifecycle(
+    kb: &Kb,
+    source: &str,
+    cpu: &CpuRecord,
+    architecture: &Fact<String>,
+    designer: &Attributed,
+) -> Option<Lifecycle> {
+    if !matches!(architecture.value.as_str(), "x86_64" | "i686") {
+        return None;
+    }
+    let (designer, designer_evidence) = designer.as_ref().ok()?;
+    if designer.name != "Intel Corporation" {
+        return None;
+    }
+    let (family, model) = (cpu.family.as_ref()?, cpu.model.as_ref()?);
+    let mut l =
+        kb.intel_processor_lifecycle(family.value.parse().ok()?, model.value.parse().ok()?)?;
+    let mut evidence = designer_evidence.clone();
+    evidence.push(read(source, family, Confidence::High));
+    evidence.push(read(source, model, Confidence::High));
+    evidence.append(&mut l.evidence);
+    l.evidence = evidence;
+    Some(l)
 }
 
 /// The foundry of an x86 processor from the CPUID family and model the agent reported

@@ -306,6 +306,7 @@ fn from_cpuinfo(
     let designer = core_designer(d, kb, &ev);
     let (soc, foundry_of_soc) = soc_vendor(d, dt, kb, &ev);
     let by_cpuid = x86_foundry(d, kb, &ev);
+    let lifecycle = intel_lifecycle(d, kb, &ev);
     let actors = actors(
         kb,
         &architecture,
@@ -323,8 +324,35 @@ fn from_cpuinfo(
         logical_cpus,
         identifiers,
         actors,
+        lifecycle,
         hosts: None,
     }
+}
+
+/// The support window of an Intel processor's family, from its CPUID family and model (the
+/// vendor id must be `GenuineIntel`): the cpuinfo fields read, then the knowledge-base rows.
+fn intel_lifecycle(
+    d: &Distinct,
+    kb: &Kb,
+    ev: &dyn Fn(&Field) -> Evidence,
+) -> Option<sovstack_inventory::Lifecycle> {
+    if d.family != Family::X86 {
+        return None;
+    }
+    let (vendor, family, model) = (
+        d.get("vendor_id")?,
+        d.get("cpu_family")?,
+        d.get("cpu_model")?,
+    );
+    if vendor.value.trim() != "GenuineIntel" {
+        return None;
+    }
+    let mut l =
+        kb.intel_processor_lifecycle(family.value.parse().ok()?, model.value.parse().ok()?)?;
+    let mut evidence = vec![ev(vendor), ev(family), ev(model)];
+    evidence.append(&mut l.evidence);
+    l.evidence = evidence;
+    Some(l)
 }
 
 /// The foundry of an x86 processor from its CPUID vendor, family and model, which name the
@@ -620,6 +648,7 @@ fn from_live(live: &LiveHost, kb: &Kb) -> Vec<Processor> {
                 logical_cpus,
                 identifiers,
                 actors,
+                lifecycle: None,
                 hosts: None,
             }
         })
