@@ -367,6 +367,37 @@ fn device_makers_from_fusioninventory_and_glpi() {
             row("phone", "Xiaomi", 1, "Xiaomi", "CN"),
         ]
     );
+    // Each host's firmware date: the agent writes SMBIOS's `MM/DD/YYYY` in `BIOS/BDATE`
+    // (read as YYYY-MM-DD, derived), GLPI's examples `bios.bdate` as YYYY-MM-DD.
+    let mut dates: Vec<(String, String, String)> = inv["fleet"]["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| !h["firmware_date"].is_null())
+        .map(|h| {
+            let f = &h["firmware_date"];
+            (
+                f["value"].as_str().unwrap().to_string(),
+                f["evidence"][0]["value"].as_str().unwrap().to_string(),
+                f["evidence"][0]["field"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    dates.sort();
+    let date =
+        |v: &str, read: &str, field: &str| (v.to_string(), read.to_string(), field.to_string());
+    assert_eq!(
+        dates,
+        [
+            date("2011-12-01", "12/01/2011", "CONTENT/BIOS/BDATE"),
+            date("2015-07-01", "07/01/2015", "CONTENT/BIOS/BDATE"),
+            date("2016-01-03", "2016-01-03", "content.bios.bdate"),
+            date("2016-01-07", "2016-01-07", "content.bios.bdate"),
+            date("2016-02-06", "2016-02-06", "content.bios.bdate"),
+            date("2020-02-07", "02/07/2020", "CONTENT/BIOS/BDATE"),
+            date("2020-04-09", "04/09/2020", "CONTENT/BIOS/BDATE"),
+        ]
+    );
     // Models are counted per host, and the evidence names the agent's field.
     let dell = &inv["layers"]["devices"][1];
     assert_eq!(dell["models"]["PowerEdge R640"], 1);

@@ -64,6 +64,7 @@ fn sample() -> Inventory {
                     governance: Governance::Company,
                     evidence: vec![ev("/sys/class/dmi/id/sys_vendor", "")],
                 }],
+                firmware_date: None,
                 hosts: None,
             }]),
             software: None,

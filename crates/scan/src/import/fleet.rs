@@ -199,6 +199,12 @@ impl<'k> FleetBuilder<'k> {
             let key = format!("sovstack\u{1f}{}", o.label());
             self.slot_for_system(key, || o)
         });
+        let firmware_date = inventory
+            .layers
+            .devices
+            .as_ref()
+            .and_then(|d| d.first())
+            .and_then(|d| d.firmware_date.clone());
         let device = inventory
             .layers
             .devices
@@ -210,6 +216,7 @@ impl<'k> FleetBuilder<'k> {
                 let key = devices::item_key(self.kb, d.kind, &d.maker.value, model.as_deref());
                 let slot = slot_for(&mut self.devices, &mut self.device_keys, key, || Device {
                     models: BTreeMap::new(),
+                    firmware_date: None,
                     ..d
                 });
                 (slot, model)
@@ -224,7 +231,7 @@ impl<'k> FleetBuilder<'k> {
             labels: BTreeMap::new(),
             processor: Vec::new(),
             os: None,
-            firmware_date: None,
+            firmware_date,
         };
         self.add_entry(Entry {
             host,
@@ -371,6 +378,7 @@ impl<'k> FleetBuilder<'k> {
                 actors: devices::actors(kb, kind, &m.value, model, evidence),
                 maker: Fact::new(m.value.clone(), ev),
                 models: BTreeMap::new(),
+                firmware_date: None,
                 hosts: None,
             }
         });

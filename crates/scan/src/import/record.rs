@@ -161,3 +161,25 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod firmware_date_tests {
+    use super::firmware_date;
+
+    #[test]
+    fn firmware_dates_are_read_in_both_forms() {
+        assert_eq!(firmware_date("2016-02-06").as_deref(), Some("2016-02-06"));
+        // dmidecode's `Release Date: 02/06/2016` (tests/fixtures/dmidecode) is month first.
+        assert_eq!(firmware_date(" 02/06/2016 ").as_deref(), Some("2016-02-06"));
+        for bad in [
+            "06.02.2016",
+            "2/6/2016",
+            "13/01/2016",
+            "2016-02-30",
+            "",
+            "Not Specified",
+        ] {
+            assert_eq!(firmware_date(bad), None, "{bad}");
+        }
+    }
+}
