@@ -43,7 +43,7 @@ mod toolchain;
 
 pub use devices::HighRiskDesignation;
 pub use geo::{Bloc, Country, Law};
-pub use lifecycle::is_date;
+pub use lifecycle::{day_number, is_date, FreeOs, VendorOsFloor};
 pub use processors::FabCountries;
 pub use software::Registry;
 pub use tables::{KbError, TableInfo};
@@ -267,6 +267,25 @@ impl Kb {
     /// `lifecycle/intel-cpuid-cycles.csv` (unknown, never guessed).
     pub fn intel_processor_lifecycle(&self, cpu_family: u32, model: u32) -> Option<Lifecycle> {
         self.lifecycles.intel_processor(cpu_family, model)
+    }
+
+    /// Whether a vendor's newer OS refuses an x86 processor (CPUID vendor id, family and model,
+    /// decimal: `GenuineIntel` 6 78 is refused by Windows 11), with the support window of the
+    /// last release that runs on it (`lifecycle/vendor-os-floor.csv`). `None` says nothing.
+    pub fn vendor_os_floor(
+        &self,
+        vendor_id: &str,
+        cpu_family: u32,
+        model: u32,
+    ) -> Option<VendorOsFloor> {
+        self.lifecycles
+            .vendor_os_floor(vendor_id, cpu_family, model)
+    }
+
+    /// The free OS that supports an architecture (`x86_64` → Debian's `amd64`) and its newest
+    /// release still supported on `as_of` (`YYYY-MM-DD`), from `lifecycle/free-os-ports.csv`.
+    pub fn free_os(&self, architecture: &str, as_of: &str) -> Option<FreeOs> {
+        self.lifecycles.free_os(architecture, as_of)
     }
 
     /// The `os-release` ids whose support window the knowledge base knows, sorted.

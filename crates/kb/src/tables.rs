@@ -125,6 +125,16 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         OWN,
     ),
     (
+        "lifecycle/vendor-os-floor.csv",
+        include_str!("../data/lifecycle/vendor-os-floor.csv"),
+        OWN,
+    ),
+    (
+        "lifecycle/free-os-ports.csv",
+        include_str!("../data/lifecycle/free-os-ports.csv"),
+        OWN,
+    ),
+    (
         "toolchain/toolchains.csv",
         include_str!("../data/toolchain/toolchains.csv"),
         OWN,

@@ -58,7 +58,11 @@ fn this_machine() {
 fn a_dell_laptop() {
     let root = dmi_root("Dell Inc.", Some("XPS 13 9350"));
     // Its firmware date, `bios.bdate` 2016-02-06 there, as the kernel prints SMBIOS's.
-    std::fs::write(root.path().join("sys/class/dmi/id/bios_date"), "02/06/2016\n").unwrap();
+    std::fs::write(
+        root.path().join("sys/class/dmi/id/bios_date"),
+        "02/06/2016\n",
+    )
+    .unwrap();
     let inv = scan_dir(root.path(), &["devices"], None);
     let d = &inv.layers.devices.as_ref().unwrap()[0];
     let date = d.firmware_date.as_ref().unwrap();
