@@ -44,6 +44,7 @@ fn sample() -> Inventory {
                     evidence: vec![ev("/proc/cpuinfo", "vendor_id")],
                 }],
                 lifecycle: None,
+                vendor_os_floor: None,
                 hosts: None,
             }]),
             os: None,

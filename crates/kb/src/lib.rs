@@ -282,6 +282,20 @@ impl Kb {
             .vendor_os_floor(vendor_id, cpu_family, model)
     }
 
+    /// [`Kb::vendor_os_floor`] for inventories that give the designer (`Intel Corporation`,
+    /// an alias too) rather than the CPUID vendor id: the first of its vendor ids a row names.
+    pub fn vendor_os_floor_by_designer(
+        &self,
+        designer: &str,
+        cpu_family: u32,
+        model: u32,
+    ) -> Option<VendorOsFloor> {
+        self.processors
+            .x86_vendor_ids(&self.orgs, designer)
+            .into_iter()
+            .find_map(|id| self.vendor_os_floor(id, cpu_family, model))
+    }
+
     /// The free OS that supports an architecture (`x86_64` → Debian's `amd64`) and its newest
     /// release still supported on `as_of` (`YYYY-MM-DD`), from `lifecycle/free-os-ports.csv`.
     pub fn free_os(&self, architecture: &str, as_of: &str) -> Option<FreeOs> {

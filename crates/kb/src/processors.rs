@@ -733,6 +733,21 @@ impl Processors {
             .find_map(|id| self.x86_foundry(orgs, id, cpu_family, model))
     }
 
+    /// The CPUID vendor ids of a designer (canonical name or alias), sorted.
+    pub fn x86_vendor_ids(&self, orgs: &Orgs, designer: &str) -> Vec<&str> {
+        let Some(org) = orgs.find(designer) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<&str> = self
+            .x86
+            .iter()
+            .filter(|(_, k)| k.org == org)
+            .map(|(id, _)| id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids
+    }
+
     pub fn fab_countries(&self, orgs: &Orgs, foundry: &str) -> Option<&FabCountries> {
         self.foundries.get(&orgs.find(foundry)?).map(|f| &f.fabs)
     }

@@ -580,6 +580,7 @@ fn imported_processor(
     let designer = designer.unwrap_or(Err(seen));
     let by_cpuid = x86_foundry(kb, source, cpu, &architecture, &designer);
     let lifecycle = intel_lifecycle(kb, source, cpu, &architecture, &designer);
+    let vendor_os_floor = vendor_os_floor(kb, source, cpu, &architecture, &designer);
     let actors = processor::actors(
         kb,
         &architecture,
@@ -597,8 +598,41 @@ fn imported_processor(
         identifiers,
         actors,
         lifecycle,
+        vendor_os_floor,
         hosts: None,
     }
+}
+
+/// Whether a vendor's newer OS refuses an x86 processor, from the CPUID family and model the
+/// agent reported and the core designer found (agents give no vendor id): the designer's
+/// evidence, the fields read, then the knowledge-base rows. Unknown otherwise.
+fn vendor_os_floor(
+    kb: &Kb,
+    source: &str,
+    cpu: &CpuRecord,
+    architecture: &Fact<String>,
+    designer: &Attributed,
+) -> Option<sovstack_inventory::VendorOsFloor> {
+    if !matches!(architecture.value.as_str(), "x86_64" | "i686") {
+        return None;
+    }
+    let (designer, designer_evidence) = designer.as_ref().ok()?;
+    let (family, model) = (cpu.family.as_ref()?, cpu.model.as_ref()?);
+    let f = kb.vendor_os_floor_by_designer(
+        &designer.name,
+        family.value.parse().ok()?,
+        model.value.parse().ok()?,
+    )?;
+    let mut last = f.last;
+    let mut evidence = designer_evidence.clone();
+    evidence.push(read(source, family, Confidence::High));
+    evidence.push(read(source, model, Confidence::High));
+    evidence.append(&mut last.evidence);
+    last.evidence = evidence;
+    Some(sovstack_inventory::VendorOsFloor {
+        refused_by: f.refused_by,
+        last,
+    })
 }
 
 /// The support window of an Intel processor's family from the CPUID family and model the agent

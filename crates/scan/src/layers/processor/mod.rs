@@ -307,6 +307,7 @@ fn from_cpuinfo(
     let (soc, foundry_of_soc) = soc_vendor(d, dt, kb, &ev);
     let by_cpuid = x86_foundry(d, kb, &ev);
     let lifecycle = intel_lifecycle(d, kb, &ev);
+    let vendor_os_floor = vendor_os_floor(d, kb, &ev);
     let actors = actors(
         kb,
         &architecture,
@@ -325,8 +326,39 @@ fn from_cpuinfo(
         identifiers,
         actors,
         lifecycle,
+        vendor_os_floor,
         hosts: None,
     }
+}
+
+/// Whether a vendor's newer OS refuses an x86 processor, from its CPUID vendor id, family and
+/// model: the cpuinfo fields read, then the knowledge-base rows.
+fn vendor_os_floor(
+    d: &Distinct,
+    kb: &Kb,
+    ev: &dyn Fn(&Field) -> Evidence,
+) -> Option<sovstack_inventory::VendorOsFloor> {
+    if d.family != Family::X86 {
+        return None;
+    }
+    let (vendor, family, model) = (
+        d.get("vendor_id")?,
+        d.get("cpu_family")?,
+        d.get("cpu_model")?,
+    );
+    let f = kb.vendor_os_floor(
+        &vendor.raw,
+        family.value.parse().ok()?,
+        model.value.parse().ok()?,
+    )?;
+    let mut last = f.last;
+    let mut evidence = vec![ev(vendor), ev(family), ev(model)];
+    evidence.append(&mut last.evidence);
+    last.evidence = evidence;
+    Some(sovstack_inventory::VendorOsFloor {
+        refused_by: f.refused_by,
+        last,
+    })
 }
 
 /// The support window of an Intel processor's family, from its CPUID family and model (the
@@ -649,6 +681,7 @@ fn from_live(live: &LiveHost, kb: &Kb) -> Vec<Processor> {
                 identifiers,
                 actors,
                 lifecycle: None,
+                vendor_os_floor: None,
                 hosts: None,
             }
         })
