@@ -411,6 +411,23 @@ fn device_makers_from_fusioninventory_and_glpi() {
         hp["actors"][0]["evidence"][1]["value"],
         "ProLiant DL360p Gen8"
     );
+    // Their ages as of 2026-12-06 (SOURCE_DATE_EPOCH 1796515200), from the firmware dates:
+    // the ThinkPad's 2011 and the ProLiant's 2015 BIOS and GLPI's three 2016 laptops are ten
+    // years old or more; the Surface Go 2's and the PowerEdge R640's 2020 firmware, six to seven.
+    let (code, out, err) = run(sovstack()
+        .env("SOURCE_DATE_EPOCH", "1796515200")
+        .args(["audit", "--format", "json", "--import"])
+        .arg(&inventories)
+        .arg(glpi_examples()));
+    assert_eq!(code, 0, "{err}");
+    let sobriety: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ages: Vec<u64> = sobriety["sobriety"]["ages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["machines"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ages, [0, 0, 2, 0, 5], "{}", sobriety["sobriety"]);
     // The report judges them, each maker weighing its hosts: of 15, 10 are made by US
     // companies (Dell 3, Cisco 3, HPE 2, HP Inc. 1, Microsoft 1), 2 by Chinese ones (Lenovo,
     // Xiaomi).

@@ -28,6 +28,7 @@ mod plugin_cache;
 mod plugins;
 mod ruleset_cmd;
 mod schema;
+mod sobriety;
 mod software;
 mod suppliers;
 mod table;

@@ -14,6 +14,7 @@
 
 mod attribute;
 mod groups;
+mod sobriety;
 
 /// The diagnostic codes evaluation adds to a report (beside the plugins' own, `plugin/*`).
 pub mod codes {
@@ -26,6 +27,7 @@ pub mod codes {
 
 pub use attribute::{attribute_item, attributed_items, support_ended};
 pub use groups::group_by;
+pub use sobriety::processor_support_ended;
 
 use sovstack_abi::{EvaluateRequest, ABI_VERSION};
 use sovstack_host::{Host, Plugin, PluginError, Usage};
@@ -222,6 +224,7 @@ impl Evaluator<'_> {
             });
         }
 
+        let sobriety = sobriety::sobriety(self.kb, inventory, as_of);
         let layer_reports = layers
             .iter()
             .map(|&layer| {
@@ -295,6 +298,7 @@ impl Evaluator<'_> {
             waivers: Vec::new(),
             gate: None,
             cable_map: cable_map(inventory),
+            sobriety,
         }
     }
 }

@@ -110,6 +110,33 @@ impl Format for Markdown {
             writeln!(out)?;
         }
 
+        if let Some(s) = &report.sobriety {
+            let rows = super::sobriety_rows(s);
+            writeln!(out, "## Sobriety\n\n{}\n", escape(&rows.intro))?;
+            if !rows.ages.is_empty() {
+                writeln!(out, "| Firmware age | Machines |\n|---|---:|")?;
+                for (label, n) in &rows.ages {
+                    writeln!(out, "| {} | {n} |", escape(label))?;
+                }
+                writeln!(out)?;
+            }
+            if !rows.support.is_empty() {
+                writeln!(out, "| {} |", super::SUPPORT_HEADINGS.join(" | "))?;
+                writeln!(out, "|---|---|---|---|---:|")?;
+                for r in &rows.support {
+                    let cells: Vec<String> = r.iter().map(|c| escape(c)).collect();
+                    writeln!(out, "| {} |", cells.join(" | "))?;
+                }
+                writeln!(out)?;
+            }
+            for o in &rows.obsolescence {
+                writeln!(out, "- {}", escape(o))?;
+            }
+            if !rows.obsolescence.is_empty() {
+                writeln!(out)?;
+            }
+            writeln!(out, "Sources: {}.\n", escape(&rows.sources.join("; ")))?;
+        }
         if !report.diagnostics.is_empty() {
             writeln!(out, "## Diagnostics\n")?;
             for d in &report.diagnostics {

@@ -132,6 +132,33 @@ impl Format for Table {
                 )?;
             }
         }
+        if let Some(s) = &report.sobriety {
+            let rows = super::sobriety_rows(s);
+            writeln!(out, "\nSobriety")?;
+            self.para(out, &format!("  {}", rows.intro), "    ")?;
+            if !rows.ages.is_empty() {
+                let mut t = self.grid(["Firmware age", "Machines"]);
+                for (label, n) in &rows.ages {
+                    t.add_row(vec![label.clone(), n.to_string()]);
+                }
+                writeln!(out, "{t}")?;
+            }
+            if !rows.support.is_empty() {
+                let mut t = self.grid(super::SUPPORT_HEADINGS);
+                for r in &rows.support {
+                    t.add_row(r.iter().map(|c| self.text(c)).collect::<Vec<_>>());
+                }
+                writeln!(out, "{t}")?;
+            }
+            for o in &rows.obsolescence {
+                self.para(out, &format!("  {o}"), "    ")?;
+            }
+            self.para(
+                out,
+                &format!("  Sources: {}.", rows.sources.join("; ")),
+                "    ",
+            )?;
+        }
         if !report.diagnostics.is_empty() {
             writeln!(out, "\nDiagnostics")?;
             for d in &report.diagnostics {
