@@ -33,6 +33,7 @@
 mod devices;
 mod geo;
 mod lifecycle;
+mod materials;
 mod orgs;
 mod os;
 mod patterns;
@@ -44,6 +45,7 @@ mod toolchain;
 pub use devices::HighRiskDesignation;
 pub use geo::{Bloc, Country, Law};
 pub use lifecycle::{day_number, is_date, FreeOs, VendorOsFloor};
+pub use materials::{ItemComponent, Material, MaterialUse, SupplyStep};
 pub use processors::FabCountries;
 pub use software::Registry;
 pub use tables::{KbError, TableInfo};
@@ -100,6 +102,7 @@ pub struct Kb {
     toolchains: toolchain::Toolchains,
     devices: devices::Devices,
     registries: software::Registries,
+    materials: materials::Materials,
 }
 
 impl Kb {
@@ -122,6 +125,7 @@ impl Kb {
         let toolchains = toolchain::Toolchains::load(&sources, &geo)?;
         let devices = devices::Devices::load(&sources, &orgs)?;
         let registries = software::Registries::load(&sources, &orgs)?;
+        let materials = materials::Materials::load(&sources, &geo)?;
         let tables = sources
             .iter()
             .map(|s| {
@@ -147,6 +151,7 @@ impl Kb {
             toolchains,
             devices,
             registries,
+            materials,
         })
     }
 
@@ -294,6 +299,23 @@ impl Kb {
             .x86_vendor_ids(&self.orgs, designer)
             .into_iter()
             .find_map(|id| self.vendor_os_floor(id, cpu_family, model))
+    }
+
+    /// The component classes an item is made of: `processor`, or `device:KIND` (`device:phone`),
+    /// from `materials/device-components.csv`.
+    pub fn item_components(&self, item: &str) -> &[ItemComponent] {
+        self.materials.item_components(item)
+    }
+
+    /// The critical raw materials a component class (`logic chip`, `battery`) depends on, each
+    /// with the USGS end-use text that says so.
+    pub fn component_materials(&self, component: &str) -> &[MaterialUse] {
+        self.materials.component_materials(component)
+    }
+
+    /// A material's supply steps (world production by country) and EU CRMA status.
+    pub fn material(&self, name: &str) -> Option<&Material> {
+        self.materials.material(name)
     }
 
     /// The free OS that supports an architecture (`x86_64` → Debian's `amd64`) and its newest

@@ -18,6 +18,9 @@ const UTIL_LINUX: &str =
     "Apache-2.0 OR MIT; ids and names from util-linux lscpu-arm.c (see NOTICE)";
 /// The licence note of the device-tree vendor prefixes, facts taken from the Linux kernel.
 const DT_PREFIXES: &str = "Apache-2.0 OR MIT; prefixes and company names from Linux Documentation/devicetree/bindings/vendor-prefixes.yaml (GPL-2.0 OR BSD-2-Clause, see NOTICE)";
+/// The licence of the world production figures: USGS publications are in the public domain.
+const USGS: &str = "public domain (U.S. Geological Survey, Mineral Commodity Summaries 2026)";
+
 /// The licence of the lifecycle dates, taken from endoflife.date.
 const ENDOFLIFE: &str =
     "MIT; dates from endoflife.date (see NOTICE and lifecycle/endoflife/LICENSE)";
@@ -127,6 +130,26 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
     (
         "lifecycle/vendor-os-floor.csv",
         include_str!("../data/lifecycle/vendor-os-floor.csv"),
+        OWN,
+    ),
+    (
+        "materials/production.csv",
+        include_str!("../data/materials/production.csv"),
+        USGS,
+    ),
+    (
+        "materials/crma.csv",
+        include_str!("../data/materials/crma.csv"),
+        OWN,
+    ),
+    (
+        "materials/components.csv",
+        include_str!("../data/materials/components.csv"),
+        OWN,
+    ),
+    (
+        "materials/device-components.csv",
+        include_str!("../data/materials/device-components.csv"),
         OWN,
     ),
     (
