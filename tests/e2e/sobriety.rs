@@ -223,3 +223,62 @@ fn a_fleet_gets_its_ages_support_left_and_obsolescence() {
             .unwrap()
             .ends_with(".processor.supported")));
 }
+
+/// The critical raw materials behind GLPI's example fleet: its processors and devices hold
+/// logic chips (gallium, indium), circuit boards' electronic components (tantalum) and, for the
+/// phone, a display and a battery (cobalt, lithium); each material names the country that
+/// dominates its supply in USGS's 2026 figures and its EU CRMA status, with sources.
+#[test]
+fn a_fleet_report_names_the_critical_raw_materials_behind_it() {
+    let r = run_json(
+        sovstack()
+            .args(["audit", "--format", "json", "--import"])
+            .arg(glpi_examples()),
+    );
+    let m = &r["materials"];
+    let components: Vec<(&str, u64, &str)> = m["components"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["component"].as_str().unwrap(),
+                c["machines"].as_u64().unwrap(),
+                c["confidence"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        components,
+        [
+            ("battery", 1, "medium"),
+            ("display", 1, "medium"),
+            ("electronic components", 11, "medium"),
+            ("logic chip", 11, "high"),
+        ]
+    );
+    let materials: Vec<(&str, &str, &str, f64)> = m["materials"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            assert!(x["sources"].as_array().unwrap().len() >= 3, "{x}");
+            (
+                x["material"].as_str().unwrap(),
+                x["crma"].as_str().unwrap(),
+                x["dominant_country"].as_str().unwrap(),
+                x["dominant_share"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        materials,
+        [
+            ("cobalt", "strategic", "CD", 0.731),
+            ("gallium", "strategic", "CN", 0.99),
+            ("indium", "none", "CN", 0.697),
+            ("lithium", "strategic", "AU", 0.319),
+            ("tantalum", "critical", "CD", 0.523),
+        ]
+    );
+}

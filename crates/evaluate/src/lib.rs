@@ -14,6 +14,7 @@
 
 mod attribute;
 mod groups;
+mod materials;
 mod sobriety;
 
 /// The diagnostic codes evaluation adds to a report (beside the plugins' own, `plugin/*`).
@@ -299,6 +300,7 @@ impl Evaluator<'_> {
             gate: None,
             cable_map: cable_map(inventory),
             sobriety,
+            materials: materials::materials(self.kb, inventory),
         }
     }
 }

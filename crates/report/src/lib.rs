@@ -68,6 +68,64 @@ pub struct Report {
     /// in report 1.0.8.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sobriety: Option<Sobriety>,
+    /// The critical raw materials the audited processors and devices depend on, and which
+    /// country dominates each one's supply (informative; no rule scores it). Added in report
+    /// 1.0.8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub materials: Option<MaterialsReport>,
+}
+
+/// Critical raw materials (report 1.0.8): the component classes the inventory's items are made
+/// of, the materials those depend on, and each material's supply concentration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct MaterialsReport {
+    /// Each component class found, with the machines (or processor items) holding it.
+    pub components: Vec<ComponentReport>,
+    /// Each material those depend on, by name.
+    pub materials: Vec<MaterialReport>,
+}
+
+/// A component class the inventory's items are made of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ComponentReport {
+    /// `logic chip`, `display`, `battery`, `electronic components`.
+    pub component: String,
+    /// The machines holding it, at least: the larger of the counts through the processor
+    /// layer and through the devices layer (a machine's processor and its device are not told
+    /// apart, so they are not added).
+    pub machines: u64,
+    /// The lowest confidence of the links from items to it (`medium` where it is assumed from
+    /// the kind of device).
+    pub confidence: Confidence,
+    /// The materials it depends on.
+    pub materials: Vec<String>,
+}
+
+/// A critical raw material and the concentration of its supply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct MaterialReport {
+    /// `gallium`, ...
+    pub material: String,
+    /// Its status under the EU Critical Raw Materials Act: `strategic` (Annex I), `critical`
+    /// (Annex II) or `none`.
+    pub crma: String,
+    /// The supply step the figures are for (`mine`, `refinery`, `primary`) and their year.
+    pub step: String,
+    /// The year.
+    pub year: String,
+    /// The world total, rounded by USGS, and its unit.
+    pub world: u64,
+    /// `t`, `kg`.
+    pub unit: String,
+    /// The leading producer (ISO code) and its share of the production USGS attributes to
+    /// countries, to a thousandth.
+    pub dominant_country: String,
+    /// Its share.
+    pub dominant_share: f64,
+    /// The components that need it.
+    pub needed_by: Vec<String>,
+    /// Where the figures, the status and the uses come from.
+    pub sources: Vec<String>,
 }
 
 /// Sobriety (report 1.0.8): keeping hardware in use longer. Every date comes from the

@@ -144,6 +144,7 @@ fn page(r: &Report, h: &mut String) -> std::fmt::Result {
     layers(r, h)?;
     waivers(r, h)?;
     sobriety(r, h)?;
+    materials(r, h)?;
     diagnostics(r, h)?;
     inputs(r, h)?;
     end(h)
@@ -640,6 +641,52 @@ fn sobriety(r: &Report, h: &mut String) -> std::fmt::Result {
         "<p>Sources: {}.</p>\n</section>",
         esc(&rows.sources.join("; "))
     )
+}
+
+fn materials(r: &Report, h: &mut String) -> std::fmt::Result {
+    let Some(m) = &r.materials else {
+        return Ok(());
+    };
+    let rows = super::materials_rows(m);
+    writeln!(
+        h,
+        "<section aria-labelledby=\"materials\">\n<h2 id=\"materials\">Critical raw materials</h2>"
+    )?;
+    for (headings, body) in [
+        (
+            &super::COMPONENT_HEADINGS[..],
+            rows.components
+                .iter()
+                .map(|r| r.to_vec())
+                .collect::<Vec<_>>(),
+        ),
+        (
+            &super::MATERIAL_HEADINGS[..],
+            rows.materials
+                .iter()
+                .map(|r| r.to_vec())
+                .collect::<Vec<_>>(),
+        ),
+    ] {
+        write!(h, "<table>\n<thead><tr>")?;
+        for c in headings {
+            write!(h, "<th scope=\"col\">{c}</th>")?;
+        }
+        writeln!(h, "</tr></thead>\n<tbody>")?;
+        for row in body {
+            write!(h, "<tr><th scope=\"row\">{}</th>", esc(&row[0]))?;
+            for c in &row[1..] {
+                write!(h, "<td>{}</td>", esc(c))?;
+            }
+            writeln!(h, "</tr>")?;
+        }
+        writeln!(h, "</tbody>\n</table>")?;
+    }
+    writeln!(h, "<ul>")?;
+    for s in &rows.sources {
+        writeln!(h, "<li>{}</li>", esc(s))?;
+    }
+    writeln!(h, "</ul>\n</section>")
 }
 
 fn diagnostics(r: &Report, h: &mut String) -> std::fmt::Result {

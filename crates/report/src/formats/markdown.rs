@@ -137,6 +137,34 @@ impl Format for Markdown {
             }
             writeln!(out, "Sources: {}.\n", escape(&rows.sources.join("; ")))?;
         }
+        if let Some(m) = &report.materials {
+            let rows = super::materials_rows(m);
+            writeln!(out, "## Critical raw materials\n")?;
+            writeln!(
+                out,
+                "| {} |\n|---|---:|---|---|",
+                super::COMPONENT_HEADINGS.join(" | ")
+            )?;
+            for r in &rows.components {
+                let cells: Vec<String> = r.iter().map(|c| escape(c)).collect();
+                writeln!(out, "| {} |", cells.join(" | "))?;
+            }
+            writeln!(out)?;
+            writeln!(
+                out,
+                "| {} |\n|---|---|---|---|---:|---|",
+                super::MATERIAL_HEADINGS.join(" | ")
+            )?;
+            for r in &rows.materials {
+                let cells: Vec<String> = r.iter().map(|c| escape(c)).collect();
+                writeln!(out, "| {} |", cells.join(" | "))?;
+            }
+            writeln!(out)?;
+            for s in &rows.sources {
+                writeln!(out, "- {}", escape(s))?;
+            }
+            writeln!(out)?;
+        }
         if !report.diagnostics.is_empty() {
             writeln!(out, "## Diagnostics\n")?;
             for d in &report.diagnostics {

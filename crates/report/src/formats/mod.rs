@@ -18,7 +18,7 @@ pub use markdown::Markdown;
 pub use sarif::Sarif;
 pub use table::{Table, TableOptions, DEFAULT_WIDTH};
 
-use crate::{Inputs, Report, Sobriety};
+use crate::{Inputs, MaterialsReport, Report, Sobriety};
 use std::io;
 
 /// The sobriety section as every format shows it: a sentence, the machines by age band, one
@@ -95,6 +95,66 @@ pub(crate) fn sobriety_rows(s: &Sobriety) -> SobrietyRows {
             })
             .collect(),
         sources: s.sources.clone(),
+    }
+}
+
+/// The critical raw materials section as every format shows it.
+pub(crate) struct MaterialsRows {
+    pub components: Vec<[String; 4]>,
+    pub materials: Vec<[String; 6]>,
+    pub sources: Vec<String>,
+}
+
+/// The column headings of [`MaterialsRows::components`].
+pub(crate) const COMPONENT_HEADINGS: [&str; 4] =
+    ["Component", "Machines", "Materials", "Confidence"];
+/// The column headings of [`MaterialsRows::materials`].
+pub(crate) const MATERIAL_HEADINGS: [&str; 6] = [
+    "Material",
+    "EU CRMA",
+    "Supply step",
+    "Leading producer",
+    "Share",
+    "Needed by",
+];
+
+pub(crate) fn materials_rows(m: &MaterialsReport) -> MaterialsRows {
+    let mut sources: Vec<String> = Vec::new();
+    for x in &m.materials {
+        for s in &x.sources {
+            if !sources.contains(s) {
+                sources.push(s.clone());
+            }
+        }
+    }
+    MaterialsRows {
+        components: m
+            .components
+            .iter()
+            .map(|c| {
+                [
+                    c.component.clone(),
+                    c.machines.to_string(),
+                    c.materials.join(", "),
+                    format!("{:?}", c.confidence).to_lowercase(),
+                ]
+            })
+            .collect(),
+        materials: m
+            .materials
+            .iter()
+            .map(|x| {
+                [
+                    x.material.clone(),
+                    x.crma.clone(),
+                    format!("{} {} (world {} {})", x.step, x.year, x.world, x.unit),
+                    x.dominant_country.clone(),
+                    format!("{:.1}%", x.dominant_share * 100.0),
+                    x.needed_by.join(", "),
+                ]
+            })
+            .collect(),
+        sources,
     }
 }
 

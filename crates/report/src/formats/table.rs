@@ -159,6 +159,23 @@ impl Format for Table {
                 "    ",
             )?;
         }
+        if let Some(m) = &report.materials {
+            let rows = super::materials_rows(m);
+            writeln!(out, "\nCritical raw materials")?;
+            let mut t = self.grid(super::COMPONENT_HEADINGS);
+            for r in &rows.components {
+                t.add_row(r.to_vec());
+            }
+            writeln!(out, "{t}")?;
+            let mut t = self.grid(super::MATERIAL_HEADINGS);
+            for r in &rows.materials {
+                t.add_row(r.to_vec());
+            }
+            writeln!(out, "{t}")?;
+            for s in &rows.sources {
+                self.para(out, &format!("  {s}"), "    ")?;
+            }
+        }
         if !report.diagnostics.is_empty() {
             writeln!(out, "\nDiagnostics")?;
             for d in &report.diagnostics {
