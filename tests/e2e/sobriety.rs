@@ -6,6 +6,10 @@ use crate::util::{fixture, layer_items, repo, run, run_json, sovstack};
 
 const EPOCH: &str = "1796515200";
 
+/// A support window as the sobriety section gives it: product, cycle, end of support, ended,
+/// years left.
+type Window = (&'static str, &'static str, &'static str, bool, f64);
+
 fn glpi_examples() -> String {
     repo()
         .join("tests/fixtures/glpi-inventory-format/examples")
@@ -19,7 +23,7 @@ fn glpi_examples() -> String {
 /// the source files); Kylin has no endoflife.date product, so only its kernel series is dated.
 #[test]
 fn real_os_release_files_are_checked_for_end_of_support() {
-    let want: &[(&str, &[(&str, &str, &str, bool, f64)])] = &[
+    let want: &[(&str, &[Window])] = &[
         (
             "os-alpine-3.23",
             &[("alpine-linux", "3.23", "2027-11-01", false, 0.9)],
