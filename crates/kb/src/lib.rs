@@ -182,6 +182,13 @@ impl Kb {
         self.processors.arm_implementer(&self.orgs, implementer)
     }
 
+    /// The SoC maker an Arm implementer's cores can only sit in (`0x61` Apple, `0x70` Phytium:
+    /// `processors/captive-arm-implementers.csv`), for SoCs the device tree and the `Hardware`
+    /// line do not name. `None` for implementers that license or sell cores to others.
+    pub fn captive_soc_vendor(&self, implementer: u32) -> Option<Attribution> {
+        self.processors.captive_soc_vendor(&self.orgs, implementer)
+    }
+
     /// The core name for an Arm MIDR implementer and part (`0x41`, `0xd0c` → `Neoverse-N1`),
     /// as util-linux's lscpu decodes it.
     pub fn arm_part_name(&self, implementer: u32, part: u32) -> Option<(String, Evidence)> {

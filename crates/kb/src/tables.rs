@@ -78,6 +78,11 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         OWN,
     ),
     (
+        "processors/captive-arm-implementers.csv",
+        include_str!("../data/processors/captive-arm-implementers.csv"),
+        OWN,
+    ),
+    (
         "processors/x86-family-foundry.csv",
         include_str!("../data/processors/x86-family-foundry.csv"),
         OWN,

@@ -437,14 +437,26 @@ fn soc_vendor(
         .and_then(|dt| dt.entries.last().map(|e| dt.evidence(e)))
         .into_iter()
         .collect();
+    if let Some(a) = named.and_then(|f| kb.soc_vendor(&f.value).map(|a| (a, f))) {
+        let (a, f) = a;
+        return (Some(Ok((a, vec![ev(f)]))), Some((f.value.clone(), ev(f))));
+    }
+    // An Arm core whose designer only puts its cores in its own SoCs (Apple, Phytium) names the
+    // SoC maker when nothing else does.
+    if d.family == Family::Arm {
+        if let Some((a, f)) = d.get("implementer").and_then(|f| {
+            number_u32(f)
+                .and_then(|i| kb.captive_soc_vendor(i))
+                .map(|a| (a, f))
+        }) {
+            return (Some(Ok((a, vec![ev(f)]))), None);
+        }
+    }
     match named {
-        Some(f) => match kb.soc_vendor(&f.value) {
-            Some(a) => (Some(Ok((a, vec![ev(f)]))), Some((f.value.clone(), ev(f)))),
-            None => {
-                read.push(ev(f));
-                (Some(Err(read)), None)
-            }
-        },
+        Some(f) => {
+            read.push(ev(f));
+            (Some(Err(read)), None)
+        }
         None if !read.is_empty() => (Some(Err(read)), None),
         None => (None, None),
     }

@@ -125,7 +125,9 @@ fn real_fixtures_are_attributed() {
                 "aarch64",
                 ARM,
                 Some("Phytium Technology"),
-                None,
+                // No Hardware line, no device tree: Phytium's own cores (implementer 0x70)
+                // only sit in Phytium's SoCs.
+                Some(Some("Phytium Technology")),
                 (0..64).collect(),
             )],
         ),
@@ -829,4 +831,35 @@ fn old_processors_are_below_a_vendor_os_floor() {
     );
     let (epyc, _) = processors("x86-amd-epyc-debian12", None);
     assert!(epyc[0].vendor_os_floor.is_none() && epyc[0].lifecycle.is_none());
+}
+
+/// The Apple M1 capture has neither a device tree nor a `Hardware` line: Apple's cores
+/// (implementer 0x61) only sit in Apple's SoCs, so the SoC vendor is Apple, from the implementer
+/// field and `processors/captive-arm-implementers.csv`, with that row's medium confidence.
+#[test]
+fn an_apple_soc_without_a_device_tree_is_apples() {
+    let (got, _) = processors("arm-apple-m1-asahi", None);
+    let soc = got[0]
+        .actors
+        .iter()
+        .find(|a| a.role == Role::SocVendor)
+        .expect("an SoC vendor");
+    assert_eq!(soc.name.as_deref(), Some("Apple Inc."));
+    let read: Vec<(&str, Option<&str>, Confidence)> = soc
+        .evidence
+        .iter()
+        .map(|e| (e.source.as_str(), e.field.as_deref(), e.confidence))
+        .collect();
+    assert_eq!(read[0].0, "/proc/cpuinfo");
+    assert_eq!(
+        read[1],
+        (
+            "kb:processors/captive-arm-implementers.csv",
+            Some("implementer"),
+            Confidence::Medium
+        )
+    );
+    // A Cortex core (implementer 0x41, Arm licenses it to everyone) names no SoC maker.
+    let (graviton, _) = processors("arm-server-graviton3", None);
+    assert!(names(&graviton[0].actors, Role::SocVendor).is_empty());
 }
