@@ -591,6 +591,9 @@ mod tests {
         assert_eq!(cycle("ubuntu", "24.04").as_deref(), Some("24.04"));
         assert_eq!(cycle("alpine", "3.23.0").as_deref(), Some("3.23"));
         assert_eq!(cycle("opensuse-leap", "15.6").as_deref(), Some("15.6"));
+        // openSUSE 13.x and Leap 42.x wrote ID=opensuse.
+        assert_eq!(cycle("opensuse", "13.2").as_deref(), Some("13.2"));
+        assert_eq!(cycle("opensuse", "42.3").as_deref(), Some("42.3"));
         // `1` is no prefix of `12`, and an unknown id or version gives nothing.
         assert_eq!(cycle("debian", "1"), None);
         assert_eq!(cycle("debian", "99"), None);
