@@ -29,6 +29,11 @@ fn real_os_release_files_are_checked_for_end_of_support() {
             &[("alpine-linux", "3.23", "2027-11-01", false, 0.9)],
         ),
         ("os-centos7", &[("centos", "7", "2024-06-30", true, -2.4)]),
+        // ID=centos too, but NAME="CentOS Stream": CentOS Stream's window, not CentOS Linux 8's.
+        (
+            "os-centos-stream8",
+            &[("centos-stream", "8", "2024-05-31", true, -2.5)],
+        ),
         ("os-debian10", &[("debian", "10", "2022-09-10", true, -4.2)]),
         ("os-debian13", &[("debian", "13", "2028-08-09", false, 1.7)]),
         ("os-fedora42", &[("fedora", "42", "2026-05-27", true, -0.5)]),

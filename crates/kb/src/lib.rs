@@ -264,8 +264,15 @@ impl Kb {
     /// The support window of an operating-system release, by exact `os-release` `ID` and its
     /// `VERSION_ID` (`debian` `12`; `rhel` `9.3` belongs to cycle `9`), from endoflife.date's
     /// data (`lifecycle/`). `None` when the id has no product there or the version no cycle.
-    pub fn os_lifecycle(&self, release_id: &str, version_id: &str) -> Option<Lifecycle> {
-        self.lifecycles.os(release_id, version_id)
+    /// `name` is `os-release`'s `NAME`, which tells apart releases sharing an `ID`
+    /// (`CentOS Stream` and CentOS Linux both write `centos`: `lifecycle/os-name-products.csv`).
+    pub fn os_lifecycle(
+        &self,
+        release_id: &str,
+        name: Option<&str>,
+        version_id: &str,
+    ) -> Option<Lifecycle> {
+        self.lifecycles.os(release_id, name, version_id)
     }
 
     /// The support window of a Linux kernel series, from a release as `uname -r` prints it

@@ -16,6 +16,16 @@ use std::collections::HashMap;
 const CYCLES: &str = "lifecycle/endoflife.csv";
 const PRODUCTS: &str = "lifecycle/os-products.csv";
 const INTEL_CPUID: &str = "lifecycle/intel-cpuid-cycles.csv";
+const NAME_PRODUCTS: &str = "lifecycle/os-name-products.csv";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NameProductRow {
+    release_id: String,
+    name: String,
+    product: String,
+    source: String,
+}
 
 const FLOOR: &str = "lifecycle/vendor-os-floor.csv";
 const FREE_OS: &str = "lifecycle/free-os-ports.csv";
@@ -190,6 +200,8 @@ pub(crate) struct Lifecycles {
     cycles: HashMap<String, Vec<Cycle>>,
     /// `os-release` `ID` → (line, product).
     products: HashMap<String, (u64, String)>,
+    /// (`ID`, `NAME`) → (line, product), for releases that share an ID (CentOS Stream).
+    name_products: HashMap<(String, String), (u64, String)>,
     /// Intel CPUID (family, model) → (line, confidence, `intel-processors` cycle).
     intel_models: HashMap<(u32, u32), (u64, Confidence, String)>,
     floors: Vec<Floor>,
@@ -305,6 +317,31 @@ impl Lifecycles {
                 ));
             }
         }
+        let mut name_products = HashMap::new();
+        for row in
+            tables::read::<NameProductRow>(NAME_PRODUCTS, tables::text_of(sources, NAME_PRODUCTS)?)?
+        {
+            let (line, r) = (row.line, row.rec);
+            required(NAME_PRODUCTS, line, "name", &r.name)?;
+            required(NAME_PRODUCTS, line, "source", &r.source)?;
+            if !cycles.contains_key(&r.product) {
+                return Err(row_err(
+                    NAME_PRODUCTS,
+                    line,
+                    format!("product `{}` has no cycle in {CYCLES}", r.product),
+                ));
+            }
+            if name_products
+                .insert((r.release_id.clone(), r.name.clone()), (line, r.product))
+                .is_some()
+            {
+                return Err(row_err(
+                    NAME_PRODUCTS,
+                    line,
+                    format!("duplicate `{} {}`", r.release_id, r.name),
+                ));
+            }
+        }
         let mut intel_models = HashMap::new();
         let intel_cycles = cycles.get(INTEL_PROCESSORS);
         for row in
@@ -400,6 +437,7 @@ impl Lifecycles {
         Ok(Lifecycles {
             cycles,
             products,
+            name_products,
             intel_models,
             floors,
             free_os,
@@ -433,16 +471,29 @@ impl Lifecycles {
         })
     }
 
-    pub fn os(&self, release_id: &str, version_id: &str) -> Option<Lifecycle> {
-        let (line, product) = self.products.get(release_id)?;
+    /// The support window of a release by its `ID`, `NAME` (which tells apart releases that
+    /// share an ID: CentOS Stream and CentOS Linux both write `centos`) and `VERSION_ID`.
+    pub fn os(&self, release_id: &str, name: Option<&str>, version_id: &str) -> Option<Lifecycle> {
+        let by_name = name.and_then(|n| {
+            self.name_products
+                .get(&(release_id.to_string(), n.trim().to_string()))
+                .map(|(line, p)| (NAME_PRODUCTS, *line, p, "name", n.trim()))
+        });
+        let (table, line, product, field, value) = match by_name {
+            Some(x) => x,
+            None => {
+                let (line, p) = self.products.get(release_id)?;
+                (PRODUCTS, *line, p, "release_id", release_id)
+            }
+        };
         let mut l = self.find(product, version_id, &['.'])?;
         l.evidence.insert(
             0,
             tables::evidence(
-                PRODUCTS,
-                *line,
-                "release_id",
-                release_id,
+                table,
+                line,
+                field,
+                value,
                 Method::KbLookup,
                 Confidence::High,
             ),
@@ -584,13 +635,27 @@ mod tests {
     #[test]
     fn versions_find_their_cycle() {
         let l = builtin();
-        let cycle = |id: &str, v: &str| l.os(id, v).map(|c| c.cycle);
+        let cycle = |id: &str, v: &str| l.os(id, None, v).map(|c| c.cycle);
         assert_eq!(cycle("debian", "12").as_deref(), Some("12"));
         assert_eq!(cycle("rhel", "9.3").as_deref(), Some("9"));
         assert_eq!(cycle("rocky", "9.3").as_deref(), Some("9"));
         assert_eq!(cycle("ubuntu", "24.04").as_deref(), Some("24.04"));
         assert_eq!(cycle("alpine", "3.23.0").as_deref(), Some("3.23"));
         assert_eq!(cycle("opensuse-leap", "15.6").as_deref(), Some("15.6"));
+        // CentOS Stream writes ID=centos and tells itself apart by NAME.
+        let stream = l.os("centos", Some("CentOS Stream"), "8").unwrap();
+        assert_eq!(
+            (stream.product.as_str(), stream.end_of_support.as_deref()),
+            ("centos-stream", Some("2024-05-31"))
+        );
+        assert_eq!(
+            l.os("centos", Some("CentOS Linux"), "8").unwrap().product,
+            "centos"
+        );
+        assert_eq!(
+            l.os("centos", Some("CentOS Stream"), "9").unwrap().cycle,
+            "9"
+        );
         // openSUSE 13.x and Leap 42.x wrote ID=opensuse.
         assert_eq!(cycle("opensuse", "13.2").as_deref(), Some("13.2"));
         assert_eq!(cycle("opensuse", "42.3").as_deref(), Some("42.3"));

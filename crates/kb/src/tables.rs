@@ -128,6 +128,11 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         OWN,
     ),
     (
+        "lifecycle/os-name-products.csv",
+        include_str!("../data/lifecycle/os-name-products.csv"),
+        OWN,
+    ),
+    (
         "lifecycle/intel-cpuid-cycles.csv",
         include_str!("../data/lifecycle/intel-cpuid-cycles.csv"),
         OWN,

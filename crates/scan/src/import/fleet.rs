@@ -718,7 +718,8 @@ fn lifecycles(kb: &Kb, source: &str, os: &OsRecord) -> (Option<Lifecycle>, Optio
         .zip(os.version.as_ref())
         .and_then(|((id, mut evidence), v)| {
             let version = v.value.split_whitespace().next()?;
-            let mut l = kb.os_lifecycle(&id, version)?;
+            let name = os.name.as_ref().map(|n| n.value.as_str());
+            let mut l = kb.os_lifecycle(&id, name, version)?;
             evidence.push(read(source, v, Confidence::High));
             evidence.append(&mut l.evidence);
             l.evidence = evidence;
