@@ -251,6 +251,9 @@ impl Evaluator<'_> {
             });
         }
 
+        // The day ages and support are counted from: `generated_at`'s (SOURCE_DATE_EPOCH), as
+        // for the requests' support checks.
+        let as_of = generated_at.as_deref().and_then(|t| t.get(..10));
         let sobriety = sobriety::sobriety(self.kb, inventory, as_of);
         let layer_reports = layers
             .iter()
