@@ -491,10 +491,18 @@ fn markdown_renders_with_python_markdown_showing_the_text_as_it_is() {
     }
     let layers = report["layers"].as_array().unwrap();
     let rulesets = report["rulesets"].as_array().unwrap();
-    // Summary, a table per ruleset, a table per layer, the inputs.
+    // Summary, a table per ruleset, a table per layer, the sobriety section's (firmware ages,
+    // support windows: each when it has rows), the materials section's, the inputs.
+    let sobriety = &report["sobriety"];
+    let sobriety_tables = ["ages", "support"]
+        .iter()
+        .filter(|k| sobriety[**k].as_array().is_some_and(|a| !a.is_empty()))
+        .count();
+    // The critical raw materials section: a table of components, one of materials.
+    let materials_tables = if report["materials"].is_null() { 0 } else { 2 };
     assert_eq!(
         tags.iter().filter(|t| **t == "table").count(),
-        1 + rulesets.len() + layers.len() + 1
+        1 + rulesets.len() + layers.len() + sobriety_tables + materials_tables + 1
     );
     let headings: Vec<String> = got["headings"]
         .as_array()

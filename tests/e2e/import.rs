@@ -367,6 +367,37 @@ fn device_makers_from_fusioninventory_and_glpi() {
             row("phone", "Xiaomi", 1, "Xiaomi", "CN"),
         ]
     );
+    // Each host's firmware date: the agent writes SMBIOS's `MM/DD/YYYY` in `BIOS/BDATE`
+    // (read as YYYY-MM-DD, derived), GLPI's examples `bios.bdate` as YYYY-MM-DD.
+    let mut dates: Vec<(String, String, String)> = inv["fleet"]["hosts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| !h["firmware_date"].is_null())
+        .map(|h| {
+            let f = &h["firmware_date"];
+            (
+                f["value"].as_str().unwrap().to_string(),
+                f["evidence"][0]["value"].as_str().unwrap().to_string(),
+                f["evidence"][0]["field"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    dates.sort();
+    let date =
+        |v: &str, read: &str, field: &str| (v.to_string(), read.to_string(), field.to_string());
+    assert_eq!(
+        dates,
+        [
+            date("2011-12-01", "12/01/2011", "CONTENT/BIOS/BDATE"),
+            date("2015-07-01", "07/01/2015", "CONTENT/BIOS/BDATE"),
+            date("2016-01-03", "2016-01-03", "content.bios.bdate"),
+            date("2016-01-07", "2016-01-07", "content.bios.bdate"),
+            date("2016-02-06", "2016-02-06", "content.bios.bdate"),
+            date("2020-02-07", "02/07/2020", "CONTENT/BIOS/BDATE"),
+            date("2020-04-09", "04/09/2020", "CONTENT/BIOS/BDATE"),
+        ]
+    );
     // Models are counted per host, and the evidence names the agent's field.
     let dell = &inv["layers"]["devices"][1];
     assert_eq!(dell["models"]["PowerEdge R640"], 1);
@@ -380,6 +411,23 @@ fn device_makers_from_fusioninventory_and_glpi() {
         hp["actors"][0]["evidence"][1]["value"],
         "ProLiant DL360p Gen8"
     );
+    // Their ages as of 2026-12-06 (SOURCE_DATE_EPOCH 1796515200), from the firmware dates:
+    // the ThinkPad's 2011 and the ProLiant's 2015 BIOS and GLPI's three 2016 laptops are ten
+    // years old or more; the Surface Go 2's and the PowerEdge R640's 2020 firmware, six to seven.
+    let (code, out, err) = run(sovstack()
+        .env("SOURCE_DATE_EPOCH", "1796515200")
+        .args(["audit", "--format", "json", "--import"])
+        .arg(&inventories)
+        .arg(glpi_examples()));
+    assert_eq!(code, 0, "{err}");
+    let sobriety: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let ages: Vec<u64> = sobriety["sobriety"]["ages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["machines"].as_u64().unwrap())
+        .collect();
+    assert_eq!(ages, [0, 0, 2, 0, 5], "{}", sobriety["sobriety"]);
     // The report judges them, each maker weighing its hosts: of 15, 10 are made by US
     // companies (Dell 3, Cisco 3, HPE 2, HP Inc. 1, Microsoft 1), 2 by Chinese ones (Lenovo,
     // Xiaomi).

@@ -32,6 +32,7 @@ mod plugin_tools;
 mod plugins;
 mod ruleset_cmd;
 mod schema;
+mod sobriety;
 mod software;
 mod suppliers;
 mod table;

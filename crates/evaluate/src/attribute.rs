@@ -31,8 +31,12 @@ pub fn attributed_items(
         .into_iter()
         .map(|item| {
             let mut a = attribute_item(kb, item);
-            if let (ItemRef::Os(os), Some(date)) = (item, as_of) {
-                a.support_ended = support_ended(os, date);
+            match (item, as_of) {
+                (ItemRef::Os(os), Some(date)) => a.support_ended = support_ended(os, date),
+                (ItemRef::Processor(p), Some(date)) => {
+                    a.support_ended = crate::sobriety::processor_support_ended(kb, p, date);
+                }
+                _ => {}
             }
             a
         })
@@ -368,6 +372,21 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
                 f.insert("logical_cpus".into(), p.logical_cpus.len().to_string());
             }
             fleet_share(inventory, p.hosts, &mut f);
+            if let Some(l) = &p.lifecycle {
+                f.insert("supported_until".into(), support_window(l));
+            }
+            if let Some(o) = &p.vendor_os_floor {
+                f.insert(
+                    "last_vendor_os".into(),
+                    format!(
+                        "{} {}, until {} ({} refuses it)",
+                        o.last.product,
+                        o.last.cycle,
+                        o.last.end_of_support.as_deref().unwrap_or("not announced"),
+                        o.refused_by
+                    ),
+                );
+            }
         }
         ItemRef::Os(os) => {
             fleet_share(inventory, os.hosts, &mut f);

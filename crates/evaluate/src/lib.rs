@@ -14,6 +14,8 @@
 
 mod attribute;
 mod groups;
+mod materials;
+mod sobriety;
 
 /// The diagnostic codes evaluation adds to a report (beside the plugins' own, `plugin/*`).
 pub mod codes {
@@ -26,6 +28,7 @@ pub mod codes {
 
 pub use attribute::{attribute_item, attributed_items, support_ended};
 pub use groups::group_by;
+pub use sobriety::processor_support_ended;
 
 use sovstack_abi::{EvaluateRequest, ABI_VERSION};
 use sovstack_host::{Host, Plugin, PluginError, Usage};
@@ -248,6 +251,10 @@ impl Evaluator<'_> {
             });
         }
 
+        // The day ages and support are counted from: `generated_at`'s (SOURCE_DATE_EPOCH), as
+        // for the requests' support checks.
+        let as_of = generated_at.as_deref().and_then(|t| t.get(..10));
+        let sobriety = sobriety::sobriety(self.kb, inventory, as_of);
         let layer_reports = layers
             .iter()
             .map(|&layer| {
@@ -321,6 +328,8 @@ impl Evaluator<'_> {
             waivers: Vec::new(),
             gate: None,
             cable_map: cable_map(inventory),
+            sobriety,
+            materials: materials::materials(self.kb, inventory),
         }
     }
 }

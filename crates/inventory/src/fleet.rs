@@ -124,4 +124,9 @@ pub struct Host {
     /// The id of the operating system item it counts in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
+    /// Its firmware's (BIOS, UEFI) release date, `YYYY-MM-DD`, as its inventory gives it (GLPI
+    /// `bios.bdate`, FusionInventory `BIOS/BDATE`): the nearest the inventory comes to the
+    /// device's age, a lower bound on it when the firmware was updated (schema 1.2.9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firmware_date: Option<crate::Fact<String>>,
 }

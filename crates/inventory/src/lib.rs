@@ -54,7 +54,7 @@ pub use layers::network::{
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
 };
 pub use layers::os::{Lifecycle, OperatingSystem};
-pub use layers::processor::Processor;
+pub use layers::processor::{Processor, VendorOsFloor};
 pub use layers::software::{Licensing, SbomDocument, SbomFormat, SoftwareLayer, SoftwareSupply};
 pub use layers::suppliers::{
     Contradiction, ContradictionKind, DeclaredService, ServiceEndpoint, SuppliersLayer,

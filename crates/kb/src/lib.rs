@@ -33,6 +33,7 @@
 mod devices;
 mod geo;
 mod lifecycle;
+mod materials;
 mod orgs;
 mod os;
 mod patterns;
@@ -43,6 +44,8 @@ mod toolchain;
 
 pub use devices::HighRiskDesignation;
 pub use geo::{Bloc, Country, Law};
+pub use lifecycle::{day_number, is_date, FreeOs, VendorOsFloor};
+pub use materials::{ItemComponent, Material, MaterialUse, SupplyStep};
 pub use processors::FabCountries;
 pub use software::Registry;
 pub use tables::{KbError, TableInfo};
@@ -99,6 +102,7 @@ pub struct Kb {
     toolchains: toolchain::Toolchains,
     devices: devices::Devices,
     registries: software::Registries,
+    materials: materials::Materials,
 }
 
 impl Kb {
@@ -121,6 +125,7 @@ impl Kb {
         let toolchains = toolchain::Toolchains::load(&sources, &geo)?;
         let devices = devices::Devices::load(&sources, &orgs)?;
         let registries = software::Registries::load(&sources, &orgs)?;
+        let materials = materials::Materials::load(&sources, &geo)?;
         let tables = sources
             .iter()
             .map(|s| {
@@ -146,6 +151,7 @@ impl Kb {
             toolchains,
             devices,
             registries,
+            materials,
         })
     }
 
@@ -174,6 +180,13 @@ impl Kb {
     /// The designer behind an Arm MIDR implementer code (`0x41` is Arm Ltd).
     pub fn arm_implementer(&self, implementer: u32) -> Option<Attribution> {
         self.processors.arm_implementer(&self.orgs, implementer)
+    }
+
+    /// The SoC maker an Arm implementer's cores can only sit in (`0x61` Apple, `0x70` Phytium:
+    /// `processors/captive-arm-implementers.csv`), for SoCs the device tree and the `Hardware`
+    /// line do not name. `None` for implementers that license or sell cores to others.
+    pub fn captive_soc_vendor(&self, implementer: u32) -> Option<Attribution> {
+        self.processors.captive_soc_vendor(&self.orgs, implementer)
     }
 
     /// The core name for an Arm MIDR implementer and part (`0x41`, `0xd0c` → `Neoverse-N1`),
@@ -251,14 +264,78 @@ impl Kb {
     /// The support window of an operating-system release, by exact `os-release` `ID` and its
     /// `VERSION_ID` (`debian` `12`; `rhel` `9.3` belongs to cycle `9`), from endoflife.date's
     /// data (`lifecycle/`). `None` when the id has no product there or the version no cycle.
-    pub fn os_lifecycle(&self, release_id: &str, version_id: &str) -> Option<Lifecycle> {
-        self.lifecycles.os(release_id, version_id)
+    /// `name` is `os-release`'s `NAME`, which tells apart releases sharing an `ID`
+    /// (`CentOS Stream` and CentOS Linux both write `centos`: `lifecycle/os-name-products.csv`).
+    pub fn os_lifecycle(
+        &self,
+        release_id: &str,
+        name: Option<&str>,
+        version_id: &str,
+    ) -> Option<Lifecycle> {
+        self.lifecycles.os(release_id, name, version_id)
     }
 
     /// The support window of a Linux kernel series, from a release as `uname -r` prints it
     /// (`6.1.0-18-amd64` belongs to series `6.1`).
     pub fn linux_kernel_lifecycle(&self, release: &str) -> Option<Lifecycle> {
         self.lifecycles.linux_kernel(release)
+    }
+
+    /// The support window of an Intel processor family, by CPUID family and model (decimal),
+    /// from endoflife.date's `intel-processors` data; `None` where the model is not in
+    /// `lifecycle/intel-cpuid-cycles.csv` (unknown, never guessed).
+    pub fn intel_processor_lifecycle(&self, cpu_family: u32, model: u32) -> Option<Lifecycle> {
+        self.lifecycles.intel_processor(cpu_family, model)
+    }
+
+    /// Whether a vendor's newer OS refuses an x86 processor (CPUID vendor id, family and model,
+    /// decimal: `GenuineIntel` 6 78 is refused by Windows 11), with the support window of the
+    /// last release that runs on it (`lifecycle/vendor-os-floor.csv`). `None` says nothing.
+    pub fn vendor_os_floor(
+        &self,
+        vendor_id: &str,
+        cpu_family: u32,
+        model: u32,
+    ) -> Option<VendorOsFloor> {
+        self.lifecycles
+            .vendor_os_floor(vendor_id, cpu_family, model)
+    }
+
+    /// [`Kb::vendor_os_floor`] for inventories that give the designer (`Intel Corporation`,
+    /// an alias too) rather than the CPUID vendor id: the first of its vendor ids a row names.
+    pub fn vendor_os_floor_by_designer(
+        &self,
+        designer: &str,
+        cpu_family: u32,
+        model: u32,
+    ) -> Option<VendorOsFloor> {
+        self.processors
+            .x86_vendor_ids(&self.orgs, designer)
+            .into_iter()
+            .find_map(|id| self.vendor_os_floor(id, cpu_family, model))
+    }
+
+    /// The component classes an item is made of: `processor`, or `device:KIND` (`device:phone`),
+    /// from `materials/device-components.csv`.
+    pub fn item_components(&self, item: &str) -> &[ItemComponent] {
+        self.materials.item_components(item)
+    }
+
+    /// The critical raw materials a component class (`logic chip`, `battery`) depends on, each
+    /// with the USGS end-use text that says so.
+    pub fn component_materials(&self, component: &str) -> &[MaterialUse] {
+        self.materials.component_materials(component)
+    }
+
+    /// A material's supply steps (world production by country) and EU CRMA status.
+    pub fn material(&self, name: &str) -> Option<&Material> {
+        self.materials.material(name)
+    }
+
+    /// The free OS that supports an architecture (`x86_64` → Debian's `amd64`) and its newest
+    /// release still supported on `as_of` (`YYYY-MM-DD`), from `lifecycle/free-os-ports.csv`.
+    pub fn free_os(&self, architecture: &str, as_of: &str) -> Option<FreeOs> {
+        self.lifecycles.free_os(architecture, as_of)
     }
 
     /// The `os-release` ids whose support window the knowledge base knows, sorted.

@@ -15,6 +15,23 @@ use std::collections::HashMap;
 
 const CYCLES: &str = "lifecycle/endoflife.csv";
 const PRODUCTS: &str = "lifecycle/os-products.csv";
+const INTEL_CPUID: &str = "lifecycle/intel-cpuid-cycles.csv";
+const NAME_PRODUCTS: &str = "lifecycle/os-name-products.csv";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NameProductRow {
+    release_id: String,
+    name: String,
+    product: String,
+    source: String,
+}
+
+const FLOOR: &str = "lifecycle/vendor-os-floor.csv";
+const FREE_OS: &str = "lifecycle/free-os-ports.csv";
+
+/// The endoflife.date product of Intel's processor families (by codename).
+pub const INTEL_PROCESSORS: &str = "intel-processors";
 
 /// The endoflife.date product of the Linux kernel.
 pub const LINUX_KERNEL: &str = "linux-kernel";
@@ -39,6 +56,133 @@ struct ProductRow {
     source: String,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IntelCpuidRow {
+    cpu_family: u32,
+    models: String,
+    cycle: String,
+    confidence: String,
+    #[serde(rename = "notes")]
+    _notes: serde::de::IgnoredAny,
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FloorRow {
+    vendor_id: String,
+    cpu_families: String,
+    models: String,
+    refused_by: String,
+    last_product: String,
+    last_cycle: String,
+    confidence: String,
+    #[serde(rename = "notes")]
+    _notes: serde::de::IgnoredAny,
+    source: String,
+}
+
+/// A row of `vendor-os-floor.csv`: processors a vendor's newer OS refuses, and the last
+/// release that still runs on them.
+#[derive(Debug)]
+struct Floor {
+    line: u64,
+    vendor_id: String,
+    families: Vec<(u32, u32)>,
+    /// `None`: every model.
+    models: Option<Vec<(u32, u32)>>,
+    refused_by: String,
+    last_product: String,
+    last_cycle: String,
+    confidence: Confidence,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FreeOsRow {
+    architecture: String,
+    product: String,
+    port: String,
+    source: String,
+}
+
+/// A processor a vendor's newer operating system refuses: which OS refuses it, and the support
+/// window of the last release that still runs on it, whose evidence starts with the row that
+/// says so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VendorOsFloor {
+    /// The release that refuses the processor (`Windows 11`).
+    pub refused_by: String,
+    /// The last release that supports it (`windows` `10-22h2`).
+    pub last: Lifecycle,
+}
+
+/// A free operating system that supports an architecture, and the support window of its
+/// newest release still supported on the day asked about.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FreeOs {
+    /// Its port for the architecture (`amd64`).
+    pub port: String,
+    /// The release (`debian` `13`), its evidence starting with the port's row.
+    pub release: Lifecycle,
+}
+
+/// Inclusive `0x`-hex ranges (`0x00-0x54;0x56`), each at most `max`.
+fn hex_ranges(
+    table: &str,
+    line: u64,
+    field: &str,
+    value: &str,
+    max: u32,
+) -> Result<Vec<(u32, u32)>, KbError> {
+    let mut out = Vec::new();
+    for range in tables::list(value) {
+        let (lo, hi) = range.split_once('-').unwrap_or((range, range));
+        let num = |v: &str| -> Result<u32, KbError> {
+            let n = tables::hex_id(table, line, field, v.trim())?;
+            u32::try_from(n)
+                .ok()
+                .filter(|n| *n <= max)
+                .ok_or_else(|| row_err(table, line, format!("`{field}` `{v}` is too large")))
+        };
+        let (lo, hi) = (num(lo)?, num(hi)?);
+        if lo > hi {
+            return Err(row_err(table, line, format!("bad range `{range}`")));
+        }
+        out.push((lo, hi));
+    }
+    if out.is_empty() {
+        return Err(row_err(table, line, format!("missing `{field}`")));
+    }
+    Ok(out)
+}
+
+fn in_ranges(ranges: &[(u32, u32)], n: u32) -> bool {
+    ranges.iter().any(|(lo, hi)| (*lo..=*hi).contains(&n))
+}
+
+/// The day number of a `YYYY-MM-DD` date (days since 1970-01-01), for differences between
+/// dates; `None` when it is not a date.
+pub fn day_number(date: &str) -> Option<i64> {
+    if !is_date(date) {
+        return None;
+    }
+    let (y, m, d): (i64, i64, i64) = (
+        date[0..4].parse().ok()?,
+        date[5..7].parse().ok()?,
+        date[8..10].parse().ok()?,
+    );
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
 #[derive(Debug)]
 struct Cycle {
     line: u64,
@@ -56,10 +200,17 @@ pub(crate) struct Lifecycles {
     cycles: HashMap<String, Vec<Cycle>>,
     /// `os-release` `ID` → (line, product).
     products: HashMap<String, (u64, String)>,
+    /// (`ID`, `NAME`) → (line, product), for releases that share an ID (CentOS Stream).
+    name_products: HashMap<(String, String), (u64, String)>,
+    /// Intel CPUID (family, model) → (line, confidence, `intel-processors` cycle).
+    intel_models: HashMap<(u32, u32), (u64, Confidence, String)>,
+    floors: Vec<Floor>,
+    /// Architecture → (line, product, port).
+    free_os: HashMap<String, (u64, String, String)>,
 }
 
 /// Whether `s` is an ISO 8601 calendar date, `YYYY-MM-DD`, with a month and day that exist.
-pub(crate) fn is_date(s: &str) -> bool {
+pub fn is_date(s: &str) -> bool {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
@@ -166,7 +317,131 @@ impl Lifecycles {
                 ));
             }
         }
-        Ok(Lifecycles { cycles, products })
+        let mut name_products = HashMap::new();
+        for row in
+            tables::read::<NameProductRow>(NAME_PRODUCTS, tables::text_of(sources, NAME_PRODUCTS)?)?
+        {
+            let (line, r) = (row.line, row.rec);
+            required(NAME_PRODUCTS, line, "name", &r.name)?;
+            required(NAME_PRODUCTS, line, "source", &r.source)?;
+            if !cycles.contains_key(&r.product) {
+                return Err(row_err(
+                    NAME_PRODUCTS,
+                    line,
+                    format!("product `{}` has no cycle in {CYCLES}", r.product),
+                ));
+            }
+            if name_products
+                .insert((r.release_id.clone(), r.name.clone()), (line, r.product))
+                .is_some()
+            {
+                return Err(row_err(
+                    NAME_PRODUCTS,
+                    line,
+                    format!("duplicate `{} {}`", r.release_id, r.name),
+                ));
+            }
+        }
+        let mut intel_models = HashMap::new();
+        let intel_cycles = cycles.get(INTEL_PROCESSORS);
+        for row in
+            tables::read::<IntelCpuidRow>(INTEL_CPUID, tables::text_of(sources, INTEL_CPUID)?)?
+        {
+            let (line, r) = (row.line, row.rec);
+            required(INTEL_CPUID, line, "source", &r.source)?;
+            if !intel_cycles.is_some_and(|c| c.iter().any(|c| c.cycle == r.cycle)) {
+                return Err(row_err(
+                    INTEL_CPUID,
+                    line,
+                    format!(
+                        "cycle `{}` is no {INTEL_PROCESSORS} cycle in {CYCLES}",
+                        r.cycle
+                    ),
+                ));
+            }
+            let confidence = tables::confidence(INTEL_CPUID, line, &r.confidence)?;
+            for m in r.models.split(';') {
+                let model = tables::hex_id(INTEL_CPUID, line, "models", m.trim())?;
+                let model = u32::try_from(model)
+                    .map_err(|_| row_err(INTEL_CPUID, line, format!("model `{m}` is too large")))?;
+                if let Some((other, ..)) =
+                    intel_models.insert((r.cpu_family, model), (line, confidence, r.cycle.clone()))
+                {
+                    return Err(row_err(
+                        INTEL_CPUID,
+                        line,
+                        format!("model {m} is also in line {other}"),
+                    ));
+                }
+            }
+        }
+        let has_cycle = |product: &str, cycle: &str| {
+            cycles
+                .get(product)
+                .is_some_and(|c| c.iter().any(|c| c.cycle == cycle))
+        };
+        let mut floors = Vec::new();
+        for row in tables::read::<FloorRow>(FLOOR, tables::text_of(sources, FLOOR)?)? {
+            let (line, r) = (row.line, row.rec);
+            required(FLOOR, line, "vendor_id", &r.vendor_id)?;
+            required(FLOOR, line, "refused_by", &r.refused_by)?;
+            required(FLOOR, line, "source", &r.source)?;
+            if !has_cycle(&r.last_product, &r.last_cycle) {
+                return Err(row_err(
+                    FLOOR,
+                    line,
+                    format!(
+                        "`{} {}` is no cycle in {CYCLES}",
+                        r.last_product, r.last_cycle
+                    ),
+                ));
+            }
+            let models = match r.models.as_str() {
+                "*" => None,
+                m => Some(hex_ranges(FLOOR, line, "models", m, 0xff)?),
+            };
+            floors.push(Floor {
+                line,
+                vendor_id: r.vendor_id,
+                families: hex_ranges(FLOOR, line, "cpu_families", &r.cpu_families, 0xff)?,
+                models,
+                refused_by: r.refused_by,
+                last_product: r.last_product,
+                last_cycle: r.last_cycle,
+                confidence: tables::confidence(FLOOR, line, &r.confidence)?,
+            });
+        }
+        let mut free_os = HashMap::new();
+        for row in tables::read::<FreeOsRow>(FREE_OS, tables::text_of(sources, FREE_OS)?)? {
+            let (line, r) = (row.line, row.rec);
+            required(FREE_OS, line, "port", &r.port)?;
+            required(FREE_OS, line, "source", &r.source)?;
+            if !cycles.contains_key(&r.product) {
+                return Err(row_err(
+                    FREE_OS,
+                    line,
+                    format!("product `{}` has no cycle in {CYCLES}", r.product),
+                ));
+            }
+            if free_os
+                .insert(r.architecture.clone(), (line, r.product, r.port))
+                .is_some()
+            {
+                return Err(row_err(
+                    FREE_OS,
+                    line,
+                    format!("duplicate architecture `{}`", r.architecture),
+                ));
+            }
+        }
+        Ok(Lifecycles {
+            cycles,
+            products,
+            name_products,
+            intel_models,
+            floors,
+            free_os,
+        })
     }
 
     fn find(&self, product: &str, version: &str, separators: &[char]) -> Option<Lifecycle> {
@@ -196,16 +471,29 @@ impl Lifecycles {
         })
     }
 
-    pub fn os(&self, release_id: &str, version_id: &str) -> Option<Lifecycle> {
-        let (line, product) = self.products.get(release_id)?;
+    /// The support window of a release by its `ID`, `NAME` (which tells apart releases that
+    /// share an ID: CentOS Stream and CentOS Linux both write `centos`) and `VERSION_ID`.
+    pub fn os(&self, release_id: &str, name: Option<&str>, version_id: &str) -> Option<Lifecycle> {
+        let by_name = name.and_then(|n| {
+            self.name_products
+                .get(&(release_id.to_string(), n.trim().to_string()))
+                .map(|(line, p)| (NAME_PRODUCTS, *line, p, "name", n.trim()))
+        });
+        let (table, line, product, field, value) = match by_name {
+            Some(x) => x,
+            None => {
+                let (line, p) = self.products.get(release_id)?;
+                (PRODUCTS, *line, p, "release_id", release_id)
+            }
+        };
         let mut l = self.find(product, version_id, &['.'])?;
         l.evidence.insert(
             0,
             tables::evidence(
-                PRODUCTS,
-                *line,
-                "release_id",
-                release_id,
+                table,
+                line,
+                field,
+                value,
                 Method::KbLookup,
                 Confidence::High,
             ),
@@ -215,6 +503,96 @@ impl Lifecycles {
 
     pub fn linux_kernel(&self, release: &str) -> Option<Lifecycle> {
         self.find(LINUX_KERNEL, release, &['.', '-', '+'])
+    }
+
+    /// The support window of an Intel processor's family, by its CPUID family and model
+    /// (decimal, as `/proc/cpuinfo` and inventory agents print them): the codename
+    /// `intel-cpuid-cycles.csv` gives the model, and that codename's endoflife.date cycle.
+    /// `None` for models shared by several codenames (`0x8E`, `0x9E`) or not in the table.
+    pub fn intel_processor(&self, cpu_family: u32, model: u32) -> Option<Lifecycle> {
+        let (line, confidence, cycle) = self.intel_models.get(&(cpu_family, model))?;
+        let mut l = self.find(INTEL_PROCESSORS, cycle, &[])?;
+        l.evidence.insert(
+            0,
+            tables::evidence(
+                INTEL_CPUID,
+                *line,
+                "models",
+                &format!("family {cpu_family} model {model:#04x}"),
+                Method::KbLookup,
+                *confidence,
+            ),
+        );
+        Some(l)
+    }
+
+    /// Whether a vendor's newer operating system refuses an x86 processor (by CPUID vendor id,
+    /// family and model, decimal), and the last release that still supports it. The first row
+    /// that matches answers; `None` when no row does (which says nothing either way).
+    pub fn vendor_os_floor(
+        &self,
+        vendor_id: &str,
+        cpu_family: u32,
+        model: u32,
+    ) -> Option<VendorOsFloor> {
+        let f = self.floors.iter().find(|f| {
+            f.vendor_id == vendor_id.trim()
+                && in_ranges(&f.families, cpu_family)
+                && f.models.as_ref().is_none_or(|m| in_ranges(m, model))
+        })?;
+        let mut last = self.find(&f.last_product, &f.last_cycle, &[])?;
+        last.evidence.insert(
+            0,
+            tables::evidence(
+                FLOOR,
+                f.line,
+                "models",
+                &format!(
+                    "{} family {cpu_family} model {model:#04x}: refused by {}",
+                    vendor_id.trim(),
+                    f.refused_by
+                ),
+                Method::KbLookup,
+                f.confidence,
+            ),
+        );
+        Some(VendorOsFloor {
+            refused_by: f.refused_by.clone(),
+            last,
+        })
+    }
+
+    /// The free operating system the knowledge base names for an architecture (`x86_64`), with
+    /// its newest release (by release date) whose support has not ended on `as_of`
+    /// (`YYYY-MM-DD`). `None` when there is none.
+    pub fn free_os(&self, architecture: &str, as_of: &str) -> Option<FreeOs> {
+        let (line, product, port) = self.free_os.get(architecture)?;
+        let c = self
+            .cycles
+            .get(product)?
+            .iter()
+            .filter(|c| {
+                !c.ended
+                    && c.release_date.as_deref().is_some_and(|d| d <= as_of)
+                    && c.end_of_support.as_deref().is_none_or(|d| d >= as_of)
+            })
+            .max_by(|a, b| a.release_date.cmp(&b.release_date))?;
+        let mut release = self.find(product, &c.cycle.clone(), &[])?;
+        release.evidence.insert(
+            0,
+            tables::evidence(
+                FREE_OS,
+                *line,
+                "architecture",
+                &format!("{architecture}: {product} {port}"),
+                Method::KbLookup,
+                Confidence::High,
+            ),
+        );
+        Some(FreeOs {
+            port: port.clone(),
+            release,
+        })
     }
 
     /// The `os-release` ids with a product, sorted.
@@ -257,13 +635,30 @@ mod tests {
     #[test]
     fn versions_find_their_cycle() {
         let l = builtin();
-        let cycle = |id: &str, v: &str| l.os(id, v).map(|c| c.cycle);
+        let cycle = |id: &str, v: &str| l.os(id, None, v).map(|c| c.cycle);
         assert_eq!(cycle("debian", "12").as_deref(), Some("12"));
         assert_eq!(cycle("rhel", "9.3").as_deref(), Some("9"));
         assert_eq!(cycle("rocky", "9.3").as_deref(), Some("9"));
         assert_eq!(cycle("ubuntu", "24.04").as_deref(), Some("24.04"));
         assert_eq!(cycle("alpine", "3.23.0").as_deref(), Some("3.23"));
         assert_eq!(cycle("opensuse-leap", "15.6").as_deref(), Some("15.6"));
+        // CentOS Stream writes ID=centos and tells itself apart by NAME.
+        let stream = l.os("centos", Some("CentOS Stream"), "8").unwrap();
+        assert_eq!(
+            (stream.product.as_str(), stream.end_of_support.as_deref()),
+            ("centos-stream", Some("2024-05-31"))
+        );
+        assert_eq!(
+            l.os("centos", Some("CentOS Linux"), "8").unwrap().product,
+            "centos"
+        );
+        assert_eq!(
+            l.os("centos", Some("CentOS Stream"), "9").unwrap().cycle,
+            "9"
+        );
+        // openSUSE 13.x and Leap 42.x wrote ID=opensuse.
+        assert_eq!(cycle("opensuse", "13.2").as_deref(), Some("13.2"));
+        assert_eq!(cycle("opensuse", "42.3").as_deref(), Some("42.3"));
         // `1` is no prefix of `12`, and an unknown id or version gives nothing.
         assert_eq!(cycle("debian", "1"), None);
         assert_eq!(cycle("debian", "99"), None);
@@ -374,6 +769,100 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The CPUID models of real processors (GLPI's examples: an i5-6200U, family 6 model 78,
+    /// and an i5-4210U, model 69) find their Intel family's support window; a model several
+    /// codenames share stays unknown.
+    #[test]
+    fn intel_models_find_their_family() {
+        let l = builtin();
+        let skylake = l.intel_processor(6, 78).expect("0x4E is Skylake");
+        assert_eq!(
+            (skylake.product.as_str(), skylake.cycle.as_str()),
+            ("intel-processors", "skylake")
+        );
+        assert_eq!(skylake.end_of_support.as_deref(), Some("2022-09-30"));
+        assert_eq!(skylake.release_date.as_deref(), Some("2015-08-05"));
+        let sources: Vec<_> = skylake.evidence.iter().map(|e| e.source.as_str()).collect();
+        assert_eq!(
+            sources,
+            [
+                "kb:lifecycle/intel-cpuid-cycles.csv",
+                "kb:lifecycle/endoflife.csv"
+            ]
+        );
+        let haswell = l.intel_processor(6, 69).expect("0x45 is Haswell");
+        assert_eq!(haswell.cycle, "haswell");
+        assert_eq!(haswell.end_of_support.as_deref(), Some("2021-06-30"));
+        // Kaby, Coffee, Whiskey, Amber and Comet Lake share 0x8E and 0x9E.
+        assert!(l.intel_processor(6, 0x8e).is_none());
+        assert!(l.intel_processor(6, 0x9e).is_none());
+        assert!(l.intel_processor(15, 78).is_none());
+    }
+
+    #[test]
+    fn an_intel_row_naming_no_cycle_is_refused() {
+        let mut sources = Source::builtin();
+        let s = sources.iter_mut().find(|s| s.path == INTEL_CPUID).unwrap();
+        s.text = std::borrow::Cow::Owned(s.text.replacen(",skylake,", ",sky-lake,", 1));
+        let err = Lifecycles::load(&sources).unwrap_err().to_string();
+        assert!(
+            err.contains("intel-cpuid-cycles.csv:9: cycle `sky-lake`"),
+            "{err}"
+        );
+    }
+
+    /// The processors of GLPI's examples (i5-6200U: family 6 model 78; i5-4210U: model 69)
+    /// are below Windows 11's floor, whose last release for them is Windows 10 22H2; a Cascade
+    /// Lake Xeon (model 85) and a Zen 2 EPYC (family 23 model 49) are not; the first Zen is.
+    #[test]
+    fn windows_11_refuses_old_processors() {
+        let l = builtin();
+        let f = l.vendor_os_floor("GenuineIntel", 6, 78).unwrap();
+        assert_eq!(f.refused_by, "Windows 11");
+        assert_eq!(
+            (f.last.product.as_str(), f.last.cycle.as_str()),
+            ("windows", "10-22h2")
+        );
+        assert_eq!(f.last.end_of_support.as_deref(), Some("2025-10-14"));
+        assert_eq!(
+            f.last.end_of_extended_support.as_deref(),
+            Some("2028-10-10")
+        );
+        assert_eq!(
+            f.last.evidence[0].source,
+            "kb:lifecycle/vendor-os-floor.csv"
+        );
+        assert!(l.vendor_os_floor("GenuineIntel", 6, 69).is_some());
+        assert!(l.vendor_os_floor("GenuineIntel", 6, 85).is_none());
+        assert!(l.vendor_os_floor("GenuineIntel", 6, 0x8c).is_none());
+        assert!(l.vendor_os_floor("AuthenticAMD", 23, 49).is_none());
+        assert!(l.vendor_os_floor("AuthenticAMD", 23, 1).is_some());
+        assert!(l.vendor_os_floor("AuthenticAMD", 21, 2).is_some());
+        assert!(l.vendor_os_floor("AuthenticAMD", 25, 1).is_none());
+    }
+
+    /// Debian's newest release still supported on a day: 12 on 2025-01-01, 13 on 2026-12-06;
+    /// nothing for an architecture the table does not name.
+    #[test]
+    fn the_free_os_is_the_newest_supported_release() {
+        let l = builtin();
+        let on = |d: &str| l.free_os("x86_64", d).map(|f| (f.port, f.release.cycle));
+        assert_eq!(on("2025-01-01"), Some(("amd64".into(), "12".into())));
+        assert_eq!(on("2026-12-06"), Some(("amd64".into(), "13".into())));
+        assert!(l.free_os("mips", "2026-12-06").is_none());
+    }
+
+    #[test]
+    fn day_numbers() {
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(day_number("2000-03-01"), Some(11_017));
+        assert_eq!(
+            day_number("2026-12-06").unwrap() - day_number("2016-02-06").unwrap(),
+            3_956
+        );
+        assert_eq!(day_number("2026-02-30"), None);
     }
 
     #[test]

@@ -23,6 +23,18 @@ const FOUNDRIES: &str = "processors/foundries.csv";
 const FAMILIES: &str = "processors/processor-foundry.csv";
 const DT_PREFIXES: &str = "processors/dt-vendor-prefixes.csv";
 const X86_FAMILIES: &str = "processors/x86-family-foundry.csv";
+const CAPTIVE: &str = "processors/captive-arm-implementers.csv";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CaptiveRow {
+    implementer: String,
+    organisation: String,
+    confidence: String,
+    #[serde(rename = "notes")]
+    _notes: IgnoredAny,
+    source: String,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -190,6 +202,8 @@ pub(crate) struct Processors {
     /// Device-tree vendor prefix (`qcom`) → the SoC maker it names.
     dt_prefixes: HashMap<String, Keyed>,
     x86_families: Vec<X86Family>,
+    /// Arm implementers whose cores only sit in their own SoCs → (row, SoC maker, confidence).
+    captive: HashMap<u32, (Keyed, Confidence)>,
 }
 
 fn u32_id(table: &str, line: u64, field: &str, value: &str) -> Result<u32, KbError> {
@@ -214,6 +228,7 @@ impl Processors {
             families: Vec::new(),
             dt_prefixes: HashMap::new(),
             x86_families: Vec::new(),
+            captive: HashMap::new(),
         };
 
         for row in tables::read::<X86Row>(X86, tables::text_of(sources, X86)?)? {
@@ -538,6 +553,30 @@ impl Processors {
                 confidence,
             });
         }
+        for row in tables::read::<CaptiveRow>(CAPTIVE, tables::text_of(sources, CAPTIVE)?)? {
+            let (line, r) = (row.line, row.rec);
+            required(CAPTIVE, line, "source", &r.source)?;
+            let code = u32_id(CAPTIVE, line, "implementer", &r.implementer)?;
+            if !p.arm_impl.contains_key(&code) {
+                return Err(row_err(
+                    CAPTIVE,
+                    line,
+                    format!("implementer `{}` is not in {ARM_IMPL}", r.implementer),
+                ));
+            }
+            let org = orgs.require(CAPTIVE, line, &r.organisation)?;
+            let confidence = tables::confidence(CAPTIVE, line, &r.confidence)?;
+            if p.captive
+                .insert(code, (Keyed { line, org }, confidence))
+                .is_some()
+            {
+                return Err(row_err(
+                    CAPTIVE,
+                    line,
+                    format!("duplicate implementer `{}`", r.implementer),
+                ));
+            }
+        }
         Ok(p)
     }
 
@@ -581,6 +620,19 @@ impl Processors {
             &format!("{implementer:#04x}"),
             Method::KbLookup,
         ))
+    }
+
+    pub fn captive_soc_vendor(&self, orgs: &Orgs, implementer: u32) -> Option<Attribution> {
+        let (k, confidence) = *self.captive.get(&implementer)?;
+        let ev = tables::evidence(
+            CAPTIVE,
+            k.line,
+            "implementer",
+            &format!("{implementer:#04x}"),
+            Method::KbLookup,
+            confidence,
+        );
+        Some(orgs.attribute(k.org, vec![ev]))
     }
 
     pub fn arm_part_name(&self, implementer: u32, part: u32) -> Option<(String, Evidence)> {
@@ -731,6 +783,21 @@ impl Processors {
         ids.sort();
         ids.into_iter()
             .find_map(|id| self.x86_foundry(orgs, id, cpu_family, model))
+    }
+
+    /// The CPUID vendor ids of a designer (canonical name or alias), sorted.
+    pub fn x86_vendor_ids(&self, orgs: &Orgs, designer: &str) -> Vec<&str> {
+        let Some(org) = orgs.find(designer) else {
+            return Vec::new();
+        };
+        let mut ids: Vec<&str> = self
+            .x86
+            .iter()
+            .filter(|(_, k)| k.org == org)
+            .map(|(id, _)| id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids
     }
 
     pub fn fab_countries(&self, orgs: &Orgs, foundry: &str) -> Option<&FabCountries> {

@@ -18,6 +18,9 @@ const UTIL_LINUX: &str =
     "Apache-2.0 OR MIT; ids and names from util-linux lscpu-arm.c (see NOTICE)";
 /// The licence note of the device-tree vendor prefixes, facts taken from the Linux kernel.
 const DT_PREFIXES: &str = "Apache-2.0 OR MIT; prefixes and company names from Linux Documentation/devicetree/bindings/vendor-prefixes.yaml (GPL-2.0 OR BSD-2-Clause, see NOTICE)";
+/// The licence of the world production figures: USGS publications are in the public domain.
+const USGS: &str = "public domain (U.S. Geological Survey, Mineral Commodity Summaries 2026)";
+
 /// The licence of the lifecycle dates, taken from endoflife.date.
 const ENDOFLIFE: &str =
     "MIT; dates from endoflife.date (see NOTICE and lifecycle/endoflife/LICENSE)";
@@ -75,6 +78,11 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         OWN,
     ),
     (
+        "processors/captive-arm-implementers.csv",
+        include_str!("../data/processors/captive-arm-implementers.csv"),
+        OWN,
+    ),
+    (
         "processors/x86-family-foundry.csv",
         include_str!("../data/processors/x86-family-foundry.csv"),
         OWN,
@@ -117,6 +125,46 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
     (
         "lifecycle/os-products.csv",
         include_str!("../data/lifecycle/os-products.csv"),
+        OWN,
+    ),
+    (
+        "lifecycle/os-name-products.csv",
+        include_str!("../data/lifecycle/os-name-products.csv"),
+        OWN,
+    ),
+    (
+        "lifecycle/intel-cpuid-cycles.csv",
+        include_str!("../data/lifecycle/intel-cpuid-cycles.csv"),
+        OWN,
+    ),
+    (
+        "lifecycle/vendor-os-floor.csv",
+        include_str!("../data/lifecycle/vendor-os-floor.csv"),
+        OWN,
+    ),
+    (
+        "materials/production.csv",
+        include_str!("../data/materials/production.csv"),
+        USGS,
+    ),
+    (
+        "materials/crma.csv",
+        include_str!("../data/materials/crma.csv"),
+        OWN,
+    ),
+    (
+        "materials/components.csv",
+        include_str!("../data/materials/components.csv"),
+        OWN,
+    ),
+    (
+        "materials/device-components.csv",
+        include_str!("../data/materials/device-components.csv"),
+        OWN,
+    ),
+    (
+        "lifecycle/free-os-ports.csv",
+        include_str!("../data/lifecycle/free-os-ports.csv"),
         OWN,
     ),
     (

@@ -27,7 +27,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.7";
+pub const REPORT_VERSION: &str = "1.0.8";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -63,6 +63,168 @@ pub struct Report {
     /// cable data pack gives the landing stations' coordinates. Added in report 1.0.6.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cable_map: Option<CableMap>,
+    /// How old the machines are and how long their systems and processors stay supported
+    /// (objective SOV-8), when the inventory gives a firmware date or a support window. Added
+    /// in report 1.0.8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sobriety: Option<Sobriety>,
+    /// The critical raw materials the audited processors and devices depend on, and which
+    /// country dominates each one's supply (informative; no rule scores it). Added in report
+    /// 1.0.8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub materials: Option<MaterialsReport>,
+}
+
+/// Critical raw materials (report 1.0.8): the component classes the inventory's items are made
+/// of, the materials those depend on, and each material's supply concentration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct MaterialsReport {
+    /// Each component class found, with the machines (or processor items) holding it.
+    pub components: Vec<ComponentReport>,
+    /// Each material those depend on, by name.
+    pub materials: Vec<MaterialReport>,
+}
+
+/// A component class the inventory's items are made of.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ComponentReport {
+    /// `logic chip`, `display`, `battery`, `electronic components`.
+    pub component: String,
+    /// The machines holding it, at least: the larger of the counts through the processor
+    /// layer and through the devices layer (a machine's processor and its device are not told
+    /// apart, so they are not added).
+    pub machines: u64,
+    /// The lowest confidence of the links from items to it (`medium` where it is assumed from
+    /// the kind of device).
+    pub confidence: Confidence,
+    /// The materials it depends on.
+    pub materials: Vec<String>,
+}
+
+/// A critical raw material and the concentration of its supply.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct MaterialReport {
+    /// `gallium`, ...
+    pub material: String,
+    /// Its status under the EU Critical Raw Materials Act: `strategic` (Annex I), `critical`
+    /// (Annex II) or `none`.
+    pub crma: String,
+    /// The supply step the figures are for (`mine`, `refinery`, `primary`) and their year.
+    pub step: String,
+    /// The year.
+    pub year: String,
+    /// The world total, rounded by USGS, and its unit.
+    pub world: u64,
+    /// `t`, `kg`.
+    pub unit: String,
+    /// The leading producer (ISO code) and its share of the production USGS attributes to
+    /// countries, to a thousandth.
+    pub dominant_country: String,
+    /// Its share.
+    pub dominant_share: f64,
+    /// The components that need it.
+    pub needed_by: Vec<String>,
+    /// Where the figures, the status and the uses come from.
+    pub sources: Vec<String>,
+}
+
+/// Sobriety (report 1.0.8): keeping hardware in use longer. Every date comes from the
+/// inventory (firmware dates) or the knowledge base (endoflife.date's support windows, the
+/// processors a vendor's newer OS refuses); ages and the time left are counted from `as_of`,
+/// the day of `SOURCE_DATE_EPOCH`, and are absent without it so that the report stays
+/// reproducible.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Sobriety {
+    /// The day ages and the time left are counted from (`YYYY-MM-DD`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+    /// Machines whose firmware date is known, and those whose inventory gives none.
+    pub machines_dated: u64,
+    /// Machines whose inventory gives no firmware date.
+    pub machines_undated: u64,
+    /// The dated machines by firmware age, youngest band first (empty without `as_of`). The
+    /// firmware's release date bounds the machine's age from below when it was updated.
+    pub ages: Vec<AgeBand>,
+    /// Each operating system and processor item with a support window, soonest end first.
+    pub support: Vec<SupportWindow>,
+    /// Processors a vendor's newer operating system refuses, with the last release that runs on
+    /// them and the free system that still does.
+    pub obsolescence: Vec<Obsolescence>,
+    /// Where the figures come from.
+    pub sources: Vec<String>,
+}
+
+/// Machines whose firmware is between `min_years` (inclusive) and `max_years` (exclusive) old.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct AgeBand {
+    /// `under 3 years`, `3 to 5 years`, ..., `10 years or more`.
+    pub label: String,
+    /// Lower bound, in years.
+    pub min_years: u32,
+    /// Upper bound, in years; absent for the last band.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_years: Option<u32>,
+    /// The number of machines in it.
+    pub machines: u64,
+}
+
+/// The support window of an item (an operating system's release or kernel series, a
+/// processor's family), as endoflife.date gives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct SupportWindow {
+    /// `os` or `processor`.
+    pub layer: String,
+    /// The item's id.
+    pub item: String,
+    /// What it is (`Debian GNU/Linux 12 (bookworm)`, `the Linux 6.1 kernel series`).
+    pub label: String,
+    /// endoflife.date's product and cycle (`debian 12`).
+    pub product: String,
+    /// The cycle.
+    pub cycle: String,
+    /// The last day of support, when announced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_of_support: Option<String>,
+    /// Whether support has ended on `as_of` (or the source says it has, without a date).
+    pub ended: bool,
+    /// The last day of extended support (Debian LTS, Ubuntu ESM, Windows ESU), when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_of_extended_support: Option<String>,
+    /// Years of support left on `as_of`, to a tenth (negative once ended); absent without
+    /// `as_of` or an announced end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub years_left: Option<f64>,
+    /// The machines it stands for.
+    pub machines: u64,
+}
+
+/// A processor its vendor's newer OS refuses: software obsolescence when the last release
+/// that runs on it is past its end of support, while a free OS still supports it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Obsolescence {
+    /// The processor item's id.
+    pub item: String,
+    /// Its model.
+    pub label: String,
+    /// The machines it stands for.
+    pub machines: u64,
+    /// The release that refuses it (`Windows 11`).
+    pub refused_by: String,
+    /// The last release that runs on it (`windows 10-22h2`) and when its support ends.
+    pub last_release: String,
+    /// Its end of support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_release_end_of_support: Option<String>,
+    /// Whether that end has passed on `as_of`.
+    pub last_release_ended: bool,
+    /// The free OS release that supports it on `as_of` (`debian 13 (amd64)`), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_os: Option<String>,
+    /// Its end of support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub free_os_end_of_support: Option<String>,
+    /// The conclusion in plain words.
+    pub message: String,
 }
 
 /// The cable systems on the cable layer's routes, each between its landing stations (added in

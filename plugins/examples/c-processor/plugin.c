@@ -37,9 +37,10 @@ static const char INFO[] =
     "{\"name\":\"c-processor\",\"version\":\"0.1.0\",\"abi_version\":1,"
     "\"layers\":[\"processor\"],"
     "\"criteria\":[\"jurisdiction\",\"openness\",\"known_attribution\",\"assessed\","
-    "\"concentration\"],"
+    "\"concentration\",\"supported\"],"
     "\"description\":\"Judges processors (jurisdiction, openness, known attribution, "
-    "assessment, concentration): a plugin in freestanding C, a template for outside authors.\"}";
+    "assessment, concentration, support): a plugin in freestanding C, a template for outside "
+    "authors.\"}";
 
 /* The roles of the processor layer (the ABI's "Roles" table). */
 static const char *const ROLES[] = {"isa_owner", "core_designer", "soc_vendor", "foundry"};
@@ -490,7 +491,7 @@ enum { CRIT_JURISDICTION, CRIT_OPENNESS, CRIT_KNOWN, CRIT_ASSESSED, CRIT_CONCENT
 static const char *const CRITERIA[] = {"jurisdiction", "openness",  "known_attribution",
                                        "assessed",     "concentration", "supported",
                                        "declared_vs_observed", "certified"};
-#define SUPPORTED_CRITERIA 5 /* the first five */
+#define SUPPORTED_CRITERIA 6 /* the first six */
 static const char *const JURISDICTION_KEYS[] = {"home", "foreign", "extraterritorial", "commons",
                                                 "unknown"};
 enum { SEAT_HOME, SEAT_FOREIGN, SEAT_EXTRATERRITORIAL, SEAT_COMMONS, SEAT_UNKNOWN };
@@ -502,7 +503,7 @@ typedef struct {
 } Actor;
 
 typedef struct {
-    Str id, label, not_assessed;
+    Str id, label, not_assessed, support_ended;
     Actor *actors;
     int nactors, has_weight, critical;
     double weight;
@@ -564,7 +565,8 @@ static int read_item(int t, Item *it) {
     if (t < 0 || tok[t].type != JSMN_OBJECT) return 0;
     int w = get(t, "weight"), c = get(t, "criticality"), actors = get(t, "actors");
     if (!read_str(get(t, "id"), &it->id) || !read_str(get(t, "label"), &it->label) ||
-        !read_opt_str(get(t, "not_assessed"), &it->not_assessed))
+        !read_opt_str(get(t, "not_assessed"), &it->not_assessed) ||
+        !read_opt_str(get(t, "support_ended"), &it->support_ended))
         return 0;
     it->has_weight = w >= 0 && !is_null(w);
     if (it->has_weight && !read_num(w, &it->weight)) return 0;
@@ -1006,6 +1008,19 @@ static void assessed(Findings *f, const Request *q, const Rule *r) {
     }
 }
 
+/* supported: one finding per item past the end of its support; the host says why. */
+static void supported(Findings *f, const Request *q, const Rule *r) {
+    for (int i = 0; i < q->nitems; i++) {
+        const Item *it = &q->items[i];
+        if (!it->support_ended.p) continue;
+        Buf m = {0};
+        put_str(&m, it->label);
+        put(&m, " is past the end of its support: ");
+        put_str(&m, it->support_ended);
+        finding(f, q, r, it, -1, &m, NULL, 0);
+    }
+}
+
 /* concentration: shares per pole (npoles), then commons, other, unknown. */
 typedef struct {
     double *s; /* npoles + 3 */
@@ -1245,6 +1260,7 @@ static Buf evaluate(const char *in, size_t len) {
         case CRIT_KNOWN: known_attribution(&f, &q, r); break;
         case CRIT_ASSESSED: assessed(&f, &q, r); break;
         case CRIT_CONCENTRATION: concentration(&f, &q, r); break;
+        case CRIT_SUPPORTED: supported(&f, &q, r); break;
         }
     }
     Buf b = {0};

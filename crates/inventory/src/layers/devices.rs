@@ -75,6 +75,12 @@ pub struct Device {
     /// The manufacturer, its ultimate owner when another organisation controls it, and a
     /// high-risk-vendor designation by a public authority, when there is one.
     pub actors: Vec<Actor>,
+    /// In a single host's scan, its firmware's (BIOS, UEFI) release date, `YYYY-MM-DD`, from
+    /// SMBIOS (`/sys/class/dmi/id/bios_date`): the nearest the scan comes to the machine's age,
+    /// a lower bound on it when the firmware was updated (schema 1.2.9). In a fleet each host's
+    /// is in `fleet.hosts[].firmware_date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub firmware_date: Option<Fact<String>>,
     /// In a fleet inventory, the number of hosts it stands for, which is also its weight when
     /// judged; absent for a single host's scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -143,6 +143,8 @@ fn page(r: &Report, h: &mut String) -> std::fmt::Result {
     scores(r, h)?;
     layers(r, h)?;
     waivers(r, h)?;
+    sobriety(r, h)?;
+    materials(r, h)?;
     diagnostics(r, h)?;
     inputs(r, h)?;
     end(h)
@@ -585,6 +587,106 @@ fn waivers(r: &Report, h: &mut String) -> std::fmt::Result {
         )?;
     }
     writeln!(h, "</tbody>\n</table>\n</section>")
+}
+
+fn sobriety(r: &Report, h: &mut String) -> std::fmt::Result {
+    let Some(s) = &r.sobriety else {
+        return Ok(());
+    };
+    let rows = super::sobriety_rows(s);
+    writeln!(
+        h,
+        "<section aria-labelledby=\"sobriety\">\n<h2 id=\"sobriety\">Sobriety</h2>\n<p>{}</p>",
+        esc(&rows.intro)
+    )?;
+    if !rows.ages.is_empty() {
+        writeln!(h, "<table>\n<thead><tr><th scope=\"col\">Firmware age</th><th scope=\"col\">Machines</th></tr></thead>\n<tbody>")?;
+        for (label, n) in &rows.ages {
+            writeln!(
+                h,
+                "<tr><th scope=\"row\">{}</th><td>{n}</td></tr>",
+                esc(label)
+            )?;
+        }
+        writeln!(h, "</tbody>\n</table>")?;
+    }
+    if !rows.support.is_empty() {
+        write!(h, "<table>\n<thead><tr>")?;
+        for c in super::SUPPORT_HEADINGS {
+            write!(h, "<th scope=\"col\">{c}</th>")?;
+        }
+        writeln!(h, "</tr></thead>\n<tbody>")?;
+        for [item, window, ends, left, machines] in &rows.support {
+            writeln!(
+                h,
+                "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(item),
+                esc(window),
+                esc(ends),
+                esc(left),
+                esc(machines)
+            )?;
+        }
+        writeln!(h, "</tbody>\n</table>")?;
+    }
+    if !rows.obsolescence.is_empty() {
+        writeln!(h, "<ul>")?;
+        for o in &rows.obsolescence {
+            writeln!(h, "<li>{}</li>", esc(o))?;
+        }
+        writeln!(h, "</ul>")?;
+    }
+    writeln!(
+        h,
+        "<p>Sources: {}.</p>\n</section>",
+        esc(&rows.sources.join("; "))
+    )
+}
+
+fn materials(r: &Report, h: &mut String) -> std::fmt::Result {
+    let Some(m) = &r.materials else {
+        return Ok(());
+    };
+    let rows = super::materials_rows(m);
+    writeln!(
+        h,
+        "<section aria-labelledby=\"materials\">\n<h2 id=\"materials\">Critical raw materials</h2>"
+    )?;
+    for (headings, body) in [
+        (
+            &super::COMPONENT_HEADINGS[..],
+            rows.components
+                .iter()
+                .map(|r| r.to_vec())
+                .collect::<Vec<_>>(),
+        ),
+        (
+            &super::MATERIAL_HEADINGS[..],
+            rows.materials
+                .iter()
+                .map(|r| r.to_vec())
+                .collect::<Vec<_>>(),
+        ),
+    ] {
+        write!(h, "<table>\n<thead><tr>")?;
+        for c in headings {
+            write!(h, "<th scope=\"col\">{c}</th>")?;
+        }
+        writeln!(h, "</tr></thead>\n<tbody>")?;
+        for row in body {
+            write!(h, "<tr><th scope=\"row\">{}</th>", esc(&row[0]))?;
+            for c in &row[1..] {
+                write!(h, "<td>{}</td>", esc(c))?;
+            }
+            writeln!(h, "</tr>")?;
+        }
+        writeln!(h, "</tbody>\n</table>")?;
+    }
+    writeln!(h, "<ul>")?;
+    for s in &rows.sources {
+        writeln!(h, "<li>{}</li>", esc(s))?;
+    }
+    writeln!(h, "</ul>\n</section>")
 }
 
 fn diagnostics(r: &Report, h: &mut String) -> std::fmt::Result {

@@ -110,6 +110,61 @@ impl Format for Markdown {
             writeln!(out)?;
         }
 
+        if let Some(s) = &report.sobriety {
+            let rows = super::sobriety_rows(s);
+            writeln!(out, "## Sobriety\n\n{}\n", escape(&rows.intro))?;
+            if !rows.ages.is_empty() {
+                writeln!(out, "| Firmware age | Machines |\n|---|---:|")?;
+                for (label, n) in &rows.ages {
+                    writeln!(out, "| {} | {n} |", escape(label))?;
+                }
+                writeln!(out)?;
+            }
+            if !rows.support.is_empty() {
+                writeln!(out, "| {} |", super::SUPPORT_HEADINGS.join(" | "))?;
+                writeln!(out, "|---|---|---|---|---:|")?;
+                for r in &rows.support {
+                    let cells: Vec<String> = r.iter().map(|c| escape(c)).collect();
+                    writeln!(out, "| {} |", cells.join(" | "))?;
+                }
+                writeln!(out)?;
+            }
+            for o in &rows.obsolescence {
+                writeln!(out, "- {}", escape(o))?;
+            }
+            if !rows.obsolescence.is_empty() {
+                writeln!(out)?;
+            }
+            writeln!(out, "Sources: {}.\n", escape(&rows.sources.join("; ")))?;
+        }
+        if let Some(m) = &report.materials {
+            let rows = super::materials_rows(m);
+            writeln!(out, "## Critical raw materials\n")?;
+            writeln!(
+                out,
+                "| {} |\n|---|---:|---|---|",
+                super::COMPONENT_HEADINGS.join(" | ")
+            )?;
+            for r in &rows.components {
+                let cells: Vec<String> = r.iter().map(|c| escape(c)).collect();
+                writeln!(out, "| {} |", cells.join(" | "))?;
+            }
+            writeln!(out)?;
+            writeln!(
+                out,
+                "| {} |\n|---|---|---|---|---:|---|",
+                super::MATERIAL_HEADINGS.join(" | ")
+            )?;
+            for r in &rows.materials {
+                let cells: Vec<String> = r.iter().map(|c| escape(c)).collect();
+                writeln!(out, "| {} |", cells.join(" | "))?;
+            }
+            writeln!(out)?;
+            for s in &rows.sources {
+                writeln!(out, "- {}", escape(s))?;
+            }
+            writeln!(out)?;
+        }
         if !report.diagnostics.is_empty() {
             writeln!(out, "## Diagnostics\n")?;
             for d in &report.diagnostics {

@@ -18,8 +18,145 @@ pub use markdown::Markdown;
 pub use sarif::Sarif;
 pub use table::{Table, TableOptions, DEFAULT_WIDTH};
 
-use crate::{Inputs, Report};
+use crate::{Inputs, MaterialsReport, Report, Sobriety};
 use std::io;
+
+/// The sobriety section as every format shows it: a sentence, the machines by age band, one
+/// row per support window (item, window, end, time left, machines), the obsolescence
+/// conclusions and the sources.
+pub(crate) struct SobrietyRows {
+    pub intro: String,
+    pub ages: Vec<(String, u64)>,
+    pub support: Vec<[String; 5]>,
+    pub obsolescence: Vec<String>,
+    pub sources: Vec<String>,
+}
+
+/// The column headings of [`SobrietyRows::support`].
+pub(crate) const SUPPORT_HEADINGS: [&str; 5] =
+    ["Item", "Support window", "Ends", "Left", "Machines"];
+
+pub(crate) fn sobriety_rows(s: &Sobriety) -> SobrietyRows {
+    let dated = format!(
+        "{} machine(s) with a firmware date, {} without",
+        s.machines_dated, s.machines_undated
+    );
+    let intro = match &s.as_of {
+        Some(d) => format!("As of {d}: {dated}."),
+        None => format!(
+            "{dated}. SOURCE_DATE_EPOCH was not set: ages and the time left are not counted, so \
+             that the report stays reproducible."
+        ),
+    };
+    let support = s
+        .support
+        .iter()
+        .map(|w| {
+            let mut ends = w.end_of_support.clone().unwrap_or_else(|| {
+                if w.ended {
+                    "ended".into()
+                } else {
+                    "not announced".into()
+                }
+            });
+            if let Some(x) = &w.end_of_extended_support {
+                ends.push_str(&format!(" (extended until {x})"));
+            }
+            let left = match (w.ended, w.years_left) {
+                (true, _) => "ended".to_string(),
+                (false, Some(y)) => format!("{y:.1} years"),
+                (false, None) => String::new(),
+            };
+            [
+                format!("{} ({})", w.label, w.item),
+                format!("{} {}", w.product, w.cycle),
+                ends,
+                left,
+                w.machines.to_string(),
+            ]
+        })
+        .collect();
+    SobrietyRows {
+        intro,
+        ages: s
+            .ages
+            .iter()
+            .map(|a| (a.label.clone(), a.machines))
+            .collect(),
+        support,
+        obsolescence: s
+            .obsolescence
+            .iter()
+            .map(|o| {
+                format!(
+                    "{} ({}, {} machine(s)): {}",
+                    o.label, o.item, o.machines, o.message
+                )
+            })
+            .collect(),
+        sources: s.sources.clone(),
+    }
+}
+
+/// The critical raw materials section as every format shows it.
+pub(crate) struct MaterialsRows {
+    pub components: Vec<[String; 4]>,
+    pub materials: Vec<[String; 6]>,
+    pub sources: Vec<String>,
+}
+
+/// The column headings of [`MaterialsRows::components`].
+pub(crate) const COMPONENT_HEADINGS: [&str; 4] =
+    ["Component", "Machines", "Materials", "Confidence"];
+/// The column headings of [`MaterialsRows::materials`].
+pub(crate) const MATERIAL_HEADINGS: [&str; 6] = [
+    "Material",
+    "EU CRMA",
+    "Supply step",
+    "Leading producer",
+    "Share",
+    "Needed by",
+];
+
+pub(crate) fn materials_rows(m: &MaterialsReport) -> MaterialsRows {
+    let mut sources: Vec<String> = Vec::new();
+    for x in &m.materials {
+        for s in &x.sources {
+            if !sources.contains(s) {
+                sources.push(s.clone());
+            }
+        }
+    }
+    MaterialsRows {
+        components: m
+            .components
+            .iter()
+            .map(|c| {
+                [
+                    c.component.clone(),
+                    c.machines.to_string(),
+                    c.materials.join(", "),
+                    format!("{:?}", c.confidence).to_lowercase(),
+                ]
+            })
+            .collect(),
+        materials: m
+            .materials
+            .iter()
+            .map(|x| {
+                [
+                    x.material.clone(),
+                    x.crma.clone(),
+                    format!("{} {} (world {} {})", x.step, x.year, x.world, x.unit),
+                    x.dominant_country.clone(),
+                    format!("{:.1}%", x.dominant_share * 100.0),
+                    x.needed_by.join(", "),
+                ]
+            })
+            .collect(),
+        sources,
+    }
+}
 
 /// One line of a report's "versions and hashes": what the input is, its name, version, sha256
 /// and where it came from. The formats that list the inputs take them from [`input_rows`].

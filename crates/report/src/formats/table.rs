@@ -132,6 +132,50 @@ impl Format for Table {
                 )?;
             }
         }
+        if let Some(s) = &report.sobriety {
+            let rows = super::sobriety_rows(s);
+            writeln!(out, "\nSobriety")?;
+            self.para(out, &format!("  {}", rows.intro), "    ")?;
+            if !rows.ages.is_empty() {
+                let mut t = self.grid(["Firmware age", "Machines"]);
+                for (label, n) in &rows.ages {
+                    t.add_row(vec![label.clone(), n.to_string()]);
+                }
+                writeln!(out, "{t}")?;
+            }
+            if !rows.support.is_empty() {
+                let mut t = self.grid(super::SUPPORT_HEADINGS);
+                for r in &rows.support {
+                    t.add_row(r.iter().map(|c| self.text(c)).collect::<Vec<_>>());
+                }
+                writeln!(out, "{t}")?;
+            }
+            for o in &rows.obsolescence {
+                self.para(out, &format!("  {o}"), "    ")?;
+            }
+            self.para(
+                out,
+                &format!("  Sources: {}.", rows.sources.join("; ")),
+                "    ",
+            )?;
+        }
+        if let Some(m) = &report.materials {
+            let rows = super::materials_rows(m);
+            writeln!(out, "\nCritical raw materials")?;
+            let mut t = self.grid(super::COMPONENT_HEADINGS);
+            for r in &rows.components {
+                t.add_row(r.to_vec());
+            }
+            writeln!(out, "{t}")?;
+            let mut t = self.grid(super::MATERIAL_HEADINGS);
+            for r in &rows.materials {
+                t.add_row(r.to_vec());
+            }
+            writeln!(out, "{t}")?;
+            for s in &rows.sources {
+                self.para(out, &format!("  {s}"), "    ")?;
+            }
+        }
         if !report.diagnostics.is_empty() {
             writeln!(out, "\nDiagnostics")?;
             for d in &report.diagnostics {

@@ -167,6 +167,14 @@ impl<'k> FleetBuilder<'k> {
             labels: record.labels,
             processor: Vec::new(),
             os: None,
+            firmware_date: record.firmware_date.as_ref().and_then(|l| {
+                let date = super::record::firmware_date(&l.value)?;
+                let mut e = read(source, l, Confidence::High);
+                if date != l.value {
+                    e.method = Method::Derived;
+                }
+                Some(Fact::new(date, e))
+            }),
         };
         self.add_entry(Entry {
             host,
@@ -191,6 +199,12 @@ impl<'k> FleetBuilder<'k> {
             let key = format!("sovstack\u{1f}{}", o.label());
             self.slot_for_system(key, || o)
         });
+        let firmware_date = inventory
+            .layers
+            .devices
+            .as_ref()
+            .and_then(|d| d.first())
+            .and_then(|d| d.firmware_date.clone());
         let device = inventory
             .layers
             .devices
@@ -202,6 +216,7 @@ impl<'k> FleetBuilder<'k> {
                 let key = devices::item_key(self.kb, d.kind, &d.maker.value, model.as_deref());
                 let slot = slot_for(&mut self.devices, &mut self.device_keys, key, || Device {
                     models: BTreeMap::new(),
+                    firmware_date: None,
                     ..d
                 });
                 (slot, model)
@@ -216,6 +231,7 @@ impl<'k> FleetBuilder<'k> {
             labels: BTreeMap::new(),
             processor: Vec::new(),
             os: None,
+            firmware_date,
         };
         self.add_entry(Entry {
             host,
@@ -362,6 +378,7 @@ impl<'k> FleetBuilder<'k> {
                 actors: devices::actors(kb, kind, &m.value, model, evidence),
                 maker: Fact::new(m.value.clone(), ev),
                 models: BTreeMap::new(),
+                firmware_date: None,
                 hosts: None,
             }
         });
@@ -562,6 +579,8 @@ fn imported_processor(
     }
     let designer = designer.unwrap_or(Err(seen));
     let by_cpuid = x86_foundry(kb, source, cpu, &architecture, &designer);
+    let lifecycle = intel_lifecycle(kb, source, cpu, &architecture, &designer);
+    let vendor_os_floor = vendor_os_floor(kb, source, cpu, &architecture, &designer);
     let actors = processor::actors(
         kb,
         &architecture,
@@ -578,8 +597,70 @@ fn imported_processor(
         logical_cpus: Vec::new(),
         identifiers,
         actors,
+        lifecycle,
+        vendor_os_floor,
         hosts: None,
     }
+}
+
+/// Whether a vendor's newer OS refuses an x86 processor, from the CPUID family and model the
+/// agent reported and the core designer found (agents give no vendor id): the designer's
+/// evidence, the fields read, then the knowledge-base rows. Unknown otherwise.
+fn vendor_os_floor(
+    kb: &Kb,
+    source: &str,
+    cpu: &CpuRecord,
+    architecture: &Fact<String>,
+    designer: &Attributed,
+) -> Option<sovstack_inventory::VendorOsFloor> {
+    if !matches!(architecture.value.as_str(), "x86_64" | "i686") {
+        return None;
+    }
+    let (designer, designer_evidence) = designer.as_ref().ok()?;
+    let (family, model) = (cpu.family.as_ref()?, cpu.model.as_ref()?);
+    let f = kb.vendor_os_floor_by_designer(
+        &designer.name,
+        family.value.parse().ok()?,
+        model.value.parse().ok()?,
+    )?;
+    let mut last = f.last;
+    let mut evidence = designer_evidence.clone();
+    evidence.push(read(source, family, Confidence::High));
+    evidence.push(read(source, model, Confidence::High));
+    evidence.append(&mut last.evidence);
+    last.evidence = evidence;
+    Some(sovstack_inventory::VendorOsFloor {
+        refused_by: f.refused_by,
+        last,
+    })
+}
+
+/// The support window of an Intel processor's family from the CPUID family and model the agent
+/// reported (`familynumber`, `model`, decimal), when the core designer found is Intel: the
+/// fields read, the designer's evidence, then the knowledge-base rows. Unknown otherwise.
+fn intel_lifecycle(
+    kb: &Kb,
+    source: &str,
+    cpu: &CpuRecord,
+    architecture: &Fact<String>,
+    designer: &Attributed,
+) -> Option<Lifecycle> {
+    if !matches!(architecture.value.as_str(), "x86_64" | "i686") {
+        return None;
+    }
+    let (designer, designer_evidence) = designer.as_ref().ok()?;
+    if designer.name != "Intel Corporation" {
+        return None;
+    }
+    let (family, model) = (cpu.family.as_ref()?, cpu.model.as_ref()?);
+    let mut l =
+        kb.intel_processor_lifecycle(family.value.parse().ok()?, model.value.parse().ok()?)?;
+    let mut evidence = designer_evidence.clone();
+    evidence.push(read(source, family, Confidence::High));
+    evidence.push(read(source, model, Confidence::High));
+    evidence.append(&mut l.evidence);
+    l.evidence = evidence;
+    Some(l)
 }
 
 /// The foundry of an x86 processor from the CPUID family and model the agent reported
@@ -637,7 +718,8 @@ fn lifecycles(kb: &Kb, source: &str, os: &OsRecord) -> (Option<Lifecycle>, Optio
         .zip(os.version.as_ref())
         .and_then(|((id, mut evidence), v)| {
             let version = v.value.split_whitespace().next()?;
-            let mut l = kb.os_lifecycle(&id, version)?;
+            let name = os.name.as_ref().map(|n| n.value.as_str());
+            let mut l = kb.os_lifecycle(&id, name, version)?;
             evidence.push(read(source, v, Confidence::High));
             evidence.append(&mut l.evidence);
             l.evidence = evidence;

@@ -421,6 +421,52 @@ mod tests {
         );
         assert!(fields.contains(&"content.cpus[0].model"), "{fields:?}");
         assert_eq!(foundry("i5-4210U").0, None);
+        // Their families' ends of support, from the same CPUID numbers (endoflife.date
+        // intel-processors): Skylake's on 2022-09-30, Haswell's on 2021-06-30.
+        let family = |model: &str| {
+            let p = processors
+                .iter()
+                .find(|p| p.model.as_ref().unwrap().value.contains(model))
+                .unwrap();
+            p.lifecycle
+                .as_ref()
+                .map(|l| (l.cycle.clone(), l.end_of_support.clone().unwrap()))
+        };
+        assert_eq!(
+            family("i5-6200U"),
+            Some(("skylake".into(), "2022-09-30".into()))
+        );
+        assert_eq!(
+            family("i5-4210U"),
+            Some(("haswell".into(), "2021-06-30".into()))
+        );
+        // The phone's Qualcomm part is no Intel one.
+        assert_eq!(
+            processors.iter().filter(|p| p.lifecycle.is_some()).count(),
+            2
+        );
+        // Each computer's firmware date, from `bios.bdate`; network devices, printers and the
+        // phone give none.
+        let dated: Vec<(&str, &str, Option<&str>)> = fleet
+            .hosts
+            .iter()
+            .filter_map(|h| {
+                let f = h.firmware_date.as_ref()?;
+                Some((
+                    h.name.as_deref().unwrap_or("?"),
+                    f.value.as_str(),
+                    f.evidence[0].field.as_deref(),
+                ))
+            })
+            .collect();
+        assert_eq!(
+            dated,
+            [
+                ("glpixps", "2016-02-06", Some("content.bios.bdate")),
+                ("COMP1", "2016-01-03", Some("content.bios.bdate")),
+                ("LF014", "2016-01-07", Some("content.bios.bdate")),
+            ]
+        );
         let os = inv.layers.os.as_ref().unwrap();
         assert_eq!(os.iter().filter_map(|o| o.hosts).sum::<u64>(), 3);
         // Support windows, as the live collector finds them: `Fedora` is taken as the ID

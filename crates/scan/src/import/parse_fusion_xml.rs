@@ -107,6 +107,7 @@ pub fn fusion_xml(text: &str) -> Result<HostRecord, String> {
         }
     });
     if let Some(b) = child(content, "BIOS") {
+        host.firmware_date = at(b, "BDATE", "CONTENT/BIOS");
         let maker = MakerRecord {
             manufacturer: at(b, "SMANUFACTURER", "CONTENT/BIOS"),
             model: at(b, "SMODEL", "CONTENT/BIOS"),

@@ -68,6 +68,7 @@ struct Os {
 
 #[derive(Deserialize)]
 struct Bios {
+    bdate: Option<String>,
     smanufacturer: Option<String>,
     smodel: Option<String>,
 }
@@ -163,6 +164,7 @@ pub fn glpi_json(text: &str) -> Result<HostRecord, String> {
         .and_then(|h| h.name)
         .filter(|n| !n.trim().is_empty());
     if let Some(b) = content.bios {
+        host.firmware_date = at(&b.bdate, "content.bios.bdate".into());
         let maker = MakerRecord {
             manufacturer: at(&b.smanufacturer, "content.bios.smanufacturer".into()),
             model: at(&b.smodel, "content.bios.smodel".into()),

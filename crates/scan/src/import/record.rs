@@ -94,6 +94,21 @@ pub struct HostRecord {
     pub os: Option<OsRecord>,
     /// The system's maker (computers, phones) or the device's (network equipment, printers).
     pub maker: Option<MakerRecord>,
+    /// The firmware's (BIOS, UEFI) release date as the file writes it (GLPI `bios.bdate`,
+    /// FusionInventory `BIOS/BDATE`), whatever its form; [`firmware_date`] reads it.
+    pub firmware_date: Option<Located>,
+}
+
+/// A firmware release date as agents write it, as `YYYY-MM-DD`: GLPI's `2016-02-06` as is,
+/// and SMBIOS's `MM/DD/YYYY` (what dmidecode and FusionInventory print: `02/06/2016`)
+/// reordered. `None` for any other form or a day that does not exist: unknown, not guessed.
+pub fn firmware_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    let iso = match s.split('/').collect::<Vec<_>>().as_slice() {
+        [m, d, y] if m.len() == 2 && d.len() == 2 && y.len() == 4 => format!("{y}-{m}-{d}"),
+        _ => s.to_string(),
+    };
+    sovstack_kb::is_date(&iso).then_some(iso)
 }
 
 /// Whether `s` is `YYYY-MM-DD HH:MM:SS`, the agents' `logdate`, which then sorts as text.
@@ -143,6 +158,28 @@ mod tests {
             ("２020-06-12 14:19:54", false),
         ] {
             assert_eq!(is_logdate(s), ok, "{s}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod firmware_date_tests {
+    use super::firmware_date;
+
+    #[test]
+    fn firmware_dates_are_read_in_both_forms() {
+        assert_eq!(firmware_date("2016-02-06").as_deref(), Some("2016-02-06"));
+        // dmidecode's `Release Date: 02/06/2016` (tests/fixtures/dmidecode) is month first.
+        assert_eq!(firmware_date(" 02/06/2016 ").as_deref(), Some("2016-02-06"));
+        for bad in [
+            "06.02.2016",
+            "2/6/2016",
+            "13/01/2016",
+            "2016-02-30",
+            "",
+            "Not Specified",
+        ] {
+            assert_eq!(firmware_date(bad), None, "{bad}");
         }
     }
 }

@@ -23,6 +23,8 @@ use std::collections::BTreeMap;
 const SYS_VENDOR: &str = "/sys/class/dmi/id/sys_vendor";
 /// The system's model (DMI type 1, "Product Name").
 const PRODUCT_NAME: &str = "/sys/class/dmi/id/product_name";
+/// The firmware's release date (DMI type 0, "Release Date", `MM/DD/YYYY`).
+const BIOS_DATE: &str = "/sys/class/dmi/id/bios_date";
 
 /// The devices layer's diagnostic codes (besides the root's, [`crate::codes`]).
 pub mod codes {
@@ -90,12 +92,18 @@ impl Collector for DevicesCollector {
                 let actors = actors(cx.kb, DeviceKind::System, &vendor, model, read);
                 let models: BTreeMap<String, u64> =
                     product.into_iter().map(|(m, _)| (m, 1)).collect();
+                let firmware_date = read_first_line(cx, out, BIOS_DATE).and_then(|(d, mut ev)| {
+                    let date = crate::import::record::firmware_date(&d)?;
+                    ev.method = Method::Derived;
+                    Some(Fact::new(date, ev))
+                });
                 devices.push(Device {
                     id: "dev0".to_string(),
                     kind: DeviceKind::System,
                     actors,
                     maker: Fact::new(vendor, vendor_ev),
                     models,
+                    firmware_date,
                     hosts: None,
                 });
             }

@@ -57,8 +57,18 @@ fn this_machine() {
 #[test]
 fn a_dell_laptop() {
     let root = dmi_root("Dell Inc.", Some("XPS 13 9350"));
+    // Its firmware date, `bios.bdate` 2016-02-06 there, as the kernel prints SMBIOS's.
+    std::fs::write(
+        root.path().join("sys/class/dmi/id/bios_date"),
+        "02/06/2016\n",
+    )
+    .unwrap();
     let inv = scan_dir(root.path(), &["devices"], None);
     let d = &inv.layers.devices.as_ref().unwrap()[0];
+    let date = d.firmware_date.as_ref().unwrap();
+    assert_eq!(date.value, "2016-02-06");
+    assert_eq!(date.evidence[0].source, "/sys/class/dmi/id/bios_date");
+    assert_eq!(date.evidence[0].value.as_deref(), Some("02/06/2016"));
     assert_eq!(d.id, "dev0");
     assert_eq!(d.maker.value, "Dell Inc.");
     assert_eq!(d.maker.evidence[0].line, Some(1));

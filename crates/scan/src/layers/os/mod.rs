@@ -113,13 +113,16 @@ impl Collector for OsCollector {
             .unwrap_or_default();
         // Support windows: the release's (its ID and VERSION_ID), and the Linux kernel series'.
         if let (Some(id), Some(version)) = (&os.release_id, &os.version_id) {
-            os.lifecycle = kb.os_lifecycle(&id.value, &version.value).map(|mut l| {
-                let mut evidence = id.evidence.clone();
-                evidence.extend(version.evidence.iter().cloned());
-                evidence.append(&mut l.evidence);
-                l.evidence = evidence;
-                l
-            });
+            let name = os.name.as_ref().map(|n| n.value.as_str());
+            os.lifecycle = kb
+                .os_lifecycle(&id.value, name, &version.value)
+                .map(|mut l| {
+                    let mut evidence = id.evidence.clone();
+                    evidence.extend(version.evidence.iter().cloned());
+                    evidence.append(&mut l.evidence);
+                    l.evidence = evidence;
+                    l
+                });
         }
         if let Some(k) = &os.kernel {
             let mut words = k.value.split_whitespace();

@@ -306,6 +306,8 @@ fn from_cpuinfo(
     let designer = core_designer(d, kb, &ev);
     let (soc, foundry_of_soc) = soc_vendor(d, dt, kb, &ev);
     let by_cpuid = x86_foundry(d, kb, &ev);
+    let lifecycle = intel_lifecycle(d, kb, &ev);
+    let vendor_os_floor = vendor_os_floor(d, kb, &ev);
     let actors = actors(
         kb,
         &architecture,
@@ -323,8 +325,66 @@ fn from_cpuinfo(
         logical_cpus,
         identifiers,
         actors,
+        lifecycle,
+        vendor_os_floor,
         hosts: None,
     }
+}
+
+/// Whether a vendor's newer OS refuses an x86 processor, from its CPUID vendor id, family and
+/// model: the cpuinfo fields read, then the knowledge-base rows.
+fn vendor_os_floor(
+    d: &Distinct,
+    kb: &Kb,
+    ev: &dyn Fn(&Field) -> Evidence,
+) -> Option<sovstack_inventory::VendorOsFloor> {
+    if d.family != Family::X86 {
+        return None;
+    }
+    let (vendor, family, model) = (
+        d.get("vendor_id")?,
+        d.get("cpu_family")?,
+        d.get("cpu_model")?,
+    );
+    let f = kb.vendor_os_floor(
+        &vendor.raw,
+        family.value.parse().ok()?,
+        model.value.parse().ok()?,
+    )?;
+    let mut last = f.last;
+    let mut evidence = vec![ev(vendor), ev(family), ev(model)];
+    evidence.append(&mut last.evidence);
+    last.evidence = evidence;
+    Some(sovstack_inventory::VendorOsFloor {
+        refused_by: f.refused_by,
+        last,
+    })
+}
+
+/// The support window of an Intel processor's family, from its CPUID family and model (the
+/// vendor id must be `GenuineIntel`): the cpuinfo fields read, then the knowledge-base rows.
+fn intel_lifecycle(
+    d: &Distinct,
+    kb: &Kb,
+    ev: &dyn Fn(&Field) -> Evidence,
+) -> Option<sovstack_inventory::Lifecycle> {
+    if d.family != Family::X86 {
+        return None;
+    }
+    let (vendor, family, model) = (
+        d.get("vendor_id")?,
+        d.get("cpu_family")?,
+        d.get("cpu_model")?,
+    );
+    if vendor.value.trim() != "GenuineIntel" {
+        return None;
+    }
+    let mut l =
+        kb.intel_processor_lifecycle(family.value.parse().ok()?, model.value.parse().ok()?)?;
+    let mut evidence = vec![ev(vendor), ev(family), ev(model)];
+    evidence.append(&mut l.evidence);
+    l.evidence = evidence;
+    Some(l)
 }
 
 /// The foundry of an x86 processor from its CPUID vendor, family and model, which name the
@@ -377,14 +437,26 @@ fn soc_vendor(
         .and_then(|dt| dt.entries.last().map(|e| dt.evidence(e)))
         .into_iter()
         .collect();
+    if let Some(a) = named.and_then(|f| kb.soc_vendor(&f.value).map(|a| (a, f))) {
+        let (a, f) = a;
+        return (Some(Ok((a, vec![ev(f)]))), Some((f.value.clone(), ev(f))));
+    }
+    // An Arm core whose designer only puts its cores in its own SoCs (Apple, Phytium) names the
+    // SoC maker when nothing else does.
+    if d.family == Family::Arm {
+        if let Some((a, f)) = d.get("implementer").and_then(|f| {
+            number_u32(f)
+                .and_then(|i| kb.captive_soc_vendor(i))
+                .map(|a| (a, f))
+        }) {
+            return (Some(Ok((a, vec![ev(f)]))), None);
+        }
+    }
     match named {
-        Some(f) => match kb.soc_vendor(&f.value) {
-            Some(a) => (Some(Ok((a, vec![ev(f)]))), Some((f.value.clone(), ev(f)))),
-            None => {
-                read.push(ev(f));
-                (Some(Err(read)), None)
-            }
-        },
+        Some(f) => {
+            read.push(ev(f));
+            (Some(Err(read)), None)
+        }
         None if !read.is_empty() => (Some(Err(read)), None),
         None => (None, None),
     }
@@ -620,6 +692,8 @@ fn from_live(live: &LiveHost, kb: &Kb) -> Vec<Processor> {
                 logical_cpus,
                 identifiers,
                 actors,
+                lifecycle: None,
+                vendor_os_floor: None,
                 hosts: None,
             }
         })

@@ -61,6 +61,16 @@ fn real_fixtures_are_attributed() {
                 vec![0],
             )],
         ),
+        (
+            "x86-intel-pentium-g640",
+            vec![w(
+                "x86_64",
+                X86,
+                Some("Intel Corporation"),
+                None,
+                vec![0, 1],
+            )],
+        ),
         // CentaurHauls alone would say VIA; the brand string says Zhaoxin, and wins.
         (
             "x86-zhaoxin-kx-u6780a",
@@ -115,7 +125,9 @@ fn real_fixtures_are_attributed() {
                 "aarch64",
                 ARM,
                 Some("Phytium Technology"),
-                None,
+                // No Hardware line, no device tree: Phytium's own cores (implementer 0x70)
+                // only sit in Phytium's SoCs.
+                Some(Some("Phytium Technology")),
                 (0..64).collect(),
             )],
         ),
@@ -781,4 +793,73 @@ fn foundries_of_real_fixtures() {
         .collect();
     assert_eq!(&fields[..3], &["vendor_id", "cpu family", "model"]);
     assert_eq!(f.evidence[3].source, "kb:processors/x86-family-foundry.csv");
+}
+
+/// A real Sandy Bridge Pentium G640 (py-cpuinfo's capture, family 6 model 42): Windows 11
+/// refuses it, so Windows 10 22H2 is the last Windows for it, read from the cpuinfo fields and
+/// the knowledge base; endoflife.date has no Sandy Bridge cycle, so its family's support window
+/// stays unknown. The AMD EPYC VM (family 26) is below no floor and has no Intel lifecycle.
+#[test]
+fn old_processors_are_below_a_vendor_os_floor() {
+    let (got, _) = processors("x86-intel-pentium-g640", None);
+    let p = &got[0];
+    assert!(p.lifecycle.is_none(), "{:?}", p.lifecycle);
+    let f = p.vendor_os_floor.as_ref().expect("Windows 11 refuses it");
+    assert_eq!(f.refused_by, "Windows 11");
+    assert_eq!(
+        (f.last.product.as_str(), f.last.cycle.as_str()),
+        ("windows", "10-22h2")
+    );
+    assert_eq!(f.last.end_of_support.as_deref(), Some("2025-10-14"));
+    let read: Vec<(&str, Option<&str>)> = f
+        .last
+        .evidence
+        .iter()
+        .map(|e| (e.source.as_str(), e.value.as_deref()))
+        .collect();
+    assert_eq!(
+        &read[..4],
+        [
+            ("/proc/cpuinfo", Some("GenuineIntel")),
+            ("/proc/cpuinfo", Some("6")),
+            ("/proc/cpuinfo", Some("42")),
+            (
+                "kb:lifecycle/vendor-os-floor.csv",
+                Some("GenuineIntel family 6 model 0x2a: refused by Windows 11")
+            ),
+        ]
+    );
+    let (epyc, _) = processors("x86-amd-epyc-debian12", None);
+    assert!(epyc[0].vendor_os_floor.is_none() && epyc[0].lifecycle.is_none());
+}
+
+/// The Apple M1 capture has neither a device tree nor a `Hardware` line: Apple's cores
+/// (implementer 0x61) only sit in Apple's SoCs, so the SoC vendor is Apple, from the implementer
+/// field and `processors/captive-arm-implementers.csv`, with that row's medium confidence.
+#[test]
+fn an_apple_soc_without_a_device_tree_is_apples() {
+    let (got, _) = processors("arm-apple-m1-asahi", None);
+    let soc = got[0]
+        .actors
+        .iter()
+        .find(|a| a.role == Role::SocVendor)
+        .expect("an SoC vendor");
+    assert_eq!(soc.name.as_deref(), Some("Apple Inc."));
+    let read: Vec<(&str, Option<&str>, Confidence)> = soc
+        .evidence
+        .iter()
+        .map(|e| (e.source.as_str(), e.field.as_deref(), e.confidence))
+        .collect();
+    assert_eq!(read[0].0, "/proc/cpuinfo");
+    assert_eq!(
+        read[1],
+        (
+            "kb:processors/captive-arm-implementers.csv",
+            Some("implementer"),
+            Confidence::Medium
+        )
+    );
+    // A Cortex core (implementer 0x41, Arm licenses it to everyone) names no SoC maker.
+    let (graviton, _) = processors("arm-server-graviton3", None);
+    assert!(names(&graviton[0].actors, Role::SocVendor).is_empty());
 }

@@ -1,0 +1,285 @@
+//! The report's sobriety section (objective SOV-8): how old the machines are, how long their
+//! systems and processors stay supported, and which processors a vendor's newer OS refuses
+//! while a free OS still runs on them ("software obsolescence").
+//!
+//! Everything is read from the inventory (firmware dates, support windows) and the knowledge
+//! base (the free OS of an architecture); ages and the time left are counted from `as_of`, the
+//! day of `SOURCE_DATE_EPOCH`, and left out without it, so the same inputs give the same bytes.
+
+use sovstack_inventory::{Inventory, Lifecycle, Processor};
+use sovstack_kb::{day_number, Kb};
+use sovstack_report::{AgeBand, Obsolescence, Sobriety, SupportWindow};
+
+/// Age bands, in whole years: `[min, max)`, the last open.
+const BANDS: &[(u32, Option<u32>)] = &[
+    (0, Some(3)),
+    (3, Some(5)),
+    (5, Some(8)),
+    (8, Some(10)),
+    (10, None),
+];
+
+const DAYS_PER_YEAR: f64 = 365.25;
+
+fn band_label(min: u32, max: Option<u32>) -> String {
+    match (min, max) {
+        (0, Some(m)) => format!("under {m} years"),
+        (a, Some(b)) => format!("{a} to {b} years"),
+        (a, None) => format!("{a} years or more"),
+    }
+}
+
+/// Whether a support window has ended on `as_of`.
+pub(crate) fn ended(l: &Lifecycle, as_of: Option<&str>) -> bool {
+    l.ended || as_of.is_some_and(|d| l.end_of_support.as_deref().is_some_and(|e| e < d))
+}
+
+/// Years between two dates, to a tenth.
+fn years_between(from: &str, to: &str) -> Option<f64> {
+    let days = day_number(to)? - day_number(from)?;
+    Some((days as f64 / DAYS_PER_YEAR * 10.0).round() / 10.0)
+}
+
+fn window(
+    layer: &str,
+    item: &str,
+    label: String,
+    l: &Lifecycle,
+    machines: u64,
+    as_of: Option<&str>,
+) -> SupportWindow {
+    SupportWindow {
+        layer: layer.to_string(),
+        item: item.to_string(),
+        label,
+        product: l.product.clone(),
+        cycle: l.cycle.clone(),
+        end_of_support: l.end_of_support.clone(),
+        ended: ended(l, as_of),
+        end_of_extended_support: l.end_of_extended_support.clone(),
+        years_left: as_of
+            .zip(l.end_of_support.as_deref())
+            .and_then(|(d, e)| years_between(d, e)),
+        machines,
+    }
+}
+
+/// Why a processor is past its support on `as_of`: its family's end of support (Intel's), and
+/// software obsolescence (its vendor's newer OS refuses it and the last release that runs on it
+/// is past its end) with the free OS that still supports it. `None` when neither holds.
+pub fn processor_support_ended(kb: &Kb, p: &Processor, as_of: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(l) = p.lifecycle.as_ref().filter(|l| ended(l, Some(as_of))) {
+        parts.push(match &l.end_of_support {
+            Some(d) => format!("the maker's support of the {} family ended on {d}", l.cycle),
+            None => format!("the maker's support of the {} family has ended", l.cycle),
+        });
+    }
+    if let Some(o) = obsolescence(kb, p, Some(as_of)).filter(|o| o.last_release_ended) {
+        parts.push(o.message);
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "{} (endoflife.date; checked as of {as_of})",
+            parts.join("; ")
+        )
+    })
+}
+
+/// A processor below its vendor's OS floor, and what that means on `as_of`.
+fn obsolescence(kb: &Kb, p: &Processor, as_of: Option<&str>) -> Option<Obsolescence> {
+    use sovstack_inventory::Item;
+    let f = p.vendor_os_floor.as_ref()?;
+    let last = format!("{} {}", f.last.product, f.last.cycle);
+    let last_ended = ended(&f.last, as_of);
+    let free = as_of.and_then(|d| kb.free_os(&p.architecture.value, d));
+    let free_name = free
+        .as_ref()
+        .map(|o| format!("{} {} ({})", o.release.product, o.release.cycle, o.port));
+    let until = |l: &Lifecycle| match &l.end_of_support {
+        Some(d) => format!("until {d}"),
+        None => "with no announced end".to_string(),
+    };
+    let mut message = format!("{} refuses this processor", f.refused_by);
+    match (&f.last.end_of_support, last_ended) {
+        (Some(d), true) => message.push_str(&format!(
+            ", and support of {last}, the last release that runs on it, ended on {d}"
+        )),
+        (_, true) => message.push_str(&format!(
+            ", and support of {last}, the last release that runs on it, has ended"
+        )),
+        (_, false) => message.push_str(&format!(
+            "; {last}, the last release that runs on it, is supported {}",
+            until(&f.last)
+        )),
+    }
+    if let Some(x) = f.last.end_of_extended_support.as_deref() {
+        message.push_str(&format!(" (paid extended security updates until {x})"));
+    }
+    if let (Some(name), Some(o)) = (&free_name, &free) {
+        message.push_str(&format!(
+            "; {name}, supported {}, runs on it",
+            until(&o.release)
+        ));
+        if last_ended {
+            message.push_str(
+                ": software obsolescence, the sober answer is a free OS, not a new machine",
+            );
+        }
+    }
+    Some(Obsolescence {
+        item: p.id.clone(),
+        label: p.label(),
+        machines: p.hosts.unwrap_or(1),
+        refused_by: f.refused_by.clone(),
+        last_release: last,
+        last_release_end_of_support: f.last.end_of_support.clone(),
+        last_release_ended: last_ended,
+        free_os: free_name,
+        free_os_end_of_support: free.and_then(|o| o.release.end_of_support),
+        message,
+    })
+}
+
+/// The sobriety section, or `None` when the inventory gives no firmware date and no support
+/// window.
+pub fn sobriety(kb: &Kb, inventory: &Inventory, as_of: Option<&str>) -> Option<Sobriety> {
+    use sovstack_inventory::Item;
+    // Firmware dates: each imported host's, else the scanned machine's.
+    let (dates, undated): (Vec<&str>, u64) = match &inventory.fleet {
+        Some(fleet) => {
+            let dates: Vec<&str> = fleet
+                .hosts
+                .iter()
+                .filter_map(|h| h.firmware_date.as_ref().map(|f| f.value.as_str()))
+                .collect();
+            let undated = fleet.hosts.len() as u64 - dates.len() as u64;
+            (dates, undated)
+        }
+        None => {
+            let date = inventory
+                .layers
+                .devices
+                .iter()
+                .flatten()
+                .find_map(|d| d.firmware_date.as_ref().map(|f| f.value.as_str()));
+            (date.into_iter().collect(), 0)
+        }
+    };
+    let mut ages: Vec<AgeBand> = Vec::new();
+    if let Some(today) = as_of {
+        ages = BANDS
+            .iter()
+            .map(|&(min, max)| AgeBand {
+                label: band_label(min, max),
+                min_years: min,
+                max_years: max,
+                machines: 0,
+            })
+            .collect();
+        for d in &dates {
+            let Some(years) = day_number(today)
+                .zip(day_number(d))
+                .map(|(t, d)| (t - d) as f64 / DAYS_PER_YEAR)
+            else {
+                continue;
+            };
+            if let Some(b) = ages
+                .iter_mut()
+                .rev()
+                .find(|b| years >= f64::from(b.min_years))
+            {
+                b.machines += 1;
+            }
+        }
+    }
+
+    let mut support = Vec::new();
+    for os in inventory.layers.os.iter().flatten() {
+        let machines = os.hosts.unwrap_or(1);
+        if let Some(l) = &os.lifecycle {
+            support.push(window("os", &os.id, os.label(), l, machines, as_of));
+        }
+        if let Some(l) = &os.kernel_lifecycle {
+            let label = format!("the Linux {} kernel series ({})", l.cycle, os.label());
+            support.push(window("os", &os.id, label, l, machines, as_of));
+        }
+    }
+    let mut obsolete = Vec::new();
+    for p in inventory.layers.processor.iter().flatten() {
+        if let Some(l) = &p.lifecycle {
+            support.push(window(
+                "processor",
+                &p.id,
+                p.label(),
+                l,
+                p.hosts.unwrap_or(1),
+                as_of,
+            ));
+        }
+        obsolete.extend(obsolescence(kb, p, as_of));
+    }
+    if dates.is_empty() && support.is_empty() && obsolete.is_empty() {
+        return None;
+    }
+    // Soonest end first; no announced end last; then by item.
+    support.sort_by(|a, b| {
+        (
+            a.end_of_support.is_none(),
+            &a.end_of_support,
+            &a.layer,
+            &a.item,
+            &a.label,
+        )
+            .cmp(&(
+                b.end_of_support.is_none(),
+                &b.end_of_support,
+                &b.layer,
+                &b.item,
+                &b.label,
+            ))
+    });
+    let mut sources = vec![
+        "support windows: endoflife.date (MIT), commit a70eca33, through the knowledge base's \
+         lifecycle/endoflife.csv"
+            .to_string(),
+    ];
+    if !obsolete.is_empty() {
+        sources.push(
+            "processors a newer OS refuses: the knowledge base's lifecycle/vendor-os-floor.csv \
+             (Windows 11 setup's processor block list); free OS ports: lifecycle/free-os-ports.csv \
+             (Debian's release notes)"
+                .to_string(),
+        );
+    }
+    if !dates.is_empty() {
+        sources.push(
+            "machine ages: each inventory's firmware release date (SMBIOS BIOS date; GLPI \
+             bios.bdate, FusionInventory BIOS/BDATE, /sys/class/dmi/id/bios_date)"
+                .to_string(),
+        );
+    }
+    Some(Sobriety {
+        as_of: as_of.map(str::to_string),
+        machines_dated: dates.len() as u64,
+        machines_undated: undated,
+        ages,
+        support,
+        obsolescence: obsolete,
+        sources,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn years_and_bands() {
+        assert_eq!(years_between("2016-02-06", "2026-12-06"), Some(10.8));
+        assert_eq!(years_between("2026-12-06", "2025-10-14"), Some(-1.1));
+        assert_eq!(band_label(0, Some(3)), "under 3 years");
+        assert_eq!(band_label(3, Some(5)), "3 to 5 years");
+        assert_eq!(band_label(10, None), "10 years or more");
+    }
+}

@@ -1,0 +1,369 @@
+//! Critical raw materials (`data/materials/`): which materials a class of component depends on
+//! (`components.csv`, each link quoting the USGS Mineral Commodity Summaries' end-use text),
+//! which components an inventory's items are made of (`device-components.csv`), each
+//! material's world production by country (`production.csv`, USGS Mineral Commodity Summaries
+//! 2026, public domain) and its status under the EU Critical Raw Materials Act
+//! (`crma.csv`, Regulation (EU) 2024/1252 Annexes I and II).
+//!
+//! Checked at load: every country is an ISO code the geo tables know (or `other`, `world`);
+//! each (material, step, year) has one `world` row, and its countries do not add up to more
+//! than a tenth above it (USGS rounds the world total); every component's material has
+//! production rows and a CRMA status; every item's component has materials.
+
+use crate::geo::Geo;
+use crate::tables::{self, required, row_err, KbError, Source};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+
+const PRODUCTION: &str = "materials/production.csv";
+const CRMA: &str = "materials/crma.csv";
+const COMPONENTS: &str = "materials/components.csv";
+const ITEMS: &str = "materials/device-components.csv";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProductionRow {
+    material: String,
+    step: String,
+    year: String,
+    country: String,
+    quantity: u64,
+    unit: String,
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CrmaRow {
+    material: String,
+    status: String,
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ComponentRow {
+    component: String,
+    material: String,
+    source: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemRow {
+    item: String,
+    component: String,
+    confidence: String,
+    source: String,
+}
+
+/// One supply step of a material: the world total and each producing country, as USGS gives
+/// them for a year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplyStep {
+    /// `mine`, `refinery`, `primary` (gallium's low-purity primary production).
+    pub step: String,
+    /// The year of the figures.
+    pub year: String,
+    /// Their unit (`t`, `kg`).
+    pub unit: String,
+    /// The world total (rounded by USGS).
+    pub world: u64,
+    /// Producing countries (ISO codes; `other` for USGS's "other countries"), largest first.
+    pub countries: Vec<(String, u64)>,
+    /// Where the figures come from.
+    pub source: String,
+}
+
+impl SupplyStep {
+    /// The largest producer and its share, to a thousandth, of the production USGS attributes
+    /// to countries (its rows, `other` included; the world total is rounded, so it is not the
+    /// denominator: China's 900,000 kg of 909,000 kg of primary gallium is 99%, as USGS says).
+    pub fn dominant(&self) -> Option<(&str, f64)> {
+        let (c, q) = self.countries.iter().find(|(c, _)| c != "other")?;
+        let total: u64 = self.countries.iter().map(|(_, q)| q).sum();
+        (total > 0).then(|| {
+            let share = *q as f64 / total as f64;
+            (c.as_str(), (share * 1000.0).round() / 1000.0)
+        })
+    }
+}
+
+/// A material, its supply steps and its status under the EU Critical Raw Materials Act.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Material {
+    /// `gallium`, `cobalt`, ...
+    pub name: String,
+    /// Its supply steps with figures.
+    pub steps: Vec<SupplyStep>,
+    /// `strategic` (Annex I), `critical` (Annex II), `none`.
+    pub crma: String,
+    /// Where the status comes from.
+    pub crma_source: String,
+}
+
+/// A component class and a material it depends on, with the source that says so.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MaterialUse {
+    /// The material.
+    pub material: String,
+    /// The end-use text that links it to the component.
+    pub source: String,
+}
+
+/// A component class an item is made of.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemComponent {
+    /// `logic chip`, `display`, `battery`, `electronic components`.
+    pub component: String,
+    /// How sure the link is (an assumption about what a device holds is `medium`).
+    pub confidence: sovstack_inventory::Confidence,
+    /// Why the item holds it.
+    pub source: String,
+}
+
+#[derive(Debug)]
+pub(crate) struct Materials {
+    materials: BTreeMap<String, Material>,
+    components: BTreeMap<String, Vec<MaterialUse>>,
+    items: HashMap<String, Vec<ItemComponent>>,
+}
+
+impl Materials {
+    pub fn load(sources: &[Source], geo: &Geo) -> Result<Self, KbError> {
+        let mut steps: BTreeMap<(String, String, String), SupplyStep> = BTreeMap::new();
+        let mut lines: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+        for row in tables::read::<ProductionRow>(PRODUCTION, tables::text_of(sources, PRODUCTION)?)?
+        {
+            let (line, r) = (row.line, row.rec);
+            for (field, v) in [
+                ("material", &r.material),
+                ("step", &r.step),
+                ("year", &r.year),
+                ("unit", &r.unit),
+                ("source", &r.source),
+            ] {
+                required(PRODUCTION, line, field, v)?;
+            }
+            if !matches!(r.country.as_str(), "world" | "other") {
+                geo.country_code(PRODUCTION, line, &r.country)?;
+            }
+            let key = (r.material.clone(), r.step.clone(), r.year.clone());
+            lines.entry(key.clone()).or_insert(line);
+            let s = steps.entry(key).or_insert_with(|| SupplyStep {
+                step: r.step.clone(),
+                year: r.year.clone(),
+                unit: r.unit.clone(),
+                world: 0,
+                countries: Vec::new(),
+                source: r.source.clone(),
+            });
+            if s.unit != r.unit {
+                return Err(row_err(
+                    PRODUCTION,
+                    line,
+                    format!("unit `{}` differs from `{}` above", r.unit, s.unit),
+                ));
+            }
+            if r.country == "world" {
+                if s.world != 0 {
+                    return Err(row_err(PRODUCTION, line, "a second `world` row"));
+                }
+                s.world = r.quantity;
+            } else if s.countries.iter().any(|(c, _)| *c == r.country) {
+                return Err(row_err(PRODUCTION, line, format!("`{}` twice", r.country)));
+            } else {
+                s.countries.push((r.country, r.quantity));
+            }
+        }
+        let mut materials: BTreeMap<String, Material> = BTreeMap::new();
+        for ((material, step, year), mut s) in steps {
+            let line = lines[&(material.clone(), step.clone(), year.clone())];
+            if s.world == 0 {
+                return Err(row_err(
+                    PRODUCTION,
+                    line,
+                    format!("{material} {step} {year} has no `world` row"),
+                ));
+            }
+            let sum: u64 = s.countries.iter().map(|(_, q)| q).sum();
+            if sum as f64 > s.world as f64 * 1.1 {
+                return Err(row_err(
+                    PRODUCTION,
+                    line,
+                    format!("{material} {step} {year}: the countries add up to {sum}, more than the world's {}", s.world),
+                ));
+            }
+            s.countries
+                .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            materials
+                .entry(material.clone())
+                .or_insert_with(|| Material {
+                    name: material.clone(),
+                    steps: Vec::new(),
+                    crma: String::new(),
+                    crma_source: String::new(),
+                })
+                .steps
+                .push(s);
+        }
+        for row in tables::read::<CrmaRow>(CRMA, tables::text_of(sources, CRMA)?)? {
+            let (line, r) = (row.line, row.rec);
+            required(CRMA, line, "source", &r.source)?;
+            if !matches!(r.status.as_str(), "strategic" | "critical" | "none") {
+                return Err(row_err(
+                    CRMA,
+                    line,
+                    format!("status `{}` is not strategic, critical or none", r.status),
+                ));
+            }
+            let Some(m) = materials.get_mut(&r.material) else {
+                return Err(row_err(
+                    CRMA,
+                    line,
+                    format!("`{}` has no row in {PRODUCTION}", r.material),
+                ));
+            };
+            if !m.crma.is_empty() {
+                return Err(row_err(CRMA, line, format!("`{}` twice", r.material)));
+            }
+            m.crma = r.status;
+            m.crma_source = r.source;
+        }
+        let mut components: BTreeMap<String, Vec<MaterialUse>> = BTreeMap::new();
+        for row in tables::read::<ComponentRow>(COMPONENTS, tables::text_of(sources, COMPONENTS)?)?
+        {
+            let (line, r) = (row.line, row.rec);
+            required(COMPONENTS, line, "component", &r.component)?;
+            required(COMPONENTS, line, "source", &r.source)?;
+            match materials.get(&r.material) {
+                Some(m) if !m.crma.is_empty() => {}
+                _ => {
+                    return Err(row_err(
+                        COMPONENTS,
+                        line,
+                        format!("`{}` has no production rows or no CRMA status", r.material),
+                    ))
+                }
+            }
+            components
+                .entry(r.component)
+                .or_default()
+                .push(MaterialUse {
+                    material: r.material,
+                    source: r.source,
+                });
+        }
+        let mut items: HashMap<String, Vec<ItemComponent>> = HashMap::new();
+        for row in tables::read::<ItemRow>(ITEMS, tables::text_of(sources, ITEMS)?)? {
+            let (line, r) = (row.line, row.rec);
+            required(ITEMS, line, "source", &r.source)?;
+            if r.item != "processor" && !r.item.starts_with("device:") {
+                return Err(row_err(
+                    ITEMS,
+                    line,
+                    format!("item `{}` is not `processor` or `device:KIND`", r.item),
+                ));
+            }
+            if !components.contains_key(&r.component) {
+                return Err(row_err(
+                    ITEMS,
+                    line,
+                    format!("component `{}` has no row in {COMPONENTS}", r.component),
+                ));
+            }
+            items.entry(r.item).or_default().push(ItemComponent {
+                component: r.component,
+                confidence: tables::confidence(ITEMS, line, &r.confidence)?,
+                source: r.source,
+            });
+        }
+        Ok(Materials {
+            materials,
+            components,
+            items,
+        })
+    }
+
+    pub fn item_components(&self, item: &str) -> &[ItemComponent] {
+        self.items.get(item).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn component_materials(&self, component: &str) -> &[MaterialUse] {
+        self.components.get(component).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn material(&self, name: &str) -> Option<&Material> {
+        self.materials.get(name)
+    }
+
+    #[cfg(test)]
+    pub fn counts(&self) -> (usize, usize) {
+        (self.materials.len(), self.components.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin() -> Materials {
+        let sources = Source::builtin();
+        let geo = Geo::load(&sources).unwrap();
+        Materials::load(&sources, &geo).unwrap()
+    }
+
+    /// The figures as USGS's 2026 summaries give them, and the shares they make.
+    #[test]
+    fn the_tables_load_and_name_the_dominant_producers() {
+        let m = builtin();
+        assert_eq!(m.counts(), (5, 4));
+        let dominant = |name: &str| {
+            let s = &m.material(name).unwrap().steps[0];
+            s.dominant().map(|(c, share)| (c.to_string(), share))
+        };
+        // USGS's own words: China 99% of primary gallium, Congo (Kinshasa) 73% of mined cobalt,
+        // China 70% of refined indium.
+        assert_eq!(dominant("gallium"), Some(("CN".into(), 0.99)));
+        assert_eq!(dominant("cobalt"), Some(("CD".into(), 0.731)));
+        assert_eq!(dominant("indium"), Some(("CN".into(), 0.697)));
+        assert_eq!(dominant("tantalum"), Some(("CD".into(), 0.523)));
+        assert_eq!(dominant("lithium"), Some(("AU".into(), 0.319)));
+        assert_eq!(m.material("gallium").unwrap().crma, "strategic");
+        assert_eq!(m.material("indium").unwrap().crma, "none");
+        let chip: Vec<&str> = m
+            .component_materials("logic chip")
+            .iter()
+            .map(|u| u.material.as_str())
+            .collect();
+        assert_eq!(chip, ["gallium", "indium"]);
+        assert_eq!(m.item_components("device:phone").len(), 4);
+    }
+
+    #[test]
+    fn bad_rows_are_refused_with_their_line() {
+        let geo = Geo::load(&Source::builtin()).unwrap();
+        let with = |path: &str, from: &str, to: &str| {
+            let mut sources = Source::builtin();
+            let s = sources.iter_mut().find(|s| s.path == path).unwrap();
+            s.text = std::borrow::Cow::Owned(s.text.replacen(from, to, 1));
+            Materials::load(&sources, &geo).unwrap_err().to_string()
+        };
+        let err = with(
+            PRODUCTION,
+            "gallium,primary,2025,CN,900000",
+            "gallium,primary,2025,XX,900000",
+        );
+        assert!(err.starts_with("kb: materials/production.csv:2:"), "{err}");
+        let err = with(
+            PRODUCTION,
+            "gallium,primary,2025,RU,6000",
+            "gallium,primary,2025,RU,600000",
+        );
+        assert!(err.contains("add up to 1503000"), "{err}");
+        let err = with(CRMA, "gallium,strategic", "gallium,important");
+        assert!(err.contains("status `important`"), "{err}");
+        let err = with(COMPONENTS, "battery,cobalt", "battery,neon");
+        assert!(err.contains("`neon` has no production rows"), "{err}");
+    }
+}
