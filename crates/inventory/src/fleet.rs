@@ -124,4 +124,7 @@ pub struct Host {
     /// The id of the operating system item it counts in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub os: Option<String>,
+    /// The id of the devices item (its maker and kind) it counts in (schema 1.2.9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }

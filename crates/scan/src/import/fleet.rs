@@ -167,6 +167,7 @@ impl<'k> FleetBuilder<'k> {
             labels: record.labels,
             processor: Vec::new(),
             os: None,
+            device: None,
         };
         self.add_entry(Entry {
             host,
@@ -216,6 +217,7 @@ impl<'k> FleetBuilder<'k> {
             labels: BTreeMap::new(),
             processor: Vec::new(),
             os: None,
+            device: None,
         };
         self.add_entry(Entry {
             host,
@@ -441,7 +443,7 @@ impl<'k> FleetBuilder<'k> {
                 o
             })
             .collect();
-        let (devices, _) = order(self.devices, "dev");
+        let (devices, device_ids) = order(self.devices, "dev");
         let devices = devices
             .into_iter()
             .map(|(mut d, id, n)| {
@@ -462,6 +464,9 @@ impl<'k> FleetBuilder<'k> {
                     .filter_map(|&i| processor_ids.get(i).cloned().flatten())
                     .collect();
                 host.os = e.os.and_then(|i| system_ids.get(i).cloned().flatten());
+                host.device = e
+                    .device
+                    .and_then(|(i, _)| device_ids.get(i).cloned().flatten());
                 host
             })
             .collect();
