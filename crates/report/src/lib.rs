@@ -661,6 +661,26 @@ mod tests {
         jsonschema::validator_for(&json_schema()).unwrap();
     }
 
+    /// The published schema of a `--format jsonl` line must be what the types generate
+    /// (`SOVSTACK_BLESS=1 cargo test -p sovstack-report`); tests/e2e/jsonl.rs checks real
+    /// output against it.
+    #[test]
+    fn published_jsonl_schema_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../schema/report-jsonl-1.schema.json");
+        let generated = serde_json::to_string_pretty(&formats::jsonl_schema()).unwrap() + "\n";
+        if std::env::var_os("SOVSTACK_BLESS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let published = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (run with SOVSTACK_BLESS=1)", path.display()));
+        assert_eq!(
+            published, generated,
+            "schema/ is stale: run with SOVSTACK_BLESS=1"
+        );
+        jsonschema::validator_for(&formats::jsonl_schema()).unwrap();
+    }
+
     #[test]
     fn rfc3339_matches_known_dates() {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");

@@ -15,7 +15,7 @@ mod world;
 pub use csv::{safe as csv_field, Csv};
 pub use html::Html;
 pub use json::Json;
-pub use jsonl::{Jsonl, JSONL_FORMAT};
+pub use jsonl::{jsonl_schema, Jsonl, JSONL_FORMAT};
 pub use markdown::Markdown;
 pub use sarif::Sarif;
 pub use table::{Table, TableOptions, DEFAULT_WIDTH};
