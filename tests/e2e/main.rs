@@ -21,6 +21,7 @@ mod gate;
 mod html;
 mod import;
 mod install;
+mod jsonl;
 mod lying_plugins;
 mod network;
 mod output;

@@ -14,14 +14,14 @@ use std::process::{Child, Command, Stdio};
 
 /// A dnsmasq on 127.0.0.1 answering `A` for the given names (and nothing for `AAAA`: the names
 /// are its own, `local=`), asking no upstream. Stopped when dropped.
-struct Dnsmasq {
+pub(crate) struct Dnsmasq {
     child: Child,
-    addr: String,
+    pub(crate) addr: String,
     _dir: tempfile::TempDir,
 }
 
 impl Dnsmasq {
-    fn start(records: &[(&str, &str)]) -> Dnsmasq {
+    pub(crate) fn start(records: &[(&str, &str)]) -> Dnsmasq {
         let exe = ["/usr/sbin/dnsmasq", "/usr/bin/dnsmasq"]
             .into_iter()
             .map(PathBuf::from)
@@ -87,7 +87,7 @@ impl Drop for Dnsmasq {
 
 /// Real addresses of the network data pack's datasets: Amazon's eu-west-3 (Paris) range in
 /// AWS's published feed, Microsoft's AS8075 (an Azure service tag), Hetzner's AS24940.
-const RECORDS: &[(&str, &str)] = &[
+pub(crate) const RECORDS: &[(&str, &str)] = &[
     ("app.example.org", "35.180.0.10"),
     ("mail.example.org", "52.101.0.10"),
     ("files.example.org", "5.9.0.1"),

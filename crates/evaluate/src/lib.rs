@@ -35,9 +35,9 @@ use sovstack_inventory::{
 };
 use sovstack_kb::Kb;
 use sovstack_report::{
-    is_builtin_origin, CableLink, CableMap, HostItem, HostReport, InputRef, Inputs, ItemFinding, LayerReport,
-    LayerResult, PluginRef, PluginRun, Report, Resources, RuleReport, RulesetResult, ScanSummary,
-    REPORT_VERSION,
+    is_builtin_origin, CableLink, CableMap, HostItem, HostReport, InputRef, Inputs, ItemFinding,
+    LayerReport, LayerResult, PluginRef, PluginRun, Report, Resources, RuleReport, RulesetResult,
+    ScanSummary, REPORT_VERSION,
 };
 use sovstack_ruleset::{aggregate, ValidRuleset};
 use std::collections::BTreeMap;
@@ -245,10 +245,8 @@ impl Evaluator<'_> {
                         }
                     }
                 }
-                let attributed: BTreeMap<&str, &sovstack_abi::AttributedItem> = items[&layer]
-                    .iter()
-                    .map(|a| (a.id.as_str(), a))
-                    .collect();
+                let attributed: BTreeMap<&str, &sovstack_abi::AttributedItem> =
+                    items[&layer].iter().map(|a| (a.id.as_str(), a)).collect();
                 LayerReport {
                     id: layer.to_string(),
                     items: inventory
@@ -261,8 +259,7 @@ impl Evaluator<'_> {
                                 by_item.get(any.item().id()).cloned().unwrap_or_default();
                             if let Some(a) = attributed.get(any.item().id()) {
                                 report.weight = a.weight.filter(|w| *w != 1.0);
-                                report.poles =
-                                    poles::item_poles(self.rulesets, layer.id(), a);
+                                report.poles = poles::item_poles(self.rulesets, layer.id(), a);
                             }
                             report
                         })

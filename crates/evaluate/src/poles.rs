@@ -8,8 +8,8 @@
 //! commons, unknown, the first pole listing its country or one of its blocs, other. The e2e
 //! test `jsonl` checks, on real fleets, that these terms add up to the plugins' shares.
 
-use sovstack_abi::{AttributedItem, Criterion, Pole};
 use sovstack_abi::semantics::RESERVED_SHARES;
+use sovstack_abi::{AttributedItem, Criterion, Pole};
 use sovstack_report::ItemPole;
 use sovstack_ruleset::ValidRuleset;
 

@@ -219,7 +219,7 @@ fn item_line<'a>(
     weight: f64,
 ) -> ItemLine<'a> {
     ItemLine {
-                host: host.map(|h| h.id.as_str()),
+        host: host.map(|h| h.id.as_str()),
         host_name: host.and_then(|h| h.name.as_deref()),
         labels: host.map(|h| &h.labels).filter(|l| !l.is_empty()),
         layer,
@@ -236,7 +236,7 @@ impl Format for Jsonl {
         line(
             out,
             &Line::Audit(AuditLine {
-                                format: JSONL_FORMAT,
+                format: JSONL_FORMAT,
                 report_version: &report.report_version,
                 generated_at: report.generated_at.as_deref(),
                 organisation: report.organisation.as_ref().map(|o| o.name.as_str()),
@@ -282,7 +282,7 @@ impl Format for Jsonl {
                     line(
                         out,
                         &Line::Score(ScoreLine {
-                                                        ruleset: &r.name,
+                            ruleset: &r.name,
                             layer,
                             score: s.score,
                             level: s.level,
@@ -299,7 +299,7 @@ impl Format for Jsonl {
             line(
                 out,
                 &Line::Finding(FindingLine {
-                                        ruleset: k.ruleset,
+                    ruleset: k.ruleset,
                     layer: k.layer,
                     rule: &f.rule,
                     severity: f.severity,
