@@ -375,13 +375,14 @@ fn an_imported_fleet_carries_its_declared_suppliers() {
         findings(item, "snc.suppliers.declared-vs-observed").len(),
         3
     );
-    // Other layer options still have no place beside --import.
+    // Layer options that read a root still have no place beside --import.
     let (code, _, err) = run(sovstack()
         .args(["scan", "--import"])
         .arg(repo().join("tests/fixtures/glpi-inventory-format/examples"))
-        .args(["--domain", "example.org", "--declared"])
+        .args(["--paths", "/usr/bin", "--declared"])
         .arg(&file));
     assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--paths cannot be combined with --import"), "{err}");
 }
 
 #[test]
