@@ -1,7 +1,11 @@
 -- Per-pole shares of each layer under each ruleset, from sovstack's `--format jsonl` output
--- (docs/scale.md), with DuckDB. The file is the variable `jsonl`:
---   duckdb -c "SET VARIABLE jsonl = 'fleet.jsonl'" -c ".read crates/scan/bench/shares.sql"
---   python3 crates/scan/bench/duckdb-shares.py fleet.jsonl
+-- (docs/scale.md), with DuckDB. It reads the view `lines`: the JSON Lines files (one or a
+-- glob of them, e.g. one per site), or a Parquet copy of them:
+--   CREATE VIEW lines AS SELECT * FROM read_json('sites/*.jsonl', format = 'newline_delimited',
+--       columns = {type: 'VARCHAR', layer: 'VARCHAR', weight: 'DOUBLE',
+--                  poles: 'STRUCT(ruleset VARCHAR, rule VARCHAR, pole VARCHAR, fraction DOUBLE)[]'});
+--   .read crates/scan/bench/shares.sql
+-- or: python3 crates/scan/bench/duckdb-shares.py 'sites/*.jsonl' (or fleet.parquet).
 -- Each item line gives, per concentration rule that judges it, the fraction of its control each
 -- pole holds (the fractions sum to 1). A pole's share under a rule is Σ weight × fraction over
 -- the rule's lines divided by Σ weight over them (which is the sum of all poles' Σ weight ×
@@ -9,9 +13,7 @@
 -- (the ABI's bloc_balance scoring), rounded to four decimals as the report rounds it.
 WITH p AS (
     SELECT layer, weight, UNNEST(poles, recursive := true)
-    FROM read_json(getvariable('jsonl'), format = 'newline_delimited',
-                   columns = {type: 'VARCHAR', layer: 'VARCHAR', weight: 'DOUBLE',
-                              poles: 'STRUCT(ruleset VARCHAR, rule VARCHAR, pole VARCHAR, fraction DOUBLE)[]'})
+    FROM lines
     WHERE type = 'item'
 ),
 per_rule AS (
