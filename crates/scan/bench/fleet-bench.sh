@@ -72,4 +72,25 @@ hyperfine --warmup 2 --runs 10 --export-markdown "$work/hyperfine.md" \
     -n "DuckDB over the jsonl (shares.sql)" \
     "python3 $bench/duckdb-shares.py $work/fleet-10000.jsonl" | tee -a "$figures"
 cat "$work/hyperfine.md" >> "$figures"
+# The share of that which is Python's start and `import duckdb`, and DuckDB's query alone, in
+# one process (10 runs after 2 warm-ups).
+hyperfine -N --warmup 2 --runs 10 "python3 -c 'import duckdb'" | tee -a "$figures"
+python3 - "$bench" "$work/fleet-10000.jsonl" <<'PY' | tee -a "$figures"
+import importlib.util, pathlib, statistics, sys, time
+import duckdb
+spec = importlib.util.spec_from_file_location("shares", pathlib.Path(sys.argv[1]) / "duckdb-shares.py")
+shares = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(shares)
+sql = (pathlib.Path(sys.argv[1]) / "shares.sql").read_text()
+times = []
+for _ in range(12):
+    t = time.perf_counter()
+    con = duckdb.connect()
+    shares.lines_view(con, sys.argv[2])
+    con.execute(sql).fetchall()
+    times.append(time.perf_counter() - t)
+times = times[2:]
+print(f"DuckDB's query alone, in process: mean {statistics.mean(times) * 1000:.1f} ms, "
+      f"min {min(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms (10 runs)")
+PY
 echo "fleet-bench: figures in $figures" >&2
