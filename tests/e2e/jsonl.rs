@@ -243,19 +243,16 @@ fn endpoints_beside_an_imported_fleet() {
         "{audited:?}"
     );
     let network = crate::util::layer_items(&report, "network");
-    let operators: Vec<Vec<(String, Option<String>, Option<String>)>> = network
+    // Each endpoint's network operator, as the data pack attributes its address.
+    let names: Vec<String> = network
         .iter()
         .map(|i| {
             crate::util::actors(i)
                 .into_iter()
-                .filter(|(role, _, _)| role == "network_operator")
-                .collect()
+                .find(|(role, _, _)| role == "network_operator")
+                .and_then(|(_, name, _)| name)
+                .unwrap_or_default()
         })
-        .collect();
-    assert_eq!(network.len(), 3, "{operators:?}");
-    let names: Vec<&str> = operators
-        .iter()
-        .map(|o| o[0].1.as_deref().unwrap_or("?"))
         .collect();
     assert_eq!(
         names,
@@ -266,10 +263,7 @@ fn endpoints_beside_an_imported_fleet() {
         ]
     );
     // The fleet's layers are there too.
-    assert_eq!(
-        crate::util::layer_items(&report, "processor").len() > 0,
-        true
-    );
+    assert!(!crate::util::layer_items(&report, "processor").is_empty());
     // An organisation's audit: the three rulesets, secnumcloud judging the network layer.
     let rulesets: Vec<&str> = report["rulesets"]
         .as_array()

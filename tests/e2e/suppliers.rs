@@ -382,7 +382,10 @@ fn an_imported_fleet_carries_its_declared_suppliers() {
         .args(["--paths", "/usr/bin", "--declared"])
         .arg(&file));
     assert_eq!(code, 2, "{err}");
-    assert!(err.contains("--paths cannot be combined with --import"), "{err}");
+    assert!(
+        err.contains("--paths cannot be combined with --import"),
+        "{err}"
+    );
 }
 
 #[test]
