@@ -86,3 +86,75 @@ pub(crate) fn item_poles(
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn item(weight: Option<f64>, actors: serde_json::Value) -> AttributedItem {
+        serde_json::from_value(json!({
+            "id": "x0", "label": "x", "weight": weight, "actors": actors,
+        }))
+        .unwrap()
+    }
+
+    fn actor(
+        role: &str,
+        country: Option<&str>,
+        blocs: &[&str],
+        governance: &str,
+    ) -> serde_json::Value {
+        json!({"role": role, "name": "N", "country": country, "blocs": blocs, "laws": [],
+               "governance": governance})
+    }
+
+    fn terms(poles: &[ItemPole]) -> Vec<(&str, f64)> {
+        poles
+            .iter()
+            .map(|p| (p.pole.as_str(), p.fraction))
+            .collect()
+    }
+
+    /// The non-aligned ruleset's processor rule: each actor of its roles takes an even part,
+    /// to commons, unknown, the first pole holding its country or bloc, or other; actors of
+    /// other roles and the seal ruleset (no concentration rule) give nothing.
+    #[test]
+    fn control_is_split_among_the_rules_actors_by_bucket() {
+        let rulesets = sovstack_ruleset::builtin().unwrap();
+        let it = item(
+            Some(3.0),
+            json!([
+                actor("isa_owner", Some("US"), &["NATO"], "company"),
+                actor("core_designer", Some("FR"), &["EU"], "company"),
+                actor("soc_vendor", None, &[], "company"),
+                actor("foundry", Some("TW"), &[], "open_standard"),
+                actor("packager", Some("CN"), &[], "company"),
+            ]),
+        );
+        let poles = item_poles(&rulesets, "processor", &it);
+        assert!(poles
+            .iter()
+            .all(|p| p.ruleset == "non-aligned" && p.rule == "na.processor.concentration"));
+        assert_eq!(
+            terms(&poles),
+            [
+                ("US", 0.25),
+                ("EU", 0.25),
+                ("commons", 0.25),
+                ("unknown", 0.25)
+            ]
+        );
+        // A country no pole holds is `other`.
+        let it = item(None, json!([actor("steward", Some("BR"), &[], "company")]));
+        assert_eq!(terms(&item_poles(&rulesets, "os", &it)), [("other", 1.0)]);
+        // Weight 0, or no actor of the rule's roles: not judged.
+        let it = item(
+            Some(0.0),
+            json!([actor("steward", Some("US"), &[], "company")]),
+        );
+        assert!(item_poles(&rulesets, "os", &it).is_empty());
+        let it = item(None, json!([actor("packager", Some("US"), &[], "company")]));
+        assert!(item_poles(&rulesets, "os", &it).is_empty());
+    }
+}
