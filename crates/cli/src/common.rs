@@ -51,8 +51,9 @@ impl From<SeverityArg> for Severity {
 /// Options of the evaluate step, shared by `evaluate` and `audit`.
 #[derive(Args, Debug)]
 pub struct EvalOptions {
-    /// Ruleset to apply: a built-in name (eu-sovereignty, non-aligned) or a YAML file.
-    /// Repeat for several; default: every built-in ruleset.
+    /// Ruleset to apply: a built-in name (eu-sovereignty, non-aligned, secnumcloud) or a YAML
+    /// file. Repeat for several; default: eu-sovereignty and non-aligned for one host, and
+    /// secnumcloud too for an organisation's audit (--import or --declared).
     #[arg(long = "ruleset", value_name = "NAME|FILE")]
     pub rulesets: Vec<String>,
 
