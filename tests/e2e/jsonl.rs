@@ -341,6 +341,13 @@ fn an_organisations_audit_uses_the_three_rulesets() {
         names(&["--root", root.to_str().unwrap()]),
         ["eu-sovereignty", "non-aligned"]
     );
+    // Declared suppliers alone (the documented example; --offline: their names are not
+    // resolved) make an organisation's audit too.
+    let declared = repo().join("tests/fixtures/declared/example.yaml");
+    assert_eq!(
+        names(&["--offline", "--declared", declared.to_str().unwrap()]),
+        ["eu-sovereignty", "non-aligned", "secnumcloud"]
+    );
     assert_eq!(
         names(&["--import", &glpi, "--ruleset", "non-aligned"]),
         ["non-aligned"]
