@@ -4,7 +4,12 @@
 #                                           reproducibly (see DEVELOPERS.md)
 #   rust-clippy                             Debian's clippy 1.63, the plugins' lints (plugins/clippy.sh)
 #   binutils                                readelf, the independent reader the toolchain tests compare with
-#   clang golang-go                         build the clang- and Go-built binaries the toolchain tests read
+#   clang golang-go                         build the clang- and Go-built binaries the toolchain tests read;
+#                                           clang and lld (wasm-ld) also build the C plugin
+#                                           (plugins/examples/c-processor)
+#   libclang-rt-14-dev                      clang's sanitizers and libFuzzer, for the C plugin's native
+#                                           reader tests and fuzz target
+#   make                                    runs the C plugin's Makefile
 #   age                                     Go programs built by Debian (one linked by the system linker),
 #                                           read without their build info by the toolchain tests
 #   gcc mold                                link one program with GNU ld, gold, LLD and mold, to check
@@ -39,7 +44,7 @@
 # The CLI itself needs none of them: `cargo run --release -- audit` works with rustup's cargo alone.
 set -euo pipefail
 
-packages=(rustc cargo rust-clippy libstd-rust-dev-wasm32 lld binutils clang golang-go age gcc mold python3 dnsmasq-base chromium fusioninventory-agent minisign)
+packages=(rustc cargo rust-clippy libstd-rust-dev-wasm32 lld binutils clang libclang-rt-14-dev make golang-go age gcc mold python3 dnsmasq-base chromium fusioninventory-agent minisign)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -3,6 +3,8 @@
 #   1. installs the system packages the tests need, if missing (tools/install-deps.sh);
 #   2. runs the plugins' native tests with Debian's toolchain (plugins/test.sh);
 #   3. rebuilds the plugins and fails if plugins/dist/*.wasm differ (plugins/check-reproducible.sh);
+#      builds the C plugin (plugins/examples/c-processor: clang for wasm32, check-wasm.py), runs
+#      its native reader tests and fuzzes it for 30 s (its test vectors run in step 5, e2e);
 #   4. house rules: the tree is formatted (cargo fmt), clippy finds nothing (both workspaces, the
 #      plugins' with Debian's clippy 1.63), no two modules of a crate import each other;
 #   5. runs every test of the workspace, the end-to-end tests of the real binary included;
@@ -22,6 +24,12 @@ echo "== plugins: native tests (Debian rustc 1.63)"
 plugins/test.sh
 echo "== plugins: reproducible build check"
 plugins/check-reproducible.sh
+echo "== C plugin: build, native reader tests, 30 s of fuzzing"
+c_out="$(mktemp -d)"
+plugins/examples/c-processor/build.sh "$c_out"
+make -s -C plugins/examples/c-processor O="$c_out" check
+make -s -C plugins/examples/c-processor O="$c_out" fuzz FUZZ_SECONDS=30
+rm -rf "$c_out"
 echo "== workspace tests"
 cargo test --workspace --locked
 echo "== Debian package: build, install, audit, network scan, remove"

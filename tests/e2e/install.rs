@@ -344,6 +344,26 @@ fn a_bad_configuration_file_is_an_input_error_with_line_and_column() {
         ("organisation:\n  name: X\n  country: fr\n", ":3:12:", "fr"),
         ("resolver: not-an-address\n", ":1:11:", "resolver"),
         ("rulesets: non-aligned\n", ":1:11:", "list"),
+        (
+            "rulesets: [non-aligned, nope]\n",
+            ":1:25:",
+            "config/path: rulesets: `nope` is neither a built-in ruleset",
+        ),
+        (
+            "endpoints: missing.txt\n",
+            ":1:12:",
+            "config/path: endpoints: missing.txt is not a file (it does not exist)",
+        ),
+        (
+            "declared: .\n",
+            ":1:11:",
+            "config/path: declared: . is not a file",
+        ),
+        (
+            "data_dir: services.txt\n",
+            ":1:11:",
+            "config/path: data_dir: services.txt is not a directory",
+        ),
     ] {
         let t = config_dir(text);
         for cmd in ["scan", "audit"] {
@@ -361,6 +381,15 @@ fn a_bad_configuration_file_is_an_input_error_with_line_and_column() {
     let (code, _, err) = run(sovstack().args(["--config", "/nonexistent/sovstack.yaml", "scan"]));
     assert_eq!(code, 2);
     assert!(err.contains("/nonexistent/sovstack.yaml"), "{err}");
+    // A broken file does not hide the version: it is named on a line of its own.
+    let t = config_dir("rulset: [non-aligned]\n");
+    let (code, out, err) = run(sovstack().current_dir(t.path()).arg("--version"));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("sovstack "), "{out}");
+    assert!(
+        out.contains("configuration: not used: sovstack.yaml:1:1: config/syntax"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -347,7 +347,7 @@ fn signed_plugins_under_require_signed_and_every_refusal() {
     let (code, _, err) = audit(&["--require-signed".as_ref()]);
     assert_eq!(code, 2);
     assert!(
-        err.contains("--require-signed needs --trusted-keys"),
+        err.contains("--require-signed needs trusted keys: --trusted-keys FILE"),
         "{err}"
     );
     let junk = dir.path().join("junk.pub");

@@ -31,6 +31,73 @@
 //! plugin should cost no more than linear time in its request: the built-in ones spend 330 to 360
 //! fuel per request byte.
 //!
+//! # Memory protocol and lifetimes
+//!
+//! * **Instances.** A plugin is instantiated afresh for each use and the instance is dropped
+//!   after it: once at load, where the host calls `sovstack_abi_version` then `sovstack_info` in
+//!   that one instance; then once per evaluation, where it calls `sovstack_alloc` then
+//!   `sovstack_evaluate`, each once. Every instance starts from the module's own initial memory
+//!   and globals: nothing a call writes is seen by a later call, and memory is never reused
+//!   across calls.
+//! * **Input.** The plugin allocates: `sovstack_alloc(len)` returns a pointer to `len` bytes the
+//!   host may overwrite (no alignment is required; `len` is never 0, a request being a JSON
+//!   object). The host writes the request there, then calls `sovstack_evaluate(ptr, len)` with
+//!   that pointer and length. A region that is not inside the memory is `plugin/bad-pointer`.
+//! * **Output.** `sovstack_info` and `sovstack_evaluate` return `(ptr << 32) | len`, a region of
+//!   linear memory the host copies out as soon as the call returns. It may be anywhere in
+//!   memory: on the heap, in static data (a constant `sovstack_info` answer in a data segment),
+//!   even over the input. A region past the end of memory is `plugin/bad-pointer`; more than the
+//!   output cap is `plugin/output-too-large` (see "Limits").
+//! * **Freeing.** There is no free export, and the host frees nothing: a plugin may leak every
+//!   buffer it allocates (a bump allocator that never frees is enough), since the instance and
+//!   its memory are dropped after the call. Only the memory limit bounds what it allocates.
+//! * **Traps.** A trap (`unreachable`, an out-of-bounds access, a stack overflow) is
+//!   `plugin/trap`; the layer is not evaluated and the other plugins still run.
+//!
+//! # When `sovstack_evaluate` is called
+//!
+//! Once per layer and ruleset: for each ruleset (in the order given) and each layer the
+//! inventory holds, when the ruleset has at least one rule for that layer, the plugin reading
+//! the layer gets one request carrying all of the layer's items and all of the ruleset's rules
+//! for it ([`RulesetView::rules`], in the ruleset's order). A layer no rule of the ruleset
+//! judges is never sent; an empty layer with rules is sent with no items. A plugin never sees
+//! two rulesets or two layers in one request, nor anything of another layer.
+//!
+//! # Roles per layer
+//!
+//! The roles an item of each layer can have actors in ([`Layer::roles`]), in report order. A
+//! rule for the layer may name these and no others (`ruleset/unknown-role`); the items' actors
+//! carry no other role. A unit test holds this table to [`Layer::roles`].
+//!
+//! | layer | roles |
+//! |---|---|
+//! | `processor` | `isa_owner`, `core_designer`, `soc_vendor`, `foundry` |
+//! | `os` | `steward`, `lineage`, `kernel` |
+//! | `toolchain` | `compiler`, `linker`, `libc`, `runtime` |
+//! | `network` | `network_operator`, `cloud_provider`, `dns_provider`, `location` |
+//! | `cable` | `cable_owner` |
+//! | `suppliers` | `supplier`, `supplier_parent`, `claimed_jurisdiction`, `data_location`, `observed_operator`, `observed_location` |
+//! | `devices` | `manufacturer`, `owner`, `high_risk_vendor` |
+//! | `software` | `registry_operator`, `licence` |
+//!
+//! # Specification files
+//!
+//! * **JSON Schemas** of the three messages, generated from the types of this crate (`sovstack_abi::schema`,
+//!   feature `schema`) and checked current by `tests/e2e/plugin_abi.rs`:
+//!   `schema/plugin-info-1.schema.json`, `schema/plugin-request-1.schema.json`,
+//!   `schema/plugin-response-1.schema.json` (the number is [`ABI_VERSION`]). They say the
+//!   shape (required keys, types, enumerations, no unknown key where the host reads strictly);
+//!   what no schema can say is in "What the host checks".
+//! * **Test vectors**, `plugins/vectors/LAYER/NAME.request.json` and `NAME.response.json`:
+//!   every request the SDK judge's tests give a built-in plugin, with the response bytes it
+//!   answers (`plugins/vectors/README.md`; 46 vectors: 42 of the processor layer, 2 of the
+//!   suppliers layer, 1 each of the network and os layers). Every built-in plugin of the layer
+//!   must give those bytes exactly; a plugin written otherwise must give the same verdict: the
+//!   response read as the host reads it, equal in every field but a finding's `message` (its
+//!   own sentence) and a refusal's text after its code.
+//! * **A plugin in another language**, `plugins/examples/c-processor`: freestanding C, written
+//!   from this page, passing the processor vectors; a template for outside authors.
+//!
 //! # Limits
 //!
 //! Every call runs under four limits (`sovstack_host::HostConfig`). An evaluation's budgets are
@@ -176,6 +243,11 @@
 //!   only (commons, other and unknown are no single controller). A pole whose share exceeds
 //!   `max_share`, or an index above `max_index`, gives a layer-wide finding; values are compared
 //!   as reported (rounded, see below), so a share equal to the limit passes. It gives no level.
+//!   A `concentration` rule gives between none and one more than the number of poles findings,
+//!   in this order: one per pole whose rounded share exceeds `max_share`, in the ruleset's
+//!   order of poles, then one when the index (`Σ share²` of the unrounded shares, then rounded
+//!   to four decimals) exceeds `max_index`. Each has no item, no level and no actors, and keeps
+//!   the rule's severity and objective.
 //! * `assessed`: one finding per item the scan could not assess ([`AttributedItem::not_assessed`]),
 //!   whose message gives the reason; it names no role and gives no level, so the item (which has
 //!   no actor) still lowers no score and holds no share: the finding is what tells a reader that
@@ -234,7 +306,24 @@
 //!   a level to any item; under `bloc_balance`, there is no `concentration` rule or none judged an
 //!   item (an empty layer included).
 //! * Scores are rounded to two decimals, shares and the index to four (half away from zero,
-//!   [`semantics::round`]), so that the JSON is the same on every platform.
+//!   [`semantics::round`]: `round(x × 10^d) / 10^d`), so that the JSON is the same on every
+//!   platform. Where each rounding happens, and nowhere else:
+//!   * `seal_weakest_link`: a rule's mean item level is not rounded, nor the rule-weighted mean
+//!     of an objective's rules; the objective's score (`mean / 4 × 100`) is rounded to two
+//!     decimals; the layer's score is the objective-weighted mean of those rounded scores,
+//!     rounded to two decimals. Levels are integers and need no rounding.
+//!   * `bloc_balance`: each `concentration` rule's shares are not rounded; their mean over the
+//!     rules (each share summed in rule order, divided by the number of rules that judged an
+//!     item) is rounded to four decimals, and dominance, the unknown and the commons shares are
+//!     read from those rounded shares; the index is the mean of the rules' indexes, each over the
+//!     unrounded shares, rounded to four decimals; the score is computed from the rounded
+//!     shares, clamped to 0..100, then rounded to two decimals, and its level read from the
+//!     rounded score.
+//!   * A `concentration` rule's findings compare the rule's own rounded shares with `max_share`
+//!     and its own rounded index with `max_index`.
+//!   * Sums run in input order (items, then rules, then objectives, as the request lists them),
+//!     in IEEE 754 double precision without fused multiply-add, so the same request gives the
+//!     same bits everywhere.
 //!
 //! # Refusals
 //!
@@ -267,6 +356,8 @@ pub mod certifications;
 mod diagnostics;
 mod layers;
 pub mod response;
+#[cfg(feature = "schema")]
+pub mod schema;
 pub mod semantics;
 pub use layers::{Layer, Role};
 
@@ -1079,6 +1170,36 @@ mod tests {
                 .map(|(_, l)| *l);
             assert_eq!(by_name, Some(o.level(g)), "{name}");
         }
+    }
+
+    /// The table of "Roles per layer" in the module docs is [`Layer::roles`].
+    #[test]
+    fn roles_table_in_the_docs_is_the_code() {
+        let docs = include_str!("lib.rs");
+        let table: Vec<(String, Vec<String>)> = docs
+            .lines()
+            .skip_while(|l| *l != "//! # Roles per layer")
+            .skip_while(|l| !l.starts_with("//! |---"))
+            .skip(1)
+            .take_while(|l| l.starts_with("//! | "))
+            .map(|l| {
+                let cells: Vec<&str> = l.trim_start_matches("//! |").split('|').collect();
+                let words = |c: &str| -> Vec<String> {
+                    c.split(',')
+                        .map(|w| w.trim().trim_matches('`').to_string())
+                        .collect()
+                };
+                (words(cells[0]).remove(0), words(cells[1]))
+            })
+            .collect();
+        let code: Vec<(String, Vec<String>)> = Layer::ALL
+            .iter()
+            .map(|l| {
+                let roles = l.roles().iter().map(|r| r.as_str().to_string()).collect();
+                (l.id().to_string(), roles)
+            })
+            .collect();
+        assert_eq!(table, code);
     }
 
     #[test]

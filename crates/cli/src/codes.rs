@@ -7,6 +7,7 @@
 sovstack_inventory::diagnostic_codes! {
     CONFIG_SYNTAX = "config/syntax": "the configuration file (sovstack.yaml or --config) is not YAML, or holds an unknown key or a value of the wrong type",
     CONFIG_COUNTRY = "config/country": "the configuration file's organisation country is not an ISO 3166-1 alpha-2 code the knowledge base knows",
+    CONFIG_PATH = "config/path": "the configuration file names a ruleset, endpoints file, declared-suppliers file or data directory that is not there",
     PLUGIN_NOT_LOADED = "plugin/not-loaded": "a plugin given with --plugin did not load: no built-in plugin stands in for it, and the layers it may have been meant for are not evaluated",
     WAIVER_SYNTAX = "waiver/syntax": "the waivers file (--waivers) is not YAML, or holds an unknown key, a missing one or a value of the wrong type",
     WAIVER_UNKNOWN_RULE = "waiver/unknown-rule": "a waiver names a rule that no ruleset of the run has",

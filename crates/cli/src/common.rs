@@ -286,6 +286,39 @@ fn parse_score(s: &str) -> Result<f64, String> {
     }
 }
 
+/// Reads an inventory file (`-`: stdin) strictly: a syntax error names the file, line and
+/// column; a newer schema's additions are a warning on stderr.
+pub fn read_inventory(path: &Path) -> Result<Inventory> {
+    let name = path.display().to_string();
+    let text = if path.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).context("reading the inventory from stdin")?
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read inventory {name}"))?
+    };
+    let inventory = Inventory::from_json(&text).map_err(|e| match e {
+        sovstack_inventory::Error::Json {
+            line,
+            column,
+            message,
+        } => anyhow::anyhow!("{name}:{line}:{column}: {message}"),
+        other => anyhow::anyhow!("{name}: {other}"),
+    })?;
+    for d in inventory
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "inventory/newer-addition")
+    {
+        eprintln!("sovstack: warning: {name}: {}", d.message);
+    }
+    Ok(inventory)
+}
+
+/// `--layer`'s values: the layer ids, listed by `--help` and checked by clap.
+pub fn layer_parser() -> impl TypedValueParser<Value = Layer> {
+    clap::builder::PossibleValuesParser::new(Layer::ALL.iter().map(|l| l.id()))
+        .map(|s| Layer::from_id(&s).expect("clap only accepts the listed ids"))
+}
+
 /// The built-in knowledge base; a failure here is a bug in the embedded data, reported as such.
 pub fn load_kb() -> Result<Kb> {
     Kb::builtin().context("the built-in knowledge base is invalid (a bug: please report it)")
@@ -454,12 +487,15 @@ pub fn refuse_two_plugins_per_layer(plugins: &[Plugin]) -> Result<()> {
     Ok(())
 }
 
-/// Loads the built-in plugins (those of `layers`, or all with `None`), then the user's. A plugin
-/// that fails to load is reported as a diagnostic and left out; the others still run.
+/// Loads the built-in plugins (those of `layers`, or all with `None`), then the user's, each
+/// checked against the signature policy of `trust` ([`crate::signatures::run_trust`]). A plugin
+/// that fails to load or is refused is reported as a diagnostic and left out; the others still
+/// run.
 pub fn load_plugins(
     host: &Host,
     layers: Option<&[Layer]>,
     user: &[PathBuf],
+    trust: &crate::signatures::Trust,
 ) -> Result<(Vec<Plugin>, Vec<Diagnostic>)> {
     let mut plugins = Vec::new();
     let mut diags = Vec::new();
@@ -488,7 +524,7 @@ pub fn load_plugins(
         let wasm = std::fs::read(path)
             .with_context(|| format!("cannot read plugin {}", path.display()))?;
         // Signatures (--trusted-keys, --require-signed): a refused file is not loaded.
-        if let Err((code, message)) = crate::signatures::check(path, &wasm) {
+        if let Err((code, message)) = crate::signatures::check_with(trust, path, &wasm) {
             refused.push(Diagnostic {
                 code: code.to_string(),
                 severity: DiagnosticSeverity::Error,
@@ -564,9 +600,14 @@ pub fn evaluate_and_report(
         )),
         None => None,
     };
+    let trust = crate::signatures::run_trust(&rulesets.iter().collect::<Vec<_>>())?;
     let host = new_host_with(opts.host_config())?;
-    let (plugins, mut load_diags) =
-        load_plugins(&host, Some(&inventory.layers.present()), &opts.plugins)?;
+    let (plugins, mut load_diags) = load_plugins(
+        &host,
+        Some(&inventory.layers.present()),
+        &opts.plugins,
+        &trust,
+    )?;
     refuse_two_plugins_per_layer(&plugins)?;
     let failed_plugins: Vec<String> = opts
         .plugins

@@ -12,8 +12,10 @@
 //! declared: suppliers.yaml # the declared suppliers, as --declared
 //! ```
 //!
-//! Every key is optional; unknown keys, wrong types and unknown countries are input errors that
-//! name the file, line and column (exit 2). Relative paths are relative to the file's directory.
+//! Every key is optional; unknown keys, wrong types, unknown countries and paths that are not there
+//! (a ruleset that is neither built in nor a file, a missing endpoints, declared or data_dir) are
+//! input errors that name the file, line and column (exit 2). Relative paths are relative to the
+//! file's directory.
 
 use anyhow::{bail, Result};
 use serde::Deserialize;
@@ -35,15 +37,15 @@ struct RawConfig {
     #[serde(default)]
     organisation: Option<RawOrganisation>,
     #[serde(default)]
-    rulesets: Vec<String>,
+    rulesets: Vec<Spanned<String>>,
     #[serde(default)]
-    data_dir: Option<PathBuf>,
+    data_dir: Option<Spanned<PathBuf>>,
     #[serde(default, deserialize_with = "resolver")]
     resolver: Option<SocketAddr>,
     #[serde(default)]
-    endpoints: Option<PathBuf>,
+    endpoints: Option<Spanned<PathBuf>>,
     #[serde(default)]
-    declared: Option<PathBuf>,
+    declared: Option<Spanned<PathBuf>>,
 }
 
 /// `resolver:` as `--resolver` takes it (an address alone means port 53).
@@ -142,22 +144,73 @@ impl Config {
             }
         };
         let base = path.parent().unwrap_or(Path::new(""));
-        let resolve = |p: PathBuf| if p.is_relative() { base.join(p) } else { p };
+        let resolve = |p: &Path| match p.is_relative() {
+            true => base.join(p),
+            false => p.to_path_buf(),
+        };
+        // A path the file names must be there: the error names the file, line and key, not
+        // only the path, which the command that uses it later could not place.
+        let check = |key: &str, given: &Spanned<PathBuf>, dir: bool| -> Result<PathBuf> {
+            let p = resolve(&given.value);
+            let (ok, what) = match dir {
+                true => (p.is_dir(), "a directory"),
+                false => (p.is_file(), "a file"),
+            };
+            if !ok {
+                bail!(
+                    "{origin}:{}:{}: {}: {key}: {} is not {what}{}",
+                    given.referenced.line(),
+                    given.referenced.column(),
+                    crate::codes::CONFIG_PATH,
+                    p.display(),
+                    match p.exists() {
+                        true => "",
+                        false => " (it does not exist)",
+                    }
+                );
+            }
+            Ok(p)
+        };
+        let mut rulesets = Vec::with_capacity(raw.rulesets.len());
+        for r in &raw.rulesets {
+            if BUILTIN_NAMES.contains(&r.value.as_str()) {
+                rulesets.push(r.value.clone());
+                continue;
+            }
+            let p = resolve(Path::new(&r.value));
+            if !p.is_file() {
+                bail!(
+                    "{origin}:{}:{}: {}: rulesets: `{}` is neither a built-in ruleset ({}) nor a file{}",
+                    r.referenced.line(),
+                    r.referenced.column(),
+                    crate::codes::CONFIG_PATH,
+                    r.value,
+                    BUILTIN_NAMES.join(", "),
+                    match p.exists() {
+                        true => String::new(),
+                        false => format!(" ({} does not exist)", p.display()),
+                    }
+                );
+            }
+            rulesets.push(p.display().to_string());
+        }
         Ok(Config {
             file: Some(path.to_path_buf()),
             organisation,
-            rulesets: raw
-                .rulesets
-                .into_iter()
-                .map(|r| match BUILTIN_NAMES.contains(&r.as_str()) {
-                    true => r,
-                    false => resolve(PathBuf::from(r)).display().to_string(),
-                })
-                .collect(),
-            data_dir: raw.data_dir.map(resolve),
+            rulesets,
+            data_dir: raw
+                .data_dir
+                .map(|d| check("data_dir", &d, true))
+                .transpose()?,
             resolver: raw.resolver,
-            endpoints: raw.endpoints.map(resolve),
-            declared: raw.declared.map(resolve),
+            endpoints: raw
+                .endpoints
+                .map(|e| check("endpoints", &e, false))
+                .transpose()?,
+            declared: raw
+                .declared
+                .map(|d| check("declared", &d, false))
+                .transpose()?,
         })
     }
 

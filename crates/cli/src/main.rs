@@ -16,6 +16,9 @@ mod waivers;
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Audit the digital sovereignty of a technology stack: who designed, licensed, fabricated and
 /// stewards each layer, where those organisations sit, and how that scores against sovereignty
 /// rulesets.
@@ -57,13 +60,15 @@ pub(crate) struct Cli {
     no_plugin_cache: bool,
 
     /// Minisign public keys (`minisign -G`'s .pub files, one or several in one file) that may
-    /// sign plugin files: a plugin FILE.wasm with a FILE.wasm.minisig must verify with one of
-    /// them, or it is not loaded (plugin/bad-signature).
+    /// sign plugin files, besides those the run's rulesets list under `plugins: trusted_keys`: a
+    /// plugin FILE.wasm with a FILE.wasm.minisig must verify with one of them, or it is not
+    /// loaded (plugin/bad-signature).
     #[arg(long, global = true, value_name = "FILE")]
     trusted_keys: Option<std::path::PathBuf>,
 
-    /// Load a plugin file only when its FILE.wasm.minisig verifies with a --trusted-keys key
-    /// (plugin/unsigned otherwise). The built-in plugins are part of the binary.
+    /// Load a plugin file only when its FILE.wasm.minisig verifies with a trusted key, from
+    /// --trusted-keys or a ruleset's `plugins: trusted_keys` (plugin/unsigned otherwise). The
+    /// built-in plugins are part of the binary.
     #[arg(long, global = true)]
     require_signed: bool,
 

@@ -1,6 +1,7 @@
 //! Detached minisign signatures of plugin files (`FILE.wasm.minisig`), verified with the
-//! `minisign-verify` crate against the keys of `--trusted-keys FILE`; `--require-signed` makes a
-//! valid signature mandatory for every plugin file. The built-in plugins are part of the binary
+//! `minisign-verify` crate against the keys of `--trusted-keys FILE` and those the run's rulesets
+//! list under `plugins: trusted_keys`; `--require-signed` makes a valid signature mandatory for
+//! every plugin file. The built-in plugins are part of the binary
 //! (rebuilt byte for byte by `plugins/check-reproducible.sh`) and are not signed separately.
 //!
 //! The policy, per plugin file:
@@ -28,18 +29,50 @@ pub struct Trust {
 
 static TRUST: OnceLock<Trust> = OnceLock::new();
 
-/// Sets the run's trust from `--trusted-keys` and `--require-signed`.
+/// Sets the run's trust from `--trusted-keys` and `--require-signed`. Whether any key is
+/// trusted at all is known once the rulesets are read ([`Trust::with_ruleset_keys`]).
 pub fn configure(keys: Option<&Path>, require: bool) -> Result<()> {
     let keys = match keys {
         Some(path) => read_keys(path)?,
-        None if require => {
-            bail!("--require-signed needs --trusted-keys FILE (the minisign public keys to trust)")
-        }
         None => Vec::new(),
     };
     // Set once, from main, before any plugin is read.
     let _ = TRUST.set(Trust { keys, require });
     Ok(())
+}
+
+/// The run's trust: `--trusted-keys` and `--require-signed`, with the keys the rulesets list
+/// (`plugins: trusted_keys`), each known by `RULESET-FILE:LINE`. The rulesets were validated,
+/// so every key of theirs parses. `--require-signed` with no key from either is a usage error.
+pub fn run_trust(rulesets: &[&sovstack_ruleset::ValidRuleset]) -> Result<Trust> {
+    let empty = Trust::default();
+    let base = TRUST.get().unwrap_or(&empty);
+    base.with_ruleset_keys(rulesets)
+}
+
+impl Trust {
+    /// This trust with the keys of `rulesets` added (see [`run_trust`]).
+    pub fn with_ruleset_keys(&self, rulesets: &[&sovstack_ruleset::ValidRuleset]) -> Result<Trust> {
+        let mut keys = self.keys.clone();
+        for r in rulesets {
+            for k in &r.trusted_keys {
+                let place = format!("{}:{}", r.origin, k.line);
+                let key = PublicKey::from_base64(&k.key)
+                    .map_err(|e| anyhow::anyhow!("{place}: not a minisign public key ({e})"))?;
+                keys.push((place, key));
+            }
+        }
+        if self.require && keys.is_empty() {
+            bail!(
+                "--require-signed needs trusted keys: --trusted-keys FILE (the minisign public \
+                 keys to trust), or a ruleset listing them under `plugins: trusted_keys`"
+            );
+        }
+        Ok(Trust {
+            keys,
+            require: self.require,
+        })
+    }
 }
 
 /// Reads minisign public keys: `.pub` files as `minisign -G` writes them (an `untrusted
@@ -65,20 +98,14 @@ pub fn read_keys(path: &Path) -> Result<Vec<(String, PublicKey)>> {
     Ok(keys)
 }
 
-/// Checks the plugin file `path` with bytes `wasm` under the run's trust: `Err((code, message))`
-/// when it must be refused.
-pub fn check(path: &Path, wasm: &[u8]) -> Result<(), (&'static str, String)> {
-    let empty = Trust::default();
-    check_with(TRUST.get().unwrap_or(&empty), path, wasm)
-}
-
 fn signature_path(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(".minisig");
     PathBuf::from(s)
 }
 
-/// [`check`] with explicit trust.
+/// Checks the plugin file `path` with bytes `wasm` under `trust` ([`run_trust`]):
+/// `Err((code, message))` when it must be refused.
 pub fn check_with(trust: &Trust, path: &Path, wasm: &[u8]) -> Result<(), (&'static str, String)> {
     let sig_path = signature_path(path);
     let shown = path.display();

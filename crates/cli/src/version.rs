@@ -18,8 +18,12 @@ pub fn short() -> String {
 /// Every line. `config` is `--config`, whose `data_dir` takes part in the lookup.
 pub fn long(config: Option<&Path>) -> Result<String> {
     let kb = load_kb()?;
-    let config = Config::load(config, &kb)?;
     let mut s = short();
+    // A broken configuration file does not hide the version: it is one more line.
+    let config = Config::load(config, &kb).unwrap_or_else(|e| {
+        s.push_str(&format!("configuration: not used: {e:#}\n"));
+        Config::default()
+    });
     let short_hash = |h: &str| h.chars().take(12).collect::<String>();
     let kb_ref = kb.data_ref();
     writeln!(
@@ -40,7 +44,7 @@ pub fn long(config: Option<&Path>) -> Result<String> {
         )?;
     }
     let host = new_host()?;
-    let (plugins, diags) = load_plugins(&host, None, &[])?;
+    let (plugins, diags) = load_plugins(&host, None, &[], &Default::default())?;
     for p in plugins.iter().map(plugin_ref) {
         writeln!(
             s,

@@ -42,6 +42,44 @@ use sovstack_report::{
 use sovstack_ruleset::{aggregate, ValidRuleset};
 use std::collections::BTreeMap;
 
+/// The requests of an evaluation: each layer's items attributed once, then one
+/// [`EvaluateRequest`] per ruleset and layer. [`Evaluator::evaluate`] builds every request it
+/// sends with it, and `sovstack plugin request` prints one, so the two cannot differ.
+pub struct Requests {
+    items: BTreeMap<Layer, Vec<sovstack_abi::AttributedItem>>,
+}
+
+impl Requests {
+    /// Attributes the items of every layer `inventory` holds. `generated_at` (the report's time,
+    /// from `SOURCE_DATE_EPOCH`) gives the day support is checked against.
+    pub fn new(kb: &Kb, inventory: &Inventory, generated_at: Option<&str>) -> Requests {
+        let as_of = generated_at.and_then(|t| t.get(..10));
+        let items = inventory
+            .layers
+            .present()
+            .iter()
+            .map(|&l| (l, attributed_items(kb, inventory, l, as_of)))
+            .collect();
+        Requests { items }
+    }
+
+    /// The request a plugin judging `layer` under `ruleset` receives; `None` when the inventory
+    /// does not hold the layer or the ruleset has no rule for it (no plugin is then called).
+    pub fn request(&self, ruleset: &ValidRuleset, layer: Layer) -> Option<EvaluateRequest> {
+        let items = self.items.get(&layer)?;
+        let view = ruleset.view_for(layer.id());
+        if view.rules.is_empty() {
+            return None;
+        }
+        Some(EvaluateRequest {
+            abi_version: ABI_VERSION,
+            layer: layer.to_string(),
+            ruleset: view,
+            items: items.clone(),
+        })
+    }
+}
+
 /// What an evaluation needs besides the inventory.
 pub struct Evaluator<'a> {
     /// Blocs and laws by country.
@@ -71,12 +109,7 @@ impl Evaluator<'_> {
         let mut diags: Vec<Diagnostic> = inventory.diagnostics.clone();
         diags.extend(diagnostics);
         let layers = inventory.layers.present();
-        // The date support is checked against: the day of `generated_at` (SOURCE_DATE_EPOCH).
-        let as_of = generated_at.as_deref().and_then(|t| t.get(..10));
-        let items: BTreeMap<Layer, _> = layers
-            .iter()
-            .map(|&l| (l, attributed_items(self.kb, inventory, l, as_of)))
-            .collect();
+        let requests = Requests::new(self.kb, inventory, generated_at.as_deref());
 
         let mut results = Vec::new();
         // Each refusal's words, by plugin and layer, and the first ruleset they were given for.
@@ -84,10 +117,9 @@ impl Evaluator<'_> {
         for ruleset in self.rulesets {
             let mut layer_results = BTreeMap::new();
             for &layer in &layers {
-                let view = ruleset.view_for(layer.id());
-                if view.rules.is_empty() {
+                let Some(request) = requests.request(ruleset, layer) else {
                     continue;
-                }
+                };
                 let Some(plugin) = self
                     .plugins
                     .iter()
@@ -120,12 +152,6 @@ impl Evaluator<'_> {
                     layer_results.insert(layer.to_string(), result);
                     continue;
                 }
-                let request = EvaluateRequest {
-                    abi_version: ABI_VERSION,
-                    layer: layer.to_string(),
-                    ruleset: view,
-                    items: items[&layer].clone(),
-                };
                 if let Some(pin) = ruleset
                     .plugin_pins
                     .get(layer.id())

@@ -108,6 +108,14 @@ pub struct Host {
     _ticker: Ticker,
 }
 
+/// The bytes a plugin's `sovstack_evaluate` receives for `request`: compact JSON, as
+/// [`Host::evaluate`] writes them into the plugin's memory (and `sovstack plugin request`
+/// prints them).
+pub fn request_bytes(request: &EvaluateRequest) -> Vec<u8> {
+    // The request types have string keys and no fallible Serialize impl.
+    serde_json::to_vec(request).expect("an EvaluateRequest always serialises")
+}
+
 impl Host {
     /// Starts an engine enforcing `config`, and its epoch ticker thread.
     pub fn new(config: HostConfig) -> Result<Host, HostError> {
@@ -224,8 +232,7 @@ impl Host {
     /// Like [`Host::evaluate`], and what the evaluation cost ([`Usage`]), whether it succeeded
     /// or not.
     pub fn evaluate_measured(&self, plugin: &Plugin, request: &EvaluateRequest) -> Evaluation {
-        // The request types have string keys and no fallible Serialize impl.
-        let input = serde_json::to_vec(request).expect("an EvaluateRequest always serialises");
+        let input = request_bytes(request);
         let (output, usage) = self.run(plugin, &input);
         let result = output.and_then(|output| {
             let mut response: EvaluateResponse =

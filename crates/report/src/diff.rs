@@ -179,7 +179,7 @@ pub fn input_warnings(old: &Report, new: &Report) -> Vec<String> {
         let (a, b) = (f(old), f(new));
         if a != b {
             w.push(format!(
-                "the audits used different {what}: {} then {}",
+                "the audits used different {what}: {} in the first, {} in the second",
                 if a.is_empty() { "none" } else { &a },
                 if b.is_empty() { "none" } else { &b }
             ));

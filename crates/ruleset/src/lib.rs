@@ -58,6 +58,18 @@ pub struct ValidRuleset {
     /// The sha256 of the plugin each layer must be judged by, by layer id (the file's
     /// `plugins: {LAYER: {sha256: ...}}`); a layer not named takes whichever plugin reads it.
     pub plugin_pins: std::collections::BTreeMap<String, String>,
+    /// Minisign public keys that may sign plugin files (the file's `plugins: {trusted_keys:
+    /// [...]}`), trusted besides those of `--trusted-keys`.
+    pub trusted_keys: Vec<TrustedKey>,
+}
+
+/// A minisign public key a ruleset trusts to sign plugin files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedKey {
+    /// The key: the base64 line of a `minisign -G` `.pub` file (checked to be one).
+    pub key: String,
+    /// The 1-based line it is on.
+    pub line: u64,
 }
 
 impl ValidRuleset {

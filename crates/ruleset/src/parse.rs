@@ -20,9 +20,61 @@ pub(crate) struct RawRuleset {
     pub references: Vec<String>,
     pub scoring: Spanned<Scoring>,
     pub rules: Spanned<Vec<Spanned<Rule>>>,
-    /// The plugin each layer must be judged by, pinned by sha256 (`sovstack plugin pin`).
+    /// The plugin each layer must be judged by, pinned by sha256 (`sovstack plugin pin`), and
+    /// the minisign keys that may sign plugin files (`trusted_keys`).
     #[serde(default)]
-    pub plugins: Option<Spanned<std::collections::BTreeMap<String, PluginPin>>>,
+    pub plugins: Option<Spanned<RawPlugins>>,
+}
+
+/// The `plugins:` section: `trusted_keys: [KEY, ...]` and `LAYER: {sha256: ...}` entries side by
+/// side. Read entry by entry (not with `#[serde(flatten)]`, which would buffer the values and
+/// lose their lines and columns).
+#[derive(Debug, Default)]
+pub(crate) struct RawPlugins {
+    /// Minisign public keys (the base64 line of a `minisign -G` `.pub` file), each where it is.
+    pub trusted_keys: Vec<Spanned<String>>,
+    /// The pins, by layer id.
+    pub pins: std::collections::BTreeMap<String, PluginPin>,
+}
+
+/// The key of `plugins:` that is not a layer.
+pub(crate) const TRUSTED_KEYS: &str = "trusted_keys";
+
+impl<'de> Deserialize<'de> for RawPlugins {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RawPlugins;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a map of `trusted_keys: [minisign public key, ...]` and `LAYER: {sha256: ...}`")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RawPlugins, A::Error> {
+                let mut out = RawPlugins::default();
+                let mut keys_seen = false;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == TRUSTED_KEYS {
+                        if keys_seen {
+                            return Err(serde::de::Error::duplicate_field(TRUSTED_KEYS));
+                        }
+                        keys_seen = true;
+                        out.trusted_keys = map.next_value()?;
+                    } else {
+                        let pin = map.next_value()?;
+                        if out.pins.insert(key.clone(), pin).is_some() {
+                            return Err(serde::de::Error::custom(format!(
+                                "plugins: `{key}` is given twice"
+                            )));
+                        }
+                    }
+                }
+                Ok(out)
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// One layer's pinned plugin.

@@ -7,7 +7,7 @@
 //! knowledge base, and those about the whole file.
 
 use crate::parse::RawRuleset;
-use crate::{Problem, RulesetError, ValidRuleset};
+use crate::{Problem, RulesetError, TrustedKey, ValidRuleset};
 use serde_saphyr::Spanned;
 use sovstack_abi::semantics::{self, Place};
 use sovstack_abi::{Layer, RulesetView};
@@ -32,6 +32,10 @@ pub const HOST_REFUSALS: &[(&str, &str)] = &[
     (
         "ruleset/bad-plugin-pin",
         "a plugin pin is not a sha256 (64 lowercase hex digits) or names a layer that does not exist",
+    ),
+    (
+        "ruleset/bad-trusted-key",
+        "a key under `plugins: trusted_keys` is not a minisign public key",
     ),
     (
         "ruleset/unknown-bloc",
@@ -167,15 +171,28 @@ pub(crate) fn validate(
         }
     }
 
-    if let Some(pins) = &raw.plugins {
-        for (layer, pin) in &pins.value {
+    if let Some(plugins) = &raw.plugins {
+        for key in &plugins.value.trusted_keys {
+            if let Err(e) = minisign_verify::PublicKey::from_base64(key.value.trim()) {
+                cx.push(
+                    key,
+                    "ruleset/bad-trusted-key",
+                    format!(
+                        "plugins: trusted_keys: `{}` is not a minisign public key ({e}); give \
+                         the second line of a `minisign -G` .pub file",
+                        key.value
+                    ),
+                );
+            }
+        }
+        for (layer, pin) in &plugins.value.pins {
             if Layer::from_id(layer).is_none() {
                 let ids: Vec<&str> = Layer::ALL.iter().map(|l| l.id()).collect();
                 cx.push(
-                    pins,
+                    plugins,
                     "ruleset/bad-plugin-pin",
                     format!(
-                        "plugins: `{layer}` is not a layer (layers: {})",
+                        "plugins: `{layer}` is not a layer (layers: {}) nor `trusted_keys`",
                         ids.join(", ")
                     ),
                 );
@@ -187,7 +204,7 @@ pub(crate) fn validate(
                     .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
             if !hex {
                 cx.push(
-                    pins,
+                    plugins,
                     "ruleset/bad-plugin-pin",
                     format!(
                         "plugins: the pin of layer `{layer}` is `{}`, not a sha256 (64 lowercase \
@@ -224,10 +241,25 @@ pub(crate) fn validate(
             .collect(),
         rules: raw.rules.value.into_iter().map(|r| r.value).collect(),
         sha256: hex::encode(sha2::Sha256::digest(text.as_bytes())),
+        trusted_keys: raw
+            .plugins
+            .as_ref()
+            .map(|p| {
+                p.value
+                    .trusted_keys
+                    .iter()
+                    .map(|k| TrustedKey {
+                        key: k.value.trim().to_string(),
+                        line: k.referenced.line(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
         plugin_pins: raw
             .plugins
             .map(|p| {
                 p.value
+                    .pins
                     .into_iter()
                     .map(|(l, pin)| (l, pin.sha256))
                     .collect()
@@ -238,7 +270,7 @@ pub(crate) fn validate(
 
 #[cfg(test)]
 mod tests {
-    use crate::{RulesetError, ValidRuleset, Vocabulary};
+    use crate::{RulesetError, TrustedKey, ValidRuleset, Vocabulary};
 
     const EU: &str = include_str!("../../../rulesets/eu-sovereignty.yaml");
 
@@ -285,6 +317,42 @@ mod tests {
         // An unknown key in a pin is a syntax error.
         let text = format!("{EU}\nplugins:\n  os:\n    sha1: {good}\n");
         assert!(ValidRuleset::from_yaml("t.yaml", &text, &Vocabulary::default()).is_err());
+    }
+
+    #[test]
+    fn trusted_keys_are_read_beside_the_pins_and_checked_where_they_are() {
+        // A public key made by Debian's minisign 0.11 (`minisign -G -W`) for this test.
+        let key = "RWSXdctTK/KkTF9EmrIAGHuLJ4qDZrCpl15It450xnSkakl5D/bOaPsF";
+        let good = "a".repeat(64);
+        let text =
+            format!("{EU}\nplugins:\n  trusted_keys:\n    - {key}\n  os:\n    sha256: {good}\n");
+        let r = ValidRuleset::from_yaml("t.yaml", &text, &Vocabulary::default()).unwrap();
+        let line = EU.lines().count() as u64 + 4;
+        assert_eq!(
+            r.trusted_keys,
+            [TrustedKey {
+                key: key.to_string(),
+                line
+            }]
+        );
+        assert_eq!(r.plugin_pins.len(), 1);
+        // Not a key: reported at the key itself.
+        let bad = format!("{EU}\nplugins:\n  trusted_keys:\n    - {key}\n    - RWQx\n");
+        assert_eq!(
+            problems(&bad, &Vocabulary::default()),
+            [("ruleset/bad-trusted-key".to_string(), line + 1)]
+        );
+        // Given twice, or not a list: a syntax error.
+        for bad in [
+            format!("plugins:\n  trusted_keys: [{key}]\n  trusted_keys: [{key}]\n"),
+            format!("plugins:\n  trusted_keys: {key}\n"),
+        ] {
+            let text = format!("{EU}\n{bad}");
+            assert!(matches!(
+                ValidRuleset::from_yaml("t.yaml", &text, &Vocabulary::default()),
+                Err(RulesetError::Syntax { .. })
+            ));
+        }
     }
 
     #[test]

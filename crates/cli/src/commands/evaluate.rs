@@ -1,10 +1,9 @@
 //! `sovstack evaluate`: judge an inventory (made here or elsewhere) with rulesets and plugins.
 
-use crate::common::{evaluate_and_report, load_kb, EvalOptions};
+use crate::common::{evaluate_and_report, load_kb, read_inventory, EvalOptions};
 use crate::config::Config;
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args as ClapArgs;
-use sovstack_inventory::Inventory;
 use std::path::{Path, PathBuf};
 
 /// Evaluate an inventory with the plugins against rulesets, and report.
@@ -29,28 +28,7 @@ impl Args {
         let kb = load_kb()?;
         let config = Config::load(config, &kb)?;
         config.apply_to_eval(&mut self.eval);
-        let name = self.inventory.display().to_string();
-        let text = if self.inventory.as_os_str() == "-" {
-            std::io::read_to_string(std::io::stdin()).context("reading the inventory from stdin")?
-        } else {
-            std::fs::read_to_string(&self.inventory)
-                .with_context(|| format!("cannot read inventory {name}"))?
-        };
-        let inventory = Inventory::from_json(&text).map_err(|e| match e {
-            sovstack_inventory::Error::Json {
-                line,
-                column,
-                message,
-            } => anyhow::anyhow!("{name}:{line}:{column}: {message}"),
-            other => anyhow::anyhow!("{name}: {other}"),
-        })?;
-        for d in inventory
-            .diagnostics
-            .iter()
-            .filter(|d| d.code == "inventory/newer-addition")
-        {
-            eprintln!("sovstack: warning: {name}: {}", d.message);
-        }
+        let inventory = read_inventory(&self.inventory)?;
         evaluate_and_report(
             &kb,
             &inventory,

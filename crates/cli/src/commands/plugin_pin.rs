@@ -37,8 +37,9 @@ pub fn execute(a: PinArgs) -> Result<u8> {
         .iter()
         .filter_map(|l| Layer::from_id(l))
         .collect();
+    let trust = crate::signatures::run_trust(&[&ruleset])?;
     let host = new_host()?;
-    let (plugins, diags) = load_plugins(&host, Some(&layers), &a.plugins)?;
+    let (plugins, diags) = load_plugins(&host, Some(&layers), &a.plugins, &trust)?;
     if let Some(d) = diags.first() {
         bail!("{}: {}", d.code, d.message);
     }
@@ -53,11 +54,16 @@ pub fn execute(a: PinArgs) -> Result<u8> {
         pins.insert(layer.id().to_string(), plugin.sha256.clone());
     }
 
-    let pinned = with_pins(&text, &pins);
+    let keys: Vec<String> = ruleset.trusted_keys.iter().map(|k| k.key.clone()).collect();
+    let pinned = with_pins(&text, &pins, &keys);
     // What is written must read back as the same ruleset with exactly these pins.
     let check = ValidRuleset::from_yaml(&origin, &pinned, &vocabulary)
         .context("the pinned ruleset does not validate (a bug: please report it)")?;
-    if check.plugin_pins != pins || check.rules != ruleset.rules {
+    let keys_back: Vec<&String> = check.trusted_keys.iter().map(|k| &k.key).collect();
+    if check.plugin_pins != pins
+        || check.rules != ruleset.rules
+        || keys_back != keys.iter().collect::<Vec<_>>()
+    {
         bail!("the pinned ruleset does not read back as written (a bug: please report it)");
     }
     let target = if a.in_place {
@@ -74,8 +80,9 @@ const PINS_COMMENT: &str = "# The plugin each layer must be judged by, by the sh
                             module (written by `sovstack plugin pin`).";
 
 /// `text` without its top-level `plugins:` block (the line and the indented, blank or comment
-/// lines after it), with the pins appended as a new one.
-fn with_pins(text: &str, pins: &BTreeMap<String, String>) -> String {
+/// lines after it), with the pins appended as a new one, after the ruleset's trusted keys
+/// (`plugins: trusted_keys`), which are kept.
+fn with_pins(text: &str, pins: &BTreeMap<String, String>, keys: &[String]) -> String {
     let mut out = String::with_capacity(text.len() + 100 * pins.len());
     let mut skipping = false;
     for line in text.split_inclusive('\n') {
@@ -96,6 +103,12 @@ fn with_pins(text: &str, pins: &BTreeMap<String, String>) -> String {
     out.push('\n');
     out.push_str(PINS_COMMENT);
     out.push_str("\nplugins:\n");
+    if !keys.is_empty() {
+        out.push_str("  trusted_keys:\n");
+        for key in keys {
+            out.push_str(&format!("    - \"{key}\"\n"));
+        }
+    }
     for (layer, sha256) in pins {
         out.push_str(&format!("  {layer}:\n    sha256: {sha256}\n"));
     }
@@ -111,7 +124,7 @@ mod tests {
         let pins = BTreeMap::from([("os".to_string(), "b".repeat(64))]);
         let text =
             "name: x # kept\nplugins:\n  os:\n    sha256: old\n\n  # a comment in it\nrules: []\n";
-        let out = with_pins(text, &pins);
+        let out = with_pins(text, &pins, &[]);
         assert_eq!(
             out,
             format!(
@@ -122,6 +135,15 @@ mod tests {
             )
         );
         // Pinning twice gives the same text.
-        assert_eq!(with_pins(&out, &pins), out);
+        assert_eq!(with_pins(&out, &pins, &[]), out);
+        // Trusted keys are written before the pins, and kept when pinning again.
+        // A public key made by Debian's minisign 0.11 (`minisign -G -W`) for this test.
+        let key = "RWSXdctTK/KkTF9EmrIAGHuLJ4qDZrCpl15It450xnSkakl5D/bOaPsF".to_string();
+        let with_key = with_pins(text, &pins, std::slice::from_ref(&key));
+        assert!(with_key.ends_with(&format!(
+            "plugins:\n  trusted_keys:\n    - \"{key}\"\n  os:\n    sha256: {}\n",
+            "b".repeat(64)
+        )));
+        assert_eq!(with_pins(&with_key, &pins, &[key]), with_key);
     }
 }

@@ -45,9 +45,14 @@ fn pair(s: &str) -> Option<(f64, f64)> {
     Some((a.parse().ok()?, b.parse().ok()?))
 }
 
-/// The outlines compiled in. The file is the build script's output, checked by tests; a
-/// malformed row is a build defect, hence the panic.
-pub(crate) fn world() -> World {
+/// The outlines compiled in, parsed once per process. The file is the build script's output,
+/// checked by tests; a malformed row is a build defect, hence the panic.
+pub(crate) fn world() -> &'static World {
+    static WORLD_PARSED: std::sync::OnceLock<World> = std::sync::OnceLock::new();
+    WORLD_PARSED.get_or_init(parse_world)
+}
+
+fn parse_world() -> World {
     let mut reader = csv::Reader::from_reader(WORLD.as_bytes());
     let mut w = World {
         size: (0.0, 0.0),

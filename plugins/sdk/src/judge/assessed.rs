@@ -40,6 +40,9 @@ mod tests {
         };
         let items = vec![item("ep1", vec![]), missing];
         let got = assessed(&rule, &items);
+        // The whole judge finds the same (and the request is a test vector of the network layer).
+        let whole = super::super::vectors::judged_rule(&rule, &items);
+        assert_eq!((whole.findings, whole.score), (got.clone(), None));
         assert_eq!(got.len(), 1);
         let f = &got[0];
         assert_eq!(

@@ -94,7 +94,11 @@ mod tests {
             )
         };
         let r = rule(Criterion::DeclaredVsObserved {});
-        let got = declared_vs_observed(&r, &[item("ok", vec![]), contradicted]);
+        let items = [item("ok", vec![]), contradicted];
+        let got = declared_vs_observed(&r, &items);
+        // The whole judge finds the same (and the request is a test vector of the suppliers layer).
+        let whole = super::super::vectors::judged_rule(&r, &items);
+        assert_eq!((whole.findings, whole.score), (got.clone(), None));
         assert_eq!(got.len(), 2);
         assert_eq!(got[0].message, "mail label: claims FR, observed US");
         assert_eq!((got[0].item.as_deref(), got[0].level), (Some("mail"), None));
@@ -116,6 +120,20 @@ mod tests {
         assert!(certified(&r, &any_of, &[with(&["secnumcloud"])]).is_empty());
         assert!(certified(&r, &any_of, &[with(&["HDS", "EUCS-high"])]).is_empty());
         let got = certified(&r, &any_of, &[with(&["ISO-27001", "HDS"]), with(&[])]);
+        // The whole judge finds the same on items of distinct ids (and the request is a test
+        // vector of the suppliers layer).
+        let distinct = [
+            with(&["ISO-27001", "HDS"]),
+            AttributedItem {
+                id: "t".into(),
+                ..with(&[])
+            },
+        ];
+        let whole = super::super::vectors::judged_rule(&r, &distinct);
+        assert_eq!(
+            (whole.findings, whole.score),
+            (certified(&r, &any_of, &distinct), None)
+        );
         assert_eq!(got.len(), 2);
         assert_eq!(
             got[0].message,

@@ -16,6 +16,8 @@ mod declared;
 mod scoring;
 mod supported;
 mod validate;
+#[cfg(test)]
+mod vectors;
 
 use crate::abi::{Criterion, EvaluateRequest, EvaluateResponse, ScoringMethod};
 use crate::Plugin;
@@ -109,6 +111,8 @@ pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateRespon
 #[cfg(test)]
 mod tests {
     use super::*;
+    // Every request given to the built-in processor plugin here is a test vector.
+    use super::vectors::judged as evaluate;
     use crate::abi::{EvaluateResponse, Layer, Severity, ABI_VERSION};
     use serde_json::{json, Value};
 

@@ -38,7 +38,11 @@ mod tests {
             support_ended: Some("security support ended on 2024-08-14".into()),
             ..item("os", vec![])
         };
-        let got = supported(&rule, &[item("other", vec![]), ended]);
+        let items = [item("other", vec![]), ended];
+        let got = supported(&rule, &items);
+        // The whole judge finds the same (and the request is a test vector of the os layer).
+        let whole = super::super::vectors::judged_rule(&rule, &items);
+        assert_eq!((whole.findings, whole.score), (got.clone(), None));
         assert_eq!(got.len(), 1);
         let f = &got[0];
         assert_eq!(
