@@ -63,6 +63,12 @@ impl Requests {
         Requests { items }
     }
 
+    /// The attributed items of `layer`, as every request of the layer carries them (empty when
+    /// the inventory does not hold it).
+    pub fn items(&self, layer: Layer) -> &[sovstack_abi::AttributedItem] {
+        self.items.get(&layer).map_or(&[], Vec::as_slice)
+    }
+
     /// The request a plugin judging `layer` under `ruleset` receives; `None` when the inventory
     /// does not hold the layer or the ruleset has no rule for it (no plugin is then called).
     pub fn request(&self, ruleset: &ValidRuleset, layer: Layer) -> Option<EvaluateRequest> {
@@ -271,8 +277,11 @@ impl Evaluator<'_> {
                         }
                     }
                 }
-                let attributed: BTreeMap<&str, &sovstack_abi::AttributedItem> =
-                    items[&layer].iter().map(|a| (a.id.as_str(), a)).collect();
+                let attributed: BTreeMap<&str, &sovstack_abi::AttributedItem> = requests
+                    .items(layer)
+                    .iter()
+                    .map(|a| (a.id.as_str(), a))
+                    .collect();
                 LayerReport {
                     id: layer.to_string(),
                     items: inventory
