@@ -46,3 +46,6 @@ for f in MANIFEST.csv countries.csv sovereignty.csv land-borders.csv owners.csv 
     { printf "\\$(printf '%03o' "$n")"; cat "../data/cables/$f"; } > "corpus/cables_pack/seed-$n-$f"
     n=$((n + 1))
 done
+# `plugin inspect`'s module reader: the built-in plugins as built (plugins/dist).
+mkdir -p corpus/inspect_plugin
+cp ../plugins/dist/*.wasm corpus/inspect_plugin/

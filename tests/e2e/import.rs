@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 /// A FusionInventory inventory of this machine, tagged `tag`, written to `out`.
-fn fusioninventory(tag: &str, out: &Path) {
+pub(crate) fn fusioninventory(tag: &str, out: &Path) {
     let output = Command::new("fusioninventory-inventory")
         .args(["-t", tag, "--no-category=process,software,environment,user,local_user"])
         .output()
@@ -22,7 +22,7 @@ fn fusioninventory(tag: &str, out: &Path) {
     std::fs::write(out, &output.stdout).unwrap();
 }
 
-fn glpi_examples() -> String {
+pub(crate) fn glpi_examples() -> String {
     repo()
         .join("tests/fixtures/glpi-inventory-format/examples")
         .display()
@@ -244,10 +244,10 @@ fn paths_that_hold_nothing_are_input_errors() {
     let (code, _, err) = run(sovstack()
         .args(["scan", "--import"])
         .arg(glpi_examples())
-        .args(["--domain", "example.org"]));
+        .args(["--paths", "/usr/bin"]));
     assert_eq!(code, 2);
     assert!(
-        err.contains("--endpoints, --domain or --declared cannot be combined with --import"),
+        err.contains("--paths cannot be combined with --import"),
         "{err}"
     );
 }

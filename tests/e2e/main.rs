@@ -23,6 +23,7 @@ mod graph;
 mod html;
 mod import;
 mod install;
+mod jsonl;
 mod lying_plugins;
 mod network;
 mod output;

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 /// Real addresses of the network data pack's datasets: Amazon's eu-west-3 (Paris) range in
 /// AWS's published feed, Microsoft's AS8075 (an Azure service tag), Hetzner's AS24940.
-const RECORDS: &[(&str, &str)] = &[
+pub(crate) const RECORDS: &[(&str, &str)] = &[
     ("app.example.org", "35.180.0.10"),
     ("mail.example.org", "52.101.0.10"),
     ("files.example.org", "5.9.0.1"),
@@ -301,13 +301,17 @@ fn an_imported_fleet_carries_its_declared_suppliers() {
         findings(item, "snc.suppliers.declared-vs-observed").len(),
         3
     );
-    // Other layer options still have no place beside --import.
+    // Layer options that read a root still have no place beside --import.
     let (code, _, err) = run(sovstack()
         .args(["scan", "--import"])
         .arg(repo().join("tests/fixtures/glpi-inventory-format/examples"))
-        .args(["--domain", "example.org", "--declared"])
+        .args(["--paths", "/usr/bin", "--declared"])
         .arg(&file));
     assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--paths cannot be combined with --import"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -12,7 +12,9 @@ use sovstack_host::{Host, HostConfig, Plugin};
 use sovstack_inventory::{Diagnostic, DiagnosticSeverity, Inventory};
 use sovstack_kb::Kb;
 use sovstack_report::{source_date_epoch, FormatKind, Gate, RenderOptions};
-use sovstack_ruleset::{builtin_named, ValidRuleset, Vocabulary, BUILTIN_NAMES, DEFAULT_NAMES};
+use sovstack_ruleset::{
+    builtin_named, ValidRuleset, Vocabulary, BUILTIN_NAMES, DEFAULT_NAMES, ORGANISATION_NAMES,
+};
 use std::path::{Path, PathBuf};
 
 /// Output format of listings (`ruleset`, `plugin`); reports take a [`FormatKind`].
@@ -49,8 +51,9 @@ impl From<SeverityArg> for Severity {
 /// Options of the evaluate step, shared by `evaluate` and `audit`.
 #[derive(Args, Debug)]
 pub struct EvalOptions {
-    /// Ruleset to apply: a built-in name (eu-sovereignty, non-aligned) or a YAML file.
-    /// Repeat for several; default: every built-in ruleset.
+    /// Ruleset to apply: a built-in name (eu-sovereignty, non-aligned, secnumcloud) or a YAML
+    /// file. Repeat for several; default: eu-sovereignty and non-aligned for one host, and
+    /// secnumcloud too for an organisation's audit (--import or --declared).
     #[arg(long = "ruleset", value_name = "NAME|FILE")]
     pub rulesets: Vec<String>,
 
@@ -332,12 +335,39 @@ pub fn vocabulary(kb: &Kb) -> Vocabulary {
     }
 }
 
+/// Whether an inventory is an organisation's rather than one host's: a fleet imported with
+/// `--import`, or services declared with `--declared`. With no `--ruleset`, an organisation's
+/// audit is judged by [`ORGANISATION_NAMES`] (secnumcloud too), one host's by
+/// [`DEFAULT_NAMES`].
+pub fn is_organisation_audit(inventory: &Inventory) -> bool {
+    inventory.fleet.is_some()
+        || inventory
+            .layers
+            .suppliers
+            .as_ref()
+            .is_some_and(|s| !s.services.is_empty())
+}
+
 /// Loads rulesets by built-in name or path; with none named, the default built-in ones
 /// (`DEFAULT_NAMES`: `secnumcloud` is asked for by name).
 pub fn load_rulesets(specs: &[String], kb: &Kb) -> Result<Vec<ValidRuleset>> {
+    load_rulesets_for(specs, kb, false)
+}
+
+/// [`load_rulesets`], where an organisation's audit defaults to [`ORGANISATION_NAMES`].
+pub fn load_rulesets_for(
+    specs: &[String],
+    kb: &Kb,
+    organisation: bool,
+) -> Result<Vec<ValidRuleset>> {
     let vocabulary = vocabulary(kb);
     let specs: Vec<String> = if specs.is_empty() {
-        DEFAULT_NAMES.iter().map(|s| s.to_string()).collect()
+        let names = if organisation {
+            ORGANISATION_NAMES
+        } else {
+            DEFAULT_NAMES
+        };
+        names.iter().map(|s| s.to_string()).collect()
     } else {
         specs.to_vec()
     };
@@ -562,7 +592,7 @@ pub fn evaluate_and_report(
         output::refuse_unwritable(path.as_deref())?;
     }
     let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
-    let rulesets = load_rulesets(&opts.rulesets, kb)?;
+    let rulesets = load_rulesets_for(&opts.rulesets, kb, is_organisation_audit(inventory))?;
     let waivers = match &opts.waivers {
         Some(path) => Some((
             crate::waivers::load(path, &rulesets)?,

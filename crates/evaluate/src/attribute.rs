@@ -289,6 +289,8 @@ pub(crate) fn item_report(kb: &Kb, inventory: &Inventory, any: ItemRef<'_>) -> I
             })
             .collect(),
         findings: Vec::new(),
+        weight: None,
+        poles: Vec::new(),
     }
 }
 

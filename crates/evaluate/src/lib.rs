@@ -16,6 +16,7 @@ mod attribute;
 mod groups;
 mod materials;
 mod sobriety;
+mod poles;
 
 /// The diagnostic codes evaluation adds to a report (beside the plugins' own, `plugin/*`).
 pub mod codes {
@@ -37,9 +38,9 @@ use sovstack_inventory::{
 };
 use sovstack_kb::Kb;
 use sovstack_report::{
-    is_builtin_origin, CableLink, CableMap, InputRef, Inputs, ItemFinding, LayerReport,
-    LayerResult, PluginRef, PluginRun, Report, Resources, RuleReport, RulesetResult, ScanSummary,
-    REPORT_VERSION,
+    is_builtin_origin, CableLink, CableMap, HostItem, HostReport, InputRef, Inputs, ItemFinding,
+    LayerReport, LayerResult, PluginRef, PluginRun, Report, Resources, RuleReport, RulesetResult,
+    ScanSummary, REPORT_VERSION,
 };
 use sovstack_ruleset::{aggregate, ValidRuleset};
 use std::collections::BTreeMap;
@@ -63,6 +64,12 @@ impl Requests {
             .map(|&l| (l, attributed_items(kb, inventory, l, as_of)))
             .collect();
         Requests { items }
+    }
+
+    /// The attributed items of `layer`, as every request of the layer carries them (empty when
+    /// the inventory does not hold it).
+    pub fn items(&self, layer: Layer) -> &[sovstack_abi::AttributedItem] {
+        self.items.get(&layer).map_or(&[], Vec::as_slice)
     }
 
     /// The request a plugin judging `layer` under `ruleset` receives; `None` when the inventory
@@ -277,6 +284,11 @@ impl Evaluator<'_> {
                         }
                     }
                 }
+                let attributed: BTreeMap<&str, &sovstack_abi::AttributedItem> = requests
+                    .items(layer)
+                    .iter()
+                    .map(|a| (a.id.as_str(), a))
+                    .collect();
                 LayerReport {
                     id: layer.to_string(),
                     items: inventory
@@ -287,6 +299,10 @@ impl Evaluator<'_> {
                             let mut report = attribute::item_report(self.kb, inventory, any);
                             report.findings =
                                 by_item.get(any.item().id()).cloned().unwrap_or_default();
+                            if let Some(a) = attributed.get(any.item().id()) {
+                                report.weight = a.weight.filter(|w| *w != 1.0);
+                                report.poles = poles::item_poles(self.rulesets, layer.id(), a);
+                            }
                             report
                         })
                         .collect(),
@@ -330,12 +346,45 @@ impl Evaluator<'_> {
             cable_map: cable_map(inventory),
             sobriety,
             materials: materials::materials(self.kb, inventory),
+            hosts: hosts(inventory),
         }
     }
 }
 
 /// The cable layer's systems and landing stations for a map; `None` without destinations or
 /// without the landing stations' coordinates.
+/// The fleet's hosts with the items each counts in (processors, system, device).
+fn hosts(inventory: &Inventory) -> Vec<HostReport> {
+    let Some(fleet) = &inventory.fleet else {
+        return Vec::new();
+    };
+    fleet
+        .hosts
+        .iter()
+        .map(|h| {
+            let item = |layer: Layer, id: &String| HostItem {
+                layer: layer.to_string(),
+                item: id.clone(),
+            };
+            let items = h
+                .processor
+                .iter()
+                .map(|id| item(Layer::Processor, id))
+                .chain(h.os.iter().map(|id| item(Layer::Os, id)))
+                .chain(h.device.iter().map(|id| item(Layer::Devices, id)))
+                .collect();
+            HostReport {
+                id: h.id.clone(),
+                name: h.name.clone(),
+                kind: h.kind.clone(),
+                source: h.source.clone(),
+                labels: h.labels.clone(),
+                items,
+            }
+        })
+        .collect()
+}
+
 fn cable_map(inventory: &Inventory) -> Option<CableMap> {
     let layer = inventory.layers.cable.as_ref()?;
     if layer.destinations.is_empty() || layer.landing_points.is_empty() {

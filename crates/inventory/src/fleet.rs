@@ -129,4 +129,7 @@ pub struct Host {
     /// device's age, a lower bound on it when the firmware was updated (schema 1.2.9).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub firmware_date: Option<crate::Fact<String>>,
+    /// The id of the devices item (its maker and kind) it counts in (schema 1.2.9).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device: Option<String>,
 }

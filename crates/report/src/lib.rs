@@ -73,6 +73,61 @@ pub struct Report {
     /// 1.0.8.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub materials: Option<MaterialsReport>,
+    /// An organisation's hosts (a fleet made by `sovstack scan --import`), each with the items
+    /// it counts in, in the inventory's order: what `--format jsonl` writes one line per host
+    /// item from. Added in report 1.0.8.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<HostReport>,
+}
+
+/// One host of an organisation's fleet (added in report 1.0.8).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct HostReport {
+    /// The device id its inventory gives (`file:PATH` for a sovstack inventory).
+    pub id: String,
+    /// Its name, when its inventory gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What it is (`Computer`, `NetworkEquipment`, ...), as its inventory says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The file it was imported from.
+    pub source: String,
+    /// Its labels (`tag`, `location`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub labels: BTreeMap<String, String>,
+    /// The items it counts in: layer id, then item id, in layer order.
+    pub items: Vec<HostItem>,
+}
+
+/// An item a host counts in (added in report 1.0.8).
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub struct HostItem {
+    /// The layer id (`processor`).
+    pub layer: String,
+    /// The item id (`cpu0`).
+    pub item: String,
+}
+
+/// Where an item's control goes under one `concentration` rule: the fraction of the item's
+/// weight each pole (or `commons`, `other`, `unknown`) holds, split evenly among the item's
+/// actors of the rule's roles, each actor to the first of: commons (open standard or community
+/// project), unknown (no headquarters country), the first pole of the ruleset listing its
+/// country or one of its blocs, other. A layer's shares are the weighted sums of these over the
+/// items the rule judges (added in report 1.0.8).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ItemPole {
+    /// The ruleset.
+    pub ruleset: String,
+    /// The `concentration` rule.
+    pub rule: String,
+    /// A pole id of the ruleset, or `commons`, `other`, `unknown`.
+    pub pole: String,
+    /// The fraction of the item's control it holds (0..1; an item's fractions under one rule
+    /// sum to 1).
+    pub fraction: f64,
 }
 
 /// Critical raw materials (report 1.0.8): the component classes the inventory's items are made
@@ -346,6 +401,15 @@ pub struct ItemReport {
     pub actors: Vec<ActorReport>,
     /// Findings on this item, ruleset by ruleset.
     pub findings: Vec<ItemFinding>,
+    /// What the item weighs when judged (the hosts it stands for, the binaries a toolchain
+    /// built, the components of a registry, an endpoint's criticality); absent when it weighs
+    /// the default, one. Added in report 1.0.8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+    /// Where its control goes under each ruleset's `concentration` rules of its layer: what the
+    /// layer's shares are made of. Added in report 1.0.8.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub poles: Vec<ItemPole>,
 }
 
 /// An actor as reported.
@@ -757,6 +821,26 @@ mod tests {
         );
         // It is a schema a validator accepts.
         jsonschema::validator_for(&json_schema()).unwrap();
+    }
+
+    /// The published schema of a `--format jsonl` line must be what the types generate
+    /// (`SOVSTACK_BLESS=1 cargo test -p sovstack-report`); tests/e2e/jsonl.rs checks real
+    /// output against it.
+    #[test]
+    fn published_jsonl_schema_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../schema/report-jsonl-1.schema.json");
+        let generated = serde_json::to_string_pretty(&formats::jsonl_schema()).unwrap() + "\n";
+        if std::env::var_os("SOVSTACK_BLESS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let published = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (run with SOVSTACK_BLESS=1)", path.display()));
+        assert_eq!(
+            published, generated,
+            "schema/ is stale: run with SOVSTACK_BLESS=1"
+        );
+        jsonschema::validator_for(&formats::jsonl_schema()).unwrap();
     }
 
     #[test]

@@ -6,10 +6,17 @@ use crate::{RulesetError, ValidRuleset, Vocabulary};
 /// Names of the built-in rulesets, in the order `ruleset list` shows them.
 pub const BUILTIN_NAMES: &[&str] = &["eu-sovereignty", "non-aligned", "secnumcloud"];
 
-/// The built-in rulesets evaluated when none is named, in that order: the two general views.
-/// `secnumcloud` judges against one qualification's requirements and is asked for by name
-/// (`--ruleset secnumcloud`).
+/// The built-in rulesets evaluated when none is named for one host's audit, in that order: the
+/// two general views. `secnumcloud` judges a provider against one qualification's requirements
+/// (ANSSI SecNumCloud §19.6), which an organisation's suppliers face, not one machine: it is
+/// asked for by name (`--ruleset secnumcloud`), or evaluated by default in an organisation's
+/// audit ([`ORGANISATION_NAMES`]).
 pub const DEFAULT_NAMES: &[&str] = &["eu-sovereignty", "non-aligned"];
+
+/// The built-in rulesets evaluated when none is named for an organisation's audit (a fleet
+/// imported with `--import`, or suppliers declared with `--declared`): the two general views
+/// and `secnumcloud`, which judges the organisation's suppliers and providers.
+pub const ORGANISATION_NAMES: &[&str] = &["eu-sovereignty", "non-aligned", "secnumcloud"];
 
 const SOURCES: &[(&str, &str)] = &[
     (

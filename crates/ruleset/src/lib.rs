@@ -22,7 +22,9 @@ mod parse;
 mod validate;
 
 pub use aggregate::{aggregate, Overall};
-pub use builtin::{builtin, builtin_named, builtin_source, BUILTIN_NAMES, DEFAULT_NAMES};
+pub use builtin::{
+    builtin, builtin_named, builtin_source, BUILTIN_NAMES, DEFAULT_NAMES, ORGANISATION_NAMES,
+};
 pub use parse::{from_yaml_strict, YamlError};
 pub use validate::{Vocabulary, HOST_REFUSALS};
 

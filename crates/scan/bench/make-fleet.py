@@ -9,7 +9,10 @@ maker taken in turn from the model names of the real /proc/cpuinfo captures unde
 crates/scan/testdata (Intel, AMD, Hygon, Zhaoxin, Loongson, Arm cores, ...). One host in a
 hundred is written twice, the second copy older, so deduplication does its work.
 
-usage: make-fleet.py N OUTDIR
+usage: make-fleet.py N OUTDIR [FIRST]
+
+FIRST (default 0) is the number of the first host: fleets made with FIRST 0, 10000, 20000...
+have distinct device ids (one per site, as docs/scale.md's 100,000-host run does).
 """
 
 import json
@@ -21,6 +24,7 @@ from pathlib import Path
 repo = Path(__file__).resolve().parents[3]
 fixtures = repo / "tests/fixtures"
 n, out = int(sys.argv[1]), Path(sys.argv[2])
+first = int(sys.argv[3]) if len(sys.argv) > 3 else 0
 out.mkdir(parents=True, exist_ok=True)
 
 glpi = {}
@@ -65,7 +69,7 @@ def write(i, copy, logdate):
     # EPYC of the FusionInventory capture).
     model = None if i % 3 == 0 else models[i % len(models)]
     tag = f"site-{i % 7}"
-    device = f"host{i:06d}"
+    device = f"host{first + i:06d}"
     if kind == "fusion":
         x = fusion
         x = re.sub(r"<DEVICEID>[^<]*</DEVICEID>", f"<DEVICEID>{device}</DEVICEID>", x)

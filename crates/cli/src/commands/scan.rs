@@ -103,6 +103,10 @@ fn import_format(s: &str) -> std::result::Result<ImportFormat, String> {
     })
 }
 
+/// The layers scanned beside `--import` when their options ask for them: they read nothing
+/// under a root (the organisation's endpoints, the cables to them, its declared suppliers).
+const IMPORT_COMPANIONS: [Layer; 3] = [Layer::Network, Layer::Cable, Layer::Suppliers];
+
 impl ScanOptions {
     /// Whether the network layer is among `layers` (none: the layers the options ask for).
     fn wants_network(&self, layers: &[String]) -> bool {
@@ -118,12 +122,19 @@ impl ScanOptions {
     pub fn run(&self, kb: &Kb, config_data_dir: Option<&Path>) -> Result<Inventory> {
         if !self.import.is_empty() {
             let mut inventory = self.import(kb)?;
-            if self.options.suppliers.ask_for_layer() {
-                // The organisation's declared suppliers, and the network layer that observes
-                // them, beside its imported fleet: they read nothing under a root.
-                let layers = vec![Layer::Network.id().into(), Layer::Suppliers.id().into()];
+            // The organisation's network endpoints (`--endpoints`, `--domain`), its declared
+            // suppliers (`--declared`) and the network layer that observes them, and the cables
+            // to the countries those endpoints are in (`--to`, `--org-country`), beside its
+            // imported fleet: none of them reads anything under a root.
+            let layers: Vec<String> = IMPORT_COMPANIONS
+                .iter()
+                .filter(|&&l| self.options.ask_for(l))
+                .map(|l| l.id().to_string())
+                .collect();
+            if !layers.is_empty() {
                 let scanned = self.scan_layers(kb, config_data_dir, layers)?;
                 inventory.layers.network = scanned.layers.network;
+                inventory.layers.cable = scanned.layers.cable;
                 inventory.layers.suppliers = scanned.layers.suppliers;
                 inventory.data_packs.extend(scanned.data_packs);
                 inventory.diagnostics.extend(scanned.diagnostics);
@@ -232,20 +243,15 @@ impl ScanOptions {
                  other files (their format is told from their content)"
             );
         }
-        // `--declared` alone brings the suppliers layer and the network layer that observes it,
-        // scanned beside the import (`run`); other layer options have no place here.
-        let declared_only = |l: Layer| match l {
-            Layer::Suppliers => true,
-            Layer::Network => !self.options.network.ask_for_layer(),
-            _ => false,
-        };
+        // The layers that read nothing under a root are scanned beside the import (`run`);
+        // the others' options have no place here.
         if let Some(&layer) = Layer::ALL
             .iter()
-            .find(|&&l| self.options.ask_for(l) && !declared_only(l))
+            .find(|&&l| self.options.ask_for(l) && !IMPORT_COMPANIONS.contains(&l))
         {
             anyhow::bail!(
-                "{} cannot be combined with --import, which builds the processor and os \
-                 layers from the imported files: scan those layers separately",
+                "{} cannot be combined with --import, which builds the processor, os and \
+                 devices layers from the imported files: scan that layer separately",
                 LayerOptions::asking_flags(layer)
             );
         }

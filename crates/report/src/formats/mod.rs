@@ -5,6 +5,7 @@
 mod csv;
 pub(crate) mod html;
 mod json;
+mod jsonl;
 mod markdown;
 mod markup;
 mod sarif;
@@ -14,6 +15,7 @@ mod world;
 pub use csv::{safe as csv_field, Csv};
 pub use html::Html;
 pub use json::Json;
+pub use jsonl::{jsonl_schema, Jsonl, JSONL_FORMAT};
 pub use markdown::Markdown;
 pub use sarif::Sarif;
 pub use table::{Table, TableOptions, DEFAULT_WIDTH};
@@ -219,6 +221,8 @@ pub enum FormatKind {
     Table,
     /// The JSON document for machines.
     Json,
+    /// JSON Lines: one object per host item, score and finding, for DuckDB, Spark, jq.
+    Jsonl,
     /// SARIF 2.1.0, one run per ruleset, for CI code-scanning views.
     Sarif,
     /// CSV for spreadsheets: one row per finding, or per item.
@@ -243,6 +247,7 @@ impl FormatKind {
     pub const ALL: &'static [FormatKind] = &[
         FormatKind::Table,
         FormatKind::Json,
+        FormatKind::Jsonl,
         FormatKind::Sarif,
         FormatKind::Csv,
         FormatKind::Markdown,
@@ -254,6 +259,7 @@ impl FormatKind {
         match self {
             FormatKind::Table => "table",
             FormatKind::Json => "json",
+            FormatKind::Jsonl => "jsonl",
             FormatKind::Sarif => "sarif",
             FormatKind::Csv => "csv",
             FormatKind::Markdown => "markdown",
@@ -266,6 +272,9 @@ impl FormatKind {
         match self {
             FormatKind::Table => "tables for people",
             FormatKind::Json => "the JSON report document, for machines",
+            FormatKind::Jsonl => {
+                "JSON Lines: one object per host item, score and finding, for DuckDB or Spark"
+            }
             FormatKind::Sarif => "SARIF 2.1.0 (one run per ruleset), for CI code-scanning views",
             FormatKind::Csv => "CSV for spreadsheets, one row per finding (--csv-items: per item)",
             FormatKind::Markdown => "Markdown for wikis and merge requests",
@@ -287,6 +296,7 @@ impl FormatKind {
                 options: options.table,
             }),
             FormatKind::Json => Box::new(Json),
+            FormatKind::Jsonl => Box::new(Jsonl),
             FormatKind::Sarif => Box::new(Sarif),
             FormatKind::Csv => Box::new(Csv {
                 items: options.csv_items,

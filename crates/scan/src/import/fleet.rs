@@ -175,6 +175,7 @@ impl<'k> FleetBuilder<'k> {
                 }
                 Some(Fact::new(date, e))
             }),
+            device: None,
         };
         self.add_entry(Entry {
             host,
@@ -232,6 +233,7 @@ impl<'k> FleetBuilder<'k> {
             processor: Vec::new(),
             os: None,
             firmware_date,
+            device: None,
         };
         self.add_entry(Entry {
             host,
@@ -458,7 +460,7 @@ impl<'k> FleetBuilder<'k> {
                 o
             })
             .collect();
-        let (devices, _) = order(self.devices, "dev");
+        let (devices, device_ids) = order(self.devices, "dev");
         let devices = devices
             .into_iter()
             .map(|(mut d, id, n)| {
@@ -479,6 +481,9 @@ impl<'k> FleetBuilder<'k> {
                     .filter_map(|&i| processor_ids.get(i).cloned().flatten())
                     .collect();
                 host.os = e.os.and_then(|i| system_ids.get(i).cloned().flatten());
+                host.device = e
+                    .device
+                    .and_then(|(i, _)| device_ids.get(i).cloned().flatten());
                 host
             })
             .collect();
