@@ -6,8 +6,8 @@
 //! tools/install-deps.sh) aggregating the lines with `crates/scan/bench/shares.sql` gives the
 //! per-pole shares of every layer and ruleset that sovstack's JSON report gives.
 
-use crate::import::{fusioninventory, glpi_examples};
 use crate::dnsmasq::Dnsmasq;
+use crate::import::{fusioninventory, glpi_examples};
 use crate::suppliers::RECORDS;
 use crate::util::{fixture, repo, run, sovstack, tempdir};
 use serde_json::Value;

@@ -15,8 +15,8 @@
 mod attribute;
 mod groups;
 mod materials;
-mod sobriety;
 mod poles;
+mod sobriety;
 
 /// The diagnostic codes evaluation adds to a report (beside the plugins' own, `plugin/*`).
 pub mod codes {
