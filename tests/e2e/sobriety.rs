@@ -234,9 +234,10 @@ fn a_fleet_gets_its_ages_support_left_and_obsolescence() {
 }
 
 /// The critical raw materials behind GLPI's example fleet: its processors and devices hold
-/// logic chips (gallium, indium), circuit boards' electronic components (tantalum) and, for the
-/// phone, a display and a battery (cobalt, lithium); each material names the country that
-/// dominates its supply in USGS's 2026 figures and its EU CRMA status, with sources.
+/// logic chips (gallium, indium), circuit boards' electronic components (tantalum, tungsten,
+/// palladium) and, for the phone, a display and a battery (cobalt, lithium); each material names
+/// the country that dominates its supply in USGS's 2026 figures and its EU CRMA status, with
+/// sources.
 #[test]
 fn a_fleet_report_names_the_critical_raw_materials_behind_it() {
     let r = run_json(
@@ -287,7 +288,9 @@ fn a_fleet_report_names_the_critical_raw_materials_behind_it() {
             ("gallium", "strategic", "CN", 0.99),
             ("indium", "none", "CN", 0.697),
             ("lithium", "strategic", "AU", 0.319),
+            ("palladium", "strategic", "RU", 0.433),
             ("tantalum", "critical", "CD", 0.523),
+            ("tungsten", "strategic", "CN", 0.787),
         ]
     );
 }

@@ -65,7 +65,7 @@ pub struct SupplyStep {
     pub step: String,
     /// The year of the figures.
     pub year: String,
-    /// Their unit (`t`, `kg`).
+    /// Their unit (`t`, `kg`, `kt` for thousand metric tons).
     pub unit: String,
     /// The world total (rounded by USGS).
     pub world: u64,
@@ -317,7 +317,7 @@ mod tests {
     #[test]
     fn the_tables_load_and_name_the_dominant_producers() {
         let m = builtin();
-        assert_eq!(m.counts(), (8, 4));
+        assert_eq!(m.counts(), (9, 4));
         let dominant = |name: &str| {
             let s = &m.material(name).unwrap().steps[0];
             s.dominant().map(|(c, share)| (c.to_string(), share))
@@ -348,13 +348,15 @@ mod tests {
     fn the_added_materials_agree_with_the_usgs_text() {
         let m = builtin();
         let step = |name: &str| m.material(name).unwrap().steps[0].clone();
-        let quantity = |s: &SupplyStep, c: &str| {
-            s.countries.iter().find(|(k, _)| k == c).map(|(_, q)| *q)
-        };
+        let quantity =
+            |s: &SupplyStep, c: &str| s.countries.iter().find(|(k, _)| k == c).map(|(_, q)| *q);
         // mcs2026-tungsten.pdf: "China continued to be the world's leading producer, importer,
         // and consumer of tungsten concentrates."
         let w = step("tungsten");
-        assert_eq!((w.step.as_str(), w.unit.as_str(), w.world), ("mine", "t", 85_000));
+        assert_eq!(
+            (w.step.as_str(), w.unit.as_str(), w.world),
+            ("mine", "t", 85_000)
+        );
         assert_eq!(w.dominant(), Some(("CN", 0.787)));
         // mcs2026-platinum-group.pdf: "Estimated production in Russia, the world's leading
         // producer of mined palladium, decreased by 6%": 89,000 kg in 2024, 84,000 in 2025.
@@ -375,17 +377,33 @@ mod tests {
         let re = step("rare earths");
         assert_eq!(quantity(&re, "US"), Some(said));
         assert_eq!(re.dominant(), Some(("CN", 0.694)));
-        assert_eq!(m.material("tungsten").unwrap().crma, "strategic");
-        assert_eq!(m.material("rare earths").unwrap().crma, "strategic");
-        // Rare earths have figures but no component: no retrieved USGS sentence links them to
-        // a class the inventory holds (their leading global use is magnets).
+        // mcs2026-copper.pdf: the extraction's world table keeps one production column; its
+        // United States row is the refinery production of the salient statistics ("Primary
+        // (from ore)" 790 + "Secondary (from scrap)" 60 thousand tons), so the rows are refinery.
+        let cu = step("copper");
+        assert_eq!(
+            (cu.step.as_str(), cu.unit.as_str(), cu.world),
+            ("refinery", "kt", 29_000)
+        );
+        assert_eq!(quantity(&cu, "US"), Some(790 + 60));
+        assert_eq!(cu.dominant(), Some(("CN", 0.483)));
+        for name in ["tungsten", "rare earths", "palladium", "copper"] {
+            assert_eq!(m.material(name).unwrap().crma, "strategic", "{name}");
+        }
+        // Rare earths and copper have figures but no component: no retrieved USGS sentence
+        // links them to a class the inventory holds (rare earths' leading global use is
+        // magnets; copper's end uses are "electrical and electronic products, 23%", no class).
         let linked: Vec<&str> = m
             .component_materials("electronic components")
             .iter()
             .map(|u| u.material.as_str())
             .collect();
         assert_eq!(linked, ["tantalum", "tungsten", "palladium"]);
-        assert!(m.components.values().flatten().all(|u| u.material != "rare earths"));
+        assert!(m
+            .components
+            .values()
+            .flatten()
+            .all(|u| u.material != "rare earths" && u.material != "copper"));
     }
 
     #[test]
