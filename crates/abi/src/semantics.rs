@@ -16,7 +16,8 @@
 //! make.
 
 use crate::{
-    Criterion, Layer, LevelThreshold, Rule, RulesetView, Scoring, ScoringMethod, Severity,
+    Actor, Criterion, Layer, LevelThreshold, Pole, Rule, RulesetView, Scoring, ScoringMethod,
+    Severity,
 };
 use std::collections::BTreeSet;
 use std::fmt;
@@ -30,6 +31,41 @@ pub const MAX_LEVEL: u8 = 4;
 /// The ids a pole may not take: the shares of their own that `bloc_balance` reports besides the
 /// poles' (`sovstack-abi`, "Criteria", `concentration`).
 pub const RESERVED_SHARES: [&str; 3] = ["commons", "other", "unknown"];
+
+/// Where an actor's share of control goes for `concentration` (and so for `bloc_balance`'s
+/// shares): the plugins' SDK sums these per layer, and the host's JSON Lines output gives them
+/// per item, so that both come from this one function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bucket {
+    /// Index into the ruleset's poles.
+    Pole(usize),
+    Commons,
+    Other,
+    Unknown,
+}
+
+/// First match wins: an open standard or community project → commons, whatever its country (a
+/// commons is not a controller); no country → unknown; the first pole, in the ruleset's order,
+/// listing the country or one of its blocs (ASCII case ignored) → that pole; else other.
+pub fn bucket(actor: &Actor, poles: &[Pole]) -> Bucket {
+    if actor.governance.is_commons() {
+        return Bucket::Commons;
+    }
+    let country = match actor
+        .country
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        None => return Bucket::Unknown,
+        Some(c) => c,
+    };
+    let has = |list: &[String], code: &str| list.iter().any(|c| c.eq_ignore_ascii_case(code));
+    poles
+        .iter()
+        .position(|p| has(&p.countries, country) || actor.blocs.iter().any(|b| has(&p.blocs, b)))
+        .map_or(Bucket::Other, Bucket::Pole)
+}
 
 /// `x` rounded to `decimals` places, half away from zero. Scores are reported to
 /// [`SCORE_DECIMALS`], shares and the index to [`SHARE_DECIMALS`], on every platform the same.

@@ -4,35 +4,14 @@
 //!
 //! The rule is the ABI's (`crates/abi/src/lib.rs`, "concentration"), applied by the plugins'
 //! SDK (`plugins/sdk/src/judge/concentration.rs`): an item of weight above 0 with actors of the
-//! rule's roles is judged, its control split evenly among those actors, each to the first of
-//! commons, unknown, the first pole listing its country or one of its blocs, other. The e2e
+//! rule's roles is judged, its control split evenly among those actors, each to its
+//! [`bucket`], the very function the SDK sums. The e2e
 //! test `jsonl` checks, on real fleets, that these terms add up to the plugins' shares.
 
-use sovstack_abi::semantics::RESERVED_SHARES;
-use sovstack_abi::{AttributedItem, Criterion, Pole};
+use sovstack_abi::semantics::{bucket, Bucket, RESERVED_SHARES};
+use sovstack_abi::{AttributedItem, Criterion};
 use sovstack_report::ItemPole;
 use sovstack_ruleset::ValidRuleset;
-
-/// The bucket an actor's control goes to: a pole's index, or `commons` (0), `other` (1),
-/// `unknown` (2) as in [`RESERVED_SHARES`].
-fn bucket(actor: &sovstack_abi::Actor, poles: &[Pole]) -> Result<usize, usize> {
-    let has = |list: &[String], code: &str| list.iter().any(|c| c.eq_ignore_ascii_case(code));
-    if actor.governance.is_commons() {
-        return Err(0);
-    }
-    let Some(country) = actor
-        .country
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-    else {
-        return Err(2);
-    };
-    poles
-        .iter()
-        .position(|p| has(&p.countries, country) || actor.blocs.iter().any(|b| has(&p.blocs, b)))
-        .ok_or(1)
-}
 
 /// The item's poles under every `concentration` rule of `layer` in `rulesets`, in ruleset,
 /// rule, then pole order (the ruleset's poles, then commons, other, unknown); nothing for an
@@ -63,10 +42,14 @@ pub(crate) fn item_poles(
             let mut slots = vec![0.0_f64; poles.len() + RESERVED_SHARES.len()];
             let each = 1.0 / held.len() as f64;
             for a in held {
-                match bucket(a, poles) {
-                    Ok(i) => slots[i] += each,
-                    Err(r) => slots[poles.len() + r] += each,
-                }
+                // After the poles: commons, other, unknown, as in RESERVED_SHARES.
+                let slot = match bucket(a, poles) {
+                    Bucket::Pole(i) => i,
+                    Bucket::Commons => poles.len(),
+                    Bucket::Other => poles.len() + 1,
+                    Bucket::Unknown => poles.len() + 2,
+                };
+                slots[slot] += each;
             }
             let names = poles
                 .iter()

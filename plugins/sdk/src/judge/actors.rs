@@ -1,12 +1,13 @@
 //! The actors a rule looks at on one item, and how each is classified: its seat for
-//! `jurisdiction`, its bucket (pole, commons, other, unknown) for `concentration`.
+//! `jurisdiction` (its bucket for `concentration` is `sovstack_abi::semantics::bucket`, which the
+//! host uses too).
 //!
 //! Only actors recorded in a role the rule names count; an item without any is not judged
 //! (`sovstack-abi`, "Criteria"). Country and bloc codes are compared ignoring ASCII case, and a
 //! blank name or country counts as not established. The words for roles, countries and laws are
 //! here; the sentences of findings are the criteria's.
 
-use crate::abi::{Actor, AttributedItem, Governance, Pole, Scoring};
+use crate::abi::{Actor, AttributedItem, Governance, Scoring};
 
 /// One actor of a named role on an item.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -269,36 +270,11 @@ pub(crate) fn seat(held: &Held, scoring: &Scoring) -> Seat {
     }
 }
 
-/// Where an actor's share of control goes for `concentration`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Bucket {
-    /// Index into the ruleset's poles.
-    Pole(usize),
-    Commons,
-    Other,
-    Unknown,
-}
-
-/// First match wins: an open standard or community project → commons, whatever its country (a
-/// commons is not a controller); no country → unknown; the first pole, in the ruleset's order,
-/// listing the country or one of its blocs → that pole; else other.
-pub(crate) fn bucket(held: &Held, poles: &[Pole]) -> Bucket {
-    if held.governance().is_commons() {
-        return Bucket::Commons;
-    }
-    let country = match held.country() {
-        None => return Bucket::Unknown,
-        Some(c) => c,
-    };
-    poles
-        .iter()
-        .position(|p| contains(&p.countries, country) || any_shared(&held.actor.blocs, &p.blocs))
-        .map_or(Bucket::Other, Bucket::Pole)
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::abi::semantics::{bucket, Bucket};
+    use crate::abi::Pole;
     use crate::abi::ScoringMethod;
 
     /// An actor for tests: `actor("foundry", Some("TSMC"), Some("TW"), &[], &[], Company)`.
@@ -621,28 +597,9 @@ pub(crate) mod tests {
             ),
         ];
         for (name, a, want) in cases {
-            assert_eq!(
-                bucket(
-                    &Held {
-                        actor: &a,
-                        index: 0
-                    },
-                    &poles
-                ),
-                want,
-                "{name}"
-            );
+            assert_eq!(bucket(&a, &poles), want, "{name}");
         }
         let fr = actor("r", Some("A"), Some("FR"), &["EU"], &[], Company);
-        assert_eq!(
-            bucket(
-                &Held {
-                    actor: &fr,
-                    index: 0
-                },
-                &[]
-            ),
-            Bucket::Other
-        );
+        assert_eq!(bucket(&fr, &[]), Bucket::Other);
     }
 }

@@ -1,13 +1,14 @@
 //! `concentration`: how much of a layer each pole of power controls, and the Herfindahl-Hirschman
 //! index over the poles. The same [`Shares`] feed the `bloc_balance` score in
-//! [`super::scoring`]; what counts as a pole, the commons, other or unknown is decided in
-//! [`super::actors::bucket`].
+//! [`super::scoring`]; what counts as a pole, the commons, other or unknown is decided by
+//! `sovstack_abi::semantics::bucket`, which the host's per-item poles use too.
 
 use std::collections::BTreeMap;
 
-use super::actors::{and_list, bucket, held, role_subject, with_article, Bucket};
+use super::actors::{and_list, held, role_subject, with_article};
 use super::criteria::finding;
 use super::round;
+use crate::abi::semantics::{bucket, Bucket};
 use crate::abi::{AttributedItem, Finding, Pole, Rule};
 
 /// The keys of [`Shares::to_map`] besides the pole ids; a pole may not take one of them
@@ -53,7 +54,7 @@ impl Shares {
             // Without weights, 1 / n: the very bits of the time every item weighed the same.
             let each = weight / total / actors.len() as f64;
             for h in actors {
-                let slot = match bucket(h, poles) {
+                let slot = match bucket(h.actor, poles) {
                     Bucket::Pole(i) => match shares.poles.get_mut(i) {
                         Some(slot) => slot,
                         None => continue,

@@ -7,10 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use super::actors::{and_list, any_shared, bucket, contains, Bucket, Held};
+use super::actors::{and_list, any_shared, contains};
 use super::concentration::percent;
 use super::criteria::{finding, home_words};
 use super::round;
+use crate::abi::semantics::{bucket, Bucket};
 use crate::abi::{AttributedItem, CableRoutes, Finding, Pole, RouteSystem, Rule, Scoring};
 
 /// The routes an item's rule judges: present and not reached over land.
@@ -226,11 +227,7 @@ pub(crate) fn route_ownership(
         };
         for (p, pole) in poles.iter().enumerate() {
             let (share, who) = ownership(item, routes, |_, o| {
-                let held = Held {
-                    actor: &item.actors[o],
-                    index: o,
-                };
-                bucket(&held, poles) == Bucket::Pole(p)
+                bucket(&item.actors[o], poles) == Bucket::Pole(p)
             });
             if share <= max_share {
                 continue;
