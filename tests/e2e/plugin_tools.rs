@@ -318,24 +318,6 @@ fn a_ruleset_with_a_bad_trusted_key_is_refused_where_it_is() {
     );
 }
 
-/// `minisign -G` without a password: (public key file, secret key file).
-fn minisign_keys(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
-    let (public, secret) = (
-        dir.join(format!("{name}.pub")),
-        dir.join(format!("{name}.key")),
-    );
-    let status = std::process::Command::new("minisign")
-        .args(["-G", "-W", "-p"])
-        .arg(&public)
-        .arg("-s")
-        .arg(&secret)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("Debian's minisign is installed (tools/install-deps.sh)");
-    assert!(status.success());
-    (public, secret)
-}
-
 /// `minisign -S`: writes `file.minisig`.
 fn minisign_sign(secret: &Path, file: &Path) {
     let status = std::process::Command::new("minisign")

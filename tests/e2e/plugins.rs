@@ -250,24 +250,6 @@ fn plugin_pin_writes_the_pins_and_a_mismatch_refuses_the_layer_with_both_hashes(
     );
 }
 
-/// `minisign -G` without a password: (public key file, secret key file) in `dir`, named `name`.
-fn minisign_keys(dir: &std::path::Path, name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
-    let (public, secret) = (
-        dir.join(format!("{name}.pub")),
-        dir.join(format!("{name}.key")),
-    );
-    let status = std::process::Command::new("minisign")
-        .args(["-G", "-W", "-p"])
-        .arg(&public)
-        .arg("-s")
-        .arg(&secret)
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("Debian's minisign is installed (tools/install-deps.sh)");
-    assert!(status.success());
-    (public, secret)
-}
-
 /// `minisign -S`: writes `file.minisig`.
 fn minisign_sign(secret: &std::path::Path, file: &std::path::Path) {
     let status = std::process::Command::new("minisign")

@@ -119,3 +119,22 @@ pub fn ruleset<'a>(report: &'a serde_json::Value, name: &str) -> &'a serde_json:
         .find(|r| r["name"] == name)
         .unwrap()
 }
+
+/// `minisign -G` (Debian's minisign) without a password: (public key file, secret key file) in
+/// `dir`, named `name`.
+pub fn minisign_keys(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
+    let (public, secret) = (
+        dir.join(format!("{name}.pub")),
+        dir.join(format!("{name}.key")),
+    );
+    let status = std::process::Command::new("minisign")
+        .args(["-G", "-W", "-p"])
+        .arg(&public)
+        .arg("-s")
+        .arg(&secret)
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("Debian's minisign is installed (tools/install-deps.sh)");
+    assert!(status.success());
+    (public, secret)
+}
