@@ -79,6 +79,7 @@
 //! | `suppliers` | `supplier`, `supplier_parent`, `claimed_jurisdiction`, `data_location`, `observed_operator`, `observed_location` |
 //! | `devices` | `manufacturer`, `owner`, `high_risk_vendor` |
 //! | `software` | `registry_operator`, `licence` |
+//! | `materials` | `producer` |
 //!
 //! # Specification files
 //!
@@ -230,8 +231,11 @@
 //! * `known_attribution`: one finding per actor of the named roles whose identity is unknown (no
 //!   name); it gives no level.
 //! * `concentration` (layer-wide): each judged item weighs its [`AttributedItem::weight`] (1 when
-//!   absent, so that without weights every item weighs the same), and its control is split evenly
-//!   among its actors of the named roles. Each actor's share goes, first match winning, to
+//!   absent, so that without weights every item weighs the same), and its control is split among
+//!   its actors of the named roles ([`semantics::control_fractions`]): evenly, unless every one of
+//!   them carries an [`Actor::share`] and those shares add up to more than 0, in which case each
+//!   holds its share divided by their sum (a producing country's share of a material's world
+//!   production: China's 0.99 of primary gallium weighs 0.99 of that item). Each actor's share goes, first match winning, to
 //!   `commons` when it is an open standard or a community project (whatever its country), to
 //!   `unknown` when it has no country, to the first [`Pole`] in the ruleset's order that lists its
 //!   country or one of its blocs, or else to `other` (a known country no pole holds). Shares are
@@ -653,6 +657,15 @@ pub struct Actor {
     /// plugin built before it ignores it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_country: Option<String>,
+    /// The actor's share of the item, 0-1, when the item's actors do not hold it evenly: a
+    /// producing country's share of the production of a material of the `materials` layer, as
+    /// USGS attributes it. `concentration` splits an item's control by these shares when every
+    /// actor of the rule's roles has one ([`semantics::control_fractions`]). Finite and within
+    /// 0-1, or the request is refused (`request/bad-actor-share`). Added within ABI version 1:
+    /// omitted when absent, and a plugin built before it ignores it (the control is then split
+    /// evenly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
 }
 
 impl Actor {
