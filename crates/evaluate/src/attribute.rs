@@ -916,7 +916,6 @@ mod tests {
             parent: None,
             parent_hq_country: None,
             registered_country: None,
-            share: None,
             cloud: None,
             location: None,
             errors: vec![format!(

@@ -71,6 +71,7 @@ fn sample() -> Inventory {
                 hosts: None,
             }]),
             software: None,
+            materials: None,
         },
         diagnostics: vec![],
     }

@@ -348,11 +348,22 @@ impl Materials {
                 }
             }
         };
+        // In a fleet each item counts the hosts it stands for. Outside one, every item is of
+        // the one machine scanned: a big.LITTLE SoC's two processor items are one machine.
+        let mut single = [false, false];
         for p in layers.processor.iter().flatten() {
-            add("processor".to_string(), 0, p.hosts.unwrap_or(1));
+            let n = match p.hosts {
+                Some(n) => n,
+                None => u64::from(!std::mem::replace(&mut single[0], true)),
+            };
+            add("processor".to_string(), 0, n);
         }
         for d in layers.devices.iter().flatten() {
-            add(format!("device:{}", d.kind), 1, d.hosts.unwrap_or(1));
+            let n = match d.hosts {
+                Some(n) => n,
+                None => u64::from(!std::mem::replace(&mut single[1], true)),
+            };
+            add(format!("device:{}", d.kind), 1, n);
         }
         let components: Vec<ComponentNeed> = counts
             .into_iter()

@@ -190,3 +190,138 @@ pub fn materials_layer(kb: &Kb, layers: &Layers) -> Vec<RawMaterial> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testutil::{fixture_dir, kb, scan_dir};
+    use std::collections::BTreeMap;
+
+    /// The knowledge base's CSV, read here on its own (the first columns of these tables are
+    /// never quoted): what the layer must say, derived from the source rows, not written out.
+    fn csv(name: &str) -> Vec<Vec<String>> {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../kb/data/materials")
+            .join(name);
+        std::fs::read_to_string(path)
+            .unwrap()
+            .lines()
+            .skip(1)
+            .map(|l| l.split(',').map(str::to_string).collect())
+            .collect()
+    }
+    use std::path::Path;
+
+    /// Materials a component class needs, in components.csv, sorted.
+    fn materials_of(component: &str) -> Vec<String> {
+        let mut m: Vec<String> = csv("components.csv")
+            .into_iter()
+            .filter(|r| r[0] == component)
+            .map(|r| r[1].clone())
+            .collect();
+        m.sort();
+        m.dedup();
+        m
+    }
+
+    /// Each producing country's share, from production.csv: quantity / the sum of the country
+    /// rows (not `world`), to four decimals, largest first.
+    fn producers(material: &str) -> Vec<(String, f64)> {
+        let rows: Vec<(String, u64)> = csv("production.csv")
+            .into_iter()
+            .filter(|r| r[0] == material && r[3] != "world")
+            .map(|r| (r[3].clone(), r[4].parse().unwrap()))
+            .collect();
+        let total: u64 = rows.iter().map(|(_, q)| q).sum();
+        let mut v: Vec<(String, u64)> = rows;
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v.into_iter()
+            .map(|(c, q)| (c, (q as f64 / total as f64 * 10_000.0).round() / 10_000.0))
+            .collect()
+    }
+
+    /// A real root (an AMD EPYC's /proc/cpuinfo and Debian 12): its processor is a logic chip,
+    /// whose materials are the layer's items, each producer with its USGS share.
+    #[test]
+    fn a_real_root_gives_the_logic_chip_materials_with_usgs_shares() {
+        let inv = scan_dir(
+            &fixture_dir("x86-amd-epyc-debian12"),
+            &["processor", "os", "materials"],
+            None,
+        );
+        let items = inv.layers.materials.as_ref().unwrap();
+        let ids: Vec<&str> = items.iter().map(|m| m.id.as_str()).collect();
+        let want = materials_of("logic chip");
+        assert!(!want.is_empty());
+        assert_eq!(ids, want);
+        let crma: BTreeMap<String, String> = csv("crma.csv")
+            .into_iter()
+            .map(|r| (r[0].clone(), r[1].clone()))
+            .collect();
+        for m in items {
+            let got: Vec<(String, f64)> = m
+                .actors
+                .iter()
+                .map(|a| {
+                    assert_eq!(a.role, Role::Producer);
+                    let code = a.country.as_ref().map_or("other", |c| c.as_str());
+                    (code.to_string(), a.share.unwrap())
+                })
+                .collect();
+            assert_eq!(got, producers(&m.id), "{}", m.id);
+            assert_eq!(m.crma, crma[&m.id]);
+            assert_eq!(m.hosts, None);
+            assert_eq!(m.needed_by.len(), 1);
+            assert_eq!(
+                (m.needed_by[0].component.as_str(), m.needed_by[0].machines),
+                ("logic chip", 1)
+            );
+            let url = format!(
+                "https://pubs.usgs.gov/periodicals/mcs2026/mcs2026-{}.pdf",
+                m.id
+            );
+            assert!(
+                m.actors[0].evidence[0].value.as_deref().unwrap().contains(&url),
+                "{:?}",
+                m.actors[0].evidence
+            );
+            // The end-use sentence linking the logic chip to the material, quoted from USGS.
+            let link = &m.needed_by[0].evidence;
+            assert_eq!(link[0].source, ITEMS);
+            assert!(link[1].value.as_deref().unwrap().contains(&url));
+        }
+        let gallium = &items[ids.iter().position(|i| *i == "gallium").unwrap()];
+        assert_eq!(gallium.actors[0].country.as_ref().unwrap().as_str(), "CN");
+        assert!(gallium.actors[0].share.unwrap() > 0.98);
+        assert!(!inv
+            .diagnostics
+            .iter()
+            .any(|d| d.code == codes::NO_HARDWARE));
+    }
+
+    /// Two processor items of one big.LITTLE SoC are one machine.
+    #[test]
+    fn a_single_host_is_one_machine_whatever_its_processor_items() {
+        let inv = scan_dir(
+            &fixture_dir("arm-rk3588-biglittle"),
+            &["processor", "materials"],
+            None,
+        );
+        assert_eq!(inv.layers.processor.as_ref().unwrap().len(), 2);
+        for m in inv.layers.materials.as_ref().unwrap() {
+            assert_eq!(m.needed_by[0].machines, 1, "{}", m.id);
+        }
+    }
+
+    /// Named alone, the layer has nothing to derive from, and says so.
+    #[test]
+    fn without_hardware_layers_there_is_no_item_and_a_diagnostic() {
+        let inv = scan_dir(&fixture_dir("x86-amd-epyc-debian12"), &["materials"], None);
+        assert_eq!(inv.layers.materials, Some(Vec::new()));
+        assert!(inv
+            .diagnostics
+            .iter()
+            .any(|d| d.code == codes::NO_HARDWARE));
+        assert!(materials_layer(kb(), &Layers::default()).is_empty());
+    }
+}
