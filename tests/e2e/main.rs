@@ -24,6 +24,7 @@ mod html;
 mod import;
 mod install;
 mod jsonl;
+mod materials;
 mod lying_plugins;
 mod network;
 mod output;

@@ -91,8 +91,8 @@
 //!   what no schema can say is in "What the host checks".
 //! * **Test vectors**, `plugins/vectors/LAYER/NAME.request.json` and `NAME.response.json`:
 //!   every request the SDK judge's tests give a built-in plugin, with the response bytes it
-//!   answers (`plugins/vectors/README.md`; 46 vectors: 42 of the processor layer, 2 of the
-//!   suppliers layer, 1 each of the network and os layers). Every built-in plugin of the layer
+//!   answers (`plugins/vectors/README.md`; 49 vectors: 42 of the processor layer, 3 of the
+//!   materials layer, 2 of the suppliers layer, 1 each of the network and os layers). Every built-in plugin of the layer
 //!   must give those bytes exactly; a plugin written otherwise must give the same verdict: the
 //!   response read as the host reads it, equal in every field but a finding's `message` (its
 //!   own sentence) and a refusal's text after its code.
