@@ -6,7 +6,7 @@
 //! CRMA status, and the pole shares the non-aligned rule must find.
 
 use crate::import::glpi_examples;
-use crate::util::{fixture, layer_items, repo, run, run_json, ruleset, sovstack, tempdir};
+use crate::util::{fixture, layer_items, repo, ruleset, run, run_json, sovstack, tempdir};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A table of `crates/kb/data/materials/`, each row's leading fields (never quoted there).
@@ -138,7 +138,10 @@ fn a_host_audit_shows_the_materials_layer_and_scores_its_concentration() {
     let cn = china_share(&weights);
     let got = na["score"]["shares"]["CN"].as_f64().unwrap();
     assert!((got - cn).abs() < 1e-4, "CN {got}, from the CSV {cn}");
-    assert!(cn > 0.5, "China produces most of the logic chip's materials");
+    assert!(
+        cn > 0.5,
+        "China produces most of the logic chip's materials"
+    );
     let messages: Vec<&str> = na["findings"]
         .as_array()
         .unwrap()
@@ -287,11 +290,7 @@ fn an_imported_fleet_carries_the_layer_into_evaluate() {
         let id = item["id"].as_str().unwrap();
         assert_eq!(item["hosts"].as_f64().unwrap(), weights[id], "{id}");
     }
-    let report = run_json(
-        sovstack()
-            .args(["evaluate", "--format", "json"])
-            .arg(&inv),
-    );
+    let report = run_json(sovstack().args(["evaluate", "--format", "json"]).arg(&inv));
     check_items(&report, &want);
     let na = &ruleset(&report, "non-aligned")["layers"]["materials"];
     let cn = china_share(&weights);
@@ -299,11 +298,12 @@ fn an_imported_fleet_carries_the_layer_into_evaluate() {
     assert!((got - cn).abs() < 1e-4, "CN {got}, from the CSV {cn}");
     // The share finding is there exactly when China's share, from the CSV, is over the rule's
     // half (the fleet's many tantalum- and palladium-holding machines dilute China's gallium).
-    let over = na["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|f| f["message"].as_str().unwrap().starts_with("Producers in China (CN)"));
+    let over = na["findings"].as_array().unwrap().iter().any(|f| {
+        f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Producers in China (CN)")
+    });
     assert_eq!(over, cn > 0.5, "{na}");
     let (code, table, err) = run(sovstack()
         .arg("evaluate")

@@ -10,8 +10,7 @@ use sovstack_abi::{
 use sovstack_inventory::{
     Actor, CableDestination, CableLeg, Confidence, DeclaredService, EndpointKind, Governance,
     Inventory, ItemRef, Layer, Lifecycle, NetworkEndpoint, OperatingSystem, RawMaterial,
-    SoftwareSupply,
-    ToolchainUse,
+    SoftwareSupply, ToolchainUse,
 };
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};

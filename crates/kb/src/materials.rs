@@ -337,9 +337,11 @@ impl Materials {
         let mut counts: BTreeMap<String, Count> = BTreeMap::new();
         let mut add = |item: String, layer: usize, machines: u64| {
             for c in self.item_components(&item) {
-                let e = counts
-                    .entry(c.component.clone())
-                    .or_insert(([0, 0], Confidence::High, Vec::new()));
+                let e = counts.entry(c.component.clone()).or_insert((
+                    [0, 0],
+                    Confidence::High,
+                    Vec::new(),
+                ));
                 e.0[layer] += machines;
                 e.1 = e.1.min(c.confidence);
                 let link = (item.clone(), c.source.clone());

@@ -115,7 +115,12 @@ fn layer_selection() {
     .unwrap();
     assert_eq!(
         inv.layers.present(),
-        [Layer::Processor, Layer::Os, Layer::Toolchain, Layer::Materials]
+        [
+            Layer::Processor,
+            Layer::Os,
+            Layer::Toolchain,
+            Layer::Materials
+        ]
     );
     assert_eq!(inv.layers.toolchain.unwrap().paths, ["/etc"]);
 }

@@ -12,8 +12,8 @@
 use crate::collector::{Collector, Context, ScanOut};
 use sovstack_abi::semantics::{round, SHARE_DECIMALS};
 use sovstack_inventory::{
-    Actor, Confidence, CountryCode, Evidence, Governance, Layers, MaterialUse, Method,
-    RawMaterial, Role,
+    Actor, Confidence, CountryCode, Evidence, Governance, Layers, MaterialUse, Method, RawMaterial,
+    Role,
 };
 use sovstack_kb::Kb;
 
@@ -107,9 +107,8 @@ pub fn materials_layer(kb: &Kb, layers: &Layers) -> Vec<RawMaterial> {
                         "{code} {quantity} {unit} of the {attributed} {unit} attributed to \
                          countries ({share_pct}); {figures}",
                         unit = step.unit,
-                        share_pct = sovstack_abi::semantics::round(share * 100.0, 2)
-                            .to_string()
-                            + "%",
+                        share_pct =
+                            sovstack_abi::semantics::round(share * 100.0, 2).to_string() + "%",
                     );
                     Actor {
                         role: Role::Producer,
@@ -281,7 +280,11 @@ mod tests {
                 m.id
             );
             assert!(
-                m.actors[0].evidence[0].value.as_deref().unwrap().contains(&url),
+                m.actors[0].evidence[0]
+                    .value
+                    .as_deref()
+                    .unwrap()
+                    .contains(&url),
                 "{:?}",
                 m.actors[0].evidence
             );
@@ -293,10 +296,7 @@ mod tests {
         let gallium = &items[ids.iter().position(|i| *i == "gallium").unwrap()];
         assert_eq!(gallium.actors[0].country.as_ref().unwrap().as_str(), "CN");
         assert!(gallium.actors[0].share.unwrap() > 0.98);
-        assert!(!inv
-            .diagnostics
-            .iter()
-            .any(|d| d.code == codes::NO_HARDWARE));
+        assert!(!inv.diagnostics.iter().any(|d| d.code == codes::NO_HARDWARE));
     }
 
     /// Two processor items of one big.LITTLE SoC are one machine.
@@ -318,10 +318,7 @@ mod tests {
     fn without_hardware_layers_there_is_no_item_and_a_diagnostic() {
         let inv = scan_dir(&fixture_dir("x86-amd-epyc-debian12"), &["materials"], None);
         assert_eq!(inv.layers.materials, Some(Vec::new()));
-        assert!(inv
-            .diagnostics
-            .iter()
-            .any(|d| d.code == codes::NO_HARDWARE));
+        assert!(inv.diagnostics.iter().any(|d| d.code == codes::NO_HARDWARE));
         assert!(materials_layer(kb(), &Layers::default()).is_empty());
     }
 }
