@@ -71,7 +71,7 @@ impl NetData {
     }
 
     /// The country AS `asn`'s address space was delegated to (see [`Registration`]).
-    pub fn registration(&self, asn: u32) -> Option<&Registration> {
+    pub fn registration(&self, asn: u32) -> Option<Registration> {
         self.registrations.get(asn)
     }
 
@@ -106,7 +106,7 @@ impl NetData {
             Some(op) => Some(op.clone()),
             None => r.org.as_deref().map(|name| name_only(r.asn, name)),
         });
-        let registration = asn.as_ref().and_then(|r| self.registration(r.asn)).cloned();
+        let registration = asn.as_ref().and_then(|r| self.registration(r.asn));
         let cloud = self.cloud(ip).map(|m| CloudAttribution {
             prefix: m.prefix,
             entries: m.entries.to_vec(),

@@ -28,14 +28,14 @@ pub struct CloudEntry {
     /// The provider publishing (or, for derived ranges, announcing) the range.
     pub provider: Arc<Provider>,
     /// The provider's service, when the feed names one (`EC2`, `AzureStorage`, `Google Cloud`).
-    pub service: Option<String>,
+    pub service: Option<Arc<str>>,
     /// The provider's region or zone (`eu-west-1`, `westeurope`, `de-fra-1`), or a geofeed's
     /// ISO 3166-2 subdivision.
-    pub region: Option<String>,
+    pub region: Option<Arc<str>>,
     /// ISO 3166-1 alpha-2 country, when the feed is a geofeed.
-    pub country: Option<String>,
+    pub country: Option<Arc<str>>,
     /// City, when the feed is a geofeed.
-    pub city: Option<String>,
+    pub city: Option<Arc<str>>,
     /// The feed's path in the data directory.
     pub dataset: Arc<str>,
     /// Published by the provider, or derived from routing data.
@@ -119,21 +119,22 @@ impl CloudRangesBuilder {
                 && a.2.city == b.2.city
         });
         let mut table = CloudRanges::default();
-        table.entries.reserve_exact(self.raw.len());
+        // Each run of one prefix becomes its span of entries; then the entries are taken out of
+        // `raw` in place (the same allocation, not a second table beside it).
         let mut i = 0;
         while i < self.raw.len() {
             let prefix = self.raw[i].0;
-            let start = table.entries.len() as u32;
+            let start = i as u32;
             while i < self.raw.len() && self.raw[i].0 == prefix {
-                table.entries.push(self.raw[i].2.clone());
                 i += 1;
             }
-            let span = (start, table.entries.len() as u32);
+            let span = (start, i as u32);
             match prefix {
                 IpNet::V4(p) => table.v4.insert(p, span),
                 IpNet::V6(p) => table.v6.insert(p, span),
             };
         }
+        table.entries = self.raw.into_iter().map(|(_, _, entry)| entry).collect();
         table
     }
 }
@@ -199,8 +200,8 @@ mod tests {
     fn raw(p: &str, service: Option<&str>, region: Option<&str>, generic: bool) -> RawRange {
         RawRange {
             prefix: p.parse().unwrap(),
-            service: service.map(Into::into),
-            region: region.map(Into::into),
+            service: service.map(Arc::from),
+            region: region.map(Arc::from),
             country: None,
             city: None,
             generic,
@@ -265,7 +266,7 @@ mod tests {
                 (
                     m.prefix.to_string(),
                     m.best().provider.id.clone(),
-                    m.best().service.clone(),
+                    m.best().service.as_deref().map(str::to_owned),
                     m.entries.len(),
                 )
             });

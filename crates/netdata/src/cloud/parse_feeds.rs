@@ -6,7 +6,10 @@
 //! prefixes with a service, region and country. A prefix that does not parse rejects the file,
 //! naming the line (text, CSV) or the JSON location, rather than loading a feed with holes.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use ipnet::IpNet;
 use serde::de::DeserializeOwned;
@@ -20,10 +23,10 @@ use crate::Error;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RawRange {
     pub prefix: IpNet,
-    pub service: Option<String>,
-    pub region: Option<String>,
-    pub country: Option<String>,
-    pub city: Option<String>,
+    pub service: Option<Arc<str>>,
+    pub region: Option<Arc<str>>,
+    pub country: Option<Arc<str>>,
+    pub city: Option<Arc<str>>,
     /// A catch-all entry (AWS `AMAZON`, Azure `AzureCloud`) that a more specific service for
     /// the same prefix should outrank.
     pub generic: bool,
@@ -80,6 +83,29 @@ fn non_empty(s: String) -> Option<String> {
     (!s.trim().is_empty()).then_some(s)
 }
 
+/// One shared copy of each service, region, country and city name of a feed: a feed repeats
+/// a few hundred names over up to 90,000 prefixes (Azure), which then cost a reference count
+/// each rather than an allocation.
+#[derive(Default)]
+struct Names(HashSet<Arc<str>>);
+
+impl Names {
+    fn get(&mut self, name: &str) -> Arc<str> {
+        match self.0.get(name) {
+            Some(n) => Arc::clone(n),
+            None => {
+                let n: Arc<str> = Arc::from(name);
+                self.0.insert(Arc::clone(&n));
+                n
+            }
+        }
+    }
+
+    fn opt(&mut self, name: Option<&str>) -> Option<Arc<str>> {
+        name.map(|n| self.get(n))
+    }
+}
+
 fn aws(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
     #[derive(Deserialize)]
     struct Doc {
@@ -103,11 +129,12 @@ fn aws(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
         service: String,
     }
     let doc: Doc = json(path, bytes)?;
-    let entry = |p: IpNet, region: String, service: String| RawRange {
+    let mut names = Names::default();
+    let mut entry = |p: IpNet, region: String, service: String| RawRange {
         generic: service == "AMAZON",
-        service: non_empty(service),
+        service: names.opt(non_empty(service).as_deref()),
         // GLOBAL marks edge services (CloudFront, Route 53) served from everywhere.
-        region: non_empty(region).filter(|r| r != "GLOBAL"),
+        region: names.opt(non_empty(region).filter(|r| r != "GLOBAL").as_deref()),
         ..plain(p)
     };
     let mut ranges = Vec::with_capacity(doc.prefixes.len() + doc.ipv6_prefixes.len());
@@ -134,33 +161,37 @@ fn aws(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
 
 fn azure(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
     #[derive(Deserialize)]
-    struct Doc {
+    struct Doc<'a> {
         #[serde(rename = "changeNumber")]
         change_number: u64,
-        values: Vec<Tag>,
+        #[serde(borrow)]
+        values: Vec<Tag<'a>>,
     }
     #[derive(Deserialize)]
-    struct Tag {
+    struct Tag<'a> {
         name: String,
-        properties: Props,
+        #[serde(borrow)]
+        properties: Props<'a>,
     }
     #[derive(Deserialize)]
-    struct Props {
+    struct Props<'a> {
         #[serde(default)]
         region: String,
         #[serde(rename = "systemService", default)]
         system_service: String,
-        #[serde(rename = "addressPrefixes")]
-        address_prefixes: Vec<String>,
+        // 90,000 prefixes: read in place (a prefix has nothing to unescape), not copied.
+        #[serde(rename = "addressPrefixes", borrow)]
+        address_prefixes: Vec<Cow<'a, str>>,
     }
-    let doc: Doc = json(path, bytes)?;
+    let doc: Doc = serde_json::from_slice(bytes).map_err(|e| Error::json(path, &e))?;
+    let mut names = Names::default();
     let mut ranges = Vec::new();
     for (t, tag) in doc.values.into_iter().enumerate() {
         // `Storage.WestEurope` → service Storage; `AzureCloud.westeurope` is the catch-all.
         let base = tag.name.split('.').next().unwrap_or_default().to_owned();
-        let service = non_empty(tag.properties.system_service).unwrap_or(base);
+        let service = names.get(&non_empty(tag.properties.system_service).unwrap_or(base));
         let generic = tag.name.starts_with("AzureCloud");
-        let region = non_empty(tag.properties.region);
+        let region = names.opt(non_empty(tag.properties.region).as_deref());
         for (i, p) in tag.properties.address_prefixes.iter().enumerate() {
             let p = prefix(
                 path,
@@ -200,6 +231,7 @@ fn google(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
         scope: Option<String>,
     }
     let doc: Doc = json(path, bytes)?;
+    let mut names = Names::default();
     let mut ranges = Vec::with_capacity(doc.prefixes.len());
     for (i, e) in doc.prefixes.into_iter().enumerate() {
         let Some(text) = e.v4.or(e.v6) else {
@@ -211,8 +243,8 @@ fn google(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
         };
         let p = prefix(path, || format!("prefixes[{i}]"), &text)?;
         ranges.push(RawRange {
-            service: e.service,
-            region: e.scope.filter(|s| s != "global"),
+            service: names.opt(e.service.as_deref()),
+            region: names.opt(e.scope.as_deref().filter(|s| *s != "global")),
             ..plain(p)
         });
     }
@@ -243,13 +275,15 @@ fn oracle(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
         tags: Vec<String>,
     }
     let doc: Doc = json(path, bytes)?;
+    let mut names = Names::default();
     let mut ranges = Vec::new();
     for (r, region) in doc.regions.into_iter().enumerate() {
+        let name = names.get(&region.region);
         for (i, c) in region.cidrs.into_iter().enumerate() {
             let p = prefix(path, || format!("regions[{r}].cidrs[{i}].cidr"), &c.cidr)?;
             ranges.push(RawRange {
-                service: non_empty(c.tags.join(",")),
-                region: Some(region.region.clone()),
+                service: names.opt(non_empty(c.tags.join(",")).as_deref()),
+                region: Some(Arc::clone(&name)),
                 ..plain(p)
             });
         }
@@ -316,6 +350,7 @@ fn exoscale(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
         zone: Option<String>,
     }
     let doc: Doc = json(path, bytes)?;
+    let mut names = Names::default();
     let mut ranges = Vec::new();
     for (i, e) in doc.prefixes.into_iter().enumerate() {
         let Some(text) = e.v4.or(e.v6) else {
@@ -326,7 +361,7 @@ fn exoscale(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
             ));
         };
         ranges.push(RawRange {
-            region: e.zone,
+            region: names.opt(e.zone.as_deref()),
             ..plain(prefix(path, || format!("prefixes[{i}]"), &text)?)
         });
     }
@@ -343,6 +378,7 @@ fn geofeed(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
         .comment(Some(b'#'))
         .flexible(true)
         .from_reader(bytes);
+    let mut names = Names::default();
     let mut ranges = Vec::new();
     for record in reader.records() {
         let record = record
@@ -355,7 +391,6 @@ fn geofeed(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
                 .get(i)
                 .map(str::trim)
                 .filter(|s| !s.is_empty() && *s != "None")
-                .map(str::to_owned)
         };
         let text = field(0).unwrap_or_default();
         let p = text
@@ -372,9 +407,9 @@ fn geofeed(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
             }
         }
         ranges.push(RawRange {
-            country,
-            region: field(2),
-            city: field(3),
+            country: names.opt(country),
+            region: names.opt(field(2)),
+            city: names.opt(field(3)),
             ..plain(p.trunc())
         });
     }
@@ -398,6 +433,7 @@ fn vultr(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
         city: Option<String>,
     }
     let doc: Doc = json(path, bytes)?;
+    let mut names = Names::default();
     let mut ranges = Vec::with_capacity(doc.subnets.len());
     for (i, s) in doc.subnets.into_iter().enumerate() {
         let p = prefix(path, || format!("subnets[{i}].ip_prefix"), &s.ip_prefix)?;
@@ -412,9 +448,9 @@ fn vultr(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
             }
         }
         ranges.push(RawRange {
-            country,
-            region: s.region.and_then(non_empty),
-            city: s.city.and_then(non_empty),
+            country: names.opt(country.as_deref()),
+            region: names.opt(s.region.and_then(non_empty).as_deref()),
+            city: names.opt(s.city.and_then(non_empty).as_deref()),
             ..plain(p)
         });
     }

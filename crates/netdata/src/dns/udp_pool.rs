@@ -300,7 +300,12 @@ fn unregister(waiting: &mut HashMap<u16, Vec<Waiter>>, id: u16, token: u64) {
 
 impl Drop for PooledSocket {
     fn drop(&mut self) {
-        if let Some(id) = self.state.get_mut().expect("state lock").id {
+        let state = self.state.get_mut().expect("state lock");
+        // The inbox goes first: dropped after it, its sender has no receiver left to tell that
+        // it closed, so unregistering wakes no task (it woke the runtime through its eventfd,
+        // once per query).
+        drop(state.inbox.take());
+        if let Some(id) = state.id {
             let mut waiting = self.shared.waiting.lock().expect("waiting lock");
             unregister(&mut waiting, id, self.token);
         }

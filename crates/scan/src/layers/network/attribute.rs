@@ -219,8 +219,14 @@ pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Addre
         out.cloud = Some(CloudRange {
             provider: Fact::new(best.provider.id.clone(), ev.clone()),
             prefix: cloud.prefix.to_string(),
-            service: cloud.entries.iter().find_map(|e| e.service.clone()),
-            region: cloud.entries.iter().find_map(|e| e.region.clone()),
+            service: cloud
+                .entries
+                .iter()
+                .find_map(|e| e.service.as_deref().map(String::from)),
+            region: cloud
+                .entries
+                .iter()
+                .find_map(|e| e.region.as_deref().map(String::from)),
             country: cloud
                 .entries
                 .iter()
