@@ -134,9 +134,9 @@ pub struct ComponentNeed {
     pub machines: u64,
     /// The lowest confidence of the links that brought it.
     pub confidence: sovstack_inventory::Confidence,
-    /// The links that brought it: the item kind (`processor`, `device:system`) and the row's
-    /// reason, in item order, each once.
-    pub links: Vec<(String, String)>,
+    /// The links that brought it: the item kind (`processor`, `device:system`), the row's
+    /// reason and its confidence, in item order, each once.
+    pub links: Vec<(String, String, sovstack_inventory::Confidence)>,
 }
 
 /// A critical raw material the inventory depends on, through its component classes.
@@ -333,7 +333,7 @@ impl Materials {
         use sovstack_inventory::Confidence;
         // Component → (machines through the processor layer, through the devices layer, lowest
         // confidence, links).
-        type Count = ([u64; 2], Confidence, Vec<(String, String)>);
+        type Count = ([u64; 2], Confidence, Vec<(String, String, Confidence)>);
         let mut counts: BTreeMap<String, Count> = BTreeMap::new();
         let mut add = |item: String, layer: usize, machines: u64| {
             for c in self.item_components(&item) {
@@ -344,7 +344,7 @@ impl Materials {
                 ));
                 e.0[layer] += machines;
                 e.1 = e.1.min(c.confidence);
-                let link = (item.clone(), c.source.clone());
+                let link = (item.clone(), c.source.clone(), c.confidence);
                 if !e.2.contains(&link) {
                     e.2.push(link);
                 }

@@ -137,12 +137,12 @@ pub fn materials_layer(kb: &Kb, layers: &Layers) -> Vec<RawMaterial> {
                     let mut evidence: Vec<Evidence> = c
                         .links
                         .iter()
-                        .map(|(item, why)| {
+                        .map(|(item, why, confidence)| {
                             kb_evidence(
                                 ITEMS,
                                 "component",
                                 format!("{item}: {}: {why}", c.component),
-                                c.confidence,
+                                *confidence,
                             )
                         })
                         .collect();
@@ -195,6 +195,7 @@ mod tests {
     use super::*;
     use crate::testutil::{fixture_dir, kb, scan_dir};
     use std::collections::BTreeMap;
+    use std::path::Path;
 
     /// The knowledge base's CSV, read here on its own (the first columns of these tables are
     /// never quoted): what the layer must say, derived from the source rows, not written out.
@@ -209,7 +210,6 @@ mod tests {
             .map(|l| l.split(',').map(str::to_string).collect())
             .collect()
     }
-    use std::path::Path;
 
     /// Materials a component class needs, in components.csv, sorted.
     fn materials_of(component: &str) -> Vec<String> {
