@@ -35,6 +35,7 @@ fn requests() -> &'static [EvaluateRequest; 2] {
             country_name: None,
             law_names: vec![],
             registered_country: None,
+            share: None,
         };
         let items = vec![
             AttributedItem {

@@ -199,6 +199,9 @@ fn a_fleets_lines_add_up_in_duckdb_to_the_reports_shares() {
         compared,
         [
             "non-aligned/devices",
+            // Producers hold each material by their shares of its production: the per-item
+            // poles (control_fractions) add up to the plugin's shares too.
+            "non-aligned/materials",
             "non-aligned/os",
             "non-aligned/processor"
         ]

@@ -25,6 +25,7 @@ mod import;
 mod install;
 mod jsonl;
 mod lying_plugins;
+mod materials;
 mod network;
 mod output;
 mod plugin_abi;

@@ -46,8 +46,8 @@ fn a_second_run_uses_the_compiled_plugins_of_the_first_and_reports_the_same() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(err, "");
     let written = files(home.path());
-    // The fixture has a processor and an os layer: one file per plugin, private.
-    assert_eq!(written.len(), 2, "{written:?}");
+    // The fixture has a processor, an os and a materials layer: one file per plugin, private.
+    assert_eq!(written.len(), 3, "{written:?}");
     for (name, _, mode) in &written {
         assert!(name.ends_with(".cwasm") && name.len() == 64 + 6, "{name}");
         assert_eq!(*mode, 0o600, "{name}");

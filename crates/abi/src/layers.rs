@@ -34,11 +34,16 @@ pub enum Layer {
     /// Which registries the organisation's software components arrive through (from its SBOMs),
     /// who operates them, and under which licences the components come.
     Software,
+    /// The critical raw materials the processors and devices depend on (through the knowledge
+    /// base's component classes) and the countries producing them, each with its share of world
+    /// production (USGS Mineral Commodity Summaries). Derived from the processor and devices
+    /// layers, so it comes after them.
+    Materials,
 }
 
 impl Layer {
     /// Every layer, in report order.
-    pub const ALL: [Layer; 8] = [
+    pub const ALL: [Layer; 9] = [
         Layer::Processor,
         Layer::Os,
         Layer::Toolchain,
@@ -47,6 +52,7 @@ impl Layer {
         Layer::Suppliers,
         Layer::Devices,
         Layer::Software,
+        Layer::Materials,
     ];
 
     /// The id used in `--layers`, as the inventory's section key, in rulesets and by plugins.
@@ -60,6 +66,7 @@ impl Layer {
             Layer::Suppliers => "suppliers",
             Layer::Devices => "devices",
             Layer::Software => "software",
+            Layer::Materials => "materials",
         }
     }
 
@@ -79,6 +86,7 @@ impl Layer {
             Layer::Suppliers => "Suppliers",
             Layer::Devices => "Devices",
             Layer::Software => "Software supply",
+            Layer::Materials => "Critical raw materials",
         }
     }
 
@@ -111,6 +119,7 @@ impl Layer {
             ],
             Layer::Devices => &[Role::Manufacturer, Role::Owner, Role::HighRiskVendor],
             Layer::Software => &[Role::RegistryOperator, Role::Licence],
+            Layer::Materials => &[Role::Producer],
         }
     }
 
@@ -119,16 +128,21 @@ impl Layer {
     pub fn reads_root(self) -> bool {
         match self {
             Layer::Processor | Layer::Os | Layer::Toolchain | Layer::Devices => true,
-            Layer::Network | Layer::Cable | Layer::Suppliers | Layer::Software => false,
+            Layer::Network
+            | Layer::Cable
+            | Layer::Suppliers
+            | Layer::Software
+            | Layer::Materials => false,
         }
     }
 
     /// Whether a scan that names no layer reads it: the layers that need nothing but the root and
-    /// read a few files only. The others join when their own options are given (the network
-    /// layer's endpoints, the toolchain layer's paths).
+    /// read a few files only, and the materials layer, which reads nothing and is derived from
+    /// the processor layer's items (and the devices layer's, when scanned). The others join when
+    /// their own options are given (the network layer's endpoints, the toolchain layer's paths).
     pub fn scanned_by_default(self) -> bool {
         match self {
-            Layer::Processor | Layer::Os => true,
+            Layer::Processor | Layer::Os | Layer::Materials => true,
             Layer::Toolchain
             | Layer::Network
             | Layer::Cable
@@ -224,6 +238,11 @@ pub enum Role {
     /// The licences the components come under, as an actor: free-software licences (OSI- or
     /// FSF-approved) make the components commons, whoever wrote them (schema 1.2.8).
     Licence,
+    /// A country producing a critical raw material at the supply step the knowledge base records
+    /// (mine, refinery or primary production), as a state actor, holding its share of the
+    /// production USGS attributes to countries ([`crate::Actor::share`]); USGS's "other
+    /// countries" are an actor with no country (schema 1.2.10).
+    Producer,
 }
 
 impl Role {
@@ -257,6 +276,7 @@ impl Role {
             Role::HighRiskVendor => "high_risk_vendor",
             Role::RegistryOperator => "registry_operator",
             Role::Licence => "licence",
+            Role::Producer => "producer",
         }
     }
 
@@ -288,6 +308,7 @@ impl Role {
             | Role::ObservedLocation => Layer::Suppliers,
             Role::Manufacturer | Role::Owner | Role::HighRiskVendor => Layer::Devices,
             Role::RegistryOperator | Role::Licence => Layer::Software,
+            Role::Producer => Layer::Materials,
         }
     }
 }

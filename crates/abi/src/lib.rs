@@ -79,6 +79,7 @@
 //! | `suppliers` | `supplier`, `supplier_parent`, `claimed_jurisdiction`, `data_location`, `observed_operator`, `observed_location` |
 //! | `devices` | `manufacturer`, `owner`, `high_risk_vendor` |
 //! | `software` | `registry_operator`, `licence` |
+//! | `materials` | `producer` |
 //!
 //! # Specification files
 //!
@@ -90,8 +91,8 @@
 //!   what no schema can say is in "What the host checks".
 //! * **Test vectors**, `plugins/vectors/LAYER/NAME.request.json` and `NAME.response.json`:
 //!   every request the SDK judge's tests give a built-in plugin, with the response bytes it
-//!   answers (`plugins/vectors/README.md`; 46 vectors: 42 of the processor layer, 2 of the
-//!   suppliers layer, 1 each of the network and os layers). Every built-in plugin of the layer
+//!   answers (`plugins/vectors/README.md`; 49 vectors: 42 of the processor layer, 3 of the
+//!   materials layer, 2 of the suppliers layer, 1 each of the network and os layers). Every built-in plugin of the layer
 //!   must give those bytes exactly; a plugin written otherwise must give the same verdict: the
 //!   response read as the host reads it, equal in every field but a finding's `message` (its
 //!   own sentence) and a refusal's text after its code.
@@ -230,8 +231,11 @@
 //! * `known_attribution`: one finding per actor of the named roles whose identity is unknown (no
 //!   name); it gives no level.
 //! * `concentration` (layer-wide): each judged item weighs its [`AttributedItem::weight`] (1 when
-//!   absent, so that without weights every item weighs the same), and its control is split evenly
-//!   among its actors of the named roles. Each actor's share goes, first match winning, to
+//!   absent, so that without weights every item weighs the same), and its control is split among
+//!   its actors of the named roles ([`semantics::control_fractions`]): evenly, unless every one of
+//!   them carries an [`Actor::share`] and those shares add up to more than 0, in which case each
+//!   holds its share divided by their sum (a producing country's share of a material's world
+//!   production: China's 0.99 of primary gallium weighs 0.99 of that item). Each actor's share goes, first match winning, to
 //!   `commons` when it is an open standard or a community project (whatever its country), to
 //!   `unknown` when it has no country, to the first [`Pole`] in the ruleset's order that lists its
 //!   country or one of its blocs, or else to `other` (a known country no pole holds). Shares are
@@ -653,6 +657,15 @@ pub struct Actor {
     /// plugin built before it ignores it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_country: Option<String>,
+    /// The actor's share of the item, 0-1, when the item's actors do not hold it evenly: a
+    /// producing country's share of the production of a material of the `materials` layer, as
+    /// USGS attributes it. `concentration` splits an item's control by these shares when every
+    /// actor of the rule's roles has one ([`semantics::control_fractions`]). Finite and within
+    /// 0-1, or the request is refused (`request/bad-actor-share`). Added within ABI version 1:
+    /// omitted when absent, and a plugin built before it ignores it (the control is then split
+    /// evenly).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
 }
 
 impl Actor {

@@ -67,6 +67,27 @@ pub fn bucket(actor: &Actor, poles: &[Pole]) -> Bucket {
         .map_or(Bucket::Other, Bucket::Pole)
 }
 
+/// How `of_item`, the part of a layer's control an item holds, is split among its actors of a
+/// rule's roles (`held`, in the item's order) for `concentration`: evenly (`of_item / n` each),
+/// unless every one carries an [`Actor::share`] and those shares add up to more than 0, in which
+/// case each holds `of_item × share / sum of the shares`, so that the parts add up to `of_item`
+/// either way. The plugins' SDK sums these per layer and the host's JSON Lines output gives them
+/// per item (with `of_item` 1): both call this one function.
+pub fn control_fractions(of_item: f64, held: &[&Actor]) -> Vec<f64> {
+    let even = || vec![of_item / held.len() as f64; held.len()];
+    // No let-else: this file is compiled by Debian's rustc 1.63 too.
+    let shares = match held.iter().map(|a| a.share).collect::<Option<Vec<f64>>>() {
+        Some(shares) => shares,
+        None => return even(),
+    };
+    // Summed in item order, so the same request always gives the same bits.
+    let sum: f64 = shares.iter().sum();
+    if held.is_empty() || !(sum > 0.0 && sum.is_finite()) {
+        return even();
+    }
+    shares.iter().map(|s| of_item * s / sum).collect()
+}
+
 /// `x` rounded to `decimals` places, half away from zero. Scores are reported to
 /// [`SCORE_DECIMALS`], shares and the index to [`SHARE_DECIMALS`], on every platform the same.
 pub fn round(x: f64, decimals: i32) -> f64 {
@@ -175,6 +196,7 @@ refusals! {
         UnsupportedCriterion = "request/unsupported-criterion": "a rule's criterion is one the plugin does not judge",
         DuplicateItem = "request/duplicate-item": "an item id appears twice in the request",
         BadItemWeight = "request/bad-item-weight": "an item's weight is negative or not a finite number, or the weights add up to infinity",
+        BadActorShare = "request/bad-actor-share": "an actor's share is not a finite number from 0 to 1",
     }
 }
 
@@ -592,6 +614,36 @@ impl Checks {
 mod tests {
     use super::*;
     use crate::{JurisdictionLevels, Objective, Pole};
+
+    #[test]
+    fn control_is_split_by_shares_only_when_every_actor_has_one() {
+        let actor = |share: Option<f64>| -> Actor {
+            serde_json::from_value(serde_json::json!({
+                "role": "producer", "name": null, "country": "CN",
+                "governance": "state", "share": share,
+            }))
+            .unwrap()
+        };
+        let fractions = |shares: &[Option<f64>]| {
+            let actors: Vec<Actor> = shares.iter().map(|s| actor(*s)).collect();
+            control_fractions(1.0, &actors.iter().collect::<Vec<_>>())
+        };
+        // USGS's primary gallium, 2025: China 900,000 kg, Russia 6,000, Japan 3,000 of 909,000.
+        let g = fractions(&[Some(0.99), Some(0.0066), Some(0.0033)]);
+        assert!((g[0] - 0.99 / 0.9999).abs() < 1e-12, "{g:?}");
+        assert!((g.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        // Shares that do not add up to 1 are normalised; one actor without a share: evenly.
+        assert_eq!(fractions(&[Some(0.375), Some(0.125)]), [0.75, 0.25]);
+        assert_eq!(fractions(&[Some(0.9), None]), [0.5, 0.5]);
+        assert_eq!(fractions(&[None, None, None, None]), [0.25; 4]);
+        // All zero: nothing to split by, evenly.
+        assert_eq!(fractions(&[Some(0.0), Some(0.0)]), [0.5, 0.5]);
+        assert!(fractions(&[]).is_empty());
+        // The even split is `of_item / n`, to the bit what the SDK computed before shares.
+        let a = [actor(None), actor(None), actor(None)];
+        let held: Vec<&Actor> = a.iter().collect();
+        assert_eq!(control_fractions(0.7, &held), [0.7 / 3.0; 3]);
+    }
 
     #[test]
     fn codes_are_unique_kebab_case_and_qualified() {

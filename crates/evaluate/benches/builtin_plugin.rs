@@ -23,6 +23,7 @@ fn actor(role: &str, name: &str, country: &str, laws: &[&str], governance: Gover
         country_name: None,
         law_names: vec![],
         registered_country: None,
+        share: None,
     }
 }
 

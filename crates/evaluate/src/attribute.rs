@@ -9,8 +9,8 @@ use sovstack_abi::{
 };
 use sovstack_inventory::{
     Actor, CableDestination, CableLeg, Confidence, DeclaredService, EndpointKind, Governance,
-    Inventory, ItemRef, Layer, Lifecycle, NetworkEndpoint, OperatingSystem, SoftwareSupply,
-    ToolchainUse,
+    Inventory, ItemRef, Layer, Lifecycle, NetworkEndpoint, OperatingSystem, RawMaterial,
+    SoftwareSupply, ToolchainUse,
 };
 use sovstack_kb::Kb;
 use sovstack_report::{ActorReport, ItemReport};
@@ -87,7 +87,8 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
         | ItemRef::Cable(_)
         | ItemRef::Suppliers(_)
         | ItemRef::Device(_)
-        | ItemRef::Software(_) => None,
+        | ItemRef::Software(_)
+        | ItemRef::Material(_) => None,
     };
     let service = match item {
         ItemRef::Suppliers(s) => Some(s),
@@ -265,6 +266,7 @@ pub(crate) fn item_report(kb: &Kb, inventory: &Inventory, any: ItemRef<'_>) -> I
                     country_name,
                     law_names,
                     registered_country,
+                    share,
                 } = actor(kb, a);
                 let confidence = a
                     .evidence
@@ -279,6 +281,7 @@ pub(crate) fn item_report(kb: &Kb, inventory: &Inventory, any: ItemRef<'_>) -> I
                     country,
                     country_name,
                     registered_country,
+                    share,
                     blocs,
                     laws,
                     law_names,
@@ -328,6 +331,7 @@ fn actor(kb: &Kb, a: &Actor) -> AbiActor {
                 .as_ref()
                 .map(|c| c.as_str().to_string()),
         },
+        share: a.share,
     }
 }
 
@@ -434,8 +438,37 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
             }
         }
         ItemRef::Software(s) => software_facts(inventory, s, &mut f),
+        ItemRef::Material(m) => material_facts(inventory, m, &mut f),
     }
     f
+}
+
+/// A material in a few lines: its supply step's world total, its leading producer and share,
+/// its CRMA status and the components that need it.
+fn material_facts(inventory: &Inventory, m: &RawMaterial, f: &mut BTreeMap<String, String>) {
+    f.insert(
+        "world".into(),
+        format!("{} {} ({} {})", thousands(m.world), m.unit, m.step, m.year),
+    );
+    if let Some(a) = m.actors.iter().find(|a| a.country.is_some()) {
+        let share = a.share.map_or(String::new(), |s| {
+            format!(" {}%", sovstack_abi::semantics::round(s * 100.0, 1))
+        });
+        f.insert(
+            "leading_producer".into(),
+            format!("{}{share}", a.name.as_deref().unwrap_or("unknown")),
+        );
+    }
+    f.insert("eu_crma".into(), m.crma.clone());
+    f.insert(
+        "needed_by".into(),
+        m.needed_by
+            .iter()
+            .map(|u| u.component.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    fleet_share(inventory, m.hosts, f);
 }
 
 /// A registry's components in a few lines: how many, their share of all the SBOMs' components,

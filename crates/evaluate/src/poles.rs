@@ -4,11 +4,11 @@
 //!
 //! The rule is the ABI's (`crates/abi/src/lib.rs`, "concentration"), applied by the plugins'
 //! SDK (`plugins/sdk/src/judge/concentration.rs`): an item of weight above 0 with actors of the
-//! rule's roles is judged, its control split evenly among those actors, each to its
-//! [`bucket`], the very function the SDK sums. The e2e
+//! rule's roles is judged, its control split among those actors by [`control_fractions`]
+//! (evenly, or by their shares), each to its [`bucket`], the very functions the SDK sums. The e2e
 //! test `jsonl` checks, on real fleets, that these terms add up to the plugins' shares.
 
-use sovstack_abi::semantics::{bucket, Bucket, RESERVED_SHARES};
+use sovstack_abi::semantics::{bucket, control_fractions, Bucket, RESERVED_SHARES};
 use sovstack_abi::{AttributedItem, Criterion};
 use sovstack_report::ItemPole;
 use sovstack_ruleset::ValidRuleset;
@@ -40,8 +40,7 @@ pub(crate) fn item_poles(
                 continue;
             }
             let mut slots = vec![0.0_f64; poles.len() + RESERVED_SHARES.len()];
-            let each = 1.0 / held.len() as f64;
-            for a in held {
+            for (a, each) in held.iter().zip(control_fractions(1.0, &held)) {
                 // After the poles: commons, other, unknown, as in RESERVED_SHARES.
                 let slot = match bucket(a, poles) {
                     Bucket::Pole(i) => i,

@@ -26,6 +26,7 @@ mod fleet;
 mod layers {
     pub mod cable;
     pub mod devices;
+    pub mod materials;
     pub mod network;
     pub mod os;
     pub mod processor;
@@ -49,6 +50,7 @@ pub use layers::cable::{
     CableSystem, CableVia,
 };
 pub use layers::devices::{Device, DeviceKind};
+pub use layers::materials::{MaterialUse, RawMaterial};
 pub use layers::network::{
     Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
     NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
@@ -72,7 +74,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.9";
+pub const SCHEMA_VERSION: &str = "1.2.10";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -184,6 +186,10 @@ pub struct Layers {
     /// (schema 1.2.8).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub software: Option<SoftwareLayer>,
+    /// The critical raw materials the processors and devices depend on, and who produces them
+    /// (schema 1.2.10).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub materials: Option<Vec<RawMaterial>>,
 }
 
 impl Layers {
@@ -198,6 +204,7 @@ impl Layers {
             Layer::Suppliers => self.suppliers.is_some(),
             Layer::Devices => self.devices.is_some(),
             Layer::Software => self.software.is_some(),
+            Layer::Materials => self.materials.is_some(),
         }
     }
 
@@ -252,6 +259,12 @@ impl Layers {
                 .flat_map(|s| &s.supplies)
                 .map(ItemRef::Software)
                 .collect(),
+            Layer::Materials => self
+                .materials
+                .iter()
+                .flatten()
+                .map(ItemRef::Material)
+                .collect(),
         }
     }
 }
@@ -277,6 +290,8 @@ pub enum ItemRef<'a> {
     /// Software components arriving through one registry under one licensing class (schema
     /// 1.2.8).
     Software(&'a SoftwareSupply),
+    /// A critical raw material (schema 1.2.10).
+    Material(&'a RawMaterial),
 }
 
 impl<'a> ItemRef<'a> {
@@ -291,6 +306,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Suppliers(i) => i,
             ItemRef::Device(i) => i,
             ItemRef::Software(i) => i,
+            ItemRef::Material(i) => i,
         }
     }
 
@@ -305,6 +321,7 @@ impl<'a> ItemRef<'a> {
             ItemRef::Suppliers(_) => Layer::Suppliers,
             ItemRef::Device(_) => Layer::Devices,
             ItemRef::Software(_) => Layer::Software,
+            ItemRef::Material(_) => Layer::Materials,
         }
     }
 }
@@ -440,6 +457,11 @@ pub struct Actor {
     /// evidence has low confidence. Absent whenever `country` is known (schema 1.2.2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_country: Option<CountryCode>,
+    /// The actor's share of the item, 0-1, when the item's actors do not hold it evenly: a
+    /// producing country's share of a material's production, as USGS attributes it (the
+    /// materials layer, schema 1.2.10). Absent: the item's actors hold it evenly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
     /// How it is governed.
     pub governance: Governance,
     /// Where the attribution comes from.
@@ -454,6 +476,7 @@ impl Actor {
             name: None,
             country: None,
             registered_country: None,
+            share: None,
             governance: Governance::Unknown,
             evidence,
         }

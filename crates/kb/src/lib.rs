@@ -45,7 +45,9 @@ mod toolchain;
 pub use devices::HighRiskDesignation;
 pub use geo::{Bloc, Country, Law};
 pub use lifecycle::{day_number, is_date, FreeOs, VendorOsFloor};
-pub use materials::{ItemComponent, Material, MaterialUse, SupplyStep};
+pub use materials::{
+    ComponentNeed, ItemComponent, Material, MaterialNeed, MaterialUse, MaterialsNeeded, SupplyStep,
+};
 pub use processors::FabCountries;
 pub use software::Registry;
 pub use tables::{KbError, TableInfo};
@@ -81,6 +83,7 @@ impl Attribution {
             name: Some(self.name),
             country: self.country,
             registered_country: None,
+            share: None,
             governance: self.governance,
             evidence,
         }
@@ -319,6 +322,13 @@ impl Kb {
     /// from `materials/device-components.csv`.
     pub fn item_components(&self, item: &str) -> &[ItemComponent] {
         self.materials.item_components(item)
+    }
+
+    /// What the inventory's processors and devices depend on: their component classes and the
+    /// critical raw materials those need. The one derivation the materials layer (scan time)
+    /// and the report's materials section both use.
+    pub fn materials_needed(&self, layers: &sovstack_inventory::Layers) -> MaterialsNeeded<'_> {
+        self.materials.needed(layers)
     }
 
     /// The critical raw materials a component class (`logic chip`, `battery`) depends on, each

@@ -122,6 +122,47 @@ pub struct ItemComponent {
     pub source: String,
 }
 
+/// A component class the inventory's processors and devices hold, from
+/// `materials/device-components.csv`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ComponentNeed {
+    /// `logic chip`, `display`, ...
+    pub component: String,
+    /// Machines holding it: the larger of the count through the processor layer and the count
+    /// through the devices layer (a machine's processor and its system device both hold a logic
+    /// chip), a lower bound. Each item counts the hosts it stands for (1 outside a fleet).
+    pub machines: u64,
+    /// The lowest confidence of the links that brought it.
+    pub confidence: sovstack_inventory::Confidence,
+    /// The links that brought it: the item kind (`processor`, `device:system`), the row's
+    /// reason and its confidence, in item order, each once.
+    pub links: Vec<(String, String, sovstack_inventory::Confidence)>,
+}
+
+/// A critical raw material the inventory depends on, through its component classes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MaterialNeed<'k> {
+    /// The material, its supply steps and its CRMA status.
+    pub material: &'k Material,
+    /// The component classes that need it (sorted), each with the USGS end-use text linking
+    /// them.
+    pub uses: Vec<(String, String)>,
+    /// Machines holding a component that needs it (the largest of its components' counts).
+    pub machines: u64,
+    /// The lowest confidence of the links from an item to it.
+    pub confidence: sovstack_inventory::Confidence,
+}
+
+/// What an inventory's processors and devices depend on: the one derivation both the materials
+/// layer (at scan time) and the report's materials section use.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MaterialsNeeded<'k> {
+    /// The component classes, by name.
+    pub components: Vec<ComponentNeed>,
+    /// The materials, by name; only those with production figures.
+    pub materials: Vec<MaterialNeed<'k>>,
+}
+
 #[derive(Debug)]
 pub(crate) struct Materials {
     materials: BTreeMap<String, Material>,
@@ -283,6 +324,79 @@ impl Materials {
             components,
             items,
         })
+    }
+
+    /// Which component classes the processor and devices layers' items hold
+    /// (`device-components.csv`: `processor`, `device:KIND`), and the materials those depend on
+    /// (`components.csv`). Empty when neither layer has an item the tables know.
+    pub fn needed(&self, layers: &sovstack_inventory::Layers) -> MaterialsNeeded<'_> {
+        use sovstack_inventory::Confidence;
+        // Component → (machines through the processor layer, through the devices layer, lowest
+        // confidence, links).
+        type Count = ([u64; 2], Confidence, Vec<(String, String, Confidence)>);
+        let mut counts: BTreeMap<String, Count> = BTreeMap::new();
+        let mut add = |item: String, layer: usize, machines: u64| {
+            for c in self.item_components(&item) {
+                let e = counts.entry(c.component.clone()).or_insert((
+                    [0, 0],
+                    Confidence::High,
+                    Vec::new(),
+                ));
+                e.0[layer] += machines;
+                e.1 = e.1.min(c.confidence);
+                let link = (item.clone(), c.source.clone(), c.confidence);
+                if !e.2.contains(&link) {
+                    e.2.push(link);
+                }
+            }
+        };
+        // In a fleet each item counts the hosts it stands for. Outside one, every item is of
+        // the one machine scanned: a big.LITTLE SoC's two processor items are one machine.
+        let mut single = [false, false];
+        for p in layers.processor.iter().flatten() {
+            let n = match p.hosts {
+                Some(n) => n,
+                None => u64::from(!std::mem::replace(&mut single[0], true)),
+            };
+            add("processor".to_string(), 0, n);
+        }
+        for d in layers.devices.iter().flatten() {
+            let n = match d.hosts {
+                Some(n) => n,
+                None => u64::from(!std::mem::replace(&mut single[1], true)),
+            };
+            add(format!("device:{}", d.kind), 1, n);
+        }
+        let components: Vec<ComponentNeed> = counts
+            .into_iter()
+            .map(|(component, (n, confidence, links))| ComponentNeed {
+                component,
+                machines: n[0].max(n[1]),
+                confidence,
+                links,
+            })
+            .collect();
+        let mut needed: BTreeMap<&str, MaterialNeed<'_>> = BTreeMap::new();
+        for c in &components {
+            for u in self.component_materials(&c.component) {
+                let Some(material) = self.material(&u.material) else {
+                    continue;
+                };
+                let e = needed.entry(&material.name).or_insert(MaterialNeed {
+                    material,
+                    uses: Vec::new(),
+                    machines: 0,
+                    confidence: Confidence::High,
+                });
+                e.uses.push((c.component.clone(), u.source.clone()));
+                e.machines = e.machines.max(c.machines);
+                e.confidence = e.confidence.min(c.confidence);
+            }
+        }
+        MaterialsNeeded {
+            components,
+            materials: needed.into_values().collect(),
+        }
     }
 
     pub fn item_components(&self, item: &str) -> &[ItemComponent] {

@@ -27,7 +27,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.8";
+pub const REPORT_VERSION: &str = "1.0.9";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -431,6 +431,11 @@ pub struct ActorReport {
     /// headquarters: no blocs or laws follow from it. Added in report 1.0.2.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registered_country: Option<String>,
+    /// The actor's share of the item, 0-1, when the item's actors do not hold it evenly (a
+    /// producing country's share of a material's production, the materials layer). Added in
+    /// report 1.0.9.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub share: Option<f64>,
     /// Blocs of that country.
     pub blocs: Vec<String>,
     /// Extraterritorial laws reaching it.

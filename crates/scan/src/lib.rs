@@ -41,6 +41,7 @@ mod testutil;
 pub use collector::Progress;
 pub use error::ScanError;
 pub use layers::cable::cable_layer;
+pub use layers::materials::materials_layer;
 pub use layers::network::{codes as network_codes, discover, parse_resolver, NetworkOptions};
 /// The software layer's SBOM readers and aggregation (public for the fuzz targets).
 pub use layers::software;

@@ -65,8 +65,9 @@ fn layer_selection() {
     let inv = scan(&opts(&root, &[]), kb()).unwrap();
     assert_eq!(
         inv.layers.present(),
-        [Layer::Processor, Layer::Os],
-        "no layer given means the layers that need no other input"
+        [Layer::Processor, Layer::Os, Layer::Materials],
+        "no layer given means the layers that need no other input, and the materials derived \
+         from the processor"
     );
     // The network layer asked for with nothing to resolve is an input error, not an empty
     // layer that would look assessed.
@@ -114,7 +115,12 @@ fn layer_selection() {
     .unwrap();
     assert_eq!(
         inv.layers.present(),
-        [Layer::Processor, Layer::Os, Layer::Toolchain]
+        [
+            Layer::Processor,
+            Layer::Os,
+            Layer::Toolchain,
+            Layer::Materials
+        ]
     );
     assert_eq!(inv.layers.toolchain.unwrap().paths, ["/etc"]);
 }

@@ -146,7 +146,12 @@ impl Builder {
                 | Role::ObservedLocation
                 | Role::DataLocation
                 | Role::ClaimedJurisdiction
+                | Role::Producer
         );
+        // USGS's "other countries" producing a material are no country and no organisation.
+        if a.role == Role::Producer && a.country.is_none() {
+            return None;
+        }
         let to = match (&a.name, &a.country) {
             (_, Some(c)) if state => self.country(kb, c.as_str()),
             // The licences the components come under: a class of licences, not an organisation.
@@ -171,6 +176,7 @@ fn uses(layer: Layer) -> &'static str {
         Layer::Suppliers => "contracts",
         Layer::Devices => "uses devices of",
         Layer::Software => "uses software through",
+        Layer::Materials => "depends on the raw material",
     }
 }
 

@@ -77,6 +77,7 @@ fn variant(layer: Layer) -> &'static str {
         Layer::Suppliers => "Suppliers",
         Layer::Devices => "Devices",
         Layer::Software => "Software",
+        Layer::Materials => "Materials",
     }
 }
 

@@ -19,6 +19,10 @@ Examples:
   sovstack scan                                  this host (processor, os), to stdout
   sovstack scan --root /mnt/image -o inv.json    a mounted disk image or container root
   sovstack scan --layers processor               one layer
+  sovstack scan --layers processor,devices,materials
+                                                 the critical raw materials behind the
+                                                 processor and the machine, and who produces
+                                                 them (USGS shares of world production)
   sovstack scan --endpoints services.yaml        the network layer for the listed services
   sovstack scan --domain example.org --resolver 192.0.2.53:53
                                                  a domain's mail, DNS and web hosting
@@ -65,8 +69,10 @@ pub struct ScanOptions {
     #[arg(long, value_name = "DIR", default_value = "/")]
     pub root: PathBuf,
 
-    /// Layers to scan, comma-separated [default: processor,os, plus network when --endpoints
-    /// or --domain is given, plus toolchain when --paths is given].
+    /// Layers to scan, comma-separated [default: processor,os,materials, plus network when
+    /// --endpoints or --domain is given, plus toolchain when --paths is given]. The materials
+    /// layer reads nothing: it is derived from the processor and devices layers' items (name
+    /// them with it), and from an imported fleet's.
     #[arg(long, value_name = "LAYER,...", value_delimiter = ',')]
     pub layers: Option<Vec<String>>,
 

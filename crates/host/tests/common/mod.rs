@@ -27,6 +27,7 @@ pub fn request() -> EvaluateRequest {
         country_name: None,
         law_names: vec![],
         registered_country: None,
+        share: None,
     };
     EvaluateRequest {
         abi_version: ABI_VERSION,

@@ -217,6 +217,16 @@ pub fn import(
     diagnostics.extend(builder_diagnostics);
     let (software, supply_diagnostics) = supply.finish();
     diagnostics.extend(supply_diagnostics);
+    let mut layers = Layers {
+        processor: Some(processors),
+        os: Some(systems),
+        devices: Some(devices),
+        software: (sboms > 0).then_some(software),
+        ..Default::default()
+    };
+    // The materials the fleet's processors and devices depend on: the same derivation as a
+    // root's scan (the materials collector).
+    layers.materials = Some(crate::materials_layer(kb, &layers));
     Ok(Inventory {
         schema_version: SCHEMA_VERSION.to_string(),
         generator: Generator {
@@ -229,13 +239,7 @@ pub fn import(
         knowledge_base: kb.data_ref(),
         data_packs: Vec::new(),
         fleet: Some(fleet),
-        layers: Layers {
-            processor: Some(processors),
-            os: Some(systems),
-            devices: Some(devices),
-            software: (sboms > 0).then_some(software),
-            ..Default::default()
-        },
+        layers,
         diagnostics,
     })
 }
@@ -301,6 +305,8 @@ fn import_one(
                         sovstack_inventory::Layer::Processor
                             | sovstack_inventory::Layer::Os
                             | sovstack_inventory::Layer::Devices
+                            // Derived again from the fleet's processors and devices.
+                            | sovstack_inventory::Layer::Materials
                     )
                 })
                 .map(|l| l.id())

@@ -8,6 +8,7 @@
 
 pub mod cable;
 pub mod devices;
+pub mod materials;
 pub mod network;
 pub mod os;
 pub mod processor;
@@ -47,7 +48,7 @@ impl LayerOptions {
     /// ([`Layer::scanned_by_default`]) are scanned whatever the options.
     pub fn ask_for(&self, layer: Layer) -> bool {
         match layer {
-            Layer::Processor | Layer::Os | Layer::Devices => false,
+            Layer::Processor | Layer::Os | Layer::Devices | Layer::Materials => false,
             Layer::Toolchain => self.toolchain.ask_for_layer(),
             Layer::Network => self.network.ask_for_layer() || self.suppliers.ask_for_layer(),
             Layer::Cable => self.cable.ask_for_layer(self.network.ask_for_layer()),
@@ -59,7 +60,7 @@ impl LayerOptions {
     /// The flags that make [`LayerOptions::ask_for`] ask for `layer`, for messages.
     pub fn asking_flags(layer: Layer) -> &'static str {
         match layer {
-            Layer::Processor | Layer::Os | Layer::Devices => "",
+            Layer::Processor | Layer::Os | Layer::Devices | Layer::Materials => "",
             Layer::Toolchain => "--paths",
             Layer::Network => "--endpoints, --domain or --declared",
             Layer::Cable => "--to (or --org-country with --endpoints or --domain)",
@@ -96,6 +97,7 @@ pub(crate) fn collector(
         Layer::Suppliers => Box::new(suppliers::SuppliersCollector::new(&options.suppliers, kb)?),
         Layer::Devices => Box::new(devices::DevicesCollector),
         Layer::Software => Box::new(software::SoftwareCollector::new(&options.software)),
+        Layer::Materials => Box::new(materials::MaterialsCollector),
     })
 }
 
@@ -119,6 +121,10 @@ pub(crate) fn codes(layer: Layer) -> (&'static str, &'static [(&'static str, &'s
         Layer::Software => (
             "crates/scan/src/layers/software/mod.rs",
             software::codes::ALL,
+        ),
+        Layer::Materials => (
+            "crates/scan/src/layers/materials/mod.rs",
+            materials::codes::ALL,
         ),
     }
 }

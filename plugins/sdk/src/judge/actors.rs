@@ -97,6 +97,10 @@ pub(crate) fn role_phrases(role: &str) -> (String, String) {
             "makes the devices and has been named a high-risk supplier by a public authority (the EU's 5G cybersecurity toolbox)",
             "a maker named a high-risk supplier by a public authority",
         ),
+        "producer" => (
+            "produces the material",
+            "a country producing the material",
+        ),
         other => {
             let words = other.replace('_', " ");
             return (format!("is the {words}"), format!("the {words}"));
@@ -129,6 +133,7 @@ pub(crate) fn role_subject(role: &str) -> String {
         "manufacturer" => "the devices",
         "owner" => "the devices' makers",
         "high_risk_vendor" => "the high-risk suppliers",
+        "producer" => "the production of the critical raw materials",
         other => return format!("the {}", other.replace('_', " ")),
     };
     s.to_string()
@@ -296,6 +301,7 @@ pub(crate) mod tests {
             country_name: None,
             law_names: vec![],
             registered_country: None,
+            share: None,
         }
     }
 

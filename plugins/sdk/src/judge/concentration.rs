@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use super::actors::{and_list, held, role_subject, with_article};
 use super::criteria::finding;
 use super::round;
-use crate::abi::semantics::{bucket, Bucket};
+use crate::abi::semantics::{bucket, control_fractions, Bucket};
 use crate::abi::{AttributedItem, Finding, Pole, Rule};
 
 /// The keys of [`Shares::to_map`] besides the pole ids; a pole may not take one of them
@@ -28,8 +28,8 @@ pub(crate) struct Shares {
 }
 
 impl Shares {
-    /// Every judged item weighs its weight (1 when absent), and its control is split evenly
-    /// among its actors in `roles`; shares are fractions of the judged items' total weight. Items
+    /// Every judged item weighs its weight (1 when absent), and its control is split among its
+    /// actors in `roles` by `control_fractions` (evenly, or by the actors' `share`s); shares are fractions of the judged items' total weight. Items
     /// without such an actor, or of weight 0, are not judged; `None` when no item is. Weights are
     /// finite and not negative, and so is their sum (`validate` refuses any other).
     pub fn measure(items: &[AttributedItem], roles: &[String], poles: &[Pole]) -> Option<Shares> {
@@ -51,9 +51,11 @@ impl Shares {
             items: judged.len(),
         };
         for (weight, actors) in &judged {
-            // Without weights, 1 / n: the very bits of the time every item weighed the same.
-            let each = weight / total / actors.len() as f64;
-            for h in actors {
+            // Without weights or actor shares, 1 / n: the very bits of the time every item
+            // weighed the same.
+            let of_item = weight / total;
+            let held: Vec<&crate::abi::Actor> = actors.iter().map(|h| h.actor).collect();
+            for (h, each) in actors.iter().zip(control_fractions(of_item, &held)) {
                 let slot = match bucket(h.actor, poles) {
                     Bucket::Pole(i) => match shares.poles.get_mut(i) {
                         Some(slot) => slot,
@@ -151,15 +153,29 @@ pub(crate) fn concentration(
     let mut findings = Vec::new();
     for (pole, share) in poles.iter().zip(&shares.poles) {
         if *share > max_share {
-            let message = format!(
-                "Organisations headquartered in {} ({}) hold {} of the control over {} ({}): more than the {} one pole may hold.",
-                with_article(&pole.name),
-                pole.id,
-                percent(*share),
-                over,
-                items,
-                percent(max_share)
-            );
+            // Producing countries are states, not organisations, and their items are split by
+            // their shares of production rather than evenly.
+            let message = if roles.iter().all(|r| r == "producer") {
+                format!(
+                    "Producers in {} ({}) hold {} of {} ({}, each split among the producing countries by their shares of world production): more than the {} one pole may hold.",
+                    with_article(&pole.name),
+                    pole.id,
+                    percent(*share),
+                    over,
+                    items,
+                    percent(max_share)
+                )
+            } else {
+                format!(
+                    "Organisations headquartered in {} ({}) hold {} of the control over {} ({}): more than the {} one pole may hold.",
+                    with_article(&pole.name),
+                    pole.id,
+                    percent(*share),
+                    over,
+                    items,
+                    percent(max_share)
+                )
+            };
             findings.push(finding(rule, None, None, message, Vec::new()));
         }
     }

@@ -329,6 +329,83 @@ mod tests {
         assert_eq!(got, EvaluateResponse::default());
     }
 
+    const MATERIALS: Plugin = Plugin {
+        name: "materials",
+        version: "0.1.0",
+        description: "d",
+        layer: Layer::Materials,
+        criteria: &CRITERIA,
+    };
+
+    fn producer(code: Option<&str>, share: f64) -> Value {
+        let (name, governance) = match code {
+            Some(c) => (c.to_string(), "state"),
+            None => ("other countries (USGS)".to_string(), "unknown"),
+        };
+        json!({"role": "producer", "name": name, "country": code, "governance": governance,
+               "share": share})
+    }
+
+    /// Two materials whose producers hold them by their shares of world production (USGS
+    /// Mineral Commodity Summaries 2026's primary gallium and refined indium, rounded as the
+    /// materials layer rounds them), judged by a concentration rule over `producer`.
+    #[test]
+    fn materials_concentration_weighs_producer_shares() {
+        let ruleset = json!({"name": "non-aligned", "version": "1", "scoring": {
+            "method": "bloc_balance", "commons_credit": 0.5,
+            "poles": [{"id": "US", "name": "United States", "countries": ["US"]},
+                      {"id": "CN", "name": "China", "countries": ["CN"]},
+                      {"id": "KR", "name": "South Korea", "countries": ["KR"]},
+                      {"id": "JP", "name": "Japan", "countries": ["JP"]},
+                      {"id": "RU", "name": "Russia", "countries": ["RU"]}],
+            "level_thresholds": [{"min_score": 50.0, "level": 3}, {"min_score": 20.0, "level": 1},
+                                 {"min_score": 0.0, "level": 0}]
+        }, "rules": [{"id": "na.materials.concentration", "layer": "materials", "title": "t",
+                      "severity": "high", "weight": 1.0,
+                      "criterion": {"concentration": {"roles": ["producer"],
+                          "max_share": 0.5, "max_index": 0.25}}}]});
+        let items = json!([
+            {"id": "gallium", "label": "gallium (primary production, 2025)", "actors": [
+                producer(Some("CN"), 0.9901), producer(Some("RU"), 0.0066),
+                producer(Some("JP"), 0.0033)]},
+            {"id": "indium", "label": "indium (refinery production, 2025)", "actors": [
+                producer(Some("CN"), 0.6972), producer(Some("KR"), 0.1927),
+                producer(Some("JP"), 0.0642), producer(None, 0.0459)]}
+        ]);
+        let req = |items: Value| -> EvaluateRequest {
+            serde_json::from_value(json!({"abi_version": ABI_VERSION, "layer": "materials",
+                                          "ruleset": ruleset.clone(), "items": items}))
+            .unwrap()
+        };
+        let got = evaluate(&MATERIALS, &req(items.clone())).unwrap();
+        let score = got.score.unwrap();
+        // China: (0.9901 + 0.6972) / 2 of the two materials, each split by its shares.
+        assert_eq!(score.shares["CN"], 0.8437);
+        assert_eq!(score.shares["KR"], 0.0964);
+        assert_eq!(score.shares["unknown"], 0.023);
+        // 100 × (1 − 0.8437 − 0.023): USGS's "other countries" are unattributed control.
+        assert_eq!((score.score, score.level), (13.33, 0));
+        let messages: Vec<&str> = got.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(messages[0], "Producers in China (CN) hold 84.4% of the production of the critical raw materials (2 items, each split among the producing countries by their shares of world production): more than the 50% one pole may hold.");
+        assert!(messages[1].starts_with("Control over the production of the critical raw materials is concentrated in few poles (US 0%") || messages[1].contains("the concentration index (HHI) is 0.7"), "{messages:?}");
+        // Without shares each producer would hold an even part: China only 0.4167.
+        let mut even = items.clone();
+        for item in even.as_array_mut().unwrap() {
+            for a in item["actors"].as_array_mut().unwrap() {
+                a.as_object_mut().unwrap().remove("share");
+            }
+        }
+        let got = evaluate(&MATERIALS, &req(even)).unwrap();
+        assert_eq!(got.score.unwrap().shares["CN"], 0.2917);
+        // A share outside 0-1 is refused.
+        let mut bad = items;
+        bad[0]["actors"][0]["share"] = json!(1.5);
+        assert_eq!(
+            evaluate(&MATERIALS, &req(bad)),
+            Err("request/bad-actor-share: item gallium: an actor's share is 1.5; shares are finite numbers from 0 to 1".to_string())
+        );
+    }
+
     #[test]
     fn seal_weakest_link_weighs_the_mean_not_the_level() {
         // Jurisdiction with home EU: US item level 1 (weight 3), CN item level 2 (weight 1).

@@ -75,6 +75,19 @@ pub(crate) fn request(plugin: &Plugin, req: &EvaluateRequest) -> Result<(), Stri
             }
         }
         total += item.effective_weight();
+        for a in &item.actors {
+            if let Some(share) = a.share {
+                if !(share.is_finite() && (0.0..=1.0).contains(&share)) {
+                    return refuse(
+                        RequestRefusal::BadActorShare,
+                        format!(
+                            "item {}: an actor's share is {share}; shares are finite numbers from 0 to 1",
+                            item.id
+                        ),
+                    );
+                }
+            }
+        }
     }
     if !total.is_finite() {
         return refuse(

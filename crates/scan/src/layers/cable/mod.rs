@@ -335,6 +335,7 @@ fn owners(r: &Routes) -> Vec<Actor> {
                     name: Some(org.clone()),
                     country: Some(code(hq)),
                     registered_country: None,
+                    share: None,
                     governance: Governance::Unknown,
                     // The row of owners.csv keyed by the dataset's owner name (its source URL
                     // is in that row).

@@ -180,6 +180,7 @@ pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Addre
                 ),
                 country: hq,
                 registered_country,
+                share: None,
                 governance: match (&op.basis, op.category.as_deref()) {
                     (OperatorBasis::AsName, _) => Governance::Unknown,
                     (OperatorBasis::Table { .. }, Some("government")) => Governance::State,
@@ -255,6 +256,7 @@ pub(crate) fn address(data: &NetData, ip: IpAddr, via: Option<String>) -> (Addre
                 name: code.as_ref().map(|c| c.to_string()),
                 country: code,
                 registered_country: None,
+                share: None,
                 governance: Governance::State,
                 evidence: vec![ev],
             });
@@ -280,6 +282,7 @@ pub(crate) fn provider_actor(role: Role, p: &Provider, ev: Evidence) -> Actor {
         name: Some(p.name.clone()),
         country: country(&p.parent_hq_country),
         registered_country: None,
+        share: None,
         governance: Governance::Company,
         evidence: vec![ev],
     }

@@ -167,6 +167,7 @@ fn claimed(role: Role, file: &str, field: &str, v: &AtLine<String>) -> Actor {
         name: Some(v.value.clone()),
         country: Some(code(&v.value)),
         registered_country: None,
+        share: None,
         governance: Governance::State,
         evidence: vec![declared_ev(file, field, v, Confidence::Low)],
     }
@@ -211,6 +212,7 @@ fn organisation(
                 name: Some(name.value.clone()),
                 country,
                 registered_country: None,
+                share: None,
                 governance: Governance::Unknown,
                 evidence,
             }

@@ -1,0 +1,317 @@
+//! The materials layer (inventory 1.2.10) and its non-aligned rule (rulesets 1.9.0), on real
+//! inputs: a captured root (an AMD EPYC's /proc/cpuinfo), the GLPI project's example inventories
+//! and the FusionInventory capture. What the layer must say is derived here from the knowledge
+//! base's own CSV files (`crates/kb/data/materials/`), not written out: the materials a
+//! component needs, each producer's share of the production USGS attributes to countries, the
+//! CRMA status, and the pole shares the non-aligned rule must find.
+
+use crate::import::glpi_examples;
+use crate::util::{fixture, layer_items, repo, ruleset, run, run_json, sovstack, tempdir};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A table of `crates/kb/data/materials/`, each row's leading fields (never quoted there).
+fn csv(name: &str) -> Vec<Vec<String>> {
+    std::fs::read_to_string(repo().join("crates/kb/data/materials").join(name))
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+/// The materials a component class needs (components.csv).
+fn materials_of(component: &str) -> BTreeSet<String> {
+    csv("components.csv")
+        .into_iter()
+        .filter(|r| r[0] == component)
+        .map(|r| r[1].clone())
+        .collect()
+}
+
+/// The component classes an item holds (device-components.csv: `processor`, `device:KIND`).
+fn components_of(item: &str) -> BTreeSet<String> {
+    csv("device-components.csv")
+        .into_iter()
+        .filter(|r| r[0] == item)
+        .map(|r| r[1].clone())
+        .collect()
+}
+
+/// Each producer of `material` (ISO code, or `other`) and its share of the production USGS
+/// attributes to countries, to four decimals, largest first, from production.csv.
+fn producers(material: &str) -> Vec<(String, f64)> {
+    let mut rows: Vec<(String, u64)> = csv("production.csv")
+        .into_iter()
+        .filter(|r| r[0] == material && r[3] != "world")
+        .map(|r| (r[3].clone(), r[4].parse().unwrap()))
+        .collect();
+    let total: u64 = rows.iter().map(|(_, q)| q).sum();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    rows.into_iter()
+        .map(|(c, q)| (c, (q as f64 / total as f64 * 10_000.0).round() / 10_000.0))
+        .collect()
+}
+
+/// China's share (countries CN, HK, MO, as the non-aligned ruleset's pole lists them) of the
+/// materials, each material weighing `weight(material)` and split among its producers by their
+/// shares.
+fn china_share(materials: &BTreeMap<String, f64>) -> f64 {
+    let total: f64 = materials.values().sum();
+    materials
+        .iter()
+        .map(|(m, w)| {
+            let p = producers(m);
+            let sum: f64 = p.iter().map(|(_, s)| s).sum();
+            let cn: f64 = p
+                .iter()
+                .filter(|(c, _)| ["CN", "HK", "MO"].contains(&c.as_str()))
+                .map(|(_, s)| s)
+                .sum();
+            w / total * cn / sum
+        })
+        .sum()
+}
+
+fn percent(share: f64) -> String {
+    let s = format!("{:.1}", (share * 1000.0).round() / 10.0);
+    match s.strip_suffix(".0") {
+        Some(whole) => format!("{whole}%"),
+        None => format!("{s}%"),
+    }
+}
+
+/// The report's materials items, checked against the CSV: ids, producers in order with their
+/// shares, CRMA status, the USGS chapter in the evidence.
+fn check_items(report: &serde_json::Value, want: &BTreeSet<String>) {
+    let items = layer_items(report, "materials");
+    let ids: BTreeSet<String> = items
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(&ids, want);
+    let crma: BTreeMap<String, String> = csv("crma.csv")
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+    for item in items {
+        let id = item["id"].as_str().unwrap();
+        let got: Vec<(String, f64)> = item["actors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                assert_eq!(a["role"], "producer");
+                let c = a["country"].as_str().unwrap_or("other").to_string();
+                (c, a["share"].as_f64().unwrap())
+            })
+            .collect();
+        assert_eq!(got, producers(id), "{id}");
+        assert_eq!(item["facts"]["eu_crma"], crma[id], "{id}");
+        // The USGS chapter the material's production rows name.
+        let row = std::fs::read_to_string(repo().join("crates/kb/data/materials/production.csv"))
+            .unwrap()
+            .lines()
+            .find(|l| l.starts_with(&format!("{id},")))
+            .unwrap()
+            .to_string();
+        let start = row.find("https://pubs.usgs.gov/").unwrap();
+        let url = &row[start..start + row[start..].find(".pdf").unwrap() + 4];
+        let evidence = item["actors"][0]["evidence"].to_string();
+        assert!(evidence.contains(url), "{id}: {evidence}");
+    }
+}
+
+/// A single host: its processor is a logic chip; the layer holds the logic chip's materials,
+/// each weighing the same, and the non-aligned rule finds China's share of their production.
+#[test]
+fn a_host_audit_shows_the_materials_layer_and_scores_its_concentration() {
+    let root = fixture("x86-amd-epyc-debian12");
+    let report = run_json(
+        sovstack()
+            .args(["audit", "--format", "json", "--root"])
+            .arg(&root),
+    );
+    let want = materials_of("logic chip");
+    check_items(&report, &want);
+    let na = &ruleset(&report, "non-aligned")["layers"]["materials"];
+    let weights: BTreeMap<String, f64> = want.iter().map(|m| (m.clone(), 1.0)).collect();
+    let cn = china_share(&weights);
+    let got = na["score"]["shares"]["CN"].as_f64().unwrap();
+    assert!((got - cn).abs() < 1e-4, "CN {got}, from the CSV {cn}");
+    assert!(
+        cn > 0.5,
+        "China produces most of the logic chip's materials"
+    );
+    let messages: Vec<&str> = na["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        messages[0],
+        format!(
+            "Producers in China (CN) hold {} of the production of the critical raw materials ({} items, each split among the producing countries by their shares of world production): more than the 50% one pole may hold.",
+            percent(got),
+            want.len()
+        )
+    );
+    // eu-sovereignty has no materials rule (docs/layers/materials.md says why).
+    assert!(ruleset(&report, "eu-sovereignty")["layers"]
+        .get("materials")
+        .is_none());
+    // The table shows the layer and the finding.
+    let (code, table, err) = run(sovstack()
+        .args(["audit", "--root"])
+        .arg(&root)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "200"));
+    assert_eq!(code, 0, "{err}");
+    assert!(table.contains("Critical raw materials layer"), "{table}");
+    assert!(table.contains("Producers in China (CN) hold"), "{table}");
+    assert!(table.contains("leading producer: China"), "{table}");
+}
+
+/// The materials layer weighs in the non-aligned score: the same inventory without it scores
+/// otherwise. A saved inventory is evaluated without the scan's input, the same bytes each time.
+#[test]
+fn the_layer_changes_the_non_aligned_score_and_output_is_deterministic() {
+    let dir = tempdir();
+    let inv = dir.path().join("inv.json");
+    let again = dir.path().join("again.json");
+    for out in [&inv, &again] {
+        let (code, _, err) = run(sovstack()
+            .args(["scan", "--root"])
+            .arg(fixture("x86-amd-epyc-debian12"))
+            .arg("-o")
+            .arg(out));
+        assert_eq!(code, 0, "{err}");
+    }
+    assert_eq!(std::fs::read(&inv).unwrap(), std::fs::read(&again).unwrap());
+    let mut without: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&inv).unwrap()).unwrap();
+    assert!(without["layers"]
+        .as_object_mut()
+        .unwrap()
+        .remove("materials")
+        .is_some());
+    let bare = dir.path().join("without-materials.json");
+    std::fs::write(&bare, serde_json::to_vec_pretty(&without).unwrap()).unwrap();
+    let evaluate = |path: &std::path::Path| {
+        let (code, out, err) = run(sovstack()
+            .args(["evaluate", "--ruleset", "non-aligned", "--format", "json"])
+            .arg(path));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let with = evaluate(&inv);
+    assert_eq!(with, evaluate(&inv), "same inventory, same bytes");
+    let with: serde_json::Value = serde_json::from_str(&with).unwrap();
+    let without: serde_json::Value = serde_json::from_str(&evaluate(&bare)).unwrap();
+    let overall = |r: &serde_json::Value| {
+        ruleset(r, "non-aligned")["overall"]["score"]
+            .as_f64()
+            .unwrap()
+    };
+    let materials = ruleset(&with, "non-aligned")["layers"]["materials"]["score"]["score"]
+        .as_f64()
+        .unwrap();
+    // Overall is the mean over the layers: the materials layer's low score pulls it down.
+    assert!(materials < overall(&without), "{materials}");
+    assert!(
+        overall(&with) < overall(&without),
+        "{} vs {}",
+        overall(&with),
+        overall(&without)
+    );
+}
+
+/// An organisation's fleet imported from GLPI's examples and the FusionInventory capture: the
+/// layer holds the materials of every component its processors and devices hold, each weighing
+/// the machines that hold a component needing it, and `evaluate` of the saved inventory judges
+/// it (table and JSON).
+#[test]
+fn an_imported_fleet_carries_the_layer_into_evaluate() {
+    let dir = tempdir();
+    let inv = dir.path().join("fleet.json");
+    let (code, _, err) = run(sovstack()
+        .args(["scan", "--import"])
+        .arg(glpi_examples())
+        .arg(repo().join("tests/fixtures/fusioninventory/debian12-amd-epyc.xml"))
+        .arg("-o")
+        .arg(&inv));
+    assert_eq!(code, 0, "{err}");
+    let fleet: serde_json::Value = serde_json::from_slice(&std::fs::read(&inv).unwrap()).unwrap();
+    // The components each item kind holds, from the CSV, with the hosts each counts: the
+    // processors' hosts, and each device kind's.
+    let layers = &fleet["layers"];
+    let sum = |items: &serde_json::Value, kind: Option<&str>| -> u64 {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| kind.is_none_or(|k| i["kind"] == k))
+            .map(|i| i["hosts"].as_u64().unwrap())
+            .sum()
+    };
+    let mut machines: BTreeMap<String, [u64; 2]> = BTreeMap::new();
+    let processors = sum(&layers["processor"], None);
+    assert!(processors > 0);
+    for c in components_of("processor") {
+        machines.entry(c).or_default()[0] += processors;
+    }
+    let kinds: BTreeSet<&str> = layers["devices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["kind"].as_str().unwrap())
+        .collect();
+    assert!(kinds.len() >= 3, "{kinds:?}");
+    for kind in &kinds {
+        let n = sum(&layers["devices"], Some(kind));
+        for c in components_of(&format!("device:{kind}")) {
+            machines.entry(c).or_default()[1] += n;
+        }
+    }
+    let mut weights: BTreeMap<String, f64> = BTreeMap::new();
+    for (component, [p, d]) in &machines {
+        for m in materials_of(component) {
+            let w = weights.entry(m).or_default();
+            *w = w.max(*p.max(d) as f64);
+        }
+    }
+    let want: BTreeSet<String> = weights.keys().cloned().collect();
+    // GLPI's phone brings the display and battery materials; the computers the capacitors'.
+    for m in ["gallium", "tantalum", "cobalt", "lithium"] {
+        assert!(want.contains(m), "{want:?}");
+    }
+    let items = layers["materials"].as_array().unwrap();
+    for item in items {
+        let id = item["id"].as_str().unwrap();
+        assert_eq!(item["hosts"].as_f64().unwrap(), weights[id], "{id}");
+    }
+    let report = run_json(sovstack().args(["evaluate", "--format", "json"]).arg(&inv));
+    check_items(&report, &want);
+    let na = &ruleset(&report, "non-aligned")["layers"]["materials"];
+    let cn = china_share(&weights);
+    let got = na["score"]["shares"]["CN"].as_f64().unwrap();
+    assert!((got - cn).abs() < 1e-4, "CN {got}, from the CSV {cn}");
+    // The share finding is there exactly when China's share, from the CSV, is over the rule's
+    // half (the fleet's many tantalum- and palladium-holding machines dilute China's gallium).
+    let over = na["findings"].as_array().unwrap().iter().any(|f| {
+        f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Producers in China (CN)")
+    });
+    assert_eq!(over, cn > 0.5, "{na}");
+    let (code, table, err) = run(sovstack()
+        .arg("evaluate")
+        .arg(&inv)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "200"));
+    assert_eq!(code, 0, "{err}");
+    assert!(table.contains("Critical raw materials layer"), "{table}");
+    assert!(table.contains("plugin materials 0.1.0"), "{table}");
+    assert!(table.contains("needed by: battery"), "{table}");
+}
