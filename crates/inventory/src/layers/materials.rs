@@ -74,7 +74,8 @@ impl Item for RawMaterial {
             "primary" => "primary production",
             other => other,
         };
-        format!("{} ({step}, {})", self.id, self.year)
+        // Shown after the id (`gallium primary production, 2025`), as every layer's label is.
+        format!("{step}, {}", self.year)
     }
     fn actors(&self) -> &[Actor] {
         &self.actors
