@@ -275,6 +275,14 @@ impl Kb {
         self.lifecycles.os(release_id, name, version_id)
     }
 
+    /// The support window of a Windows client release from an inventory's product name
+    /// (`Microsoft Windows 10 Pro`) and kernel version (`10.0.19045`): the build's endoflife.date
+    /// cycles (`lifecycle/windows-builds.csv`), the edition picking the servicing channel.
+    /// `None` when either does not tell (unknown, never guessed).
+    pub fn windows_lifecycle(&self, full_name: &str, kernel_version: &str) -> Option<Lifecycle> {
+        self.lifecycles.windows(full_name, kernel_version)
+    }
+
     /// The support window of a Linux kernel series, from a release as `uname -r` prints it
     /// (`6.1.0-18-amd64` belongs to series `6.1`).
     pub fn linux_kernel_lifecycle(&self, release: &str) -> Option<Lifecycle> {

@@ -29,6 +29,20 @@ struct NameProductRow {
 
 const FLOOR: &str = "lifecycle/vendor-os-floor.csv";
 const FREE_OS: &str = "lifecycle/free-os-ports.csv";
+const WINDOWS_BUILDS: &str = "lifecycle/windows-builds.csv";
+
+/// The endoflife.date product of Windows (client editions).
+pub const WINDOWS: &str = "windows";
+
+/// A row of `windows-builds.csv`: a Windows build number and the endoflife.date cycles of the
+/// `windows` product whose `latest` is `10.0.<build>` (one per servicing channel).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WindowsBuildRow {
+    build: u32,
+    cycles: String,
+    source: String,
+}
 
 /// The endoflife.date product of Intel's processor families (by codename).
 pub const INTEL_PROCESSORS: &str = "intel-processors";
@@ -207,6 +221,8 @@ pub(crate) struct Lifecycles {
     floors: Vec<Floor>,
     /// Architecture → (line, product, port).
     free_os: HashMap<String, (u64, String, String)>,
+    /// Windows build number → (line, its `windows` cycles).
+    windows_builds: HashMap<u32, (u64, Vec<String>)>,
 }
 
 /// Whether `s` is an ISO 8601 calendar date, `YYYY-MM-DD`, with a month and day that exist.
@@ -434,7 +450,33 @@ impl Lifecycles {
                 ));
             }
         }
+        let mut windows_builds = HashMap::new();
+        for row in tables::read::<WindowsBuildRow>(
+            WINDOWS_BUILDS,
+            tables::text_of(sources, WINDOWS_BUILDS)?,
+        )? {
+            let (line, r) = (row.line, row.rec);
+            required(WINDOWS_BUILDS, line, "source", &r.source)?;
+            let list: Vec<String> = r.cycles.split(';').map(str::to_string).collect();
+            for c in &list {
+                if !has_cycle(WINDOWS, c) {
+                    return Err(row_err(
+                        WINDOWS_BUILDS,
+                        line,
+                        format!("`{WINDOWS} {c}` is no cycle in {CYCLES}"),
+                    ));
+                }
+            }
+            if windows_builds.insert(r.build, (line, list)).is_some() {
+                return Err(row_err(
+                    WINDOWS_BUILDS,
+                    line,
+                    format!("duplicate build `{}`", r.build),
+                ));
+            }
+        }
         Ok(Lifecycles {
+            windows_builds,
             cycles,
             products,
             name_products,
@@ -593,6 +635,82 @@ impl Lifecycles {
             port: port.clone(),
             release,
         })
+    }
+
+    /// The support window of a Windows client release, from what an inventory agent reports:
+    /// the build of its `kernel_version` (`10.0.19045`, Win32_OperatingSystem's `Version`) gives
+    /// the endoflife.date cycles whose `latest` is that build (`windows-builds.csv`), and the
+    /// edition its product name says (`Microsoft Windows 10 Pro`, Win32_OperatingSystem's
+    /// `Caption`) picks the servicing channel among them: `-iot-lts` for IoT Enterprise LTSC,
+    /// `-e-lts` for the other LTSC/LTSB editions, `-e` for Enterprise and Education, `-w` for
+    /// Home and Pro (Pro Education and Pro for Workstations included, as Microsoft services
+    /// them). The major version (10, 11) must agree with the name. `None` when the build is not
+    /// in the table, the name is not a Windows 10 or 11 client's, or several channels remain
+    /// (an edition the name does not tell): unknown, never guessed.
+    pub fn windows(&self, full_name: &str, kernel_version: &str) -> Option<Lifecycle> {
+        let words: Vec<String> = full_name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let has = |w: &str| words.iter().any(|x| x == w);
+        let at = words.iter().position(|w| w == "windows")?;
+        let major = words.get(at + 1).filter(|m| *m == "10" || *m == "11")?;
+        if has("server") {
+            return None;
+        }
+        let mut parts = kernel_version.trim().split('.');
+        let (Some("10"), Some("0"), Some(build)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        let build: u32 = build.parse().ok()?;
+        let (line, cycles) = self.windows_builds.get(&build)?;
+        let cycles: Vec<&String> = cycles
+            .iter()
+            .filter(|c| c.split('-').next() == Some(major.as_str()))
+            .collect();
+        let channel = if has("ltsc") || has("ltsb") {
+            if has("iot") {
+                "-iot-lts"
+            } else {
+                "-e-lts"
+            }
+        } else if has("pro") || has("professionnel") || has("home") || has("famille") {
+            "-w"
+        } else if has("enterprise") || has("entreprise") || has("education") || has("éducation")
+        {
+            "-e"
+        } else {
+            ""
+        };
+        let cycle = match cycles.as_slice() {
+            [only] if only.ends_with("-lts") == channel.ends_with("-lts") => *only,
+            many => {
+                let mut hits = many.iter().filter(|c| !channel.is_empty() && c.ends_with(channel));
+                match (hits.next(), hits.next()) {
+                    (Some(c), None) => *c,
+                    _ => return None,
+                }
+            }
+        };
+        let mut l = self.find(WINDOWS, cycle, &[])?;
+        l.evidence.insert(
+            0,
+            tables::evidence(
+                WINDOWS_BUILDS,
+                *line,
+                "build",
+                &format!("{build}: {WINDOWS} {cycle} (edition from `{}`)", full_name.trim()),
+                Method::KbLookup,
+                if channel.is_empty() {
+                    Confidence::High
+                } else {
+                    Confidence::Medium
+                },
+            ),
+        );
+        Some(l)
     }
 
     /// The `os-release` ids with a product, sorted.
@@ -769,6 +887,86 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// `windows-builds.csv` is endoflife.date's `latest` build of each `windows` release, grouped
+    /// by build: every release with a `latest` is in the table under that build, and no other.
+    #[test]
+    fn windows_builds_agree_with_the_endoflife_date_file() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lifecycle/endoflife/windows.md");
+        let md = std::fs::read_to_string(&path).unwrap();
+        let front = md.split("---\n").nth(1).expect("front matter");
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Latest {
+            release_cycle: String,
+            latest: Option<String>,
+        }
+        #[derive(Deserialize)]
+        struct Fm {
+            releases: Vec<Latest>,
+        }
+        let fm: Fm = serde_saphyr::from_str(front).unwrap();
+        let mut want: HashMap<u32, Vec<String>> = HashMap::new();
+        for r in fm.releases {
+            let Some(build) = r.latest.as_deref().and_then(|l| l.strip_prefix("10.0.")) else {
+                continue;
+            };
+            want.entry(build.parse().unwrap())
+                .or_default()
+                .push(r.release_cycle);
+        }
+        let l = builtin();
+        let got: HashMap<u32, Vec<String>> = l
+            .windows_builds
+            .iter()
+            .map(|(b, (_, c))| (*b, c.clone()))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    /// Product names and builds as agents write them (GLPI's and Rudder's Windows captures,
+    /// tests/fixtures/windows) find their release; what the name does not tell stays unknown.
+    #[test]
+    fn windows_releases_from_name_and_build() {
+        let l = builtin();
+        let c = |name: &str, k: &str| l.windows(name, k).map(|l| l.cycle);
+        assert_eq!(
+            c("Microsoft Windows 10 IoT Enterprise LTSC", "10.0.19044").as_deref(),
+            Some("10-21h2-iot-lts")
+        );
+        assert_eq!(
+            c("Microsoft Windows 10 Enterprise LTSC", "10.0.19044").as_deref(),
+            Some("10-21h2-e-lts")
+        );
+        assert_eq!(
+            c("Microsoft Windows 11 Enterprise Evaluation", "10.0.22631").as_deref(),
+            Some("11-23h2-e")
+        );
+        assert_eq!(
+            c("Microsoft Windows 10 Pro", "10.0.19045").as_deref(),
+            Some("10-22h2")
+        );
+        assert_eq!(
+            c("Microsoft Windows 10 Professionnel", "10.0.19044").as_deref(),
+            Some("10-21h2-w")
+        );
+        assert_eq!(
+            c("Microsoft Windows 10 Education", "10.0.19042").as_deref(),
+            Some("10-20h2-e")
+        );
+        assert_eq!(
+            c("Microsoft Windows 11 Pro Education", "10.0.22621").as_deref(),
+            Some("11-22h2-w")
+        );
+        // A build of the other major version, a server, an edition the name does not tell, a
+        // build not in endoflife.date: unknown.
+        assert_eq!(c("Microsoft Windows 11 Pro", "10.0.19045"), None);
+        assert_eq!(c("Microsoft Windows Server 2022 Standard", "10.0.20348"), None);
+        assert_eq!(c("Майкрософт Windows 10 Корпоративная", "10.0.19044"), None);
+        assert_eq!(c("Microsoft Windows 10 Enterprise LTSC", "10.0.19045"), None);
+        assert_eq!(c("Microsoft Windows 10 Pro", "10.0.99999"), None);
+        assert_eq!(c("Microsoft Windows 10 Pro", "6.1.7601"), None);
     }
 
     /// The CPUID models of real processors (GLPI's examples: an i5-6200U, family 6 model 78,
