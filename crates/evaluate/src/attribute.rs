@@ -32,7 +32,9 @@ pub fn attributed_items(
         .map(|item| {
             let mut a = attribute_item(kb, item);
             match (item, as_of) {
-                (ItemRef::Os(os), Some(date)) => a.support_ended = support_ended(os, date),
+                (ItemRef::Os(os), Some(date)) => {
+                    a.support_ended = crate::sobriety::os_support_ended(kb, inventory, os, date);
+                }
                 (ItemRef::Processor(p), Some(date)) => {
                     a.support_ended = crate::sobriety::processor_support_ended(kb, p, date);
                 }

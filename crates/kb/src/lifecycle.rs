@@ -678,8 +678,7 @@ impl Lifecycles {
             }
         } else if has("pro") || has("professionnel") || has("home") || has("famille") {
             "-w"
-        } else if has("enterprise") || has("entreprise") || has("education") || has("éducation")
-        {
+        } else if has("enterprise") || has("entreprise") || has("education") || has("éducation") {
             "-e"
         } else {
             ""
@@ -687,7 +686,9 @@ impl Lifecycles {
         let cycle = match cycles.as_slice() {
             [only] if only.ends_with("-lts") == channel.ends_with("-lts") => *only,
             many => {
-                let mut hits = many.iter().filter(|c| !channel.is_empty() && c.ends_with(channel));
+                let mut hits = many
+                    .iter()
+                    .filter(|c| !channel.is_empty() && c.ends_with(channel));
                 match (hits.next(), hits.next()) {
                     (Some(c), None) => *c,
                     _ => return None,
@@ -701,7 +702,10 @@ impl Lifecycles {
                 WINDOWS_BUILDS,
                 *line,
                 "build",
-                &format!("{build}: {WINDOWS} {cycle} (edition from `{}`)", full_name.trim()),
+                &format!(
+                    "{build}: {WINDOWS} {cycle} (edition from `{}`)",
+                    full_name.trim()
+                ),
                 Method::KbLookup,
                 if channel.is_empty() {
                     Confidence::High
@@ -893,7 +897,8 @@ mod tests {
     /// by build: every release with a `latest` is in the table under that build, and no other.
     #[test]
     fn windows_builds_agree_with_the_endoflife_date_file() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lifecycle/endoflife/windows.md");
+        let path =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lifecycle/endoflife/windows.md");
         let md = std::fs::read_to_string(&path).unwrap();
         let front = md.split("---\n").nth(1).expect("front matter");
         #[derive(Deserialize)]
@@ -962,9 +967,15 @@ mod tests {
         // A build of the other major version, a server, an edition the name does not tell, a
         // build not in endoflife.date: unknown.
         assert_eq!(c("Microsoft Windows 11 Pro", "10.0.19045"), None);
-        assert_eq!(c("Microsoft Windows Server 2022 Standard", "10.0.20348"), None);
+        assert_eq!(
+            c("Microsoft Windows Server 2022 Standard", "10.0.20348"),
+            None
+        );
         assert_eq!(c("Майкрософт Windows 10 Корпоративная", "10.0.19044"), None);
-        assert_eq!(c("Microsoft Windows 10 Enterprise LTSC", "10.0.19045"), None);
+        assert_eq!(
+            c("Microsoft Windows 10 Enterprise LTSC", "10.0.19045"),
+            None
+        );
         assert_eq!(c("Microsoft Windows 10 Pro", "10.0.99999"), None);
         assert_eq!(c("Microsoft Windows 10 Pro", "6.1.7601"), None);
     }

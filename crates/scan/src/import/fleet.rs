@@ -157,6 +157,7 @@ impl<'k> FleetBuilder<'k> {
         let device = device_kind(record.kind.as_deref())
             .zip(record.maker.as_ref())
             .and_then(|(kind, maker)| self.device_slot(source, kind, maker));
+        let is_virtual = record.is_virtual();
         let host = Host {
             id,
             kind: record.kind,
@@ -167,14 +168,20 @@ impl<'k> FleetBuilder<'k> {
             labels: record.labels,
             processor: Vec::new(),
             os: None,
-            firmware_date: record.firmware_date.as_ref().and_then(|l| {
-                let date = super::record::firmware_date(&l.value)?;
-                let mut e = read(source, l, Confidence::High);
-                if date != l.value {
-                    e.method = Method::Derived;
-                }
-                Some(Fact::new(date, e))
-            }),
+            // A virtual machine's firmware date is its hypervisor's virtual BIOS's (VirtualBox
+            // writes 12/01/2006 on every guest): no age of the machine, so left unknown.
+            firmware_date: record
+                .firmware_date
+                .as_ref()
+                .filter(|_| !is_virtual)
+                .and_then(|l| {
+                    let date = super::record::firmware_date(&l.value)?;
+                    let mut e = read(source, l, Confidence::High);
+                    if date != l.value {
+                        e.method = Method::Derived;
+                    }
+                    Some(Fact::new(date, e))
+                }),
             device: None,
         };
         self.add_entry(Entry {
@@ -719,6 +726,9 @@ fn lifecycles(kb: &Kb, source: &str, os: &OsRecord) -> (Option<Lifecycle>, Optio
             (id, vec![read, guess])
         })
     });
+    if let Some(l) = windows_lifecycle(kb, source, os) {
+        return (Some(l), None);
+    }
     let lifecycle = release
         .zip(os.version.as_ref())
         .and_then(|((id, mut evidence), v)| {
@@ -746,6 +756,30 @@ fn lifecycles(kb: &Kb, source: &str, os: &OsRecord) -> (Option<Lifecycle>, Optio
             Some(l)
         });
     (lifecycle, kernel_lifecycle)
+}
+
+/// The support window of a Windows client release (`kernel_name` `MSWin32`, as the agents
+/// write Perl's `$^O`): the build of `kernel_version` (`10.0.19045`) and the edition of
+/// `full_name` (`Microsoft Windows 10 Pro`), through [`Kb::windows_lifecycle`]. The agents'
+/// `version` is not used: older agents write the registry's `ReleaseId`, which stays `2009` on
+/// every release since 20H2 (Rudder's Windows 11 23H2 capture says `2009`).
+fn windows_lifecycle(kb: &Kb, source: &str, os: &OsRecord) -> Option<Lifecycle> {
+    let is_windows = os
+        .kernel_name
+        .as_ref()
+        .is_some_and(|k| k.value.eq_ignore_ascii_case("MSWin32"));
+    if !is_windows {
+        return None;
+    }
+    let (name, kernel) = (os.full_name.as_ref()?, os.kernel_version.as_ref()?);
+    let mut l = kb.windows_lifecycle(&name.value, &kernel.value)?;
+    let mut evidence = vec![
+        read(source, name, Confidence::High),
+        read(source, kernel, Confidence::High),
+    ];
+    evidence.append(&mut l.evidence);
+    l.evidence = evidence;
+    Some(l)
 }
 
 /// An operating system as an inventory agent reported it. Its `name` is, on Linux, os-release's

@@ -97,6 +97,19 @@ pub struct HostRecord {
     /// The firmware's (BIOS, UEFI) release date as the file writes it (GLPI `bios.bdate`,
     /// FusionInventory `BIOS/BDATE`), whatever its form; [`firmware_date`] reads it.
     pub firmware_date: Option<Located>,
+    /// What the agent says the machine is (`hardware.vmsystem`, `HARDWARE/VMSYSTEM`):
+    /// `Physical`, or the hypervisor (`VirtualBox`, `VMware`, `QEMU`, ...).
+    pub vmsystem: Option<Located>,
+}
+
+impl HostRecord {
+    /// Whether the agent says the machine is virtual (`vmsystem` other than `Physical`): its
+    /// firmware is the hypervisor's virtual BIOS, whose date says nothing of the machine's age.
+    pub fn is_virtual(&self) -> bool {
+        self.vmsystem
+            .as_ref()
+            .is_some_and(|v| !v.value.eq_ignore_ascii_case("physical"))
+    }
 }
 
 /// A firmware release date as agents write it, as `YYYY-MM-DD`: GLPI's `2016-02-06` as is,
