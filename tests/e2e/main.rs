@@ -40,3 +40,4 @@ mod table;
 mod toolchain;
 mod waivers;
 mod whatif;
+mod windows;

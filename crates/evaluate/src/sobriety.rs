@@ -264,7 +264,11 @@ pub fn os_support_ended(
 ) -> Option<String> {
     let ended = crate::support_ended(os, as_of)?;
     match os_obsolescence_parts(kb, inventory, os, as_of) {
-        Some((_, refusal)) => Some(format!("{ended}; {refusal}")),
+        Some((_, refusal)) => {
+            let source = format!(" (endoflife.date; checked as of {as_of})");
+            let head = ended.strip_suffix(&source).unwrap_or(&ended);
+            Some(format!("{head}; {refusal}{source}"))
+        }
         None => Some(ended),
     }
 }

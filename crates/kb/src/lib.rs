@@ -309,6 +309,16 @@ impl Kb {
             .vendor_os_floor(vendor_id, cpu_family, model)
     }
 
+    /// Whether a core designer (`Intel Corporation`, `Advanced Micro Devices, Inc.`) is one an
+    /// x86 CPUID vendor id names (`processors/x86-cpuid-vendors.csv`): a processor it designed
+    /// with a CPUID family is an x86 part.
+    pub fn is_x86_designer(&self, designer: &str) -> bool {
+        !self
+            .processors
+            .x86_vendor_ids(&self.orgs, designer)
+            .is_empty()
+    }
+
     /// [`Kb::vendor_os_floor`] for inventories that give the designer (`Intel Corporation`,
     /// an alias too) rather than the CPUID vendor id: the first of its vendor ids a row names.
     pub fn vendor_os_floor_by_designer(

@@ -91,6 +91,25 @@ fn read(source: &str, l: &Located, confidence: Confidence) -> Evidence {
     }
 }
 
+/// Windows agents write the system's word size as its `arch` (`64-bit`, `32-bit`: the GLPI and
+/// FusionInventory agents' `is64bit()`), which does not name the instruction set (Windows also
+/// runs on Arm). It does with a processor an x86 designer made (Intel, AMD: its manufacturer or
+/// model name) that reports a CPUID family: `x86_64` or `i686`, derived (medium confidence).
+fn windows_x86(kb: &Kb, cpu: &CpuRecord, os_arch: &Located) -> Option<&'static str> {
+    let name = match os_arch.value.as_str() {
+        "64-bit" => "x86_64",
+        "32-bit" => "i686",
+        _ => return None,
+    };
+    cpu.family.as_ref()?;
+    let x86 = [&cpu.name, &cpu.manufacturer]
+        .into_iter()
+        .flatten()
+        .find_map(|l| kb.model_designer(&l.value))
+        .is_some_and(|a| kb.is_x86_designer(&a.name));
+    x86.then_some(name)
+}
+
 /// The architecture an agent's `arch` names. Android lists its ABIs (`arm64-v8a,armeabi-v7a`):
 /// the first is the processor's own.
 fn architecture(arch: &str) -> Option<&'static str> {
@@ -157,7 +176,7 @@ impl<'k> FleetBuilder<'k> {
         let device = device_kind(record.kind.as_deref())
             .zip(record.maker.as_ref())
             .and_then(|(kind, maker)| self.device_slot(source, kind, maker));
-        let is_virtual = record.is_virtual();
+        let is_guest = record.is_guest();
         let host = Host {
             id,
             kind: record.kind,
@@ -168,12 +187,12 @@ impl<'k> FleetBuilder<'k> {
             labels: record.labels,
             processor: Vec::new(),
             os: None,
-            // A virtual machine's firmware date is its hypervisor's virtual BIOS's (VirtualBox
-            // writes 12/01/2006 on every guest): no age of the machine, so left unknown.
+            // A hypervisor guest's firmware date is its virtual BIOS's (VirtualBox writes
+            // 12/01/2006 on every guest): no machine's age, so left unknown.
             firmware_date: record
                 .firmware_date
                 .as_ref()
-                .filter(|_| !is_virtual)
+                .filter(|_| !is_guest)
                 .and_then(|l| {
                     let date = super::record::firmware_date(&l.value)?;
                     let mut e = read(source, l, Confidence::High);
@@ -341,8 +360,13 @@ impl<'k> FleetBuilder<'k> {
         cpu: &CpuRecord,
         os_arch: Option<&Located>,
     ) -> usize {
+        let kb = self.kb;
         let arch = os_arch
             .and_then(|a| architecture(&a.value).map(|n| (n, a, true)))
+            .or_else(|| {
+                let a = os_arch?;
+                windows_x86(kb, cpu, a).map(|n| (n, a, true))
+            })
             .or_else(|| {
                 cpu.arch
                     .as_ref()
@@ -356,7 +380,6 @@ impl<'k> FleetBuilder<'k> {
             value(&cpu.manufacturer),
             value(&cpu.name)
         );
-        let kb = self.kb;
         self.slot_for_processor(key, || imported_processor(kb, source, cpu, arch))
     }
 
