@@ -40,6 +40,15 @@ fn years_between(from: &str, to: &str) -> Option<f64> {
     Some((days as f64 / DAYS_PER_YEAR * 10.0).round() / 10.0)
 }
 
+/// Years of support left on `as_of` for a window, to a tenth (negative once ended): `None` when
+/// its end is not announced (a window the source says has ended without a date included). The
+/// sobriety section's `years_left` and the plugins' `support_years_left` are this one value.
+pub(crate) fn years_left(l: &Lifecycle, as_of: &str) -> Option<f64> {
+    l.end_of_support
+        .as_deref()
+        .and_then(|e| years_between(as_of, e))
+}
+
 fn window(
     layer: &str,
     item: &str,
@@ -57,9 +66,7 @@ fn window(
         end_of_support: l.end_of_support.clone(),
         ended: ended(l, as_of),
         end_of_extended_support: l.end_of_extended_support.clone(),
-        years_left: as_of
-            .zip(l.end_of_support.as_deref())
-            .and_then(|(d, e)| years_between(d, e)),
+        years_left: as_of.and_then(|d| years_left(l, d)),
         machines,
     }
 }
