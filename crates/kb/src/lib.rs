@@ -871,6 +871,15 @@ mod tests {
             ("AuthenticAMD", 23, 49, Some("TSMC")),
             ("GenuineIntel", 6, 0xb7, Some("Intel Corporation")),
             ("GenuineIntel", 6, 0xbd, Some("TSMC")),
+            // Sandy Bridge-EP (the Xeon E5-2670 of a real FusionInventory capture), Ivy
+            // Bridge-EP (Rudder's Windows Server 2012 capture, 62), Haswell (GLPI's example
+            // i5-4210U, 69), Broadwell-DE: Intel's own fabs.
+            ("GenuineIntel", 6, 0x2d, Some("Intel Corporation")),
+            ("GenuineIntel", 6, 62, Some("Intel Corporation")),
+            ("GenuineIntel", 6, 69, Some("Intel Corporation")),
+            ("GenuineIntel", 6, 0x56, Some("Intel Corporation")),
+            // Westmere (32nm too, but no retrieved source in the table): unknown.
+            ("GenuineIntel", 6, 0x2c, None),
             ("GenuineIntel", 6, 0xc5, None),
             ("AuthenticAMD", 26, 0x50, None),
             ("HygonGenuine", 24, 2, None),
@@ -896,11 +905,14 @@ mod tests {
         let mut sources = Source::builtin();
         let s = sources.iter_mut().find(|s| s.path == path).unwrap();
         let mut text = s.text.to_string();
+        let line = text.lines().count() + 1;
         text.push_str("AuthenticAMD,25,0x0f-0x10,Overlap,TSMC,,N7,high,,x\n");
         s.text = std::borrow::Cow::Owned(text);
         let err = Kb::from_sources(sources).unwrap_err().to_string();
         assert!(
-            err.contains("x86-family-foundry.csv:14: model 0x0f is also in line 4"),
+            err.contains(&format!(
+                "x86-family-foundry.csv:{line}: model 0x0f is also in line 4"
+            )),
             "{err}"
         );
     }
