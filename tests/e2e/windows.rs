@@ -220,6 +220,20 @@ fn windows_10_on_a_processor_windows_11_refuses_is_software_obsolescence() {
         ]
     );
 
+    // The sobriety section of every human format names it.
+    for format in ["markdown", "table", "html"] {
+        let (code, out, err) = run(sovstack()
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .args(["audit", "--format", format, "--import"])
+            .arg(dir.path()));
+        assert!(code <= 1, "{err}");
+        assert!(
+            out.contains("Microsoft Windows 10 Pro (os")
+                && out.contains("refuses the processor of 1"),
+            "{format}"
+        );
+    }
+
     // Only the Zen 4 host: past its support, and nothing about obsolescence.
     let dir = tempdir();
     composite(dir.path(), "ZEN4-PRO", windows10("Pro"), zen4_cpus());
