@@ -4,9 +4,10 @@
 //! on it) as a finding on that OS in both rulesets and in the sobriety section. Checked as of a
 //! fixed day (SOURCE_DATE_EPOCH 1796601600 is 2026-12-07).
 //!
-//! Real captures (tests/fixtures/windows/README.md): a Windows 11 23H2 Enterprise Evaluation
-//! virtual machine on a Zen 4 processor (Rudder's FusionInventory-format test inventory) and a
-//! Windows 10 IoT Enterprise LTSC 21H2 mini PC (GLPI's test inventory, no processor section).
+//! Real captures (tests/fixtures/windows/README.md): Rudder's FusionInventory-format test
+//! inventories of a Windows 11 23H2 Enterprise Evaluation guest on a Zen 4 processor, a Windows
+//! Server 2012 guest on an Ivy Bridge-EP Xeon and a Windows Server 2022 guest; GLPI's test
+//! inventory of a Windows 10 IoT Enterprise LTSC 21H2 mini PC (no processor section).
 
 use crate::util::{layer_items, repo, run, run_json, sovstack, tempdir};
 use serde_json::Value;
@@ -47,21 +48,24 @@ fn os_supported(r: &Value, label: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The real captures: each host's release is found from its build and edition; the Windows 11
+/// The real captures: each host's release is found from its version and name; the Windows 11
 /// 23H2 Enterprise host is past its end of support (2026-11-10) and says so on its OS, but its
-/// Zen 4 processor is one Windows 11 accepts, so nothing claims the PC is obsolete; the
-/// Windows 10 IoT Enterprise LTSC host is supported until 2032-01-13 and has no finding.
+/// Zen 4 processor is one Windows 11 accepts, so nothing claims the PC is obsolete; Windows
+/// Server 2012 ended on 2023-10-10 (its paid extended updates on 2026-10-13); the Windows 10
+/// IoT Enterprise LTSC host (until 2032-01-13) and Server 2022 (until 2031-10-14) have no finding.
 #[test]
 fn real_windows_captures_get_their_support_windows() {
     let r = audit_json(&windows_fixtures());
     let s = &r["sobriety"];
-    let windows: Vec<(&str, &str, &str, bool)> = s["support"]
+    let windows: Vec<(&str, &str, &str, &str, bool)> = s["support"]
         .as_array()
         .unwrap()
         .iter()
+        .filter(|w| w["layer"] == "os")
         .map(|w| {
             (
                 w["label"].as_str().unwrap(),
+                w["product"].as_str().unwrap(),
                 w["cycle"].as_str().unwrap(),
                 w["end_of_support"].as_str().unwrap(),
                 w["ended"].as_bool().unwrap(),
@@ -72,25 +76,53 @@ fn real_windows_captures_get_their_support_windows() {
         windows,
         [
             (
+                "Microsoft Windows Server 2012 Standard",
+                "windows-server",
+                "2012",
+                "2023-10-10",
+                true
+            ),
+            (
                 "Microsoft Windows 11 Enterprise Evaluation",
+                "windows",
                 "11-23h2-e",
                 "2026-11-10",
                 true
             ),
             (
+                "Microsoft Windows Server 2022 Standard Evaluation",
+                "windows-server",
+                "2022",
+                "2031-10-14",
+                false
+            ),
+            (
                 "Microsoft Windows 10 IoT Enterprise LTSC",
+                "windows",
                 "10-21h2-iot-lts",
                 "2032-01-13",
                 false
             ),
         ]
     );
-    assert_eq!(s["obsolescence"].as_array().unwrap().len(), 0, "{s:#}");
-    // The Windows 11 capture is a VirtualBox guest: its BIOS date (12/01/2006) is the
-    // hypervisor's, not the machine's, so only the mini PC is dated.
+    // No OS is said to be obsolete: Windows 11's processor is one it accepts, and Windows
+    // Server is not the release Windows 11 succeeds. (The Server 2012 host's Ivy Bridge-EP Xeon
+    // is one Windows 11 refuses: that is the processor's own entry.)
+    let obsolete = s["obsolescence"].as_array().unwrap();
+    assert!(obsolete.iter().all(|o| o["layer"] == "processor"), "{s:#}");
+    assert_eq!(
+        obsolete
+            .iter()
+            .map(|o| o["label"].as_str().unwrap())
+            .collect::<Vec<_>>(),
+        ["Intel(R) Xeon(R) CPU E5-2670 v2 @ 2.50GHz"]
+    );
+    // The Windows 11 and Server 2022 captures are VirtualBox guests, the Server 2012 one a Xen
+    // guest: their BIOS dates (12/01/2006, 05/23/2014) are the hypervisors', not the machines',
+    // so only the mini PC is dated.
     assert_eq!(
         (s["machines_dated"].as_u64(), s["machines_undated"].as_u64()),
-        (Some(1), Some(1))
+        (Some(1), Some(3))
     );
     let message = "Microsoft Windows 11 Enterprise Evaluation is past the end of its support: \
                    windows 11-23h2-e support ended on 2026-11-10 (endoflife.date; checked as of \
@@ -106,6 +138,15 @@ fn real_windows_captures_get_their_support_windows() {
         want(message)
     );
     assert!(os_supported(&r, "Microsoft Windows 10 IoT Enterprise LTSC").is_empty());
+    assert_eq!(
+        os_supported(&r, "Microsoft Windows Server 2012 Standard"),
+        want(
+            "Microsoft Windows Server 2012 Standard is past the end of its support: \
+             windows-server 2012 support ended on 2023-10-10, extended support on 2026-10-13 \
+             (endoflife.date; checked as of 2026-12-07)"
+        )
+    );
+    assert!(os_supported(&r, "Microsoft Windows Server 2022 Standard Evaluation").is_empty());
     // The inventory's evidence names the fields the release was read from and the
     // knowledge-base rows.
     let inv = run_json(
@@ -129,14 +170,22 @@ fn real_windows_captures_get_their_support_windows() {
     ] {
         assert!(text.contains(needle), "{needle} not in {win11:#}");
     }
-    // The Windows 11 host's processor is accepted: no processor finding either.
-    assert!(layer_items(&r, "processor")
+    // The Windows 11 host's processor is accepted: no processor finding on it; the only
+    // processor past its support is the Server 2012 host's Ivy Bridge-EP (Intel ended it, and
+    // Windows 11 refuses it).
+    let past: Vec<&str> = layer_items(&r, "processor")
         .iter()
-        .flat_map(|i| i["findings"].as_array().unwrap())
-        .all(|f| !f["rule"]
-            .as_str()
-            .unwrap()
-            .ends_with(".processor.supported")));
+        .filter(|i| {
+            i["findings"].as_array().unwrap().iter().any(|f| {
+                f["rule"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(".processor.supported")
+            })
+        })
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(past, ["Intel(R) Xeon(R) CPU E5-2670 v2 @ 2.50GHz"]);
 }
 
 /// Writes one host built from real agent output: GLPI's Windows 10 capture (ARN4058) whose

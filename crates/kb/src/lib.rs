@@ -275,10 +275,11 @@ impl Kb {
         self.lifecycles.os(release_id, name, version_id)
     }
 
-    /// The support window of a Windows client release from an inventory's product name
-    /// (`Microsoft Windows 10 Pro`) and kernel version (`10.0.19045`): the build's endoflife.date
-    /// cycles (`lifecycle/windows-builds.csv`), the edition picking the servicing channel.
-    /// `None` when either does not tell (unknown, never guessed).
+    /// The support window of a Windows release (client or server) from an inventory's product
+    /// name (`Microsoft Windows 10 Pro`, `Microsoft Windows Server 2012 R2 Standard`) and
+    /// kernel version (`10.0.19045`, `6.3.9600`): the version's endoflife.date cycles
+    /// (`lifecycle/windows-builds.csv`), the edition picking a client's servicing channel, the
+    /// year a server's release. `None` when either does not tell (unknown, never guessed).
     pub fn windows_lifecycle(&self, full_name: &str, kernel_version: &str) -> Option<Lifecycle> {
         self.lifecycles.windows(full_name, kernel_version)
     }

@@ -781,8 +781,8 @@ fn lifecycles(kb: &Kb, source: &str, os: &OsRecord) -> (Option<Lifecycle>, Optio
     (lifecycle, kernel_lifecycle)
 }
 
-/// The support window of a Windows client release (`kernel_name` `MSWin32`, as the agents
-/// write Perl's `$^O`): the build of `kernel_version` (`10.0.19045`) and the edition of
+/// The support window of a Windows release (`kernel_name` `MSWin32`, as the agents write Perl's
+/// `$^O`): the version of `kernel_version` (`10.0.19045`) and the edition or server year of
 /// `full_name` (`Microsoft Windows 10 Pro`), through [`Kb::windows_lifecycle`]. The agents'
 /// `version` is not used: older agents write the registry's `ReleaseId`, which stays `2009` on
 /// every release since 20H2 (Rudder's Windows 11 23H2 capture says `2009`).
