@@ -49,3 +49,14 @@ done
 # `plugin inspect`'s module reader: the built-in plugins as built (plugins/dist).
 mkdir -p corpus/inspect_plugin
 cp ../plugins/dist/*.wasm corpus/inspect_plugin/
+# The firmware-date normaliser: every firmware date the real captures give, as written (GLPI's
+# bios.bdate, FusionInventory's BIOS/BDATE, dmidecode's Release Date, sysfs's bios_date).
+mkdir -p corpus/firmware_date
+n=0
+for d in $(jq -r '.content.bios.bdate // empty' ../tests/fixtures/glpi-inventory-format/examples/*.json ../tests/fixtures/windows/*.json) \
+         $(sed -n 's|.*<BDATE>\(.*\)</BDATE>.*|\1|p' ../tests/fixtures/fusioninventory/*.xml ../tests/fixtures/windows/*.xml) \
+         $(sed -n 's|^[[:space:]]*Release Date: ||p' ../tests/fixtures/dmidecode/*) \
+         $(find "$testdata" -type f -name bios_date -exec cat {} +); do
+    printf '%s' "$d" > "corpus/firmware_date/seed-$n"
+    n=$((n + 1))
+done

@@ -6,7 +6,8 @@
 #      builds the C plugin (plugins/examples/c-processor: clang for wasm32, check-wasm.py), runs
 #      its native reader tests and fuzzes it for 30 s (its test vectors run in step 5, e2e);
 #   4. house rules: the tree is formatted (cargo fmt), clippy finds nothing (both workspaces, the
-#      plugins' with Debian's clippy 1.63), no two modules of a crate import each other;
+#      plugins' with Debian's clippy 1.63), no two modules of a crate import each other, every
+#      fuzz target compiles (cargo check of fuzz/);
 #   5. runs every test of the workspace, the end-to-end tests of the real binary included;
 #   6. builds the Debian package, installs it, tries it from /usr/bin and removes it
 #      (tools/test-deb.sh; needs root or sudo, as CI has).
@@ -20,6 +21,8 @@ for manifest in Cargo.toml plugins/Cargo.toml fuzz/Cargo.toml; do cargo fmt --al
 cargo clippy --workspace --all-targets --locked -- -D warnings
 plugins/clippy.sh
 python3 tools/check-module-cycles.py crates
+echo "== fuzz targets compile (cargo check; running them needs nightly, fuzz/README.md)"
+cargo check --manifest-path fuzz/Cargo.toml --locked --bins
 echo "== plugins: native tests (Debian rustc 1.63)"
 plugins/test.sh
 echo "== plugins: reproducible build check"

@@ -46,8 +46,10 @@ fn requests() -> &'static [EvaluateRequest; 2] {
                 not_assessed: None,
                 criticality: Some(Criticality::Critical),
                 support_ended: None,
+                support_years_left: None,
                 contradictions: vec![],
                 certifications: vec![],
+                routes: None,
             },
             AttributedItem {
                 id: "cpu1".into(),
@@ -57,8 +59,10 @@ fn requests() -> &'static [EvaluateRequest; 2] {
                 not_assessed: None,
                 criticality: None,
                 support_ended: None,
+                support_years_left: None,
                 contradictions: vec![],
                 certifications: vec![],
+                routes: None,
             },
         ];
         ["eu-sovereignty", "non-aligned"].map(|name| {

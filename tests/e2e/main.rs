@@ -41,3 +41,4 @@ mod table;
 mod toolchain;
 mod waivers;
 mod whatif;
+mod windows;

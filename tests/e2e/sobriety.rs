@@ -294,3 +294,55 @@ fn a_fleet_report_names_the_critical_raw_materials_behind_it() {
         ]
     );
 }
+
+/// non-aligned's `na.os.long-lived-commons` (ruleset 1.9.0) on real os-release captures as of
+/// 2026-12-06: Debian 13 (a commons, security support until 2028-08-09: 1.7 years) is credited;
+/// Debian 10 (ended), Ubuntu 24.04 and RHEL 9 (companies' distributions, however long supported)
+/// and Alpine 3.23 (a commons with 0.9 years left, under the one-year bar) are not; an undated
+/// audit credits nothing.
+#[test]
+fn long_lived_commons_are_credited_on_real_os_release_files() {
+    let credit = |root: &str, epoch: Option<&str>| -> Vec<String> {
+        let mut cmd = sovstack();
+        if let Some(e) = epoch {
+            cmd.env("SOURCE_DATE_EPOCH", e);
+        }
+        let r = run_json(
+            cmd.args([
+                "audit",
+                "--ruleset",
+                "non-aligned",
+                "--format",
+                "json",
+                "--root",
+            ])
+            .arg(fixture(root)),
+        );
+        layer_items(&r, "os")
+            .iter()
+            .flat_map(|i| i["findings"].as_array().unwrap())
+            .filter(|f| f["rule"] == "na.os.long-lived-commons")
+            .map(|f| {
+                assert_eq!(f["severity"], "info", "{f}");
+                f["message"].as_str().unwrap().to_string()
+            })
+            .collect()
+    };
+    assert_eq!(
+        credit("os-debian13", Some(EPOCH)),
+        [
+            "Debian GNU/Linux 13 (trixie) is a commons (Debian Project) with 1.7 years of support \
+          left (at least 1 asked): a long-lived commons, credited"
+        ]
+    );
+    for root in [
+        "os-debian10",
+        "os-ubuntu-24.04",
+        "os-rhel9",
+        "os-alpine-3.23",
+        "os-kylin-v10-aarch64",
+    ] {
+        assert!(credit(root, Some(EPOCH)).is_empty(), "{root}");
+    }
+    assert!(credit("os-debian13", None).is_empty());
+}

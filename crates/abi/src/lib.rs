@@ -260,6 +260,13 @@
 //! * `supported`: one finding per item past the end of its support
 //!   ([`AttributedItem::support_ended`]), whose message gives the dates; like `assessed` it names
 //!   no role and gives no level, and its rule's severity is at least `low`.
+//! * `long_lived_commons`: one finding per item that is a commons and stays supported for long:
+//!   it has at least one actor of the rule's roles, every one of them an open standard or a
+//!   community project ([`Governance::is_commons`]), and its
+//!   [`AttributedItem::support_years_left`] is at least the rule's `min_years`. The finding is a
+//!   credit, not a fault (rulesets give it severity `info`), names the actors and the years left,
+//!   and gives no level; an item whose support horizon is unknown earns nothing. `min_years`
+//!   must be a positive number (`ruleset/bad-threshold`).
 //! * `declared_vs_observed`: one finding per contradiction the host found between what a
 //!   declared service's supplier claims and what the network layer observed
 //!   ([`AttributedItem::contradictions`]), whose message gives both with their sources and whose
@@ -512,6 +519,13 @@ pub struct AttributedItem {
     /// absent, so requests without it are byte for byte what they were.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_ended: Option<String>,
+    /// Years of (security) support left for the item's release on the date of the evaluation,
+    /// to a tenth, from its end of support (endoflife.date, through the host's knowledge base):
+    /// negative once ended. Absent when the release's end is not announced or not known, or when
+    /// the evaluation has no date (`SOURCE_DATE_EPOCH`). The `long_lived_commons` criterion reads
+    /// it. Added within ABI version 1: omitted when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_years_left: Option<f64>,
     /// Where what a supplier declares is contradicted by what was observed (a declared service of
     /// the `suppliers` layer: a claimed EU jurisdiction served by an operator headquartered outside
     /// the EU, an address located outside the declared data locations). The host establishes
@@ -931,6 +945,16 @@ pub enum Criterion {
         /// The largest share hyperscalers may hold, 0-1.
         max_share: f64,
     },
+    /// Items that are a commons and stay supported for long: every actor of `roles` is an open
+    /// standard or a community project, and [`AttributedItem::support_years_left`] is at least
+    /// `min_years`. One informational credit per such item; an item whose support horizon is
+    /// unknown is not credited.
+    LongLivedCommons {
+        /// Roles whose actors must all be commons (at least one actor).
+        roles: Vec<String>,
+        /// The fewest years of support left that earn the credit.
+        min_years: f64,
+    },
     /// How much of the layer each pole of power controls.
     Concentration {
         /// Roles whose actors share control of an item.
@@ -956,6 +980,7 @@ impl Criterion {
             Criterion::RouteDiversity { .. } => "route_diversity",
             Criterion::RouteOwnership { .. } => "route_ownership",
             Criterion::HyperscalerShare { .. } => "hyperscaler_share",
+            Criterion::LongLivedCommons { .. } => "long_lived_commons",
             Criterion::Concentration { .. } => "concentration",
         }
     }
@@ -966,6 +991,7 @@ impl Criterion {
             Criterion::Jurisdiction { roles, .. }
             | Criterion::Openness { roles, .. }
             | Criterion::KnownAttribution { roles }
+            | Criterion::LongLivedCommons { roles, .. }
             | Criterion::Concentration { roles, .. } => roles,
             Criterion::Assessed {}
             | Criterion::Supported {}

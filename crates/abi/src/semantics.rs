@@ -179,7 +179,7 @@ refusals! {
         DuplicateRole = "ruleset/duplicate-role": "a rule names the same role twice",
         MissingObjective = "ruleset/missing-objective": "under seal_weakest_link, a rule names no objective",
         UnknownObjective = "ruleset/unknown-objective": "a rule names an objective the scoring does not declare",
-        BadThreshold = "ruleset/bad-threshold": "a concentration, route_ownership or hyperscaler_share rule's max_share or max_index is not a number from 0 to 1, or a route_diversity rule's min_systems is 0",
+        BadThreshold = "ruleset/bad-threshold": "a concentration, route_ownership or hyperscaler_share rule's max_share or max_index is not a number from 0 to 1, a route_diversity rule's min_systems is 0, or a long_lived_commons rule's min_years is not a positive number",
         BadSeverity = "ruleset/bad-severity": "an assessed, supported or declared_vs_observed rule's severity is info (it must be low or higher)",
         NoCertification = "ruleset/no-certification": "a certified rule's any_of names no certification",
         UnknownCertification = "ruleset/unknown-certification": "a certified rule names a certification sovstack does not know (see sovstack_abi::certifications)",
@@ -563,6 +563,15 @@ impl Checks {
                     );
                 }
             }
+            Criterion::LongLivedCommons { min_years, .. } => {
+                if !(min_years.is_finite() && *min_years > 0.0) {
+                    self.push(
+                        Refusal::BadThreshold,
+                        at,
+                        format!("{what}'s min_years is {min_years}; it must be a positive number"),
+                    );
+                }
+            }
             Criterion::KnownAttribution { .. } => {}
             // A service that could not be assessed is never a mere remark: such a finding would
             // vanish among the informational ones and read like a pass.
@@ -825,6 +834,34 @@ mod tests {
                     ..rule(Criterion::Assessed {})
                 },
                 &["ruleset/bad-severity"],
+            ),
+            (
+                rule(Criterion::LongLivedCommons {
+                    roles: vec!["isa_owner".into()],
+                    min_years: 1.0,
+                }),
+                &[],
+            ),
+            (
+                rule(Criterion::LongLivedCommons {
+                    roles: vec!["isa_owner".into()],
+                    min_years: 0.0,
+                }),
+                &["ruleset/bad-threshold"],
+            ),
+            (
+                rule(Criterion::LongLivedCommons {
+                    roles: vec!["isa_owner".into()],
+                    min_years: f64::NAN,
+                }),
+                &["ruleset/bad-threshold"],
+            ),
+            (
+                rule(Criterion::LongLivedCommons {
+                    roles: vec![],
+                    min_years: 1.0,
+                }),
+                &["ruleset/no-roles"],
             ),
             // A layer that does not exist is the host's to refuse; its roles are not checked.
             (

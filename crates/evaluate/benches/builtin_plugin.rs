@@ -65,6 +65,7 @@ fn request(items: usize) -> EvaluateRequest {
                 weight: None,
                 not_assessed: None,
                 support_ended: None,
+                support_years_left: None,
                 contradictions: Vec::new(),
                 certifications: Vec::new(),
                 routes: None,

@@ -32,9 +32,19 @@ pub fn attributed_items(
         .map(|item| {
             let mut a = attribute_item(kb, item);
             match (item, as_of) {
-                (ItemRef::Os(os), Some(date)) => a.support_ended = support_ended(os, date),
+                (ItemRef::Os(os), Some(date)) => {
+                    a.support_ended = crate::sobriety::os_support_ended(kb, inventory, os, date);
+                    a.support_years_left = os
+                        .lifecycle
+                        .as_ref()
+                        .and_then(|l| crate::sobriety::years_left(l, date));
+                }
                 (ItemRef::Processor(p), Some(date)) => {
                     a.support_ended = crate::sobriety::processor_support_ended(kb, p, date);
+                    a.support_years_left = p
+                        .lifecycle
+                        .as_ref()
+                        .and_then(|l| crate::sobriety::years_left(l, date));
                 }
                 _ => {}
             }
@@ -110,6 +120,7 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
         not_assessed: endpoint.and_then(not_assessed),
         criticality,
         support_ended: None,
+        support_years_left: None,
         contradictions: service
             .map(|s| {
                 s.contradictions

@@ -29,7 +29,7 @@ pub mod codes {
 
 pub use attribute::{attribute_item, attributed_items, support_ended};
 pub use groups::group_by;
-pub use sobriety::processor_support_ended;
+pub use sobriety::{os_obsolescence, os_support_ended, processor_support_ended};
 
 use sovstack_abi::{EvaluateRequest, ABI_VERSION};
 use sovstack_host::{Host, Plugin, PluginError, Usage};

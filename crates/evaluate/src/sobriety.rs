@@ -6,7 +6,7 @@
 //! base (the free OS of an architecture); ages and the time left are counted from `as_of`, the
 //! day of `SOURCE_DATE_EPOCH`, and left out without it, so the same inputs give the same bytes.
 
-use sovstack_inventory::{Inventory, Lifecycle, Processor};
+use sovstack_inventory::{Inventory, Lifecycle, OperatingSystem, Processor};
 use sovstack_kb::{day_number, Kb};
 use sovstack_report::{AgeBand, Obsolescence, Sobriety, SupportWindow};
 
@@ -40,6 +40,15 @@ fn years_between(from: &str, to: &str) -> Option<f64> {
     Some((days as f64 / DAYS_PER_YEAR * 10.0).round() / 10.0)
 }
 
+/// Years of support left on `as_of` for a window, to a tenth (negative once ended): `None` when
+/// its end is not announced (a window the source says has ended without a date included). The
+/// sobriety section's `years_left` and the plugins' `support_years_left` are this one value.
+pub(crate) fn years_left(l: &Lifecycle, as_of: &str) -> Option<f64> {
+    l.end_of_support
+        .as_deref()
+        .and_then(|e| years_between(as_of, e))
+}
+
 fn window(
     layer: &str,
     item: &str,
@@ -57,9 +66,7 @@ fn window(
         end_of_support: l.end_of_support.clone(),
         ended: ended(l, as_of),
         end_of_extended_support: l.end_of_extended_support.clone(),
-        years_left: as_of
-            .zip(l.end_of_support.as_deref())
-            .and_then(|(d, e)| years_between(d, e)),
+        years_left: as_of.and_then(|d| years_left(l, d)),
         machines,
     }
 }
@@ -128,6 +135,7 @@ fn obsolescence(kb: &Kb, p: &Processor, as_of: Option<&str>) -> Option<Obsolesce
         }
     }
     Some(Obsolescence {
+        layer: "processor".to_string(),
         item: p.id.clone(),
         label: p.label(),
         machines: p.hosts.unwrap_or(1),
@@ -139,6 +147,137 @@ fn obsolescence(kb: &Kb, p: &Processor, as_of: Option<&str>) -> Option<Obsolesce
         free_os_end_of_support: free.and_then(|o| o.release.end_of_support),
         message,
     })
+}
+
+/// The processors of the machines that run an operating-system item: in a fleet, those of each
+/// host whose system is that item (one list per host); in a single host's inventory, all of its
+/// processors (one host).
+fn machines_of<'a>(inventory: &'a Inventory, os: &OperatingSystem) -> Vec<Vec<&'a Processor>> {
+    let processors: Vec<&Processor> = inventory.layers.processor.iter().flatten().collect();
+    match &inventory.fleet {
+        Some(fleet) => fleet
+            .hosts
+            .iter()
+            .filter(|h| h.os.as_deref() == Some(os.id.as_str()))
+            .map(|h| {
+                processors
+                    .iter()
+                    .copied()
+                    .filter(|p| h.processor.contains(&p.id))
+                    .collect()
+            })
+            .collect(),
+        None => vec![processors],
+    }
+}
+
+/// Software obsolescence of a vendor operating system on `as_of`: its release is past its end of
+/// support, and on some of the machines that run it the vendor's newer release refuses the
+/// processor (the processor's floor names this OS's product), while a free OS release still
+/// supported on `as_of` runs on that processor's architecture. The entry counts those machines
+/// among the item's, names their processors and the free OS. `None` when the release is still
+/// supported, its end is unknown, no machine's processor is known to be refused (a processor the
+/// newer release accepts, or one the knowledge base does not know), or no free OS is known.
+pub fn os_obsolescence(
+    kb: &Kb,
+    inventory: &Inventory,
+    os: &OperatingSystem,
+    as_of: &str,
+) -> Option<Obsolescence> {
+    os_obsolescence_parts(kb, inventory, os, as_of).map(|(o, _)| o)
+}
+
+/// [`os_obsolescence`], and the part of its message after the release's end of support (the
+/// refused processors and the free OS), which [`os_support_ended`] appends to its own.
+fn os_obsolescence_parts(
+    kb: &Kb,
+    inventory: &Inventory,
+    os: &OperatingSystem,
+    as_of: &str,
+) -> Option<(Obsolescence, String)> {
+    use sovstack_inventory::Item;
+    let l = os.lifecycle.as_ref().filter(|l| ended(l, Some(as_of)))?;
+    let machines = machines_of(inventory, os);
+    let mut refused_by = None;
+    let mut free = None;
+    let mut labels: Vec<String> = Vec::new();
+    let mut count = 0u64;
+    for cpus in &machines {
+        let hit = cpus.iter().find_map(|p| {
+            let f = p.vendor_os_floor.as_ref()?;
+            (f.last.product == l.product).then_some(())?;
+            let o = kb.free_os(&p.architecture.value, as_of)?;
+            Some((p, f, o))
+        });
+        if let Some((p, f, o)) = hit {
+            count += 1;
+            refused_by.get_or_insert_with(|| f.refused_by.clone());
+            free.get_or_insert(o);
+            if !labels.contains(&p.label()) {
+                labels.push(p.label());
+            }
+        }
+    }
+    let (refused_by, free) = (refused_by?, free?);
+    labels.sort();
+    let release = format!("{} {}", l.product, l.cycle);
+    let free_name = format!(
+        "{} {} ({})",
+        free.release.product, free.release.cycle, free.port
+    );
+    let mut message = match &l.end_of_support {
+        Some(d) => format!("support of {release} ended on {d}"),
+        None => format!("support of {release} has ended"),
+    };
+    if let Some(x) = l.end_of_extended_support.as_deref() {
+        message.push_str(&format!(" (paid extended security updates until {x})"));
+    }
+    let refusal = format!(
+        "{refused_by} refuses the processor of {count} of the {} machine(s) that run it ({}); \
+         {free_name}, supported {}, runs on them: software obsolescence, the sober answer is a \
+         free OS, not a new machine",
+        machines.len(),
+        labels.join(", "),
+        match &free.release.end_of_support {
+            Some(d) => format!("until {d}"),
+            None => "with no announced end".to_string(),
+        }
+    );
+    message.push_str("; ");
+    message.push_str(&refusal);
+    let o = Obsolescence {
+        layer: "os".to_string(),
+        item: os.id.clone(),
+        label: os.label(),
+        machines: count,
+        refused_by,
+        last_release: release,
+        last_release_end_of_support: l.end_of_support.clone(),
+        last_release_ended: true,
+        free_os: Some(free_name),
+        free_os_end_of_support: free.release.end_of_support.clone(),
+        message,
+    };
+    Some((o, refusal))
+}
+
+/// Why an operating system is past its support on `as_of`: [`crate::support_ended`], and its
+/// software obsolescence ([`os_obsolescence`]) when there is one.
+pub fn os_support_ended(
+    kb: &Kb,
+    inventory: &Inventory,
+    os: &OperatingSystem,
+    as_of: &str,
+) -> Option<String> {
+    let ended = crate::support_ended(os, as_of)?;
+    match os_obsolescence_parts(kb, inventory, os, as_of) {
+        Some((_, refusal)) => {
+            let source = format!(" (endoflife.date; checked as of {as_of})");
+            let head = ended.strip_suffix(&source).unwrap_or(&ended);
+            Some(format!("{head}; {refusal}{source}"))
+        }
+        None => Some(ended),
+    }
 }
 
 /// The sobriety section, or `None` when the inventory gives no firmware date and no support
@@ -206,6 +345,11 @@ pub fn sobriety(kb: &Kb, inventory: &Inventory, as_of: Option<&str>) -> Option<S
         }
     }
     let mut obsolete = Vec::new();
+    if let Some(d) = as_of {
+        for os in inventory.layers.os.iter().flatten() {
+            obsolete.extend(os_obsolescence(kb, inventory, os, d));
+        }
+    }
     for p in inventory.layers.processor.iter().flatten() {
         if let Some(l) = &p.lifecycle {
             support.push(window(

@@ -278,6 +278,15 @@ impl Kb {
         self.lifecycles.os(release_id, name, version_id)
     }
 
+    /// The support window of a Windows release (client or server) from an inventory's product
+    /// name (`Microsoft Windows 10 Pro`, `Microsoft Windows Server 2012 R2 Standard`) and
+    /// kernel version (`10.0.19045`, `6.3.9600`): the version's endoflife.date cycles
+    /// (`lifecycle/windows-builds.csv`), the edition picking a client's servicing channel, the
+    /// year a server's release. `None` when either does not tell (unknown, never guessed).
+    pub fn windows_lifecycle(&self, full_name: &str, kernel_version: &str) -> Option<Lifecycle> {
+        self.lifecycles.windows(full_name, kernel_version)
+    }
+
     /// The support window of a Linux kernel series, from a release as `uname -r` prints it
     /// (`6.1.0-18-amd64` belongs to series `6.1`).
     pub fn linux_kernel_lifecycle(&self, release: &str) -> Option<Lifecycle> {
@@ -302,6 +311,16 @@ impl Kb {
     ) -> Option<VendorOsFloor> {
         self.lifecycles
             .vendor_os_floor(vendor_id, cpu_family, model)
+    }
+
+    /// Whether a core designer (`Intel Corporation`, `Advanced Micro Devices, Inc.`) is one an
+    /// x86 CPUID vendor id names (`processors/x86-cpuid-vendors.csv`): a processor it designed
+    /// with a CPUID family is an x86 part.
+    pub fn is_x86_designer(&self, designer: &str) -> bool {
+        !self
+            .processors
+            .x86_vendor_ids(&self.orgs, designer)
+            .is_empty()
     }
 
     /// [`Kb::vendor_os_floor`] for inventories that give the designer (`Intel Corporation`,
@@ -863,6 +882,15 @@ mod tests {
             ("AuthenticAMD", 23, 49, Some("TSMC")),
             ("GenuineIntel", 6, 0xb7, Some("Intel Corporation")),
             ("GenuineIntel", 6, 0xbd, Some("TSMC")),
+            // Sandy Bridge-EP (the Xeon E5-2670 of a real FusionInventory capture), Ivy
+            // Bridge-EP (Rudder's Windows Server 2012 capture, 62), Haswell (GLPI's example
+            // i5-4210U, 69), Broadwell-DE: Intel's own fabs.
+            ("GenuineIntel", 6, 0x2d, Some("Intel Corporation")),
+            ("GenuineIntel", 6, 62, Some("Intel Corporation")),
+            ("GenuineIntel", 6, 69, Some("Intel Corporation")),
+            ("GenuineIntel", 6, 0x56, Some("Intel Corporation")),
+            // Westmere (32nm too, but no retrieved source in the table): unknown.
+            ("GenuineIntel", 6, 0x2c, None),
             ("GenuineIntel", 6, 0xc5, None),
             ("AuthenticAMD", 26, 0x50, None),
             ("HygonGenuine", 24, 2, None),
@@ -888,11 +916,14 @@ mod tests {
         let mut sources = Source::builtin();
         let s = sources.iter_mut().find(|s| s.path == path).unwrap();
         let mut text = s.text.to_string();
+        let line = text.lines().count() + 1;
         text.push_str("AuthenticAMD,25,0x0f-0x10,Overlap,TSMC,,N7,high,,x\n");
         s.text = std::borrow::Cow::Owned(text);
         let err = Kb::from_sources(sources).unwrap_err().to_string();
         assert!(
-            err.contains("x86-family-foundry.csv:14: model 0x0f is also in line 4"),
+            err.contains(&format!(
+                "x86-family-foundry.csv:{line}: model 0x0f is also in line 4"
+            )),
             "{err}"
         );
     }

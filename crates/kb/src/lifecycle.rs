@@ -29,6 +29,25 @@ struct NameProductRow {
 
 const FLOOR: &str = "lifecycle/vendor-os-floor.csv";
 const FREE_OS: &str = "lifecycle/free-os-ports.csv";
+const WINDOWS_BUILDS: &str = "lifecycle/windows-builds.csv";
+
+/// The endoflife.date product of Windows (client editions).
+pub const WINDOWS: &str = "windows";
+
+/// The endoflife.date product of Windows Server.
+pub const WINDOWS_SERVER: &str = "windows-server";
+
+/// A row of `windows-builds.csv`: a Windows version (`10.0.19045`, `6.3.9600`) and the
+/// endoflife.date cycles of `product` (`windows`, `windows-server`) whose `latest` is that
+/// version (one per servicing channel).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WindowsBuildRow {
+    product: String,
+    version: String,
+    cycles: String,
+    source: String,
+}
 
 /// The endoflife.date product of Intel's processor families (by codename).
 pub const INTEL_PROCESSORS: &str = "intel-processors";
@@ -207,6 +226,8 @@ pub(crate) struct Lifecycles {
     floors: Vec<Floor>,
     /// Architecture → (line, product, port).
     free_os: HashMap<String, (u64, String, String)>,
+    /// (product, version) → (line, its cycles).
+    windows_builds: HashMap<(String, String), (u64, Vec<String>)>,
 }
 
 /// Whether `s` is an ISO 8601 calendar date, `YYYY-MM-DD`, with a month and day that exist.
@@ -434,7 +455,37 @@ impl Lifecycles {
                 ));
             }
         }
+        let mut windows_builds = HashMap::new();
+        for row in tables::read::<WindowsBuildRow>(
+            WINDOWS_BUILDS,
+            tables::text_of(sources, WINDOWS_BUILDS)?,
+        )? {
+            let (line, r) = (row.line, row.rec);
+            required(WINDOWS_BUILDS, line, "version", &r.version)?;
+            required(WINDOWS_BUILDS, line, "source", &r.source)?;
+            let list: Vec<String> = r.cycles.split(';').map(str::to_string).collect();
+            for c in &list {
+                if !has_cycle(&r.product, c) {
+                    return Err(row_err(
+                        WINDOWS_BUILDS,
+                        line,
+                        format!("`{} {c}` is no cycle in {CYCLES}", r.product),
+                    ));
+                }
+            }
+            if windows_builds
+                .insert((r.product.clone(), r.version.clone()), (line, list))
+                .is_some()
+            {
+                return Err(row_err(
+                    WINDOWS_BUILDS,
+                    line,
+                    format!("duplicate version `{} {}`", r.product, r.version),
+                ));
+            }
+        }
         Ok(Lifecycles {
+            windows_builds,
             cycles,
             products,
             name_products,
@@ -593,6 +644,121 @@ impl Lifecycles {
             port: port.clone(),
             release,
         })
+    }
+
+    /// The support window of a Windows release, from what an inventory agent reports: its
+    /// `kernel_version` (`10.0.19045`, Win32_OperatingSystem's `Version`) gives the endoflife.date
+    /// cycles whose `latest` is that version (`windows-builds.csv`), and its product name
+    /// (`Microsoft Windows 10 Pro`, Win32_OperatingSystem's `Caption`) picks among them.
+    ///
+    /// * A client (Windows 10, 11): the major version must agree with the name, and the edition
+    ///   picks the servicing channel: `-iot-lts` for IoT Enterprise LTSC, `-e-lts` for the other
+    ///   LTSC/LTSB editions, `-e` for Enterprise and Education, `-w` for Home and Pro (Pro
+    ///   Education and Pro for Workstations included, as Microsoft services them).
+    /// * A server (`Windows Server 2012 R2 Standard`): the year and `R2` in the name pick the
+    ///   long-term release (`2012-r2`); a name without a year (a semi-annual channel's) takes
+    ///   the version's only `-sac`/`-ac` release.
+    ///
+    /// `None` when the version is not in the table, the name does not say which release it is,
+    /// or several remain (an edition the name does not tell): unknown, never guessed.
+    pub fn windows(&self, full_name: &str, kernel_version: &str) -> Option<Lifecycle> {
+        let words: Vec<String> = full_name
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect();
+        let has = |w: &str| words.iter().any(|x| x == w);
+        let at = words.iter().position(|w| w == "windows")?;
+        let version: Vec<&str> = kernel_version.trim().splitn(4, '.').take(3).collect();
+        if version.len() != 3 || version.iter().any(|p| p.parse::<u32>().is_err()) {
+            return None;
+        }
+        let version = version.join(".");
+        let (product, cycle, line, confidence) = if has("server") {
+            let (line, cycles) = self
+                .windows_builds
+                .get(&(WINDOWS_SERVER.to_string(), version.clone()))?;
+            let year = words
+                .iter()
+                .find(|w| w.len() == 4 && w.starts_with("20") && w.parse::<u32>().is_ok());
+            let hits: Vec<&String> = match year {
+                Some(y) => {
+                    let r2 = has("r2");
+                    cycles
+                        .iter()
+                        .filter(|c| {
+                            let mut parts = c.split('-');
+                            parts.next() == Some(y.as_str()) && (parts.next() == Some("r2")) == r2
+                        })
+                        .collect()
+                }
+                None => cycles
+                    .iter()
+                    .filter(|c| c.ends_with("-sac") || c.ends_with("-ac"))
+                    .collect(),
+            };
+            let [only] = hits.as_slice() else {
+                return None;
+            };
+            (WINDOWS_SERVER, (*only).clone(), *line, Confidence::High)
+        } else {
+            let major = words.get(at + 1).filter(|m| *m == "10" || *m == "11")?;
+            let (line, cycles) = self
+                .windows_builds
+                .get(&(WINDOWS.to_string(), version.clone()))?;
+            let cycles: Vec<&String> = cycles
+                .iter()
+                .filter(|c| c.split('-').next() == Some(major.as_str()))
+                .collect();
+            let channel = if has("ltsc") || has("ltsb") {
+                if has("iot") {
+                    "-iot-lts"
+                } else {
+                    "-e-lts"
+                }
+            } else if has("pro") || has("professionnel") || has("home") || has("famille") {
+                "-w"
+            } else if has("enterprise") || has("entreprise") || has("education") || has("éducation")
+            {
+                "-e"
+            } else {
+                ""
+            };
+            let cycle = match cycles.as_slice() {
+                [only] if only.ends_with("-lts") == channel.ends_with("-lts") => *only,
+                many => {
+                    let mut hits = many
+                        .iter()
+                        .filter(|c| !channel.is_empty() && c.ends_with(channel));
+                    match (hits.next(), hits.next()) {
+                        (Some(c), None) => *c,
+                        _ => return None,
+                    }
+                }
+            };
+            let confidence = if channel.is_empty() {
+                Confidence::High
+            } else {
+                Confidence::Medium
+            };
+            (WINDOWS, cycle.clone(), *line, confidence)
+        };
+        let mut l = self.find(product, &cycle, &[])?;
+        l.evidence.insert(
+            0,
+            tables::evidence(
+                WINDOWS_BUILDS,
+                line,
+                "version",
+                &format!(
+                    "{version}: {product} {cycle} (release from `{}`)",
+                    full_name.trim()
+                ),
+                Method::KbLookup,
+                confidence,
+            ),
+        );
+        Some(l)
     }
 
     /// The `os-release` ids with a product, sorted.
@@ -769,6 +935,137 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// `windows-builds.csv` is endoflife.date's `latest` build of each `windows` release, grouped
+    /// by build: every release with a `latest` is in the table under that build, and no other.
+    #[test]
+    fn windows_builds_agree_with_the_endoflife_date_file() {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Latest {
+            release_cycle: String,
+            latest: Option<String>,
+        }
+        #[derive(Deserialize)]
+        struct Fm {
+            releases: Vec<Latest>,
+        }
+        let mut want: HashMap<(String, String), Vec<String>> = HashMap::new();
+        for product in [WINDOWS, WINDOWS_SERVER] {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("data/lifecycle/endoflife/{product}.md"));
+            let md = std::fs::read_to_string(&path).unwrap();
+            let front = md.split("---\n").nth(1).expect("front matter");
+            let fm: Fm = serde_saphyr::from_str(front).unwrap();
+            for r in fm.releases {
+                if let Some(v) = r.latest {
+                    want.entry((product.to_string(), v))
+                        .or_default()
+                        .push(r.release_cycle);
+                }
+            }
+        }
+        let l = builtin();
+        let got: HashMap<(String, String), Vec<String>> = l
+            .windows_builds
+            .iter()
+            .map(|(k, (_, c))| (k.clone(), c.clone()))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    /// Product names and builds as agents write them (GLPI's and Rudder's Windows captures,
+    /// tests/fixtures/windows) find their release; what the name does not tell stays unknown.
+    #[test]
+    fn windows_releases_from_name_and_build() {
+        let l = builtin();
+        let c = |name: &str, k: &str| l.windows(name, k).map(|l| l.cycle);
+        assert_eq!(
+            c("Microsoft Windows 10 IoT Enterprise LTSC", "10.0.19044").as_deref(),
+            Some("10-21h2-iot-lts")
+        );
+        assert_eq!(
+            c("Microsoft Windows 10 Enterprise LTSC", "10.0.19044").as_deref(),
+            Some("10-21h2-e-lts")
+        );
+        assert_eq!(
+            c("Microsoft Windows 11 Enterprise Evaluation", "10.0.22631").as_deref(),
+            Some("11-23h2-e")
+        );
+        assert_eq!(
+            c("Microsoft Windows 10 Pro", "10.0.19045").as_deref(),
+            Some("10-22h2")
+        );
+        assert_eq!(
+            c("Microsoft Windows 10 Professionnel", "10.0.19044").as_deref(),
+            Some("10-21h2-w")
+        );
+        assert_eq!(
+            c("Microsoft Windows 10 Education", "10.0.19042").as_deref(),
+            Some("10-20h2-e")
+        );
+        assert_eq!(
+            c("Microsoft Windows 11 Pro Education", "10.0.22621").as_deref(),
+            Some("11-22h2-w")
+        );
+        // A build of the other major version, an edition the name does not tell, a build not in
+        // endoflife.date: unknown.
+        assert_eq!(c("Microsoft Windows 11 Pro", "10.0.19045"), None);
+        // Servers (Rudder's Windows captures): the year and R2 in the name pick the release.
+        let server = |name: &str, k: &str| l.windows(name, k).map(|l| (l.product, l.cycle));
+        let ws = |c: &str| Some(("windows-server".to_string(), c.to_string()));
+        assert_eq!(
+            server("Microsoft Windows Server 2012 Standard", "6.2.9200"),
+            ws("2012")
+        );
+        assert_eq!(
+            server("Microsoft Windows Server 2012 R2 Standard", "6.3.9600"),
+            ws("2012-r2")
+        );
+        assert_eq!(
+            server(
+                "Microsoft Windows Server 2019 Standard Evaluation",
+                "10.0.17763"
+            ),
+            ws("2019")
+        );
+        assert_eq!(
+            server(
+                "Microsoft Windows Server 2022 Standard Evaluation",
+                "10.0.20348"
+            ),
+            ws("2022")
+        );
+        assert_eq!(
+            server("Microsoft Windows Server Datacenter", "10.0.17763"),
+            ws("1809-sac")
+        );
+        // 2008 R2 without SP1 (6.1.7600): endoflife.date lists only SP1 (6.1.7601). Server
+        // 2003's three releases share one version. A year the version contradicts. Unknown.
+        assert_eq!(
+            server("Microsoft Windows Server 2008 R2 Standard ", "6.1.7600"),
+            None
+        );
+        assert_eq!(
+            server(
+                "Microsoft(R) Windows(R) Server 2003, Standard Edition",
+                "5.2.3790"
+            ),
+            None
+        );
+        assert_eq!(
+            server("Microsoft Windows Server 2016 Standard", "10.0.20348"),
+            None
+        );
+
+        assert_eq!(c("Майкрософт Windows 10 Корпоративная", "10.0.19044"), None);
+        assert_eq!(
+            c("Microsoft Windows 10 Enterprise LTSC", "10.0.19045"),
+            None
+        );
+        assert_eq!(c("Microsoft Windows 10 Pro", "10.0.99999"), None);
+        assert_eq!(c("Microsoft Windows 10 Pro", "6.1.7601"), None);
     }
 
     /// The CPUID models of real processors (GLPI's examples: an i5-6200U, family 6 model 78,

@@ -168,6 +168,11 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         OWN,
     ),
     (
+        "lifecycle/windows-builds.csv",
+        include_str!("../data/lifecycle/windows-builds.csv"),
+        ENDOFLIFE,
+    ),
+    (
         "toolchain/toolchains.csv",
         include_str!("../data/toolchain/toolchains.csv"),
         OWN,

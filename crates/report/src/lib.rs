@@ -203,7 +203,8 @@ pub struct Sobriety {
     /// Each operating system and processor item with a support window, soonest end first.
     pub support: Vec<SupportWindow>,
     /// Processors a vendor's newer operating system refuses, with the last release that runs on
-    /// them and the free system that still does.
+    /// them and the free system that still does; and (report 1.0.9) the vendor systems past
+    /// their end of support on such machines.
     pub obsolescence: Vec<Obsolescence>,
     /// Where the figures come from.
     pub sources: Vec<String>,
@@ -257,7 +258,10 @@ pub struct SupportWindow {
 /// that runs on it is past its end of support, while a free OS still supports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Obsolescence {
-    /// The processor item's id.
+    /// `processor`: a processor the vendor's newer OS refuses; `os` (report 1.0.9): a vendor OS
+    /// release past its end of support on machines whose processors its successor refuses.
+    pub layer: String,
+    /// The processor or operating-system item's id.
     pub item: String,
     /// Its model.
     pub label: String,

@@ -83,7 +83,8 @@ mod tests {
                 "certified",
                 "route_diversity",
                 "route_ownership",
-                "hyperscaler_share"
+                "hyperscaler_share",
+                "long_lived_commons"
             ])
         );
     }

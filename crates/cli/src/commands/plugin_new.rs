@@ -38,6 +38,7 @@ pub const EMBEDDED: &[(&str, &str)] = embed!(
     "plugins/sdk/src/manifest.rs",
     "plugins/sdk/src/judge/actors.rs",
     "plugins/sdk/src/judge/assessed.rs",
+    "plugins/sdk/src/judge/commons.rs",
     "plugins/sdk/src/judge/concentration.rs",
     "plugins/sdk/src/judge/criteria.rs",
     "plugins/sdk/src/judge/criticality.rs",

@@ -91,6 +91,25 @@ fn read(source: &str, l: &Located, confidence: Confidence) -> Evidence {
     }
 }
 
+/// Windows agents write the system's word size as its `arch` (`64-bit`, `32-bit`: the GLPI and
+/// FusionInventory agents' `is64bit()`), which does not name the instruction set (Windows also
+/// runs on Arm). It does with a processor an x86 designer made (Intel, AMD: its manufacturer or
+/// model name) that reports a CPUID family: `x86_64` or `i686`, derived (medium confidence).
+fn windows_x86(kb: &Kb, cpu: &CpuRecord, os_arch: &Located) -> Option<&'static str> {
+    let name = match os_arch.value.as_str() {
+        "64-bit" => "x86_64",
+        "32-bit" => "i686",
+        _ => return None,
+    };
+    cpu.family.as_ref()?;
+    let x86 = [&cpu.name, &cpu.manufacturer]
+        .into_iter()
+        .flatten()
+        .find_map(|l| kb.model_designer(&l.value))
+        .is_some_and(|a| kb.is_x86_designer(&a.name));
+    x86.then_some(name)
+}
+
 /// The architecture an agent's `arch` names. Android lists its ABIs (`arm64-v8a,armeabi-v7a`):
 /// the first is the processor's own.
 fn architecture(arch: &str) -> Option<&'static str> {
@@ -157,6 +176,7 @@ impl<'k> FleetBuilder<'k> {
         let device = device_kind(record.kind.as_deref())
             .zip(record.maker.as_ref())
             .and_then(|(kind, maker)| self.device_slot(source, kind, maker));
+        let is_guest = record.is_guest();
         let host = Host {
             id,
             kind: record.kind,
@@ -167,14 +187,20 @@ impl<'k> FleetBuilder<'k> {
             labels: record.labels,
             processor: Vec::new(),
             os: None,
-            firmware_date: record.firmware_date.as_ref().and_then(|l| {
-                let date = super::record::firmware_date(&l.value)?;
-                let mut e = read(source, l, Confidence::High);
-                if date != l.value {
-                    e.method = Method::Derived;
-                }
-                Some(Fact::new(date, e))
-            }),
+            // A hypervisor guest's firmware date is its virtual BIOS's (VirtualBox writes
+            // 12/01/2006 on every guest): no machine's age, so left unknown.
+            firmware_date: record
+                .firmware_date
+                .as_ref()
+                .filter(|_| !is_guest)
+                .and_then(|l| {
+                    let date = super::record::firmware_date(&l.value)?;
+                    let mut e = read(source, l, Confidence::High);
+                    if date != l.value {
+                        e.method = Method::Derived;
+                    }
+                    Some(Fact::new(date, e))
+                }),
             device: None,
         };
         self.add_entry(Entry {
@@ -334,8 +360,13 @@ impl<'k> FleetBuilder<'k> {
         cpu: &CpuRecord,
         os_arch: Option<&Located>,
     ) -> usize {
+        let kb = self.kb;
         let arch = os_arch
             .and_then(|a| architecture(&a.value).map(|n| (n, a, true)))
+            .or_else(|| {
+                let a = os_arch?;
+                windows_x86(kb, cpu, a).map(|n| (n, a, true))
+            })
             .or_else(|| {
                 cpu.arch
                     .as_ref()
@@ -349,7 +380,6 @@ impl<'k> FleetBuilder<'k> {
             value(&cpu.manufacturer),
             value(&cpu.name)
         );
-        let kb = self.kb;
         self.slot_for_processor(key, || imported_processor(kb, source, cpu, arch))
     }
 
@@ -719,6 +749,9 @@ fn lifecycles(kb: &Kb, source: &str, os: &OsRecord) -> (Option<Lifecycle>, Optio
             (id, vec![read, guess])
         })
     });
+    if let Some(l) = windows_lifecycle(kb, source, os) {
+        return (Some(l), None);
+    }
     let lifecycle = release
         .zip(os.version.as_ref())
         .and_then(|((id, mut evidence), v)| {
@@ -746,6 +779,30 @@ fn lifecycles(kb: &Kb, source: &str, os: &OsRecord) -> (Option<Lifecycle>, Optio
             Some(l)
         });
     (lifecycle, kernel_lifecycle)
+}
+
+/// The support window of a Windows release (`kernel_name` `MSWin32`, as the agents write Perl's
+/// `$^O`): the version of `kernel_version` (`10.0.19045`) and the edition or server year of
+/// `full_name` (`Microsoft Windows 10 Pro`), through [`Kb::windows_lifecycle`]. The agents'
+/// `version` is not used: older agents write the registry's `ReleaseId`, which stays `2009` on
+/// every release since 20H2 (Rudder's Windows 11 23H2 capture says `2009`).
+fn windows_lifecycle(kb: &Kb, source: &str, os: &OsRecord) -> Option<Lifecycle> {
+    let is_windows = os
+        .kernel_name
+        .as_ref()
+        .is_some_and(|k| k.value.eq_ignore_ascii_case("MSWin32"));
+    if !is_windows {
+        return None;
+    }
+    let (name, kernel) = (os.full_name.as_ref()?, os.kernel_version.as_ref()?);
+    let mut l = kb.windows_lifecycle(&name.value, &kernel.value)?;
+    let mut evidence = vec![
+        read(source, name, Confidence::High),
+        read(source, kernel, Confidence::High),
+    ];
+    evidence.append(&mut l.evidence);
+    l.evidence = evidence;
+    Some(l)
 }
 
 /// An operating system as an inventory agent reported it. Its `name` is, on Linux, os-release's

@@ -78,6 +78,7 @@ pub fn fusion_xml(text: &str) -> Result<HostRecord, String> {
             host.label("tag", child_text(info, "KEYVALUE").unwrap_or_default());
         }
     }
+    host.vmsystem = child(content, "HARDWARE").and_then(|h| at(h, "VMSYSTEM", "CONTENT/HARDWARE"));
     host.name = child(content, "HARDWARE")
         .and_then(|h| child_text(h, "NAME"))
         .map(|n| n.trim().to_string())

@@ -76,6 +76,7 @@ struct Bios {
 #[derive(Deserialize)]
 struct Hardware {
     name: Option<String>,
+    vmsystem: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -159,6 +160,9 @@ pub fn glpi_json(text: &str) -> Result<HostRecord, String> {
             "content.operatingsystem.kernel_version".into(),
         ),
     });
+    if let Some(h) = &content.hardware {
+        host.vmsystem = at(&h.vmsystem, "content.hardware.vmsystem".into());
+    }
     host.name = content
         .hardware
         .and_then(|h| h.name)

@@ -97,6 +97,35 @@ pub struct HostRecord {
     /// The firmware's (BIOS, UEFI) release date as the file writes it (GLPI `bios.bdate`,
     /// FusionInventory `BIOS/BDATE`), whatever its form; [`firmware_date`] reads it.
     pub firmware_date: Option<Located>,
+    /// What the agent says the machine is (`hardware.vmsystem`, `HARDWARE/VMSYSTEM`):
+    /// `Physical`, or the hypervisor (`VirtualBox`, `VMware`, `QEMU`, ...).
+    pub vmsystem: Option<Located>,
+}
+
+impl HostRecord {
+    /// Whether the agent says the machine is a hypervisor's guest: `vmsystem` is one of the
+    /// hypervisors FusionInventory's `Virtualization/Vmsystem.pm` (Debian 12's 2.6) names from
+    /// the SMBIOS tables and the kernel log (`QEMU`, `Hyper-V`, `VMware`, `VirtualBox`, `Xen`,
+    /// `Virtual Machine`), or `KVM`, `Parallels`, `Bochs`. Its firmware is the hypervisor's
+    /// virtual BIOS (VirtualBox writes 12/01/2006 on every guest), whose date says nothing of
+    /// any machine's age. A container (`Docker`, `lxc`, `Virtuozzo`, `BSDJail`, ...) reads its
+    /// host's own SMBIOS tables, so its firmware date is the host machine's: not a guest here.
+    pub fn is_guest(&self) -> bool {
+        const HYPERVISORS: &[&str] = &[
+            "qemu",
+            "kvm",
+            "hyper-v",
+            "vmware",
+            "virtualbox",
+            "xen",
+            "virtual machine",
+            "parallels",
+            "bochs",
+        ];
+        self.vmsystem
+            .as_ref()
+            .is_some_and(|v| HYPERVISORS.contains(&v.value.to_ascii_lowercase().as_str()))
+    }
 }
 
 /// A firmware release date as agents write it, as `YYYY-MM-DD`: GLPI's `2016-02-06` as is,
@@ -180,6 +209,36 @@ mod firmware_date_tests {
             "Not Specified",
         ] {
             assert_eq!(firmware_date(bad), None, "{bad}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod guest_tests {
+    use super::*;
+
+    fn host(vmsystem: Option<&str>) -> HostRecord {
+        HostRecord {
+            vmsystem: vmsystem.and_then(|v| Located::new(v, "HARDWARE/VMSYSTEM".into(), None)),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn hypervisor_guests_are_told_from_machines_and_containers() {
+        // Rudder's Windows 11 capture says VirtualBox; FusionInventory in this test machine's
+        // container says Docker; GLPI's Windows 10 capture says Physical.
+        for (v, guest) in [
+            (Some("VirtualBox"), true),
+            (Some("Hyper-V"), true),
+            (Some("Virtual Machine"), true),
+            (Some("QEMU"), true),
+            (Some("Physical"), false),
+            (Some("Docker"), false),
+            (Some("lxc"), false),
+            (None, false),
+        ] {
+            assert_eq!(host(v).is_guest(), guest, "{v:?}");
         }
     }
 }

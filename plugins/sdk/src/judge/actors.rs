@@ -313,6 +313,7 @@ pub(crate) mod tests {
             weight: None,
             not_assessed: None,
             support_ended: None,
+            support_years_left: None,
             criticality: None,
             contradictions: Vec::new(),
             certifications: Vec::new(),

@@ -9,6 +9,7 @@
 
 mod actors;
 mod assessed;
+mod commons;
 mod concentration;
 mod criteria;
 mod criticality;
@@ -24,7 +25,7 @@ use crate::abi::{Criterion, EvaluateRequest, EvaluateResponse, ScoringMethod};
 use crate::Plugin;
 
 /// The criteria the SDK implements, by their snake_case names.
-pub const CRITERIA: [&str; 11] = [
+pub const CRITERIA: [&str; 12] = [
     "jurisdiction",
     "openness",
     "known_attribution",
@@ -36,6 +37,7 @@ pub const CRITERIA: [&str; 11] = [
     "route_diversity",
     "route_ownership",
     "hyperscaler_share",
+    "long_lived_commons",
 ];
 
 /// Scores are reported to two decimals, shares and the index to four (`sovstack-abi`,
@@ -92,6 +94,9 @@ pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateRespon
             )),
             Criterion::HyperscalerShare { max_share } => {
                 findings.extend(routes::hyperscaler_share(rule, *max_share, items))
+            }
+            Criterion::LongLivedCommons { roles, min_years } => {
+                findings.extend(commons::long_lived_commons(rule, roles, *min_years, items))
             }
             Criterion::Concentration {
                 roles,
