@@ -15,7 +15,8 @@
 # Needs (Debian): dnsmasq-base dnsutils dnsperf hyperfine. Everything stays on 127.0.0.1:
 # dnsmasq runs with --no-resolv and answers bench.test itself, so no query leaves loopback.
 # The binary is built with `cargo build --release` in $CARGO_TARGET_DIR when set, else target/.
-# Usage: crates/netdata/bench/scan.sh [NAMES]   (default 10000)
+# Usage: [RUNS=20] crates/netdata/bench/scan.sh [NAMES]   (default 10000 names, 20 runs of each command:
+# batched dig's time varies a lot from run to run, so the medians are the figures to compare)
 set -euo pipefail
 
 names=${1:-10000}
@@ -43,7 +44,7 @@ assert len(eps) == n and not bad and chains == (n + 9) // 10, (len(eps), bad[:5]
 PY
 queries=$((q1 - q0))
 
-hyperfine --warmup 2 --runs 10 --export-json "$work/hyperfine.json" \
+hyperfine --warmup 2 --runs "${RUNS:-20}" --export-json "$work/hyperfine.json" \
     -n 'sovstack scan' "$scan -o $work/inventory.json" \
     -n 'sovstack scan --offline' "$scan --offline -o $work/offline.json" \
     -n 'xargs -P4 dig, A+AAAA' "xargs -P4 -n200 dig +short -p $port @127.0.0.1 < $work/dig-a-aaaa.txt" \
