@@ -237,19 +237,7 @@ fn an_operating_system_past_its_support_is_a_finding_of_both_rulesets() {
         run_json(&mut cmd)
     };
     let supported_findings = |r: &serde_json::Value| -> Vec<(String, String)> {
-        let os = &layer_items(r, "os")[0];
-        os["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|f| f["rule"].as_str().unwrap().ends_with(".os.supported"))
-            .map(|f| {
-                (
-                    f["ruleset"].as_str().unwrap().to_string(),
-                    f["message"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect()
+        rule_findings(&layer_items(r, "os")[0], ".os.supported")
     };
     let r = audit("os-debian10", Some("1796515200"));
     let got = supported_findings(&r);

@@ -138,3 +138,20 @@ pub fn minisign_keys(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
     assert!(status.success());
     (public, secret)
 }
+
+/// The findings of the rules whose id ends with `suffix` (`.os.supported`) on a report's `item`,
+/// as (ruleset, message) pairs.
+pub fn rule_findings(item: &serde_json::Value, suffix: &str) -> Vec<(String, String)> {
+    item["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().ends_with(suffix))
+        .map(|f| {
+            (
+                f["ruleset"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}

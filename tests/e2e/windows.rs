@@ -9,7 +9,7 @@
 //! Server 2012 guest on an Ivy Bridge-EP Xeon and a Windows Server 2022 guest; GLPI's test
 //! inventory of a Windows 10 IoT Enterprise LTSC 21H2 mini PC (no processor section).
 
-use crate::util::{layer_items, repo, run, run_json, sovstack, tempdir};
+use crate::util::{layer_items, repo, rule_findings, run, run_json, sovstack, tempdir};
 use serde_json::Value;
 use std::path::Path;
 
@@ -34,18 +34,7 @@ fn os_supported(r: &Value, label: &str) -> Vec<(String, String)> {
         .iter()
         .find(|i| i["label"] == label)
         .unwrap_or_else(|| panic!("no os item {label}: {:#}", r["layers"]));
-    item["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["rule"].as_str().unwrap().ends_with(".os.supported"))
-        .map(|f| {
-            (
-                f["ruleset"].as_str().unwrap().to_string(),
-                f["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    rule_findings(item, ".os.supported")
 }
 
 /// The real captures: each host's release is found from its version and name; the Windows 11
