@@ -353,3 +353,36 @@ pub fn assert_axe_clean(dir: &Path, text: &str) {
         .collect();
     assert!(serious.is_empty(), "axe: {serious:?} (all: {violations:?})");
 }
+
+/// The summary's "organisations the stack depends on most" are organisations: the countries that
+/// produce a host's raw materials (the materials layer's producers, states) are left out, however
+/// many materials they produce. Checked on a real root whose materials China and Japan produce.
+#[test]
+fn the_summary_names_organisations_not_producing_countries() {
+    let dir = tempdir();
+    let (json, html) = (dir.path().join("r.json"), dir.path().join("r.html"));
+    let (code, _, err) = run(sovstack()
+        .args(["audit", "--root"])
+        .arg(fixture("x86-amd-epyc-debian12"))
+        .args(["-o", &format!("json={}", json.display())])
+        .args(["-o", &format!("html={}", html.display())]));
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let producers: Vec<String> = layer_items(&report, "materials")
+        .iter()
+        .flat_map(|i| i["actors"].as_array().unwrap().iter())
+        .filter_map(|a| a["name"].as_str().map(str::to_string))
+        .collect();
+    assert!(producers.iter().any(|p| p == "China"), "{producers:?}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    let start = page.find("depends on most").expect("the summary's list");
+    let list = &page[start..start + page[start..].find("</ol>").unwrap()];
+    assert!(list.contains("Advanced Micro Devices"), "{list}");
+    for p in &producers {
+        assert!(
+            !list.contains(&format!("<strong>{}</strong>", esc_html(p))),
+            "{p} in {list}"
+        );
+    }
+}

@@ -218,14 +218,22 @@ fn the_configured_organisation_is_recorded_and_reported() {
             .arg(&fleet),
     );
     assert_eq!(report["organisation"]["name"], "Ministère de l'Exemple");
-    // A fleet inventory is no host's: imported again, it is skipped with a diagnostic.
-    let again = run_json(
-        sovstack()
-            .args(["scan", "--import-format", "sovstack", "--import"])
-            .arg(&fleet),
+    // A fleet inventory is no host's: imported again, it is skipped with a diagnostic; beside a
+    // host's file the rest is imported, alone nothing is, which is an input error (exit 2)
+    // naming why, not an empty audit that a gate would pass.
+    let (code, _, err) = run(sovstack()
+        .args(["scan", "--import-format", "sovstack", "--import"])
+        .arg(&fleet));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("nothing was imported") && err.contains("import/fleet-inventory"),
+        "{err}"
     );
-    assert_eq!(again["fleet"]["hosts"].as_array().unwrap().len(), 0);
-    assert_eq!(again["diagnostics"][0]["code"], "import/fleet-inventory");
+    let (code, _, err) = run(sovstack()
+        .args(["audit", "--fail-on", "low", "--import"])
+        .arg(repo().join("tests/fixtures/glpi-inventory-format/LICENSE")));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("import/unknown-format"), "{err}");
 }
 
 #[test]

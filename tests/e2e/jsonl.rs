@@ -322,11 +322,20 @@ fn endpoints_beside_an_imported_fleet() {
 
 /// With no `--ruleset`, an organisation's audit (a fleet, or declared suppliers) is judged by
 /// the three built-in rulesets; one host's by the two general ones; `--ruleset` still decides.
+/// secnumcloud judges the network and suppliers layers: a fleet imported without them is left
+/// out of its judgement (said on stderr), so that no gate fails on a score it could not give.
 #[test]
 fn an_organisations_audit_uses_the_three_rulesets() {
     let names = |args: &[&str]| -> Vec<String> {
         let (code, out, err) = run(sovstack().args(["audit", "--format", "json"]).args(args));
         assert_eq!(code, 0, "{err}");
+        assert_eq!(
+            err.contains("ruleset secnumcloud left out"),
+            args.contains(&"--import")
+                && !args.contains(&"--endpoints")
+                && !args.contains(&"--ruleset"),
+            "{args:?}: {err}"
+        );
         let report: Value = serde_json::from_str(&out).unwrap();
         report["rulesets"]
             .as_array()
@@ -339,8 +348,25 @@ fn an_organisations_audit_uses_the_three_rulesets() {
     let root = fixture("x86-amd-epyc-debian12");
     assert_eq!(
         names(&["--import", &glpi]),
+        ["eu-sovereignty", "non-aligned"]
+    );
+    // Beside the fleet, the organisation's endpoints: secnumcloud judges them.
+    let dir = tempdir();
+    let endpoints = dir.path().join("endpoints.txt");
+    std::fs::write(&endpoints, "www.example.org\n").unwrap();
+    assert_eq!(
+        names(&[
+            "--import",
+            &glpi,
+            "--offline",
+            "--endpoints",
+            endpoints.to_str().unwrap()
+        ]),
         ["eu-sovereignty", "non-aligned", "secnumcloud"]
     );
+    // With the fleet, a gate on the scores passes or fails on the scores there are.
+    let (code, _, err) = run(sovstack().args(["audit", "--fail-under", "5", "--import", &glpi]));
+    assert_eq!(code, 0, "{err}");
     assert_eq!(
         names(&["--root", root.to_str().unwrap()]),
         ["eu-sovereignty", "non-aligned"]

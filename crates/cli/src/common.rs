@@ -53,7 +53,8 @@ impl From<SeverityArg> for Severity {
 pub struct EvalOptions {
     /// Ruleset to apply: a built-in name (eu-sovereignty, non-aligned, secnumcloud) or a YAML
     /// file. Repeat for several; default: eu-sovereignty and non-aligned for one host, and
-    /// secnumcloud too for an organisation's audit (--import or --declared).
+    /// secnumcloud too for an organisation's audit (--import or --declared) when it holds the
+    /// layers secnumcloud judges (network, suppliers).
     #[arg(long = "ruleset", value_name = "NAME|FILE")]
     pub rulesets: Vec<String>,
 
@@ -89,8 +90,9 @@ pub struct EvalOptions {
     #[arg(long, value_name = "FORMAT", value_parser = format_parser())]
     pub format: Option<FormatKind>,
 
-    /// Write the report to PATH (in the --format) or, as FORMAT=PATH, in that format; repeat for
-    /// several formats in one run (-o html=r.html -o json=r.json). A regular file is replaced
+    /// Write the report to PATH (in the --format; without it, in the format PATH's extension
+    /// tells: .json, .jsonl, .sarif, .csv, .md, .html, else a table) or, as FORMAT=PATH, in that
+    /// format; repeat for several formats in one run (-o html=r.html -o json=r.json). A regular file is replaced
     /// atomically (keeping its mode); devices, FIFOs, sockets and /dev/fd/N are written
     /// directly; - is stdout. A file whose name starts with a format's name and `=` is written
     /// with ./ before it.
@@ -210,7 +212,12 @@ pub fn destinations(
     let mut out: Vec<(FormatKind, Option<PathBuf>)> = Vec::new();
     let typed = outputs.iter().any(|o| matches!(o, OutputSpec::Typed(..)));
     match (plain.first(), format) {
-        (Some(p), f) => out.push((f.unwrap_or(FormatKind::Table), Some(p.to_path_buf()))),
+        // Without --format, the file's extension tells (report.json is JSON); else a table.
+        (Some(p), f) => out.push((
+            f.or_else(|| FormatKind::from_path(p))
+                .unwrap_or(FormatKind::Table),
+            Some(p.to_path_buf()),
+        )),
         (None, Some(f)) => out.push((f, None)),
         (None, None) if !typed => out.push((FormatKind::Table, None)),
         (None, None) => {}
@@ -592,7 +599,27 @@ pub fn evaluate_and_report(
         output::refuse_unwritable(path.as_deref())?;
     }
     let generated_at = source_date_epoch().map_err(anyhow::Error::msg)?;
-    let rulesets = load_rulesets_for(&opts.rulesets, kb, is_organisation_audit(inventory))?;
+    let mut rulesets = load_rulesets_for(&opts.rulesets, kb, is_organisation_audit(inventory))?;
+    if opts.rulesets.is_empty() {
+        // A ruleset an organisation's audit adds by default (secnumcloud) that has no rule for
+        // any layer the inventory holds could give no score: left out, and said, rather than
+        // evaluated into an empty result that a `--fail-under` gate would count as a failure.
+        let present = inventory.layers.present();
+        rulesets.retain(|r| {
+            let applies = DEFAULT_NAMES.contains(&r.name.as_str())
+                || r.layers()
+                    .iter()
+                    .any(|l| present.iter().any(|p| p.id() == *l));
+            if !applies {
+                eprintln!(
+                    "note: ruleset {} left out: it judges the {} layer(s), which this inventory does not hold (name it with --ruleset to apply it anyway)",
+                    r.name,
+                    r.layers().join(", ")
+                );
+            }
+            applies
+        });
+    }
     let waivers = match &opts.waivers {
         Some(path) => Some((
             crate::waivers::load(path, &rulesets)?,

@@ -775,6 +775,8 @@ pub fn to_value(report: &Report) -> serde_json::Value {
 pub fn source_date_epoch() -> Result<Option<String>, String> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Err(_) => Ok(None),
+        // Exported empty, as some CI systems do: the same as not set.
+        Ok(s) if s.trim().is_empty() => Ok(None),
         Ok(s) => {
             let secs: i64 = s
                 .trim()

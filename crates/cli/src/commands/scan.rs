@@ -270,6 +270,22 @@ impl ScanOptions {
         let inventory = sovstack_scan::import::import(&opts, kb, &|p| bar.update(p));
         bar.finish();
         let mut inventory = inventory?;
+        // Files that could not be read are skipped, each with its diagnostic; when every file
+        // was, there is nothing to audit, and an empty audit must not pass a gate.
+        if let Some(fleet) = &inventory.fleet {
+            if fleet.files_imported == 0 {
+                let why: Vec<String> = inventory
+                    .diagnostics
+                    .iter()
+                    .map(|d| format!("  {}: {}", d.code, d.message))
+                    .collect();
+                anyhow::bail!(
+                    "nothing was imported: none of the {} file(s) given to --import could be read\n{}",
+                    fleet.files_skipped,
+                    why.join("\n")
+                );
+            }
+        }
         inventory.generated_at = generated_at;
         Ok(inventory)
     }

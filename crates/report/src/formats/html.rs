@@ -6,7 +6,7 @@
 //! words, severity said in words, not colour alone.
 //!
 //! Sections: a summary in plain words (each ruleset's overall level and score; the three
-//! organisations the stack depends on most, by the number of roles they hold), the dependency
+//! organisations the stack depends on most, by the number of roles they hold; the countries that locate addresses or produce raw materials are not organisations and are left out), the dependency
 //! map (layers -> organisations -> countries), the world map of where the services are located
 //! (`world.rs`), the scores per ruleset and layer, each layer's
 //! items with their organisations and the findings on them with their evidence, the waivers,
@@ -199,7 +199,11 @@ fn biggest(r: &Report) -> Vec<(String, String, Vec<String>)> {
     let mut by: BTreeMap<String, Holding> = BTreeMap::new();
     for l in &r.layers {
         for i in &l.items {
-            for a in i.actors.iter().filter(|a| a.role != "location") {
+            for a in i
+                .actors
+                .iter()
+                .filter(|a| a.role != "location" && a.role != "producer")
+            {
                 if let Some(n) = &a.name {
                     let e = by
                         .entry(n.clone())

@@ -284,6 +284,36 @@ impl FormatKind {
         }
     }
 
+    /// The file name extensions that tell the format, for an `-o PATH` given without
+    /// `--format` (`report.json`, `r.sarif`, `r.sarif.json`).
+    pub fn extensions(self) -> &'static [&'static str] {
+        match self {
+            FormatKind::Table => &["txt"],
+            FormatKind::Json => &["json"],
+            FormatKind::Jsonl => &["jsonl", "ndjson"],
+            FormatKind::Sarif => &["sarif", "sarif.json"],
+            FormatKind::Csv => &["csv"],
+            FormatKind::Markdown => &["md", "markdown"],
+            FormatKind::Html => &["html", "htm"],
+        }
+    }
+
+    /// The format a file name's extension tells (the longest extension that matches, so
+    /// `r.sarif.json` is SARIF), ignoring case; `None` when none does.
+    pub fn from_path(path: &std::path::Path) -> Option<FormatKind> {
+        let name = path.file_name()?.to_str()?.to_ascii_lowercase();
+        Self::ALL
+            .iter()
+            .flat_map(|k| k.extensions().iter().map(move |e| (*k, *e)))
+            .filter(|(_, e)| {
+                name.len() > e.len() + 1
+                    && name.ends_with(e)
+                    && name.as_bytes()[name.len() - e.len() - 1] == b'.'
+            })
+            .max_by_key(|(_, e)| e.len())
+            .map(|(k, _)| k)
+    }
+
     /// The format a name designates.
     pub fn from_name(name: &str) -> Option<FormatKind> {
         Self::ALL.iter().copied().find(|k| k.name() == name)
@@ -316,6 +346,27 @@ impl FormatKind {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn formats_from_file_names() {
+        use super::FormatKind as K;
+        let cases = [
+            ("report.json", Some(K::Json)),
+            ("r.SARIF", Some(K::Sarif)),
+            ("out/r.sarif.json", Some(K::Sarif)),
+            ("r.jsonl", Some(K::Jsonl)),
+            ("r.htm", Some(K::Html)),
+            ("r.md", Some(K::Markdown)),
+            ("r.csv", Some(K::Csv)),
+            ("r.txt", Some(K::Table)),
+            ("report", None),
+            (".json", None),
+            ("r.yaml", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(K::from_path(std::path::Path::new(name)), want, "{name}");
+        }
+    }
+
     use super::*;
 
     #[test]
