@@ -491,3 +491,41 @@ fn a_writable_file_in_a_read_only_directory_is_written_in_place_with_a_notice() 
     );
     std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// `-o FILE` without `--format` writes the format the file's extension tells, as a user who
+/// names the file `report.json` expects; an unknown extension still gets the table. An empty
+/// `SOURCE_DATE_EPOCH` (some CI systems export it so) is the same as none.
+#[test]
+fn the_output_file_extension_tells_the_format_and_an_empty_source_date_epoch_is_unset() {
+    let dir = tempdir();
+    for (name, starts) in [
+        ("r.json", "{"),
+        ("r.sarif", "{"),
+        ("r.html", "<!DOCTYPE html>"),
+        ("r.md", "# "),
+        ("r.txt", "sovstack "),
+        ("r.report", "sovstack "),
+    ] {
+        let path = dir.path().join(name);
+        let (code, _, err) = run(sovstack()
+            .env("SOURCE_DATE_EPOCH", "")
+            .args(["audit", "--root"])
+            .arg(fixture("x86-amd-epyc-debian12"))
+            .arg("-o")
+            .arg(&path));
+        assert_eq!(code, 0, "{name}: {err}");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            text.starts_with(starts),
+            "{name}: {}",
+            &text[..80.min(text.len())]
+        );
+        if name == "r.json" {
+            let report: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert!(report.get("generated_at").is_none(), "{name}");
+        }
+        if name == "r.sarif" {
+            assert!(text.contains("\"version\": \"2.1.0\""), "{name}");
+        }
+    }
+}
