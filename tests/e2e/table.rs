@@ -198,3 +198,39 @@ fn a_network_only_audit_says_it_audited_the_endpoints_not_a_root() {
         "{out}"
     );
 }
+
+/// A layer whose items have no finding but whose rulesets found something about the layer as a
+/// whole (concentration) says so where it says "no findings", with the number the JSON report
+/// holds, instead of leaving the reader to think nothing was found.
+#[test]
+fn a_layer_without_item_findings_points_to_its_layer_wide_findings() {
+    let root = fixture("x86-amd-epyc-debian12");
+    let json = run_json(
+        sovstack()
+            .args(["audit", "--format", "json", "--root"])
+            .arg(&root),
+    );
+    let wide: usize = json["rulesets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["layers"].get("materials"))
+        .map(|l| {
+            l["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["item"].is_null())
+                .count()
+        })
+        .sum();
+    assert!(wide > 0);
+    let (code, table, err) = run(sovstack().args(["audit", "--root"]).arg(&root));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        table.contains(&format!(
+            "No findings on the materials layer's items; {wide} layer-wide finding(s)"
+        )),
+        "{table}"
+    );
+}

@@ -81,7 +81,7 @@ impl Format for Markdown {
                 .flat_map(|i| i.findings.iter().map(move |f| (i, f)))
                 .collect();
             if findings.is_empty() {
-                writeln!(out, "No findings on this layer's items.\n")?;
+                writeln!(out, "{}\n", super::no_item_findings(report, &layer.id))?;
                 continue;
             }
             writeln!(out, "### Findings\n")?;

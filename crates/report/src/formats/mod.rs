@@ -172,6 +172,23 @@ pub(crate) struct InputRow<'a> {
 
 /// A report's inputs in the order every format lists them: the two knowledge bases, the
 /// rulesets, the plugins, the data packs.
+/// What a layer without item findings says: that none of its items has a finding, and where
+/// its layer-wide findings (concentration, which no single item carries) are, when it has any.
+pub(crate) fn no_item_findings(report: &Report, layer: &str) -> String {
+    let wide: usize = report
+        .rulesets
+        .iter()
+        .filter_map(|r| r.layers.get(layer))
+        .map(|l| l.findings.iter().filter(|f| f.item.is_none()).count())
+        .sum();
+    match wide {
+        0 => format!("No findings on the {layer} layer's items."),
+        n => format!(
+            "No findings on the {layer} layer's items; {n} layer-wide finding(s), on the layer as a whole, are given with the rulesets' scores."
+        ),
+    }
+}
+
 pub(crate) fn input_rows<'a>(i: &'a Inputs) -> Vec<InputRow<'a>> {
     let kb = |kind, d: &'a crate::DataRef| InputRow {
         kind,

@@ -367,7 +367,7 @@ impl Table {
             .flat_map(|i| i.findings.iter().map(move |f| (i, f)))
             .collect();
         if findings.is_empty() {
-            return writeln!(out, "No findings on the {} layer's items.", layer.id);
+            return writeln!(out, "{}", super::no_item_findings(report, &layer.id));
         }
         let mut t = self.grid(["Item", "Severity", "Finding"]);
         for (item, f) in findings {
