@@ -166,3 +166,45 @@ fn a_malformed_report_is_named_with_line_column_and_field() {
     assert_eq!(code, 2);
     assert!(err.contains("is not of model 1"), "{err}");
 }
+
+/// One rule may find several things on one layer: the processor concentration rule finds a pole
+/// over its share and the concentration index over its limit. From an AMD EPYC (US holds 75%,
+/// the index is 0.625) to an Apple M1 (no pole over half, the index still over its limit), what
+/// went is the pole's share: the diff says that one was resolved, and keeps the index finding,
+/// whose figure changed, as unchanged.
+#[test]
+fn a_rule_with_several_findings_on_a_layer_resolves_the_one_that_went() {
+    let dir = tempdir();
+    let (epyc, m1) = (
+        report(dir.path(), "x86-amd-epyc-debian12"),
+        report(dir.path(), "arm-apple-m1-asahi"),
+    );
+    let concentration = |v: &Value, key: &str| -> Vec<String> {
+        v[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == "na.processor.concentration")
+            .map(|f| f["message"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let read =
+        |p: &Path| -> Value { serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap() };
+    let count = |v: &Value| {
+        v["rulesets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|r| r["layers"].get("processor"))
+            .flat_map(|l| l["findings"].as_array().unwrap().iter())
+            .filter(|f| f["rule"] == "na.processor.concentration")
+            .count()
+    };
+    // The premise, from the reports themselves: two findings before, one after.
+    assert_eq!((count(&read(&epyc)), count(&read(&m1))), (2, 1));
+    let d = diff_json(&epyc, &m1, &[], 0);
+    let resolved = concentration(&d, "findings_resolved");
+    assert_eq!(resolved.len(), 1, "{resolved:?}");
+    assert!(resolved[0].contains("hold 75%"), "{resolved:?}");
+    assert!(concentration(&d, "findings_appeared").is_empty(), "{d:#}");
+}

@@ -1,8 +1,10 @@
 //! What changed between two audits of the same organisation (`sovstack diff OLD NEW`): the
 //! dependencies (organisations, in their role on a layer, with their country) that appeared or
 //! went, the score and level of every ruleset, overall and per layer, and the findings that
-//! appeared or were resolved. Findings are matched by their key ([`Report::keyed_findings`]:
-//! ruleset, rule, layer, item label, occurrence), the identity SARIF fingerprints too.
+//! appeared or were resolved. Findings are matched by ruleset, rule, layer and item label (the
+//! key of [`Report::keyed_findings`] without its occurrence, which SARIF fingerprints use); when
+//! one rule found a different number of things on an item in the two audits, each finding is
+//! paired with the one whose sentence is closest.
 //!
 //! A **regression** is a finding that appeared, or a score or level that fell (overall or on a
 //! layer both audits scored). A warning says when the audits used different rulesets, plugins,
@@ -98,23 +100,61 @@ fn dependencies(r: &Report) -> BTreeSet<Dependency> {
         .collect()
 }
 
-fn findings(r: &Report) -> BTreeMap<String, FindingChange> {
-    r.keyed_findings()
-        .into_iter()
-        .map(|k| {
-            (
-                k.key.clone(),
-                FindingChange {
-                    ruleset: k.ruleset.to_string(),
-                    rule: k.finding.rule.clone(),
-                    layer: k.layer.to_string(),
-                    item: k.name,
-                    severity: k.finding.severity,
-                    message: k.finding.message.clone(),
-                },
-            )
-        })
-        .collect()
+/// The findings by their key without the occurrence (ruleset, rule, layer, item label), each
+/// group in report order.
+fn findings(r: &Report) -> BTreeMap<String, Vec<FindingChange>> {
+    let mut out: BTreeMap<String, Vec<FindingChange>> = BTreeMap::new();
+    for k in r.keyed_findings() {
+        let base = k.key.rsplit_once('\n').map_or(k.key.as_str(), |(b, _)| b);
+        out.entry(base.to_string())
+            .or_default()
+            .push(FindingChange {
+                ruleset: k.ruleset.to_string(),
+                rule: k.finding.rule.clone(),
+                layer: k.layer.to_string(),
+                item: k.name,
+                severity: k.finding.severity,
+                message: k.finding.message.clone(),
+            });
+    }
+    out
+}
+
+/// The findings of one group (same ruleset, rule, layer and item) that appeared and that were
+/// resolved. When both audits have as many, they are the same findings (their figures may
+/// differ). Otherwise one rule found a different number of things on the item (a pole's share
+/// and the concentration index on a layer): each old finding is paired with the new one whose
+/// sentence is closest, so that what is reported resolved is what went, not whichever came first.
+fn unmatched(
+    old: &[FindingChange],
+    new: &[FindingChange],
+) -> (Vec<FindingChange>, Vec<FindingChange>) {
+    if old.len() == new.len() {
+        return (Vec::new(), Vec::new());
+    }
+    let mut pairs: Vec<(f64, usize, usize)> = Vec::new();
+    for (i, o) in old.iter().enumerate() {
+        for (j, n) in new.iter().enumerate() {
+            pairs.push((strsim::normalized_levenshtein(&o.message, &n.message), i, j));
+        }
+    }
+    // Most alike first; ties in report order, so the result does not depend on sorting.
+    pairs.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let (mut old_paired, mut new_paired) = (vec![false; old.len()], vec![false; new.len()]);
+    for (_, i, j) in pairs {
+        if !old_paired[i] && !new_paired[j] {
+            old_paired[i] = true;
+            new_paired[j] = true;
+        }
+    }
+    let pick = |v: &[FindingChange], paired: &[bool]| -> Vec<FindingChange> {
+        v.iter()
+            .zip(paired)
+            .filter(|(_, p)| !**p)
+            .map(|(f, _)| f.clone())
+            .collect()
+    };
+    (pick(new, &new_paired), pick(old, &old_paired))
 }
 
 /// What differs between the inputs two audits used, one sentence each.
@@ -233,16 +273,14 @@ pub fn diff(old: &Report, new: &Report) -> Diff {
             score_changes(o, n, &mut changes);
         }
     }
-    let appeared: Vec<FindingChange> = nf
-        .iter()
-        .filter(|(k, _)| !of.contains_key(*k))
-        .map(|(_, f)| f.clone())
-        .collect();
-    let resolved: Vec<FindingChange> = of
-        .iter()
-        .filter(|(k, _)| !nf.contains_key(*k))
-        .map(|(_, f)| f.clone())
-        .collect();
+    let (mut appeared, mut resolved) = (Vec::new(), Vec::new());
+    let none: Vec<FindingChange> = Vec::new();
+    let bases: BTreeSet<&String> = of.keys().chain(nf.keys()).collect();
+    for base in bases {
+        let (a, r) = unmatched(of.get(base).unwrap_or(&none), nf.get(base).unwrap_or(&none));
+        appeared.extend(a);
+        resolved.extend(r);
+    }
     let mut regressions = Vec::new();
     for c in &changes {
         let place = match &c.layer {
