@@ -260,6 +260,17 @@ fn import_one(
     };
     let text = read_capped(path, shown)?;
     let Some(format) = forced.or_else(|| detect(&text)) else {
+        // A JSON object that does not parse (a truncated export, a stray comma) is a malformed
+        // file, said with its line and column, not a file of an unknown format.
+        let t = text.trim_start_matches('\u{feff}').trim_start();
+        if t.starts_with('{') {
+            if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(t) {
+                return Err(fail(
+                    codes::MALFORMED,
+                    format!("{shown}: not valid JSON: {e}; skipped (its format cannot be told; --import-format forces one)"),
+                ));
+            }
+        }
         return Err(fail(
             codes::UNKNOWN_FORMAT,
             format!("{shown}: neither GLPI JSON, FusionInventory XML, a sovstack inventory nor a CycloneDX or SPDX SBOM; skipped (--import-format forces a format)"),
@@ -616,6 +627,12 @@ mod tests {
         std::fs::write(dir.path().join("b.xml"), "<REQUEST><CONTENT>").unwrap();
         std::fs::write(dir.path().join("c.txt"), "hello").unwrap();
         std::fs::write(dir.path().join("d.json"), b"{\"deviceid\": \"\xff\"}").unwrap();
+        // A GLPI export cut short: malformed, with its line and column, not of unknown format.
+        let glpi = std::fs::read_to_string(
+            fixtures().join("glpi-inventory-format/examples/computer_1.json"),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("d2.json"), &glpi[..1500]).unwrap();
         std::fs::write(dir.path().join(".hidden"), "x").unwrap();
         let big = std::fs::File::create(dir.path().join("e.json")).unwrap();
         big.set_len(MAX_IMPORT_BYTES + 1).unwrap();
@@ -625,7 +642,7 @@ mod tests {
         };
         let inv = import(&opts, kb(), &|_| {}).unwrap();
         let fleet = inv.fleet.as_ref().unwrap();
-        assert_eq!((fleet.files_imported, fleet.files_skipped), (1, 4));
+        assert_eq!((fleet.files_imported, fleet.files_skipped), (1, 5));
         let got: Vec<_> = inv
             .diagnostics
             .iter()
@@ -642,8 +659,17 @@ mod tests {
                 (codes::MALFORMED, "b.xml"),
                 (codes::UNKNOWN_FORMAT, "c.txt"),
                 (codes::MALFORMED, "d.json"),
+                (codes::MALFORMED, "d2.json"),
                 (codes::TOO_LARGE, "e.json"),
             ]
+        );
+        assert!(
+            inv.diagnostics[3]
+                .message
+                .contains("not valid JSON: EOF while parsing")
+                && inv.diagnostics[3].message.contains("line 45 column 27"),
+            "{}",
+            inv.diagnostics[3].message
         );
         assert!(
             inv.diagnostics[0]
