@@ -529,3 +529,25 @@ fn the_output_file_extension_tells_the_format_and_an_empty_source_date_epoch_is_
         }
     }
 }
+
+/// Without SOURCE_DATE_EPOCH nothing is past its end of support (the report stays
+/// reproducible): the audit says so on stderr, naming the variable, and with it does not.
+#[test]
+fn an_undated_audit_says_end_of_support_was_not_checked() {
+    let root = fixture("x86-amd-epyc-debian12");
+    let (code, _, err) = run(sovstack()
+        .env_remove("SOURCE_DATE_EPOCH")
+        .args(["audit", "--format", "json", "--root"])
+        .arg(&root));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("end of support not checked") && err.contains("SOURCE_DATE_EPOCH=$(date +%s)"),
+        "{err}"
+    );
+    let (code, _, err) = run(sovstack()
+        .env("SOURCE_DATE_EPOCH", "1796601600")
+        .args(["audit", "--format", "json", "--root"])
+        .arg(&root));
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("end of support not checked"), "{err}");
+}

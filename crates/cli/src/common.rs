@@ -668,6 +668,18 @@ pub fn evaluate_and_report(
         failed_plugins: &failed_plugins,
     };
     let mut report = evaluator.evaluate(inventory, load_diags, generated_at);
+    // The date of the check comes only from SOURCE_DATE_EPOCH, so that a report is reproducible:
+    // without it, nothing is past its end of support. Said once, where a person reads it.
+    if let Some(s) = report
+        .sobriety
+        .as_ref()
+        .filter(|s| s.as_of.is_none() && !s.support.is_empty())
+    {
+        eprintln!(
+            "note: end of support not checked ({} support window(s) known): the date of the check comes only from SOURCE_DATE_EPOCH; SOURCE_DATE_EPOCH=$(date +%s) checks it as of now",
+            s.support.len()
+        );
+    }
     if let Some(label) = &opts.group_by {
         sovstack_evaluate::group_by(inventory, &mut report, label).map_err(anyhow::Error::msg)?;
     }
