@@ -390,6 +390,13 @@ impl Kb {
         self.os.release_id_by_name(name)
     }
 
+    /// The steward of a system that has no os-release `ID` (Microsoft Windows, Android), by the
+    /// kernel name an inventory agent reports (`MSWin32`) and a whole word of the system's name
+    /// (`Windows`, `Q Android 10.0`), both ignoring case (`os/vendor-systems.csv`).
+    pub fn vendor_system_steward(&self, kernel_name: &str, name: &str) -> Option<Attribution> {
+        self.os.vendor_system_steward(&self.orgs, kernel_name, name)
+    }
+
     /// The steward of a kernel, by `uname -s` name (`Linux`, `FreeBSD`, `Darwin`), ignoring case.
     pub fn kernel_steward(&self, kernel_name: &str) -> Option<Attribution> {
         self.os.kernel_steward(&self.orgs, kernel_name)

@@ -808,7 +808,9 @@ fn windows_lifecycle(kb: &Kb, source: &str, os: &OsRecord) -> Option<Lifecycle> 
 /// An operating system as an inventory agent reported it. Its `name` is, on Linux, os-release's
 /// `NAME`, looked up as such (medium confidence); a one-word name that is no table's `NAME`
 /// (`Fedora`, before Fedora 35's `Fedora Linux`) is tried, lower-cased, as an os-release `ID`,
-/// with low confidence. The kernel's steward comes from `kernel_name`.
+/// with low confidence. A system with no os-release `ID` (Microsoft Windows, whose agents write
+/// `kernel_name` `MSWin32`; Android) gets its steward from `kernel_name` and a word of `name`
+/// ([`Kb::vendor_system_steward`]). The kernel's steward comes from `kernel_name`.
 fn imported_system(kb: &Kb, source: &str, os: &OsRecord) -> OperatingSystem {
     let fact = |l: &Option<Located>| {
         l.as_ref()
@@ -835,6 +837,19 @@ fn imported_system(kb: &Kb, source: &str, os: &OsRecord) -> OperatingSystem {
             };
             a.into_actor(Role::Steward, vec![ev, guess])
         })
+    });
+    // Systems with no os-release `ID` (Microsoft Windows, Android): by the kernel name and a
+    // word of the name, both read from the file.
+    let steward = steward.or_else(|| {
+        let (k, n) = (os.kernel_name.as_ref()?, os.name.as_ref()?);
+        let a = kb.vendor_system_steward(&k.value, &n.value)?;
+        Some(a.into_actor(
+            Role::Steward,
+            vec![
+                read(source, k, Confidence::High),
+                read(source, n, Confidence::High),
+            ],
+        ))
     });
     actors.push(steward.unwrap_or_else(|| {
         Actor::unknown(
