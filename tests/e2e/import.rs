@@ -462,7 +462,8 @@ fn device_makers_from_fusioninventory_and_glpi() {
 /// `Q Android 10.0`) has no os-release ID: its system's steward is Google LLC (US), which leads
 /// the Android Open Source Project, from the kernel name and the word Android of the name
 /// (kb `os/vendor-systems.csv`, medium confidence: a word of a name); its kernel stays the
-/// Linux kernel community's.
+/// Linux kernel community's. Its support window is endoflife.date's for the release the name
+/// gives.
 #[test]
 fn an_android_phone_is_stewarded_by_google() {
     let dir = tempdir();
@@ -532,4 +533,41 @@ fn an_android_phone_is_stewarded_by_google() {
         (&Value::from(4), &Value::from("medium"))
     );
     assert_eq!(actor("kernel")["name"], "Linux kernel community");
+    // Its support window: endoflife.date's Android 10 (the release in the name), ended on
+    // 2023-03-06; a finding of both rulesets as of 2026-12-06.
+    let l = &os["lifecycle"];
+    assert_eq!(
+        (&l["product"], &l["cycle"], &l["end_of_support"]),
+        (
+            &Value::from("android"),
+            &Value::from("10"),
+            &Value::from("2023-03-06")
+        )
+    );
+    let sources: Vec<&str> = l["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources[2..],
+        ["kb:os/vendor-systems.csv", "kb:lifecycle/endoflife.csv"]
+    );
+    let r = run_json(
+        sovstack()
+            .env("SOURCE_DATE_EPOCH", "1796515200")
+            .args(["audit", "--format", "json", "--import"])
+            .arg(dir.path()),
+    );
+    let item = &crate::util::layer_items(&r, "os")[0];
+    let message = "Q Android 10.0 api 29 is past the end of its support: android 10 support \
+                   ended on 2023-03-06 (endoflife.date; checked as of 2026-12-06)";
+    assert_eq!(
+        crate::util::rule_findings(item, ".os.supported"),
+        [
+            ("eu-sovereignty".to_string(), message.to_string()),
+            ("non-aligned".to_string(), message.to_string()),
+        ]
+    );
 }

@@ -49,13 +49,14 @@ struct VendorSystemRow {
     name_word: String,
     steward: String,
     confidence: String,
+    product: String,
     #[serde(rename = "notes")]
     _notes: IgnoredAny,
     source: String,
 }
 
 /// A `vendor-systems.csv` row: its line, kernel name (lower-cased), name word (as spelled),
-/// steward and confidence.
+/// steward, confidence and endoflife.date product.
 #[derive(Debug)]
 struct VendorSystem {
     line: u64,
@@ -63,6 +64,7 @@ struct VendorSystem {
     word: String,
     org: OrgId,
     confidence: Confidence,
+    product: Option<String>,
 }
 
 #[derive(Debug)]
@@ -171,6 +173,7 @@ impl Os {
                 word: r.name_word,
                 org,
                 confidence,
+                product: (!r.product.is_empty()).then_some(r.product),
             });
         }
         Ok(Os {
@@ -256,13 +259,7 @@ impl Os {
         kernel_name: &str,
         name: &str,
     ) -> Option<Attribution> {
-        let kernel = kernel_name.trim().to_lowercase();
-        let v = self.vendor_systems.iter().find(|v| {
-            v.kernel == kernel
-                && name
-                    .split(|c: char| !c.is_alphanumeric())
-                    .any(|w| w.eq_ignore_ascii_case(&v.word))
-        })?;
+        let v = self.vendor_system(kernel_name, name)?;
         let ev = tables::evidence(
             VENDOR_SYSTEMS,
             v.line,
@@ -272,6 +269,55 @@ impl Os {
             v.confidence,
         );
         Some(orgs.attribute(v.org, vec![ev]))
+    }
+
+    /// The first `vendor-systems.csv` row whose kernel is `kernel_name` and whose word is a
+    /// whole word of `name`, both ignoring case.
+    fn vendor_system(&self, kernel_name: &str, name: &str) -> Option<&VendorSystem> {
+        let kernel = kernel_name.trim().to_lowercase();
+        self.vendor_systems.iter().find(|v| {
+            v.kernel == kernel
+                && name
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w.eq_ignore_ascii_case(&v.word))
+        })
+    }
+
+    /// The endoflife.date product and release of a system with no os-release `ID`, where its
+    /// `vendor-systems.csv` row names a product: the release is the word of `name` after the
+    /// row's word when it starts with a digit (`Q Android 10.0` → `android`, `10.0`), with the
+    /// row as evidence. `None` when no row matches, the row names no product, or no release
+    /// follows the word.
+    pub fn vendor_system_release(
+        &self,
+        kernel_name: &str,
+        name: &str,
+    ) -> Option<(String, String, Evidence)> {
+        let v = self.vendor_system(kernel_name, name)?;
+        let product = v.product.as_ref()?;
+        let mut words = name.split_whitespace();
+        words.find(|w| w.eq_ignore_ascii_case(&v.word))?;
+        let release = words
+            .next()
+            .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))?;
+        let ev = tables::evidence(
+            VENDOR_SYSTEMS,
+            v.line,
+            "product",
+            product,
+            Method::KbLookup,
+            v.confidence,
+        );
+        Some((product.clone(), release.to_string(), ev))
+    }
+
+    /// The endoflife.date products `vendor-systems.csv` names, for consistency checks.
+    #[cfg(test)]
+    pub fn vendor_system_products(&self) -> Vec<&str> {
+        self.vendor_systems
+            .iter()
+            .filter_map(|v| v.product.as_deref())
+            .collect()
     }
 
     /// Every organisation these tables name, for consistency checks.
@@ -444,6 +490,12 @@ mod tests {
         assert!(os
             .vendor_system_steward(&orgs, "FreeBSD", "Android")
             .is_none());
+        // The release after the word, where the row names an endoflife.date product.
+        let (product, release, ev) = os.vendor_system_release("linux", "Q Android 10.0").unwrap();
+        assert_eq!((product.as_str(), release.as_str()), ("android", "10.0"));
+        assert_eq!((ev.line, ev.field.as_deref()), (Some(4), Some("product")));
+        assert!(os.vendor_system_release("linux", "Android").is_none());
+        assert!(os.vendor_system_release("MSWin32", "Windows 10").is_none());
     }
 
     #[test]
@@ -455,9 +507,9 @@ mod tests {
             (RELEASES, format!("{rh}debian,D,,Debian,,e,r\n"), "kb: os/os-release-ids.csv:2: `Debian` is not canonical; write `Debian Project`"),
             (RELEASES, format!("{rh}debian,D,,Debian Project,,,r\n"), "kb: os/os-release-ids.csv:2: missing `id_evidence`"),
             (KERNELS, "kernel,steward,notes,source\nLinux,Linux kernel community,,s\nLINUX,Linux kernel community,,s\n".to_string(), "kb: os/kernels.csv:3: duplicate kernel `LINUX`"),
-            (VENDOR_SYSTEMS, "kernel,name_word,steward,confidence,notes,source\nMSWin32,Windows,Microsoft Corporation,high,,s\nmswin32,windows,Microsoft Corporation,high,,s\n".to_string(), "kb: os/vendor-systems.csv:3: duplicate kernel and name word `mswin32 windows`"),
-            (VENDOR_SYSTEMS, "kernel,name_word,steward,confidence,notes,source\nMSWin32,Microsoft Windows,Microsoft Corporation,high,,s\n".to_string(), "kb: os/vendor-systems.csv:2: name_word `Microsoft Windows` is not one word"),
-            (VENDOR_SYSTEMS, "kernel,name_word,steward,confidence,notes,source\nMSWin32,Windows,Microsoft,high,,s\n".to_string(), "kb: os/vendor-systems.csv:2: `Microsoft` is not canonical; write `Microsoft Corporation`"),
+            (VENDOR_SYSTEMS, "kernel,name_word,steward,confidence,product,notes,source\nMSWin32,Windows,Microsoft Corporation,high,,,s\nmswin32,windows,Microsoft Corporation,high,,,s\n".to_string(), "kb: os/vendor-systems.csv:3: duplicate kernel and name word `mswin32 windows`"),
+            (VENDOR_SYSTEMS, "kernel,name_word,steward,confidence,product,notes,source\nMSWin32,Microsoft Windows,Microsoft Corporation,high,,,s\n".to_string(), "kb: os/vendor-systems.csv:2: name_word `Microsoft Windows` is not one word"),
+            (VENDOR_SYSTEMS, "kernel,name_word,steward,confidence,product,notes,source\nMSWin32,Windows,Microsoft,high,,,s\n".to_string(), "kb: os/vendor-systems.csv:2: `Microsoft` is not canonical; write `Microsoft Corporation`"),
         ];
         for (path, text, want) in cases {
             let text: &'static str = Box::leak(text.into_boxed_str());

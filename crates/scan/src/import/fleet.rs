@@ -752,6 +752,9 @@ fn lifecycles(kb: &Kb, source: &str, os: &OsRecord) -> (Option<Lifecycle>, Optio
     if let Some(l) = windows_lifecycle(kb, source, os) {
         return (Some(l), None);
     }
+    if let Some(l) = vendor_system_lifecycle(kb, source, os) {
+        return (Some(l), None);
+    }
     let lifecycle = release
         .zip(os.version.as_ref())
         .and_then(|((id, mut evidence), v)| {
@@ -799,6 +802,22 @@ fn windows_lifecycle(kb: &Kb, source: &str, os: &OsRecord) -> Option<Lifecycle> 
     let mut evidence = vec![
         read(source, name, Confidence::High),
         read(source, kernel, Confidence::High),
+    ];
+    evidence.append(&mut l.evidence);
+    l.evidence = evidence;
+    Some(l)
+}
+
+/// The support window of a system with no os-release `ID` whose release its name gives
+/// (Android: `kernel_name` `linux`, `name` `Q Android 10.0` → endoflife.date's `android` 10),
+/// through [`Kb::vendor_system_lifecycle`]. Its Linux kernel series is not looked up: Android
+/// agents write a whole `uname -a` line as `kernel_version`.
+fn vendor_system_lifecycle(kb: &Kb, source: &str, os: &OsRecord) -> Option<Lifecycle> {
+    let (kernel, name) = (os.kernel_name.as_ref()?, os.name.as_ref()?);
+    let mut l = kb.vendor_system_lifecycle(&kernel.value, &name.value)?;
+    let mut evidence = vec![
+        read(source, kernel, Confidence::High),
+        read(source, name, Confidence::High),
     ];
     evidence.append(&mut l.evidence);
     l.evidence = evidence;
