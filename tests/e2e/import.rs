@@ -5,6 +5,7 @@
 //! a captured fixture root.
 
 use crate::util::{fixture, repo, run, run_json, sovstack, tempdir};
+use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 
@@ -462,5 +463,119 @@ fn device_makers_from_fusioninventory_and_glpi() {
     assert_eq!(
         rules,
         ["na.devices.concentration", "na.devices.concentration"]
+    );
+}
+
+/// An Android phone (GLPI's example `phone_1.json`: `kernel_name` `linux`, `name`
+/// `Q Android 10.0`) has no os-release ID: its system's steward is Google LLC (US), which leads
+/// the Android Open Source Project, from the kernel name and the word Android of the name
+/// (kb `os/vendor-systems.csv`, medium confidence: a word of a name); its kernel stays the
+/// Linux kernel community's. Its support window is endoflife.date's for the release the name
+/// gives.
+#[test]
+fn an_android_phone_is_stewarded_by_google() {
+    let dir = tempdir();
+    std::fs::copy(
+        repo().join("tests/fixtures/glpi-inventory-format/examples/phone_1.json"),
+        dir.path().join("phone_1.json"),
+    )
+    .unwrap();
+    let inv = run_json(
+        sovstack()
+            .args(["scan", "--import"])
+            .arg(dir.path())
+            .args(["-o", "-"]),
+    );
+    let os = &inv["layers"]["os"][0];
+    assert_eq!(os["name"]["value"], "Q Android 10.0");
+    let actor = |r: &str| {
+        os["actors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["role"] == r)
+            .unwrap_or_else(|| panic!("no {r} in {os:#}"))
+            .clone()
+    };
+    let steward = actor("steward");
+    assert_eq!(
+        (&steward["name"], &steward["country"]),
+        (&Value::from("Google LLC"), &Value::from("US"))
+    );
+    let evidence: Vec<(String, String, String)> = steward["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["source"].as_str().unwrap().to_string(),
+                e["field"].as_str().unwrap_or("").to_string(),
+                e["value"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    let file = dir.path().join("phone_1.json").display().to_string();
+    assert_eq!(
+        evidence[..3],
+        [
+            (
+                file.clone(),
+                "content.operatingsystem.kernel_name".to_string(),
+                "linux".to_string()
+            ),
+            (
+                file,
+                "content.operatingsystem.name".to_string(),
+                "Q Android 10.0".to_string()
+            ),
+            (
+                "kb:os/vendor-systems.csv".to_string(),
+                "name_word".to_string(),
+                "Android".to_string()
+            ),
+        ]
+    );
+    let kb_row = &steward["evidence"][2];
+    assert_eq!(
+        (&kb_row["line"], &kb_row["confidence"]),
+        (&Value::from(4), &Value::from("medium"))
+    );
+    assert_eq!(actor("kernel")["name"], "Linux kernel community");
+    // Its support window: endoflife.date's Android 10 (the release in the name), ended on
+    // 2023-03-06; a finding of both rulesets as of 2026-12-06.
+    let l = &os["lifecycle"];
+    assert_eq!(
+        (&l["product"], &l["cycle"], &l["end_of_support"]),
+        (
+            &Value::from("android"),
+            &Value::from("10"),
+            &Value::from("2023-03-06")
+        )
+    );
+    let sources: Vec<&str> = l["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources[2..],
+        ["kb:os/vendor-systems.csv", "kb:lifecycle/endoflife.csv"]
+    );
+    let r = run_json(
+        sovstack()
+            .env("SOURCE_DATE_EPOCH", "1796515200")
+            .args(["audit", "--format", "json", "--import"])
+            .arg(dir.path()),
+    );
+    let item = &crate::util::layer_items(&r, "os")[0];
+    let message = "Q Android 10.0 api 29 is past the end of its support: android 10 support \
+                   ended on 2023-03-06 (endoflife.date; checked as of 2026-12-06)";
+    assert_eq!(
+        crate::util::rule_findings(item, ".os.supported"),
+        [
+            ("eu-sovereignty".to_string(), message.to_string()),
+            ("non-aligned".to_string(), message.to_string()),
+        ]
     );
 }

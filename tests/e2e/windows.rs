@@ -94,18 +94,65 @@ fn real_windows_captures_get_their_support_windows() {
             ),
         ]
     );
-    // No OS is said to be obsolete: Windows 11's processor is one it accepts, and Windows
-    // Server is not the release Windows 11 succeeds. (The Server 2012 host's Ivy Bridge-EP Xeon
-    // is one Windows 11 refuses: that is the processor's own entry.)
+    // Nothing is said to be obsolete: Windows 11's processor is one it accepts, and Windows
+    // Server is not the release Windows 11 succeeds. The Server 2012 host's Ivy Bridge-EP Xeon
+    // is one Windows 11 refuses, but its host runs Windows Server, which Windows 11's refusal
+    // does not speak of (Windows Server 2022 and 2025 run on it): no processor entry either,
+    // and no "last vendor OS" beside it.
     let obsolete = s["obsolescence"].as_array().unwrap();
-    assert!(obsolete.iter().all(|o| o["layer"] == "processor"), "{s:#}");
+    assert!(obsolete.is_empty(), "{s:#}");
+    let xeon = layer_items(&r, "processor")
+        .iter()
+        .find(|i| i["label"] == "Intel(R) Xeon(R) CPU E5-2670 v2 @ 2.50GHz")
+        .unwrap();
+    assert!(xeon["facts"].get("last_vendor_os").is_none(), "{xeon:#}");
+    let maker = "Intel(R) Xeon(R) CPU E5-2670 v2 @ 2.50GHz is past the end of its support: the \
+                 maker's support of the ivy-bridge-xeon family ended on 2020-06-30 \
+                 (endoflife.date; checked as of 2026-12-07)";
     assert_eq!(
-        obsolete
-            .iter()
-            .map(|o| o["label"].as_str().unwrap())
-            .collect::<Vec<_>>(),
-        ["Intel(R) Xeon(R) CPU E5-2670 v2 @ 2.50GHz"]
+        rule_findings(xeon, ".processor.supported"),
+        [
+            ("eu-sovereignty".to_string(), maker.to_string()),
+            ("non-aligned".to_string(), maker.to_string()),
+        ]
     );
+    // Every host's system is Microsoft Windows, stewarded by Microsoft Corporation (US): from
+    // the kernel name and the name the agents report (MSWin32, Windows) and the knowledge
+    // base's row for systems with no os-release ID.
+    for os in layer_items(&r, "os") {
+        let steward = os["actors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["role"] == "steward")
+            .unwrap();
+        assert_eq!(
+            (&steward["name"], &steward["country"]),
+            (&Value::from("Microsoft Corporation"), &Value::from("US")),
+            "{os:#}"
+        );
+        // The XML captures spell the fields CONTENT/OPERATINGSYSTEM/KERNEL_NAME, GLPI's JSON
+        // content.operatingsystem.kernel_name.
+        let evidence = steward["evidence"].to_string().to_lowercase();
+        for needle in [
+            "operatingsystem/kernel_name = mswin32",
+            "operatingsystem/name = windows",
+            "kb:os/vendor-systems.csv:2 name_word = windows",
+        ] {
+            let json = needle.replace('/', ".");
+            assert!(
+                evidence.contains(needle) || evidence.contains(&json),
+                "{needle} not in {steward:#}"
+            );
+        }
+        let steward_findings = rule_findings(os, ".os.steward-jurisdiction");
+        assert!(!steward_findings.is_empty());
+        assert!(
+            steward_findings.iter().all(|(_, m)| m
+                .starts_with("Microsoft Corporation, headquartered in the United States (US)")),
+            "{steward_findings:?}"
+        );
+    }
     // The Windows 11 and Server 2022 captures are VirtualBox guests, the Server 2012 one a Xen
     // guest: their BIOS dates (12/01/2006, 05/23/2014) are the hypervisors', not the machines',
     // so only the mini PC is dated.
@@ -160,8 +207,7 @@ fn real_windows_captures_get_their_support_windows() {
         assert!(text.contains(needle), "{needle} not in {win11:#}");
     }
     // The Windows 11 host's processor is accepted: no processor finding on it; the only
-    // processor past its support is the Server 2012 host's Ivy Bridge-EP (Intel ended it, and
-    // Windows 11 refuses it).
+    // processor past its support is the Server 2012 host's Ivy Bridge-EP (Intel ended it).
     let past: Vec<&str> = layer_items(&r, "processor")
         .iter()
         .filter(|i| {
@@ -220,11 +266,42 @@ fn windows_10_on_a_processor_windows_11_refuses_is_software_obsolescence() {
         })
     };
     let dir = tempdir();
-    composite(dir.path(), "SKYLAKE-PRO", windows10("Pro"), skylake);
+    composite(dir.path(), "SKYLAKE-PRO", windows10("Pro"), skylake.clone());
     composite(dir.path(), "ZEN4-PRO", windows10("Pro"), zen4_cpus());
+    // A third host with the same processor runs the example's Fedora 31: the processor's
+    // entry counts only the Windows 10 machine.
+    composite(
+        dir.path(),
+        "SKYLAKE-FEDORA",
+        example["content"]["operatingsystem"].clone(),
+        skylake,
+    );
     let r = audit_json(dir.path());
 
     let obsolete = r["sobriety"]["obsolescence"].as_array().unwrap();
+    let cpu: Vec<&Value> = obsolete
+        .iter()
+        .filter(|o| o["layer"] == "processor")
+        .collect();
+    assert_eq!(cpu.len(), 1, "{obsolete:#?}");
+    assert_eq!(
+        (&cpu[0]["label"], &cpu[0]["machines"]),
+        (
+            &Value::from("Intel(R) Core(TM) i5-6200U CPU @ 2.30GHz"),
+            &Value::from(1)
+        )
+    );
+    let skylake_item = layer_items(&r, "processor")
+        .iter()
+        .find(|i| i["label"] == "Intel(R) Core(TM) i5-6200U CPU @ 2.30GHz")
+        .unwrap();
+    assert_eq!(
+        skylake_item["facts"]["last_vendor_os"],
+        "windows 10-22h2, until 2025-10-14 (Windows 11 refuses it)"
+    );
+    assert!(rule_findings(skylake_item, ".processor.supported")
+        .iter()
+        .all(|(_, m)| m.contains("Windows 11 refuses this processor")));
     let os: Vec<&Value> = obsolete.iter().filter(|o| o["layer"] == "os").collect();
     assert_eq!(os.len(), 1, "{obsolete:#?}");
     let o = os[0];

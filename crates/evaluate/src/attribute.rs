@@ -40,7 +40,8 @@ pub fn attributed_items(
                         .and_then(|l| crate::sobriety::years_left(l, date));
                 }
                 (ItemRef::Processor(p), Some(date)) => {
-                    a.support_ended = crate::sobriety::processor_support_ended(kb, p, date);
+                    a.support_ended =
+                        crate::sobriety::processor_support_ended(kb, inventory, p, date);
                     a.support_years_left = p
                         .lifecycle
                         .as_ref()
@@ -392,7 +393,13 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
             if let Some(l) = &p.lifecycle {
                 f.insert("supported_until".into(), support_window(l));
             }
-            if let Some(o) = &p.vendor_os_floor {
+            // Only where the floor concerns the machines' systems (not a free OS, not a
+            // Windows Server release).
+            let floor = p
+                .vendor_os_floor
+                .as_ref()
+                .filter(|_| crate::sobriety::floor_machines(inventory, p).is_some());
+            if let Some(o) = floor {
                 f.insert(
                     "last_vendor_os".into(),
                     format!(

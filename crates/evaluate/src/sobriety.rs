@@ -73,8 +73,14 @@ fn window(
 
 /// Why a processor is past its support on `as_of`: its family's end of support (Intel's), and
 /// software obsolescence (its vendor's newer OS refuses it and the last release that runs on it
-/// is past its end) with the free OS that still supports it. `None` when neither holds.
-pub fn processor_support_ended(kb: &Kb, p: &Processor, as_of: &str) -> Option<String> {
+/// is past its end) with the free OS that still supports it, when [`floor_machines`] says the
+/// claim applies to its machines. `None` when neither holds.
+pub fn processor_support_ended(
+    kb: &Kb,
+    inventory: &Inventory,
+    p: &Processor,
+    as_of: &str,
+) -> Option<String> {
     let mut parts = Vec::new();
     if let Some(l) = p.lifecycle.as_ref().filter(|l| ended(l, Some(as_of))) {
         parts.push(match &l.end_of_support {
@@ -82,7 +88,7 @@ pub fn processor_support_ended(kb: &Kb, p: &Processor, as_of: &str) -> Option<St
             None => format!("the maker's support of the {} family has ended", l.cycle),
         });
     }
-    if let Some(o) = obsolescence(kb, p, Some(as_of)).filter(|o| o.last_release_ended) {
+    if let Some(o) = obsolescence(kb, inventory, p, Some(as_of)).filter(|o| o.last_release_ended) {
         parts.push(o.message);
     }
     (!parts.is_empty()).then(|| {
@@ -93,10 +99,91 @@ pub fn processor_support_ended(kb: &Kb, p: &Processor, as_of: &str) -> Option<St
     })
 }
 
-/// A processor below its vendor's OS floor, and what that means on `as_of`.
-fn obsolescence(kb: &Kb, p: &Processor, as_of: Option<&str>) -> Option<Obsolescence> {
+/// Whether the claim of a processor's vendor OS floor (the vendor's newer release refuses it,
+/// and `last_product`'s last release that runs on it has a support window) concerns a machine
+/// whose system is `os`: yes when the system is not known, or is a release of that product
+/// (its support window's endoflife.date product: `windows`, the client, not `windows-server`),
+/// or, with no support window, is named Windows (the kernel `MSWin32` or `Windows_NT`, or the
+/// word in its name) without the word Server. No for any other known system: a free OS, or a
+/// Windows Server release, which the floor does not speak of (Windows Server 2022 and 2025
+/// run on processors Windows 11 refuses).
+fn floor_concerns(os: Option<&OperatingSystem>, last_product: &str) -> bool {
+    let Some(os) = os else {
+        return true;
+    };
+    if let Some(l) = &os.lifecycle {
+        return l.product == last_product;
+    }
+    let words = |f: &Option<sovstack_inventory::Fact<String>>| {
+        f.as_ref()
+            .map(|f| {
+                f.value
+                    .split(|c: char| !c.is_alphanumeric())
+                    .map(str::to_ascii_lowercase)
+                    .collect::<Vec<_>>()
+            })
+            .unwrap_or_default()
+    };
+    let (name, pretty) = (words(&os.name), words(&os.pretty_name));
+    let kernel = os.kernel.as_ref().map(|k| k.value.to_ascii_lowercase());
+    let known = !name.is_empty() || !pretty.is_empty() || kernel.is_some();
+    if !known {
+        return true;
+    }
+    let has = |w: &str| name.iter().chain(&pretty).any(|x| x == w);
+    let windows = matches!(kernel.as_deref(), Some("mswin32" | "windows_nt")) || has("windows");
+    last_product == "windows" && windows && !has("server")
+}
+
+/// How many machines the vendor OS floor of `p` concerns ([`floor_concerns`]): in a fleet, the
+/// hosts with this processor whose system it concerns (a host whose system is not known
+/// counts; with no host linked to the processor, its host count); in a single host's
+/// inventory, the processor's machine unless every system the inventory holds is one the floor
+/// does not concern. `None` when the processor has no floor or it concerns no machine.
+pub(crate) fn floor_machines(inventory: &Inventory, p: &Processor) -> Option<u64> {
+    let f = p.vendor_os_floor.as_ref()?;
+    let product = f.last.product.as_str();
+    let systems: Vec<&OperatingSystem> = inventory.layers.os.iter().flatten().collect();
+    let n = match &inventory.fleet {
+        Some(fleet) => {
+            let hosts: Vec<_> = fleet
+                .hosts
+                .iter()
+                .filter(|h| h.processor.contains(&p.id))
+                .collect();
+            if hosts.is_empty() {
+                p.hosts.unwrap_or(1)
+            } else {
+                hosts
+                    .iter()
+                    .filter(|h| {
+                        let os =
+                            h.os.as_deref()
+                                .and_then(|id| systems.iter().copied().find(|o| o.id == id));
+                        floor_concerns(os, product)
+                    })
+                    .count() as u64
+            }
+        }
+        None if systems.is_empty() || systems.iter().any(|o| floor_concerns(Some(o), product)) => {
+            p.hosts.unwrap_or(1)
+        }
+        None => 0,
+    };
+    (n > 0).then_some(n)
+}
+
+/// A processor below its vendor's OS floor, and what that means on `as_of`, for the machines
+/// the floor concerns ([`floor_machines`]).
+fn obsolescence(
+    kb: &Kb,
+    inventory: &Inventory,
+    p: &Processor,
+    as_of: Option<&str>,
+) -> Option<Obsolescence> {
     use sovstack_inventory::Item;
     let f = p.vendor_os_floor.as_ref()?;
+    let machines = floor_machines(inventory, p)?;
     let last = format!("{} {}", f.last.product, f.last.cycle);
     let last_ended = ended(&f.last, as_of);
     let free = as_of.and_then(|d| kb.free_os(&p.architecture.value, d));
@@ -138,7 +225,7 @@ fn obsolescence(kb: &Kb, p: &Processor, as_of: Option<&str>) -> Option<Obsolesce
         layer: "processor".to_string(),
         item: p.id.clone(),
         label: p.label(),
-        machines: p.hosts.unwrap_or(1),
+        machines,
         refused_by: f.refused_by.clone(),
         last_release: last,
         last_release_end_of_support: f.last.end_of_support.clone(),
@@ -361,7 +448,7 @@ pub fn sobriety(kb: &Kb, inventory: &Inventory, as_of: Option<&str>) -> Option<S
                 as_of,
             ));
         }
-        obsolete.extend(obsolescence(kb, p, as_of));
+        obsolete.extend(obsolescence(kb, inventory, p, as_of));
     }
     if dates.is_empty() && support.is_empty() && obsolete.is_empty() {
         return None;
@@ -425,5 +512,95 @@ mod tests {
         assert_eq!(band_label(0, Some(3)), "under 3 years");
         assert_eq!(band_label(3, Some(5)), "3 to 5 years");
         assert_eq!(band_label(10, None), "10 years or more");
+    }
+
+    /// The systems a Windows 11 floor speaks of: the Windows client and an unknown system;
+    /// not Windows Server (by its support window's product, or by its name when no window is
+    /// known), nor a free OS.
+    #[test]
+    fn a_floor_concerns_windows_clients_and_unknown_systems() {
+        use sovstack_inventory::{Confidence, Evidence, Fact, Method};
+        let fact = |v: &str| {
+            Some(Fact::new(
+                v.to_string(),
+                Evidence {
+                    source: "t".into(),
+                    field: None,
+                    line: None,
+                    value: None,
+                    method: Method::FileField,
+                    confidence: Confidence::High,
+                },
+            ))
+        };
+        let system = |product: Option<&str>,
+                      name: Option<&str>,
+                      pretty: Option<&str>,
+                      kernel: Option<&str>| {
+            OperatingSystem {
+                id: "os0".into(),
+                release_id: None,
+                name: name.and_then(fact),
+                version_id: None,
+                pretty_name: pretty.and_then(fact),
+                id_like: Vec::new(),
+                kernel: kernel.and_then(fact),
+                lifecycle: product.map(|p| Lifecycle {
+                    product: p.into(),
+                    cycle: "c".into(),
+                    release_date: None,
+                    end_of_support: None,
+                    ended: false,
+                    end_of_extended_support: None,
+                    evidence: Vec::new(),
+                }),
+                kernel_lifecycle: None,
+                actors: Vec::new(),
+                hosts: None,
+            }
+        };
+        let concerns = |os: OperatingSystem| floor_concerns(Some(&os), "windows");
+        assert!(floor_concerns(None, "windows"));
+        assert!(concerns(system(None, None, None, None)));
+        assert!(concerns(system(
+            Some("windows"),
+            Some("Windows"),
+            None,
+            Some("MSWin32")
+        )));
+        assert!(!concerns(system(
+            Some("windows-server"),
+            Some("Windows"),
+            None,
+            Some("MSWin32")
+        )));
+        assert!(!concerns(system(
+            Some("fedora"),
+            Some("Fedora"),
+            None,
+            Some("linux")
+        )));
+        // No support window: by the names and the kernel.
+        let w7 = system(
+            None,
+            Some("Windows"),
+            Some("Microsoft Windows 7 Professional"),
+            Some("MSWin32"),
+        );
+        assert!(concerns(w7));
+        let s2008 = system(
+            None,
+            Some("Windows"),
+            Some("Microsoft Windows Server 2008 R2 Standard"),
+            Some("MSWin32"),
+        );
+        assert!(!concerns(s2008));
+        assert!(!concerns(system(
+            None,
+            Some("Debian GNU/Linux"),
+            None,
+            Some("Linux")
+        )));
+        assert!(!concerns(system(None, None, None, Some("FreeBSD"))));
     }
 }

@@ -390,6 +390,24 @@ impl Kb {
         self.os.release_id_by_name(name)
     }
 
+    /// The steward of a system that has no os-release `ID` (Microsoft Windows, Android), by the
+    /// kernel name an inventory agent reports (`MSWin32`) and a whole word of the system's name
+    /// (`Windows`, `Q Android 10.0`), both ignoring case (`os/vendor-systems.csv`).
+    pub fn vendor_system_steward(&self, kernel_name: &str, name: &str) -> Option<Attribution> {
+        self.os.vendor_system_steward(&self.orgs, kernel_name, name)
+    }
+
+    /// The support window of a system with no os-release `ID` whose `os/vendor-systems.csv`
+    /// row names an endoflife.date product (Android): the release is the word of `name` after
+    /// the row's word (`Q Android 10.0` → `android` `10`), with the row and the cycle as
+    /// evidence. `None` when not found: unknown, never guessed.
+    pub fn vendor_system_lifecycle(&self, kernel_name: &str, name: &str) -> Option<Lifecycle> {
+        let (product, release, ev) = self.os.vendor_system_release(kernel_name, name)?;
+        let mut l = self.lifecycles.release(&product, &release)?;
+        l.evidence.insert(0, ev);
+        Some(l)
+    }
+
     /// The steward of a kernel, by `uname -s` name (`Linux`, `FreeBSD`, `Darwin`), ignoring case.
     pub fn kernel_steward(&self, kernel_name: &str) -> Option<Attribution> {
         self.os.kernel_steward(&self.orgs, kernel_name)
@@ -681,6 +699,37 @@ mod tests {
             kb.fab_countries("Samsung Foundry").unwrap().leading_edge[0].as_str(),
             "KR"
         );
+    }
+
+    /// Android's support window from endoflife.date's `android` cycles, by the release in the
+    /// name the GLPI Android agent reports (`Q Android 10.0`); every product
+    /// `os/vendor-systems.csv` names has cycles.
+    #[test]
+    fn a_system_without_an_os_release_id_gets_its_support_window() {
+        let kb = kb();
+        let l = kb
+            .vendor_system_lifecycle("linux", "Q Android 10.0")
+            .unwrap();
+        assert_eq!((l.product.as_str(), l.cycle.as_str()), ("android", "10"));
+        assert_eq!(l.end_of_support.as_deref(), Some("2023-03-06"));
+        let sources: Vec<&str> = l.evidence.iter().map(|e| e.source.as_str()).collect();
+        assert_eq!(
+            sources,
+            ["kb:os/vendor-systems.csv", "kb:lifecycle/endoflife.csv"]
+        );
+        assert_eq!(
+            kb.vendor_system_lifecycle("linux", "Android 8.1.0")
+                .unwrap()
+                .cycle,
+            "8.1"
+        );
+        assert!(kb.vendor_system_lifecycle("linux", "Android 99").is_none());
+        assert!(kb
+            .vendor_system_lifecycle("MSWin32", "Windows 10")
+            .is_none());
+        for product in kb.os.vendor_system_products() {
+            assert!(kb.lifecycles.has_product(product), "{product}");
+        }
     }
 
     #[test]

@@ -552,6 +552,18 @@ impl Lifecycles {
         Some(l)
     }
 
+    /// Whether endoflife.csv has cycles of `product`, for consistency checks.
+    #[cfg(test)]
+    pub fn has_product(&self, product: &str) -> bool {
+        self.cycles.contains_key(product)
+    }
+
+    /// The support window of `product`'s cycle `version` belongs to (cycles end at a `.`:
+    /// Android `10.0` → `10`).
+    pub fn release(&self, product: &str, version: &str) -> Option<Lifecycle> {
+        self.find(product, version, &['.'])
+    }
+
     pub fn linux_kernel(&self, release: &str) -> Option<Lifecycle> {
         self.find(LINUX_KERNEL, release, &['.', '-', '+'])
     }

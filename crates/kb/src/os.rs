@@ -1,6 +1,8 @@
 //! Operating-system stewards (`data/os/`): `os-release-ids.csv` maps an exact `/etc/os-release`
 //! `ID` to the organisation that stewards the distribution, and `kernels.csv` maps a kernel name
-//! (`uname -s`) to the kernel's steward.
+//! (`uname -s`) to the kernel's steward. `vendor-systems.csv` names the steward of the systems
+//! that have no os-release `ID` (Microsoft Windows, Android), by the kernel name an inventory
+//! agent reports and a word of the system's name.
 //!
 //! Reading `os-release` and `uname` is the scanner's business; this module only looks ids up.
 
@@ -14,6 +16,7 @@ use std::collections::HashMap;
 
 const RELEASES: &str = "os/os-release-ids.csv";
 const KERNELS: &str = "os/kernels.csv";
+const VENDOR_SYSTEMS: &str = "os/vendor-systems.csv";
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,6 +42,31 @@ struct KernelRow {
     source: String,
 }
 
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VendorSystemRow {
+    kernel: String,
+    name_word: String,
+    steward: String,
+    confidence: String,
+    product: String,
+    #[serde(rename = "notes")]
+    _notes: IgnoredAny,
+    source: String,
+}
+
+/// A `vendor-systems.csv` row: its line, kernel name (lower-cased), name word (as spelled),
+/// steward, confidence and endoflife.date product.
+#[derive(Debug)]
+struct VendorSystem {
+    line: u64,
+    kernel: String,
+    word: String,
+    org: OrgId,
+    confidence: Confidence,
+    product: Option<String>,
+}
+
 #[derive(Debug)]
 pub(crate) struct Os {
     releases: HashMap<String, (u64, OrgId)>,
@@ -49,6 +77,7 @@ pub(crate) struct Os {
     ids_by_name: HashMap<String, Option<(u64, String)>>,
     /// Keyed by the lower-cased kernel name; the value keeps the spelling of the table.
     kernels: HashMap<String, (u64, String, OrgId)>,
+    vendor_systems: Vec<VendorSystem>,
 }
 
 /// The os-release `ID` grammar (lower-case letters, digits, `._-`), relaxed for the mixed-case
@@ -107,11 +136,52 @@ impl Os {
                 ));
             }
         }
+        let mut vendor_systems: Vec<VendorSystem> = Vec::new();
+        for row in tables::read::<VendorSystemRow>(
+            VENDOR_SYSTEMS,
+            tables::text_of(sources, VENDOR_SYSTEMS)?,
+        )? {
+            let (line, r) = (row.line, row.rec);
+            required(VENDOR_SYSTEMS, line, "kernel", &r.kernel)?;
+            required(VENDOR_SYSTEMS, line, "source", &r.source)?;
+            if r.name_word.is_empty() || !r.name_word.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                return Err(row_err(
+                    VENDOR_SYSTEMS,
+                    line,
+                    format!("name_word `{}` is not one word", r.name_word),
+                ));
+            }
+            let org = orgs.require(VENDOR_SYSTEMS, line, &r.steward)?;
+            let confidence = tables::confidence(VENDOR_SYSTEMS, line, &r.confidence)?;
+            let kernel = r.kernel.to_lowercase();
+            if vendor_systems
+                .iter()
+                .any(|v| v.kernel == kernel && v.word.eq_ignore_ascii_case(&r.name_word))
+            {
+                return Err(row_err(
+                    VENDOR_SYSTEMS,
+                    line,
+                    format!(
+                        "duplicate kernel and name word `{} {}`",
+                        r.kernel, r.name_word
+                    ),
+                ));
+            }
+            vendor_systems.push(VendorSystem {
+                line,
+                kernel,
+                word: r.name_word,
+                org,
+                confidence,
+                product: (!r.product.is_empty()).then_some(r.product),
+            });
+        }
         Ok(Os {
             releases,
             names,
             ids_by_name,
             kernels,
+            vendor_systems,
         })
     }
 
@@ -178,6 +248,78 @@ impl Os {
         Some(orgs.attribute(*org, vec![ev]))
     }
 
+    /// The steward of a system that has no os-release `ID`, by the kernel name an inventory agent
+    /// reports (`MSWin32`, `linux`; ignoring case) and a whole word of the system's name
+    /// (`Windows`; `Q Android 10.0` has the word `Android`; ignoring case), with the row as
+    /// evidence at the row's confidence. The first row in file order whose kernel and word both
+    /// match wins; `None` when no row does.
+    pub fn vendor_system_steward(
+        &self,
+        orgs: &Orgs,
+        kernel_name: &str,
+        name: &str,
+    ) -> Option<Attribution> {
+        let v = self.vendor_system(kernel_name, name)?;
+        let ev = tables::evidence(
+            VENDOR_SYSTEMS,
+            v.line,
+            "name_word",
+            &v.word,
+            Method::KbLookup,
+            v.confidence,
+        );
+        Some(orgs.attribute(v.org, vec![ev]))
+    }
+
+    /// The first `vendor-systems.csv` row whose kernel is `kernel_name` and whose word is a
+    /// whole word of `name`, both ignoring case.
+    fn vendor_system(&self, kernel_name: &str, name: &str) -> Option<&VendorSystem> {
+        let kernel = kernel_name.trim().to_lowercase();
+        self.vendor_systems.iter().find(|v| {
+            v.kernel == kernel
+                && name
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w.eq_ignore_ascii_case(&v.word))
+        })
+    }
+
+    /// The endoflife.date product and release of a system with no os-release `ID`, where its
+    /// `vendor-systems.csv` row names a product: the release is the word of `name` after the
+    /// row's word when it starts with a digit (`Q Android 10.0` → `android`, `10.0`), with the
+    /// row as evidence. `None` when no row matches, the row names no product, or no release
+    /// follows the word.
+    pub fn vendor_system_release(
+        &self,
+        kernel_name: &str,
+        name: &str,
+    ) -> Option<(String, String, Evidence)> {
+        let v = self.vendor_system(kernel_name, name)?;
+        let product = v.product.as_ref()?;
+        let mut words = name.split_whitespace();
+        words.find(|w| w.eq_ignore_ascii_case(&v.word))?;
+        let release = words
+            .next()
+            .filter(|r| r.starts_with(|c: char| c.is_ascii_digit()))?;
+        let ev = tables::evidence(
+            VENDOR_SYSTEMS,
+            v.line,
+            "product",
+            product,
+            Method::KbLookup,
+            v.confidence,
+        );
+        Some((product.clone(), release.to_string(), ev))
+    }
+
+    /// The endoflife.date products `vendor-systems.csv` names, for consistency checks.
+    #[cfg(test)]
+    pub fn vendor_system_products(&self) -> Vec<&str> {
+        self.vendor_systems
+            .iter()
+            .filter_map(|v| v.product.as_deref())
+            .collect()
+    }
+
     /// Every organisation these tables name, for consistency checks.
     #[cfg(test)]
     pub fn referenced_orgs(&self) -> Vec<OrgId> {
@@ -185,6 +327,7 @@ impl Os {
             .values()
             .map(|r| r.1)
             .chain(self.kernels.values().map(|k| k.2))
+            .chain(self.vendor_systems.iter().map(|v| v.org))
             .collect()
     }
 }
@@ -316,6 +459,46 @@ mod tests {
     }
 
     #[test]
+    fn systems_without_an_os_release_id() {
+        let (os, orgs) = load(None).unwrap();
+        // As the GLPI/FusionInventory agents report them (tests/fixtures/windows, the GLPI
+        // inventory format's phone_1.json).
+        let w = os
+            .vendor_system_steward(&orgs, "MSWin32", "Windows")
+            .unwrap();
+        assert_eq!(w.name, "Microsoft Corporation");
+        assert_eq!(w.country.as_ref().map(|c| c.as_str()), Some("US"));
+        let ev = &w.evidence[0];
+        assert_eq!(ev.source, "kb:os/vendor-systems.csv");
+        assert_eq!((ev.line, ev.field.as_deref()), (Some(2), Some("name_word")));
+        assert_eq!(ev.confidence, Confidence::High);
+        let a = os
+            .vendor_system_steward(&orgs, "linux", "Q Android 10.0")
+            .unwrap();
+        assert_eq!(a.name, "Google LLC");
+        assert_eq!(a.evidence[0].confidence, Confidence::Medium);
+        // The kernel and a whole word must both match.
+        assert!(os
+            .vendor_system_steward(&orgs, "linux", "Windows")
+            .is_none());
+        assert!(os
+            .vendor_system_steward(&orgs, "MSWin32", "Androids")
+            .is_none());
+        assert!(os
+            .vendor_system_steward(&orgs, "linux", "Debian GNU/Linux")
+            .is_none());
+        assert!(os
+            .vendor_system_steward(&orgs, "FreeBSD", "Android")
+            .is_none());
+        // The release after the word, where the row names an endoflife.date product.
+        let (product, release, ev) = os.vendor_system_release("linux", "Q Android 10.0").unwrap();
+        assert_eq!((product.as_str(), release.as_str()), ("android", "10.0"));
+        assert_eq!((ev.line, ev.field.as_deref()), (Some(4), Some("product")));
+        assert!(os.vendor_system_release("linux", "Android").is_none());
+        assert!(os.vendor_system_release("MSWin32", "Windows 10").is_none());
+    }
+
+    #[test]
     fn bad_rows() {
         let rh = "id,name,typical_id_like,steward,notes,id_evidence,reference\n";
         let cases = [
@@ -324,6 +507,9 @@ mod tests {
             (RELEASES, format!("{rh}debian,D,,Debian,,e,r\n"), "kb: os/os-release-ids.csv:2: `Debian` is not canonical; write `Debian Project`"),
             (RELEASES, format!("{rh}debian,D,,Debian Project,,,r\n"), "kb: os/os-release-ids.csv:2: missing `id_evidence`"),
             (KERNELS, "kernel,steward,notes,source\nLinux,Linux kernel community,,s\nLINUX,Linux kernel community,,s\n".to_string(), "kb: os/kernels.csv:3: duplicate kernel `LINUX`"),
+            (VENDOR_SYSTEMS, "kernel,name_word,steward,confidence,product,notes,source\nMSWin32,Windows,Microsoft Corporation,high,,,s\nmswin32,windows,Microsoft Corporation,high,,,s\n".to_string(), "kb: os/vendor-systems.csv:3: duplicate kernel and name word `mswin32 windows`"),
+            (VENDOR_SYSTEMS, "kernel,name_word,steward,confidence,product,notes,source\nMSWin32,Microsoft Windows,Microsoft Corporation,high,,,s\n".to_string(), "kb: os/vendor-systems.csv:2: name_word `Microsoft Windows` is not one word"),
+            (VENDOR_SYSTEMS, "kernel,name_word,steward,confidence,product,notes,source\nMSWin32,Windows,Microsoft,high,,,s\n".to_string(), "kb: os/vendor-systems.csv:2: `Microsoft` is not canonical; write `Microsoft Corporation`"),
         ];
         for (path, text, want) in cases {
             let text: &'static str = Box::leak(text.into_boxed_str());

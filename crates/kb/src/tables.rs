@@ -118,6 +118,11 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         OWN,
     ),
     (
+        "os/vendor-systems.csv",
+        include_str!("../data/os/vendor-systems.csv"),
+        OWN,
+    ),
+    (
         "lifecycle/endoflife.csv",
         include_str!("../data/lifecycle/endoflife.csv"),
         ENDOFLIFE,

@@ -752,6 +752,9 @@ fn lifecycles(kb: &Kb, source: &str, os: &OsRecord) -> (Option<Lifecycle>, Optio
     if let Some(l) = windows_lifecycle(kb, source, os) {
         return (Some(l), None);
     }
+    if let Some(l) = vendor_system_lifecycle(kb, source, os) {
+        return (Some(l), None);
+    }
     let lifecycle = release
         .zip(os.version.as_ref())
         .and_then(|((id, mut evidence), v)| {
@@ -805,10 +808,28 @@ fn windows_lifecycle(kb: &Kb, source: &str, os: &OsRecord) -> Option<Lifecycle> 
     Some(l)
 }
 
+/// The support window of a system with no os-release `ID` whose release its name gives
+/// (Android: `kernel_name` `linux`, `name` `Q Android 10.0` → endoflife.date's `android` 10),
+/// through [`Kb::vendor_system_lifecycle`]. Its Linux kernel series is not looked up: Android
+/// agents write a whole `uname -a` line as `kernel_version`.
+fn vendor_system_lifecycle(kb: &Kb, source: &str, os: &OsRecord) -> Option<Lifecycle> {
+    let (kernel, name) = (os.kernel_name.as_ref()?, os.name.as_ref()?);
+    let mut l = kb.vendor_system_lifecycle(&kernel.value, &name.value)?;
+    let mut evidence = vec![
+        read(source, kernel, Confidence::High),
+        read(source, name, Confidence::High),
+    ];
+    evidence.append(&mut l.evidence);
+    l.evidence = evidence;
+    Some(l)
+}
+
 /// An operating system as an inventory agent reported it. Its `name` is, on Linux, os-release's
 /// `NAME`, looked up as such (medium confidence); a one-word name that is no table's `NAME`
 /// (`Fedora`, before Fedora 35's `Fedora Linux`) is tried, lower-cased, as an os-release `ID`,
-/// with low confidence. The kernel's steward comes from `kernel_name`.
+/// with low confidence. A system with no os-release `ID` (Microsoft Windows, whose agents write
+/// `kernel_name` `MSWin32`; Android) gets its steward from `kernel_name` and a word of `name`
+/// ([`Kb::vendor_system_steward`]). The kernel's steward comes from `kernel_name`.
 fn imported_system(kb: &Kb, source: &str, os: &OsRecord) -> OperatingSystem {
     let fact = |l: &Option<Located>| {
         l.as_ref()
@@ -835,6 +856,19 @@ fn imported_system(kb: &Kb, source: &str, os: &OsRecord) -> OperatingSystem {
             };
             a.into_actor(Role::Steward, vec![ev, guess])
         })
+    });
+    // Systems with no os-release `ID` (Microsoft Windows, Android): by the kernel name and a
+    // word of the name, both read from the file.
+    let steward = steward.or_else(|| {
+        let (k, n) = (os.kernel_name.as_ref()?, os.name.as_ref()?);
+        let a = kb.vendor_system_steward(&k.value, &n.value)?;
+        Some(a.into_actor(
+            Role::Steward,
+            vec![
+                read(source, k, Confidence::High),
+                read(source, n, Confidence::High),
+            ],
+        ))
     });
     actors.push(steward.unwrap_or_else(|| {
         Actor::unknown(

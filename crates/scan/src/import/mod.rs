@@ -488,7 +488,8 @@ mod tests {
         assert_eq!(os.iter().filter_map(|o| o.hosts).sum::<u64>(), 3);
         // Support windows, as the live collector finds them: `Fedora` is taken as the ID
         // `fedora` (low confidence) and `31 (Workstation Edition)` gives the cycle; Android's
-        // name is no distribution's, and its kernel_version is a whole `uname -a` line.
+        // release comes from its name (`Q Android 10.0` → android 10, kb vendor-systems.csv),
+        // and its kernel_version, a whole `uname -a` line, gives no kernel series.
         let support: Vec<_> = os
             .iter()
             .map(|o| {
@@ -516,7 +517,12 @@ mod tests {
                     Some(true),
                     false
                 ),
-                ("Q Android 10.0 api 29", None, None, false),
+                (
+                    "Q Android 10.0 api 29",
+                    Some(("android", "10")),
+                    Some(false),
+                    false
+                ),
             ]
         );
         // Every host names its maker, and the knowledge base attributes each of the 8 makers:
