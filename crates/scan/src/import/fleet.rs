@@ -173,10 +173,17 @@ impl<'k> FleetBuilder<'k> {
             .as_ref()
             .filter(|o| o.name.is_some() || o.full_name.is_some())
             .map(|o| self.system_slot(source, o));
+        // A hypervisor guest's system is virtual: its SMBIOS maker is the hypervisor's vendor
+        // (`innotek GmbH` for VirtualBox, `Xen`), which made no machine. It counts in no
+        // system device item (its processor is the real one its host lends it, and stays).
+        let is_guest = record.is_guest();
         let device = device_kind(record.kind.as_deref())
+            .filter(|k| !(is_guest && *k == DeviceKind::System))
             .zip(record.maker.as_ref())
             .and_then(|(kind, maker)| self.device_slot(source, kind, maker));
-        let is_guest = record.is_guest();
+        let hypervisor = record
+            .hypervisor()
+            .map(|l| Fact::new(l.value.clone(), read(source, l, Confidence::High)));
         let host = Host {
             id,
             kind: record.kind,
@@ -202,6 +209,7 @@ impl<'k> FleetBuilder<'k> {
                     Some(Fact::new(date, e))
                 }),
             device: None,
+            hypervisor,
         };
         self.add_entry(Entry {
             host,
@@ -260,6 +268,7 @@ impl<'k> FleetBuilder<'k> {
             os: None,
             firmware_date,
             device: None,
+            hypervisor: None,
         };
         self.add_entry(Entry {
             host,
