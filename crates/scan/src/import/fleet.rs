@@ -898,6 +898,57 @@ mod tests {
         .unwrap()
     }
 
+    /// Rudder's real Windows 11 capture (a VirtualBox guest, SMBIOS maker `innotek GmbH`) as
+    /// its agent wrote it, and with its `HARDWARE/VMSYSTEM` said otherwise: a hypervisor's
+    /// guest counts in no system device item and records its hypervisor; a container (which
+    /// reads its machine's SMBIOS) and a physical machine keep their device.
+    #[test]
+    fn a_hypervisor_guest_has_no_system_device_and_a_container_keeps_its_own() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/windows/rudder-workstation1-windows11.xml"
+        );
+        let xml = std::fs::read_to_string(path).unwrap();
+        assert!(xml.contains("<VMSYSTEM>VirtualBox</VMSYSTEM>"));
+        for (vmsystem, guest) in [
+            ("VirtualBox", true),
+            ("Docker", false),
+            ("lxc", false),
+            ("Physical", false),
+        ] {
+            let text = xml.replace(
+                "<VMSYSTEM>VirtualBox</VMSYSTEM>",
+                &format!("<VMSYSTEM>{vmsystem}</VMSYSTEM>"),
+            );
+            let record = crate::import::parse_fusion_xml::fusion_xml(&text).unwrap();
+            let mut b = FleetBuilder::new(kb());
+            b.add_record("w11.xml", ImportFormat::FusioninventoryXml, record);
+            let Finished {
+                fleet,
+                processors,
+                devices,
+                ..
+            } = b.finish();
+            let host = &fleet.hosts[0];
+            assert_eq!(
+                host.hypervisor.as_ref().map(|h| h.value.as_str()),
+                guest.then_some("VirtualBox"),
+                "{vmsystem}"
+            );
+            // The processor is the real one the machine lends its guest: kept either way.
+            assert_eq!(processors.len(), 1);
+            let makers: Vec<&str> = devices.iter().map(|d| d.maker.value.as_str()).collect();
+            if guest {
+                assert!(makers.is_empty() && host.device.is_none(), "{makers:?}");
+                let e = &host.hypervisor.as_ref().unwrap().evidence[0];
+                assert_eq!(e.field.as_deref(), Some("CONTENT/HARDWARE/VMSYSTEM"));
+            } else {
+                assert_eq!(makers, ["innotek GmbH"], "{vmsystem}");
+                assert_eq!(host.device.as_deref(), Some("dev0"));
+            }
+        }
+    }
+
     #[test]
     fn items_count_hosts_and_duplicates_count_once() {
         let mut b = FleetBuilder::new(kb());
