@@ -334,6 +334,43 @@ fn an_imported_fleet_carries_the_layer_into_evaluate() {
                 .contains("the concentration index (HHI) is")
     });
     assert!(index > 0.25 && concentrated, "{na}");
+    // A fleet inventory from before 1.2.9 names no host's devices item: the devices items'
+    // hosts then weigh as a lower bound (never more than the hosts holding the component, and
+    // the capacitors, held only through devices, keep their count).
+    let components = |r: &serde_json::Value| -> BTreeMap<String, u64> {
+        r["materials"]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let name = c["component"].as_str().unwrap().to_string();
+                (name, c["machines"].as_u64().unwrap())
+            })
+            .collect()
+    };
+    let mut old = fleet.clone();
+    for h in old["fleet"]["hosts"].as_array_mut().unwrap() {
+        h.as_object_mut().unwrap().remove("device");
+    }
+    let old_path = dir.path().join("fleet-1.2.8-hosts.json");
+    std::fs::write(&old_path, serde_json::to_vec(&old).unwrap()).unwrap();
+    let lower = components(&run_json(
+        sovstack()
+            .args(["evaluate", "--format", "json"])
+            .arg(&old_path),
+    ));
+    let union = components(&report);
+    assert_eq!(
+        lower.keys().collect::<Vec<_>>(),
+        union.keys().collect::<Vec<_>>()
+    );
+    for (c, n) in &lower {
+        assert!(*n >= 1 && *n <= union[c], "{c}: {lower:?} vs {union:?}");
+    }
+    assert_eq!(
+        lower["electronic components"],
+        union["electronic components"]
+    );
     let (code, table, err) = run(sovstack()
         .arg("evaluate")
         .arg(&inv)

@@ -385,6 +385,31 @@ impl Materials {
         let mut held = vec![false; items.len()];
         let mut component_machines: BTreeMap<&str, u64> = BTreeMap::new();
         let mut material_machines: BTreeMap<&str, u64> = BTreeMap::new();
+        // A fleet inventory written before 1.2.9 names no host's devices item: those items'
+        // hosts cannot be matched with the processors' hosts, so each component (material)
+        // weighs at least the hosts of the devices items holding it, a lower bound.
+        let unlinked = fleet.is_some_and(|f| f.hosts.iter().all(|h| h.device.is_none()));
+        for d in layers.devices.iter().flatten().filter(|_| unlinked) {
+            let i = index[&(1, d.id.as_str())];
+            held[i] = true;
+            let n = d.hosts.unwrap_or(0);
+            let mut materials = BTreeSet::new();
+            for c in self.item_components(&items[i].2) {
+                *component_machines.entry(c.component.as_str()).or_default() += n;
+                materials.extend(
+                    self.component_materials(&c.component)
+                        .iter()
+                        .filter_map(|u| self.material(&u.material))
+                        .map(|m| m.name.as_str()),
+                );
+            }
+            for m in materials {
+                *material_machines.entry(m).or_default() += n;
+            }
+        }
+        let lower = (component_machines.clone(), material_machines.clone());
+        component_machines.clear();
+        material_machines.clear();
         for machine in &machines {
             let mut components = BTreeSet::new();
             for &i in machine {
@@ -406,11 +431,20 @@ impl Materials {
                 *material_machines.entry(m).or_default() += 1;
             }
         }
+        for (counts, lower) in [
+            (&mut component_machines, lower.0),
+            (&mut material_machines, lower.1),
+        ] {
+            for (k, n) in lower {
+                let e = counts.entry(k).or_default();
+                *e = (*e).max(n);
+            }
+        }
         // Component → (lowest confidence, links), from the items some machine holds, in item
         // order.
         type Links = (Confidence, Vec<(String, String, Confidence)>);
         let mut links: BTreeMap<String, Links> = BTreeMap::new();
-        for (_, _, item) in items.iter().zip(&held).filter(|(_, h)| **h).map(|(i, _)| i) {
+        for ((_, _, item), _) in items.iter().zip(&held).filter(|(_, h)| **h) {
             for c in self.item_components(item) {
                 let e = links
                     .entry(c.component.clone())
