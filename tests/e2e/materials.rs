@@ -1,4 +1,4 @@
-//! The materials layer (inventory 1.2.10) and its non-aligned rule (rulesets 1.9.0), on real
+//! The materials layer (inventory 1.2.10, hosts' hypervisor 1.2.11) and its non-aligned rule (rulesets 1.9.0), on real
 //! inputs: a captured root (an AMD EPYC's /proc/cpuinfo), the GLPI project's example inventories
 //! and the FusionInventory capture. What the layer must say is derived here from the knowledge
 //! base's own CSV files (`crates/kb/data/materials/`), not written out: the materials a
@@ -242,44 +242,45 @@ fn an_imported_fleet_carries_the_layer_into_evaluate() {
         .arg(&inv));
     assert_eq!(code, 0, "{err}");
     let fleet: serde_json::Value = serde_json::from_slice(&std::fs::read(&inv).unwrap()).unwrap();
-    // The components each item kind holds, from the CSV, with the hosts each counts: the
-    // processors' hosts, and each device kind's.
+    // Each host holds the components of the items it counts in (`fleet.hosts[]`'s processor
+    // and device ids), from the CSV; a component's, and a material's, weight is the number of
+    // hosts holding it through any of their items (the union: a host whose processor and
+    // system device are both logic chips counts once). A hypervisor's guest holds nothing.
     let layers = &fleet["layers"];
-    let sum = |items: &serde_json::Value, kind: Option<&str>| -> u64 {
-        items
+    let kind_of = |layer: &str, id: &str| -> String {
+        let item = layers[layer]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|i| kind.is_none_or(|k| i["kind"] == k))
-            .map(|i| i["hosts"].as_u64().unwrap())
-            .sum()
+            .find(|i| i["id"] == id)
+            .unwrap_or_else(|| panic!("no {layer} item {id}"));
+        match layer {
+            "processor" => "processor".to_string(),
+            _ => format!("device:{}", item["kind"].as_str().unwrap()),
+        }
     };
-    let mut machines: BTreeMap<String, [u64; 2]> = BTreeMap::new();
-    let processors = sum(&layers["processor"], None);
-    assert!(processors > 0);
-    for c in components_of("processor") {
-        machines.entry(c).or_default()[0] += processors;
-    }
-    let kinds: BTreeSet<&str> = layers["devices"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["kind"].as_str().unwrap())
-        .collect();
-    assert!(kinds.len() >= 3, "{kinds:?}");
-    for kind in &kinds {
-        let n = sum(&layers["devices"], Some(kind));
-        for c in components_of(&format!("device:{kind}")) {
-            machines.entry(c).or_default()[1] += n;
-        }
-    }
+    let hosts = fleet["fleet"]["hosts"].as_array().unwrap();
     let mut weights: BTreeMap<String, f64> = BTreeMap::new();
-    for (component, [p, d]) in &machines {
-        for m in materials_of(component) {
-            let w = weights.entry(m).or_default();
-            *w = w.max(*p.max(d) as f64);
+    let mut kinds: BTreeSet<String> = BTreeSet::new();
+    for host in hosts.iter().filter(|h| h.get("hypervisor").is_none()) {
+        let mut items: Vec<String> = host["processor"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|id| kind_of("processor", id.as_str().unwrap()))
+            .collect();
+        items.extend(host["device"].as_str().map(|id| kind_of("devices", id)));
+        kinds.extend(items.iter().cloned());
+        let materials: BTreeSet<String> = items
+            .iter()
+            .flat_map(|i| components_of(i))
+            .flat_map(|c| materials_of(&c))
+            .collect();
+        for m in materials {
+            *weights.entry(m).or_default() += 1.0;
         }
     }
+    assert!(kinds.len() >= 4, "{kinds:?}");
     let want: BTreeSet<String> = weights.keys().cloned().collect();
     // GLPI's phone brings the display and battery materials; the computers the capacitors'.
     for m in ["gallium", "tantalum", "cobalt", "lithium"] {
@@ -290,6 +291,14 @@ fn an_imported_fleet_carries_the_layer_into_evaluate() {
         let id = item["id"].as_str().unwrap();
         assert_eq!(item["hosts"].as_f64().unwrap(), weights[id], "{id}");
     }
+    // Every computer holds a logic chip, through its processor or its system device (the
+    // FusionInventory EPYC names no BIOS maker, GLPI's computer_2 no processor): gallium is
+    // needed by all the fleet's computers, not by the larger of the two counts.
+    let computers = hosts
+        .iter()
+        .filter(|h| h["kind"].as_str().is_none_or(|k| k == "Computer"))
+        .count() as f64;
+    assert!(weights["gallium"] >= computers, "{weights:?}");
     let report = run_json(sovstack().args(["evaluate", "--format", "json"]).arg(&inv));
     check_items(&report, &want);
     let na = &ruleset(&report, "non-aligned")["layers"]["materials"];
@@ -305,6 +314,63 @@ fn an_imported_fleet_carries_the_layer_into_evaluate() {
             .starts_with("Producers in China (CN)")
     });
     assert_eq!(over, cn > 0.5, "{na}");
+    // The concentration index is that of the poles' shares (the unknown and USGS's "other
+    // countries" are no pole); counting every computer that holds a logic chip gives gallium
+    // and indium the weight that puts it over the rule's 0.25, and the high finding says so.
+    let shares = na["score"]["shares"].as_object().unwrap();
+    let hhi: f64 = shares
+        .iter()
+        .filter(|(p, _)| !["other", "unknown"].contains(&p.as_str()))
+        .map(|(_, s)| s.as_f64().unwrap().powi(2))
+        .sum();
+    let index = na["score"]["concentration_index"].as_f64().unwrap();
+    assert!((hhi - index).abs() < 1e-3, "{hhi} vs {index}");
+    let concentrated = na["findings"].as_array().unwrap().iter().any(|f| {
+        f["rule"] == "na.materials.concentration"
+            && f["severity"] == "high"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("the concentration index (HHI) is")
+    });
+    assert!(index > 0.25 && concentrated, "{na}");
+    // A fleet inventory from before 1.2.9 names no host's devices item: the devices items'
+    // hosts then weigh as a lower bound (never more than the hosts holding the component, and
+    // the capacitors, held only through devices, keep their count).
+    let components = |r: &serde_json::Value| -> BTreeMap<String, u64> {
+        r["materials"]["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let name = c["component"].as_str().unwrap().to_string();
+                (name, c["machines"].as_u64().unwrap())
+            })
+            .collect()
+    };
+    let mut old = fleet.clone();
+    for h in old["fleet"]["hosts"].as_array_mut().unwrap() {
+        h.as_object_mut().unwrap().remove("device");
+    }
+    let old_path = dir.path().join("fleet-1.2.8-hosts.json");
+    std::fs::write(&old_path, serde_json::to_vec(&old).unwrap()).unwrap();
+    let lower = components(&run_json(
+        sovstack()
+            .args(["evaluate", "--format", "json"])
+            .arg(&old_path),
+    ));
+    let union = components(&report);
+    assert_eq!(
+        lower.keys().collect::<Vec<_>>(),
+        union.keys().collect::<Vec<_>>()
+    );
+    for (c, n) in &lower {
+        assert!(*n >= 1 && *n <= union[c], "{c}: {lower:?} vs {union:?}");
+    }
+    assert_eq!(
+        lower["electronic components"],
+        union["electronic components"]
+    );
     let (code, table, err) = run(sovstack()
         .arg("evaluate")
         .arg(&inv)

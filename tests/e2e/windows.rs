@@ -384,3 +384,62 @@ fn zen4_cpus() -> Value {
         "model": 116
     }])
 }
+
+/// Rudder's three captures are hypervisor guests (their agents' `HARDWARE/VMSYSTEM`: VirtualBox,
+/// Xen, VirtualBox), whose SMBIOS names the hypervisor's vendor (`innotek GmbH`, `Xen`): that
+/// vendor made no machine, so the guests count in no devices item, the inventory says which
+/// hypervisor each runs on (with the field it was read from), and they hold no raw materials.
+/// The GLPI mini PC (`Physical`) is the fleet's one device and its one machine holding any.
+#[test]
+fn hypervisor_guests_are_no_devices_and_hold_no_materials() {
+    let inv = run_json(
+        sovstack()
+            .args(["scan", "--import"])
+            .arg(windows_fixtures())
+            .args(["-o", "-"]),
+    );
+    let hosts = inv["fleet"]["hosts"].as_array().unwrap();
+    let guests: Vec<(&str, &str, Option<&str>)> = hosts
+        .iter()
+        .filter_map(|h| {
+            let v = h.get("hypervisor")?;
+            Some((
+                v["value"].as_str().unwrap(),
+                v["evidence"][0]["field"].as_str().unwrap(),
+                h["device"].as_str(),
+            ))
+        })
+        .collect();
+    let field = "CONTENT/HARDWARE/VMSYSTEM";
+    let mut kinds: Vec<&str> = guests.iter().map(|g| g.0).collect();
+    kinds.sort();
+    assert_eq!(kinds, ["VirtualBox", "VirtualBox", "Xen"], "{hosts:#?}");
+    assert!(guests.iter().all(|g| g.1 == field && g.2.is_none()));
+    let devices = inv["layers"]["devices"].as_array().unwrap();
+    let makers: Vec<(&str, u64)> = devices
+        .iter()
+        .map(|d| {
+            (
+                d["maker"]["value"].as_str().unwrap(),
+                d["hosts"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(makers, [("Intel(R) Client Systems", 1)]);
+    let materials = inv["layers"]["materials"].as_array().unwrap();
+    assert!(!materials.is_empty());
+    for m in materials {
+        assert_eq!(m["hosts"], 1, "{m:#}");
+    }
+    // The audit names no hypervisor vendor as a maker of the organisation's devices.
+    let (code, table, err) = run(sovstack()
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "200")
+        .args(["audit", "--import"])
+        .arg(windows_fixtures()));
+    assert!(code <= 1, "{err}");
+    for vendor in ["innotek", "Oracle", "Xen"] {
+        assert!(!table.contains(vendor), "{vendor}: {table}");
+    }
+}

@@ -10,7 +10,7 @@ use sovstack_kb::Kb;
 use sovstack_report::{ComponentReport, MaterialReport, MaterialsReport};
 
 pub fn materials(kb: &Kb, inventory: &Inventory) -> Option<MaterialsReport> {
-    let needed = kb.materials_needed(&inventory.layers);
+    let needed = kb.materials_needed(&inventory.layers, inventory.fleet.as_ref());
     if needed.components.is_empty() {
         return None;
     }

@@ -132,4 +132,12 @@ pub struct Host {
     /// The id of the devices item (its maker and kind) it counts in (schema 1.2.9).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device: Option<String>,
+    /// The hypervisor whose guest it is, as its inventory says (GLPI `hardware.vmsystem`,
+    /// FusionInventory `HARDWARE/VMSYSTEM`: `VirtualBox`, `Xen`, ...; schema 1.2.11). A guest's
+    /// system is virtual: it counts in no system device item (its SMBIOS names the
+    /// hypervisor's vendor, not a machine's maker) and holds no raw materials; the machine it
+    /// runs on is not in the inventory. Absent for a physical machine, a container (which
+    /// reads its host's own SMBIOS tables) and a host whose inventory does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hypervisor: Option<crate::Fact<String>>,
 }

@@ -346,8 +346,15 @@ impl Kb {
     /// What the inventory's processors and devices depend on: their component classes and the
     /// critical raw materials those need. The one derivation the materials layer (scan time)
     /// and the report's materials section both use.
-    pub fn materials_needed(&self, layers: &sovstack_inventory::Layers) -> MaterialsNeeded<'_> {
-        self.materials.needed(layers)
+    /// In a fleet (`fleet`: the inventory's hosts) each host is a machine holding the items it
+    /// counts in, and every count is of hosts (see [`MaterialsNeeded`]); without, the items
+    /// are of one machine.
+    pub fn materials_needed(
+        &self,
+        layers: &sovstack_inventory::Layers,
+        fleet: Option<&sovstack_inventory::Fleet>,
+    ) -> MaterialsNeeded<'_> {
+        self.materials.needed(layers, fleet)
     }
 
     /// The critical raw materials a component class (`logic chip`, `battery`) depends on, each

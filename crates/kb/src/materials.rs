@@ -128,9 +128,9 @@ pub struct ItemComponent {
 pub struct ComponentNeed {
     /// `logic chip`, `display`, ...
     pub component: String,
-    /// Machines holding it: the larger of the count through the processor layer and the count
-    /// through the devices layer (a machine's processor and its system device both hold a logic
-    /// chip), a lower bound. Each item counts the hosts it stands for (1 outside a fleet).
+    /// Machines holding it: in a fleet, the hosts holding it through any of their items (a
+    /// host whose processor and system device both hold a logic chip counts once; a
+    /// hypervisor's guest is no machine); outside one, 1.
     pub machines: u64,
     /// The lowest confidence of the links that brought it.
     pub confidence: sovstack_inventory::Confidence,
@@ -147,7 +147,8 @@ pub struct MaterialNeed<'k> {
     /// The component classes that need it (sorted), each with the USGS end-use text linking
     /// them.
     pub uses: Vec<(String, String)>,
-    /// Machines holding a component that needs it (the largest of its components' counts).
+    /// Machines holding a component that needs it (the hosts holding any of its components,
+    /// each once).
     pub machines: u64,
     /// The lowest confidence of the links from an item to it.
     pub confidence: sovstack_inventory::Confidence,
@@ -328,50 +329,141 @@ impl Materials {
 
     /// Which component classes the processor and devices layers' items hold
     /// (`device-components.csv`: `processor`, `device:KIND`), and the materials those depend on
-    /// (`components.csv`). Empty when neither layer has an item the tables know.
-    pub fn needed(&self, layers: &sovstack_inventory::Layers) -> MaterialsNeeded<'_> {
+    /// (`components.csv`), each with the machines holding it. Empty when neither layer has an
+    /// item the tables know.
+    ///
+    /// A machine holds what its items are made of. In a fleet the machines are its hosts, each
+    /// holding the processor and devices items it counts in (`hosts[].processor`, `.device`),
+    /// and a component's (a material's) count is the number of hosts holding it through any of
+    /// their items: one host whose processor and system device are both logic chips counts
+    /// once, and a host with only one of them counts too. A hypervisor's guest
+    /// (`hosts[].hypervisor`) is no machine and holds nothing. Outside a fleet every item is of
+    /// the one machine scanned (a big.LITTLE SoC's two processor items are one machine).
+    pub fn needed(
+        &self,
+        layers: &sovstack_inventory::Layers,
+        fleet: Option<&sovstack_inventory::Fleet>,
+    ) -> MaterialsNeeded<'_> {
         use sovstack_inventory::Confidence;
-        // Component → (machines through the processor layer, through the devices layer, lowest
-        // confidence, links).
-        type Count = ([u64; 2], Confidence, Vec<(String, String, Confidence)>);
-        let mut counts: BTreeMap<String, Count> = BTreeMap::new();
-        let mut add = |item: String, layer: usize, machines: u64| {
-            for c in self.item_components(&item) {
-                let e = counts.entry(c.component.clone()).or_insert((
-                    [0, 0],
-                    Confidence::High,
-                    Vec::new(),
-                ));
-                e.0[layer] += machines;
-                e.1 = e.1.min(c.confidence);
-                let link = (item.clone(), c.source.clone(), c.confidence);
-                if !e.2.contains(&link) {
-                    e.2.push(link);
+        use std::collections::BTreeSet;
+        // Every item: its layer (0 processor, 1 devices), id and `device-components.csv` name.
+        let items: Vec<(usize, &str, String)> = layers
+            .processor
+            .iter()
+            .flatten()
+            .map(|p| (0, p.id.as_str(), "processor".to_string()))
+            .chain(
+                layers
+                    .devices
+                    .iter()
+                    .flatten()
+                    .map(|d| (1, d.id.as_str(), format!("device:{}", d.kind))),
+            )
+            .collect();
+        let index: HashMap<(usize, &str), usize> = items
+            .iter()
+            .enumerate()
+            .map(|(i, (layer, id, _))| ((*layer, *id), i))
+            .collect();
+        // The machines, each as the indices of the items it holds.
+        let machines: Vec<Vec<usize>> = match fleet {
+            Some(f) => f
+                .hosts
+                .iter()
+                .filter(|h| h.hypervisor.is_none())
+                .map(|h| {
+                    h.processor
+                        .iter()
+                        .map(|id| (0, id.as_str()))
+                        .chain(h.device.iter().map(|id| (1, id.as_str())))
+                        .filter_map(|k| index.get(&k).copied())
+                        .collect()
+                })
+                .collect(),
+            None => vec![(0..items.len()).collect()],
+        };
+        let mut held = vec![false; items.len()];
+        let mut component_machines: BTreeMap<&str, u64> = BTreeMap::new();
+        let mut material_machines: BTreeMap<&str, u64> = BTreeMap::new();
+        // A fleet inventory written before 1.2.9 names no host's devices item: those items'
+        // hosts cannot be matched with the processors' hosts, so each component (material)
+        // weighs at least the hosts of the devices items holding it, a lower bound.
+        let unlinked = fleet.is_some_and(|f| f.hosts.iter().all(|h| h.device.is_none()));
+        for d in layers.devices.iter().flatten().filter(|_| unlinked) {
+            let i = index[&(1, d.id.as_str())];
+            held[i] = true;
+            let n = d.hosts.unwrap_or(0);
+            let mut materials = BTreeSet::new();
+            for c in self.item_components(&items[i].2) {
+                *component_machines.entry(c.component.as_str()).or_default() += n;
+                materials.extend(
+                    self.component_materials(&c.component)
+                        .iter()
+                        .filter_map(|u| self.material(&u.material))
+                        .map(|m| m.name.as_str()),
+                );
+            }
+            for m in materials {
+                *material_machines.entry(m).or_default() += n;
+            }
+        }
+        let lower = (component_machines.clone(), material_machines.clone());
+        component_machines.clear();
+        material_machines.clear();
+        for machine in &machines {
+            let mut components = BTreeSet::new();
+            for &i in machine {
+                held[i] = true;
+                for c in self.item_components(&items[i].2) {
+                    components.insert(c.component.as_str());
                 }
             }
-        };
-        // In a fleet each item counts the hosts it stands for. Outside one, every item is of
-        // the one machine scanned: a big.LITTLE SoC's two processor items are one machine.
-        let mut single = [false, false];
-        for p in layers.processor.iter().flatten() {
-            let n = match p.hosts {
-                Some(n) => n,
-                None => u64::from(!std::mem::replace(&mut single[0], true)),
-            };
-            add("processor".to_string(), 0, n);
+            let mut materials = BTreeSet::new();
+            for c in components {
+                *component_machines.entry(c).or_default() += 1;
+                for u in self.component_materials(c) {
+                    if let Some(m) = self.material(&u.material) {
+                        materials.insert(m.name.as_str());
+                    }
+                }
+            }
+            for m in materials {
+                *material_machines.entry(m).or_default() += 1;
+            }
         }
-        for d in layers.devices.iter().flatten() {
-            let n = match d.hosts {
-                Some(n) => n,
-                None => u64::from(!std::mem::replace(&mut single[1], true)),
-            };
-            add(format!("device:{}", d.kind), 1, n);
+        for (counts, lower) in [
+            (&mut component_machines, lower.0),
+            (&mut material_machines, lower.1),
+        ] {
+            for (k, n) in lower {
+                let e = counts.entry(k).or_default();
+                *e = (*e).max(n);
+            }
         }
-        let components: Vec<ComponentNeed> = counts
+        // Component → (lowest confidence, links), from the items some machine holds, in item
+        // order.
+        type Links = (Confidence, Vec<(String, String, Confidence)>);
+        let mut links: BTreeMap<String, Links> = BTreeMap::new();
+        for ((_, _, item), _) in items.iter().zip(&held).filter(|(_, h)| **h) {
+            for c in self.item_components(item) {
+                let e = links
+                    .entry(c.component.clone())
+                    .or_insert((Confidence::High, Vec::new()));
+                e.0 = e.0.min(c.confidence);
+                let link = (item.clone(), c.source.clone(), c.confidence);
+                if !e.1.contains(&link) {
+                    e.1.push(link);
+                }
+            }
+        }
+        let components: Vec<ComponentNeed> = links
             .into_iter()
-            .map(|(component, (n, confidence, links))| ComponentNeed {
+            .map(|(component, (confidence, links))| ComponentNeed {
+                machines: component_machines
+                    .get(component.as_str())
+                    .copied()
+                    .unwrap_or(0),
                 component,
-                machines: n[0].max(n[1]),
                 confidence,
                 links,
             })
@@ -385,11 +477,13 @@ impl Materials {
                 let e = needed.entry(&material.name).or_insert(MaterialNeed {
                     material,
                     uses: Vec::new(),
-                    machines: 0,
+                    machines: material_machines
+                        .get(material.name.as_str())
+                        .copied()
+                        .unwrap_or(0),
                     confidence: Confidence::High,
                 });
                 e.uses.push((c.component.clone(), u.source.clone()));
-                e.machines = e.machines.max(c.machines);
                 e.confidence = e.confidence.min(c.confidence);
             }
         }

@@ -134,7 +134,7 @@ pub struct ItemPole {
 /// of, the materials those depend on, and each material's supply concentration.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct MaterialsReport {
-    /// Each component class found, with the machines (or processor items) holding it.
+    /// Each component class found, with the machines holding it.
     pub components: Vec<ComponentReport>,
     /// Each material those depend on, by name.
     pub materials: Vec<MaterialReport>,
@@ -145,9 +145,9 @@ pub struct MaterialsReport {
 pub struct ComponentReport {
     /// `logic chip`, `display`, `battery`, `electronic components`.
     pub component: String,
-    /// The machines holding it, at least: the larger of the counts through the processor
-    /// layer and through the devices layer (a machine's processor and its device are not told
-    /// apart, so they are not added).
+    /// The machines holding it: in a fleet, the hosts holding it through any of their items,
+    /// each once (a hypervisor's guest is no machine; for a fleet inventory before 1.2.9, which
+    /// names no host's devices item, at least the devices items' hosts); outside one, 1.
     pub machines: u64,
     /// The lowest confidence of the links from items to it (`medium` where it is assumed from
     /// the kind of device).

@@ -33,8 +33,9 @@ pub struct RawMaterial {
     pub crma: String,
     /// The component classes that need it, with the machines holding them.
     pub needed_by: Vec<MaterialUse>,
-    /// Machines holding a component that needs it: in a fleet the hosts it stands for, which is
-    /// also its weight when judged; absent for a single host's scan.
+    /// Machines holding a component that needs it: in a fleet the hosts it stands for (each
+    /// host once, whichever of its items hold the components), which is also its weight when
+    /// judged; absent for a single host's scan.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hosts: Option<u64>,
     /// The producing countries (`producer`, a state actor), largest first, each with its
@@ -51,8 +52,9 @@ pub struct RawMaterial {
 pub struct MaterialUse {
     /// `logic chip`, `display`, `electronic components`, `battery`.
     pub component: String,
-    /// Machines holding it (lower bound: a machine's processor and its system device are counted
-    /// once).
+    /// Machines holding it: in a fleet, the hosts holding it through any of their processor and
+    /// devices items, each once (a hypervisor's guest holds none; since 1.2.11); 1 for a single
+    /// host.
     pub machines: u64,
     /// How sure the link from the inventory's items to the material is: the lowest of the
     /// item-to-component and component-to-material links.

@@ -173,10 +173,17 @@ impl<'k> FleetBuilder<'k> {
             .as_ref()
             .filter(|o| o.name.is_some() || o.full_name.is_some())
             .map(|o| self.system_slot(source, o));
+        // A hypervisor guest's system is virtual: its SMBIOS maker is the hypervisor's vendor
+        // (`innotek GmbH` for VirtualBox, `Xen`), which made no machine. It counts in no
+        // system device item (its processor is the real one its host lends it, and stays).
+        let is_guest = record.is_guest();
         let device = device_kind(record.kind.as_deref())
+            .filter(|k| !(is_guest && *k == DeviceKind::System))
             .zip(record.maker.as_ref())
             .and_then(|(kind, maker)| self.device_slot(source, kind, maker));
-        let is_guest = record.is_guest();
+        let hypervisor = record
+            .hypervisor()
+            .map(|l| Fact::new(l.value.clone(), read(source, l, Confidence::High)));
         let host = Host {
             id,
             kind: record.kind,
@@ -202,6 +209,7 @@ impl<'k> FleetBuilder<'k> {
                     Some(Fact::new(date, e))
                 }),
             device: None,
+            hypervisor,
         };
         self.add_entry(Entry {
             host,
@@ -260,6 +268,7 @@ impl<'k> FleetBuilder<'k> {
             os: None,
             firmware_date,
             device: None,
+            hypervisor: None,
         };
         self.add_entry(Entry {
             host,
@@ -921,6 +930,57 @@ mod tests {
             r#"{{"deviceid":"{device}","content":{{{logdate}"cpus":[{{"manufacturer":"x","name":"{cpu}"}}],"operatingsystem":{{"name":"{os}","arch":"x86_64","kernel_name":"linux"}}}}}}"#
         ))
         .unwrap()
+    }
+
+    /// Rudder's real Windows 11 capture (a VirtualBox guest, SMBIOS maker `innotek GmbH`) as
+    /// its agent wrote it, and with its `HARDWARE/VMSYSTEM` said otherwise: a hypervisor's
+    /// guest counts in no system device item and records its hypervisor; a container (which
+    /// reads its machine's SMBIOS) and a physical machine keep their device.
+    #[test]
+    fn a_hypervisor_guest_has_no_system_device_and_a_container_keeps_its_own() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/fixtures/windows/rudder-workstation1-windows11.xml"
+        );
+        let xml = std::fs::read_to_string(path).unwrap();
+        assert!(xml.contains("<VMSYSTEM>VirtualBox</VMSYSTEM>"));
+        for (vmsystem, guest) in [
+            ("VirtualBox", true),
+            ("Docker", false),
+            ("lxc", false),
+            ("Physical", false),
+        ] {
+            let text = xml.replace(
+                "<VMSYSTEM>VirtualBox</VMSYSTEM>",
+                &format!("<VMSYSTEM>{vmsystem}</VMSYSTEM>"),
+            );
+            let record = crate::import::parse_fusion_xml::fusion_xml(&text).unwrap();
+            let mut b = FleetBuilder::new(kb());
+            b.add_record("w11.xml", ImportFormat::FusioninventoryXml, record);
+            let Finished {
+                fleet,
+                processors,
+                devices,
+                ..
+            } = b.finish();
+            let host = &fleet.hosts[0];
+            assert_eq!(
+                host.hypervisor.as_ref().map(|h| h.value.as_str()),
+                guest.then_some("VirtualBox"),
+                "{vmsystem}"
+            );
+            // The processor is the real one the machine lends its guest: kept either way.
+            assert_eq!(processors.len(), 1);
+            let makers: Vec<&str> = devices.iter().map(|d| d.maker.value.as_str()).collect();
+            if guest {
+                assert!(makers.is_empty() && host.device.is_none(), "{makers:?}");
+                let e = &host.hypervisor.as_ref().unwrap().evidence[0];
+                assert_eq!(e.field.as_deref(), Some("CONTENT/HARDWARE/VMSYSTEM"));
+            } else {
+                assert_eq!(makers, ["innotek GmbH"], "{vmsystem}");
+                assert_eq!(host.device.as_deref(), Some("dev0"));
+            }
+        }
     }
 
     #[test]

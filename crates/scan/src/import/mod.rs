@@ -226,7 +226,7 @@ pub fn import(
     };
     // The materials the fleet's processors and devices depend on: the same derivation as a
     // root's scan (the materials collector).
-    layers.materials = Some(crate::materials_layer(kb, &layers));
+    layers.materials = Some(crate::materials_layer(kb, &layers, Some(&fleet)));
     Ok(Inventory {
         schema_version: SCHEMA_VERSION.to_string(),
         generator: Generator {

@@ -111,6 +111,11 @@ impl HostRecord {
     /// any machine's age. A container (`Docker`, `lxc`, `Virtuozzo`, `BSDJail`, ...) reads its
     /// host's own SMBIOS tables, so its firmware date is the host machine's: not a guest here.
     pub fn is_guest(&self) -> bool {
+        self.hypervisor().is_some()
+    }
+
+    /// The agent's `vmsystem` field when it names a hypervisor ([`HostRecord::is_guest`]).
+    pub fn hypervisor(&self) -> Option<&Located> {
         const HYPERVISORS: &[&str] = &[
             "qemu",
             "kvm",
@@ -124,7 +129,7 @@ impl HostRecord {
         ];
         self.vmsystem
             .as_ref()
-            .is_some_and(|v| HYPERVISORS.contains(&v.value.to_ascii_lowercase().as_str()))
+            .filter(|v| HYPERVISORS.contains(&v.value.to_ascii_lowercase().as_str()))
     }
 }
 

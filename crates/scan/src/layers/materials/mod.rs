@@ -12,8 +12,8 @@
 use crate::collector::{Collector, Context, ScanOut};
 use sovstack_abi::semantics::{round, SHARE_DECIMALS};
 use sovstack_inventory::{
-    Actor, Confidence, CountryCode, Evidence, Governance, Layers, MaterialUse, Method, RawMaterial,
-    Role,
+    Actor, Confidence, CountryCode, Evidence, Fleet, Governance, Layers, MaterialUse, Method,
+    RawMaterial, Role,
 };
 use sovstack_kb::Kb;
 
@@ -34,7 +34,7 @@ pub(crate) struct MaterialsCollector;
 
 impl Collector for MaterialsCollector {
     fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
-        let items = materials_layer(cx.kb, &out.layers);
+        let items = materials_layer(cx.kb, &out.layers, None);
         if items.is_empty() {
             out.diagnostics.push(sovstack_inventory::Diagnostic {
                 code: codes::NO_HARDWARE.to_string(),
@@ -61,21 +61,16 @@ fn kb_evidence(source: &str, field: &str, value: String, confidence: Confidence)
     }
 }
 
-/// The materials layer's items for `layers`' processors and devices: one per material their
+/// The materials layer's items for `layers`' processors and devices (of `fleet`'s hosts, each
+/// counted once, in an imported fleet; of one machine without): one per material their
 /// component classes need that has production figures, at the knowledge base's first supply
 /// step for it, with one `producer` actor per country row (USGS's "other countries" with no
 /// country), each holding its share of the production USGS attributes to countries, rounded
 /// to four decimals. Items and actors are in the tables' order, so equal inputs give equal
 /// items.
-pub fn materials_layer(kb: &Kb, layers: &Layers) -> Vec<RawMaterial> {
-    let needed = kb.materials_needed(layers);
-    let fleet = layers
-        .processor
-        .iter()
-        .flatten()
-        .map(|p| p.hosts)
-        .chain(layers.devices.iter().flatten().map(|d| d.hosts))
-        .any(|h| h.is_some());
+pub fn materials_layer(kb: &Kb, layers: &Layers, fleet: Option<&Fleet>) -> Vec<RawMaterial> {
+    let needed = kb.materials_needed(layers, fleet);
+    let fleet = fleet.is_some();
     let component = |name: &str| needed.components.iter().find(|c| c.component == name);
     needed
         .materials
@@ -319,6 +314,6 @@ mod tests {
         let inv = scan_dir(&fixture_dir("x86-amd-epyc-debian12"), &["materials"], None);
         assert_eq!(inv.layers.materials, Some(Vec::new()));
         assert!(inv.diagnostics.iter().any(|d| d.code == codes::NO_HARDWARE));
-        assert!(materials_layer(kb(), &Layers::default()).is_empty());
+        assert!(materials_layer(kb(), &Layers::default(), None).is_empty());
     }
 }
