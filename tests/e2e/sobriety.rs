@@ -2,7 +2,7 @@
 //! real inputs: the scanner's captured os-release files and the GLPI project's example
 //! inventories, checked as of a fixed day (SOURCE_DATE_EPOCH 1796515200 is 2026-12-06).
 
-use crate::util::{fixture, layer_items, repo, run, run_json, sovstack};
+use crate::util::{fixture, layer_items, repo, run, run_json, sovstack, tempdir};
 
 const EPOCH: &str = "1796515200";
 
@@ -439,4 +439,39 @@ fn a_single_host_running_a_free_os_gets_no_processor_obsolescence_claim() {
     assert_eq!(g640["label"], "Intel(R) Pentium(R) CPU G640 @ 2.80GHz");
     assert!(g640["facts"].get("last_vendor_os").is_none(), "{g640:#}");
     assert!(crate::util::rule_findings(g640, ".processor.supported").is_empty());
+}
+
+/// One scanned machine counts once: undated when its firmware gives no date (the default audit
+/// does not read the devices layer, where the date is), dated when it does.
+#[test]
+fn a_single_scanned_machine_counts_as_one_dated_or_undated() {
+    let counts = |root: &std::path::Path, layers: &str| {
+        let (code, out, err) = run(sovstack()
+            .env("SOURCE_DATE_EPOCH", "1796601600")
+            .args(["audit", "--format", "json", "--layers", layers, "--root"])
+            .arg(root));
+        assert_eq!(code, 0, "{err}");
+        let r: serde_json::Value = serde_json::from_str(&out).unwrap();
+        (
+            r["sobriety"]["machines_dated"].as_u64(),
+            r["sobriety"]["machines_undated"].as_u64(),
+        )
+    };
+    let epyc = fixture("x86-amd-epyc-debian12");
+    assert_eq!(counts(&epyc, "processor,os"), (Some(0), Some(1)));
+    // The same root with the firmware date sysfs gives (`bios_date`, as the kernel writes it).
+    let dir = tempdir();
+    let root = dir.path().join("root");
+    let copy = std::process::Command::new("cp")
+        .args(["-a"])
+        .arg(&epyc)
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let dmi = root.join("sys/class/dmi/id");
+    std::fs::create_dir_all(&dmi).unwrap();
+    std::fs::write(dmi.join("bios_date"), "03/14/2019\n").unwrap();
+    std::fs::write(dmi.join("sys_vendor"), "Dell Inc.\n").unwrap();
+    assert_eq!(counts(&root, "processor,os,devices"), (Some(1), Some(0)));
 }

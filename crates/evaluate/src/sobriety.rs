@@ -389,7 +389,13 @@ pub fn sobriety(kb: &Kb, inventory: &Inventory, as_of: Option<&str>) -> Option<S
                 .iter()
                 .flatten()
                 .find_map(|d| d.firmware_date.as_ref().map(|f| f.value.as_str()));
-            (date.into_iter().collect(), 0)
+            // One machine was scanned (its processor or system was read): undated when its
+            // firmware gave no date.
+            let machine = inventory.layers.processor.is_some() || inventory.layers.os.is_some();
+            (
+                date.into_iter().collect(),
+                u64::from(date.is_none() && machine),
+            )
         }
     };
     let mut ages: Vec<AgeBand> = Vec::new();
