@@ -367,7 +367,14 @@ impl Table {
             .flat_map(|i| i.findings.iter().map(move |f| (i, f)))
             .collect();
         if findings.is_empty() {
-            return writeln!(out, "{}", super::no_item_findings(report, &layer.id));
+            for line in wrap(
+                &super::no_item_findings(report, &layer.id),
+                self.options.width as usize,
+                "  ",
+            ) {
+                writeln!(out, "{line}")?;
+            }
+            return Ok(());
         }
         let mut t = self.grid(["Item", "Severity", "Finding"]);
         for (item, f) in findings {
