@@ -56,6 +56,7 @@ pub use toolchain::{
 };
 
 use sovstack_inventory::{Actor, CountryCode, DataRef, Evidence, Governance, Lifecycle, Role};
+use std::sync::OnceLock;
 use tables::Source;
 
 /// An organisation found for a role, ready to become an inventory `Actor` (the caller adds the
@@ -91,45 +92,124 @@ impl Attribution {
 }
 
 /// The loaded and validated knowledge base.
+///
+/// The tables most commands never read (processor, SoC and toolchain patterns, devices, and
+/// the per-table listing) load on first use: their regular expressions took 17 of the 19 ms a
+/// whole load took, on every command, a network scan's included (2026-12-07). Whether they
+/// are valid does not depend on the run: the built-in tables are constant, and a test loads
+/// them all ([`Kb::from_sources`] is eager). A section that failed to load on first use
+/// would be a build from tables no test passed; it stops with that said.
 #[derive(Debug)]
 pub struct Kb {
-    tables: Vec<TableInfo>,
+    sources: Vec<Source>,
     sha256: String,
     geo: geo::Geo,
     orgs: orgs::Orgs,
-    processors: processors::Processors,
-    soc_vendors: patterns::PatternTable,
-    model_designers: patterns::PatternTable,
     os: os::Os,
     lifecycles: lifecycle::Lifecycles,
-    toolchains: toolchain::Toolchains,
-    devices: devices::Devices,
     registries: software::Registries,
     materials: materials::Materials,
+    tables: OnceLock<Vec<TableInfo>>,
+    processors: OnceLock<processors::Processors>,
+    soc_vendors: OnceLock<patterns::PatternTable>,
+    model_designers: OnceLock<patterns::PatternTable>,
+    toolchains: OnceLock<toolchain::Toolchains>,
+    devices: OnceLock<devices::Devices>,
+}
+
+/// A lazily loaded section, loading it on first use (see [`Kb`]).
+fn section<T>(cell: &OnceLock<T>, load: impl FnOnce() -> Result<T, KbError>) -> &T {
+    cell.get_or_init(|| {
+        load().unwrap_or_else(|e| {
+            panic!("the built-in knowledge base is invalid (a bug: please report it): {e}")
+        })
+    })
+}
+
+/// Loads a lazy section now, failing with its error.
+#[cfg(test)]
+fn load_now<T>(
+    cell: &OnceLock<T>,
+    load: impl FnOnce() -> Result<T, KbError>,
+) -> Result<(), KbError> {
+    if cell.get().is_none() {
+        let _ = cell.set(load()?);
+    }
+    Ok(())
 }
 
 impl Kb {
-    /// Loads and validates the embedded tables. Errors name the table and line, e.g.
+    /// The embedded tables. The first tables load and are validated now; the rest on first
+    /// use (see [`Kb`]). Errors name the table and line, e.g.
     /// `kb: geo/bloc-members.csv:12: unknown bloc `XX``.
     pub fn builtin() -> Result<Kb, KbError> {
-        Kb::from_sources(Source::builtin())
+        Kb::first_sections(Source::builtin())
     }
 
+    /// Loads and validates every table of `sources` now, in order: what the tests check the
+    /// built-in tables and broken copies of them with.
+    #[cfg(test)]
     fn from_sources(sources: Vec<Source>) -> Result<Kb, KbError> {
+        let kb = Kb::first_sections(sources)?;
+        load_now(&kb.processors, || kb.load_processors())?;
+        load_now(&kb.soc_vendors, || kb.load_soc_vendors())?;
+        load_now(&kb.model_designers, || kb.load_model_designers())?;
+        load_now(&kb.toolchains, || kb.load_toolchains())?;
+        load_now(&kb.devices, || kb.load_devices())?;
+        load_now(&kb.tables, || kb.load_tables())?;
+        Ok(kb)
+    }
+
+    /// The sections every command reads (and the others refer to): geography, organisations,
+    /// operating systems, lifecycles, registries and materials.
+    fn first_sections(sources: Vec<Source>) -> Result<Kb, KbError> {
         let geo = geo::Geo::load(&sources)?;
         let orgs = orgs::Orgs::load(&sources, &geo)?;
-        let processors = processors::Processors::load(&sources, &orgs, &geo)?;
-        let soc_vendors =
-            patterns::PatternTable::load(&sources, "processors/soc-vendors.csv", &orgs)?;
-        let model_designers =
-            patterns::PatternTable::load(&sources, "processors/model-designers.csv", &orgs)?;
         let os = os::Os::load(&sources, &orgs)?;
         let lifecycles = lifecycle::Lifecycles::load(&sources)?;
-        let toolchains = toolchain::Toolchains::load(&sources, &geo)?;
-        let devices = devices::Devices::load(&sources, &orgs)?;
         let registries = software::Registries::load(&sources, &orgs)?;
         let materials = materials::Materials::load(&sources, &geo)?;
-        let tables = sources
+        let sha256 = tables::combined_sha256(&sources);
+        Ok(Kb {
+            sources,
+            sha256,
+            geo,
+            orgs,
+            os,
+            lifecycles,
+            registries,
+            materials,
+            tables: OnceLock::new(),
+            processors: OnceLock::new(),
+            soc_vendors: OnceLock::new(),
+            model_designers: OnceLock::new(),
+            toolchains: OnceLock::new(),
+            devices: OnceLock::new(),
+        })
+    }
+
+    fn load_processors(&self) -> Result<processors::Processors, KbError> {
+        processors::Processors::load(&self.sources, &self.orgs, &self.geo)
+    }
+
+    fn load_soc_vendors(&self) -> Result<patterns::PatternTable, KbError> {
+        patterns::PatternTable::load(&self.sources, "processors/soc-vendors.csv", &self.orgs)
+    }
+
+    fn load_model_designers(&self) -> Result<patterns::PatternTable, KbError> {
+        patterns::PatternTable::load(&self.sources, "processors/model-designers.csv", &self.orgs)
+    }
+
+    fn load_toolchains(&self) -> Result<toolchain::Toolchains, KbError> {
+        toolchain::Toolchains::load(&self.sources, &self.geo)
+    }
+
+    fn load_devices(&self) -> Result<devices::Devices, KbError> {
+        devices::Devices::load(&self.sources, &self.orgs)
+    }
+
+    fn load_tables(&self) -> Result<Vec<TableInfo>, KbError> {
+        self.sources
             .iter()
             .map(|s| {
                 Ok(TableInfo {
@@ -139,23 +219,27 @@ impl Kb {
                     licence: s.licence,
                 })
             })
-            .collect::<Result<Vec<_>, KbError>>()?;
-        let sha256 = tables::combined_sha256(&sources);
-        Ok(Kb {
-            tables,
-            sha256,
-            geo,
-            orgs,
-            processors,
-            soc_vendors,
-            model_designers,
-            os,
-            lifecycles,
-            toolchains,
-            devices,
-            registries,
-            materials,
-        })
+            .collect()
+    }
+
+    fn processors(&self) -> &processors::Processors {
+        section(&self.processors, || self.load_processors())
+    }
+
+    fn soc_vendors(&self) -> &patterns::PatternTable {
+        section(&self.soc_vendors, || self.load_soc_vendors())
+    }
+
+    fn model_designers(&self) -> &patterns::PatternTable {
+        section(&self.model_designers, || self.load_model_designers())
+    }
+
+    fn toolchain_tables(&self) -> &toolchain::Toolchains {
+        section(&self.toolchains, || self.load_toolchains())
+    }
+
+    fn devices(&self) -> &devices::Devices {
+        section(&self.devices, || self.load_devices())
     }
 
     /// Name `sovstack-kb`, the crate version, and a sha256 over every table: for each table in
@@ -170,63 +254,64 @@ impl Kb {
 
     /// The embedded tables, in a fixed order.
     pub fn tables(&self) -> Vec<TableInfo> {
-        self.tables.clone()
+        section(&self.tables, || self.load_tables()).clone()
     }
 
     /// The designer behind an x86 CPUID vendor string, as in `/proc/cpuinfo` `vendor_id`. The
     /// exact 12-character string is preferred (`"  Shanghai  "` has two spaces each side); a
     /// value the caller trimmed still matches, because no two ids are equal once trimmed.
     pub fn x86_vendor(&self, vendor_id: &str) -> Option<Attribution> {
-        self.processors.x86_vendor(&self.orgs, vendor_id)
+        self.processors().x86_vendor(&self.orgs, vendor_id)
     }
 
     /// The designer behind an Arm MIDR implementer code (`0x41` is Arm Ltd).
     pub fn arm_implementer(&self, implementer: u32) -> Option<Attribution> {
-        self.processors.arm_implementer(&self.orgs, implementer)
+        self.processors().arm_implementer(&self.orgs, implementer)
     }
 
     /// The SoC maker an Arm implementer's cores can only sit in (`0x61` Apple, `0x70` Phytium:
     /// `processors/captive-arm-implementers.csv`), for SoCs the device tree and the `Hardware`
     /// line do not name. `None` for implementers that license or sell cores to others.
     pub fn captive_soc_vendor(&self, implementer: u32) -> Option<Attribution> {
-        self.processors.captive_soc_vendor(&self.orgs, implementer)
+        self.processors()
+            .captive_soc_vendor(&self.orgs, implementer)
     }
 
     /// The core name for an Arm MIDR implementer and part (`0x41`, `0xd0c` → `Neoverse-N1`),
     /// as util-linux's lscpu decodes it.
     pub fn arm_part_name(&self, implementer: u32, part: u32) -> Option<(String, Evidence)> {
-        self.processors.arm_part_name(implementer, part)
+        self.processors().arm_part_name(implementer, part)
     }
 
     /// The vendor behind a RISC-V `mvendorid` (`0x489` is SiFive). `0` means "not implemented"
     /// and gives `None`.
     pub fn riscv_vendor(&self, mvendorid: u64) -> Option<Attribution> {
-        self.processors.riscv_vendor(&self.orgs, mvendorid)
+        self.processors().riscv_vendor(&self.orgs, mvendorid)
     }
 
     /// The designer named by a processor model name (`Loongson-3A5000` → Loongson), for
     /// processors without a vendor id. See `processors/model-designers.csv`.
     pub fn model_designer(&self, model_name: &str) -> Option<Attribution> {
-        self.model_designers.attribute(model_name, &self.orgs)
+        self.model_designers().attribute(model_name, &self.orgs)
     }
 
     /// The owners or licensors of an architecture as `uname -m` prints it (`x86_64` → Intel and
     /// AMD; `riscv64` → RISC-V International). Empty when the architecture is unknown.
     pub fn isa_owners(&self, architecture: &str) -> Vec<Attribution> {
-        self.processors.isa_owners(&self.orgs, architecture)
+        self.processors().isa_owners(&self.orgs, architecture)
     }
 
     /// The SoC vendor named by an Arm `/proc/cpuinfo` `Hardware` value (with or without the
     /// `Hardware :` label) or a device-tree model string. See `processors/soc-vendors.csv`.
     pub fn soc_vendor(&self, hardware: &str) -> Option<Attribution> {
-        self.soc_vendors.attribute(hardware, &self.orgs)
+        self.soc_vendors().attribute(hardware, &self.orgs)
     }
 
     /// The SoC maker named by a device-tree vendor prefix (`qcom` of `qcom,sdm845`), from the
     /// Linux kernel's vendor-prefix registry. Only prefixes of companies that sell SoCs are
     /// listed: a board maker's prefix (`radxa`, `pine64`) gives `None`.
     pub fn dt_soc_vendor(&self, prefix: &str) -> Option<Attribution> {
-        self.processors.dt_vendor(&self.orgs, prefix)
+        self.processors().dt_vendor(&self.orgs, prefix)
     }
 
     /// The foundry that made a processor, when `model_name` matches a family of
@@ -234,7 +319,7 @@ impl Kb {
     /// that family has one known foundry for its compute die. `None` otherwise: dual-sourced or
     /// undisclosed families are never guessed. The confidence is the row's.
     pub fn foundry(&self, designer: &str, model_name: &str) -> Option<Attribution> {
-        self.processors.foundry(&self.orgs, designer, model_name)
+        self.processors().foundry(&self.orgs, designer, model_name)
     }
 
     /// The foundry of an x86 processor's compute die from its CPUID vendor string, family and
@@ -242,7 +327,7 @@ impl Kb {
     /// the generations `processors/x86-family-foundry.csv` documents; `None` otherwise. This
     /// needs no brand string, so it works where the model name is generic (`AMD EPYC`).
     pub fn x86_foundry(&self, vendor_id: &str, cpu_family: u32, model: u32) -> Option<Attribution> {
-        self.processors
+        self.processors()
             .x86_foundry(&self.orgs, vendor_id, cpu_family, model)
     }
 
@@ -255,13 +340,13 @@ impl Kb {
         cpu_family: u32,
         model: u32,
     ) -> Option<Attribution> {
-        self.processors
+        self.processors()
             .x86_foundry_by_designer(&self.orgs, designer, cpu_family, model)
     }
 
     /// The countries where a foundry (canonical name or alias) has fabs.
     pub fn fab_countries(&self, foundry: &str) -> Option<&FabCountries> {
-        self.processors.fab_countries(&self.orgs, foundry)
+        self.processors().fab_countries(&self.orgs, foundry)
     }
 
     /// The support window of an operating-system release, by exact `os-release` `ID` and its
@@ -318,7 +403,7 @@ impl Kb {
     /// with a CPUID family is an x86 part.
     pub fn is_x86_designer(&self, designer: &str) -> bool {
         !self
-            .processors
+            .processors()
             .x86_vendor_ids(&self.orgs, designer)
             .is_empty()
     }
@@ -331,7 +416,7 @@ impl Kb {
         cpu_family: u32,
         model: u32,
     ) -> Option<VendorOsFloor> {
-        self.processors
+        self.processors()
             .x86_vendor_ids(&self.orgs, designer)
             .into_iter()
             .find_map(|id| self.vendor_os_floor(id, cpu_family, model))
@@ -423,7 +508,7 @@ impl Kb {
     /// The toolchain with this id (`gcc`, `rustc`), as detections name it; its steward is
     /// [`Toolchain::steward`].
     pub fn toolchain(&self, id: &str) -> Option<&Toolchain> {
-        self.toolchains.get(id)
+        self.toolchain_tables().get(id)
     }
 
     /// The registry a package URL's type (and, for `deb`, namespace) says a component came
@@ -440,13 +525,13 @@ impl Kb {
 
     /// Every toolchain, in table order.
     pub fn toolchains(&self) -> &[Toolchain] {
-        &self.toolchains.toolchains
+        &self.toolchain_tables().toolchains
     }
 
     /// What tells a binary's toolchains apart: the marks each leaves and the Rich header and
     /// Mach-O id tables, for `sovstack-binary`'s detector.
     pub fn toolchain_marks(&self) -> &ToolchainMarks {
-        &self.toolchains.marks
+        &self.toolchain_tables().marks
     }
 
     /// An organisation by canonical name or alias, ignoring case (`AMD` → Advanced Micro
@@ -492,19 +577,19 @@ impl Kb {
         maker: &str,
         model: Option<&str>,
     ) -> Option<Attribution> {
-        self.devices.maker(&self.orgs, kind, maker, model)
+        self.devices().maker(&self.orgs, kind, maker, model)
     }
 
     /// Where a public authority has named the organisation `name` a high-risk supplier
     /// (`devices/high-risk-vendors.csv`: the European Commission's 5G toolbox communication of
     /// 15 June 2023 names Huawei and ZTE).
     pub fn high_risk_designations(&self, name: &str) -> Vec<HighRiskDesignation> {
-        self.devices.high_risk(&self.orgs, name)
+        self.devices().high_risk(&self.orgs, name)
     }
 
     #[cfg(test)]
     fn devices_referenced_orgs(&self) -> Vec<orgs::OrgId> {
-        self.devices.referenced_orgs()
+        self.devices().referenced_orgs()
     }
 
     /// A country by ISO 3166-1 alpha-2 code (upper case).
@@ -546,6 +631,32 @@ mod tests {
 
     fn kb() -> Kb {
         Kb::builtin().expect("builtin KB loads")
+    }
+
+    /// The built-in tables load whole and valid, every section now: what makes the lazy
+    /// sections of [`Kb::builtin`] safe to load on first use.
+    #[test]
+    fn every_builtin_section_loads_and_validates() {
+        let kb = Kb::from_sources(Source::builtin()).expect("every built-in table is valid");
+        assert!(kb.processors.get().is_some() && kb.soc_vendors.get().is_some());
+        assert!(kb.model_designers.get().is_some() && kb.toolchains.get().is_some());
+        assert!(kb.devices.get().is_some() && kb.tables.get().is_some());
+        // A lazy load gives the same sections, the same data.
+        let lazy = kb_lazy_touched();
+        assert_eq!(lazy.tables(), kb.tables());
+        assert_eq!(lazy.data_ref(), kb.data_ref());
+    }
+
+    /// The built-in KB with every lazy section loaded through its accessor.
+    fn kb_lazy_touched() -> Kb {
+        let kb = kb();
+        assert!(
+            kb.processors.get().is_none(),
+            "processors load on first use"
+        );
+        let _ = (kb.processors(), kb.soc_vendors(), kb.model_designers());
+        let _ = (kb.toolchain_tables(), kb.devices(), kb.tables());
+        kb
     }
 
     #[test]
@@ -743,7 +854,7 @@ mod tests {
     fn every_hq_country_is_listed_and_every_organisation_is_used_or_a_parent() {
         let kb = kb();
         let mut used: std::collections::BTreeSet<usize> =
-            kb.processors.referenced_orgs().into_iter().collect();
+            kb.processors().referenced_orgs().into_iter().collect();
         used.extend(kb.os.referenced_orgs());
         for org in kb.orgs.all() {
             if let Some(c) = &org.country {
