@@ -1013,3 +1013,28 @@ fn ten_thousand_endpoints_evaluate_with_the_default_limits() {
         assert!(critical != plain, "{name}: {critical:?} vs {plain:?}");
     }
 }
+
+/// A server answering A but refusing AAAA (dnsmasq with no upstream, for a name outside its own
+/// domains): the endpoint resolves partly, and its error says which query was refused, not as
+/// if the name had failed whole.
+#[test]
+fn a_failure_of_some_queries_names_their_record_type() {
+    let dns = crate::dnsmasq::Dnsmasq::start(&[("www.ville-exemple.test", "5.9.0.1")]);
+    let dir = tempdir();
+    let file = endpoints_file(dir.path(), "e.txt", "www.ville-exemple.test\n");
+    let inv = run_json(
+        sovstack()
+            .args(["scan", "--layers", "network", "--resolver", &dns.addr])
+            .arg("--endpoints")
+            .arg(&file),
+    );
+    let ep = by_endpoint(network_endpoints(&inv), "www.ville-exemple.test");
+    assert_eq!(ep["resolution"], "partial", "{ep:#}");
+    let errors = ep["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["kind"], "refused");
+    assert_eq!(
+        errors[0]["message"],
+        "www.ville-exemple.test: query refused (REFUSED), for the AAAA query only"
+    );
+}
