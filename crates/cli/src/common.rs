@@ -100,7 +100,11 @@ pub struct EvalOptions {
     pub outputs: Vec<OutputSpec>,
 
     /// Waivers (YAML: rule, item or pattern, justification, owner, expires): a waived finding is
-    /// reported as waived and not counted by --fail-on; an expired waiver waives nothing.
+    /// reported as waived and not counted by --fail-on; an expired waiver, or one that matches no
+    /// finding, waives nothing and is reported on stderr. The file:
+    /// `waivers: [{rule: eu.processor.designer-jurisdiction, item: AMD EPYC, justification: ...,
+    /// owner: it@example.org, expires: 2027-06-30}]` (item: a label or id as the tables show
+    /// them, or `pattern: "*.example.org"`, a glob on labels).
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
 
@@ -695,11 +699,23 @@ pub fn evaluate_and_report(
     if let Some((waivers, today)) = &waivers {
         report.apply_waivers(waivers, today);
         for w in &report.waivers {
-            if w.status == sovstack_report::WaiverStatus::Expired {
-                eprintln!(
+            let target = w
+                .item
+                .as_deref()
+                .map(|i| format!("item `{i}`"))
+                .or_else(|| w.pattern.as_deref().map(|p| format!("pattern `{p}`")))
+                .unwrap_or_default();
+            match w.status {
+                sovstack_report::WaiverStatus::Expired => eprintln!(
                     "sovstack: warning: {}: the waiver of {} expired on {}: it waives nothing",
                     w.source, w.rule, w.expires
-                );
+                ),
+                sovstack_report::WaiverStatus::Unused => eprintln!(
+                    "sovstack: warning: {}: the waiver of {} for {target} matched no finding: it waives nothing \
+                     (an item is named by its label or its id, as the tables show them: `AMD EPYC`, `cpu0` or `cpu0 AMD EPYC`)",
+                    w.source, w.rule
+                ),
+                sovstack_report::WaiverStatus::Active => {}
             }
         }
     }
