@@ -361,6 +361,13 @@ impl FormatKind {
     }
 }
 
+/// The path a diagnostic names, for the formats that print it after the message: `None` when
+/// there is none, or when the message already names it (an import's diagnostics begin with
+/// their file).
+pub(crate) fn shown_path(d: &Diagnostic) -> Option<&str> {
+    d.path.as_deref().filter(|p| !d.message.contains(p))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -395,11 +402,4 @@ mod tests {
         }
         assert_eq!(FormatKind::from_name("xml"), None);
     }
-}
-
-/// The path a diagnostic names, for the formats that print it after the message: `None` when
-/// there is none, or when the message already names it (an import's diagnostics begin with
-/// their file).
-pub(crate) fn shown_path(d: &Diagnostic) -> Option<&str> {
-    d.path.as_deref().filter(|p| !d.message.contains(p))
 }
