@@ -795,3 +795,19 @@ fn print_costs(report: &sovstack_report::Report) {
         }
     }
 }
+
+/// What `evaluate --help` and `audit --help` say of scores and levels (docs/report.md, "Scores
+/// and levels", gives the exact rules).
+pub const SCORES_HELP: &str = "\
+Scores and levels:
+  Each ruleset gives every layer, and the whole audit, a score (0-100) and a level (0-4).
+  eu-sovereignty: the levels are the EU Cloud Sovereignty Framework's SEAL levels, and a level is
+  the weakest link (the lowest any rule gave any item) while the score is a mean (how far all the
+  items go together): \"SEAL-1, score 81\" means most items are fine but at least one is not, and
+  the findings name it. The overall score is the weighted mean over the objectives (SOV-1..SOV-8)
+  some rule assessed; the others are listed as not assessed.
+  non-aligned: a layer scores 100 x (1 - the largest pole's share - the unknown share) plus a
+  credit for commons (free software, open ISAs, community projects); its level follows from the
+  score by the ruleset's thresholds.
+  --fail-under compares each ruleset's overall score. docs/report.md (\"Scores and levels\") gives
+  the exact rules.";
