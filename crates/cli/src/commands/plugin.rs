@@ -5,7 +5,6 @@ use crate::common::{load_plugins, new_host, OutputFormat};
 use crate::{exit, output};
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use comfy_table::{presets, Table};
 use sovstack_evaluate::plugin_ref;
 use std::path::PathBuf;
 
@@ -222,8 +221,7 @@ fn list(a: ListArgs) -> Result<u8> {
                 + "\n"
         }
         OutputFormat::Table => {
-            let mut t = Table::new();
-            t.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
+            let mut t = crate::output::listing_table();
             t.set_header(vec!["Name", "Version", "ABI", "Layers", "sha256", "Origin"]);
             for r in &refs {
                 t.add_row(vec![

@@ -4,7 +4,6 @@ use crate::common::{load_kb, load_ruleset_file, vocabulary, OutputFormat};
 use crate::{exit, output};
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use comfy_table::{presets, Table};
 use serde_json::json;
 use sovstack_ruleset::{builtin_named, builtin_source, RulesetError, BUILTIN_NAMES};
 use std::path::{Path, PathBuf};
@@ -82,8 +81,7 @@ fn list(a: ListArgs) -> Result<u8> {
             serde_json::to_string_pretty(&v)? + "\n"
         }
         OutputFormat::Table => {
-            let mut t = Table::new();
-            t.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
+            let mut t = crate::output::listing_table();
             t.set_header(vec![
                 "Name", "Version", "Method", "Rules", "Layers", "Title", "sha256",
             ]);
