@@ -386,6 +386,21 @@ pub fn listing_table() -> comfy_table::Table {
     t
 }
 
+/// A listing's table followed by each row's whole sha256 on a line of its own (`NAME  HASH`):
+/// a hash is copied whole to pin it, and 64 characters in a table column would not fit.
+pub fn with_hashes(table: &comfy_table::Table, hashes: &[(&str, &str)]) -> String {
+    let mut out = format!("{table}\nsha256:\n");
+    let width = hashes
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (name, hash) in hashes {
+        out.push_str(&format!("  {name:width$}  {hash}\n"));
+    }
+    out
+}
+
 /// Whether the locale's character set is UTF-8: the first of `LC_ALL`, `LC_CTYPE`, `LANG` that
 /// is set and not empty decides, as for any C program; none set is the C locale (ASCII).
 fn utf8_locale() -> bool {

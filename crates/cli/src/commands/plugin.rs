@@ -222,18 +222,21 @@ fn list(a: ListArgs) -> Result<u8> {
         }
         OutputFormat::Table => {
             let mut t = crate::output::listing_table();
-            t.set_header(vec!["Name", "Version", "ABI", "Layers", "sha256", "Origin"]);
+            t.set_header(vec!["Name", "Version", "ABI", "Layers", "Origin"]);
             for r in &refs {
                 t.add_row(vec![
                     r.data.name.clone(),
                     r.data.version.clone(),
                     r.abi_version.to_string(),
                     r.layers.join(", "),
-                    r.data.sha256.clone(),
                     r.origin.clone(),
                 ]);
             }
-            format!("{t}\n")
+            let hashes: Vec<(&str, &str)> = refs
+                .iter()
+                .map(|r| (r.data.name.as_str(), r.data.sha256.as_str()))
+                .collect();
+            output::with_hashes(&t, &hashes)
         }
     };
     output::emit(None, text.as_bytes())?;

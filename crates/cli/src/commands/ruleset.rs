@@ -83,7 +83,7 @@ fn list(a: ListArgs) -> Result<u8> {
         OutputFormat::Table => {
             let mut t = crate::output::listing_table();
             t.set_header(vec![
-                "Name", "Version", "Method", "Rules", "Layers", "Title", "sha256",
+                "Name", "Version", "Method", "Rules", "Layers", "Title",
             ]);
             for r in &rulesets {
                 let method = serde_json::to_value(r.scoring.method)?
@@ -97,10 +97,13 @@ fn list(a: ListArgs) -> Result<u8> {
                     r.rules.len().to_string(),
                     r.layers().join(", "),
                     r.title.clone(),
-                    r.sha256.clone(),
                 ]);
             }
-            format!("{t}\n")
+            let hashes: Vec<(&str, &str)> = rulesets
+                .iter()
+                .map(|r| (r.name.as_str(), r.sha256.as_str()))
+                .collect();
+            output::with_hashes(&t, &hashes)
         }
     };
     output::emit(None, text.as_bytes())?;
