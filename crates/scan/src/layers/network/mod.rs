@@ -533,7 +533,7 @@ fn no_answer(tally: &Tally, resolver: &str) -> Option<sovstack_inventory::Diagno
         severity: sovstack_inventory::DiagnosticSeverity::Error,
         message: format!(
             "the DNS resolver {resolver} answered none of the {} queries for {} endpoint(s) \
-             (every one timed out or failed to reach it): the network layer could not be assessed; \
+             (every one timed out, was refused or failed to reach it): the network layer could not be assessed; \
              check that the resolver runs and is reachable (--resolver IP:PORT, --dns-timeout SECONDS)",
             tally.sent, tally.names
         ),
