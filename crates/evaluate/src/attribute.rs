@@ -398,7 +398,7 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
             let floor = p
                 .vendor_os_floor
                 .as_ref()
-                .filter(|_| crate::sobriety::floor_machines(inventory, p).is_some());
+                .filter(|_| crate::sobriety::floor_machines(kb, inventory, p).is_some());
             if let Some(o) = floor {
                 f.insert(
                     "last_vendor_os".into(),

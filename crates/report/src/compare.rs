@@ -203,11 +203,10 @@ fn pct(v: Option<&f64>) -> String {
 }
 
 impl Comparison {
-    /// Tables for people: one per ruleset.
+    /// Tables for people: one per ruleset. The warnings are not among them: the command says
+    /// them on stderr, so that the tables stay data (the JSON document and the HTML page carry
+    /// them as fields and as a section).
     pub fn write_text(&self, out: &mut dyn io::Write) -> io::Result<()> {
-        for w in &self.warnings {
-            writeln!(out, "warning: {w}")?;
-        }
         for l in &self.leagues {
             writeln!(out, "\n{} ({})", l.title, l.ruleset)?;
             let mut t = comfy_table::Table::new();
