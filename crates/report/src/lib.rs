@@ -564,6 +564,44 @@ pub struct PluginRun {
 /// What the origin of a built-in plugin starts with: `builtin:ID`.
 pub const BUILTIN_ORIGIN_PREFIX: &str = "builtin:";
 
+/// A count as every report shows it: `2940` as `2,940`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A material's status under the EU Critical Raw Materials Act ([`MaterialReport::crma`]) in
+/// plain words, as the materials layer's facts and the materials section say it: `none` is not
+/// missing data but a material on neither of the Regulation's lists.
+pub fn crma_words(status: &str) -> String {
+    match status {
+        "strategic" => "strategic raw material (Annex I of Regulation (EU) 2024/1252)".to_string(),
+        "critical" => "critical raw material (Annex II of Regulation (EU) 2024/1252)".to_string(),
+        "none" => "not on the EU's lists of critical or strategic raw materials (Regulation (EU) \
+                   2024/1252)"
+            .to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A score (0-100) as every format shows it: to one decimal (`46.9` for 46.89).
+pub fn score_shown(score: f64) -> String {
+    format!("{score:.1}")
+}
+
+/// The value of a score as shown ([`score_shown`]): what `--fail-under` compares, so that a
+/// shown 46.9 passes `--fail-under 46.9`.
+pub fn score_as_shown(score: f64) -> f64 {
+    score_shown(score).parse().unwrap_or(score)
+}
+
 /// Whether a plugin's origin is that of a plugin built into sovstack (`builtin:ID`), rather than
 /// a file given with `--plugin`.
 pub fn is_builtin_origin(origin: &str) -> bool {

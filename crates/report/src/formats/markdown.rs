@@ -325,7 +325,7 @@ fn write_item(item: &ItemReport, out: &mut dyn io::Write) -> io::Result<()> {
         writeln!(
             out,
             "| {first} | {} | {} | {} | {} |",
-            escape(&role_words(&a.role)),
+            escape(&super::actor_role(a)),
             escape(a.name.as_deref().unwrap_or("not identified")),
             country(a),
             confidence(a)
@@ -335,12 +335,7 @@ fn write_item(item: &ItemReport, out: &mut dyn io::Write) -> io::Result<()> {
 }
 
 fn country(a: &ActorReport) -> String {
-    match (&a.country, &a.country_name, &a.registered_country) {
-        (Some(c), Some(n), _) => format!("{} ({})", escape(n), escape(c)),
-        (Some(c), None, _) => escape(c),
-        (None, _, Some(r)) => format!("registered in {} (low confidence)", escape(r)),
-        (None, _, None) => "not known".to_string(),
-    }
+    escape(&super::actor_country(a))
 }
 
 fn confidence(a: &ActorReport) -> String {
@@ -351,7 +346,7 @@ fn confidence(a: &ActorReport) -> String {
 }
 
 fn score(s: Option<f64>) -> String {
-    s.map_or("not scored".to_string(), |s| format!("{s:.1}"))
+    s.map_or("not scored".to_string(), crate::score_shown)
 }
 
 fn level_name(method: ScoringMethod, level: Option<u8>) -> String {

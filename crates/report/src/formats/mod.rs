@@ -18,10 +18,63 @@ pub use json::Json;
 pub use jsonl::{jsonl_schema, Jsonl, JSONL_FORMAT};
 pub use markdown::Markdown;
 pub use sarif::Sarif;
+pub(crate) use table::role_words;
 pub use table::{Table, TableOptions, DEFAULT_WIDTH};
 
 use crate::{Inputs, MaterialsReport, Report, Sobriety};
 use std::io;
+
+/// Where an actor is, as every format and `diff` say it: `United States (US)`, or `US` when the
+/// report has no country name; with no headquarters known, the country the registries delegated
+/// its addresses to (never a headquarters, said as such), `none (international)` for a community
+/// or an open standard (`community`: it has no country of its own), and `not known` otherwise.
+pub(crate) fn country_words(
+    country: Option<&str>,
+    country_name: Option<&str>,
+    registered_country: Option<&str>,
+    community: bool,
+) -> String {
+    match (country, country_name, registered_country) {
+        (Some(c), Some(n), _) => format!("{n} ({c})"),
+        (Some(c), None, _) => c.to_string(),
+        (None, _, Some(r)) => format!("registered in {r} (low confidence)"),
+        (None, _, None) if community => "none (international)".to_string(),
+        (None, _, None) => "not known".to_string(),
+    }
+}
+
+/// [`country_words`] of an actor of the report.
+pub(crate) fn actor_country(a: &crate::ActorReport) -> String {
+    country_words(
+        a.country.as_deref(),
+        a.country_name.as_deref(),
+        a.registered_country.as_deref(),
+        is_community(a.governance),
+    )
+}
+
+/// Whether an organisation is a community or an open standard: no single controller, and no
+/// country of its own.
+pub(crate) fn is_community(g: sovstack_abi::Governance) -> bool {
+    matches!(
+        g,
+        sovstack_abi::Governance::Community | sovstack_abi::Governance::OpenStandard
+    )
+}
+
+/// An actor's role as every format shows it ([`role_words`]), with its share of the item when
+/// the item's actors do not hold it evenly: a producing country's share of a material's
+/// production (`producer (98.9%)`: its share of the production USGS attributes to countries).
+pub(crate) fn actor_role(a: &crate::ActorReport) -> String {
+    match a.share {
+        Some(s) => format!(
+            "{} ({}%)",
+            role_words(&a.role),
+            sovstack_abi::semantics::round(s * 100.0, 1)
+        ),
+        None => role_words(&a.role),
+    }
+}
 
 /// The sobriety section as every format shows it: a sentence, the machines by age band, one
 /// row per support window (item, window, end, time left, machines), the obsolescence
@@ -148,8 +201,14 @@ pub(crate) fn materials_rows(m: &MaterialsReport) -> MaterialsRows {
             .map(|x| {
                 [
                     x.material.clone(),
-                    x.crma.clone(),
-                    format!("{} {} (world {} {})", x.step, x.year, x.world, x.unit),
+                    crate::crma_words(&x.crma),
+                    format!(
+                        "{} {} (world {} {})",
+                        x.step,
+                        x.year,
+                        crate::thousands(x.world),
+                        x.unit
+                    ),
                     x.dominant_country.clone(),
                     format!("{:.1}%", x.dominant_share * 100.0),
                     x.needed_by.join(", "),

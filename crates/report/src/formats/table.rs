@@ -280,27 +280,34 @@ impl Table {
             self.grid(["Item", "Role", "Organisation", "Country"])
         };
         for item in &layer.items {
-            let mut left: Vec<String> = vec![format!("{} {}", item.id, item.label)];
+            // The item's label beside its first actor; its facts after its last actor, in a row
+            // of their own, so that no fact line sits beside an actor it does not describe.
+            let mut facts: Vec<String> = Vec::new();
             let mut hidden = 0;
             for (k, v) in &item.facts {
                 if !self.options.wide && DETAIL_FACTS.contains(&k.as_str()) {
                     hidden += 1;
                     continue;
                 }
-                left.push(self.text(&format!("{}: {v}", k.replace('_', " "))));
+                facts.push(self.text(&format!("{}: {v}", k.replace('_', " "))));
             }
             if hidden > 0 {
-                left.push(format!(
+                facts.push(format!(
                     "(--wide: {hidden} more fact{})",
                     if hidden == 1 { "" } else { "s" }
                 ));
             }
-            let rows = left.len().max(item.actors.len()).max(1);
+            let rows = item.actors.len().max(1);
             for i in 0..rows {
-                let mut row = vec![Cell::new(left.get(i).cloned().unwrap_or_default())];
+                let left = if i == 0 {
+                    format!("{} {}", item.id, item.label)
+                } else {
+                    String::new()
+                };
+                let mut row = vec![Cell::new(left)];
                 match item.actors.get(i) {
                     Some(a) => {
-                        row.push(Cell::new(role_words(&a.role)));
+                        row.push(Cell::new(super::actor_role(a)));
                         row.push(Cell::new(self.organisation(a)));
                         row.push(Cell::new(self.country(a)));
                         if self.options.wide {
@@ -308,12 +315,14 @@ impl Table {
                             row.push(Cell::new(a.evidence.join("\n")));
                         }
                     }
-                    None if i == 0 => {
+                    None => {
                         row.push(Cell::new("(no actor recorded)"));
                     }
-                    None => {}
                 }
                 t.add_row(row);
+            }
+            if !facts.is_empty() {
+                t.add_row(vec![Cell::new(facts.join("\n"))]);
             }
         }
         writeln!(out, "{t}")?;
@@ -334,24 +343,7 @@ impl Table {
     }
 
     fn country(&self, a: &ActorReport) -> String {
-        match (&a.country, &a.country_name) {
-            (Some(c), Some(n)) => format!("{n} ({c})"),
-            (Some(c), None) => c.clone(),
-            // Where the registries delegated its addresses: not a headquarters, and said so.
-            (None, _) if a.registered_country.is_some() => {
-                format!(
-                    "registered in {} (low confidence)",
-                    a.registered_country.as_deref().unwrap_or_default()
-                )
-            }
-            (None, _)
-                if a.governance == sovstack_abi::Governance::Community
-                    || a.governance == sovstack_abi::Governance::OpenStandard =>
-            {
-                "none (international)".to_string()
-            }
-            (None, _) => "not known".to_string(),
-        }
+        super::actor_country(a)
     }
 
     /// The layer's item findings: severity, the sentence, the rule and the evidence.
@@ -476,7 +468,7 @@ impl Table {
         for (layer, result) in &r.layers {
             let (score, level, mut detail) = match &result.score {
                 Some(s) => (
-                    format!("{:.1}", s.score),
+                    crate::score_shown(s.score),
                     Some(s.level),
                     detail(r.method, &s.objectives, &s.shares, s.concentration_index),
                 ),
@@ -544,7 +536,7 @@ impl Table {
             Cell::new("overall"),
             Cell::new(
                 o.score
-                    .map_or(self.dash().to_string(), |s| format!("{s:.1}")),
+                    .map_or(self.dash().to_string(), crate::score_shown),
             ),
             self.level_cell(self.level_name(r.method, o.level), o.level),
             Cell::new(overall_detail),
@@ -632,7 +624,7 @@ fn detail(
 }
 
 /// A role in a person's words.
-pub(super) fn role_words(role: &str) -> String {
+pub(crate) fn role_words(role: &str) -> String {
     match role {
         "isa_owner" => "instruction-set owner".to_string(),
         "soc_vendor" => "chip vendor".to_string(),
