@@ -27,7 +27,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.9";
+pub const REPORT_VERSION: &str = "1.0.10";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -486,6 +486,43 @@ pub struct RulesetResult {
     /// that a finding can be explained and located from the report alone). Added in report 1.0.3.
     #[serde(default)]
     pub rules: Vec<RuleReport>,
+}
+
+impl RulesetResult {
+    /// Who controls the stack (`bloc_balance`): the layers of control and the mean share of each
+    /// pole over them ([`sovstack_ruleset::control_shares`]), as `overall` records
+    /// them; for a report before 1.0.10, which does not, computed from its layers by the same
+    /// function. Empty for `seal_weakest_link`.
+    pub fn control_shares(&self) -> (Vec<String>, BTreeMap<String, f64>) {
+        if self.method != ScoringMethod::BlocBalance {
+            return (Vec::new(), BTreeMap::new());
+        }
+        if !self.overall.control_layers.is_empty() {
+            return (
+                self.overall.control_layers.clone(),
+                self.overall.control_shares.clone(),
+            );
+        }
+        let scored: BTreeMap<String, LayerScore> = self
+            .layers
+            .iter()
+            .filter_map(|(id, l)| l.score.clone().map(|s| (id.clone(), s)))
+            .collect();
+        sovstack_ruleset::control_shares(&scored)
+    }
+
+    /// The scored layers that are not of control (the materials layer: producing countries of
+    /// raw materials), with their shares, for the formats to show apart from control.
+    pub fn production_shares(&self) -> Vec<(&str, &BTreeMap<String, f64>)> {
+        if self.method != ScoringMethod::BlocBalance {
+            return Vec::new();
+        }
+        self.layers
+            .iter()
+            .filter(|(id, _)| sovstack_abi::Layer::from_id(id).is_some_and(|l| !l.controls()))
+            .filter_map(|(id, l)| l.score.as_ref().map(|s| (id.as_str(), &s.shares)))
+            .collect()
+    }
 }
 
 /// A rule as the report describes it (added in report 1.0.3).

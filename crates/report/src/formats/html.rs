@@ -229,25 +229,12 @@ fn summary(r: &Report, h: &mut String) -> std::fmt::Result {
             esc(&level_words(rs.method, rs.overall.level)),
             score_words(rs.overall.score)
         )?;
-        if rs.method == ScoringMethod::BlocBalance {
-            let top = rs
-                .overall
-                .shares
-                .iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "commons" | "other" | "unknown"))
-                .max_by(|a, b| {
-                    a.1.partial_cmp(b.1)
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                        .then_with(|| b.0.cmp(a.0))
-                });
-            if let Some((pole, share)) = top.filter(|(_, s)| **s > 0.0) {
-                write!(
-                    h,
-                    " The pole of power holding the largest share of control is {} ({:.0}%).",
-                    esc(pole),
-                    share * 100.0
-                )?;
-            }
+        let headline = super::headline(rs);
+        if let Some(c) = &headline.control {
+            write!(h, " {}", esc(c))?;
+        }
+        for p in &headline.production {
+            write!(h, " {}", esc(p))?;
         }
         let n: usize = rs.layers.values().map(|l| l.findings.len()).sum();
         writeln!(h, " Its rules made {n} finding(s).</p>")?;

@@ -59,6 +59,18 @@ impl Format for Markdown {
             )?;
         }
         writeln!(out)?;
+        // Who controls the stack, and apart from it who produces its raw materials.
+        let mut said = false;
+        for r in &report.rulesets {
+            let headline = super::headline(r);
+            for line in headline.control.iter().chain(&headline.production) {
+                writeln!(out, "- {}: {}", escape(&r.title), escape(line))?;
+                said = true;
+            }
+        }
+        if said {
+            writeln!(out)?;
+        }
 
         for r in &report.rulesets {
             write_scores(report, r, out)?;

@@ -467,11 +467,17 @@ impl Table {
         let mut t = self.grid(["Layer", "Score", "Level", "Detail"]);
         for (layer, result) in &r.layers {
             let (score, level, mut detail) = match &result.score {
-                Some(s) => (
-                    crate::score_shown(s.score),
-                    Some(s.level),
-                    detail(r.method, &s.objectives, &s.shares, s.concentration_index),
-                ),
+                Some(s) => {
+                    let mut d = detail(r.method, &s.objectives, &s.shares, s.concentration_index);
+                    // A layer that is not of control (the materials layer): its shares are of
+                    // the production of raw materials, and said so.
+                    if r.method == ScoringMethod::BlocBalance
+                        && sovstack_abi::Layer::from_id(layer).is_some_and(|l| !l.controls())
+                    {
+                        d.insert_str(0, "production of raw materials: ");
+                    }
+                    (crate::score_shown(s.score), Some(s.level), d)
+                }
                 None => (
                     self.dash().to_string(),
                     None,
@@ -527,7 +533,25 @@ impl Table {
             ]);
         }
         let o = &r.overall;
-        let mut overall_detail = detail(r.method, &o.objectives, &o.shares, o.concentration_index);
+        // Who controls the stack (the layers of control only), and apart from it the raw
+        // materials' production: never the mean of both, which would count producing
+        // countries as controllers.
+        let mut overall_detail = match r.method {
+            ScoringMethod::SealWeakestLink => {
+                detail(r.method, &o.objectives, &o.shares, o.concentration_index)
+            }
+            ScoringMethod::BlocBalance => {
+                let headline = super::headline(r);
+                let mut lines: Vec<String> =
+                    headline.control.into_iter().chain(headline.production).collect();
+                if let Some(i) = o.concentration_index {
+                    lines.push(format!(
+                        "concentration index (HHI) {i:.2}, the mean over the layers"
+                    ));
+                }
+                lines.join("\n")
+            }
+        };
         if !o.not_assessed.is_empty() {
             let sep = if overall_detail.is_empty() { "" } else { "\n" };
             overall_detail.push_str(&format!("{sep}not assessed: {}", o.not_assessed.join(", ")));
@@ -580,7 +604,9 @@ pub(super) fn legend(method: ScoringMethod) -> &'static str {
         ScoringMethod::BlocBalance => {
             "Score (0-100): 100 x (1 - the largest share one pole holds - the share nobody could attribute) \
              + credit for the commons (open standards, community projects). Level (0-4): the band of the \
-             ruleset's thresholds the score falls in. Overall: the means over the layers."
+             ruleset's thresholds the score falls in. Overall: score, level and index are the means over the \
+             layers; who controls the stack counts only the layers of control, and the raw materials' \
+             production (producing countries, which control none of it) is shown apart."
         }
     }
 }
@@ -599,22 +625,7 @@ fn detail(
             .join("\n"),
         ScoringMethod::BlocBalance => {
             // Poles holding nothing are left out: the JSON report keeps every pole.
-            let mut parts: Vec<(String, f64)> = shares
-                .iter()
-                .filter(|(_, v)| **v > 0.0)
-                .map(|(k, v)| (k.clone(), *v))
-                .collect();
-            // Largest share first; ties by name so the order is stable.
-            parts.sort_by(|a, b| {
-                b.1.partial_cmp(&a.1)
-                    .unwrap_or(std::cmp::Ordering::Equal)
-                    .then(a.0.cmp(&b.0))
-            });
-            let mut s = parts
-                .iter()
-                .map(|(k, v)| format!("{k} {:.0}%", v * 100.0))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let mut s = super::shares_words(shares);
             if let Some(i) = index {
                 s.push_str(&format!("\nconcentration index (HHI) {i:.2}"));
             }
