@@ -113,7 +113,7 @@ fn fail_under_compares_the_score_as_shown() {
     assert_eq!(code, 0, "--fail-under {shown} on a shown {shown}: {err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["gate"]["passed"], true);
-    let above = format!("{:.1}", shown_value + 0.1);
+    let above = format!("{}", ((shown_value + 0.1) * 10.0).round() / 10.0);
     let (code, _, err) = audit(&["--fail-under", &above]);
     assert_eq!(code, 1, "{err}");
     assert!(

@@ -320,7 +320,7 @@ pub fn diff(old: &Report, new: &Report) -> Diff {
 
 fn dependency_text(d: &Dependency) -> String {
     format!(
-        "{} layer, {}: {} ({})",
+        "{} layer, {}: {}; country: {}",
         d.layer,
         crate::formats::role_words(&d.role),
         d.organisation.as_deref().unwrap_or("not identified"),
