@@ -243,6 +243,12 @@ fn diff_words_roles_and_countries_as_the_tables_do() {
         .args(["audit", "--format", "html", "--root"])
         .arg(fixture("x86-amd-epyc-debian12")));
     assert_eq!(code, 0, "{err}");
-    assert!(html.contains("Debian Project: none (international)."), "the map's description");
-    assert!(!html.contains("Debian Project: not known"), "the map's description");
+    assert!(
+        html.contains("Debian Project: none (international)."),
+        "the map's description"
+    );
+    assert!(
+        !html.contains("Debian Project: not known"),
+        "the map's description"
+    );
 }

@@ -97,7 +97,14 @@ fn gate_reasons_come_in_a_stable_order() {
 fn fail_under_compares_the_score_as_shown() {
     let audit = |extra: &[&str]| {
         run(sovstack()
-            .args(["audit", "--format", "json", "--ruleset", "non-aligned", "--root"])
+            .args([
+                "audit",
+                "--format",
+                "json",
+                "--ruleset",
+                "non-aligned",
+                "--root",
+            ])
             .arg(fixture("x86-amd-epyc-debian12"))
             .args(extra))
     };

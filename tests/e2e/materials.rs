@@ -420,7 +420,15 @@ fn the_headline_counts_control_layers_and_shows_raw_material_production_apart() 
     let root = fixture("x86-amd-epyc-debian12");
     let audit = |format: &str| {
         let (code, out, err) = run(sovstack()
-            .args(["audit", "--ruleset", "non-aligned", "--width", "1000", "--format", format])
+            .args([
+                "audit",
+                "--ruleset",
+                "non-aligned",
+                "--width",
+                "1000",
+                "--format",
+                format,
+            ])
             .arg("--root")
             .arg(&root));
         assert_eq!(code, 0, "{err}");
@@ -444,7 +452,10 @@ fn the_headline_counts_control_layers_and_shows_raw_material_production_apart() 
     for (pole, v) in &control {
         assert!((got[pole] - v).abs() < 1e-4, "{pole}: {} vs {v}", got[pole]);
     }
-    assert_eq!(na["overall"]["control_layers"], serde_json::json!(["os", "processor"]));
+    assert_eq!(
+        na["overall"]["control_layers"],
+        serde_json::json!(["os", "processor"])
+    );
     let top = |s: &BTreeMap<String, f64>| -> (String, f64) {
         let mut v: Vec<(&String, &f64)> = s
             .iter()
@@ -499,7 +510,14 @@ fn the_headline_counts_control_layers_and_shows_raw_material_production_apart() 
         .unwrap()
         .0
         .split(", ")
-        .map(|p| p.rsplit(' ').next().unwrap().trim_end_matches('%').parse().unwrap())
+        .map(|p| {
+            p.rsplit(' ')
+                .next()
+                .unwrap()
+                .trim_end_matches('%')
+                .parse()
+                .unwrap()
+        })
         .collect();
     assert!(listed.len() > 2, "{index}");
     assert!(listed.windows(2).all(|w| w[0] >= w[1]), "{index}");

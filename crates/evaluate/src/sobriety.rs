@@ -158,7 +158,9 @@ pub(crate) fn floor_machines(kb: &Kb, inventory: &Inventory, p: &Processor) -> O
                     .count() as u64
             }
         }
-        None if systems.is_empty() || systems.iter().any(|o| floor_concerns(kb, Some(o), product)) => {
+        None if systems.is_empty()
+            || systems.iter().any(|o| floor_concerns(kb, Some(o), product)) =>
+        {
             p.hosts.unwrap_or(1)
         }
         None => 0,

@@ -540,7 +540,9 @@ mod tests {
         assert_eq!(product(Some("linux"), "Windows"), None);
         assert_eq!(product(Some("Linux"), "Debian GNU/Linux"), None);
         assert_eq!(product(None, "Debian GNU/Linux"), None);
-        assert!(os.vendor_system_steward(&orgs, "Win64", "Windows").is_none());
+        assert!(os
+            .vendor_system_steward(&orgs, "Win64", "Windows")
+            .is_none());
         assert_eq!(product(Some("Win64"), "Windows"), None);
 
         let text = format!(

@@ -128,7 +128,9 @@ pub fn control_shares(
 /// The mean share of each pole over `layers` (a pole a layer does not name counts 0 there),
 /// rounded as shares are; empty for no layer. The overall shares and the control shares are
 /// both this mean, over all the scored layers and over those of control.
-pub fn mean_shares<'a>(layers: impl ExactSizeIterator<Item = &'a LayerScore>) -> BTreeMap<String, f64> {
+pub fn mean_shares<'a>(
+    layers: impl ExactSizeIterator<Item = &'a LayerScore>,
+) -> BTreeMap<String, f64> {
     let n = layers.len() as f64;
     let mut out: BTreeMap<String, f64> = BTreeMap::new();
     for layer in layers {

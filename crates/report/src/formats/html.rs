@@ -75,7 +75,11 @@ fn country_words(a: &ActorReport) -> String {
 
 /// Where an organisation is, as a phrase of the summary.
 fn where_words(a: &ActorReport) -> String {
-    match (&a.country, &a.registered_country, super::is_community(a.governance)) {
+    match (
+        &a.country,
+        &a.registered_country,
+        super::is_community(a.governance),
+    ) {
         (Some(_), _, _) => format!("headquartered in {}", country_words(a)),
         (None, Some(r), _) => format!("registered in {r} (low confidence; headquarters not known)"),
         (None, None, true) => "a community or open standard with no country of its own".to_string(),

@@ -542,8 +542,11 @@ impl Table {
             }
             ScoringMethod::BlocBalance => {
                 let headline = super::headline(r);
-                let mut lines: Vec<String> =
-                    headline.control.into_iter().chain(headline.production).collect();
+                let mut lines: Vec<String> = headline
+                    .control
+                    .into_iter()
+                    .chain(headline.production)
+                    .collect();
                 if let Some(i) = o.concentration_index {
                     lines.push(format!(
                         "concentration index (HHI) {i:.2}, the mean over the layers"
@@ -558,10 +561,7 @@ impl Table {
         }
         t.add_row(vec![
             Cell::new("overall"),
-            Cell::new(
-                o.score
-                    .map_or(self.dash().to_string(), crate::score_shown),
-            ),
+            Cell::new(o.score.map_or(self.dash().to_string(), crate::score_shown)),
             self.level_cell(self.level_name(r.method, o.level), o.level),
             Cell::new(overall_detail),
         ]);

@@ -810,7 +810,10 @@ fn windows_lifecycle(kb: &Kb, source: &str, os: &OsRecord) -> Option<Lifecycle> 
         os.kernel_name.as_ref().map(|k| k.value.as_str()),
         &names.join(" "),
     );
-    if !matches!(product, Some(sovstack_kb::WINDOWS | sovstack_kb::WINDOWS_SERVER)) {
+    if !matches!(
+        product,
+        Some(sovstack_kb::WINDOWS | sovstack_kb::WINDOWS_SERVER)
+    ) {
         return None;
     }
     let mut l = kb.windows_lifecycle(&name.value, &kernel.value)?;
