@@ -400,12 +400,8 @@ mod tests {
         }
         assert_eq!(Role::from_name("nobody"), None);
         // Who controls the stack: every layer but the raw materials'.
-        let control: Vec<Layer> = Layer::ALL
-            .iter()
-            .copied()
-            .filter(|l| l.controls())
-            .collect();
-        assert_eq!(control.len(), Layer::ALL.len() - 1);
+        let control = Layer::ALL.iter().filter(|l| l.controls()).count();
+        assert_eq!(control, Layer::ALL.len() - 1);
         assert!(!Layer::Materials.controls());
     }
 }
