@@ -113,7 +113,8 @@ pub struct EvalOptions {
     #[arg(long)]
     pub csv_items: bool,
 
-    /// Exit 1 when any ruleset's overall score (0-100) is below SCORE.
+    /// Exit 1 when any ruleset's overall score (0-100) is below SCORE. The score is compared as
+    /// the report shows it, to one decimal: a shown 46.9 (46.89 unrounded) passes 46.9.
     #[arg(long, value_name = "SCORE", value_parser = parse_score)]
     pub fail_under: Option<f64>,
 

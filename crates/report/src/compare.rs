@@ -7,7 +7,6 @@
 
 use crate::{Report, RulesetResult};
 use serde::{Deserialize, Serialize};
-use sovstack_abi::ScoringMethod;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
@@ -60,7 +59,9 @@ pub struct LeagueRow {
     pub level: Option<u8>,
     /// Each layer's score and level (absent: not scored).
     pub layers: BTreeMap<String, LayerCell>,
-    /// The share of the stack each pole controls (`bloc_balance`): the overall mean shares.
+    /// The share of the stack each pole controls (`bloc_balance`): the mean shares over the
+    /// layers of control ([`crate::RulesetResult::control_shares`]; the producing countries of
+    /// raw materials control nothing of the stack).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub shares: BTreeMap<String, f64>,
 }
@@ -95,10 +96,7 @@ fn row(audit: &str, r: &RulesetResult) -> LeagueRow {
                 })
             })
             .collect(),
-        shares: match r.method {
-            ScoringMethod::BlocBalance => r.overall.shares.clone(),
-            ScoringMethod::SealWeakestLink => BTreeMap::new(),
-        },
+        shares: r.control_shares().1,
     }
 }
 
@@ -203,11 +201,10 @@ fn pct(v: Option<&f64>) -> String {
 }
 
 impl Comparison {
-    /// Tables for people: one per ruleset.
+    /// Tables for people: one per ruleset. The warnings are not among them: the command says
+    /// them on stderr, so that the tables stay data (the JSON document and the HTML page carry
+    /// them as fields and as a section).
     pub fn write_text(&self, out: &mut dyn io::Write) -> io::Result<()> {
-        for w in &self.warnings {
-            writeln!(out, "warning: {w}")?;
-        }
         for l in &self.leagues {
             writeln!(out, "\n{} ({})", l.title, l.ruleset)?;
             let mut t = comfy_table::Table::new();

@@ -15,8 +15,9 @@ Examples:
   sovstack compare reports/*.json --format csv -o league.csv
   sovstack compare reports/*.json --format html -o league.html
 
-A warning (stderr and the output) names every audit whose rulesets, plugins, knowledge base
-or data packs differ from the first one's: a comparison must be like for like.")]
+A warning on stderr names every audit whose rulesets, plugins, knowledge base or data packs
+differ from the first one's: a comparison must be like for like. The JSON document carries it
+as `warnings`, and the HTML page in its section \"Not like for like\"; the table and CSV do not.")]
 pub struct Args {
     /// The reports (`--format json`), two or more.
     #[arg(value_name = "REPORT.json", num_args = 2.., required = true)]
