@@ -386,3 +386,163 @@ fn the_summary_names_organisations_not_producing_countries() {
         );
     }
 }
+
+/// The labels of the dependency map's column `c` (0 layers, 1 organisations, 2 countries), read
+/// from the SVG of `page` by their x (the map's columns are 380 px apart, text 8 px in).
+fn map_column(page: &str, c: usize) -> Vec<String> {
+    let start = page.find("<h2 id=\"map\">").expect("the map");
+    let map = &page[start..start + page[start..].find("</svg>").unwrap()];
+    let at = format!("<text x=\"{}\" ", c * 380 + 8);
+    map.split(&at)
+        .skip(1)
+        .map(|t| {
+            let t = &t[t.find('>').unwrap() + 1..];
+            t[..t.find("</text>").unwrap()]
+                .replace("&amp;", "&")
+                .replace("&#39;", "'")
+        })
+        .collect()
+}
+
+/// The dependency map of a real audit (two GLPI inventories, a phone whose foundry is not
+/// identified and a laptop, the raw materials' producing countries, and a declared supplier
+/// with a French jurisdiction and French and Irish data locations): a country is never an
+/// organisation. The producers (states) and the declared places are tied to their countries
+/// directly, each country one node by its name; the description counts an organisation not
+/// identified instead of naming "not identified", and ends a name ending in a dot with one dot.
+/// The scores' legend points where the findings are: below in HTML and Markdown, above in the
+/// table. An actor with no name shows no confidence.
+#[test]
+fn the_map_shows_countries_not_as_organisations_and_the_words_hold() {
+    let dir = tempdir();
+    let declared = dir.path().join("suppliers.yaml");
+    std::fs::write(
+        &declared,
+        "services:\n  - id: collab\n    name: Collaboration suite\n    supplier:\n      name: Exemple Cloud, Inc.\n      country: FR\n    jurisdiction: FR\n    data_locations: [FR, IE]\n    endpoints: [app.example.org]\n",
+    )
+    .unwrap();
+    let out = |f: &str| dir.path().join(format!("r.{f}"));
+    let glpi = repo().join("tests/fixtures/glpi-inventory-format/examples");
+    let (code, _, err) = run(sovstack()
+        .args(["audit", "--offline", "--import"])
+        .arg(glpi.join("phone_1.json"))
+        .arg("--import")
+        .arg(glpi.join("computer_1.json"))
+        .arg("--declared")
+        .arg(&declared)
+        .args(["-o", &format!("json={}", out("json").display())])
+        .args(["-o", &format!("html={}", out("html").display())])
+        .args(["-o", &format!("markdown={}", out("md").display())])
+        .args(["-o", &format!("table={}", out("txt").display())]));
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out("json")).unwrap()).unwrap();
+    let page = std::fs::read_to_string(out("html")).unwrap();
+    let (orgs, countries) = (map_column(&page, 1), map_column(&page, 2));
+    assert!(
+        orgs.contains(&"Exemple Cloud, Inc.".to_string()),
+        "{orgs:?}"
+    );
+    // Every place the report names (producing countries, declared jurisdiction and data
+    // locations) is in the countries' column by its name, and none among the organisations.
+    let mut places = 0;
+    for l in report["layers"].as_array().unwrap() {
+        for a in l["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|i| i["actors"].as_array().unwrap())
+            .filter(|a| {
+                ["producer", "claimed_jurisdiction", "data_location"]
+                    .contains(&a["role"].as_str().unwrap())
+                    && a["country"].is_string()
+            })
+        {
+            places += 1;
+            let name = a["name"].as_str().unwrap();
+            assert!(
+                !orgs.iter().any(|o| o == name),
+                "{name} is not an organisation: {orgs:?}"
+            );
+            let node = format!(
+                "{} ({})",
+                a["country_name"].as_str().unwrap(),
+                a["country"].as_str().unwrap()
+            );
+            let shown: String = node.chars().take(33).collect();
+            assert!(
+                countries.iter().any(|c| c.starts_with(&shown)),
+                "{node} not among {countries:?}"
+            );
+        }
+    }
+    assert!(places > 3, "the audit has producers and declared places");
+    for c in ["France (FR)", "Ireland (IE)", "United States (US)"] {
+        assert_eq!(
+            countries.iter().filter(|x| *x == c).count(),
+            1,
+            "{c} once: {countries:?}"
+        );
+    }
+    assert!(
+        !orgs
+            .iter()
+            .chain(&countries)
+            .any(|o| o.len() == 2 && o.chars().all(|c| c.is_ascii_uppercase())),
+        "a bare country code: {orgs:?} {countries:?}"
+    );
+    let desc = &page[page.find("<desc id=\"map-desc\">").unwrap()..];
+    let desc = &desc[..desc.find("</desc>").unwrap()];
+    assert!(desc.contains("The processor layer depends on "), "{desc}");
+    assert!(
+        desc.contains(" and an organisation not identified."),
+        "{desc}"
+    );
+    assert!(!desc.contains("depends on not identified"), "{desc}");
+    assert!(desc.contains("depends on Exemple Cloud, Inc. "), "{desc}");
+    assert!(!desc.contains(".."), "{desc}");
+    assert!(
+        desc.contains("The suppliers layer is tied to the countries France (FR) and Ireland (IE)."),
+        "{desc}"
+    );
+    // The legend says where the findings are.
+    let (md, txt) = (
+        std::fs::read_to_string(out("md")).unwrap(),
+        std::fs::read_to_string(out("txt")).unwrap(),
+    );
+    assert!(page.find("<h2 id=\"scores\">").unwrap() < page.find("<h3>Findings</h3>").unwrap());
+    assert!(
+        page.contains("the findings below, layer by layer, name it"),
+        "html legend"
+    );
+    assert!(
+        md.find("### Findings").unwrap() > md.find("the findings below, layer by layer").unwrap()
+    );
+    let flat = txt.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        !flat.contains("findings below")
+            && !page.contains("findings above")
+            && !md.contains("findings above")
+    );
+    assert!(
+        flat.contains("the findings above, layer by layer, name it"),
+        "table legend"
+    );
+    // The foundry not identified has no confidence, in both tables.
+    let unnamed: Vec<&str> = page
+        .split("<td>not identified</td>")
+        .skip(1)
+        .map(|t| {
+            let conf = t.split("<td>").nth(2).unwrap();
+            &conf[..conf.find("</td>").unwrap()]
+        })
+        .collect();
+    assert!(!unnamed.is_empty());
+    assert!(unnamed.iter().all(|c| *c == "-"), "{unnamed:?}");
+    assert!(
+        md.contains("| foundry | not identified | not known | - |"),
+        "{md}"
+    );
+    assert!(!md.contains("foundry not identified (high confidence)"));
+    assert_axe_clean(dir.path(), &page);
+}

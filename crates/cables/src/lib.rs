@@ -34,7 +34,8 @@ pub use parse::{
     parse_sovereignty, split_owners, OwnerFacts,
 };
 pub use routes::{
-    Diversity, LandingRef, OwnerRef, Place, Routes, Segment, System, Via, LAND_HOPS, NOTE,
+    owner_shares_words, Diversity, LandingRef, OwnerRef, Place, Routes, Segment, System, Via,
+    LAND_HOPS, NOTE, UNKNOWN,
 };
 
 /// A cable system of the dataset.

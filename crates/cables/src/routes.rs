@@ -146,6 +146,25 @@ pub struct Diversity {
 /// The key of an unknown owner's jurisdiction in [`Diversity::owner_shares`].
 pub const UNKNOWN: &str = "??";
 
+/// [`Diversity::owner_shares`] in words, as every output says them: `GB 29.1%, US 14.8%, ...,
+/// not known 22.0%`, jurisdictions in code order and the share of owners nobody could place
+/// ([`UNKNOWN`]) last, in plain words.
+pub fn owner_shares_words(shares: &BTreeMap<String, f64>) -> Vec<String> {
+    let known = shares.iter().filter(|(k, _)| k.as_str() != UNKNOWN);
+    let unknown = shares.get_key_value(UNKNOWN);
+    known
+        .chain(unknown)
+        .map(|(k, v)| {
+            let who = if k == UNKNOWN {
+                "not known"
+            } else {
+                k.as_str()
+            };
+            format!("{who} {:.1}%", v * 100.0)
+        })
+        .collect()
+}
+
 impl CableData {
     fn place(&self, code: &str) -> Place {
         Place {

@@ -571,11 +571,7 @@ fn cable_facts(c: &CableDestination, f: &mut BTreeMap<String, String>) {
     let d = &c.diversity;
     f.insert("systems".into(), d.systems.to_string());
     f.insert("origin_landings".into(), d.origin_landings.to_string());
-    let shares: Vec<String> = d
-        .owner_shares
-        .iter()
-        .map(|(k, v)| format!("{k} {:.1}%", v * 100.0))
-        .collect();
+    let shares = sovstack_cables::owner_shares_words(&d.owner_shares);
     if !shares.is_empty() {
         f.insert("ownership".into(), shares.join(", "));
         f.insert(

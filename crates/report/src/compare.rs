@@ -293,10 +293,43 @@ impl Comparison {
 }
 
 /// Colours of the poles' bars, in the order the league names the poles (the table beside
-/// gives every share in words).
-const POLE_COLOURS: [&str; 8] = [
-    "#1f4e79", "#b3261e", "#2e7d32", "#6d28d9", "#8a5a00", "#00695c", "#5d4037", "#455a64",
+/// gives every share in words): Paul Tol's "muted" scheme, made to be told apart by readers with
+/// any common colour-vision deficiency (<https://personal.sron.nl/~pault/>).
+const POLE_COLOURS: [&str; 9] = [
+    "#332288", "#88ccee", "#44aa99", "#117733", "#999933", "#ddcc77", "#cc6677", "#882255",
+    "#aa4499",
 ];
+
+/// Patterns laid over the colours once they run out: the pole `k` is drawn in colour
+/// `k % 9` under pattern `k / 9` (none, then hatching one way, the other, across), so every pole
+/// of up to 36 has a fill of its own.
+const POLE_PATTERNS: [Option<&str>; 4] = [
+    None,
+    Some("M0 8L8 0M-2 2L2 -2M6 10L10 6"),
+    Some("M0 0L8 8M-2 6L2 10M6 -2L10 2"),
+    Some("M0 4H8M4 0V8"),
+];
+
+/// How many poles can have a fill of their own.
+pub const DISTINCT_POLE_FILLS: usize = POLE_COLOURS.len() * POLE_PATTERNS.len();
+
+/// The SVG fill of pole `k` (`url(#...)` when patterned) and, for a patterned one, the
+/// `<pattern>` to define once in the figure (`prefix` keeps ids unique on the page).
+fn pole_fill(k: usize, prefix: &str) -> (String, Option<String>) {
+    let colour = POLE_COLOURS[k % POLE_COLOURS.len()];
+    match POLE_PATTERNS[(k / POLE_COLOURS.len()) % POLE_PATTERNS.len()] {
+        None => (colour.to_string(), None),
+        Some(d) => {
+            let id = format!("{prefix}-p{k}");
+            (
+                format!("url(#{id})"),
+                Some(format!(
+                    "<pattern id=\"{id}\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect width=\"8\" height=\"8\" fill=\"{colour}\"/><path d=\"{d}\" stroke=\"#fff\" stroke-width=\"2\"/></pattern>"
+                )),
+            )
+        }
+    }
+}
 
 impl Comparison {
     /// One self-contained HTML page, under the report's policy (nothing loaded, no script): the
@@ -340,6 +373,12 @@ impl Comparison {
                 esc(&l.title),
                 esc(&l.ruleset)
             )?;
+            // A wide league (a column per layer and per pole) scrolls in its own box, which the
+            // keyboard can reach, rather than widening the page.
+            writeln!(
+                h,
+                "<div class=\"scroll\" role=\"region\" aria-labelledby=\"{id}\" tabindex=\"0\">"
+            )?;
             writeln!(h, "<table>\n<caption>League table, best overall score first: score 0-100 and level per layer</caption>\n<thead><tr><th scope=\"col\">Rank</th><th scope=\"col\">Audit</th><th scope=\"col\">Overall</th>")?;
             for layer in &l.layers {
                 write!(h, "<th scope=\"col\">{}</th>", esc(layer))?;
@@ -368,7 +407,7 @@ impl Comparison {
                 }
                 writeln!(h, "</tr>")?;
             }
-            writeln!(h, "</tbody>\n</table>")?;
+            writeln!(h, "</tbody>\n</table>\n</div>")?;
             if !l.poles.is_empty() {
                 self.pole_bars(l, &id, h)?;
             }
@@ -377,12 +416,36 @@ impl Comparison {
         crate::formats::html::end(h)
     }
 
-    /// A bar per audit, its length split by the share each pole holds.
+    /// A bar per audit, its length split by the share each pole holds, and under them the
+    /// legend, wrapped to as many lines as it needs to stay inside the figure.
     fn pole_bars(&self, l: &League, id: &str, h: &mut String) -> std::fmt::Result {
         use crate::formats::html::esc;
         use std::fmt::Write as _;
         let (label_w, bar_w, row_h) = (220.0, 520.0, 26.0);
-        let height = row_h * (l.rows.len() as f64 + 1.0) + 10.0;
+        let width = label_w + bar_w + 10.0;
+        // Each pole keeps the fill of its place among all the ruleset's poles (the reports'
+        // shares name every one, those at 0 too): the same pole, the same fill, in every league.
+        let all: BTreeSet<&String> = l.rows.iter().flat_map(|r| r.shares.keys()).collect();
+        let fills: Vec<(String, Option<String>)> = l
+            .poles
+            .iter()
+            .map(|p| pole_fill(all.iter().position(|q| *q == p).unwrap_or(0), id))
+            .collect();
+        // The legend's entries: a swatch and the pole's name (13 px text, at most 8 px a
+        // character), wrapped to a new line when the next would pass the right edge.
+        let legend_top = row_h * l.rows.len() as f64 + 8.0;
+        let mut entries: Vec<(f64, f64)> = Vec::new();
+        let (mut x, mut line) = (0.0, 0.0);
+        for p in &l.poles {
+            let w = 16.0 + 8.0 * p.chars().count() as f64 + 16.0;
+            if x > 0.0 && x + w > width {
+                x = 0.0;
+                line += 1.0;
+            }
+            entries.push((x, legend_top + line * 20.0));
+            x += w;
+        }
+        let height = legend_top + (line + 1.0) * 20.0 + 4.0;
         let words: Vec<String> = l
             .rows
             .iter()
@@ -397,10 +460,13 @@ impl Comparison {
             .collect();
         writeln!(
             h,
-            "<figure>\n<svg viewBox=\"0 0 {} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">Who each audit depends on, by pole of power</title><desc id=\"{id}-d\">{}</desc>",
-            label_w + bar_w + 10.0,
+            "<figure>\n<svg viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"{id}-t {id}-d\"><title id=\"{id}-t\">Who each audit depends on, by pole of power</title><desc id=\"{id}-d\">{}</desc>",
             esc(&words.join("; "))
         )?;
+        let patterns: Vec<&str> = fills.iter().filter_map(|(_, p)| p.as_deref()).collect();
+        if !patterns.is_empty() {
+            writeln!(h, "<defs>{}</defs>", patterns.concat())?;
+        }
         for (i, r) in l.rows.iter().enumerate() {
             let y = row_h * i as f64 + 4.0;
             writeln!(
@@ -417,7 +483,7 @@ impl Comparison {
                     writeln!(
                         h,
                         "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"20\" fill=\"{}\"><title>{}: {p} {}</title></rect>",
-                        POLE_COLOURS[k % POLE_COLOURS.len()],
+                        fills[k].0,
                         esc(&r.audit),
                         pct(Some(&share))
                     )?;
@@ -425,19 +491,16 @@ impl Comparison {
                 x += w;
             }
         }
-        // The legend: the poles' colours, named.
-        let y = row_h * l.rows.len() as f64 + 8.0;
-        let mut x = label_w;
-        for (k, p) in l.poles.iter().enumerate() {
+        // The legend: the poles' fills, named.
+        for (k, (p, (x, y))) in l.poles.iter().zip(&entries).enumerate() {
             writeln!(
                 h,
-                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
-                POLE_COLOURS[k % POLE_COLOURS.len()],
+                "<rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"12\" height=\"12\" fill=\"{}\" stroke=\"#1a1a1a\" stroke-width=\".5\"/><text x=\"{:.1}\" y=\"{:.1}\">{}</text>",
+                fills[k].0,
                 x + 16.0,
                 y + 11.0,
                 esc(p)
             )?;
-            x += 24.0 + 8.0 * p.chars().count() as f64 + 16.0;
         }
         writeln!(h, "</svg>\n<figcaption>The share of each audit's stack each pole of power controls; the table above gives the same shares.</figcaption>\n</figure>")
     }

@@ -224,14 +224,10 @@ fn render_table(kb: &Kb, r: &Routes, pack: &sovstack_inventory::DataPackRef) -> 
         "  landing stations used in {}: {}",
         r.from.code, d.origin_landings
     )?;
-    let shares: Vec<String> = d
-        .owner_shares
-        .iter()
-        .map(|(k, v)| format!("{k} {:.1}%", v * 100.0))
-        .collect();
+    let shares = sovstack_cables::owner_shares_words(&d.owner_shares);
     writeln!(
         s,
-        "  ownership by jurisdiction (?? unknown): {}",
+        "  ownership by jurisdiction: {}",
         or_none(&shares.join(", "))
     )?;
     writeln!(

@@ -15,7 +15,8 @@
 //! - items (`--csv-items`), one row per inventory item: `layer, item, label, facts, actors,
 //!   countries, confidence, findings, worst_severity`; `facts` as `key=value` lines, `actors` as
 //!   `role: organisation (country)` lines (`unknown` for what is unknown), `confidence` the lowest
-//!   of its actors', `findings` how many findings all rulesets made on it, and the most severe.
+//!   of its named actors' (none for what is not identified), `findings` how many findings all
+//!   rulesets made on it, and the most severe.
 //!
 //! The columns come from the generic layer and item model: a new layer appears without an edit.
 
@@ -135,7 +136,13 @@ fn country(a: &ActorReport) -> String {
 
 fn item_row(layer: &str, item: &ItemReport) -> [String; 9] {
     let worst: Option<Severity> = item.findings.iter().map(|f| f.finding.severity).max();
-    let confidence = item.actors.iter().map(|a| a.confidence).min();
+    // What has no name has no confidence (`formats::actor_confidence`).
+    let confidence = item
+        .actors
+        .iter()
+        .filter(|a| a.name.is_some())
+        .map(|a| a.confidence)
+        .min();
     [
         layer.to_string(),
         item.id.clone(),

@@ -13,7 +13,7 @@
 //! the diagnostics, and the versions and sha256 of everything the result depends on. Layers,
 //! roles and items come from the generic model: a new layer appears without an edit here.
 
-use super::table::{legend, role_words, waiver_status, SEAL_NAMES};
+use super::table::{legend, role_words, waiver_status, FindingsAre, SEAL_NAMES};
 use super::Format;
 use crate::{ActorReport, Report, RulesetResult};
 use base64::Engine as _;
@@ -41,7 +41,8 @@ code{font:0.9em ui-monospace,'DejaVu Sans Mono',monospace;overflow-wrap:anywhere
 svg{max-width:100%;height:auto}svg text{font:13px system-ui,'DejaVu Sans',sans-serif;fill:#1a1a1a}
 .map-box{fill:#eef1f4;stroke:#57606a}
 .w0,.w1,.w2,.w3,.w4{stroke:#fff;stroke-width:.4}.w0{fill:#dfe3e8}.w1{fill:#9ecae1}.w2{fill:#4292c6}.w3{fill:#2171b5}.w4{fill:#08306b}
-.w-sea{fill:#f3f8fc;stroke:#c6cbd1}.w-dot{stroke:#1a1a1a;stroke-width:.8}.w-home{fill:none;stroke:#c2410c;stroke-width:2}.w-cable{fill:none;stroke:#6d28d9;stroke-width:1.2;stroke-opacity:.85}.w-landing{fill:#fff;stroke:#6d28d9;stroke-width:1}svg.swatch{width:12px;height:12px;vertical-align:middle}.map-edge{stroke:#57606a;fill:none;stroke-opacity:.6}
+.w-sea{fill:#f3f8fc;stroke:#c6cbd1}.w-dot{stroke:#1a1a1a;stroke-width:.8}.w-home{fill:none;stroke:#c2410c;stroke-width:2}.w-cable{fill:none;stroke:#6d28d9;stroke-width:1.2;stroke-opacity:.85}.w-landing{fill:#fff;stroke:#6d28d9;stroke-width:1}svg.swatch{width:12px;height:12px;vertical-align:middle}.map-edge{stroke:#57606a;fill:none;stroke-opacity:.6}.map-place{stroke-dasharray:5 4}
+.scroll{overflow-x:auto;max-width:100%}.scroll table{width:auto;min-width:100%}.scroll th,.scroll td{white-space:nowrap}.scroll caption{text-align:left}
 footer{margin-top:2rem;font-size:.9rem;color:#333}
 @media print{body{max-width:none;font-size:11pt;padding:0}h2{break-after:avoid}tr,li,svg{break-inside:avoid}a{color:inherit;text-decoration:none}}
 ";
@@ -85,13 +86,6 @@ fn where_words(a: &ActorReport) -> String {
         (None, None, true) => "a community or open standard with no country of its own".to_string(),
         (None, None, false) => "headquarters not known".to_string(),
     }
-}
-
-fn confidence(a: &ActorReport) -> String {
-    serde_json::to_value(a.confidence)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 fn layer_title(id: &str) -> String {
@@ -194,11 +188,7 @@ fn biggest(r: &Report) -> Vec<(String, String, Vec<String>)> {
     let mut by: BTreeMap<String, Holding> = BTreeMap::new();
     for l in &r.layers {
         for i in &l.items {
-            for a in i
-                .actors
-                .iter()
-                .filter(|a| a.role != "location" && a.role != "producer")
-            {
+            for a in i.actors.iter().filter(|a| !super::is_place(a)) {
                 if let Some(n) = &a.name {
                     let e = by
                         .entry(n.clone())
@@ -263,22 +253,36 @@ fn summary(r: &Report, h: &mut String) -> std::fmt::Result {
     writeln!(h, "</section>")
 }
 
+/// The name of an organisation the map could not identify.
+const NOT_IDENTIFIED: &str = "organisation not identified";
+
 fn dependency_map(r: &Report, h: &mut String) -> std::fmt::Result {
-    // Columns: layers, organisations, countries; edges from the actors.
+    // Columns: layers, organisations, countries. A layer depends on organisations, each in its
+    // country; a layer tied to a place (where it is located, a jurisdiction claimed, a producing
+    // country) goes straight to that country: a country is not an organisation. Each country is
+    // one node, by its name.
     let mut layers: Vec<String> = Vec::new();
     let mut orgs: BTreeSet<String> = BTreeSet::new();
     let mut countries: BTreeSet<String> = BTreeSet::new();
     let mut e1: BTreeSet<(String, String)> = BTreeSet::new();
     let mut e2: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut e3: BTreeSet<(String, String)> = BTreeSet::new();
     for l in &r.layers {
         let title = layer_title(&l.id);
         layers.push(title.clone());
         for i in &l.items {
-            for a in i.actors.iter().filter(|a| a.role != "location") {
-                let org = a
-                    .name
-                    .clone()
-                    .unwrap_or_else(|| "not identified".to_string());
+            for a in &i.actors {
+                if super::is_place(a) {
+                    // USGS's "other countries" are a place with no one country.
+                    let place = match (&a.country, &a.name) {
+                        (None, Some(n)) => n.clone(),
+                        _ => country_words(a),
+                    };
+                    countries.insert(place.clone());
+                    e3.insert((title.clone(), place));
+                    continue;
+                }
+                let org = a.name.clone().unwrap_or_else(|| NOT_IDENTIFIED.to_string());
                 let country = country_words(a);
                 orgs.insert(org.clone());
                 countries.insert(country.clone());
@@ -291,8 +295,11 @@ fn dependency_map(r: &Report, h: &mut String) -> std::fmt::Result {
         h,
         "<section aria-labelledby=\"map\">\n<h2 id=\"map\">Dependency map</h2>"
     )?;
-    if orgs.is_empty() {
-        return writeln!(h, "<p>No organisation was identified.</p>\n</section>");
+    if orgs.is_empty() && countries.is_empty() {
+        return writeln!(
+            h,
+            "<p>No organisation or country was identified.</p>\n</section>"
+        );
     }
     let orgs: Vec<String> = orgs.into_iter().collect();
     let countries: Vec<String> = countries.into_iter().collect();
@@ -303,17 +310,7 @@ fn dependency_map(r: &Report, h: &mut String) -> std::fmt::Result {
     let y = |i: usize| 30 + i * row_h;
     let x = |c: usize| c * (col_w + gap);
     let pos = |list: &[String], v: &str| list.iter().position(|x| x == v).unwrap_or(0);
-    let mut desc = String::new();
-    for (layer, org) in &e1 {
-        let _ = write!(
-            desc,
-            "The {} layer depends on {org}. ",
-            layer.to_lowercase()
-        );
-    }
-    for (org, country) in &e2 {
-        let _ = write!(desc, "{org}: {country}. ");
-    }
+    let desc = map_words(&layers, &e1, &e2, &e3);
     writeln!(
         h,
         "<svg role=\"img\" aria-labelledby=\"map-title map-desc\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" xmlns=\"http://www.w3.org/2000/svg\">\n<title id=\"map-title\">Dependency map: layers, the organisations behind them, and their countries</title>\n<desc id=\"map-desc\">{}</desc>",
@@ -351,6 +348,21 @@ fn dependency_map(r: &Report, h: &mut String) -> std::fmt::Result {
             x(2)
         )?;
     }
+    // A layer tied to a country directly: a dashed line across the organisations' column.
+    for (a, b) in &e3 {
+        let (ya, yb) = (
+            y(pos(&layers, a)) + box_h / 2,
+            y(pos(&countries, b)) + box_h / 2,
+        );
+        writeln!(
+            h,
+            "<path class=\"map-edge map-place\" d=\"M{} {ya} C{} {ya} {} {yb} {} {yb}\"/>",
+            x(0) + col_w,
+            x(1) + col_w / 2,
+            x(1) + col_w / 2,
+            x(2)
+        )?;
+    }
     for (c, list) in [&layers, &orgs, &countries].iter().enumerate() {
         for (i, label) in list.iter().enumerate() {
             let shown: String = if label.chars().count() > 34 {
@@ -369,7 +381,77 @@ fn dependency_map(r: &Report, h: &mut String) -> std::fmt::Result {
             )?;
         }
     }
-    writeln!(h, "</svg>\n</section>")
+    writeln!(h, "</svg>")?;
+    if !e3.is_empty() {
+        writeln!(
+            h,
+            "<p>A dashed line ties a layer straight to a country, which is not an organisation: where \
+             the layer's items are located, the jurisdiction or data location a supplier declares or \
+             where it was observed, or a country producing a raw material.</p>"
+        )?;
+    }
+    writeln!(h, "</section>")
+}
+
+/// The map in words, for its description: per layer the organisations it depends on (those not
+/// identified counted, not named) and the countries it is tied to, then each organisation's
+/// country.
+fn map_words(
+    layers: &[String],
+    e1: &BTreeSet<(String, String)>,
+    e2: &BTreeSet<(String, String)>,
+    e3: &BTreeSet<(String, String)>,
+) -> String {
+    let mut desc: Vec<String> = Vec::new();
+    for layer in layers {
+        let orgs: Vec<&str> = e1
+            .iter()
+            .filter(|(l, o)| l == layer && o != NOT_IDENTIFIED)
+            .map(|(_, o)| o.as_str())
+            .collect();
+        let unnamed = e1.contains(&(layer.clone(), NOT_IDENTIFIED.to_string()));
+        let mut on: Vec<String> = orgs.iter().map(|o| o.to_string()).collect();
+        if unnamed {
+            on.push(format!("an {NOT_IDENTIFIED}"));
+        }
+        if !on.is_empty() {
+            desc.push(super::sentence(&format!(
+                "The {} layer depends on {}",
+                layer.to_lowercase(),
+                and_list(&on)
+            )));
+        }
+        let places: Vec<String> = e3
+            .iter()
+            .filter(|(l, _)| l == layer)
+            .map(|(_, c)| c.clone())
+            .collect();
+        if !places.is_empty() {
+            desc.push(super::sentence(&format!(
+                "The {} layer is tied to the {} {}",
+                layer.to_lowercase(),
+                if places.len() == 1 {
+                    "country"
+                } else {
+                    "countries"
+                },
+                and_list(&places)
+            )));
+        }
+    }
+    for (org, country) in e2.iter().filter(|(o, _)| o != NOT_IDENTIFIED) {
+        desc.push(super::sentence(&format!("{org}: {country}")));
+    }
+    desc.join(" ")
+}
+
+/// `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
 }
 
 fn scores(r: &Report, h: &mut String) -> std::fmt::Result {
@@ -418,7 +500,8 @@ fn ruleset_scores(rs: &RulesetResult, h: &mut String) -> std::fmt::Result {
         "<tr><th scope=\"row\">Overall</th><td class=\"num\">{}</td><td>{}</td></tr>\n</tbody>\n</table>\n<p>{}</p>",
         score_words(rs.overall.score),
         esc(&level_words(rs.method, rs.overall.level)),
-        esc(legend(rs.method))
+        // `page` writes the scores before the layers and their findings.
+        esc(&legend(rs.method, FindingsAre::Below))
     )
 }
 
@@ -464,7 +547,7 @@ fn layers(r: &Report, h: &mut String) -> std::fmt::Result {
                     esc(&super::actor_role(a)),
                     esc(a.name.as_deref().unwrap_or("not identified")),
                     esc(&country_words(a)),
-                    confidence(a)
+                    super::actor_confidence(a)
                 )?;
             }
         }
@@ -533,10 +616,8 @@ fn layers(r: &Report, h: &mut String) -> std::fmt::Result {
                 for a in actors {
                     writeln!(
                         h,
-                        "<li>Evidence for the {} {} ({} confidence): {}</li>",
-                        esc(&role_words(&a.role)),
-                        esc(a.name.as_deref().unwrap_or("not identified")),
-                        confidence(a),
+                        "<li>Evidence for the {}: {}</li>",
+                        esc(&super::evidence_for(a)),
                         esc(&a.evidence.join("; "))
                     )?;
                 }

@@ -11,7 +11,7 @@
 //! Text taken from the report (labels, messages, evidence) is escaped ([`escape`]): it can
 //! neither break a table nor become a link, emphasis, HTML or a heading.
 
-use super::table::{legend, role_words, SEAL_NAMES};
+use super::table::{legend, FindingsAre, SEAL_NAMES};
 use super::Format;
 use crate::{ActorReport, ItemReport, Report, RulesetResult};
 use sovstack_abi::ScoringMethod;
@@ -111,10 +111,8 @@ impl Format for Markdown {
                 for a in f.finding.actors.iter().filter_map(|i| item.actors.get(*i)) {
                     writeln!(
                         out,
-                        "  - evidence for the {} {} ({} confidence): {}",
-                        escape(&role_words(&a.role)),
-                        escape(a.name.as_deref().unwrap_or("not identified")),
-                        confidence(a),
+                        "  - evidence for the {}: {}",
+                        escape(&super::evidence_for(a)),
                         escape(&a.evidence.join("; "))
                     )?;
                 }
@@ -304,7 +302,8 @@ fn write_scores(report: &Report, r: &RulesetResult, out: &mut dyn io::Write) -> 
         score(r.overall.score),
         level_name(r.method, r.overall.level)
     )?;
-    writeln!(out, "{}\n", escape(legend(r.method)))
+    // `write` puts the scores before the layers and their findings.
+    writeln!(out, "{}\n", escape(&legend(r.method, FindingsAre::Below)))
 }
 
 /// ` (waived until DATE by OWNER)` for a waived finding.
@@ -338,7 +337,7 @@ fn write_item(item: &ItemReport, out: &mut dyn io::Write) -> io::Result<()> {
             escape(&super::actor_role(a)),
             escape(a.name.as_deref().unwrap_or("not identified")),
             country(a),
-            confidence(a)
+            super::actor_confidence(a)
         )?;
     }
     Ok(())
@@ -346,13 +345,6 @@ fn write_item(item: &ItemReport, out: &mut dyn io::Write) -> io::Result<()> {
 
 fn country(a: &ActorReport) -> String {
     escape(&super::actor_country(a))
-}
-
-fn confidence(a: &ActorReport) -> String {
-    serde_json::to_value(a.confidence)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
 }
 
 fn score(s: Option<f64>) -> String {

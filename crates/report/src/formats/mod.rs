@@ -62,6 +62,58 @@ pub(crate) fn is_community(g: sovstack_abi::Governance) -> bool {
     )
 }
 
+/// Whether an actor is a place, not an organisation: a country the item is located in, whose
+/// jurisdiction a supplier claims, where it says the data is or where it was observed, or a
+/// country producing a raw material (a state). Its "name" is the country (a code or a name): every
+/// format shows it as a country, never among the organisations.
+pub(crate) fn is_place(a: &crate::ActorReport) -> bool {
+    use sovstack_abi::Role;
+    matches!(
+        Role::from_name(&a.role),
+        Some(
+            Role::Location
+                | Role::ClaimedJurisdiction
+                | Role::DataLocation
+                | Role::ObservedLocation
+                | Role::Producer
+        )
+    )
+}
+
+/// An actor's confidence as the formats' tables show it: `-` for an actor with no name (what is
+/// not identified has no confidence: the evidence says what was read, not who it is).
+pub(crate) fn actor_confidence(a: &crate::ActorReport) -> String {
+    if a.name.is_none() {
+        return "-".to_string();
+    }
+    serde_json::to_value(a.confidence)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// The actor a finding's evidence is for, as every format introduces it: `foundry TSMC (high
+/// confidence)`, or `foundry not identified` (no confidence for what has no name).
+pub(crate) fn evidence_for(a: &crate::ActorReport) -> String {
+    match &a.name {
+        Some(n) => format!(
+            "{} {n} ({} confidence)",
+            role_words(&a.role),
+            actor_confidence(a)
+        ),
+        None => format!("{} not identified", role_words(&a.role)),
+    }
+}
+
+/// `text` ended as a sentence: a full stop added unless it already ends in one (`GitHub, Inc.`).
+pub(crate) fn sentence(text: &str) -> String {
+    if text.ends_with('.') {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
 /// An actor's role as every format shows it ([`role_words`]), with its share of the item when
 /// the item's actors do not hold it evenly: a producing country's share of a material's
 /// production (`producer (98.9%)`: its share of the production USGS attributes to countries).

@@ -332,11 +332,13 @@ impl Table {
             .ok()
             .and_then(|v| v.as_str().map(|g| g.replace('_', " ")))
             .unwrap_or_default();
-        match (&a.name, a.role.as_str()) {
-            // A location is a country, not an organisation: its "name" is the country code.
-            (_, "location") => "(a country)".to_string(),
-            (Some(n), _) => format!("{n} ({governance})"),
-            (None, _) => "not identified".to_string(),
+        match &a.name {
+            // A place is a country, not an organisation: its "name" is the country.
+            _ if super::is_place(a) => "(a country)".to_string(),
+            // What governs an organisation is said when known, never "unknown".
+            Some(n) if a.governance == sovstack_abi::Governance::Unknown => n.clone(),
+            Some(n) => format!("{n} ({governance})"),
+            None => "not identified".to_string(),
         }
     }
 
@@ -400,15 +402,7 @@ impl Table {
     fn evidence(&self, item: &ItemReport, actors: &[usize]) -> Vec<String> {
         let mut lines = Vec::new();
         for a in actors.iter().filter_map(|i| item.actors.get(*i)) {
-            let who = a.name.as_deref().unwrap_or("not identified");
-            let confidence = serde_json::to_value(a.confidence)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            let mut line = format!(
-                "evidence: {} {who} ({confidence} confidence)",
-                role_words(&a.role)
-            );
+            let mut line = format!("evidence: {}", super::evidence_for(a));
             let shown = if self.options.wide {
                 a.evidence.len()
             } else {
@@ -564,7 +558,8 @@ impl Table {
             Cell::new(overall_detail),
         ]);
         writeln!(out, "{t}")?;
-        self.para(out, legend(r.method), "  ")
+        // The layers and their findings are written before the scores (`write`).
+        self.para(out, &legend(r.method, FindingsAre::Above), "  ")
     }
 
     fn level_name(&self, method: ScoringMethod, level: Option<u8>) -> String {
@@ -590,22 +585,36 @@ pub(super) fn waiver_status(s: crate::WaiverStatus) -> &'static str {
     }
 }
 
-/// How a level relates to a score, under the scores table.
-pub(super) fn legend(method: ScoringMethod) -> &'static str {
+/// Where a format puts the layers' findings relative to its scores: the scores' legend points
+/// there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum FindingsAre {
+    /// The findings come before the scores (the table: layer by layer, then the scores).
+    Above,
+    /// The scores come first, the layers and their findings after (HTML, Markdown).
+    Below,
+}
+
+/// How a level relates to a score, under the scores table; `findings` says where the format
+/// puts the findings that name a weak item.
+pub(super) fn legend(method: ScoringMethod, findings: FindingsAre) -> String {
     match method {
-        ScoringMethod::SealWeakestLink => {
+        ScoringMethod::SealWeakestLink => format!(
             "Level: the weakest link, the lowest SEAL level (0-4) any rule gave any item; overall, the lowest \
              objective level. Score (0-100): the mean of all the items' levels, weighted by rule and objective, \
              as a percentage of SEAL-4. A high score beside a low level means most items do well but at least \
-             one is weak: the findings above name it."
-        }
-        ScoringMethod::BlocBalance => {
-            "Score (0-100): 100 x (1 - the largest share one pole holds - the share nobody could attribute) \
+             one is weak: the findings {}, layer by layer, name it.",
+            match findings {
+                FindingsAre::Above => "above",
+                FindingsAre::Below => "below",
+            }
+        ),
+        ScoringMethod::BlocBalance => "Score (0-100): 100 x (1 - the largest share one pole holds - the share nobody could attribute) \
              + credit for the commons (open standards, community projects). Level (0-4): the band of the \
              ruleset's thresholds the score falls in. Overall: score, level and index are the means over the \
              layers; who controls the stack counts only the layers of control, and the raw materials' \
              production (producing countries, which control none of it) is shown apart."
-        }
+            .to_string(),
     }
 }
 
