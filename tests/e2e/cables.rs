@@ -564,3 +564,67 @@ fn route_rules_follow_the_inventory_figures() {
         diversity["FR-BR"]
     );
 }
+
+/// The cable layer in plain words (an offline audit from France of a German and a US address):
+/// an owner whose governance nobody recorded shows its name alone, never "(unknown)", and the
+/// ownership whose jurisdiction is not known reads "not known", last, in the table, Markdown,
+/// HTML and `sovstack cables`; the JSON keeps the documented key `??` (docs/layers/cable.md).
+#[test]
+fn cable_owners_and_unknown_ownership_are_in_plain_words() {
+    let dir = tempdir();
+    let out = |f: &str| dir.path().join(format!("r.{f}"));
+    let (code, _, err) = run(sovstack()
+        .args(["audit", "--offline", "--org-country", "FR", "--endpoints"])
+        .arg(endpoints(dir.path()))
+        .args(["-o", &format!("json={}", out("json").display())])
+        .args(["-o", &format!("table={}", out("txt").display())])
+        .args(["-o", &format!("markdown={}", out("md").display())])
+        .args(["-o", &format!("html={}", out("html").display())]));
+    assert!(code == 0 || code == 1, "{err}");
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out("json")).unwrap()).unwrap();
+    let us = report["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["id"] == "cable")
+        .unwrap()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == "FR-US")
+        .unwrap();
+    let ownership = us["facts"]["ownership"].as_str().unwrap();
+    assert!(ownership.ends_with(", not known 16.7%"), "{ownership}");
+    let owners: Vec<&str> = us["actors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|a| a["governance"] == "unknown")
+        .filter_map(|a| a["name"].as_str())
+        .collect();
+    assert!(!owners.is_empty());
+    for f in ["txt", "md", "html"] {
+        let text = std::fs::read_to_string(out(f)).unwrap();
+        assert!(
+            !text.contains("(unknown)"),
+            "{f}: an owner's governance as (unknown)"
+        );
+        assert!(!text.contains("??"), "{f}: ?? for not known");
+        assert!(text.contains("not known 16.7%"), "{f}");
+    }
+    let md = std::fs::read_to_string(out("md")).unwrap();
+    for o in &owners {
+        assert!(md.contains(&format!("| cable owner | {o} |")), "{o}");
+    }
+    // `sovstack cables`: the same words; the JSON keeps `??`.
+    let (code, text, err) = run(sovstack().args(["cables", "FR", "US"]));
+    assert_eq!(code, 0, "{err}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("ownership by jurisdiction"))
+        .unwrap();
+    assert!(line.ends_with(", not known 16.7%"), "{line}");
+    let json = cables(&["FR", "US"]);
+    assert!(json.to_string().contains("\"??\":0.1667"), "{json}");
+}

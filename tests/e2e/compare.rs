@@ -154,9 +154,14 @@ fn the_html_comparison_shows_the_leagues_of_the_json_one() {
     let html = compare("html");
     assert_eq!(html, compare("html"), "byte-identical");
     assert!(html.contains("http-equiv=\"Content-Security-Policy\" content=\"default-src 'none';"));
-    for needle in [" src=", " href=", "<script", "<link", "url(", "@import"] {
+    for needle in [" src=", " href=", "<script", "<link", "@import"] {
         assert!(!html.contains(needle), "{needle} in the page");
     }
+    // `url(` only for the patterns defined in the page itself.
+    assert!(
+        html.split("url(").skip(1).all(|t| t.starts_with('#')),
+        "url( to elsewhere"
+    );
     assert!(html.contains("Not like for like"), "the warning is shown");
     for league in c["leagues"].as_array().unwrap() {
         let ruleset = league["ruleset"].as_str().unwrap();
@@ -184,5 +189,85 @@ fn the_html_comparison_shows_the_leagues_of_the_json_one() {
     }
     let page = dir.path().join("league.html");
     std::fs::write(&page, &html).unwrap();
+    crate::html::assert_axe_clean(dir.path(), &html);
+}
+
+/// The HTML comparison in a 1280 x 900 px Chromium window, on real audits (an AMD EPYC server on
+/// Debian 12, alone and with five addresses of providers in five countries and the cables to
+/// them, and an AWS Graviton3 server; 12 poles hold a share): every pole of a ruleset has a fill
+/// of its own (a colour, then a pattern over it when the 9 colours run out) in the bars and the
+/// legend; every legend entry lies inside its figure (wrapped to lines); the page is no wider
+/// than the window (a wide league scrolls in its own box, which the keyboard reaches); axe finds
+/// nothing serious.
+#[test]
+fn the_html_comparison_fits_the_window_and_tells_every_pole_apart() {
+    let dir = tempdir();
+    let arm = report(dir.path(), "arm-server-graviton3", &[]);
+    // Addresses of five countries' providers, located offline by the network pack, and the
+    // cable routes from France to them: owners in every pole of the non-aligned ruleset. The
+    // same fixture's plain audit is written to the same name after it, so this one is moved.
+    let endpoints = dir.path().join("endpoints.txt");
+    std::fs::write(
+        &endpoints,
+        "5.9.0.1\n8.8.8.8\n77.88.8.8\n110.242.68.66\n133.242.0.1\n",
+    )
+    .unwrap();
+    let net = report(
+        dir.path(),
+        "x86-amd-epyc-debian12",
+        &[
+            "--offline",
+            "--org-country",
+            "FR",
+            "--endpoints",
+            endpoints.to_str().unwrap(),
+        ],
+    );
+    let net_named = dir.path().join("network.json");
+    std::fs::rename(&net, &net_named).unwrap();
+    let amd = report(dir.path(), "x86-amd-epyc-debian12", &[]);
+    let (code, html, err) = run(sovstack()
+        .arg("compare")
+        .args([&amd, &arm, &net_named])
+        .args(["--format", "html"]));
+    assert_eq!(code, 0, "{err}");
+    let na = &html[html
+        .find("<code>non-aligned</code></h2>")
+        .expect("the non-aligned league")..];
+    let na = &na[..na.find("</section>").unwrap()];
+    // The legend's swatches: one per pole, every fill different.
+    let fills: Vec<&str> = na
+        .split("width=\"12\" height=\"12\" fill=\"")
+        .skip(1)
+        .map(|t| &t[..t.find('"').unwrap()])
+        .collect();
+    let poles = na.matches("<th scope=\"col\">Share ").count();
+    assert_eq!(fills.len(), poles, "{fills:?}");
+    let distinct: std::collections::BTreeSet<&&str> = fills.iter().collect();
+    assert_eq!(distinct.len(), fills.len(), "a fill used twice: {fills:?}");
+    // More poles than colours: the patterns are needed.
+    assert!(poles > 9, "{poles} poles");
+    // Laid out by Chromium: the legend's texts inside their figure, the page inside the window.
+    let measured = crate::html::in_chromium(
+        dir.path(),
+        &html,
+        "var out = []; document.querySelectorAll('figure svg').forEach(function (s) { \
+         var w = s.viewBox.baseVal.width, h = s.viewBox.baseVal.height; \
+         s.querySelectorAll('text, rect').forEach(function (t) { var b = t.getBBox(); \
+         if (b.x < 0 || b.x + b.width > w + 0.5 || b.y + b.height > h + 0.5) out.push(t.textContent || t.outerHTML); }); }); \
+         var wide = document.documentElement.scrollWidth > window.innerWidth; \
+         var boxes = Array.prototype.map.call(document.querySelectorAll('.scroll'), function (d) { return d.scrollWidth > d.clientWidth; }); \
+         return JSON.stringify({outside: out, page_wider: wide, scrolling: boxes});",
+    );
+    let m: Value = serde_json::from_str(&measured).unwrap();
+    assert_eq!(
+        m["outside"],
+        serde_json::json!([]),
+        "outside its figure: {m}"
+    );
+    assert_eq!(
+        m["page_wider"], false,
+        "the page is wider than the window: {m}"
+    );
     crate::html::assert_axe_clean(dir.path(), &html);
 }

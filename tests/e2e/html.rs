@@ -297,6 +297,47 @@ fn the_world_map_outlines_are_rebuilt_from_their_sources() {
     );
 }
 
+/// `script` (JavaScript whose value is a string) run inside Chromium, in a window of 1280 x 900
+/// px, on a copy of the page `text` (written in `dir`) once it is laid out; its value.
+pub fn in_chromium(dir: &Path, text: &str, script: &str) -> String {
+    let start = text
+        .find("<meta http-equiv=\"Content-Security-Policy\"")
+        .unwrap();
+    let end = start + text[start..].find('>').unwrap() + 1;
+    let runner = format!(
+        "<script>window.addEventListener('load', function () {{ var p = document.createElement('pre'); p.id = 'script-result'; p.textContent = (function () {{ {script} }})(); document.body.appendChild(p); }});</script>"
+    );
+    let harness = format!(
+        "{}{}",
+        &text[..start],
+        &text[end..].replace("</body>", &format!("{runner}</body>"))
+    );
+    let harness_path = dir.join("measure.html");
+    std::fs::write(&harness_path, harness).unwrap();
+    let dom = run_chromium(
+        chromium()
+            .arg("--window-size=1280,900")
+            .arg("--virtual-time-budget=10000")
+            .arg("--dump-dom")
+            .arg(url(&harness_path)),
+    );
+    let result = dom
+        .split("<pre id=\"script-result\">")
+        .nth(1)
+        .and_then(|s| s.split("</pre>").next())
+        .unwrap_or_else(|| {
+            panic!(
+                "the script did not finish: {}",
+                &dom[dom.len().saturating_sub(500)..]
+            )
+        });
+    result
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 /// axe-core, run inside Chromium on a copy of the page `text` (written in `dir`) with the
 /// script added (the page's own policy forbids scripts, so the copy leaves the policy out): no
 /// serious or critical violation.
