@@ -505,3 +505,43 @@ impl Comparison {
         writeln!(h, "</svg>\n<figcaption>The share of each audit's stack each pole of power controls; the table above gives the same shares.</figcaption>\n</figure>")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every pole up to [`DISTINCT_POLE_FILLS`] has a fill of its own, and a patterned fill
+    /// defines its pattern under the id it refers to.
+    #[test]
+    fn pole_fills_are_distinct() {
+        let fills: Vec<(String, Option<String>)> = (0..DISTINCT_POLE_FILLS)
+            .map(|k| pole_fill(k, "l"))
+            .collect();
+        let mut keys: Vec<(String, Option<String>)> = fills
+            .iter()
+            .map(|(f, p)| {
+                // A pattern is its colour and its path, whatever its id.
+                let body = p
+                    .as_ref()
+                    .map(|p| p[p.find("><rect").unwrap()..].to_string());
+                (
+                    if body.is_some() {
+                        String::new()
+                    } else {
+                        f.clone()
+                    },
+                    body,
+                )
+            })
+            .collect();
+        keys.sort();
+        keys.dedup();
+        assert_eq!(keys.len(), DISTINCT_POLE_FILLS);
+        for (f, p) in &fills {
+            if let Some(p) = p {
+                let id = &f["url(#".len()..f.len() - 1];
+                assert!(p.starts_with(&format!("<pattern id=\"{id}\"")), "{p}");
+            }
+        }
+    }
+}

@@ -7,7 +7,9 @@
 //!
 //! Sections: a summary in plain words (each ruleset's overall level and score; the three
 //! organisations the stack depends on most, by the number of roles they hold; the countries that locate addresses or produce raw materials are not organisations and are left out), the dependency
-//! map (layers -> organisations -> countries), the world map of where the services are located
+//! map (layers -> organisations -> countries; a layer tied to a place, where its items are, a
+//! jurisdiction or data location declared, a producing country, goes straight to that country by
+//! a dashed line: a country is one node, by its name, never an organisation), the world map of where the services are located
 //! (`world.rs`), the scores per ruleset and layer, each layer's
 //! items with their organisations and the findings on them with their evidence, the waivers,
 //! the diagnostics, and the versions and sha256 of everything the result depends on. Layers,
@@ -42,7 +44,7 @@ svg{max-width:100%;height:auto}svg text{font:13px system-ui,'DejaVu Sans',sans-s
 .map-box{fill:#eef1f4;stroke:#57606a}
 .w0,.w1,.w2,.w3,.w4{stroke:#fff;stroke-width:.4}.w0{fill:#dfe3e8}.w1{fill:#9ecae1}.w2{fill:#4292c6}.w3{fill:#2171b5}.w4{fill:#08306b}
 .w-sea{fill:#f3f8fc;stroke:#c6cbd1}.w-dot{stroke:#1a1a1a;stroke-width:.8}.w-home{fill:none;stroke:#c2410c;stroke-width:2}.w-cable{fill:none;stroke:#6d28d9;stroke-width:1.2;stroke-opacity:.85}.w-landing{fill:#fff;stroke:#6d28d9;stroke-width:1}svg.swatch{width:12px;height:12px;vertical-align:middle}.map-edge{stroke:#57606a;fill:none;stroke-opacity:.6}.map-place{stroke-dasharray:5 4}
-.scroll{overflow-x:auto;max-width:100%}.scroll table{width:auto;min-width:100%}.scroll th,.scroll td{white-space:nowrap}.scroll caption{text-align:left}
+.scroll{overflow-x:auto;max-width:100%}.scroll table{min-width:100%}.scroll caption{text-align:left}
 footer{margin-top:2rem;font-size:.9rem;color:#333}
 @media print{body{max-width:none;font-size:11pt;padding:0}h2{break-after:avoid}tr,li,svg{break-inside:avoid}a{color:inherit;text-decoration:none}}
 ";
