@@ -263,6 +263,7 @@ pub(crate) fn item_report(kb: &Kb, inventory: &Inventory, any: ItemRef<'_>) -> I
     ItemReport {
         id: item.id().to_string(),
         label: item.label(),
+        identity: Some(item.identity()).filter(|i| *i != item.label()),
         facts: facts(kb, inventory, any),
         actors: item
             .actors()
