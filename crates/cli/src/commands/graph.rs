@@ -28,7 +28,9 @@ What the graph holds, layer by layer:
     registry operator, supplier, ...) -> its headquarters country; a device maker -> its owner,
     a supplier -> its parent
   network: organisation -> endpoint -> address -> network operator -> parent -> country;
-    address -> cloud provider; address -> the country it is located in
+    address -> cloud provider (the range holding the address, or the suffix of a CNAME or
+    MX target DNS followed to it: the providers `whatif` cuts); address -> the country it
+    is located in; endpoint -> a provider that hosts no address (an SPF include)
   cable: endpoint -> routes to a country -> cable system -> owner -> country; routes -> the
     countries they go through
 Nodes are keyed by kind and name (one node per organisation or country, however many items
