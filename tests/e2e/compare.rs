@@ -97,6 +97,17 @@ fn league_tables_rank_audits_by_overall_score_and_warn_when_tools_differ() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The table on stdout is data: the warning is said once, on stderr.
+    let (code, table, err) = run(sovstack().arg("compare").arg(&amd).arg(&arm).arg(&rv));
+    assert_eq!(code, 0, "{err}");
+    assert!(!table.contains("warning"), "{table}");
+    assert!(table.contains("Rank"), "{table}");
+    assert_eq!(
+        err.matches("warning: x86-amd-epyc-debian12 and riscv-visionfive2-jh7110")
+            .count(),
+        1,
+        "{err}"
+    );
     let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
     let overall: Vec<(&str, &str)> = rows
         .as_array()

@@ -333,3 +333,47 @@ fn an_inventory_given_to_diff_or_compare_says_to_evaluate_it_first() {
         assert!(err.contains("loads none"), "{err}");
     }
 }
+
+/// `diff` says roles and countries in the words the tables use, from the same definitions:
+/// `chip vendor` (not `soc vendor`), and `none (international)` for a community with no country
+/// of its own (not `not known`), on the real EPYC/Debian and M1/Asahi roots.
+#[test]
+fn diff_words_roles_and_countries_as_the_tables_do() {
+    let dir = tempdir();
+    let amd = report(dir.path(), "x86-amd-epyc-debian12");
+    let m1 = report(dir.path(), "arm-apple-m1-asahi");
+    let (code, text, err) = run(sovstack().arg("diff").arg(&amd).arg(&m1));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        text.contains("+ processor layer, chip vendor: Apple Inc.; country: US"),
+        "{text}"
+    );
+    assert!(!text.contains("soc vendor"), "{text}");
+    assert!(
+        text.contains("- os layer, steward: Debian Project; country: none (international)"),
+        "{text}"
+    );
+    // The table of the same audit says the same of the Debian Project.
+    let (code, table, err) = run(sovstack()
+        .args(["audit", "--width", "1000", "--root"])
+        .arg(fixture("x86-amd-epyc-debian12")));
+    assert_eq!(code, 0, "{err}");
+    let debian = table
+        .lines()
+        .find(|l| l.contains("Debian Project (community)"))
+        .unwrap();
+    assert!(debian.contains("none (international)"), "{debian}");
+    // And the HTML dependency map, which said `not known`.
+    let (code, html, err) = run(sovstack()
+        .args(["audit", "--format", "html", "--root"])
+        .arg(fixture("x86-amd-epyc-debian12")));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        html.contains("Debian Project: none (international)."),
+        "the map's description"
+    );
+    assert!(
+        !html.contains("Debian Project: not known"),
+        "the map's description"
+    );
+}

@@ -9,7 +9,6 @@
 
 use crate::{Report, RulesetResult};
 use serde::{Deserialize, Serialize};
-use sovstack_abi::ScoringMethod;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
@@ -51,6 +50,10 @@ pub struct League {
     /// the rows keep the order of their scores, but the ranks mean nothing and are shown as
     /// "not comparable"; a warning names the layers each audit lacks.
     pub comparable: bool,
+    /// When not comparable: what each audit lacks (`Beta lacks network, software`), one per
+    /// audit that lacks a layer another scored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lacking: Vec<String>,
 }
 
 /// The text shown in place of a rank in a league that is not comparable.
@@ -79,7 +82,9 @@ pub struct LeagueRow {
     pub level: Option<u8>,
     /// Each layer's score and level (absent: not scored).
     pub layers: BTreeMap<String, LayerCell>,
-    /// The share of the stack each pole controls (`bloc_balance`): the overall mean shares.
+    /// The share of the stack each pole controls (`bloc_balance`): the mean shares over the
+    /// layers of control ([`crate::RulesetResult::control_shares`]; the producing countries of
+    /// raw materials control nothing of the stack).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub shares: BTreeMap<String, f64>,
 }
@@ -114,10 +119,7 @@ fn row(audit: &str, r: &RulesetResult) -> LeagueRow {
                 })
             })
             .collect(),
-        shares: match r.method {
-            ScoringMethod::BlocBalance => r.overall.shares.clone(),
-            ScoringMethod::SealWeakestLink => BTreeMap::new(),
-        },
+        shares: r.control_shares().1,
     }
 }
 
@@ -224,6 +226,7 @@ pub fn compare(reports: &[(String, Report)]) -> Comparison {
             poles: poles.into_iter().collect(),
             rows,
             comparable,
+            lacking,
         });
     }
     Comparison {
@@ -242,15 +245,18 @@ fn pct(v: Option<&f64>) -> String {
 }
 
 impl Comparison {
-    /// Tables for people: one per ruleset.
+    /// Tables for people: one per ruleset. The warnings are not among them: the command says
+    /// them on stderr, so that the tables stay data (the JSON document and the HTML page carry
+    /// them as fields and as a section).
     pub fn write_text(&self, out: &mut dyn io::Write) -> io::Result<()> {
-        for w in &self.warnings {
-            writeln!(out, "warning: {w}")?;
-        }
         for l in &self.leagues {
             writeln!(out, "\n{} ({})", l.title, l.ruleset)?;
             if !l.comparable {
-                writeln!(out, "Not comparable: the audits scored different layers (see the warnings): not ranked.")?;
+                writeln!(
+                    out,
+                    "Not comparable, not ranked: the audits scored different layers ({}).",
+                    l.lacking.join("; ")
+                )?;
             }
             let mut t = comfy_table::Table::new();
             t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
@@ -386,7 +392,7 @@ impl Comparison {
                 esc(&l.ruleset)
             )?;
             if !l.comparable {
-                writeln!(h, "<p><strong>Not comparable:</strong> the audits scored different layers, so their overall scores measure different things and are not ranked (see the warnings above); compare the layers they share.</p>")?;
+                writeln!(h, "<p><strong>Not comparable:</strong> the audits scored different layers ({}), so their overall scores measure different things and are not ranked; compare the layers they share.</p>", esc(&l.lacking.join("; ")))?;
             }
             writeln!(h, "<table>\n<caption>League table, best overall score first: score 0-100 and level per layer</caption>\n<thead><tr><th scope=\"col\">Rank</th><th scope=\"col\">Audit</th><th scope=\"col\">Overall</th>")?;
             for layer in &l.layers {

@@ -51,6 +51,10 @@ pub struct Dependency {
     pub organisation: Option<String>,
     /// Headquarters country, when known.
     pub country: Option<String>,
+    /// Whether the organisation is a community or an open standard, which has no country of its
+    /// own (the text's country words); not part of the JSON.
+    #[serde(skip)]
+    pub community: bool,
 }
 
 /// A score or level that changed.
@@ -97,6 +101,7 @@ fn dependencies(r: &Report) -> BTreeSet<Dependency> {
                     role: a.role.clone(),
                     organisation: a.name.clone(),
                     country: a.country.clone(),
+                    community: crate::formats::is_community(a.governance),
                 })
             })
         })
@@ -318,11 +323,11 @@ pub fn diff(old: &Report, new: &Report) -> Diff {
 
 fn dependency_text(d: &Dependency) -> String {
     format!(
-        "{} layer, {}: {} ({})",
+        "{} layer, {}: {}; country: {}",
         d.layer,
-        d.role.replace('_', " "),
+        crate::formats::role_words(&d.role),
         d.organisation.as_deref().unwrap_or("not identified"),
-        d.country.as_deref().unwrap_or("country not known")
+        crate::formats::country_words(d.country.as_deref(), None, None, d.community)
     )
 }
 

@@ -27,7 +27,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.10";
+pub const REPORT_VERSION: &str = "1.0.11";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -401,7 +401,7 @@ pub struct ItemReport {
     /// What identifies the item across two audits when its label does not (a network endpoint
     /// is the endpoint as written, without the label its owner gave it; a declared service its
     /// id): the key `diff` pairs its findings by, and SARIF fingerprints hash. Absent when the
-    /// label is the identity. Added in report 1.0.10.
+    /// label is the identity. Added in report 1.0.11.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
     /// Extra facts worth showing (`logical_cpus`, `kernel`, ...), ordered.
@@ -424,7 +424,7 @@ pub struct ItemReport {
 
 impl ItemReport {
     /// What identifies the item across audits, on `layer`: its `identity`; in a report older
-    /// than 1.0.10, which lacks it, a network endpoint's is read back from its label
+    /// than 1.0.11, which lacks it, a network endpoint's is read back from its label
     /// (`LABEL (ENDPOINT)` or `ENDPOINT`) and a declared service's is its id; otherwise the
     /// label.
     pub fn identity_in(&self, layer: &str) -> String {
@@ -518,6 +518,43 @@ pub struct RulesetResult {
     pub rules: Vec<RuleReport>,
 }
 
+impl RulesetResult {
+    /// Who controls the stack (`bloc_balance`): the layers of control and the mean share of each
+    /// pole over them ([`sovstack_ruleset::control_shares`]), as `overall` records
+    /// them; for a report before 1.0.10, which does not, computed from its layers by the same
+    /// function. Empty for `seal_weakest_link`.
+    pub fn control_shares(&self) -> (Vec<String>, BTreeMap<String, f64>) {
+        if self.method != ScoringMethod::BlocBalance {
+            return (Vec::new(), BTreeMap::new());
+        }
+        if !self.overall.control_layers.is_empty() {
+            return (
+                self.overall.control_layers.clone(),
+                self.overall.control_shares.clone(),
+            );
+        }
+        let scored: BTreeMap<String, LayerScore> = self
+            .layers
+            .iter()
+            .filter_map(|(id, l)| l.score.clone().map(|s| (id.clone(), s)))
+            .collect();
+        sovstack_ruleset::control_shares(&scored)
+    }
+
+    /// The scored layers that are not of control (the materials layer: producing countries of
+    /// raw materials), with their shares, for the formats to show apart from control.
+    pub fn production_shares(&self) -> Vec<(&str, &BTreeMap<String, f64>)> {
+        if self.method != ScoringMethod::BlocBalance {
+            return Vec::new();
+        }
+        self.layers
+            .iter()
+            .filter(|(id, _)| sovstack_abi::Layer::from_id(id).is_some_and(|l| !l.controls()))
+            .filter_map(|(id, l)| l.score.as_ref().map(|s| (id.as_str(), &s.shares)))
+            .collect()
+    }
+}
+
 /// A rule as the report describes it (added in report 1.0.3).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RuleReport {
@@ -593,6 +630,44 @@ pub struct PluginRun {
 
 /// What the origin of a built-in plugin starts with: `builtin:ID`.
 pub const BUILTIN_ORIGIN_PREFIX: &str = "builtin:";
+
+/// A count as every report shows it: `2940` as `2,940`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A material's status under the EU Critical Raw Materials Act ([`MaterialReport::crma`]) in
+/// plain words, as the materials layer's facts and the materials section say it: `none` is not
+/// missing data but a material on neither of the Regulation's lists.
+pub fn crma_words(status: &str) -> String {
+    match status {
+        "strategic" => "strategic raw material (Annex I of Regulation (EU) 2024/1252)".to_string(),
+        "critical" => "critical raw material (Annex II of Regulation (EU) 2024/1252)".to_string(),
+        "none" => "not on the EU's lists of critical or strategic raw materials (Regulation (EU) \
+                   2024/1252)"
+            .to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A score (0-100) as every format shows it: to one decimal (`46.9` for 46.89).
+pub fn score_shown(score: f64) -> String {
+    format!("{score:.1}")
+}
+
+/// The value of a score as shown ([`score_shown`]): what `--fail-under` compares, so that a
+/// shown 46.9 passes `--fail-under 46.9`.
+pub fn score_as_shown(score: f64) -> f64 {
+    score_shown(score).parse().unwrap_or(score)
+}
 
 /// Whether a plugin's origin is that of a plugin built into sovstack (`builtin:ID`), rather than
 /// a file given with `--plugin`.

@@ -26,8 +26,10 @@ When they did not, the league is marked not comparable (`comparable: false` in J
 comparable\" instead of the ranks in the table, CSV and HTML) and a warning names the layers
 each audit lacks; compare the layers they share column by column instead.
 
-A warning (stderr and the output) names every audit whose rulesets, plugins, knowledge base
-or data packs differ from the first one's: a comparison must be like for like. A report given
+A warning on stderr names every audit whose rulesets, plugins, knowledge base or data packs
+differ from the first one's: a comparison must be like for like. The JSON document carries the
+warnings as `warnings`, and the HTML page in its section \"Not like for like\"; the table and
+CSV do not (they say \"not comparable\" in place of the ranks). A report given
 twice (the same path, or the same bytes) is ranked once, with a warning. An inventory given
 instead of a report exits 2 and says how to make the report.")]
 pub struct Args {
