@@ -265,6 +265,20 @@ fn findings_are_paired_by_the_endpoint_not_its_label_or_position() {
     let d = diff_json(&a, &b, &["--fail-on-regression"], 0);
     assert!(d["findings_appeared"].as_array().unwrap().is_empty(), "{d}");
     assert!(d["findings_resolved"].as_array().unwrap().is_empty(), "{d}");
+    // A report from before 1.0.11 has no `identity`: the endpoint is read back from its label
+    // (`LABEL (ENDPOINT)`), so such an old report pairs with a new one the same way.
+    let mut old_report = report.clone();
+    for l in old_report["layers"].as_array_mut().unwrap() {
+        for i in l["items"].as_array_mut().unwrap() {
+            i.as_object_mut().unwrap().remove("identity");
+        }
+    }
+    old_report["report_version"] = "1.0.9".into();
+    let a_old = dir.path().join("a-old.json");
+    std::fs::write(&a_old, serde_json::to_string_pretty(&old_report).unwrap()).unwrap();
+    let d = diff_json(&a_old, &b, &["--fail-on-regression"], 0);
+    assert!(d["findings_appeared"].as_array().unwrap().is_empty(), "{d}");
+    assert!(d["findings_resolved"].as_array().unwrap().is_empty(), "{d}");
     // files.example.org's line removed: portail.example.org moves from ep2 to ep1 and takes
     // the declared service's name as its label. Nothing of portail's appears or goes.
     let c = audit("c", "crm.example.org label=identite criticality=critical\n");
