@@ -176,14 +176,21 @@ impl<'k> FleetBuilder<'k> {
         // A hypervisor guest's system is virtual: its SMBIOS maker is the hypervisor's vendor
         // (`innotek GmbH` for VirtualBox, `Xen`), which made no machine. It counts in no
         // system device item (its processor is the real one its host lends it, and stays).
-        let is_guest = record.is_guest();
+        let guest = record.guest_of(self.kb).map(|g| Fact {
+            value: g.name,
+            evidence: g
+                .read
+                .iter()
+                .map(|l| read(source, l, Confidence::High))
+                .chain(std::iter::once(g.row))
+                .collect(),
+        });
+        let is_guest = guest.is_some();
         let device = device_kind(record.kind.as_deref())
             .filter(|k| !(is_guest && *k == DeviceKind::System))
             .zip(record.maker.as_ref())
             .and_then(|(kind, maker)| self.device_slot(source, kind, maker));
-        let hypervisor = record
-            .hypervisor()
-            .map(|l| Fact::new(l.value.clone(), read(source, l, Confidence::High)));
+        let hypervisor = guest;
         let host = Host {
             id,
             kind: record.kind,

@@ -1,0 +1,171 @@
+//! The scanned machine itself: its SMBIOS strings, and whether it is a hypervisor's guest.
+//!
+//! Read once per scan, by the first collector that needs it (devices, materials), through the
+//! root like every other file:
+//!
+//! - the DMI strings the kernel exposes under `/sys/class/dmi/id/` (`product_name`,
+//!   `sys_vendor`, `board_vendor`, `bios_vendor`, `product_version`);
+//! - `/sys/hypervisor/type` (`xen` in a Xen domain), with `/sys/hypervisor/properties/features`
+//!   and `/proc/xen/capabilities` to tell Xen's control domain (dom0, which runs on the
+//!   machine itself) from its guests;
+//! - the `hypervisor` flag of `/proc/cpuinfo`'s `flags` line (x86: CPUID leaf 1, ECX bit 31,
+//!   which a hypervisor sets for its guests).
+//!
+//! Which strings name which hypervisor is the knowledge base's `devices/hypervisors.csv`
+//! (systemd-detect-virt's DMI table), the same table imports read. The decision, in order:
+//!
+//! 1. DMI strings that name a hypervisor (`QEMU`, `VMware, Inc.`, `innotek GmbH`,
+//!    `Microsoft Corporation` with `Virtual Machine`, a `Xen` BIOS, ...): its guest.
+//! 2. `/sys/hypervisor/type` names one (`xen`): its guest, unless the domain is the control
+//!    domain, which is no guest (its DMI strings are the machine's own).
+//! 3. The processor's `hypervisor` flag: a guest of a hypervisor nothing read names (this is
+//!    how a VM without SMBIOS tables, such as Firecracker's, shows).
+//!
+//! Nothing else makes a guest: a container has no DMI tables of its own and reads the kernel's
+//! (its host's), so a container on a physical machine is not one, and on a virtual machine is
+//! that machine's guest-ness. A root with none of these files (an image, an Arm board) is not
+//! said to be a guest: unknown, not guessed.
+
+use crate::collector::{Context, ScanOut};
+use sovstack_inventory::{Confidence, Evidence, Guest, Method};
+use sovstack_kb::{DmiField, DmiStrings};
+use std::collections::BTreeMap;
+
+/// The kernel's copy of the SMBIOS strings.
+pub(crate) const DMI_DIR: &str = "/sys/class/dmi/id";
+const HYPERVISOR_TYPE: &str = "/sys/hypervisor/type";
+const XEN_FEATURES: &str = "/sys/hypervisor/properties/features";
+const XEN_CAPABILITIES: &str = "/proc/xen/capabilities";
+const CPUINFO: &str = "/proc/cpuinfo";
+/// `XENFEAT_dom0` (xen/include/public/features.h): the domain is the hardware domain.
+const XENFEAT_DOM0: u32 = 11;
+
+/// What the scan read of the machine.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Machine {
+    /// Each DMI string read (trimmed, not blank) with the evidence of its read.
+    pub dmi: BTreeMap<DmiField, (String, Evidence)>,
+    /// Set when the machine is a hypervisor's guest.
+    pub guest: Option<Guest>,
+}
+
+impl Machine {
+    /// One DMI string and its evidence.
+    pub fn dmi(&self, field: DmiField) -> Option<&(String, Evidence)> {
+        self.dmi.get(&field)
+    }
+}
+
+/// Reads the machine's files through the root and decides whether it is a guest.
+pub(crate) fn read(cx: &Context<'_>, out: &mut ScanOut) -> Machine {
+    let mut machine = Machine::default();
+    let mut strings = DmiStrings::default();
+    for field in DmiField::ALL {
+        let path = format!("{DMI_DIR}/{}", field.file());
+        if let Some((value, ev)) = first_line(cx, out, &path) {
+            strings.set(field, &value);
+            machine.dmi.insert(field, (value, ev));
+        }
+    }
+    let flag = cpuinfo_hypervisor_flag(cx);
+    if let Some(m) = cx.kb.hypervisor_from_dmi(&strings) {
+        let mut evidence = Vec::new();
+        if let Some(f) = m.dmi_field {
+            evidence.extend(machine.dmi(f).map(|(_, e)| e.clone()));
+        }
+        // Hyper-V's rule reads the product name beside the vendor.
+        if m.dmi_field == Some(DmiField::SysVendor) {
+            evidence.extend(machine.dmi(DmiField::ProductName).map(|(_, e)| e.clone()));
+        }
+        evidence.push(m.evidence);
+        evidence.extend(flag);
+        machine.guest = Some(Guest {
+            hypervisor: Some(m.name),
+            evidence,
+        });
+        return machine;
+    }
+    if let Some((value, ev)) = first_line(cx, out, HYPERVISOR_TYPE) {
+        if let Some(m) = cx.kb.hypervisor_from_hypervisor_type(&value) {
+            if xen_control_domain(cx, out) {
+                // Xen's dom0 runs on the machine: its DMI strings and device are the
+                // machine's own, and its processor flag (if any) is Xen's paravirtualisation.
+                return machine;
+            }
+            let mut evidence = vec![ev, m.evidence];
+            evidence.extend(flag);
+            machine.guest = Some(Guest {
+                hypervisor: Some(m.name),
+                evidence,
+            });
+            return machine;
+        }
+    }
+    if let Some(ev) = flag {
+        machine.guest = Some(Guest {
+            hypervisor: None,
+            evidence: vec![ev],
+        });
+    }
+    machine
+}
+
+/// The first line of a small text file, trimmed; `None` when absent, unreadable or blank.
+fn first_line(cx: &Context<'_>, out: &mut ScanOut, path: &str) -> Option<(String, Evidence)> {
+    let file = match cx.root.read(path) {
+        Ok(f) => f,
+        Err(err) => {
+            out.read_failed(&err, None);
+            return None;
+        }
+    };
+    let text = out.text(&file);
+    let value = text.lines().next().unwrap_or_default().trim().to_string();
+    (!value.is_empty()).then(|| {
+        let ev = Evidence {
+            source: file.path.clone(),
+            field: None,
+            line: Some(1),
+            value: Some(value.clone()),
+            method: Method::FileField,
+            confidence: Confidence::High,
+        };
+        (value, ev)
+    })
+}
+
+/// The evidence of the `hypervisor` flag on `/proc/cpuinfo`'s first `flags` line, if set.
+/// Read quietly: the processor layer reports what is wrong with the file.
+fn cpuinfo_hypervisor_flag(cx: &Context<'_>) -> Option<Evidence> {
+    let file = cx.root.read(CPUINFO).ok()?;
+    let text = String::from_utf8_lossy(&file.bytes);
+    let (n, line) = text.lines().enumerate().find(|(_, l)| {
+        l.split_once(':')
+            .is_some_and(|(k, _)| k.trim() == "flags")
+    })?;
+    let (_, flags) = line.split_once(':')?;
+    flags
+        .split_whitespace()
+        .any(|f| f == "hypervisor")
+        .then(|| Evidence {
+            source: file.path.clone(),
+            field: Some("flags".to_string()),
+            line: Some(u32::try_from(n + 1).unwrap_or(u32::MAX)),
+            value: Some("hypervisor".to_string()),
+            method: Method::FileField,
+            confidence: Confidence::High,
+        })
+}
+
+/// Whether this Xen domain is the control domain: `XENFEAT_dom0` in
+/// `/sys/hypervisor/properties/features` (hex), else `control_d` among
+/// `/proc/xen/capabilities`' words (systemd's test, in its order).
+fn xen_control_domain(cx: &Context<'_>, out: &mut ScanOut) -> bool {
+    if let Some((features, _)) = first_line(cx, out, XEN_FEATURES) {
+        if let Ok(bits) = u64::from_str_radix(features.trim_start_matches("0x"), 16) {
+            return bits & (1 << XENFEAT_DOM0) != 0;
+        }
+    }
+    first_line(cx, out, XEN_CAPABILITIES)
+        .is_some_and(|(caps, _)| caps.split(',').any(|c| c.trim() == "control_d"))
+}
