@@ -117,21 +117,25 @@ impl HostRecord {
     /// Whether the machine is a hypervisor's guest, by the knowledge base's one table
     /// (`devices/hypervisors.csv`, which live scans read too): the agent's `vmsystem` verdict
     /// when it gives one (`VirtualBox`, `VMware`, `QEMU`, `Hyper-V`, `Xen`, `Virtual Machine`,
-    /// the names the GLPI agent's `Vmsystem.pm` gives a guest; `Physical` and containers are
-    /// not guests), else, for an agent that wrote none, the SMBIOS system maker and model by
-    /// systemd's DMI vendor table (`QEMU`, `innotek GmbH`, `Microsoft Corporation` with
-    /// `Virtual Machine`, ...). A guest's firmware is the hypervisor's virtual BIOS (VirtualBox
-    /// writes 12/01/2006 on every guest), whose date says nothing of any machine's age. A
-    /// container (`Docker`, `lxc`, `Virtuozzo`, `BSDJail`, ...) reads its host's own SMBIOS
-    /// tables: not a guest here.
+    /// the names the GLPI agent's `Vmsystem.pm` gives a guest), else the SMBIOS system maker
+    /// and model by systemd's DMI vendor table (`QEMU`, `innotek GmbH`, `Microsoft
+    /// Corporation` with `Virtual Machine`, ...), as a live scan reads them: an agent that
+    /// wrote no verdict, or one that does not name a hypervisor (`Physical`, where its rules
+    /// and systemd's differ, as on `Amazon EC2`). A guest's firmware is the hypervisor's
+    /// virtual BIOS (VirtualBox writes 12/01/2006 on every guest), whose date says nothing of
+    /// any machine's age. A container (`Docker`, `lxc`, `Virtuozzo`, `BSDJail`, ...) is no
+    /// guest as such: it reads the SMBIOS tables of the machine it runs on, which decide (a
+    /// container on a physical machine keeps that machine's device; on a virtual machine it
+    /// is that machine's guest).
     pub fn guest_of(&self, kb: &sovstack_kb::Kb) -> Option<GuestOf<'_>> {
         if let Some(v) = &self.vmsystem {
-            let m = kb.hypervisor_from_vmsystem(&v.value)?;
-            return Some(GuestOf {
-                name: m.name,
-                read: vec![v],
-                row: m.evidence,
-            });
+            if let Some(m) = kb.hypervisor_from_vmsystem(&v.value) {
+                return Some(GuestOf {
+                    name: m.name,
+                    read: vec![v],
+                    row: m.evidence,
+                });
+            }
         }
         let maker = self.maker.as_ref()?;
         let vendor = maker.manufacturer.as_ref()?;
@@ -287,8 +291,11 @@ mod guest_tests {
                 assert_eq!(g.row.source, "kb:devices/hypervisors.csv");
             }
         }
-        // The agent's word wins over the strings: it said Physical.
-        let h = host(Some("Physical"), Some(("QEMU", "Standard PC")));
+        // A container reads its machine's SMBIOS strings, which decide: on a physical
+        // machine it is no guest, on a QEMU one it is.
+        let h = host(Some("lxc"), Some(("QEMU", "Standard PC (i440FX + PIIX, 1996)")));
+        assert_eq!(h.guest_of(kb()).map(|g| g.name).as_deref(), Some("QEMU"));
+        let h = host(Some("Docker"), Some(("Dell Inc.", "PowerEdge R640")));
         assert!(h.guest_of(kb()).is_none());
     }
 }
