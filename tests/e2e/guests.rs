@@ -28,9 +28,21 @@ fn codes(inv: &serde_json::Value) -> Vec<&str> {
 #[test]
 fn guests_have_no_device_and_no_materials_and_machines_keep_theirs() {
     for (case, hypervisor, source) in [
-        ("virt-esx4.1", Some("VMware"), "/sys/class/dmi/id/product_name"),
-        ("virt-hyperv", Some("Hyper-V"), "/sys/class/dmi/id/sys_vendor"),
-        ("virt-xen-domu-hvm", Some("Xen"), "/sys/class/dmi/id/bios_vendor"),
+        (
+            "virt-esx4.1",
+            Some("VMware"),
+            "/sys/class/dmi/id/product_name",
+        ),
+        (
+            "virt-hyperv",
+            Some("Hyper-V"),
+            "/sys/class/dmi/id/sys_vendor",
+        ),
+        (
+            "virt-xen-domu-hvm",
+            Some("Xen"),
+            "/sys/class/dmi/id/bios_vendor",
+        ),
         ("virt-xen-domu-pv", Some("Xen"), "/sys/hypervisor/type"),
         ("x86-amd-epyc-debian12", None, "/proc/cpuinfo"),
     ] {

@@ -2,7 +2,7 @@
 //! real inputs: the scanner's captured os-release files and the GLPI project's example
 //! inventories, checked as of a fixed day (SOURCE_DATE_EPOCH 1796515200 is 2026-12-06).
 
-use crate::util::{fixture, layer_items, repo, run, run_json, sovstack, tempdir};
+use crate::util::{fixture, layer_items, repo, run, run_json, sovstack};
 
 const EPOCH: &str = "1796515200";
 
@@ -461,7 +461,10 @@ fn a_single_scanned_machine_counts_as_one_dated_or_undated() {
     };
     let thinkpad = fixture("virt-baremetal-thinkpad-t510");
     assert_eq!(counts(&thinkpad, "processor,os"), (Some(0), Some(1)));
-    assert_eq!(counts(&thinkpad, "processor,os,devices"), (Some(1), Some(0)));
+    assert_eq!(
+        counts(&thinkpad, "processor,os,devices"),
+        (Some(1), Some(0))
+    );
     let epyc = fixture("x86-amd-epyc-debian12");
     assert_eq!(counts(&epyc, "processor,os"), (Some(0), Some(1)));
     assert_eq!(counts(&epyc, "processor,os,devices"), (Some(0), Some(1)));

@@ -288,7 +288,14 @@ mod tests {
     /// (`hypervisors.csv`), never a device maker.
     #[test]
     fn hypervisor_vendors_are_no_makers() {
-        for s in ["VMware, Inc.", "innotek GmbH", "QEMU", "Xen", "Bochs", "Parallels Software International Inc."] {
+        for s in [
+            "VMware, Inc.",
+            "innotek GmbH",
+            "QEMU",
+            "Xen",
+            "Bochs",
+            "Parallels Software International Inc.",
+        ] {
             assert_eq!(maker(DeviceKind::System, s), None, "{s}");
         }
     }

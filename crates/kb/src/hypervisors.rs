@@ -162,7 +162,7 @@ impl Hypervisors {
                     ))
                 }
             };
-            if (field == Field::SysVendor) != !r.product_name.is_empty() {
+            if (field == Field::SysVendor) == r.product_name.is_empty() {
                 return Err(row_err(
                     TABLE,
                     line,
@@ -214,7 +214,7 @@ impl Hypervisors {
     }
 
     /// The hypervisor a machine's DMI strings name, if any (see the module's rules).
-    pub fn from_dmi(&self, dmi: &DmiStrings) -> Option<HypervisorMatch> {
+    pub fn by_dmi(&self, dmi: &DmiStrings) -> Option<HypervisorMatch> {
         let product = dmi.get(DmiField::ProductName).unwrap_or("");
         if let Some(vendor) = dmi.get(DmiField::SysVendor) {
             if let Some(row) = self.rows.iter().find(|r| {
@@ -232,8 +232,7 @@ impl Hypervisors {
                 .iter()
                 .find(|r| r.field == Field::Dmi && s.starts_with(&r.prefix))
             {
-                if !row.unless_product_name.is_empty()
-                    && product.contains(&row.unless_product_name)
+                if !row.unless_product_name.is_empty() && product.contains(&row.unless_product_name)
                 {
                     return None;
                 }
@@ -244,7 +243,7 @@ impl Hypervisors {
     }
 
     /// The hypervisor `/sys/hypervisor/type` names (`xen`), if the table knows it.
-    pub fn from_hypervisor_type(&self, value: &str) -> Option<HypervisorMatch> {
+    pub fn by_hypervisor_type(&self, value: &str) -> Option<HypervisorMatch> {
         let v = value.trim();
         let row = self
             .rows
@@ -255,7 +254,7 @@ impl Hypervisors {
 
     /// The hypervisor an inventory agent's verdict (`vmsystem`) names, if it names one (not
     /// `Physical`, nor a container's `Docker`, `lxc`, ...).
-    pub fn from_vmsystem(&self, value: &str) -> Option<HypervisorMatch> {
+    pub fn by_vmsystem(&self, value: &str) -> Option<HypervisorMatch> {
         let v = value.trim();
         let row = self
             .rows
@@ -318,9 +317,17 @@ mod tests {
             let l = line.trim();
             if let Some(rest) = l.strip_prefix("{ \"") {
                 let (prefix, rest) = rest.split_once('"').unwrap();
-                let id = rest.trim_start_matches([',', ' ']).split_whitespace().next().unwrap();
+                let id = rest
+                    .trim_start_matches([',', ' '])
+                    .split_whitespace()
+                    .next()
+                    .unwrap();
                 let name = ids.iter().find(|(i, _)| *i == id).unwrap().1;
-                let name = if prefix == "Oracle Corporation" { "" } else { name };
+                let name = if prefix == "Oracle Corporation" {
+                    ""
+                } else {
+                    name
+                };
                 entries.insert((prefix.to_string(), name.to_string()));
             } else if let Some(rest) = l.strip_prefix("\"/sys/class/dmi/id/") {
                 order.push(rest.split('"').next().unwrap().to_string());
@@ -375,7 +382,10 @@ mod tests {
         };
         use super::DmiField::*;
         assert_eq!(
-            h(&[(SysVendor, "QEMU"), (ProductName, "Standard PC (i440FX + PIIX, 1996)")]),
+            h(&[
+                (SysVendor, "QEMU"),
+                (ProductName, "Standard PC (i440FX + PIIX, 1996)")
+            ]),
             Some(("QEMU".into(), Some(SysVendor)))
         );
         // systemd reads the product name first: KVM over QEMU.
@@ -384,20 +394,32 @@ mod tests {
             Some(("KVM".into(), Some(ProductName)))
         );
         assert_eq!(
-            h(&[(SysVendor, "Microsoft Corporation"), (ProductName, "Virtual Machine")]),
+            h(&[
+                (SysVendor, "Microsoft Corporation"),
+                (ProductName, "Virtual Machine")
+            ]),
             Some(("Hyper-V".into(), Some(SysVendor)))
         );
         assert_eq!(
-            h(&[(SysVendor, "Microsoft Corporation"), (ProductName, "Surface Go 2")]),
+            h(&[
+                (SysVendor, "Microsoft Corporation"),
+                (ProductName, "Surface Go 2")
+            ]),
             None
         );
         assert_eq!(
             h(&[(SysVendor, "Amazon EC2"), (ProductName, "m5.large")]),
             Some(("Amazon EC2".into(), Some(SysVendor)))
         );
-        assert_eq!(h(&[(SysVendor, "Amazon EC2"), (ProductName, "m5.metal")]), None);
         assert_eq!(
-            h(&[(SysVendor, "Oracle Corporation"), (ProductName, "ORACLE SERVER X5-2")]),
+            h(&[(SysVendor, "Amazon EC2"), (ProductName, "m5.metal")]),
+            None
+        );
+        assert_eq!(
+            h(&[
+                (SysVendor, "Oracle Corporation"),
+                (ProductName, "ORACLE SERVER X5-2")
+            ]),
             None
         );
         assert_eq!(
@@ -408,11 +430,18 @@ mod tests {
             ]),
             Some(("VirtualBox".into(), Some(ProductName)))
         );
-        assert_eq!(h(&[(SysVendor, "Dell Inc."), (ProductName, "PowerEdge R640")]), None);
+        assert_eq!(
+            h(&[(SysVendor, "Dell Inc."), (ProductName, "PowerEdge R640")]),
+            None
+        );
         // Case counts, as in systemd.
         assert_eq!(h(&[(BiosVendor, "xen")]), None);
         assert_eq!(
-            h(&[(SysVendor, "Red Hat"), (ProductName, "HVM domU"), (BiosVendor, "Xen")]),
+            h(&[
+                (SysVendor, "Red Hat"),
+                (ProductName, "HVM domU"),
+                (BiosVendor, "Xen")
+            ]),
             Some(("Xen".into(), Some(BiosVendor)))
         );
         assert_eq!(

@@ -591,18 +591,18 @@ impl Kb {
     /// DMI vendor table, and the GLPI agent's Hyper-V rule): `Some` when the machine is that
     /// hypervisor's guest.
     pub fn hypervisor_from_dmi(&self, dmi: &DmiStrings) -> Option<HypervisorMatch> {
-        self.hypervisors.from_dmi(dmi)
+        self.hypervisors.by_dmi(dmi)
     }
 
     /// The hypervisor `/sys/hypervisor/type` names (`xen`), if known.
     pub fn hypervisor_from_hypervisor_type(&self, value: &str) -> Option<HypervisorMatch> {
-        self.hypervisors.from_hypervisor_type(value)
+        self.hypervisors.by_hypervisor_type(value)
     }
 
     /// The hypervisor an inventory agent's `vmsystem` verdict names (`VirtualBox`, `Xen`,
     /// ...): `None` for `Physical`, containers and anything else.
     pub fn hypervisor_from_vmsystem(&self, value: &str) -> Option<HypervisorMatch> {
-        self.hypervisors.from_vmsystem(value)
+        self.hypervisors.by_vmsystem(value)
     }
 
     /// Where a public authority has named the organisation `name` a high-risk supplier

@@ -139,10 +139,10 @@ fn first_line(cx: &Context<'_>, out: &mut ScanOut, path: &str) -> Option<(String
 fn cpuinfo_hypervisor_flag(cx: &Context<'_>) -> Option<Evidence> {
     let file = cx.root.read(CPUINFO).ok()?;
     let text = String::from_utf8_lossy(&file.bytes);
-    let (n, line) = text.lines().enumerate().find(|(_, l)| {
-        l.split_once(':')
-            .is_some_and(|(k, _)| k.trim() == "flags")
-    })?;
+    let (n, line) = text
+        .lines()
+        .enumerate()
+        .find(|(_, l)| l.split_once(':').is_some_and(|(k, _)| k.trim() == "flags"))?;
     let (_, flags) = line.split_once(':')?;
     flags
         .split_whitespace()

@@ -147,7 +147,9 @@ impl HostRecord {
         let m = kb.hypervisor_from_dmi(&dmi)?;
         let read = match m.dmi_field {
             Some(sovstack_kb::DmiField::ProductName) => maker.model.iter().collect(),
-            _ => std::iter::once(vendor).chain(maker.model.as_ref()).collect(),
+            _ => std::iter::once(vendor)
+                .chain(maker.model.as_ref())
+                .collect(),
         };
         Some(GuestOf {
             name: m.name,
@@ -279,7 +281,10 @@ mod guest_tests {
         // read: virt-what's Hyper-V and ESX 4.1 test machines, and a Surface Go 2 (a machine
         // Microsoft made).
         for (maker, guest) in [
-            (("Microsoft Corporation", "Virtual Machine"), Some("Hyper-V")),
+            (
+                ("Microsoft Corporation", "Virtual Machine"),
+                Some("Hyper-V"),
+            ),
             (("VMware, Inc.", "VMware Virtual Platform"), Some("VMware")),
             (("Microsoft Corporation", "Surface Go 2"), None),
         ] {
@@ -293,7 +298,10 @@ mod guest_tests {
         }
         // A container reads its machine's SMBIOS strings, which decide: on a physical
         // machine it is no guest, on a QEMU one it is.
-        let h = host(Some("lxc"), Some(("QEMU", "Standard PC (i440FX + PIIX, 1996)")));
+        let h = host(
+            Some("lxc"),
+            Some(("QEMU", "Standard PC (i440FX + PIIX, 1996)")),
+        );
         assert_eq!(h.guest_of(kb()).map(|g| g.name).as_deref(), Some("QEMU"));
         let h = host(Some("Docker"), Some(("Dell Inc.", "PowerEdge R640")));
         assert!(h.guest_of(kb()).is_none());

@@ -33,7 +33,11 @@ fn this_machine() {
         // tables and the `hypervisor` flag): no device, and what said so is on this machine.
         assert!(devices.is_empty(), "{devices:?}");
         assert!(diag_codes(&inv).contains(&codes::HYPERVISOR_GUEST));
-        for e in guest.evidence.iter().filter(|e| !e.source.starts_with("kb:")) {
+        for e in guest
+            .evidence
+            .iter()
+            .filter(|e| !e.source.starts_with("kb:"))
+        {
             let text = std::fs::read_to_string(&e.source).unwrap();
             assert!(text.contains(e.value.as_deref().unwrap()), "{e:?}");
         }
@@ -177,12 +181,29 @@ fn placeholders_stay_unknown_and_owners_and_designations_are_actors() {
 #[test]
 fn guests_and_machines() {
     use crate::layers::materials::codes::NO_HARDWARE;
-    // (case, hypervisor, the file that says so, device maker)
-    let cases: &[(&str, Option<Option<&str>>, &str, Option<&str>)] = &[
+    // (case, hypervisor (`Some(None)`: a guest of an unnamed one), the file that says so,
+    // device maker)
+    type Case<'a> = (&'a str, Option<Option<&'a str>>, &'a str, Option<&'a str>);
+    let cases: &[Case] = &[
         // Old SeaBIOS under QEMU/KVM wrote `Bochs`; systemd names it so.
-        ("virt-kvm", Some(Some("Bochs")), "/sys/class/dmi/id/product_name", None),
-        ("virt-esx4.1", Some(Some("VMware")), "/sys/class/dmi/id/product_name", None),
-        ("virt-hyperv", Some(Some("Hyper-V")), "/sys/class/dmi/id/sys_vendor", None),
+        (
+            "virt-kvm",
+            Some(Some("Bochs")),
+            "/sys/class/dmi/id/product_name",
+            None,
+        ),
+        (
+            "virt-esx4.1",
+            Some(Some("VMware")),
+            "/sys/class/dmi/id/product_name",
+            None,
+        ),
+        (
+            "virt-hyperv",
+            Some(Some("Hyper-V")),
+            "/sys/class/dmi/id/sys_vendor",
+            None,
+        ),
         (
             "virt-parallels-desktop",
             Some(Some("Parallels")),
@@ -190,17 +211,37 @@ fn guests_and_machines() {
             None,
         ),
         // Red Hat's HVM domU: the system says `Red Hat`, the BIOS `Xen`.
-        ("virt-xen-domu-hvm", Some(Some("Xen")), "/sys/class/dmi/id/bios_vendor", None),
+        (
+            "virt-xen-domu-hvm",
+            Some(Some("Xen")),
+            "/sys/class/dmi/id/bios_vendor",
+            None,
+        ),
         // A paravirtualised domU has no SMBIOS tables: /sys/hypervisor/type says xen.
-        ("virt-xen-domu-pv", Some(Some("Xen")), "/sys/hypervisor/type", None),
+        (
+            "virt-xen-domu-pv",
+            Some(Some("Xen")),
+            "/sys/hypervisor/type",
+            None,
+        ),
         ("x86-amd-epyc-debian12", Some(None), "/proc/cpuinfo", None),
         // Xen's control domain on a MacBook Pro: /sys/hypervisor/type says xen, and
         // /proc/xen/capabilities `control_d`; the machine is Apple's.
         ("virt-xen-dom0-macbookpro", None, "", Some("Apple Inc.")),
-        ("virt-baremetal-thinkpad-t510", None, "", Some("Lenovo Group")),
+        (
+            "virt-baremetal-thinkpad-t510",
+            None,
+            "",
+            Some("Lenovo Group"),
+        ),
         // An Oracle server's DMI strings (fusioninventory-agent's dmidecode capture): systemd
         // would read `Oracle Corporation` as VirtualBox; the machine is Oracle's.
-        ("dmi-oracle-server-x5-2", None, "", Some("Oracle Corporation")),
+        (
+            "dmi-oracle-server-x5-2",
+            None,
+            "",
+            Some("Oracle Corporation"),
+        ),
         // Containers: no SMBIOS of their own, no hypervisor flag: not guests, maker unknown.
         ("virt-lxc", None, "", None),
         ("virt-docker", None, "", None),
