@@ -110,6 +110,33 @@ pub(crate) fn read(cx: &Context<'_>, out: &mut ScanOut) -> Machine {
     machine
 }
 
+/// What says that the machine is a guest, for a diagnostic: "a QEMU guest
+/// (/sys/class/dmi/id/sys_vendor: QEMU)", "a hypervisor's guest (/proc/cpuinfo:20: `flags` has
+/// `hypervisor`)".
+pub(crate) fn describe(guest: &Guest) -> String {
+    let said = guest
+        .evidence
+        .iter()
+        .filter(|e| !e.source.starts_with("kb:"))
+        .map(|e| {
+            let at = match e.line {
+                Some(l) if e.field.is_some() => format!("{}:{l}", e.source),
+                _ => e.source.clone(),
+            };
+            match (&e.field, &e.value) {
+                (Some(f), Some(v)) => format!("{at}: `{f}` has `{v}`"),
+                (None, Some(v)) => format!("{at}: {v}"),
+                _ => at,
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    format!(
+        "a {} guest ({said})",
+        guest.hypervisor.as_deref().unwrap_or("hypervisor's")
+    )
+}
+
 /// The first line of a small text file, trimmed; `None` when absent, unreadable or blank.
 fn first_line(cx: &Context<'_>, out: &mut ScanOut, path: &str) -> Option<(String, Evidence)> {
     let file = match cx.root.read(path) {

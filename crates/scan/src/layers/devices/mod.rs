@@ -86,17 +86,6 @@ impl Collector for DevicesCollector {
         if let Some(guest) = &machine.guest {
             // A hypervisor's guest: its SMBIOS strings are the hypervisor's, whose vendor made
             // no machine. The machine it runs on is not scanned: no system device.
-            let said = guest
-                .evidence
-                .iter()
-                .filter(|e| !e.source.starts_with("kb:"))
-                .map(|e| match (&e.field, &e.value) {
-                    (Some(f), _) => format!("{}: `{f}` has `hypervisor`", e.source),
-                    (None, Some(v)) => format!("{}: {v}", e.source),
-                    (None, None) => e.source.clone(),
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
             let path = guest
                 .evidence
                 .first()
@@ -106,8 +95,8 @@ impl Collector for DevicesCollector {
                 codes::HYPERVISOR_GUEST,
                 &path,
                 format!(
-                    "the machine is a {} guest ({said}): its system is virtual, so no device maker is recorded",
-                    guest.hypervisor.as_deref().unwrap_or("hypervisor's")
+                    "the machine is {}: its system is virtual, so no device maker is recorded, and it holds no raw materials",
+                    crate::machine::describe(guest)
                 ),
             );
             out.layers.devices = Some(devices);

@@ -48,8 +48,8 @@ impl Collector for MaterialsCollector {
                     code,
                     &path,
                     format!(
-                        "the machine is a {} guest ({path}): a virtual machine holds no raw materials",
-                        guest.hypervisor.as_deref().unwrap_or("hypervisor's")
+                        "the machine is {}: a virtual machine holds no raw materials",
+                        crate::machine::describe(guest)
                     ),
                 );
             }
