@@ -416,6 +416,9 @@ pub enum Method {
     KbPattern,
     /// Asked the live host through the `sysinfo` crate.
     Sysinfo,
+    /// Asked the live host's processor with the CPUID instruction (a hypervisor's signature,
+    /// schema 1.2.12).
+    Cpuid,
     /// Follows from another fact by definition (x86-64 → its licensors).
     Derived,
     /// Answered by DNS (schema 1.1.0).

@@ -16,6 +16,8 @@
 //!   the `dmi` rows.
 //! - `hypervisor_type`: the whole of `/sys/hypervisor/type` (`xen`).
 //! - `vmsystem`: the whole of the agent's verdict, case aside.
+//! - `cpuid`: the whole of the hypervisor's CPUID signature (leaf `0x40000000`), read on the
+//!   live host when leaf 1 says there is a hypervisor (systemd's `vm_table`).
 //!
 //! A row with no `hypervisor` says that its string names none: the decision is "no guest"
 //! (`Oracle Corporation`, the maker of Oracle's own servers, which systemd reads as
@@ -50,6 +52,7 @@ enum Field {
     SysVendor,
     HypervisorType,
     Vmsystem,
+    Cpuid,
 }
 
 #[derive(Debug)]
@@ -154,13 +157,14 @@ impl Hypervisors {
                 "sys_vendor" => Field::SysVendor,
                 "hypervisor_type" => Field::HypervisorType,
                 "vmsystem" => Field::Vmsystem,
-                f => {
-                    return Err(row_err(
-                        TABLE,
-                        line,
-                        format!("unknown field `{f}` (dmi, sys_vendor, hypervisor_type, vmsystem)"),
-                    ))
-                }
+                "cpuid" => Field::Cpuid,
+                f => return Err(row_err(
+                    TABLE,
+                    line,
+                    format!(
+                        "unknown field `{f}` (dmi, sys_vendor, hypervisor_type, vmsystem, cpuid)"
+                    ),
+                )),
             };
             if (field == Field::SysVendor) == r.product_name.is_empty() {
                 return Err(row_err(
@@ -252,6 +256,16 @@ impl Hypervisors {
         self.decided(row, None)
     }
 
+    /// The hypervisor a CPUID signature names (leaf `0x40000000`, trailing NULs dropped:
+    /// `KVMKVMKVM`), compared whole, as systemd does.
+    pub fn by_cpuid(&self, signature: &str) -> Option<HypervisorMatch> {
+        let row = self
+            .rows
+            .iter()
+            .find(|r| r.field == Field::Cpuid && r.prefix == signature)?;
+        self.decided(row, None)
+    }
+
     /// The hypervisor an inventory agent's verdict (`vmsystem`) names, if it names one (not
     /// `Physical`, nor a container's `Docker`, `lxc`, ...).
     pub fn by_vmsystem(&self, value: &str) -> Option<HypervisorMatch> {
@@ -310,12 +324,21 @@ mod tests {
             ("VIRTUALIZATION_MICROSOFT", "Hyper-V"),
             ("VIRTUALIZATION_APPLE", "Apple Virtualization"),
             ("VIRTUALIZATION_GOOGLE", "Google Compute Engine"),
+            ("VIRTUALIZATION_QNX", "QNX"),
+            ("VIRTUALIZATION_ACRN", "ACRN"),
+            ("VIRTUALIZATION_SRE", "SRE"),
         ];
         let mut entries = BTreeSet::new();
+        let mut cpuid = BTreeSet::new();
         let mut order = Vec::new();
+        let mut in_cpuid = false;
         for line in c.lines() {
             let l = line.trim();
-            if let Some(rest) = l.strip_prefix("{ \"") {
+            if l.starts_with("} vm_table[]") {
+                in_cpuid = true;
+            } else if l.starts_with("} dmi_vendor_table[]") {
+                in_cpuid = false;
+            } else if let Some(rest) = l.strip_prefix("{ \"") {
                 let (prefix, rest) = rest.split_once('"').unwrap();
                 let id = rest
                     .trim_start_matches([',', ' '])
@@ -323,6 +346,10 @@ mod tests {
                     .next()
                     .unwrap();
                 let name = ids.iter().find(|(i, _)| *i == id).unwrap().1;
+                if in_cpuid {
+                    cpuid.insert((prefix.to_string(), name.to_string()));
+                    continue;
+                }
                 let name = if prefix == "Oracle Corporation" {
                     ""
                 } else {
@@ -336,6 +363,12 @@ mod tests {
         assert_eq!(entries.len(), 17);
         assert_eq!(rows("dmi", "systemd/systemd@"), entries);
         assert_eq!(rows("dmi", ""), entries, "every dmi row is systemd's");
+        assert_eq!(cpuid.len(), 11);
+        assert_eq!(
+            rows("cpuid", ""),
+            cpuid,
+            "the cpuid rows are systemd's vm_table"
+        );
         let ours: Vec<&str> = super::DmiField::ALL.iter().map(|f| f.file()).collect();
         assert_eq!(ours, order);
 
@@ -455,5 +488,14 @@ mod tests {
             kb.hypervisor_from_hypervisor_type("xen\n").map(|m| m.name),
             Some("Xen".into())
         );
+        assert_eq!(
+            kb.hypervisor_from_cpuid("KVMKVMKVM").map(|m| m.name),
+            Some("KVM".into())
+        );
+        assert_eq!(
+            kb.hypervisor_from_cpuid("bhyve bhyve ").map(|m| m.name),
+            Some("bhyve".into())
+        );
+        assert_eq!(kb.hypervisor_from_cpuid("KVMKVM"), None);
     }
 }

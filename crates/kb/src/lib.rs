@@ -599,6 +599,12 @@ impl Kb {
         self.hypervisors.by_hypervisor_type(value)
     }
 
+    /// The hypervisor a CPUID signature names (leaf `0x40000000`: `KVMKVMKVM`, `Microsoft Hv`;
+    /// systemd's `vm_table`).
+    pub fn hypervisor_from_cpuid(&self, signature: &str) -> Option<HypervisorMatch> {
+        self.hypervisors.by_cpuid(signature)
+    }
+
     /// The hypervisor an inventory agent's `vmsystem` verdict names (`VirtualBox`, `Xen`,
     /// ...): `None` for `Physical`, containers and anything else.
     pub fn hypervisor_from_vmsystem(&self, value: &str) -> Option<HypervisorMatch> {

@@ -9,7 +9,9 @@
 //!   and `/proc/xen/capabilities` to tell Xen's control domain (dom0, which runs on the
 //!   machine itself) from its guests;
 //! - the `hypervisor` flag of `/proc/cpuinfo`'s `flags` line (x86: CPUID leaf 1, ECX bit 31,
-//!   which a hypervisor sets for its guests).
+//!   which a hypervisor sets for its guests);
+//! - on the live host only, the processor's CPUID signature of the hypervisor
+//!   ([`crate::LiveHost::hypervisor_signature`]).
 //!
 //! Which strings name which hypervisor is the knowledge base's `devices/hypervisors.csv`
 //! (systemd-detect-virt's DMI table), the same table imports read. The decision, in order:
@@ -18,8 +20,10 @@
 //!    `Microsoft Corporation` with `Virtual Machine`, a `Xen` BIOS, ...): its guest.
 //! 2. `/sys/hypervisor/type` names one (`xen`): its guest, unless the domain is the control
 //!    domain, which is no guest (its DMI strings are the machine's own).
-//! 3. The processor's `hypervisor` flag: a guest of a hypervisor nothing read names (this is
-//!    how a VM without SMBIOS tables, such as Firecracker's, shows).
+//! 3. The processor's `hypervisor` flag (on the live host, also CPUID leaf 1 itself): a guest,
+//!    of the hypervisor whose CPUID signature (leaf `0x40000000`, live host only) the table
+//!    names (`KVMKVMKVM`), else of one nothing read names (this is how a VM without SMBIOS
+//!    tables, such as Firecracker's, shows).
 //!
 //! Nothing else makes a guest: a container has no DMI tables of its own and reads the kernel's
 //! (its host's), so a container on a physical machine is not one, and on a virtual machine is
@@ -101,12 +105,30 @@ pub(crate) fn read(cx: &Context<'_>, out: &mut ScanOut) -> Machine {
             return machine;
         }
     }
-    if let Some(ev) = flag {
-        machine.guest = Some(Guest {
-            hypervisor: None,
-            evidence: vec![ev],
-        });
+    // On the live host, the processor itself: CPUID leaf 1 says whether a hypervisor is
+    // present (what the flag shows), and leaf 0x40000000 its signature.
+    let signature = cx.live.and_then(|l| l.hypervisor_signature.as_deref());
+    let cpuid = signature.map(|sig| Evidence {
+        source: "cpuid".to_string(),
+        field: Some("leaf 0x40000000 (EBX, ECX, EDX)".to_string()),
+        line: None,
+        value: Some(sig.to_string()),
+        method: Method::Cpuid,
+        confidence: Confidence::High,
+    });
+    if flag.is_none() && cpuid.is_none() {
+        return machine;
     }
+    let named = signature.and_then(|sig| cx.kb.hypervisor_from_cpuid(sig));
+    let mut evidence: Vec<Evidence> = flag.into_iter().chain(cpuid).collect();
+    let hypervisor = named.map(|m| {
+        evidence.push(m.evidence);
+        m.name
+    });
+    machine.guest = Some(Guest {
+        hypervisor,
+        evidence,
+    });
     machine
 }
 

@@ -366,4 +366,43 @@ mod tests {
         );
         assert!(materials_layer(kb(), &inv.layers, None, true).is_empty());
     }
+
+    /// On the live host the processor's CPUID signature names the hypervisor the flag only
+    /// announces: the development machine's (`KVMKVMKVM`, as its kernel logs "Hypervisor
+    /// detected: KVM").
+    #[test]
+    fn the_live_cpuid_signature_names_the_hypervisor() {
+        let live = crate::LiveHost {
+            hypervisor_signature: Some("KVMKVMKVM".into()),
+            ..Default::default()
+        };
+        let inv = scan_dir(
+            &fixture_dir("x86-amd-epyc-debian12"),
+            &["processor", "materials"],
+            Some(&live),
+        );
+        let guest = inv.guest.as_ref().unwrap();
+        assert_eq!(guest.hypervisor.as_deref(), Some("KVM"));
+        let sources: Vec<&str> = guest.evidence.iter().map(|e| e.source.as_str()).collect();
+        assert_eq!(
+            sources,
+            ["/proc/cpuinfo", "cpuid", "kb:devices/hypervisors.csv"]
+        );
+        assert_eq!(guest.evidence[1].method, Method::Cpuid);
+        assert_eq!(inv.layers.materials, Some(Vec::new()));
+        // A signature the table does not know still makes a guest (CPUID says a hypervisor
+        // is there), of an unnamed hypervisor.
+        let live = crate::LiveHost {
+            hypervisor_signature: Some("NoSuchHvSig!".into()),
+            ..Default::default()
+        };
+        let inv = scan_dir(
+            &fixture_dir("x86-intel-pentium-g640"),
+            &["processor", "materials"],
+            Some(&live),
+        );
+        let guest = inv.guest.as_ref().unwrap();
+        assert_eq!(guest.hypervisor, None);
+        assert_eq!(guest.evidence[0].source, "cpuid");
+    }
 }
