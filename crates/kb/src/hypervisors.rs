@@ -158,13 +158,15 @@ impl Hypervisors {
                 "hypervisor_type" => Field::HypervisorType,
                 "vmsystem" => Field::Vmsystem,
                 "cpuid" => Field::Cpuid,
-                f => return Err(row_err(
-                    TABLE,
-                    line,
-                    format!(
+                f => {
+                    return Err(row_err(
+                        TABLE,
+                        line,
+                        format!(
                         "unknown field `{f}` (dmi, sys_vendor, hypervisor_type, vmsystem, cpuid)"
                     ),
-                )),
+                    ))
+                }
             };
             if (field == Field::SysVendor) == r.product_name.is_empty() {
                 return Err(row_err(

@@ -183,23 +183,21 @@ fn first_line(cx: &Context<'_>, out: &mut ScanOut, path: &str) -> Option<(String
     })
 }
 
-/// The evidence of the `hypervisor` flag on `/proc/cpuinfo`'s first `flags` line, if set.
-/// Read quietly: the processor layer reports what is wrong with the file.
+/// The evidence of the `hypervisor` flag on the first logical CPU's `flags` line of
+/// `/proc/cpuinfo` (read with the processor layer's parser), if set. Read quietly: the
+/// processor layer reports what is wrong with the file.
 fn cpuinfo_hypervisor_flag(cx: &Context<'_>) -> Option<Evidence> {
     let file = cx.root.read(CPUINFO).ok()?;
-    let text = String::from_utf8_lossy(&file.bytes);
-    let (n, line) = text
-        .lines()
-        .enumerate()
-        .find(|(_, l)| l.split_once(':').is_some_and(|(k, _)| k.trim() == "flags"))?;
-    let (_, flags) = line.split_once(':')?;
+    let info = crate::parse::cpuinfo(&String::from_utf8_lossy(&file.bytes));
+    let flags = info.cpus.first()?.get("flags")?;
     flags
+        .value
         .split_whitespace()
         .any(|f| f == "hypervisor")
         .then(|| Evidence {
             source: file.path.clone(),
             field: Some("flags".to_string()),
-            line: Some(u32::try_from(n + 1).unwrap_or(u32::MAX)),
+            line: Some(flags.line),
             value: Some("hypervisor".to_string()),
             method: Method::FileField,
             confidence: Confidence::High,
