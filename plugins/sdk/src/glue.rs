@@ -47,6 +47,13 @@ pub fn evaluate_json(input: &[u8], evaluate: EvaluateFn) -> Vec<u8> {
     encode(&response)
 }
 
+/// [`evaluate_json`] on a request given as a JSON value, its response read back as one: what
+/// each plugin's tests call it with.
+pub fn evaluate_value(request: &serde_json::Value, evaluate: EvaluateFn) -> serde_json::Value {
+    let input = serde_json::to_vec(request).unwrap_or_default();
+    serde_json::from_slice(&evaluate_json(&input, evaluate)).unwrap_or(serde_json::Value::Null)
+}
+
 fn error_response(message: String) -> EvaluateResponse {
     EvaluateResponse {
         error: Some(message),

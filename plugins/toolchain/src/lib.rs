@@ -37,11 +37,10 @@ mod tests {
     use super::*;
     use serde_json::{json, Value};
     use sovstack_plugin_sdk::abi::ABI_VERSION;
-    use sovstack_plugin_sdk::glue::{evaluate_json, info_json};
+    use sovstack_plugin_sdk::glue::{evaluate_value, info_json};
 
     fn call(request: Value) -> Value {
-        let out = evaluate_json(&serde_json::to_vec(&request).unwrap(), evaluate);
-        serde_json::from_slice(&out).unwrap()
+        evaluate_value(&request, evaluate)
     }
 
     fn us(role: &str, name: &str, governance: &str) -> Value {

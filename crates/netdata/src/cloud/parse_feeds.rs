@@ -185,7 +185,13 @@ fn azure(path: &Path, bytes: &[u8]) -> Result<Feed, Error> {
     }
     let doc: Doc = serde_json::from_slice(bytes).map_err(|e| Error::json(path, &e))?;
     let mut names = Names::default();
-    let mut ranges = Vec::new();
+    // Sized once: 90,000 ranges grown by doubling were twice their size in fresh memory.
+    let mut ranges = Vec::with_capacity(
+        doc.values
+            .iter()
+            .map(|t| t.properties.address_prefixes.len())
+            .sum(),
+    );
     for (t, tag) in doc.values.into_iter().enumerate() {
         // `Storage.WestEurope` → service Storage; `AzureCloud.westeurope` is the catch-all.
         let base = tag.name.split('.').next().unwrap_or_default().to_owned();

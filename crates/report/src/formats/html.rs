@@ -708,8 +708,7 @@ fn diagnostics(r: &Report, h: &mut String) -> std::fmt::Result {
             d.severity,
             esc(&d.code),
             esc(&d.message),
-            d.path
-                .as_deref()
+            super::shown_path(d)
                 .map(|p| format!(" ({})", esc(p)))
                 .unwrap_or_default()
         )?;

@@ -168,9 +168,7 @@ impl Format for Markdown {
         if !report.diagnostics.is_empty() {
             writeln!(out, "## Diagnostics\n")?;
             for d in &report.diagnostics {
-                let path = d
-                    .path
-                    .as_deref()
+                let path = super::shown_path(d)
                     .map(|p| format!(" ({})", escape(p)))
                     .unwrap_or_default();
                 writeln!(

@@ -20,7 +20,7 @@ pub use markdown::Markdown;
 pub use sarif::Sarif;
 pub use table::{Table, TableOptions, DEFAULT_WIDTH};
 
-use crate::{Inputs, MaterialsReport, Report, Sobriety};
+use crate::{Diagnostic, Inputs, MaterialsReport, Report, Sobriety};
 use std::io;
 
 /// The sobriety section as every format shows it: a sentence, the machines by age band, one
@@ -359,6 +359,13 @@ impl FormatKind {
         self.renderer(options).write(report, &mut bytes)?;
         Ok(bytes)
     }
+}
+
+/// The path a diagnostic names, for the formats that print it after the message: `None` when
+/// there is none, or when the message already names it (an import's diagnostics begin with
+/// their file).
+pub(crate) fn shown_path(d: &Diagnostic) -> Option<&str> {
+    d.path.as_deref().filter(|p| !d.message.contains(p))
 }
 
 #[cfg(test)]

@@ -179,9 +179,7 @@ impl Format for Table {
         if !report.diagnostics.is_empty() {
             writeln!(out, "\nDiagnostics")?;
             for d in &report.diagnostics {
-                let path = d
-                    .path
-                    .as_deref()
+                let path = super::shown_path(d)
                     .map(|p| format!(" ({p})"))
                     .unwrap_or_default();
                 self.para(

@@ -302,64 +302,92 @@ impl NetworkCollector {
     }
 }
 
-/// A resolution running on its own thread: its progress, its result, and the flag that calls
-/// it off.
+/// A resolution running on its own thread: its progress, the endpoints it has finished, and the
+/// flag that calls it off.
 struct Resolving {
     /// How many endpoints have finished, counted by the thread as they finish. Read a few times
     /// a second for progress rather than told endpoint by endpoint: 10,000 endpoints would be
     /// 10,000 wake-ups of the waiting thread, each a pair of context switches.
     done: Arc<AtomicUsize>,
+    /// The endpoints finished and not yet taken, with their index in the plan: the waiting
+    /// thread takes them a few times a second and makes their inventory items while the rest
+    /// resolve (the items need only the data directory, loaded by then).
+    finished: Arc<Mutex<Vec<(usize, resolve::Resolved)>>>,
     /// Never sent on: dropped when the thread ends, which wakes the waiting thread at once.
     ended: mpsc::Receiver<()>,
-    /// The thread, giving every endpoint's answers in the plan's order.
-    thread: Option<std::thread::JoinHandle<Result<Vec<resolve::Resolved>, String>>>,
+    /// The thread; its error when resolution could not start.
+    thread: Option<std::thread::JoinHandle<Result<(), String>>>,
     /// Set, the endpoints not started are skipped.
     called_off: Arc<AtomicBool>,
 }
 
 /// How often the progress of a resolution is read.
 const PROGRESS_EVERY: Duration = Duration::from_millis(100);
+/// How often the endpoints finished are taken to be attributed.
+const TAKE_EVERY: Duration = Duration::from_millis(10);
 
 impl Resolving {
     fn start(plan: &NetworkPlan) -> Resolving {
         let called_off = Arc::new(AtomicBool::new(false));
         let (end, ended) = mpsc::channel::<()>();
         let done = Arc::new(AtomicUsize::new(0));
+        let finished = Arc::new(Mutex::new(Vec::new()));
         let (endpoints, resolver, timeout) =
             (Arc::clone(&plan.endpoints), plan.resolver, plan.timeout);
-        let (thread_called_off, thread_done) = (Arc::clone(&called_off), Arc::clone(&done));
+        let shared = Shared {
+            called_off: Arc::clone(&called_off),
+            done: Arc::clone(&done),
+            finished: Arc::clone(&finished),
+            next: Arc::new(AtomicUsize::new(0)),
+        };
         let thread = std::thread::Builder::new()
             .name("dns".into())
             .spawn(move || {
                 let _end = end;
-                resolve_all(
-                    &endpoints,
-                    resolver,
-                    timeout,
-                    thread_called_off,
-                    &thread_done,
-                )
+                resolve_all(&endpoints, resolver, timeout, &shared)
             })
             .ok();
         Resolving {
             done,
+            finished,
             ended,
             thread,
             called_off,
         }
     }
 
-    /// Waits for the resolution, telling `progress` how many endpoints have finished.
+    /// Waits for the resolution, handing each endpoint to `each` (its index in the plan and
+    /// what DNS said) as it finishes, in no particular order, and telling `progress` how many
+    /// have finished.
     fn finish(
         mut self,
         progress: &(dyn Fn(Progress) + Sync),
         total: usize,
-    ) -> Result<Vec<resolve::Resolved>, String> {
+        mut each: impl FnMut(usize, resolve::Resolved),
+    ) -> Result<(), String> {
         progress(Progress::Resolve { done: 0, total });
-        // The sender is dropped when the thread ends, which ends this loop.
-        while let Err(mpsc::RecvTimeoutError::Timeout) = self.ended.recv_timeout(PROGRESS_EVERY) {
-            let done = self.done.load(Ordering::Relaxed);
-            progress(Progress::Resolve { done, total });
+        let mut told = std::time::Instant::now();
+        loop {
+            // The sender is dropped when the thread ends: every endpoint is in `finished` then.
+            let ended = matches!(
+                self.ended.recv_timeout(TAKE_EVERY),
+                Err(mpsc::RecvTimeoutError::Disconnected) | Ok(())
+            );
+            let taken =
+                std::mem::take(&mut *self.finished.lock().unwrap_or_else(|e| e.into_inner()));
+            for (i, r) in taken {
+                each(i, r);
+            }
+            if ended {
+                break;
+            }
+            if told.elapsed() >= PROGRESS_EVERY {
+                progress(Progress::Resolve {
+                    done: self.done.load(Ordering::Relaxed),
+                    total,
+                });
+                told = std::time::Instant::now();
+            }
         }
         progress(Progress::Resolve {
             done: self.done.load(Ordering::Relaxed),
@@ -379,6 +407,15 @@ impl Drop for Resolving {
     }
 }
 
+/// What the DNS thread shares with the waiting one.
+struct Shared {
+    called_off: Arc<AtomicBool>,
+    done: Arc<AtomicUsize>,
+    finished: Arc<Mutex<Vec<(usize, resolve::Resolved)>>>,
+    /// The next endpoint to start.
+    next: Arc<AtomicUsize>,
+}
+
 impl Collector for NetworkCollector {
     fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
         let plan = &self.plan;
@@ -395,14 +432,29 @@ impl Collector for NetworkCollector {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .take();
-        let resolved = match resolving {
-            None => plan.endpoints.iter().map(|_| None).collect(),
-            Some(resolving) => match resolving.finish(cx.progress, plan.endpoints.len()) {
-                Ok(r) => {
-                    if let Some(d) = no_answer(&r, layer.resolver.as_deref().unwrap_or("system")) {
+        let n = plan.endpoints.len();
+        let mut items: Vec<Option<NetworkEndpoint>> =
+            std::iter::repeat_with(|| None).take(n).collect();
+        if let Some(resolving) = resolving {
+            let mut tally = Tally::default();
+            let finished = resolving.finish(cx.progress, n, |i, r| {
+                tally.add(&r);
+                items[i] = Some(endpoint(i, &plan.endpoints[i], Some(r), plan));
+            });
+            match finished {
+                Ok(()) => {
+                    if let Some(d) =
+                        no_answer(&tally, layer.resolver.as_deref().unwrap_or("system"))
+                    {
                         out.diagnostics.push(d);
                     }
-                    r.into_iter().map(Some).collect()
+                    // Every endpoint was handed over, called off or not; this is a guard.
+                    for (i, item) in items.iter_mut().enumerate() {
+                        if item.is_none() {
+                            let r = resolve::Resolved::default();
+                            *item = Some(endpoint(i, &plan.endpoints[i], Some(r), plan));
+                        }
+                    }
                 }
                 Err(e) => {
                     out.diagnostics.push(sovstack_inventory::Diagnostic {
@@ -411,13 +463,16 @@ impl Collector for NetworkCollector {
                         message: format!("{e}; endpoints were recorded as unresolved"),
                         path: None,
                     });
-                    plan.endpoints.iter().map(|_| None).collect::<Vec<_>>()
+                    items.iter_mut().for_each(|item| *item = None);
                 }
-            },
-        };
-        for (i, (spec, r)) in plan.endpoints.iter().zip(resolved).enumerate() {
-            layer.endpoints.push(endpoint(i, spec, r, plan));
+            }
         }
+        layer.endpoints = items
+            .into_iter()
+            .zip(plan.endpoints.iter())
+            .enumerate()
+            .map(|(i, (item, spec))| item.unwrap_or_else(|| endpoint(i, spec, None, plan)))
+            .collect();
         out.layers.network = Some(layer);
     }
 }
@@ -440,53 +495,68 @@ fn datasets(data: &NetData) -> Vec<NetworkDataset> {
         .collect()
 }
 
+/// What [`no_answer`] needs to know of the endpoints resolved, counted as they finish.
+#[derive(Default)]
+struct Tally {
+    /// Queries sent (a malformed name sends none).
+    sent: usize,
+    /// Whether any query got a response.
+    responded: bool,
+    /// Endpoints that asked anything.
+    names: usize,
+}
+
+impl Tally {
+    fn add(&mut self, r: &resolve::Resolved) {
+        let sent = r
+            .lookups
+            .iter()
+            .filter(|l| !matches!(l.error, Some(LookupError::MalformedName { .. })));
+        for l in sent {
+            self.sent += 1;
+            self.responded |= l.responded;
+        }
+        self.names += usize::from(!r.lookups.is_empty());
+    }
+}
+
 /// The diagnostic for a resolver that answered none of the queries sent (every one timed out or
 /// failed in transport): nothing about the endpoints could be learnt, which is not the same as
 /// names that do not exist (NXDOMAIN is an answer). `None` when any query got a response, or
 /// none was sent.
-fn no_answer(
-    resolved: &[resolve::Resolved],
-    resolver: &str,
-) -> Option<sovstack_inventory::Diagnostic> {
-    let sent: Vec<&Lookup> = resolved
-        .iter()
-        .flat_map(|r| &r.lookups)
-        .filter(|l| !matches!(l.error, Some(LookupError::MalformedName { .. })))
-        .collect();
-    if sent.is_empty() || sent.iter().any(|l| l.responded) {
+fn no_answer(tally: &Tally, resolver: &str) -> Option<sovstack_inventory::Diagnostic> {
+    if tally.sent == 0 || tally.responded {
         return None;
     }
-    let names = resolved.iter().filter(|r| !r.lookups.is_empty()).count();
     Some(sovstack_inventory::Diagnostic {
         code: codes::DNS_NO_ANSWER.to_string(),
         severity: sovstack_inventory::DiagnosticSeverity::Error,
         message: format!(
-            "the DNS resolver {resolver} answered none of the {} queries for {names} endpoint(s) \
-             (every one timed out or failed to reach it): the network layer could not be assessed; \
+            "the DNS resolver {resolver} answered none of the {} queries for {} endpoint(s) \
+             (every one timed out, was refused or failed to reach it): the network layer could not be assessed; \
              check that the resolver runs and is reachable (--resolver IP:PORT, --dns-timeout SECONDS)",
-            sent.len()
+            tally.sent, tally.names
         ),
         path: None,
     })
 }
 
 /// Resolves every endpoint on a runtime of its own (the scan is otherwise synchronous),
-/// counting in `done` the endpoints finished. The runtime is tokio's current-thread one:
-/// resolving is waiting on the network, and on one thread no answer wakes another thread
-/// (measured on `bench/scan.sh`, 10,000 names against a local dnsmasq: a fifth less CPU than 2
-/// workers, and the other core is left to the resolver). `CONCURRENT_ENDPOINTS` workers take
-/// the endpoints in turn, one at a time, so no more resolve at once and only that many tasks
-/// exist: a task per endpoint, spawned up front, held every endpoint's future in memory at
-/// once (on the same bench, the peak memory fell from 194 to 165 MB without them). Once
-/// `called_off` is set, the endpoints not started are left unresolved (the result is for
-/// nobody then).
+/// putting each in `shared.finished` as it finishes and counting it in `shared.done`. The
+/// runtime is tokio's current-thread one: resolving is waiting on the network, and on one
+/// thread no answer wakes another thread (measured on `bench/scan.sh`, 10,000 names against a
+/// local dnsmasq: a fifth less CPU than 2 workers, and the other core is left to the
+/// resolver). `CONCURRENT_ENDPOINTS` workers take the endpoints in turn, one at a time, so no
+/// more resolve at once and only that many tasks exist: a task per endpoint, spawned up front,
+/// held every endpoint's future in memory at once (on the same bench, the peak memory fell
+/// from 194 to 165 MB without them). Once `shared.called_off` is set, the endpoints not started
+/// are left unresolved (the result is for nobody then).
 fn resolve_all(
     endpoints: &Arc<Vec<EndpointSpec>>,
     server: Option<SocketAddr>,
     timeout: Duration,
-    called_off: Arc<AtomicBool>,
-    done: &Arc<AtomicUsize>,
-) -> Result<Vec<resolve::Resolved>, String> {
+    shared: &Shared,
+) -> Result<(), String> {
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -497,46 +567,40 @@ fn resolve_all(
             builder = builder.nameserver(addr);
         }
         let resolver = builder.build().map_err(|e| e.to_string())?;
-        let next = Arc::new(AtomicUsize::new(0));
         let workers: Vec<_> = (0..CONCURRENT_ENDPOINTS.min(endpoints.len()))
             .map(|_| {
-                let (resolver, endpoints, called_off, done, next) = (
-                    resolver.clone(),
-                    Arc::clone(endpoints),
-                    Arc::clone(&called_off),
-                    Arc::clone(done),
-                    Arc::clone(&next),
+                let (resolver, endpoints) = (resolver.clone(), Arc::clone(endpoints));
+                let (called_off, done, finished, next) = (
+                    Arc::clone(&shared.called_off),
+                    Arc::clone(&shared.done),
+                    Arc::clone(&shared.finished),
+                    Arc::clone(&shared.next),
                 );
                 tokio::spawn(async move {
-                    let mut mine = Vec::new();
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(spec) = endpoints.get(i) else {
-                            break mine;
+                            break;
                         };
                         let r = if called_off.load(Ordering::Relaxed) {
                             resolve::Resolved::default()
                         } else {
                             resolve::endpoint(&resolver, spec).await
                         };
+                        finished
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push((i, r));
                         done.fetch_add(1, Ordering::Relaxed);
-                        mine.push((i, r));
                     }
                 })
             })
             .collect();
-        let mut out: Vec<resolve::Resolved> = std::iter::repeat_with(Default::default)
-            .take(endpoints.len())
-            .collect();
         for w in workers {
-            let mine = w
-                .await
+            w.await
                 .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
-            for (i, r) in mine {
-                out[i] = r;
-            }
         }
-        Ok(out)
+        Ok(())
     })
 }
 
@@ -587,17 +651,26 @@ fn endpoint(
                 n if n == r.lookups.len() => Resolution::Failed,
                 _ => Resolution::Partial,
             };
+            // The same failure of two queries (A and AAAA of a missing name) is one reason;
+            // the queries it concerns are named when others did not fail that way (a server
+            // refusing AAAA while answering A).
+            let mut failures: Vec<(EndpointError, Vec<String>)> = Vec::new();
             for l in &r.lookups {
-                e.lookups.push(lookup(l, data));
-                // The same failure of two queries (A and AAAA of a missing name) is one reason.
-                if let Some(err) = l
-                    .error
-                    .as_ref()
-                    .map(error)
-                    .filter(|err| !e.errors.contains(err))
-                {
-                    e.errors.push(err);
+                let inventory_lookup = lookup(l, data);
+                if let Some(err) = l.error.as_ref().map(error) {
+                    let asked = inventory_lookup.record_type.clone();
+                    match failures.iter_mut().find(|(f, _)| *f == err) {
+                        Some((_, types)) => types.push(asked),
+                        None => failures.push((err, vec![asked])),
+                    }
                 }
+                e.lookups.push(inventory_lookup);
+            }
+            for (mut err, types) in failures {
+                if types.len() < e.lookups.len() {
+                    err.message = format!("{}, for the {} only", err.message, queries(&types));
+                }
+                e.errors.push(err);
             }
             ips.extend(r.addresses);
         }
@@ -731,6 +804,15 @@ fn answer(a: &sovstack_netdata::dns::Answer) -> String {
         } => format!("{preference} {exchange}"),
         Answer::Ns(n) => n.clone(),
         Answer::Txt(t) => t.clone(),
+    }
+}
+
+/// "AAAA query", "A and AAAA queries": the record types of the queries a failure concerns.
+fn queries(types: &[String]) -> String {
+    match types {
+        [one] => format!("{one} query"),
+        [init @ .., last] => format!("{} and {last} queries", init.join(", ")),
+        [] => String::new(),
     }
 }
 
