@@ -367,6 +367,7 @@ fn evidence_words(e: &sovstack_inventory::Evidence) -> String {
         Method::KbLookup => "knowledge base",
         Method::KbPattern => "knowledge-base pattern",
         Method::Sysinfo => "asked the live host",
+        Method::Cpuid => "asked the processor (CPUID)",
         Method::Derived => "derived",
         Method::Dns => "DNS answer",
         Method::DatasetLookup => "data pack",
