@@ -397,14 +397,15 @@ pub fn assert_axe_clean(dir: &Path, text: &str) {
 
 /// The summary's "organisations the stack depends on most" are organisations: the countries that
 /// produce a host's raw materials (the materials layer's producers, states) are left out, however
-/// many materials they produce. Checked on a real root whose materials China and Japan produce.
+/// many materials they produce. Checked on a physical machine's root (a composite of real
+/// captures, `physical_debian12_root`) whose materials China and Japan produce.
 #[test]
 fn the_summary_names_organisations_not_producing_countries() {
     let dir = tempdir();
     let (json, html) = (dir.path().join("r.json"), dir.path().join("r.html"));
     let (code, _, err) = run(sovstack()
         .args(["audit", "--root"])
-        .arg(fixture("x86-amd-epyc-debian12"))
+        .arg(crate::util::physical_debian12_root(dir.path()))
         .args(["-o", &format!("json={}", json.display())])
         .args(["-o", &format!("html={}", html.display())]));
     assert_eq!(code, 0, "{err}");

@@ -20,6 +20,7 @@ mod errors;
 mod formats;
 mod gate;
 mod graph;
+mod guests;
 mod html;
 mod import;
 mod install;

@@ -128,11 +128,12 @@ fn check_items(report: &serde_json::Value, want: &BTreeSet<String>) {
     }
 }
 
-/// A single host: its processor is a logic chip; the layer holds the logic chip's materials,
-/// each weighing the same, and the non-aligned rule finds China's share of their production.
+/// A single physical host (an HP desktop's Pentium G640): its processor is a logic chip; the
+/// layer holds the logic chip's materials, each weighing the same, and the non-aligned rule
+/// finds China's share of their production.
 #[test]
 fn a_host_audit_shows_the_materials_layer_and_scores_its_concentration() {
-    let root = fixture("x86-amd-epyc-debian12");
+    let root = fixture("x86-intel-pentium-g640");
     let report = run_json(
         sovstack()
             .args(["audit", "--format", "json", "--root"])
@@ -206,12 +207,13 @@ fn a_host_audit_shows_the_materials_layer_and_scores_its_concentration() {
 #[test]
 fn the_layer_changes_the_non_aligned_score_and_output_is_deterministic() {
     let dir = tempdir();
+    let root = crate::util::physical_debian12_root(dir.path());
     let inv = dir.path().join("inv.json");
     let again = dir.path().join("again.json");
     for out in [&inv, &again] {
         let (code, _, err) = run(sovstack()
             .args(["scan", "--root"])
-            .arg(fixture("x86-amd-epyc-debian12"))
+            .arg(&root)
             .arg("-o")
             .arg(out));
         assert_eq!(code, 0, "{err}");

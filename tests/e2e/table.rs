@@ -204,7 +204,8 @@ fn a_network_only_audit_says_it_audited_the_endpoints_not_a_root() {
 /// holds, instead of leaving the reader to think nothing was found.
 #[test]
 fn a_layer_without_item_findings_points_to_its_layer_wide_findings() {
-    let root = fixture("x86-amd-epyc-debian12");
+    // A physical machine's processor: its materials layer has layer-wide findings.
+    let root = fixture("x86-intel-pentium-g640");
     let json = run_json(
         sovstack()
             .args(["audit", "--format", "json", "--root"])

@@ -20,6 +20,28 @@ pub fn fixture(name: &str) -> PathBuf {
 /// environment that could change the output: no `SOVSTACK_DATA_DIR`, and XDG data directories
 /// that do not exist, so the network data comes from the checkout (or an installed
 /// `/usr/share/sovstack`).
+/// A physical machine running Debian 12, made in `dir` from two real captures: the development
+/// machine's root (`x86-amd-epyc-debian12`: its os-release and kernel version) with a physical
+/// desktop's processor (`x86-intel-pentium-g640`'s /proc/cpuinfo) in place of its own. The
+/// development machine is a KVM guest, which holds no raw materials; tests that need a host's
+/// materials and its operating system together use this composite, said as such.
+pub fn physical_debian12_root(dir: &Path) -> PathBuf {
+    let root = dir.join("physical-debian12");
+    let copy = std::process::Command::new("cp")
+        .args(["-a"])
+        .arg(fixture("x86-amd-epyc-debian12"))
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    std::fs::copy(
+        fixture("x86-intel-pentium-g640").join("proc/cpuinfo"),
+        root.join("proc/cpuinfo"),
+    )
+    .unwrap();
+    root
+}
+
 pub fn sovstack() -> Command {
     sovstack_at(Path::new(env!("CARGO_BIN_EXE_sovstack")))
 }

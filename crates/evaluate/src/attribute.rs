@@ -263,6 +263,7 @@ pub(crate) fn item_report(kb: &Kb, inventory: &Inventory, any: ItemRef<'_>) -> I
     ItemReport {
         id: item.id().to_string(),
         label: item.label(),
+        identity: Some(item.identity()).filter(|i| *i != item.label()),
         facts: facts(kb, inventory, any),
         actors: item
             .actors()
@@ -366,6 +367,7 @@ fn evidence_words(e: &sovstack_inventory::Evidence) -> String {
         Method::KbLookup => "knowledge base",
         Method::KbPattern => "knowledge-base pattern",
         Method::Sysinfo => "asked the live host",
+        Method::Cpuid => "asked the processor (CPUID)",
         Method::Derived => "derived",
         Method::Dns => "DNS answer",
         Method::DatasetLookup => "data pack",

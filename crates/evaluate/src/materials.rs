@@ -10,7 +10,11 @@ use sovstack_kb::Kb;
 use sovstack_report::{ComponentReport, MaterialReport, MaterialsReport};
 
 pub fn materials(kb: &Kb, inventory: &Inventory) -> Option<MaterialsReport> {
-    let needed = kb.materials_needed(&inventory.layers, inventory.fleet.as_ref());
+    let needed = kb.materials_needed(
+        &inventory.layers,
+        inventory.fleet.as_ref(),
+        inventory.guest.is_some(),
+    );
     if needed.components.is_empty() {
         return None;
     }

@@ -52,8 +52,8 @@ pub use layers::cable::{
 pub use layers::devices::{Device, DeviceKind};
 pub use layers::materials::{MaterialUse, RawMaterial};
 pub use layers::network::{
-    Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
-    NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
+    suffix_evidence_value, Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError,
+    EndpointKind, NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
 };
 pub use layers::os::{Lifecycle, OperatingSystem};
 pub use layers::processor::{Processor, VendorOsFloor};
@@ -74,7 +74,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.11";
+pub const SCHEMA_VERSION: &str = "1.2.12";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -107,11 +107,32 @@ pub struct Inventory {
     /// (schema 1.2.3).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fleet: Option<Fleet>,
+    /// The scanned machine is a hypervisor's guest (a live host or a root, schema 1.2.12): its
+    /// SMBIOS strings are the hypervisor's, not a machine maker's, so it has no system device
+    /// item and holds no raw materials. Absent for a physical machine, for a root whose files
+    /// do not say (a container, an image without `/sys`, which is not a guest on that ground)
+    /// and for an imported fleet (whose hosts say it each: `fleet.hosts[].hypervisor`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guest: Option<Guest>,
     /// One section per scanned layer.
     pub layers: Layers,
     /// Problems met while scanning (unreadable or malformed files); they never stop a scan.
     #[serde(default)]
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What says that a scanned machine is a hypervisor's guest, and which hypervisor.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct Guest {
+    /// The hypervisor, as `devices/hypervisors.csv` names it (`QEMU`, `KVM`, `VMware`,
+    /// `Hyper-V`, `Xen`, `VirtualBox`, ...); absent when nothing read names it (the processor's
+    /// `hypervisor` flag alone says only that there is one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hypervisor: Option<String>,
+    /// Each thing read that says so: the DMI file and its value, `/sys/hypervisor/type`, the
+    /// `hypervisor` flag of `/proc/cpuinfo` (with its line), and the knowledge-base row that
+    /// names the hypervisor.
+    pub evidence: Vec<Evidence>,
 }
 
 /// The program that wrote a document.
@@ -334,6 +355,14 @@ pub trait Item {
     fn label(&self) -> String;
     /// The actors behind it.
     fn actors(&self) -> &[Actor];
+    /// What identifies the item across two audits of the same organisation (`diff`, SARIF
+    /// fingerprints): what it is, never its position (`ep3`, `cpu0`) nor a name its owner gave
+    /// it. By default its label, which the layers derive from what the item is (`AMD EPYC`);
+    /// a network endpoint is the endpoint as written (`mail:example.org`), without its label; a
+    /// declared service its id in the declared file.
+    fn identity(&self) -> String {
+        self.label()
+    }
     /// How much the item counts when judged (a toolchain weighs the binaries it built); `None`
     /// is the default weight of one.
     fn weight(&self) -> Option<f64> {
@@ -395,6 +424,9 @@ pub enum Method {
     KbPattern,
     /// Asked the live host through the `sysinfo` crate.
     Sysinfo,
+    /// Asked the live host's processor with the CPUID instruction (a hypervisor's signature,
+    /// schema 1.2.12).
+    Cpuid,
     /// Follows from another fact by definition (x86-64 → its licensors).
     Derived,
     /// Answered by DNS (schema 1.1.0).

@@ -32,6 +32,7 @@
 
 mod devices;
 mod geo;
+mod hypervisors;
 mod lifecycle;
 mod materials;
 mod orgs;
@@ -44,6 +45,7 @@ mod toolchain;
 
 pub use devices::HighRiskDesignation;
 pub use geo::{Bloc, Country, Law};
+pub use hypervisors::{DmiField, DmiStrings, HypervisorMatch};
 pub use lifecycle::{day_number, is_date, FreeOs, VendorOsFloor, WINDOWS, WINDOWS_SERVER};
 pub use materials::{
     ComponentNeed, ItemComponent, Material, MaterialNeed, MaterialUse, MaterialsNeeded, SupplyStep,
@@ -109,6 +111,7 @@ pub struct Kb {
     lifecycles: lifecycle::Lifecycles,
     registries: software::Registries,
     materials: materials::Materials,
+    hypervisors: hypervisors::Hypervisors,
     tables: OnceLock<Vec<TableInfo>>,
     processors: OnceLock<processors::Processors>,
     soc_vendors: OnceLock<patterns::PatternTable>,
@@ -169,6 +172,7 @@ impl Kb {
         let lifecycles = lifecycle::Lifecycles::load(&sources)?;
         let registries = software::Registries::load(&sources, &orgs)?;
         let materials = materials::Materials::load(&sources, &geo)?;
+        let hypervisors = hypervisors::Hypervisors::load(&sources)?;
         let sha256 = tables::combined_sha256(&sources);
         Ok(Kb {
             sources,
@@ -179,6 +183,7 @@ impl Kb {
             lifecycles,
             registries,
             materials,
+            hypervisors,
             tables: OnceLock::new(),
             processors: OnceLock::new(),
             soc_vendors: OnceLock::new(),
@@ -433,13 +438,15 @@ impl Kb {
     /// and the report's materials section both use.
     /// In a fleet (`fleet`: the inventory's hosts) each host is a machine holding the items it
     /// counts in, and every count is of hosts (see [`MaterialsNeeded`]); without, the items
-    /// are of one machine.
+    /// are of one machine, which holds nothing when it is a hypervisor's `guest` (the
+    /// inventory's `guest`).
     pub fn materials_needed(
         &self,
         layers: &sovstack_inventory::Layers,
         fleet: Option<&sovstack_inventory::Fleet>,
+        guest: bool,
     ) -> MaterialsNeeded<'_> {
-        self.materials.needed(layers, fleet)
+        self.materials.needed(layers, fleet, guest)
     }
 
     /// The critical raw materials a component class (`logic chip`, `battery`) depends on, each
@@ -588,6 +595,30 @@ impl Kb {
         model: Option<&str>,
     ) -> Option<Attribution> {
         self.devices().maker(&self.orgs, kind, maker, model)
+    }
+
+    /// The hypervisor a machine's SMBIOS strings name (`devices/hypervisors.csv`: systemd's
+    /// DMI vendor table, and the GLPI agent's Hyper-V rule): `Some` when the machine is that
+    /// hypervisor's guest.
+    pub fn hypervisor_from_dmi(&self, dmi: &DmiStrings) -> Option<HypervisorMatch> {
+        self.hypervisors.by_dmi(dmi)
+    }
+
+    /// The hypervisor `/sys/hypervisor/type` names (`xen`), if known.
+    pub fn hypervisor_from_hypervisor_type(&self, value: &str) -> Option<HypervisorMatch> {
+        self.hypervisors.by_hypervisor_type(value)
+    }
+
+    /// The hypervisor a CPUID signature names (leaf `0x40000000`: `KVMKVMKVM`, `Microsoft Hv`;
+    /// systemd's `vm_table`).
+    pub fn hypervisor_from_cpuid(&self, signature: &str) -> Option<HypervisorMatch> {
+        self.hypervisors.by_cpuid(signature)
+    }
+
+    /// The hypervisor an inventory agent's `vmsystem` verdict names (`VirtualBox`, `Xen`,
+    /// ...): `None` for `Physical`, containers and anything else.
+    pub fn hypervisor_from_vmsystem(&self, value: &str) -> Option<HypervisorMatch> {
+        self.hypervisors.by_vmsystem(value)
     }
 
     /// Where a public authority has named the organisation `name` a high-risk supplier

@@ -338,11 +338,13 @@ impl Materials {
     /// their items: one host whose processor and system device are both logic chips counts
     /// once, and a host with only one of them counts too. A hypervisor's guest
     /// (`hosts[].hypervisor`) is no machine and holds nothing. Outside a fleet every item is of
-    /// the one machine scanned (a big.LITTLE SoC's two processor items are one machine).
+    /// the one machine scanned (a big.LITTLE SoC's two processor items are one machine), unless
+    /// that machine is a hypervisor's `guest`, which holds nothing either.
     pub fn needed(
         &self,
         layers: &sovstack_inventory::Layers,
         fleet: Option<&sovstack_inventory::Fleet>,
+        guest: bool,
     ) -> MaterialsNeeded<'_> {
         use sovstack_inventory::Confidence;
         use std::collections::BTreeSet;
@@ -380,6 +382,7 @@ impl Materials {
                         .collect()
                 })
                 .collect(),
+            None if guest => Vec::new(),
             None => vec![(0..items.len()).collect()],
         };
         let mut held = vec![false; items.len()];

@@ -17,6 +17,7 @@ const OWN: &str = "Apache-2.0 OR MIT";
 const UTIL_LINUX: &str =
     "Apache-2.0 OR MIT; ids and names from util-linux lscpu-arm.c (see NOTICE)";
 /// The licence note of the device-tree vendor prefixes, facts taken from the Linux kernel.
+const HYPERVISORS: &str = "Apache-2.0 OR MIT; strings from systemd src/basic/virt.c (LGPL-2.1-or-later) and the GLPI agent's Vmsystem.pm (GPL-2.0-or-later), see NOTICE";
 const DT_PREFIXES: &str = "Apache-2.0 OR MIT; prefixes and company names from Linux Documentation/devicetree/bindings/vendor-prefixes.yaml (GPL-2.0 OR BSD-2-Clause, see NOTICE)";
 /// The licence of the world production figures: USGS publications are in the public domain.
 const USGS: &str = "public domain (U.S. Geological Survey, Mineral Commodity Summaries 2026)";
@@ -211,6 +212,11 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         "devices/makers.csv",
         include_str!("../data/devices/makers.csv"),
         OWN,
+    ),
+    (
+        "devices/hypervisors.csv",
+        include_str!("../data/devices/hypervisors.csv"),
+        HYPERVISORS,
     ),
     (
         "devices/high-risk-vendors.csv",

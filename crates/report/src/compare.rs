@@ -3,7 +3,9 @@
 //! rulesets that measure poles of power (`bloc_balance`), the share of each pole in each audit.
 //! A comparison must be like for like: a warning names every audit whose rulesets, plugins,
 //! knowledge base or data packs differ from the first one's ([`crate::diff::input_warnings`]).
-//! Layers and rulesets come from the reports: a new layer appears without an edit here.
+//! Layers and rulesets come from the reports: a new layer appears without an edit here. When
+//! the audits of a league scored different layers, their overall scores are different measures:
+//! the league is marked not comparable (no ranks shown) and a warning names what each lacks.
 
 use crate::{Report, RulesetResult};
 use serde::{Deserialize, Serialize};
@@ -44,6 +46,27 @@ pub struct League {
     pub poles: Vec<String>,
     /// One row per audit that applied the ruleset, best overall score first.
     pub rows: Vec<LeagueRow>,
+    /// Whether the overall scores can be ranked: every audit scored the same layers. When not,
+    /// the rows keep the order of their scores, but the ranks mean nothing and are shown as
+    /// "not comparable"; a warning names the layers each audit lacks.
+    pub comparable: bool,
+    /// When not comparable: what each audit lacks (`Beta lacks network, software`), one per
+    /// audit that lacks a layer another scored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lacking: Vec<String>,
+}
+
+/// The text shown in place of a rank in a league that is not comparable.
+const NOT_COMPARABLE: &str = "not comparable";
+
+impl League {
+    fn rank_text(&self, r: &LeagueRow) -> String {
+        if self.comparable {
+            r.rank.to_string()
+        } else {
+            NOT_COMPARABLE.to_string()
+        }
+    }
 }
 
 /// An audit's place in a league.
@@ -167,6 +190,25 @@ pub fn compare(reports: &[(String, Report)]) -> Comparison {
             };
         }
         let layers: BTreeSet<String> = rows.iter().flat_map(|r| r.layers.keys().cloned()).collect();
+        // Overall scores over different sets of layers are different measures.
+        let lacking: Vec<String> = rows
+            .iter()
+            .filter_map(|r| {
+                let missing: Vec<&str> = layers
+                    .iter()
+                    .filter(|l| !r.layers.contains_key(*l))
+                    .map(String::as_str)
+                    .collect();
+                (!missing.is_empty()).then(|| format!("{} lacks {}", r.audit, missing.join(", ")))
+            })
+            .collect();
+        let comparable = lacking.is_empty();
+        if !comparable {
+            warnings.push(format!(
+                "{name}: the overall scores are not comparable, the audits scored different layers ({}): the league is not ranked; compare the layers they share",
+                lacking.join("; ")
+            ));
+        }
         // Poles no audit depends on at all are left out of the columns (the JSON keeps them).
         let poles: BTreeSet<String> = rows
             .iter()
@@ -183,6 +225,8 @@ pub fn compare(reports: &[(String, Report)]) -> Comparison {
             layers: layers.into_iter().collect(),
             poles: poles.into_iter().collect(),
             rows,
+            comparable,
+            lacking,
         });
     }
     Comparison {
@@ -207,6 +251,13 @@ impl Comparison {
     pub fn write_text(&self, out: &mut dyn io::Write) -> io::Result<()> {
         for l in &self.leagues {
             writeln!(out, "\n{} ({})", l.title, l.ruleset)?;
+            if !l.comparable {
+                writeln!(
+                    out,
+                    "Not comparable, not ranked: the audits scored different layers ({}).",
+                    l.lacking.join("; ")
+                )?;
+            }
             let mut t = comfy_table::Table::new();
             t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
                 .force_no_tty();
@@ -216,7 +267,7 @@ impl Comparison {
             t.set_header(header);
             for r in &l.rows {
                 let mut cells = vec![
-                    r.rank.to_string(),
+                    l.rank_text(r),
                     r.audit.clone(),
                     format!("{} (level {})", opt(r.score), opt(r.level)),
                 ];
@@ -261,7 +312,7 @@ impl Comparison {
             for r in &l.rows {
                 let mut overall = vec![
                     l.ruleset.clone(),
-                    r.rank.to_string(),
+                    l.rank_text(r),
                     crate::formats::csv_field(&r.audit),
                     "overall".into(),
                     r.score.map(|s| s.to_string()).unwrap_or_default(),
@@ -277,7 +328,7 @@ impl Comparison {
                     let c = r.layers.get(layer);
                     let mut cells = vec![
                         l.ruleset.clone(),
-                        r.rank.to_string(),
+                        l.rank_text(r),
                         crate::formats::csv_field(&r.audit),
                         layer.clone(),
                         c.map(|c| c.score.to_string()).unwrap_or_default(),
@@ -373,6 +424,9 @@ impl Comparison {
                 esc(&l.title),
                 esc(&l.ruleset)
             )?;
+            if !l.comparable {
+                writeln!(h, "<p><strong>Not comparable:</strong> the audits scored different layers ({}), so their overall scores measure different things and are not ranked; compare the layers they share.</p>", esc(&l.lacking.join("; ")))?;
+            }
             // A wide league (a column per layer and per pole) scrolls in its own box, which the
             // keyboard can reach, rather than widening the page.
             writeln!(
@@ -391,7 +445,7 @@ impl Comparison {
                 write!(
                     h,
                     "<tr><td class=\"num\">{}</td><th scope=\"row\">{}</th><td>{} (level {})</td>",
-                    r.rank,
+                    l.rank_text(r),
                     esc(&r.audit),
                     opt(r.score),
                     opt(r.level)

@@ -1,8 +1,11 @@
 //! What changed between two audits of the same organisation (`sovstack diff OLD NEW`): the
 //! dependencies (organisations, in their role on a layer, with their country) that appeared or
 //! went, the score and level of every ruleset, overall and per layer, and the findings that
-//! appeared or were resolved. Findings are matched by ruleset, rule, layer and item label (the
-//! key of [`Report::keyed_findings`] without its occurrence, which SARIF fingerprints use); when
+//! appeared or were resolved. Findings are matched by ruleset, rule, layer and the item's identity
+//! (the key of [`Report::keyed_findings`] without its occurrence, which SARIF fingerprints use:
+//! a network endpoint is the endpoint as written, so relabelling it, or removing the line of a
+//! neighbour, which renumbers `epN`, is no change; a declared service is its id; any other item
+//! its label, which says what it is); when
 //! one rule found a different number of things on an item in the two audits, each finding is
 //! paired with the one whose sentence is closest.
 //!

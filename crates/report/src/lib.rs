@@ -27,7 +27,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.10";
+pub const REPORT_VERSION: &str = "1.0.11";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -398,6 +398,12 @@ pub struct ItemReport {
     pub id: String,
     /// Label.
     pub label: String,
+    /// What identifies the item across two audits when its label does not (a network endpoint
+    /// is the endpoint as written, without the label its owner gave it; a declared service its
+    /// id): the key `diff` pairs its findings by, and SARIF fingerprints hash. Absent when the
+    /// label is the identity. Added in report 1.0.11.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
     /// Extra facts worth showing (`logical_cpus`, `kernel`, ...), ordered.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub facts: BTreeMap<String, String>,
@@ -414,6 +420,30 @@ pub struct ItemReport {
     /// layer's shares are made of. Added in report 1.0.8.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub poles: Vec<ItemPole>,
+}
+
+impl ItemReport {
+    /// What identifies the item across audits, on `layer`: its `identity`; in a report older
+    /// than 1.0.11, which lacks it, a network endpoint's is read back from its label
+    /// (`LABEL (ENDPOINT)` or `ENDPOINT`) and a declared service's is its id; otherwise the
+    /// label.
+    pub fn identity_in(&self, layer: &str) -> String {
+        if let Some(i) = &self.identity {
+            return i.clone();
+        }
+        match layer {
+            "network" => match self
+                .label
+                .strip_suffix(')')
+                .and_then(|l| l.rsplit_once(" ("))
+            {
+                Some((_, endpoint)) => endpoint.to_string(),
+                None => self.label.clone(),
+            },
+            "suppliers" => self.id.clone(),
+            _ => self.label.clone(),
+        }
+    }
 }
 
 /// An actor as reported.
@@ -730,14 +760,16 @@ pub struct KeyedFinding<'a> {
     /// The item's label (the layer id for a layer-wide finding, the item id for an item the
     /// report lacks).
     pub name: String,
-    /// Ruleset, rule, layer, name and the occurrence among the findings sharing those, one per
-    /// line: equal in two audits when the same rule finds the same thing on the same item.
+    /// Ruleset, rule, layer, the item's identity ([`ItemReport::identity_in`]) and the
+    /// occurrence among the findings sharing those, one per line: equal in two audits when the
+    /// same rule finds the same thing on the same item, whatever its position or label.
     pub key: String,
 }
 
 impl Report {
     /// Every finding of every ruleset with its identity across audits, in report order. The
-    /// item id is not part of it (it is the item's position in the inventory): the label is.
+    /// item id is not part of it (it is the item's position in the inventory), nor a label its
+    /// owner gave it: the item's identity is ([`ItemReport::identity_in`]).
     /// A rule may find several things on one item (a pole's share and the concentration index
     /// on a layer): the occurrence tells them apart.
     pub fn keyed_findings(&self) -> Vec<KeyedFinding<'_>> {
@@ -752,7 +784,11 @@ impl Report {
                         (Some(id), None) => id.clone(),
                         (None, _) => layer.clone(),
                     };
-                    let base = [r.name.as_str(), &f.rule, layer, &name].join("\n");
+                    let identity = match (&f.item, item) {
+                        (Some(_), Some(i)) => i.identity_in(layer),
+                        _ => name.clone(),
+                    };
+                    let base = [r.name.as_str(), &f.rule, layer, &identity].join("\n");
                     let n = seen.entry(base.clone()).or_insert(0);
                     let key = format!("{base}\n{n}");
                     *n += 1;

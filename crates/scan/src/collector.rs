@@ -61,9 +61,22 @@ pub(crate) struct ScanOut {
     pub layers: Layers,
     /// Problems met, in the order they were met.
     pub diagnostics: Vec<Diagnostic>,
+    /// The machine's SMBIOS strings and guest-ness, read by the first collector that asks
+    /// ([`ScanOut::machine`]).
+    pub machine: Option<crate::machine::Machine>,
 }
 
 impl ScanOut {
+    /// The scanned machine (its DMI strings, whether it is a hypervisor's guest), read on first
+    /// use.
+    pub fn machine(&mut self, cx: &Context<'_>) -> crate::machine::Machine {
+        if self.machine.is_none() {
+            let m = crate::machine::read(cx, self);
+            self.machine = Some(m);
+        }
+        self.machine.clone().unwrap_or_default()
+    }
+
     /// Records a warning about a file inside the root.
     pub fn warn(&mut self, code: &str, path: &str, message: String) {
         self.diagnostics.push(warning(code, message, path));

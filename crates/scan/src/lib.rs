@@ -34,6 +34,7 @@ mod error;
 pub mod import;
 mod layers;
 mod live;
+mod machine;
 mod root;
 #[cfg(test)]
 mod testutil;
@@ -178,6 +179,7 @@ pub(crate) fn scan_root(
         knowledge_base: cx.kb.data_ref(),
         data_packs: Vec::new(),
         fleet: None,
+        guest: out.machine.and_then(|m| m.guest),
         layers: out.layers,
         diagnostics: out.diagnostics,
     }

@@ -21,6 +21,10 @@ pub struct LiveHost {
     pub kernel_release: Option<String>,
     /// Logical CPUs in the kernel's order.
     pub cpus: Vec<LiveCpu>,
+    /// The hypervisor's CPUID signature (leaf `0x40000000`: EBX, ECX, EDX as 12 bytes, trailing
+    /// NULs dropped: `KVMKVMKVM`, `Microsoft Hv`), when CPUID leaf 1 says a hypervisor is
+    /// present (ECX bit 31); x86 only, `None` elsewhere and on a physical machine.
+    pub hypervisor_signature: Option<String>,
 }
 
 /// One logical CPU as `sysinfo` reports it.
@@ -71,6 +75,7 @@ impl LiveHost {
             kernel_name,
             kernel_release,
             cpus,
+            hypervisor_signature: hypervisor_signature(),
         }
     }
 
@@ -79,6 +84,38 @@ impl LiveHost {
     pub fn architecture(&self) -> Option<&'static str> {
         normalise_architecture(self.machine.as_deref()?)
     }
+}
+
+/// The hypervisor's CPUID signature, when CPUID says there is a hypervisor (see
+/// [`LiveHost::hypervisor_signature`]). The instruction only reads the processor's
+/// identification; a hypervisor answers leaf `0x40000000` for its guests.
+#[cfg(any(target_arch = "x86_64", target_arch = "x86"))]
+fn hypervisor_signature() -> Option<String> {
+    #[cfg(target_arch = "x86")]
+    use std::arch::x86::__cpuid;
+    #[cfg(target_arch = "x86_64")]
+    use std::arch::x86_64::__cpuid;
+    // CPUID exists on every processor Rust's x86 targets run on (i586 and later).
+    #[allow(unused_unsafe)]
+    let leaf1 = unsafe { __cpuid(1) };
+    if leaf1.ecx & (1 << 31) == 0 {
+        return None;
+    }
+    #[allow(unused_unsafe)]
+    let hv = unsafe { __cpuid(0x4000_0000) };
+    let bytes: Vec<u8> = [hv.ebx, hv.ecx, hv.edx]
+        .iter()
+        .flat_map(|r| r.to_le_bytes())
+        .collect();
+    let text = String::from_utf8_lossy(&bytes)
+        .trim_end_matches('\0')
+        .to_string();
+    Some(text)
+}
+
+#[cfg(not(any(target_arch = "x86_64", target_arch = "x86")))]
+fn hypervisor_signature() -> Option<String> {
+    None
 }
 
 /// Maps a `uname -m` or platform spelling to the inventory's architecture names.

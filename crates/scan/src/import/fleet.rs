@@ -176,14 +176,21 @@ impl<'k> FleetBuilder<'k> {
         // A hypervisor guest's system is virtual: its SMBIOS maker is the hypervisor's vendor
         // (`innotek GmbH` for VirtualBox, `Xen`), which made no machine. It counts in no
         // system device item (its processor is the real one its host lends it, and stays).
-        let is_guest = record.is_guest();
+        let guest = record.guest_of(self.kb).map(|g| Fact {
+            value: g.name,
+            evidence: g
+                .read
+                .iter()
+                .map(|l| read(source, l, Confidence::High))
+                .chain(std::iter::once(g.row))
+                .collect(),
+        });
+        let is_guest = guest.is_some();
         let device = device_kind(record.kind.as_deref())
             .filter(|k| !(is_guest && *k == DeviceKind::System))
             .zip(record.maker.as_ref())
             .and_then(|(kind, maker)| self.device_slot(source, kind, maker));
-        let hypervisor = record
-            .hypervisor()
-            .map(|l| Fact::new(l.value.clone(), read(source, l, Confidence::High)));
+        let hypervisor = guest;
         let host = Host {
             id,
             kind: record.kind,
@@ -943,8 +950,10 @@ mod tests {
 
     /// Rudder's real Windows 11 capture (a VirtualBox guest, SMBIOS maker `innotek GmbH`) as
     /// its agent wrote it, and with its `HARDWARE/VMSYSTEM` said otherwise: a hypervisor's
-    /// guest counts in no system device item and records its hypervisor; a container (which
-    /// reads its machine's SMBIOS) and a physical machine keep their device.
+    /// guest counts in no system device item and records its hypervisor, whatever the agent
+    /// said, since its SMBIOS maker is VirtualBox's (a container reads the SMBIOS tables of the
+    /// machine it runs on, here a VirtualBox guest); with a physical machine's maker, a
+    /// container or a machine keeps its device.
     #[test]
     fn a_hypervisor_guest_has_no_system_device_and_a_container_keeps_its_own() {
         let path = concat!(
@@ -953,16 +962,35 @@ mod tests {
         );
         let xml = std::fs::read_to_string(path).unwrap();
         assert!(xml.contains("<VMSYSTEM>VirtualBox</VMSYSTEM>"));
-        for (vmsystem, guest) in [
-            ("VirtualBox", true),
-            ("Docker", false),
-            ("lxc", false),
-            ("Physical", false),
+        assert!(xml.contains("<SMANUFACTURER>innotek GmbH</SMANUFACTURER>"));
+        assert!(xml.contains("<SMODEL>VirtualBox</SMODEL>"));
+        // systemd reads the product name first: `VirtualBox` says so.
+        let vbox = Some("CONTENT/BIOS/SMODEL");
+        for (vmsystem, (maker, model), guest_field) in [
+            (
+                "VirtualBox",
+                ("innotek GmbH", "VirtualBox"),
+                Some("CONTENT/HARDWARE/VMSYSTEM"),
+            ),
+            ("Docker", ("innotek GmbH", "VirtualBox"), vbox),
+            ("lxc", ("innotek GmbH", "VirtualBox"), vbox),
+            ("Physical", ("innotek GmbH", "VirtualBox"), vbox),
+            ("Docker", ("Dell Inc.", "PowerEdge R640"), None),
+            ("Physical", ("Dell Inc.", "PowerEdge R640"), None),
         ] {
-            let text = xml.replace(
-                "<VMSYSTEM>VirtualBox</VMSYSTEM>",
-                &format!("<VMSYSTEM>{vmsystem}</VMSYSTEM>"),
-            );
+            let text = xml
+                .replace(
+                    "<VMSYSTEM>VirtualBox</VMSYSTEM>",
+                    &format!("<VMSYSTEM>{vmsystem}</VMSYSTEM>"),
+                )
+                .replace(
+                    "<SMANUFACTURER>innotek GmbH</SMANUFACTURER>",
+                    &format!("<SMANUFACTURER>{maker}</SMANUFACTURER>"),
+                )
+                .replace(
+                    "<SMODEL>VirtualBox</SMODEL>",
+                    &format!("<SMODEL>{model}</SMODEL>"),
+                );
             let record = crate::import::parse_fusion_xml::fusion_xml(&text).unwrap();
             let mut b = FleetBuilder::new(kb());
             b.add_record("w11.xml", ImportFormat::FusioninventoryXml, record);
@@ -973,20 +1001,22 @@ mod tests {
                 ..
             } = b.finish();
             let host = &fleet.hosts[0];
+            let case = format!("{vmsystem} {maker}");
             assert_eq!(
                 host.hypervisor.as_ref().map(|h| h.value.as_str()),
-                guest.then_some("VirtualBox"),
-                "{vmsystem}"
+                guest_field.map(|_| "VirtualBox"),
+                "{case}"
             );
             // The processor is the real one the machine lends its guest: kept either way.
             assert_eq!(processors.len(), 1);
             let makers: Vec<&str> = devices.iter().map(|d| d.maker.value.as_str()).collect();
-            if guest {
+            if let Some(field) = guest_field {
                 assert!(makers.is_empty() && host.device.is_none(), "{makers:?}");
-                let e = &host.hypervisor.as_ref().unwrap().evidence[0];
-                assert_eq!(e.field.as_deref(), Some("CONTENT/HARDWARE/VMSYSTEM"));
+                let e = &host.hypervisor.as_ref().unwrap().evidence;
+                assert_eq!(e[0].field.as_deref(), Some(field), "{case}");
+                assert_eq!(e.last().unwrap().source, "kb:devices/hypervisors.csv");
             } else {
-                assert_eq!(makers, ["innotek GmbH"], "{vmsystem}");
+                assert_eq!(makers, [maker], "{case}");
                 assert_eq!(host.device.as_deref(), Some("dev0"));
             }
         }

@@ -240,7 +240,7 @@ pub fn import(
     };
     // The materials the fleet's processors and devices depend on: the same derivation as a
     // root's scan (the materials collector).
-    layers.materials = Some(crate::materials_layer(kb, &layers, Some(&fleet)));
+    layers.materials = Some(crate::materials_layer(kb, &layers, Some(&fleet), false));
     Ok(Inventory {
         schema_version: SCHEMA_VERSION.to_string(),
         generator: Generator {
@@ -253,6 +253,7 @@ pub fn import(
         knowledge_base: kb.data_ref(),
         data_packs: Vec::new(),
         fleet: Some(fleet),
+        guest: None,
         layers,
         diagnostics,
     })

@@ -102,34 +102,60 @@ pub struct HostRecord {
     pub vmsystem: Option<Located>,
 }
 
-impl HostRecord {
-    /// Whether the agent says the machine is a hypervisor's guest: `vmsystem` is one of the
-    /// hypervisors FusionInventory's `Virtualization/Vmsystem.pm` (Debian 12's 2.6) names from
-    /// the SMBIOS tables and the kernel log (`QEMU`, `Hyper-V`, `VMware`, `VirtualBox`, `Xen`,
-    /// `Virtual Machine`), or `KVM`, `Parallels`, `Bochs`. Its firmware is the hypervisor's
-    /// virtual BIOS (VirtualBox writes 12/01/2006 on every guest), whose date says nothing of
-    /// any machine's age. A container (`Docker`, `lxc`, `Virtuozzo`, `BSDJail`, ...) reads its
-    /// host's own SMBIOS tables, so its firmware date is the host machine's: not a guest here.
-    pub fn is_guest(&self) -> bool {
-        self.hypervisor().is_some()
-    }
+/// Whether the agent says the machine is a hypervisor's guest, and which: the hypervisor's
+/// name, the fields that say so, and the knowledge-base row that names it.
+pub struct GuestOf<'r> {
+    /// The hypervisor as `devices/hypervisors.csv` names it.
+    pub name: String,
+    /// The fields read.
+    pub read: Vec<&'r Located>,
+    /// The table row.
+    pub row: sovstack_inventory::Evidence,
+}
 
-    /// The agent's `vmsystem` field when it names a hypervisor ([`HostRecord::is_guest`]).
-    pub fn hypervisor(&self) -> Option<&Located> {
-        const HYPERVISORS: &[&str] = &[
-            "qemu",
-            "kvm",
-            "hyper-v",
-            "vmware",
-            "virtualbox",
-            "xen",
-            "virtual machine",
-            "parallels",
-            "bochs",
-        ];
-        self.vmsystem
-            .as_ref()
-            .filter(|v| HYPERVISORS.contains(&v.value.to_ascii_lowercase().as_str()))
+impl HostRecord {
+    /// Whether the machine is a hypervisor's guest, by the knowledge base's one table
+    /// (`devices/hypervisors.csv`, which live scans read too): the agent's `vmsystem` verdict
+    /// when it gives one (`VirtualBox`, `VMware`, `QEMU`, `Hyper-V`, `Xen`, `Virtual Machine`,
+    /// the names the GLPI agent's `Vmsystem.pm` gives a guest), else the SMBIOS system maker
+    /// and model by systemd's DMI vendor table (`QEMU`, `innotek GmbH`, `Microsoft
+    /// Corporation` with `Virtual Machine`, ...), as a live scan reads them: an agent that
+    /// wrote no verdict, or one that does not name a hypervisor (`Physical`, where its rules
+    /// and systemd's differ, as on `Amazon EC2`). A guest's firmware is the hypervisor's
+    /// virtual BIOS (VirtualBox writes 12/01/2006 on every guest), whose date says nothing of
+    /// any machine's age. A container (`Docker`, `lxc`, `Virtuozzo`, `BSDJail`, ...) is no
+    /// guest as such: it reads the SMBIOS tables of the machine it runs on, which decide (a
+    /// container on a physical machine keeps that machine's device; on a virtual machine it
+    /// is that machine's guest).
+    pub fn guest_of(&self, kb: &sovstack_kb::Kb) -> Option<GuestOf<'_>> {
+        if let Some(v) = &self.vmsystem {
+            if let Some(m) = kb.hypervisor_from_vmsystem(&v.value) {
+                return Some(GuestOf {
+                    name: m.name,
+                    read: vec![v],
+                    row: m.evidence,
+                });
+            }
+        }
+        let maker = self.maker.as_ref()?;
+        let vendor = maker.manufacturer.as_ref()?;
+        let mut dmi = sovstack_kb::DmiStrings::default();
+        dmi.set(sovstack_kb::DmiField::SysVendor, &vendor.value);
+        if let Some(m) = &maker.model {
+            dmi.set(sovstack_kb::DmiField::ProductName, &m.value);
+        }
+        let m = kb.hypervisor_from_dmi(&dmi)?;
+        let read = match m.dmi_field {
+            Some(sovstack_kb::DmiField::ProductName) => maker.model.iter().collect(),
+            _ => std::iter::once(vendor)
+                .chain(maker.model.as_ref())
+                .collect(),
+        };
+        Some(GuestOf {
+            name: m.name,
+            read,
+            row: m.evidence,
+        })
     }
 }
 
@@ -221,10 +247,15 @@ mod firmware_date_tests {
 #[cfg(test)]
 mod guest_tests {
     use super::*;
+    use crate::testutil::kb;
 
-    fn host(vmsystem: Option<&str>) -> HostRecord {
+    fn host(vmsystem: Option<&str>, maker: Option<(&str, &str)>) -> HostRecord {
         HostRecord {
             vmsystem: vmsystem.and_then(|v| Located::new(v, "HARDWARE/VMSYSTEM".into(), None)),
+            maker: maker.map(|(m, p)| MakerRecord {
+                manufacturer: Located::new(m, "BIOS/SMANUFACTURER".into(), None),
+                model: Located::new(p, "BIOS/SMODEL".into(), None),
+            }),
             ..Default::default()
         }
     }
@@ -234,16 +265,45 @@ mod guest_tests {
         // Rudder's Windows 11 capture says VirtualBox; FusionInventory in this test machine's
         // container says Docker; GLPI's Windows 10 capture says Physical.
         for (v, guest) in [
-            (Some("VirtualBox"), true),
-            (Some("Hyper-V"), true),
-            (Some("Virtual Machine"), true),
-            (Some("QEMU"), true),
-            (Some("Physical"), false),
-            (Some("Docker"), false),
-            (Some("lxc"), false),
-            (None, false),
+            (Some("VirtualBox"), Some("VirtualBox")),
+            (Some("Hyper-V"), Some("Hyper-V")),
+            (Some("Virtual Machine"), Some("Virtual Machine")),
+            (Some("QEMU"), Some("QEMU")),
+            (Some("Physical"), None),
+            (Some("Docker"), None),
+            (Some("lxc"), None),
+            (None, None),
         ] {
-            assert_eq!(host(v).is_guest(), guest, "{v:?}");
+            let h = host(v, None);
+            assert_eq!(h.guest_of(kb()).map(|g| g.name).as_deref(), guest, "{v:?}");
         }
+        // Without the agent's verdict, the SMBIOS strings decide, by the table live scans
+        // read: virt-what's Hyper-V and ESX 4.1 test machines, and a Surface Go 2 (a machine
+        // Microsoft made).
+        for (maker, guest) in [
+            (
+                ("Microsoft Corporation", "Virtual Machine"),
+                Some("Hyper-V"),
+            ),
+            (("VMware, Inc.", "VMware Virtual Platform"), Some("VMware")),
+            (("Microsoft Corporation", "Surface Go 2"), None),
+        ] {
+            let h = host(None, Some(maker));
+            let g = h.guest_of(kb());
+            assert_eq!(g.as_ref().map(|g| g.name.as_str()), guest, "{maker:?}");
+            if let Some(g) = g {
+                assert!(g.read[0].field.starts_with("BIOS/S"));
+                assert_eq!(g.row.source, "kb:devices/hypervisors.csv");
+            }
+        }
+        // A container reads its machine's SMBIOS strings, which decide: on a physical
+        // machine it is no guest, on a QEMU one it is.
+        let h = host(
+            Some("lxc"),
+            Some(("QEMU", "Standard PC (i440FX + PIIX, 1996)")),
+        );
+        assert_eq!(h.guest_of(kb()).map(|g| g.name).as_deref(), Some("QEMU"));
+        let h = host(Some("Docker"), Some(("Dell Inc.", "PowerEdge R640")));
+        assert!(h.guest_of(kb()).is_none());
     }
 }

@@ -16,13 +16,11 @@
 
 use crate::collector::{Collector, Context, ScanOut};
 use sovstack_inventory::{Actor, Confidence, Device, DeviceKind, Evidence, Fact, Method, Role};
-use sovstack_kb::Kb;
+use sovstack_kb::{DmiField, Kb};
 use std::collections::BTreeMap;
 
 /// The system's maker, as the kernel exposes SMBIOS (DMI type 1, "Manufacturer").
 const SYS_VENDOR: &str = "/sys/class/dmi/id/sys_vendor";
-/// The system's model (DMI type 1, "Product Name").
-const PRODUCT_NAME: &str = "/sys/class/dmi/id/product_name";
 /// The firmware's release date (DMI type 0, "Release Date", `MM/DD/YYYY`).
 const BIOS_DATE: &str = "/sys/class/dmi/id/bios_date";
 
@@ -30,6 +28,7 @@ const BIOS_DATE: &str = "/sys/class/dmi/id/bios_date";
 pub mod codes {
     sovstack_inventory::diagnostic_codes! {
         MISSING_DMI = "scan/missing-dmi": "no `/sys/class/dmi/id/sys_vendor` under the root (a container, a board without SMBIOS, an image): the system's maker is unknown",
+        HYPERVISOR_GUEST = "scan/hypervisor-guest": "the machine is a hypervisor's guest (its DMI strings, `/sys/hypervisor/type` or the processor's `hypervisor` flag say so; the inventory's `guest`): its system is virtual, so no device maker is recorded, and it holds no raw materials",
     }
 }
 
@@ -83,9 +82,29 @@ pub(crate) struct DevicesCollector;
 impl Collector for DevicesCollector {
     fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
         let mut devices = Vec::new();
-        match read_first_line(cx, out, SYS_VENDOR) {
+        let machine = out.machine(cx);
+        if let Some(guest) = &machine.guest {
+            // A hypervisor's guest: its SMBIOS strings are the hypervisor's, whose vendor made
+            // no machine. The machine it runs on is not scanned: no system device.
+            let path = guest
+                .evidence
+                .first()
+                .map_or(SYS_VENDOR, |e| e.source.as_str())
+                .to_string();
+            out.warn(
+                codes::HYPERVISOR_GUEST,
+                &path,
+                format!(
+                    "the machine is {}: its system is virtual, so no device maker is recorded, and it holds no raw materials",
+                    crate::machine::describe(guest)
+                ),
+            );
+            out.layers.devices = Some(devices);
+            return;
+        }
+        match machine.dmi(DmiField::SysVendor).cloned() {
             Some((vendor, vendor_ev)) => {
-                let product = read_first_line(cx, out, PRODUCT_NAME);
+                let product = machine.dmi(DmiField::ProductName).cloned();
                 let mut read = vec![vendor_ev.clone()];
                 read.extend(product.iter().map(|(_, ev)| ev.clone()));
                 let model = product.as_ref().map(|(m, _)| m.as_str());

@@ -23,6 +23,30 @@ fn dmi_root(vendor: &str, product: Option<&str>) -> tempfile::TempDir {
 fn this_machine() {
     let inv = scan_dir(Path::new("/"), &["devices"], None);
     let devices = inv.layers.devices.as_ref().expect("the layer is present");
+    let cpu_flag = std::fs::read_to_string("/proc/cpuinfo").is_ok_and(|c| {
+        c.lines()
+            .find(|l| l.starts_with("flags"))
+            .is_some_and(|l| l.split_whitespace().any(|f| f == "hypervisor"))
+    });
+    if let Some(guest) = &inv.guest {
+        // A virtual machine (the one these tests were written on: a KVM guest with no SMBIOS
+        // tables and the `hypervisor` flag): no device, and what said so is on this machine.
+        assert!(devices.is_empty(), "{devices:?}");
+        assert!(diag_codes(&inv).contains(&codes::HYPERVISOR_GUEST));
+        for e in guest
+            .evidence
+            .iter()
+            .filter(|e| !e.source.starts_with("kb:"))
+        {
+            let text = std::fs::read_to_string(&e.source).unwrap();
+            assert!(text.contains(e.value.as_deref().unwrap()), "{e:?}");
+        }
+        if guest.hypervisor.is_none() {
+            assert!(cpu_flag);
+        }
+        return;
+    }
+    assert!(!cpu_flag, "the hypervisor flag makes a guest");
     match std::fs::read_to_string("/sys/class/dmi/id/sys_vendor") {
         Ok(vendor) if !vendor.trim().is_empty() => {
             assert_eq!(devices.len(), 1);
@@ -43,8 +67,8 @@ fn this_machine() {
             assert_eq!(names(&d.actors, Role::Manufacturer), [expected.as_deref()]);
             assert!(!diag_codes(&inv).contains(&codes::MISSING_DMI));
         }
-        // A container, or a machine without SMBIOS (the one these tests were written on): no
-        // item, a diagnostic, nothing guessed.
+        // A container on a physical machine without SMBIOS: no item, a diagnostic, nothing
+        // guessed.
         _ => {
             assert!(devices.is_empty(), "{devices:?}");
             assert!(diag_codes(&inv).contains(&codes::MISSING_DMI));
@@ -146,4 +170,201 @@ fn placeholders_stay_unknown_and_owners_and_designations_are_actors() {
         super::item_key(k, DeviceKind::System, "Default  string", None),
         super::item_key(k, DeviceKind::System, "default string", None)
     );
+}
+
+/// virt-what's test roots (real `/proc/cpuinfo`, `/sys/hypervisor`, `/proc/xen` files of
+/// virtual and physical machines, and their `dmidecode` output, from which `sys/class/dmi/id`
+/// was written; `testdata/README.md`), this development machine's capture (a KVM guest with no
+/// SMBIOS tables), and a physical desktop's `/proc/cpuinfo`: each guest is told with its
+/// hypervisor and has no device and no materials; each physical machine keeps its device,
+/// made by its vendor, and its materials; containers are not guests.
+#[test]
+fn guests_and_machines() {
+    use crate::layers::materials::codes::NO_HARDWARE;
+    // (case, hypervisor (`Some(None)`: a guest of an unnamed one), the file that says so,
+    // device maker)
+    type Case<'a> = (&'a str, Option<Option<&'a str>>, &'a str, Option<&'a str>);
+    let cases: &[Case] = &[
+        // Old SeaBIOS under QEMU/KVM wrote `Bochs`; systemd names it so.
+        (
+            "virt-kvm",
+            Some(Some("Bochs")),
+            "/sys/class/dmi/id/product_name",
+            None,
+        ),
+        (
+            "virt-esx4.1",
+            Some(Some("VMware")),
+            "/sys/class/dmi/id/product_name",
+            None,
+        ),
+        (
+            "virt-hyperv",
+            Some(Some("Hyper-V")),
+            "/sys/class/dmi/id/sys_vendor",
+            None,
+        ),
+        (
+            "virt-parallels-desktop",
+            Some(Some("Parallels")),
+            "/sys/class/dmi/id/product_name",
+            None,
+        ),
+        // Red Hat's HVM domU: the system says `Red Hat`, the BIOS `Xen`.
+        (
+            "virt-xen-domu-hvm",
+            Some(Some("Xen")),
+            "/sys/class/dmi/id/bios_vendor",
+            None,
+        ),
+        // A paravirtualised domU has no SMBIOS tables: /sys/hypervisor/type says xen.
+        (
+            "virt-xen-domu-pv",
+            Some(Some("Xen")),
+            "/sys/hypervisor/type",
+            None,
+        ),
+        ("x86-amd-epyc-debian12", Some(None), "/proc/cpuinfo", None),
+        // Xen's control domain on a MacBook Pro: /sys/hypervisor/type says xen, and
+        // /proc/xen/capabilities `control_d`; the machine is Apple's.
+        ("virt-xen-dom0-macbookpro", None, "", Some("Apple Inc.")),
+        (
+            "virt-baremetal-thinkpad-t510",
+            None,
+            "",
+            Some("Lenovo Group"),
+        ),
+        // An Oracle server's DMI strings (fusioninventory-agent's dmidecode capture): systemd
+        // would read `Oracle Corporation` as VirtualBox; the machine is Oracle's.
+        (
+            "dmi-oracle-server-x5-2",
+            None,
+            "",
+            Some("Oracle Corporation"),
+        ),
+        // Containers: no SMBIOS of their own, no hypervisor flag: not guests, maker unknown.
+        ("virt-lxc", None, "", None),
+        ("virt-docker", None, "", None),
+        ("x86-intel-pentium-g640", None, "", None),
+    ];
+    for &(case, hypervisor, said_by, maker) in cases {
+        let inv = crate::testutil::scan_fixture(case, &["processor", "devices", "materials"], None);
+        let devices = inv.layers.devices.as_ref().unwrap();
+        let materials = inv.layers.materials.as_ref().unwrap();
+        let codes = diag_codes(&inv);
+        assert_eq!(
+            inv.guest.as_ref().map(|g| g.hypervisor.as_deref()),
+            hypervisor,
+            "{case}"
+        );
+        if let Some(g) = &inv.guest {
+            assert_eq!(g.evidence[0].source, said_by, "{case}");
+            assert!(devices.is_empty(), "{case}: {devices:?}");
+            assert!(materials.is_empty(), "{case}");
+            assert!(codes.contains(&codes::HYPERVISOR_GUEST), "{case}");
+            assert!(!codes.contains(&codes::MISSING_DMI), "{case}");
+            if g.hypervisor.is_some() {
+                assert!(g
+                    .evidence
+                    .iter()
+                    .any(|e| e.source == "kb:devices/hypervisors.csv"));
+            }
+            continue;
+        }
+        assert!(!codes.contains(&codes::HYPERVISOR_GUEST), "{case}");
+        match maker {
+            Some(m) => {
+                assert_eq!(devices.len(), 1, "{case}");
+                assert_eq!(names(&devices[0].actors, Role::Manufacturer), [Some(m)]);
+                assert!(!materials.is_empty(), "{case}");
+            }
+            None => {
+                assert!(devices.is_empty(), "{case}");
+                assert!(codes.contains(&codes::MISSING_DMI), "{case}");
+                // The processor alone still holds its logic chip's materials, when there is one.
+                let has_cpu = !inv.layers.processor.as_ref().unwrap().is_empty();
+                assert_eq!(!materials.is_empty(), has_cpu, "{case}");
+                assert_eq!(codes.contains(&NO_HARDWARE), !has_cpu, "{case}");
+            }
+        }
+    }
+}
+
+/// No other fixture root is taken for a guest: the real machines under `testdata/` (phones,
+/// boards, servers, desktops) stay machines.
+#[test]
+fn only_the_guests_among_the_fixture_roots_are_guests() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut guests = Vec::new();
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if !p.is_dir() {
+            continue;
+        }
+        let inv = scan_dir(&p, &["devices"], None);
+        if inv.guest.is_some() {
+            guests.push(p.file_name().unwrap().to_string_lossy().into_owned());
+        }
+    }
+    guests.sort();
+    assert_eq!(
+        guests,
+        [
+            "virt-esx4.1",
+            "virt-hyperv",
+            "virt-kvm",
+            "virt-parallels-desktop",
+            "virt-xen-domu-hvm",
+            "virt-xen-domu-pv",
+            "x86-amd-epyc-debian12",
+        ]
+    );
+}
+
+/// The `sys/class/dmi/id` files of the virt-what roots are what their `dmidecode` printed, as
+/// the kernel maps SMBIOS to them (drivers/firmware/dmi-id.c: type 0 Vendor and Release Date,
+/// type 1 Manufacturer, Product Name and Version, type 2 Manufacturer), a string dmidecode
+/// prints `Not Specified` being absent.
+#[test]
+fn the_dmi_files_are_their_dmidecode_output() {
+    let map = [
+        ("BIOS Information", "Vendor", "bios_vendor"),
+        ("BIOS Information", "Release Date", "bios_date"),
+        ("System Information", "Manufacturer", "sys_vendor"),
+        ("System Information", "Product Name", "product_name"),
+        ("System Information", "Version", "product_version"),
+        ("Base Board Information", "Manufacturer", "board_vendor"),
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata");
+    let mut checked = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let root = e.unwrap().path();
+        let Ok(dump) = std::fs::read_to_string(root.join("sbin/dmidecode")) else {
+            continue;
+        };
+        let mut want = std::collections::BTreeMap::new();
+        let mut section = "";
+        for line in dump.lines() {
+            if !line.starts_with(['\t', ' ']) {
+                section = line.trim();
+            } else if let Some((k, v)) = line.strip_prefix('\t').and_then(|l| l.split_once(": ")) {
+                for (s, key, file) in map {
+                    if s == section && key == k && v != "Not Specified" {
+                        want.entry(file).or_insert(format!("{v}\n"));
+                    }
+                }
+            }
+        }
+        let id = root.join("sys/class/dmi/id");
+        let mut got = std::collections::BTreeMap::new();
+        for e in std::fs::read_dir(&id).into_iter().flatten() {
+            let e = e.unwrap();
+            let name = e.file_name().to_string_lossy().into_owned();
+            let file = map.iter().find(|m| m.2 == name).expect("a mapped file").2;
+            got.insert(file, std::fs::read_to_string(e.path()).unwrap());
+        }
+        assert_eq!(got, want, "{}", root.display());
+        checked += 1;
+    }
+    assert_eq!(checked, 10);
 }

@@ -34,8 +34,26 @@ pub(crate) struct MaterialsCollector;
 
 impl Collector for MaterialsCollector {
     fn collect(&self, cx: &Context<'_>, out: &mut ScanOut) {
-        let items = materials_layer(cx.kb, &out.layers, None);
-        if items.is_empty() {
+        let machine = out.machine(cx);
+        let items = materials_layer(cx.kb, &out.layers, None, machine.guest.is_some());
+        if let Some(guest) = &machine.guest {
+            // Said once, by the devices layer when it was scanned too.
+            let code = crate::layers::devices::codes::HYPERVISOR_GUEST;
+            if !out.diagnostics.iter().any(|d| d.code == code) {
+                let path = guest
+                    .evidence
+                    .first()
+                    .map_or(String::new(), |e| e.source.clone());
+                out.warn(
+                    code,
+                    &path,
+                    format!(
+                        "the machine is {}: a virtual machine holds no raw materials",
+                        crate::machine::describe(guest)
+                    ),
+                );
+            }
+        } else if items.is_empty() {
             out.diagnostics.push(sovstack_inventory::Diagnostic {
                 code: codes::NO_HARDWARE.to_string(),
                 severity: sovstack_inventory::DiagnosticSeverity::Warning,
@@ -68,8 +86,13 @@ fn kb_evidence(source: &str, field: &str, value: String, confidence: Confidence)
 /// country), each holding its share of the production USGS attributes to countries, rounded
 /// to four decimals. Items and actors are in the tables' order, so equal inputs give equal
 /// items.
-pub fn materials_layer(kb: &Kb, layers: &Layers, fleet: Option<&Fleet>) -> Vec<RawMaterial> {
-    let needed = kb.materials_needed(layers, fleet);
+pub fn materials_layer(
+    kb: &Kb,
+    layers: &Layers,
+    fleet: Option<&Fleet>,
+    guest: bool,
+) -> Vec<RawMaterial> {
+    let needed = kb.materials_needed(layers, fleet, guest);
     let fleet = fleet.is_some();
     let component = |name: &str| needed.components.iter().find(|c| c.component == name);
     needed
@@ -234,12 +257,13 @@ mod tests {
             .collect()
     }
 
-    /// A real root (an AMD EPYC's /proc/cpuinfo and Debian 12): its processor is a logic chip,
-    /// whose materials are the layer's items, each producer with its USGS share.
+    /// A real machine's root (an HP s5-1224 desktop's Pentium G640, its /proc/cpuinfo with no
+    /// `hypervisor` flag): its processor is a logic chip, whose materials are the layer's
+    /// items, each producer with its USGS share.
     #[test]
     fn a_real_root_gives_the_logic_chip_materials_with_usgs_shares() {
         let inv = scan_dir(
-            &fixture_dir("x86-amd-epyc-debian12"),
+            &fixture_dir("x86-intel-pentium-g640"),
             &["processor", "os", "materials"],
             None,
         );
@@ -311,9 +335,74 @@ mod tests {
     /// Named alone, the layer has nothing to derive from, and says so.
     #[test]
     fn without_hardware_layers_there_is_no_item_and_a_diagnostic() {
-        let inv = scan_dir(&fixture_dir("x86-amd-epyc-debian12"), &["materials"], None);
+        let inv = scan_dir(&fixture_dir("x86-intel-pentium-g640"), &["materials"], None);
         assert_eq!(inv.layers.materials, Some(Vec::new()));
         assert!(inv.diagnostics.iter().any(|d| d.code == codes::NO_HARDWARE));
-        assert!(materials_layer(kb(), &Layers::default(), None).is_empty());
+        assert!(materials_layer(kb(), &Layers::default(), None, false).is_empty());
+    }
+
+    /// The development machine's own capture (a KVM guest: an AMD EPYC whose /proc/cpuinfo
+    /// has the `hypervisor` flag, and no SMBIOS tables): a virtual machine holds no materials,
+    /// its processor layer is kept, and the inventory says it is a guest.
+    #[test]
+    fn a_hypervisor_guest_holds_no_materials() {
+        let inv = scan_dir(
+            &fixture_dir("x86-amd-epyc-debian12"),
+            &["processor", "os", "materials"],
+            None,
+        );
+        assert_eq!(inv.layers.processor.as_ref().unwrap().len(), 1);
+        assert_eq!(inv.layers.materials, Some(Vec::new()));
+        let guest = inv.guest.as_ref().expect("a guest");
+        assert_eq!(guest.hypervisor, None);
+        assert_eq!(guest.evidence[0].source, "/proc/cpuinfo");
+        assert_eq!(guest.evidence[0].field.as_deref(), Some("flags"));
+        let codes: Vec<&str> = inv.diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [crate::layers::devices::codes::HYPERVISOR_GUEST],
+            "{:?}",
+            inv.diagnostics
+        );
+        assert!(materials_layer(kb(), &inv.layers, None, true).is_empty());
+    }
+
+    /// On the live host the processor's CPUID signature names the hypervisor the flag only
+    /// announces: the development machine's (`KVMKVMKVM`, as its kernel logs "Hypervisor
+    /// detected: KVM").
+    #[test]
+    fn the_live_cpuid_signature_names_the_hypervisor() {
+        let live = crate::LiveHost {
+            hypervisor_signature: Some("KVMKVMKVM".into()),
+            ..Default::default()
+        };
+        let inv = scan_dir(
+            &fixture_dir("x86-amd-epyc-debian12"),
+            &["processor", "materials"],
+            Some(&live),
+        );
+        let guest = inv.guest.as_ref().unwrap();
+        assert_eq!(guest.hypervisor.as_deref(), Some("KVM"));
+        let sources: Vec<&str> = guest.evidence.iter().map(|e| e.source.as_str()).collect();
+        assert_eq!(
+            sources,
+            ["/proc/cpuinfo", "cpuid", "kb:devices/hypervisors.csv"]
+        );
+        assert_eq!(guest.evidence[1].method, Method::Cpuid);
+        assert_eq!(inv.layers.materials, Some(Vec::new()));
+        // A signature the table does not know still makes a guest (CPUID says a hypervisor
+        // is there), of an unnamed hypervisor.
+        let live = crate::LiveHost {
+            hypervisor_signature: Some("NoSuchHvSig!".into()),
+            ..Default::default()
+        };
+        let inv = scan_dir(
+            &fixture_dir("x86-intel-pentium-g640"),
+            &["processor", "materials"],
+            Some(&live),
+        );
+        let guest = inv.guest.as_ref().unwrap();
+        assert_eq!(guest.hypervisor, None);
+        assert_eq!(guest.evidence[0].source, "cpuid");
     }
 }

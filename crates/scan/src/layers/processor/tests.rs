@@ -427,6 +427,7 @@ fn epyc_host(machine: &str) -> LiveHost {
         kernel_name: Some("Linux".into()),
         kernel_release: Some("6.1.0".into()),
         cpus: vec![cpu.clone(), cpu],
+        hypervisor_signature: None,
     }
 }
 
