@@ -67,6 +67,11 @@ fn window(
         ended: ended(l, as_of),
         end_of_extended_support: l.end_of_extended_support.clone(),
         years_left: as_of.and_then(|d| years_left(l, d)),
+        extended_years_left: as_of.and_then(|d| {
+            l.end_of_extended_support
+                .as_deref()
+                .and_then(|x| years_between(d, x))
+        }),
         machines,
     }
 }

@@ -44,7 +44,7 @@ mod toolchain;
 
 pub use devices::HighRiskDesignation;
 pub use geo::{Bloc, Country, Law};
-pub use lifecycle::{day_number, is_date, FreeOs, VendorOsFloor};
+pub use lifecycle::{day_number, extended_support_name, is_date, FreeOs, VendorOsFloor};
 pub use materials::{
     ComponentNeed, ItemComponent, Material, MaterialNeed, MaterialUse, MaterialsNeeded, SupplyStep,
 };
