@@ -888,6 +888,12 @@ pub struct Rule {
     pub weight: f64,
     /// What is judged.
     pub criterion: Criterion,
+    /// What an organisation can do about a finding of the rule, in a sentence or two, as the
+    /// ruleset says it; reports show it beside the finding. Read from the ruleset file, never
+    /// sent to a plugin (left out of requests, so their bytes and the plugins' answers do not
+    /// depend on it).
+    #[serde(default, skip_serializing)]
+    pub remediation: Option<String>,
 }
 
 /// Severity of a finding, lowest first.

@@ -824,6 +824,7 @@ mod tests {
 
     fn rule(criterion: Criterion) -> Rule {
         Rule {
+            remediation: None,
             id: "r".into(),
             layer: "processor".into(),
             title: "t".into(),
@@ -849,6 +850,7 @@ mod tests {
             (rule(concentration(&["isa_owner"], 0.0)), &[]),
             (
                 Rule {
+                    remediation: None,
                     weight: 0.0,
                     ..rule(concentration(&["isa_owner"], 0.5))
                 },
@@ -869,6 +871,7 @@ mod tests {
             (rule(concentration(&[], 0.5)), &["ruleset/no-roles"]),
             (
                 Rule {
+                    remediation: None,
                     weight: -1.0,
                     ..rule(concentration(&["isa_owner"], 0.5))
                 },
@@ -876,6 +879,7 @@ mod tests {
             ),
             (
                 Rule {
+                    remediation: None,
                     weight: f64::INFINITY,
                     ..rule(concentration(&["isa_owner"], 0.5))
                 },
@@ -883,6 +887,7 @@ mod tests {
             ),
             (
                 Rule {
+                    remediation: None,
                     objective: Some("SOV-1".into()),
                     ..rule(concentration(&["isa_owner"], 0.5))
                 },
@@ -890,6 +895,7 @@ mod tests {
             ),
             (
                 Rule {
+                    remediation: None,
                     severity: Severity::Info,
                     ..rule(Criterion::Assessed {})
                 },
@@ -926,6 +932,7 @@ mod tests {
             // A layer that does not exist is the host's to refuse; its roles are not checked.
             (
                 Rule {
+                    remediation: None,
                     layer: "oss".into(),
                     ..rule(concentration(&["kernel"], 0.5))
                 },
@@ -985,6 +992,7 @@ mod tests {
                     pass_level: 3,
                 }),
                 Rule {
+                    remediation: None,
                     objective: Some("SOV-9".into()),
                     ..rule(Criterion::KnownAttribution {
                         roles: vec!["isa_owner".into()],

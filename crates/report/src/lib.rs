@@ -509,6 +509,10 @@ pub struct RuleReport {
     /// The 1-based line of the ruleset file it starts on (its origin in `inputs.rulesets`:
     /// a built-in ruleset's file is `rulesets/NAME.yaml` of the sources).
     pub line: u64,
+    /// What an organisation can do about a finding of the rule, as the ruleset says it; absent
+    /// when the ruleset gives none. Added in report 1.0.10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
 }
 
 /// A layer's result under one ruleset.

@@ -45,6 +45,7 @@ pub fn request() -> EvaluateRequest {
                 level_thresholds: vec![],
             },
             rules: vec![Rule {
+                remediation: None,
                 id: "eu.processor.designer-jurisdiction".into(),
                 layer: "processor".into(),
                 title: "The core designer is headquartered at home".into(),

@@ -513,11 +513,12 @@ fn layers(r: &Report, h: &mut String) -> std::fmt::Result {
             let waived = r.waiver_on(&rs.name, &l.id, &l.id, &f.rule).is_some();
             writeln!(
                 h,
-                "<li>{} {} <small>(rule <code>{}</code>, {}; the whole layer)</small></li>",
+                "<li>{} {} <small>(rule <code>{}</code>, {}; the whole layer)</small>{}</li>",
                 sev(f.severity.as_str(), waived),
                 esc(&f.message),
                 esc(&f.rule),
-                esc(&rs.name)
+                esc(&rs.name),
+                remediation_html(r.remediation(&rs.name, &f.rule))
             )?;
         }
         for (i, f) in findings {
@@ -530,6 +531,11 @@ fn layers(r: &Report, h: &mut String) -> std::fmt::Result {
                 esc(&f.finding.message),
                 esc(&f.finding.rule),
                 esc(&f.ruleset)
+            )?;
+            write!(
+                h,
+                "{}",
+                remediation_html(r.remediation(&f.ruleset, &f.finding.rule))
             )?;
             if let Some(w) = waiver {
                 write!(
@@ -739,4 +745,11 @@ mod tests {
         assert!(policy.starts_with("default-src 'none'; style-src 'sha256-"));
         assert!(!policy.contains("unsafe"));
     }
+}
+
+/// What the ruleset says to do about a finding, as a line of its own; nothing without one.
+fn remediation_html(what: Option<&str>) -> String {
+    what.map_or(String::new(), |w| {
+        format!("<br><small class=\"remedy\">What to do: {}</small>", esc(w))
+    })
 }

@@ -131,6 +131,14 @@ fn rule(ruleset: &RulesetResult, origin: &str, r: &RuleReport) -> Value {
         origin,
         r.line
     );
+    // What to do, when the ruleset says: the help a code-scanning view shows beside a result.
+    let (help_text, help_markdown) = match r.remediation.as_deref() {
+        Some(what) => (
+            format!("What to do: {what}\n\n{help}"),
+            format!("**What to do:** {what}\n\n{help}"),
+        ),
+        None => (help.clone(), help.clone()),
+    };
     let mut properties = Map::new();
     properties.insert("layer".into(), json!(r.layer));
     if let Some(o) = &r.objective {
@@ -144,7 +152,7 @@ fn rule(ruleset: &RulesetResult, origin: &str, r: &RuleReport) -> Value {
         "id": r.id,
         "shortDescription": { "text": r.title },
         "fullDescription": { "text": help },
-        "help": { "text": help },
+        "help": { "text": help_text, "markdown": help_markdown },
         "defaultConfiguration": { "level": level(r.severity) },
         "properties": properties,
     })

@@ -216,6 +216,7 @@ mod tests {
 
     fn rule() -> Rule {
         Rule {
+            remediation: None,
             id: "c".into(),
             layer: "processor".into(),
             title: "t".into(),

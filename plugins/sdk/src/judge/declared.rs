@@ -78,6 +78,7 @@ mod tests {
 
     fn rule(criterion: Criterion) -> Rule {
         Rule {
+            remediation: None,
             id: "r".into(),
             layer: "suppliers".into(),
             title: "t".into(),

@@ -55,6 +55,7 @@ mod tests {
 
     fn rule() -> Rule {
         Rule {
+            remediation: None,
             id: "s".into(),
             layer: "os".into(),
             title: "t".into(),
