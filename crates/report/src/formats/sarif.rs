@@ -4,7 +4,8 @@
 //! - One run per ruleset, in the report's order; `automationDetails.id` is
 //!   `sovstack/RULESET/`, so a CI system keeps the rulesets' results apart.
 //! - `tool.driver.rules`: every rule of the ruleset with its title (short description), a help
-//!   text (what it asks, its layer, objective and severity, the ruleset and line defining it),
+//!   text and Markdown (what to do about a finding, when the ruleset says: its `remediation`;
+//!   then what it asks, its layer, objective and severity, the ruleset and line defining it),
 //!   its default level, and its layer, objective and severity as properties.
 //! - Each result is located twice: at the ruleset rule (a physical location: the ruleset file,
 //!   listed in `artifacts` with its sha256, at the rule's line; a built-in ruleset is
