@@ -35,7 +35,7 @@ pub fn attributed_items(
                 (ItemRef::Os(os), Some(date)) => {
                     a.support_ended = crate::sobriety::os_support_ended(kb, inventory, os, date);
                     a.support_extended = match a.support_ended {
-                        None => support_extended(os, date),
+                        None => crate::sobriety::os_support_extended(kb, inventory, os, date),
                         Some(_) => None,
                     };
                     a.supported = a.support_ended.is_none()

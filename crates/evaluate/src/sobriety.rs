@@ -372,6 +372,27 @@ pub fn os_support_ended(
     }
 }
 
+/// Why an operating system is in its extended support window on `as_of`
+/// ([`crate::attribute::support_extended`]), and its software obsolescence ([`os_obsolescence`])
+/// when there is one: the processors its successor refuses will be left without a vendor
+/// release when the extended support ends.
+pub fn os_support_extended(
+    kb: &Kb,
+    inventory: &Inventory,
+    os: &OperatingSystem,
+    as_of: &str,
+) -> Option<String> {
+    let extended = crate::attribute::support_extended(os, as_of)?;
+    match os_obsolescence_parts(kb, inventory, os, as_of) {
+        Some((_, refusal)) => {
+            let source = format!(" (endoflife.date; checked as of {as_of})");
+            let head = extended.strip_suffix(&source).unwrap_or(&extended);
+            Some(format!("{head}; {refusal}{source}"))
+        }
+        None => Some(extended),
+    }
+}
+
 /// The sobriety section, or `None` when the inventory gives no firmware date and no support
 /// window.
 pub fn sobriety(kb: &Kb, inventory: &Inventory, as_of: Option<&str>) -> Option<Sobriety> {
