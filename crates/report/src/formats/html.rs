@@ -731,6 +731,13 @@ fn inputs(r: &Report, h: &mut String) -> std::fmt::Result {
     writeln!(h, "</tbody>\n</table>\n</section>")
 }
 
+/// What the ruleset says to do about a finding, as a line of its own; nothing without one.
+fn remediation_html(what: Option<&str>) -> String {
+    what.map_or(String::new(), |w| {
+        format!("<br><small class=\"remedy\">What to do: {}</small>", esc(w))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -745,11 +752,4 @@ mod tests {
         assert!(policy.starts_with("default-src 'none'; style-src 'sha256-"));
         assert!(!policy.contains("unsafe"));
     }
-}
-
-/// What the ruleset says to do about a finding, as a line of its own; nothing without one.
-fn remediation_html(what: Option<&str>) -> String {
-    what.map_or(String::new(), |w| {
-        format!("<br><small class=\"remedy\">What to do: {}</small>", esc(w))
-    })
 }
