@@ -266,6 +266,26 @@ fn sarif_is_valid_for_the_multitool_and_locates_every_finding() {
         assert!(rules
             .iter()
             .all(|r| r["help"]["text"].as_str().unwrap().len() > 20));
+        // Every built-in rule says what to do (its remediation): the help starts with it, in
+        // text and Markdown, and the JSON report's rule carries the same words.
+        for (rule, reported) in rules.iter().zip(ruleset["rules"].as_array().unwrap()) {
+            let what = reported["remediation"].as_str().unwrap();
+            assert!(what.len() > 40, "{reported}");
+            assert!(
+                rule["help"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("What to do: {what}\n\n")),
+                "{rule}"
+            );
+            assert!(
+                rule["help"]["markdown"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("**What to do:** {what}\n\n")),
+                "{rule}"
+            );
+        }
         let findings: Vec<&serde_json::Value> = ruleset["layers"]
             .as_object()
             .unwrap()

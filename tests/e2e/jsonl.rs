@@ -322,8 +322,9 @@ fn endpoints_beside_an_imported_fleet() {
 
 /// With no `--ruleset`, an organisation's audit (a fleet, or declared suppliers) is judged by
 /// the three built-in rulesets; one host's by the two general ones; `--ruleset` still decides.
-/// secnumcloud judges the network and suppliers layers: a fleet imported without them is left
-/// out of its judgement (said on stderr), so that no gate fails on a score it could not give.
+/// secnumcloud judges the network and suppliers layers: a fleet imported without them, or with
+/// a network layer it can score nothing of (its endpoints unassessed, `--offline`), is left out
+/// of its judgement (said on stderr), so that no gate fails on a score it could not give.
 #[test]
 fn an_organisations_audit_uses_the_three_rulesets() {
     let names = |args: &[&str]| -> Vec<String> {
@@ -331,9 +332,7 @@ fn an_organisations_audit_uses_the_three_rulesets() {
         assert_eq!(code, 0, "{err}");
         assert_eq!(
             err.contains("ruleset secnumcloud left out"),
-            args.contains(&"--import")
-                && !args.contains(&"--endpoints")
-                && !args.contains(&"--ruleset"),
+            args.contains(&"--import") && !args.contains(&"--ruleset"),
             "{args:?}: {err}"
         );
         let report: Value = serde_json::from_str(&out).unwrap();
@@ -350,7 +349,8 @@ fn an_organisations_audit_uses_the_three_rulesets() {
         names(&["--import", &glpi]),
         ["eu-sovereignty", "non-aligned"]
     );
-    // Beside the fleet, the organisation's endpoints: secnumcloud judges them.
+    // Beside the fleet, the organisation's endpoints, offline: none could be assessed, so
+    // secnumcloud has nothing to score (no level, no score) and is left out too.
     let dir = tempdir();
     let endpoints = dir.path().join("endpoints.txt");
     std::fs::write(&endpoints, "www.example.org\n").unwrap();
@@ -362,8 +362,34 @@ fn an_organisations_audit_uses_the_three_rulesets() {
             "--endpoints",
             endpoints.to_str().unwrap()
         ]),
-        ["eu-sovereignty", "non-aligned", "secnumcloud"]
+        ["eu-sovereignty", "non-aligned"]
     );
+    // The trial's pipeline: a gate on an offline audit of the fleet and its endpoints passes on
+    // the scores there are; asked for by name, secnumcloud is applied and fails the gate with
+    // no score, as before.
+    let offline = [
+        "audit",
+        "--import",
+        &glpi,
+        "--endpoints",
+        endpoints.to_str().unwrap(),
+        "--offline",
+        "--fail-under",
+        "10",
+    ];
+    let (code, _, err) = run(sovstack().args(offline));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("note: ruleset secnumcloud left out: nothing its rules judge in this inventory (network layer) could be scored"),
+        "{err}"
+    );
+    let (code, _, err) = run(sovstack().args(offline).args(["--ruleset", "secnumcloud"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("secnumcloud: no overall score could be computed"),
+        "{err}"
+    );
+    assert!(!err.contains("left out"), "{err}");
     // With the fleet, a gate on the scores passes or fails on the scores there are.
     let (code, _, err) = run(sovstack().args(["audit", "--fail-under", "5", "--import", &glpi]));
     assert_eq!(code, 0, "{err}");

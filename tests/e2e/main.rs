@@ -35,6 +35,7 @@ mod plugin_tools;
 mod plugins;
 mod ruleset_cmd;
 mod schema;
+mod scoring;
 mod sobriety;
 mod software;
 mod suppliers;

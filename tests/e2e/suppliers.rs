@@ -211,7 +211,7 @@ fn a_truthful_declaration_gives_no_contradiction() {
     let q = findings(files, "snc.suppliers.qualified");
     assert_eq!(
         q[0]["message"],
-        "File exchange (Hetzner Online GmbH) has no SecNumCloud certification (none is declared)"
+        "File exchange (Hetzner Online GmbH) has no SecNumCloud certification (none is declared). Level 0 of 4"
     );
 }
 

@@ -322,10 +322,13 @@ fn windows_10_on_a_processor_windows_11_refuses_is_software_obsolescence() {
              until 2028-10-10); {refusal}"
         )
     );
+    // Inside Windows 10's paid Extended Security Updates (rulesets 1.10.0): level 2, one
+    // severity step lower, the refusal still said.
     let message = format!(
-        "Microsoft Windows 10 Pro is past the end of its support: windows 10-22h2 support ended \
-         on 2025-10-14 (extended support until 2028-10-10); {refusal} (endoflife.date; checked \
-         as of 2026-12-07)"
+        "Microsoft Windows 10 Pro is in its extended support window: regular security support of \
+         windows 10-22h2 ended on 2025-10-14; Extended Security Updates continues until \
+         2028-10-10; {refusal} (endoflife.date; checked as of 2026-12-07). Level 2 of 4: \
+         security fixes still come, from a narrower programme than regular support"
     );
     assert_eq!(
         os_supported(&r, "Microsoft Windows 10 Pro"),
@@ -354,9 +357,11 @@ fn windows_10_on_a_processor_windows_11_refuses_is_software_obsolescence() {
     composite(dir.path(), "ZEN4-PRO", windows10("Pro"), zen4_cpus());
     let r = audit_json(dir.path());
     assert!(r["sobriety"]["obsolescence"].as_array().unwrap().is_empty());
-    let message = "Microsoft Windows 10 Pro is past the end of its support: windows 10-22h2 \
-                   support ended on 2025-10-14 (extended support until 2028-10-10) \
-                   (endoflife.date; checked as of 2026-12-07)";
+    let message = "Microsoft Windows 10 Pro is in its extended support window: regular security \
+                   support of windows 10-22h2 ended on 2025-10-14; Extended Security Updates \
+                   continues until 2028-10-10 (endoflife.date; checked as of 2026-12-07). Level 2 \
+                   of 4: security fixes still come, from a narrower programme than regular \
+                   support";
     assert_eq!(
         os_supported(&r, "Microsoft Windows 10 Pro"),
         [

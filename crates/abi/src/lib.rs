@@ -91,8 +91,8 @@
 //!   what no schema can say is in "What the host checks".
 //! * **Test vectors**, `plugins/vectors/LAYER/NAME.request.json` and `NAME.response.json`:
 //!   every request the SDK judge's tests give a built-in plugin, with the response bytes it
-//!   answers (`plugins/vectors/README.md`; 49 vectors: 42 of the processor layer, 3 of the
-//!   materials layer, 2 of the suppliers layer, 1 each of the network and os layers). Every built-in plugin of the layer
+//!   answers (`plugins/vectors/README.md`; 53 vectors: 42 of the processor layer, 5 of the
+//!   os layer, 3 of the materials layer, 2 of the suppliers layer, 1 of the network layer). Every built-in plugin of the layer
 //!   must give those bytes exactly; a plugin written otherwise must give the same verdict: the
 //!   response read as the host reads it, equal in every field but a finding's `message` (its
 //!   own sentence) and a refusal's text after its code.
@@ -132,12 +132,16 @@
 //! * `findings[].rule`: a rule of the request, so of the ruleset and of the request's layer;
 //! * `findings[].item`: an item of the request, for every criterion but `concentration`, whose
 //!   findings are layer-wide (no item);
-//! * `findings[].severity`: the rule's. The one override: a finding about an item labelled
-//!   `critical` is one step higher ([`AttributedItem::finding_severity`], see "Criticality");
-//!   any other severity is refused, so a plugin cannot trip `--fail-on` on its own;
+//! * `findings[].severity`: the rule's. Two overrides: a `supported` finding about an item in
+//!   its extended support window is one step lower ([`semantics::base_severity`]), and a finding
+//!   about an item labelled `critical` is one step higher than that
+//!   ([`AttributedItem::finding_severity`], see "Criticality"); any other severity is refused,
+//!   so a plugin cannot trip `--fail-on` on its own;
 //! * `findings[].objective`: the rule's (absent when the rule has none);
 //! * `findings[].level`: given only by `jurisdiction` and `openness` rules, and below the rule's
-//!   `pass_level` (an item at or above it gives no finding);
+//!   `pass_level` (an item at or above it gives no finding); and always by `supported` and
+//!   `certified` rules, equal to the level they give the item ([`semantics::verdict_level`])
+//!   and below 4 (an item at 4 gives no finding);
 //! * `findings[].actors`: indexes into the item's actors;
 //! * `score.score` and each objective's score: 0-100; `score.level` and each objective's level:
 //!   0-4;
@@ -257,9 +261,14 @@
 //!   no actor) still lowers no score and holds no share: the finding is what tells a reader that
 //!   the service was not judged, rather than judged sound. Its rule's severity is at least
 //!   `low` (`info` is refused: `ruleset/bad-severity`).
-//! * `supported`: one finding per item past the end of its support
-//!   ([`AttributedItem::support_ended`]), whose message gives the dates; like `assessed` it names
-//!   no role and gives no level, and its rule's severity is at least `low`.
+//! * `supported`: judges each item whose support is known ([`AttributedItem::support_status`])
+//!   and gives it a level ([`semantics::support_level`]): supported
+//!   ([`AttributedItem::supported`]) 4, no finding; in its extended support window
+//!   ([`AttributedItem::support_extended`]: regular support ended, Debian LTS or the like still
+//!   runs) 2, with a finding one severity step below the rule's whose message gives the dates;
+//!   past the end of its support, extended included ([`AttributedItem::support_ended`]), 0, with
+//!   a finding of the rule's severity giving the dates. An item whose support is unknown is not
+//!   judged (no level, no finding). It names no role, and its rule's severity is at least `low`.
 //! * `long_lived_commons`: one finding per item that is a commons and stays supported for long:
 //!   it has at least one actor of the rule's roles, every one of them an open standard or a
 //!   community project ([`Governance::is_commons`]), and its
@@ -272,9 +281,10 @@
 //!   ([`AttributedItem::contradictions`]), whose message gives both with their sources and whose
 //!   [`Finding::actors`] point at the claim's actor and the observation's; it names no role and
 //!   gives no level. Its rule's severity is at least `low`.
-//! * `certified`: one finding per item whose [`AttributedItem::certifications`] hold none of the
-//!   rule's `any_of` (names of [`certifications::ALL`], compared ignoring ASCII case); it names no
-//!   role and gives no level. `any_of` must name at least one certification, each known
+//! * `certified`: judges every item: level 4 when its [`AttributedItem::certifications`] hold
+//!   one of the rule's `any_of` (names of [`certifications::ALL`], compared ignoring ASCII case),
+//!   else level 0 (not met, or not shown) and one finding ([`semantics::verdict_level`]); it
+//!   names no role. `any_of` must name at least one certification, each known
 //!   (`ruleset/no-certification`, `ruleset/unknown-certification`).
 //! * `route_diversity`, `route_ownership`, `hyperscaler_share` (the `cable` layer): judge an
 //!   item's [`AttributedItem::routes`], the cable systems on the candidate routes to a destination
@@ -305,8 +315,8 @@
 //! weighs items through [`AttributedItem::weight`], which the host sets from it.
 //!
 //! # Scoring
-//! * [`ScoringMethod::SealWeakestLink`] (EU Cloud Sovereignty Framework): each `jurisdiction` or
-//!   `openness` rule gives each item it judges a level 0-4; an objective's level on the layer is
+//! * [`ScoringMethod::SealWeakestLink`] (EU Cloud Sovereignty Framework): each `jurisdiction`,
+//!   `openness`, `supported` or `certified` rule gives each item it judges a level 0-4; an objective's level on the layer is
 //!   the lowest level any of its rules gave any item (weakest link: any item below sets it,
 //!   whatever its weight, 0 included); its score is the rule-weighted mean of its rules' mean item
 //!   levels, as a percentage of level 4. A rule's mean item level is the mean of the levels it
@@ -331,7 +341,8 @@
 //!   `ruleset/incomplete-thresholds`), so the first threshold reached is also the highest level
 //!   reached, and every score gets a level.
 //! * A layer where nothing is judged has no score (`None`): under `seal_weakest_link`, no rule gave
-//!   a level to any item; under `bloc_balance`, there is no `concentration` rule or none judged an
+//!   a level to any item (a `supported` rule gives none to an item whose support is unknown);
+//!   under `bloc_balance`, there is no `concentration` rule or none judged an
 //!   item (an empty layer included).
 //! * Scores are rounded to two decimals, shares and the index to four (half away from zero,
 //!   [`semantics::round`]: `round(x × 10^d) / 10^d`), so that the JSON is the same on every
@@ -519,6 +530,23 @@ pub struct AttributedItem {
     /// absent, so requests without it are byte for byte what they were.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub support_ended: Option<String>,
+    /// Why the item is in its extended support window, when it is: its release's regular
+    /// (security) support ended before the date of the evaluation, but an extended support
+    /// programme the source lists (Debian LTS, Ubuntu's Expanded Security Maintenance) still
+    /// runs, with the dates and their source. Absent when [`AttributedItem::support_ended`] is
+    /// set. The `supported` criterion gives such an item [`semantics::EXTENDED_SUPPORT_LEVEL`]
+    /// and a finding one severity step below its rule's. Added within ABI version 1: omitted
+    /// when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub support_extended: Option<String>,
+    /// Whether the item is known to be supported on the date of the evaluation: it has a
+    /// known support window (an operating-system release, a processor family) whose regular
+    /// support has not ended (its end is later, or not announced), and nothing else ends it.
+    /// False when its support is unknown (no window known, or the evaluation has no date), when
+    /// it ended, or when only extended support is left. The `supported` criterion gives such an
+    /// item [`semantics::SUPPORTED_LEVEL`]. Added within ABI version 1: omitted when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub supported: bool,
     /// Years of (security) support left for the item's release on the date of the evaluation,
     /// to a tenth, from its end of support (endoflife.date, through the host's knowledge base):
     /// negative once ended. Absent when the release's end is not announced or not known, or when
@@ -617,7 +645,34 @@ impl Criticality {
     }
 }
 
+/// Where an item stands with its support on the date of the evaluation, as the `supported`
+/// criterion reads it ([`AttributedItem::support_status`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SupportStatus {
+    /// Supported ([`AttributedItem::supported`]).
+    Supported,
+    /// Regular support ended, extended support still runs ([`AttributedItem::support_extended`]).
+    Extended,
+    /// Past the end of its support ([`AttributedItem::support_ended`]).
+    Ended,
+}
+
 impl AttributedItem {
+    /// Where the item stands with its support: ended when [`AttributedItem::support_ended`] is
+    /// set, else extended when [`AttributedItem::support_extended`] is, else supported when
+    /// [`AttributedItem::supported`]; `None` (unknown, not judged) otherwise.
+    pub fn support_status(&self) -> Option<SupportStatus> {
+        if self.support_ended.is_some() {
+            Some(SupportStatus::Ended)
+        } else if self.support_extended.is_some() {
+            Some(SupportStatus::Extended)
+        } else if self.supported {
+            Some(SupportStatus::Supported)
+        } else {
+            None
+        }
+    }
+
     /// The weight the item counts with: [`AttributedItem::weight`], or 1 when absent.
     pub fn effective_weight(&self) -> f64 {
         self.weight.unwrap_or(1.0)
@@ -833,6 +888,12 @@ pub struct Rule {
     pub weight: f64,
     /// What is judged.
     pub criterion: Criterion,
+    /// What an organisation can do about a finding of the rule, in a sentence or two, as the
+    /// ruleset says it; reports show it beside the finding. Read from the ruleset file, never
+    /// sent to a plugin (left out of requests, so their bytes and the plugins' answers do not
+    /// depend on it).
+    #[serde(default, skip_serializing)]
+    pub remediation: Option<String>,
 }
 
 /// Severity of a finding, lowest first.
@@ -861,6 +922,17 @@ impl Severity {
         Severity::High,
         Severity::Critical,
     ];
+
+    /// One step down, `info` staying `info`: the severity of a `supported` finding about an
+    /// item in its extended support window ([`semantics::base_severity`]).
+    pub fn step_down(self) -> Severity {
+        match self {
+            Severity::Info | Severity::Low => Severity::Info,
+            Severity::Medium => Severity::Low,
+            Severity::High => Severity::Medium,
+            Severity::Critical => Severity::High,
+        }
+    }
 
     /// One step up, `critical` staying `critical`: the severity of a finding about an item
     /// labelled `critical` (see "Criticality"; [`AttributedItem::finding_severity`]).

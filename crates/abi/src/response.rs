@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use crate::semantics::{MAX_LEVEL, RESERVED_SHARES, SHARE_DECIMALS};
+use crate::semantics::{base_severity, verdict_level, MAX_LEVEL, RESERVED_SHARES, SHARE_DECIMALS};
 use crate::{AttributedItem, Criterion, EvaluateRequest, EvaluateResponse, Rule};
 
 /// A field of a response that contradicts its request or the ABI.
@@ -114,7 +114,8 @@ pub fn check_response(
                 })
             }
         };
-        let expected = item.map_or(rule.severity, |it| it.finding_severity(rule.severity));
+        let base = item.map_or(rule.severity, |it| base_severity(rule, it));
+        let expected = item.map_or(rule.severity, |it| it.finding_severity(base));
         if f.severity != expected {
             let mut problem = format!(
                 "`{}`, but rule {}'s severity is `{}`",
@@ -122,7 +123,14 @@ pub fn check_response(
                 rule.id,
                 rule.severity.as_str()
             );
-            if expected != rule.severity {
+            if base != rule.severity {
+                let _ = write!(
+                    problem,
+                    ", one step lower (`{}`) for an item in its extended support window",
+                    base.as_str()
+                );
+            }
+            if expected != base {
                 let _ = write!(
                     problem,
                     " and the item is labelled critical, which makes it `{}`",
@@ -149,7 +157,24 @@ pub fn check_response(
                 ),
             });
         }
+        let verdict = item.and_then(|it| verdict_level(rule, it));
         match (f.level, &rule.criterion) {
+            (level, Criterion::Supported {}) | (level, Criterion::Certified { .. }) => {
+                // Only an item below the met level gives a finding, and it carries its level.
+                if level.is_none() || level != verdict || verdict >= Some(MAX_LEVEL) {
+                    return Err(Violation {
+                        field: at("level"),
+                        problem: format!(
+                            "{}, but rule {} judges {}, which gives this item {} (a finding only \
+                             below level {MAX_LEVEL}, carrying its level)",
+                            shown_level(level),
+                            rule.id,
+                            rule.criterion.name(),
+                            shown_level(verdict)
+                        ),
+                    });
+                }
+            }
             (None, _) => {}
             (Some(level), Criterion::Jurisdiction { pass_level, .. })
             | (Some(level), Criterion::Openness { pass_level, .. }) => {
@@ -248,6 +273,13 @@ pub fn check_response(
         }
     }
     Ok(())
+}
+
+fn shown_level(level: Option<u8>) -> String {
+    match level {
+        Some(l) => format!("level {l}"),
+        None => "no level".to_string(),
+    }
 }
 
 fn check_score(field: &str, score: f64) -> Result<(), Violation> {

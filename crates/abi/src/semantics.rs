@@ -16,8 +16,8 @@
 //! make.
 
 use crate::{
-    Actor, Criterion, Layer, LevelThreshold, Pole, Rule, RulesetView, Scoring, ScoringMethod,
-    Severity,
+    Actor, AttributedItem, Criterion, Layer, LevelThreshold, Pole, Rule, RulesetView, Scoring,
+    ScoringMethod, Severity, SupportStatus,
 };
 use std::collections::BTreeSet;
 use std::fmt;
@@ -28,6 +28,66 @@ pub const SCORE_DECIMALS: i32 = 2;
 pub const SHARE_DECIMALS: i32 = 4;
 /// The highest level; levels run from 0 to this.
 pub const MAX_LEVEL: u8 = 4;
+/// The level a `supported` rule gives an item known to be supported: the requirement is met.
+pub const SUPPORTED_LEVEL: u8 = 4;
+/// The level a `supported` rule gives an item in its extended support window (regular support
+/// ended, an extended programme such as Debian LTS still runs): security fixes still come, but
+/// for fewer packages or architectures, from another team, sometimes for a fee; below the pass
+/// mark of every built-in ruleset (3), not 0, since the system is not unpatched.
+pub const EXTENDED_SUPPORT_LEVEL: u8 = 2;
+/// The level a `supported` rule gives an item past the end of its support, extended included.
+pub const ENDED_SUPPORT_LEVEL: u8 = 0;
+/// The level a `certified` rule gives an item whose supplier declares one of its certifications.
+pub const CERTIFIED_LEVEL: u8 = 4;
+/// The level a `certified` rule gives an item whose supplier declares none of them (not met,
+/// or not shown).
+pub const NOT_CERTIFIED_LEVEL: u8 = 0;
+
+/// The level a `supported` rule gives an item ([`AttributedItem::support_status`]):
+/// [`SUPPORTED_LEVEL`], [`EXTENDED_SUPPORT_LEVEL`] or [`ENDED_SUPPORT_LEVEL`]; `None` when its
+/// support is unknown, so that the rule does not judge it.
+pub fn support_level(item: &AttributedItem) -> Option<u8> {
+    item.support_status().map(|s| match s {
+        SupportStatus::Supported => SUPPORTED_LEVEL,
+        SupportStatus::Extended => EXTENDED_SUPPORT_LEVEL,
+        SupportStatus::Ended => ENDED_SUPPORT_LEVEL,
+    })
+}
+
+/// Whether an item's declared certifications hold one of `any_of` (compared ignoring ASCII
+/// case), as a `certified` rule asks.
+pub fn is_certified(item: &AttributedItem, any_of: &[String]) -> bool {
+    item.certifications
+        .iter()
+        .any(|c| any_of.iter().any(|w| w.eq_ignore_ascii_case(c)))
+}
+
+/// The level a rule of a per-item verdict criterion (`supported`, `certified`) gives an item;
+/// `None` for an item it does not judge, and for every other criterion (whose levels, when they
+/// give any, come from the rule's own tables).
+pub fn verdict_level(rule: &Rule, item: &AttributedItem) -> Option<u8> {
+    match &rule.criterion {
+        Criterion::Supported {} => support_level(item),
+        Criterion::Certified { any_of } => Some(if is_certified(item, any_of) {
+            CERTIFIED_LEVEL
+        } else {
+            NOT_CERTIFIED_LEVEL
+        }),
+        _ => None,
+    }
+}
+
+/// The severity of a finding of `rule` about `item` before criticality
+/// ([`AttributedItem::finding_severity`] raises it for a `critical` item): the rule's, one step
+/// lower ([`Severity::step_down`]) for a `supported` finding about an item in its extended
+/// support window, which still gets security fixes.
+pub fn base_severity(rule: &Rule, item: &AttributedItem) -> Severity {
+    match (&rule.criterion, item.support_status()) {
+        (Criterion::Supported {}, Some(SupportStatus::Extended)) => rule.severity.step_down(),
+        _ => rule.severity,
+    }
+}
+
 /// The ids a pole may not take: the shares of their own that `bloc_balance` reports besides the
 /// poles' (`sovstack-abi`, "Criteria", `concentration`).
 pub const RESERVED_SHARES: [&str; 3] = ["commons", "other", "unknown"];
@@ -764,6 +824,7 @@ mod tests {
 
     fn rule(criterion: Criterion) -> Rule {
         Rule {
+            remediation: None,
             id: "r".into(),
             layer: "processor".into(),
             title: "t".into(),
@@ -789,6 +850,7 @@ mod tests {
             (rule(concentration(&["isa_owner"], 0.0)), &[]),
             (
                 Rule {
+                    remediation: None,
                     weight: 0.0,
                     ..rule(concentration(&["isa_owner"], 0.5))
                 },
@@ -809,6 +871,7 @@ mod tests {
             (rule(concentration(&[], 0.5)), &["ruleset/no-roles"]),
             (
                 Rule {
+                    remediation: None,
                     weight: -1.0,
                     ..rule(concentration(&["isa_owner"], 0.5))
                 },
@@ -816,6 +879,7 @@ mod tests {
             ),
             (
                 Rule {
+                    remediation: None,
                     weight: f64::INFINITY,
                     ..rule(concentration(&["isa_owner"], 0.5))
                 },
@@ -823,6 +887,7 @@ mod tests {
             ),
             (
                 Rule {
+                    remediation: None,
                     objective: Some("SOV-1".into()),
                     ..rule(concentration(&["isa_owner"], 0.5))
                 },
@@ -830,6 +895,7 @@ mod tests {
             ),
             (
                 Rule {
+                    remediation: None,
                     severity: Severity::Info,
                     ..rule(Criterion::Assessed {})
                 },
@@ -866,6 +932,7 @@ mod tests {
             // A layer that does not exist is the host's to refuse; its roles are not checked.
             (
                 Rule {
+                    remediation: None,
                     layer: "oss".into(),
                     ..rule(concentration(&["kernel"], 0.5))
                 },
@@ -925,6 +992,7 @@ mod tests {
                     pass_level: 3,
                 }),
                 Rule {
+                    remediation: None,
                     objective: Some("SOV-9".into()),
                     ..rule(Criterion::KnownAttribution {
                         roles: vec!["isa_owner".into()],

@@ -665,14 +665,46 @@ pub fn evaluate_and_report(
         plugins.len(),
         rulesets.len()
     ));
-    let evaluator = Evaluator {
-        kb,
-        host: &host,
-        plugins: &plugins,
-        rulesets: &rulesets,
-        failed_plugins: &failed_plugins,
+    let evaluate = |rulesets: &[ValidRuleset], diags: Vec<Diagnostic>| {
+        Evaluator {
+            kb,
+            host: &host,
+            plugins: &plugins,
+            rulesets,
+            failed_plugins: &failed_plugins,
+        }
+        .evaluate(inventory, diags, generated_at.clone())
     };
-    let mut report = evaluator.evaluate(inventory, load_diags, generated_at);
+    let mut report = evaluate(&rulesets, load_diags.clone());
+    if opts.rulesets.is_empty() {
+        // A ruleset an organisation's audit adds by default (secnumcloud) whose rules could judge
+        // nothing in this inventory (a network layer whose services could not be assessed, as
+        // with --offline) has no overall score: left out, and said, rather than reported empty
+        // for a `--fail-under` gate to count as a failure. The report is then the one naming
+        // only the other rulesets would give.
+        let unscored: Vec<String> = report
+            .rulesets
+            .iter()
+            .filter(|r| !DEFAULT_NAMES.contains(&r.name.as_str()) && r.overall.score.is_none())
+            .map(|r| r.name.clone())
+            .collect();
+        if !unscored.is_empty() {
+            for r in report
+                .rulesets
+                .iter()
+                .filter(|r| unscored.contains(&r.name))
+            {
+                let layers: Vec<&str> = r.layers.keys().map(String::as_str).collect();
+                eprintln!(
+                    "note: ruleset {} left out: nothing its rules judge in this inventory ({} layer) could be scored, so it would give no score (name it with --ruleset to apply it anyway)",
+                    r.name,
+                    layers.join(", ")
+                );
+            }
+            rulesets.retain(|r| !unscored.contains(&r.name));
+            report = evaluate(&rulesets, load_diags);
+        }
+    }
     // The date of the check comes only from SOURCE_DATE_EPOCH, so that a report is reproducible:
     // without it, nothing is past its end of support. Said once, where a person reads it.
     if let Some(s) = report

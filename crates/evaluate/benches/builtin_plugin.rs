@@ -66,6 +66,8 @@ fn request(items: usize) -> EvaluateRequest {
                 not_assessed: None,
                 support_ended: None,
                 support_years_left: None,
+                support_extended: None,
+                supported: false,
                 contradictions: Vec::new(),
                 certifications: Vec::new(),
                 routes: None,

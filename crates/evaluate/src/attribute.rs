@@ -34,6 +34,13 @@ pub fn attributed_items(
             match (item, as_of) {
                 (ItemRef::Os(os), Some(date)) => {
                     a.support_ended = crate::sobriety::os_support_ended(kb, inventory, os, date);
+                    a.support_extended = match a.support_ended {
+                        None => crate::sobriety::os_support_extended(kb, inventory, os, date),
+                        Some(_) => None,
+                    };
+                    a.supported = a.support_ended.is_none()
+                        && a.support_extended.is_none()
+                        && os_supported(os, date);
                     a.support_years_left = os
                         .lifecycle
                         .as_ref()
@@ -42,6 +49,10 @@ pub fn attributed_items(
                 (ItemRef::Processor(p), Some(date)) => {
                     a.support_ended =
                         crate::sobriety::processor_support_ended(kb, inventory, p, date);
+                    a.supported = a.support_ended.is_none()
+                        && p.lifecycle
+                            .as_ref()
+                            .is_some_and(|l| !crate::sobriety::ended(l, Some(date)));
                     a.support_years_left = p
                         .lifecycle
                         .as_ref()
@@ -54,21 +65,88 @@ pub fn attributed_items(
         .collect()
 }
 
+/// Whether a support window's regular support has ended on `as_of` (ISO dates compare as text).
+fn regular_ended(l: &Lifecycle, as_of: &str) -> bool {
+    l.ended || l.end_of_support.as_deref().is_some_and(|d| d < as_of)
+}
+
+/// Whether a window whose regular support ended still has extended support on `as_of` (Debian
+/// LTS, Ubuntu ESM, Windows ESU: endoflife.date's extended end is on or after that day).
+fn in_extended_window(l: &Lifecycle, as_of: &str) -> bool {
+    regular_ended(l, as_of)
+        && l.end_of_extended_support
+            .as_deref()
+            .is_some_and(|x| x >= as_of)
+}
+
+/// Whether an operating system is known to be supported on `as_of`: its release has a support
+/// window whose regular support has not ended (its end later, or not announced), and its
+/// kernel series', when known, has not ended either.
+pub fn os_supported(os: &OperatingSystem, as_of: &str) -> bool {
+    os.lifecycle
+        .as_ref()
+        .is_some_and(|l| !regular_ended(l, as_of))
+        && os
+            .kernel_lifecycle
+            .as_ref()
+            .is_none_or(|l| !regular_ended(l, as_of))
+}
+
+/// Why an operating system is in its extended support window on `as_of`, when it is: its
+/// release's (or kernel series') regular support ended but its extended support still runs, and
+/// nothing is past its end ([`support_ended`] gives `None`). The message gives both dates: the
+/// `supported` criterion scores it below a supported system but above an unsupported one.
+pub fn support_extended(os: &OperatingSystem, as_of: &str) -> Option<String> {
+    if support_ended(os, as_of).is_some() {
+        return None;
+    }
+    let mut parts = Vec::new();
+    for (what, l) in [
+        os.lifecycle
+            .as_ref()
+            .map(|l| (format!("{} {}", l.product, l.cycle), l)),
+        os.kernel_lifecycle
+            .as_ref()
+            .map(|l| (format!("the Linux {} kernel series", l.cycle), l)),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !in_extended_window(l, as_of) {
+            continue;
+        }
+        let regular = match &l.end_of_support {
+            Some(d) => format!("regular security support of {what} ended on {d}"),
+            None => format!("regular security support of {what} has ended"),
+        };
+        let extended = l.end_of_extended_support.as_deref().unwrap_or_default();
+        let programme = match sovstack_kb::extended_support_name(&l.product) {
+            Some(name) => name.to_string(),
+            None => "its extended support".to_string(),
+        };
+        parts.push(format!("{regular}; {programme} continues until {extended}"));
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "{} (endoflife.date; checked as of {as_of})",
+            parts.join("; ")
+        )
+    })
+}
+
 /// Why an operating system is past the end of its support on `as_of` (`YYYY-MM-DD`): its
-/// release's, or its kernel series', end of support is before that day (ISO dates compare as
-/// text). The extended support that may remain (Debian LTS, Ubuntu ESM) is named, not counted:
-/// it is a narrower service, often paid.
+/// release's, or its kernel series', end of support is before that day, and so is the end of
+/// its extended support when it has one (Debian LTS, Ubuntu ESM). A release inside its
+/// extended window is not past its support ([`support_extended`]).
 pub fn support_ended(os: &OperatingSystem, as_of: &str) -> Option<String> {
-    let ended = |l: &Lifecycle| l.ended || l.end_of_support.as_deref().is_some_and(|d| d < as_of);
+    let ended = |l: &Lifecycle| regular_ended(l, as_of) && !in_extended_window(l, as_of);
     let describe = |what: String, l: &Lifecycle| {
         let mut s = match &l.end_of_support {
             Some(d) => format!("{what} support ended on {d}"),
             None => format!("{what} support has ended"),
         };
-        match l.end_of_extended_support.as_deref() {
-            Some(x) if x < as_of => s.push_str(&format!(", extended support on {x}")),
-            Some(x) => s.push_str(&format!(" (extended support until {x})")),
-            None => {}
+        if let Some(x) = l.end_of_extended_support.as_deref() {
+            s.push_str(&format!(", extended support on {x}"));
         }
         s
     };
@@ -122,6 +200,8 @@ pub fn attribute_item(kb: &Kb, item: ItemRef<'_>) -> AttributedItem {
         criticality,
         support_ended: None,
         support_years_left: None,
+        support_extended: None,
+        supported: false,
         contradictions: service
             .map(|s| {
                 s.contradictions

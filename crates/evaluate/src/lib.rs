@@ -253,6 +253,7 @@ impl Evaluator<'_> {
                         objective: r.objective.clone(),
                         severity: r.severity,
                         line: *line,
+                        remediation: r.remediation.clone(),
                     })
                     .collect(),
             });

@@ -67,6 +67,11 @@ fn window(
         ended: ended(l, as_of),
         end_of_extended_support: l.end_of_extended_support.clone(),
         years_left: as_of.and_then(|d| years_left(l, d)),
+        extended_years_left: as_of.and_then(|d| {
+            l.end_of_extended_support
+                .as_deref()
+                .and_then(|x| years_between(d, x))
+        }),
         machines,
     }
 }
@@ -359,6 +364,27 @@ pub fn os_support_ended(
             Some(format!("{head}; {refusal}{source}"))
         }
         None => Some(ended),
+    }
+}
+
+/// Why an operating system is in its extended support window on `as_of`
+/// ([`crate::attribute::support_extended`]), and its software obsolescence ([`os_obsolescence`])
+/// when there is one: the processors its successor refuses will be left without a vendor
+/// release when the extended support ends.
+pub fn os_support_extended(
+    kb: &Kb,
+    inventory: &Inventory,
+    os: &OperatingSystem,
+    as_of: &str,
+) -> Option<String> {
+    let extended = crate::attribute::support_extended(os, as_of)?;
+    match os_obsolescence_parts(kb, inventory, os, as_of) {
+        Some((_, refusal)) => {
+            let source = format!(" (endoflife.date; checked as of {as_of})");
+            let head = extended.strip_suffix(&source).unwrap_or(&extended);
+            Some(format!("{head}; {refusal}{source}"))
+        }
+        None => Some(extended),
     }
 }
 

@@ -42,6 +42,7 @@ fn balance_request() -> EvaluateRequest {
         .collect();
     r.ruleset.name = "non-aligned".into();
     r.ruleset.rules = vec![Rule {
+        remediation: None,
         id: "na.processor.concentration".into(),
         layer: "processor".into(),
         title: "No pole designs most of the processors".into(),

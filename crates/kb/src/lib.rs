@@ -46,7 +46,9 @@ mod toolchain;
 pub use devices::HighRiskDesignation;
 pub use geo::{Bloc, Country, Law};
 pub use hypervisors::{DmiField, DmiStrings, HypervisorMatch};
-pub use lifecycle::{day_number, is_date, FreeOs, VendorOsFloor, WINDOWS, WINDOWS_SERVER};
+pub use lifecycle::{
+    day_number, extended_support_name, is_date, FreeOs, VendorOsFloor, WINDOWS, WINDOWS_SERVER,
+};
 pub use materials::{
     ComponentNeed, ItemComponent, Material, MaterialNeed, MaterialUse, MaterialsNeeded, SupplyStep,
 };

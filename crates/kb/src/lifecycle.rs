@@ -31,6 +31,28 @@ const FLOOR: &str = "lifecycle/vendor-os-floor.csv";
 const FREE_OS: &str = "lifecycle/free-os-ports.csv";
 const WINDOWS_BUILDS: &str = "lifecycle/windows-builds.csv";
 
+/// What endoflife.date calls each product's extended support (the `eoesColumn` of its product
+/// file, markup taken out), for the products of `endoflife.csv` that have one; a test holds this
+/// table to those files.
+const EXTENDED_SUPPORT_NAMES: [(&str, &str); 7] = [
+    ("debian", "Debian LTS"),
+    ("oracle-linux", "Extended Support"),
+    ("rhel", "Extended Life Cycle Support"),
+    ("sles", "Long Term Service Pack Support"),
+    ("ubuntu", "Expanded Security Maintenance"),
+    ("windows-server", "Extended Security Updates"),
+    ("windows", "Extended Security Updates"),
+];
+
+/// The name endoflife.date gives a product's extended support (`Debian LTS`, `Expanded Security
+/// Maintenance`): `None` for a product without one.
+pub fn extended_support_name(product: &str) -> Option<&'static str> {
+    EXTENDED_SUPPORT_NAMES
+        .iter()
+        .find(|(p, _)| *p == product)
+        .map(|(_, n)| *n)
+}
+
 /// The endoflife.date product of Windows (client editions).
 pub const WINDOWS: &str = "windows";
 
@@ -893,6 +915,44 @@ mod tests {
             Some(DateOrBool::Bool(true)) => "ended".to_string(),
             Some(DateOrBool::Bool(false)) | None => String::new(),
         }
+    }
+
+    /// [`extended_support_name`] is each product file's `eoesColumn`, markup taken out, and
+    /// every product file with one is in the table.
+    #[test]
+    fn extended_support_names_are_the_product_files() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lifecycle/endoflife");
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().and_then(|e| e.to_str()) != Some("md") {
+                continue;
+            }
+            let md = std::fs::read_to_string(&path).unwrap();
+            let Some(line) = md.lines().find_map(|l| l.strip_prefix("eoesColumn:")) else {
+                continue;
+            };
+            // Take the markup out: `Debian <abbr title="Long Term Support">LTS</abbr>`.
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in line.trim().chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            let product = path.file_stem().unwrap().to_str().unwrap().to_string();
+            assert_eq!(
+                extended_support_name(&product),
+                Some(text.as_str()),
+                "{product}"
+            );
+            found.push(product);
+        }
+        assert_eq!(found.len(), EXTENDED_SUPPORT_NAMES.len(), "{found:?}");
+        assert_eq!(extended_support_name("fedora"), None);
     }
 
     /// Every row of `endoflife.csv` says what its product file says, and every release of every

@@ -27,7 +27,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.11";
+pub const REPORT_VERSION: &str = "1.0.12";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -250,6 +250,10 @@ pub struct SupportWindow {
     /// `as_of` or an announced end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub years_left: Option<f64>,
+    /// Years of extended support left on `as_of`, to a tenth (negative once ended), when there
+    /// is an extended support window; absent without `as_of` or such a window (report 1.0.12).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extended_years_left: Option<f64>,
     /// The machines it stands for.
     pub machines: u64,
 }
@@ -572,6 +576,10 @@ pub struct RuleReport {
     /// The 1-based line of the ruleset file it starts on (its origin in `inputs.rulesets`:
     /// a built-in ruleset's file is `rulesets/NAME.yaml` of the sources).
     pub line: u64,
+    /// What an organisation can do about a finding of the rule, as the ruleset says it; absent
+    /// when the ruleset gives none. Added in report 1.0.12.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remediation: Option<String>,
 }
 
 /// A layer's result under one ruleset.

@@ -194,6 +194,18 @@ impl Report {
         })
     }
 
+    /// What the ruleset `ruleset` says to do about a finding of `rule` ([`RuleReport::remediation`]).
+    pub fn remediation(&self, ruleset: &str, rule: &str) -> Option<&str> {
+        self.rulesets
+            .iter()
+            .find(|r| r.name == ruleset)?
+            .rules
+            .iter()
+            .find(|r| r.id == rule)?
+            .remediation
+            .as_deref()
+    }
+
     /// The waiver that waived the finding with this key.
     pub fn waiver_of(&self, key: &str) -> Option<&WaiverReport> {
         self.waivers

@@ -433,8 +433,7 @@ mod tests {
     fn a_rule_on_items_not_assessed_names_no_role_and_is_at_least_low() {
         // The built-in rule validates as it is (no roles, severity medium).
         assert_eq!(problems(EU, &Vocabulary::default()), []);
-        let rule =
-            "title: Every service could be assessed\n    objective: SOV-3\n    severity: medium";
+        let rule = "severity: medium\n    weight: 1\n    criterion:\n      assessed: {}";
         assert!(EU.contains(rule));
         let text = EU.replace(rule, &rule.replace("medium", "info"));
         assert_eq!(

@@ -503,9 +503,9 @@ typedef struct {
 } Actor;
 
 typedef struct {
-    Str id, label, not_assessed, support_ended;
+    Str id, label, not_assessed, support_ended, support_extended;
     Actor *actors;
-    int nactors, has_weight, critical;
+    int nactors, has_weight, critical, supported;
     double weight;
 } Item;
 
@@ -566,8 +566,12 @@ static int read_item(int t, Item *it) {
     int w = get(t, "weight"), c = get(t, "criticality"), actors = get(t, "actors");
     if (!read_str(get(t, "id"), &it->id) || !read_str(get(t, "label"), &it->label) ||
         !read_opt_str(get(t, "not_assessed"), &it->not_assessed) ||
-        !read_opt_str(get(t, "support_ended"), &it->support_ended))
+        !read_opt_str(get(t, "support_ended"), &it->support_ended) ||
+        !read_opt_str(get(t, "support_extended"), &it->support_extended))
         return 0;
+    /* "supported": true, or absent/false (the ABI omits it when false). */
+    int sup = get(t, "supported");
+    it->supported = sup >= 0 && tok[sup].type == JSMN_PRIMITIVE && js[tok[sup].start] == 't';
     it->has_weight = w >= 0 && !is_null(w);
     if (it->has_weight && !read_num(w, &it->weight)) return 0;
     it->critical = 0;
@@ -890,11 +894,9 @@ typedef struct {
     int count;
 } Findings;
 
-static void finding(Findings *f, const Request *q, const Rule *r, const Item *it, int level,
-                    Buf *message, const int *actors, int nactors) {
-    (void)q;
+static void finding_at(Findings *f, const Rule *r, const Item *it, int level, Buf *message,
+                       const int *actors, int nactors, int severity) {
     Buf *b = &f->out;
-    int severity = r->severity;
     /* ABI ("Criticality"): one step up for a critical item, critical staying critical. */
     if (it && it->critical && severity < 4) severity++;
     if (f->count++) put(b, ",");
@@ -917,6 +919,12 @@ static void finding(Findings *f, const Request *q, const Rule *r, const Item *it
         put_uint(b, (uint64_t)actors[i]);
     }
     put(b, "]}");
+}
+
+static void finding(Findings *f, const Request *q, const Rule *r, const Item *it, int level,
+                    Buf *message, const int *actors, int nactors) {
+    (void)q;
+    finding_at(f, r, it, level, message, actors, nactors, r->severity);
 }
 
 static void put_who(Buf *m, const Actor *a) {
@@ -1008,16 +1016,32 @@ static void assessed(Findings *f, const Request *q, const Rule *r) {
     }
 }
 
-/* supported: one finding per item past the end of its support; the host says why. */
-static void supported(Findings *f, const Request *q, const Rule *r) {
+/* supported (ABI "Criteria"): an item past its support (support_ended) is at level 0 with a
+ * finding; one in its extended support window (support_extended) at level 2 with a finding one
+ * severity step lower (info staying info); a supported one at 4, no finding; any other is not
+ * judged. The host says why. */
+static void supported(Findings *f, const Request *q, const Rule *r, Graded *g) {
+    g->levels = bump(sizeof(int) * (size_t)(q->nitems + 1));
+    g->weights = bump(sizeof(double) * (size_t)(q->nitems + 1));
+    g->n = 0;
     for (int i = 0; i < q->nitems; i++) {
         const Item *it = &q->items[i];
-        if (!it->support_ended.p) continue;
+        int level = it->support_ended.p ? 0 : it->support_extended.p ? 2 : it->supported ? 4 : -1;
+        if (level < 0) continue;
+        g->levels[g->n] = level, g->weights[g->n] = weight_of(it), g->n++;
+        if (level == 4) continue;
         Buf m = {0};
         put_str(&m, it->label);
-        put(&m, " is past the end of its support: ");
-        put_str(&m, it->support_ended);
-        finding(f, q, r, it, -1, &m, NULL, 0);
+        int severity = r->severity;
+        if (level == 0) {
+            put(&m, " is past the end of its support: ");
+            put_str(&m, it->support_ended);
+        } else {
+            put(&m, " is in its extended support window: ");
+            put_str(&m, it->support_extended);
+            if (severity > 0) severity--;
+        }
+        finding_at(f, r, it, level, &m, NULL, 0, severity);
     }
 }
 
@@ -1260,7 +1284,7 @@ static Buf evaluate(const char *in, size_t len) {
         case CRIT_KNOWN: known_attribution(&f, &q, r); break;
         case CRIT_ASSESSED: assessed(&f, &q, r); break;
         case CRIT_CONCENTRATION: concentration(&f, &q, r); break;
-        case CRIT_SUPPORTED: supported(&f, &q, r); break;
+        case CRIT_SUPPORTED: supported(&f, &q, r, &graded[i]); break;
         }
     }
     Buf b = {0};

@@ -97,8 +97,10 @@ mod tests {
         );
         assert_eq!(
             f[1]["message"],
-            "Mail has no SecNumCloud certification (declared: ISO-27001)"
+            "Mail has no SecNumCloud certification (declared: ISO-27001). Level 0 of 4"
         );
+        // The certified rule gives its level (0: not declared) like a jurisdiction rule.
+        assert_eq!(f[1]["level"], 0);
         assert_eq!(f[2]["level"], 0);
         assert_eq!(v["score"]["level"], 0);
     }

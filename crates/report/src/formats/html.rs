@@ -580,11 +580,12 @@ fn layers(r: &Report, h: &mut String) -> std::fmt::Result {
             let waived = r.waiver_on(&rs.name, &l.id, &l.id, &f.rule).is_some();
             writeln!(
                 h,
-                "<li>{} {} <small>(rule <code>{}</code>, {}; the whole layer)</small></li>",
+                "<li>{} {} <small>(rule <code>{}</code>, {}; the whole layer)</small>{}</li>",
                 sev(f.severity.as_str(), waived),
                 esc(&f.message),
                 esc(&f.rule),
-                esc(&rs.name)
+                esc(&rs.name),
+                remediation_html(r.remediation(&rs.name, &f.rule))
             )?;
         }
         for (i, f) in findings {
@@ -597,6 +598,11 @@ fn layers(r: &Report, h: &mut String) -> std::fmt::Result {
                 esc(&f.finding.message),
                 esc(&f.finding.rule),
                 esc(&f.ruleset)
+            )?;
+            write!(
+                h,
+                "{}",
+                remediation_html(r.remediation(&f.ruleset, &f.finding.rule))
             )?;
             if let Some(w) = waiver {
                 write!(
@@ -787,6 +793,13 @@ fn inputs(r: &Report, h: &mut String) -> std::fmt::Result {
         writeln!(h, "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>", x.kind, esc(x.name), esc(x.version), esc(x.sha256), esc(x.from))?;
     }
     writeln!(h, "</tbody>\n</table>\n</section>")
+}
+
+/// What the ruleset says to do about a finding, as a line of its own; nothing without one.
+fn remediation_html(what: Option<&str>) -> String {
+    what.map_or(String::new(), |w| {
+        format!("<br><small class=\"remedy\">What to do: {}</small>", esc(w))
+    })
 }
 
 #[cfg(test)]

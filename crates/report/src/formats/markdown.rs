@@ -108,6 +108,9 @@ impl Format for Markdown {
                     code(&f.finding.rule),
                     escape(&f.ruleset)
                 )?;
+                if let Some(what) = report.remediation(&f.ruleset, &f.finding.rule) {
+                    writeln!(out, "  - what to do: {}", escape(what))?;
+                }
                 for a in f.finding.actors.iter().filter_map(|i| item.actors.get(*i)) {
                     writeln!(
                         out,
@@ -267,8 +270,11 @@ fn write_scores(report: &Report, r: &RulesetResult, out: &mut dyn io::Write) -> 
             .iter()
             .filter(|f| f.item.is_none())
             .map(|f| {
+                let what = report
+                    .remediation(&r.name, &f.rule)
+                    .map_or(String::new(), |w| format!(" What to do: {}", escape(w)));
                 format!(
-                    "**{}**{} {} (rule {})",
+                    "**{}**{} {} (rule {}){what}",
                     f.severity.as_str(),
                     waived(report.waiver_on(&r.name, layer, layer, &f.rule)),
                     escape(&f.message),

@@ -279,7 +279,10 @@ pub(crate) fn sobriety_rows(s: &Sobriety) -> SobrietyRows {
                 ends.push_str(&format!(" (extended until {x})"));
             }
             let left = match (w.ended, w.years_left) {
-                (true, _) => "ended".to_string(),
+                (true, _) => match w.extended_years_left.filter(|y| *y >= 0.0) {
+                    Some(y) => format!("ended; {y:.1} years of extended support"),
+                    None => "ended".to_string(),
+                },
                 (false, Some(y)) => format!("{y:.1} years"),
                 (false, None) => String::new(),
             };

@@ -4,7 +4,8 @@
 //! - One run per ruleset, in the report's order; `automationDetails.id` is
 //!   `sovstack/RULESET/`, so a CI system keeps the rulesets' results apart.
 //! - `tool.driver.rules`: every rule of the ruleset with its title (short description), a help
-//!   text (what it asks, its layer, objective and severity, the ruleset and line defining it),
+//!   text and Markdown (what to do about a finding, when the ruleset says: its `remediation`;
+//!   then what it asks, its layer, objective and severity, the ruleset and line defining it),
 //!   its default level, and its layer, objective and severity as properties.
 //! - Each result is located twice: at the ruleset rule (a physical location: the ruleset file,
 //!   listed in `artifacts` with its sha256, at the rule's line; a built-in ruleset is
@@ -134,6 +135,14 @@ fn rule(ruleset: &RulesetResult, origin: &str, r: &RuleReport) -> Value {
         origin,
         r.line
     );
+    // What to do, when the ruleset says: the help a code-scanning view shows beside a result.
+    let (help_text, help_markdown) = match r.remediation.as_deref() {
+        Some(what) => (
+            format!("What to do: {what}\n\n{help}"),
+            format!("**What to do:** {what}\n\n{help}"),
+        ),
+        None => (help.clone(), help.clone()),
+    };
     let mut properties = Map::new();
     properties.insert("layer".into(), json!(r.layer));
     if let Some(o) = &r.objective {
@@ -147,7 +156,7 @@ fn rule(ruleset: &RulesetResult, origin: &str, r: &RuleReport) -> Value {
         "id": r.id,
         "shortDescription": { "text": r.title },
         "fullDescription": { "text": help },
-        "help": { "text": help },
+        "help": { "text": help_text, "markdown": help_markdown },
         "defaultConfiguration": { "level": level(r.severity) },
         "properties": properties,
     })

@@ -372,6 +372,9 @@ impl Table {
         for (item, f) in findings {
             let mut text = f.finding.message.clone();
             text.push_str(&format!("\nrule: {} ({})", f.finding.rule, f.ruleset));
+            if let Some(what) = report.remediation(&f.ruleset, &f.finding.rule) {
+                text.push_str(&format!("\nwhat to do: {what}"));
+            }
             for line in self.evidence(item, &f.finding.actors) {
                 text.push_str(&format!("\n{line}"));
             }
@@ -516,6 +519,9 @@ impl Table {
                     f.message,
                     f.rule
                 ));
+                if let Some(what) = report.remediation(&r.name, &f.rule) {
+                    detail.push_str(&format!("\nwhat to do: {what}"));
+                }
             }
             t.add_row(vec![
                 Cell::new(layer),

@@ -314,6 +314,8 @@ pub(crate) mod tests {
             not_assessed: None,
             support_ended: None,
             support_years_left: None,
+            support_extended: None,
+            supported: false,
             criticality: None,
             contradictions: Vec::new(),
             certifications: Vec::new(),

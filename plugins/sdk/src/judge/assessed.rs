@@ -26,6 +26,7 @@ mod tests {
     #[test]
     fn one_finding_per_item_not_assessed_with_its_reason() {
         let rule = Rule {
+            remediation: None,
             id: "a".into(),
             layer: "network".into(),
             title: "t".into(),

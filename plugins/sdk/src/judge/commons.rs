@@ -52,6 +52,7 @@ mod tests {
     #[test]
     fn commons_with_long_support_are_credited() {
         let rule = Rule {
+            remediation: None,
             id: "na.os.long-lived-commons".into(),
             layer: "os".into(),
             title: "t".into(),

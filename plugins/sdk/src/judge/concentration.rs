@@ -237,6 +237,7 @@ mod tests {
 
     fn rule() -> Rule {
         Rule {
+            remediation: None,
             id: "c".into(),
             layer: "processor".into(),
             title: "t".into(),

@@ -322,6 +322,7 @@ mod tests {
 
     fn rule(id: &str) -> Rule {
         Rule {
+            remediation: None,
             id: id.into(),
             layer: "processor".into(),
             title: "t".into(),

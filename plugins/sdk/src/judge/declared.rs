@@ -4,8 +4,9 @@
 //! claim's actor and the observation's) and carries the declared certifications
 //! ([`AttributedItem::certifications`]); these criteria report them.
 
-use super::criteria::finding;
-use crate::abi::{AttributedItem, Finding, Rule};
+use super::criteria::{finding, Graded};
+use crate::abi::semantics::{verdict_level, MAX_LEVEL};
+use crate::abi::{AttributedItem, Criterion, Finding, Rule};
 
 /// The findings of a `declared_vs_observed` rule: one per contradiction, in item order, each
 /// pointing at the actors of the claim and of the observation. Gives no level.
@@ -28,30 +29,45 @@ pub(crate) fn declared_vs_observed(rule: &Rule, items: &[AttributedItem]) -> Vec
     out
 }
 
-/// The findings of a `certified` rule: one per item whose declared certifications hold none of
-/// `any_of` (compared ignoring ASCII case). Gives no level.
-pub(crate) fn certified(rule: &Rule, any_of: &[String], items: &[AttributedItem]) -> Vec<Finding> {
-    items
-        .iter()
-        .filter(|item| {
-            !item
-                .certifications
-                .iter()
-                .any(|c| any_of.iter().any(|w| w.eq_ignore_ascii_case(c)))
-        })
-        .map(|item| {
-            let declared = match item.certifications.is_empty() {
-                true => "none is declared".to_string(),
-                false => format!("declared: {}", item.certifications.join(", ")),
-            };
-            let message = format!(
-                "{} has no {} certification ({declared})",
-                item.label,
-                any_of.join(" or ")
-            );
-            finding(rule, Some(&item.id), None, message, Vec::new())
-        })
-        .collect()
+/// The findings and levels of a `certified` rule: every item is judged, level 4 when its
+/// declared certifications hold one of `any_of` (compared ignoring ASCII case), else level 0
+/// and one finding (`sovstack-abi`'s [`verdict_level`]).
+pub(crate) fn certified(rule: &Rule, items: &[AttributedItem]) -> Graded {
+    let mut graded = Graded {
+        findings: Vec::new(),
+        levels: Vec::new(),
+    };
+    let any_of: &[String] = match &rule.criterion {
+        Criterion::Certified { any_of } => any_of,
+        _ => &[],
+    };
+    for item in items {
+        let level = match verdict_level(rule, item) {
+            Some(l) => l,
+            None => continue,
+        };
+        graded.levels.push((level, item.effective_weight()));
+        if level >= MAX_LEVEL {
+            continue;
+        }
+        let declared = match item.certifications.is_empty() {
+            true => "none is declared".to_string(),
+            false => format!("declared: {}", item.certifications.join(", ")),
+        };
+        let message = format!(
+            "{} has no {} certification ({declared}). Level {level} of {MAX_LEVEL}",
+            item.label,
+            any_of.join(" or ")
+        );
+        graded.findings.push(finding(
+            rule,
+            Some(&item.id),
+            Some(level),
+            message,
+            Vec::new(),
+        ));
+    }
+    graded
 }
 
 #[cfg(test)]
@@ -62,6 +78,7 @@ mod tests {
 
     fn rule(criterion: Criterion) -> Rule {
         Rule {
+            remediation: None,
             id: "r".into(),
             layer: "suppliers".into(),
             title: "t".into(),
@@ -108,41 +125,51 @@ mod tests {
     }
 
     #[test]
-    fn certified_wants_one_of_the_names_in_any_case() {
+    fn certified_wants_one_of_the_names_in_any_case_and_gives_levels_4_or_0() {
+        use crate::abi::ObjectiveScore;
         let any_of = vec!["SecNumCloud".to_string(), "EUCS-high".to_string()];
-        let r = rule(Criterion::Certified {
-            any_of: any_of.clone(),
-        });
-        let with = |certs: &[&str]| AttributedItem {
+        let r = rule(Criterion::Certified { any_of });
+        let with = |id: &str, certs: &[&str]| AttributedItem {
             certifications: certs.iter().map(|c| c.to_string()).collect(),
             routes: None,
-            ..item("s", vec![])
+            ..item(id, vec![])
         };
-        assert!(certified(&r, &any_of, &[with(&["secnumcloud"])]).is_empty());
-        assert!(certified(&r, &any_of, &[with(&["HDS", "EUCS-high"])]).is_empty());
-        let got = certified(&r, &any_of, &[with(&["ISO-27001", "HDS"]), with(&[])]);
-        // The whole judge finds the same on items of distinct ids (and the request is a test
-        // vector of the suppliers layer).
-        let distinct = [
-            with(&["ISO-27001", "HDS"]),
-            AttributedItem {
-                id: "t".into(),
-                ..with(&[])
-            },
+        let met = certified(&r, &[with("s", &["secnumcloud"])]);
+        assert_eq!((met.findings.len(), met.levels), (0, vec![(4, 1.0)]));
+        let met = certified(&r, &[with("s", &["HDS", "EUCS-high"])]);
+        assert_eq!((met.findings.len(), met.levels), (0, vec![(4, 1.0)]));
+        let items = [
+            with("s", &["ISO-27001", "HDS"]),
+            with("t", &[]),
+            with("u", &["SecNumCloud"]),
         ];
-        let whole = super::super::vectors::judged_rule(&r, &distinct);
+        let got = certified(&r, &items);
+        assert_eq!(got.levels, vec![(0, 1.0), (0, 1.0), (4, 1.0)]);
+        // The whole judge finds the same and scores the objective: levels 0, 0 and 4 give the
+        // level 0 and a mean of 4/3 of 4 (the request is a test vector of the suppliers layer).
+        let whole = super::super::vectors::judged_rule(&r, &items);
+        assert_eq!(whole.findings, got.findings);
+        let score = whole.score.expect("a certified rule scores its objective");
         assert_eq!(
-            (whole.findings, whole.score),
-            (certified(&r, &any_of, &distinct), None)
+            score.objectives["SOV-2"],
+            ObjectiveScore {
+                level: 0,
+                score: 33.33
+            }
         );
-        assert_eq!(got.len(), 2);
+        assert_eq!((score.level, score.score), (0, 33.33));
+        assert_eq!(got.findings.len(), 2);
         assert_eq!(
-            got[0].message,
-            "s label has no SecNumCloud or EUCS-high certification (declared: ISO-27001, HDS)"
+            (got.findings[0].level, got.findings[0].severity),
+            (Some(0), Severity::High)
         );
         assert_eq!(
-            got[1].message,
-            "s label has no SecNumCloud or EUCS-high certification (none is declared)"
+            got.findings[0].message,
+            "s label has no SecNumCloud or EUCS-high certification (declared: ISO-27001, HDS). Level 0 of 4"
+        );
+        assert_eq!(
+            got.findings[1].message,
+            "t label has no SecNumCloud or EUCS-high certification (none is declared). Level 0 of 4"
         );
     }
 }

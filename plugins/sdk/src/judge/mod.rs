@@ -76,12 +76,18 @@ pub fn evaluate(plugin: &Plugin, req: &EvaluateRequest) -> Result<EvaluateRespon
                 findings.extend(criteria::known_attribution(rule, roles, items));
             }
             Criterion::Assessed {} => findings.extend(assessed::assessed(rule, items)),
-            Criterion::Supported {} => findings.extend(supported::supported(rule, items)),
+            Criterion::Supported {} => {
+                let g = supported::supported(rule, items);
+                findings.extend(g.findings);
+                graded.push((rule, g.levels));
+            }
             Criterion::DeclaredVsObserved {} => {
                 findings.extend(declared::declared_vs_observed(rule, items))
             }
-            Criterion::Certified { any_of } => {
-                findings.extend(declared::certified(rule, any_of, items))
+            Criterion::Certified { .. } => {
+                let g = declared::certified(rule, items);
+                findings.extend(g.findings);
+                graded.push((rule, g.levels));
             }
             Criterion::RouteDiversity { min_systems } => {
                 findings.extend(routes::route_diversity(rule, *min_systems, scoring, items))

@@ -309,6 +309,7 @@ mod tests {
 
     fn rule(criterion: Criterion) -> Rule {
         Rule {
+            remediation: None,
             id: "r".into(),
             layer: "cable".into(),
             title: "t".into(),

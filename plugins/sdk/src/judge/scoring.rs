@@ -128,6 +128,7 @@ mod tests {
 
     fn rule(id: &str, objective: &str, weight: f64, criterion: Criterion) -> Rule {
         Rule {
+            remediation: None,
             id: id.into(),
             layer: "processor".into(),
             title: "t".into(),
