@@ -6,6 +6,9 @@ use crate::util::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
+/// The layers every audit of a ranked league holds here.
+const SAME_LAYERS: [&str; 2] = ["--layers", "processor,os"];
+
 fn report(dir: &Path, fixture_name: &str, extra: &[&str]) -> PathBuf {
     let out = dir.join(format!("{fixture_name}.json"));
     let (code, _, err) = run(sovstack()
@@ -21,8 +24,10 @@ fn report(dir: &Path, fixture_name: &str, extra: &[&str]) -> PathBuf {
 #[test]
 fn league_tables_rank_audits_by_overall_score_and_warn_when_tools_differ() {
     let dir = tempdir();
-    let amd = report(dir.path(), "x86-amd-epyc-debian12", &[]);
-    let arm = report(dir.path(), "arm-server-graviton3", &[]);
+    // The same layers for each: the EPYC capture is a virtual machine's (no devices, no
+    // materials), and audits of different layers are not ranked.
+    let amd = report(dir.path(), "x86-amd-epyc-debian12", &SAME_LAYERS);
+    let arm = report(dir.path(), "arm-server-graviton3", &SAME_LAYERS);
     let (code, out, err) = run(sovstack()
         .arg("compare")
         .arg(&amd)
@@ -74,7 +79,7 @@ fn league_tables_rank_audits_by_overall_score_and_warn_when_tools_differ() {
     let rv = report(
         dir.path(),
         "riscv-visionfive2-jh7110",
-        &["--ruleset", "non-aligned"],
+        &["--layers", "processor,os", "--ruleset", "non-aligned"],
     );
     let csv = dir.path().join("league.csv");
     let (code, _, err) = run(sovstack()
@@ -135,12 +140,12 @@ fn league_tables_rank_audits_by_overall_score_and_warn_when_tools_differ() {
 #[test]
 fn the_html_comparison_shows_the_leagues_of_the_json_one() {
     let dir = tempdir();
-    let amd = report(dir.path(), "x86-amd-epyc-debian12", &[]);
-    let arm = report(dir.path(), "arm-server-graviton3", &[]);
+    let amd = report(dir.path(), "x86-amd-epyc-debian12", &SAME_LAYERS);
+    let arm = report(dir.path(), "arm-server-graviton3", &SAME_LAYERS);
     let rv = report(
         dir.path(),
         "riscv-visionfive2-jh7110",
-        &["--ruleset", "non-aligned"],
+        &["--layers", "processor,os", "--ruleset", "non-aligned"],
     );
     let compare = |format: &str| {
         let (code, out, err) = run(sovstack()

@@ -419,7 +419,9 @@ fn an_imported_fleet_carries_the_layer_into_evaluate() {
 /// apart, as production. Expected shares are recomputed here from the report's own layer shares.
 #[test]
 fn the_headline_counts_control_layers_and_shows_raw_material_production_apart() {
-    let root = fixture("x86-amd-epyc-debian12");
+    // A physical machine: the EPYC capture is a virtual machine's, which holds no materials.
+    let dir = tempdir();
+    let root = crate::util::physical_epyc_root(dir.path());
     let audit = |format: &str| {
         let (code, out, err) = run(sovstack()
             .args([

@@ -42,6 +42,26 @@ pub fn physical_debian12_root(dir: &Path) -> PathBuf {
     root
 }
 
+/// A composite, said as such: the real EPYC/Debian 12 capture (`x86-amd-epyc-debian12`, taken
+/// on a KVM guest) with the `hypervisor` CPU flag taken out of its `/proc/cpuinfo`, which is what
+/// the same processor and system read on bare metal. For the tests about a physical AMD
+/// server's materials and scores.
+pub fn physical_epyc_root(dir: &Path) -> PathBuf {
+    let root = dir.join("physical-epyc");
+    let copy = std::process::Command::new("cp")
+        .args(["-a"])
+        .arg(fixture("x86-amd-epyc-debian12"))
+        .arg(&root)
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let cpuinfo = root.join("proc/cpuinfo");
+    let text = std::fs::read_to_string(&cpuinfo).unwrap();
+    assert!(text.contains(" hypervisor"), "the capture is a guest's");
+    std::fs::write(&cpuinfo, text.replace(" hypervisor", "")).unwrap();
+    root
+}
+
 pub fn sovstack() -> Command {
     sovstack_at(Path::new(env!("CARGO_BIN_EXE_sovstack")))
 }
