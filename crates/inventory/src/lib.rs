@@ -74,7 +74,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.11";
+pub const SCHEMA_VERSION: &str = "1.2.12";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).

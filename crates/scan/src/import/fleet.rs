@@ -210,6 +210,17 @@ impl<'k> FleetBuilder<'k> {
                 }),
             device: None,
             hypervisor,
+            components: record
+                .components()
+                .into_iter()
+                .map(|(class, fields)| Fact {
+                    value: class.to_string(),
+                    evidence: fields
+                        .into_iter()
+                        .map(|l| read(source, l, Confidence::High))
+                        .collect(),
+                })
+                .collect(),
         };
         self.add_entry(Entry {
             host,
@@ -269,6 +280,7 @@ impl<'k> FleetBuilder<'k> {
             firmware_date,
             device: None,
             hypervisor: None,
+            components: Vec::new(),
         };
         self.add_entry(Entry {
             host,

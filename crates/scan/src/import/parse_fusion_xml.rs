@@ -79,6 +79,22 @@ pub fn fusion_xml(text: &str) -> Result<HostRecord, String> {
         }
     }
     host.vmsystem = child(content, "HARDWARE").and_then(|h| at(h, "VMSYSTEM", "CONTENT/HARDWARE"));
+    host.chassis =
+        child(content, "HARDWARE").and_then(|h| at(h, "CHASSIS_TYPE", "CONTENT/HARDWARE"));
+    let first_of = |name: &str, fields: &[&str]| -> Vec<Located> {
+        children(content, name)
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let path = format!("CONTENT/{name}[{i}]");
+                fields.iter().find_map(|f| at(e, *f, &path))
+            })
+            .collect()
+    };
+    host.batteries = first_of(
+        "BATTERIES",
+        &["CHEMISTRY", "NAME", "MANUFACTURER", "CAPACITY", "SERIAL"],
+    );
+    host.monitors = first_of("MONITORS", &["NAME", "CAPTION", "MANUFACTURER", "SERIAL"]);
     host.name = child(content, "HARDWARE")
         .and_then(|h| child_text(h, "NAME"))
         .map(|n| n.trim().to_string())

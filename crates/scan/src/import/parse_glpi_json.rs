@@ -29,6 +29,12 @@ struct Content {
     bios: Option<Bios>,
     hardware: Option<Hardware>,
     network_device: Option<NetworkDevice>,
+    /// Read leniently: an entry that is no object, or a field that is no text or number,
+    /// shows nothing.
+    #[serde(default)]
+    batteries: Vec<serde_json::Value>,
+    #[serde(default)]
+    monitors: Vec<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -77,6 +83,25 @@ struct Bios {
 struct Hardware {
     name: Option<String>,
     vmsystem: Option<String>,
+    chassis_type: Option<String>,
+}
+
+/// The first of `fields` an entry of `content.SECTION[]` gives, as text, with its path.
+fn entry_field(
+    section: &str,
+    entries: &[serde_json::Value],
+    fields: &[&str],
+) -> Vec<Located> {
+    entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            fields.iter().find_map(|f| {
+                let v = string_or_number(&e.get(f).cloned())?;
+                Located::new(&v, format!("content.{section}[{i}].{f}"), None)
+            })
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -162,7 +187,18 @@ pub fn glpi_json(text: &str) -> Result<HostRecord, String> {
     });
     if let Some(h) = &content.hardware {
         host.vmsystem = at(&h.vmsystem, "content.hardware.vmsystem".into());
+        host.chassis = at(&h.chassis_type, "content.hardware.chassis_type".into());
     }
+    host.batteries = entry_field(
+        "batteries",
+        &content.batteries,
+        &["chemistry", "name", "manufacturer", "capacity", "serial"],
+    );
+    host.monitors = entry_field(
+        "monitors",
+        &content.monitors,
+        &["name", "caption", "manufacturer", "serial"],
+    );
     host.name = content
         .hardware
         .and_then(|h| h.name)

@@ -129,7 +129,10 @@ pub fn materials_layer(kb: &Kb, layers: &Layers, fleet: Option<&Fleet>) -> Vec<R
                 .iter()
                 .filter_map(|(c, end_use)| {
                     let c = component(c)?;
-                    let mut evidence: Vec<Evidence> = c
+                    // What the inventories list first (the file's field, high), then the
+                    // knowledge base's rows about kinds of item.
+                    let mut evidence: Vec<Evidence> = c.observed.clone();
+                    evidence.extend(c
                         .links
                         .iter()
                         .map(|(item, why, confidence)| {
@@ -139,8 +142,7 @@ pub fn materials_layer(kb: &Kb, layers: &Layers, fleet: Option<&Fleet>) -> Vec<R
                                 format!("{item}: {}: {why}", c.component),
                                 *confidence,
                             )
-                        })
-                        .collect();
+                        }));
                     evidence.push(kb_evidence(
                         COMPONENTS,
                         "material",
