@@ -184,6 +184,18 @@ impl<'k> FleetBuilder<'k> {
         let hypervisor = record
             .hypervisor()
             .map(|l| Fact::new(l.value.clone(), read(source, l, Confidence::High)));
+        // What the file lists (its batteries, its displays), with the fields that show it.
+        let components = record
+            .components()
+            .into_iter()
+            .map(|(class, fields)| Fact {
+                value: class.to_string(),
+                evidence: fields
+                    .into_iter()
+                    .map(|l| read(source, l, Confidence::High))
+                    .collect(),
+            })
+            .collect();
         let host = Host {
             id,
             kind: record.kind,
@@ -210,17 +222,7 @@ impl<'k> FleetBuilder<'k> {
                 }),
             device: None,
             hypervisor,
-            components: record
-                .components()
-                .into_iter()
-                .map(|(class, fields)| Fact {
-                    value: class.to_string(),
-                    evidence: fields
-                        .into_iter()
-                        .map(|l| read(source, l, Confidence::High))
-                        .collect(),
-                })
-                .collect(),
+            components,
         };
         self.add_entry(Entry {
             host,

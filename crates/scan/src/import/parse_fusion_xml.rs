@@ -176,6 +176,8 @@ mod tests {
         assert!(cpu.name.as_ref().unwrap().line.unwrap() > 1);
         assert_eq!(cpu.family.as_ref().unwrap().value, "26");
         assert_eq!(cpu.model.as_ref().unwrap().value, "2");
+        // A server: no battery, no monitor, no portable chassis.
+        assert!(h.components().is_empty());
         let os = h.os.unwrap();
         assert_eq!(os.name.unwrap().value, "Debian GNU/Linux");
         assert_eq!(os.arch.unwrap().value, "x86_64");

@@ -270,6 +270,42 @@ mod tests {
         let maker = h.maker.as_ref().unwrap();
         assert_eq!(maker.manufacturer.as_ref().unwrap().value, "Dell Inc.");
         assert_eq!(maker.model.as_ref().unwrap().value, "XPS 13 9350");
+        // Its battery, its monitor and its Laptop chassis: a battery and a display.
+        let c: Vec<(&str, Vec<(&str, &str)>)> = h
+            .components()
+            .into_iter()
+            .map(|(class, v)| {
+                (
+                    class,
+                    v.iter()
+                        .map(|l| (l.field.as_str(), l.value.as_str()))
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            c,
+            [
+                (
+                    "battery",
+                    vec![("content.batteries[0].chemistry", "lithium-ion")]
+                ),
+                (
+                    "display",
+                    vec![
+                        ("content.monitors[0].name", "DJCP6"),
+                        ("content.hardware.chassis_type", "Laptop")
+                    ]
+                ),
+            ]
+        );
+        // The phone's battery gives only its capacity; printers list neither.
+        let phone = glpi_json(&example("phone_1.json")).unwrap();
+        assert_eq!(phone.batteries[0].field, "content.batteries[0].capacity");
+        assert!(glpi_json(&example("printer_1.json"))
+            .unwrap()
+            .components()
+            .is_empty());
     }
 
     #[test]
