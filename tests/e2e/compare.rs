@@ -97,6 +97,17 @@ fn league_tables_rank_audits_by_overall_score_and_warn_when_tools_differ() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // The table on stdout is data: the warning is said once, on stderr.
+    let (code, table, err) = run(sovstack().arg("compare").arg(&amd).arg(&arm).arg(&rv));
+    assert_eq!(code, 0, "{err}");
+    assert!(!table.contains("warning"), "{table}");
+    assert!(table.contains("Rank"), "{table}");
+    assert_eq!(
+        err.matches("warning: x86-amd-epyc-debian12 and riscv-visionfive2-jh7110")
+            .count(),
+        1,
+        "{err}"
+    );
     let rows: Value = serde_json::from_slice(&out.stdout).unwrap();
     let overall: Vec<(&str, &str)> = rows
         .as_array()
@@ -174,4 +185,64 @@ fn the_html_comparison_shows_the_leagues_of_the_json_one() {
     let page = dir.path().join("league.html");
     std::fs::write(&page, &html).unwrap();
     crate::html::assert_axe_clean(dir.path(), &html);
+}
+
+/// Two real audits of different layer sets (the EPYC root's processor and os, and the same with
+/// its toolchain): their overall scores are not comparable, and a report given twice is ranked
+/// once.
+#[test]
+fn audits_of_different_layers_are_not_ranked_and_a_report_given_twice_counts_once() {
+    let dir = tempdir();
+    let plain = report(dir.path(), "x86-amd-epyc-debian12", &[]);
+    let wider = dir.path().join("wider.json");
+    let (code, _, err) = run(sovstack()
+        .args(["audit", "--format", "json", "--root"])
+        .arg(fixture("x86-amd-epyc-debian12"))
+        .arg("--sbom")
+        .arg(repo().join("tests/fixtures/sbom/npm-project.cdx.json"))
+        .arg("-o")
+        .arg(&wider));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(sovstack()
+        .arg("compare")
+        .arg(&plain)
+        .arg(&wider)
+        .args(["--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    let c: Value = serde_json::from_str(&out).unwrap();
+    for l in c["leagues"].as_array().unwrap() {
+        assert_eq!(l["comparable"], false, "{l}");
+    }
+    assert!(
+        err.contains("the overall scores are not comparable") && err.contains("lacks software"),
+        "{err}"
+    );
+    let (_, table, _) = run(sovstack().arg("compare").arg(&plain).arg(&wider));
+    assert!(table.contains("not comparable"), "{table}");
+    let (_, html, _) = run(sovstack()
+        .arg("compare")
+        .arg(&plain)
+        .arg(&wider)
+        .args(["--format", "html"]));
+    assert!(html.contains("Not comparable:"), "{html}");
+
+    // The same report twice: by path it is refused (one report left), by bytes ranked once.
+    let (code, _, err) = run(sovstack().arg("compare").arg(&plain).arg(&plain));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("compare needs two different reports"), "{err}");
+    let copy = dir.path().join("copy.json");
+    std::fs::copy(&plain, &copy).unwrap();
+    let (code, out, err) = run(sovstack()
+        .arg("compare")
+        .arg(&plain)
+        .arg(&copy)
+        .arg(&wider)
+        .args(["--format", "json"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("is the same report as") && err.contains("ranked once"),
+        "{err}"
+    );
+    let c: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(c["audits"].as_array().unwrap().len(), 2, "{c}");
 }

@@ -18,6 +18,11 @@ pub struct Dnsmasq {
 
 impl Dnsmasq {
     pub fn start(records: &[(&str, &str)]) -> Dnsmasq {
+        Dnsmasq::start_with(records, "")
+    }
+
+    /// As [`Dnsmasq::start`], with more configuration lines (`cname=`, `mx-host=`, `local=`).
+    pub fn start_with(records: &[(&str, &str)], extra: &str) -> Dnsmasq {
         let exe = ["/usr/sbin/dnsmasq", "/usr/bin/dnsmasq"]
             .into_iter()
             .map(PathBuf::from)
@@ -34,6 +39,7 @@ impl Dnsmasq {
         let mut conf = format!(
             "no-resolv\nno-hosts\nno-poll\nbind-interfaces\nlisten-address=127.0.0.1\nport={port}\nlocal=/example.org/\n"
         );
+        conf.push_str(extra);
         for (name, ip) in records {
             conf.push_str(&format!("host-record={name},{ip}\n"));
         }

@@ -89,3 +89,44 @@ fn gate_reasons_come_in_a_stable_order() {
         assert_eq!(printed, reasons);
     }
 }
+
+/// `--fail-under` compares the score as the report shows it (one decimal): on the real EPYC
+/// root, the non-aligned overall score has two decimals, and a threshold equal to its shown
+/// value passes while the next tenth fails, the message naming both values.
+#[test]
+fn fail_under_compares_the_score_as_shown() {
+    let audit = |extra: &[&str]| {
+        run(sovstack()
+            .args([
+                "audit",
+                "--format",
+                "json",
+                "--ruleset",
+                "non-aligned",
+                "--root",
+            ])
+            .arg(fixture("x86-amd-epyc-debian12"))
+            .args(extra))
+    };
+    let (code, out, err) = audit(&[]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let score = v["rulesets"][0]["overall"]["score"].as_f64().unwrap();
+    let shown = format!("{score:.1}");
+    let shown_value: f64 = shown.parse().unwrap();
+    // The case the gate got wrong: the unrounded score is below what is shown.
+    assert!(score < shown_value, "{score} shown {shown}");
+    let (code, out, err) = audit(&["--fail-under", &shown]);
+    assert_eq!(code, 0, "--fail-under {shown} on a shown {shown}: {err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["gate"]["passed"], true);
+    let above = format!("{}", ((shown_value + 0.1) * 10.0).round() / 10.0);
+    let (code, _, err) = audit(&["--fail-under", &above]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(&format!(
+            "non-aligned: overall score {shown} (as shown; {score} unrounded) is under {above}"
+        )),
+        "{err}"
+    );
+}

@@ -579,3 +579,33 @@ fn an_android_phone_is_stewarded_by_google() {
         ]
     );
 }
+
+/// An import's diagnostics begin with their file: the table, Markdown and HTML do not name it a
+/// second time after the message.
+#[test]
+fn an_import_diagnostic_names_its_file_once() {
+    let partial = std::path::Path::new(&glpi_examples()).join("computer_1_partial_cpu.json");
+    // The part of the path no format escapes (Markdown escapes the underscores).
+    let shown = "glpi-inventory-format/examples/computer";
+    for format in ["table", "markdown", "html"] {
+        let (code, out, err) = run(sovstack()
+            .args([
+                "audit",
+                "--ruleset",
+                "non-aligned",
+                "--format",
+                format,
+                "--width",
+                "400",
+            ])
+            .arg("--import")
+            .arg(std::path::Path::new(&glpi_examples()).join("computer_1.json"))
+            .arg(&partial));
+        assert_eq!(code, 0, "{err}");
+        let line = out
+            .lines()
+            .find(|l| l.contains("import/partial-inventory"))
+            .unwrap_or_else(|| panic!("no diagnostic in the {format} output"));
+        assert_eq!(line.matches(shown).count(), 1, "{format}: {line}");
+    }
+}

@@ -106,7 +106,14 @@ fn check_items(report: &serde_json::Value, want: &BTreeSet<String>) {
             })
             .collect();
         assert_eq!(got, producers(id), "{id}");
-        assert_eq!(item["facts"]["eu_crma"], crma[id], "{id}");
+        // The status in plain words: `none` is a material on neither of the Regulation's lists.
+        let words = match crma[id].as_str() {
+            "strategic" => "strategic raw material (Annex I of Regulation (EU) 2024/1252)",
+            "critical" => "critical raw material (Annex II of Regulation (EU) 2024/1252)",
+            "none" => "not on the EU's lists of critical or strategic raw materials (Regulation (EU) 2024/1252)",
+            other => panic!("{id}: CRMA status {other}"),
+        };
+        assert_eq!(item["facts"]["eu_crma"], words, "{id}");
         // The USGS chapter the material's production rows name.
         let row = std::fs::read_to_string(repo().join("crates/kb/data/materials/production.csv"))
             .unwrap()
@@ -162,14 +169,36 @@ fn a_host_audit_shows_the_materials_layer_and_scores_its_concentration() {
         .is_none());
     // The table shows the layer and the finding.
     let (code, table, err) = run(sovstack()
-        .args(["audit", "--root"])
+        .args(["audit", "--width", "1000", "--root"])
         .arg(&root)
-        .env("NO_COLOR", "1")
-        .env("COLUMNS", "200"));
+        .env("NO_COLOR", "1"));
     assert_eq!(code, 0, "{err}");
     assert!(table.contains("Critical raw materials layer"), "{table}");
     assert!(table.contains("Producers in China (CN) hold"), "{table}");
     assert!(table.contains("leading producer: China"), "{table}");
+    // World totals with thousands separators, in the layer's facts and the materials section.
+    let separated = |n: u64| {
+        let digits = n.to_string();
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    };
+    let mut big = 0;
+    for m in report["materials"]["materials"].as_array().unwrap() {
+        let (world, unit) = (m["world"].as_u64().unwrap(), m["unit"].as_str().unwrap());
+        let shown = format!("(world {} {unit})", separated(world));
+        assert!(table.contains(&shown), "{shown}: {table}");
+        if world >= 1000 {
+            big += 1;
+            assert!(!table.contains(&format!("world {world} ")), "{table}");
+        }
+    }
+    assert!(big > 0, "a total of four digits or more is shown");
 }
 
 /// The materials layer weighs in the non-aligned score: the same inventory without it scores
@@ -452,4 +481,116 @@ fn an_imported_fleet_carries_the_layer_into_evaluate() {
     assert!(table.contains("Critical raw materials layer"), "{table}");
     assert!(table.contains("plugin materials 0.1.0"), "{table}");
     assert!(table.contains("needed by: battery"), "{table}");
+}
+
+/// The non-aligned headline on the real EPYC/Debian root, through the CLI: the overall score
+/// stays the mean over the layers (materials included), but who controls the stack counts only
+/// the layers of control (processor, os), and the producing countries of raw materials are shown
+/// apart, as production. Expected shares are recomputed here from the report's own layer shares.
+#[test]
+fn the_headline_counts_control_layers_and_shows_raw_material_production_apart() {
+    let root = fixture("x86-amd-epyc-debian12");
+    let audit = |format: &str| {
+        let (code, out, err) = run(sovstack()
+            .args([
+                "audit",
+                "--ruleset",
+                "non-aligned",
+                "--width",
+                "1000",
+                "--format",
+                format,
+            ])
+            .arg("--root")
+            .arg(&root));
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let report: serde_json::Value = serde_json::from_str(&audit("json")).unwrap();
+    let na = ruleset(&report, "non-aligned");
+    let shares = |layer: &str| -> BTreeMap<String, f64> {
+        serde_json::from_value(na["layers"][layer]["score"]["shares"].clone()).unwrap()
+    };
+    let (processor, os, materials) = (shares("processor"), shares("os"), shares("materials"));
+    // Control: the mean over processor and os.
+    let mut control: BTreeMap<String, f64> = BTreeMap::new();
+    for s in [&processor, &os] {
+        for (pole, v) in s {
+            *control.entry(pole.clone()).or_default() += v / 2.0;
+        }
+    }
+    let got: BTreeMap<String, f64> =
+        serde_json::from_value(na["overall"]["control_shares"].clone()).unwrap();
+    for (pole, v) in &control {
+        assert!((got[pole] - v).abs() < 1e-4, "{pole}: {} vs {v}", got[pole]);
+    }
+    assert_eq!(
+        na["overall"]["control_layers"],
+        serde_json::json!(["os", "processor"])
+    );
+    let top = |s: &BTreeMap<String, f64>| -> (String, f64) {
+        let mut v: Vec<(&String, &f64)> = s
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "commons" | "other" | "unknown"))
+            .collect();
+        v.sort_by(|a, b| b.1.partial_cmp(a.1).unwrap().then(a.0.cmp(b.0)));
+        (v[0].0.clone(), *v[0].1)
+    };
+    let (controller, control_share) = top(&control);
+    let (producer, production_share) = top(&materials);
+    let mixed: BTreeMap<String, f64> =
+        serde_json::from_value(na["overall"]["shares"].clone()).unwrap();
+    // What the trial saw: the mean over all layers puts the producer first.
+    assert_eq!(top(&mixed).0, producer);
+    assert_ne!(controller, producer, "the case in point");
+    let control_sentence = format!(
+        "the pole of power holding the largest share of control is {controller} ({:.0}%)",
+        control_share * 100.0
+    );
+    let production_sentence = format!(
+        "{producer} produces the largest share ({:.0}%)",
+        production_share * 100.0
+    );
+    let wrong = format!("the largest share of control is {producer}");
+    for format in ["html", "markdown", "table"] {
+        let out = audit(format);
+        assert!(out.contains(&control_sentence), "{format}: {out}");
+        assert!(out.contains(&production_sentence), "{format}: {out}");
+        assert!(
+            out.contains("Production of the raw materials the hardware needs"),
+            "{format}"
+        );
+        assert!(!out.contains(&wrong), "{format}: {out}");
+    }
+    // The materials layer's row says its shares are of production.
+    assert!(audit("table").contains("production of raw materials: CN "));
+    // The concentration finding names the poles largest first, and producers control nothing.
+    let index = na["layers"]["materials"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .find(|m| m.contains("concentration index"))
+        .unwrap();
+    assert!(
+        index.starts_with("The production of the critical raw materials is concentrated"),
+        "{index}"
+    );
+    let listed: Vec<f64> = index
+        .split_once('(')
+        .and_then(|(_, r)| r.split_once(';'))
+        .unwrap()
+        .0
+        .split(", ")
+        .map(|p| {
+            p.rsplit(' ')
+                .next()
+                .unwrap()
+                .trim_end_matches('%')
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert!(listed.len() > 2, "{index}");
+    assert!(listed.windows(2).all(|w| w[0] >= w[1]), "{index}");
 }

@@ -1013,3 +1013,68 @@ fn ten_thousand_endpoints_evaluate_with_the_default_limits() {
         assert!(critical != plain, "{name}: {critical:?} vs {plain:?}");
     }
 }
+
+/// A server answering A but refusing AAAA (dnsmasq with no upstream, for a name outside its own
+/// domains): the endpoint resolves partly, and its error says which query was refused, not as
+/// if the name had failed whole.
+#[test]
+fn a_failure_of_some_queries_names_their_record_type() {
+    let dns = crate::dnsmasq::Dnsmasq::start(&[("www.ville-exemple.test", "5.9.0.1")]);
+    let dir = tempdir();
+    let file = endpoints_file(dir.path(), "e.txt", "www.ville-exemple.test\n");
+    let inv = run_json(
+        sovstack()
+            .args(["scan", "--layers", "network", "--resolver", &dns.addr])
+            .arg("--endpoints")
+            .arg(&file),
+    );
+    let ep = by_endpoint(network_endpoints(&inv), "www.ville-exemple.test");
+    assert_eq!(ep["resolution"], "partial", "{ep:#}");
+    let errors = ep["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["kind"], "refused");
+    assert_eq!(
+        errors[0]["message"],
+        "www.ville-exemple.test: query refused (REFUSED), for the AAAA query only"
+    );
+}
+
+/// A resolver address where nothing listens (a closed UDP port on loopback answers with ICMP
+/// port unreachable): the queries fail at once, saying so, instead of waiting out every
+/// timeout and retry.
+#[test]
+fn a_resolver_port_where_nothing_listens_is_refused_at_once() {
+    let port = std::net::UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let resolver = format!("127.0.0.1:{port}");
+    let dir = tempdir();
+    let file = endpoints_file(dir.path(), "e.txt", "www.example.org\nmail.example.org\n");
+    let (code, out, err) = run(sovstack()
+        .args([
+            "scan",
+            "--layers",
+            "network",
+            "--dns-timeout",
+            "30",
+            "--resolver",
+            &resolver,
+        ])
+        .arg("--endpoints")
+        .arg(&file));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("scan/dns-no-answer"), "{err}");
+    let inv: Value = serde_json::from_str(&out).unwrap();
+    for ep in network_endpoints(&inv) {
+        assert_eq!(ep["resolution"], "failed");
+        let message = ep["errors"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains(&format!(
+                "{resolver} refused the query: nothing listens on that port"
+            )),
+            "{message}"
+        );
+    }
+}

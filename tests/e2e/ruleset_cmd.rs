@@ -65,3 +65,18 @@ fn list_prints_whole_hashes_as_plugin_list_does() {
         assert!(table.contains(sha), "{sha} whole in:\n{table}");
     }
 }
+
+/// Listings fit the 100 columns of a pipe, as the reports' tables do.
+#[test]
+fn listings_fit_a_pipe() {
+    for args in [["ruleset", "list"], ["plugin", "list"]] {
+        let (code, out, err) = run(sovstack().args(args));
+        assert_eq!(code, 0, "{err}");
+        let widest = out.lines().map(|l| l.chars().count()).max().unwrap();
+        assert!(widest <= 100, "{args:?}: {widest} columns\n{out}");
+        assert!(
+            out.contains("eu-sovereignty") || out.contains("processor"),
+            "{out}"
+        );
+    }
+}

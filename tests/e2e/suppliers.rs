@@ -334,3 +334,20 @@ fn the_configuration_file_names_the_declared_suppliers() {
     );
     assert!(inv["layers"].get("suppliers").is_none());
 }
+
+/// Locations given as a flow list sit on one line: the contradiction cites that line once.
+#[test]
+fn a_flow_list_of_locations_is_cited_by_its_line_once() {
+    let dns = Dnsmasq::start(RECORDS);
+    let dir = tempdir();
+    let file = declared(
+        dir.path(),
+        &SOVEREIGN_WASHED.replace("data_locations: [FR]", "data_locations: [FR, IE]"),
+    );
+    let report = audit(&dns, &file, &["eu-sovereignty"]);
+    let text = report.to_string();
+    let f = file.display();
+    let want = format!("the supplier declares the data located in FR, IE ({f}:8), but mail.example.org resolves to an address located in US");
+    assert!(text.contains(&want), "{want} not in the report");
+    assert!(!text.contains(&format!("({f}:8,8)")));
+}

@@ -97,6 +97,13 @@ fn waived_findings_are_marked_in_every_format_and_not_counted_by_the_gate() {
         ],
     );
     assert_eq!(code, 0, "{err}");
+    // The waiver that matches nothing is said on stderr, not only in the report.
+    assert!(
+        err.contains(
+            "the waiver of eu.os.openness for item `Windows` matched no finding: it waives nothing"
+        ),
+        "{err}"
+    );
     let report: Value = serde_json::from_slice(&std::fs::read(out("r.json")).unwrap()).unwrap();
     let statuses: Vec<(&str, &str, usize)> = report["waivers"]
         .as_array()
@@ -190,4 +197,36 @@ fn a_bad_waiver_is_an_input_error_with_line_and_column() {
     let (code, _, err) = evaluate_at(&inv, LAST_DAY, &["--waivers", waivers.to_str().unwrap()]);
     assert_eq!(code, 2);
     assert!(err.contains("waivers.yaml:3:5: waiver/syntax"), "{err}");
+}
+
+/// An item named as the table shows it, id then label (`cpu0 AMD EPYC`), is the item.
+#[test]
+fn an_item_named_as_the_table_shows_it_is_waived() {
+    let dir = tempdir();
+    let inv = inventory(dir.path());
+    let (_, table, _) = evaluate_at(&inv, LAST_DAY, &["--ruleset", "eu-sovereignty"]);
+    assert!(table.contains("cpu0 AMD EPYC"), "{table}");
+    let waivers = dir.path().join("w.yaml");
+    std::fs::write(
+        &waivers,
+        "waivers:\n  - rule: eu.processor.designer-jurisdiction\n    item: cpu0 AMD EPYC\n    justification: j\n    owner: o\n    expires: 2030-01-01\n",
+    )
+    .unwrap();
+    let (code, out, err) = evaluate_at(
+        &inv,
+        LAST_DAY,
+        &[
+            "--ruleset",
+            "eu-sovereignty",
+            "--format",
+            "json",
+            "--waivers",
+            waivers.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["waivers"][0]["status"], "active", "{err}");
+    assert_eq!(report["waivers"][0]["waived"].as_array().unwrap().len(), 1);
+    assert!(!err.contains("matched no finding"), "{err}");
 }

@@ -152,6 +152,13 @@ impl Layer {
         }
     }
 
+    /// Whether every role of the layer is a control role ([`Role::controls`]): the layers a
+    /// report counts when it says who controls the stack. The materials layer is not one: its
+    /// producing countries supply raw materials, they control nothing of the stack.
+    pub fn controls(self) -> bool {
+        self.roles().iter().all(|r| r.controls())
+    }
+
     /// The page that explains the layer to a user, relative to the repository's root
     /// (`docs/layers/ID.md`; a test checks that every layer has one).
     pub fn docs_page(self) -> String {
@@ -280,6 +287,43 @@ impl Role {
         }
     }
 
+    /// Whether an actor in this role holds a share of control over the stack: it owns,
+    /// designs, makes, operates, stewards or supplies a part of it, or holds jurisdiction over
+    /// where it or its data is. A producer of a raw material does not: the hardware depends on
+    /// its production, but it decides nothing about the stack.
+    pub fn controls(self) -> bool {
+        match self {
+            Role::IsaOwner
+            | Role::CoreDesigner
+            | Role::SocVendor
+            | Role::Foundry
+            | Role::Steward
+            | Role::Lineage
+            | Role::Kernel
+            | Role::NetworkOperator
+            | Role::CloudProvider
+            | Role::DnsProvider
+            | Role::Location
+            | Role::Compiler
+            | Role::Linker
+            | Role::Libc
+            | Role::Runtime
+            | Role::CableOwner
+            | Role::Supplier
+            | Role::SupplierParent
+            | Role::ClaimedJurisdiction
+            | Role::DataLocation
+            | Role::ObservedOperator
+            | Role::ObservedLocation
+            | Role::Manufacturer
+            | Role::Owner
+            | Role::HighRiskVendor
+            | Role::RegistryOperator
+            | Role::Licence => true,
+            Role::Producer => false,
+        }
+    }
+
     /// The role with this snake_case name.
     pub fn from_name(name: &str) -> Option<Role> {
         Layer::ALL
@@ -355,5 +399,9 @@ mod tests {
             );
         }
         assert_eq!(Role::from_name("nobody"), None);
+        // Who controls the stack: every layer but the raw materials'.
+        let control = Layer::ALL.iter().filter(|l| l.controls()).count();
+        assert_eq!(control, Layer::ALL.len() - 1);
+        assert!(!Layer::Materials.controls());
     }
 }

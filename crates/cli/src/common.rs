@@ -100,7 +100,11 @@ pub struct EvalOptions {
     pub outputs: Vec<OutputSpec>,
 
     /// Waivers (YAML: rule, item or pattern, justification, owner, expires): a waived finding is
-    /// reported as waived and not counted by --fail-on; an expired waiver waives nothing.
+    /// reported as waived and not counted by --fail-on; an expired waiver, or one that matches no
+    /// finding, waives nothing and is reported on stderr. The file:
+    /// `waivers: [{rule: eu.processor.designer-jurisdiction, item: AMD EPYC, justification: ...,
+    /// owner: it@example.org, expires: 2027-06-30}]` (item: a label or id as the tables show
+    /// them, or `pattern: "*.example.org"`, a glob on labels).
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
 
@@ -109,7 +113,8 @@ pub struct EvalOptions {
     #[arg(long)]
     pub csv_items: bool,
 
-    /// Exit 1 when any ruleset's overall score (0-100) is below SCORE.
+    /// Exit 1 when any ruleset's overall score (0-100) is below SCORE. The score is compared as
+    /// the report shows it, to one decimal: a shown 46.9 (46.89 unrounded) passes 46.9.
     #[arg(long, value_name = "SCORE", value_parser = parse_score)]
     pub fail_under: Option<f64>,
 
@@ -695,11 +700,23 @@ pub fn evaluate_and_report(
     if let Some((waivers, today)) = &waivers {
         report.apply_waivers(waivers, today);
         for w in &report.waivers {
-            if w.status == sovstack_report::WaiverStatus::Expired {
-                eprintln!(
+            let target = w
+                .item
+                .as_deref()
+                .map(|i| format!("item `{i}`"))
+                .or_else(|| w.pattern.as_deref().map(|p| format!("pattern `{p}`")))
+                .unwrap_or_default();
+            match w.status {
+                sovstack_report::WaiverStatus::Expired => eprintln!(
                     "sovstack: warning: {}: the waiver of {} expired on {}: it waives nothing",
                     w.source, w.rule, w.expires
-                );
+                ),
+                sovstack_report::WaiverStatus::Unused => eprintln!(
+                    "sovstack: warning: {}: the waiver of {} for {target} matched no finding: it waives nothing \
+                     (an item is named by its label or its id, as the tables show them: `AMD EPYC`, `cpu0` or `cpu0 AMD EPYC`)",
+                    w.source, w.rule
+                ),
+                sovstack_report::WaiverStatus::Active => {}
             }
         }
     }
@@ -779,3 +796,19 @@ fn print_costs(report: &sovstack_report::Report) {
         }
     }
 }
+
+/// What `evaluate --help` and `audit --help` say of scores and levels (docs/report.md, "Scores
+/// and levels", gives the exact rules).
+pub const SCORES_HELP: &str = "\
+Scores and levels:
+  Each ruleset gives every layer, and the whole audit, a score (0-100) and a level (0-4).
+  eu-sovereignty: the levels are the EU Cloud Sovereignty Framework's SEAL levels, and a level is
+  the weakest link (the lowest any rule gave any item) while the score is a mean (how far all the
+  items go together): \"SEAL-1, score 81\" means most items are fine but at least one is not, and
+  the findings name it. The overall score is the weighted mean over the objectives (SOV-1..SOV-8)
+  some rule assessed; the others are listed as not assessed.
+  non-aligned: a layer scores 100 x (1 - the largest pole's share - the unknown share) plus a
+  credit for commons (free software, open ISAs, community projects); its level follows from the
+  score by the ruleset's thresholds.
+  --fail-under compares each ruleset's overall score. docs/report.md (\"Scores and levels\") gives
+  the exact rules.";

@@ -105,8 +105,50 @@ enum Command {
     Generate(commands::generate::Command),
 }
 
+/// The subcommands that load no plugin, and the global options about plugins that mean nothing
+/// to them: left out of their help, refused on their command line.
+const PLUGINLESS: &[&str] = &["diff", "compare", "graph"];
+const PLUGIN_OPTIONS: &[(&str, &str)] = &[
+    ("no_plugin_cache", "--no-plugin-cache"),
+    ("trusted_keys", "--trusted-keys"),
+    ("require_signed", "--require-signed"),
+];
+
+/// The command line's definition: [`Cli`], with the plugin options hidden from the help of the
+/// subcommands that load no plugin (also what `generate man` and completions describe).
+pub(crate) fn command() -> clap::Command {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    // A subcommand that defines a global option itself keeps its own copy: a hidden one.
+    let hidden: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| PLUGIN_OPTIONS.iter().any(|(id, _)| a.get_id() == *id))
+        .map(|a| a.clone().hide(true))
+        .collect();
+    for sub in PLUGINLESS {
+        cmd = cmd.mut_subcommand(*sub, |s| s.args(hidden.clone()));
+    }
+    cmd
+}
+
+fn parse() -> Result<Cli, clap::Error> {
+    let matches = command().try_get_matches()?;
+    if let Some((sub, m)) = matches.subcommand() {
+        if PLUGINLESS.contains(&sub) {
+            for (id, flag) in PLUGIN_OPTIONS {
+                if m.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+                    return Err(clap::Error::raw(
+                        clap::error::ErrorKind::ArgumentConflict,
+                        format!("{flag} is about loading plugins, and `sovstack {sub}` loads none: leave it out\n"),
+                    ));
+                }
+            }
+        }
+    }
+    <Cli as clap::FromArgMatches>::from_arg_matches(&matches)
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match parse() {
         Ok(cli) => cli,
         Err(e) => {
             // clap prints help and version itself; those are successes, the rest usage errors.

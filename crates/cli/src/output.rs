@@ -375,6 +375,32 @@ pub fn table_options(to_file: bool, width: Option<u16>, wide: bool, ascii: bool)
     }
 }
 
+/// A table for listings (rulesets, plugins, cables, what-ifs), as wide as the terminal or
+/// [`DEFAULT_WIDTH`] columns in a pipe or file, its cells wrapped to fit.
+pub fn listing_table() -> comfy_table::Table {
+    let mut t = comfy_table::Table::new();
+    t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
+        .force_no_tty();
+    t.set_width(table_options(false, None, false, false).width);
+    t.set_content_arrangement(comfy_table::ContentArrangement::Dynamic);
+    t
+}
+
+/// A listing's table followed by each row's whole sha256 on a line of its own (`NAME  HASH`):
+/// a hash is copied whole to pin it, and 64 characters in a table column would not fit.
+pub fn with_hashes(table: &comfy_table::Table, hashes: &[(&str, &str)]) -> String {
+    let mut out = format!("{table}\nsha256:\n");
+    let width = hashes
+        .iter()
+        .map(|(n, _)| n.chars().count())
+        .max()
+        .unwrap_or(0);
+    for (name, hash) in hashes {
+        out.push_str(&format!("  {name:width$}  {hash}\n"));
+    }
+    out
+}
+
 /// Whether the locale's character set is UTF-8: the first of `LC_ALL`, `LC_CTYPE`, `LANG` that
 /// is set and not empty decides, as for any C program; none set is the C locale (ASCII).
 fn utf8_locale() -> bool {

@@ -263,6 +263,7 @@ pub(crate) fn item_report(kb: &Kb, inventory: &Inventory, any: ItemRef<'_>) -> I
     ItemReport {
         id: item.id().to_string(),
         label: item.label(),
+        identity: Some(item.identity()).filter(|i| *i != item.label()),
         facts: facts(kb, inventory, any),
         actors: item
             .actors()
@@ -398,7 +399,7 @@ fn facts(kb: &Kb, inventory: &Inventory, item: ItemRef<'_>) -> BTreeMap<String, 
             let floor = p
                 .vendor_os_floor
                 .as_ref()
-                .filter(|_| crate::sobriety::floor_machines(inventory, p).is_some());
+                .filter(|_| crate::sobriety::floor_machines(kb, inventory, p).is_some());
             if let Some(o) = floor {
                 f.insert(
                     "last_vendor_os".into(),
@@ -477,7 +478,7 @@ fn material_facts(inventory: &Inventory, m: &RawMaterial, f: &mut BTreeMap<Strin
             format!("{}{share}", a.name.as_deref().unwrap_or("unknown")),
         );
     }
-    f.insert("eu_crma".into(), m.crma.clone());
+    f.insert("eu_crma".into(), sovstack_report::crma_words(&m.crma));
     f.insert(
         "needed_by".into(),
         m.needed_by
@@ -657,18 +658,7 @@ fn fleet_share(inventory: &Inventory, hosts: Option<u64>, f: &mut BTreeMap<Strin
     );
 }
 
-/// `2940` as `2,940`.
-fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+use sovstack_report::thousands;
 
 /// A toolchain in a few words: its name and licence, and its share of the binaries found
 /// ("1840 of 3007 binaries (61.2%)"), with a few of them.

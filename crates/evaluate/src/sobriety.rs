@@ -103,36 +103,29 @@ pub fn processor_support_ended(
 /// and `last_product`'s last release that runs on it has a support window) concerns a machine
 /// whose system is `os`: yes when the system is not known, or is a release of that product
 /// (its support window's endoflife.date product: `windows`, the client, not `windows-server`),
-/// or, with no support window, is named Windows (the kernel `MSWin32` or `Windows_NT`, or the
-/// word in its name) without the word Server. No for any other known system: a free OS, or a
-/// Windows Server release, which the floor does not speak of (Windows Server 2022 and 2025
-/// run on processors Windows 11 refuses).
-fn floor_concerns(os: Option<&OperatingSystem>, last_product: &str) -> bool {
+/// or, with no support window, when the knowledge base says its kernel and names are a release
+/// of it ([`Kb::vendor_system_product`], the `os/vendor-systems.csv` row its steward comes from:
+/// `MSWin32` or `Windows_NT` with the word Windows, and not the word Server). No for any other
+/// known system: a free OS, or a Windows Server release, which the floor does not speak of
+/// (Windows Server 2022 and 2025 run on processors Windows 11 refuses).
+fn floor_concerns(kb: &Kb, os: Option<&OperatingSystem>, last_product: &str) -> bool {
     let Some(os) = os else {
         return true;
     };
     if let Some(l) = &os.lifecycle {
         return l.product == last_product;
     }
-    let words = |f: &Option<sovstack_inventory::Fact<String>>| {
-        f.as_ref()
-            .map(|f| {
-                f.value
-                    .split(|c: char| !c.is_alphanumeric())
-                    .map(str::to_ascii_lowercase)
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default()
-    };
-    let (name, pretty) = (words(&os.name), words(&os.pretty_name));
-    let kernel = os.kernel.as_ref().map(|k| k.value.to_ascii_lowercase());
-    let known = !name.is_empty() || !pretty.is_empty() || kernel.is_some();
-    if !known {
+    let names: Vec<&str> = [&os.name, &os.pretty_name]
+        .into_iter()
+        .flatten()
+        .map(|f| f.value.as_str())
+        .filter(|n| !n.trim().is_empty())
+        .collect();
+    let kernel = os.kernel.as_ref().map(|k| k.value.as_str());
+    if names.is_empty() && kernel.is_none() {
         return true;
     }
-    let has = |w: &str| name.iter().chain(&pretty).any(|x| x == w);
-    let windows = matches!(kernel.as_deref(), Some("mswin32" | "windows_nt")) || has("windows");
-    last_product == "windows" && windows && !has("server")
+    kb.vendor_system_product(kernel, &names.join(" ")) == Some(last_product)
 }
 
 /// How many machines the vendor OS floor of `p` concerns ([`floor_concerns`]): in a fleet, the
@@ -140,7 +133,7 @@ fn floor_concerns(os: Option<&OperatingSystem>, last_product: &str) -> bool {
 /// counts; with no host linked to the processor, its host count); in a single host's
 /// inventory, the processor's machine unless every system the inventory holds is one the floor
 /// does not concern. `None` when the processor has no floor or it concerns no machine.
-pub(crate) fn floor_machines(inventory: &Inventory, p: &Processor) -> Option<u64> {
+pub(crate) fn floor_machines(kb: &Kb, inventory: &Inventory, p: &Processor) -> Option<u64> {
     let f = p.vendor_os_floor.as_ref()?;
     let product = f.last.product.as_str();
     let systems: Vec<&OperatingSystem> = inventory.layers.os.iter().flatten().collect();
@@ -160,12 +153,14 @@ pub(crate) fn floor_machines(inventory: &Inventory, p: &Processor) -> Option<u64
                         let os =
                             h.os.as_deref()
                                 .and_then(|id| systems.iter().copied().find(|o| o.id == id));
-                        floor_concerns(os, product)
+                        floor_concerns(kb, os, product)
                     })
                     .count() as u64
             }
         }
-        None if systems.is_empty() || systems.iter().any(|o| floor_concerns(Some(o), product)) => {
+        None if systems.is_empty()
+            || systems.iter().any(|o| floor_concerns(kb, Some(o), product)) =>
+        {
             p.hosts.unwrap_or(1)
         }
         None => 0,
@@ -183,7 +178,7 @@ fn obsolescence(
 ) -> Option<Obsolescence> {
     use sovstack_inventory::Item;
     let f = p.vendor_os_floor.as_ref()?;
-    let machines = floor_machines(inventory, p)?;
+    let machines = floor_machines(kb, inventory, p)?;
     let last = format!("{} {}", f.last.product, f.last.cycle);
     let last_ended = ended(&f.last, as_of);
     let free = as_of.and_then(|d| kb.free_os(&p.architecture.value, d));
@@ -565,8 +560,9 @@ mod tests {
                 hosts: None,
             }
         };
-        let concerns = |os: OperatingSystem| floor_concerns(Some(&os), "windows");
-        assert!(floor_concerns(None, "windows"));
+        let kb = Kb::builtin().unwrap();
+        let concerns = |os: OperatingSystem| floor_concerns(&kb, Some(&os), "windows");
+        assert!(floor_concerns(&kb, None, "windows"));
         assert!(concerns(system(None, None, None, None)));
         assert!(concerns(system(
             Some("windows"),
@@ -601,6 +597,13 @@ mod tests {
             Some("MSWin32"),
         );
         assert!(!concerns(s2008));
+        // Every kernel `os/vendor-systems.csv` gives Windows for, not only the agents' MSWin32.
+        assert!(concerns(system(
+            None,
+            Some("Windows"),
+            Some("Microsoft Windows 10 Pro"),
+            Some("Windows_NT")
+        )));
         assert!(!concerns(system(
             None,
             Some("Debian GNU/Linux"),

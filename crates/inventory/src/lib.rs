@@ -52,8 +52,8 @@ pub use layers::cable::{
 pub use layers::devices::{Device, DeviceKind};
 pub use layers::materials::{MaterialUse, RawMaterial};
 pub use layers::network::{
-    Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError, EndpointKind,
-    NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
+    suffix_evidence_value, Address, CloudRange, CnameHop, Criticality, DnsLookup, EndpointError,
+    EndpointKind, NetworkDataset, NetworkEndpoint, NetworkLayer, Resolution,
 };
 pub use layers::os::{Lifecycle, OperatingSystem};
 pub use layers::processor::{Processor, VendorOsFloor};
@@ -350,6 +350,14 @@ pub trait Item {
     fn label(&self) -> String;
     /// The actors behind it.
     fn actors(&self) -> &[Actor];
+    /// What identifies the item across two audits of the same organisation (`diff`, SARIF
+    /// fingerprints): what it is, never its position (`ep3`, `cpu0`) nor a name its owner gave
+    /// it. By default its label, which the layers derive from what the item is (`AMD EPYC`);
+    /// a network endpoint is the endpoint as written (`mail:example.org`), without its label; a
+    /// declared service its id in the declared file.
+    fn identity(&self) -> String {
+        self.label()
+    }
     /// How much the item counts when judged (a toolchain weighs the binaries it built); `None`
     /// is the default weight of one.
     fn weight(&self) -> Option<f64> {

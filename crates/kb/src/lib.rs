@@ -44,7 +44,7 @@ mod toolchain;
 
 pub use devices::HighRiskDesignation;
 pub use geo::{Bloc, Country, Law};
-pub use lifecycle::{day_number, is_date, FreeOs, VendorOsFloor};
+pub use lifecycle::{day_number, is_date, FreeOs, VendorOsFloor, WINDOWS, WINDOWS_SERVER};
 pub use materials::{
     ComponentNeed, ItemComponent, Material, MaterialNeed, MaterialUse, MaterialsNeeded, SupplyStep,
 };
@@ -487,6 +487,16 @@ impl Kb {
     /// (`Windows`, `Q Android 10.0`), both ignoring case (`os/vendor-systems.csv`).
     pub fn vendor_system_steward(&self, kernel_name: &str, name: &str) -> Option<Attribution> {
         self.os.vendor_system_steward(&self.orgs, kernel_name, name)
+    }
+
+    /// The endoflife.date product a system with no os-release `ID` is a release of, by its
+    /// `os/vendor-systems.csv` row (the kernel name, when known, and a whole word of `name`,
+    /// both ignoring case): `windows` for Windows, `windows-server` when a word of the name is
+    /// `Server`, `android` for Android. The steward and this product come from the same row, so a
+    /// kernel name added to the table reaches both. `None` when no row matches or the row names
+    /// no product.
+    pub fn vendor_system_product(&self, kernel_name: Option<&str>, name: &str) -> Option<&str> {
+        self.os.vendor_system_product(kernel_name, name)
     }
 
     /// The support window of a system with no os-release `ID` whose `os/vendor-systems.csv`

@@ -37,6 +37,21 @@ pub const WINDOWS: &str = "windows";
 /// The endoflife.date product of Windows Server.
 pub const WINDOWS_SERVER: &str = "windows-server";
 
+/// The endoflife.date product of a Windows system by its name: [`WINDOWS_SERVER`] when a whole
+/// word of it is `Server` (ignoring case: `Microsoft Windows Server 2012 R2 Standard`), else
+/// [`WINDOWS`]. Its support window ([`Lifecycles::windows`]) and the systems a processor's
+/// vendor-OS floor concerns are told by this one test.
+pub fn windows_product(name: &str) -> &'static str {
+    let server = name
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| w.eq_ignore_ascii_case("server"));
+    if server {
+        WINDOWS_SERVER
+    } else {
+        WINDOWS
+    }
+}
+
 /// A row of `windows-builds.csv`: a Windows version (`10.0.19045`, `6.3.9600`) and the
 /// endoflife.date cycles of `product` (`windows`, `windows-server`) whose `latest` is that
 /// version (one per servicing channel).
@@ -686,7 +701,7 @@ impl Lifecycles {
             return None;
         }
         let version = version.join(".");
-        let (product, cycle, line, confidence) = if has("server") {
+        let (product, cycle, line, confidence) = if windows_product(full_name) == WINDOWS_SERVER {
             let (line, cycles) = self
                 .windows_builds
                 .get(&(WINDOWS_SERVER.to_string(), version.clone()))?;

@@ -6,6 +6,7 @@
 //!
 //! Reading `os-release` and `uname` is the scanner's business; this module only looks ids up.
 
+use crate::lifecycle;
 use crate::orgs::{OrgId, Orgs};
 use crate::tables::{self, required, row_err, KbError, Source};
 use crate::Attribution;
@@ -259,7 +260,7 @@ impl Os {
         kernel_name: &str,
         name: &str,
     ) -> Option<Attribution> {
-        let v = self.vendor_system(kernel_name, name)?;
+        let v = self.vendor_system(Some(kernel_name), name)?;
         let ev = tables::evidence(
             VENDOR_SYSTEMS,
             v.line,
@@ -271,15 +272,28 @@ impl Os {
         Some(orgs.attribute(v.org, vec![ev]))
     }
 
-    /// The first `vendor-systems.csv` row whose kernel is `kernel_name` and whose word is a
-    /// whole word of `name`, both ignoring case.
-    fn vendor_system(&self, kernel_name: &str, name: &str) -> Option<&VendorSystem> {
-        let kernel = kernel_name.trim().to_lowercase();
+    /// The first `vendor-systems.csv` row whose kernel is `kernel_name` (any kernel when it is
+    /// not known) and whose word is a whole word of `name`, both ignoring case.
+    fn vendor_system(&self, kernel_name: Option<&str>, name: &str) -> Option<&VendorSystem> {
+        let kernel = kernel_name.map(|k| k.trim().to_lowercase());
         self.vendor_systems.iter().find(|v| {
-            v.kernel == kernel
+            kernel.as_ref().is_none_or(|k| *k == v.kernel)
                 && name
                     .split(|c: char| !c.is_alphanumeric())
                     .any(|w| w.eq_ignore_ascii_case(&v.word))
+        })
+    }
+
+    /// The endoflife.date product a system with no os-release `ID` is a release of, by its
+    /// `vendor-systems.csv` row ([`Os::vendor_system`]; the kernel may be unknown): the row's
+    /// `product`, and for Windows (`windows`) the server product when a word of `name` is
+    /// `Server` ([`lifecycle::windows_product`], as its support window is found). `None` when no
+    /// row matches or the row names no product.
+    pub fn vendor_system_product(&self, kernel_name: Option<&str>, name: &str) -> Option<&str> {
+        let product = self.vendor_system(kernel_name, name)?.product.as_deref()?;
+        Some(match product {
+            lifecycle::WINDOWS => lifecycle::windows_product(name),
+            p => p,
         })
     }
 
@@ -293,8 +307,10 @@ impl Os {
         kernel_name: &str,
         name: &str,
     ) -> Option<(String, String, Evidence)> {
-        let v = self.vendor_system(kernel_name, name)?;
-        let product = v.product.as_ref()?;
+        let v = self.vendor_system(Some(kernel_name), name)?;
+        // Windows releases are told by their build (`windows-builds.csv`), not by a word of
+        // the name.
+        let product = v.product.as_ref().filter(|p| *p != lifecycle::WINDOWS)?;
         let mut words = name.split_whitespace();
         words.find(|w| w.eq_ignore_ascii_case(&v.word))?;
         let release = words
@@ -496,6 +512,57 @@ mod tests {
         assert_eq!((ev.line, ev.field.as_deref()), (Some(4), Some("product")));
         assert!(os.vendor_system_release("linux", "Android").is_none());
         assert!(os.vendor_system_release("MSWin32", "Windows 10").is_none());
+    }
+
+    /// The product of a system with no os-release `ID` comes from the row its steward comes
+    /// from: a kernel name added to `vendor-systems.csv` reaches both (the processor floor's
+    /// claim in the evaluation asks for this product).
+    #[test]
+    fn the_steward_and_the_product_come_from_one_row() {
+        let (os, orgs) = load(None).unwrap();
+        let product = |k: Option<&str>, n: &str| os.vendor_system_product(k, n);
+        assert_eq!(product(Some("MSWin32"), "Windows"), Some("windows"));
+        assert_eq!(
+            product(Some("mswin32"), "Windows Microsoft Windows 10 Pro"),
+            Some("windows")
+        );
+        assert_eq!(product(Some("Windows_NT"), "Windows"), Some("windows"));
+        assert_eq!(
+            product(
+                Some("MSWin32"),
+                "Windows Microsoft Windows Server 2012 R2 Standard"
+            ),
+            Some("windows-server")
+        );
+        // No kernel name: the word of the name alone.
+        assert_eq!(product(None, "Microsoft Windows 7"), Some("windows"));
+        assert_eq!(product(Some("linux"), "Q Android 10.0"), Some("android"));
+        assert_eq!(product(Some("linux"), "Windows"), None);
+        assert_eq!(product(Some("Linux"), "Debian GNU/Linux"), None);
+        assert_eq!(product(None, "Debian GNU/Linux"), None);
+        assert!(os
+            .vendor_system_steward(&orgs, "Win64", "Windows")
+            .is_none());
+        assert_eq!(product(Some("Win64"), "Windows"), None);
+
+        let text = format!(
+            "{}Win64,Windows,Microsoft Corporation,high,windows,,s\n",
+            include_str!("../data/os/vendor-systems.csv")
+        );
+        let text: &'static str = Box::leak(text.into_boxed_str());
+        let (os, orgs) = load(Some((VENDOR_SYSTEMS, text))).unwrap();
+        let steward = os.vendor_system_steward(&orgs, "Win64", "Windows").unwrap();
+        assert_eq!(steward.name, "Microsoft Corporation");
+        assert_eq!(
+            os.vendor_system_product(Some("Win64"), "Windows"),
+            Some("windows")
+        );
+        assert_eq!(
+            os.vendor_system_product(Some("WIN64"), "Windows Server 2025"),
+            Some("windows-server")
+        );
+        // Windows releases come from their build, never from the word after `Windows`.
+        assert!(os.vendor_system_release("Win64", "Windows 10").is_none());
     }
 
     #[test]

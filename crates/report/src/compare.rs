@@ -3,11 +3,12 @@
 //! rulesets that measure poles of power (`bloc_balance`), the share of each pole in each audit.
 //! A comparison must be like for like: a warning names every audit whose rulesets, plugins,
 //! knowledge base or data packs differ from the first one's ([`crate::diff::input_warnings`]).
-//! Layers and rulesets come from the reports: a new layer appears without an edit here.
+//! Layers and rulesets come from the reports: a new layer appears without an edit here. When
+//! the audits of a league scored different layers, their overall scores are different measures:
+//! the league is marked not comparable (no ranks shown) and a warning names what each lacks.
 
 use crate::{Report, RulesetResult};
 use serde::{Deserialize, Serialize};
-use sovstack_abi::ScoringMethod;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io;
 
@@ -45,6 +46,27 @@ pub struct League {
     pub poles: Vec<String>,
     /// One row per audit that applied the ruleset, best overall score first.
     pub rows: Vec<LeagueRow>,
+    /// Whether the overall scores can be ranked: every audit scored the same layers. When not,
+    /// the rows keep the order of their scores, but the ranks mean nothing and are shown as
+    /// "not comparable"; a warning names the layers each audit lacks.
+    pub comparable: bool,
+    /// When not comparable: what each audit lacks (`Beta lacks network, software`), one per
+    /// audit that lacks a layer another scored.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lacking: Vec<String>,
+}
+
+/// The text shown in place of a rank in a league that is not comparable.
+const NOT_COMPARABLE: &str = "not comparable";
+
+impl League {
+    fn rank_text(&self, r: &LeagueRow) -> String {
+        if self.comparable {
+            r.rank.to_string()
+        } else {
+            NOT_COMPARABLE.to_string()
+        }
+    }
 }
 
 /// An audit's place in a league.
@@ -60,7 +82,9 @@ pub struct LeagueRow {
     pub level: Option<u8>,
     /// Each layer's score and level (absent: not scored).
     pub layers: BTreeMap<String, LayerCell>,
-    /// The share of the stack each pole controls (`bloc_balance`): the overall mean shares.
+    /// The share of the stack each pole controls (`bloc_balance`): the mean shares over the
+    /// layers of control ([`crate::RulesetResult::control_shares`]; the producing countries of
+    /// raw materials control nothing of the stack).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub shares: BTreeMap<String, f64>,
 }
@@ -95,10 +119,7 @@ fn row(audit: &str, r: &RulesetResult) -> LeagueRow {
                 })
             })
             .collect(),
-        shares: match r.method {
-            ScoringMethod::BlocBalance => r.overall.shares.clone(),
-            ScoringMethod::SealWeakestLink => BTreeMap::new(),
-        },
+        shares: r.control_shares().1,
     }
 }
 
@@ -169,6 +190,25 @@ pub fn compare(reports: &[(String, Report)]) -> Comparison {
             };
         }
         let layers: BTreeSet<String> = rows.iter().flat_map(|r| r.layers.keys().cloned()).collect();
+        // Overall scores over different sets of layers are different measures.
+        let lacking: Vec<String> = rows
+            .iter()
+            .filter_map(|r| {
+                let missing: Vec<&str> = layers
+                    .iter()
+                    .filter(|l| !r.layers.contains_key(*l))
+                    .map(String::as_str)
+                    .collect();
+                (!missing.is_empty()).then(|| format!("{} lacks {}", r.audit, missing.join(", ")))
+            })
+            .collect();
+        let comparable = lacking.is_empty();
+        if !comparable {
+            warnings.push(format!(
+                "{name}: the overall scores are not comparable, the audits scored different layers ({}): the league is not ranked; compare the layers they share",
+                lacking.join("; ")
+            ));
+        }
         // Poles no audit depends on at all are left out of the columns (the JSON keeps them).
         let poles: BTreeSet<String> = rows
             .iter()
@@ -185,6 +225,8 @@ pub fn compare(reports: &[(String, Report)]) -> Comparison {
             layers: layers.into_iter().collect(),
             poles: poles.into_iter().collect(),
             rows,
+            comparable,
+            lacking,
         });
     }
     Comparison {
@@ -203,13 +245,19 @@ fn pct(v: Option<&f64>) -> String {
 }
 
 impl Comparison {
-    /// Tables for people: one per ruleset.
+    /// Tables for people: one per ruleset. The warnings are not among them: the command says
+    /// them on stderr, so that the tables stay data (the JSON document and the HTML page carry
+    /// them as fields and as a section).
     pub fn write_text(&self, out: &mut dyn io::Write) -> io::Result<()> {
-        for w in &self.warnings {
-            writeln!(out, "warning: {w}")?;
-        }
         for l in &self.leagues {
             writeln!(out, "\n{} ({})", l.title, l.ruleset)?;
+            if !l.comparable {
+                writeln!(
+                    out,
+                    "Not comparable, not ranked: the audits scored different layers ({}).",
+                    l.lacking.join("; ")
+                )?;
+            }
             let mut t = comfy_table::Table::new();
             t.load_style(comfy_table::presets::UTF8_FULL_CONDENSED)
                 .force_no_tty();
@@ -219,7 +267,7 @@ impl Comparison {
             t.set_header(header);
             for r in &l.rows {
                 let mut cells = vec![
-                    r.rank.to_string(),
+                    l.rank_text(r),
                     r.audit.clone(),
                     format!("{} (level {})", opt(r.score), opt(r.level)),
                 ];
@@ -264,7 +312,7 @@ impl Comparison {
             for r in &l.rows {
                 let mut overall = vec![
                     l.ruleset.clone(),
-                    r.rank.to_string(),
+                    l.rank_text(r),
                     crate::formats::csv_field(&r.audit),
                     "overall".into(),
                     r.score.map(|s| s.to_string()).unwrap_or_default(),
@@ -280,7 +328,7 @@ impl Comparison {
                     let c = r.layers.get(layer);
                     let mut cells = vec![
                         l.ruleset.clone(),
-                        r.rank.to_string(),
+                        l.rank_text(r),
                         crate::formats::csv_field(&r.audit),
                         layer.clone(),
                         c.map(|c| c.score.to_string()).unwrap_or_default(),
@@ -343,6 +391,9 @@ impl Comparison {
                 esc(&l.title),
                 esc(&l.ruleset)
             )?;
+            if !l.comparable {
+                writeln!(h, "<p><strong>Not comparable:</strong> the audits scored different layers ({}), so their overall scores measure different things and are not ranked; compare the layers they share.</p>", esc(&l.lacking.join("; ")))?;
+            }
             writeln!(h, "<table>\n<caption>League table, best overall score first: score 0-100 and level per layer</caption>\n<thead><tr><th scope=\"col\">Rank</th><th scope=\"col\">Audit</th><th scope=\"col\">Overall</th>")?;
             for layer in &l.layers {
                 write!(h, "<th scope=\"col\">{}</th>", esc(layer))?;
@@ -355,7 +406,7 @@ impl Comparison {
                 write!(
                     h,
                     "<tr><td class=\"num\">{}</td><th scope=\"row\">{}</th><td>{} (level {})</td>",
-                    r.rank,
+                    l.rank_text(r),
                     esc(&r.audit),
                     opt(r.score),
                     opt(r.level)

@@ -1,8 +1,11 @@
 //! What changed between two audits of the same organisation (`sovstack diff OLD NEW`): the
 //! dependencies (organisations, in their role on a layer, with their country) that appeared or
 //! went, the score and level of every ruleset, overall and per layer, and the findings that
-//! appeared or were resolved. Findings are matched by ruleset, rule, layer and item label (the
-//! key of [`Report::keyed_findings`] without its occurrence, which SARIF fingerprints use); when
+//! appeared or were resolved. Findings are matched by ruleset, rule, layer and the item's identity
+//! (the key of [`Report::keyed_findings`] without its occurrence, which SARIF fingerprints use:
+//! a network endpoint is the endpoint as written, so relabelling it, or removing the line of a
+//! neighbour, which renumbers `epN`, is no change; a declared service is its id; any other item
+//! its label, which says what it is); when
 //! one rule found a different number of things on an item in the two audits, each finding is
 //! paired with the one whose sentence is closest.
 //!
@@ -48,6 +51,10 @@ pub struct Dependency {
     pub organisation: Option<String>,
     /// Headquarters country, when known.
     pub country: Option<String>,
+    /// Whether the organisation is a community or an open standard, which has no country of its
+    /// own (the text's country words); not part of the JSON.
+    #[serde(skip)]
+    pub community: bool,
 }
 
 /// A score or level that changed.
@@ -94,6 +101,7 @@ fn dependencies(r: &Report) -> BTreeSet<Dependency> {
                     role: a.role.clone(),
                     organisation: a.name.clone(),
                     country: a.country.clone(),
+                    community: crate::formats::is_community(a.governance),
                 })
             })
         })
@@ -315,11 +323,11 @@ pub fn diff(old: &Report, new: &Report) -> Diff {
 
 fn dependency_text(d: &Dependency) -> String {
     format!(
-        "{} layer, {}: {} ({})",
+        "{} layer, {}: {}; country: {}",
         d.layer,
-        d.role.replace('_', " "),
+        crate::formats::role_words(&d.role),
         d.organisation.as_deref().unwrap_or("not identified"),
-        d.country.as_deref().unwrap_or("country not known")
+        crate::formats::country_words(d.country.as_deref(), None, None, d.community)
     )
 }
 

@@ -8,7 +8,8 @@ use sovstack_abi::Severity;
 /// The thresholds asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct Gate {
-    /// Fail when any ruleset's overall score is below this (or could not be computed).
+    /// Fail when any ruleset's overall score, as shown (to one decimal, [`crate::score_shown`]),
+    /// is below this (or could not be computed).
     pub fail_under: Option<f64>,
     /// Fail when any finding is at least this severe.
     pub fail_on: Option<Severity>,
@@ -42,10 +43,13 @@ impl Gate {
         let mut reasons = Vec::new();
         for r in &report.rulesets {
             if let Some(min) = self.fail_under {
+                // The score as the report shows it (one decimal), not the unrounded one.
                 match r.overall.score {
-                    Some(s) if s < min => {
-                        reasons.push(format!("{}: overall score {s} is under {min}", r.name))
-                    }
+                    Some(s) if crate::score_as_shown(s) < min => reasons.push(format!(
+                        "{}: overall score {} (as shown; {s} unrounded) is under {min}",
+                        r.name,
+                        crate::score_shown(s)
+                    )),
                     Some(_) => {}
                     None => reasons.push(format!("{}: no overall score could be computed", r.name)),
                 }

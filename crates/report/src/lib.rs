@@ -27,7 +27,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.10";
+pub const REPORT_VERSION: &str = "1.0.12";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -398,6 +398,12 @@ pub struct ItemReport {
     pub id: String,
     /// Label.
     pub label: String,
+    /// What identifies the item across two audits when its label does not (a network endpoint
+    /// is the endpoint as written, without the label its owner gave it; a declared service its
+    /// id): the key `diff` pairs its findings by, and SARIF fingerprints hash. Absent when the
+    /// label is the identity. Added in report 1.0.11.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
     /// Extra facts worth showing (`logical_cpus`, `kernel`, ...), ordered.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub facts: BTreeMap<String, String>,
@@ -414,6 +420,30 @@ pub struct ItemReport {
     /// layer's shares are made of. Added in report 1.0.8.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub poles: Vec<ItemPole>,
+}
+
+impl ItemReport {
+    /// What identifies the item across audits, on `layer`: its `identity`; in a report older
+    /// than 1.0.11, which lacks it, a network endpoint's is read back from its label
+    /// (`LABEL (ENDPOINT)` or `ENDPOINT`) and a declared service's is its id; otherwise the
+    /// label.
+    pub fn identity_in(&self, layer: &str) -> String {
+        if let Some(i) = &self.identity {
+            return i.clone();
+        }
+        match layer {
+            "network" => match self
+                .label
+                .strip_suffix(')')
+                .and_then(|l| l.rsplit_once(" ("))
+            {
+                Some((_, endpoint)) => endpoint.to_string(),
+                None => self.label.clone(),
+            },
+            "suppliers" => self.id.clone(),
+            _ => self.label.clone(),
+        }
+    }
 }
 
 /// An actor as reported.
@@ -486,6 +516,43 @@ pub struct RulesetResult {
     /// that a finding can be explained and located from the report alone). Added in report 1.0.3.
     #[serde(default)]
     pub rules: Vec<RuleReport>,
+}
+
+impl RulesetResult {
+    /// Who controls the stack (`bloc_balance`): the layers of control and the mean share of each
+    /// pole over them ([`sovstack_ruleset::control_shares`]), as `overall` records
+    /// them; for a report before 1.0.10, which does not, computed from its layers by the same
+    /// function. Empty for `seal_weakest_link`.
+    pub fn control_shares(&self) -> (Vec<String>, BTreeMap<String, f64>) {
+        if self.method != ScoringMethod::BlocBalance {
+            return (Vec::new(), BTreeMap::new());
+        }
+        if !self.overall.control_layers.is_empty() {
+            return (
+                self.overall.control_layers.clone(),
+                self.overall.control_shares.clone(),
+            );
+        }
+        let scored: BTreeMap<String, LayerScore> = self
+            .layers
+            .iter()
+            .filter_map(|(id, l)| l.score.clone().map(|s| (id.clone(), s)))
+            .collect();
+        sovstack_ruleset::control_shares(&scored)
+    }
+
+    /// The scored layers that are not of control (the materials layer: producing countries of
+    /// raw materials), with their shares, for the formats to show apart from control.
+    pub fn production_shares(&self) -> Vec<(&str, &BTreeMap<String, f64>)> {
+        if self.method != ScoringMethod::BlocBalance {
+            return Vec::new();
+        }
+        self.layers
+            .iter()
+            .filter(|(id, _)| sovstack_abi::Layer::from_id(id).is_some_and(|l| !l.controls()))
+            .filter_map(|(id, l)| l.score.as_ref().map(|s| (id.as_str(), &s.shares)))
+            .collect()
+    }
 }
 
 /// A rule as the report describes it (added in report 1.0.3).
@@ -563,6 +630,44 @@ pub struct PluginRun {
 
 /// What the origin of a built-in plugin starts with: `builtin:ID`.
 pub const BUILTIN_ORIGIN_PREFIX: &str = "builtin:";
+
+/// A count as every report shows it: `2940` as `2,940`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A material's status under the EU Critical Raw Materials Act ([`MaterialReport::crma`]) in
+/// plain words, as the materials layer's facts and the materials section say it: `none` is not
+/// missing data but a material on neither of the Regulation's lists.
+pub fn crma_words(status: &str) -> String {
+    match status {
+        "strategic" => "strategic raw material (Annex I of Regulation (EU) 2024/1252)".to_string(),
+        "critical" => "critical raw material (Annex II of Regulation (EU) 2024/1252)".to_string(),
+        "none" => "not on the EU's lists of critical or strategic raw materials (Regulation (EU) \
+                   2024/1252)"
+            .to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A score (0-100) as every format shows it: to one decimal (`46.9` for 46.89).
+pub fn score_shown(score: f64) -> String {
+    format!("{score:.1}")
+}
+
+/// The value of a score as shown ([`score_shown`]): what `--fail-under` compares, so that a
+/// shown 46.9 passes `--fail-under 46.9`.
+pub fn score_as_shown(score: f64) -> f64 {
+    score_shown(score).parse().unwrap_or(score)
+}
 
 /// Whether a plugin's origin is that of a plugin built into sovstack (`builtin:ID`), rather than
 /// a file given with `--plugin`.
@@ -655,14 +760,16 @@ pub struct KeyedFinding<'a> {
     /// The item's label (the layer id for a layer-wide finding, the item id for an item the
     /// report lacks).
     pub name: String,
-    /// Ruleset, rule, layer, name and the occurrence among the findings sharing those, one per
-    /// line: equal in two audits when the same rule finds the same thing on the same item.
+    /// Ruleset, rule, layer, the item's identity ([`ItemReport::identity_in`]) and the
+    /// occurrence among the findings sharing those, one per line: equal in two audits when the
+    /// same rule finds the same thing on the same item, whatever its position or label.
     pub key: String,
 }
 
 impl Report {
     /// Every finding of every ruleset with its identity across audits, in report order. The
-    /// item id is not part of it (it is the item's position in the inventory): the label is.
+    /// item id is not part of it (it is the item's position in the inventory), nor a label its
+    /// owner gave it: the item's identity is ([`ItemReport::identity_in`]).
     /// A rule may find several things on one item (a pole's share and the concentration index
     /// on a layer): the occurrence tells them apart.
     pub fn keyed_findings(&self) -> Vec<KeyedFinding<'_>> {
@@ -677,7 +784,11 @@ impl Report {
                         (Some(id), None) => id.clone(),
                         (None, _) => layer.clone(),
                     };
-                    let base = [r.name.as_str(), &f.rule, layer, &name].join("\n");
+                    let identity = match (&f.item, item) {
+                        (Some(_), Some(i)) => i.identity_in(layer),
+                        _ => name.clone(),
+                    };
+                    let base = [r.name.as_str(), &f.rule, layer, &identity].join("\n");
                     let n = seen.entry(base.clone()).or_insert(0);
                     let key = format!("{base}\n{n}");
                     *n += 1;

@@ -93,7 +93,16 @@ impl Waiver {
     fn matches(&self, rule: &str, name: &str, id: Option<&str>) -> bool {
         self.rule == rule
             && match &self.target {
-                Target::Item(i) => i == name || Some(i.as_str()) == id,
+                // The label, the id, or both as tables show them (`cpu0 AMD EPYC`).
+                Target::Item(i) => {
+                    i == name
+                        || Some(i.as_str()) == id
+                        || id.is_some_and(|id| {
+                            i.strip_prefix(id)
+                                .and_then(|rest| rest.strip_prefix(' '))
+                                .is_some_and(|rest| rest == name)
+                        })
+                }
                 Target::Pattern(p) => p.matches(name),
             }
     }

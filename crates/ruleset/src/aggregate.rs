@@ -24,6 +24,15 @@ pub struct Overall {
     /// `bloc_balance`: mean share of each pole over the scored layers.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub shares: BTreeMap<String, f64>,
+    /// `bloc_balance`: mean share of each pole over the scored layers whose roles are all
+    /// control roles (`sovstack_abi::Layer::controls`: every layer but the materials layer,
+    /// whose producing countries supply raw materials and control nothing of the stack). What
+    /// a report says when it names who controls the stack. Added in report 1.0.10.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub control_shares: BTreeMap<String, f64>,
+    /// `bloc_balance`: the layers `control_shares` is the mean over. Added in report 1.0.10.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub control_layers: Vec<String>,
     /// `bloc_balance`: mean concentration index over the scored layers.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub concentration_index: Option<f64>,
@@ -79,14 +88,8 @@ fn balance(scoring: &Scoring, layers: &BTreeMap<String, LayerScore>) -> Overall 
     if layers.is_empty() {
         return out;
     }
-    for layer in layers.values() {
-        for (pole, share) in &layer.shares {
-            *out.shares.entry(pole.clone()).or_insert(0.0) += share / n;
-        }
-    }
-    for share in out.shares.values_mut() {
-        *share = round(*share, SHARE_DECIMALS);
-    }
+    out.shares = mean_shares(layers.values());
+    (out.control_layers, out.control_shares) = control_shares(layers);
     let indices: Vec<f64> = layers
         .values()
         .filter_map(|l| l.concentration_index)
@@ -103,6 +106,41 @@ fn balance(scoring: &Scoring, layers: &BTreeMap<String, LayerScore>) -> Overall 
     );
     out.score = Some(score);
     out.level = Some(threshold_level(&scoring.level_thresholds, score));
+    out
+}
+
+/// The layers of control among `layers` (keyed by layer id; those whose roles are all control
+/// roles, `sovstack_abi::Layer::controls`), and the mean share of each pole over them: who
+/// controls the stack, without the producers of raw materials.
+pub fn control_shares(
+    layers: &BTreeMap<String, LayerScore>,
+) -> (Vec<String>, BTreeMap<String, f64>) {
+    let (ids, control): (Vec<&String>, Vec<&LayerScore>) = layers
+        .iter()
+        .filter(|(id, _)| sovstack_abi::Layer::from_id(id).is_some_and(|l| l.controls()))
+        .unzip();
+    (
+        ids.into_iter().cloned().collect(),
+        mean_shares(control.into_iter()),
+    )
+}
+
+/// The mean share of each pole over `layers` (a pole a layer does not name counts 0 there),
+/// rounded as shares are; empty for no layer. The overall shares and the control shares are
+/// both this mean, over all the scored layers and over those of control.
+pub fn mean_shares<'a>(
+    layers: impl ExactSizeIterator<Item = &'a LayerScore>,
+) -> BTreeMap<String, f64> {
+    let n = layers.len() as f64;
+    let mut out: BTreeMap<String, f64> = BTreeMap::new();
+    for layer in layers {
+        for (pole, share) in &layer.shares {
+            *out.entry(pole.clone()).or_insert(0.0) += share / n;
+        }
+    }
+    for share in out.values_mut() {
+        *share = round(*share, SHARE_DECIMALS);
+    }
     out
 }
 
@@ -233,5 +271,42 @@ mod tests {
         assert_eq!(o.shares["CN"], 0.25);
         assert_eq!(o.shares["commons"], 0.1);
         assert_eq!(o.concentration_index, Some(0.57));
+        // `a` and `b` are no layer's ids: no control shares.
+        assert!(o.control_shares.is_empty() && o.control_layers.is_empty());
+    }
+
+    /// The raw materials' producing countries weigh in the overall score and shares, as
+    /// documented, but not in who controls the stack.
+    #[test]
+    fn control_shares_leave_out_the_producers_of_raw_materials() {
+        let scoring = Scoring {
+            method: ScoringMethod::BlocBalance,
+            ..seal_scoring()
+        };
+        let mut processor = layer(&[], 25.0, 1);
+        processor.shares = BTreeMap::from([("US".to_string(), 0.75), ("TW".to_string(), 0.25)]);
+        let mut os = layer(&[], 100.0, 4);
+        os.shares = BTreeMap::from([("commons".to_string(), 1.0)]);
+        let mut materials = layer(&[], 15.66, 0);
+        materials.shares = BTreeMap::from([("CN".to_string(), 0.843), ("KR".to_string(), 0.157)]);
+        let o = aggregate(
+            &scoring,
+            &BTreeMap::from([
+                ("processor".to_string(), processor),
+                ("os".to_string(), os),
+                ("materials".to_string(), materials),
+            ]),
+        );
+        assert_eq!(o.score, Some(46.89));
+        assert_eq!(o.shares["CN"], 0.281);
+        assert_eq!(o.control_layers, ["os", "processor"]);
+        assert_eq!(
+            o.control_shares,
+            BTreeMap::from([
+                ("US".to_string(), 0.375),
+                ("TW".to_string(), 0.125),
+                ("commons".to_string(), 0.5)
+            ])
+        );
     }
 }

@@ -21,7 +21,7 @@ mod builtin;
 mod parse;
 mod validate;
 
-pub use aggregate::{aggregate, Overall};
+pub use aggregate::{aggregate, control_shares, mean_shares, Overall};
 pub use builtin::{
     builtin, builtin_named, builtin_source, BUILTIN_NAMES, DEFAULT_NAMES, ORGANISATION_NAMES,
 };

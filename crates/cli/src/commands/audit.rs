@@ -9,14 +9,14 @@ use std::path::Path;
 
 /// Scan this host (or a root), evaluate it against the rulesets, and report.
 #[derive(ClapArgs, Debug)]
-#[command(after_help = format!("{}\n\n{}", "\
+#[command(after_help = format!("{}\n\n{}\n\n{}", "\
 Examples:
   sovstack audit                                   this host, built-in rulesets, tables
   sovstack audit --format json -o report.json      the JSON report
   sovstack audit --root /mnt/image --ruleset non-aligned
   sovstack audit --fail-under 50 --fail-on critical   exit 1 when the gate fails
   sovstack audit --endpoints services.yaml         add the network layer for the listed services
-  sovstack audit --layers network --domain example.org --format json", crate::data_packs::LOOKUP_HELP))]
+  sovstack audit --layers network --domain example.org --format json", crate::common::SCORES_HELP, crate::data_packs::LOOKUP_HELP))]
 pub struct Args {
     #[command(flatten)]
     pub scan: ScanOptions,

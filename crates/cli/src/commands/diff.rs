@@ -16,7 +16,11 @@ Examples:
   sovstack diff old.json new.json --format json -o changes.json
   sovstack diff old.json new.json --fail-on-regression   exit 1 when anything got worse
 
-A regression is a finding that appeared, or a score or level that fell. A warning says when the
+A regression is a finding that appeared, or a score or level that fell. Findings are paired by
+ruleset, rule, layer and what identifies the item: a network endpoint is the endpoint as
+written (`mail:example.org`), not its label nor its position (`ep3`), so relabelling an
+endpoint or removing another's line changes nothing; a declared service is its id; any other
+item its label, which says what it is (`AMD EPYC 7B13`). A warning says when the
 two audits used different rulesets, plugins, knowledge bases or data packs.")]
 pub struct Args {
     /// The earlier report (`--format json`).
@@ -40,20 +44,32 @@ pub struct Args {
     pub fail_on_regression: bool,
 }
 
-/// Reads a JSON report, naming the file, line and column of what is wrong.
-pub fn read_report(path: &Path) -> Result<Report> {
+/// Reads a JSON report, naming the file, line and column of what is wrong; an inventory given
+/// instead (`sovstack scan`'s output) is named as such, with the command that makes a report of
+/// it. `command` is the subcommand reading it (`diff`, `compare`).
+pub fn read_report(path: &Path, command: &str) -> Result<Report> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read report {}", path.display()))?;
     sovstack_report::from_json(&text).map_err(|(line, column, message)| {
-        anyhow::anyhow!("{}:{line}:{column}: {message}", path.display())
+        let inventory = serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| {
+            v.get("schema_version").is_some() && v.get("report_version").is_none()
+        });
+        if inventory {
+            anyhow::anyhow!(
+                "{0}: this is an inventory from `sovstack scan`, not a report; evaluate it first: `sovstack evaluate {0} --format json -o report.json`, then give `sovstack {command}` the reports",
+                path.display()
+            )
+        } else {
+            anyhow::anyhow!("{}:{line}:{column}: {message}", path.display())
+        }
     })
 }
 
 impl Args {
     pub fn execute(self) -> Result<u8> {
         output::refuse_overwriting_input(self.output.as_deref(), &[&self.old, &self.new])?;
-        let old = read_report(&self.old)?;
-        let new = read_report(&self.new)?;
+        let old = read_report(&self.old, "diff")?;
+        let new = read_report(&self.new, "diff")?;
         let diff = sovstack_report::diff::diff(&old, &new);
         let mut bytes = Vec::new();
         match self.format {

@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 
 /// Evaluate an inventory with the plugins against rulesets, and report.
 #[derive(ClapArgs, Debug)]
-#[command(after_help = "\
+#[command(after_help = format!("{}\n\n{}", "\
 Examples:
   sovstack evaluate inv.json                            built-in rulesets, table
   sovstack evaluate inv.json --ruleset eu-sovereignty --format json -o report.json
   sovstack evaluate inv.json --ruleset my-rules.yaml --plugin my-plugin.wasm
-  sovstack evaluate inv.json --fail-under 60 --fail-on high   a procurement gate")]
+  sovstack evaluate inv.json --fail-under 60 --fail-on high   a procurement gate", crate::common::SCORES_HELP))]
 pub struct Args {
     /// The inventory (JSON, from `sovstack scan`); - reads stdin.
     #[arg(value_name = "INVENTORY")]

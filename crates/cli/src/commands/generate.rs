@@ -3,7 +3,7 @@
 
 use crate::exit;
 use anyhow::{Context, Result};
-use clap::{CommandFactory, Subcommand};
+use clap::Subcommand;
 use clap_complete::Shell;
 use std::path::{Path, PathBuf};
 
@@ -29,7 +29,7 @@ impl Command {
             Command::Man { dir } => man_pages(&dir)?,
             Command::Completions { shell } => {
                 let mut bytes = Vec::new();
-                clap_complete::generate(shell, &mut crate::Cli::command(), "sovstack", &mut bytes);
+                clap_complete::generate(shell, &mut crate::command(), "sovstack", &mut bytes);
                 crate::output::emit(None, &bytes)?;
             }
         }
@@ -41,7 +41,7 @@ impl Command {
 /// (this one) get none.
 fn man_pages(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut cmd = crate::Cli::command();
+    let mut cmd = crate::command();
     cmd.build();
     write_pages(&cmd, "sovstack", dir)
 }

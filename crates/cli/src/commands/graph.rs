@@ -28,7 +28,9 @@ What the graph holds, layer by layer:
     registry operator, supplier, ...) -> its headquarters country; a device maker -> its owner,
     a supplier -> its parent
   network: organisation -> endpoint -> address -> network operator -> parent -> country;
-    address -> cloud provider; address -> the country it is located in
+    address -> cloud provider (the range holding the address, or the suffix of a CNAME or
+    MX target DNS followed to it: the providers `whatif` cuts); address -> the country it
+    is located in; endpoint -> a provider that hosts no address (an SPF include)
   cable: endpoint -> routes to a country -> cable system -> owner -> country; routes -> the
     countries they go through
 Nodes are keyed by kind and name (one node per organisation or country, however many items
@@ -222,16 +224,12 @@ pub fn graph(kb: &Kb, inv: &Inventory) -> Graph {
                                 }
                             }
                         }
-                        if let Some(cloud) = &a.cloud {
-                            let provider = ep.actors.iter().find(|x| {
-                                x.role == Role::CloudProvider
-                                    && x.evidence.first() == cloud.provider.evidence.first()
-                            });
-                            if let Some(p) = provider.and_then(|p| Some((p.name.as_ref()?, p))) {
+                        for p in ep.cloud_providers_of(a) {
+                            if let Some(name) = &p.name {
                                 let o = b.organisation(
                                     kb,
-                                    p.0,
-                                    p.1.country.as_ref().map(|c| c.as_str()),
+                                    name,
+                                    p.country.as_ref().map(|c| c.as_str()),
                                 );
                                 b.edge(&ad, &o, "in the cloud of");
                             }
@@ -241,12 +239,17 @@ pub fn graph(kb: &Kb, inv: &Inventory) -> Graph {
                             b.edge(&ad, &c, "located in");
                         }
                     }
-                    // What the addresses do not say (a DNS provider, a CNAME's provider).
-                    for a in ep.actors.iter().filter(|a| {
-                        !matches!(
-                            a.role,
-                            Role::NetworkOperator | Role::CloudProvider | Role::Location
-                        )
+                    // What the addresses do not say: a DNS provider, and a cloud provider that
+                    // hosts none of them (named by an SPF include).
+                    let hosting: Vec<&Actor> = ep
+                        .addresses
+                        .iter()
+                        .flat_map(|a| ep.cloud_providers_of(a))
+                        .collect();
+                    for a in ep.actors.iter().filter(|a| match a.role {
+                        Role::NetworkOperator | Role::Location => false,
+                        Role::CloudProvider => !hosting.contains(a),
+                        _ => true,
                     }) {
                         b.actor(kb, &e, a);
                     }

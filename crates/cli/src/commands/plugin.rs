@@ -5,7 +5,6 @@ use crate::common::{load_plugins, new_host, OutputFormat};
 use crate::{exit, output};
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use comfy_table::{presets, Table};
 use sovstack_evaluate::plugin_ref;
 use std::path::PathBuf;
 
@@ -222,20 +221,22 @@ fn list(a: ListArgs) -> Result<u8> {
                 + "\n"
         }
         OutputFormat::Table => {
-            let mut t = Table::new();
-            t.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
-            t.set_header(vec!["Name", "Version", "ABI", "Layers", "sha256", "Origin"]);
+            let mut t = crate::output::listing_table();
+            t.set_header(vec!["Name", "Version", "ABI", "Layers", "Origin"]);
             for r in &refs {
                 t.add_row(vec![
                     r.data.name.clone(),
                     r.data.version.clone(),
                     r.abi_version.to_string(),
                     r.layers.join(", "),
-                    r.data.sha256.clone(),
                     r.origin.clone(),
                 ]);
             }
-            format!("{t}\n")
+            let hashes: Vec<(&str, &str)> = refs
+                .iter()
+                .map(|r| (r.data.name.as_str(), r.data.sha256.as_str()))
+                .collect();
+            output::with_hashes(&t, &hashes)
         }
     };
     output::emit(None, text.as_bytes())?;

@@ -4,7 +4,6 @@ use crate::common::{load_kb, load_ruleset_file, vocabulary, OutputFormat};
 use crate::{exit, output};
 use anyhow::Result;
 use clap::{Args, Subcommand};
-use comfy_table::{presets, Table};
 use serde_json::json;
 use sovstack_ruleset::{builtin_named, builtin_source, RulesetError, BUILTIN_NAMES};
 use std::path::{Path, PathBuf};
@@ -82,10 +81,9 @@ fn list(a: ListArgs) -> Result<u8> {
             serde_json::to_string_pretty(&v)? + "\n"
         }
         OutputFormat::Table => {
-            let mut t = Table::new();
-            t.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
+            let mut t = crate::output::listing_table();
             t.set_header(vec![
-                "Name", "Version", "Method", "Rules", "Layers", "Title", "sha256",
+                "Name", "Version", "Method", "Rules", "Layers", "Title",
             ]);
             for r in &rulesets {
                 let method = serde_json::to_value(r.scoring.method)?
@@ -99,10 +97,13 @@ fn list(a: ListArgs) -> Result<u8> {
                     r.rules.len().to_string(),
                     r.layers().join(", "),
                     r.title.clone(),
-                    r.sha256.clone(),
                 ]);
             }
-            format!("{t}\n")
+            let hashes: Vec<(&str, &str)> = rulesets
+                .iter()
+                .map(|r| (r.name.as_str(), r.sha256.as_str()))
+                .collect();
+            output::with_hashes(&t, &hashes)
         }
     };
     output::emit(None, text.as_bytes())?;

@@ -14,7 +14,8 @@ use serde::Serialize;
 use sovstack_cables::{CableData, Cut, CutReason, NOTE};
 use sovstack_evaluate::Evaluator;
 use sovstack_inventory::{
-    CableDestination, CableLayer, CableLeg, Criticality, Inventory, NetworkEndpoint, Role,
+    Actor, CableDestination, CableLayer, CableLeg, Confidence, Criticality, Evidence, Inventory,
+    Method, NetworkEndpoint, Role,
 };
 use sovstack_kb::Kb;
 use std::collections::{BTreeMap, BTreeSet};
@@ -42,10 +43,19 @@ An unknown cable or landing station exits 2 with the close matches on the invent
 A destination country is lost when it had a route and none is left (or it is under a cut
 state), rerouted when every system it used is cut but longer routes are left, degraded when
 some are cut or its land path is; an endpoint is lost when every address it resolved to is lost (located in a lost or cut
-country, or operated or hosted from a cut country), degraded when some are. The scores are
-those of `evaluate` (same plugins and rulesets) on the inventory before and after the cut: lost
-endpoints removed, the cable routes computed again without what was cut. Routes are candidates
-from geography, not observed paths.
+country, or operated or hosted from a cut country), degraded when some are (an unlabelled endpoint counts as `medium`, shown \"medium (default)\"). The
+report first says how many endpoints are lost, and how many of them are critical.
+
+The scores are those of `evaluate` (same plugins and rulesets) on the inventory before and after
+the cut. A lost endpoint is a service the organisation no longer has, so it is not dropped (that
+would raise the score): it stays in the evaluation, keeping the operators, cloud providers and
+locations that held it, with an unknown one added in each of those roles (nobody left is known
+to serve it). Every rule gives it the lower of the two levels (the ruleset's `unknown` level when
+that is lower), `attribution-known` rules report it, and part of its share of control counts as unknown,
+which counts against a layer. A declared service (`--declared`) whose endpoints are all lost gets
+the same unknown supplier. So a cut never raises a network or suppliers score. The cable routes
+are computed again without what was cut; routes are candidates from geography, not observed
+paths.
 
 Exit codes: 0 success; 2 usage or input error (a malformed cut, an unknown target, no cable
 data pack for an inventory with a cable layer, a plugin that failed).", crate::data_packs::LOOKUP_HELP))]
@@ -118,12 +128,41 @@ struct EndpointOutcome {
     endpoint: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     label: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    criticality: Option<Criticality>,
+    /// How critical the endpoint is: its label in the endpoints file, else `medium`, the
+    /// default (`criticality_default` then says so).
+    criticality: Criticality,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    criticality_default: bool,
     /// `lost` (every address lost) or `degraded` (some).
     status: &'static str,
     addresses: usize,
     addresses_lost: Vec<AddressLost>,
+}
+
+/// A declared service (`--declared`) whose endpoints the cut takes.
+#[derive(Debug, Serialize)]
+struct ServiceOutcome {
+    id: String,
+    name: String,
+    supplier: String,
+    /// `lost` (every declared endpoint lost) or `degraded` (some).
+    status: &'static str,
+    endpoints: usize,
+    endpoints_lost: Vec<String>,
+}
+
+/// How many endpoints the cut loses or degrades, by criticality.
+#[derive(Debug, Default, Serialize)]
+struct Summary {
+    endpoints: usize,
+    lost: usize,
+    degraded: usize,
+    /// Lost endpoints by criticality (`low`, `medium` with the unlabelled, `high`, `critical`).
+    lost_by_criticality: BTreeMap<Criticality, usize>,
+    /// Lost endpoints labelled `critical`.
+    critical_lost: usize,
+    services: usize,
+    services_lost: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -152,8 +191,46 @@ struct Outcome {
     cable_data: Option<sovstack_inventory::DataPackRef>,
     systems_cut: Vec<SystemCut>,
     destinations: Vec<DestinationOutcome>,
+    summary: Summary,
     endpoints: Vec<EndpointOutcome>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    services: Vec<ServiceOutcome>,
+    /// How the scores after the cut count what it loses.
+    scoring: &'static str,
     rulesets: Vec<RulesetChange>,
+}
+
+/// How the scores after the cut are made (the JSON's `scoring`, the table's heading, --help).
+const SCORING: &str = "every endpoint is kept: a lost one keeps the operators, providers and locations that held it and gains an unknown one in each of their roles (nobody left is known to serve it), so each rule gives it the lower of the two levels and part of its share of control counts as unknown; a declared service whose endpoints are all lost gains the same unknown actors; cable routes are computed again without what was cut";
+
+/// The role of every actor of `actors`, once each, in order.
+fn roles_of(actors: &[Actor]) -> Vec<Role> {
+    let mut roles: Vec<Role> = Vec::new();
+    for a in actors {
+        if !roles.contains(&a.role) {
+            roles.push(a.role);
+        }
+    }
+    roles
+}
+
+/// Marks an item the cut takes away: an unknown actor in each role it has, with the cut as the
+/// evidence. Its known actors stay (they still hold what it was), so no rule judges it better
+/// than before, and every rule that needs a known holder finds it lacking.
+fn mark_lost(actors: &mut Vec<Actor>, why: &str) {
+    for role in roles_of(actors) {
+        actors.push(Actor::unknown(
+            role,
+            vec![Evidence {
+                source: "whatif".to_string(),
+                field: Some("cut".to_string()),
+                line: None,
+                value: Some(why.to_string()),
+                method: Method::Derived,
+                confidence: Confidence::High,
+            }],
+        ));
+    }
 }
 
 /// Parses `KIND:NAME`.
@@ -377,31 +454,54 @@ impl Args {
         let sovereign =
             |c: &str| -> String { pack.as_ref().map_or(c, |(d, _)| d.sovereign(c)).to_string() };
         let mut endpoints = Vec::new();
+        let mut summary = Summary::default();
+        let cut_words = cuts
+            .iter()
+            .map(|c| format!("{}:{}", c.kind, c.target))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut lost_ids: BTreeSet<String> = BTreeSet::new();
         if let Some(net) = &before.layers.network {
-            let mut kept = Vec::new();
-            for ep in &net.endpoints {
+            summary.endpoints = net.endpoints.len();
+            for (i, ep) in net.endpoints.iter().enumerate() {
                 let lost = lost_addresses(ep, &cut, &lost_destinations, &sovereign);
                 let status = if lost.is_empty() {
-                    kept.push(ep.clone());
                     continue;
                 } else if lost.len() == ep.addresses.len() {
                     "lost"
                 } else {
-                    kept.push(ep.clone());
                     "degraded"
                 };
+                let criticality = ep.criticality.unwrap_or(Criticality::Medium);
+                if status == "lost" {
+                    summary.lost += 1;
+                    *summary.lost_by_criticality.entry(criticality).or_default() += 1;
+                    if criticality == Criticality::Critical {
+                        summary.critical_lost += 1;
+                    }
+                    lost_ids.insert(ep.id.clone());
+                    if let Some(n) = after.layers.network.as_mut() {
+                        mark_lost(
+                            &mut n.endpoints[i].actors,
+                            &format!(
+                                "{} is lost: every address it resolved to is cut ({cut_words})",
+                                ep.endpoint
+                            ),
+                        );
+                    }
+                } else {
+                    summary.degraded += 1;
+                }
                 endpoints.push(EndpointOutcome {
                     id: ep.id.clone(),
                     endpoint: ep.endpoint.clone(),
                     label: ep.label.clone(),
-                    criticality: ep.criticality,
+                    criticality,
+                    criticality_default: ep.criticality.is_none(),
                     status,
                     addresses: ep.addresses.len(),
                     addresses_lost: lost,
                 });
-            }
-            if let Some(n) = after.layers.network.as_mut() {
-                n.endpoints = kept;
             }
         }
         // Most critical first, then lost before degraded, then by id.
@@ -411,6 +511,49 @@ impl Args {
                 .then(a.status.cmp(b.status).reverse())
                 .then(a.id.cmp(&b.id))
         });
+        // The declared services whose endpoints the cut takes.
+        let mut services = Vec::new();
+        if let Some(sup) = &before.layers.suppliers {
+            summary.services = sup.services.len();
+            for (i, s) in sup.services.iter().enumerate() {
+                let gone: Vec<String> = s
+                    .endpoints
+                    .iter()
+                    .filter(|e| {
+                        e.network_endpoint
+                            .as_ref()
+                            .is_some_and(|id| lost_ids.contains(id))
+                    })
+                    .map(|e| e.name.clone())
+                    .collect();
+                if gone.is_empty() {
+                    continue;
+                }
+                let status = if gone.len() == s.endpoints.len() {
+                    summary.services_lost += 1;
+                    if let Some(a) = after.layers.suppliers.as_mut() {
+                        mark_lost(
+                            &mut a.services[i].actors,
+                            &format!(
+                                "the service {} is lost: every endpoint declared for it is cut ({cut_words})",
+                                s.id
+                            ),
+                        );
+                    }
+                    "lost"
+                } else {
+                    "degraded"
+                };
+                services.push(ServiceOutcome {
+                    id: s.id.clone(),
+                    name: s.name.clone().unwrap_or_else(|| s.id.clone()),
+                    supplier: s.supplier.value.clone(),
+                    status,
+                    endpoints: s.endpoints.len(),
+                    endpoints_lost: gone,
+                });
+            }
+        }
 
         let rulesets = self.score(&kb, &config, &before, &after)?;
         let outcome = Outcome {
@@ -419,7 +562,10 @@ impl Args {
             cable_data: pack.map(|(_, p)| p),
             systems_cut,
             destinations,
+            summary,
             endpoints,
+            services,
+            scoring: SCORING,
             rulesets,
         };
         let text = match self.format {
@@ -578,15 +724,8 @@ fn lost_addresses(
                 why.push(format!("operated by {who}, headquartered in {}", hq.value));
             }
         }
-        if let Some(cloud) = &a.cloud {
-            // The provider's actor is the one carrying the same evidence as the range.
-            let provider = ep.actors.iter().find(|x| {
-                x.role == Role::CloudProvider
-                    && x.evidence.first() == cloud.provider.evidence.first()
-            });
-            if let Some((name, hq)) =
-                provider.and_then(|p| Some((p.name.clone()?, p.country.clone()?)))
-            {
+        for p in ep.cloud_providers_of(a) {
+            if let (Some(name), Some(hq)) = (&p.name, &p.country) {
                 if cut.countries.contains(&sovereign(hq.as_str())) {
                     why.push(format!("in {name}'s cloud, headquartered in {hq}"));
                 }
@@ -600,6 +739,15 @@ fn lost_addresses(
         }
     }
     out
+}
+
+fn criticality_word(c: Criticality) -> &'static str {
+    match c {
+        Criticality::Low => "low",
+        Criticality::Medium => "medium",
+        Criticality::High => "high",
+        Criticality::Critical => "critical",
+    }
 }
 
 fn fmt_score(s: Option<f64>) -> String {
@@ -664,6 +812,35 @@ fn render(kb: &Kb, o: &Outcome) -> Result<String> {
         }
         writeln!(s, "{t}")?;
     }
+    let m = &o.summary;
+    if m.endpoints > 0 {
+        let by: Vec<String> = m
+            .lost_by_criticality
+            .iter()
+            .rev()
+            .map(|(c, n)| format!("{n} {}", criticality_word(*c)))
+            .collect();
+        writeln!(
+            s,
+            "\nLost: {} of {} endpoints, {} of them critical{}; degraded: {}.",
+            m.lost,
+            m.endpoints,
+            m.critical_lost,
+            if by.is_empty() {
+                String::new()
+            } else {
+                format!(" (by criticality: {})", by.join(", "))
+            },
+            m.degraded
+        )?;
+    }
+    if m.services > 0 {
+        writeln!(
+            s,
+            "Declared services lost: {} of {}.",
+            m.services_lost, m.services
+        )?;
+    }
     if o.endpoints.is_empty() {
         writeln!(s, "\nEndpoints: none loses an address")?;
     } else {
@@ -679,9 +856,11 @@ fn render(kb: &Kb, o: &Outcome) -> Result<String> {
             t.add_row(vec![
                 e.endpoint.clone(),
                 e.label.clone().unwrap_or_default(),
-                e.criticality
-                    .map(|c| format!("{c:?}").to_lowercase())
-                    .unwrap_or_default(),
+                if e.criticality_default {
+                    format!("{} (default)", criticality_word(e.criticality))
+                } else {
+                    criticality_word(e.criticality).to_string()
+                },
                 format!(
                     "{} ({} of {} addresses)",
                     e.status,
@@ -693,9 +872,28 @@ fn render(kb: &Kb, o: &Outcome) -> Result<String> {
         }
         writeln!(s, "{t}")?;
     }
+    if !o.services.is_empty() {
+        writeln!(s, "\nDeclared services that lose endpoints:")?;
+        let mut t = table();
+        t.set_header(vec!["Service", "Supplier", "Status", "Endpoints lost"]);
+        for v in &o.services {
+            t.add_row(vec![
+                format!("{} ({})", v.name, v.id),
+                v.supplier.clone(),
+                format!(
+                    "{} ({} of {})",
+                    v.status,
+                    v.endpoints_lost.len(),
+                    v.endpoints
+                ),
+                v.endpoints_lost.join(", "),
+            ]);
+        }
+        writeln!(s, "{t}")?;
+    }
     writeln!(
         s,
-        "\nScores before and after (lost endpoints removed, routes computed again):"
+        "\nScores before and after the cut (a lost endpoint or service stays in, with an unknown\nholder added in each of its roles; `sovstack whatif --help` says more):"
     )?;
     let mut t = table();
     t.set_header(vec![

@@ -249,4 +249,78 @@ impl Item for NetworkEndpoint {
     fn actors(&self) -> &[Actor] {
         &self.actors
     }
+    fn identity(&self) -> String {
+        self.endpoint.clone()
+    }
+}
+
+/// The evidence value of a provider named by a DNS name's suffix (`cname-suffixes.csv`):
+/// `NAME ends in SUFFIX`. The scanner writes it, [`NetworkEndpoint::cloud_providers_of`] reads
+/// the name back.
+pub fn suffix_evidence_value(name: &str, suffix: &str) -> String {
+    format!("{name}{SUFFIX_SEP}{suffix}")
+}
+
+const SUFFIX_SEP: &str = " ends in ";
+
+impl NetworkEndpoint {
+    /// The DNS names followed to reach `ip`: each name asked whose answers hold it (an MX
+    /// target's A query asks the target) and every CNAME target on the way, in lookup order.
+    pub fn names_to(&self, ip: &str) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for l in self
+            .lookups
+            .iter()
+            .filter(|l| l.answers.iter().any(|a| a == ip))
+        {
+            for n in
+                std::iter::once(l.name.as_str()).chain(l.chain.iter().map(|h| h.target.as_str()))
+            {
+                if !out.iter().any(|o| o.eq_ignore_ascii_case(n)) {
+                    out.push(n);
+                }
+            }
+        }
+        out
+    }
+
+    /// The endpoint's cloud providers: its `cloud_provider` actors, however they were
+    /// attributed (a published or ASN-derived range holding an address, a CNAME, MX or
+    /// SPF-include target's suffix). The one definition `whatif`, `graph` and the reports use.
+    pub fn cloud_providers(&self) -> impl Iterator<Item = &Actor> {
+        self.actors
+            .iter()
+            .filter(|a| a.role == crate::Role::CloudProvider)
+    }
+
+    /// The cloud providers that host `address`: those of [`Self::cloud_providers`] whose
+    /// evidence is the address's provider range (any of their evidence rows, not only the
+    /// first: one provider may be named by a suffix and a range), or a suffix of a DNS name
+    /// followed to the address ([`Self::names_to`]: a CNAME target, an MX target). A provider
+    /// named only by a name that leads to no address (an SPF include) hosts none of them.
+    pub fn cloud_providers_of(&self, address: &Address) -> Vec<&Actor> {
+        let names = self.names_to(&address.ip);
+        let via = address.via.as_deref();
+        let named = |e: &Evidence| {
+            e.field.as_deref() == Some("suffix")
+                && e.value
+                    .as_deref()
+                    .and_then(|v| v.split_once(SUFFIX_SEP))
+                    .is_some_and(|(name, _)| {
+                        names
+                            .iter()
+                            .chain(via.iter())
+                            .any(|n| n.eq_ignore_ascii_case(name))
+                    })
+        };
+        let ranged = |e: &Evidence| {
+            address
+                .cloud
+                .as_ref()
+                .is_some_and(|c| c.provider.evidence.contains(e))
+        };
+        self.cloud_providers()
+            .filter(|p| p.evidence.iter().any(|e| ranged(e) || named(e)))
+            .collect()
+    }
 }

@@ -112,4 +112,7 @@ impl Item for DeclaredService {
     fn actors(&self) -> &[Actor] {
         &self.actors
     }
+    fn identity(&self) -> String {
+        self.id.clone()
+    }
 }

@@ -66,29 +66,24 @@ fn level_words(method: ScoringMethod, level: Option<u8>) -> String {
 }
 
 fn score_words(s: Option<f64>) -> String {
-    s.map_or("not scored".to_string(), |s| format!("{s:.1}"))
+    s.map_or("not scored".to_string(), crate::score_shown)
 }
 
 fn country_words(a: &ActorReport) -> String {
-    match (&a.country, &a.country_name, &a.registered_country) {
-        (Some(c), Some(n), _) => format!("{n} ({c})"),
-        (Some(c), None, _) => c.clone(),
-        (None, _, Some(r)) => format!("registered in {r} (low confidence)"),
-        (None, _, None) => "not known".to_string(),
-    }
+    super::actor_country(a)
 }
 
 /// Where an organisation is, as a phrase of the summary.
 fn where_words(a: &ActorReport) -> String {
-    match (&a.country, &a.registered_country, a.governance) {
+    match (
+        &a.country,
+        &a.registered_country,
+        super::is_community(a.governance),
+    ) {
         (Some(_), _, _) => format!("headquartered in {}", country_words(a)),
         (None, Some(r), _) => format!("registered in {r} (low confidence; headquarters not known)"),
-        (
-            None,
-            None,
-            sovstack_abi::Governance::Community | sovstack_abi::Governance::OpenStandard,
-        ) => "a community or open standard with no country of its own".to_string(),
-        (None, None, _) => "headquarters not known".to_string(),
+        (None, None, true) => "a community or open standard with no country of its own".to_string(),
+        (None, None, false) => "headquarters not known".to_string(),
     }
 }
 
@@ -238,25 +233,12 @@ fn summary(r: &Report, h: &mut String) -> std::fmt::Result {
             esc(&level_words(rs.method, rs.overall.level)),
             score_words(rs.overall.score)
         )?;
-        if rs.method == ScoringMethod::BlocBalance {
-            let top = rs
-                .overall
-                .shares
-                .iter()
-                .filter(|(k, _)| !matches!(k.as_str(), "commons" | "other" | "unknown"))
-                .max_by(|a, b| {
-                    a.1.partial_cmp(b.1)
-                        .unwrap_or(std::cmp::Ordering::Equal)
-                        .then_with(|| b.0.cmp(a.0))
-                });
-            if let Some((pole, share)) = top.filter(|(_, s)| **s > 0.0) {
-                write!(
-                    h,
-                    " The pole of power holding the largest share of control is {} ({:.0}%).",
-                    esc(pole),
-                    share * 100.0
-                )?;
-            }
+        let headline = super::headline(rs);
+        if let Some(c) = &headline.control {
+            write!(h, " {}", esc(c))?;
+        }
+        for p in &headline.production {
+            write!(h, " {}", esc(p))?;
         }
         let n: usize = rs.layers.values().map(|l| l.findings.len()).sum();
         writeln!(h, " Its rules made {n} finding(s).</p>")?;
@@ -479,7 +461,7 @@ fn layers(r: &Report, h: &mut String) -> std::fmt::Result {
                 writeln!(
                     h,
                     "<tr>{head}<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    esc(&role_words(&a.role)),
+                    esc(&super::actor_role(a)),
                     esc(a.name.as_deref().unwrap_or("not identified")),
                     esc(&country_words(a)),
                     confidence(a)
@@ -708,8 +690,7 @@ fn diagnostics(r: &Report, h: &mut String) -> std::fmt::Result {
             d.severity,
             esc(&d.code),
             esc(&d.message),
-            d.path
-                .as_deref()
+            super::shown_path(d)
                 .map(|p| format!(" ({})", esc(p)))
                 .unwrap_or_default()
         )?;

@@ -59,6 +59,18 @@ impl Format for Markdown {
             )?;
         }
         writeln!(out)?;
+        // Who controls the stack, and apart from it who produces its raw materials.
+        let mut said = false;
+        for r in &report.rulesets {
+            let headline = super::headline(r);
+            for line in headline.control.iter().chain(&headline.production) {
+                writeln!(out, "- {}: {}", escape(&r.title), escape(line))?;
+                said = true;
+            }
+        }
+        if said {
+            writeln!(out)?;
+        }
 
         for r in &report.rulesets {
             write_scores(report, r, out)?;
@@ -168,9 +180,7 @@ impl Format for Markdown {
         if !report.diagnostics.is_empty() {
             writeln!(out, "## Diagnostics\n")?;
             for d in &report.diagnostics {
-                let path = d
-                    .path
-                    .as_deref()
+                let path = super::shown_path(d)
                     .map(|p| format!(" ({})", escape(p)))
                     .unwrap_or_default();
                 writeln!(
@@ -325,7 +335,7 @@ fn write_item(item: &ItemReport, out: &mut dyn io::Write) -> io::Result<()> {
         writeln!(
             out,
             "| {first} | {} | {} | {} | {} |",
-            escape(&role_words(&a.role)),
+            escape(&super::actor_role(a)),
             escape(a.name.as_deref().unwrap_or("not identified")),
             country(a),
             confidence(a)
@@ -335,12 +345,7 @@ fn write_item(item: &ItemReport, out: &mut dyn io::Write) -> io::Result<()> {
 }
 
 fn country(a: &ActorReport) -> String {
-    match (&a.country, &a.country_name, &a.registered_country) {
-        (Some(c), Some(n), _) => format!("{} ({})", escape(n), escape(c)),
-        (Some(c), None, _) => escape(c),
-        (None, _, Some(r)) => format!("registered in {} (low confidence)", escape(r)),
-        (None, _, None) => "not known".to_string(),
-    }
+    escape(&super::actor_country(a))
 }
 
 fn confidence(a: &ActorReport) -> String {
@@ -351,7 +356,7 @@ fn confidence(a: &ActorReport) -> String {
 }
 
 fn score(s: Option<f64>) -> String {
-    s.map_or("not scored".to_string(), |s| format!("{s:.1}"))
+    s.map_or("not scored".to_string(), crate::score_shown)
 }
 
 fn level_name(method: ScoringMethod, level: Option<u8>) -> String {

@@ -18,10 +18,172 @@ pub use json::Json;
 pub use jsonl::{jsonl_schema, Jsonl, JSONL_FORMAT};
 pub use markdown::Markdown;
 pub use sarif::Sarif;
+pub(crate) use table::role_words;
 pub use table::{Table, TableOptions, DEFAULT_WIDTH};
 
-use crate::{Inputs, MaterialsReport, Report, Sobriety};
+use crate::{Diagnostic, Inputs, MaterialsReport, Report, Sobriety};
 use std::io;
+
+/// Where an actor is, as every format and `diff` say it: `United States (US)`, or `US` when the
+/// report has no country name; with no headquarters known, the country the registries delegated
+/// its addresses to (never a headquarters, said as such), `none (international)` for a community
+/// or an open standard (`community`: it has no country of its own), and `not known` otherwise.
+pub(crate) fn country_words(
+    country: Option<&str>,
+    country_name: Option<&str>,
+    registered_country: Option<&str>,
+    community: bool,
+) -> String {
+    match (country, country_name, registered_country) {
+        (Some(c), Some(n), _) => format!("{n} ({c})"),
+        (Some(c), None, _) => c.to_string(),
+        (None, _, Some(r)) => format!("registered in {r} (low confidence)"),
+        (None, _, None) if community => "none (international)".to_string(),
+        (None, _, None) => "not known".to_string(),
+    }
+}
+
+/// [`country_words`] of an actor of the report.
+pub(crate) fn actor_country(a: &crate::ActorReport) -> String {
+    country_words(
+        a.country.as_deref(),
+        a.country_name.as_deref(),
+        a.registered_country.as_deref(),
+        is_community(a.governance),
+    )
+}
+
+/// Whether an organisation is a community or an open standard: no single controller, and no
+/// country of its own.
+pub(crate) fn is_community(g: sovstack_abi::Governance) -> bool {
+    matches!(
+        g,
+        sovstack_abi::Governance::Community | sovstack_abi::Governance::OpenStandard
+    )
+}
+
+/// An actor's role as every format shows it ([`role_words`]), with its share of the item when
+/// the item's actors do not hold it evenly: a producing country's share of a material's
+/// production (`producer (98.9%)`: its share of the production USGS attributes to countries).
+pub(crate) fn actor_role(a: &crate::ActorReport) -> String {
+    match a.share {
+        Some(s) => format!(
+            "{} ({}%)",
+            role_words(&a.role),
+            sovstack_abi::semantics::round(s * 100.0, 1)
+        ),
+        None => role_words(&a.role),
+    }
+}
+
+/// Shares as every format lists them: poles holding nothing left out, the largest first, ties
+/// by name (`commons 50%, US 38%, TW 13%`).
+pub(crate) fn shares_words(shares: &std::collections::BTreeMap<String, f64>) -> String {
+    let mut parts: Vec<(&String, f64)> = shares
+        .iter()
+        .filter(|(_, v)| **v > 0.0)
+        .map(|(k, v)| (k, *v))
+        .collect();
+    parts.sort_by(|a, b| {
+        b.1.partial_cmp(&a.1)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.0.cmp(b.0))
+    });
+    parts
+        .iter()
+        .map(|(k, v)| format!("{k} {:.0}%", v * 100.0))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The pole of power holding the largest share (not the commons, `other` or `unknown`, which
+/// are no single pole), ties by name; `None` when no pole holds anything.
+fn top_pole(shares: &std::collections::BTreeMap<String, f64>) -> Option<(&str, f64)> {
+    shares
+        .iter()
+        .filter(|(k, v)| !matches!(k.as_str(), "commons" | "other" | "unknown") && **v > 0.0)
+        .max_by(|a, b| {
+            a.1.partial_cmp(b.1)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| b.0.cmp(a.0))
+        })
+        .map(|(k, v)| (k.as_str(), *v))
+}
+
+/// Layer ids as words, in report order: `the processor and operating-system layers`.
+fn layers_words(ids: &[String]) -> String {
+    let mut layers: Vec<sovstack_abi::Layer> = ids
+        .iter()
+        .filter_map(|id| sovstack_abi::Layer::from_id(id))
+        .collect();
+    layers.sort();
+    let names: Vec<String> = layers.iter().map(|l| l.title().to_lowercase()).collect();
+    let list = match names.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    let noun = if names.len() == 1 { "layer" } else { "layers" };
+    format!("the {list} {noun}")
+}
+
+/// What a bloc-balance ruleset says of who controls the stack, as the HTML and Markdown
+/// summaries and the table's overall row say it: the shares of control over the layers of
+/// control only ([`crate::RulesetResult::control_shares`]), and, apart, the production shares
+/// of the layers that are not of control (the materials layer's producing countries, which
+/// supply raw materials and control nothing of the stack). The overall score and level stay the
+/// means over every scored layer. Empty for a SEAL ruleset.
+pub(crate) struct Headline {
+    /// `Control over the stack (the processor and operating-system layers): commons 50%, US
+    /// 38%, TW 13%; the pole of power holding the largest share of control is US (38%).`
+    pub control: Option<String>,
+    /// One sentence per layer of production.
+    pub production: Vec<String>,
+}
+
+pub(crate) fn headline(rs: &crate::RulesetResult) -> Headline {
+    let (layers, shares) = rs.control_shares();
+    let control = (!layers.is_empty()).then(|| {
+        let mut s = format!(
+            "Control over the stack ({}): {}",
+            layers_words(&layers),
+            shares_words(&shares)
+        );
+        match top_pole(&shares) {
+            Some((pole, share)) => s.push_str(&format!(
+                "; the pole of power holding the largest share of control is {pole} ({:.0}%).",
+                share * 100.0
+            )),
+            None => s.push('.'),
+        }
+        s
+    });
+    let production = rs
+        .production_shares()
+        .into_iter()
+        .map(|(layer, shares)| {
+            let mut s = format!(
+                "Production of the raw materials the hardware needs ({}), shown apart because \
+                 producing countries supply the stack and control none of it: {} of world \
+                 production",
+                layers_words(&[layer.to_string()]),
+                shares_words(shares)
+            );
+            match top_pole(shares) {
+                Some((pole, share)) => s.push_str(&format!(
+                    "; {pole} produces the largest share ({:.0}%).",
+                    share * 100.0
+                )),
+                None => s.push('.'),
+            }
+            s
+        })
+        .collect();
+    Headline {
+        control,
+        production,
+    }
+}
 
 /// The sobriety section as every format shows it: a sentence, the machines by age band, one
 /// row per support window (item, window, end, time left, machines), the obsolescence
@@ -148,8 +310,14 @@ pub(crate) fn materials_rows(m: &MaterialsReport) -> MaterialsRows {
             .map(|x| {
                 [
                     x.material.clone(),
-                    x.crma.clone(),
-                    format!("{} {} (world {} {})", x.step, x.year, x.world, x.unit),
+                    crate::crma_words(&x.crma),
+                    format!(
+                        "{} {} (world {} {})",
+                        x.step,
+                        x.year,
+                        crate::thousands(x.world),
+                        x.unit
+                    ),
                     x.dominant_country.clone(),
                     format!("{:.1}%", x.dominant_share * 100.0),
                     x.needed_by.join(", "),
@@ -360,6 +528,13 @@ impl FormatKind {
         self.renderer(options).write(report, &mut bytes)?;
         Ok(bytes)
     }
+}
+
+/// The path a diagnostic names, for the formats that print it after the message: `None` when
+/// there is none, or when the message already names it (an import's diagnostics begin with
+/// their file).
+pub(crate) fn shown_path(d: &Diagnostic) -> Option<&str> {
+    d.path.as_deref().filter(|p| !d.message.contains(p))
 }
 
 #[cfg(test)]

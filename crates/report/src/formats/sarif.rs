@@ -14,8 +14,11 @@
 //! - Levels from severities: critical and high are `error`, medium `warning`, low and info
 //!   `note`; the severity itself and the 0-4 level are properties.
 //! - `fingerprints["sovstack/v1"]`: sha256 of the finding's key ([`Report::keyed_findings`]:
-//!   ruleset, rule, layer, item label, occurrence), the identity `sovstack diff` compares too:
-//!   the same finding keeps its fingerprint across audits while the item keeps its label.
+//!   ruleset, rule, layer, item identity, occurrence), the identity `sovstack diff` compares
+//!   too: the same finding keeps its fingerprint across audits while the item stays what it is.
+//!   An item's identity is its label, except a network endpoint's (the endpoint as written,
+//!   not the label its owner gave it nor its position `epN`) and a declared service's (its id):
+//!   [`crate::ItemReport::identity_in`].
 //! - A waived finding (`--waivers`) is a result with an accepted external suppression whose
 //!   justification names the waiver's owner, expiry and place.
 //! - The diagnostics are not results.

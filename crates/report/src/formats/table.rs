@@ -182,9 +182,7 @@ impl Format for Table {
         if !report.diagnostics.is_empty() {
             writeln!(out, "\nDiagnostics")?;
             for d in &report.diagnostics {
-                let path = d
-                    .path
-                    .as_deref()
+                let path = super::shown_path(d)
                     .map(|p| format!(" ({p})"))
                     .unwrap_or_default();
                 self.para(
@@ -283,27 +281,34 @@ impl Table {
             self.grid(["Item", "Role", "Organisation", "Country"])
         };
         for item in &layer.items {
-            let mut left: Vec<String> = vec![format!("{} {}", item.id, item.label)];
+            // The item's label beside its first actor; its facts after its last actor, in a row
+            // of their own, so that no fact line sits beside an actor it does not describe.
+            let mut facts: Vec<String> = Vec::new();
             let mut hidden = 0;
             for (k, v) in &item.facts {
                 if !self.options.wide && DETAIL_FACTS.contains(&k.as_str()) {
                     hidden += 1;
                     continue;
                 }
-                left.push(self.text(&format!("{}: {v}", k.replace('_', " "))));
+                facts.push(self.text(&format!("{}: {v}", k.replace('_', " "))));
             }
             if hidden > 0 {
-                left.push(format!(
+                facts.push(format!(
                     "(--wide: {hidden} more fact{})",
                     if hidden == 1 { "" } else { "s" }
                 ));
             }
-            let rows = left.len().max(item.actors.len()).max(1);
+            let rows = item.actors.len().max(1);
             for i in 0..rows {
-                let mut row = vec![Cell::new(left.get(i).cloned().unwrap_or_default())];
+                let left = if i == 0 {
+                    format!("{} {}", item.id, item.label)
+                } else {
+                    String::new()
+                };
+                let mut row = vec![Cell::new(left)];
                 match item.actors.get(i) {
                     Some(a) => {
-                        row.push(Cell::new(role_words(&a.role)));
+                        row.push(Cell::new(super::actor_role(a)));
                         row.push(Cell::new(self.organisation(a)));
                         row.push(Cell::new(self.country(a)));
                         if self.options.wide {
@@ -311,12 +316,14 @@ impl Table {
                             row.push(Cell::new(a.evidence.join("\n")));
                         }
                     }
-                    None if i == 0 => {
+                    None => {
                         row.push(Cell::new("(no actor recorded)"));
                     }
-                    None => {}
                 }
                 t.add_row(row);
+            }
+            if !facts.is_empty() {
+                t.add_row(vec![Cell::new(facts.join("\n"))]);
             }
         }
         writeln!(out, "{t}")?;
@@ -337,24 +344,7 @@ impl Table {
     }
 
     fn country(&self, a: &ActorReport) -> String {
-        match (&a.country, &a.country_name) {
-            (Some(c), Some(n)) => format!("{n} ({c})"),
-            (Some(c), None) => c.clone(),
-            // Where the registries delegated its addresses: not a headquarters, and said so.
-            (None, _) if a.registered_country.is_some() => {
-                format!(
-                    "registered in {} (low confidence)",
-                    a.registered_country.as_deref().unwrap_or_default()
-                )
-            }
-            (None, _)
-                if a.governance == sovstack_abi::Governance::Community
-                    || a.governance == sovstack_abi::Governance::OpenStandard =>
-            {
-                "none (international)".to_string()
-            }
-            (None, _) => "not known".to_string(),
-        }
+        super::actor_country(a)
     }
 
     /// The layer's item findings: severity, the sentence, the rule and the evidence.
@@ -478,11 +468,17 @@ impl Table {
         let mut t = self.grid(["Layer", "Score", "Level", "Detail"]);
         for (layer, result) in &r.layers {
             let (score, level, mut detail) = match &result.score {
-                Some(s) => (
-                    format!("{:.1}", s.score),
-                    Some(s.level),
-                    detail(r.method, &s.objectives, &s.shares, s.concentration_index),
-                ),
+                Some(s) => {
+                    let mut d = detail(r.method, &s.objectives, &s.shares, s.concentration_index);
+                    // A layer that is not of control (the materials layer): its shares are of
+                    // the production of raw materials, and said so.
+                    if r.method == ScoringMethod::BlocBalance
+                        && sovstack_abi::Layer::from_id(layer).is_some_and(|l| !l.controls())
+                    {
+                        d.insert_str(0, "production of raw materials: ");
+                    }
+                    (crate::score_shown(s.score), Some(s.level), d)
+                }
                 None => (
                     self.dash().to_string(),
                     None,
@@ -538,17 +534,35 @@ impl Table {
             ]);
         }
         let o = &r.overall;
-        let mut overall_detail = detail(r.method, &o.objectives, &o.shares, o.concentration_index);
+        // Who controls the stack (the layers of control only), and apart from it the raw
+        // materials' production: never the mean of both, which would count producing
+        // countries as controllers.
+        let mut overall_detail = match r.method {
+            ScoringMethod::SealWeakestLink => {
+                detail(r.method, &o.objectives, &o.shares, o.concentration_index)
+            }
+            ScoringMethod::BlocBalance => {
+                let headline = super::headline(r);
+                let mut lines: Vec<String> = headline
+                    .control
+                    .into_iter()
+                    .chain(headline.production)
+                    .collect();
+                if let Some(i) = o.concentration_index {
+                    lines.push(format!(
+                        "concentration index (HHI) {i:.2}, the mean over the layers"
+                    ));
+                }
+                lines.join("\n")
+            }
+        };
         if !o.not_assessed.is_empty() {
             let sep = if overall_detail.is_empty() { "" } else { "\n" };
             overall_detail.push_str(&format!("{sep}not assessed: {}", o.not_assessed.join(", ")));
         }
         t.add_row(vec![
             Cell::new("overall"),
-            Cell::new(
-                o.score
-                    .map_or(self.dash().to_string(), |s| format!("{s:.1}")),
-            ),
+            Cell::new(o.score.map_or(self.dash().to_string(), crate::score_shown)),
             self.level_cell(self.level_name(r.method, o.level), o.level),
             Cell::new(overall_detail),
         ]);
@@ -591,7 +605,9 @@ pub(super) fn legend(method: ScoringMethod) -> &'static str {
         ScoringMethod::BlocBalance => {
             "Score (0-100): 100 x (1 - the largest share one pole holds - the share nobody could attribute) \
              + credit for the commons (open standards, community projects). Level (0-4): the band of the \
-             ruleset's thresholds the score falls in. Overall: the means over the layers."
+             ruleset's thresholds the score falls in. Overall: score, level and index are the means over the \
+             layers; who controls the stack counts only the layers of control, and the raw materials' \
+             production (producing countries, which control none of it) is shown apart."
         }
     }
 }
@@ -610,22 +626,7 @@ fn detail(
             .join("\n"),
         ScoringMethod::BlocBalance => {
             // Poles holding nothing are left out: the JSON report keeps every pole.
-            let mut parts: Vec<(String, f64)> = shares
-                .iter()
-                .filter(|(_, v)| **v > 0.0)
-                .map(|(k, v)| (k.clone(), *v))
-                .collect();
-            // Largest share first; ties by name so the order is stable.
-            parts.sort_by(|a, b| {
-                b.1.partial_cmp(&a.1)
-                    .unwrap_or(std::cmp::Ordering::Equal)
-                    .then(a.0.cmp(&b.0))
-            });
-            let mut s = parts
-                .iter()
-                .map(|(k, v)| format!("{k} {:.0}%", v * 100.0))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let mut s = super::shares_words(shares);
             if let Some(i) = index {
                 s.push_str(&format!("\nconcentration index (HHI) {i:.2}"));
             }
@@ -635,7 +636,7 @@ fn detail(
 }
 
 /// A role in a person's words.
-pub(super) fn role_words(role: &str) -> String {
+pub(crate) fn role_words(role: &str) -> String {
     match role {
         "isa_owner" => "instruction-set owner".to_string(),
         "soc_vendor" => "chip vendor".to_string(),

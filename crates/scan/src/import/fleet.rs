@@ -848,19 +848,28 @@ fn lifecycles(kb: &Kb, source: &str, os: &OsRecord) -> (Option<Lifecycle>, Optio
 }
 
 /// The support window of a Windows release (`kernel_name` `MSWin32`, as the agents write Perl's
-/// `$^O`): the version of `kernel_version` (`10.0.19045`) and the edition or server year of
+/// `$^O`, or another kernel `os/vendor-systems.csv` gives Windows for): the version of `kernel_version` (`10.0.19045`) and the edition or server year of
 /// `full_name` (`Microsoft Windows 10 Pro`), through [`Kb::windows_lifecycle`]. The agents'
 /// `version` is not used: older agents write the registry's `ReleaseId`, which stays `2009` on
 /// every release since 20H2 (Rudder's Windows 11 23H2 capture says `2009`).
 fn windows_lifecycle(kb: &Kb, source: &str, os: &OsRecord) -> Option<Lifecycle> {
-    let is_windows = os
-        .kernel_name
-        .as_ref()
-        .is_some_and(|k| k.value.eq_ignore_ascii_case("MSWin32"));
-    if !is_windows {
+    let (name, kernel) = (os.full_name.as_ref()?, os.kernel_version.as_ref()?);
+    // Windows by the knowledge base's `os/vendor-systems.csv`, the rows its steward comes from.
+    let names: Vec<&str> = [&os.name, &os.full_name]
+        .into_iter()
+        .flatten()
+        .map(|n| n.value.as_str())
+        .collect();
+    let product = kb.vendor_system_product(
+        os.kernel_name.as_ref().map(|k| k.value.as_str()),
+        &names.join(" "),
+    );
+    if !matches!(
+        product,
+        Some(sovstack_kb::WINDOWS | sovstack_kb::WINDOWS_SERVER)
+    ) {
         return None;
     }
-    let (name, kernel) = (os.full_name.as_ref()?, os.kernel_version.as_ref()?);
     let mut l = kb.windows_lifecycle(&name.value, &kernel.value)?;
     let mut evidence = vec![
         read(source, name, Confidence::High),

@@ -56,17 +56,29 @@ pub struct ImportOptions {
     pub format: Option<ImportFormat>,
 }
 
+/// Why [`detect`] could not tell a document's format.
+#[derive(Debug)]
+pub enum Undetected {
+    /// Not XML, and a JSON object with none of the keys that tell a format, or not a JSON
+    /// object at all.
+    Unknown,
+    /// A JSON object (it starts with `{`) that does not parse: a truncated export, a stray
+    /// comma. The error names the line and column where it breaks.
+    Json(serde_json::Error),
+}
+
 /// The format a document's first bytes say it is: `<` an XML document (FusionInventory), `{` a
 /// JSON object, which is sovstack's own when it has a `schema_version`, GLPI's when it has
 /// a `deviceid` or `content`, a CycloneDX SBOM when it has a `bomFormat` and an SPDX one when
-/// it has an `spdxVersion`. `None`: none of these.
-pub fn detect(text: &str) -> Option<ImportFormat> {
+/// it has an `spdxVersion`. [`Undetected`] says why none of these, with the JSON parser's
+/// error when a JSON object does not parse (the document is parsed once either way).
+pub fn detect(text: &str) -> Result<ImportFormat, Undetected> {
     let t = text.trim_start_matches('\u{feff}').trim_start();
     if t.starts_with('<') {
-        return Some(ImportFormat::FusioninventoryXml);
+        return Ok(ImportFormat::FusioninventoryXml);
     }
     if !t.starts_with('{') {
-        return None;
+        return Err(Undetected::Unknown);
     }
     #[derive(serde::Deserialize)]
     struct Keys {
@@ -74,16 +86,18 @@ pub fn detect(text: &str) -> Option<ImportFormat> {
         deviceid: Option<serde::de::IgnoredAny>,
         content: Option<serde::de::IgnoredAny>,
     }
-    let keys: Keys = serde_json::from_str(t).ok()?;
+    let keys: Keys = serde_json::from_str(t).map_err(Undetected::Json)?;
     if keys.schema_version.is_some() {
-        Some(ImportFormat::Sovstack)
+        Ok(ImportFormat::Sovstack)
     } else if keys.deviceid.is_some() || keys.content.is_some() {
-        Some(ImportFormat::GlpiJson)
+        Ok(ImportFormat::GlpiJson)
     } else {
-        software::detect(t).map(|f| match f {
-            SbomFormat::Cyclonedx => ImportFormat::Cyclonedx,
-            SbomFormat::Spdx => ImportFormat::Spdx,
-        })
+        software::detect(t)
+            .map(|f| match f {
+                SbomFormat::Cyclonedx => ImportFormat::Cyclonedx,
+                SbomFormat::Spdx => ImportFormat::Spdx,
+            })
+            .ok_or(Undetected::Unknown)
     }
 }
 
@@ -259,22 +273,26 @@ fn import_one(
         path: Some(shown.to_string()),
     };
     let text = read_capped(path, shown)?;
-    let Some(format) = forced.or_else(|| detect(&text)) else {
+    let detected = match forced {
+        Some(f) => Ok(f),
+        None => detect(&text),
+    };
+    let format = match detected {
+        Ok(f) => f,
         // A JSON object that does not parse (a truncated export, a stray comma) is a malformed
         // file, said with its line and column, not a file of an unknown format.
-        let t = text.trim_start_matches('\u{feff}').trim_start();
-        if t.starts_with('{') {
-            if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(t) {
-                return Err(fail(
-                    codes::MALFORMED,
-                    format!("{shown}: not valid JSON: {e}; skipped (its format cannot be told; --import-format forces one)"),
-                ));
-            }
+        Err(Undetected::Json(e)) => {
+            return Err(fail(
+                codes::MALFORMED,
+                format!("{shown}: not valid JSON: {e}; skipped (its format cannot be told; --import-format forces one)"),
+            ))
         }
-        return Err(fail(
-            codes::UNKNOWN_FORMAT,
-            format!("{shown}: neither GLPI JSON, FusionInventory XML, a sovstack inventory nor a CycloneDX or SPDX SBOM; skipped (--import-format forces a format)"),
-        ));
+        Err(Undetected::Unknown) => {
+            return Err(fail(
+                codes::UNKNOWN_FORMAT,
+                format!("{shown}: neither GLPI JSON, FusionInventory XML, a sovstack inventory nor a CycloneDX or SPDX SBOM; skipped (--import-format forces a format)"),
+            ))
+        }
     };
     let malformed = |e: String| {
         fail(
@@ -371,12 +389,25 @@ mod tests {
                 Some(ImportFormat::Sovstack),
             ),
             ("{\"other\": 1}", None),
-            ("{\"deviceid\": ", None),
             ("deviceid", None),
             ("", None),
         ];
         for (text, want) in table {
-            assert_eq!(detect(text), want, "{text:?}");
+            let got = match detect(text) {
+                Ok(f) => Some(f),
+                Err(Undetected::Unknown) => None,
+                Err(Undetected::Json(e)) => panic!("{text:?}: {e}"),
+            };
+            assert_eq!(got, want, "{text:?}");
+        }
+        // A JSON object that does not parse: the one parse says where it breaks.
+        for (text, line, column) in [("{\"deviceid\": ", 1, 13), ("{\n  \"a\": 1,\n}", 3, 1)] {
+            match detect(text) {
+                Err(Undetected::Json(e)) => {
+                    assert_eq!((e.line(), e.column()), (line, column), "{text:?}: {e}")
+                }
+                other => panic!("{text:?}: {other:?}"),
+            }
         }
     }
 

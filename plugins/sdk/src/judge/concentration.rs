@@ -129,7 +129,7 @@ fn decimal(x: f64) -> String {
 }
 
 /// One layer-wide finding per pole holding more than `max_share` (in pole order), then one if the
-/// index exceeds `max_index`. Shares and index are compared as reported, rounded to four
+/// index exceeds `max_index`, naming the poles that hold a share, the largest first. Shares and index are compared as reported, rounded to four
 /// decimals; equal to the limit passes.
 pub(crate) fn concentration(
     rule: &Rule,
@@ -181,15 +181,36 @@ pub(crate) fn concentration(
     }
     let index = round(measured.index(), 4);
     if index > max_index {
-        let held: Vec<String> = poles
+        // The poles holding a share, the largest first, ties by id.
+        let mut held: Vec<(&Pole, f64)> = poles
             .iter()
             .zip(&shares.poles)
             .filter(|(_, s)| **s > 0.0)
+            .map(|(p, s)| (p, *s))
+            .collect();
+        held.sort_by(|a, b| {
+            b.1.partial_cmp(&a.1)
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then_with(|| a.0.id.cmp(&b.0.id))
+        });
+        let held: Vec<String> = held
+            .iter()
             .map(|(p, s)| format!("{} {}", p.id, percent(*s)))
             .collect();
+        // Producing countries supply raw materials: their production is concentrated, they do
+        // not control it.
+        let subject = if roles.iter().all(|r| r == "producer") {
+            let mut c = over.chars();
+            match c.next() {
+                Some(first) => first.to_uppercase().chain(c).collect(),
+                None => String::new(),
+            }
+        } else {
+            format!("Control over {}", over)
+        };
         let message = format!(
-            "Control over {} is concentrated in few poles ({}; {}): the concentration index (HHI) is {}, above the {} the rule allows (1 means a single pole holds everything).",
-            over,
+            "{} is concentrated in few poles ({}; {}): the concentration index (HHI) is {}, above the {} the rule allows (1 means a single pole holds everything).",
+            subject,
             held.join(", "),
             items,
             decimal(index),

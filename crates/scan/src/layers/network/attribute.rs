@@ -295,7 +295,7 @@ pub(crate) fn name_provider(data: &NetData, name: &str, role: Role) -> Option<(S
     let ev = data_evidence(
         &path,
         "suffix",
-        format!("{name} ends in {}", m.suffix),
+        sovstack_inventory::suffix_evidence_value(name, &m.suffix),
         Some(m.line),
         Confidence::High,
     );

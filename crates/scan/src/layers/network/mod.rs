@@ -533,7 +533,7 @@ fn no_answer(tally: &Tally, resolver: &str) -> Option<sovstack_inventory::Diagno
         severity: sovstack_inventory::DiagnosticSeverity::Error,
         message: format!(
             "the DNS resolver {resolver} answered none of the {} queries for {} endpoint(s) \
-             (every one timed out or failed to reach it): the network layer could not be assessed; \
+             (every one timed out, was refused or failed to reach it): the network layer could not be assessed; \
              check that the resolver runs and is reachable (--resolver IP:PORT, --dns-timeout SECONDS)",
             tally.sent, tally.names
         ),
@@ -651,17 +651,26 @@ fn endpoint(
                 n if n == r.lookups.len() => Resolution::Failed,
                 _ => Resolution::Partial,
             };
+            // The same failure of two queries (A and AAAA of a missing name) is one reason;
+            // the queries it concerns are named when others did not fail that way (a server
+            // refusing AAAA while answering A).
+            let mut failures: Vec<(EndpointError, Vec<String>)> = Vec::new();
             for l in &r.lookups {
-                e.lookups.push(lookup(l, data));
-                // The same failure of two queries (A and AAAA of a missing name) is one reason.
-                if let Some(err) = l
-                    .error
-                    .as_ref()
-                    .map(error)
-                    .filter(|err| !e.errors.contains(err))
-                {
-                    e.errors.push(err);
+                let inventory_lookup = lookup(l, data);
+                if let Some(err) = l.error.as_ref().map(error) {
+                    let asked = inventory_lookup.record_type.clone();
+                    match failures.iter_mut().find(|(f, _)| *f == err) {
+                        Some((_, types)) => types.push(asked),
+                        None => failures.push((err, vec![asked])),
+                    }
                 }
+                e.lookups.push(inventory_lookup);
+            }
+            for (mut err, types) in failures {
+                if types.len() < e.lookups.len() {
+                    err.message = format!("{}, for the {} only", err.message, queries(&types));
+                }
+                e.errors.push(err);
             }
             ips.extend(r.addresses);
         }
@@ -795,6 +804,15 @@ fn answer(a: &sovstack_netdata::dns::Answer) -> String {
         } => format!("{preference} {exchange}"),
         Answer::Ns(n) => n.clone(),
         Answer::Txt(t) => t.clone(),
+    }
+}
+
+/// "AAAA query", "A and AAAA queries": the record types of the queries a failure concerns.
+fn queries(types: &[String]) -> String {
+    match types {
+        [one] => format!("{one} query"),
+        [init @ .., last] => format!("{} and {last} queries", init.join(", ")),
+        [] => String::new(),
     }
 }
 

@@ -405,11 +405,13 @@ fn service(
             else {
                 continue;
             };
-            let lines: Vec<String> = s
+            // A flow list (`data_locations: [FR, IE]`) puts every location on one line.
+            let mut lines: Vec<String> = s
                 .data_locations
                 .iter()
                 .map(|l| l.line.to_string())
                 .collect();
+            lines.dedup();
             contradictions.push(Contradiction {
                 kind: ContradictionKind::DataLocation,
                 message: format!(
