@@ -590,7 +590,10 @@ fn the_data_says_how_old_it_is_and_names_the_planned_systems_it_leaves_out() {
         .map(|c| c["id"].as_str().unwrap().to_string())
         .collect();
     planned.sort();
-    assert!(planned.iter().any(|id| id.starts_with("amitie")), "{planned:?}");
+    assert!(
+        planned.iter().any(|id| id.starts_with("amitie")),
+        "{planned:?}"
+    );
 
     let json = cables(&["FR", "US"]);
     assert_eq!(json["data_pack"]["as_of"], "2022");
@@ -610,13 +613,19 @@ fn the_data_says_how_old_it_is_and_names_the_planned_systems_it_leaves_out() {
         "{table}"
     );
     assert!(table.contains("--include-planned counts them"), "{table}");
-    assert!(table.contains(", data as of 2022)") || table.contains(", data as of 2022 "), "{table}");
+    assert!(
+        table.contains(", data as of 2022)") || table.contains(", data as of 2022 "),
+        "{table}"
+    );
     let all = cables(&["FR", "US", "--include-planned"]);
     assert_eq!(all["planned_left_out"].as_array().unwrap().len(), 0);
     let direct = ids(&all["routes"]["direct"]);
     assert!(planned.iter().all(|p| direct.contains(p)), "{direct:?}");
     let (_, table, _) = run(sovstack().args(["cables", "FR", "US", "--include-planned"]));
-    assert!(table.contains("planned for RFS 2023 in the 2022 data"), "{table}");
+    assert!(
+        table.contains("planned for RFS 2023 in the 2022 data"),
+        "{table}"
+    );
     // --version names the pack with its data's year.
     let (code, version, err) = run(sovstack().arg("--version"));
     assert_eq!(code, 0, "{err}");

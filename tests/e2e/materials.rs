@@ -361,7 +361,10 @@ fn an_imported_fleet_carries_the_layer_into_evaluate() {
         *listed.entry("battery").or_default() += u64::from(battery || phone);
         *listed.entry("display").or_default() += u64::from(display || phone);
     }
-    assert!(listed["battery"] >= 3 && listed["display"] >= 3, "{listed:?}");
+    assert!(
+        listed["battery"] >= 3 && listed["display"] >= 3,
+        "{listed:?}"
+    );
     let report = run_json(sovstack().args(["evaluate", "--format", "json"]).arg(&inv));
     let machines = |name: &str| {
         report["materials"]["components"]
@@ -384,21 +387,19 @@ fn an_imported_fleet_carries_the_layer_into_evaluate() {
     assert_eq!(battery["machines"].as_u64(), Some(listed["battery"]));
     let evidence = battery["evidence"].as_array().unwrap();
     assert!(
-        evidence.iter().any(|e| e["source"]
-            .as_str()
-            .unwrap()
-            .ends_with("computer_1.json")
-            && e["field"] == "content.batteries[0].chemistry"
-            && e["value"] == "lithium-ion"
-            && e["confidence"] == "high"),
+        evidence.iter().any(
+            |e| e["source"].as_str().unwrap().ends_with("computer_1.json")
+                && e["field"] == "content.batteries[0].chemistry"
+                && e["value"] == "lithium-ion"
+                && e["confidence"] == "high"
+        ),
         "{battery}"
     );
     // The phone's battery is listed too (`batteries[0].capacity`): no assumption is left.
     assert!(
-        !evidence.iter().any(|e| e["value"]
-            .as_str()
-            .unwrap()
-            .contains("sovstack assumption")),
+        !evidence
+            .iter()
+            .any(|e| e["value"].as_str().unwrap().contains("sovstack assumption")),
         "{battery}"
     );
     check_items(&report, &want);

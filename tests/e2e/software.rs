@@ -414,9 +414,18 @@ fn pypi_osi_classifiers_are_free_software_licences() {
             .collect();
         assert_eq!(named, ["Jinja2", "itsdangerous"], "{}", sbom.display());
         let total = doc["components"].as_array().unwrap().len() as u64;
-        let inv = run_json(sovstack().args(["scan", "--layers", "software", "--sbom"]).arg(&sbom));
+        let inv = run_json(
+            sovstack()
+                .args(["scan", "--layers", "software", "--sbom"])
+                .arg(&sbom),
+        );
         let (items, evidence) = classifier_items(&inv);
-        assert_eq!(items, [("pypi/free".to_string(), total)], "{}", sbom.display());
+        assert_eq!(
+            items,
+            [("pypi/free".to_string(), total)],
+            "{}",
+            sbom.display()
+        );
         assert_eq!(
             evidence,
             [(

@@ -62,7 +62,9 @@ pub struct Dataset {
 
 /// Parses the manifest: one row per kind, paths inside the pack.
 pub fn parse_manifest(bytes: &[u8]) -> Result<Vec<Dataset>, Error> {
-    let cols = ["path", "kind", "date", "licence", "sha256", "origin", "as_of"];
+    let cols = [
+        "path", "kind", "date", "licence", "sha256", "origin", "as_of",
+    ];
     let rows: Vec<(u64, Dataset)> = read_table(MANIFEST, bytes, &cols)?;
     let mut out: Vec<Dataset> = Vec::new();
     for (line, d) in rows {

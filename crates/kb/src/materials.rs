@@ -482,7 +482,10 @@ impl Materials {
             let e = links
                 .entry(c.to_string())
                 .or_insert((Confidence::High, Vec::new()));
-            e.0 = evidence.iter().map(|x| x.confidence).fold(e.0, Confidence::min);
+            e.0 = evidence
+                .iter()
+                .map(|x| x.confidence)
+                .fold(e.0, Confidence::min);
         }
         for (i, (_, _, item)) in items.iter().enumerate().filter(|(i, _)| held[*i]) {
             for c in self.item_components(item) {

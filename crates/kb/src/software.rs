@@ -94,7 +94,10 @@ impl Registries {
                 return Err(row_err(
                     CLASSIFIERS,
                     line,
-                    format!("`{}` is not a `License :: OSI Approved` classifier", r.classifier),
+                    format!(
+                        "`{}` is not a `License :: OSI Approved` classifier",
+                        r.classifier
+                    ),
                 ));
             }
             if !matches!(r.status.as_str(), "current" | "deprecated") {
@@ -105,7 +108,11 @@ impl Registries {
                 ));
             }
             if osi_classifiers.insert(r.classifier.clone(), line).is_some() {
-                return Err(row_err(CLASSIFIERS, line, format!("`{}` twice", r.classifier)));
+                return Err(row_err(
+                    CLASSIFIERS,
+                    line,
+                    format!("`{}` twice", r.classifier),
+                ));
             }
         }
         Ok(Registries {

@@ -33,7 +33,7 @@ The data is TeleGeography's submarine cable map as last released under CC BY-NC-
 commercial use), as of late 2022 (shown as `data as of 2022`), shipped as the separate data
 pack cables/ with its licence. Systems still planned in that data (Amitie, 2Africa) are left
 out of the routes unless --include-planned is given; the output names those landing in both
-countries, "planned for RFS YYYY in the 2022 data; status since unknown".
+countries, `planned for RFS YYYY in the 2022 data; status since unknown`.
 
 Exit codes: 0 success; 2 usage or input error (a malformed or unknown country code, no cable
 data pack, a corrupt pack file).", crate::data_packs::LOOKUP_HELP))]

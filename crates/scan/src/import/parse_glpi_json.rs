@@ -87,11 +87,7 @@ struct Hardware {
 }
 
 /// The first of `fields` an entry of `content.SECTION[]` gives, as text, with its path.
-fn entry_field(
-    section: &str,
-    entries: &[serde_json::Value],
-    fields: &[&str],
-) -> Vec<Located> {
+fn entry_field(section: &str, entries: &[serde_json::Value], fields: &[&str]) -> Vec<Located> {
     entries
         .iter()
         .enumerate()

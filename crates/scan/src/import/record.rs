@@ -134,14 +134,19 @@ impl HostRecord {
         let displays: Vec<&Located> = self
             .monitors
             .iter()
-            .chain(self.chassis.iter().filter(|c| {
-                BUILT_IN_DISPLAY.contains(&c.value.to_ascii_lowercase().as_str())
-            }))
+            .chain(
+                self.chassis
+                    .iter()
+                    .filter(|c| BUILT_IN_DISPLAY.contains(&c.value.to_ascii_lowercase().as_str())),
+            )
             .collect();
-        [("battery", self.batteries.iter().collect()), ("display", displays)]
-            .into_iter()
-            .filter(|(_, v): &(_, Vec<&Located>)| !v.is_empty())
-            .collect()
+        [
+            ("battery", self.batteries.iter().collect()),
+            ("display", displays),
+        ]
+        .into_iter()
+        .filter(|(_, v): &(_, Vec<&Located>)| !v.is_empty())
+        .collect()
     }
 
     /// Whether the agent says the machine is a hypervisor's guest: `vmsystem` is one of the

@@ -132,17 +132,14 @@ pub fn materials_layer(kb: &Kb, layers: &Layers, fleet: Option<&Fleet>) -> Vec<R
                     // What the inventories list first (the file's field, high), then the
                     // knowledge base's rows about kinds of item.
                     let mut evidence: Vec<Evidence> = c.observed.clone();
-                    evidence.extend(c
-                        .links
-                        .iter()
-                        .map(|(item, why, confidence)| {
-                            kb_evidence(
-                                ITEMS,
-                                "component",
-                                format!("{item}: {}: {why}", c.component),
-                                *confidence,
-                            )
-                        }));
+                    evidence.extend(c.links.iter().map(|(item, why, confidence)| {
+                        kb_evidence(
+                            ITEMS,
+                            "component",
+                            format!("{item}: {}: {why}", c.component),
+                            *confidence,
+                        )
+                    }));
                     evidence.push(kb_evidence(
                         COMPONENTS,
                         "material",

@@ -442,7 +442,10 @@ mod tests {
             ("License :: OSI Approved :: BSD License", Some(Medium)),
             ("License :: OSI Approved :: MIT License", Some(Medium)),
             ("License :: OSI Approved", Some(Medium)),
-            ("License :: OSI Approved :: Zero-Clause BSD (0BSD)", Some(High)),
+            (
+                "License :: OSI Approved :: Zero-Clause BSD (0BSD)",
+                Some(High),
+            ),
             (
                 "License :: OSI Approved :: Eclipse Public License 2.0 (EPL-2.0)",
                 Some(High),
@@ -452,7 +455,10 @@ mod tests {
                 Some(Medium),
             ),
             // Deprecated, still on old releases.
-            ("License :: OSI Approved :: Intel Open Source License", Some(Medium)),
+            (
+                "License :: OSI Approved :: Intel Open Source License",
+                Some(Medium),
+            ),
             // Not in PyPI's list, or not OSI: unknown as before.
             ("License :: OSI Approved :: Made Up License", None),
             ("License :: Other/Proprietary License", None),
