@@ -354,7 +354,10 @@ fn a_broken_sbom_is_a_diagnostic_naming_file_and_json_path() {
 
 /// The PyPI licences of `inv`: per package, the item it counts in, and the licence actor's
 /// evidence from PyPI's classifier list (value, confidence).
-fn classifier_items(inv: &Value) -> (Vec<(String, u64)>, Vec<(String, String)>) {
+/// Items (id, components) and classifier evidence (value, confidence).
+type ClassifierItems = (Vec<(String, u64)>, Vec<(String, String)>);
+
+fn classifier_items(inv: &Value) -> ClassifierItems {
     let supplies = inv["layers"]["software"]["supplies"].as_array().unwrap();
     let items = supplies
         .iter()

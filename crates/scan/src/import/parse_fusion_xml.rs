@@ -86,7 +86,7 @@ pub fn fusion_xml(text: &str) -> Result<HostRecord, String> {
             .enumerate()
             .filter_map(|(i, e)| {
                 let path = format!("CONTENT/{name}[{i}]");
-                fields.iter().find_map(|f| at(e, *f, &path))
+                fields.iter().find_map(|f| at(e, f, &path))
             })
             .collect()
     };
