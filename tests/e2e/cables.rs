@@ -627,4 +627,73 @@ fn cable_owners_and_unknown_ownership_are_in_plain_words() {
     assert!(line.ends_with(", not known 16.7%"), "{line}");
     let json = cables(&["FR", "US"]);
     assert!(json.to_string().contains("\"??\":0.1667"), "{json}");
+
+/// The pack's data is TeleGeography's map as of late 2022: every place naming the pack says
+/// `data as of 2022`, and the systems still planned in that data (Amitie, planned for 2023 and
+/// landing in France and the US) are named as left out, never silently dropped; with
+/// `--include-planned` they are counted, marked with the data's year. The planned systems are
+/// read here from the raw `cables.json`.
+#[test]
+fn the_data_says_how_old_it_is_and_names_the_planned_systems_it_leaves_out() {
+    let raw: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo().join("data/cables/cables.json")).unwrap())
+            .unwrap();
+    let lands = |c: &serde_json::Value, country: &str| {
+        c["landing_points"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["country"] == country)
+    };
+    let mut planned: Vec<String> = raw
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["is_planned"] == true && lands(c, "France") && lands(c, "United States"))
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    planned.sort();
+    assert!(
+        planned.iter().any(|id| id.starts_with("amitie")),
+        "{planned:?}"
+    );
+
+    let json = cables(&["FR", "US"]);
+    assert_eq!(json["data_pack"]["as_of"], "2022");
+    assert_eq!(ids(&json["planned_left_out"]), planned);
+    assert!(json["routes"]["direct"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|s| s["planned"] == false));
+    let (code, table, err) = run(sovstack().args(["cables", "FR", "US"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        table.contains(&format!(
+            "{} planned system(s) landing in both left out: Amitie (planned for RFS 2023 in the 2022 data; status since unknown)",
+            planned.len()
+        )),
+        "{table}"
+    );
+    assert!(table.contains("--include-planned counts them"), "{table}");
+    assert!(
+        table.contains(", data as of 2022)") || table.contains(", data as of 2022 "),
+        "{table}"
+    );
+    let all = cables(&["FR", "US", "--include-planned"]);
+    assert_eq!(all["planned_left_out"].as_array().unwrap().len(), 0);
+    let direct = ids(&all["routes"]["direct"]);
+    assert!(planned.iter().all(|p| direct.contains(p)), "{direct:?}");
+    let (_, table, _) = run(sovstack().args(["cables", "FR", "US", "--include-planned"]));
+    assert!(table.contains("planned systems included"), "{table}");
+    assert!(!table.contains("left out"), "{table}");
+    // --version names the pack with its data's year.
+    let (code, version, err) = run(sovstack().arg("--version"));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        version
+            .lines()
+            .any(|l| l.starts_with("data pack: cables ") && l.contains(", data as of 2022 (sha256")),
+        "{version}"
+    );
 }

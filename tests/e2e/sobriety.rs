@@ -224,7 +224,9 @@ fn a_fleet_gets_its_ages_and_support_left_and_no_obsolescence_under_fedora() {
 
 /// The critical raw materials behind GLPI's example fleet: its processors and devices hold
 /// logic chips (gallium, indium), circuit boards' electronic components (tantalum, tungsten,
-/// palladium) and, for the phone, a display and a battery (cobalt, lithium); each material names
+/// palladium), batteries (cobalt, lithium: the XPS 13's and the Portégé's listed in `batteries`,
+/// the phone's too) and displays (the two laptops' monitors and chassis, computer_2's Laptop
+/// chassis, and the phone's assumed screen, medium); each material names
 /// the country that dominates its supply in USGS's 2026 figures and its EU CRMA status, with
 /// sources.
 #[test]
@@ -250,8 +252,8 @@ fn a_fleet_report_names_the_critical_raw_materials_behind_it() {
     assert_eq!(
         components,
         [
-            ("battery", 1, "medium"),
-            ("display", 1, "medium"),
+            ("battery", 3, "high"),
+            ("display", 4, "medium"),
             ("electronic components", 11, "medium"),
             ("logic chip", 11, "high"),
         ]

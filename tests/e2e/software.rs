@@ -351,3 +351,90 @@ fn a_broken_sbom_is_a_diagnostic_naming_file_and_json_path() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("missing field `spdxVersion`"), "{err}");
 }
+
+/// The PyPI licences of `inv`: per package, the item it counts in, and the licence actor's
+/// evidence from PyPI's classifier list (value, confidence).
+/// Items (id, components) and classifier evidence (value, confidence).
+type ClassifierItems = (Vec<(String, u64)>, Vec<(String, String)>);
+
+fn classifier_items(inv: &Value) -> ClassifierItems {
+    let supplies = inv["layers"]["software"]["supplies"].as_array().unwrap();
+    let items = supplies
+        .iter()
+        .map(|s| {
+            (
+                s["id"].as_str().unwrap().to_string(),
+                s["components"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let evidence = supplies
+        .iter()
+        .flat_map(|s| s["actors"].as_array().unwrap().clone())
+        .filter(|a| a["role"] == "licence")
+        .flat_map(|a| a["evidence"].as_array().unwrap().clone())
+        .filter(|e| e["source"] == "kb:software/pypi-osi-classifiers.csv")
+        .map(|e| {
+            (
+                e["value"].as_str().unwrap().to_string(),
+                e["confidence"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (items, evidence)
+}
+
+/// Jinja2 and itsdangerous declare their licence only by PyPI's classifier `License :: OSI
+/// Approved :: BSD License` (as `cyclonedx-py environment` writes it): free software, with the
+/// classifier as evidence at medium confidence (which BSD licence is not said), on the SBOM the
+/// real generator makes now and on the committed one.
+#[test]
+fn pypi_osi_classifiers_are_free_software_licences() {
+    let dir = tempdir();
+    let output = Command::new(repo().join("tests/sbom/make-classifier-sbom.sh"))
+        .arg(dir.path())
+        .output()
+        .expect("tests/sbom/make-classifier-sbom.sh runs");
+    assert!(
+        output.status.success(),
+        "make-classifier-sbom.sh (needs cyclonedx-py: tools/install-deps.sh): {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for sbom in [
+        dir.path().join("python-classifiers.cdx.json"),
+        repo().join("tests/fixtures/sbom-classifiers/python-classifiers.cdx.json"),
+    ] {
+        let text = std::fs::read_to_string(&sbom).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap();
+        let named: Vec<&str> = doc["components"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| {
+                c["licenses"][0]["license"]["name"] == "License :: OSI Approved :: BSD License"
+            })
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(named, ["Jinja2", "itsdangerous"], "{}", sbom.display());
+        let total = doc["components"].as_array().unwrap().len() as u64;
+        let inv = run_json(
+            sovstack()
+                .args(["scan", "--layers", "software", "--sbom"])
+                .arg(&sbom),
+        );
+        let (items, evidence) = classifier_items(&inv);
+        assert_eq!(
+            items,
+            [("pypi/free".to_string(), total)],
+            "{}",
+            sbom.display()
+        );
+        assert_eq!(
+            evidence,
+            [(
+                "License :: OSI Approved :: BSD License".to_string(),
+                "medium".to_string()
+            )]
+        );
+    }
+}

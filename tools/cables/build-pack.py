@@ -85,8 +85,10 @@ with open(f"{out}/landing-points.csv", "w", newline="", encoding="utf-8") as f:
         w.writerow([pid, f"{lon:.4f}", f"{lat:.4f}"])
 print(f"{len(rows)} country names, {len(pairs)} land borders, {len(points)} landing points")
 
-# MANIFEST.csv: every file of the pack with its kind, date, licence, sha256 and origin. The
-# loader refuses a file whose bytes do not match.
+# MANIFEST.csv: every file of the pack with its kind, date, licence, sha256, origin and, when
+# the data describes the world as of an earlier time than its date, `as_of` (TeleGeography's
+# map as republished in 2023 is as of late 2022). The loader refuses a file whose bytes do not
+# match.
 import hashlib, os
 NC = "CC-BY-NC-SA-3.0"
 FILES = [
@@ -105,7 +107,8 @@ FILES = [
 ]
 with open(f"{out}/MANIFEST.csv", "w", newline="", encoding="utf-8") as f:
     w = csv.writer(f, lineterminator="\n")
-    w.writerow(["path", "kind", "date", "licence", "sha256", "origin"])
+    w.writerow(["path", "kind", "date", "licence", "sha256", "origin", "as_of"])
     for path, kind, date, lic, origin in FILES:
         digest = hashlib.sha256(open(os.path.join(out, path), "rb").read()).hexdigest()
-        w.writerow([path, kind, date, lic, digest, origin])
+        as_of = "2022" if "(late 2022)" in origin else ""
+        w.writerow([path, kind, date, lic, digest, origin, as_of])

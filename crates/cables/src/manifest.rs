@@ -54,11 +54,17 @@ pub struct Dataset {
     pub sha256: String,
     /// Where it came from.
     pub origin: String,
+    /// When the data describes the world (`2022`: TeleGeography's map as of late 2022), when
+    /// that is earlier than `date` (which a republication or a repackaging may set); empty
+    /// when the data is as of its date.
+    pub as_of: String,
 }
 
 /// Parses the manifest: one row per kind, paths inside the pack.
 pub fn parse_manifest(bytes: &[u8]) -> Result<Vec<Dataset>, Error> {
-    let cols = ["path", "kind", "date", "licence", "sha256", "origin"];
+    let cols = [
+        "path", "kind", "date", "licence", "sha256", "origin", "as_of",
+    ];
     let rows: Vec<(u64, Dataset)> = read_table(MANIFEST, bytes, &cols)?;
     let mut out: Vec<Dataset> = Vec::new();
     for (line, d) in rows {

@@ -208,10 +208,21 @@ pub fn describe(pack: &str, found: &Found) -> Result<DataPackRef, String> {
         .map_err(|e| format!("{}: {e}", manifest.display()))?
         .iter()
         .position(|h| h == "licence");
+    let as_of_col = rows
+        .headers()
+        .map_err(|e| format!("{}: {e}", manifest.display()))?
+        .iter()
+        .position(|h| h == "as_of");
     let mut newest = String::new();
+    let mut as_of: Option<String> = None;
     let mut licences: Vec<String> = Vec::new();
     for row in rows.records() {
         let row = row.map_err(|e| format!("{}: {e}", manifest.display()))?;
+        if let Some(a) = as_of_col.and_then(|c| row.get(c)).filter(|a| !a.is_empty()) {
+            if as_of.as_deref().is_none_or(|o| a < o) {
+                as_of = Some(a.to_string());
+            }
+        }
         let date = row.get(date_col).unwrap_or_default();
         if date > newest.as_str() {
             newest = date.to_string();
@@ -235,6 +246,7 @@ pub fn describe(pack: &str, found: &Found) -> Result<DataPackRef, String> {
             .to_string(),
         found_by: found.found_by.to_string(),
         licences,
+        as_of,
     })
 }
 

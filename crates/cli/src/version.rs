@@ -72,7 +72,7 @@ pub fn long(config: Option<&Path>) -> Result<String> {
                 s,
                 "data pack: {} {} (sha256 {}) in {} (found by {})",
                 p.name,
-                p.version,
+                p.dated(),
                 short_hash(&p.sha256),
                 p.dir,
                 p.found_by

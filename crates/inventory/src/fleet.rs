@@ -140,4 +140,12 @@ pub struct Host {
     /// reads its host's own SMBIOS tables) and a host whose inventory does not say.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hypervisor: Option<crate::Fact<String>>,
+    /// The component classes (`battery`, `display`) its inventory shows it holds, each with
+    /// the fields that show it (GLPI `batteries[]`, `monitors[]`, a portable
+    /// `hardware.chassis_type`; FusionInventory `BATTERIES`, `MONITORS`,
+    /// `HARDWARE/CHASSIS_TYPE`), high confidence; sorted by class. The materials derivation
+    /// counts these for the host instead of the knowledge base's assumptions about its kind of
+    /// device (schema 1.2.13).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub components: Vec<crate::Fact<String>>,
 }

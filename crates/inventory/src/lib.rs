@@ -74,7 +74,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Version of the inventory document (`MODEL.REVISION.ADDITION`).
-pub const SCHEMA_VERSION: &str = "1.2.12";
+pub const SCHEMA_VERSION: &str = "1.2.13";
 
 /// The pattern of the `schema_version`s this version reads: MODEL.REVISION.ADDITION with our
 /// MODEL, a REVISION up to ours and any ADDITION (published in the JSON Schema).
@@ -174,6 +174,22 @@ pub struct DataPackRef {
     /// The licences of its files, distinct, in manifest order (schema 1.2.4).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub licences: Vec<String>,
+    /// When its oldest dataset describes the world, when that is earlier than the dataset's
+    /// date (its manifest's `as_of`: `2022` for the cable pack, TeleGeography's map as of late
+    /// 2022, republished in 2023): what it says may have changed since (schema 1.2.13).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of: Option<String>,
+}
+
+impl DataPackRef {
+    /// Its version as shown wherever the pack is named: `2026-12-06`, or `2026-12-06, data as
+    /// of 2022` when its data is older than its packaging ([`DataPackRef::as_of`]).
+    pub fn dated(&self) -> String {
+        match &self.as_of {
+            Some(a) => format!("{}, data as of {a}", self.version),
+            None => self.version.clone(),
+        }
+    }
 }
 
 /// The layer sections. A layer that was not scanned is absent.

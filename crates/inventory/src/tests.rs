@@ -168,6 +168,7 @@ fn the_schema_accepts_exactly_the_versions_this_version_reads() {
         "1.2.10",
         "1.2.11",
         "1.2.12",
+        "1.2.13",
         "1.3.0",
         "2.0.0",
         "0.9.0",

@@ -536,6 +536,13 @@ impl Kb {
         self.registries.registry(&self.orgs, purl_type, namespace)
     }
 
+    /// The `software/pypi-osi-classifiers.csv` row of a PyPI trove classifier that says a
+    /// licence is OSI-approved (`License :: OSI Approved :: BSD License`), as evidence; `None`
+    /// for a text PyPI's official list does not hold under `License :: OSI Approved`.
+    pub fn pypi_osi_classifier(&self, text: &str) -> Option<Evidence> {
+        self.registries.osi_classifier(text)
+    }
+
     /// Whether a package URL type's registries are told apart by namespace (`deb/debian`,
     /// `deb/ubuntu`).
     pub fn registry_by_namespace(&self, purl_type: &str) -> bool {

@@ -135,9 +135,18 @@ pub struct ComponentNeed {
     /// The lowest confidence of the links that brought it.
     pub confidence: sovstack_inventory::Confidence,
     /// The links that brought it: the item kind (`processor`, `device:system`), the row's
-    /// reason and its confidence, in item order, each once.
+    /// reason and its confidence, in item order, each once. An assumption row about a kind of
+    /// device is a link only when some machine holding the item has no explicit evidence of the
+    /// component.
     pub links: Vec<(String, String, sovstack_inventory::Confidence)>,
+    /// What imported inventories list explicitly (a fleet host's `components`: GLPI
+    /// `batteries[0].chemistry`, `hardware.chassis_type`): the fields of the first hosts
+    /// showing it, at most [`OBSERVED_SHOWN`] pieces, in host order; the count is `machines`.
+    pub observed: Vec<sovstack_inventory::Evidence>,
 }
+
+/// The pieces of explicit evidence a component keeps ([`ComponentNeed::observed`]).
+pub const OBSERVED_SHOWN: usize = 8;
 
 /// A critical raw material the inventory depends on, through its component classes.
 #[derive(Debug, Clone, PartialEq)]
@@ -367,24 +376,30 @@ impl Materials {
             .enumerate()
             .map(|(i, (layer, id, _))| ((*layer, *id), i))
             .collect();
-        // The machines, each as the indices of the items it holds.
-        let machines: Vec<Vec<usize>> = match fleet {
+        // The machines, each as the indices of the items it holds and the components its
+        // inventory lists explicitly.
+        let machines: Vec<(Vec<usize>, &[sovstack_inventory::Fact<String>])> = match fleet {
             Some(f) => f
                 .hosts
                 .iter()
                 .filter(|h| h.hypervisor.is_none())
                 .map(|h| {
-                    h.processor
+                    let held = h
+                        .processor
                         .iter()
                         .map(|id| (0, id.as_str()))
                         .chain(h.device.iter().map(|id| (1, id.as_str())))
                         .filter_map(|k| index.get(&k).copied())
-                        .collect()
+                        .collect();
+                    (held, h.components.as_slice())
                 })
                 .collect(),
             None if guest => Vec::new(),
-            None => vec![(0..items.len()).collect()],
+            None => vec![((0..items.len()).collect(), &[][..])],
         };
+        // (item, component) links some machine relies on; the explicit evidence per component.
+        let mut used: BTreeSet<(usize, &str)> = BTreeSet::new();
+        let mut observed: BTreeMap<&str, Vec<sovstack_inventory::Evidence>> = BTreeMap::new();
         let mut held = vec![false; items.len()];
         let mut component_machines: BTreeMap<&str, u64> = BTreeMap::new();
         let mut material_machines: BTreeMap<&str, u64> = BTreeMap::new();
@@ -398,6 +413,7 @@ impl Materials {
             let n = d.hosts.unwrap_or(0);
             let mut materials = BTreeSet::new();
             for c in self.item_components(&items[i].2) {
+                used.insert((i, c.component.as_str()));
                 *component_machines.entry(c.component.as_str()).or_default() += n;
                 materials.extend(
                     self.component_materials(&c.component)
@@ -413,12 +429,30 @@ impl Materials {
         let lower = (component_machines.clone(), material_machines.clone());
         component_machines.clear();
         material_machines.clear();
-        for machine in &machines {
+        for (machine, explicit) in &machines {
             let mut components = BTreeSet::new();
+            // What the inventory lists is counted from its evidence; the knowledge base's
+            // assumption about the kind of device only for what it does not list.
+            for f in explicit.iter() {
+                let Some((c, _)) = self.components.get_key_value(f.value.as_str()) else {
+                    continue;
+                };
+                components.insert(c.as_str());
+                let shown = observed.entry(c.as_str()).or_default();
+                for e in &f.evidence {
+                    if shown.len() < OBSERVED_SHOWN {
+                        shown.push(e.clone());
+                    }
+                }
+            }
             for &i in machine {
                 held[i] = true;
                 for c in self.item_components(&items[i].2) {
+                    if explicit.iter().any(|f| f.value == c.component) {
+                        continue;
+                    }
                     components.insert(c.component.as_str());
+                    used.insert((i, c.component.as_str()));
                 }
             }
             let mut materials = BTreeSet::new();
@@ -447,8 +481,20 @@ impl Materials {
         // order.
         type Links = (Confidence, Vec<(String, String, Confidence)>);
         let mut links: BTreeMap<String, Links> = BTreeMap::new();
-        for ((_, _, item), _) in items.iter().zip(&held).filter(|(_, h)| **h) {
+        for (c, evidence) in &observed {
+            let e = links
+                .entry(c.to_string())
+                .or_insert((Confidence::High, Vec::new()));
+            e.0 = evidence
+                .iter()
+                .map(|x| x.confidence)
+                .fold(e.0, Confidence::min);
+        }
+        for (i, (_, _, item)) in items.iter().enumerate().filter(|(i, _)| held[*i]) {
             for c in self.item_components(item) {
+                if !used.contains(&(i, c.component.as_str())) {
+                    continue;
+                }
                 let e = links
                     .entry(c.component.clone())
                     .or_insert((Confidence::High, Vec::new()));
@@ -466,6 +512,7 @@ impl Materials {
                     .get(component.as_str())
                     .copied()
                     .unwrap_or(0),
+                observed: observed.remove(component.as_str()).unwrap_or_default(),
                 component,
                 confidence,
                 links,

@@ -16,6 +16,15 @@ use sovstack_inventory::{Confidence, Evidence, Method};
 use std::collections::HashMap;
 
 const REGISTRIES: &str = "software/registries.csv";
+const CLASSIFIERS: &str = "software/pypi-osi-classifiers.csv";
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ClassifierRow {
+    classifier: String,
+    status: String,
+    source: String,
+}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,6 +54,8 @@ pub struct Registry {
 pub(crate) struct Registries {
     /// Keyed by (lower-cased type, lower-cased namespace or empty).
     rows: HashMap<(String, String), (u64, String, Option<OrgId>)>,
+    /// PyPI's `License :: OSI Approved` classifiers, exactly as listed, and their lines.
+    osi_classifiers: HashMap<String, u64>,
 }
 
 impl Registries {
@@ -71,7 +82,43 @@ impl Registries {
                 ));
             }
         }
-        Ok(Registries { rows })
+        let mut osi_classifiers = HashMap::new();
+        for row in
+            tables::read::<ClassifierRow>(CLASSIFIERS, tables::text_of(sources, CLASSIFIERS)?)?
+        {
+            let (line, r) = (row.line, row.rec);
+            required(CLASSIFIERS, line, "source", &r.source)?;
+            if r.classifier != "License :: OSI Approved"
+                && !r.classifier.starts_with("License :: OSI Approved :: ")
+            {
+                return Err(row_err(
+                    CLASSIFIERS,
+                    line,
+                    format!(
+                        "`{}` is not a `License :: OSI Approved` classifier",
+                        r.classifier
+                    ),
+                ));
+            }
+            if !matches!(r.status.as_str(), "current" | "deprecated") {
+                return Err(row_err(
+                    CLASSIFIERS,
+                    line,
+                    format!("status `{}` is not current or deprecated", r.status),
+                ));
+            }
+            if osi_classifiers.insert(r.classifier.clone(), line).is_some() {
+                return Err(row_err(
+                    CLASSIFIERS,
+                    line,
+                    format!("`{}` twice", r.classifier),
+                ));
+            }
+        }
+        Ok(Registries {
+            rows,
+            osi_classifiers,
+        })
     }
 
     /// The registry of a package URL's type (and namespace, for types a row names one for).
@@ -100,6 +147,23 @@ impl Registries {
             operator: operator.map(|o| orgs.attribute(o, vec![evidence.clone()])),
             evidence,
         })
+    }
+
+    /// The row of a PyPI trove classifier that says its licence is OSI-approved (`License ::
+    /// OSI Approved :: BSD License`, or `License :: OSI Approved` alone), as PyPI's official
+    /// list (the trove-classifiers package) spells it, exactly (surrounding blanks aside), as
+    /// evidence; `None` for any other text.
+    pub fn osi_classifier(&self, text: &str) -> Option<Evidence> {
+        let text = text.trim();
+        let line = *self.osi_classifiers.get(text)?;
+        Some(tables::evidence(
+            CLASSIFIERS,
+            line,
+            "classifier",
+            text,
+            Method::KbLookup,
+            Confidence::High,
+        ))
     }
 
     /// Whether rows for `purl_type` are keyed by namespace (`deb`): the ecosystem is then

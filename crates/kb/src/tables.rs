@@ -29,6 +29,9 @@ const ENDOFLIFE: &str =
 const RICHPRINT: &str =
     "BSD-2-Clause; from dishather/richprint comp_id.txt (see NOTICE and LICENSE-richprint-BSD-2-Clause.txt)";
 
+/// The licence of PyPI's trove classifiers, taken from the trove-classifiers package.
+const TROVE: &str = "Apache-2.0; classifiers from PyPI's trove-classifiers package (see NOTICE and software/LICENSE-trove-classifiers-Apache-2.0.txt)";
+
 /// Every embedded table, in the fixed order used for hashing and for [`crate::Kb::tables`].
 pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
     (
@@ -227,6 +230,11 @@ pub(crate) const BUILTIN: &[(&str, &str, &str)] = &[
         "software/registries.csv",
         include_str!("../data/software/registries.csv"),
         OWN,
+    ),
+    (
+        "software/pypi-osi-classifiers.csv",
+        include_str!("../data/software/pypi-osi-classifiers.csv"),
+        TROVE,
     ),
 ];
 

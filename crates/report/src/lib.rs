@@ -27,7 +27,7 @@ use sovstack_ruleset::Overall;
 use std::collections::BTreeMap;
 
 /// Version of the report document (`MODEL.REVISION.ADDITION`).
-pub const REPORT_VERSION: &str = "1.0.12";
+pub const REPORT_VERSION: &str = "1.0.13";
 
 /// The result of evaluating an inventory.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

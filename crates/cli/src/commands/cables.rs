@@ -30,7 +30,10 @@ over land then by cable, or by cable then over land; by cable twice only when no
 exists.
 
 The data is TeleGeography's submarine cable map as last released under CC BY-NC-SA 3.0 (no
-commercial use), shipped as the separate data pack cables/ with its licence.
+commercial use), as of late 2022 (shown as `data as of 2022`), shipped as the separate data
+pack cables/ with its licence. Systems still planned in that data (Amitie, 2Africa) are left
+out of the routes unless --include-planned is given; the output names those landing in both
+countries, `planned for RFS YYYY in the 2022 data; status since unknown`.
 
 Exit codes: 0 success; 2 usage or input error (a malformed or unknown country code, no cable
 data pack, a corrupt pack file).", crate::data_packs::LOOKUP_HELP))]
@@ -93,17 +96,28 @@ impl Args {
             .map_err(|e| anyhow::anyhow!("no cable data: {e}"))?;
         let routes = data.routes(&from, &to, self.include_planned);
         let diversity = routes.diversity();
+        // The direct systems still planned in the data, which the routes leave out unless
+        // asked: said, never silently dropped (the data may be years old: `as_of`).
+        let planned: Vec<System> = if self.include_planned {
+            Vec::new()
+        } else {
+            data.systems_between(&from, &to, true)
+                .into_iter()
+                .filter(|s| s.planned)
+                .collect()
+        };
         let text = match self.format {
             OutputFormat::Json => {
                 let v = serde_json::json!({
                     "note": NOTE,
                     "data_pack": pack,
-                                        "routes": routes,
+                    "routes": routes,
                     "diversity": diversity,
+                    "planned_left_out": planned,
                 });
                 serde_json::to_string_pretty(&v)? + "\n"
             }
-            OutputFormat::Table => render_table(&kb, &routes, &pack)?,
+            OutputFormat::Table => render_table(&kb, &routes, &pack, &planned)?,
         };
         output::emit(self.output.as_deref(), text.as_bytes())?;
         Ok(exit::SUCCESS)
@@ -133,7 +147,19 @@ fn landings(v: &[sovstack_cables::LandingRef]) -> String {
         .join("; ")
 }
 
-fn systems_table(systems: &[System], a: &str, b: &str) -> String {
+/// A planned system's ready-for-service year as the data gives it: `2023 (planned)`, or, when
+/// the pack says how old its data is (`as_of`), `planned for RFS 2023 in the 2022 data; status
+/// since unknown`: it may be in service by now, late, or abandoned.
+fn planned_rfs(s: &System, as_of: Option<&str>) -> String {
+    match (s.rfs_year, as_of) {
+        (Some(y), Some(d)) => format!("planned for RFS {y} in the {d} data; status since unknown"),
+        (None, Some(d)) => format!("planned in the {d} data; status since unknown"),
+        (Some(y), None) => format!("{y} (planned)"),
+        (None, None) => "planned".to_string(),
+    }
+}
+
+fn systems_table(systems: &[System], a: &str, b: &str, as_of: Option<&str>) -> String {
     let mut t = Table::new();
     t.load_style(presets::UTF8_FULL_CONDENSED).force_no_tty();
     t.set_width(sovstack_report::DEFAULT_WIDTH);
@@ -147,9 +173,8 @@ fn systems_table(systems: &[System], a: &str, b: &str) -> String {
     ]);
     for s in systems {
         let rfs = match (s.rfs_year, s.planned) {
-            (Some(y), true) => format!("{y} (planned)"),
+            (_, true) => planned_rfs(s, as_of),
             (Some(y), false) => y.to_string(),
-            (None, true) => "planned".to_string(),
             (None, false) => "-".to_string(),
         };
         t.add_row(vec![
@@ -163,7 +188,13 @@ fn systems_table(systems: &[System], a: &str, b: &str) -> String {
     t.to_string()
 }
 
-fn render_table(kb: &Kb, r: &Routes, pack: &sovstack_inventory::DataPackRef) -> Result<String> {
+fn render_table(
+    kb: &Kb,
+    r: &Routes,
+    pack: &sovstack_inventory::DataPackRef,
+    planned: &[System],
+) -> Result<String> {
+    let as_of = pack.as_of.as_deref();
     let mut s = String::new();
     let place = |p: &sovstack_cables::Place| {
         let mut n = country_name(kb, &p.code);
@@ -191,7 +222,23 @@ fn render_table(kb: &Kb, r: &Routes, pack: &sovstack_inventory::DataPackRef) -> 
     }
     writeln!(s, "\nDirect systems: {}", r.direct.len())?;
     if !r.direct.is_empty() {
-        writeln!(s, "{}", systems_table(&r.direct, &r.from.code, &r.to.code))?;
+        writeln!(
+            s,
+            "{}",
+            systems_table(&r.direct, &r.from.code, &r.to.code, as_of)
+        )?;
+    }
+    if !planned.is_empty() {
+        let named: Vec<String> = planned
+            .iter()
+            .map(|p| format!("{} ({})", p.name, planned_rfs(p, as_of)))
+            .collect();
+        writeln!(
+            s,
+            "\n{} planned system(s) landing in both left out: {}. --include-planned counts them.",
+            planned.len(),
+            named.join("; ")
+        )?;
     }
     if !r.via.is_empty() {
         writeln!(s, "\nThrough one intermediate country: {}", r.via.len())?;
@@ -254,7 +301,7 @@ fn render_table(kb: &Kb, r: &Routes, pack: &sovstack_inventory::DataPackRef) -> 
         s,
         "\nData: {} pack {} (sha256 {}) in {}; licences: {}",
         pack.name,
-        pack.version,
+        pack.dated(),
         pack.sha256,
         pack.dir,
         pack.licences.join(", ")

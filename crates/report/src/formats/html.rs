@@ -790,7 +790,7 @@ fn diagnostics(r: &Report, h: &mut String) -> std::fmt::Result {
 fn inputs(r: &Report, h: &mut String) -> std::fmt::Result {
     writeln!(h, "<section aria-labelledby=\"inputs\">\n<h2 id=\"inputs\">Versions and hashes</h2>\n<table>\n<thead><tr><th scope=\"col\">Input</th><th scope=\"col\">Name</th><th scope=\"col\">Version</th><th scope=\"col\">sha256</th><th scope=\"col\">From</th></tr></thead>\n<tbody>")?;
     for x in super::input_rows(&r.inputs) {
-        writeln!(h, "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>", x.kind, esc(x.name), esc(x.version), esc(x.sha256), esc(x.from))?;
+        writeln!(h, "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>", x.kind, esc(x.name), esc(&x.version), esc(x.sha256), esc(x.from))?;
     }
     writeln!(h, "</tbody>\n</table>\n</section>")
 }

@@ -242,7 +242,7 @@ impl Format for Markdown {
                 "| {} | {} | {} | {} | {} |",
                 x.kind,
                 escape(x.name),
-                escape(x.version),
+                escape(&x.version),
                 code(x.sha256),
                 escape(x.from)
             )?;

@@ -388,7 +388,7 @@ pub(crate) fn materials_rows(m: &MaterialsReport) -> MaterialsRows {
 pub(crate) struct InputRow<'a> {
     pub kind: &'static str,
     pub name: &'a str,
-    pub version: &'a str,
+    pub version: std::borrow::Cow<'a, str>,
     pub sha256: &'a str,
     pub from: &'a str,
 }
@@ -416,7 +416,7 @@ pub(crate) fn input_rows<'a>(i: &'a Inputs) -> Vec<InputRow<'a>> {
     let kb = |kind, d: &'a crate::DataRef| InputRow {
         kind,
         name: &d.name,
-        version: &d.version,
+        version: d.version.as_str().into(),
         sha256: &d.sha256,
         from: "built in",
     };
@@ -427,21 +427,22 @@ pub(crate) fn input_rows<'a>(i: &'a Inputs) -> Vec<InputRow<'a>> {
     rows.extend(i.rulesets.iter().map(|x| InputRow {
         kind: "ruleset",
         name: &x.data.name,
-        version: &x.data.version,
+        version: x.data.version.as_str().into(),
         sha256: &x.data.sha256,
         from: &x.origin,
     }));
     rows.extend(i.plugins.iter().map(|x| InputRow {
         kind: "plugin",
         name: &x.data.name,
-        version: &x.data.version,
+        version: x.data.version.as_str().into(),
         sha256: &x.data.sha256,
         from: &x.origin,
     }));
     rows.extend(i.data_packs.iter().map(|p| InputRow {
         kind: "data pack",
         name: &p.name,
-        version: &p.version,
+        // A pack whose data is older than its packaging says so (the cable map as of 2022).
+        version: p.dated().into(),
         sha256: &p.sha256,
         from: &p.dir,
     }));

@@ -91,7 +91,10 @@ impl Format for Table {
                 out,
                 &format!(
                     "{} data {} from {} (found by {})",
-                    p.name, p.version, p.dir, p.found_by
+                    p.name,
+                    p.dated(),
+                    p.dir,
+                    p.found_by
                 ),
                 "  ",
             )?;

@@ -191,6 +191,18 @@ impl<'k> FleetBuilder<'k> {
             .zip(record.maker.as_ref())
             .and_then(|(kind, maker)| self.device_slot(source, kind, maker));
         let hypervisor = guest;
+        // What the file lists (its batteries, its displays), with the fields that show it.
+        let components = record
+            .components()
+            .into_iter()
+            .map(|(class, fields)| Fact {
+                value: class.to_string(),
+                evidence: fields
+                    .into_iter()
+                    .map(|l| read(source, l, Confidence::High))
+                    .collect(),
+            })
+            .collect();
         let host = Host {
             id,
             kind: record.kind,
@@ -217,6 +229,7 @@ impl<'k> FleetBuilder<'k> {
                 }),
             device: None,
             hypervisor,
+            components,
         };
         self.add_entry(Entry {
             host,
@@ -276,6 +289,7 @@ impl<'k> FleetBuilder<'k> {
             firmware_date,
             device: None,
             hypervisor: None,
+            components: Vec::new(),
         };
         self.add_entry(Entry {
             host,
@@ -390,11 +404,15 @@ impl<'k> FleetBuilder<'k> {
             });
         // GLPI and FusionInventory records are attributed alike, so one item holds both; a
         // sovstack inventory's items (attributed on the host) are kept apart.
+        // An Arm agent's `model` names the SoC (`imported_soc`), which one name (`AArch64
+        // Processor rev 14`) shared by different SoCs does not: it is part of the key there.
+        let arch_name = arch.map_or("unknown", |a| a.0);
         let key = format!(
-            "agent\u{1f}{}\u{1f}{}\u{1f}{}",
-            arch.map_or("unknown", |a| a.0),
+            "agent\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+            arch_name,
             value(&cpu.manufacturer),
-            value(&cpu.name)
+            value(&cpu.name),
+            soc_field(cpu, arch_name).map_or("", |m| m.value.as_str())
         );
         self.slot_for_processor(key, || imported_processor(kb, source, cpu, arch))
     }
@@ -632,13 +650,14 @@ fn imported_processor(
     let by_cpuid = x86_foundry(kb, source, cpu, &architecture, &designer);
     let lifecycle = intel_lifecycle(kb, source, cpu, &architecture, &designer);
     let vendor_os_floor = vendor_os_floor(kb, source, cpu, &architecture, &designer);
+    let (soc, soc_hardware) = imported_soc(kb, source, cpu, &architecture);
     let actors = processor::actors(
         kb,
         &architecture,
         designer,
-        None,
+        soc,
         model.as_ref(),
-        None,
+        soc_hardware,
         by_cpuid,
     );
     Processor {
@@ -652,6 +671,41 @@ fn imported_processor(
         vendor_os_floor,
         hosts: None,
     }
+}
+
+/// The SoC of a processor that is not x86, from the agent's `model` field: on x86 the GLPI
+/// agent writes the CPUID model there (`78`), but on Arm it copies `/proc/cpuinfo`'s
+/// `Hardware` line (`Qualcomm Technologies, Inc SM8150` in GLPI's phone example), the very
+/// field the live scan reads the SoC from. The SoC vendor is then looked up as the live scan
+/// does (`processors/soc-vendors.csv`), and the foundry asked about that SoC name first; a
+/// name the tables do not know leaves the SoC vendor unknown with the field as evidence. A
+/// number, or an x86 or unknown architecture, names no SoC: `(None, None)`.
+fn imported_soc(
+    kb: &Kb,
+    source: &str,
+    cpu: &CpuRecord,
+    architecture: &Fact<String>,
+) -> (Option<Attributed>, Option<(String, Evidence)>) {
+    let Some(model) = soc_field(cpu, &architecture.value) else {
+        return (None, None);
+    };
+    let ev = read(source, model, Confidence::High);
+    match kb.soc_vendor(&model.value) {
+        Some(a) => (
+            Some(Ok((a, vec![ev.clone()]))),
+            Some((model.value.clone(), ev)),
+        ),
+        None => (Some(Err(vec![ev])), None),
+    }
+}
+
+/// The agent's `model` field when it names a SoC ([`imported_soc`]): text, on an architecture
+/// known and not x86.
+fn soc_field<'c>(cpu: &'c CpuRecord, architecture: &str) -> Option<&'c Located> {
+    cpu.model.as_ref().filter(|m| {
+        !matches!(architecture, "x86_64" | "i686" | "unknown")
+            && !m.value.chars().all(|c| c.is_ascii_digit())
+    })
 }
 
 /// Whether a vendor's newer OS refuses an x86 processor, from the CPUID family and model the

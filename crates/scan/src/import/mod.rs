@@ -494,6 +494,36 @@ mod tests {
             processors.iter().filter(|p| p.lifecycle.is_some()).count(),
             2
         );
+        // The phone's SoC, from `cpus[0].model` (its `name` is `AArch64 Processor rev 14`), as
+        // the live scan reads it from /proc/cpuinfo's `Hardware`: Qualcomm's SM8150, made by
+        // TSMC (processor-foundry.csv). The x86 parts name no SoC.
+        let role = |p: &sovstack_inventory::Processor, role| {
+            p.actors
+                .iter()
+                .find(|a| a.role == role)
+                .map(|a| (a.name.clone(), a.evidence[0].field.clone()))
+        };
+        use sovstack_inventory::Role::{Foundry, SocVendor};
+        let phone = processors
+            .iter()
+            .find(|p| p.architecture.value == "aarch64")
+            .unwrap();
+        let model_field = Some("content.cpus[0].model".to_string());
+        assert_eq!(
+            role(phone, SocVendor),
+            Some((Some("Qualcomm".to_string()), model_field.clone()))
+        );
+        assert_eq!(
+            role(phone, Foundry),
+            Some((Some("TSMC".to_string()), model_field))
+        );
+        assert_eq!(
+            processors
+                .iter()
+                .filter(|p| role(p, SocVendor).is_some())
+                .count(),
+            1
+        );
         // Each computer's firmware date, from `bios.bdate`; network devices, printers and the
         // phone give none.
         let dated: Vec<(&str, &str, Option<&str>)> = fleet

@@ -79,6 +79,22 @@ pub fn fusion_xml(text: &str) -> Result<HostRecord, String> {
         }
     }
     host.vmsystem = child(content, "HARDWARE").and_then(|h| at(h, "VMSYSTEM", "CONTENT/HARDWARE"));
+    host.chassis =
+        child(content, "HARDWARE").and_then(|h| at(h, "CHASSIS_TYPE", "CONTENT/HARDWARE"));
+    let first_of = |name: &str, fields: &[&str]| -> Vec<Located> {
+        children(content, name)
+            .enumerate()
+            .filter_map(|(i, e)| {
+                let path = format!("CONTENT/{name}[{i}]");
+                fields.iter().find_map(|f| at(e, f, &path))
+            })
+            .collect()
+    };
+    host.batteries = first_of(
+        "BATTERIES",
+        &["CHEMISTRY", "NAME", "MANUFACTURER", "CAPACITY", "SERIAL"],
+    );
+    host.monitors = first_of("MONITORS", &["NAME", "CAPTION", "MANUFACTURER", "SERIAL"]);
     host.name = child(content, "HARDWARE")
         .and_then(|h| child_text(h, "NAME"))
         .map(|n| n.trim().to_string())
@@ -160,6 +176,8 @@ mod tests {
         assert!(cpu.name.as_ref().unwrap().line.unwrap() > 1);
         assert_eq!(cpu.family.as_ref().unwrap().value, "26");
         assert_eq!(cpu.model.as_ref().unwrap().value, "2");
+        // A server: no battery, no monitor, no portable chassis.
+        assert!(h.components().is_empty());
         let os = h.os.unwrap();
         assert_eq!(os.name.unwrap().value, "Debian GNU/Linux");
         assert_eq!(os.arch.unwrap().value, "x86_64");

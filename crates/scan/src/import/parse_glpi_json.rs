@@ -29,6 +29,12 @@ struct Content {
     bios: Option<Bios>,
     hardware: Option<Hardware>,
     network_device: Option<NetworkDevice>,
+    /// Read leniently: an entry that is no object, or a field that is no text or number,
+    /// shows nothing.
+    #[serde(default)]
+    batteries: Vec<serde_json::Value>,
+    #[serde(default)]
+    monitors: Vec<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -77,6 +83,21 @@ struct Bios {
 struct Hardware {
     name: Option<String>,
     vmsystem: Option<String>,
+    chassis_type: Option<String>,
+}
+
+/// The first of `fields` an entry of `content.SECTION[]` gives, as text, with its path.
+fn entry_field(section: &str, entries: &[serde_json::Value], fields: &[&str]) -> Vec<Located> {
+    entries
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| {
+            fields.iter().find_map(|f| {
+                let v = string_or_number(&e.get(f).cloned())?;
+                Located::new(&v, format!("content.{section}[{i}].{f}"), None)
+            })
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]
@@ -162,7 +183,18 @@ pub fn glpi_json(text: &str) -> Result<HostRecord, String> {
     });
     if let Some(h) = &content.hardware {
         host.vmsystem = at(&h.vmsystem, "content.hardware.vmsystem".into());
+        host.chassis = at(&h.chassis_type, "content.hardware.chassis_type".into());
     }
+    host.batteries = entry_field(
+        "batteries",
+        &content.batteries,
+        &["chemistry", "name", "manufacturer", "capacity", "serial"],
+    );
+    host.monitors = entry_field(
+        "monitors",
+        &content.monitors,
+        &["name", "caption", "manufacturer", "serial"],
+    );
     host.name = content
         .hardware
         .and_then(|h| h.name)
@@ -234,6 +266,42 @@ mod tests {
         let maker = h.maker.as_ref().unwrap();
         assert_eq!(maker.manufacturer.as_ref().unwrap().value, "Dell Inc.");
         assert_eq!(maker.model.as_ref().unwrap().value, "XPS 13 9350");
+        // Its battery, its monitor and its Laptop chassis: a battery and a display.
+        let c: Vec<(&str, Vec<(&str, &str)>)> = h
+            .components()
+            .into_iter()
+            .map(|(class, v)| {
+                (
+                    class,
+                    v.iter()
+                        .map(|l| (l.field.as_str(), l.value.as_str()))
+                        .collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            c,
+            [
+                (
+                    "battery",
+                    vec![("content.batteries[0].chemistry", "lithium-ion")]
+                ),
+                (
+                    "display",
+                    vec![
+                        ("content.monitors[0].name", "DJCP6"),
+                        ("content.hardware.chassis_type", "Laptop")
+                    ]
+                ),
+            ]
+        );
+        // The phone's battery gives only its capacity; printers list neither.
+        let phone = glpi_json(&example("phone_1.json")).unwrap();
+        assert_eq!(phone.batteries[0].field, "content.batteries[0].capacity");
+        assert!(glpi_json(&example("printer_1.json"))
+            .unwrap()
+            .components()
+            .is_empty());
     }
 
     #[test]

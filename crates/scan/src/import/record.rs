@@ -100,6 +100,15 @@ pub struct HostRecord {
     /// What the agent says the machine is (`hardware.vmsystem`, `HARDWARE/VMSYSTEM`):
     /// `Physical`, or the hypervisor (`VirtualBox`, `VMware`, `QEMU`, ...).
     pub vmsystem: Option<Located>,
+    /// One field of each battery the agent lists (GLPI `batteries[]`, FusionInventory
+    /// `BATTERIES`): its chemistry, else its name, maker, capacity or serial.
+    pub batteries: Vec<Located>,
+    /// One field of each monitor the agent lists (GLPI `monitors[]`, FusionInventory
+    /// `MONITORS`): its name, else its caption, maker or serial.
+    pub monitors: Vec<Located>,
+    /// The SMBIOS chassis type (GLPI `hardware.chassis_type`, FusionInventory
+    /// `HARDWARE/CHASSIS_TYPE`: `Laptop`, `Notebook`, `Desktop`, `Other`).
+    pub chassis: Option<Located>,
 }
 
 /// Whether the agent says the machine is a hypervisor's guest, and which: the hypervisor's
@@ -111,6 +120,45 @@ pub struct GuestOf<'r> {
     pub read: Vec<&'r Located>,
     /// The table row.
     pub row: sovstack_inventory::Evidence,
+}
+
+/// The SMBIOS chassis types (DMTF DSP0134 7.4.1, as GLPI and FusionInventory name them) of
+/// machines built with their own screen: portables, tablets and all-in-ones.
+const BUILT_IN_DISPLAY: &[&str] = &[
+    "portable",
+    "laptop",
+    "notebook",
+    "hand held",
+    "sub notebook",
+    "all in one",
+    "tablet",
+    "convertible",
+    "detachable",
+];
+
+impl HostRecord {
+    /// The component classes (`materials/components.csv`) the inventory shows the machine
+    /// holds, each with the fields that show it: a `battery` for each battery listed; a
+    /// `display` for each monitor listed and for a chassis with a built-in screen
+    /// ([`BUILT_IN_DISPLAY`]). Sorted by class.
+    pub fn components(&self) -> Vec<(&'static str, Vec<&Located>)> {
+        let displays: Vec<&Located> = self
+            .monitors
+            .iter()
+            .chain(
+                self.chassis
+                    .iter()
+                    .filter(|c| BUILT_IN_DISPLAY.contains(&c.value.to_ascii_lowercase().as_str())),
+            )
+            .collect();
+        [
+            ("battery", self.batteries.iter().collect()),
+            ("display", displays),
+        ]
+        .into_iter()
+        .filter(|(_, v): &(_, Vec<&Located>)| !v.is_empty())
+        .collect()
+    }
 }
 
 impl HostRecord {

@@ -152,18 +152,17 @@ pub fn materials_layer(
                 .iter()
                 .filter_map(|(c, end_use)| {
                     let c = component(c)?;
-                    let mut evidence: Vec<Evidence> = c
-                        .links
-                        .iter()
-                        .map(|(item, why, confidence)| {
-                            kb_evidence(
-                                ITEMS,
-                                "component",
-                                format!("{item}: {}: {why}", c.component),
-                                *confidence,
-                            )
-                        })
-                        .collect();
+                    // What the inventories list first (the file's field, high), then the
+                    // knowledge base's rows about kinds of item.
+                    let mut evidence: Vec<Evidence> = c.observed.clone();
+                    evidence.extend(c.links.iter().map(|(item, why, confidence)| {
+                        kb_evidence(
+                            ITEMS,
+                            "component",
+                            format!("{item}: {}: {why}", c.component),
+                            *confidence,
+                        )
+                    }));
                     evidence.push(kb_evidence(
                         COMPONENTS,
                         "material",

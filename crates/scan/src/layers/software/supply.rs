@@ -28,18 +28,34 @@ pub struct SupplyBuilder<'k> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// The class of a declared licence.
-pub fn licensing(licence: &DeclaredLicence) -> Licensing {
+/// The class of a declared licence, and the PyPI classifiers it was judged by.
+///
+/// A text that is one of PyPI's `License :: OSI Approved` trove classifiers (as
+/// `cyclonedx-py` writes a package's classifiers into `license.name`: `License :: OSI
+/// Approved :: BSD License`) says the licence is OSI-approved: free software, with the
+/// classifier's `kb:software/pypi-osi-classifiers.csv` row as evidence. That evidence is high
+/// confidence when the classifier names one licence by its SPDX id (`... (MIT-0)`), medium when
+/// it names a family or none (`BSD License`, `License :: OSI Approved` alone): the class is
+/// then certain, which licence it is is not. Any other text is judged by the SPDX list.
+pub fn licensing(kb: &Kb, licence: &DeclaredLicence) -> (Licensing, Vec<Evidence>) {
     let written = match licence {
         DeclaredLicence::Expressions(e) | DeclaredLicence::Names(e) => e,
-        DeclaredLicence::None => return Licensing::Unknown,
+        DeclaredLicence::None => return (Licensing::Unknown, Vec::new()),
     };
     let mut class = Licensing::Free;
+    let mut classifiers = Vec::new();
     for text in written {
+        if let Some(mut ev) = kb.pypi_osi_classifier(text) {
+            if !names_one_licence(text) {
+                ev.confidence = Confidence::Medium;
+            }
+            classifiers.push(ev);
+            continue;
+        }
         // Lax: `Apache 2.0`, `GPL-2.0` (deprecated ids) and `/` for OR are read as people write
         // them; anything else that is not an expression cannot be judged.
         let Ok(expr) = spdx::Expression::parse_mode(text, spdx::ParseMode::LAX) else {
-            return Licensing::Unknown;
+            return (Licensing::Unknown, classifiers);
         };
         let free = expr.evaluate(|req| match req.license.id() {
             Some(id) => id.is_osi_approved() || id.is_fsf_free_libre(),
@@ -47,12 +63,24 @@ pub fn licensing(licence: &DeclaredLicence) -> Licensing {
         });
         if !free {
             if expr.requirements().any(|r| r.req.license.id().is_none()) {
-                return Licensing::Unknown;
+                return (Licensing::Unknown, classifiers);
             }
             class = Licensing::NotFree;
         }
     }
-    class
+    (class, classifiers)
+}
+
+/// Whether an OSI classifier ends with one OSI-approved SPDX id in parentheses
+/// (`Zero-Clause BSD (0BSD)`, `Eclipse Public License 2.0 (EPL-2.0)`); `(GPLv2+)`, `(MPL 2.0)`
+/// and no parentheses at all name no SPDX id.
+fn names_one_licence(classifier: &str) -> bool {
+    classifier
+        .trim()
+        .strip_suffix(')')
+        .and_then(|c| c.rsplit_once('('))
+        .and_then(|(_, id)| spdx::license_id(id))
+        .is_some_and(|id| id.is_osi_approved())
 }
 
 /// The licence as the item lists it.
@@ -139,7 +167,7 @@ impl<'k> SupplyBuilder<'k> {
     }
 
     fn count(&mut self, source: &str, c: &ComponentRecord, purl: Option<&PackageUrl<'_>>) {
-        let class = licensing(&c.licence);
+        let (class, classifiers) = licensing(self.kb, &c.licence);
         let (ecosystem, ty, ns) = match purl {
             Some(p) => place(self.kb, p),
             None => ("unknown".to_string(), String::new(), String::new()),
@@ -164,6 +192,13 @@ impl<'k> SupplyBuilder<'k> {
         }
         if item.evidence.last().map(|e| e.source.as_str()) != Some(source) {
             item.evidence.push(component_evidence(source, c));
+        }
+        // The classifiers the item's class rests on, each once (at most the table's rows).
+        let licence = &mut item.actors[1].evidence;
+        for ev in classifiers {
+            if !licence.contains(&ev) {
+                licence.push(ev);
+            }
         }
     }
 
@@ -395,14 +430,60 @@ mod tests {
             (e(&["MIT OR LicenseRef-Proprietary"]), Licensing::Free),
             (e(&["not a licence ((("]), Licensing::Unknown),
             (n(&["MIT"]), Licensing::Free),
-            (
-                n(&["License :: OSI Approved :: MIT License"]),
-                Licensing::Unknown,
-            ),
             (DeclaredLicence::None, Licensing::Unknown),
         ];
         for (licence, want) in table {
-            assert_eq!(licensing(&licence), want, "{licence:?}");
+            assert_eq!(licensing(kb(), &licence).0, want, "{licence:?}");
         }
+        // PyPI's OSI classifiers (cyclonedx-py writes them as `license.name`): free software,
+        // the classifier's row as evidence, high confidence only when it names one SPDX id.
+        use Confidence::{High, Medium};
+        for (text, confidence) in [
+            ("License :: OSI Approved :: BSD License", Some(Medium)),
+            ("License :: OSI Approved :: MIT License", Some(Medium)),
+            ("License :: OSI Approved", Some(Medium)),
+            (
+                "License :: OSI Approved :: Zero-Clause BSD (0BSD)",
+                Some(High),
+            ),
+            (
+                "License :: OSI Approved :: Eclipse Public License 2.0 (EPL-2.0)",
+                Some(High),
+            ),
+            (
+                "License :: OSI Approved :: GNU General Public License v2 (GPLv2)",
+                Some(Medium),
+            ),
+            // Deprecated, still on old releases.
+            (
+                "License :: OSI Approved :: Intel Open Source License",
+                Some(Medium),
+            ),
+            // Not in PyPI's list, or not OSI: unknown as before.
+            ("License :: OSI Approved :: Made Up License", None),
+            ("License :: Other/Proprietary License", None),
+            ("License :: Freeware", None),
+        ] {
+            let (class, ev) = licensing(kb(), &n(&[text]));
+            match confidence {
+                Some(c) => {
+                    assert_eq!(class, Licensing::Free, "{text}");
+                    assert_eq!(ev.len(), 1, "{text}");
+                    assert_eq!(ev[0].source, "kb:software/pypi-osi-classifiers.csv");
+                    assert_eq!(ev[0].value.as_deref(), Some(text));
+                    assert_eq!(ev[0].confidence, c, "{text}");
+                }
+                None => assert_eq!((class, ev.len()), (Licensing::Unknown, 0), "{text}"),
+            }
+        }
+        // A classifier does not make a non-free licence beside it free.
+        assert_eq!(
+            licensing(
+                kb(),
+                &n(&["License :: OSI Approved :: BSD License", "BUSL-1.1"])
+            )
+            .0,
+            Licensing::NotFree
+        );
     }
 }
