@@ -627,6 +627,7 @@ fn cable_owners_and_unknown_ownership_are_in_plain_words() {
     assert!(line.ends_with(", not known 16.7%"), "{line}");
     let json = cables(&["FR", "US"]);
     assert!(json.to_string().contains("\"??\":0.1667"), "{json}");
+}
 
 /// The pack's data is TeleGeography's map as of late 2022: every place naming the pack says
 /// `data as of 2022`, and the systems still planned in that data (Amitie, planned for 2023 and
