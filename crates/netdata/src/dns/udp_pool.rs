@@ -411,7 +411,9 @@ impl DnsUdpSocket for PooledSocket {
         // Before the datagram leaves, so that no answer can arrive unclaimed.
         self.register(&mut state, buf)?;
         if state.sending.is_none() {
-            match self.shared.sender.send_to(buf, target) {
+            // Connected to the server (checked above to be the target): a plain send, which
+            // takes the socket's cached route rather than looking one up for each datagram.
+            match self.shared.sender.send(buf) {
                 Err(e)
                     if matches!(
                         e.kind(),
@@ -420,7 +422,7 @@ impl DnsUdpSocket for PooledSocket {
                 {
                     let (socket, bytes) = (Arc::clone(&self.shared.socket), buf.to_vec());
                     state.sending = Some(Box::pin(
-                        async move { socket.send_to(&bytes, target).await },
+                        async move { socket.send(&bytes).await },
                     ));
                 }
                 done => return Poll::Ready(done),
