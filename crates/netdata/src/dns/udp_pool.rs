@@ -421,9 +421,7 @@ impl DnsUdpSocket for PooledSocket {
                     ) =>
                 {
                     let (socket, bytes) = (Arc::clone(&self.shared.socket), buf.to_vec());
-                    state.sending = Some(Box::pin(
-                        async move { socket.send(&bytes).await },
-                    ));
+                    state.sending = Some(Box::pin(async move { socket.send(&bytes).await }));
                 }
                 done => return Poll::Ready(done),
             }
