@@ -12,8 +12,9 @@ use crate::codes;
 use crate::live::LiveHost;
 use crate::root::{warning, ReadError, Root, RootFile};
 use sovstack_binary::walk::Progress as WalkProgress;
-use sovstack_inventory::{Diagnostic, Layers};
-use sovstack_kb::Kb;
+use sovstack_inventory::{Diagnostic, Evidence, Guest, Layers};
+use sovstack_kb::{DmiField, Kb};
+use std::collections::BTreeMap;
 
 /// One layer's collector, built from that layer's options (`layers/mod.rs`), which it owns.
 pub(crate) trait Collector: Sync {
@@ -63,20 +64,10 @@ pub(crate) struct ScanOut {
     pub diagnostics: Vec<Diagnostic>,
     /// The machine's SMBIOS strings and guest-ness, read by the first collector that asks
     /// ([`ScanOut::machine`]).
-    pub machine: Option<crate::machine::Machine>,
+    pub machine: Option<Machine>,
 }
 
 impl ScanOut {
-    /// The scanned machine (its DMI strings, whether it is a hypervisor's guest), read on first
-    /// use.
-    pub fn machine(&mut self, cx: &Context<'_>) -> crate::machine::Machine {
-        if self.machine.is_none() {
-            let m = crate::machine::read(cx, self);
-            self.machine = Some(m);
-        }
-        self.machine.clone().unwrap_or_default()
-    }
-
     /// Records a warning about a file inside the root.
     pub fn warn(&mut self, code: &str, path: &str, message: String) {
         self.diagnostics.push(warning(code, message, path));
@@ -150,6 +141,22 @@ impl ScanOut {
             path,
             format!("{path}: a `..` or symbolic link led above the root; it was held at the root"),
         );
+    }
+}
+
+/// What the scan read of the machine (`machine`'s business: [`ScanOut::machine`]).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Machine {
+    /// Each DMI string read (trimmed, not blank) with the evidence of its read.
+    pub dmi: BTreeMap<DmiField, (String, Evidence)>,
+    /// Set when the machine is a hypervisor's guest.
+    pub guest: Option<Guest>,
+}
+
+impl Machine {
+    /// One DMI string and its evidence.
+    pub fn dmi(&self, field: DmiField) -> Option<&(String, Evidence)> {
+        self.dmi.get(&field)
     }
 }
 

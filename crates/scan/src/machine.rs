@@ -30,10 +30,9 @@
 //! that machine's guest-ness. A root with none of these files (an image, an Arm board) is not
 //! said to be a guest: unknown, not guessed.
 
-use crate::collector::{Context, ScanOut};
+use crate::collector::{Context, Machine, ScanOut};
 use sovstack_inventory::{Confidence, Evidence, Guest, Method};
 use sovstack_kb::{DmiField, DmiStrings};
-use std::collections::BTreeMap;
 
 /// The kernel's copy of the SMBIOS strings.
 pub(crate) const DMI_DIR: &str = "/sys/class/dmi/id";
@@ -43,22 +42,6 @@ const XEN_CAPABILITIES: &str = "/proc/xen/capabilities";
 const CPUINFO: &str = "/proc/cpuinfo";
 /// `XENFEAT_dom0` (xen/include/public/features.h): the domain is the hardware domain.
 const XENFEAT_DOM0: u32 = 11;
-
-/// What the scan read of the machine.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Machine {
-    /// Each DMI string read (trimmed, not blank) with the evidence of its read.
-    pub dmi: BTreeMap<DmiField, (String, Evidence)>,
-    /// Set when the machine is a hypervisor's guest.
-    pub guest: Option<Guest>,
-}
-
-impl Machine {
-    /// One DMI string and its evidence.
-    pub fn dmi(&self, field: DmiField) -> Option<&(String, Evidence)> {
-        self.dmi.get(&field)
-    }
-}
 
 /// Reads the machine's files through the root and decides whether it is a guest.
 pub(crate) fn read(cx: &Context<'_>, out: &mut ScanOut) -> Machine {
@@ -215,4 +198,16 @@ fn xen_control_domain(cx: &Context<'_>, out: &mut ScanOut) -> bool {
     }
     first_line(cx, out, XEN_CAPABILITIES)
         .is_some_and(|(caps, _)| caps.split(',').any(|c| c.trim() == "control_d"))
+}
+
+impl ScanOut {
+    /// The scanned machine (its DMI strings, whether it is a hypervisor's guest), read on first
+    /// use.
+    pub fn machine(&mut self, cx: &Context<'_>) -> Machine {
+        if self.machine.is_none() {
+            let m = read(cx, self);
+            self.machine = Some(m);
+        }
+        self.machine.clone().unwrap_or_default()
+    }
 }
