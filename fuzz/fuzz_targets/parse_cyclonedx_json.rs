@@ -9,6 +9,12 @@ use sovstack_scan::software::parse_cyclonedx_json::cyclonedx_json;
 use sovstack_scan::software::record::MAX_COMPONENTS;
 use sovstack_scan::software::{detect, supply::licensing};
 
+/// The built-in knowledge base, loaded once for every run.
+fn kb() -> &'static sovstack_kb::Kb {
+    static KB: std::sync::OnceLock<sovstack_kb::Kb> = std::sync::OnceLock::new();
+    KB.get_or_init(|| sovstack_kb::Kb::builtin().expect("the built-in knowledge base loads"))
+}
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -25,7 +31,7 @@ fuzz_target!(|data: &[u8]| {
                 .as_deref()
                 .is_none_or(|p| !p.is_empty() && p.trim() == p));
             assert!(c.supplier.as_deref().is_none_or(|s| !s.is_empty()));
-            let _ = licensing(&c.licence);
+            let _ = licensing(kb(), &c.licence);
         }
     }
 });
