@@ -16,24 +16,25 @@ pub fn fixture(name: &str) -> PathBuf {
     p
 }
 
-/// `sovstack` with `SOURCE_DATE_EPOCH` unset, `NO_COLOR` set, and nothing else from the caller's
-/// environment that could change the output: no `SOVSTACK_DATA_DIR`, and XDG data directories
-/// that do not exist, so the network data comes from the checkout (or an installed
-/// `/usr/share/sovstack`).
+/// A copy of fixture root `name` at `to` (`cp -a`: modes and symlinks kept), for the composites.
+fn fixture_copy(name: &str, to: &Path) -> PathBuf {
+    let copy = std::process::Command::new("cp")
+        .args(["-a"])
+        .arg(fixture(name))
+        .arg(to)
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    to.to_path_buf()
+}
+
 /// A physical machine running Debian 12, made in `dir` from two real captures: the development
 /// machine's root (`x86-amd-epyc-debian12`: its os-release and kernel version) with a physical
 /// desktop's processor (`x86-intel-pentium-g640`'s /proc/cpuinfo) in place of its own. The
 /// development machine is a KVM guest, which holds no raw materials; tests that need a host's
 /// materials and its operating system together use this composite, said as such.
 pub fn physical_debian12_root(dir: &Path) -> PathBuf {
-    let root = dir.join("physical-debian12");
-    let copy = std::process::Command::new("cp")
-        .args(["-a"])
-        .arg(fixture("x86-amd-epyc-debian12"))
-        .arg(&root)
-        .status()
-        .unwrap();
-    assert!(copy.success());
+    let root = fixture_copy("x86-amd-epyc-debian12", &dir.join("physical-debian12"));
     std::fs::copy(
         fixture("x86-intel-pentium-g640").join("proc/cpuinfo"),
         root.join("proc/cpuinfo"),
@@ -47,14 +48,7 @@ pub fn physical_debian12_root(dir: &Path) -> PathBuf {
 /// the same processor and system read on bare metal. For the tests about a physical AMD
 /// server's materials and scores.
 pub fn physical_epyc_root(dir: &Path) -> PathBuf {
-    let root = dir.join("physical-epyc");
-    let copy = std::process::Command::new("cp")
-        .args(["-a"])
-        .arg(fixture("x86-amd-epyc-debian12"))
-        .arg(&root)
-        .status()
-        .unwrap();
-    assert!(copy.success());
+    let root = fixture_copy("x86-amd-epyc-debian12", &dir.join("physical-epyc"));
     let cpuinfo = root.join("proc/cpuinfo");
     let text = std::fs::read_to_string(&cpuinfo).unwrap();
     assert!(text.contains(" hypervisor"), "the capture is a guest's");
@@ -62,6 +56,10 @@ pub fn physical_epyc_root(dir: &Path) -> PathBuf {
     root
 }
 
+/// `sovstack` with `SOURCE_DATE_EPOCH` unset, `NO_COLOR` set, and nothing else from the caller's
+/// environment that could change the output: no `SOVSTACK_DATA_DIR`, and XDG data directories
+/// that do not exist, so the network data comes from the checkout (or an installed
+/// `/usr/share/sovstack`).
 pub fn sovstack() -> Command {
     sovstack_at(Path::new(env!("CARGO_BIN_EXE_sovstack")))
 }

@@ -142,8 +142,13 @@ pub(crate) fn describe(guest: &Guest) -> String {
     )
 }
 
-/// The first line of a small text file, trimmed; `None` when absent, unreadable or blank.
-fn first_line(cx: &Context<'_>, out: &mut ScanOut, path: &str) -> Option<(String, Evidence)> {
+/// The first line of a small text file (a DMI attribute, a sysfs value), trimmed, with the
+/// evidence of its read; `None` when absent, unreadable or blank.
+pub(crate) fn first_line(
+    cx: &Context<'_>,
+    out: &mut ScanOut,
+    path: &str,
+) -> Option<(String, Evidence)> {
     let file = match cx.root.read(path) {
         Ok(f) => f,
         Err(err) => {

@@ -15,7 +15,7 @@
 //! (`devices/high-risk-vendors.csv`).
 
 use crate::collector::{Collector, Context, ScanOut};
-use sovstack_inventory::{Actor, Confidence, Device, DeviceKind, Evidence, Fact, Method, Role};
+use sovstack_inventory::{Actor, Device, DeviceKind, Evidence, Fact, Method, Role};
 use sovstack_kb::{DmiField, Kb};
 use std::collections::BTreeMap;
 
@@ -111,7 +111,7 @@ impl Collector for DevicesCollector {
                 let actors = actors(cx.kb, DeviceKind::System, &vendor, model, read);
                 let models: BTreeMap<String, u64> =
                     product.into_iter().map(|(m, _)| (m, 1)).collect();
-                let firmware_date = read_first_line(cx, out, BIOS_DATE).and_then(|(d, mut ev)| {
+                let firmware_date = crate::machine::first_line(cx, out, BIOS_DATE).and_then(|(d, mut ev)| {
                     let date = crate::import::record::firmware_date(&d)?;
                     ev.method = Method::Derived;
                     Some(Fact::new(date, ev))
@@ -134,30 +134,6 @@ impl Collector for DevicesCollector {
         }
         out.layers.devices = Some(devices);
     }
-}
-
-/// A DMI attribute: one line of text. Blank is absent.
-fn read_first_line(cx: &Context<'_>, out: &mut ScanOut, path: &str) -> Option<(String, Evidence)> {
-    let file = match cx.root.read(path) {
-        Ok(f) => f,
-        Err(err) => {
-            out.read_failed(&err, None);
-            return None;
-        }
-    };
-    let text = out.text(&file);
-    let value = text.lines().next().unwrap_or_default().trim().to_string();
-    (!value.is_empty()).then(|| {
-        let ev = Evidence {
-            source: file.path.clone(),
-            field: None,
-            line: Some(1),
-            value: Some(value.clone()),
-            method: Method::FileField,
-            confidence: Confidence::High,
-        };
-        (value, ev)
-    })
 }
 
 #[cfg(test)]
